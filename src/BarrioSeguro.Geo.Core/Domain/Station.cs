@@ -1,0 +1,14 @@
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Core.Domain;
+
+/// <summary>A police station (comisaría) or another police post.</summary>
+public sealed class Station
+{
+    public int Id { get; set; }
+    public long? OsmId { get; set; }
+    public string? Name { get; set; }
+    public string? Operator { get; set; }
+    public string? DistrictUbigeo { get; set; }
+    public required Point Location { get; set; }
+}

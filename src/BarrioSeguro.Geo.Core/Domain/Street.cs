@@ -1,0 +1,17 @@
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Core.Domain;
+
+/// <summary>A street centreline, as mapped in OpenStreetMap.</summary>
+public sealed class Street
+{
+    public int Id { get; set; }
+    public long? OsmId { get; set; }
+    public string? Name { get; set; }
+    /// <summary>The OSM highway class (residential, primary, footway, ...).</summary>
+    public required string Class { get; set; }
+    /// <summary>One-way for vehicles in the direction the line is drawn.</summary>
+    public bool Oneway { get; set; }
+    /// <summary>Centreline in EPSG:4326 (lon/lat); a MultiLineString where a clip split a way.</summary>
+    public required MultiLineString Geometry { get; set; }
+}
