@@ -1,0 +1,83 @@
+using BarrioSeguro.Geo.Core.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace BarrioSeguro.Geo.Data;
+
+/// <summary>The PostGIS database: geometries are stored in EPSG:4326 with a GiST index each.</summary>
+public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) : DbContext(options)
+{
+    public DbSet<District> Districts => Set<District>();
+    public DbSet<Neighborhood> Neighborhoods => Set<Neighborhood>();
+    public DbSet<Station> Stations => Set<Station>();
+    public DbSet<Street> Streets => Set<Street>();
+    public DbSet<Incident> Incidents => Set<Incident>();
+    public DbSet<Contingent> Contingents => Set<Contingent>();
+    public DbSet<Dataset> Datasets => Set<Dataset>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.HasPostgresExtension("postgis");
+
+        model.Entity<District>(e =>
+        {
+            e.ToTable("districts");
+            e.HasKey(d => d.Ubigeo);
+            e.Property(d => d.Ubigeo).HasMaxLength(6);
+            e.Property(d => d.Boundary).HasColumnType("geometry(MultiPolygon,4326)");
+            e.HasIndex(d => d.Boundary).HasMethod("gist");
+        });
+
+        model.Entity<Neighborhood>(e =>
+        {
+            e.ToTable("neighborhoods");
+            e.Property(n => n.Boundary).HasColumnType("geometry(MultiPolygon,4326)");
+            e.HasIndex(n => n.Boundary).HasMethod("gist");
+            e.HasIndex(n => n.Name).IsUnique();
+            e.Property(n => n.Status).HasConversion<string>().HasMaxLength(16);
+            // Optimistic concurrency: an update that started from an older version fails instead of overwriting.
+            e.Property(n => n.Version).IsConcurrencyToken();
+            e.HasOne<District>().WithMany().HasForeignKey(n => n.DistrictUbigeo).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<Station>(e =>
+        {
+            e.ToTable("stations");
+            e.Property(s => s.Location).HasColumnType("geometry(Point,4326)");
+            e.HasIndex(s => s.Location).HasMethod("gist");
+        });
+
+        model.Entity<Street>(e =>
+        {
+            e.ToTable("streets");
+            e.Property(s => s.Geometry).HasColumnType("geometry(MultiLineString,4326)");
+            e.HasIndex(s => s.Geometry).HasMethod("gist");
+            e.HasIndex(s => s.OsmId);
+        });
+
+        model.Entity<Incident>(e =>
+        {
+            e.ToTable("incidents");
+            e.Property(i => i.Location).HasColumnType("geometry(Point,4326)");
+            e.HasIndex(i => i.Location).HasMethod("gist");
+            e.HasIndex(i => i.OccurredAt);
+        });
+
+        model.Entity<Contingent>(e =>
+        {
+            e.ToTable("contingents");
+            e.Ignore(c => c.OfficersPerShift);
+            e.HasOne<Neighborhood>().WithMany().HasForeignKey(c => c.NeighborhoodId).OnDelete(DeleteBehavior.Cascade);
+            e.ToTable(t =>
+            {
+                t.HasCheckConstraint("ck_contingents_officers", "officers >= 0");
+                t.HasCheckConstraint("ck_contingents_shifts", "shifts >= 1");
+            });
+        });
+
+        model.Entity<Dataset>(e =>
+        {
+            e.ToTable("datasets");
+            e.HasIndex(d => new { d.Collection, d.Sha256 }).IsUnique();
+        });
+    }
+}
