@@ -1,5 +1,5 @@
 using BarrioSeguro.Geo.Core.Domain;
-using BarrioSeguro.Geo.Core.Geometry;
+using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.LinearReferencing;
 
@@ -20,8 +20,8 @@ public static class SyntheticIncidents
     /// <param name="seed">Seed of the random generator.</param>
     /// <returns>The incidents; empty when no street lies inside the area.</returns>
     public static IReadOnlyList<Incident> Generate(
-        IEnumerable<NetTopologySuite.Geometries.Geometry> streets,
-        NetTopologySuite.Geometries.Geometry area,
+        IEnumerable<Geometry> streets,
+        Geometry area,
         IReadOnlyList<(string Category, int Count)> countsByCategory,
         int year,
         int seed)

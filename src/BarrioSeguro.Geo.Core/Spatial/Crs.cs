@@ -5,7 +5,7 @@ using NetTopologySuite.Geometries;
 using ProjNet.CoordinateSystems;
 using ProjNet.CoordinateSystems.Transformations;
 
-namespace BarrioSeguro.Geo.Core.Geometry;
+namespace BarrioSeguro.Geo.Core.Spatial;
 
 /// <summary>
 /// The coordinate reference systems the service knows, by EPSG code, and transformations between them.
@@ -67,7 +67,7 @@ public static partial class Crs
     }
 
     /// <summary>The UTM zone of a lon/lat geometry, chosen from the centre of its envelope.</summary>
-    public static int UtmZoneFor(NetTopologySuite.Geometries.Geometry wgs84)
+    public static int UtmZoneFor(Geometry wgs84)
     {
         var c = wgs84.EnvelopeInternal.Centre;
         return UtmZoneFor(c.X, c.Y);
@@ -79,7 +79,7 @@ public static partial class Crs
 
     /// <summary>A new geometry with every coordinate moved from one system to another; the input is not touched.</summary>
     public static TGeometry Transform<TGeometry>(TGeometry geometry, int fromEpsg, int toEpsg)
-        where TGeometry : NetTopologySuite.Geometries.Geometry
+        where TGeometry : Geometry
     {
         var copy = (TGeometry)geometry.Copy();
         if (fromEpsg == toEpsg)

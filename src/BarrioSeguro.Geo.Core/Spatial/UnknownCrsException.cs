@@ -1,4 +1,4 @@
-namespace BarrioSeguro.Geo.Core.Geometry;
+namespace BarrioSeguro.Geo.Core.Spatial;
 
 /// <summary>A coordinate reference system this service cannot transform to or from.</summary>
 public sealed class UnknownCrsException(string crs)

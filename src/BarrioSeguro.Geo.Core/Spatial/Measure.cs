@@ -1,6 +1,6 @@
 using NetTopologySuite.Geometries;
 
-namespace BarrioSeguro.Geo.Core.Geometry;
+namespace BarrioSeguro.Geo.Core.Spatial;
 
 /// <summary>
 /// Areas and lengths of lon/lat (EPSG:4326) geometries, measured in the UTM zone of the data.
@@ -14,7 +14,7 @@ public static class Measure
     private const double Ep2 = E2 / (1 - E2);
 
     /// <summary>Area in square metres of a lon/lat geometry; 0 for points, lines and empty geometries.</summary>
-    public static double AreaSquareMeters(NetTopologySuite.Geometries.Geometry wgs84)
+    public static double AreaSquareMeters(Geometry wgs84)
     {
         if (wgs84.IsEmpty) return 0;
         var (projected, k) = Project(wgs84);
@@ -22,7 +22,7 @@ public static class Measure
     }
 
     /// <summary>Length in metres of a lon/lat geometry (the perimeter for polygons).</summary>
-    public static double LengthMeters(NetTopologySuite.Geometries.Geometry wgs84)
+    public static double LengthMeters(Geometry wgs84)
     {
         if (wgs84.IsEmpty) return 0;
         var (projected, k) = Project(wgs84);
@@ -42,7 +42,7 @@ public static class Measure
                        + (61 - 148 * t + 16 * t * t) * a2 * a2 * a2 / 720);
     }
 
-    private static (NetTopologySuite.Geometries.Geometry Projected, double K) Project(NetTopologySuite.Geometries.Geometry wgs84)
+    private static (Geometry Projected, double K) Project(Geometry wgs84)
     {
         var zone = Crs.UtmZoneFor(wgs84);
         var centre = wgs84.EnvelopeInternal.Centre;

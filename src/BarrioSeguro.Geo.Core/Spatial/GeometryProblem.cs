@@ -1,6 +1,6 @@
 using NetTopologySuite.Geometries;
 
-namespace BarrioSeguro.Geo.Core.Geometry;
+namespace BarrioSeguro.Geo.Core.Spatial;
 
 /// <summary>What is wrong with a geometry, and where (lon/lat), so that it can be shown on a map.</summary>
 /// <param name="Kind">A stable machine-readable kind, e.g. "self-intersection".</param>

@@ -2,7 +2,7 @@ using System.Globalization;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Valid;
 
-namespace BarrioSeguro.Geo.Core.Geometry;
+namespace BarrioSeguro.Geo.Core.Spatial;
 
 /// <summary>
 /// Checks a lon/lat geometry that a user hands in: valid OGC geometry, coordinates inside Peru, latitude and longitude
@@ -14,7 +14,7 @@ public static class InputGeometryCheck
     public static readonly Envelope PeruExtent = new(-81.45, -68.6, -18.4, 0.05);
 
     /// <summary>All the problems of a geometry in EPSG:4326; an empty list when it is fit to store.</summary>
-    public static IReadOnlyList<GeometryProblem> Check(NetTopologySuite.Geometries.Geometry geometry)
+    public static IReadOnlyList<GeometryProblem> Check(Geometry geometry)
     {
         var problems = new List<GeometryProblem>();
         if (geometry.IsEmpty)

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BarrioSeguro.Geo.Api;
+
+/// <summary>The service's settings, section "Barrio" (environment: Barrio__ConnectionString, or BARRIO_DB).</summary>
+public sealed class BarrioOptions
+{
+    public const string Section = "Barrio";
+
+    /// <summary>Npgsql connection string of a PostGIS database. When empty, LocalDatabaseDirectory must be set.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Folder of a private PostGIS server that the service starts and stops itself (./barrio up).</summary>
+    public string? LocalDatabaseDirectory { get; set; }
+
+    /// <summary>Load the sample data of geodata/ at start (idempotent).</summary>
+    public bool LoadSampleData { get; set; }
+
+    /// <summary>The geodata/ folder with the sample data.</summary>
+    public string? SampleDataPath { get; set; }
+
+    /// <summary>Largest request body accepted for uploads, in bytes.</summary>
+    [Range(1024, 1L << 31)]
+    public long MaxUploadBytes { get; set; } = 16 * 1024 * 1024;
+}

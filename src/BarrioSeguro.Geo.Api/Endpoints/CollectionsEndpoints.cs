@@ -1,0 +1,115 @@
+using BarrioSeguro.Geo.Api.Http;
+using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Data.Features;
+using BarrioSeguro.Geo.IO;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Api.Endpoints;
+
+/// <summary>Read access to every published collection as GeoJSON, and export as files (shapefile, GeoPackage, GeoJSON).</summary>
+public static class CollectionsEndpoints
+{
+    public static IEndpointRouteBuilder MapCollections(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/collections").WithTags("Collections");
+        group.MapGet("/", ListCollections).WithSummary("The published collections.");
+        group.MapGet("/{name}/items", GetItems).WithSummary("Features of a collection as a GeoJSON FeatureCollection, with bbox filter and paging.");
+        group.MapGet("/{name}/items/{id}", GetItem).WithSummary("One feature.");
+        group.MapGet("/{name}/export", Export)
+            .WithSummary("A collection as a file: format=shapefile (zip with .shp/.shx/.dbf/.prj/.cpg, the default), geopackage or geojson; crs=EPSG:n (default: the UTM zone of the data; GeoJSON is always EPSG:4326).");
+        return app;
+    }
+
+    public static Ok<IEnumerable<object>> ListCollections(HttpRequest request) =>
+        TypedResults.Ok(FeatureCatalog.Collections.Select(c => (object)new
+        {
+            id = c.Name,
+            title = c.Title,
+            geometryType = c.GeometryType,
+            crs = "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+            links = new[]
+            {
+                new GeoJson.Link($"{request.PathBase}/api/collections/{c.Name}/items", "items", "application/geo+json"),
+                new GeoJson.Link($"{request.PathBase}/api/collections/{c.Name}/export?format=shapefile", "alternate", "application/zip", "Shapefile"),
+            },
+        }));
+
+    public static async Task<IResult> GetItems(
+        string name, string? bbox, int? limit, int? offset, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
+    {
+        if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
+        var (box, error) = QueryParameters.ParseBbox(bbox);
+        if (error is not null) return Problems.BadRequest("Invalid bbox", error);
+        if (limit is < 1) return Problems.BadRequest("Invalid limit", "limit must be at least 1.");
+        if (offset is < 0) return Problems.BadRequest("Invalid offset", "offset must be 0 or more.");
+        var take = Math.Min(limit ?? QueryParameters.DefaultLimit, QueryParameters.MaxLimit);
+        var skip = offset ?? 0;
+
+        var page = await catalog.GetItemsAsync(name, box, take, skip, ct);
+        var links = new List<GeoJson.Link> { new(Url(request, skip, take), "self", "application/geo+json") };
+        if (skip + page.Features.Count < page.NumberMatched)
+            links.Add(new GeoJson.Link(Url(request, skip + take, take), "next", "application/geo+json"));
+        return GeoJson.FeatureCollection(page.Features, page.NumberMatched, links);
+    }
+
+    public static async Task<IResult> GetItem(string name, string id, FeatureCatalog catalog, CancellationToken ct)
+    {
+        if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
+        var feature = await catalog.GetItemAsync(name, id, ct);
+        return feature is null ? Problems.NotFound($"No feature '{id}' in collection '{name}'.") : GeoJson.Feature(feature);
+    }
+
+    public static async Task<IResult> Export(string name, string? format, string? crs, string? bbox, FeatureCatalog catalog, CancellationToken ct)
+    {
+        if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
+        var extension = (format ?? "shapefile").ToLowerInvariant() switch
+        {
+            "shapefile" or "shp" or "zip" => ".zip",
+            "geopackage" or "gpkg" => ".gpkg",
+            "geojson" or "json" => ".geojson",
+            _ => null,
+        };
+        if (extension is null)
+            return Problems.BadRequest("Unknown format", $"format '{format}' is not one of shapefile, geopackage, geojson.");
+        int? target = null;
+        if (!string.IsNullOrEmpty(crs))
+        {
+            try { target = Crs.Parse(crs); }
+            catch (UnknownCrsException ex) { return Problems.BadRequest("Unknown CRS", ex.Message); }
+        }
+        var (box, error) = QueryParameters.ParseBbox(bbox);
+        if (error is not null) return Problems.BadRequest("Invalid bbox", error);
+
+        var features = await catalog.GetAllAsync(name, box, ct);
+        if (features.Count == 0) return Problems.NotFound($"Collection '{name}' has no features{(box is null ? "" : " in that bbox")} to export.");
+        if (extension == ".geojson") target = Crs.Wgs84;
+        target ??= Crs.UtmZoneFor(new GeometryCollection(features.Select(f => f.Geometry).ToArray()));
+
+        // Written to a private temporary folder first: a failure sends an error, never half a file.
+        var folder = Directory.CreateTempSubdirectory("barrio-export-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, name + extension);
+            VectorFile.Write(path, features, Crs.Wgs84, target.Value);
+            var bytes = await File.ReadAllBytesAsync(path, ct);
+            var contentType = extension switch { ".zip" => "application/zip", ".gpkg" => "application/geopackage+sqlite3", _ => "application/geo+json" };
+            return TypedResults.File(bytes, contentType, $"{name}_epsg{target.Value}{extension}");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static IResult UnknownCollection(string name) =>
+        Problems.NotFound($"No collection named '{name}'. Known: {string.Join(", ", FeatureCatalog.Collections.Select(c => c.Name))}.");
+
+    private static string Url(HttpRequest request, int offset, int limit)
+    {
+        var query = request.Query.Where(q => q.Key is not ("offset" or "limit"))
+            .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}")
+            .Append($"limit={limit}").Append($"offset={offset}");
+        return $"{request.PathBase}{request.Path}?{string.Join('&', query)}";
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using BarrioSeguro.Geo.Api.Http;
+using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Data.Features;
+using BarrioSeguro.Geo.Data.Neighborhoods;
+using Microsoft.Extensions.Options;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Api.Endpoints;
+
+/// <summary>Create and change neighbourhood boundaries from GeoJSON, validated, with optimistic concurrency.</summary>
+public static class NeighborhoodEndpoints
+{
+    public static IEndpointRouteBuilder MapNeighborhoods(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/neighborhoods").WithTags("Neighborhoods");
+        group.MapGet("/{id:int}", Get).WithSummary("A neighbourhood as a GeoJSON Feature; its ETag is its version.");
+        group.MapPost("/", Create)
+            .Accepts<object>("application/geo+json", "application/json")
+            .WithSummary("Creates a neighbourhood from a GeoJSON Feature (Polygon or MultiPolygon, EPSG:4326) with properties name, districtUbigeo, status, description.");
+        group.MapPut("/{id:int}", Update)
+            .Accepts<object>("application/geo+json", "application/json")
+            .WithSummary("Changes a neighbourhood. Name the version the change started from with If-Match: \"<version>\" or a 'version' property; a stale version is refused with 409.");
+        return app;
+    }
+
+    public static async Task<IResult> Get(int id, NeighborhoodStore store, HttpResponse response, CancellationToken ct)
+    {
+        var n = await store.FindAsync(id, ct);
+        if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
+        response.Headers.ETag = $"\"{n.Version}\"";
+        return GeoJson.Feature(FeatureCatalog.ToFeature(n));
+    }
+
+    public static async Task<IResult> Create(HttpRequest request, NeighborhoodStore store, IOptions<BarrioOptions> options, CancellationToken ct)
+    {
+        var (feature, error) = await GeoJsonBody.ReadFeatureAsync(request, options.Value.MaxUploadBytes, ct);
+        if (error is not null) return error;
+        var (change, invalid) = ToChange(feature!);
+        if (invalid is not null) return invalid;
+        var result = await store.CreateAsync(change!, ct);
+        return result.Outcome == NeighborhoodSaveOutcome.Saved
+            ? WithETag(GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!), StatusCodes.Status201Created),
+                result.Neighborhood!.Version, $"/api/neighborhoods/{result.Neighborhood.Id}")
+            : Refused(result);
+    }
+
+    public static async Task<IResult> Update(int id, HttpRequest request, NeighborhoodStore store, IOptions<BarrioOptions> options, CancellationToken ct)
+    {
+        var (feature, error) = await GeoJsonBody.ReadFeatureAsync(request, options.Value.MaxUploadBytes, ct);
+        if (error is not null) return error;
+        var expected = ExpectedVersion(request, feature!);
+        if (expected is null)
+            return TypedResults.Problem(
+                "Name the version the change started from: an If-Match header (\"3\") or a 'version' property.",
+                statusCode: StatusCodes.Status428PreconditionRequired, title: "Version required");
+        var (change, invalid) = ToChange(feature!);
+        if (invalid is not null) return invalid;
+        var result = await store.UpdateAsync(id, expected.Value, change!, ct);
+        return result.Outcome == NeighborhoodSaveOutcome.Saved
+            ? WithETag(GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)), result.Neighborhood!.Version)
+            : Refused(result);
+    }
+
+    private static (NeighborhoodChange? Change, IResult? Error) ToChange(IFeature feature)
+    {
+        var boundary = feature.Geometry switch
+        {
+            MultiPolygon m => m,
+            Polygon p => feature.Geometry.Factory.CreateMultiPolygon([p]),
+            _ => null,
+        };
+        if (boundary is null)
+            return (null, TypedResults.Problem($"A neighbourhood boundary must be a Polygon or MultiPolygon, not a {feature.Geometry.GeometryType}.",
+                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid geometry"));
+        var problems = InputGeometryCheck.Check(boundary);
+        if (problems.Count > 0) return (null, Problems.InvalidGeometry(problems.Select(p => ((int?)null, p))));
+
+        var a = feature.Attributes;
+        string? Text(string key) => a?.Exists(key) == true ? a[key]?.ToString() : null;
+        NeighborhoodStatus? status = null;
+        if (Text("status") is { } s)
+        {
+            if (!Enum.TryParse<NeighborhoodStatus>(s, true, out var parsed))
+                return (null, Problems.BadRequest("Invalid status", $"status '{s}' is not one of {string.Join(", ", Enum.GetNames<NeighborhoodStatus>())}."));
+            status = parsed;
+        }
+        bool? illustrative = a?.Exists("isIllustrative") == true ? a["isIllustrative"] as bool? : null;
+        return (new NeighborhoodChange(Text("name"), Text("districtUbigeo"), boundary, status, illustrative, Text("description")), null);
+    }
+
+    private static int? ExpectedVersion(HttpRequest request, IFeature feature)
+    {
+        var ifMatch = request.Headers.IfMatch.ToString().Trim().TrimStart('W', '/').Trim('"');
+        if (int.TryParse(ifMatch, NumberStyles.None, CultureInfo.InvariantCulture, out var v)) return v;
+        var a = feature.Attributes;
+        return a?.Exists("version") == true && a["version"] is { } version
+               && int.TryParse(Convert.ToString(version, CultureInfo.InvariantCulture), out var pv) ? pv : null;
+    }
+
+    private static IResult Refused(NeighborhoodSaveResult result) => result.Outcome switch
+    {
+        NeighborhoodSaveOutcome.NotFound => Problems.NotFound("No such neighbourhood."),
+        NeighborhoodSaveOutcome.StaleVersion => TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status409Conflict,
+            title: "Stale version", extensions: new Dictionary<string, object?> { ["currentVersion"] = result.Neighborhood?.Version }),
+        NeighborhoodSaveOutcome.DuplicateName => TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status409Conflict, title: "Duplicate name"),
+        NeighborhoodSaveOutcome.UnknownDistrict => TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unknown district"),
+        _ => Problems.BadRequest("Missing field", result.Detail ?? "A required field is missing."),
+    };
+
+    private static IResult WithETag(IResult inner, int version, string? location = null) => new ETagResult(inner, version, location);
+
+    private sealed class ETagResult(IResult inner, int version, string? location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.Headers.ETag = $"\"{version}\"";
+            if (location is not null) http.Response.Headers.Location = location;
+            return inner.ExecuteAsync(http);
+        }
+    }
+}

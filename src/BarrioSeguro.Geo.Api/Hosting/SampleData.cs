@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Core.Incidents;
+using BarrioSeguro.Geo.Data;
+using BarrioSeguro.Geo.Data.Import;
+using BarrioSeguro.Geo.IO;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Features;
+
+namespace BarrioSeguro.Geo.Api.Hosting;
+
+/// <summary>
+/// Loads the sample data of geodata/ (see geodata/SOURCES.md): real districts, streets and stations, the illustrative
+/// El Milagro boundary, its contingent, and seeded synthetic incidents. Running it again adds nothing.
+/// </summary>
+public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
+{
+    /// <summary>Seed of the synthetic incidents: El Milagro was the 105th Barrio Seguro.</summary>
+    public const int IncidentSeed = 105;
+
+    public async Task LoadAsync(string geodata, CancellationToken ct)
+    {
+        if (!Directory.Exists(geodata))
+            throw new DirectoryNotFoundException($"Sample data folder '{geodata}' does not exist.");
+        var importer = new CollectionImporter(db);
+        await Load(importer, "districts", Path.Combine(geodata, "admin", "huanchaco_y_vecinos_inei2023.geojson"), ct);
+        await Load(importer, "stations", Path.Combine(geodata, "police", "comisarias_trujillo_osm.geojson"), ct);
+        var streets = await Load(importer, "streets", Path.Combine(geodata, "osm", "el_milagro_streets_wgs84.geojson"), ct);
+        var boundaryFile = Path.Combine(geodata, "sample", "el_milagro_barrio_seguro_illustrative.geojson");
+        await Load(importer, "neighborhoods", boundaryFile, ct);
+
+        var milagro = await db.Neighborhoods.AsNoTracking().FirstOrDefaultAsync(n => n.Name == "El Milagro", ct);
+        if (milagro is null) return; // renamed by a planner: nothing more to attach
+        await LoadContingent(milagro, Path.Combine(geodata, "sample", "el_milagro_contingent.json"), ct);
+        await LoadSyntheticIncidents(importer, milagro, streets,
+            Path.Combine(geodata, "police", "inei_denuncias_faltas_2017_comisarias_trujillo_utf8.csv"), ct);
+    }
+
+    private async Task<FeatureSet> Load(CollectionImporter importer, string collection, string path, CancellationToken ct)
+    {
+        var set = VectorFile.Read(path);
+        var features = set.Epsg == Crs.Wgs84 ? set.Features : Reproject(set);
+        var result = await importer.ImportAsync(collection, features, Path.GetFileName(path), Sha256(File.ReadAllBytes(path)), ct);
+        log.LogInformation("{Collection}: {Outcome}", collection,
+            result.AlreadyLoaded ? $"{Path.GetFileName(path)} already loaded" : $"{result.Inserted} features loaded from {Path.GetFileName(path)}");
+        return set;
+    }
+
+    private async Task LoadContingent(Neighborhood milagro, string path, CancellationToken ct)
+    {
+        if (await db.Contingents.AnyAsync(c => c.NeighborhoodId == milagro.Id, ct)) return;
+        using var doc = JsonDocument.Parse(await File.ReadAllBytesAsync(path, ct));
+        var root = doc.RootElement;
+        db.Contingents.Add(new Contingent
+        {
+            NeighborhoodId = milagro.Id,
+            Name = root.GetProperty("name").GetString()!,
+            Officers = root.GetProperty("officers").GetInt32(),
+            Shifts = root.GetProperty("shifts").GetInt32(),
+        });
+        await db.SaveChangesAsync(ct);
+        log.LogInformation("contingents: {Officers} officers for {Neighborhood}", root.GetProperty("officers").GetInt32(), milagro.Name);
+    }
+
+    private async Task LoadSyntheticIncidents(
+        CollectionImporter importer, Neighborhood milagro, FeatureSet streets, string faltasCsv, CancellationToken ct)
+    {
+        var counts = FaltasOfStation(faltasCsv, "0186");
+        var incidents = SyntheticIncidents.Generate(streets.Features.Select(f => f.Geometry), milagro.Boundary, counts, 2017, IncidentSeed);
+        var features = incidents.Select(i => (IFeature)new Feature(i.Location, new AttributesTable
+        {
+            { "occurredAt", i.OccurredAt.ToString("O", CultureInfo.InvariantCulture) }, { "category", i.Category }, { "isSynthetic", true },
+        })).ToList();
+        // The checksum names every input, so the same inputs are recognised as loaded.
+        var key = Sha256(Encoding.UTF8.GetBytes(
+            $"synthetic-incidents:v1:seed={IncidentSeed}:{Sha256(File.ReadAllBytes(faltasCsv))}:{milagro.Boundary.AsText()}:{streets.Features.Count}"));
+        var result = await importer.ImportAsync("incidents", features, "synthetic incidents (El Milagro, 2017 faltas, seed 105)", key, ct);
+        log.LogInformation("incidents: {Outcome}", result.AlreadyLoaded ? "synthetic incidents already loaded" : $"{result.Inserted} synthetic incidents generated");
+    }
+
+    /// <summary>The 2017 faltas of one comisaría by category; the part the source leaves uncategorised gets its own.</summary>
+    private static List<(string, int)> FaltasOfStation(string csv, string stationCode)
+    {
+        var lines = File.ReadAllLines(csv, Encoding.UTF8);
+        var header = lines[0].Split(',');
+        int Col(string name) => Array.IndexOf(header, name);
+        var row = lines.Skip(1).Select(l => l.Split(',')).First(r => r[Col("id_n_comisaria")] == stationCode);
+        int Num(string name) => int.TryParse(row[Col(name)], out var v) ? v : 0;
+        var counts = new List<(string, int)>
+        {
+            ("Falta A", Num("faltas_a")), ("Falta B", Num("faltas_b")), ("Falta C", Num("faltas_c")), ("Falta D", Num("faltas_d")),
+        };
+        var rest = Num("faltas_total") - counts.Sum(c => c.Item2);
+        if (rest > 0) counts.Add(("Falta sin categoría", rest));
+        return counts;
+    }
+
+    private static List<IFeature> Reproject(FeatureSet set) =>
+        set.Features.Select(f => (IFeature)new Feature(Crs.Transform(f.Geometry, set.Epsg, Crs.Wgs84), f.Attributes)).ToList();
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}

@@ -1,0 +1,52 @@
+using BarrioSeguro.Geo.Api;
+using BarrioSeguro.Geo.Api.Endpoints;
+using BarrioSeguro.Geo.Api.Hosting;
+using BarrioSeguro.Geo.Data;
+using BarrioSeguro.Geo.Data.Features;
+using BarrioSeguro.Geo.Data.Neighborhoods;
+using Microsoft.Extensions.Options;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddEnvironmentVariables();
+if (Environment.GetEnvironmentVariable("BARRIO_DB") is { Length: > 0 } db)
+    builder.Configuration[$"{BarrioOptions.Section}:{nameof(BarrioOptions.ConnectionString)}"] = db;
+if (Environment.GetEnvironmentVariable("BARRIO_URLS") is { Length: > 0 } urls)
+    builder.WebHost.UseUrls(urls);
+
+var localServer = await DatabaseStartup.StartLocalServerIfConfiguredAsync(builder);
+
+builder.Services.AddOptions<BarrioOptions>().Bind(builder.Configuration.GetSection(BarrioOptions.Section))
+    .ValidateDataAnnotations()
+    .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Barrio:ConnectionString is required.")
+    .ValidateOnStart();
+builder.Services.AddDbContext<BarrioDbContext>((sp, o) =>
+    BarrioDatabase.Configure(o, sp.GetRequiredService<IOptions<BarrioOptions>>().Value.ConnectionString!));
+builder.Services.AddScoped<FeatureCatalog>();
+builder.Services.AddScoped<NeighborhoodStore>();
+builder.Services.AddScoped<SampleData>();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+if (localServer is not null)
+    app.Lifetime.ApplicationStopped.Register(() => localServer.DisposeAsync().AsTask().GetAwaiter().GetResult());
+
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    // A request body over Kestrel's limit arrives as BadHttpRequestException: keep its status (413) in the ProblemDetails.
+    StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+});
+app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
+app.MapOpenApi();
+app.MapCollections();
+app.MapNeighborhoods();
+app.MapContingents();
+
+await app.PrepareDatabaseAsync();
+app.Run();
+
+/// <summary>The entry point, visible to the integration tests.</summary>
+public partial class Program;

@@ -1,0 +1,175 @@
+using System.Globalization;
+using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Core.Spatial;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Data.Import;
+
+/// <summary>What an import did.</summary>
+/// <param name="Inserted">Features written; 0 when the same file had been loaded before.</param>
+/// <param name="AlreadyLoaded">True when a dataset with the same checksum was already in the collection.</param>
+public sealed record ImportResult(string Collection, int Inserted, bool AlreadyLoaded);
+
+/// <summary>
+/// Loads lon/lat features into a collection, all or nothing: every geometry is checked first, and the rows and the
+/// dataset record are written in one transaction. Attribute names of the common sources (OSM extracts, INEI files,
+/// this service's own exports) are recognised.
+/// </summary>
+public sealed class CollectionImporter(BarrioDbContext db)
+{
+    public static readonly IReadOnlyList<string> ImportableCollections = ["districts", "neighborhoods", "stations", "streets", "incidents"];
+
+    private static readonly GeometryFactory Factory = new(new PrecisionModel(), Crs.Wgs84);
+
+    /// <summary>Imports <paramref name="features"/> (EPSG:4326) into <paramref name="collection"/>.</summary>
+    /// <param name="datasetName">A name for the load, usually the file name.</param>
+    /// <param name="sha256">Checksum of the source file; a second load of the same checksum is skipped.</param>
+    /// <exception cref="ImportException">A feature is unfit: nothing was written.</exception>
+    public async Task<ImportResult> ImportAsync(
+        string collection, IReadOnlyList<IFeature> features, string datasetName, string sha256, CancellationToken ct = default)
+    {
+        if (!ImportableCollections.Contains(collection))
+            throw new ImportException($"Unknown collection '{collection}'. Known: {string.Join(", ", ImportableCollections)}.", []);
+        if (features.Count == 0)
+            throw new ImportException($"'{datasetName}' holds no features.", []);
+        if (await db.Datasets.AnyAsync(d => d.Collection == collection && d.Sha256 == sha256, ct))
+            return new ImportResult(collection, 0, true);
+
+        var problems = new List<FeatureProblem>();
+        var entities = new List<object>();
+        for (var i = 0; i < features.Count; i++)
+        {
+            var f = features[i];
+            if (f.Geometry is null)
+            {
+                problems.Add(new FeatureProblem(i, new GeometryProblem("no-geometry", "The feature has no geometry.")));
+                continue;
+            }
+            foreach (var p in InputGeometryCheck.Check(f.Geometry)) problems.Add(new FeatureProblem(i, p));
+            try
+            {
+                entities.Add(ToEntity(collection, f));
+            }
+            catch (FormatException ex)
+            {
+                problems.Add(new FeatureProblem(i, new GeometryProblem("attribute", ex.Message)));
+            }
+        }
+        if (problems.Count > 0)
+        {
+            var first = problems[0];
+            throw new ImportException(
+                $"'{datasetName}' was not imported: {problems.Count} problem(s); first, feature {first.FeatureIndex}: {first.Problem.Message}",
+                problems);
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.AddRange(entities);
+        db.Datasets.Add(new Dataset
+        {
+            Name = datasetName, Collection = collection, Sha256 = sha256, FeatureCount = entities.Count, LoadedAt = DateTimeOffset.UtcNow,
+        });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return new ImportResult(collection, entities.Count, false);
+    }
+
+    private static object ToEntity(string collection, IFeature f) => collection switch
+    {
+        "districts" => new District
+        {
+            Ubigeo = Text(f, "ubigeo", "IDDIST") ?? throw new FormatException("A district needs a 'ubigeo' attribute."),
+            Name = Title(Text(f, "name", "nombre_distrito", "NOMBDIST", "nombre")) ?? throw new FormatException("A district needs a 'name'."),
+            Province = Title(Text(f, "province", "nombre_provincia", "NOMBPROV")),
+            Department = Title(Text(f, "department", "nombre_departamento", "NOMBDEP")),
+            Boundary = Polygons(f.Geometry),
+            Source = Text(f, "source", "fuente"),
+        },
+        "neighborhoods" => new Neighborhood
+        {
+            Name = Text(f, "name", "nombre") ?? throw new FormatException("A neighbourhood needs a 'name'."),
+            DistrictUbigeo = Text(f, "districtUbigeo", "ubigeo"),
+            Boundary = Polygons(f.Geometry),
+            Status = Enum.TryParse<NeighborhoodStatus>(Text(f, "status"), true, out var s) ? s : NeighborhoodStatus.Draft,
+            IsIllustrative = Bool(f, "isIllustrative", "illustrative") ?? false,
+            Description = Text(f, "description", "descripcion"),
+            UpdatedAt = DateTimeOffset.UtcNow,
+        },
+        "stations" => new Station
+        {
+            OsmId = Long(f, "osmId", "osm_id"),
+            Name = Text(f, "name", "nombre"),
+            Operator = Text(f, "operator"),
+            Location = f.Geometry as Point ?? Factory.CreatePoint(f.Geometry.InteriorPoint.Coordinate),
+        },
+        "streets" => Street(f),
+        "incidents" => new Incident
+        {
+            OccurredAt = DateTimeOffset.TryParse(Text(f, "occurredAt", "occurred_at", "date", "fecha"), CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal, out var at) ? at : throw new FormatException("An incident needs an 'occurredAt' date."),
+            Category = Text(f, "category", "categoria", "tipo") ?? "sin categoría",
+            Location = f.Geometry as Point ?? throw new FormatException("An incident must be a point."),
+            IsSynthetic = Bool(f, "isSynthetic", "synthetic") ?? false,
+        },
+        _ => throw new InvalidOperationException(collection),
+    };
+
+    private static Street Street(IFeature f)
+    {
+        var lines = f.Geometry switch
+        {
+            MultiLineString m => m,
+            LineString l => Factory.CreateMultiLineString([l]),
+            _ => throw new FormatException($"A street must be a line, not a {f.Geometry.GeometryType}."),
+        };
+        var oneway = Text(f, "oneway")?.ToLowerInvariant();
+        if (oneway == "-1") // OSM: one-way against the drawing direction
+            lines = (MultiLineString)lines.Reverse();
+        return new Street
+        {
+            OsmId = Long(f, "osmId", "osm_way_id", "osm_id"),
+            Name = Text(f, "name", "nombre"),
+            Class = Text(f, "class", "highway") ?? "unclassified",
+            Oneway = oneway is "yes" or "true" or "1" or "-1",
+            Geometry = (MultiLineString)Factory.CreateGeometry(lines),
+        };
+    }
+
+    private static MultiPolygon Polygons(Geometry g) => g switch
+    {
+        MultiPolygon m => (MultiPolygon)Factory.CreateGeometry(m),
+        Polygon p => Factory.CreateMultiPolygon([(Polygon)Factory.CreateGeometry(p)]),
+        _ => throw new FormatException($"A boundary must be a polygon, not a {g.GeometryType}."),
+    };
+
+    private static object? Value(IFeature f, string[] names)
+    {
+        foreach (var n in names)
+        {
+            var key = f.Attributes?.GetNames().FirstOrDefault(a => string.Equals(a, n, StringComparison.OrdinalIgnoreCase));
+            if (key is not null && f.Attributes![key] is { } v) return v;
+        }
+        return null;
+    }
+
+    private static string? Text(IFeature f, params string[] names) =>
+        Value(f, names) is { } v ? Convert.ToString(v, CultureInfo.InvariantCulture) is { Length: > 0 } s ? s : null : null;
+
+    private static long? Long(IFeature f, params string[] names) =>
+        long.TryParse(Text(f, names), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
+
+    private static bool? Bool(IFeature f, params string[] names) => Value(f, names) switch
+    {
+        bool b => b,
+        string s => s.Equals("true", StringComparison.OrdinalIgnoreCase) || s == "1" || s.Equals("yes", StringComparison.OrdinalIgnoreCase),
+        null => null,
+        var o => Convert.ToDouble(o, CultureInfo.InvariantCulture) != 0,
+    };
+
+    // INEI files write names in lower or upper case; show them as titles ("la libertad" -> "La Libertad").
+    private static string? Title(string? s) =>
+        s is null ? null : CultureInfo.GetCultureInfo("es-PE").TextInfo.ToTitleCase(s.ToLowerInvariant());
+}
