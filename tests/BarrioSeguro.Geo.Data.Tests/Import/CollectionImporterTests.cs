@@ -1,0 +1,97 @@
+using BarrioSeguro.Geo.Data.Import;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Features;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Data.Tests.Import;
+
+[Collection(PostgisCollection.Name)]
+public class CollectionImporterTests(PostgisFixture postgis)
+{
+    private async Task<BarrioDbContext> NewDatabase()
+    {
+        var cs = await postgis.CreateDatabaseAsync("import");
+        await BarrioDatabase.MigrateAsync(cs);
+        return new BarrioDbContext(BarrioDatabase.Options(cs));
+    }
+
+    private static readonly IFeature[] Streets =
+    [
+        TestGeometry.Feature("LINESTRING(-79.0665 -8.0181,-79.0634 -8.0170)", ("osm_way_id", "94600261"), ("name", "Jirón José Olaya"), ("highway", "residential")),
+        TestGeometry.Feature("LINESTRING(-79.0700 -8.0200,-79.0690 -8.0210)", ("osm_way_id", "1"), ("highway", "primary"), ("oneway", "yes")),
+        TestGeometry.Feature("LINESTRING(-79.0700 -8.0300,-79.0690 -8.0310)", ("osm_way_id", "2"), ("highway", "tertiary"), ("oneway", "-1")),
+    ];
+
+    [SkippableFact]
+    public async Task Streets_are_loaded_with_their_OSM_attributes()
+    {
+        await using var db = await NewDatabase();
+        var result = await new CollectionImporter(db).ImportAsync("streets", Streets, "streets.geojson", "sha-1");
+
+        Assert.Equal(3, result.Inserted);
+        var olaya = await db.Streets.SingleAsync(s => s.OsmId == 94600261);
+        Assert.Equal("Jirón José Olaya", olaya.Name);
+        Assert.Equal("residential", olaya.Class);
+        Assert.False(olaya.Oneway);
+        Assert.True((await db.Streets.SingleAsync(s => s.OsmId == 1)).Oneway);
+        // oneway=-1 is one-way against the drawing direction: stored reversed, so the line runs the legal way.
+        var reversed = await db.Streets.SingleAsync(s => s.OsmId == 2);
+        Assert.True(reversed.Oneway);
+        Assert.Equal(-79.0690, reversed.Geometry.Coordinates[0].X, 9);
+        Assert.Equal(1, await db.Datasets.CountAsync());
+    }
+
+    [SkippableFact]
+    public async Task The_same_file_twice_adds_nothing()
+    {
+        await using var db = await NewDatabase();
+        var importer = new CollectionImporter(db);
+        await importer.ImportAsync("streets", Streets, "streets.geojson", "sha-1");
+        var again = await importer.ImportAsync("streets", Streets, "streets.geojson", "sha-1");
+
+        Assert.True(again.AlreadyLoaded);
+        Assert.Equal(0, again.Inserted);
+        Assert.Equal(3, await db.Streets.CountAsync());
+    }
+
+    [SkippableFact]
+    public async Task One_bad_feature_refuses_the_whole_import_and_names_it()
+    {
+        await using var db = await NewDatabase();
+        var features = new[]
+        {
+            TestGeometry.Feature("POLYGON((-79.07 -8.03,-79.06 -8.03,-79.06 -8.02,-79.07 -8.02,-79.07 -8.03))", ("name", "Good")),
+            TestGeometry.Feature("POLYGON((-79.07 -8.03,-79.06 -8.02,-79.06 -8.03,-79.07 -8.02,-79.07 -8.03))", ("name", "Bowtie")),
+        };
+
+        var ex = await Assert.ThrowsAsync<ImportException>(() => new CollectionImporter(db).ImportAsync("neighborhoods", features, "n.geojson", "sha-2"));
+
+        var problem = Assert.Single(ex.Problems);
+        Assert.Equal(1, problem.FeatureIndex);
+        Assert.Equal("self-intersection", problem.Problem.Kind);
+        Assert.Equal(-79.065, problem.Problem.Location!.X, 6);
+        Assert.Equal(0, await db.Neighborhoods.CountAsync());
+        Assert.Equal(0, await db.Datasets.CountAsync());
+    }
+
+    [SkippableTheory]
+    [InlineData("streets", "POINT(-79.06 -8.03)", "must be a line")]
+    [InlineData("incidents", "POINT(-79.06 -8.03)", "occurredAt")]
+    [InlineData("stations", "POINT(-8.03 -79.06)", "swapped")]
+    [InlineData("parks", "POINT(-79.06 -8.03)", "Unknown collection")]
+    public async Task Unfit_input_gets_a_clear_reason(string collection, string wkt, string reason)
+    {
+        await using var db = await NewDatabase();
+        var ex = await Assert.ThrowsAsync<ImportException>(() =>
+            new CollectionImporter(db).ImportAsync(collection, [TestGeometry.Feature(wkt, ("name", "x"))], "f.geojson", "sha-3"));
+        Assert.Contains(reason, ex.Message);
+    }
+
+    [SkippableFact]
+    public async Task An_empty_file_is_refused()
+    {
+        await using var db = await NewDatabase();
+        var ex = await Assert.ThrowsAsync<ImportException>(() => new CollectionImporter(db).ImportAsync("streets", [], "empty.geojson", "sha-4"));
+        Assert.Contains("no features", ex.Message);
+    }
+}
