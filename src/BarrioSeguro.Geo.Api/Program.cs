@@ -4,23 +4,20 @@ using BarrioSeguro.Geo.Api.Hosting;
 using BarrioSeguro.Geo.Data;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.Data.Neighborhoods;
-using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddEnvironmentVariables();
 if (Environment.GetEnvironmentVariable("BARRIO_DB") is { Length: > 0 } db)
     builder.Configuration[$"{BarrioOptions.Section}:{nameof(BarrioOptions.ConnectionString)}"] = db;
 if (Environment.GetEnvironmentVariable("BARRIO_URLS") is { Length: > 0 } urls)
     builder.WebHost.UseUrls(urls);
 
-var localServer = await DatabaseStartup.StartLocalServerIfConfiguredAsync(builder);
-
 builder.Services.AddOptions<BarrioOptions>().Bind(builder.Configuration.GetSection(BarrioOptions.Section))
     .ValidateDataAnnotations()
-    .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Barrio:ConnectionString is required.")
+    .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString) || !string.IsNullOrWhiteSpace(o.LocalDatabaseDirectory),
+        "No database: set Barrio:ConnectionString (or BARRIO_DB) to a PostGIS connection string, or Barrio:LocalDatabaseDirectory for a private server.")
     .ValidateOnStart();
-builder.Services.AddDbContext<BarrioDbContext>((sp, o) =>
-    BarrioDatabase.Configure(o, sp.GetRequiredService<IOptions<BarrioOptions>>().Value.ConnectionString!));
+builder.Services.AddSingleton<DatabaseConnection>();
+builder.Services.AddDbContext<BarrioDbContext>((sp, o) => BarrioDatabase.Configure(o, sp.GetRequiredService<DatabaseConnection>().Value));
 builder.Services.AddScoped<FeatureCatalog>();
 builder.Services.AddScoped<NeighborhoodStore>();
 builder.Services.AddScoped<SampleData>();
@@ -28,8 +25,11 @@ builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
-if (localServer is not null)
-    app.Lifetime.ApplicationStopped.Register(() => localServer.DisposeAsync().AsTask().GetAwaiter().GetResult());
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var addresses = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : "(no address)";
+    Console.WriteLine($"BarrioSeguro.Geo is up: {addresses}  (viewer at /, API at /api, OpenAPI at /openapi/v1.json)");
+});
 
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {

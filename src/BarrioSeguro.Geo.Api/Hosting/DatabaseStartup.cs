@@ -4,31 +4,42 @@ using Microsoft.Extensions.Options;
 
 namespace BarrioSeguro.Geo.Api.Hosting;
 
+/// <summary>
+/// The connection string the service uses: the configured one, or that of a private PostGIS server started in
+/// Barrio:LocalDatabaseDirectory. The private server stops when the service stops (Ctrl-C, SIGTERM): it is a singleton,
+/// disposed with the host.
+/// </summary>
+public sealed class DatabaseConnection(IOptions<BarrioOptions> options) : IAsyncDisposable
+{
+    private LocalPostgisServer? _server;
+    private string? _value = options.Value.ConnectionString;
+
+    public string Value => _value ?? throw new InvalidOperationException("The database has not been started yet.");
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        if (_value is not null) return;
+        var folder = options.Value.LocalDatabaseDirectory!;
+        _server = await LocalPostgisServer.StartAsync(new LocalPostgisOptions { DataDirectory = folder, Database = "barrio" }, ct);
+        _value = _server.ConnectionString;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null) await _server.DisposeAsync();
+    }
+}
+
 /// <summary>Gets the database ready before the service listens: private server, migrations, sample data.</summary>
 public static class DatabaseStartup
 {
-    /// <summary>
-    /// When no connection string is configured but a local database folder is, starts a private PostGIS server there and
-    /// points the service at it. The server stops when the service stops (Ctrl-C, SIGTERM).
-    /// </summary>
-    public static async Task<LocalPostgisServer?> StartLocalServerIfConfiguredAsync(WebApplicationBuilder builder)
-    {
-        var section = builder.Configuration.GetSection(BarrioOptions.Section);
-        if (!string.IsNullOrWhiteSpace(section[nameof(BarrioOptions.ConnectionString)])) return null;
-        var folder = section[nameof(BarrioOptions.LocalDatabaseDirectory)];
-        if (string.IsNullOrWhiteSpace(folder))
-            throw new InvalidOperationException(
-                "No database: set Barrio:ConnectionString (or BARRIO_DB) to a PostGIS connection string, or Barrio:LocalDatabaseDirectory for a private server.");
-        var server = await LocalPostgisServer.StartAsync(new LocalPostgisOptions { DataDirectory = folder, Database = "barrio" }, CancellationToken.None);
-        section[nameof(BarrioOptions.ConnectionString)] = server.ConnectionString;
-        return server;
-    }
-
-    /// <summary>Applies the migrations and, when configured, loads the sample data.</summary>
+    /// <summary>Starts the private server if one is configured, applies the migrations, and loads the sample data if asked.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken ct = default)
     {
+        var connection = app.Services.GetRequiredService<DatabaseConnection>();
+        await connection.StartAsync(ct);
+        await BarrioDatabase.MigrateAsync(connection.Value, ct);
         var options = app.Services.GetRequiredService<IOptions<BarrioOptions>>().Value;
-        await BarrioDatabase.MigrateAsync(options.ConnectionString!, ct);
         if (!options.LoadSampleData) return;
         var path = options.SampleDataPath ?? throw new InvalidOperationException("Barrio:LoadSampleData is on but Barrio:SampleDataPath is not set.");
         await using var scope = app.Services.CreateAsyncScope();

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Text.Json;
+using Npgsql;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Api.Tests.Endpoints;
+
+[Collection(ApiCollection.Name)]
+public class CollectionsEndpointsTests(ApiFixture api)
+{
+    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    [SkippableFact]
+    public async Task Collections_are_listed_with_their_links()
+    {
+        var root = await Json(await api.Client().GetAsync("/api/collections"));
+        var ids = root.EnumerateArray().Select(c => c.GetProperty("id").GetString()).ToList();
+        Assert.Equal(["districts", "neighborhoods", "stations", "streets", "incidents"], ids);
+    }
+
+    [SkippableFact]
+    public async Task The_sample_neighbourhood_is_served_with_its_area_as_PostGIS_measures_it()
+    {
+        var response = await api.Client().GetAsync("/api/collections/neighborhoods/items");
+        Assert.Equal("application/geo+json", response.Content.Headers.ContentType!.MediaType);
+        var root = await Json(response);
+        var milagro = root.GetProperty("features").EnumerateArray()
+            .Single(f => f.GetProperty("properties").GetProperty("name").GetString() == "El Milagro");
+        var props = milagro.GetProperty("properties");
+        Assert.True(props.GetProperty("isIllustrative").GetBoolean());
+        Assert.Equal("MultiPolygon", milagro.GetProperty("geometry").GetProperty("type").GetString());
+
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT ST_Area(boundary::geography) / 1e6 FROM neighborhoods WHERE name = 'El Milagro'", connection);
+        var postgisKm2 = (double)(await cmd.ExecuteScalarAsync())!;
+        Assert.InRange(props.GetProperty("areaKm2").GetDouble() / postgisKm2 - 1, -0.001, 0.001);
+    }
+
+    [SkippableFact]
+    public async Task Streets_page_with_next_links_until_every_street_is_seen()
+    {
+        var client = api.Client();
+        var seen = new HashSet<int>();
+        string? next = "/api/collections/streets/items?limit=400";
+        int matched = 0, pages = 0;
+        while (next is not null)
+        {
+            var root = await Json(await client.GetAsync(next));
+            matched = root.GetProperty("numberMatched").GetInt32();
+            foreach (var f in root.GetProperty("features").EnumerateArray())
+                Assert.True(seen.Add(f.GetProperty("properties").GetProperty("id").GetInt32()));
+            next = root.GetProperty("links").EnumerateArray()
+                .Where(l => l.GetProperty("rel").GetString() == "next").Select(l => l.GetProperty("href").GetString()).FirstOrDefault();
+            pages++;
+        }
+        Assert.Equal(1060, matched); // every OSM way of the El Milagro extract
+        Assert.Equal(matched, seen.Count);
+        Assert.Equal(3, pages);
+    }
+
+    [SkippableFact]
+    public async Task Bbox_returns_only_features_that_touch_it()
+    {
+        // A box around the PNP Milagro station.
+        var root = await Json(await api.Client().GetAsync("/api/collections/stations/items?bbox=-79.068,-8.025,-79.065,-8.022"));
+        var names = root.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("name").GetString()).ToList();
+        Assert.Contains("PNP MILAGRO", names);
+        Assert.DoesNotContain(names, n => n is not null && n.Contains("HUANCHACO", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [SkippableTheory]
+    [InlineData("/api/collections/streets/items?bbox=1,2,3", HttpStatusCode.BadRequest, "4 numbers")]
+    [InlineData("/api/collections/streets/items?bbox=-8.03,-79.07,-8.02,-79.06", HttpStatusCode.BadRequest, "latitude within ±90")]
+    [InlineData("/api/collections/streets/items?bbox=-79,-8,-80,-7", HttpStatusCode.BadRequest, "minimum is greater")]
+    [InlineData("/api/collections/streets/items?limit=0", HttpStatusCode.BadRequest, "limit")]
+    [InlineData("/api/collections/parks/items", HttpStatusCode.NotFound, "No collection named 'parks'")]
+    [InlineData("/api/collections/streets/items/999999", HttpStatusCode.NotFound, "No feature")]
+    [InlineData("/api/collections/streets/export?crs=EPSG:9999", HttpStatusCode.BadRequest, "Unknown or unsupported CRS")]
+    [InlineData("/api/collections/streets/export?format=dwg", HttpStatusCode.BadRequest, "not one of")]
+    public async Task Bad_queries_get_a_problem_that_says_why(string url, HttpStatusCode status, string reason)
+    {
+        var response = await api.Client().GetAsync(url);
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains(reason, (await Json(response)).GetProperty("detail").GetString());
+    }
+
+    [SkippableFact]
+    public async Task The_OpenAPI_document_lists_the_endpoints()
+    {
+        var root = await Json(await api.Client().GetAsync("/openapi/v1.json"));
+        var paths = root.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/collections/{name}/items", paths);
+        Assert.Contains("/api/neighborhoods/{id}", paths);
+    }
+}
