@@ -116,6 +116,21 @@ public sealed class LocalPostgisServerTests : IDisposable
         Assert.Equal(0L, await ScalarAsync<long>(again.ConnectionString, "SELECT count(*) FROM kept"));
     }
 
+    [SkippableFact]
+    public async Task Failure_to_start_quotes_the_server_log()
+    {
+        PostgisFixture.RequireLocalServer();
+        using var occupied = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupied.Start();
+        var port = ((System.Net.IPEndPoint)occupied.LocalEndpoint).Port;
+        var options = new LocalPostgisOptions { Throwaway = true, Port = port };
+
+        var error = await Assert.ThrowsAsync<LocalPostgisException>(() => LocalPostgisServer.StartAsync(options));
+
+        Assert.Contains("Last lines of", error.Message, StringComparison.Ordinal);
+        Assert.Contains("could not bind", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Missing_extension_is_reported_with_the_package_to_install()
     {
