@@ -1,0 +1,194 @@
+using BarrioSeguro.Geo.Data.Hosting;
+using Npgsql;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Data.Tests.Hosting;
+
+/// <summary>Tests of the server lifecycle itself; each test runs its own servers, not the shared fixture's.</summary>
+public sealed class LocalPostgisServerTests : IDisposable
+{
+    private readonly List<string> _foldersToDelete = [];
+
+    [SkippableFact]
+    public async Task Throwaway_server_runs_PostGIS_and_dispose_deletes_its_folder()
+    {
+        PostgisFixture.RequireLocalServer();
+        string dataDirectory;
+        await using (var server = await LocalPostgisServer.StartAsync(LocalPostgisOptions.ForThrowaway()))
+        {
+            dataDirectory = server.DataDirectory;
+            Assert.True(File.Exists(Path.Combine(dataDirectory, "PG_VERSION")));
+            Assert.Contains($"Port={server.Port}", server.ConnectionString, StringComparison.Ordinal);
+            Assert.Equal(1.0, await ScalarAsync<double>(server.ConnectionString,
+                "SELECT ST_Area(ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 1,0 0))'))"));
+        }
+
+        Assert.False(Directory.Exists(dataDirectory));
+    }
+
+    [SkippableFact]
+    public async Task Two_throwaway_servers_run_at_the_same_time_on_different_ports()
+    {
+        PostgisFixture.RequireLocalServer();
+        await using var first = await LocalPostgisServer.StartAsync(LocalPostgisOptions.ForThrowaway());
+        await using var second = await LocalPostgisServer.StartAsync(LocalPostgisOptions.ForThrowaway());
+
+        Assert.NotEqual(first.Port, second.Port);
+        Assert.NotEqual(first.DataDirectory, second.DataDirectory);
+        Assert.Equal(first.Port, await ScalarAsync<int>(first.ConnectionString, "SELECT current_setting('port')::int"));
+        Assert.Equal(second.Port, await ScalarAsync<int>(second.ConnectionString, "SELECT current_setting('port')::int"));
+    }
+
+    [SkippableFact]
+    public async Task Persistent_data_survives_a_restart()
+    {
+        PostgisFixture.RequireLocalServer();
+        var options = new LocalPostgisOptions { DataDirectory = NewPersistentFolder(), Database = "barrio_persist" };
+
+        await using (var server = await LocalPostgisServer.StartAsync(options))
+        {
+            await ScalarAsync<int>(server.ConnectionString, "CREATE TABLE sector (id int); INSERT INTO sector VALUES (7); SELECT 1");
+        }
+        await using (var again = await LocalPostgisServer.StartAsync(options))
+        {
+            Assert.Equal(7, await ScalarAsync<int>(again.ConnectionString, "SELECT id FROM sector"));
+        }
+    }
+
+    [SkippableTheory]
+    [InlineData(false)] // a PID no process has
+    [InlineData(true)]  // a PID reused by a live, unrelated process
+    public async Task Stale_postmaster_pid_does_not_prevent_start(bool pidOfLiveProcess)
+    {
+        PostgisFixture.RequireLocalServer();
+        var options = new LocalPostgisOptions { DataDirectory = NewPersistentFolder() };
+        string dataDirectory;
+        await using (var server = await LocalPostgisServer.StartAsync(options))
+        {
+            dataDirectory = server.DataDirectory;
+        }
+        var pid = pidOfLiveProcess ? Environment.ProcessId : 4_194_000;
+        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "postmaster.pid"),
+            $"{pid}\n{dataDirectory}\n1700000000\n5432\n/tmp\n127.0.0.1\n  5432001    32768\nready   \n");
+
+        await using var restarted = await LocalPostgisServer.StartAsync(options);
+
+        Assert.Equal(1, await ScalarAsync<int>(restarted.ConnectionString, "SELECT 1"));
+    }
+
+    [SkippableFact]
+    public async Task Starting_a_running_persistent_server_twice_says_so()
+    {
+        PostgisFixture.RequireLocalServer();
+        var options = new LocalPostgisOptions { DataDirectory = NewPersistentFolder() };
+        await using var server = await LocalPostgisServer.StartAsync(options);
+
+        var error = await Assert.ThrowsAsync<LocalPostgisException>(() => LocalPostgisServer.StartAsync(options));
+
+        Assert.Contains("already running", error.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Data_folder_closed_to_the_postgres_user_falls_back_to_temp_and_is_found_again()
+    {
+        PostgisFixture.RequireLocalServer();
+        Skip.IfNot(Environment.IsPrivilegedProcess && OperatingSystem.IsLinux(), "Only root runs the server as another user.");
+        var closed = NewPersistentFolder();
+        Directory.CreateDirectory(closed);
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(closed, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // like /root
+        }
+        var options = new LocalPostgisOptions { DataDirectory = Path.Combine(closed, "repo", ".barrio", "pgdata") };
+
+        string used;
+        await using (var server = await LocalPostgisServer.StartAsync(options))
+        {
+            used = server.DataDirectory;
+            _foldersToDelete.Add(used);
+            await ScalarAsync<int>(server.ConnectionString, "CREATE TABLE kept (id int); SELECT 1");
+        }
+        await using var again = await LocalPostgisServer.StartAsync(options);
+
+        Assert.NotEqual(Path.GetFullPath(options.DataDirectory), used);
+        Assert.StartsWith(Path.GetTempPath(), used, StringComparison.Ordinal);
+        Assert.Equal(used, again.DataDirectory);
+        Assert.Equal(0L, await ScalarAsync<long>(again.ConnectionString, "SELECT count(*) FROM kept"));
+    }
+
+    [SkippableFact]
+    public async Task Failure_to_start_quotes_the_server_log()
+    {
+        PostgisFixture.RequireLocalServer();
+        using var occupied = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupied.Start();
+        var port = ((System.Net.IPEndPoint)occupied.LocalEndpoint).Port;
+        var options = new LocalPostgisOptions { Throwaway = true, Port = port };
+
+        var error = await Assert.ThrowsAsync<LocalPostgisException>(() => LocalPostgisServer.StartAsync(options));
+
+        Assert.Contains("Last lines of", error.Message, StringComparison.Ordinal);
+        Assert.Contains("could not bind", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Missing_extension_is_reported_with_the_package_to_install()
+    {
+        var options = LocalPostgisOptions.ForThrowaway("postgis", "no_such_extension");
+
+        var error = await Assert.ThrowsAsync<PostgisUnavailableException>(() => LocalPostgisServer.StartAsync(options));
+
+        Assert.Contains("no_such_extension", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Install the Debian package", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("postgis", 15, "postgresql-15-postgis-3")]
+    [InlineData("postgis_topology", 16, "postgresql-16-postgis-3")]
+    [InlineData("pgrouting", 15, "postgresql-15-pgrouting")]
+    public void Package_for_extension(string extension, int major, string package) =>
+        Assert.Equal(package, PostgisPrerequisites.PackageFor(extension, major));
+
+    [Fact]
+    public void Missing_server_binaries_name_the_postgresql_package()
+    {
+        var report = PostgisPrerequisites.Check(binDirectory: Path.Combine(Path.GetTempPath(), "no-postgres-here"));
+
+        Assert.False(report.IsSatisfied);
+        Assert.Contains("postgresql-15", report.Message, StringComparison.Ordinal);
+        Assert.Contains("postgresql-15-postgis-3", report.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true, "/tmp/x")]
+    [InlineData(false, null)]
+    public async Task Options_need_exactly_one_of_throwaway_and_data_directory(bool throwaway, string? dataDirectory)
+    {
+        var options = new LocalPostgisOptions { Throwaway = throwaway, DataDirectory = dataDirectory };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => LocalPostgisServer.StartAsync(options));
+    }
+
+    public void Dispose()
+    {
+        foreach (var folder in _foldersToDelete.Where(Directory.Exists))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private string NewPersistentFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "barrio-pgtest-" + Guid.NewGuid().ToString("N")[..12]);
+        _foldersToDelete.Add(folder);
+        return folder;
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
