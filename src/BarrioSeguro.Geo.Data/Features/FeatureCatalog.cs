@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Spatial;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 
@@ -38,11 +39,11 @@ public sealed class FeatureCatalog(BarrioDbContext db)
     public Task<FeaturePage> GetItemsAsync(string collection, Envelope? bbox, int limit, int offset, CancellationToken ct) =>
         collection switch
         {
-            "districts" => Page(db.Districts.OrderBy(d => d.Ubigeo), d => d.Boundary, ToFeature, bbox, limit, offset, ct),
-            "neighborhoods" => Page(db.Neighborhoods.OrderBy(n => n.Id), n => n.Boundary, ToFeature, bbox, limit, offset, ct),
-            "stations" => Page(db.Stations.OrderBy(s => s.Id), s => s.Location, ToFeature, bbox, limit, offset, ct),
-            "streets" => Page(db.Streets.OrderBy(s => s.Id), s => s.Geometry, ToFeature, bbox, limit, offset, ct),
-            "incidents" => Page(db.Incidents.OrderBy(i => i.Id), i => i.Location, ToFeature, bbox, limit, offset, ct),
+            "districts" => Page(db.Districts, d => d.Ubigeo, d => d.Boundary, ToFeature, bbox, limit, offset, ct),
+            "neighborhoods" => Page(db.Neighborhoods, n => n.Id, n => n.Boundary, ToFeature, bbox, limit, offset, ct),
+            "stations" => Page(db.Stations, s => s.Id, s => s.Location, ToFeature, bbox, limit, offset, ct),
+            "streets" => Page(db.Streets, s => s.Id, s => s.Geometry, ToFeature, bbox, limit, offset, ct),
+            "incidents" => Page(db.Incidents, i => i.Id, i => i.Location, ToFeature, bbox, limit, offset, ct),
             _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
         };
 
@@ -66,22 +67,24 @@ public sealed class FeatureCatalog(BarrioDbContext db)
     public async Task<IReadOnlyList<IFeature>> GetAllAsync(string collection, Envelope? bbox, CancellationToken ct) =>
         (await GetItemsAsync(collection, bbox, int.MaxValue, 0, ct)).Features;
 
-    private static async Task<FeaturePage> Page<T>(
-        IQueryable<T> query, Expression<Func<T, Geometry>> geometry, Func<T, IFeature> toFeature,
+    private async Task<FeaturePage> Page<T, TKey>(
+        DbSet<T> set, Expression<Func<T, TKey>> orderKey, Expression<Func<T, Geometry>> geometry, Func<T, IFeature> toFeature,
         Envelope? bbox, int limit, int offset, CancellationToken ct)
         where T : class
     {
-        query = query.AsNoTracking();
+        IQueryable<T> query = set;
         if (bbox is not null)
         {
-            var box = new GeometryFactory(new PrecisionModel(), Crs.Wgs84).ToGeometry(bbox);
-            // e => geometry(e).Intersects(box), built once so EF translates it to ST_Intersects (which uses the && index).
-            var e = geometry.Parameters[0];
-            var intersects = Expression.Call(geometry.Body,
-                typeof(Geometry).GetMethod(nameof(Geometry.Intersects))!,
-                Expression.Constant(box, typeof(Geometry)));
-            query = query.Where(Expression.Lambda<Func<T, bool>>(intersects, e));
+            // A typed column (geometry(MultiLineString,4326)) would make EF type a box parameter as that column type, so the
+            // filter is plain SQL: identifiers come from the EF model, values are parameters, and ST_Intersects carries the
+            // && operator that PostGIS answers from the GiST index. EF composes the ordering and paging around it.
+            var entity = db.Model.FindEntityType(typeof(T))!;
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var column = entity.FindProperty(((MemberExpression)geometry.Body).Member.Name)!.GetColumnName(table)!;
+            var sql = $"SELECT * FROM \"{entity.GetTableName()}\" WHERE ST_Intersects(\"{column}\", ST_MakeEnvelope({{0}}, {{1}}, {{2}}, {{3}}, 4326))";
+            query = set.FromSqlRaw(sql, bbox.MinX, bbox.MinY, bbox.MaxX, bbox.MaxY);
         }
+        query = query.AsNoTracking().OrderBy(orderKey);
         var matched = await query.CountAsync(ct);
         var rows = await query.Skip(offset).Take(limit).ToListAsync(ct);
         return new FeaturePage(rows.Select(toFeature).ToList(), matched);
