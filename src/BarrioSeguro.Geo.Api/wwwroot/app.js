@@ -836,7 +836,7 @@ function renderFeatureInfo() {
           ? `<span class="badge-synthetic">${escapeHtml(getLang() === 'es' ? 'sintético' : 'synthetic')}</span>`
           : '';
       const rows = keys
-        .filter((p) => !(key === 'incidents' && p === 'category') && !(p === 'name' && key !== 'streets' && props.name))
+        .filter((p) => p !== 'name' && !(key === 'incidents' && p === 'category')) // both shown as the title
         .map(
           (p) =>
             `<tr data-prop="${escapeHtml(p)}"><th scope="row">${escapeHtml(has(`prop.${p}`) ? t(`prop.${p}`) : p)}</th>` +
@@ -856,9 +856,10 @@ function renderFeatureInfo() {
 function select(hits) {
   selected = hits;
   selectionSource.clear();
-  selectionSource.addFeatures(
-    hits.filter((h) => h.key !== 'districts').map((h) => new Feature(h.feature.getGeometry().clone())),
-  );
+  // Highlight the top-most hit only (a district is highlighted only when nothing else was hit).
+  if (hits.length > 0) {
+    selectionSource.addFeature(new Feature(hits[0].feature.getGeometry().clone()));
+  }
   renderFeatureInfo();
 }
 
