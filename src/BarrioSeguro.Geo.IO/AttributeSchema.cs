@@ -69,7 +69,9 @@ internal static class AttributeSchema
     {
         null => AttributeKind.Null,
         byte or sbyte or short or ushort or int => AttributeKind.Int32,
-        uint or long => AttributeKind.Int64,
+        // GeoJSON readers give every integer as long: small ones still make a compact 32-bit column.
+        long l => l is >= int.MinValue and <= int.MaxValue ? AttributeKind.Int32 : AttributeKind.Int64,
+        uint u => u <= int.MaxValue ? AttributeKind.Int32 : AttributeKind.Int64,
         ulong u => u <= long.MaxValue ? AttributeKind.Int64 : AttributeKind.Double,
         float or double or decimal => AttributeKind.Double,
         bool => AttributeKind.Bool,

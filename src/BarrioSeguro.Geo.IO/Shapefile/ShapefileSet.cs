@@ -3,6 +3,7 @@ using BarrioSeguro.Geo.Core.Geometry;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Esri;
+using NetTopologySuite.IO.Esri.Dbf;
 using NetTopologySuite.IO.Esri.Shapefiles.Readers;
 using NetTopologySuite.IO.Esri.Shapefiles.Writers;
 using NtsShapefile = NetTopologySuite.IO.Esri.Shapefile;
@@ -120,12 +121,18 @@ internal static class ShapefileSet
         var cpg = Sibling(shpPath, ".cpg") is { } cpgPath ? File.ReadAllText(cpgPath) : null;
         var encoding = DbfEncodings.Detect(cpg, LanguageDriverId(dbf));
 
-        Feature[] features;
+        var features = new List<Feature>();
+        var wholeNumbers = new HashSet<string>();
         try
         {
             using var shpStream = File.OpenRead(shpPath);
             using var dbfStream = File.OpenRead(dbf);
-            features = NtsShapefile.ReadAllFeatures(shpStream, dbfStream, new ShapefileReaderOptions { Encoding = encoding });
+            using var reader = NtsShapefile.OpenRead(shpStream, dbfStream, new ShapefileReaderOptions { Encoding = encoding });
+            // The reader gives every N field as double; N fields without decimals are integers (long), as in GDAL.
+            for (var i = 0; i < reader.Fields.Count; i++)
+                if (reader.Fields[i] is { FieldType: DbfType.Numeric, NumericScale: 0 } field) wholeNumbers.Add(field.Name);
+            while (reader.Read(out var deleted, out var feature))
+                if (!deleted) features.Add(feature);
         }
         catch (Exception e) when (e is not InvalidVectorFileException)
         {
@@ -148,7 +155,7 @@ internal static class ShapefileSet
             epsg = Crs.Wgs84;
         }
 
-        var result = features.Select(f => (IFeature)new Feature(WithSrid(f.Geometry, epsg), Normalise(f.Attributes))).ToList();
+        var result = features.Select(f => (IFeature)new Feature(WithSrid(f.Geometry, epsg), Normalise(f.Attributes, wholeNumbers))).ToList();
         return new FeatureSet(result, epsg);
     }
 
@@ -160,7 +167,7 @@ internal static class ShapefileSet
     }
 
     // Same value types as the GeoJSON reader: whole numbers as long, others as double, text trimmed by the reader.
-    private static AttributesTable Normalise(IAttributesTable? attributes)
+    private static AttributesTable Normalise(IAttributesTable? attributes, HashSet<string> wholeNumbers)
     {
         var table = new AttributesTable();
         if (attributes is null) return table;
@@ -168,6 +175,8 @@ internal static class ShapefileSet
         {
             table.Add(name, attributes[name] switch
             {
+                double d when wholeNumbers.Contains(name) && d == Math.Floor(d) && Math.Abs(d) < 9.2e18 => (long)d,
+                decimal d when wholeNumbers.Contains(name) => (long)d,
                 int i => (long)i,
                 short s => (long)s,
                 byte b => (long)b,
