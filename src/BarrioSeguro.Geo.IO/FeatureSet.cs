@@ -1,0 +1,15 @@
+using NetTopologySuite.Features;
+
+namespace BarrioSeguro.Geo.IO;
+
+/// <summary>
+/// Features read from a file, with the CRS their coordinates are in.
+/// Attribute values are plain CLR values: string, long, double, bool, DateTime or null.
+/// </summary>
+/// <param name="Features">The features, in file order (layers concatenated in file order).</param>
+/// <param name="Epsg">EPSG code of the coordinates, e.g. 4326 or 32717.</param>
+public sealed record FeatureSet(IReadOnlyList<IFeature> Features, int Epsg)
+{
+    /// <summary>Number of features.</summary>
+    public int Count => Features.Count;
+}

@@ -1,0 +1,186 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using BarrioSeguro.Geo.Core.Spatial;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO.Converters;
+
+namespace BarrioSeguro.Geo.IO.GeoJson;
+
+/// <summary>
+/// GeoJSON files. Reading accepts a FeatureCollection, a single Feature or a bare geometry, and honours the legacy
+/// (2008) <c>crs</c> member, e.g. <c>urn:ogc:def:crs:EPSG::32717</c>; without one the coordinates are EPSG:4326 as
+/// RFC 7946 says. Writing is RFC 7946 (EPSG:4326, no <c>crs</c> member, counter-clockwise outer rings) unless the caller
+/// asks for another CRS: then the coordinates are in that CRS and a legacy <c>crs</c> member names it, which GDAL,
+/// QGIS and this reader honour (chosen over refusing, because UTM GeoJSON is what field teams measure on).
+/// </summary>
+public static class GeoJsonFile
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        Converters = { new GeoJsonConverterFactory(false, GeoJsonConverterFactory.DefaultIdPropertyName, RingOrientationOption.EnforceRfc9746) },
+        // Keep "Jirón" readable in the file instead of "Jir\u00f3n"; still valid JSON.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Reads a GeoJSON file. Property values become string, long, double, bool, null, or raw JSON text for objects and arrays.</summary>
+    /// <exception cref="InvalidVectorFileException">Empty, malformed (with line and position), not GeoJSON, or an unknown CRS.</exception>
+    public static FeatureSet Read(string path)
+    {
+        if (!File.Exists(path)) throw new InvalidVectorFileException(path, "file not found");
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.AsSpan().Trim(" \t\r\n\uFEFF"u8).IsEmpty)
+            throw new InvalidVectorFileException(path, "empty file");
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(bytes.AsMemory(Bom(bytes)));
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" at line {line + 1}, position {(e.BytePositionInLine ?? 0) + 1}" : "";
+            throw new InvalidVectorFileException(path, $"malformed GeoJSON{where}", e);
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+                throw new InvalidVectorFileException(path, "not GeoJSON: the top level is not an object with a \"type\"");
+
+            var epsg = ReadCrs(path, root);
+            var features = new List<IFeature>();
+            switch (type.GetString())
+            {
+                case "FeatureCollection":
+                    if (!root.TryGetProperty("features", out var array) || array.ValueKind != JsonValueKind.Array)
+                        throw new InvalidVectorFileException(path, "FeatureCollection without a \"features\" array");
+                    var i = 0;
+                    foreach (var f in array.EnumerateArray()) features.Add(ReadFeature(path, f, ++i, epsg));
+                    break;
+                case "Feature":
+                    features.Add(ReadFeature(path, root, 1, epsg));
+                    break;
+                default:
+                    features.Add(new Feature(ReadGeometry(path, root, 1, epsg), new AttributesTable()));
+                    break;
+            }
+            return new FeatureSet(features, epsg);
+        }
+    }
+
+    /// <summary>
+    /// Writes features as a GeoJSON FeatureCollection, moved from <paramref name="sourceEpsg"/> to
+    /// <paramref name="targetEpsg"/> (4326 for RFC 7946; any other supported code adds a legacy <c>crs</c> member).
+    /// </summary>
+    /// <returns>The number of features written.</returns>
+    public static int Write(Stream output, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg = Crs.Wgs84)
+    {
+        var moved = FeatureTransform.To(features, sourceEpsg, targetEpsg);
+        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = Options.Encoder });
+        w.WriteStartObject();
+        w.WriteString("type", "FeatureCollection");
+        if (targetEpsg != Crs.Wgs84)
+        {
+            w.WriteStartObject("crs");
+            w.WriteString("type", "name");
+            w.WriteStartObject("properties");
+            w.WriteString("name", $"urn:ogc:def:crs:EPSG::{targetEpsg}");
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteStartArray("features");
+        foreach (var f in moved)
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "Feature");
+            w.WriteStartObject("properties");
+            if (f.Attributes is { } attributes)
+                foreach (var name in attributes.GetNames())
+                    WriteValue(w, name, attributes[name]);
+            w.WriteEndObject();
+            w.WritePropertyName("geometry");
+            if (f.Geometry is null) w.WriteNullValue();
+            else JsonSerializer.Serialize(w, f.Geometry, Options);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        return moved.Count;
+    }
+
+    private static void WriteValue(Utf8JsonWriter w, string name, object? value)
+    {
+        switch (value)
+        {
+            case null: w.WriteNull(name); break;
+            case string s: w.WriteString(name, s); break;
+            case bool b: w.WriteBoolean(name, b); break;
+            case double d when !double.IsFinite(d): w.WriteNull(name); break;
+            case float f when !float.IsFinite(f): w.WriteNull(name); break;
+            case byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal:
+                w.WritePropertyName(name);
+                JsonSerializer.Serialize(w, value, value.GetType(), Options);
+                break;
+            case JsonElement e: w.WritePropertyName(name); e.WriteTo(w); break;
+            default: w.WriteString(name, AttributeSchema.AsText(value)); break;
+        }
+    }
+
+    private static int ReadCrs(string path, JsonElement root)
+    {
+        if (!root.TryGetProperty("crs", out var crs) || crs.ValueKind == JsonValueKind.Null) return Crs.Wgs84;
+        string? name = null;
+        if (crs.ValueKind == JsonValueKind.Object && crs.TryGetProperty("properties", out var props) && props.ValueKind == JsonValueKind.Object)
+        {
+            if (props.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String) name = n.GetString();
+            else if (props.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number) name = "EPSG:" + c.GetRawText();
+        }
+        if (name is null) throw new InvalidVectorFileException(path, $"unreadable \"crs\" member: {crs.GetRawText()}");
+        try { return Crs.Parse(name); }
+        catch (UnknownCrsException e) { throw new InvalidVectorFileException(path, $"unknown CRS \"{name}\" in the \"crs\" member", e); }
+    }
+
+    private static Feature ReadFeature(string path, JsonElement f, int index, int epsg)
+    {
+        if (f.ValueKind != JsonValueKind.Object || !f.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String || t.GetString() != "Feature")
+            throw new InvalidVectorFileException(path, $"feature #{index} is not a GeoJSON Feature");
+        var geometry = f.TryGetProperty("geometry", out var g) ? ReadGeometry(path, g, index, epsg) : null;
+        var attributes = new AttributesTable();
+        if (f.TryGetProperty("properties", out var props) && props.ValueKind == JsonValueKind.Object)
+            foreach (var p in props.EnumerateObject())
+                if (!attributes.Exists(p.Name)) attributes.Add(p.Name, Value(p.Value));
+        return new Feature(geometry, attributes);
+    }
+
+    private static Geometry? ReadGeometry(string path, JsonElement g, int index, int epsg)
+    {
+        if (g.ValueKind == JsonValueKind.Null) return null;
+        try
+        {
+            var geometry = g.Deserialize<Geometry>(Options);
+            if (geometry is not null) geometry.SRID = epsg;
+            return geometry;
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
+        {
+            throw new InvalidVectorFileException(path, $"feature #{index} has an invalid geometry ({FirstLine(e.Message)})", e);
+        }
+    }
+
+    private static object? Value(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => e.GetString(),
+        JsonValueKind.Number => e.TryGetInt64(out var l) ? (object)l : e.GetDouble(), // (object): else l widens to double
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        _ => e.GetRawText(),
+    };
+
+    private static int Bom(byte[] bytes) => bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? 3 : 0;
+
+    private static string FirstLine(string text) => text.ReplaceLineEndings("\n").Split('\n')[0];
+}

@@ -1,0 +1,306 @@
+using System.Globalization;
+using BarrioSeguro.Geo.Core.Spatial;
+using Microsoft.Data.Sqlite;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+
+namespace BarrioSeguro.Geo.IO.GeoPackage;
+
+/// <summary>
+/// OGC GeoPackage 1.3 feature layers. NetTopologySuite.IO.GeoPackage only encodes geometry blobs, so the container
+/// (gpkg_spatial_ref_sys, gpkg_contents, gpkg_geometry_columns, the feature table) is written here with SQLite, per
+/// the specification's required tables; no spatial index (optional in the spec; GDAL and QGIS read without one).
+/// </summary>
+public static class GeoPackageFile
+{
+    private const string GeometryColumn = "geom";
+    private const string IdColumn = "fid";
+
+    /// <summary>
+    /// Reads every feature table (gpkg_contents data_type 'features', in table-name order) and concatenates them;
+    /// tables in another CRS are moved into the CRS of the first. The CRS comes from the table's srs_id through
+    /// gpkg_spatial_ref_sys (organization EPSG, or the WKT definition); srs_id 0 is taken as EPSG:4326.
+    /// </summary>
+    /// <exception cref="InvalidVectorFileException">Not a GeoPackage, no feature table, or an unknown CRS.</exception>
+    public static FeatureSet Read(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new InvalidVectorFileException(path, "file not found");
+        if (info.Length == 0) throw new InvalidVectorFileException(path, "empty file");
+        try
+        {
+            using var db = Open(path, SqliteOpenMode.ReadOnly);
+            var layers = new List<(string Table, string Column, int Epsg)>();
+            using (var cmd = db.CreateCommand())
+            {
+                cmd.CommandText =
+                    "SELECT c.table_name, g.column_name, g.srs_id, s.organization, s.organization_coordsys_id, s.definition " +
+                    "FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name " +
+                    "LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id " +
+                    "WHERE c.data_type = 'features' ORDER BY c.table_name";
+                using var r = cmd.ExecuteReader();
+                while (r.Read())
+                    layers.Add((r.GetString(0), r.GetString(1), EpsgOf(path, r.GetInt32(2), r.IsDBNull(3) ? null : r.GetString(3),
+                        r.IsDBNull(4) ? null : r.GetInt32(4), r.IsDBNull(5) ? null : r.GetString(5))));
+            }
+            if (layers.Count == 0) throw new InvalidVectorFileException(path, "no feature table in the GeoPackage");
+
+            var epsg = layers[0].Epsg;
+            var all = new List<IFeature>();
+            foreach (var (table, column, layerEpsg) in layers)
+            {
+                var features = ReadTable(db, table, column, layerEpsg);
+                all.AddRange(layerEpsg == epsg ? features : FeatureTransform.To(features, layerEpsg, epsg));
+            }
+            return new FeatureSet(all, epsg);
+        }
+        catch (SqliteException e)
+        {
+            var reason = e.SqliteErrorCode == 26 ? "not a GeoPackage (not an SQLite database)"
+                : e.Message.Contains("no such table", StringComparison.Ordinal) ? "not a GeoPackage (no gpkg_contents/gpkg_geometry_columns tables)"
+                : $"unreadable GeoPackage ({e.Message})";
+            throw new InvalidVectorFileException(path, reason, e);
+        }
+    }
+
+    /// <summary>
+    /// Writes features, moved from <paramref name="sourceEpsg"/> to <paramref name="targetEpsg"/>, as one feature
+    /// table named <paramref name="layerName"/> in a new GeoPackage at <paramref name="path"/> (an existing file there is
+    /// overwritten by the caller, not here: the path must not exist). Column types are inferred from the values.
+    /// </summary>
+    /// <returns>The number of features written.</returns>
+    public static int Write(string path, string layerName, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg)
+    {
+        var moved = FeatureTransform.To(features, sourceEpsg, targetEpsg);
+        if (moved.Count == 0) throw new InvalidVectorFileException(path, "no features to write");
+        var columns = AttributeSchema.Infer(moved);
+        var names = ColumnNames(columns);
+
+        using var db = Open(path, SqliteOpenMode.ReadWriteCreate);
+        using var tx = db.BeginTransaction();
+        Exec(db, "PRAGMA application_id = 1196444487"); // 'GPKG'
+        Exec(db, "PRAGMA user_version = 10300");        // 1.3.0
+        Exec(db, "CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY, " +
+                 "organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT)");
+        Exec(db, "CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE, " +
+                 "description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), " +
+                 "min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER, " +
+                 "CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))");
+        Exec(db, "CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, " +
+                 "geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, " +
+                 "CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name), CONSTRAINT uk_gc_table_name UNIQUE (table_name), " +
+                 "CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name), " +
+                 "CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))");
+
+        // The three rows the spec requires, plus the target system.
+        InsertSrs(db, "Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system");
+        InsertSrs(db, "Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system");
+        InsertSrs(db, "WGS 84 geodetic", Crs.Wgs84, "EPSG", Crs.Wgs84, Crs.Get(Crs.Wgs84).WKT, "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid");
+        if (targetEpsg != Crs.Wgs84) InsertSrs(db, Crs.NameOf(targetEpsg), targetEpsg, "EPSG", targetEpsg, Crs.Get(targetEpsg).WKT, null);
+
+        var envelope = new Envelope();
+        foreach (var f in moved) if (f.Geometry is { IsEmpty: false } g) envelope.ExpandToInclude(g.EnvelopeInternal);
+        var columnSql = string.Concat(columns.Select((c, i) => $", {Quote(names[i])} {SqlType(c.Kind)}"));
+        Exec(db, $"CREATE TABLE {Quote(layerName)} ({IdColumn} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {GeometryColumn} {GeometryTypeName(moved)}{columnSql})");
+        using (var cmd = db.CreateCommand())
+        {
+            cmd.CommandText = "INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id) " +
+                              "VALUES ($t, 'features', $t, $minx, $miny, $maxx, $maxy, $srs)";
+            cmd.Parameters.AddWithValue("$t", layerName);
+            cmd.Parameters.AddWithValue("$minx", envelope.IsNull ? DBNull.Value : envelope.MinX);
+            cmd.Parameters.AddWithValue("$miny", envelope.IsNull ? DBNull.Value : envelope.MinY);
+            cmd.Parameters.AddWithValue("$maxx", envelope.IsNull ? DBNull.Value : envelope.MaxX);
+            cmd.Parameters.AddWithValue("$maxy", envelope.IsNull ? DBNull.Value : envelope.MaxY);
+            cmd.Parameters.AddWithValue("$srs", targetEpsg);
+            cmd.ExecuteNonQuery();
+        }
+        using (var cmd = db.CreateCommand())
+        {
+            cmd.CommandText = "INSERT INTO gpkg_geometry_columns VALUES ($t, $c, $type, $srs, 0, 0)";
+            cmd.Parameters.AddWithValue("$t", layerName);
+            cmd.Parameters.AddWithValue("$c", GeometryColumn);
+            cmd.Parameters.AddWithValue("$type", GeometryTypeName(moved));
+            cmd.Parameters.AddWithValue("$srs", targetEpsg);
+            cmd.ExecuteNonQuery();
+        }
+
+        using (var insert = db.CreateCommand())
+        {
+            insert.CommandText = $"INSERT INTO {Quote(layerName)} ({GeometryColumn}{string.Concat(names.Select(n => ", " + Quote(n)))}) " +
+                                 $"VALUES ($g{string.Concat(names.Select((_, i) => $", $p{i}"))})";
+            var writer = new GeoPackageGeoWriter();
+            foreach (var f in moved)
+            {
+                insert.Parameters.Clear();
+                insert.Parameters.AddWithValue("$g", f.Geometry is null ? DBNull.Value : writer.Write(WithSrid(f.Geometry, targetEpsg)));
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    var value = f.Attributes is { } a && a.Exists(columns[i].Name) ? a[columns[i].Name] : null;
+                    insert.Parameters.AddWithValue($"$p{i}", ToSql(value, columns[i].Kind));
+                }
+                insert.ExecuteNonQuery();
+            }
+        }
+        tx.Commit();
+        return moved.Count;
+    }
+
+    private static List<IFeature> ReadTable(SqliteConnection db, string table, string geometryColumn, int epsg)
+    {
+        var declared = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string? primaryKey = null;
+        using (var info = db.CreateCommand())
+        {
+            info.CommandText = $"PRAGMA table_info({Quote(table)})";
+            using var r = info.ExecuteReader();
+            while (r.Read())
+            {
+                declared[r.GetString(1)] = r.IsDBNull(2) ? "" : r.GetString(2).ToUpperInvariant();
+                if (r.GetInt32(5) == 1) primaryKey = r.GetString(1);
+            }
+        }
+
+        var reader = new GeoPackageGeoReader();
+        var features = new List<IFeature>();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = $"SELECT * FROM {Quote(table)}";
+        using var rows = cmd.ExecuteReader();
+        while (rows.Read())
+        {
+            Geometry? geometry = null;
+            var attributes = new AttributesTable();
+            for (var i = 0; i < rows.FieldCount; i++)
+            {
+                var name = rows.GetName(i);
+                if (string.Equals(name, primaryKey, StringComparison.OrdinalIgnoreCase)) continue;
+                if (string.Equals(name, geometryColumn, StringComparison.OrdinalIgnoreCase))
+                {
+                    if (!rows.IsDBNull(i))
+                    {
+                        geometry = reader.Read((byte[])rows.GetValue(i));
+                        geometry.SRID = epsg;
+                        if (geometry.IsEmpty) geometry = null;
+                    }
+                    continue;
+                }
+                attributes.Add(name, FromSql(rows.IsDBNull(i) ? null : rows.GetValue(i), declared.GetValueOrDefault(name, "")));
+            }
+            features.Add(new Feature(geometry, attributes));
+        }
+        return features;
+    }
+
+    private static int EpsgOf(string path, int srsId, string? organization, int? organizationId, string? definition)
+    {
+        if (string.Equals(organization, "EPSG", StringComparison.OrdinalIgnoreCase) && organizationId is { } code && Crs.IsSupported(code))
+            return code;
+        if (srsId == 0) return Crs.Wgs84; // "undefined geographic": the only geographic system here
+        if (definition is not null && EsriPrjReader(definition) is { } fromWkt) return fromWkt;
+        throw new InvalidVectorFileException(path, $"unknown CRS (srs_id {srsId}, {organization ?? "no organization"} {organizationId})");
+    }
+
+    private static int? EsriPrjReader(string wkt) => Shapefile.EsriPrj.ToEpsg(wkt);
+
+    private static object? FromSql(object? value, string declaredType) => value switch
+    {
+        null => null,
+        long l when declaredType == "BOOLEAN" => l != 0,
+        string s when declaredType is "DATE" or "DATETIME" &&
+            DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t) => t,
+        _ => value,
+    };
+
+    private static object ToSql(object? value, AttributeKind kind) => value switch
+    {
+        null => DBNull.Value,
+        _ => kind switch
+        {
+            AttributeKind.Int32 or AttributeKind.Int64 => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+            AttributeKind.Double => Convert.ToDouble(value, CultureInfo.InvariantCulture),
+            AttributeKind.Bool => (bool)value ? 1L : 0L,
+            AttributeKind.Date => AttributeSchema.AsDateTime(value).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            AttributeKind.DateTime => AttributeSchema.AsDateTime(value).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            _ => AttributeSchema.AsText(value),
+        },
+    };
+
+    private static string SqlType(AttributeKind kind) => kind switch
+    {
+        AttributeKind.Int32 => "MEDIUMINT",
+        AttributeKind.Int64 => "INTEGER",
+        AttributeKind.Double => "REAL",
+        AttributeKind.Bool => "BOOLEAN",
+        AttributeKind.Date => "DATE",
+        AttributeKind.DateTime => "DATETIME",
+        _ => "TEXT",
+    };
+
+    // One declared type when all geometries agree, else the generic GEOMETRY.
+    private static string GeometryTypeName(IEnumerable<IFeature> features)
+    {
+        var types = features.Where(f => f.Geometry is not null).Select(f => f.Geometry!.OgcGeometryType).Distinct().ToList();
+        return types.Count == 1 ? types[0] switch
+        {
+            OgcGeometryType.Point => "POINT",
+            OgcGeometryType.LineString => "LINESTRING",
+            OgcGeometryType.Polygon => "POLYGON",
+            OgcGeometryType.MultiPoint => "MULTIPOINT",
+            OgcGeometryType.MultiLineString => "MULTILINESTRING",
+            OgcGeometryType.MultiPolygon => "MULTIPOLYGON",
+            OgcGeometryType.GeometryCollection => "GEOMETRYCOLLECTION",
+            _ => "GEOMETRY",
+        } : "GEOMETRY";
+    }
+
+    // SQLite column names are case-insensitive and must not clash with fid/geom.
+    private static List<string> ColumnNames(IReadOnlyList<AttributeColumn> columns)
+    {
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { IdColumn, GeometryColumn };
+        var names = new List<string>();
+        foreach (var c in columns)
+        {
+            var name = c.Name.Length == 0 ? "field" : c.Name;
+            var candidate = name;
+            for (var n = 1; !used.Add(candidate); n++) candidate = $"{name}_{n}";
+            names.Add(candidate);
+        }
+        return names;
+    }
+
+    private static Geometry WithSrid(Geometry g, int srid)
+    {
+        g.SRID = srid; // g is our own transformed copy
+        return g;
+    }
+
+    private static void InsertSrs(SqliteConnection db, string name, int id, string org, int orgId, string definition, string? description)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "INSERT INTO gpkg_spatial_ref_sys VALUES ($n, $id, $o, $oid, $d, $desc)";
+        cmd.Parameters.AddWithValue("$n", name);
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$o", org);
+        cmd.Parameters.AddWithValue("$oid", orgId);
+        cmd.Parameters.AddWithValue("$d", definition);
+        cmd.Parameters.AddWithValue("$desc", (object?)description ?? DBNull.Value);
+        cmd.ExecuteNonQuery();
+    }
+
+    private static void Exec(SqliteConnection db, string sql)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    // No pooling: the file must be closed when we return, so it can be moved into place or deleted.
+    private static SqliteConnection Open(string path, SqliteOpenMode mode)
+    {
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
+        db.Open();
+        return db;
+    }
+}

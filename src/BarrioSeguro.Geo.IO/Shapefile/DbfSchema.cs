@@ -1,0 +1,64 @@
+using System.Globalization;
+using NetTopologySuite.Features;
+using NetTopologySuite.IO.Esri.Dbf.Fields;
+
+namespace BarrioSeguro.Geo.IO.Shapefile;
+
+/// <summary>
+/// The DBF columns for a set of features: one per attribute (first-seen order), typed by <see cref="AttributeSchema"/>,
+/// named by <see cref="DbfFieldNames"/>. DBF has no date-time type: such columns, and mixed ones, are text.
+/// </summary>
+internal sealed class DbfSchema
+{
+    /// <summary>The longest DBF character field, in bytes.</summary>
+    public const int MaxCharacterBytes = 254;
+
+    private readonly IReadOnlyList<(AttributeColumn Column, string Field)> _columns;
+
+    private DbfSchema(IReadOnlyList<(AttributeColumn, string)> columns) => _columns = columns;
+
+    /// <summary>Infers the schema from every feature's values.</summary>
+    public static DbfSchema Infer(IReadOnlyList<IFeature> features)
+    {
+        var columns = AttributeSchema.Infer(features);
+        var names = DbfFieldNames.Make(columns.Select(c => c.Name).ToList());
+        return new DbfSchema(columns.Select((c, i) => (c, names[i])).ToList());
+    }
+
+    /// <summary>Attribute name -> DBF field name.</summary>
+    public IReadOnlyDictionary<string, string> FieldNames => _columns.ToDictionary(c => c.Column.Name, c => c.Field);
+
+    /// <summary>New DBF field definitions (the NTS writer keeps per-record state in them, so never share them).</summary>
+    public DbfField[] CreateFields() => _columns.Select(c => c.Column.Kind switch
+    {
+        AttributeKind.Int32 => (DbfField)new DbfNumericInt32Field(c.Field),
+        AttributeKind.Int64 => new DbfNumericInt64Field(c.Field),
+        AttributeKind.Double => new DbfNumericDoubleField(c.Field),
+        AttributeKind.Bool => new DbfLogicalField(c.Field),
+        AttributeKind.Date => new DbfDateField(c.Field),
+        _ => new DbfCharacterField(c.Field, Math.Clamp(c.Column.MaxBytes, 1, MaxCharacterBytes)),
+    }).ToArray();
+
+    /// <summary>
+    /// The feature's attributes renamed to field names and converted to the field types.
+    /// Text longer than 254 bytes is cut at a character boundary.
+    /// </summary>
+    public AttributesTable Convert(IAttributesTable? attributes)
+    {
+        var table = new AttributesTable();
+        foreach (var (column, field) in _columns)
+        {
+            var value = attributes is not null && attributes.Exists(column.Name) ? attributes[column.Name] : null;
+            table.Add(field, value is null ? null : column.Kind switch
+            {
+                AttributeKind.Int32 => System.Convert.ToInt32(value, CultureInfo.InvariantCulture),
+                AttributeKind.Int64 => System.Convert.ToInt64(value, CultureInfo.InvariantCulture),
+                AttributeKind.Double => System.Convert.ToDouble(value, CultureInfo.InvariantCulture),
+                AttributeKind.Bool => (bool)value,
+                AttributeKind.Date => AttributeSchema.AsDateTime(value).Date,
+                _ => DbfFieldNames.Truncate(AttributeSchema.AsText(value), MaxCharacterBytes),
+            });
+        }
+        return table;
+    }
+}

@@ -1,0 +1,216 @@
+using System.Text;
+using BarrioSeguro.Geo.Core.Spatial;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO.Esri;
+using NetTopologySuite.IO.Esri.Dbf;
+using NetTopologySuite.IO.Esri.Shapefiles.Readers;
+using NetTopologySuite.IO.Esri.Shapefiles.Writers;
+using NtsShapefile = NetTopologySuite.IO.Esri.Shapefile;
+
+namespace BarrioSeguro.Geo.IO.Shapefile;
+
+/// <summary>
+/// A layer as the files of one or more shapefiles (.shp .shx .dbf .prj .cpg), and back.
+/// A shapefile holds one geometry type, so a mixed layer is split: points, lines, polygons (Multi* with their singles),
+/// named layer_points, layer_lines, layer_polygons; a single-type layer keeps its plain name.
+/// </summary>
+internal static class ShapefileSet
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    private enum Group { Points, Lines, Polygons }
+
+    /// <summary>
+    /// Encodes features already in <paramref name="epsg"/> as shapefile files: name -> bytes.
+    /// DBF text is UTF-8 and a .cpg says so (GDAL, QGIS and ArcGIS read the .cpg first).
+    /// </summary>
+    /// <exception cref="InvalidVectorFileException">No features, or a geometry a shapefile cannot hold.</exception>
+    public static IReadOnlyList<(string Name, byte[] Bytes)> Encode(string layerName, IReadOnlyList<IFeature> features, int epsg)
+    {
+        var shpName = layerName + ".shp";
+        if (features.Count == 0) throw new InvalidVectorFileException(shpName, "no features to write");
+        var prj = EsriPrj.For(epsg);
+
+        var groups = new Dictionary<Group, List<IFeature>>();
+        var order = new List<Group>();
+        var nulls = new List<IFeature>();
+        for (var i = 0; i < features.Count; i++)
+        {
+            var g = features[i].Geometry;
+            if (g is null || g.IsEmpty) { nulls.Add(features[i]); continue; }
+            var group = g switch
+            {
+                Point or MultiPoint => Group.Points,
+                LineString or MultiLineString => Group.Lines,
+                Polygon or MultiPolygon => Group.Polygons,
+                _ => throw new InvalidVectorFileException(shpName,
+                    $"feature #{i + 1} is a {g.GeometryType}, which a shapefile cannot hold"),
+            };
+            if (!groups.TryGetValue(group, out var list)) { groups[group] = list = []; order.Add(group); }
+            list.Add(features[i]);
+        }
+        if (order.Count == 0) throw new InvalidVectorFileException(shpName, "no feature has a geometry");
+        // Features without geometry go with the first group as null shapes; their attributes are kept.
+        groups[order[0]].AddRange(nulls);
+
+        // One schema for the whole layer, so the split files share field names and types.
+        var schema = DbfSchema.Infer(features);
+        var files = new List<(string, byte[])>();
+        foreach (var group in order.OrderBy(g => g))
+        {
+            var name = order.Count == 1 ? layerName : $"{layerName}_{group.ToString().ToLowerInvariant()}";
+            files.AddRange(EncodeOne(name, group, groups[group], schema, prj));
+        }
+        return files;
+    }
+
+    private static IEnumerable<(string, byte[])> EncodeOne(string name, Group group, List<IFeature> features, DbfSchema schema, string prj)
+    {
+        var hasZ = features.Any(f => f.Geometry is { IsEmpty: false } g && !double.IsNaN(g.Coordinate.Z));
+        var multiPoint = group == Group.Points && features.Any(f => f.Geometry is MultiPoint);
+        var type = (group, multiPoint, hasZ) switch
+        {
+            (Group.Points, false, false) => ShapeType.Point,
+            (Group.Points, false, true) => ShapeType.PointZM,
+            (Group.Points, true, false) => ShapeType.MultiPoint,
+            (Group.Points, true, true) => ShapeType.MultiPointZM,
+            (Group.Lines, _, false) => ShapeType.PolyLine,
+            (Group.Lines, _, true) => ShapeType.PolyLineZM,
+            (_, _, false) => ShapeType.Polygon,
+            _ => ShapeType.PolygonZM,
+        };
+        var options = new ShapefileWriterOptions(type, schema.CreateFields()) { Encoding = Utf8, Projection = prj };
+        var shp = new MemoryStream();
+        var shx = new MemoryStream();
+        var dbf = new MemoryStream();
+        var prjStream = new MemoryStream();
+        using (var writer = NtsShapefile.OpenWrite(shp, shx, dbf, prjStream, options))
+        {
+            foreach (var f in features)
+            {
+                var geometry = f.Geometry is { IsEmpty: false } g ? g : null;
+                if (multiPoint && geometry is Point p) geometry = p.Factory.CreateMultiPoint([p]);
+                writer.Write(new Feature(geometry, schema.Convert(f.Attributes)));
+            }
+        }
+        yield return (name + ".shp", shp.ToArray());
+        yield return (name + ".shx", shx.ToArray());
+        yield return (name + ".dbf", dbf.ToArray());
+        yield return (name + ".prj", Utf8.GetBytes(prj));
+        yield return (name + ".cpg", Utf8.GetBytes("UTF-8"));
+    }
+
+    /// <summary>
+    /// Reads one shapefile from disk. The CRS comes from the .prj (ESRI or OGC WKT, see <see cref="EsriPrj.ToEpsg"/>);
+    /// without a .prj, lon/lat coordinates are taken as EPSG:4326 and anything else is refused.
+    /// The text encoding is decided by <see cref="DbfEncodings"/>.
+    /// </summary>
+    /// <exception cref="InvalidVectorFileException">Missing .shx or .dbf, unknown CRS, empty or corrupt file.</exception>
+    public static FeatureSet Read(string shpPath)
+    {
+        var info = new FileInfo(shpPath);
+        if (!info.Exists) throw new InvalidVectorFileException(shpPath, "file not found");
+        if (info.Length == 0) throw new InvalidVectorFileException(shpPath, "empty file");
+        var shx = Sibling(shpPath, ".shx") ?? throw new InvalidVectorFileException(shpPath,
+            $"missing {Path.GetFileNameWithoutExtension(shpPath)}.shx (a shapefile needs its .shp, .shx and .dbf together)");
+        var dbf = Sibling(shpPath, ".dbf") ?? throw new InvalidVectorFileException(shpPath,
+            $"missing {Path.GetFileNameWithoutExtension(shpPath)}.dbf (a shapefile needs its .shp, .shx and .dbf together)");
+        _ = shx;
+
+        var cpg = Sibling(shpPath, ".cpg") is { } cpgPath ? File.ReadAllText(cpgPath) : null;
+        var encoding = DbfEncodings.Detect(cpg, LanguageDriverId(dbf));
+
+        var features = new List<Feature>();
+        var wholeNumbers = new HashSet<string>();
+        try
+        {
+            using var shpStream = File.OpenRead(shpPath);
+            using var dbfStream = File.OpenRead(dbf);
+            using var reader = NtsShapefile.OpenRead(shpStream, dbfStream, new ShapefileReaderOptions { Encoding = encoding });
+            // The reader gives every N field as double; N fields without decimals are integers (long), as in GDAL.
+            for (var i = 0; i < reader.Fields.Count; i++)
+                if (reader.Fields[i] is { FieldType: DbfType.Numeric, NumericScale: 0 } field) wholeNumbers.Add(field.Name);
+            while (reader.Read(out var deleted, out var feature))
+                if (!deleted) features.Add(feature);
+        }
+        catch (Exception e) when (e is not InvalidVectorFileException)
+        {
+            throw new InvalidVectorFileException(shpPath, $"not a readable shapefile ({e.Message})", e);
+        }
+
+        int epsg;
+        if (Sibling(shpPath, ".prj") is { } prjPath)
+        {
+            var wkt = File.ReadAllText(prjPath);
+            epsg = EsriPrj.ToEpsg(wkt) ?? throw new InvalidVectorFileException(shpPath,
+                $"unknown CRS in {Path.GetFileName(prjPath)}: {Describe(wkt)}");
+        }
+        else
+        {
+            var envelope = new Envelope();
+            foreach (var f in features) if (f.Geometry is { } g) envelope.ExpandToInclude(g.EnvelopeInternal);
+            if (!envelope.IsNull && (envelope.MinX < -180 || envelope.MaxX > 180 || envelope.MinY < -90 || envelope.MaxY > 90))
+                throw new InvalidVectorFileException(shpPath, "no .prj, and the coordinates are not longitude/latitude: cannot tell the CRS");
+            epsg = Crs.Wgs84;
+        }
+
+        var result = features.Select(f => (IFeature)new Feature(WithSrid(f.Geometry, epsg), Normalise(f.Attributes, wholeNumbers))).ToList();
+        return new FeatureSet(result, epsg);
+    }
+
+    private static Geometry? WithSrid(Geometry? g, int epsg)
+    {
+        if (g is null) return null;
+        g.SRID = epsg; // fresh from the reader, nobody else holds it
+        return g;
+    }
+
+    // Same value types as the GeoJSON reader: whole numbers as long, others as double, text trimmed by the reader.
+    private static AttributesTable Normalise(IAttributesTable? attributes, HashSet<string> wholeNumbers)
+    {
+        var table = new AttributesTable();
+        if (attributes is null) return table;
+        foreach (var name in attributes.GetNames())
+        {
+            table.Add(name, attributes[name] switch
+            {
+                double d when wholeNumbers.Contains(name) && d == Math.Floor(d) && Math.Abs(d) < 9.2e18 => (long)d,
+                decimal d when wholeNumbers.Contains(name) => (long)d,
+                int i => (long)i,
+                short s => (long)s,
+                byte b => (long)b,
+                float f => (double)f,
+                decimal d => d == Math.Truncate(d) && Math.Abs(d) < long.MaxValue ? (long)d : (double)d,
+                var v => v,
+            });
+        }
+        return table;
+    }
+
+    // Byte 29 of a DBF header is the language driver id.
+    private static byte LanguageDriverId(string dbfPath)
+    {
+        using var s = File.OpenRead(dbfPath);
+        if (s.Length < 32) return 0;
+        s.Position = 29;
+        return (byte)s.ReadByte();
+    }
+
+    private static string? Sibling(string shpPath, string extension)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(shpPath))!;
+        var stem = Path.GetFileNameWithoutExtension(shpPath);
+        var exact = Path.Combine(dir, stem + extension);
+        if (File.Exists(exact)) return exact;
+        // Shapefile sets from Windows often mix case: STREETS.SHP with streets.dbf.
+        return Directory.EnumerateFiles(dir, "*", new EnumerationOptions { MatchCasing = MatchCasing.CaseInsensitive })
+            .FirstOrDefault(f => string.Equals(Path.GetFileName(f), stem + extension, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string Describe(string wkt)
+    {
+        var oneLine = wkt.ReplaceLineEndings(" ").Trim();
+        return oneLine.Length == 0 ? "(empty)" : oneLine.Length > 80 ? oneLine[..80] + "..." : oneLine;
+    }
+}

@@ -1,0 +1,82 @@
+using System.IO.Compression;
+using BarrioSeguro.Geo.Core.Spatial;
+using NetTopologySuite.Features;
+
+namespace BarrioSeguro.Geo.IO.Shapefile;
+
+/// <summary>
+/// A zipped shapefile set, the way GIS teams mail layers around: every file of one or more shapefiles at the root of
+/// the archive, each with its ESRI .prj and a UTF-8 .cpg.
+/// </summary>
+public static class ShapefileZip
+{
+    /// <summary>
+    /// Writes the layer into <paramref name="output"/> as a zip. Coordinates go from <paramref name="sourceEpsg"/> to
+    /// <paramref name="targetEpsg"/>; a layer with several geometry types becomes several shapefiles
+    /// (layer_points, layer_lines, layer_polygons). The input features are not modified.
+    /// </summary>
+    /// <returns>The number of features written.</returns>
+    /// <exception cref="InvalidVectorFileException">No features, or a geometry a shapefile cannot hold.</exception>
+    /// <exception cref="UnknownCrsException">Either EPSG code is not supported.</exception>
+    public static int Write(Stream output, string layerName, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg)
+    {
+        var moved = FeatureTransform.To(features, sourceEpsg, targetEpsg);
+        var files = ShapefileSet.Encode(layerName, moved, targetEpsg);
+        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var (name, bytes) in files)
+        {
+            var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+            using var s = entry.Open();
+            s.Write(bytes);
+        }
+        return moved.Count;
+    }
+
+    /// <summary>
+    /// Reads every shapefile in a zip (in any folder of it, in name order) and concatenates them. Layers in
+    /// different CRSs are moved into the CRS of the first one.
+    /// </summary>
+    /// <exception cref="InvalidVectorFileException">Not a zip, no .shp inside, or a shapefile inside is invalid.</exception>
+    public static FeatureSet Read(string zipPath)
+    {
+        var info = new FileInfo(zipPath);
+        if (!info.Exists) throw new InvalidVectorFileException(zipPath, "file not found");
+        if (info.Length == 0) throw new InvalidVectorFileException(zipPath, "empty file");
+        var scratch = Path.Combine(Path.GetTempPath(), $"barrio-zip-{Guid.NewGuid():N}");
+        try
+        {
+            try
+            {
+                // ExtractToDirectory refuses entries that would land outside the folder ("zip slip").
+                ZipFile.ExtractToDirectory(zipPath, scratch);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                throw new InvalidVectorFileException(zipPath, $"not a readable zip ({e.Message})", e);
+            }
+            var shps = Directory.GetFiles(scratch, "*", SearchOption.AllDirectories)
+                .Where(f => f.EndsWith(".shp", StringComparison.OrdinalIgnoreCase) && !Path.GetFileName(f).StartsWith("._", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal).ToList();
+            if (shps.Count == 0) throw new InvalidVectorFileException(zipPath, "no .shp file inside the zip");
+
+            var all = new List<IFeature>();
+            int? epsg = null;
+            foreach (var shp in shps)
+            {
+                FeatureSet set;
+                try { set = ShapefileSet.Read(shp); }
+                catch (InvalidVectorFileException e)
+                {
+                    throw new InvalidVectorFileException(zipPath, $"{Path.GetRelativePath(scratch, shp)}: {e.Reason}", e);
+                }
+                epsg ??= set.Epsg;
+                all.AddRange(set.Epsg == epsg ? set.Features : FeatureTransform.To(set.Features, set.Epsg, epsg.Value));
+            }
+            return new FeatureSet(all, epsg!.Value);
+        }
+        finally
+        {
+            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.IO.GeoJson;
+using BarrioSeguro.Geo.IO.GeoPackage;
+using BarrioSeguro.Geo.IO.Shapefile;
+using NetTopologySuite.Features;
+
+namespace BarrioSeguro.Geo.IO;
+
+/// <summary>
+/// Reads and writes vector files, the format chosen by extension:
+/// <c>.geojson</c>/<c>.json</c> (GeoJSON), <c>.gpkg</c> (GeoPackage), <c>.shp</c> (shapefile set), <c>.zip</c> (zipped shapefiles).
+/// </summary>
+public static class VectorFile
+{
+    /// <summary>The extensions this class reads and writes, lower case with the dot.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".geojson", ".json", ".gpkg", ".shp", ".zip"];
+
+    /// <summary>
+    /// Reads all features of a file and the CRS of their coordinates. See <see cref="GeoJsonFile.Read"/>,
+    /// <see cref="GeoPackageFile.Read"/>, <see cref="ShapefileZip.Read"/> for each format's rules.
+    /// </summary>
+    /// <exception cref="InvalidVectorFileException">Unknown extension, missing, empty or malformed file, unknown CRS.</exception>
+    public static FeatureSet Read(string path)
+    {
+        if (!File.Exists(path)) throw new InvalidVectorFileException(path, "file not found");
+        return FormatOf(path) switch
+        {
+            Format.GeoJson => GeoJsonFile.Read(path),
+            Format.GeoPackage => GeoPackageFile.Read(path),
+            Format.Shapefile => ShapefileSet.Read(path),
+            _ => ShapefileZip.Read(path),
+        };
+    }
+
+    /// <summary>
+    /// The CRS a write uses when the caller names none: EPSG:4326 for GeoJSON (RFC 7946); for shapefiles and
+    /// GeoPackages the WGS 84 UTM zone of the data (data already in a WGS 84 UTM zone keeps it), since Peruvian GIS
+    /// teams exchange those in UTM.
+    /// </summary>
+    /// <exception cref="InvalidVectorFileException">Unknown extension.</exception>
+    public static int DefaultTargetEpsg(string path, IReadOnlyList<IFeature> features, int sourceEpsg) =>
+        FormatOf(path) == Format.GeoJson ? Crs.Wgs84 : FeatureTransform.UtmZoneOf(features, sourceEpsg);
+
+    /// <summary>
+    /// Writes features to a file, the format chosen by extension, coordinates moved from <paramref name="sourceEpsg"/>
+    /// to <paramref name="targetEpsg"/> (null: <see cref="DefaultTargetEpsg"/>). The layer name is the file name
+    /// without extension. Existing files of the same names are replaced.
+    /// <list type="bullet">
+    /// <item>GeoJSON: RFC 7946 in EPSG:4326; another target adds a legacy <c>crs</c> member (see <see cref="GeoJsonFile"/>).</item>
+    /// <item>Shapefile (.shp, .zip): ESRI .prj, UTF-8 DBF with a .cpg, field names of at most 10 bytes, one file per
+    /// geometry type (layer_points, layer_lines, layer_polygons) when the layer mixes them.</item>
+    /// <item>GeoPackage: one feature table, the CRS registered in gpkg_spatial_ref_sys.</item>
+    /// </list>
+    /// Everything is written to a scratch folder beside the destination first and moved into place only on success:
+    /// a failure leaves no partial output. The input features are not modified.
+    /// </summary>
+    /// <exception cref="InvalidVectorFileException">Unknown extension, no features, or a geometry the format cannot hold.</exception>
+    /// <exception cref="UnknownCrsException">An EPSG code is not supported.</exception>
+    public static WriteSummary Write(string path, IEnumerable<IFeature> features, int sourceEpsg, int? targetEpsg = null)
+    {
+        var format = FormatOf(path);
+        var list = features as IReadOnlyList<IFeature> ?? features.ToList();
+        var target = targetEpsg ?? DefaultTargetEpsg(path, list, sourceEpsg);
+        if (!Crs.IsSupported(target)) throw new UnknownCrsException($"EPSG:{target}");
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var fileName = Path.GetFileName(path);
+        var layer = Path.GetFileNameWithoutExtension(path);
+        var count = 0;
+
+        var files = AtomicOutput.Write(directory, scratch =>
+        {
+            var scratchFile = Path.Combine(scratch, fileName);
+            switch (format)
+            {
+                case Format.GeoJson:
+                    using (var s = File.Create(scratchFile)) count = GeoJsonFile.Write(s, list, sourceEpsg, target);
+                    break;
+                case Format.GeoPackage:
+                    count = GeoPackageFile.Write(scratchFile, layer, list, sourceEpsg, target);
+                    break;
+                case Format.Shapefile:
+                    var moved = FeatureTransform.To(list, sourceEpsg, target);
+                    foreach (var (name, bytes) in ShapefileSet.Encode(layer, moved, target))
+                        File.WriteAllBytes(Path.Combine(scratch, name), bytes);
+                    count = moved.Count;
+                    break;
+                default:
+                    using (var s = File.Create(scratchFile)) count = ShapefileZip.Write(s, layer, list, sourceEpsg, target);
+                    break;
+            }
+        });
+        return new WriteSummary(count, target, files);
+    }
+
+    private enum Format { GeoJson, GeoPackage, Shapefile, ShapefileZip }
+
+    private static Format FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".geojson" or ".json" => Format.GeoJson,
+        ".gpkg" => Format.GeoPackage,
+        ".shp" => Format.Shapefile,
+        ".zip" => Format.ShapefileZip,
+        var ext => throw new InvalidVectorFileException(path,
+            $"unknown file type '{(ext.Length == 0 ? "(no extension)" : ext)}' (use {string.Join(", ", Extensions)})"),
+    };
+}
