@@ -109,7 +109,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
         "incidents" => new Incident
         {
             OccurredAt = DateTimeOffset.TryParse(Text(f, "occurredAt", "occurred_at", "date", "fecha"), CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal, out var at) ? at : throw new FormatException("An incident needs an 'occurredAt' date."),
+                DateTimeStyles.AssumeUniversal, out var at) ? at.ToUniversalTime() : throw new FormatException("An incident needs an 'occurredAt' date."),
             Category = Text(f, "category", "categoria", "tipo") ?? "sin categoría",
             Location = f.Geometry as Point ?? throw new FormatException("An incident must be a point."),
             IsSynthetic = Bool(f, "isSynthetic", "synthetic") ?? false,

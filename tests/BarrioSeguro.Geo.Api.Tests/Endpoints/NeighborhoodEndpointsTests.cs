@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Api.Tests.Endpoints;
+
+[Collection(ApiCollection.Name)]
+public class NeighborhoodEndpointsTests(ApiFixture api)
+{
+    private static string Feature(string name, string coordinates, string extraProperties = "", string extraMembers = "") =>
+        $$$"""{"type":"Feature",{{{extraMembers}}}"properties":{"name":"{{{name}}}"{{{extraProperties}}}},"geometry":{"type":"Polygon","coordinates":{{{coordinates}}}}}""";
+
+    private const string Square = "[[[-79.060,-8.030],[-79.050,-8.030],[-79.050,-8.020],[-79.060,-8.020],[-79.060,-8.030]]]";
+    private const string Moved = "[[[-79.061,-8.030],[-79.051,-8.030],[-79.051,-8.020],[-79.061,-8.020],[-79.061,-8.030]]]";
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/geo+json");
+
+    private static async Task<JsonElement> Body(HttpResponseMessage r) => JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+
+    private static string Unique(string name) => $"{name} {Guid.NewGuid():N}"[..24];
+
+    private async Task<long> CountNamed(string name)
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT count(*) FROM neighborhoods WHERE name = @n", connection);
+        cmd.Parameters.AddWithValue("n", name);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    [SkippableFact]
+    public async Task Create_then_update_with_the_version_then_refuse_the_stale_one()
+    {
+        var client = api.Client();
+        var name = Unique("Alto Trujillo");
+        var created = await client.PostAsync("/api/neighborhoods", Json(Feature(name, Square, ",\"districtUbigeo\":\"130104\"")));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("\"1\"", created.Headers.ETag!.Tag);
+        var location = created.Headers.Location!.ToString();
+        var createdProps = (await Body(created)).GetProperty("properties");
+        Assert.InRange(createdProps.GetProperty("areaKm2").GetDouble(), 1.20, 1.25); // 0.01° x 0.01° at 8° S: about 1.22 km²
+
+        var update = new HttpRequestMessage(HttpMethod.Put, location) { Content = Json(Feature(name, Moved)) };
+        update.Headers.IfMatch.Add(new EntityTagHeaderValue("\"1\""));
+        var updated = await client.SendAsync(update);
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal("\"2\"", updated.Headers.ETag!.Tag);
+
+        // A second planner who loaded version 1 sends a change: refused, and version 2 stays.
+        var stale = await client.PutAsync(location, Json(Feature(name, Square, ",\"version\":1")));
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Equal(2, (await Body(stale)).GetProperty("currentVersion").GetInt32());
+        var current = await Body(await client.GetAsync(location));
+        Assert.Equal(-79.061, current.GetProperty("geometry").GetProperty("coordinates")[0][0][0][0].GetDouble(), 6);
+    }
+
+    [SkippableFact]
+    public async Task An_update_without_a_version_is_refused()
+    {
+        var client = api.Client();
+        var name = Unique("Sin versión");
+        var location = (await client.PostAsync("/api/neighborhoods", Json(Feature(name, Square)))).Headers.Location!;
+        var response = await client.PutAsync(location, Json(Feature(name, Moved)));
+        Assert.Equal(HttpStatusCode.PreconditionRequired, response.StatusCode);
+    }
+
+    public static TheoryData<string, HttpStatusCode, string, string?> BadBodies => new()
+    {
+        { Feature("Bowtie", "[[[-79.06,-8.03],[-79.05,-8.02],[-79.05,-8.03],[-79.06,-8.02],[-79.06,-8.03]]]"),
+            HttpStatusCode.UnprocessableEntity, "self-intersection", "-79.055,-8.025" },
+        { Feature("Swapped", "[[[-8.03,-79.06],[-8.03,-79.05],[-8.02,-79.05],[-8.02,-79.06],[-8.03,-79.06]]]"),
+            HttpStatusCode.UnprocessableEntity, "axis-order", "-8.03,-79.06" },
+        { Feature("Paris", "[[[2.3,48.8],[2.4,48.8],[2.4,48.9],[2.3,48.8]]]"), HttpStatusCode.UnprocessableEntity, "outside-peru", "2.3,48.8" },
+        { """{"type":"Feature","properties":{"name":"x"},"geometry":{"type":"Polygon","coordinates":[[[-79.06,-8.03],[-79.05""",
+            HttpStatusCode.BadRequest, "Malformed GeoJSON", null },
+        { """{"type":"FeatureCollection","features":[]}""", HttpStatusCode.BadRequest, "Not a GeoJSON Feature", null },
+        { Feature("Unknown CRS", Square, "", "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"EPSG:99999\"}},"),
+            HttpStatusCode.BadRequest, "Unknown CRS", null },
+        { """{"type":"Feature","properties":{"name":"Line"},"geometry":{"type":"LineString","coordinates":[[-79.06,-8.03],[-79.05,-8.02]]}}""",
+            HttpStatusCode.UnprocessableEntity, "Invalid geometry", null },
+        { "", HttpStatusCode.BadRequest, "Empty body", null },
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(BadBodies))]
+    public async Task Bad_input_gets_a_problem_with_the_place_and_nothing_is_written(
+        string body, HttpStatusCode status, string expected, string? location)
+    {
+        var before = await CountAll();
+        var response = await api.Client().PostAsync("/api/neighborhoods", Json(body));
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var problem = await Body(response);
+        var text = problem.GetRawText();
+        Assert.Contains(expected, text);
+        if (location is not null)
+        {
+            var at = problem.GetProperty("problems")[0].GetProperty("location");
+            Assert.Equal(location, FormattableString.Invariant($"{at[0].GetDouble():0.###},{at[1].GetDouble():0.###}"));
+        }
+        Assert.Equal(before, await CountAll());
+    }
+
+    [SkippableFact]
+    public async Task An_oversized_body_gets_413()
+    {
+        // The fixture allows 1 MiB: send 2 MiB of valid-looking JSON.
+        var padding = new string(' ', 2 * 1024 * 1024);
+        var response = await api.Client().PostAsync("/api/neighborhoods", Json(Feature("Grande", Square) + padding));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(0, await CountNamed("Grande"));
+    }
+
+    [SkippableFact]
+    public async Task A_projected_boundary_is_accepted_and_stored_in_lon_lat()
+    {
+        var name = Unique("UTM");
+        // The same square as above, in WGS 84 / UTM zone 17S.
+        const string utm = "[[[713707.0,9111913.0],[714810.0,9111913.0],[714810.0,9113019.0],[713707.0,9113019.0],[713707.0,9111913.0]]]";
+        var response = await api.Client().PostAsync("/api/neighborhoods",
+            Json(Feature(name, utm, "", "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32717\"}},")));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var x = (await Body(response)).GetProperty("geometry").GetProperty("coordinates")[0][0][0][0].GetDouble();
+        Assert.InRange(x, -79.07, -79.05);
+    }
+
+    private async Task<long> CountAll()
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT count(*) FROM neighborhoods", connection);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+}

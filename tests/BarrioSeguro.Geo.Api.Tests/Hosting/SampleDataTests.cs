@@ -1,0 +1,75 @@
+using BarrioSeguro.Geo.Api.Hosting;
+using BarrioSeguro.Geo.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Api.Tests.Hosting;
+
+[Collection(ApiCollection.Name)]
+public class SampleDataTests(ApiFixture api)
+{
+    private async Task<Dictionary<string, long>> Counts()
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        var counts = new Dictionary<string, long>();
+        foreach (var table in new[] { "districts", "stations", "streets", "incidents", "contingents", "datasets" })
+        {
+            await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
+            counts[table] = (long)(await cmd.ExecuteScalarAsync())!;
+        }
+        await using var milagro = new NpgsqlCommand("SELECT count(*) FROM neighborhoods WHERE name = 'El Milagro'", connection);
+        counts["El Milagro"] = (long)(await milagro.ExecuteScalarAsync())!;
+        return counts;
+    }
+
+    [SkippableFact]
+    public async Task Loading_the_sample_data_again_adds_nothing()
+    {
+        var before = await Counts();
+        await using (var scope = api.Require().Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<SampleData>().LoadAsync(ApiFixture.GeodataPath, default);
+        var after = await Counts();
+
+        Assert.Equal(before, after);
+        Assert.Equal(5, after["districts"]);
+        Assert.Equal(29, after["stations"]);
+        Assert.Equal(1060, after["streets"]);
+        Assert.Equal(1, after["El Milagro"]);
+        Assert.Equal(1, after["contingents"]);
+    }
+
+    [SkippableFact]
+    public async Task Synthetic_incidents_match_the_2017_faltas_lie_on_streets_inside_El_Milagro_and_say_they_are_synthetic()
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT count(*),
+                   count(*) FILTER (WHERE i.is_synthetic),
+                   count(*) FILTER (WHERE ST_DWithin(i.location::geography, n.boundary::geography, 0.5)),
+                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM streets s WHERE ST_DWithin(s.geometry::geography, i.location::geography, 0.5))),
+                   min(extract(year FROM i.occurred_at AT TIME ZONE 'America/Lima')), max(extract(year FROM i.occurred_at AT TIME ZONE 'America/Lima'))
+            FROM incidents i, neighborhoods n WHERE n.name = 'El Milagro'
+            """, connection);
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        Assert.Equal(44, r.GetInt64(0)); // COMISARIA EL MILAGRO's 2017 faltas
+        Assert.Equal(44, r.GetInt64(1));
+        Assert.Equal(44, r.GetInt64(2));
+        Assert.Equal(44, r.GetInt64(3));
+        Assert.Equal(2017m, r.GetDecimal(4));
+        Assert.Equal(2017m, r.GetDecimal(5));
+    }
+
+    [SkippableFact]
+    public async Task The_contingent_is_20_officers_in_3_shifts()
+    {
+        await using var scope = api.Require().Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BarrioDbContext>();
+        var c = Assert.Single(db.Contingents);
+        Assert.Equal(20, c.Officers);
+        Assert.Equal(3, c.Shifts);
+    }
+}
