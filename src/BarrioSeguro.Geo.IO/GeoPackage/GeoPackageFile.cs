@@ -117,7 +117,9 @@ public static class GeoPackageFile
         }
         using (var cmd = db.CreateCommand())
         {
-            cmd.CommandText = "INSERT INTO gpkg_geometry_columns VALUES ($t, $c, $type, $srs, 0, 0)";
+            cmd.CommandText = "INSERT INTO gpkg_geometry_columns VALUES ($t, $c, $type, $srs, $z, 0)";
+            // z: 0 prohibited, 2 optional; the geometry writer keeps Z where the coordinates have it.
+            cmd.Parameters.AddWithValue("$z", moved.Any(f => f.Geometry is { IsEmpty: false } g && !double.IsNaN(g.Coordinate.Z)) ? 2 : 0);
             cmd.Parameters.AddWithValue("$t", layerName);
             cmd.Parameters.AddWithValue("$c", GeometryColumn);
             cmd.Parameters.AddWithValue("$type", GeometryTypeName(moved));
