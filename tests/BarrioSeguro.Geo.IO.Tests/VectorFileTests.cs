@@ -209,3 +209,24 @@ public class VectorFileValueTests
         Assert.DoesNotContain('\uFFFD', back);
     }
 }
+
+public class VectorFileNumberTests
+{
+    private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
+
+    [Theory]
+    [InlineData(int.MinValue)]
+    [InlineData(int.MaxValue)]
+    [InlineData(-7L)]
+    [InlineData(9_876_543_210L)]
+    [InlineData(123456.789)]
+    [InlineData(-0.000123)]
+    public void Numbers_survive_a_shapefile(object value)
+    {
+        using var dir = new TempDir();
+        var features = new List<IFeature> { new Feature(Factory.CreatePoint(new Coordinate(-79.03, -8.04)), new AttributesTable { { "valor", value } }) };
+        VectorFile.Write(dir.File("numeros.zip"), features, 4326);
+        var back = Assert.Single(VectorFile.Read(dir.File("numeros.zip")).Features).Attributes["valor"];
+        Assert.Equal(Convert.ToDouble(value), Convert.ToDouble(back), 9);
+    }
+}
