@@ -198,11 +198,9 @@ public static class GeoPackageFile
         if (string.Equals(organization, "EPSG", StringComparison.OrdinalIgnoreCase) && organizationId is { } code && Crs.IsSupported(code))
             return code;
         if (srsId == 0) return Crs.Wgs84; // "undefined geographic": the only geographic system here
-        if (definition is not null && EsriPrjReader(definition) is { } fromWkt) return fromWkt;
+        if (definition is not null && Shapefile.EsriPrj.ToEpsg(definition) is { } fromWkt) return fromWkt; // other organisations, same WKT
         throw new InvalidVectorFileException(path, $"unknown CRS (srs_id {srsId}, {organization ?? "no organization"} {organizationId})");
     }
-
-    private static int? EsriPrjReader(string wkt) => Shapefile.EsriPrj.ToEpsg(wkt);
 
     private static object? FromSql(object? value, string declaredType) => value switch
     {
