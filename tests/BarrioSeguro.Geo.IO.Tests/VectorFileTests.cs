@@ -178,3 +178,55 @@ public class VectorFileTests
         Assert.True(p.ExitCode == 0, "ogr2ogr failed: " + err);
     }
 }
+
+public class VectorFileValueTests
+{
+    private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
+
+    [Theory]
+    [InlineData("calles.zip")]
+    [InlineData("calles.gpkg")]
+    [InlineData("calles.geojson")]
+    public void Three_dimensional_points_keep_their_height(string name)
+    {
+        using var dir = new TempDir();
+        var features = new List<IFeature> { new Feature(Factory.CreatePoint(new CoordinateZ(-79.03, -8.04, 31.5)), new AttributesTable { { "n", 1L } }) };
+        VectorFile.Write(dir.File(name), features, 4326, 4326);
+        var back = Assert.Single(VectorFile.Read(dir.File(name)).Features);
+        Assert.Equal(31.5, back.Geometry.Coordinate.Z, 6);
+    }
+
+    [Fact]
+    public void Text_longer_than_254_bytes_is_cut_at_a_character_boundary()
+    {
+        using var dir = new TempDir();
+        var longText = string.Concat(Enumerable.Repeat("Comisaría ", 40)); // 440 bytes
+        var features = new List<IFeature> { new Feature(Factory.CreatePoint(new Coordinate(-79.03, -8.04)), new AttributesTable { { "nota", longText } }) };
+        VectorFile.Write(dir.File("notas.zip"), features, 4326);
+        var back = (string)Assert.Single(VectorFile.Read(dir.File("notas.zip")).Features).Attributes["nota"];
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(back) <= 254);
+        Assert.StartsWith(back.TrimEnd(), longText);
+        Assert.DoesNotContain('\uFFFD', back);
+    }
+}
+
+public class VectorFileNumberTests
+{
+    private static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
+
+    [Theory]
+    [InlineData(int.MinValue)]
+    [InlineData(int.MaxValue)]
+    [InlineData(-7L)]
+    [InlineData(9_876_543_210L)]
+    [InlineData(123456.789)]
+    [InlineData(-0.000123)]
+    public void Numbers_survive_a_shapefile(object value)
+    {
+        using var dir = new TempDir();
+        var features = new List<IFeature> { new Feature(Factory.CreatePoint(new Coordinate(-79.03, -8.04)), new AttributesTable { { "valor", value } }) };
+        VectorFile.Write(dir.File("numeros.zip"), features, 4326);
+        var back = Assert.Single(VectorFile.Read(dir.File("numeros.zip")).Features).Attributes["valor"];
+        Assert.Equal(Convert.ToDouble(value), Convert.ToDouble(back), 9);
+    }
+}

@@ -117,7 +117,9 @@ public static class GeoPackageFile
         }
         using (var cmd = db.CreateCommand())
         {
-            cmd.CommandText = "INSERT INTO gpkg_geometry_columns VALUES ($t, $c, $type, $srs, 0, 0)";
+            cmd.CommandText = "INSERT INTO gpkg_geometry_columns VALUES ($t, $c, $type, $srs, $z, 0)";
+            // z: 0 prohibited, 2 optional; the geometry writer keeps Z where the coordinates have it.
+            cmd.Parameters.AddWithValue("$z", moved.Any(f => f.Geometry is { IsEmpty: false } g && !double.IsNaN(g.Coordinate.Z)) ? 2 : 0);
             cmd.Parameters.AddWithValue("$t", layerName);
             cmd.Parameters.AddWithValue("$c", GeometryColumn);
             cmd.Parameters.AddWithValue("$type", GeometryTypeName(moved));
@@ -196,11 +198,9 @@ public static class GeoPackageFile
         if (string.Equals(organization, "EPSG", StringComparison.OrdinalIgnoreCase) && organizationId is { } code && Crs.IsSupported(code))
             return code;
         if (srsId == 0) return Crs.Wgs84; // "undefined geographic": the only geographic system here
-        if (definition is not null && EsriPrjReader(definition) is { } fromWkt) return fromWkt;
+        if (definition is not null && Shapefile.EsriPrj.ToEpsg(definition) is { } fromWkt) return fromWkt; // other organisations, same WKT
         throw new InvalidVectorFileException(path, $"unknown CRS (srs_id {srsId}, {organization ?? "no organization"} {organizationId})");
     }
-
-    private static int? EsriPrjReader(string wkt) => Shapefile.EsriPrj.ToEpsg(wkt);
 
     private static object? FromSql(object? value, string declaredType) => value switch
     {

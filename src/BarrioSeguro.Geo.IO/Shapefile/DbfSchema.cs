@@ -31,7 +31,8 @@ internal sealed class DbfSchema
     /// <summary>New DBF field definitions (the NTS writer keeps per-record state in them, so never share them).</summary>
     public DbfField[] CreateFields() => _columns.Select(c => c.Column.Kind switch
     {
-        AttributeKind.Int32 => (DbfField)new DbfNumericInt32Field(c.Field),
+        // GDAL reads N fields up to 9 digits as Integer and wider ones as Integer64: size to the values.
+        AttributeKind.Int32 => (DbfField)new DbfNumericInt32Field(c.Field, Math.Clamp(c.Column.MaxBytes, 9, 11)),
         AttributeKind.Int64 => new DbfNumericInt64Field(c.Field),
         AttributeKind.Double => new DbfNumericDoubleField(c.Field),
         AttributeKind.Bool => new DbfLogicalField(c.Field),

@@ -112,11 +112,11 @@ internal static class ShapefileSet
         var info = new FileInfo(shpPath);
         if (!info.Exists) throw new InvalidVectorFileException(shpPath, "file not found");
         if (info.Length == 0) throw new InvalidVectorFileException(shpPath, "empty file");
-        var shx = Sibling(shpPath, ".shx") ?? throw new InvalidVectorFileException(shpPath,
+        // The reader below does not need the .shx, but GDAL, QGIS and ArcGIS do: a set without it is broken for them.
+        if (Sibling(shpPath, ".shx") is null) throw new InvalidVectorFileException(shpPath,
             $"missing {Path.GetFileNameWithoutExtension(shpPath)}.shx (a shapefile needs its .shp, .shx and .dbf together)");
         var dbf = Sibling(shpPath, ".dbf") ?? throw new InvalidVectorFileException(shpPath,
             $"missing {Path.GetFileNameWithoutExtension(shpPath)}.dbf (a shapefile needs its .shp, .shx and .dbf together)");
-        _ = shx;
 
         var cpg = Sibling(shpPath, ".cpg") is { } cpgPath ? File.ReadAllText(cpgPath) : null;
         var encoding = DbfEncodings.Detect(cpg, LanguageDriverId(dbf));

@@ -81,6 +81,8 @@ public class ShapefileZipTests
         Assert.Contains("ID[\"EPSG\",32717]", summary);
         Assert.Contains("Feature Count: 2", summary);
 
+        Assert.Contains("carriles: Integer (9.0)", summary);
+
         var values = Gdal.OgrInfo("-al", "-q", "/vsizip/" + dir.File("calles.zip"));
         Assert.Contains("nombre (String) = Jirón Los Álamos", values);
         Assert.Contains("nombre (String) = Comisaría", values);

@@ -1,0 +1,13 @@
+namespace BarrioSeguro.Geo.Cli.Commands;
+
+/// <summary>Every <c>barrio</c> command, in the order <c>barrio --help</c> lists them.</summary>
+public static class CommandTable
+{
+    public static IReadOnlyList<ICommand> All { get; } =
+    [
+        new ConvertCommand(),
+    ];
+
+    /// <summary>The command with that name, or null.</summary>
+    public static ICommand? Find(string name) => All.FirstOrDefault(c => c.Name == name);
+}

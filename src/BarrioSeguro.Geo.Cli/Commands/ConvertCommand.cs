@@ -1,0 +1,67 @@
+using System.Globalization;
+using BarrioSeguro.Geo.Core.Geometry;
+using BarrioSeguro.Geo.IO;
+
+namespace BarrioSeguro.Geo.Cli.Commands;
+
+/// <summary><c>barrio convert IN OUT [--crs EPSG:n]</c>: one vector file to another, formats by extension, no database.</summary>
+public sealed class ConvertCommand : ICommand
+{
+    public string Name => "convert";
+
+    public string Summary => "Convert a vector file (GeoJSON, GeoPackage, shapefile, zipped shapefile) to another";
+
+    public string Help => """
+        Usage: barrio convert IN OUT [--crs EPSG:n]
+
+        Reads IN and writes OUT; the format of each comes from its extension:
+          .geojson .json   GeoJSON (written as RFC 7946, EPSG:4326)
+          .gpkg            GeoPackage
+          .shp             shapefile set (.shp .shx .dbf .prj .cpg); a layer with lines and points
+                           becomes OUT_lines.shp and OUT_points.shp
+          .zip             zipped shapefile set
+
+        Options:
+          --crs EPSG:n     CRS of OUT, e.g. EPSG:32717 (WGS 84 / UTM zone 17S) or EPSG:24877 (PSAD56 / UTM 17S).
+                           Default: EPSG:4326 for GeoJSON; for shapefile and GeoPackage the WGS 84 UTM zone
+                           of the data. Another CRS for GeoJSON adds a legacy "crs" member.
+
+        Shapefiles are written with an ESRI .prj, UTF-8 attributes and a .cpg, and field names cut to
+        10 bytes. OUT is replaced only when the whole conversion succeeded.
+
+        Example: barrio convert calles.geojson calles.zip --crs EPSG:32717
+        """;
+
+    public int Run(IReadOnlyList<string> args, CommandContext context)
+    {
+        var parsed = CommandArgs.Parse(args, "--crs");
+        if (parsed.Positionals.Count != 2)
+            throw new UsageException(parsed.Positionals.Count < 2 ? "expected IN and OUT files" : $"unexpected argument '{parsed.Positionals[2]}'");
+        var (input, output) = (parsed.Positionals[0], parsed.Positionals[1]);
+
+        int? target = null;
+        if (parsed.Option("--crs") is { } crsText)
+        {
+            try { target = Crs.Parse(crsText); }
+            catch (UnknownCrsException) { throw new UsageException($"unknown CRS '{crsText}' (try EPSG:4326, EPSG:32717, EPSG:32718, EPSG:32719)"); }
+        }
+
+        WriteSummary summary;
+        try
+        {
+            var source = VectorFile.Read(input);
+            summary = VectorFile.Write(output, source.Features, source.Epsg, target);
+        }
+        catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+        }
+
+        var written = Path.GetFileName(output);
+        var files = summary.Files.Where(f => f.EndsWith(".shp", StringComparison.OrdinalIgnoreCase)).Select(Path.GetFileName).ToList();
+        var split = files.Count > 1 ? $": {string.Join(", ", files)}" : "";
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Wrote {summary.FeatureCount:N0} feature{(summary.FeatureCount == 1 ? "" : "s")} to {written} ({Crs.NameOf(summary.Epsg)}){split}"));
+        return ExitCodes.Ok;
+    }
+}
