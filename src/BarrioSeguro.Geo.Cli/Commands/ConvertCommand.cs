@@ -1,5 +1,5 @@
 using System.Globalization;
-using BarrioSeguro.Geo.Core.Geometry;
+using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.IO;
 
 namespace BarrioSeguro.Geo.Cli.Commands;
