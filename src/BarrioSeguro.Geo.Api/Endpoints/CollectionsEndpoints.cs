@@ -110,6 +110,6 @@ public static class CollectionsEndpoints
         var query = request.Query.Where(q => q.Key is not ("offset" or "limit"))
             .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}")
             .Append($"limit={limit}").Append($"offset={offset}");
-        return $"{request.PathBase}{request.Path}?{string.Join('&', query)}";
+        return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?{string.Join('&', query)}";
     }
 }

@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using NetTopologySuite.Features;
 using NetTopologySuite.IO.Converters;
 
@@ -11,7 +13,13 @@ public static class GeoJson
 
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { MaxDepth = 64 };
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            MaxDepth = 64,
+            // Accents and '&' in links stay readable ("Jirón", not "Jir\u00F3n").
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
         options.Converters.Add(new GeoJsonConverterFactory());
         return options;
     }
@@ -30,7 +38,9 @@ public static class GeoJson
         public async Task ExecuteAsync(HttpContext http)
         {
             http.Response.ContentType = "application/geo+json";
-            await using var writer = new Utf8JsonWriter(http.Response.Body);
+            // Written to the response pipe, which never blocks; features go out in 64 KiB flushes, not one big buffer.
+            var pipe = http.Response.BodyWriter;
+            await using var writer = new Utf8JsonWriter(pipe);
             writer.WriteStartObject();
             writer.WriteString("type", "FeatureCollection");
             if (numberMatched is { } m) writer.WriteNumber("numberMatched", m);
@@ -39,14 +49,19 @@ public static class GeoJson
             JsonSerializer.Serialize(writer, links, Options);
             writer.WritePropertyName("features");
             writer.WriteStartArray();
+            long flushed = 0;
             foreach (var f in features)
             {
                 JsonSerializer.Serialize(writer, f, Options);
-                if (writer.BytesPending > 64 * 1024) await writer.FlushAsync(http.RequestAborted);
+                if (writer.BytesCommitted + writer.BytesPending - flushed < 64 * 1024) continue;
+                writer.Flush();
+                flushed = writer.BytesCommitted;
+                await pipe.FlushAsync(http.RequestAborted);
             }
             writer.WriteEndArray();
             writer.WriteEndObject();
-            await writer.FlushAsync(http.RequestAborted);
+            writer.Flush();
+            await pipe.FlushAsync(http.RequestAborted);
         }
     }
 }
