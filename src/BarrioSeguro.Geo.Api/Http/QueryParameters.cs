@@ -1,4 +1,5 @@
 using System.Globalization;
+using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Api.Http;
@@ -25,6 +26,9 @@ public static class QueryParameters
         if (minX < -180 || maxX > 180 || minY < -90 || maxY > 90)
             return (null, "bbox must be longitude/latitude in degrees (EPSG:4326): longitude within ±180, latitude within ±90.");
         if (minX > maxX || minY > maxY) return (null, "bbox minimum is greater than its maximum; the order is minLon,minLat,maxLon,maxLat.");
-        return (new Envelope(minX, maxX, minY, maxY), null);
+        var box = new Envelope(minX, maxX, minY, maxY);
+        if (!InputGeometryCheck.PeruExtent.Intersects(box) && InputGeometryCheck.PeruExtent.Intersects(new Envelope(minY, maxY, minX, maxX)))
+            return (null, "bbox looks like latitude,longitude: it misses Peru, but swapped it would not. The order is minLon,minLat,maxLon,maxLat.");
+        return (box, null);
     }
 }

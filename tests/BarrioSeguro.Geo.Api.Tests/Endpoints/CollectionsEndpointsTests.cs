@@ -72,7 +72,8 @@ public class CollectionsEndpointsTests(ApiFixture api)
 
     [SkippableTheory]
     [InlineData("/api/collections/streets/items?bbox=1,2,3", HttpStatusCode.BadRequest, "4 numbers")]
-    [InlineData("/api/collections/streets/items?bbox=-8.03,-79.07,-8.02,-79.06", HttpStatusCode.BadRequest, "latitude within ±90")]
+    [InlineData("/api/collections/streets/items?bbox=-8.03,-79.07,-8.02,-79.06", HttpStatusCode.BadRequest, "looks like latitude,longitude")]
+    [InlineData("/api/collections/streets/items?bbox=-79,-91,-78,-7", HttpStatusCode.BadRequest, "latitude within ±90")]
     [InlineData("/api/collections/streets/items?bbox=-79,-8,-80,-7", HttpStatusCode.BadRequest, "minimum is greater")]
     [InlineData("/api/collections/streets/items?limit=0", HttpStatusCode.BadRequest, "limit")]
     [InlineData("/api/collections/parks/items", HttpStatusCode.NotFound, "No collection named 'parks'")]
