@@ -4,7 +4,7 @@ using NetTopologySuite.Features;
 namespace BarrioSeguro.Geo.IO;
 
 /// <summary>Features moved to another CRS: new features with new geometries, the caller's are never touched.</summary>
-internal static class FeatureTransform
+public static class FeatureTransform
 {
     public static List<IFeature> To(IEnumerable<IFeature> features, int fromEpsg, int toEpsg) =>
         features.Select(f => (IFeature)new Feature(

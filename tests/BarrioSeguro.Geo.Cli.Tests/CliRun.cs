@@ -44,7 +44,7 @@ public sealed class TempDir : IDisposable
     }
 }
 
-/// <summary>Shared sample data: <c>../shared/geodata</c> beside the repository root (the folder with BarrioSeguro.Geo.sln).</summary>
+/// <summary>The repository's sample data: <c>geodata/</c> in the repository root (the folder with BarrioSeguro.Geo.sln).</summary>
 public static class SharedGeodata
 {
     public static string PathOf(string relative)
@@ -52,8 +52,8 @@ public static class SharedGeodata
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "BarrioSeguro.Geo.sln"))) dir = dir.Parent;
         Assert.True(dir is not null, $"repository root (BarrioSeguro.Geo.sln) not found above {AppContext.BaseDirectory}");
-        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir!.FullName, "..", "shared", "geodata", relative));
-        Assert.True(System.IO.File.Exists(path), $"sample data missing: {path} (expected ../shared/geodata next to the repository root)");
+        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir!.FullName, "geodata", relative));
+        Assert.True(System.IO.File.Exists(path), $"sample data missing: {path} (expected in geodata/ of the repository)");
         return path;
     }
 }

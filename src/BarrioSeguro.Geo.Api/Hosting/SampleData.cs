@@ -43,7 +43,7 @@ public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
     private async Task<FeatureSet> Load(CollectionImporter importer, string collection, string path, CancellationToken ct)
     {
         var set = VectorFile.Read(path);
-        var features = set.Epsg == Crs.Wgs84 ? set.Features : Reproject(set);
+        var features = FeatureTransform.To(set.Features, set.Epsg, Crs.Wgs84);
         var result = await importer.ImportAsync(collection, features, Path.GetFileName(path), Sha256(File.ReadAllBytes(path)), ct);
         log.LogInformation("{Collection}: {Outcome}", collection,
             result.AlreadyLoaded ? $"{Path.GetFileName(path)} already loaded" : $"{result.Inserted} features loaded from {Path.GetFileName(path)}");
@@ -98,9 +98,6 @@ public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
         if (rest > 0) counts.Add(("Falta sin categoría", rest));
         return counts;
     }
-
-    private static List<IFeature> Reproject(FeatureSet set) =>
-        set.Features.Select(f => (IFeature)new Feature(Crs.Transform(f.Geometry, set.Epsg, Crs.Wgs84), f.Attributes)).ToList();
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -6,6 +6,8 @@ public static class CommandTable
     public static IReadOnlyList<ICommand> All { get; } =
     [
         new ConvertCommand(),
+        new ImportCommand(),
+        new ExportCommand(),
     ];
 
     /// <summary>The command with that name, or null.</summary>

@@ -1,0 +1,52 @@
+using BarrioSeguro.Geo.Data;
+using BarrioSeguro.Geo.Data.Hosting;
+
+namespace BarrioSeguro.Geo.Cli.Commands;
+
+/// <summary>
+/// The database of the database commands: --db, else BARRIO_DB, else the private server of <c>./barrio up</c>
+/// (its folder in BARRIO_LOCAL_DB), started for the command and stopped after it. Migrations are applied first.
+/// </summary>
+public sealed class CliDatabase : IAsyncDisposable
+{
+    private readonly LocalPostgisServer? _server;
+
+    private CliDatabase(string connectionString, LocalPostgisServer? server) => (ConnectionString, _server) = (connectionString, server);
+
+    public string ConnectionString { get; }
+
+    public const string Help = """
+          --db CONNECTION  Npgsql connection string of the PostGIS database. Default: BARRIO_DB, else the
+                           private database of ./barrio up (stop ./barrio up first, or set BARRIO_DB).
+        """;
+
+    public static async Task<CliDatabase> OpenAsync(string? option, CancellationToken ct)
+    {
+        var connection = option ?? Environment.GetEnvironmentVariable("BARRIO_DB");
+        LocalPostgisServer? server = null;
+        try
+        {
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                var folder = Environment.GetEnvironmentVariable("BARRIO_LOCAL_DB")
+                             ?? throw new CommandFailedException("no database: give --db CONNECTION or set BARRIO_DB");
+                server = await LocalPostgisServer.StartAsync(new LocalPostgisOptions { DataDirectory = folder, Database = "barrio" }, ct);
+                connection = server.ConnectionString;
+            }
+            await BarrioDatabase.MigrateAsync(connection, ct);
+            return new CliDatabase(connection, server);
+        }
+        catch (Exception e) when (e is LocalPostgisException or Npgsql.NpgsqlException or ArgumentException)
+        {
+            if (server is not null) await server.DisposeAsync();
+            throw new CommandFailedException($"cannot open the database: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+    }
+
+    public BarrioDbContext NewContext() => new(BarrioDatabase.Options(ConnectionString));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null) await _server.DisposeAsync();
+    }
+}

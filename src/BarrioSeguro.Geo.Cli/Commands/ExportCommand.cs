@@ -1,0 +1,63 @@
+using System.Globalization;
+using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Data.Features;
+using BarrioSeguro.Geo.IO;
+
+namespace BarrioSeguro.Geo.Cli.Commands;
+
+/// <summary><c>barrio export COLLECTION --out FILE [--crs EPSG:n] [--db CONNECTION]</c>.</summary>
+public sealed class ExportCommand : ICommand
+{
+    public string Name => "export";
+
+    public string Summary => "Write a collection of the database to a vector file";
+
+    public string Help => $"""
+        Usage: barrio export COLLECTION --out FILE [--crs EPSG:n] [--db CONNECTION]
+
+        Writes COLLECTION ({string.Join(", ", FeatureCatalog.Collections.Select(c => c.Name))}) to FILE; the format
+        comes from the extension (.geojson, .gpkg, .shp, .zip).
+
+        Options:
+          --out FILE       the file to write; replaced only when the export succeeded
+          --crs EPSG:n     CRS of FILE. Default: EPSG:4326 for GeoJSON, else the WGS 84 UTM zone of the data
+        {CliDatabase.Help}
+        Example: barrio export streets --out calles.zip --crs EPSG:32717
+        """;
+
+    public int Run(IReadOnlyList<string> args, CommandContext context)
+    {
+        var parsed = CommandArgs.Parse(args, "--out", "--crs", "--db");
+        if (parsed.Positionals.Count != 1) throw new UsageException("expected one COLLECTION");
+        var collection = parsed.Positionals[0];
+        if (!FeatureCatalog.Exists(collection))
+            throw new UsageException($"unknown collection '{collection}' (one of {string.Join(", ", FeatureCatalog.Collections.Select(c => c.Name))})");
+        var output = parsed.Option("--out") ?? throw new UsageException("--out FILE is required");
+        int? target = null;
+        if (parsed.Option("--crs") is { } crsText)
+        {
+            try { target = Crs.Parse(crsText); }
+            catch (UnknownCrsException) { throw new UsageException($"unknown CRS '{crsText}' (try EPSG:4326, EPSG:32717, EPSG:32718, EPSG:32719)"); }
+        }
+        return RunAsync(collection, output, target, parsed.Option("--db"), context).GetAwaiter().GetResult();
+    }
+
+    private static async Task<int> RunAsync(string collection, string output, int? target, string? db, CommandContext context)
+    {
+        await using var database = await CliDatabase.OpenAsync(db, CancellationToken.None);
+        await using var dbContext = database.NewContext();
+        var features = await new FeatureCatalog(dbContext).GetAllAsync(collection, null, CancellationToken.None);
+        if (features.Count == 0) throw new CommandFailedException($"collection '{collection}' is empty: nothing to export");
+        try
+        {
+            var summary = VectorFile.Write(output, features, Crs.Wgs84, target);
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Wrote {summary.FeatureCount:N0} {collection} to {Path.GetFileName(output)} ({Crs.NameOf(summary.Epsg)})"));
+        }
+        catch (Exception e) when (e is InvalidVectorFileException or IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+        }
+        return ExitCodes.Ok;
+    }
+}

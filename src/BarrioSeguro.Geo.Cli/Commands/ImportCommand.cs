@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Data.Import;
+using BarrioSeguro.Geo.IO;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Cli.Commands;
+
+/// <summary><c>barrio import FILE... [--collection NAME] [--db CONNECTION]</c>: vector files into the database.</summary>
+public sealed class ImportCommand : ICommand
+{
+    public string Name => "import";
+
+    public string Summary => "Load vector files into the database (streets, stations, districts, neighborhoods, incidents)";
+
+    public string Help => $"""
+        Usage: barrio import FILE... [--collection NAME] [--db CONNECTION]
+
+        Loads each FILE (GeoJSON, GeoPackage, shapefile or zipped shapefile, in any supported CRS) into a
+        collection of the database. Each file is all or nothing: one unfit feature (an invalid polygon,
+        coordinates outside Peru or with latitude and longitude swapped) refuses the file and names the
+        feature. A file loaded before (same checksum) is skipped.
+
+        Options:
+          --collection NAME  streets, stations, districts, neighborhoods or incidents. Default: guessed from
+                             the data: lines are streets; polygons with a ubigeo are districts, other polygons
+                             neighborhoods; points with a date are incidents, other points stations.
+        {CliDatabase.Help}
+        Example: barrio import calles.zip --collection streets
+        """;
+
+    public int Run(IReadOnlyList<string> args, CommandContext context)
+    {
+        var parsed = CommandArgs.Parse(args, "--collection", "--db");
+        if (parsed.Positionals.Count == 0) throw new UsageException("expected at least one FILE");
+        var collection = parsed.Option("--collection");
+        if (collection is not null && !CollectionImporter.ImportableCollections.Contains(collection))
+            throw new UsageException($"unknown collection '{collection}' (one of {string.Join(", ", CollectionImporter.ImportableCollections)})");
+
+        // Read and check every file before touching the database.
+        var files = parsed.Positionals.Select(path =>
+        {
+            try
+            {
+                var set = VectorFile.Read(path);
+                var features = FeatureTransform.To(set.Features, set.Epsg, Crs.Wgs84);
+                return (Path: path, Features: features, Collection: collection ?? Guess(features, path));
+            }
+            catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException)
+            {
+                throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+            }
+        }).ToList();
+
+        return RunAsync(files, parsed.Option("--db"), context).GetAwaiter().GetResult();
+    }
+
+    private static async Task<int> RunAsync(List<(string Path, List<IFeature> Features, string Collection)> files, string? db, CommandContext context)
+    {
+        await using var database = await CliDatabase.OpenAsync(db, CancellationToken.None);
+        foreach (var (path, features, collection) in files)
+        {
+            await using var dbContext = database.NewContext();
+            try
+            {
+                var sha = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path)));
+                var result = await new CollectionImporter(dbContext).ImportAsync(collection, features, Path.GetFileName(path), sha);
+                context.Out.WriteLine(result.AlreadyLoaded
+                    ? $"{Path.GetFileName(path)}: already loaded into {collection}, nothing added"
+                    : string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(path)}: {result.Inserted:N0} features loaded into {collection}"));
+            }
+            catch (ImportException e)
+            {
+                throw new CommandFailedException($"{Path.GetFileName(path)}: {e.Message}", e);
+            }
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static string Guess(IReadOnlyList<IFeature> features, string path)
+    {
+        var first = features.FirstOrDefault(f => f.Geometry is not null)
+                    ?? throw new CommandFailedException($"{Path.GetFileName(path)}: no feature has a geometry");
+        bool Has(params string[] names) => first.Attributes?.GetNames().Any(n => names.Contains(n, StringComparer.OrdinalIgnoreCase)) == true;
+        return first.Geometry switch
+        {
+            ILineal => "streets",
+            IPolygonal when Has("ubigeo", "IDDIST") && !Has("districtUbigeo") => "districts",
+            IPolygonal => "neighborhoods",
+            IPuntal when Has("occurredAt", "occurred_at", "date", "fecha") => "incidents",
+            IPuntal => "stations",
+            _ => throw new CommandFailedException($"{Path.GetFileName(path)}: cannot tell the collection of a {first.Geometry.GeometryType}; give --collection"),
+        };
+    }
+}
