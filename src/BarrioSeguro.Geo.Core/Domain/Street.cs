@@ -12,6 +12,12 @@ public sealed class Street
     public required string Class { get; set; }
     /// <summary>One-way for vehicles in the direction the line is drawn.</summary>
     public bool Oneway { get; set; }
+    /// <summary>
+    /// Vertical layer: 0 at grade; above 0 for bridges, below 0 for tunnels (OSM layer, bridge and tunnel tags).
+    /// Streets on different layers cross without meeting, so they never split each other.
+    /// </summary>
+    public int Layer { get; set; }
+
     /// <summary>Centreline in EPSG:4326 (lon/lat); a MultiLineString where a clip split a way.</summary>
     public required MultiLineString Geometry { get; set; }
 }

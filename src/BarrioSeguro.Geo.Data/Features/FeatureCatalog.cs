@@ -109,7 +109,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
 
     public static IFeature ToFeature(Street s) => new Feature(s.Geometry, new AttributesTable
     {
-        { "id", s.Id }, { "osmId", s.OsmId }, { "name", s.Name }, { "class", s.Class }, { "oneway", s.Oneway },
+        { "id", s.Id }, { "osmId", s.OsmId }, { "name", s.Name }, { "class", s.Class }, { "oneway", s.Oneway }, { "layer", s.Layer },
     });
 
     public static IFeature ToFeature(Incident i) => new Feature(i.Location, new AttributesTable

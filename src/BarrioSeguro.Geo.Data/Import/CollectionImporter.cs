@@ -134,8 +134,18 @@ public sealed class CollectionImporter(BarrioDbContext db)
             Name = Text(f, "name", "nombre"),
             Class = Text(f, "class", "highway") ?? "unclassified",
             Oneway = oneway is "yes" or "true" or "1" or "-1",
+            Layer = LayerOf(f),
             Geometry = (MultiLineString)Factory.CreateGeometry(lines),
         };
+    }
+
+    /// <summary>OSM's layer tag, else +1 for a bridge and -1 for a tunnel (their implied layers), else 0.</summary>
+    private static int LayerOf(IFeature f)
+    {
+        if (int.TryParse(Text(f, "layer"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var layer)) return layer;
+        if (Text(f, "bridge") is { } b && b != "no") return 1;
+        if (Text(f, "tunnel") is { } t && t != "no") return -1;
+        return 0;
     }
 
     private static MultiPolygon Polygons(Geometry g) => g switch

@@ -311,6 +311,10 @@ namespace BarrioSeguro.Geo.Data.Migrations
                         .HasColumnType("geometry(MultiLineString,4326)")
                         .HasColumnName("geometry");
 
+                    b.Property<int>("Layer")
+                        .HasColumnType("integer")
+                        .HasColumnName("layer");
+
                     b.Property<string>("Name")
                         .HasColumnType("text")
                         .HasColumnName("name");
