@@ -13,6 +13,7 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
     public DbSet<Incident> Incidents => Set<Incident>();
     public DbSet<Contingent> Contingents => Set<Contingent>();
     public DbSet<Dataset> Datasets => Set<Dataset>();
+    public DbSet<NeighborhoodRevision> NeighborhoodRevisions => Set<NeighborhoodRevision>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -37,6 +38,14 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
             // Optimistic concurrency: an update that started from an older version fails instead of overwriting.
             e.Property(n => n.Version).IsConcurrencyToken();
             e.HasOne<District>().WithMany().HasForeignKey(n => n.DistrictUbigeo).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<NeighborhoodRevision>(e =>
+        {
+            e.ToTable("neighborhood_revisions");
+            e.Property(r => r.Boundary).HasColumnType("geometry(MultiPolygon,4326)");
+            e.HasIndex(r => new { r.NeighborhoodId, r.Version }).IsUnique();
+            e.HasOne<Neighborhood>().WithMany().HasForeignKey(r => r.NeighborhoodId).OnDelete(DeleteBehavior.Cascade);
         });
 
         model.Entity<Station>(e =>

@@ -23,7 +23,59 @@ public static class NeighborhoodEndpoints
         group.MapPut("/{id:int}", Update)
             .Accepts<object>("application/geo+json", "application/json")
             .WithSummary("Changes a neighbourhood. Name the version the change started from with If-Match: \"<version>\" or a 'version' property; a stale version is refused with 409.");
+        group.MapGet("/{id:int}/revisions", Revisions).WithSummary("The history of a neighbourhood: every version with author, time, comment, and area added and removed (m²).");
+        group.MapGet("/{id:int}/revisions/{version:int}", Revision).WithSummary("One version of the boundary as a GeoJSON Feature.");
+        group.MapGet("/{id:int}/diff", Diff).WithSummary("What changed between two versions (from, to): the added and removed polygons with their areas, as GeoJSON.");
+        group.MapPost("/{id:int}/revert", Revert)
+            .WithSummary("Makes an earlier version's boundary current, as a new version. Body: {\"toVersion\": n, \"comment\": \"...\"}; If-Match names the current version.");
         return app;
+    }
+
+    public sealed record RevisionView(int Version, string Author, string? Comment, DateTimeOffset CreatedAt, double AddedSquareMeters, double RemovedSquareMeters, double AreaKm2);
+
+    public sealed record RevertRequest(int ToVersion, string? Comment, string? Author, int? Version);
+
+    public static async Task<IResult> Revisions(int id, NeighborhoodStore store, CancellationToken ct)
+    {
+        var revisions = await store.RevisionsAsync(id, ct);
+        if (revisions.Count == 0) return Problems.NotFound($"No neighbourhood {id}.");
+        return TypedResults.Ok(revisions.Select(r => new RevisionView(r.Version, r.Author, r.Comment, r.CreatedAt,
+            r.AddedSquareMeters, r.RemovedSquareMeters, Math.Round(Measure.AreaSquareMeters(r.Boundary) / 1e6, 4))).ToList());
+    }
+
+    public static async Task<IResult> Revision(int id, int version, NeighborhoodStore store, CancellationToken ct)
+    {
+        var r = await store.RevisionAsync(id, version, ct);
+        if (r is null) return Problems.NotFound($"Neighbourhood {id} has no version {version}.");
+        return GeoJson.Feature(new Feature(r.Boundary, new AttributesTable
+        {
+            { "neighborhoodId", r.NeighborhoodId }, { "version", r.Version }, { "author", r.Author }, { "comment", r.Comment },
+            { "createdAt", r.CreatedAt }, { "addedM2", r.AddedSquareMeters }, { "removedM2", r.RemovedSquareMeters },
+        }));
+    }
+
+    public static async Task<IResult> Diff(int id, int from, int to, HttpRequest request, NeighborhoodStore store, CancellationToken ct)
+    {
+        var change = await store.DiffAsync(id, from, to, ct);
+        if (change is null) return Problems.NotFound($"Neighbourhood {id} has no version {from} or no version {to}.");
+        var features = new List<IFeature>
+        {
+            new Feature(change.Added, new AttributesTable { { "change", "added" }, { "areaM2", Math.Round(change.AddedSquareMeters, 1) }, { "from", from }, { "to", to } }),
+            new Feature(change.Removed, new AttributesTable { { "change", "removed" }, { "areaM2", Math.Round(change.RemovedSquareMeters, 1) }, { "from", from }, { "to", to } }),
+        };
+        return GeoJson.FeatureCollection(features, null, [new GeoJson.Link($"{request.Path}{request.QueryString}", "self", "application/geo+json")]);
+    }
+
+    public static async Task<IResult> Revert(int id, RevertRequest body, HttpRequest request, NeighborhoodStore store, CancellationToken ct)
+    {
+        var expected = IfMatch(request) ?? body.Version;
+        if (expected is null)
+            return TypedResults.Problem("Name the current version: an If-Match header (\"3\") or a 'version' member.",
+                statusCode: StatusCodes.Status428PreconditionRequired, title: "Version required");
+        var result = await store.RevertAsync(id, expected.Value, body.ToVersion, new Edit(Author(request, body.Author), body.Comment), ct);
+        return result.Outcome == NeighborhoodSaveOutcome.Saved
+            ? WithETag(GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)), result.Neighborhood!.Version)
+            : Refused(result);
     }
 
     public static async Task<IResult> Get(int id, NeighborhoodStore store, HttpResponse response, CancellationToken ct)
@@ -40,7 +92,7 @@ public static class NeighborhoodEndpoints
         if (error is not null) return error;
         var (change, invalid) = ToChange(feature!);
         if (invalid is not null) return invalid;
-        var result = await store.CreateAsync(change!, ct);
+        var result = await store.CreateAsync(change!, EditOf(request, feature!), ct);
         return result.Outcome == NeighborhoodSaveOutcome.Saved
             ? WithETag(GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!), StatusCodes.Status201Created),
                 result.Neighborhood!.Version, $"/api/neighborhoods/{result.Neighborhood.Id}")
@@ -58,7 +110,7 @@ public static class NeighborhoodEndpoints
                 statusCode: StatusCodes.Status428PreconditionRequired, title: "Version required");
         var (change, invalid) = ToChange(feature!);
         if (invalid is not null) return invalid;
-        var result = await store.UpdateAsync(id, expected.Value, change!, ct);
+        var result = await store.UpdateAsync(id, expected.Value, change!, EditOf(request, feature!), ct);
         return result.Outcome == NeighborhoodSaveOutcome.Saved
             ? WithETag(GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)), result.Neighborhood!.Version)
             : Refused(result);
@@ -91,10 +143,28 @@ public static class NeighborhoodEndpoints
         return (new NeighborhoodChange(Text("name"), Text("districtUbigeo"), boundary, status, illustrative, Text("description")), null);
     }
 
-    private static int? ExpectedVersion(HttpRequest request, IFeature feature)
+    private static int? IfMatch(HttpRequest request)
     {
         var ifMatch = request.Headers.IfMatch.ToString().Trim().TrimStart('W', '/').Trim('"');
-        if (int.TryParse(ifMatch, NumberStyles.None, CultureInfo.InvariantCulture, out var v)) return v;
+        return int.TryParse(ifMatch, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+    }
+
+    /// <summary>The author is the 'author' property, else the X-Barrio-User header, else "anonymous" (no sign-in yet).</summary>
+    private static string Author(HttpRequest request, string? fromBody) =>
+        !string.IsNullOrWhiteSpace(fromBody) ? fromBody
+        : request.Headers["X-Barrio-User"].ToString() is { Length: > 0 } header ? header
+        : "anonymous";
+
+    private static Edit EditOf(HttpRequest request, IFeature feature)
+    {
+        var a = feature.Attributes;
+        string? Text(string key) => a?.Exists(key) == true ? a[key]?.ToString() : null;
+        return new Edit(Author(request, Text("author")), Text("comment"));
+    }
+
+    private static int? ExpectedVersion(HttpRequest request, IFeature feature)
+    {
+        if (IfMatch(request) is { } v) return v;
         var a = feature.Attributes;
         return a?.Exists("version") == true && a["version"] is { } version
                && int.TryParse(Convert.ToString(version, CultureInfo.InvariantCulture), out var pv) ? pv : null;
@@ -106,6 +176,7 @@ public static class NeighborhoodEndpoints
         NeighborhoodSaveOutcome.StaleVersion => TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status409Conflict,
             title: "Stale version", extensions: new Dictionary<string, object?> { ["currentVersion"] = result.Neighborhood?.Version }),
         NeighborhoodSaveOutcome.DuplicateName => TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status409Conflict, title: "Duplicate name"),
+        NeighborhoodSaveOutcome.UnknownRevision => Problems.NotFound(result.Detail ?? "No such version."),
         NeighborhoodSaveOutcome.UnknownDistrict => TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unknown district"),
         _ => Problems.BadRequest("Missing field", result.Detail ?? "A required field is missing."),
     };

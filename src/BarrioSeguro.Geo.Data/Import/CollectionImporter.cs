@@ -72,6 +72,16 @@ public sealed class CollectionImporter(BarrioDbContext db)
             Name = datasetName, Collection = collection, Sha256 = sha256, FeatureCount = entities.Count, LoadedAt = DateTimeOffset.UtcNow,
         });
         await db.SaveChangesAsync(ct);
+        // Imported neighbourhoods start their history at version 1, like drawn ones.
+        foreach (var n in entities.OfType<Neighborhood>())
+        {
+            db.NeighborhoodRevisions.Add(new NeighborhoodRevision
+            {
+                NeighborhoodId = n.Id, Version = n.Version, Boundary = n.Boundary, Author = $"import: {datasetName}",
+                CreatedAt = n.UpdatedAt, AddedSquareMeters = Math.Round(Measure.AreaSquareMeters(n.Boundary), 1),
+            });
+        }
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return new ImportResult(collection, entities.Count, false);

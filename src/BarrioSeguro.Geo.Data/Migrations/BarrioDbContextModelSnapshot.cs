@@ -251,6 +251,59 @@ namespace BarrioSeguro.Geo.Data.Migrations
                     b.ToTable("neighborhoods", (string)null);
                 });
 
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.NeighborhoodRevision", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<double>("AddedSquareMeters")
+                        .HasColumnType("double precision")
+                        .HasColumnName("added_square_meters");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("author");
+
+                    b.Property<MultiPolygon>("Boundary")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiPolygon,4326)")
+                        .HasColumnName("boundary");
+
+                    b.Property<string>("Comment")
+                        .HasColumnType("text")
+                        .HasColumnName("comment");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("NeighborhoodId")
+                        .HasColumnType("integer")
+                        .HasColumnName("neighborhood_id");
+
+                    b.Property<double>("RemovedSquareMeters")
+                        .HasColumnType("double precision")
+                        .HasColumnName("removed_square_meters");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_neighborhood_revisions");
+
+                    b.HasIndex("NeighborhoodId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_neighborhood_revisions_neighborhood_id_version");
+
+                    b.ToTable("neighborhood_revisions", (string)null);
+                });
+
             modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.Station", b =>
                 {
                     b.Property<int>("Id")
@@ -358,6 +411,16 @@ namespace BarrioSeguro.Geo.Data.Migrations
                         .HasForeignKey("DistrictUbigeo")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_neighborhoods_districts_district_ubigeo");
+                });
+
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.NeighborhoodRevision", b =>
+                {
+                    b.HasOne("BarrioSeguro.Geo.Core.Domain.Neighborhood", null)
+                        .WithMany()
+                        .HasForeignKey("NeighborhoodId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_neighborhood_revisions_neighborhoods_neighborhood_id");
                 });
 #pragma warning restore 612, 618
         }

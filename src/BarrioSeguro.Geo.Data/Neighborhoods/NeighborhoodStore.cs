@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Core.Neighborhoods;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 
@@ -18,7 +19,12 @@ public enum NeighborhoodSaveOutcome
     DuplicateName,
     UnknownDistrict,
     MissingField,
+    /// <summary>A revert named a version the neighbourhood never had.</summary>
+    UnknownRevision,
 }
+
+/// <summary>Who makes a change, and why: kept in the neighbourhood's history.</summary>
+public sealed record Edit(string Author, string? Comment = null);
 
 public sealed record NeighborhoodSaveResult(NeighborhoodSaveOutcome Outcome, Neighborhood? Neighborhood = null, string? Detail = null);
 
@@ -29,7 +35,7 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
         db.Neighborhoods.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, ct);
 
     /// <summary>Creates a neighbourhood at version 1. The boundary is expected to be checked already.</summary>
-    public async Task<NeighborhoodSaveResult> CreateAsync(NeighborhoodChange change, CancellationToken ct)
+    public async Task<NeighborhoodSaveResult> CreateAsync(NeighborhoodChange change, Edit edit, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(change.Name) || change.Boundary is null)
             return new(NeighborhoodSaveOutcome.MissingField, Detail: "A new neighbourhood needs a 'name' property and a polygon geometry.");
@@ -46,13 +52,17 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
             Version = 1,
             UpdatedAt = DateTimeOffset.UtcNow,
         };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Neighborhoods.Add(n);
         await db.SaveChangesAsync(ct);
+        db.NeighborhoodRevisions.Add(Revision(n, null, edit));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return new(NeighborhoodSaveOutcome.Saved, n);
     }
 
     /// <summary>Applies a change if the stored version is still <paramref name="expectedVersion"/>; bumps the version.</summary>
-    public async Task<NeighborhoodSaveResult> UpdateAsync(int id, int expectedVersion, NeighborhoodChange change, CancellationToken ct)
+    public async Task<NeighborhoodSaveResult> UpdateAsync(int id, int expectedVersion, NeighborhoodChange change, Edit edit, CancellationToken ct)
     {
         var n = await db.Neighborhoods.FirstOrDefaultAsync(x => x.Id == id, ct);
         if (n is null) return new(NeighborhoodSaveOutcome.NotFound);
@@ -61,6 +71,7 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
                 $"Neighbourhood {id} is at version {n.Version}, but the change started from version {expectedVersion}. Reload it and apply the change again.");
         if (await Conflicts(change, id, ct) is { } conflict) return conflict;
 
+        var before = n.Boundary;
         if (!string.IsNullOrWhiteSpace(change.Name)) n.Name = change.Name.Trim();
         if (change.DistrictUbigeo is not null) n.DistrictUbigeo = change.DistrictUbigeo;
         if (change.Boundary is not null) n.Boundary = change.Boundary;
@@ -69,9 +80,11 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
         if (change.Description is not null) n.Description = change.Description;
         n.Version = expectedVersion + 1;
         n.UpdatedAt = DateTimeOffset.UtcNow;
+        db.NeighborhoodRevisions.Add(Revision(n, before, edit));
         try
         {
-            // The version is a concurrency token: a writer that slipped in since we read makes this throw.
+            // The version is a concurrency token: a writer that slipped in since we read makes this throw, and the
+            // revision with it (one SaveChanges is one transaction).
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
@@ -81,6 +94,49 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
                 $"Neighbourhood {id} was changed by someone else while this change was saved. Reload it and apply the change again.");
         }
         return new(NeighborhoodSaveOutcome.Saved, n);
+    }
+
+    /// <summary>Makes the boundary of an earlier version the current one, as a new version (history is never rewritten).</summary>
+    public async Task<NeighborhoodSaveResult> RevertAsync(int id, int expectedVersion, int toVersion, Edit edit, CancellationToken ct)
+    {
+        var target = await RevisionAsync(id, toVersion, ct);
+        if (target is null)
+            return await db.Neighborhoods.AnyAsync(n => n.Id == id, ct)
+                ? new(NeighborhoodSaveOutcome.UnknownRevision, Detail: $"Neighbourhood {id} has no version {toVersion}.")
+                : new(NeighborhoodSaveOutcome.NotFound);
+        var comment = edit.Comment ?? $"Reverted to version {toVersion}.";
+        return await UpdateAsync(id, expectedVersion, new NeighborhoodChange(null, null, target.Boundary, null, null, null), edit with { Comment = comment }, ct);
+    }
+
+    /// <summary>The history of a neighbourhood, oldest first; empty when it does not exist.</summary>
+    public Task<List<NeighborhoodRevision>> RevisionsAsync(int id, CancellationToken ct) =>
+        db.NeighborhoodRevisions.AsNoTracking().Where(r => r.NeighborhoodId == id).OrderBy(r => r.Version).ToListAsync(ct);
+
+    public Task<NeighborhoodRevision?> RevisionAsync(int id, int version, CancellationToken ct) =>
+        db.NeighborhoodRevisions.AsNoTracking().FirstOrDefaultAsync(r => r.NeighborhoodId == id && r.Version == version, ct);
+
+    /// <summary>What changed between two versions; null when either does not exist.</summary>
+    public async Task<BoundaryChange?> DiffAsync(int id, int from, int to, CancellationToken ct)
+    {
+        var a = await RevisionAsync(id, from, ct);
+        var b = await RevisionAsync(id, to, ct);
+        return a is null || b is null ? null : BoundaryDiff.Compare(a.Boundary, b.Boundary);
+    }
+
+    private static NeighborhoodRevision Revision(Neighborhood n, MultiPolygon? before, Edit edit)
+    {
+        var change = BoundaryDiff.Compare(before, n.Boundary);
+        return new NeighborhoodRevision
+        {
+            NeighborhoodId = n.Id,
+            Version = n.Version,
+            Boundary = n.Boundary,
+            Author = string.IsNullOrWhiteSpace(edit.Author) ? "anonymous" : edit.Author.Trim(),
+            Comment = edit.Comment,
+            CreatedAt = n.UpdatedAt,
+            AddedSquareMeters = Math.Round(change.AddedSquareMeters, 1),
+            RemovedSquareMeters = Math.Round(change.RemovedSquareMeters, 1),
+        };
     }
 
     private async Task<NeighborhoodSaveResult?> Conflicts(NeighborhoodChange change, int? id, CancellationToken ct)

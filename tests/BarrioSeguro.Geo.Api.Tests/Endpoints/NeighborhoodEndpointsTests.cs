@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
@@ -55,6 +56,36 @@ public class NeighborhoodEndpointsTests(ApiFixture api)
         Assert.Equal(2, (await Body(stale)).GetProperty("currentVersion").GetInt32());
         var current = await Body(await client.GetAsync(location));
         Assert.Equal(-79.061, current.GetProperty("geometry").GetProperty("coordinates")[0][0][0][0].GetDouble(), 6);
+    }
+
+    [SkippableFact]
+    public async Task History_lists_each_version_with_its_author_diff_draws_the_change_and_revert_restores()
+    {
+        var client = api.Client();
+        client.DefaultRequestHeaders.Add("X-Barrio-User", "comisario.perez");
+        var name = Unique("Historia");
+        var location = (await client.PostAsync("/api/neighborhoods", Json(Feature(name, Square)))).Headers.Location!.ToString();
+        var moved = await client.PutAsync(location, Json(Feature(name, Moved, ",\"version\":1,\"comment\":\"ajuste al oeste\"")));
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+
+        var history = await Body(await client.GetAsync(location + "/revisions"));
+        Assert.Equal(2, history.GetArrayLength());
+        Assert.Equal("comisario.perez", history[1].GetProperty("author").GetString());
+        Assert.Equal("ajuste al oeste", history[1].GetProperty("comment").GetString());
+        Assert.InRange(history[1].GetProperty("addedSquareMeters").GetDouble(), 0.09e6, 0.14e6); // a 0.001° strip on the west
+
+        var diff = await Body(await client.GetAsync(location + "/diff?from=1&to=2"));
+        var changes = diff.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("change").GetString()).ToList();
+        Assert.Equal(["added", "removed"], changes);
+
+        var revert = new HttpRequestMessage(HttpMethod.Post, location + "/revert") { Content = JsonContent.Create(new { toVersion = 1 }) };
+        revert.Headers.IfMatch.Add(new EntityTagHeaderValue("\"2\""));
+        var reverted = await client.SendAsync(revert);
+        Assert.Equal(HttpStatusCode.OK, reverted.StatusCode);
+        Assert.Equal("\"3\"", reverted.Headers.ETag!.Tag);
+        Assert.Equal(-79.060, (await Body(reverted)).GetProperty("geometry").GetProperty("coordinates")[0][0][0][0].GetDouble(), 6);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(location + "/diff?from=1&to=99")).StatusCode);
     }
 
     [SkippableFact]
