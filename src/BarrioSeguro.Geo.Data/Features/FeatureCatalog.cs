@@ -2,7 +2,6 @@ using System.Linq.Expressions;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Spatial;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 
@@ -72,18 +71,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
         Envelope? bbox, int limit, int offset, CancellationToken ct)
         where T : class
     {
-        IQueryable<T> query = set;
-        if (bbox is not null)
-        {
-            // A typed column (geometry(MultiLineString,4326)) would make EF type a box parameter as that column type, so the
-            // filter is plain SQL: identifiers come from the EF model, values are parameters, and ST_Intersects carries the
-            // && operator that PostGIS answers from the GiST index. EF composes the ordering and paging around it.
-            var entity = db.Model.FindEntityType(typeof(T))!;
-            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-            var column = entity.FindProperty(((MemberExpression)geometry.Body).Member.Name)!.GetColumnName(table)!;
-            var sql = $"SELECT * FROM \"{entity.GetTableName()}\" WHERE ST_Intersects(\"{column}\", ST_MakeEnvelope({{0}}, {{1}}, {{2}}, {{3}}, 4326))";
-            query = set.FromSqlRaw(sql, bbox.MinX, bbox.MinY, bbox.MaxX, bbox.MaxY);
-        }
+        var query = bbox is null ? set : set.Intersecting(geometry, SpatialQueries.Box(bbox));
         query = query.AsNoTracking().OrderBy(orderKey);
         var matched = await query.CountAsync(ct);
         var rows = await query.Skip(offset).Take(limit).ToListAsync(ct);
