@@ -9,7 +9,7 @@ public static class BoundarySnapper
 {
     /// <summary>
     /// Snaps vertices of a drawn polygon (EPSG:4326) to the nearest block edge vertex/segment or street centreline within
-    /// tolerance; the result stays valid. Each vertex moves to the nearest target vertex within
+    /// tolerance; the result stays valid. Each vertex moves to the nearest target vertex (or crossing of two targets) within
     /// <paramref name="toleranceMeters"/> when there is one, otherwise to the nearest point of a target segment within it,
     /// otherwise stays. Rings that collapse are dropped; a result that snapping made invalid is made valid with
     /// <see cref="GeometryFixer"/>. Targets are any lon/lat geometries (lines, polygons: their rings). A non-polygonal or
@@ -74,16 +74,22 @@ public static class BoundarySnapper
 
     private static Coordinate SnapPoint(Coordinate p, STRtree<LineSegment> segments, double tolerance)
     {
-        var near = segments.Query(new Envelope(p.X - tolerance, p.X + tolerance, p.Y - tolerance, p.Y + tolerance));
+        var near = segments.Query(new Envelope(p.X - tolerance, p.X + tolerance, p.Y - tolerance, p.Y + tolerance))
+            .Where(s => s.Distance(p) <= tolerance).ToList();
         Coordinate? bestVertex = null, bestOnSegment = null;
         double vertexDistance = tolerance, segmentDistance = tolerance;
+        // Vertices of the targets, and places where two nearby targets cross (street corners that are not noded).
+        var vertices = near.SelectMany(s => new[] { s.P0, s.P1 }).ToList();
+        for (var i = 0; i < near.Count; i++)
+            for (var j = i + 1; j < near.Count; j++)
+                if (near[i].Intersection(near[j]) is { } x) vertices.Add(x);
+        foreach (var v in vertices)
+        {
+            var d = v.Distance(p);
+            if (d <= vertexDistance) (vertexDistance, bestVertex) = (d, v);
+        }
         foreach (var s in near)
         {
-            foreach (var v in new[] { s.P0, s.P1 })
-            {
-                var d = v.Distance(p);
-                if (d <= vertexDistance) (vertexDistance, bestVertex) = (d, v);
-            }
             var onSegment = s.ClosestPoint(p);
             var ds = onSegment.Distance(p);
             if (ds <= segmentDistance) (segmentDistance, bestOnSegment) = (ds, onSegment);
