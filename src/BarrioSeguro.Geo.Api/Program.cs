@@ -20,6 +20,7 @@ builder.Services.AddSingleton<DatabaseConnection>();
 builder.Services.AddDbContext<BarrioDbContext>((sp, o) => BarrioDatabase.Configure(o, sp.GetRequiredService<DatabaseConnection>().Value));
 builder.Services.AddScoped<FeatureCatalog>();
 builder.Services.AddScoped<NeighborhoodStore>();
+builder.Services.AddScoped<SurroundingsQuery>();
 builder.Services.AddScoped<SampleData>();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -43,6 +44,7 @@ app.UseStaticFiles();
 app.MapOpenApi();
 app.MapCollections();
 app.MapNeighborhoods();
+app.MapNeighborhoodQuality();
 app.MapContingents();
 
 await app.PrepareDatabaseAsync();

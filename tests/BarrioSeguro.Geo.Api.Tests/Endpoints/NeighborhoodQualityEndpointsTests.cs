@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Api.Tests.Endpoints;
+
+[Collection(ApiCollection.Name)]
+public class NeighborhoodQualityEndpointsTests(ApiFixture api)
+{
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/geo+json");
+
+    private static async Task<JsonElement> Body(HttpResponseMessage r) => JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+
+    private static string Polygon(string name, string ring) =>
+        $$$"""{"type":"Feature","properties":{"name":"{{{name}}}"},"geometry":{"type":"Polygon","coordinates":[{{{ring}}}]}}""";
+
+    private async Task<int> MilagroId()
+    {
+        var all = await Body(await api.Client().GetAsync("/api/collections/neighborhoods/items"));
+        return all.GetProperty("features").EnumerateArray()
+            .First(f => f.GetProperty("properties").GetProperty("name").GetString() == "El Milagro")
+            .GetProperty("properties").GetProperty("id").GetInt32();
+    }
+
+    [SkippableFact]
+    public async Task A_draft_over_El_Milagro_gets_the_overlap_as_a_polygon_with_its_area()
+    {
+        // A square straddling El Milagro's north-eastern edge.
+        const string ring = "[[-79.0660,-8.0160],[-79.0600,-8.0160],[-79.0600,-8.0100],[-79.0660,-8.0100],[-79.0660,-8.0160]]";
+        var report = await Body(await api.Client().PostAsync("/api/neighborhoods/validate", Json(Polygon("Borrador", ring))));
+
+        Assert.False(report.GetProperty("valid").GetBoolean());
+        var overlap = report.GetProperty("problems").GetProperty("features").EnumerateArray()
+            .Single(f => f.GetProperty("properties").GetProperty("kind").GetString() == "overlap");
+        Assert.Equal("El Milagro", overlap.GetProperty("properties").GetProperty("other").GetString());
+        Assert.Contains(overlap.GetProperty("geometry").GetProperty("type").GetString(), new[] { "Polygon", "MultiPolygon" });
+
+        // PostGIS is the oracle for the overlap's area.
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "SELECT ST_Area(ST_Intersection(boundary, ST_GeomFromGeoJSON(@g))::geography) FROM neighborhoods WHERE name = 'El Milagro'", connection);
+        cmd.Parameters.AddWithValue("g", $$"""{"type":"Polygon","coordinates":[{{ring}}]}""");
+        var expected = (double)(await cmd.ExecuteScalarAsync())!;
+        Assert.InRange(overlap.GetProperty("properties").GetProperty("areaM2").GetDouble() / expected - 1, -0.001, 0.001);
+    }
+
+    [SkippableFact]
+    public async Task A_bowtie_draft_is_reported_not_refused_with_its_crossing()
+    {
+        const string bowtie = "[[-79.10,-8.10],[-79.09,-8.09],[-79.09,-8.10],[-79.10,-8.09],[-79.10,-8.10]]";
+        var response = await api.Client().PostAsync("/api/neighborhoods/validate", Json(Polygon("Lazo", bowtie)));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await Body(response);
+        var crossing = report.GetProperty("problems").GetProperty("features").EnumerateArray()
+            .First(f => f.GetProperty("properties").GetProperty("kind").GetString() == "self-intersection");
+        var at = crossing.GetProperty("geometry").GetProperty("coordinates");
+        Assert.Equal(-79.095, at[0].GetDouble(), 6);
+        Assert.Equal(-8.095, at[1].GetDouble(), 6);
+    }
+
+    [SkippableFact]
+    public async Task The_sample_neighbourhood_is_valid_and_its_figures_agree_with_PostGIS()
+    {
+        var id = await MilagroId();
+        var validation = await Body(await api.Client().GetAsync($"/api/neighborhoods/{id}/validation"));
+        Assert.True(validation.GetProperty("valid").GetBoolean(), validation.GetRawText());
+
+        var figures = await Body(await api.Client().GetAsync($"/api/neighborhoods/{id}/figures"));
+        Assert.Equal(44, figures.GetProperty("incidents").GetInt32());
+        Assert.True(figures.GetProperty("stations").GetInt32() >= 1); // PNP MILAGRO
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT sum(ST_Length(ST_Intersection(s.geometry, n.boundary)::geography)) / 1000
+            FROM streets s, neighborhoods n WHERE n.id = @id AND ST_Intersects(s.geometry, n.boundary)
+            """, connection);
+        cmd.Parameters.AddWithValue("id", id);
+        var km = (double)(await cmd.ExecuteScalarAsync())!;
+        Assert.InRange(figures.GetProperty("streetKm").GetDouble() / km - 1, -0.001, 0.001);
+        var pp = figures.GetProperty("polsbyPopper").GetDouble();
+        Assert.InRange(pp, 0.2, 0.8);
+    }
+
+    [SkippableFact]
+    public async Task Repair_drops_a_spike_says_what_it_removed_and_applies_as_a_new_version()
+    {
+        var client = api.Client();
+        var name = $"Espiga {Guid.NewGuid():N}"[..20];
+        // A square far from El Milagro with a 1 m wide, 300 m long spike on its east side.
+        const string ring = "[[-79.100,-8.070],[-79.095,-8.070],[-79.095,-8.0675],[-79.0923,-8.067495],[-79.095,-8.06749],[-79.095,-8.065],[-79.100,-8.065],[-79.100,-8.070]]";
+        var created = await client.PostAsync("/api/neighborhoods", Json(Polygon(name, ring)));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var location = created.Headers.Location!.ToString();
+
+        var preview = await Body(await client.PostAsync(location + "/repair", null));
+        Assert.False(preview.GetProperty("applied").GetBoolean());
+        Assert.NotEmpty(preview.GetProperty("changes").EnumerateArray());
+        Assert.True(preview.GetProperty("removedSquareMeters").GetDouble() > 0);
+
+        var apply = new HttpRequestMessage(HttpMethod.Post, location + "/repair?apply=true");
+        apply.Headers.IfMatch.Add(new EntityTagHeaderValue("\"1\""));
+        var applied = await Body(await client.SendAsync(apply));
+        Assert.True(applied.GetProperty("applied").GetBoolean());
+        Assert.Equal(2, applied.GetProperty("version").GetInt32());
+        var history = await Body(await client.GetAsync(location + "/revisions"));
+        Assert.StartsWith("Repair:", history[1].GetProperty("comment").GetString());
+    }
+}
