@@ -31,7 +31,9 @@ public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
         await Load(importer, "stations", Path.Combine(geodata, "police", "comisarias_trujillo_osm.geojson"), ct);
         var streets = await Load(importer, "streets", Path.Combine(geodata, "osm", "el_milagro_streets_wgs84.geojson"), ct);
         var boundaryFile = Path.Combine(geodata, "sample", "el_milagro_barrio_seguro_illustrative.geojson");
-        await Load(importer, "neighborhoods", boundaryFile, ct);
+        // A planner may have edited the sample neighbourhood since: never load a second one over it.
+        if (!await db.Neighborhoods.AnyAsync(n => n.Name == "El Milagro", ct))
+            await Load(importer, "neighborhoods", boundaryFile, ct);
 
         var milagro = await db.Neighborhoods.AsNoTracking().FirstOrDefaultAsync(n => n.Name == "El Milagro", ct);
         if (milagro is null) return; // renamed by a planner: nothing more to attach

@@ -57,6 +57,11 @@ public sealed class CollectionImporter(BarrioDbContext db)
                 problems.Add(new FeatureProblem(i, new GeometryProblem("attribute", ex.Message)));
             }
         }
+        var names = entities.OfType<Neighborhood>().Select(n => n.Name).ToList();
+        var taken = await db.Neighborhoods.Where(n => names.Contains(n.Name)).Select(n => n.Name).ToListAsync(ct);
+        foreach (var name in taken.Concat(names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key)).Distinct())
+            problems.Add(new FeatureProblem(names.IndexOf(name), new GeometryProblem("duplicate-name",
+                $"A neighbourhood named '{name}' exists already; neighbourhood names are unique.")));
         if (problems.Count > 0)
         {
             var first = problems[0];

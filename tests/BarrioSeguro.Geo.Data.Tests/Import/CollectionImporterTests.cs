@@ -94,4 +94,18 @@ public class CollectionImporterTests(PostgisFixture postgis)
         var ex = await Assert.ThrowsAsync<ImportException>(() => new CollectionImporter(db).ImportAsync("streets", [], "empty.geojson", "sha-4"));
         Assert.Contains("no features", ex.Message);
     }
+
+    [SkippableFact]
+    public async Task A_neighbourhood_name_that_exists_is_refused()
+    {
+        await using var db = await NewDatabase();
+        var importer = new CollectionImporter(db);
+        var square = "POLYGON((-79.07 -8.03,-79.06 -8.03,-79.06 -8.02,-79.07 -8.02,-79.07 -8.03))";
+        await importer.ImportAsync("neighborhoods", [TestGeometry.Feature(square, ("name", "El Milagro"))], "a.geojson", "sha-a");
+        var ex = await Assert.ThrowsAsync<ImportException>(() =>
+            importer.ImportAsync("neighborhoods", [TestGeometry.Feature(square, ("name", "El Milagro"))], "b.geojson", "sha-b"));
+        Assert.Contains("exists already", ex.Message);
+        Assert.Equal(1, await db.Neighborhoods.CountAsync());
+        Assert.Equal(1, await db.NeighborhoodRevisions.CountAsync());
+    }
 }
