@@ -8,6 +8,7 @@ public static class CommandTable
         new ConvertCommand(),
         new ImportCommand(),
         new ExportCommand(),
+        new ValidateCommand(),
     ];
 
     /// <summary>The command with that name, or null.</summary>
