@@ -9,6 +9,7 @@ public static class CommandTable
         new ImportCommand(),
         new ExportCommand(),
         new NeighborhoodCommand(),
+        new ValidateCommand(),
     ];
 
     /// <summary>The command with that name, or null.</summary>

@@ -135,6 +135,24 @@ public class BoundaryValidatorTests
     public void Input_that_is_no_polygon(string wkt, string kind) => Single(BoundaryValidator.Validate(M(wkt)), kind);
 
     [Fact]
+    public void What_noding_does_not_see_comes_from_IsValidOp_with_its_place()
+    {
+        // GeometryFixer turns the stray hole into a 100 m² part, which the sliver check then reports too.
+        var v = BoundaryValidator.Validate(M("POLYGON((0 0, 100 0, 100 100, 0 100, 0 0), (200 200, 210 200, 210 210, 200 210, 200 200))"));
+        Assert.Equal(["self-intersection", "sliver"], v.Problems.Select(p => p.Kind));
+        var p = v.Problems[0];
+        Assert.Contains("Hole lies outside shell", p.Message);
+        Assert.IsType<Point>(p.Location);
+    }
+
+    [Fact]
+    public void A_collection_with_a_line_reports_the_line_and_checks_the_polygon()
+    {
+        var v = BoundaryValidator.Validate(M("GEOMETRYCOLLECTION(LINESTRING(0 0, 50 50), POLYGON((0 0, 100 100, 100 0, 0 100, 0 0)))"));
+        Assert.Equal(["not-polygonal", "self-intersection"], v.Problems.Select(p => p.Kind));
+    }
+
+    [Fact]
     public void Null_is_empty() => Single(BoundaryValidator.Validate(null!), "empty");
 
     [Fact]
