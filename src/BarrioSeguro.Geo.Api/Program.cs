@@ -2,6 +2,7 @@ using BarrioSeguro.Geo.Api;
 using BarrioSeguro.Geo.Api.Endpoints;
 using BarrioSeguro.Geo.Api.Hosting;
 using BarrioSeguro.Geo.Data;
+using BarrioSeguro.Geo.Data.Blocks;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.Data.Neighborhoods;
 
@@ -21,6 +22,7 @@ builder.Services.AddDbContext<BarrioDbContext>((sp, o) => BarrioDatabase.Configu
 builder.Services.AddScoped<FeatureCatalog>();
 builder.Services.AddScoped<NeighborhoodStore>();
 builder.Services.AddScoped<SurroundingsQuery>();
+builder.Services.AddScoped<BlockStore>();
 builder.Services.AddScoped<SampleData>();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -45,6 +47,7 @@ app.MapOpenApi();
 app.MapCollections();
 app.MapNeighborhoods();
 app.MapNeighborhoodQuality();
+app.MapBlocks();
 app.MapContingents();
 
 await app.PrepareDatabaseAsync();

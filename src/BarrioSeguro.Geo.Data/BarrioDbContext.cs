@@ -1,4 +1,6 @@
+using BarrioSeguro.Geo.Core.Blocks;
 using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Data.Blocks;
 using Microsoft.EntityFrameworkCore;
 
 namespace BarrioSeguro.Geo.Data;
@@ -14,6 +16,7 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
     public DbSet<Contingent> Contingents => Set<Contingent>();
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<NeighborhoodRevision> NeighborhoodRevisions => Set<NeighborhoodRevision>();
+    public DbSet<Block> Blocks => Set<Block>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -46,6 +49,16 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
             e.Property(r => r.Boundary).HasColumnType("geometry(MultiPolygon,4326)");
             e.HasIndex(r => new { r.NeighborhoodId, r.Version }).IsUnique();
             e.HasOne<Neighborhood>().WithMany().HasForeignKey(r => r.NeighborhoodId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<Block>(e =>
+        {
+            e.ToTable("blocks");
+            // The same block may belong to a district's set and a neighbourhood's: the scope is part of the key.
+            e.Property<string>(BlockStore.ScopeColumn).HasMaxLength(64);
+            e.HasKey(BlockStore.ScopeColumn, nameof(Block.Id));
+            e.Property(b => b.Geometry).HasColumnType("geometry(Polygon,4326)");
+            e.HasIndex(b => b.Geometry).HasMethod("gist");
         });
 
         model.Entity<Station>(e =>

@@ -1,0 +1,125 @@
+using BarrioSeguro.Geo.Api.Http;
+using BarrioSeguro.Geo.Core.Blocks;
+using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Core.Neighborhoods;
+using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Data;
+using BarrioSeguro.Geo.Data.Blocks;
+using BarrioSeguro.Geo.Data.Neighborhoods;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Api.Endpoints;
+
+/// <summary>
+/// Blocks (manzanas) computed from the stored streets for a neighbourhood or a district, kept per scope, and
+/// neighbourhood proposals made of them.
+/// </summary>
+public static class BlockEndpoints
+{
+    public static IEndpointRouteBuilder MapBlocks(this IEndpointRouteBuilder app)
+    {
+        var n = app.MapGroup("/api/neighborhoods").WithTags("Blocks");
+        n.MapPost("/{id:int}/blocks", ComputeForNeighborhood)
+            .WithSummary("Computes the blocks of a neighbourhood from the stored streets (noded, polygonized, clipped) and keeps them, replacing the previous set.");
+        n.MapGet("/{id:int}/blocks", ListForNeighborhood).WithSummary("The kept blocks of a neighbourhood as GeoJSON.");
+        n.MapPost("/proposals", Propose)
+            .WithSummary("Proposes a block-aligned boundary (not saved): {\"scope\": \"district:130104\", \"blockIds\": [...]} joins chosen blocks; {\"scope\": ..., \"hotspots\": {\"radiusMeters\": 150, \"minIncidents\": 4, \"clusters\": 1}} draws one around incident hot spots.");
+        var d = app.MapGroup("/api/districts").WithTags("Blocks");
+        d.MapPost("/{ubigeo}/blocks", ComputeForDistrict).WithSummary("Computes and keeps the blocks of a whole district.");
+        d.MapGet("/{ubigeo}/blocks", ListForDistrict).WithSummary("The kept blocks of a district as GeoJSON.");
+        return app;
+    }
+
+    public sealed record BlockSummary(string Scope, int Blocks, double AreaKm2, int Streets, int ExcludedByClass, int ExcludedOtherLayer,
+        int SnappedEndpoints, int DuplicateLinesDropped, int DanglesDropped, double ElapsedMs, IReadOnlyList<string> Notes);
+
+    public sealed record HotspotRequest(double? RadiusMeters, int? MinIncidents, int? Clusters);
+
+    public sealed record ProposalRequest(string Scope, List<string>? BlockIds, HotspotRequest? Hotspots, string? Name);
+
+    public static async Task<IResult> ComputeForNeighborhood(int id, BarrioDbContext db, BlockStore store, CancellationToken ct)
+    {
+        var n = await db.Neighborhoods.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        return n is null ? Problems.NotFound($"No neighbourhood {id}.") : await Compute(BlockStore.NeighborhoodScope(id), n.Boundary, db, store, ct);
+    }
+
+    public static async Task<IResult> ComputeForDistrict(string ubigeo, BarrioDbContext db, BlockStore store, CancellationToken ct)
+    {
+        var d = await db.Districts.AsNoTracking().FirstOrDefaultAsync(x => x.Ubigeo == ubigeo, ct);
+        return d is null ? Problems.NotFound($"No district with ubigeo '{ubigeo}'.") : await Compute(BlockStore.DistrictScope(ubigeo), d.Boundary, db, store, ct);
+    }
+
+    public static Task<IResult> ListForNeighborhood(int id, BlockStore store, CancellationToken ct) => List(BlockStore.NeighborhoodScope(id), store, ct);
+
+    public static Task<IResult> ListForDistrict(string ubigeo, BlockStore store, CancellationToken ct) => List(BlockStore.DistrictScope(ubigeo), store, ct);
+
+    public static async Task<IResult> Propose(ProposalRequest request, BarrioDbContext db, BlockStore store, CancellationToken ct)
+    {
+        var blocks = await store.ListAsync(request.Scope ?? "", ct);
+        if (blocks.Count == 0)
+            return Problems.BadRequest("No blocks", $"No blocks are kept for scope '{request.Scope}'. Compute them first (POST /api/districts/{{ubigeo}}/blocks or /api/neighborhoods/{{id}}/blocks).");
+        var shapes = blocks.Select(b => new BlockShape(b.Id, b.Geometry)).ToList();
+        NeighborhoodProposal proposal;
+        try
+        {
+            if (request.BlockIds is { Count: > 0 } ids)
+                proposal = NeighborhoodProposals.FromBlocks(shapes, ids);
+            else if (request.Hotspots is { } h)
+            {
+                var area = new GeometryFactory(new PrecisionModel(), Crs.Wgs84).BuildGeometry(blocks.Select(b => (Geometry)b.Geometry)).Envelope;
+                var incidents = await db.Incidents.Intersecting(i => i.Location, area).AsNoTracking().Select(i => i.Location).ToListAsync(ct);
+                proposal = NeighborhoodProposals.FromHotspots(incidents, shapes, new HotspotOptions
+                {
+                    RadiusMeters = h.RadiusMeters ?? 150, MinIncidents = h.MinIncidents ?? 4, MaxClusters = h.Clusters ?? 1,
+                });
+            }
+            else return Problems.BadRequest("Nothing to propose", "Give 'blockIds' or 'hotspots'.");
+        }
+        catch (ArgumentException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "No proposal");
+        }
+        return GeoJson.Feature(new Feature(proposal.Boundary, new AttributesTable
+        {
+            { "name", request.Name ?? "Barrio propuesto" },
+            { "areaKm2", Math.Round(Measure.AreaSquareMeters(proposal.Boundary) / 1e6, 4) },
+            { "blocks", proposal.BlockIds.Count },
+            { "blockIds", proposal.BlockIds },
+            { "notes", proposal.Notes },
+        }));
+    }
+
+    private static async Task<IResult> Compute(string scope, MultiPolygon boundary, BarrioDbContext db, BlockStore store, CancellationToken ct)
+    {
+        var streets = await db.Streets.Intersecting(s => s.Geometry, boundary).AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct);
+        BlockSet set;
+        try
+        {
+            set = BlockBuilder.Build(streets.Select(s => new StreetLine(s.Geometry, s.Class, s.Layer)), boundary);
+        }
+        catch (ArgumentException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "No blocks");
+        }
+        var incidents = await db.Incidents.Intersecting(i => i.Location, boundary).AsNoTracking().Select(i => i.Location).ToListAsync(ct);
+        BlockBuilder.CountContents(set.Blocks, incidents, []);
+        await store.ReplaceAsync(scope, set.Blocks, ct);
+        var r = set.Report;
+        return TypedResults.Ok(new BlockSummary(scope, set.Blocks.Count, Math.Round(set.Blocks.Sum(b => b.AreaSquareMeters) / 1e6, 4),
+            r.InputLines, r.ExcludedByClass, r.ExcludedOtherLayer, r.SnappedEndpoints, r.DuplicateLinesDropped, r.DanglesDropped,
+            Math.Round(r.ElapsedMilliseconds, 1), r.Notes));
+    }
+
+    private static async Task<IResult> List(string scope, BlockStore store, CancellationToken ct)
+    {
+        var blocks = await store.ListAsync(scope, ct);
+        var features = blocks.Select(b => (IFeature)new Feature(b.Geometry, new AttributesTable
+        {
+            { "id", b.Id }, { "areaM2", Math.Round(b.AreaSquareMeters, 1) }, { "perimeterM", Math.Round(b.PerimeterMeters, 1) },
+            { "frontageM", Math.Round(b.FrontageMeters, 1) }, { "incidents", b.Incidents }, { "buildings", b.Buildings },
+        })).ToList();
+        return GeoJson.FeatureCollection(features, features.Count, []);
+    }
+}
