@@ -8,6 +8,8 @@ public static class CommandTable
         new ConvertCommand(),
         new ImportCommand(),
         new ExportCommand(),
+        new BlocksCommand(),
+        new BenchCommand(),
     ];
 
     /// <summary>The command with that name, or null.</summary>
