@@ -130,6 +130,29 @@ public class BlockBuilderTests
     }
 
     [Fact]
+    public void A_ring_street_inside_a_block_makes_an_island_and_a_block_with_a_hole()
+    {
+        var set = BlockBuilder.Build(
+            [Street("LINESTRING(0 0, 100 0, 100 100, 0 100, 0 0)"), Street("LINESTRING(25 25, 75 25, 75 75, 25 75, 25 25)")], null);
+        Assert.Equal(2, set.Blocks.Count);
+        var outer = set.Blocks.Single(b => b.Geometry.NumInteriorRings == 1);
+        AssertArea(Square - 2500, outer.AreaSquareMeters);
+        Assert.InRange(outer.FrontageMeters, 599.5, 600.1); // both rings are streets
+        AssertTiles(set.Blocks);
+    }
+
+    [Fact]
+    public void A_self_crossing_boundary_is_repaired_and_said_so()
+    {
+        // A bowtie around the # block: repaired into two triangles touching at (50, 50).
+        var bowtie = Metres("POLYGON((-10 -10, 110 110, 110 -10, -10 110, -10 -10))");
+        var set = BlockBuilder.Build(Hash(), bowtie);
+        Assert.Contains(set.Report.Notes, n => n.Contains("repaired"));
+        AssertArea(Square / 2, set.Blocks.Sum(b => b.AreaSquareMeters));
+        AssertTiles(set.Blocks);
+    }
+
+    [Fact]
     public void Clipping_keeps_the_street_enclosed_pieces_inside_the_boundary()
     {
         // Two blocks side by side (0..100 and 100..200); the boundary takes x < 150 and reaches far past the streets.
