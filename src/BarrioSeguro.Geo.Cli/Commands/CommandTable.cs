@@ -10,6 +10,8 @@ public static class CommandTable
         new ExportCommand(),
         new NeighborhoodCommand(),
         new ValidateCommand(),
+        new BlocksCommand(),
+        new BenchCommand(),
     ];
 
     /// <summary>The command with that name, or null.</summary>

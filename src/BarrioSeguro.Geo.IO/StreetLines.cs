@@ -1,0 +1,40 @@
+using System.Globalization;
+using BarrioSeguro.Geo.Core.Blocks;
+using BarrioSeguro.Geo.Core.Spatial;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.IO;
+
+/// <summary>Street lines for <see cref="BlockBuilder"/> from the features of a vector file with OSM attributes.</summary>
+public static class StreetLines
+{
+    /// <summary>
+    /// One <see cref="StreetLine"/> per feature with a geometry, in lon/lat: class from <c>highway</c> (else <c>class</c>,
+    /// else "unclassified"), layer from <c>layer</c>, <c>bridge</c> and <c>tunnel</c> (see
+    /// <see cref="StreetLine.LayerFromOsm"/>). Geometries are passed as they are, so non-lines reach the builder's checks.
+    /// </summary>
+    public static List<StreetLine> From(FeatureSet set)
+    {
+        var result = new List<StreetLine>(set.Count);
+        foreach (var f in set.Features)
+        {
+            if (f.Geometry is null) continue;
+            var g = Crs.Transform(f.Geometry, set.Epsg, Crs.Wgs84);
+            result.Add(new StreetLine(g, Text(f, "highway") ?? Text(f, "class") ?? "unclassified",
+                StreetLine.LayerFromOsm(Text(f, "layer"), Text(f, "bridge"), Text(f, "tunnel"))));
+        }
+        return result;
+    }
+
+    /// <summary>The non-empty geometries of a feature set in lon/lat.</summary>
+    public static List<Geometry> Geometries(FeatureSet set) =>
+        set.Features.Where(f => f.Geometry is { IsEmpty: false }).Select(f => Crs.Transform(f.Geometry, set.Epsg, Crs.Wgs84)).ToList();
+
+    private static string? Text(IFeature f, string name)
+    {
+        if (f.Attributes is null) return null;
+        var key = f.Attributes.GetNames().FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+        return key is not null && f.Attributes[key] is { } v && Convert.ToString(v, CultureInfo.InvariantCulture) is { Length: > 0 } s ? s : null;
+    }
+}
