@@ -1,5 +1,5 @@
 using BarrioSeguro.Geo.Api.Http;
-using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Core.Blocks;
 using BarrioSeguro.Geo.Core.Neighborhoods;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.Data.Features;
@@ -92,9 +92,13 @@ public static class NeighborhoodQualityEndpoints
         var n = await store.FindAsync(id, ct);
         if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
         var around = await surroundings.LoadAsync(n.Boundary, n.DistrictUbigeo, n.Id, ct);
+        // Blocks straight from the streets: the figures never depend on whether blocks were kept before.
+        IEnumerable<Geometry> blocks;
+        try { blocks = BlockBuilder.Build(around.Streets.Select(s => new StreetLine(s.Geometry, s.Class, s.Layer)), n.Boundary).Blocks.Select(b => b.Geometry); }
+        catch (ArgumentException) { blocks = []; } // no street inside: no blocks
         var figures = NeighborhoodMetrics.Compute(n.Boundary,
             around.Streets.Select(s => ((Geometry)s.Geometry, s.Class)),
-            [],
+            blocks,
             around.Incidents.Select(i => i.Location),
             around.Stations.Select(s => s.Location));
         return TypedResults.Ok(new
@@ -106,6 +110,7 @@ public static class NeighborhoodQualityEndpoints
             polsbyPopper = Math.Round(figures.PolsbyPopper, 4),
             streetKm = Math.Round(figures.StreetKm, 3),
             streetKmByClass = figures.StreetKmByClass.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 3)),
+            blocks = figures.Blocks,
             incidents = figures.Incidents,
             stations = figures.Stations,
         });

@@ -24,6 +24,53 @@ namespace BarrioSeguro.Geo.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "postgis");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Blocks.Block", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<double>("AreaSquareMeters")
+                        .HasColumnType("double precision")
+                        .HasColumnName("area_square_meters");
+
+                    b.Property<int>("Buildings")
+                        .HasColumnType("integer")
+                        .HasColumnName("buildings");
+
+                    b.Property<double>("FrontageMeters")
+                        .HasColumnType("double precision")
+                        .HasColumnName("frontage_meters");
+
+                    b.Property<Polygon>("Geometry")
+                        .IsRequired()
+                        .HasColumnType("geometry(Polygon,4326)")
+                        .HasColumnName("geometry");
+
+                    b.Property<int>("Incidents")
+                        .HasColumnType("integer")
+                        .HasColumnName("incidents");
+
+                    b.Property<double>("PerimeterMeters")
+                        .HasColumnType("double precision")
+                        .HasColumnName("perimeter_meters");
+
+                    b.HasKey("Scope", "Id")
+                        .HasName("pk_blocks");
+
+                    b.HasIndex("Geometry")
+                        .HasDatabaseName("ix_blocks_geometry");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geometry"), "gist");
+
+                    b.ToTable("blocks", (string)null);
+                });
+
             modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.Contingent", b =>
                 {
                     b.Property<int>("Id")

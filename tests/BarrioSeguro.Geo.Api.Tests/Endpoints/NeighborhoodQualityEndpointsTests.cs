@@ -71,6 +71,7 @@ public class NeighborhoodQualityEndpointsTests(ApiFixture api)
 
         var figures = await Body(await api.Client().GetAsync($"/api/neighborhoods/{id}/figures"));
         Assert.Equal(44, figures.GetProperty("incidents").GetInt32());
+        Assert.InRange(figures.GetProperty("blocks").GetInt32(), 200, 2000);
         Assert.True(figures.GetProperty("stations").GetInt32() >= 1); // PNP MILAGRO
         await using var connection = new NpgsqlConnection(api.ConnectionString);
         await connection.OpenAsync();

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Api.Tests.Endpoints;
+
+[Collection(ApiCollection.Name)]
+public class BlockEndpointsTests(ApiFixture api)
+{
+    private static async Task<JsonElement> Body(HttpResponseMessage r) => JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+
+    private async Task<int> MilagroId()
+    {
+        var all = await Body(await api.Client().GetAsync("/api/collections/neighborhoods/items"));
+        return all.GetProperty("features").EnumerateArray()
+            .First(f => f.GetProperty("properties").GetProperty("name").GetString() == "El Milagro")
+            .GetProperty("properties").GetProperty("id").GetInt32();
+    }
+
+    [SkippableFact]
+    public async Task Blocks_of_El_Milagro_tile_inside_it_hold_every_incident_once_and_a_second_run_replaces_the_first()
+    {
+        var client = api.Client();
+        var id = await MilagroId();
+        var first = await client.PostAsync($"/api/neighborhoods/{id}/blocks", null);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var summary = await Body(first);
+        var count = summary.GetProperty("blocks").GetInt32();
+        Assert.InRange(count, 200, 2000);
+        await client.PostAsync($"/api/neighborhoods/{id}/blocks", null); // replaces, never duplicates
+
+        var blocks = await Body(await client.GetAsync($"/api/neighborhoods/{id}/blocks"));
+        var features = blocks.GetProperty("features").EnumerateArray().ToList();
+        Assert.Equal(count, features.Count);
+        Assert.Equal(features.Count, features.Select(f => f.GetProperty("properties").GetProperty("id").GetString()).Distinct().Count());
+
+        // PostGIS oracle: the kept blocks do not overlap, lie inside the neighbourhood, and their union's area is their sum.
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT count(*),
+                   (SELECT count(*) FROM blocks a JOIN blocks b ON a.scope = b.scope AND a.id < b.id AND ST_Overlaps(a.geometry, b.geometry) WHERE a.scope = @s),
+                   count(*) FILTER (WHERE NOT ST_CoveredBy(b.geometry, ST_Buffer(n.boundary, 1e-7))),
+                   ST_Area(ST_Union(b.geometry)::geography) / sum(ST_Area(b.geometry::geography))
+            FROM blocks b, neighborhoods n WHERE b.scope = @s AND n.id = @id GROUP BY n.boundary
+            """, connection);
+        cmd.Parameters.AddWithValue("s", $"neighborhood:{id}");
+        cmd.Parameters.AddWithValue("id", id);
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        Assert.Equal(count, r.GetInt64(0));
+        Assert.Equal(0, r.GetInt64(1));
+        Assert.Equal(0, r.GetInt64(2));
+        Assert.InRange(r.GetDouble(3), 0.9999, 1.0001);
+        await r.CloseAsync();
+
+        // Each synthetic incident lies on a street, so on a block edge: it is counted in at most one block.
+        var counted = features.Sum(f => f.GetProperty("properties").GetProperty("incidents").GetInt32());
+        Assert.InRange(counted, 1, 44);
+    }
+
+    [SkippableFact]
+    public async Task A_proposal_from_chosen_blocks_is_one_block_aligned_polygon()
+    {
+        var client = api.Client();
+        var id = await MilagroId();
+        await client.PostAsync($"/api/neighborhoods/{id}/blocks", null);
+        var blocks = await Body(await client.GetAsync($"/api/neighborhoods/{id}/blocks"));
+        var ids = blocks.GetProperty("features").EnumerateArray().Take(3).Select(f => f.GetProperty("properties").GetProperty("id").GetString()!).ToList();
+
+        var response = await client.PostAsJsonAsync("/api/neighborhoods/proposals", new { scope = $"neighborhood:{id}", blockIds = ids });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var proposal = await Body(response);
+        Assert.Equal(3, proposal.GetProperty("properties").GetProperty("blocks").GetInt32());
+        Assert.True(proposal.GetProperty("properties").GetProperty("areaKm2").GetDouble() > 0);
+
+        var unknown = await client.PostAsJsonAsync("/api/neighborhoods/proposals", new { scope = "district:000000", blockIds = ids });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task A_hot_spot_proposal_holds_the_dense_incidents()
+    {
+        var client = api.Client();
+        var id = await MilagroId();
+        await client.PostAsync($"/api/neighborhoods/{id}/blocks", null);
+        var response = await client.PostAsJsonAsync("/api/neighborhoods/proposals",
+            new { scope = $"neighborhood:{id}", hotspots = new { radiusMeters = 250, minIncidents = 3 } });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var proposal = await Body(response);
+        Assert.Contains("hot spot", proposal.GetProperty("properties").GetProperty("notes")[0].GetString());
+    }
+}
