@@ -1,7 +1,10 @@
 using System.Globalization;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Core.Neighborhoods;
 using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Data;
+using Microsoft.EntityFrameworkCore;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.Data.Neighborhoods;
 using Microsoft.Extensions.Options;
@@ -19,7 +22,7 @@ public static class NeighborhoodEndpoints
         group.MapGet("/{id:int}", Get).WithSummary("A neighbourhood as a GeoJSON Feature; its ETag is its version.");
         group.MapPost("/", Create)
             .Accepts<object>("application/geo+json", "application/json")
-            .WithSummary("Creates a neighbourhood from a GeoJSON Feature (Polygon or MultiPolygon, EPSG:4326) with properties name, districtUbigeo, status, description.");
+            .WithSummary("Creates a neighbourhood from a GeoJSON Feature (Polygon or MultiPolygon, EPSG:4326) with properties name, districtUbigeo, status, description, author, comment. snapMeters=5 snaps the drawn vertices to street centrelines within 5 m.");
         group.MapPut("/{id:int}", Update)
             .Accepts<object>("application/geo+json", "application/json")
             .WithSummary("Changes a neighbourhood. Name the version the change started from with If-Match: \"<version>\" or a 'version' property; a stale version is refused with 409.");
@@ -86,10 +89,12 @@ public static class NeighborhoodEndpoints
         return GeoJson.Feature(FeatureCatalog.ToFeature(n));
     }
 
-    public static async Task<IResult> Create(HttpRequest request, NeighborhoodStore store, IOptions<BarrioOptions> options, CancellationToken ct)
+    public static async Task<IResult> Create(
+        double? snapMeters, HttpRequest request, NeighborhoodStore store, BarrioDbContext db, IOptions<BarrioOptions> options, CancellationToken ct)
     {
         var (feature, error) = await GeoJsonBody.ReadFeatureAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
+        if (await Snap(feature!, snapMeters, db, ct) is { } snapError) return snapError;
         var (change, invalid) = ToChange(feature!);
         if (invalid is not null) return invalid;
         var result = await store.CreateAsync(change!, EditOf(request, feature!), ct);
@@ -99,7 +104,8 @@ public static class NeighborhoodEndpoints
             : Refused(result);
     }
 
-    public static async Task<IResult> Update(int id, HttpRequest request, NeighborhoodStore store, IOptions<BarrioOptions> options, CancellationToken ct)
+    public static async Task<IResult> Update(
+        int id, double? snapMeters, HttpRequest request, NeighborhoodStore store, BarrioDbContext db, IOptions<BarrioOptions> options, CancellationToken ct)
     {
         var (feature, error) = await GeoJsonBody.ReadFeatureAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
@@ -108,12 +114,31 @@ public static class NeighborhoodEndpoints
             return TypedResults.Problem(
                 "Name the version the change started from: an If-Match header (\"3\") or a 'version' property.",
                 statusCode: StatusCodes.Status428PreconditionRequired, title: "Version required");
+        if (await Snap(feature!, snapMeters, db, ct) is { } snapError) return snapError;
         var (change, invalid) = ToChange(feature!);
         if (invalid is not null) return invalid;
         var result = await store.UpdateAsync(id, expected.Value, change!, EditOf(request, feature!), ct);
         return result.Outcome == NeighborhoodSaveOutcome.Saved
             ? WithETag(GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)), result.Neighborhood!.Version)
             : Refused(result);
+    }
+
+    /// <summary>
+    /// With snapMeters, moves the drawn vertices onto the nearest street centreline (a crossing or vertex first) within
+    /// that distance, so a boundary drawn by hand follows the streets it was meant to follow.
+    /// </summary>
+    private static async Task<IResult?> Snap(IFeature feature, double? snapMeters, BarrioDbContext db, CancellationToken ct)
+    {
+        if (snapMeters is null) return null;
+        if (snapMeters is <= 0 or > 100)
+            return Problems.BadRequest("Invalid snapMeters", "snapMeters must be more than 0 and at most 100 m.");
+        if (InputGeometryCheck.Check(feature.Geometry).Count > 0) return null; // ToChange reports it
+        var search = feature.Geometry.EnvelopeInternal.Copy();
+        search.ExpandBy(snapMeters.Value / 100_000); // a little over snapMeters in degrees near the equator
+        var streets = await db.Streets.Intersecting(s => s.Geometry, SpatialQueries.Box(search)).AsNoTracking()
+            .Select(s => s.Geometry).ToListAsync(ct);
+        feature.Geometry = BoundarySnapper.Snap(feature.Geometry, streets, snapMeters.Value);
+        return null;
     }
 
     private static (NeighborhoodChange? Change, IResult? Error) ToChange(IFeature feature)

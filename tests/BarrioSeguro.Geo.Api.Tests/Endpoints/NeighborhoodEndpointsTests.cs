@@ -89,6 +89,26 @@ public class NeighborhoodEndpointsTests(ApiFixture api)
     }
 
     [SkippableFact]
+    public async Task With_snapMeters_a_corner_drawn_2_m_off_a_street_lands_on_it()
+    {
+        // A corner about 2 m from a vertex of Calle José Olaya (-79.0665346, -8.0181668).
+        const string ring = "[[[-79.06655,-8.01818],[-79.0700,-8.0200],[-79.0690,-8.0230],[-79.06655,-8.01818]]]";
+        var response = await api.Client().PostAsync("/api/neighborhoods?snapMeters=5", Json(Feature(Unique("Ajustado"), ring)));
+        Assert.True(HttpStatusCode.Created == response.StatusCode, await response.Content.ReadAsStringAsync());
+        var corner = (await Body(response)).GetProperty("geometry").GetProperty("coordinates")[0][0][0];
+        var (x, y) = (corner[0].GetDouble(), corner[1].GetDouble());
+        Assert.NotEqual(-79.06655, x);
+
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "SELECT min(ST_Distance(geometry::geography, ST_SetSRID(ST_MakePoint(@x, @y), 4326)::geography)) FROM streets", connection);
+        cmd.Parameters.AddWithValue("x", x);
+        cmd.Parameters.AddWithValue("y", y);
+        Assert.InRange((double)(await cmd.ExecuteScalarAsync())!, 0, 0.01); // on a street centreline, to the centimetre
+    }
+
+    [SkippableFact]
     public async Task An_update_without_a_version_is_refused()
     {
         var client = api.Client();
