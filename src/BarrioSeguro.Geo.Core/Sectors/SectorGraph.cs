@@ -295,6 +295,30 @@ internal sealed class SectorGraph
         return bridges;
     }
 
+    /// <summary>Connected parts of the given blocks over real shared edges (bridges not counted).</summary>
+    public int CountParts(IReadOnlyList<int> blocks, Func<int, bool> member)
+    {
+        var seen = new HashSet<int>();
+        var parts = 0;
+        var stack = new Stack<int>();
+        foreach (var b in blocks)
+        {
+            if (!seen.Add(b)) continue;
+            parts++;
+            stack.Push(b);
+            while (stack.Count > 0)
+            {
+                var i = stack.Pop();
+                for (var e = Start[i]; e < Start[i + 1]; e++)
+                {
+                    var j = Neighbours[e];
+                    if (Shared[e] > 0 && member(j) && seen.Add(j)) stack.Push(j);
+                }
+            }
+        }
+        return parts;
+    }
+
     /// <summary>True when the given blocks are connected through the graph's edges (bridges included).</summary>
     public bool IsConnected(IReadOnlyList<int> blocks, Func<int, bool> member)
     {
