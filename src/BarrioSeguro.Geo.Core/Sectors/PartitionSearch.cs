@@ -45,24 +45,58 @@ internal sealed class PartitionSearch
         }
     }
 
-    public Result Run(Random random)
+    /// <summary>
+    /// Seeds, grows and improves; then, like Lloyd's k-means, re-seeds every free sector at the block nearest its centroid
+    /// and does it again, keeping the best of the rounds.
+    /// </summary>
+    public Result Run(Random random, int rounds = 4)
     {
         var n = _g.Count;
         _stamp = new int[n];
         _mean = _g.Weight.Sum() / _k;
-        Grow(random);
         var order = Enumerable.Range(0, n).ToArray();
         random.Shuffle(order);
-        Balance(order, stopAtTarget: _previous.Any(p => p >= 0));
-        var bound = Math.Max(_target, MaxDeviation());
-        Compact(order, bound);
-        if (MaxDeviation() > _target + 1e-12) Balance(order, stopAtTarget: false);
-        return new Result((int[])_part.Clone(), MaxDeviation(), Cut(), ChurnPenalty());
+        int[]? recentred = null;
+        Result? best = null;
+        for (var round = 0; round < rounds; round++)
+        {
+            Grow(random, recentred);
+            Balance(order, stopAtTarget: _previous.Any(p => p >= 0));
+            var bound = Math.Max(_target, MaxDeviation());
+            Compact(order, bound);
+            if (MaxDeviation() > _target + 1e-12) Balance(order, stopAtTarget: false);
+            var result = new Result((int[])_part.Clone(), MaxDeviation(), Cut(), ChurnPenalty());
+            if (best is null || result.BetterThan(best, _target)) best = result;
+            recentred = Recentre();
+        }
+        return best!;
+    }
+
+    /// <summary>For each sector, the block nearest the area-weighted centroid of its blocks.</summary>
+    private int[] Recentre()
+    {
+        var cx = new double[_k];
+        var cy = new double[_k];
+        var ca = new double[_k];
+        for (var i = 0; i < _g.Count; i++)
+        {
+            var a = _g.AreaM2[i] + 1e-6;
+            cx[_part[i]] += _g.X[i] * a; cy[_part[i]] += _g.Y[i] * a; ca[_part[i]] += a;
+        }
+        var best = Enumerable.Repeat(-1, _k).ToArray();
+        var bestD = Enumerable.Repeat(double.MaxValue, _k).ToArray();
+        for (var i = 0; i < _g.Count; i++)
+        {
+            var s = _part[i];
+            var d = Sq(_g.X[i] - cx[s] / ca[s], _g.Y[i] - cy[s] / ca[s]);
+            if (d < bestD[s]) { bestD[s] = d; best[s] = i; }
+        }
+        return best;
     }
 
     // ---------- initial solution: fixed blocks, previous plan, seeds, then a priority flood ----------
 
-    private void Grow(Random random)
+    private void Grow(Random random, int[]? recentred)
     {
         var n = _g.Count;
         _part = Enumerable.Repeat(-1, n).ToArray();
@@ -87,6 +121,9 @@ internal sealed class PartitionSearch
         // Seeds for sectors that have nothing yet: the given ones, then k-means++ on centroids.
         for (var s = 0; s < _k; s++)
             if (_size[s] == 0 && _seedBlocks[s] >= 0 && _part[_seedBlocks[s]] < 0) Assign(_seedBlocks[s], s);
+        if (recentred is not null)
+            for (var s = 0; s < _k; s++)
+                if (_size[s] == 0 && _part[recentred[s]] < 0) Assign(recentred[s], s);
         var empty = Enumerable.Range(0, _k).Where(s => _size[s] == 0).ToList();
         if (empty.Count > 0) SeedKMeansPlusPlus(empty, random);
 
