@@ -289,8 +289,6 @@ internal sealed class SectorGraph
                 parent[Math.Max(ga, gb)] = Math.Min(ga, gb);
                 bridges.Add(b);
             }
-            // keep the main component's group named by its root
-            main = Find(main);
         }
         return bridges;
     }
