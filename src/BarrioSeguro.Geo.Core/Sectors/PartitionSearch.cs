@@ -1,0 +1,424 @@
+namespace BarrioSeguro.Geo.Core.Sectors;
+
+/// <summary>
+/// One attempt of the partition: seed, grow, then local search. See docs/sectorization.md. Every choice depends only on
+/// the graph, the inputs and the given <see cref="Random"/>: no hash order, no clock.
+/// </summary>
+internal sealed class PartitionSearch
+{
+    private readonly SectorGraph _g;
+    private readonly int _k;
+    private readonly int[] _fixed;     // sector a block must be in (locks, island sectors), or -1
+    private readonly int[] _previous;  // sector in the previous plan, or -1
+    private readonly double _target;
+    private readonly double _stay;
+    private readonly int[] _seedBlocks; // per sector: a block to grow from, or -1
+    private readonly CancellationToken _ct;
+
+    private int[] _part = [];
+    private double[] _w = [];
+    private int[] _size = [];
+    private double _mean;
+    private int[] _stamp = [];
+    private int _stampNow;
+
+    public PartitionSearch(SectorGraph graph, int k, int[] fixedSector, int[] previous, int[] seedBlocks, double target, double stay, CancellationToken ct)
+    {
+        _g = graph;
+        _k = k;
+        _fixed = fixedSector;
+        _previous = previous;
+        _seedBlocks = seedBlocks;
+        _target = target;
+        _stay = stay;
+        _ct = ct;
+    }
+
+    public sealed record Result(int[] Part, double MaxDeviation, double Cut, double ChurnPenalty)
+    {
+        public bool BetterThan(Result other, double target)
+        {
+            var a = Math.Max(MaxDeviation, target);
+            var b = Math.Max(other.MaxDeviation, target);
+            if (Math.Abs(a - b) > 1e-12) return a < b;
+            return Cut + ChurnPenalty < other.Cut + other.ChurnPenalty - 1e-9;
+        }
+    }
+
+    /// <summary>
+    /// Seeds, grows and improves; then, like Lloyd's k-means, re-seeds every free sector at the block nearest its centroid
+    /// and does it again, keeping the best of the rounds.
+    /// </summary>
+    public Result Run(Random random, int rounds = 4)
+    {
+        var n = _g.Count;
+        _stamp = new int[n];
+        _mean = _g.Weight.Sum() / _k;
+        var order = Enumerable.Range(0, n).ToArray();
+        random.Shuffle(order);
+        int[]? recentred = null;
+        Result? best = null;
+        for (var round = 0; round < rounds; round++)
+        {
+            Grow(random, recentred);
+            Balance(order, stopAtTarget: _previous.Any(p => p >= 0));
+            var bound = Math.Max(_target, MaxDeviation());
+            Compact(order, bound);
+            if (MaxDeviation() > _target + 1e-12) Balance(order, stopAtTarget: false);
+            var result = new Result((int[])_part.Clone(), MaxDeviation(), Cut(), ChurnPenalty());
+            if (best is null || result.BetterThan(best, _target)) best = result;
+            recentred = Recentre();
+        }
+        return best!;
+    }
+
+    /// <summary>For each sector, the block nearest the area-weighted centroid of its blocks.</summary>
+    private int[] Recentre()
+    {
+        var cx = new double[_k];
+        var cy = new double[_k];
+        var ca = new double[_k];
+        for (var i = 0; i < _g.Count; i++)
+        {
+            var a = _g.AreaM2[i] + 1e-6;
+            cx[_part[i]] += _g.X[i] * a; cy[_part[i]] += _g.Y[i] * a; ca[_part[i]] += a;
+        }
+        var best = Enumerable.Repeat(-1, _k).ToArray();
+        var bestD = Enumerable.Repeat(double.MaxValue, _k).ToArray();
+        for (var i = 0; i < _g.Count; i++)
+        {
+            var s = _part[i];
+            var d = Sq(_g.X[i] - cx[s] / ca[s], _g.Y[i] - cy[s] / ca[s]);
+            if (d < bestD[s]) { bestD[s] = d; best[s] = i; }
+        }
+        return best;
+    }
+
+    // ---------- initial solution: fixed blocks, previous plan, seeds, then a priority flood ----------
+
+    private void Grow(Random random, int[]? recentred)
+    {
+        var n = _g.Count;
+        _part = Enumerable.Repeat(-1, n).ToArray();
+        _w = new double[_k];
+        _size = new int[_k];
+        for (var i = 0; i < n; i++) if (_fixed[i] >= 0) Assign(i, _fixed[i]);
+
+        // The previous plan: each old sector keeps the connected part of its old blocks that holds its locked blocks (or
+        // its largest part).
+        if (_previous.Any(p => p >= 0))
+        {
+            for (var s = 0; s < _k; s++)
+            {
+                var old = Enumerable.Range(0, n).Where(i => _previous[i] == s && (_part[i] < 0 || _part[i] == s)).ToList();
+                if (old.Count == 0) continue;
+                var parts = ConnectedParts(old, i => _previous[i] == s && (_part[i] < 0 || _part[i] == s));
+                var keep = parts.FirstOrDefault(p => p.Any(i => _part[i] == s)) ?? parts.OrderByDescending(p => p.Count).First();
+                foreach (var i in keep) if (_part[i] < 0) Assign(i, s);
+            }
+        }
+
+        // Seeds for sectors that have nothing yet: the given ones, then k-means++ on centroids.
+        for (var s = 0; s < _k; s++)
+            if (_size[s] == 0 && _seedBlocks[s] >= 0 && _part[_seedBlocks[s]] < 0) Assign(_seedBlocks[s], s);
+        if (recentred is not null)
+            for (var s = 0; s < _k; s++)
+                if (_size[s] == 0 && _part[recentred[s]] < 0) Assign(recentred[s], s);
+        var empty = Enumerable.Range(0, _k).Where(s => _size[s] == 0).ToList();
+        if (empty.Count > 0) SeedKMeansPlusPlus(empty, random);
+
+        // Centres: where each sector starts from.
+        var cx = new double[_k];
+        var cy = new double[_k];
+        var ca = new double[_k];
+        for (var i = 0; i < n; i++)
+        {
+            if (_part[i] < 0) continue;
+            var a = _g.AreaM2[i] + 1e-6;
+            cx[_part[i]] += _g.X[i] * a; cy[_part[i]] += _g.Y[i] * a; ca[_part[i]] += a;
+        }
+        for (var s = 0; s < _k; s++) { cx[s] /= ca[s]; cy[s] /= ca[s]; }
+
+        var frontier = new PriorityQueue<int, (double, int)>[_k];
+        for (var s = 0; s < _k; s++) frontier[s] = new PriorityQueue<int, (double, int)>();
+        void Push(int i)
+        {
+            for (var e = _g.Start[i]; e < _g.Start[i + 1]; e++)
+            {
+                var j = _g.Neighbours[e];
+                if (_part[j] >= 0) continue;
+                var s = _part[i];
+                double dx = _g.X[j] - cx[s], dy = _g.Y[j] - cy[s];
+                frontier[s].Enqueue(j, (dx * dx + dy * dy, j));
+            }
+        }
+        for (var i = 0; i < n; i++) if (_part[i] >= 0) Push(i);
+        var left = _part.Count(p => p < 0);
+        while (left > 0)
+        {
+            _ct.ThrowIfCancellationRequested();
+            var pick = -1;
+            for (var s = 0; s < _k; s++)
+            {
+                while (frontier[s].Count > 0 && _part[frontier[s].Peek()] >= 0) frontier[s].Dequeue();
+                if (frontier[s].Count > 0 && (pick < 0 || _w[s] < _w[pick])) pick = s;
+            }
+            if (pick < 0) throw new InvalidOperationException("Internal error: blocks unreachable from every sector.");
+            var b = frontier[pick].Dequeue();
+            Assign(b, pick);
+            left--;
+            Push(b);
+        }
+    }
+
+    private void Assign(int i, int s)
+    {
+        _part[i] = s;
+        _w[s] += _g.Weight[i];
+        _size[s]++;
+    }
+
+    private void SeedKMeansPlusPlus(List<int> sectors, Random random)
+    {
+        var n = _g.Count;
+        var centresX = new List<double>();
+        var centresY = new List<double>();
+        for (var s = 0; s < _k; s++)
+        {
+            if (_size[s] == 0) continue;
+            double sx = 0, sy = 0; var c = 0;
+            for (var i = 0; i < n; i++) if (_part[i] == s) { sx += _g.X[i]; sy += _g.Y[i]; c++; }
+            centresX.Add(sx / c); centresY.Add(sy / c);
+        }
+        var free = Enumerable.Range(0, n).Where(i => _part[i] < 0).ToArray();
+        var d2 = new double[free.Length];
+        for (var f = 0; f < free.Length; f++)
+        {
+            d2[f] = double.MaxValue;
+            for (var c = 0; c < centresX.Count; c++) d2[f] = Math.Min(d2[f], Sq(_g.X[free[f]] - centresX[c], _g.Y[free[f]] - centresY[c]));
+        }
+        // weight by workload (plus a little area so that empty blocks can be picked too)
+        var totalW = _g.Weight.Sum();
+        var totalA = _g.AreaM2.Sum();
+        double Mass(int i) => _g.Weight[i] / totalW + 0.05 * _g.AreaM2[i] / totalA;
+        var chosen = new List<int>();
+        foreach (var s in sectors)
+        {
+            var sum = 0.0;
+            var cumulative = new double[free.Length];
+            for (var f = 0; f < free.Length; f++)
+            {
+                var p = free[f] is var i && _part[i] >= 0 ? 0 : Mass(free[f]) * (centresX.Count == 0 ? 1 : d2[f]);
+                cumulative[f] = sum += p;
+            }
+            int pickF;
+            if (sum <= 0) pickF = Array.FindIndex(free, i => _part[i] < 0);
+            else
+            {
+                var r = random.NextDouble() * sum;
+                pickF = Array.BinarySearch(cumulative, r);
+                if (pickF < 0) pickF = ~pickF;
+                pickF = Math.Min(pickF, free.Length - 1);
+                while (_part[free[pickF]] >= 0) pickF = (pickF + 1) % free.Length;
+            }
+            var b = free[pickF];
+            Assign(b, s);
+            chosen.Add(b);
+            for (var f = 0; f < free.Length; f++) d2[f] = Math.Min(d2[f], Sq(_g.X[free[f]] - _g.X[b], _g.Y[free[f]] - _g.Y[b]));
+            centresX.Add(_g.X[b]); centresY.Add(_g.Y[b]);
+        }
+    }
+
+    private static double Sq(double dx, double dy) => dx * dx + dy * dy;
+
+    private List<List<int>> ConnectedParts(List<int> blocks, Func<int, bool> member)
+    {
+        var seen = new HashSet<int>();
+        var parts = new List<List<int>>();
+        foreach (var s in blocks)
+        {
+            if (!seen.Add(s)) continue;
+            var part = new List<int> { s };
+            var stack = new Stack<int>();
+            stack.Push(s);
+            while (stack.Count > 0)
+            {
+                var i = stack.Pop();
+                for (var e = _g.Start[i]; e < _g.Start[i + 1]; e++)
+                {
+                    var j = _g.Neighbours[e];
+                    if (member(j) && seen.Add(j)) { part.Add(j); stack.Push(j); }
+                }
+            }
+            parts.Add(part);
+        }
+        return parts;
+    }
+
+    // ---------- local search ----------
+
+    private double MaxDeviation()
+    {
+        var worst = 0.0;
+        for (var s = 0; s < _k; s++) worst = Math.Max(worst, Math.Abs(_w[s] - _mean) / _mean);
+        return worst;
+    }
+
+    private double Cut()
+    {
+        var cut = 0.0;
+        for (var i = 0; i < _g.Count; i++)
+            for (var e = _g.Start[i]; e < _g.Start[i + 1]; e++)
+                if (_part[_g.Neighbours[e]] != _part[i]) cut += _g.Shared[e];
+        return cut / 2;
+    }
+
+    private double ChurnPenalty()
+    {
+        var p = 0.0;
+        for (var i = 0; i < _g.Count; i++) if (_previous[i] >= 0 && _previous[i] != _part[i]) p += _stay * _g.PerimeterM[i];
+        return p;
+    }
+
+    /// <summary>Cost in metres of moving block i from a to b, for staying with the previous plan.</summary>
+    private double ChurnDelta(int i, int a, int b) =>
+        _previous[i] < 0 || _stay == 0 ? 0
+        : _stay * _g.PerimeterM[i] * ((_previous[i] == a ? 1 : 0) - (_previous[i] == b ? 1 : 0));
+
+    // neighbouring sectors of a block with the shared length to each (small arrays reused)
+    private readonly List<(int Sector, double Shared)> _touch = [];
+
+    private double Touching(int i)
+    {
+        _touch.Clear();
+        var own = 0.0;
+        for (var e = _g.Start[i]; e < _g.Start[i + 1]; e++)
+        {
+            var s = _part[_g.Neighbours[e]];
+            if (s == _part[i]) { own += _g.Shared[e]; continue; }
+            var found = false;
+            for (var t = 0; t < _touch.Count; t++)
+                if (_touch[t].Sector == s) { _touch[t] = (s, _touch[t].Shared + _g.Shared[e]); found = true; break; }
+            if (!found) _touch.Add((s, _g.Shared[e]));
+        }
+        return own;
+    }
+
+    private bool Movable(int i) => _fixed[i] < 0 && _size[_part[i]] > 1;
+
+    /// <summary>
+    /// Moves boundary blocks from heavier to lighter neighbouring sectors while that lowers Σ(W − mean)² (the move of w
+    /// from A to B does when W_A − W_B &gt; w). Cut growth is gated: first only moves that do not lengthen the cut, then
+    /// longer ones. Among the lighter neighbours, the one that shares most boundary with the block is taken.
+    /// </summary>
+    private void Balance(int[] order, bool stopAtTarget)
+    {
+        foreach (var gate in new[] { 0.0, 0.25, 0.5, 1.0 })
+        {
+            for (var pass = 0; pass < 100; pass++)
+            {
+                _ct.ThrowIfCancellationRequested();
+                if (stopAtTarget && MaxDeviation() <= _target) return;
+                var moved = 0;
+                foreach (var i in order)
+                {
+                    if (!Movable(i)) continue;
+                    var a = _part[i];
+                    var w = _g.Weight[i];
+                    if (w <= 0) continue;
+                    var own = Touching(i);
+                    if (_touch.Count == 0) continue;
+                    var best = -1;
+                    var bestCost = double.MaxValue;
+                    foreach (var (b, shared) in _touch)
+                    {
+                        if (_w[a] - _w[b] - w <= 1e-12 * _mean) continue;
+                        var dcut = own - shared;
+                        if (dcut > gate * _g.PerimeterM[i] + 1e-9) continue;
+                        var cost = dcut + ChurnDelta(i, a, b);
+                        if (cost < bestCost - 1e-9 || (best >= 0 && Math.Abs(cost - bestCost) <= 1e-9 && _w[b] < _w[best])) { best = b; bestCost = cost; }
+                    }
+                    if (best < 0 || !StaysConnectedWithout(i)) continue;
+                    Move(i, best);
+                    moved++;
+                }
+                if (moved == 0) break;
+            }
+        }
+    }
+
+    /// <summary>Moves that shorten the cut (plus the churn cost) while every sector stays within the balance bound.</summary>
+    private void Compact(int[] order, double bound)
+    {
+        var limit = bound * _mean + 1e-12;
+        for (var pass = 0; pass < 100; pass++)
+        {
+            _ct.ThrowIfCancellationRequested();
+            var moved = 0;
+            foreach (var i in order)
+            {
+                if (!Movable(i)) continue;
+                var a = _part[i];
+                var w = _g.Weight[i];
+                var own = Touching(i);
+                if (_touch.Count == 0) continue;
+                var best = -1;
+                var bestCost = -1e-6;
+                foreach (var (b, shared) in _touch)
+                {
+                    if (Math.Abs(_w[a] - w - _mean) > limit || Math.Abs(_w[b] + w - _mean) > limit) continue;
+                    var cost = own - shared + ChurnDelta(i, a, b);
+                    if (cost < bestCost) { best = b; bestCost = cost; }
+                }
+                if (best < 0 || !StaysConnectedWithout(i)) continue;
+                Move(i, best);
+                moved++;
+            }
+            if (moved == 0) break;
+        }
+    }
+
+    private void Move(int i, int b)
+    {
+        var a = _part[i];
+        _w[a] -= _g.Weight[i];
+        _size[a]--;
+        _part[i] = b;
+        _w[b] += _g.Weight[i];
+        _size[b]++;
+    }
+
+    private readonly Stack<int> _stack = new();
+    private readonly List<int> _same = [];
+
+    /// <summary>True when the sector of block i stays connected without it: a search from one of its neighbours in the
+    /// sector must reach the others.</summary>
+    private bool StaysConnectedWithout(int i)
+    {
+        var s = _part[i];
+        _same.Clear();
+        for (var e = _g.Start[i]; e < _g.Start[i + 1]; e++)
+            if (_part[_g.Neighbours[e]] == s) _same.Add(_g.Neighbours[e]);
+        if (_same.Count <= 1) return _same.Count == 1 || _size[s] == 1;
+        _stampNow++;
+        _stamp[i] = _stampNow;
+        var toFind = _same.Count - 1;
+        _stamp[_same[0]] = _stampNow;
+        _stack.Clear();
+        _stack.Push(_same[0]);
+        var wanted = _stampNow;
+        while (_stack.Count > 0)
+        {
+            var j = _stack.Pop();
+            for (var e = _g.Start[j]; e < _g.Start[j + 1]; e++)
+            {
+                var q = _g.Neighbours[e];
+                if (_part[q] != s || _stamp[q] == wanted) continue;
+                _stamp[q] = wanted;
+                if (_same.Contains(q) && --toFind == 0) return true;
+                _stack.Push(q);
+            }
+        }
+        return false;
+    }
+}

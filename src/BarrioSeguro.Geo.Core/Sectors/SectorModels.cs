@@ -1,0 +1,99 @@
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Core.Sectors;
+
+/// <summary>A block to be put in a sector: a unique id, its polygon (lon/lat, EPSG:4326) and its workload (0 or more).</summary>
+public sealed record SectorUnit(string Id, Polygon Geometry, double Workload);
+
+/// <summary>What to do with islands: blocks or groups of blocks that share no edge with the rest.</summary>
+public enum IslandPolicy
+{
+    /// <summary>Join each island to the sector of its nearest block; the report names them as contiguous only by necessity.</summary>
+    AttachToNearest,
+    /// <summary>Each island becomes a sector of its own; these count among the k sectors.</summary>
+    OwnSector,
+    /// <summary>Refuse the partition and name the islands.</summary>
+    Refuse,
+}
+
+/// <summary>Options of <see cref="Sectorizer.Partition"/>.</summary>
+public sealed record PartitionOptions
+{
+    /// <summary>The number of sectors k (1 to the number of blocks).</summary>
+    public int Sectors { get; init; }
+
+    /// <summary>Seed of the random choices: the same blocks, options and seed give the same plan.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Wall-clock budget. The first attempt always runs to the end (so there is always a plan); further attempts
+    /// (see <see cref="Attempts"/>) start only while time is left. When the budget cuts attempts, the report says so: on a
+    /// slower machine the plan could then differ.
+    /// </summary>
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Independent attempts (different random seeds derived from <see cref="Seed"/>); the best plan wins.</summary>
+    public int Attempts { get; init; } = 6;
+
+    /// <summary>Points (lon/lat) to grow sector i from, in order, e.g. stations. Fewer than k: the rest are chosen.</summary>
+    public IReadOnlyList<Point>? Seeds { get; init; }
+
+    /// <summary>Blocks that must be in a given sector (block id → sector 0..k-1). The locked blocks of a sector must be connected.</summary>
+    public IReadOnlyDictionary<string, int>? LockedBlocks { get; init; }
+
+    /// <summary>Sectors of <see cref="PreviousPlan"/> to keep exactly as they are (their blocks are locked).</summary>
+    public IReadOnlyList<int>? LockedSectors { get; init; }
+
+    /// <summary>A previous plan (block id → sector) to stay close to; churn is reported against it.</summary>
+    public IReadOnlyDictionary<string, int>? PreviousPlan { get; init; }
+
+    /// <summary>How much staying with the previous plan matters against compactness (0 ignores it).</summary>
+    public double StayCloseWeight { get; init; } = 1;
+
+    /// <summary>What to do with islands.</summary>
+    public IslandPolicy Islands { get; init; } = IslandPolicy.AttachToNearest;
+
+    /// <summary>
+    /// Balance tolerance: largest |workload − mean| / mean the plan may have. Within it, compactness decides; above it,
+    /// balance comes first.
+    /// </summary>
+    public double TargetDeviation { get; init; } = 0.05;
+
+    /// <summary>Adjacency: two blocks are neighbours when their boundaries run within this distance (metres, UTM) ...</summary>
+    public double GapToleranceMeters { get; init; } = 0.5;
+
+    /// <summary>... along at least this length (metres). Blocks touching only at a corner are not neighbours.</summary>
+    public double MinSharedEdgeMeters { get; init; } = 0.5;
+}
+
+/// <summary>The figures of one sector. Areas and lengths in the UTM zone of the data.</summary>
+/// <param name="Id">Sector number 0..k-1.</param>
+/// <param name="Workload">Sum of the workloads of its blocks.</param>
+/// <param name="Blocks">Number of blocks.</param>
+/// <param name="AreaKm2">Area in km².</param>
+/// <param name="PolsbyPopper">4πA/P² of the union of its blocks (1 for a circle).</param>
+/// <param name="Contiguous">Its blocks are connected through shared edges (an island counts as joined to its nearest block).</param>
+/// <param name="Geometry">The union of its blocks (lon/lat).</param>
+public sealed record SectorFigures(int Id, double Workload, int Blocks, double AreaKm2, double PolsbyPopper, bool Contiguous, MultiPolygon Geometry);
+
+/// <summary>Blocks that changed sector against a previous plan, and their share of the total workload.</summary>
+public sealed record Churn(int BlocksChanged, double WorkloadSharePct);
+
+/// <summary>The figures of a plan, computed the same way for a computed plan and a hand-drawn one.</summary>
+/// <param name="Sectors">Per sector.</param>
+/// <param name="MaxDeviationPct">Largest |workload − mean| / mean, in percent.</param>
+/// <param name="BalanceBoundPct">The smallest largest deviation the blocks allow (a lower bound): a block, a locked set
+/// or an island sector heavier than the mean cannot be split.</param>
+/// <param name="Contiguous">Every sector is contiguous (islands aside, see <paramref name="Islands"/>).</param>
+/// <param name="MeanPolsbyPopper">Mean Polsby-Popper over the sectors.</param>
+/// <param name="Seed">The seed of the plan (0 for an evaluated plan).</param>
+/// <param name="Churn">Against the previous plan, when one was given.</param>
+/// <param name="Islands">Ids of blocks that share no edge with the main body of blocks: contiguous only by necessity.</param>
+/// <param name="ElapsedMs">Wall time.</param>
+/// <param name="Notes">Everything else worth telling, in sentences.</param>
+public sealed record PlanReport(
+    IReadOnlyList<SectorFigures> Sectors, double MaxDeviationPct, double BalanceBoundPct, bool Contiguous, double MeanPolsbyPopper,
+    int Seed, Churn? Churn, IReadOnlyList<string> Islands, double ElapsedMs, IReadOnlyList<string> Notes);
+
+/// <summary>A plan: each block id with its sector 0..k-1, and the report.</summary>
+public sealed record Plan(IReadOnlyDictionary<string, int> Assignment, PlanReport Report);

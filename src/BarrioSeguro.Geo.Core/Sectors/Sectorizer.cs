@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using BarrioSeguro.Geo.Core.Spatial;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Core.Sectors;
+
+/// <summary>
+/// Splits a neighbourhood's blocks into k patrol sectors: contiguous (blocks sharing an edge), balanced by workload within
+/// a tolerance, then as compact as possible; seeds, locks and a previous plan honoured; the same inputs and seed give the
+/// same plan. The method is described in docs/sectorization.md.
+/// </summary>
+public static class Sectorizer
+{
+    /// <summary>Partitions the blocks.</summary>
+    /// <param name="units">The blocks with their workloads (ids unique, polygons lon/lat).</param>
+    /// <param name="options">The number of sectors and the rest.</param>
+    /// <param name="progress">Receives 0..1 as the work goes on.</param>
+    /// <param name="ct">Cancels the work (OperationCanceledException).</param>
+    /// <exception cref="ArgumentException">No blocks, k below 1 or above the number of blocks, zero total workload, a
+    /// negative workload, duplicate ids, unknown ids or sectors in locks, locked blocks of a sector that are not connected,
+    /// more seeds than sectors, islands under <see cref="IslandPolicy.Refuse"/>, or more islands than sectors under
+    /// <see cref="IslandPolicy.OwnSector"/>.</exception>
+    public static Plan Partition(IReadOnlyList<SectorUnit> units, PartitionOptions options, IProgress<double>? progress = null, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        ArgumentNullException.ThrowIfNull(options);
+        if (units is null || units.Count == 0) throw new ArgumentException("There are no blocks to split into sectors.");
+        var k = options.Sectors;
+        if (k < 1) throw new ArgumentException($"Ask for at least 1 sector (got {k}).");
+        if (k > units.Count)
+            throw new ArgumentException($"{k} sectors from {units.Count} blocks: every sector needs at least one block. Ask for at most {units.Count}.");
+        if (!(options.TargetDeviation >= 0)) throw new ArgumentException("The balance tolerance must be 0 or more.");
+        if (options.Attempts < 1) throw new ArgumentException("Make at least one attempt.");
+        if (options.StayCloseWeight < 0) throw new ArgumentException("The weight of staying close to the previous plan must be 0 or more.");
+
+        var graph = SectorGraph.Build(units, options.GapToleranceMeters, options.MinSharedEdgeMeters,
+            bridgeIslands: options.Islands == IslandPolicy.AttachToNearest);
+        if (graph.Weight.Sum() <= 0) throw new ArgumentException("The total workload is zero: there is nothing to balance. Check the workload terms.");
+        progress?.Report(0.1);
+
+        var n = units.Count;
+        var index = PlanEvaluator.IndexOf(units);
+        var notes = new List<string>();
+        var fixedSector = Enumerable.Repeat(-1, n).ToArray();
+        var islandComponents = Enumerable.Range(0, graph.ComponentCount).Where(c => c != graph.MainComponent)
+            .OrderBy(c => Array.IndexOf(graph.Component, c)).ToList();
+        var islandIds = islandComponents.Select(c => Enumerable.Range(0, n).Where(i => graph.Component[i] == c).Select(i => units[i].Id).ToList()).ToList();
+        var fixedWeights = new List<(double, bool)>();
+        var kMain = k;
+        if (islandComponents.Count > 0)
+        {
+            switch (options.Islands)
+            {
+                case IslandPolicy.Refuse:
+                    throw new ArgumentException(
+                        $"{islandComponents.Count} island(s) share no edge with the other blocks: " +
+                        string.Join("; ", islandIds.Select(ids => PlanEvaluator.Ids(ids, 5))) +
+                        ". Attach them to the nearest sector, give them sectors of their own, or fix the blocks.");
+                case IslandPolicy.OwnSector:
+                    if (islandComponents.Count >= k)
+                        throw new ArgumentException($"{islandComponents.Count} island(s) would each take a sector of their own, leaving none of the {k} for the rest.");
+                    kMain = k - islandComponents.Count;
+                    for (var c = 0; c < islandComponents.Count; c++)
+                    {
+                        var s = kMain + c;
+                        var w = 0.0;
+                        for (var i = 0; i < n; i++)
+                            if (graph.Component[i] == islandComponents[c]) { fixedSector[i] = s; w += graph.Weight[i]; }
+                        fixedWeights.Add((w, true));
+                        notes.Add($"Island {PlanEvaluator.Ids(islandIds[c], 5)} is sector {s} of its own.");
+                    }
+                    break;
+            }
+        }
+
+        var prev = PlanEvaluator.Previous(units, options.PreviousPlan, out var unknownPrevious);
+        for (var i = 0; i < n; i++) if (prev[i] >= k) prev[i] = -1;
+        if (unknownPrevious > 0) notes.Add($"{unknownPrevious} block(s) of the previous plan are not among these blocks; they were ignored.");
+
+        // Locks: named blocks, and whole sectors of the previous plan.
+        var locks = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (options.LockedSectors is { Count: > 0 } lockedSectors)
+        {
+            if (options.PreviousPlan is null) throw new ArgumentException("Locked sectors are sectors of the previous plan: give the previous plan.");
+            foreach (var s in lockedSectors)
+            {
+                if (s < 0 || s >= k) throw new ArgumentException($"Locked sector {s} is not one of the sectors 0..{k - 1}.");
+                foreach (var (id, ps) in options.PreviousPlan) if (ps == s && index.ContainsKey(id)) locks[id] = s;
+            }
+        }
+        if (options.LockedBlocks is not null)
+        {
+            var unknown = options.LockedBlocks.Keys.Where(id => !index.ContainsKey(id)).Order(StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0) throw new ArgumentException($"Locked block(s) that do not exist: {PlanEvaluator.Ids(unknown)}.");
+            foreach (var (id, s) in options.LockedBlocks)
+            {
+                if (s < 0 || s >= k) throw new ArgumentException($"Block '{id}' is locked to sector {s}, but the sectors are 0..{k - 1}.");
+                if (locks.TryGetValue(id, out var other) && other != s)
+                    throw new ArgumentException($"Block '{id}' is locked to sector {s} and, through locked sector {other}, to {other}.");
+                locks[id] = s;
+            }
+        }
+        foreach (var (id, s) in locks.OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            var i = index[id];
+            if (fixedSector[i] >= 0 && fixedSector[i] != s)
+                throw new ArgumentException($"Block '{id}' is locked to sector {s} but it is an island with sector {fixedSector[i]} of its own.");
+            if (fixedSector[i] < 0 && s >= kMain)
+                throw new ArgumentException($"Block '{id}' is locked to sector {s}, which is an island's own sector.");
+            fixedSector[i] = s;
+        }
+        for (var s = 0; s < kMain; s++)
+        {
+            var locked = Enumerable.Range(0, n).Where(i => fixedSector[i] == s).ToList();
+            if (locked.Count == 0) continue;
+            var sector = s;
+            if (!graph.IsConnected(locked, j => fixedSector[j] == sector))
+                throw new ArgumentException(
+                    $"The locked blocks of sector {s} are not connected ({PlanEvaluator.Ids(locked.Select(i => units[i].Id).ToList(), 6)}): " +
+                    "lock the blocks between them too, or unlock some.");
+            fixedWeights.Add((locked.Sum(i => graph.Weight[i]), false));
+        }
+        if (locks.Count > 0) notes.Add($"{locks.Count} block(s) locked.");
+
+        // Seeds: the block under each point, or the nearest one.
+        var seedBlocks = Enumerable.Repeat(-1, k).ToArray();
+        if (options.Seeds is { Count: > 0 } seeds)
+        {
+            if (seeds.Count > kMain) throw new ArgumentException($"{seeds.Count} seed points for {kMain} sectors: give at most one per sector.");
+            for (var s = 0; s < seeds.Count; s++)
+            {
+                var (x, y) = Crs.Transform(seeds[s].X, seeds[s].Y, Crs.Wgs84, graph.Zone);
+                var b = Enumerable.Range(0, n).FirstOrDefault(i => units[i].Geometry.Covers(seeds[s]), -1);
+                if (b < 0) b = Enumerable.Range(0, n).MinBy(i => (Math.Pow(graph.X[i] - x, 2) + Math.Pow(graph.Y[i] - y, 2), i));
+                if (fixedSector[b] >= 0 && fixedSector[b] != s)
+                    notes.Add($"Seed {s} falls on block {units[b].Id}, which is fixed to sector {fixedSector[b]}; sector {s} grows from elsewhere.");
+                else if (Array.IndexOf(seedBlocks, b) >= 0)
+                    notes.Add($"Seed {s} falls on the same block as another seed ({units[b].Id}); sector {s} grows from elsewhere.");
+                else seedBlocks[s] = b;
+            }
+        }
+
+        // Attempts: the first always runs; the others while the budget lasts.
+        var search = new PartitionSearch(graph, k, fixedSector, prev, seedBlocks, options.TargetDeviation, options.StayCloseWeight, ct);
+        PartitionSearch.Result? best = null;
+        var ran = 0;
+        for (var a = 0; a < options.Attempts; a++)
+        {
+            if (a > 0 && clock.Elapsed > options.TimeBudget) break;
+            var random = new Random(unchecked(options.Seed * 1_000_003 + a * 7_919));
+            var result = search.Run(random);
+            ran++;
+            if (best is null || result.BetterThan(best, options.TargetDeviation)) best = result;
+            progress?.Report(0.1 + 0.8 * (a + 1) / options.Attempts);
+        }
+        if (ran < options.Attempts)
+            notes.Add($"The time budget ({options.TimeBudget.TotalSeconds:0.#} s) allowed {ran} of {options.Attempts} attempts: " +
+                      "a faster or slower machine could give another plan. Raise the budget for a reproducible result.");
+
+        var report = PlanEvaluator.Build(graph, units, best!.Part, prev, options.Seed, fixedWeights, notes,
+            islandsByNecessity: options.Islands == IslandPolicy.AttachToNearest);
+        var tolerance = options.TargetDeviation * 100;
+        if (report.MaxDeviationPct > tolerance + 1e-9)
+            notes.Add(report.BalanceBoundPct > tolerance
+                ? $"The blocks allow no better balance than {report.BalanceBoundPct:0.#} % (a block or fixed set outweighs the mean); this plan reaches {report.MaxDeviationPct:0.#} %."
+                : $"The balance tolerance of {tolerance:0.#} % was not reached: the best plan found deviates {report.MaxDeviationPct:0.#} %. Try more attempts, another seed, or fewer locks.");
+        var assignment = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < n; i++) assignment[units[i].Id] = best.Part[i];
+        progress?.Report(1);
+        return new Plan(assignment, report with { ElapsedMs = clock.Elapsed.TotalMilliseconds });
+    }
+}
