@@ -1,7 +1,7 @@
 namespace BarrioSeguro.Geo.Core.Sectors;
 
 /// <summary>
-/// One attempt of the partition: seed, grow, then local search. See docs/sectorization.md. Every choice depends only on
+/// One attempt of the partition: seed, grow, then local search. See Sectors/README.md. Every choice depends only on
 /// the graph, the inputs and the given <see cref="Random"/>: no hash order, no clock.
 /// </summary>
 internal sealed class PartitionSearch

@@ -7,7 +7,7 @@ namespace BarrioSeguro.Geo.Core.Sectors;
 /// <summary>
 /// Splits a neighbourhood's blocks into k patrol sectors: contiguous (blocks sharing an edge), balanced by workload within
 /// a tolerance, then as compact as possible; seeds, locks and a previous plan honoured; the same inputs and seed give the
-/// same plan. The method is described in docs/sectorization.md.
+/// same plan. The method is described in Sectors/README.md.
 /// </summary>
 public static class Sectorizer
 {
