@@ -5,6 +5,7 @@ using BarrioSeguro.Geo.Data;
 using BarrioSeguro.Geo.Data.Blocks;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.Data.Neighborhoods;
+using BarrioSeguro.Geo.Data.Sectors;
 
 var builder = WebApplication.CreateBuilder(args);
 if (Environment.GetEnvironmentVariable("BARRIO_DB") is { Length: > 0 } db)
@@ -23,6 +24,7 @@ builder.Services.AddScoped<FeatureCatalog>();
 builder.Services.AddScoped<NeighborhoodStore>();
 builder.Services.AddScoped<SurroundingsQuery>();
 builder.Services.AddScoped<BlockStore>();
+builder.Services.AddScoped<SectorPlanner>();
 builder.Services.AddScoped<SampleData>();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -48,6 +50,7 @@ app.MapCollections();
 app.MapNeighborhoods();
 app.MapNeighborhoodQuality();
 app.MapBlocks();
+app.MapPlans();
 app.MapContingents();
 
 await app.PrepareDatabaseAsync();

@@ -17,6 +17,8 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<NeighborhoodRevision> NeighborhoodRevisions => Set<NeighborhoodRevision>();
     public DbSet<Block> Blocks => Set<Block>();
+    public DbSet<SectorPlan> SectorPlans => Set<SectorPlan>();
+    public DbSet<PlanSector> PlanSectors => Set<PlanSector>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -61,6 +63,26 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
             e.HasIndex(b => b.Geometry).HasMethod("gist");
         });
 
+        model.Entity<SectorPlan>(e =>
+        {
+            e.ToTable("sector_plans");
+            e.Property(p => p.ParametersJson).HasColumnType("jsonb");
+            e.Property(p => p.AssignmentJson).HasColumnType("jsonb");
+            e.Property(p => p.ReportJson).HasColumnType("jsonb");
+            e.HasIndex(p => p.NeighborhoodId);
+            e.HasOne<Neighborhood>().WithMany().HasForeignKey(p => p.NeighborhoodId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Contingent>().WithMany().HasForeignKey(p => p.ContingentId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        model.Entity<PlanSector>(e =>
+        {
+            e.ToTable("plan_sectors");
+            e.HasKey(s => new { s.PlanId, s.Sector });
+            e.Property(s => s.Geometry).HasColumnType("geometry(MultiPolygon,4326)");
+            e.HasIndex(s => s.Geometry).HasMethod("gist");
+            e.HasOne<SectorPlan>().WithMany().HasForeignKey(s => s.PlanId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         model.Entity<Station>(e =>
         {
             e.ToTable("stations");
@@ -93,6 +115,8 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
             {
                 t.HasCheckConstraint("ck_contingents_officers", "officers >= 0");
                 t.HasCheckConstraint("ck_contingents_shifts", "shifts >= 1");
+                t.HasCheckConstraint("ck_contingents_availability", "availability > 0 AND availability <= 1");
+                t.HasCheckConstraint("ck_contingents_crew_size", "crew_size >= 1");
             });
         });
 

@@ -8,6 +8,14 @@ public sealed class Contingent
     public required string Name { get; set; }
     public int Officers { get; set; }
     public int Shifts { get; set; } = 3;
+    /// <summary>Share of the officers available on a given day (leave and administrative duty take the rest), 0 to 1.</summary>
+    public double Availability { get; set; } = 1;
+    /// <summary>Patrol mode: foot, bike, moto or car.</summary>
+    public string Mode { get; set; } = "foot";
+    /// <summary>Officers per patrol unit (a foot pair is 2).</summary>
+    public int CrewSize { get; set; } = 2;
+    /// <summary>Joint units (serenazgo) added to every shift.</summary>
+    public int JointUnits { get; set; }
 
     /// <summary>Officers on duty in one shift when they are spread evenly over the shifts.</summary>
     public double OfficersPerShift => Shifts > 0 ? (double)Officers / Shifts : 0;

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Api.Tests.Endpoints;
+
+[Collection(ApiCollection.Name)]
+public class PlanEndpointsTests(ApiFixture api)
+{
+    private static async Task<JsonElement> Body(HttpResponseMessage r) => JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+
+    private async Task<int> MilagroId()
+    {
+        var all = await Body(await api.Client().GetAsync("/api/collections/neighborhoods/items"));
+        return all.GetProperty("features").EnumerateArray()
+            .First(f => f.GetProperty("properties").GetProperty("name").GetString() == "El Milagro")
+            .GetProperty("properties").GetProperty("id").GetInt32();
+    }
+
+    [SkippableFact]
+    public async Task The_contingent_decides_the_sectors_which_are_balanced_contiguous_and_tile_without_overlap()
+    {
+        var client = api.Client();
+        var id = await MilagroId();
+        var contingent = (await Body(await client.GetAsync("/api/contingents")))[0];
+        var staffing = await Body(await client.GetAsync($"/api/contingents/{contingent.GetProperty("id").GetInt32()}/staffing"));
+        var k = staffing.GetProperty("sectorsPerShift").GetInt32();
+        Assert.InRange(k, 1, 10);
+        Assert.Contains(staffing.GetProperty("explanation").EnumerateArray(), l => l.GetString()!.Contains("20 officers"));
+
+        var response = await client.PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { seed = 3 });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var plan = await Body(response);
+        var report = plan.GetProperty("report");
+        Assert.Equal(k, plan.GetProperty("sectors").GetInt32());
+        Assert.True(report.GetProperty("contiguous").GetBoolean());
+        Assert.True(report.GetProperty("maxDeviationPct").GetDouble() <= Math.Max(5.0, report.GetProperty("balanceBoundPct").GetDouble()) + 1e-9,
+            report.GetRawText());
+        Assert.NotEmpty(report.GetProperty("staffing").EnumerateArray());
+        Assert.StartsWith("sha256:", plan.GetProperty("dataVersion").GetString());
+
+        var planId = plan.GetProperty("id").GetInt32();
+        var sectors = await Body(await client.GetAsync($"/api/plans/{planId}/sectors"));
+        Assert.Equal(k, sectors.GetProperty("features").GetArrayLength());
+
+        // PostGIS: the sectors do not overlap and all lie inside the neighbourhood.
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT (SELECT count(*) FROM plan_sectors a JOIN plan_sectors b ON a.plan_id = b.plan_id AND a.sector < b.sector
+                    AND ST_Area(ST_Intersection(a.geometry, b.geometry)::geography) > 1 WHERE a.plan_id = @p),
+                   (SELECT count(*) FROM plan_sectors s, neighborhoods n WHERE s.plan_id = @p AND n.id = @n
+                    AND ST_Area(ST_Difference(s.geometry, n.boundary)::geography) > 1)
+            """, connection);
+        cmd.Parameters.AddWithValue("p", planId);
+        cmd.Parameters.AddWithValue("n", id);
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        Assert.Equal(0, r.GetInt64(0));
+        Assert.Equal(0, r.GetInt64(1));
+    }
+
+    [SkippableFact]
+    public async Task The_same_request_on_the_same_data_gives_the_same_plan_and_a_previous_plan_gives_churn()
+    {
+        var client = api.Client();
+        var id = await MilagroId();
+        var a = await Body(await client.PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectors = 5, seed = 11 }));
+        var b = await Body(await client.PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectors = 5, seed = 11 }));
+        var compare = await Body(await client.GetAsync($"/api/plans/compare?a={a.GetProperty("id")}&b={b.GetProperty("id")}"));
+        Assert.True(compare.GetProperty("sameData").GetBoolean());
+        Assert.Equal(0, compare.GetProperty("blocksChanged").GetInt32());
+
+        var c = await Body(await client.PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectors = 5, seed = 12, previousPlanId = a.GetProperty("id").GetInt32() }));
+        var churn = c.GetProperty("report").GetProperty("churn");
+        Assert.True(churn.GetProperty("blocksChanged").GetInt32() >= 0);
+        Assert.InRange(churn.GetProperty("workloadSharePct").GetDouble(), 0, 100);
+
+        var list = await Body(await client.GetAsync($"/api/neighborhoods/{id}/plans"));
+        Assert.True(list.GetArrayLength() >= 3);
+    }
+
+    [SkippableTheory]
+    [InlineData("""{"sectors": 100000}""", "sector")]
+    [InlineData("""{"sectors": 4, "weights": [{"attribute": "robberies", "weight": 1}]}""", "robberies")]
+    [InlineData("""{"sectors": 4, "weights": [{"attribute": "incidents", "weight": -1}]}""", "negative")]
+    [InlineData("""{"sectors": 4, "islands": "sink"}""", "attach, own or refuse")]
+    public async Task Impossible_requests_get_a_problem_that_says_why(string body, string reason)
+    {
+        var id = await MilagroId();
+        var response = await api.Client().PostAsync($"/api/neighborhoods/{id}/plans",
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains(reason, (await Body(response)).GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+}
