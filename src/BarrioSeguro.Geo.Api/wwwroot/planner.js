@@ -39,6 +39,13 @@ function fmtM2(m2) {
   return Number.isFinite(v) ? `${fmt(v, 0)}\u00a0m²` : t('value.empty');
 }
 
+/** Date and time in Lima, short (the history table is narrow): 28/11/26, 12:59 p. m. */
+function fmtShortDateTime(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(getLocale(), { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Lima' }).format(d);
+}
+
 function fmtPlace(lonLat) {
   return `${lonLat[0].toFixed(5)}°, ${lonLat[1].toFixed(5)}°`;
 }
@@ -126,8 +133,23 @@ function hatch(color, background) {
 const problemHatch = hatch('rgba(215, 25, 28, 0.85)', 'rgba(215, 25, 28, 0.12)');
 const removedHatch = hatch('rgba(215, 25, 28, 0.75)', 'rgba(215, 25, 28, 0.18)');
 
+/** One label per feature: at the interior point of its largest polygon (not one per part of a MultiPolygon). */
+function labelPoint(feature) {
+  const g = feature.getGeometry();
+  if (!g) return undefined;
+  if (g.getType() === 'Polygon') return g.getInteriorPoint();
+  if (g.getType() === 'MultiPolygon') {
+    const parts = g.getPolygons();
+    if (parts.length === 0) return undefined;
+    return parts.reduce((a, b) => (b.getArea() > a.getArea() ? b : a)).getInteriorPoint();
+  }
+  if (g.getType() === 'MultiPoint') return g.getPoint(0);
+  return g;
+}
+
 function labelStyle(text, color, { offsetX = 0, offsetY = 0, textAlign } = {}) {
   return new Style({
+    geometry: labelPoint,
     text: new Text({
       text,
       font: `600 12px ${FONT_STACK}`,
@@ -737,7 +759,7 @@ export function initPlanner(ctx) {
         `</ul>` +
         `<h4 class="sub-head">${escapeHtml(t('repair.changes'))}</h4>` +
         `<ul class="repair-changes" lang="en">${changes.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>`;
-      if (!v.outcome?.applied) {
+      if (!v.outcome?.applied && !v.outcome?.conflict) {
         html += `<div class="planner-row"><button type="button" id="repair-apply" class="action-btn is-primary" title="${escapeHtml(
           t('repair.applyTitle', { v: p.version }),
         )}">${escapeHtml(t('repair.apply'))}</button><span class="sub">${escapeHtml(t('planner.version', { v: p.version }))}</span></div>`;
@@ -828,7 +850,7 @@ export function initPlanner(ctx) {
           )} ${escapeHtml(t('history.vShort', { v: r.version }))}"${checked ? ' checked' : ''}></td>` +
           `<td class="rev-v">${escapeHtml(t('history.vShort', { v: r.version }))}</td>` +
           `<td class="rev-main"><span class="rev-author">${escapeHtml(r.author ?? '')}</span>` +
-          `<time datetime="${escapeHtml(r.createdAt)}">${escapeHtml(ctx.fmtDateTime(r.createdAt))}</time>` +
+          `<time datetime="${escapeHtml(r.createdAt)}" title="${escapeHtml(ctx.fmtDateTime(r.createdAt))}">${escapeHtml(fmtShortDateTime(r.createdAt))}</time>` +
           `<span class="rev-comment${r.comment ? '' : ' is-empty'}">${escapeHtml(r.comment || t('history.noComment'))}</span>` +
           `<span class="rev-area">${escapeHtml(t('history.area'))}: ${escapeHtml(fmt(r.areaKm2, 3))}\u00a0km²</span></td>` +
           `<td class="rev-delta"><span class="plus" title="${escapeHtml(t('history.added'))}">+${escapeHtml(fmtM2(r.addedSquareMeters))}</span>` +
