@@ -36,10 +36,10 @@ public class ViewerValidationTests(ApiFixture api) : IAsyncLifetime
         _playwright?.Dispose();
     }
 
-    private async Task<IPage> OpenViewer()
+    private async Task<IPage> OpenViewer(string query = "")
     {
         var page = await _browser!.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-        await page.GotoAsync(api.BaseAddress.ToString());
+        await page.GotoAsync(new Uri(api.BaseAddress, "/" + query).ToString());
         await page.WaitForFunctionAsync("() => document.body.dataset.ready === 'true'", null, new PageWaitForFunctionOptions { Timeout = Timeout });
         return page;
     }
@@ -134,6 +134,22 @@ public class ViewerValidationTests(ApiFixture api) : IAsyncLifetime
         var incidents = await page.EvaluateAsync<int>("id => window.barrioViewer.selectNeighborhood(id).then(f => f.incidents)", id);
         Assert.Equal(44, incidents);
         await Screenshot(page, "viewer-figures.png");
+    }
+
+    [SkippableFact]
+    public async Task The_planner_panel_speaks_English_on_request()
+    {
+        api.Require();
+        var id = await MilagroId();
+        var page = await OpenViewer("?lang=en");
+        await page.EvaluateAsync("id => window.barrioViewer.selectNeighborhood(id)", id);
+        Assert.Equal("44 incidents", (await page.InnerTextAsync("#planner-figures [data-figure='incidents'] .fig-value")).Trim());
+        Assert.Equal("Neighbourhood planning", await page.TextContentAsync("#planner-title"));
+        foreach (var button in new[] { "Validate", "Repair (preview)", "History" })
+            Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).IsVisibleAsync(), button);
+        await page.ClickAsync("#btn-validate");
+        await WaitFor(page, "() => document.getElementById('planner-result').dataset.drawn === 'true'");
+        await Screenshot(page, "viewer-validation-en.png");
     }
 
     [SkippableFact]
