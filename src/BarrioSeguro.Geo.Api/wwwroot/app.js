@@ -2,11 +2,15 @@
 // Plain ES module; OpenLayers comes from the global `ol` (lib/ol.js, copied from the pinned npm package by Viewer.targets).
 // No internet at run time: our own districts, streets and blocks are the basemap.
 //
-// Test hooks: window.barrioViewer = { map, layers: {districts, neighborhoods, streets, stations, incidents}, ready, errors }
+// Test hooks: window.barrioViewer = { map, layers: {districts, neighborhoods, streets, stations, incidents, validation, diff},
+//   ready, errors, selectNeighborhood(id), validate(), repairPreview(), applyRepair(), history(), diff(from, to) }
 //   ready resolves after the initial layers loaded (or failed, see `errors`) and the view was fitted;
 //   then document.body.dataset.ready = "true" (and dataset.loadError = "true" if any layer failed).
+//   selectNeighborhood(id) resolves with the figures once the planner panel shows them; validate() resolves with the
+//   problems once they are drawn on the `validation` layer (see planner.js).
 
 import { t, has, getLang, getLocale, setLang, onLangChange, applyTranslations } from './i18n.js';
+import { initPlanner } from './planner.js';
 
 const API_BASE = 'api/collections/'; // relative: works behind a path base too
 const DATA_PROJECTION = 'EPSG:4326';
@@ -537,6 +541,26 @@ window.barrioViewer.map = map;
 window.addEventListener('resize', () => map.updateSize());
 window.barrioViewer.layers = layers;
 
+// The planner's panel and its layers (validation problems, boundary changes): planner.js.
+const planner = initPlanner({
+  map,
+  layers, // gets .validation and .diff
+  fmtDateTime,
+  selectFeature: (feature) => {
+    if (!selected.some((s) => s.feature === feature)) select([{ key: 'neighborhoods', feature }]);
+  },
+  onLayersChanged: () => renderLegend(),
+});
+const PLANNER_KEYS = ['validation', 'diff'];
+Object.assign(window.barrioViewer, {
+  selectNeighborhood: (id) => planner.selectNeighborhood(id),
+  validate: () => planner.validate(),
+  repairPreview: () => planner.repairPreview(),
+  applyRepair: () => planner.applyRepair(),
+  history: () => planner.history(),
+  diff: (from, to) => planner.diff(from, to),
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // UI: loading indicator, errors, layer switcher, legend, feature info
 
@@ -585,10 +609,11 @@ document.getElementById('error-dismiss').addEventListener('click', () => {
 // Layer switcher: one checkbox per layer, top layer first, ids #layer-<name>.
 const switcherEl = document.getElementById('layer-switcher');
 const switcherOrder = [...LAYER_KEYS].reverse();
+const SWITCHER_KEYS = [...PLANNER_KEYS, ...switcherOrder];
 
 function buildLayerSwitcher() {
   switcherEl.replaceChildren(
-    ...switcherOrder.map((key) => {
+    ...SWITCHER_KEYS.map((key) => {
       const li = document.createElement('li');
       li.dataset.layer = key;
       const label = document.createElement('label');
@@ -638,7 +663,7 @@ function updateLayerSwitcher() {
   }
 }
 
-for (const key of LAYER_KEYS) {
+for (const key of [...LAYER_KEYS, ...PLANNER_KEYS]) {
   layers[key].on('change:visible', updateLayerSwitcher);
 }
 
@@ -651,6 +676,14 @@ const roadSwatch = (fill, casing, w) =>
   );
 const dashSwatch = (color, w, dash) =>
   svg(`<line x1="2" y1="10" x2="32" y2="10" stroke="${color}" stroke-width="${w}" stroke-dasharray="${dash}"/>`);
+
+const hatchSwatch = (id, dashed) =>
+  svg(
+    `<defs><pattern id="${id}" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)">` +
+      '<rect width="5" height="5" fill="rgba(215,25,28,0.14)"/><line x1="0" y1="0" x2="0" y2="5" stroke="#d7191c" stroke-width="1.6"/>' +
+      `</pattern></defs><rect x="3" y="3" width="28" height="14" fill="url(#${id})" stroke="#d7191c" stroke-width="2"` +
+      `${dashed ? ' stroke-dasharray="4 2"' : ''}/>`,
+  );
 
 function legendEntries() {
   const hasSynthetic = layers.incidents
@@ -678,7 +711,38 @@ function legendEntries() {
       text: t('legend.incidentSynthetic'),
     });
   }
+  const planned = [];
+  if (layers.validation.getSource().getFeatures().length > 0) {
+    planned.push({
+      layer: 'validation',
+      items: [
+        {
+          id: 'legend-problem-point',
+          swatch: svg(
+            '<path d="M11 4 L23 16 M23 4 L11 16" stroke="#fff" stroke-width="6"/>' +
+              '<path d="M11 4 L23 16 M23 4 L11 16" stroke="#d7191c" stroke-width="3"/>',
+          ),
+          text: t('legend.problemPoint'),
+        },
+        { id: 'legend-problem-area', swatch: hatchSwatch('lg-hatch-problem', true), text: t('legend.problemArea') },
+      ],
+    });
+  }
+  if (layers.diff.getSource().getFeatures().length > 0) {
+    planned.push({
+      layer: 'diff',
+      items: [
+        {
+          id: 'legend-added',
+          swatch: svg('<rect x="3" y="3" width="28" height="14" fill="rgba(26,150,65,0.38)" stroke="#1a9641" stroke-width="2"/>'),
+          text: t('legend.added'),
+        },
+        { id: 'legend-removed', swatch: hatchSwatch('lg-hatch-removed', false), text: t('legend.removed') },
+      ],
+    });
+  }
   return [
+    ...planned,
     {
       layer: 'neighborhoods',
       items: [
@@ -867,18 +931,28 @@ document.getElementById('feature-info-close').addEventListener('click', () => se
 
 map.on('singleclick', (evt) => {
   const byLayer = new Map();
+  const all = []; // every hit, top-most first, for the planner (overlapping neighbourhoods, problems)
   map.forEachFeatureAtPixel(
     evt.pixel,
     (feature, layer) => {
       const key = layer?.get('name');
-      if (key && key in layers && !byLayer.has(key)) {
-        byLayer.set(key, feature);
+      if (key && key in layers) {
+        all.push({ feature, layer });
+        if (!byLayer.has(key)) {
+          byLayer.set(key, feature);
+        }
       }
     },
     { hitTolerance: 4, layerFilter: (l) => l.get('name') in layers },
   );
+  // A click on a validation problem or a change picks it, and keeps the planner's neighbourhood and the info panel.
+  if (all.some((h) => h.layer === layers.validation || h.layer === layers.diff)) {
+    planner.onMapClick(all);
+    return;
+  }
   // Top-most layer first: stations, incidents, streets, neighbourhoods, districts.
   select(switcherOrder.filter((k) => byLayer.has(k)).map((k) => ({ key: k, feature: byLayer.get(k) })));
+  planner.onMapClick(all); // a neighbourhood under the pointer opens the planner's panel
 });
 
 map.on('pointermove', (evt) => {
@@ -925,6 +999,7 @@ function applyLanguage() {
     layers[key].changed();
   }
   labelLayers.forEach((l) => l.changed()); // labels such as "límite ilustrativo"
+  planner.onLanguage();
 }
 
 for (const btn of document.querySelectorAll('.lang-toggle button')) {
