@@ -14,14 +14,24 @@ public class NeighborhoodEndpointsTests(ApiFixture api)
     private static string Feature(string name, string coordinates, string extraProperties = "", string extraMembers = "") =>
         $$$"""{"type":"Feature",{{{extraMembers}}}"properties":{"name":"{{{name}}}"{{{extraProperties}}}},"geometry":{"type":"Polygon","coordinates":{{{coordinates}}}}}""";
 
-    private const string Square = "[[[-79.060,-8.030],[-79.050,-8.030],[-79.050,-8.020],[-79.060,-8.020],[-79.060,-8.030]]]";
-    private const string Moved = "[[[-79.061,-8.030],[-79.051,-8.030],[-79.051,-8.020],[-79.061,-8.020],[-79.061,-8.030]]]";
+    private const string Square = "[[[-79.160,-8.030],[-79.150,-8.030],[-79.150,-8.020],[-79.160,-8.020],[-79.160,-8.030]]]";
+    private const string Moved = "[[[-79.161,-8.030],[-79.151,-8.030],[-79.151,-8.020],[-79.161,-8.020],[-79.161,-8.030]]]";
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/geo+json");
 
     private static async Task<JsonElement> Body(HttpResponseMessage r) => JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
 
     private static string Unique(string name) => $"{name} {Guid.NewGuid():N}"[..24];
+
+    /// <summary>Removes a neighbourhood a test made over El Milagro, so no other test sees an overlap it did not make.</summary>
+    private async Task DeleteNamed(string name)
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("DELETE FROM neighborhoods WHERE name = @n", connection);
+        cmd.Parameters.AddWithValue("n", name);
+        await cmd.ExecuteNonQueryAsync();
+    }
 
     private async Task<long> CountNamed(string name)
     {
@@ -55,7 +65,7 @@ public class NeighborhoodEndpointsTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
         Assert.Equal(2, (await Body(stale)).GetProperty("currentVersion").GetInt32());
         var current = await Body(await client.GetAsync(location));
-        Assert.Equal(-79.061, current.GetProperty("geometry").GetProperty("coordinates")[0][0][0][0].GetDouble(), 6);
+        Assert.Equal(-79.161, current.GetProperty("geometry").GetProperty("coordinates")[0][0][0][0].GetDouble(), 6);
     }
 
     [SkippableFact]
@@ -83,7 +93,7 @@ public class NeighborhoodEndpointsTests(ApiFixture api)
         var reverted = await client.SendAsync(revert);
         Assert.Equal(HttpStatusCode.OK, reverted.StatusCode);
         Assert.Equal("\"3\"", reverted.Headers.ETag!.Tag);
-        Assert.Equal(-79.060, (await Body(reverted)).GetProperty("geometry").GetProperty("coordinates")[0][0][0][0].GetDouble(), 6);
+        Assert.Equal(-79.160, (await Body(reverted)).GetProperty("geometry").GetProperty("coordinates")[0][0][0][0].GetDouble(), 6);
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(location + "/diff?from=1&to=99")).StatusCode);
     }
@@ -93,7 +103,20 @@ public class NeighborhoodEndpointsTests(ApiFixture api)
     {
         // A corner about 2 m from a vertex of Calle José Olaya (-79.0665346, -8.0181668).
         const string ring = "[[[-79.06655,-8.01818],[-79.0700,-8.0200],[-79.0690,-8.0230],[-79.06655,-8.01818]]]";
-        var response = await api.Client().PostAsync("/api/neighborhoods?snapMeters=5", Json(Feature(Unique("Ajustado"), ring)));
+        var name = Unique("Ajustado");
+        try
+        {
+            await SnapsOntoTheStreet(name, ring);
+        }
+        finally
+        {
+            await DeleteNamed(name);
+        }
+    }
+
+    private async Task SnapsOntoTheStreet(string name, string ring)
+    {
+        var response = await api.Client().PostAsync("/api/neighborhoods?snapMeters=5", Json(Feature(name, ring)));
         Assert.True(HttpStatusCode.Created == response.StatusCode, await response.Content.ReadAsStringAsync());
         var corner = (await Body(response)).GetProperty("geometry").GetProperty("coordinates")[0][0][0];
         var (x, y) = (corner[0].GetDouble(), corner[1].GetDouble());
@@ -170,6 +193,18 @@ public class NeighborhoodEndpointsTests(ApiFixture api)
     public async Task A_projected_boundary_is_accepted_and_stored_in_lon_lat()
     {
         var name = Unique("UTM");
+        try
+        {
+            await IsStoredInLonLat(name);
+        }
+        finally
+        {
+            await DeleteNamed(name);
+        }
+    }
+
+    private async Task IsStoredInLonLat(string name)
+    {
         // The same square as above, in WGS 84 / UTM zone 17S.
         const string utm = "[[[713707.0,9111913.0],[714810.0,9111913.0],[714810.0,9113019.0],[713707.0,9113019.0],[713707.0,9111913.0]]]";
         var response = await api.Client().PostAsync("/api/neighborhoods",
