@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BarrioSeguro.Geo.Data.Tests;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -44,6 +45,19 @@ public sealed class ApiFixture : IAsyncLifetime
 
     /// <summary>An HTTP client for the running service.</summary>
     public HttpClient Client() => Require().CreateClient();
+
+    /// <summary>The id of the sample neighbourhood, El Milagro.</summary>
+    public async Task<int> MilagroIdAsync()
+    {
+        var all = await JsonOf(await Client().GetAsync("/api/collections/neighborhoods/items"));
+        return all.GetProperty("features").EnumerateArray()
+            .First(f => f.GetProperty("properties").GetProperty("name").GetString() == "El Milagro")
+            .GetProperty("properties").GetProperty("id").GetInt32();
+    }
+
+    /// <summary>The body of a response as JSON.</summary>
+    public static async Task<JsonElement> JsonOf(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     /// <summary>The base address of the running service, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress => Client().BaseAddress!;

@@ -9,21 +9,13 @@ namespace BarrioSeguro.Geo.Api.Tests.Endpoints;
 [Collection(ApiCollection.Name)]
 public class BlockEndpointsTests(ApiFixture api)
 {
-    private static async Task<JsonElement> Body(HttpResponseMessage r) => JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
-
-    private async Task<int> MilagroId()
-    {
-        var all = await Body(await api.Client().GetAsync("/api/collections/neighborhoods/items"));
-        return all.GetProperty("features").EnumerateArray()
-            .First(f => f.GetProperty("properties").GetProperty("name").GetString() == "El Milagro")
-            .GetProperty("properties").GetProperty("id").GetInt32();
-    }
+    private static Task<JsonElement> Body(HttpResponseMessage r) => ApiFixture.JsonOf(r);
 
     [SkippableFact]
     public async Task Blocks_of_El_Milagro_tile_inside_it_hold_every_incident_once_and_a_second_run_replaces_the_first()
     {
         var client = api.Client();
-        var id = await MilagroId();
+        var id = await api.MilagroIdAsync();
         var first = await client.PostAsync($"/api/neighborhoods/{id}/blocks", null);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var summary = await Body(first);
@@ -65,7 +57,7 @@ public class BlockEndpointsTests(ApiFixture api)
     public async Task A_proposal_from_chosen_blocks_is_one_block_aligned_polygon()
     {
         var client = api.Client();
-        var id = await MilagroId();
+        var id = await api.MilagroIdAsync();
         await client.PostAsync($"/api/neighborhoods/{id}/blocks", null);
         var blocks = await Body(await client.GetAsync($"/api/neighborhoods/{id}/blocks"));
         var ids = blocks.GetProperty("features").EnumerateArray().Take(3).Select(f => f.GetProperty("properties").GetProperty("id").GetString()!).ToList();
@@ -84,7 +76,7 @@ public class BlockEndpointsTests(ApiFixture api)
     public async Task A_hot_spot_proposal_holds_the_dense_incidents()
     {
         var client = api.Client();
-        var id = await MilagroId();
+        var id = await api.MilagroIdAsync();
         await client.PostAsync($"/api/neighborhoods/{id}/blocks", null);
         var response = await client.PostAsJsonAsync("/api/neighborhoods/proposals",
             new { scope = $"neighborhood:{id}", hotspots = new { radiusMeters = 250, minIncidents = 3 } });

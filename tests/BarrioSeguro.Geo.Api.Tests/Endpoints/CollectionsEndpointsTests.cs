@@ -8,8 +8,7 @@ namespace BarrioSeguro.Geo.Api.Tests.Endpoints;
 [Collection(ApiCollection.Name)]
 public class CollectionsEndpointsTests(ApiFixture api)
 {
-    private static async Task<JsonElement> Json(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    private static Task<JsonElement> Json(HttpResponseMessage response) => ApiFixture.JsonOf(response);
 
     [SkippableFact]
     public async Task Collections_are_listed_with_their_links()

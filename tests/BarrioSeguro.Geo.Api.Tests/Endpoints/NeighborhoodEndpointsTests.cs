@@ -19,7 +19,7 @@ public class NeighborhoodEndpointsTests(ApiFixture api)
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/geo+json");
 
-    private static async Task<JsonElement> Body(HttpResponseMessage r) => JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+    private static Task<JsonElement> Body(HttpResponseMessage r) => ApiFixture.JsonOf(r);
 
     private static string Unique(string name) => $"{name} {Guid.NewGuid():N}"[..24];
 

@@ -12,18 +12,10 @@ public class NeighborhoodQualityEndpointsTests(ApiFixture api)
 {
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/geo+json");
 
-    private static async Task<JsonElement> Body(HttpResponseMessage r) => JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+    private static Task<JsonElement> Body(HttpResponseMessage r) => ApiFixture.JsonOf(r);
 
     private static string Polygon(string name, string ring) =>
         $$$"""{"type":"Feature","properties":{"name":"{{{name}}}"},"geometry":{"type":"Polygon","coordinates":[{{{ring}}}]}}""";
-
-    private async Task<int> MilagroId()
-    {
-        var all = await Body(await api.Client().GetAsync("/api/collections/neighborhoods/items"));
-        return all.GetProperty("features").EnumerateArray()
-            .First(f => f.GetProperty("properties").GetProperty("name").GetString() == "El Milagro")
-            .GetProperty("properties").GetProperty("id").GetInt32();
-    }
 
     [SkippableFact]
     public async Task A_draft_over_El_Milagro_gets_the_overlap_as_a_polygon_with_its_area()
@@ -65,7 +57,7 @@ public class NeighborhoodQualityEndpointsTests(ApiFixture api)
     [SkippableFact]
     public async Task The_sample_neighbourhood_is_valid_and_its_figures_agree_with_PostGIS()
     {
-        var id = await MilagroId();
+        var id = await api.MilagroIdAsync();
         var validation = await Body(await api.Client().GetAsync($"/api/neighborhoods/{id}/validation"));
         Assert.True(validation.GetProperty("valid").GetBoolean(), validation.GetRawText());
 

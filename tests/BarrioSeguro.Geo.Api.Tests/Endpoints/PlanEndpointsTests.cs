@@ -9,21 +9,13 @@ namespace BarrioSeguro.Geo.Api.Tests.Endpoints;
 [Collection(ApiCollection.Name)]
 public class PlanEndpointsTests(ApiFixture api)
 {
-    private static async Task<JsonElement> Body(HttpResponseMessage r) => JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
-
-    private async Task<int> MilagroId()
-    {
-        var all = await Body(await api.Client().GetAsync("/api/collections/neighborhoods/items"));
-        return all.GetProperty("features").EnumerateArray()
-            .First(f => f.GetProperty("properties").GetProperty("name").GetString() == "El Milagro")
-            .GetProperty("properties").GetProperty("id").GetInt32();
-    }
+    private static Task<JsonElement> Body(HttpResponseMessage r) => ApiFixture.JsonOf(r);
 
     [SkippableFact]
     public async Task The_contingent_decides_the_sectors_which_are_balanced_contiguous_and_tile_without_overlap()
     {
         var client = api.Client();
-        var id = await MilagroId();
+        var id = await api.MilagroIdAsync();
         var contingent = (await Body(await client.GetAsync("/api/contingents")))[0];
         var staffing = await Body(await client.GetAsync($"/api/contingents/{contingent.GetProperty("id").GetInt32()}/staffing"));
         var k = staffing.GetProperty("sectorsPerShift").GetInt32();
@@ -66,7 +58,7 @@ public class PlanEndpointsTests(ApiFixture api)
     public async Task The_same_request_on_the_same_data_gives_the_same_plan_and_a_previous_plan_gives_churn()
     {
         var client = api.Client();
-        var id = await MilagroId();
+        var id = await api.MilagroIdAsync();
         var a = await Body(await client.PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectors = 5, seed = 11 }));
         var b = await Body(await client.PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectors = 5, seed = 11 }));
         var compare = await Body(await client.GetAsync($"/api/plans/compare?a={a.GetProperty("id")}&b={b.GetProperty("id")}"));
@@ -89,7 +81,7 @@ public class PlanEndpointsTests(ApiFixture api)
     [InlineData("""{"sectors": 4, "islands": "sink"}""", "attach, own or refuse")]
     public async Task Impossible_requests_get_a_problem_that_says_why(string body, string reason)
     {
-        var id = await MilagroId();
+        var id = await api.MilagroIdAsync();
         var response = await api.Client().PostAsync($"/api/neighborhoods/{id}/plans",
             new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
