@@ -18,6 +18,7 @@ public sealed class BenchCommand : ICommand
     public static IReadOnlyList<IBenchmark> Benchmarks { get; } =
     [
         new BlocksBenchmark(),
+        new SectorsBenchmark(),
     ];
 
     public string Name => "bench";
@@ -25,7 +26,7 @@ public sealed class BenchCommand : ICommand
     public string Summary => "Time the algorithms against their targets and against PostGIS";
 
     public string Help => $"""
-        Usage: barrio bench BENCHMARK [--runs N] [--db CONNECTION]
+        Usage: barrio bench BENCHMARK [--runs N] [--db CONNECTION] [--quick]
 
         Benchmarks:
         {string.Join(Environment.NewLine, Benchmarks.Select(b => $"  {b.Name,-10} {b.Summary}"))}
@@ -37,13 +38,15 @@ public sealed class BenchCommand : ICommand
           --runs N         timed repetitions. Default: 5
           --db CONNECTION  Npgsql connection string of a PostGIS database for the peer. Default: BARRIO_DB, else
                            the private database of ./barrio up (BARRIO_LOCAL_DB); with none the peer is skipped.
+          --quick          skip the slow cases (sectors: the 20,000-block city)
 
         Example: barrio bench blocks --db "Host=localhost;Database=barrio;Username=barrio"
         """;
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        var parsed = CommandArgs.Parse(args, "--runs", "--db");
+        var quick = args.Contains("--quick");
+        var parsed = CommandArgs.Parse(args.Where(a => a != "--quick").ToList(), "--runs", "--db");
         if (parsed.Positionals.Count == 0)
             throw new UsageException($"name a benchmark ({string.Join(", ", Benchmarks.Select(b => b.Name))})");
         if (parsed.Positionals.Count > 1) throw new UsageException($"unexpected argument '{parsed.Positionals[1]}'");
@@ -53,12 +56,12 @@ public sealed class BenchCommand : ICommand
         if (parsed.Option("--runs") is { } runsText
             && (!int.TryParse(runsText, NumberStyles.None, CultureInfo.InvariantCulture, out runs) || runs is < 1 or > 1000))
             throw new UsageException($"--runs must be a whole number from 1 to 1000, not '{runsText}'");
-        return benchmark.RunAsync(new BenchOptions(runs, parsed.Option("--db")), context, CancellationToken.None).GetAwaiter().GetResult();
+        return benchmark.RunAsync(new BenchOptions(runs, parsed.Option("--db"), quick), context, CancellationToken.None).GetAwaiter().GetResult();
     }
 }
 
 /// <summary>Options every benchmark gets.</summary>
-public sealed record BenchOptions(int Runs, string? Db);
+public sealed record BenchOptions(int Runs, string? Db, bool Quick = false);
 
 /// <summary>One benchmark of <c>barrio bench</c>.</summary>
 public interface IBenchmark

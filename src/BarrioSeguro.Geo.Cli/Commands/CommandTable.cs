@@ -11,6 +11,8 @@ public static class CommandTable
         new NeighborhoodCommand(),
         new ValidateCommand(),
         new BlocksCommand(),
+        new SectorizeCommand(),
+        new EvaluateCommand(),
         new BenchCommand(),
     ];
 

@@ -1,0 +1,319 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BarrioSeguro.Geo.Core.Sectors;
+using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.IO;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Cli.Commands;
+
+/// <summary>A block file read for sectorization: features as read, their ids and lon/lat polygons.</summary>
+/// <param name="Features">The features as read (original CRS, original attributes).</param>
+/// <param name="Epsg">The CRS of <paramref name="Features"/>.</param>
+/// <param name="Ids">One id per feature: its <c>id</c> attribute, or "B{index}".</param>
+/// <param name="Polygons">The block polygons in EPSG:4326.</param>
+/// <param name="Attributes">The attributes of each block, for the workload.</param>
+/// <param name="Notes">What was assumed while reading.</param>
+internal sealed record BlockFile(
+    string Path, IReadOnlyList<IFeature> Features, int Epsg, IReadOnlyList<string> Ids, IReadOnlyList<Polygon> Polygons,
+    IReadOnlyList<IReadOnlyDictionary<string, object?>> Attributes, IReadOnlyList<string> Notes)
+{
+    public IReadOnlyList<SectorUnit> Units(IReadOnlyList<double> workload) =>
+        Ids.Select((id, i) => new SectorUnit(id, Polygons[i], workload[i])).ToList();
+}
+
+/// <summary>Reading and writing the files of <c>barrio sectorize</c> and <c>barrio evaluate</c>.</summary>
+internal static class SectorFiles
+{
+    private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
+
+    public static FeatureSet ReadVector(string path, string what)
+    {
+        try
+        {
+            return VectorFile.Read(path);
+        }
+        catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailedException($"{what}: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+    }
+
+    /// <summary>Reads a block file: polygons (a one-part multipolygon counts as a polygon), ids from the <c>id</c> attribute.</summary>
+    public static BlockFile ReadBlocks(string path)
+    {
+        var set = ReadVector(path, "blocks");
+        if (set.Count == 0) throw new CommandFailedException($"{Path.GetFileName(path)}: no blocks");
+        var notes = new List<string>();
+        var wgs = set.Epsg == Crs.Wgs84 ? set.Features : FeatureTransform.To(set.Features, set.Epsg, Crs.Wgs84);
+        var polygons = new List<Polygon>(set.Count);
+        var ids = new List<string>(set.Count);
+        var attributes = new List<IReadOnlyDictionary<string, object?>>(set.Count);
+        var generated = 0;
+        for (var i = 0; i < set.Count; i++)
+        {
+            var g = wgs[i].Geometry;
+            var polygon = g switch
+            {
+                Polygon { IsEmpty: false } p => p,
+                MultiPolygon { NumGeometries: 1 } m => (Polygon)m.GetGeometryN(0),
+                null => throw new CommandFailedException($"{Path.GetFileName(path)}: block {i} has no geometry"),
+                MultiPolygon m => throw new CommandFailedException(
+                    $"{Path.GetFileName(path)}: block {i} ({IdOf(set.Features[i]) ?? "no id"}) has {m.NumGeometries} parts; a block must be one polygon (split it into blocks)"),
+                _ => throw new CommandFailedException($"{Path.GetFileName(path)}: block {i} is a {g.GeometryType}; blocks must be polygons"),
+            };
+            polygons.Add(polygon);
+            var attrs = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            if (set.Features[i].Attributes is { } table)
+                foreach (var name in table.GetNames()) attrs[name] = table[name];
+            attributes.Add(attrs);
+            var id = IdOf(set.Features[i]);
+            if (id is null) { id = $"B{i}"; generated++; }
+            ids.Add(id);
+        }
+        if (generated > 0)
+            notes.Add($"{generated} block(s) have no id attribute: named B{{index}} by their place in the file (B0 is the first).");
+        var duplicates = ids.GroupBy(x => x, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).Take(5).ToList();
+        if (duplicates.Count > 0)
+            throw new CommandFailedException($"{Path.GetFileName(path)}: block ids must be unique; repeated: {string.Join(", ", duplicates)}");
+        return new BlockFile(path, set.Features, set.Epsg, ids, polygons, attributes, notes);
+    }
+
+    /// <summary>The <c>id</c> attribute (any case) as text, or null when absent or empty.</summary>
+    public static string? IdOf(IFeature f)
+    {
+        if (f.Attributes is null) return null;
+        var name = f.Attributes.GetNames().FirstOrDefault(n => string.Equals(n, "id", StringComparison.OrdinalIgnoreCase));
+        return name is null ? null : Text(f.Attributes[name]);
+    }
+
+    private static string? Text(object? value) => value switch
+    {
+        null => null,
+        string s => string.IsNullOrWhiteSpace(s) ? null : s.Trim(),
+        double d => d.ToString("R", Ci),
+        IFormattable x => x.ToString(null, Ci),
+        _ => value.ToString(),
+    };
+
+    /// <summary>The value of the attribute named <paramref name="attribute"/> (any case), or null.</summary>
+    public static object? ValueOf(IFeature f, string attribute)
+    {
+        if (f.Attributes is null) return null;
+        var name = f.Attributes.GetNames().FirstOrDefault(n => string.Equals(n, attribute, StringComparison.OrdinalIgnoreCase));
+        return name is null ? null : f.Attributes[name];
+    }
+
+    /// <summary>A whole sector number from an attribute value, or null.</summary>
+    public static int? SectorNumber(object? value) => value switch
+    {
+        int i => i,
+        long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
+        double d when Math.Abs(d - Math.Round(d)) < 1e-9 && Math.Abs(d) < int.MaxValue => (int)Math.Round(d),
+        string s when int.TryParse(s.Trim(), NumberStyles.Integer, Ci, out var v) => v,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Parses <c>--weight FIELD[=W],...</c>: a field without a weight counts 1. Null when not given.
+    /// </summary>
+    /// <exception cref="UsageException">An empty name, a weight that is not a number, a negative weight.</exception>
+    public static List<WorkloadTerm>? ParseWeights(string? text)
+    {
+        if (text is null) return null;
+        var terms = new List<WorkloadTerm>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=');
+            var name = (eq < 0 ? part : part[..eq]).Trim();
+            if (name.Length == 0) throw new UsageException($"--weight: '{part}' names no attribute (use FIELD or FIELD=WEIGHT)");
+            var weight = 1.0;
+            if (eq >= 0 && (!double.TryParse(part[(eq + 1)..], NumberStyles.Float, Ci, out weight) || !double.IsFinite(weight)))
+                throw new UsageException($"--weight: the weight of '{name}' must be a number, not '{part[(eq + 1)..]}'");
+            if (weight < 0) throw new UsageException($"--weight: the weight of '{name}' is negative ({weight.ToString(Ci)}); weights must be 0 or more");
+            if (terms.Any(t => string.Equals(t.Attribute, name, StringComparison.OrdinalIgnoreCase)))
+                throw new UsageException($"--weight: '{name}' is given twice");
+            terms.Add(new WorkloadTerm(name, weight));
+        }
+        if (terms.Count == 0) throw new UsageException("--weight needs at least one FIELD[=W]");
+        return terms;
+    }
+
+    /// <summary>
+    /// The default terms: <c>incidents</c> × 1 when the blocks have it, plus street frontage × 0.01 per metre
+    /// (<c>frontage_m</c>, or <c>street_m</c>), the ones present.
+    /// </summary>
+    public static List<WorkloadTerm> DefaultWeights(BlockFile blocks)
+    {
+        var known = new HashSet<string>(blocks.Attributes.SelectMany(a => a.Keys), StringComparer.OrdinalIgnoreCase);
+        var terms = new List<WorkloadTerm>();
+        if (known.Contains("incidents")) terms.Add(new WorkloadTerm("incidents", 1));
+        if (known.Contains("frontage_m")) terms.Add(new WorkloadTerm("frontage_m", 0.01));
+        else if (known.Contains("street_m")) terms.Add(new WorkloadTerm("street_m", 0.01));
+        if (terms.Count == 0)
+            throw new CommandFailedException(
+                $"{Path.GetFileName(blocks.Path)}: no incidents or frontage_m attribute for the default workload; name the attributes with --weight FIELD[=W],... " +
+                $"(the blocks have: {(known.Count == 0 ? "no attributes" : string.Join(", ", known.Order(StringComparer.OrdinalIgnoreCase)))})");
+        return terms;
+    }
+
+    public static IReadOnlyList<double> Workloads(BlockFile blocks, IReadOnlyList<WorkloadTerm> terms)
+    {
+        try
+        {
+            return Workload.Compute(blocks.Attributes, terms);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+        }
+    }
+
+    public static string Describe(IEnumerable<WorkloadTerm> terms) =>
+        string.Join(" + ", terms.Select(t => $"{t.Attribute} × {t.Weight.ToString("0.####", Ci)}"));
+
+    /// <summary>
+    /// Reads a plan file of block assignments: each feature's <c>id</c> and <c>sector</c>. Used by --previous.
+    /// </summary>
+    public static Dictionary<string, int> ReadAssignment(string path, string what)
+    {
+        var set = ReadVector(path, what);
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < set.Count; i++)
+        {
+            var f = set.Features[i];
+            var id = IdOf(f) ?? $"B{i}";
+            var raw = ValueOf(f, "sector");
+            var sector = SectorNumber(raw)
+                         ?? throw new CommandFailedException($"{what} {Path.GetFileName(path)}: feature {i} ({id}) has sector '{raw ?? "null"}', not a whole number (an assigned-blocks file has id and sector attributes)");
+            if (!result.TryAdd(id, sector))
+                throw new CommandFailedException($"{what} {Path.GetFileName(path)}: block '{id}' appears twice");
+        }
+        return result;
+    }
+
+    /// <summary>SHA-256 of a file, lower-case hex.</summary>
+    public static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>The sectors as features: the union of their blocks and their figures.</summary>
+    public static List<IFeature> SectorFeatures(PlanReport report) => report.Sectors.Select(s => (IFeature)new Feature(s.Geometry, new AttributesTable
+    {
+        { "sector", s.Id },
+        { "workload", Math.Round(s.Workload, 3) },
+        { "blocks", s.Blocks },
+        { "area_km2", Math.Round(s.AreaKm2, 6) },
+        { "pp", Math.Round(s.PolsbyPopper, 4) },
+        { "contig", s.Contiguous },
+    })).ToList();
+
+    /// <summary>The block features as read, with <c>id</c> (when it was missing) and <c>sector</c> added.</summary>
+    public static List<IFeature> AssignedFeatures(BlockFile blocks, IReadOnlyDictionary<string, int> assignment)
+    {
+        var list = new List<IFeature>(blocks.Features.Count);
+        for (var i = 0; i < blocks.Features.Count; i++)
+        {
+            var f = blocks.Features[i];
+            var table = new AttributesTable();
+            var hasId = false;
+            if (f.Attributes is { } source)
+                foreach (var name in source.GetNames())
+                {
+                    if (string.Equals(name, "sector", StringComparison.OrdinalIgnoreCase)) continue;
+                    if (string.Equals(name, "id", StringComparison.OrdinalIgnoreCase)) hasId = true;
+                    table.Add(name, source[name]);
+                }
+            if (!hasId || IdOf(f) is null)
+            {
+                if (hasId) table.DeleteAttribute(table.GetNames().First(n => string.Equals(n, "id", StringComparison.OrdinalIgnoreCase)));
+                table.Add("id", blocks.Ids[i]);
+            }
+            table.Add("sector", assignment[blocks.Ids[i]]);
+            list.Add(new Feature(f.Geometry, table));
+        }
+        return list;
+    }
+
+    public static WriteSummary Write(string path, IEnumerable<IFeature> features, int epsg)
+    {
+        try
+        {
+            return VectorFile.Write(path, features, epsg);
+        }
+        catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+        }
+    }
+
+    /// <summary>The report as JSON (camelCase): the figures of <paramref name="report"/> plus <paramref name="extra"/>.</summary>
+    public static JsonObject ReportJson(PlanReport report, int totalBlocks)
+    {
+        var sectors = new JsonArray(report.Sectors.Select(s => (JsonNode)new JsonObject
+        {
+            ["id"] = s.Id,
+            ["workload"] = Round(s.Workload, 4),
+            ["blocks"] = s.Blocks,
+            ["areaKm2"] = Round(s.AreaKm2, 6),
+            ["polsbyPopper"] = Round(s.PolsbyPopper, 4),
+            ["contiguous"] = s.Contiguous,
+        }).ToArray());
+        return new JsonObject
+        {
+            ["sectors"] = sectors,
+            ["k"] = report.Sectors.Count,
+            ["blocks"] = totalBlocks,
+            ["totalWorkload"] = Round(report.Sectors.Sum(s => s.Workload), 4),
+            ["maxDeviationPct"] = Round(report.MaxDeviationPct, 3),
+            ["balanceBoundPct"] = Round(report.BalanceBoundPct, 3),
+            ["contiguous"] = report.Contiguous,
+            ["meanPolsbyPopper"] = Round(report.MeanPolsbyPopper, 4),
+            ["seed"] = report.Seed,
+            ["churn"] = report.Churn is { } c
+                ? new JsonObject { ["blocksChanged"] = c.BlocksChanged, ["workloadSharePct"] = Round(c.WorkloadSharePct, 3) }
+                : null,
+            ["islands"] = new JsonArray(report.Islands.Select(i => (JsonNode)JsonValue.Create(i)!).ToArray()),
+            ["islandNote"] = report.Islands.Count > 0 ? "these blocks share no edge with the rest: contiguous only by necessity" : null,
+            ["elapsedMs"] = Round(report.ElapsedMs, 1),
+        };
+    }
+
+    public static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray());
+
+    public static JsonArray WeightsJson(IEnumerable<WorkloadTerm> terms) =>
+        new(terms.Select(t => (JsonNode)new JsonObject { ["attribute"] = t.Attribute, ["weight"] = t.Weight }).ToArray());
+
+    private static double Round(double v, int digits) => Math.Round(v, digits);
+
+    public static void WriteJson(string path, JsonObject json)
+    {
+        try
+        {
+            var full = Path.GetFullPath(path);
+            var temp = full + ".tmp-" + Environment.ProcessId;
+            File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailedException($"cannot write the report {path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>"5 sectors, max deviation 3.2 %, all contiguous, mean Polsby-Popper 0.61, in 0.21 s".</summary>
+    public static string Summary(PlanReport r, double seconds)
+    {
+        var contiguity = r.Contiguous
+            ? r.Islands.Count > 0 ? $"all contiguous ({r.Islands.Count} island block(s) only by necessity)" : "all contiguous"
+            : $"{r.Sectors.Count(s => !s.Contiguous)} not contiguous";
+        var churn = r.Churn is { } c ? $", {c.BlocksChanged} block(s) changed sector ({c.WorkloadSharePct:0.#} % of the workload)" : "";
+        return string.Create(Ci,
+            $"{r.Sectors.Count} sector{(r.Sectors.Count == 1 ? "" : "s")}, max deviation {r.MaxDeviationPct:0.0} %, {contiguity}, mean Polsby-Popper {r.MeanPolsbyPopper:0.00}{churn}, in {seconds:0.00} s");
+    }
+}

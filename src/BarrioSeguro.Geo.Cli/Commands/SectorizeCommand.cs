@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using BarrioSeguro.Geo.Core.Sectors;
+using BarrioSeguro.Geo.Core.Spatial;
+
+namespace BarrioSeguro.Geo.Cli.Commands;
+
+/// <summary>
+/// <c>barrio sectorize</c>: splits a block file into contiguous, workload-balanced, compact patrol sectors with
+/// <see cref="Sectorizer.Partition"/>, and writes the sectors, the blocks with their sector and a JSON report.
+/// </summary>
+public sealed class SectorizeCommand : ICommand
+{
+    private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
+
+    public string Name => "sectorize";
+
+    public string Summary => "Split blocks into balanced, contiguous, compact patrol sectors";
+
+    public string Help => """
+        Usage: barrio sectorize --blocks BLOCKS (--sectors K | --contingent CONTINGENT.json)
+                                --out SECTORS --assignment ASSIGNED_BLOCKS --report REPORT.json
+                                [--weight FIELD[=W],...] [--seed N] [--lock ID=SECTOR,... | --lock @FILE.csv]
+                                [--previous PLAN] [--islands attach|own|refuse] [--tolerance PCT] [--budget SECONDS]
+
+        Splits the blocks (manzanas) into K patrol sectors: every sector is contiguous (its blocks share
+        edges), the workloads are balanced within the tolerance, and within it the sectors are made as
+        compact as possible. The same blocks, options and seed give the same plan. Sectors are numbered
+        0 to K-1. How it works: src/BarrioSeguro.Geo.Core/Sectors/README.md.
+
+        Files are GeoJSON, GeoPackage, shapefile or zipped shapefile, by extension, in any supported CRS.
+
+        Input:
+          --blocks FILE        polygons, one per block, e.g. from 'barrio blocks'. The 'id' attribute names
+                               each block (blocks without one are named B0, B1, ... by their place in the file)
+          --sectors K          the number of sectors, 1 to the number of blocks
+          --contingent FILE    JSON; K = the sectors the weakest shift can staff (the arithmetic is printed):
+                               {"officers":20,"shifts":[{"name":"mañana","hours":8},...],"availability":0.85,
+                                "mode":"foot","crew":2,"jointUnits":1}   or   {"officers":20,"shifts":3}
+                               availability defaults to 1, mode to foot (bike, moto, car), crew to 2,
+                               jointUnits (serenazgo units per shift) to 0; "sectors" fixes K; other members
+                               are ignored
+          --weight F[=W],...   workload = Σ W × attribute F of the block (W defaults to 1, must be ≥ 0).
+                               Default: incidents × 1 (when the blocks have it) + frontage_m × 0.01
+                               (100 m of street frontage count like one incident)
+          --seed N             seed of the random choices. Default: 1
+          --lock ...           blocks that must stay in a sector: ID=SECTOR,... or @FILE.csv (lines
+                               "id,sector"; a header line is skipped). The locked blocks of a sector must be
+                               connected
+          --previous PLAN      a previous assigned-blocks file (id and sector attributes): the plan stays
+                               close to it and the report counts the blocks that changed sector (churn)
+          --islands MODE       blocks that share no edge with the rest: attach (default: joined to the nearest
+                               sector, named in the report as contiguous only by necessity), own (a sector of
+                               their own, counted among the K) or refuse (an error naming them)
+          --tolerance PCT      balance tolerance, largest |workload − mean| / mean. Default: 5
+          --budget SECONDS     time for further attempts after the first (6 in all). Default: 30; when it
+                               cuts attempts the report says so (the plan could differ on another machine)
+
+        Output:
+          --out FILE           one polygon per sector (the union of its blocks): sector, workload, blocks,
+                               area_km2, pp (Polsby-Popper), contig (contiguous)
+          --assignment FILE    the blocks as read with a 'sector' attribute (and 'id' where it was missing)
+          --report FILE        JSON, camelCase: sectors[] (id, workload, blocks, areaKm2, polsbyPopper,
+                               contiguous), k, blocks, maxDeviationPct, balanceBoundPct, contiguous,
+                               meanPolsbyPopper, seed, churn (with --previous), islands, elapsedMs, staffing,
+                               weights, notes, parameters (seed, k, weights, islands, locks, tolerance,
+                               input files with their SHA-256) to reproduce the plan
+
+        Prints the weights and staffing used, then one line: sectors, max deviation, contiguity, mean
+        Polsby-Popper and time. Exit codes: 0 done; 1 bad input (unknown attribute, zero total workload,
+        more sectors than blocks, refused islands, unreadable file); 2 bad command line (missing or
+        malformed option, negative weight).
+
+        Example: barrio sectorize --blocks manzanas.zip --contingent geodata/sample/el_milagro_contingent.json \
+                   --out sectores.geojson --assignment manzanas_sector.gpkg --report plan.json
+        """;
+
+    public int Run(IReadOnlyList<string> args, CommandContext context)
+    {
+        var clock = Stopwatch.StartNew();
+        var parsed = CommandArgs.Parse(args, "--blocks", "--sectors", "--contingent", "--weight", "--seed", "--lock", "--previous",
+            "--out", "--assignment", "--report", "--islands", "--tolerance", "--budget");
+        if (parsed.Positionals.Count > 0) throw new UsageException($"unexpected argument '{parsed.Positionals[0]}'");
+        var blocksPath = parsed.Option("--blocks") ?? throw new UsageException("--blocks FILE is required");
+        var outPath = parsed.Option("--out") ?? throw new UsageException("--out SECTORS is required");
+        var assignmentPath = parsed.Option("--assignment") ?? throw new UsageException("--assignment ASSIGNED_BLOCKS is required");
+        var reportPath = parsed.Option("--report") ?? throw new UsageException("--report REPORT.json is required");
+        var sectorsText = parsed.Option("--sectors");
+        var contingentPath = parsed.Option("--contingent");
+        if (sectorsText is null == contingentPath is null)
+            throw new UsageException(sectorsText is null ? "give --sectors K or --contingent FILE" : "give either --sectors or --contingent, not both");
+        int? sectorsOption = null;
+        if (sectorsText is not null)
+        {
+            if (!int.TryParse(sectorsText, NumberStyles.None, Ci, out var k) || k < 1)
+                throw new UsageException($"--sectors must be a whole number of 1 or more, not '{sectorsText}'");
+            sectorsOption = k;
+        }
+        var seed = 1;
+        if (parsed.Option("--seed") is { } seedText && !int.TryParse(seedText, NumberStyles.AllowLeadingSign, Ci, out seed))
+            throw new UsageException($"--seed must be a whole number, not '{seedText}'");
+        var islands = parsed.Option("--islands") switch
+        {
+            null or "attach" => IslandPolicy.AttachToNearest,
+            "own" => IslandPolicy.OwnSector,
+            "refuse" => IslandPolicy.Refuse,
+            var other => throw new UsageException($"--islands must be attach, own or refuse, not '{other}'"),
+        };
+        var tolerance = 5.0;
+        if (parsed.Option("--tolerance") is { } tolText
+            && (!double.TryParse(tolText, NumberStyles.Float, Ci, out tolerance) || !(tolerance >= 0) || tolerance > 100))
+            throw new UsageException($"--tolerance must be a percentage from 0 to 100, not '{tolText}'");
+        var budget = 30.0;
+        if (parsed.Option("--budget") is { } budgetText
+            && (!double.TryParse(budgetText, NumberStyles.Float, Ci, out budget) || !(budget >= 0) || budget > 86400))
+            throw new UsageException($"--budget must be seconds from 0 to 86400, not '{budgetText}'");
+        var weights = SectorFiles.ParseWeights(parsed.Option("--weight"));
+        var locks = ParseLocks(parsed.Option("--lock"));
+
+        // Inputs.
+        var blocks = SectorFiles.ReadBlocks(blocksPath);
+        Staffing? staffing = null;
+        int k2;
+        if (contingentPath is not null)
+        {
+            var contingent = ContingentFile.Read(contingentPath);
+            try
+            {
+                staffing = StaffingCalculator.Compute(contingent);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CommandFailedException($"contingent {Path.GetFileName(contingentPath)}: {e.Message}", e);
+            }
+            foreach (var line in staffing.Explanation) context.Out.WriteLine("staffing: " + line);
+            if (staffing.SectorsPerShift < 1)
+                throw new CommandFailedException($"contingent {Path.GetFileName(contingentPath)}: the contingent staffs no sector around the clock");
+            k2 = staffing.SectorsPerShift;
+        }
+        else k2 = sectorsOption!.Value;
+        var usedWeights = weights ?? SectorFiles.DefaultWeights(blocks);
+        context.Out.WriteLine($"workload: {SectorFiles.Describe(usedWeights)}{(weights is null ? " (default)" : "")}");
+        var workload = SectorFiles.Workloads(blocks, usedWeights);
+        var units = blocks.Units(workload);
+        var previous = parsed.Option("--previous") is { } previousPath ? SectorFiles.ReadAssignment(previousPath, "previous plan") : null;
+
+        var options = new PartitionOptions
+        {
+            Sectors = k2,
+            Seed = seed,
+            Islands = islands,
+            TargetDeviation = tolerance / 100,
+            TimeBudget = TimeSpan.FromSeconds(budget),
+            LockedBlocks = locks,
+            PreviousPlan = previous,
+        };
+        Plan plan;
+        using (var bar = ProgressBar.ForStderr(context))
+        {
+            try
+            {
+                plan = Sectorizer.Partition(units, options, bar);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+            }
+        }
+        var report = plan.Report;
+
+        // Outputs.
+        var json = SectorFiles.ReportJson(report, units.Count);
+        json["staffing"] = staffing is null ? null : new JsonObject
+        {
+            ["sectorsPerShift"] = staffing.SectorsPerShift,
+            ["perShift"] = new JsonArray(staffing.PerShift.Select(s => (JsonNode)new JsonObject
+            {
+                ["shift"] = s.Shift, ["officersOnDuty"] = s.OfficersOnDuty, ["units"] = s.Units,
+            }).ToArray()),
+            ["explanation"] = SectorFiles.Strings(staffing.Explanation),
+        };
+        json["weights"] = SectorFiles.WeightsJson(usedWeights);
+        json["notes"] = SectorFiles.Strings(blocks.Notes.Concat(report.Notes));
+        json["parameters"] = new JsonObject
+        {
+            ["command"] = "sectorize",
+            ["seed"] = seed,
+            ["k"] = k2,
+            ["weights"] = SectorFiles.WeightsJson(usedWeights),
+            ["islands"] = parsed.Option("--islands") ?? "attach",
+            ["tolerancePct"] = tolerance,
+            ["budgetSeconds"] = budget,
+            ["attempts"] = options.Attempts,
+            ["locks"] = locks is null ? null : new JsonObject(locks.OrderBy(l => l.Key, StringComparer.Ordinal)
+                .Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value))),
+            ["blocksFile"] = Path.GetFileName(blocksPath),
+            ["blocksSha256"] = SectorFiles.Sha256(blocksPath),
+            ["contingentFile"] = contingentPath is null ? null : Path.GetFileName(contingentPath),
+            ["contingentSha256"] = contingentPath is null ? null : SectorFiles.Sha256(contingentPath),
+            ["previousFile"] = parsed.Option("--previous") is { } p ? Path.GetFileName(p) : null,
+            ["previousSha256"] = parsed.Option("--previous") is { } p2 ? SectorFiles.Sha256(p2) : null,
+            ["version"] = typeof(SectorizeCommand).Assembly.GetName().Version?.ToString(),
+        };
+
+        var sectorsWritten = SectorFiles.Write(outPath, SectorFiles.SectorFeatures(report), Crs.Wgs84);
+        var blocksWritten = SectorFiles.Write(assignmentPath, SectorFiles.AssignedFeatures(blocks, plan.Assignment), blocks.Epsg);
+        json["totalElapsedMs"] = Math.Round(clock.Elapsed.TotalMilliseconds, 1);
+        SectorFiles.WriteJson(reportPath, json);
+
+        foreach (var note in blocks.Notes.Concat(report.Notes)) context.Out.WriteLine("  " + note);
+        context.Out.WriteLine(string.Create(Ci,
+            $"Wrote {sectorsWritten.FeatureCount} sectors to {Path.GetFileName(outPath)} ({Crs.NameOf(sectorsWritten.Epsg)}), " +
+            $"{blocksWritten.FeatureCount:N0} blocks to {Path.GetFileName(assignmentPath)}, the report to {Path.GetFileName(reportPath)}"));
+        context.Out.WriteLine(SectorFiles.Summary(report, report.ElapsedMs / 1000));
+        return ExitCodes.Ok;
+    }
+
+    /// <summary><c>ID=SECTOR,...</c> or <c>@FILE.csv</c> (lines "id,sector", an optional header).</summary>
+    internal static Dictionary<string, int>? ParseLocks(string? text)
+    {
+        if (text is null) return null;
+        IEnumerable<string> items;
+        var fromFile = text.StartsWith('@');
+        if (fromFile)
+        {
+            var path = text[1..];
+            try
+            {
+                items = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CommandFailedException($"--lock {path}: {(e is FileNotFoundException ? "file not found" : e.Message)}", e);
+            }
+        }
+        else items = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+        var locks = new Dictionary<string, int>(StringComparer.Ordinal);
+        var first = true;
+        foreach (var item in items)
+        {
+            var parts = fromFile ? item.Split([',', ';', '\t']) : item.Split('=');
+            var isHeader = fromFile && first && parts.Length == 2 && !int.TryParse(parts[1].Trim(), NumberStyles.Integer, Ci, out _);
+            first = false;
+            if (isHeader) continue;
+            if (parts.Length != 2 || parts[0].Trim().Length == 0 || !int.TryParse(parts[1].Trim(), NumberStyles.Integer, Ci, out var sector) || sector < 0)
+                throw new UsageException(fromFile
+                    ? $"--lock {text[1..]}: '{item}' is not 'id,sector' with a sector number of 0 or more"
+                    : $"--lock: '{item}' is not BLOCKID=SECTOR with a sector number of 0 or more");
+            var id = parts[0].Trim().Trim('"');
+            if (locks.TryGetValue(id, out var other) && other != sector)
+                throw new UsageException($"--lock: block '{id}' is locked to {other} and to {sector}");
+            locks[id] = sector;
+        }
+        if (locks.Count == 0) throw new UsageException("--lock names no block");
+        return locks;
+    }
+}

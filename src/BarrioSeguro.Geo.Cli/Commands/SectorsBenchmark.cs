@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using BarrioSeguro.Geo.Core.Blocks;
+using BarrioSeguro.Geo.Core.Incidents;
+using BarrioSeguro.Geo.Core.Sectors;
+using BarrioSeguro.Geo.IO;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using Npgsql;
+
+namespace BarrioSeguro.Geo.Cli.Commands;
+
+/// <summary>
+/// Sector partitions against their targets: El Milagro's blocks into 3 to 8 sectors (each under 1 s), a synthetic city
+/// of 20,000 blocks into 100 sectors (under 30 s and 1 GiB), and, with a database, PostGIS <c>ST_ClusterKMeans</c> on
+/// the same El Milagro blocks evaluated the same way (balance, contiguity, compactness, time).
+/// </summary>
+public sealed class SectorsBenchmark : IBenchmark
+{
+    private const string StreetsFile = "osm/el_milagro_streets_wgs84.geojson";
+    private const string BoundaryFile = "sample/el_milagro_barrio_seguro_illustrative.geojson";
+    private const double TargetElMilagroMs = 1000;
+    private const double TargetCityMs = 30_000;
+    private const long TargetCityBytes = 1L << 30;
+    private const int CityBlocks = 20_000, CitySectors = 100;
+    private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
+
+    public string Name => "sectors";
+
+    public string Summary => "Sectors: El Milagro k = 3..8 (< 1 s each), 20,000 blocks into 100 (< 30 s, < 1 GiB) vs ST_ClusterKMeans";
+
+    /// <summary>
+    /// El Milagro's blocks as <c>barrio blocks</c> makes them, with synthetic incidents (44, seed 105, as the sample data)
+    /// counted per block; workload = incidents + 0.01 × frontage metres (the default of <c>barrio sectorize</c>).
+    /// </summary>
+    public static (IReadOnlyList<SectorUnit> Units, int UtmEpsg) ElMilagroBlocks(string streetsPath, string boundaryPath)
+    {
+        var streetSet = VectorFile.Read(streetsPath);
+        var boundary = StreetLines.Geometries(VectorFile.Read(boundaryPath)).First(g => g is IPolygonal);
+        var set = BlockBuilder.Build(StreetLines.From(streetSet), boundary);
+        var incidents = SyntheticIncidents.Generate(StreetLines.Geometries(streetSet), boundary, [("faltas", 44)], 2017, 105);
+        BlockBuilder.CountContents(set.Blocks, incidents.Select(i => i.Location), []);
+        var units = set.Blocks.Select(b => new SectorUnit(b.Id, b.Geometry, b.Incidents + 0.01 * b.FrontageMeters)).ToList();
+        return (units, set.UtmEpsg);
+    }
+
+    public async Task<int> RunAsync(BenchOptions options, CommandContext context, CancellationToken ct)
+    {
+        var streetsPath = BenchTiming.Geodata(StreetsFile) ?? throw new CommandFailedException($"geodata/{StreetsFile} not found: run from the repository");
+        var boundaryPath = BenchTiming.Geodata(BoundaryFile) ?? throw new CommandFailedException($"geodata/{BoundaryFile} not found: run from the repository");
+        var (units, utm) = ElMilagroBlocks(streetsPath, boundaryPath);
+        var ok = true;
+        context.Out.WriteLine(string.Create(Ci,
+            $"sectors: El Milagro, {units.Count:N0} blocks (OSM streets in the illustrative boundary, 44 synthetic incidents + 0.01 × frontage m); " +
+            $"{options.Runs} runs after a warm-up, seed 1"));
+
+        var ours = new Dictionary<int, (double Ms, PlanReport Report)>();
+        for (var k = 3; k <= 8; k++)
+        {
+            Plan? plan = null;
+            var kk = k;
+            var times = await BenchTiming.TimeAsync(options.Runs, () =>
+            {
+                plan = Sectorizer.Partition(units, new PartitionOptions { Sectors = kk, Seed = 1, TimeBudget = TimeSpan.FromSeconds(30) }, null, ct);
+                return Task.CompletedTask;
+            });
+            ours[k] = (BenchTiming.Median(times), plan!.Report);
+            if (ours[k].Ms >= TargetElMilagroMs || !plan.Report.Contiguous) ok = false;
+        }
+
+        Dictionary<int, (double Ms, PlanReport Report)>? peer = null;
+        string? version = null;
+        await using (var database = await BenchTiming.OpenPeerAsync(options.Db, ct))
+        {
+            if (database is not null)
+            {
+                await using var connection = new NpgsqlConnection(database.ConnectionString);
+                await connection.OpenAsync(ct);
+                version = await ScalarAsync<string>(connection, "SELECT postgis_lib_version()", ct);
+                await LoadAsync(connection, units, utm, ct);
+                peer = [];
+                for (var k = 3; k <= 8; k++)
+                {
+                    Dictionary<string, int>? assignment = null;
+                    var kk = k;
+                    var times = await BenchTiming.TimeAsync(options.Runs, async () => assignment = await KMeansAsync(connection, kk, ct));
+                    peer[k] = (BenchTiming.Median(times), PlanEvaluator.Evaluate(units, assignment!));
+                }
+            }
+        }
+
+        context.Out.WriteLine("   k | ours: ms   max dev %  contiguous  mean PP" + (peer is null ? "" : " | ST_ClusterKMeans: ms   max dev %  contiguous  mean PP | dev ratio  time ratio"));
+        for (var k = 3; k <= 8; k++)
+        {
+            var (ms, r) = ours[k];
+            var line = string.Create(Ci, $"  {k,2} | {ms,12:N0}   {r.MaxDeviationPct,9:N1}  {Contig(r),10}  {r.MeanPolsbyPopper,7:N2}");
+            if (peer is not null)
+            {
+                var (pms, pr) = peer[k];
+                line += string.Create(Ci,
+                    $" | {pms,20:N0}   {pr.MaxDeviationPct,9:N1}  {Contig(pr),10}  {pr.MeanPolsbyPopper,7:N2} | {pr.MaxDeviationPct / Math.Max(r.MaxDeviationPct, 0.01),8:N1}x  {ms / Math.Max(pms, 0.01),9:N1}x");
+            }
+            context.Out.WriteLine(line);
+        }
+        context.Out.WriteLine(peer is null
+            ? "  PostGIS: skipped (no database: give --db CONNECTION or set BARRIO_DB)"
+            : $"  PostGIS {version}: ST_ClusterKMeans(ST_Centroid(geom), k) OVER () on the same blocks in UTM, evaluated by PlanEvaluator; " +
+              "dev ratio = k-means max deviation / ours, time ratio = ours / k-means (ours includes the adjacency graph and 6 attempts)");
+        var slowest = ours.Values.Max(v => v.Ms);
+        context.Out.WriteLine(string.Create(Ci,
+            $"  target El Milagro < {TargetElMilagroMs:N0} ms each and contiguous: {(ok ? "met" : "MISSED")} (slowest {slowest:N0} ms)"));
+
+        if (options.Quick)
+        {
+            context.Out.WriteLine("  city of 20,000 blocks: skipped (--quick)");
+            return ok ? ExitCodes.Ok : ExitCodes.Failure;
+        }
+
+        // The synthetic city: one run, peak managed memory sampled while it runs.
+        var city = SyntheticCity.Generate(CityBlocks, 1);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var baseline = GC.GetTotalMemory(true);
+        long peakManaged = baseline;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peakManaged = Math.Max(peakManaged, GC.GetTotalMemory(false));
+                try { await Task.Delay(20, stop.Token); } catch (OperationCanceledException) { break; }
+            }
+        });
+        var clock = Stopwatch.StartNew();
+        var cityPlan = Sectorizer.Partition(city, new PartitionOptions { Sectors = CitySectors, Seed = 1, TimeBudget = TimeSpan.FromSeconds(30) }, null, ct);
+        var cityMs = clock.Elapsed.TotalMilliseconds;
+        stop.Cancel();
+        await sampler;
+        peakManaged = Math.Max(peakManaged, GC.GetTotalMemory(false));
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var peakWorkingSet = process.PeakWorkingSet64;
+        var cr = cityPlan.Report;
+        var cityOk = cityMs < TargetCityMs && peakWorkingSet < TargetCityBytes && cr.Contiguous;
+        context.Out.WriteLine(string.Create(Ci,
+            $"  synthetic city: {CityBlocks:N0} blocks into {CitySectors} sectors in {cityMs / 1000:N2} s, peak managed memory {peakManaged / 1048576.0:N0} MiB " +
+            $"({(peakManaged - baseline) / 1048576.0:N0} MiB above the start), peak working set {peakWorkingSet / 1048576.0:N0} MiB; " +
+            $"max deviation {cr.MaxDeviationPct:N1} %, {(cr.Contiguous ? "all contiguous" : "NOT contiguous")}, mean Polsby-Popper {cr.MeanPolsbyPopper:N2}"));
+        context.Out.WriteLine(string.Create(Ci,
+            $"  target city < {TargetCityMs / 1000:N0} s and < 1 GiB: {(cityOk ? "met" : "MISSED")}"));
+        return ok && cityOk ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    private static string Contig(PlanReport r) => r.Contiguous ? "yes" : $"no ({r.Sectors.Count(s => !s.Contiguous)})";
+
+    /// <summary>Loads the blocks into the session temp table <c>bench_sector_blocks</c> (id, geom in UTM).</summary>
+    public static async Task LoadAsync(NpgsqlConnection connection, IReadOnlyList<SectorUnit> units, int utmEpsg, CancellationToken ct)
+    {
+        var writer = new WKBWriter();
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            CREATE TEMP TABLE IF NOT EXISTS bench_sector_blocks (id text, geom geometry);
+            TRUNCATE bench_sector_blocks;
+            INSERT INTO bench_sector_blocks (id, geom)
+            SELECT i, ST_Transform(ST_GeomFromWKB(w, 4326), {utmEpsg}) FROM unnest(@ids, @wkbs) AS t(i, w);
+            """, connection);
+        cmd.Parameters.AddWithValue("ids", units.Select(u => u.Id).ToArray());
+        cmd.Parameters.AddWithValue("wkbs", units.Select(u => writer.Write(u.Geometry)).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary><c>ST_ClusterKMeans</c> on the centroids of the loaded blocks: block id → cluster.</summary>
+    public static async Task<Dictionary<string, int>> KMeansAsync(NpgsqlConnection connection, int k, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT id, ST_ClusterKMeans(ST_Centroid(geom), @k) OVER () FROM bench_sector_blocks", connection);
+        cmd.Parameters.AddWithValue("k", k);
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var rows = await cmd.ExecuteReaderAsync(ct);
+        while (await rows.ReadAsync(ct)) result[rows.GetString(0)] = rows.GetInt32(1);
+        return result;
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        return (T)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+}
