@@ -30,8 +30,10 @@ public sealed class ApiFixture : IAsyncLifetime
             web.UseSetting("Barrio:LoadSampleData", "true");
             web.UseSetting("Barrio:SampleDataPath", GeodataPath);
             web.UseSetting("Barrio:MaxUploadBytes", (1024 * 1024).ToString());
+            // A free loopback port chosen by the system: test runs in parallel never fight over 5000.
+            web.UseSetting("urls", "http://127.0.0.1:0");
         });
-        factory.UseKestrel(0);
+        factory.UseKestrel();
         factory.StartServer();
         Factory = factory;
     }
