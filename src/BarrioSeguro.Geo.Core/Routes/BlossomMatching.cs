@@ -25,6 +25,50 @@ public static class BlossomMatching
         return new Solver(edges, n, maxCardinality).Run();
     }
 
+    /// <summary>
+    /// Minimum-cost perfect matching on the complete graph of <paramref name="k"/> vertices (k even) with costs
+    /// <c>cost[i, j]</c> (i &lt; j used). Exact, by pricing: the blossom runs on each vertex's nearest candidates; its dual
+    /// solution is then checked against every left-out pair (reduced cost ≥ 0 proves the matching optimal on the complete
+    /// graph, by LP duality); violated pairs are added and it runs again. Returns <c>mate</c>.
+    /// </summary>
+    public static int[] MinCostPerfectMatching(int k, long[,] cost, int candidates = 12)
+    {
+        if (k % 2 != 0) throw new ArgumentException("a perfect matching needs an even number of vertices", nameof(k));
+        if (k == 0) return [];
+        long max = 0;
+        for (var i = 0; i < k; i++)
+            for (var j = i + 1; j < k; j++) max = Math.Max(max, cost[i, j]);
+        long W(int i, int j) => max + 1 - (i < j ? cost[i, j] : cost[j, i]);
+        var chosen = new HashSet<long>();
+        void Choose(int i, int j) { if (i > j) (i, j) = (j, i); chosen.Add((long)i * k + j); }
+        var order = new int[k];
+        var keys = new long[k];
+        var near = Math.Min(candidates, k - 1);
+        for (var i = 0; i < k; i++)
+        {
+            for (var j = 0; j < k; j++) { order[j] = j; keys[j] = j == i ? long.MaxValue : (i < j ? cost[i, j] : cost[j, i]); }
+            Array.Sort(keys, order);
+            for (var t = 0; t < near; t++) Choose(i, order[t]);
+        }
+        while (true)
+        {
+            var edges = chosen.Select(key => ((int)(key / k), (int)(key % k), W((int)(key / k), (int)(key % k)))).ToList();
+            var solver = new Solver(edges, k, true);
+            var mate = solver.Run();
+            if (mate.Any(m => m < 0))
+            {
+                // the candidates have no perfect matching: take everything
+                for (var i = 0; i < k; i++) for (var j = i + 1; j < k; j++) Choose(i, j);
+                continue;
+            }
+            var added = 0;
+            for (var i = 0; i < k; i++)
+                for (var j = i + 1; j < k; j++)
+                    if (!chosen.Contains((long)i * k + j) && solver.ReducedCost(i, j, W(i, j)) < 0) { Choose(i, j); added++; }
+            if (added == 0) return mate;
+        }
+    }
+
     private sealed class Solver
     {
         private readonly int n, m;
@@ -70,6 +114,25 @@ public static class BlossomMatching
         }
 
         private static int[] Fill(int count, int value) { var a = new int[count]; Array.Fill(a, value); return a; }
+
+        /// <summary>Doubled reduced cost of a pair under the final duals (blossoms holding both count), after <see cref="Run"/>.</summary>
+        public long ReducedCost(int i, int j, long w)
+        {
+            var s = dualvar[i] + dualvar[j] - 2 * w;
+            if (inblossom[i] != inblossom[j] || inblossom[i] < n) return s;
+            var chainI = Chain(i);
+            var chainJ = Chain(j);
+            for (int a = chainI.Count - 1, b = chainJ.Count - 1; a >= 0 && b >= 0 && chainI[a] == chainJ[b]; a--, b--)
+                s += 2 * dualvar[chainI[a]];
+            return s;
+        }
+
+        private List<int> Chain(int v)
+        {
+            var chain = new List<int>();
+            for (var b = blossomparent[v]; b != -1; b = blossomparent[b]) chain.Add(b);
+            return chain;
+        }
 
         private long Slack(int k) => dualvar[eu[k]] + dualvar[ev[k]] - 2 * ew[k];
 

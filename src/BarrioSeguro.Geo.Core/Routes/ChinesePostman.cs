@@ -108,19 +108,10 @@ public static class ChinesePostman
                 var dist = new double[k][];
                 var pred = new int[k][];
                 for (var i = 0; i < k; i++) (dist[i], pred[i]) = Dijkstra(arcs, [odd[i]]);
-                var pairs = new List<(int U, int V, long W)>(k * (k - 1) / 2);
                 var q = new long[k, k];
-                long max = 0;
                 for (var i = 0; i < k; i++)
-                    for (var j = i + 1; j < k; j++)
-                    {
-                        q[i, j] = (long)Math.Round(dist[i][odd[j]] * Scale);
-                        max = Math.Max(max, q[i, j]);
-                    }
-                for (var i = 0; i < k; i++)
-                    for (var j = i + 1; j < k; j++)
-                        pairs.Add((i, j, max + 1 - q[i, j]));
-                var mate = BlossomMatching.MaxWeightMatching(pairs, maxCardinality: true, vertexCount: k);
+                    for (var j = i + 1; j < k; j++) q[i, j] = (long)Math.Round(dist[i][odd[j]] * Scale);
+                var mate = BlossomMatching.MinCostPerfectMatching(k, q);
                 for (var i = 0; i < k; i++)
                 {
                     if (mate[i] < i) continue;

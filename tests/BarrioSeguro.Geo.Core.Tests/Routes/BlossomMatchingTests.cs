@@ -51,6 +51,33 @@ public class BlossomMatchingTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Priced_min_cost_perfect_matching_equals_brute_force(int candidates)
+    {
+        // Few candidates per vertex force the pricing loop to add the pairs the duals show are missing.
+        var rng = new Random(candidates);
+        for (var trial = 0; trial < 150; trial++)
+        {
+            var n = 2 * rng.Next(1, 6);
+            var w = new long[n, n];
+            var pts = Enumerable.Range(0, n).Select(_ => (X: rng.Next(20), Y: rng.Next(20))).ToArray();
+            for (var i = 0; i < n; i++)
+                for (var j = i + 1; j < n; j++)
+                    w[i, j] = w[j, i] = trial % 3 == 0 ? rng.Next(50) : Math.Abs(pts[i].X - pts[j].X) + Math.Abs(pts[i].Y - pts[j].Y);
+            var mate = BlossomMatching.MinCostPerfectMatching(n, w, candidates);
+            long got = 0;
+            for (var i = 0; i < n; i++)
+            {
+                Assert.True(mate[i] >= 0 && mate[mate[i]] == i);
+                if (mate[i] > i) got += w[i, mate[i]];
+            }
+            Assert.Equal(BruteMinPerfect(w, n), got);
+        }
+    }
+
     [Fact]
     public void Max_weight_matching_equals_brute_force_on_random_sparse_graphs()
     {
