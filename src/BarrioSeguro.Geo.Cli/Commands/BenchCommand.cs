@@ -19,6 +19,7 @@ public sealed class BenchCommand : ICommand
     [
         new BlocksBenchmark(),
         new SectorsBenchmark(),
+        new RoutesBenchmark(),
     ];
 
     public string Name => "bench";

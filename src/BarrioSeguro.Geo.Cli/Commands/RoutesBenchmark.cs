@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using BarrioSeguro.Geo.Core.Routes;
+
+namespace BarrioSeguro.Geo.Cli.Commands;
+
+/// <summary>
+/// Chinese postman on a synthetic sector of about 3,000 street edges (a 40 × 40 grid with missing streets and
+/// diagonals): exact undirected, one-way inside a two-way ring, and 30 % one-way. Target: undirected under 1 s.
+/// pgRouting's pgr_chinesePostman is experimental and directed only, so there is no peer to time here.
+/// </summary>
+public sealed class RoutesBenchmark : IBenchmark
+{
+    public const double TargetMs = 1000;
+
+    public string Name => "routes";
+
+    public string Summary => "Chinese postman on a 3,000-edge sector (target: exact undirected tour under 1 s)";
+
+    public Task<int> RunAsync(BenchOptions options, CommandContext context, CancellationToken ct)
+    {
+        var missed = false;
+        foreach (var (label, oneWay) in new[] { ("undirected (exact)", 0.0), ("one-way inside a two-way ring", 1.0), ("mixed, 30 % one-way", 0.3) })
+        {
+            var g = Sector(40, 40, oneWay, 42);
+            ChinesePostman.Solve(g, 0, 0); // warm-up
+            var times = new List<double>();
+            PostmanTour tour = null!;
+            for (var seed = 1; seed <= Math.Max(options.Runs, 1); seed++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var sw = Stopwatch.StartNew();
+                tour = ChinesePostman.Solve(g, 0, seed);
+                times.Add(sw.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            var median = times[times.Count / 2];
+            if (oneWay == 0 && median > TargetMs) missed = true;
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{label}: {g.Edges.Count:N0} edges, median {median:0} ms over {times.Count} seeds, deadhead {100 * tour.DeadheadCost / tour.TotalCost:0.0} %, " +
+                $"optimal {(tour.Optimal ? "yes" : "no")}, unreachable {tour.UnreachableRequiredEdges.Count}"));
+        }
+        context.Out.WriteLine(missed ? $"target missed: undirected tour over {TargetMs:0} ms" : $"target met: undirected tour under {TargetMs:0} ms");
+        return Task.FromResult(missed ? ExitCodes.Failure : ExitCodes.Ok);
+    }
+
+    /// <summary>A deterministic w × h street grid of 100 m blocks: 6 % of streets missing, some diagonals, a two-way ring road.</summary>
+    public static PostmanGraph Sector(int w, int h, double oneWayShare, int seed)
+    {
+        var rng = new Random(seed);
+        var edges = new List<PostmanEdge>();
+        for (var y = 0; y < h; y++)
+            for (var x = 0; x < w; x++)
+            {
+                var v = y * w + x;
+                void Add(int to, double len, bool reverse)
+                {
+                    if (rng.NextDouble() < 0.06) return;
+                    var border = x == 0 || y == 0 || x == w - 1 || y == h - 1;
+                    var oneWay = !border && rng.NextDouble() < oneWayShare;
+                    var (a, b) = oneWay && reverse ? (to, v) : (v, to); // one-way streets alternate, as in a Manhattan grid
+                    edges.Add(new PostmanEdge(a, b, len * (0.8 + 0.4 * rng.NextDouble()), oneWay, rng.NextDouble() < 0.9));
+                }
+                if (x + 1 < w) Add(v + 1, 100, y % 2 == 1);
+                if (y + 1 < h) Add(v + w, 100, x % 2 == 1);
+                if (x + 1 < w && y + 1 < h && rng.NextDouble() < 0.08) Add(v + w + 1, 141, rng.Next(2) == 0);
+            }
+        return new PostmanGraph(w * h, edges);
+    }
+}

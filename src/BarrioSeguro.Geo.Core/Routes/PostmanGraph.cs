@@ -1,0 +1,62 @@
+namespace BarrioSeguro.Geo.Core.Routes;
+
+/// <summary>
+/// A street edge for the postman. <paramref name="From"/> → <paramref name="To"/> is the digitised direction, the only
+/// one allowed when <paramref name="OneWay"/>. <paramref name="Required"/> edges are the sector's own streets and must be
+/// covered; the others may be travelled as deadhead to reach them (streets of neighbouring sectors).
+/// </summary>
+/// <param name="Cost">Non-negative and finite: seconds or metres, the same unit for every edge.</param>
+/// <param name="Tag">Anything the caller wants back (street id, geometry); the solver never looks at it.</param>
+public sealed record PostmanEdge(int From, int To, double Cost, bool OneWay, bool Required, object? Tag = null);
+
+/// <summary>Nodes 0..<paramref name="NodeCount"/>−1 and the edges between them (parallel edges and loops allowed).</summary>
+public sealed record PostmanGraph(int NodeCount, IReadOnlyList<PostmanEdge> Edges)
+{
+    /// <summary>True when some edge is one-way: the directed or mixed problem.</summary>
+    public bool HasOneWay => Edges.Any(e => e.OneWay);
+}
+
+/// <summary>
+/// A closed walk from the start node. Each entry of <paramref name="EdgeSequence"/> is a step: an edge index
+/// <c>e ≥ 0</c> travelled From → To, or <c>~e</c> (a negative number) travelled To → From. Use <see cref="EdgeOf"/>,
+/// <see cref="IsForward"/> and <see cref="Nodes"/> to read it.
+/// </summary>
+/// <param name="Start">The node the walk starts and ends at.</param>
+/// <param name="RequiredCost">Cost of the reachable required edges, each counted once.</param>
+/// <param name="DeadheadCost">Everything else the walk travels: repeated required edges and non-required edges.</param>
+/// <param name="UnreachableRequiredEdges">Required edges no closed walk from the start can cover (not in the tour).</param>
+/// <param name="Optimal">True when the deadhead is the proven minimum (undirected or all-directed, connected).</param>
+/// <param name="Notes">What the solver did that a planner should know, in plain words.</param>
+public sealed record PostmanTour(
+    int Start,
+    IReadOnlyList<int> EdgeSequence,
+    double RequiredCost,
+    double DeadheadCost,
+    IReadOnlyList<int> UnreachableRequiredEdges,
+    bool Optimal,
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>Total cost of the walk.</summary>
+    public double TotalCost => RequiredCost + DeadheadCost;
+
+    /// <summary>The edge index of a step.</summary>
+    public static int EdgeOf(int step) => step >= 0 ? step : ~step;
+
+    /// <summary>True when the step goes From → To.</summary>
+    public static bool IsForward(int step) => step >= 0;
+
+    /// <summary>The step code for an edge travelled forward or backward.</summary>
+    public static int Step(int edge, bool forward) => forward ? edge : ~edge;
+
+    /// <summary>The nodes visited, starting and ending with <see cref="Start"/> (just the start for an empty tour).</summary>
+    public IReadOnlyList<int> Nodes(PostmanGraph graph)
+    {
+        var nodes = new List<int>(EdgeSequence.Count + 1) { Start };
+        foreach (var s in EdgeSequence)
+        {
+            var e = graph.Edges[EdgeOf(s)];
+            nodes.Add(IsForward(s) ? e.To : e.From);
+        }
+        return nodes;
+    }
+}
