@@ -1,0 +1,80 @@
+using BarrioSeguro.Geo.Core.Network;
+using BarrioSeguro.Geo.Core.Spatial;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Prepared;
+
+namespace BarrioSeguro.Geo.Core.Routes;
+
+/// <summary>A piece of a sector's streets that no closed walk on the network can cover: its length and place (lon/lat).</summary>
+public sealed record UnreachableStreet(string? Name, double LengthMeters, Point Place);
+
+/// <summary>The patrol route of one sector and shift, and what it could not cover.</summary>
+public sealed record SectorRoute(
+    string Sector, PatrolRoute Route, PostmanTour Tour, IReadOnlyList<UnreachableStreet> Unreachable, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// From a street graph and a sector polygon to a patrol route: the sector's own streets are required, every other street
+/// of the graph may carry deadhead (so a walk may pass through neighbouring sectors), costs are the mode's travel times,
+/// one-way streets bind vehicles, hot spots and the start snap to the nearest node.
+/// </summary>
+public static class SectorRouting
+{
+    /// <summary>Plans the route of one sector for one shift.</summary>
+    /// <param name="graph">The street graph for the patrol mode.</param>
+    /// <param name="sector">The sector, lon/lat polygon.</param>
+    /// <param name="sectorName">For the route name and messages, e.g. "S1".</param>
+    /// <param name="hotspots">Hot spots (lon/lat) with names; each snaps to the nearest node within 200 m, else is refused in a note.</param>
+    /// <param name="start">The start (a station, say); the node nearest the sector's centre when null.</param>
+    /// <exception cref="ArgumentException">The sector holds no street of the graph.</exception>
+    public static SectorRoute Plan(
+        StreetGraph graph, Geometry sector, string sectorName, IReadOnlyList<(string Name, Point Place)> hotspots, RouteOptions options, Point? start = null)
+    {
+        var utmSector = PreparedGeometryFactory.Prepare(Crs.Transform(sector, Crs.Wgs84, graph.UtmEpsg));
+        var edges = new List<PostmanEdge>(graph.Edges.Count);
+        var required = 0;
+        foreach (var e in graph.Edges)
+        {
+            var forward = double.IsFinite(e.ForwardSeconds);
+            var backward = double.IsFinite(e.BackwardSeconds);
+            // A street the mode cannot use either way stays in the list (indices match the graph) at a cost nobody pays.
+            var cost = forward ? e.ForwardSeconds : backward ? e.BackwardSeconds : 1e9;
+            var mine = utmSector.Contains(e.Geometry.InteriorPoint) && (forward || backward);
+            if (mine) required++;
+            edges.Add(forward && !backward ? new PostmanEdge(e.From, e.To, cost, true, mine, e.Id)
+                : !forward && backward ? new PostmanEdge(e.To, e.From, cost, true, mine, e.Id)
+                : new PostmanEdge(e.From, e.To, cost, false, mine, e.Id));
+        }
+        if (required == 0) throw new ArgumentException($"Sector {sectorName} holds no street the patrol mode can use.");
+        var postman = new PostmanGraph(graph.NodeCount, edges);
+
+        var startNode = NearestNode(graph, start ?? sector.InteriorPoint, double.PositiveInfinity)
+                        ?? throw new ArgumentException($"Sector {sectorName}: no node to start from.");
+        var tour = ChinesePostman.Solve(postman, startNode, options.Seed);
+
+        var notes = new List<string>(tour.Notes);
+        var spots = new List<RouteHotspot>();
+        foreach (var (name, place) in hotspots)
+        {
+            if (NearestNode(graph, place, 200) is { } node) spots.Add(new RouteHotspot($"H{spots.Count + 1}", name, node));
+            else notes.Add($"Hot spot {name} lies more than 200 m from any street of the network: left out.");
+        }
+        var geometry = new RouteGeometry(graph.UtmEpsg, graph.NodeCoordinate, e => graph.Edges[e].Geometry);
+        var route = PatrolRoutePlanner.Plan(postman, tour, geometry, spots,
+            options with { EdgeSeconds = e => edges[e].Cost });
+
+        var unreachable = tour.UnreachableRequiredEdges.Select(i =>
+        {
+            var e = graph.Edges[edges[i].Tag is int id ? id : i];
+            return new UnreachableStreet(e.Name, e.LengthMeters, Crs.Transform(e.Geometry.InteriorPoint, graph.UtmEpsg, Crs.Wgs84));
+        }).ToList();
+        return new SectorRoute(sectorName, route, tour, unreachable, notes);
+    }
+
+    private static int? NearestNode(StreetGraph graph, Point lonlat, double toleranceMeters)
+    {
+        var at = graph.Snap(lonlat, double.IsFinite(toleranceMeters) ? toleranceMeters : 1e7);
+        if (at is not { } loc) return null;
+        var e = graph.Edges[loc.Edge];
+        return loc.Fraction <= 0.5 ? e.From : e.To;
+    }
+}
