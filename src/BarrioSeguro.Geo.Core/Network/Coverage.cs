@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Globalization;
+using BarrioSeguro.Geo.Core.Spatial;
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Core.Network;
+
+/// <summary>
+/// What patrol units reach within a time on a <see cref="StreetGraph"/>.
+/// <list type="number">
+/// <item>Each unit (lon/lat) is snapped to the nearest place on an edge within <see cref="CoverageOptions.SnapToleranceM"/>;
+/// units farther away are refused and named; when all are refused it is an error.</item>
+/// <item>One multi-source Dijkstra keeps, per node, the two best arrival times from two different units (the classic
+/// k-nearest-sources label-setting search, k = 2), pruned at the time limit.</item>
+/// <item>On each edge the reached part is exact: from an end reached at time d the unit goes on for (T − d) seconds
+/// at the edge's speed in that direction, so partial edges are cut at the exact threshold point; a unit standing on
+/// the edge covers it both ways from where it stands. A point is covered when one unit reaches it, backed up when two
+/// different units do.</item>
+/// <item>Streets in components no unit stands on are reported as left out (never hidden): they count in the totals
+/// as not covered.</item>
+/// </list>
+/// </summary>
+public static class Coverage
+{
+    /// <summary>Coverage of <paramref name="units"/> (lon/lat points) within <paramref name="minutes"/>.</summary>
+    /// <exception cref="ArgumentException">No units, a time that is not more than 0, a bad option, or every unit
+    /// farther from the streets than the tolerance (the message names them).</exception>
+    public static CoverageResult Compute(StreetGraph graph, IReadOnlyList<Point> units, double minutes, CoverageOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(units);
+        options ??= new CoverageOptions();
+        var clock = Stopwatch.StartNew();
+        if (!(minutes > 0) || double.IsInfinity(minutes))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"the time must be more than 0 minutes, not {minutes}"), nameof(minutes));
+        if (!(options.SnapToleranceM >= 0)) throw new ArgumentException("the snap tolerance must be 0 or more metres", nameof(options));
+        if (units.Count == 0) throw new ArgumentException("no units given: coverage needs at least one patrol unit", nameof(units));
+        if (options.UnitNames is { } names && names.Count != units.Count)
+            throw new ArgumentException($"{names.Count} unit names for {units.Count} units", nameof(options));
+        var limit = minutes * 60;
+
+        // 1. Snap.
+        var snapped = new List<SnappedUnit>();
+        var refused = new List<RefusedUnit>();
+        for (var i = 0; i < units.Count; i++)
+        {
+            var p = units[i] ?? throw new ArgumentException($"unit {i + 1} is null", nameof(units));
+            var name = options.UnitNames?[i] ?? $"unit {i + 1}";
+            if (p.IsEmpty || !(p.X is >= -180 and <= 180 && p.Y is >= -90 and <= 90))
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{name} at ({p.X}, {p.Y}) is not a lon/lat point"), nameof(units));
+            if (graph.Snap(p, options.SnapToleranceM) is { } at) snapped.Add(new SnappedUnit(i, name, p, at));
+            else refused.Add(new RefusedUnit(i, name, p, graph.Snap(p, 10_000)?.DistanceMeters));
+        }
+        if (snapped.Count == 0)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"no unit is within {options.SnapToleranceM:0.#} m of a street usable {StreetGraph.Travel(graph.Mode)}: {string.Join("; ", refused.Select(Describe))}"), nameof(units));
+
+        // 2. Two best distinct units per node.
+        var search = new TwoBest(graph.NodeCount);
+        for (var u = 0; u < snapped.Count; u++)
+        {
+            var at = snapped[u].At;
+            var e = graph.Edges[at.Edge];
+            var toFrom = at.Fraction == 0 ? 0 : at.Fraction * e.BackwardSeconds; // +∞ against a one-way street
+            var toTo = at.Fraction == 1 ? 0 : (1 - at.Fraction) * e.ForwardSeconds;
+            if (toFrom <= limit) search.Offer(e.From, u, toFrom);
+            if (toTo <= limit) search.Offer(e.To, u, toTo);
+        }
+        search.Run(graph, limit);
+
+        // 3. Reached parts of each edge.
+        var onEdge = snapped.Select((s, u) => (s.At, Unit: u)).ToLookup(x => x.At.Edge);
+        var covered = new List<(double, double)>[graph.Edges.Count];
+        var backup = new List<(double, double)>[graph.Edges.Count];
+        var spans = new List<(int Unit, double S, double E)>(8);
+        var cuts = new List<double>(16);
+        foreach (var e in graph.Edges)
+        {
+            spans.Clear();
+            double F = e.ForwardSeconds, B = e.BackwardSeconds;
+            void FromStart(int unit, double d)
+            {
+                if (unit < 0 || d > limit) return;
+                spans.Add((unit, 0, double.IsPositiveInfinity(F) ? 0 : Math.Min(1, (limit - d) / F)));
+            }
+            void FromEnd(int unit, double d)
+            {
+                if (unit < 0 || d > limit) return;
+                spans.Add((unit, double.IsPositiveInfinity(B) ? 1 : Math.Max(0, 1 - (limit - d) / B), 1));
+            }
+            FromStart(search.Unit1[e.From], search.Time1[e.From]);
+            FromStart(search.Unit2[e.From], search.Time2[e.From]);
+            FromEnd(search.Unit1[e.To], search.Time1[e.To]);
+            FromEnd(search.Unit2[e.To], search.Time2[e.To]);
+            foreach (var (at, unit) in onEdge[e.Id])
+            {
+                var f = at.Fraction;
+                spans.Add((unit, double.IsPositiveInfinity(B) ? f : Math.Max(0, f - limit / B), double.IsPositiveInfinity(F) ? f : Math.Min(1, f + limit / F)));
+            }
+            if (spans.Count == 0) continue;
+            (covered[e.Id], backup[e.Id]) = Sweep(spans, cuts);
+        }
+
+        var result = new CoverageResult(graph, minutes, snapped, refused, search.Time1, search.Time2, search.Unit1, search.Unit2,
+            covered, backup, options);
+        result.Finish(clock);
+        return result;
+    }
+
+    private static string Describe(RefusedUnit r) => r.NearestStreetM is { } d
+        ? string.Create(CultureInfo.InvariantCulture, $"{r.Name} at ({r.LonLat.X:0.######}, {r.LonLat.Y:0.######}) is {d:0} m from the nearest street")
+        : string.Create(CultureInfo.InvariantCulture, $"{r.Name} at ({r.LonLat.X:0.######}, {r.LonLat.Y:0.######}) has no street within 10 km");
+
+    internal static string DescribeRefused(RefusedUnit r) => Describe(r);
+
+    /// <summary>The parts of [0, 1] covered by at least one unit and by at least two different units.</summary>
+    private static (List<(double, double)> One, List<(double, double)> Two) Sweep(List<(int Unit, double S, double E)> spans, List<double> cuts)
+    {
+        cuts.Clear();
+        foreach (var (_, s, e) in spans) { cuts.Add(s); cuts.Add(e); }
+        cuts.Sort();
+        var one = new List<(double, double)>(1);
+        var two = new List<(double, double)>(0);
+        for (var i = 0; i + 1 < cuts.Count; i++)
+        {
+            double a = cuts[i], b = cuts[i + 1];
+            if (!(b > a)) continue;
+            var mid = (a + b) / 2;
+            int first = -1, count = 0;
+            foreach (var (u, s, e) in spans)
+            {
+                if (s > mid || e < mid) continue;
+                if (first < 0) { first = u; count = 1; }
+                else if (u != first) { count = 2; break; }
+            }
+            if (count >= 1) Add(one, a, b);
+            if (count >= 2) Add(two, a, b);
+        }
+        return (one, two);
+
+        static void Add(List<(double, double)> list, double a, double b)
+        {
+            if (list.Count > 0 && list[^1].Item2 >= a) list[^1] = (list[^1].Item1, b);
+            else list.Add((a, b));
+        }
+    }
+
+    /// <summary>Label-setting search keeping the two best arrival times from different units at each node.</summary>
+    private sealed class TwoBest
+    {
+        public readonly double[] Time1, Time2;
+        public readonly int[] Unit1, Unit2;
+        private readonly bool[] _done1, _done2;
+        private readonly PriorityQueue<(int Node, int Unit), double> _queue = new();
+
+        public TwoBest(int n)
+        {
+            Time1 = new double[n]; Time2 = new double[n];
+            Unit1 = new int[n]; Unit2 = new int[n];
+            Array.Fill(Time1, double.PositiveInfinity); Array.Fill(Time2, double.PositiveInfinity);
+            Array.Fill(Unit1, -1); Array.Fill(Unit2, -1);
+            _done1 = new bool[n]; _done2 = new bool[n];
+        }
+
+        public void Offer(int node, int unit, double t)
+        {
+            if (Unit1[node] == unit)
+            {
+                if (t < Time1[node]) { Time1[node] = t; _queue.Enqueue((node, unit), t); }
+            }
+            else if (Unit2[node] == unit)
+            {
+                if (t < Time2[node])
+                {
+                    Time2[node] = t;
+                    if (t < Time1[node])
+                    {
+                        (Time1[node], Time2[node]) = (Time2[node], Time1[node]);
+                        (Unit1[node], Unit2[node]) = (Unit2[node], Unit1[node]);
+                    }
+                    _queue.Enqueue((node, unit), t);
+                }
+            }
+            else if (t < Time1[node])
+            {
+                Time2[node] = Time1[node]; Unit2[node] = Unit1[node];
+                Time1[node] = t; Unit1[node] = unit;
+                _queue.Enqueue((node, unit), t);
+            }
+            else if (t < Time2[node])
+            {
+                Time2[node] = t; Unit2[node] = unit;
+                _queue.Enqueue((node, unit), t);
+            }
+        }
+
+        public void Run(StreetGraph g, double limit)
+        {
+            while (_queue.TryDequeue(out var item, out var t))
+            {
+                var (node, unit) = item;
+                if (Unit1[node] == unit && Time1[node] == t && !_done1[node]) _done1[node] = true;
+                else if (Unit2[node] == unit && Time2[node] == t && !_done2[node]) _done2[node] = true;
+                else continue; // stale
+                for (var a = g.OutStart[node]; a < g.OutStart[node + 1]; a++)
+                {
+                    var nt = t + g.OutCost[a];
+                    if (nt <= limit) Offer(g.OutTarget[a], unit, nt);
+                }
+            }
+        }
+    }
+}
