@@ -11,6 +11,7 @@ public static class CommandTable
         new NeighborhoodCommand(),
         new ValidateCommand(),
         new BlocksCommand(),
+        new CoverageCommand(),
         new BenchCommand(),
     ];
 

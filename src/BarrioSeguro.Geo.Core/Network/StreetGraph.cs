@@ -325,7 +325,8 @@ public sealed class StreetGraph
         return piece;
     }
 
-    internal static string Travel(TravelMode mode) => mode switch
+    /// <summary>"on foot", "by bike", "by motorcycle", "by car".</summary>
+    public static string Travel(TravelMode mode) => mode switch
     {
         TravelMode.Foot => "on foot",
         TravelMode.Bike => "by bike",
