@@ -18,11 +18,12 @@ public sealed class BenchCommand : ICommand
     public static IReadOnlyList<IBenchmark> Benchmarks { get; } =
     [
         new BlocksBenchmark(),
+        new CoverageBenchmark(),
     ];
 
     public string Name => "bench";
 
-    public string Summary => "Time the algorithms against their targets and against PostGIS";
+    public string Summary => "Time the algorithms against their targets and against PostGIS and pgRouting";
 
     public string Help => $"""
         Usage: barrio bench BENCHMARK [--runs N] [--db CONNECTION]

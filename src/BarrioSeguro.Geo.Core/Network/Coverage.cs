@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
@@ -26,6 +27,7 @@ public static class Coverage
     /// <summary>Coverage of <paramref name="units"/> (lon/lat points) within <paramref name="minutes"/>.</summary>
     /// <exception cref="ArgumentException">No units, a time that is not more than 0, a bad option, or every unit
     /// farther from the streets than the tolerance (the message names them).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CoverageResult Compute(StreetGraph graph, IReadOnlyList<Point> units, double minutes, CoverageOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
@@ -69,37 +71,39 @@ public static class Coverage
         }
         search.Run(graph, limit);
 
-        // 3. Reached parts of each edge.
-        var onEdge = snapped.Select((s, u) => (s.At, Unit: u)).ToLookup(x => x.At.Edge);
-        var covered = new List<(double, double)>[graph.Edges.Count];
-        var backup = new List<(double, double)>[graph.Edges.Count];
-        var spans = new List<(int Unit, double S, double E)>(8);
-        var cuts = new List<double>(16);
-        foreach (var e in graph.Edges)
+        // 3. Reached parts of each edge (no allocation per edge).
+        var unitsOnEdge = new Dictionary<int, List<(double Fraction, int Unit)>>();
+        for (var u = 0; u < snapped.Count; u++)
         {
-            spans.Clear();
-            double F = e.ForwardSeconds, B = e.BackwardSeconds;
-            void FromStart(int unit, double d)
-            {
-                if (unit < 0 || d > limit) return;
-                spans.Add((unit, 0, double.IsPositiveInfinity(F) ? 0 : Math.Min(1, (limit - d) / F)));
-            }
-            void FromEnd(int unit, double d)
-            {
-                if (unit < 0 || d > limit) return;
-                spans.Add((unit, double.IsPositiveInfinity(B) ? 1 : Math.Max(0, 1 - (limit - d) / B), 1));
-            }
-            FromStart(search.Unit1[e.From], search.Time1[e.From]);
-            FromStart(search.Unit2[e.From], search.Time2[e.From]);
-            FromEnd(search.Unit1[e.To], search.Time1[e.To]);
-            FromEnd(search.Unit2[e.To], search.Time2[e.To]);
-            foreach (var (at, unit) in onEdge[e.Id])
-            {
-                var f = at.Fraction;
-                spans.Add((unit, double.IsPositiveInfinity(B) ? f : Math.Max(0, f - limit / B), double.IsPositiveInfinity(F) ? f : Math.Min(1, f + limit / F)));
-            }
-            if (spans.Count == 0) continue;
-            (covered[e.Id], backup[e.Id]) = Sweep(spans, cuts);
+            if (!unitsOnEdge.TryGetValue(snapped[u].At.Edge, out var l)) unitsOnEdge[snapped[u].At.Edge] = l = [];
+            l.Add((snapped[u].At.Fraction, u));
+        }
+        var hasUnit = new bool[graph.Edges.Count];
+        foreach (var k in unitsOnEdge.Keys) hasUnit[k] = true;
+        var covered = new EdgeParts(graph.Edges.Count);
+        var backup = new EdgeParts(graph.Edges.Count);
+        var spans = new Span[4 + snapped.Count];
+        var cuts = new double[2 * spans.Length];
+        var edgeFrom = graph.EdgeFrom;
+        var edgeTo = graph.EdgeTo;
+        var forward = graph.EdgeForward;
+        var backward = graph.EdgeBackward;
+        for (var id = 0; id < edgeFrom.Length; id++)
+        {
+            int from = edgeFrom[id], to = edgeTo[id];
+            var on = hasUnit[id];
+            if (search.Unit1[from] < 0 && search.Unit1[to] < 0 && !on) continue;
+            double F = forward[id], B = backward[id];
+            var n = 0;
+            // From the start the unit goes on for (T - d) seconds at the forward speed; from the end, backward.
+            if (search.Unit1[from] >= 0) spans[n++] = new Span(search.Unit1[from], 0, double.IsPositiveInfinity(F) ? 0 : Math.Min(1, (limit - search.Time1[from]) / F));
+            if (search.Unit2[from] >= 0) spans[n++] = new Span(search.Unit2[from], 0, double.IsPositiveInfinity(F) ? 0 : Math.Min(1, (limit - search.Time2[from]) / F));
+            if (search.Unit1[to] >= 0) spans[n++] = new Span(search.Unit1[to], double.IsPositiveInfinity(B) ? 1 : Math.Max(0, 1 - (limit - search.Time1[to]) / B), 1);
+            if (search.Unit2[to] >= 0) spans[n++] = new Span(search.Unit2[to], double.IsPositiveInfinity(B) ? 1 : Math.Max(0, 1 - (limit - search.Time2[to]) / B), 1);
+            if (on)
+                foreach (var (f, unit) in unitsOnEdge[id])
+                    spans[n++] = new Span(unit, double.IsPositiveInfinity(B) ? f : Math.Max(0, f - limit / B), double.IsPositiveInfinity(F) ? f : Math.Min(1, f + limit / F));
+            Sweep(id, spans.AsSpan(0, n), cuts, covered, backup);
         }
 
         var result = new CoverageResult(graph, minutes, snapped, refused, search.Time1, search.Time2, search.Unit1, search.Unit2,
@@ -114,35 +118,43 @@ public static class Coverage
 
     internal static string DescribeRefused(RefusedUnit r) => Describe(r);
 
-    /// <summary>The parts of [0, 1] covered by at least one unit and by at least two different units.</summary>
-    private static (List<(double, double)> One, List<(double, double)> Two) Sweep(List<(int Unit, double S, double E)> spans, List<double> cuts)
+    private record struct Span(int Unit, double S, double E);
+
+    /// <summary>Adds the parts of [0, 1] covered by at least one unit and by at least two different units.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sweep(int edge, ReadOnlySpan<Span> spans, double[] cuts, EdgeParts one, EdgeParts two)
     {
-        cuts.Clear();
-        foreach (var (_, s, e) in spans) { cuts.Add(s); cuts.Add(e); }
-        cuts.Sort();
-        var one = new List<(double, double)>(1);
-        var two = new List<(double, double)>(0);
-        for (var i = 0; i + 1 < cuts.Count; i++)
+        // The common case: every span is the whole edge.
+        var whole = true;
+        var distinct = false;
+        foreach (var s in spans)
+        {
+            if (s.S > 0 || s.E < 1) { whole = false; break; }
+            if (s.Unit != spans[0].Unit) distinct = true;
+        }
+        if (whole)
+        {
+            one.Add(edge, 0, 1);
+            if (distinct) two.Add(edge, 0, 1);
+            return;
+        }
+        var n = 0;
+        foreach (var s in spans) { cuts[n++] = s.S; cuts[n++] = s.E; }
+        Array.Sort(cuts, 0, n);
+        for (var i = 0; i + 1 < n; i++)
         {
             double a = cuts[i], b = cuts[i + 1];
             if (!(b > a)) continue;
             var mid = (a + b) / 2;
             int first = -1, count = 0;
-            foreach (var (u, s, e) in spans)
+            foreach (var s in spans)
             {
-                if (s > mid || e < mid) continue;
-                if (first < 0) { first = u; count = 1; }
-                else if (u != first) { count = 2; break; }
+                if (s.S > mid || s.E < mid) continue;
+                if (first < 0) { first = s.Unit; count = 1; }
+                else if (s.Unit != first) { count = 2; break; }
             }
-            if (count >= 1) Add(one, a, b);
-            if (count >= 2) Add(two, a, b);
-        }
-        return (one, two);
-
-        static void Add(List<(double, double)> list, double a, double b)
-        {
-            if (list.Count > 0 && list[^1].Item2 >= a) list[^1] = (list[^1].Item1, b);
-            else list.Add((a, b));
+            if (count >= 1) one.Add(edge, a, b);
+            if (count >= 2) two.Add(edge, a, b);
         }
     }
 
@@ -163,6 +175,7 @@ public static class Coverage
             _done1 = new bool[n]; _done2 = new bool[n];
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public void Offer(int node, int unit, double t)
         {
             if (Unit1[node] == unit)
@@ -195,6 +208,7 @@ public static class Coverage
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(StreetGraph g, double limit)
         {
             while (_queue.TryDequeue(out var item, out var t))

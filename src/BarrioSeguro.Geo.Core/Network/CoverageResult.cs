@@ -13,23 +13,24 @@ namespace BarrioSeguro.Geo.Core.Network;
 public sealed class CoverageResult
 {
     private static readonly GeometryFactory LonLat = new(new PrecisionModel(), Crs.Wgs84);
-    private readonly List<(double From, double To)>?[] _covered;
-    private readonly List<(double From, double To)>?[] _backup;
+    private readonly EdgeParts _covered;
+    private readonly EdgeParts _backup;
     private readonly CoverageOptions _options;
 
     internal CoverageResult(StreetGraph graph, double minutes, List<SnappedUnit> snapped, List<RefusedUnit> refused,
         double[] time1, double[] time2, int[] unit1, int[] unit2,
-        List<(double, double)>?[] covered, List<(double, double)>?[] backup, CoverageOptions options)
+        EdgeParts covered, EdgeParts backup, CoverageOptions options)
     {
         Graph = graph;
         Minutes = minutes;
         UnitsSnapped = snapped;
         UnitsRefused = refused;
         var limit = minutes * 60;
-        NodeSeconds = time1.Select(t => t <= limit ? t : double.PositiveInfinity).ToArray();
-        NodeSecondSeconds = time2.Select(t => t <= limit ? t : double.PositiveInfinity).ToArray();
-        NodeUnit = unit1.Select((u, i) => NodeSeconds[i] <= limit ? u : -1).ToArray();
-        NodeSecondUnit = unit2.Select((u, i) => NodeSecondSeconds[i] <= limit ? u : -1).ToArray();
+        // The search offers nothing beyond the limit: the arrays are final as they are.
+        NodeSeconds = time1;
+        NodeSecondSeconds = time2;
+        NodeUnit = unit1;
+        NodeSecondUnit = unit2;
         _covered = covered;
         _backup = backup;
         _options = options;
@@ -84,13 +85,13 @@ public sealed class CoverageResult
     public IReadOnlyList<string> Notes { get; private set; } = [];
 
     /// <summary>The covered fractions [from, to] of an edge, in order (empty: not reached).</summary>
-    public IReadOnlyList<(double From, double To)> CoveredParts(int edge) => _covered[edge] ?? [];
+    public IReadOnlyList<(double From, double To)> CoveredParts(int edge) => _covered.Of(edge);
 
     /// <summary>The fractions of an edge reached by two different units.</summary>
-    public IReadOnlyList<(double From, double To)> BackupParts(int edge) => _backup[edge] ?? [];
+    public IReadOnlyList<(double From, double To)> BackupParts(int edge) => _backup.Of(edge);
 
     /// <summary>True when the point at a fraction of an edge is reached.</summary>
-    public bool IsCovered(EdgeLocation at) => Inside(_covered[at.Edge], at.Fraction);
+    public bool IsCovered(EdgeLocation at) => Inside(_covered.Of(at.Edge), at.Fraction);
 
     /// <summary>Covered street pieces, lon/lat (partial edges cut at the exact threshold point).</summary>
     public MultiLineString CoveredPieces() => Pieces(e => CoveredParts(e));
@@ -116,16 +117,18 @@ public sealed class CoverageResult
         return result;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal void Finish(Stopwatch clock)
     {
         var g = Graph;
         var notes = new List<string>(g.Report.Notes);
         var edgeCovered = new double[g.Edges.Count];
         var edgeBackup = new double[g.Edges.Count];
-        foreach (var e in g.Edges)
+        var lengths = g.EdgeLength;
+        for (var e = 0; e < lengths.Length; e++)
         {
-            edgeCovered[e.Id] = Length(_covered[e.Id]) * e.LengthMeters;
-            edgeBackup[e.Id] = Length(_backup[e.Id]) * e.LengthMeters;
+            edgeCovered[e] = _covered.Share(e) * lengths[e];
+            edgeBackup[e] = _backup.Share(e) * lengths[e];
         }
 
         var withUnit = new HashSet<int>(UnitsSnapped.Select(u => g.Edges[u.At.Edge].Component));
@@ -160,7 +163,7 @@ public sealed class CoverageResult
         if (IncidentsOffNetwork > 0) notes.Add(string.Create(CultureInfo.InvariantCulture,
             $"{IncidentsOffNetwork:N0} incidents have no usable street within {_options.SnapToleranceM:0} m: not covered"));
 
-        Figures = FiguresOf(_ => true, _ => true, _ => true, edgeCovered, edgeBackup, blockAt, incidentAt);
+        Figures = FiguresOf(null, _ => true, _ => true, edgeCovered, edgeBackup, blockAt, incidentAt);
 
         if (_options.Sectors is { Count: > 0 } sectors)
         {
@@ -179,16 +182,17 @@ public sealed class CoverageResult
         ElapsedMs = clock.Elapsed.TotalMilliseconds;
     }
 
-    private CoverageFigures FiguresOf(Func<int, bool> edgeIn, Func<int, bool> blockIn, Func<int, bool> incidentIn,
+    private CoverageFigures FiguresOf(Func<int, bool>? edgeIn, Func<int, bool> blockIn, Func<int, bool> incidentIn,
         double[] edgeCovered, double[] edgeBackup, EdgeLocation?[] blockAt, EdgeLocation?[] incidentAt)
     {
         double total = 0, covered = 0, backup = 0;
-        foreach (var e in Graph.Edges)
+        var lengths = Graph.EdgeLength;
+        for (var e = 0; e < lengths.Length; e++)
         {
-            if (!edgeIn(e.Id)) continue;
-            total += e.LengthMeters;
-            covered += edgeCovered[e.Id];
-            backup += edgeBackup[e.Id];
+            if (edgeIn is not null && !edgeIn(e)) continue;
+            total += lengths[e];
+            covered += edgeCovered[e];
+            backup += edgeBackup[e];
         }
         int blocks = 0, coveredBlocks = 0;
         for (var i = 0; i < blockAt.Length; i++)
@@ -221,9 +225,8 @@ public sealed class CoverageResult
         return sum;
     }
 
-    private static bool Inside(List<(double From, double To)>? parts, double f)
+    private static bool Inside(ArraySegment<(double From, double To)> parts, double f)
     {
-        if (parts is null) return false;
         foreach (var (a, b) in parts)
             if (f >= a - 1e-12 && f <= b + 1e-12) return true;
         return false;

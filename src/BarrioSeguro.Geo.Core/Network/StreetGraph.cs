@@ -70,6 +70,13 @@ public sealed class StreetGraph
     internal readonly double[] OutCost;
     internal readonly int[] OutEdge;
 
+    // The edges as arrays, for the hot loops.
+    internal readonly int[] EdgeFrom;
+    internal readonly int[] EdgeTo;
+    internal readonly double[] EdgeForward;
+    internal readonly double[] EdgeBackward;
+    internal readonly double[] EdgeLength;
+
     private StreetGraph(TravelMode mode, int utmEpsg, double scale, Coordinate[] nodes, List<GraphEdge> edges, GraphBuildReport report)
     {
         Mode = mode;
@@ -97,6 +104,11 @@ public sealed class StreetGraph
             if (!double.IsPositiveInfinity(e.BackwardSeconds)) { var i = fill[e.To]++; OutTarget[i] = e.From; OutCost[i] = e.BackwardSeconds; OutEdge[i] = e.Id; }
         }
         Components = FindComponents();
+        EdgeFrom = edges.Select(e => e.From).ToArray();
+        EdgeTo = edges.Select(e => e.To).ToArray();
+        EdgeForward = edges.Select(e => e.ForwardSeconds).ToArray();
+        EdgeBackward = edges.Select(e => e.BackwardSeconds).ToArray();
+        EdgeLength = edges.Select(e => e.LengthMeters).ToArray();
     }
 
     /// <summary>The mode the travel times are for.</summary>
