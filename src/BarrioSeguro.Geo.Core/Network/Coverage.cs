@@ -164,7 +164,7 @@ public static class Coverage
         public readonly double[] Time1, Time2;
         public readonly int[] Unit1, Unit2;
         private readonly bool[] _done1, _done2;
-        private readonly PriorityQueue<(int Node, int Unit), double> _queue = new();
+        private readonly MinHeap _queue = new(1024);
 
         public TwoBest(int n)
         {
@@ -180,7 +180,7 @@ public static class Coverage
         {
             if (Unit1[node] == unit)
             {
-                if (t < Time1[node]) { Time1[node] = t; _queue.Enqueue((node, unit), t); }
+                if (t < Time1[node]) { Time1[node] = t; _queue.Push(t, node, unit); }
             }
             else if (Unit2[node] == unit)
             {
@@ -192,28 +192,28 @@ public static class Coverage
                         (Time1[node], Time2[node]) = (Time2[node], Time1[node]);
                         (Unit1[node], Unit2[node]) = (Unit2[node], Unit1[node]);
                     }
-                    _queue.Enqueue((node, unit), t);
+                    _queue.Push(t, node, unit);
                 }
             }
             else if (t < Time1[node])
             {
                 Time2[node] = Time1[node]; Unit2[node] = Unit1[node];
                 Time1[node] = t; Unit1[node] = unit;
-                _queue.Enqueue((node, unit), t);
+                _queue.Push(t, node, unit);
             }
             else if (t < Time2[node])
             {
                 Time2[node] = t; Unit2[node] = unit;
-                _queue.Enqueue((node, unit), t);
+                _queue.Push(t, node, unit);
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(StreetGraph g, double limit)
         {
-            while (_queue.TryDequeue(out var item, out var t))
+            while (_queue.Count > 0)
             {
-                var (node, unit) = item;
+                var (t, node, unit) = _queue.Pop();
                 if (Unit1[node] == unit && Time1[node] == t && !_done1[node]) _done1[node] = true;
                 else if (Unit2[node] == unit && Time2[node] == t && !_done2[node]) _done2[node] = true;
                 else continue; // stale
@@ -223,6 +223,60 @@ public static class Coverage
                     if (nt <= limit) Offer(g.OutTarget[a], unit, nt);
                 }
             }
+        }
+    }
+
+    /// <summary>A binary min-heap of (time, node, unit) in parallel arrays: no allocation per entry.</summary>
+    private sealed class MinHeap(int capacity)
+    {
+        private double[] _key = new double[capacity];
+        private int[] _node = new int[capacity];
+        private int[] _unit = new int[capacity];
+
+        public int Count { get; private set; }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Push(double key, int node, int unit)
+        {
+            if (Count == _key.Length)
+            {
+                Array.Resize(ref _key, Count * 2);
+                Array.Resize(ref _node, Count * 2);
+                Array.Resize(ref _unit, Count * 2);
+            }
+            var i = Count++;
+            while (i > 0)
+            {
+                var parent = (i - 1) >> 1;
+                if (_key[parent] <= key) break;
+                _key[i] = _key[parent]; _node[i] = _node[parent]; _unit[i] = _unit[parent];
+                i = parent;
+            }
+            _key[i] = key; _node[i] = node; _unit[i] = unit;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public (double Key, int Node, int Unit) Pop()
+        {
+            var top = (_key[0], _node[0], _unit[0]);
+            var n = --Count;
+            if (n > 0)
+            {
+                double key = _key[n];
+                int node = _node[n], unit = _unit[n];
+                var i = 0;
+                while (true)
+                {
+                    var child = 2 * i + 1;
+                    if (child >= n) break;
+                    if (child + 1 < n && _key[child + 1] < _key[child]) child++;
+                    if (_key[child] >= key) break;
+                    _key[i] = _key[child]; _node[i] = _node[child]; _unit[i] = _unit[child];
+                    i = child;
+                }
+                _key[i] = key; _node[i] = node; _unit[i] = unit;
+            }
+            return top;
         }
     }
 }

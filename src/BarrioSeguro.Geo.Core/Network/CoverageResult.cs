@@ -122,15 +122,6 @@ public sealed class CoverageResult
     {
         var g = Graph;
         var notes = new List<string>(g.Report.Notes);
-        var edgeCovered = new double[g.Edges.Count];
-        var edgeBackup = new double[g.Edges.Count];
-        var lengths = g.EdgeLength;
-        for (var e = 0; e < lengths.Length; e++)
-        {
-            edgeCovered[e] = _covered.Share(e) * lengths[e];
-            edgeBackup[e] = _backup.Share(e) * lengths[e];
-        }
-
         var withUnit = new HashSet<int>(UnitsSnapped.Select(u => g.Edges[u.At.Edge].Component));
         ComponentsWithoutUnit = g.Components.Count - withUnit.Count;
         KmWithoutUnit = g.Components.Km.Where((_, i) => !withUnit.Contains(i)).Sum();
@@ -163,7 +154,7 @@ public sealed class CoverageResult
         if (IncidentsOffNetwork > 0) notes.Add(string.Create(CultureInfo.InvariantCulture,
             $"{IncidentsOffNetwork:N0} incidents have no usable street within {_options.SnapToleranceM:0} m: not covered"));
 
-        Figures = FiguresOf(null, _ => true, _ => true, edgeCovered, edgeBackup, blockAt, incidentAt);
+        Figures = FiguresOf(null, _ => true, _ => true, blockAt, incidentAt);
 
         if (_options.Sectors is { Count: > 0 } sectors)
         {
@@ -174,7 +165,7 @@ public sealed class CoverageResult
                 var locator = new IndexedPointInAreaLocator(s.LonLat);
                 bool In(Coordinate c) => locator.Locate(c) != Location.Exterior;
                 list.Add(new SectorCoverage(s.Name, FiguresOf(e => In(midCoords[e]), b => In(blockCentroid[b].Coordinate),
-                    i => In(incidents[i].LonLat.Coordinate), edgeCovered, edgeBackup, blockAt, incidentAt)));
+                    i => In(incidents[i].LonLat.Coordinate), blockAt, incidentAt)));
             }
             Sectors = list;
         }
@@ -183,7 +174,7 @@ public sealed class CoverageResult
     }
 
     private CoverageFigures FiguresOf(Func<int, bool>? edgeIn, Func<int, bool> blockIn, Func<int, bool> incidentIn,
-        double[] edgeCovered, double[] edgeBackup, EdgeLocation?[] blockAt, EdgeLocation?[] incidentAt)
+        EdgeLocation?[] blockAt, EdgeLocation?[] incidentAt)
     {
         double total = 0, covered = 0, backup = 0;
         var lengths = Graph.EdgeLength;
@@ -191,8 +182,8 @@ public sealed class CoverageResult
         {
             if (edgeIn is not null && !edgeIn(e)) continue;
             total += lengths[e];
-            covered += edgeCovered[e];
-            backup += edgeBackup[e];
+            covered += _covered.Share(e) * lengths[e];
+            backup += _backup.Share(e) * lengths[e];
         }
         int blocks = 0, coveredBlocks = 0;
         for (var i = 0; i < blockAt.Length; i++)

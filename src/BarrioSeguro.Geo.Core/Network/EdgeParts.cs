@@ -13,7 +13,7 @@ internal sealed class EdgeParts
     {
         _start = new int[edges];
         _count = new int[edges];
-        _items = new (double, double)[Math.Max(16, edges / 2)];
+        _items = new (double, double)[Math.Max(16, edges / 8)];
     }
 
     public void Add(int edge, double from, double to)
