@@ -1,5 +1,6 @@
 using System.Globalization;
 using BarrioSeguro.Geo.Core.Blocks;
+using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
@@ -23,6 +24,27 @@ public static class StreetLines
             var g = Crs.Transform(f.Geometry, set.Epsg, Crs.Wgs84);
             result.Add(new StreetLine(g, Text(f, "highway") ?? Text(f, "class") ?? "unclassified",
                 StreetLine.LayerFromOsm(Text(f, "layer"), Text(f, "bridge"), Text(f, "tunnel"))));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// One <see cref="NetworkStreet"/> per feature with a geometry, in lon/lat, for <see cref="StreetGraph.Build"/>: class
+    /// and layer as <see cref="From"/>, one-way from <c>oneway</c>, <c>junction</c> and the class
+    /// (<see cref="NetworkStreet.OnewayFromOsm"/>; <c>oneway=-1</c> lines are reversed), name from <c>name</c>.
+    /// </summary>
+    public static List<NetworkStreet> Network(FeatureSet set)
+    {
+        var result = new List<NetworkStreet>(set.Count);
+        foreach (var f in set.Features)
+        {
+            if (f.Geometry is null) continue;
+            var g = Crs.Transform(f.Geometry, set.Epsg, Crs.Wgs84);
+            var highway = Text(f, "highway") ?? Text(f, "class") ?? "unclassified";
+            var oneway = NetworkStreet.OnewayFromOsm(Text(f, "oneway"), highway, Text(f, "junction"));
+            if (oneway < 0) g = g.Reverse();
+            result.Add(new NetworkStreet(g, highway, StreetLine.LayerFromOsm(Text(f, "layer"), Text(f, "bridge"), Text(f, "tunnel")),
+                oneway != 0, Text(f, "name")));
         }
         return result;
     }

@@ -20,11 +20,12 @@ public sealed class BenchCommand : ICommand
         new BlocksBenchmark(),
         new SectorsBenchmark(),
         new RoutesBenchmark(),
+        new CoverageBenchmark(),
     ];
 
     public string Name => "bench";
 
-    public string Summary => "Time the algorithms against their targets and against PostGIS";
+    public string Summary => "Time the algorithms against their targets and against PostGIS and pgRouting";
 
     public string Help => $"""
         Usage: barrio bench BENCHMARK [--runs N] [--db CONNECTION] [--quick]

@@ -13,6 +13,7 @@ public static class CommandTable
         new BlocksCommand(),
         new SectorizeCommand(),
         new EvaluateCommand(),
+        new CoverageCommand(),
         new BenchCommand(),
     ];
 

@@ -125,8 +125,8 @@ public class BlocksCommandTests
 public class BenchCommandTests(PostgisFixture postgis)
 {
     [Theory]
-    [InlineData(new[] { "bench" }, "name a benchmark (blocks, sectors, routes)")]
-    [InlineData(new[] { "bench", "tiles" }, "unknown benchmark 'tiles' (blocks, sectors, routes)")]
+    [InlineData(new[] { "bench" }, "name a benchmark (blocks, sectors, routes, coverage)")]
+    [InlineData(new[] { "bench", "tiles" }, "unknown benchmark 'tiles' (blocks, sectors, routes, coverage)")]
     [InlineData(new[] { "bench", "blocks", "--runs", "0" }, "--runs must be a whole number from 1 to 1000")]
     public void Usage_errors_exit_2(string[] args, string message)
     {

@@ -1,0 +1,280 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BarrioSeguro.Geo.Core.Network;
+using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.IO;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Cli.Commands;
+
+/// <summary>
+/// <c>barrio coverage --streets STREETS --units UNITS --mode foot|bike|moto|car --minutes T [--blocks BLOCKS]
+/// [--incidents INCIDENTS] [--sectors SECTORS] [--snap METRES] --out COVERAGE --report REPORT.json</c>:
+/// what the patrol units reach within T minutes, with <see cref="StreetGraph"/> and <see cref="Coverage"/>.
+/// </summary>
+public sealed class CoverageCommand : ICommand
+{
+    public string Name => "coverage";
+
+    public string Summary => "Street km, blocks and incidents patrol units reach within T minutes";
+
+    public string Help => """
+        Usage: barrio coverage --streets STREETS --units UNITS --mode foot|bike|moto|car --minutes T
+                               --out COVERAGE --report REPORT.json
+                               [--blocks BLOCKS] [--incidents INCIDENTS] [--sectors SECTORS] [--snap METRES]
+
+        Builds the street graph of the mode (OSM highway, oneway, junction, layer, bridge, tunnel read from
+        STREETS; one-way streets bind bike, moto and car, not walkers; speeds: foot 5 km/h, bike 16 km/h,
+        moto and car by street class, e.g. primary 40, residential 25, service 15), places each unit on the
+        nearest street and finds what the units reach within T minutes, partial streets cut at the exact
+        point. Backup coverage: streets reached by two or more different units.
+
+        Streets that are not connected to any unit (cut at the edge of the data, isolated footways) are
+        reported and counted as not covered; units farther than --snap from every street are named and left
+        out (all of them: an error).
+
+        Options:
+          --streets FILE     street lines with OSM attributes
+          --units FILE       points: stations, sector anchors, patrol positions; optional attributes
+                             name (or nombre) and shift (or turno): with shifts, figures per shift too
+          --mode MODE        foot, bike, moto or car
+          --minutes T        the time limit in minutes
+          --blocks FILE      city blocks (polygons); a block is covered when the street point nearest its
+                             centroid is reached
+          --incidents FILE   points, optional attribute weight (or peso), default 1
+          --sectors FILE     polygons with a name (or id) attribute: figures per sector (streets by their
+                             middle point, blocks by centroid)
+          --snap METRES      how far a unit may be from a street. Default: 50
+          --out FILE         covered, backup and uncovered street pieces (attribute status) and the covered
+                             area (status = area: covered pieces buffered 30 m)
+          --report FILE      JSON with coveredStreetKmPct, coveredStreetKm, coveredBlocksPct,
+                             coveredIncidentPct, backupStreetKmPct, elapsedMs, units, what was left out
+
+        Example: barrio coverage --streets calles.geojson --units comisaria.geojson --mode foot --minutes 10 \
+                   --blocks manzanas.zip --out cobertura.gpkg --report cobertura.json
+        """;
+
+    public int Run(IReadOnlyList<string> args, CommandContext context)
+    {
+        var parsed = CommandArgs.Parse(args, "--streets", "--units", "--mode", "--minutes", "--blocks", "--incidents",
+            "--sectors", "--snap", "--out", "--report");
+        if (parsed.Positionals.Count > 0) throw new UsageException($"unexpected argument '{parsed.Positionals[0]}'");
+        var streetsPath = parsed.Option("--streets") ?? throw new UsageException("--streets FILE is required");
+        var unitsPath = parsed.Option("--units") ?? throw new UsageException("--units FILE is required");
+        var modeText = parsed.Option("--mode") ?? throw new UsageException("--mode foot|bike|moto|car is required");
+        var minutesText = parsed.Option("--minutes") ?? throw new UsageException("--minutes T is required");
+        var output = parsed.Option("--out") ?? throw new UsageException("--out FILE is required");
+        var reportPath = parsed.Option("--report") ?? throw new UsageException("--report FILE is required");
+        TravelMode mode;
+        try { mode = TravelModes.Parse(modeText); }
+        catch (ArgumentException e) { throw new UsageException(e.Message.Split(" (Parameter")[0]); }
+        if (!double.TryParse(minutesText, NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) || !(minutes > 0) || minutes > 1440)
+            throw new UsageException($"--minutes must be a time in minutes more than 0 and at most 1440, not '{minutesText}'");
+        var options = new CoverageOptions();
+        if (parsed.Option("--snap") is { } snapText)
+        {
+            if (!double.TryParse(snapText, NumberStyles.Float, CultureInfo.InvariantCulture, out var snap) || !(snap >= 0) || snap > 10_000)
+                throw new UsageException($"--snap must be a distance in metres from 0 to 10000, not '{snapText}'");
+            options = options with { SnapToleranceM = snap };
+        }
+
+        var streets = StreetLines.Network(Read(streetsPath));
+        var units = Units(unitsPath);
+        if (units.Count == 0) throw new CommandFailedException($"{Path.GetFileName(unitsPath)}: no unit (point) in the file");
+        options = options with
+        {
+            UnitNames = units.Select(u => u.Name).ToList(),
+            BlocksLonLat = parsed.Option("--blocks") is { } b ? StreetLines.Geometries(Read(b)).Where(g => g is IPolygonal).ToList() : null,
+            IncidentsLonLat = parsed.Option("--incidents") is { } i ? Incidents(i) : null,
+            Sectors = parsed.Option("--sectors") is { } sectorsPath ? Sectors(sectorsPath) : null,
+        };
+
+        StreetGraph graph;
+        CoverageResult result;
+        var shifts = new List<(string Shift, CoverageResult Result)>();
+        try
+        {
+            graph = StreetGraph.Build(streets, mode);
+            result = Coverage.Compute(graph, units.Select(u => u.At).ToList(), minutes, options);
+            foreach (var group in units.Where(u => u.Shift is not null).GroupBy(u => u.Shift!).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var list = group.ToList();
+                shifts.Add((group.Key, Coverage.Compute(graph, list.Select(u => u.At).ToList(), minutes,
+                    options with { UnitNames = list.Select(u => u.Name).ToList() })));
+            }
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandFailedException(e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" "), e);
+        }
+
+        var features = new List<IFeature>();
+        void Add(Geometry g, string status)
+        {
+            if (!g.IsEmpty) features.Add(new Feature(g, new AttributesTable { { "status", status } }));
+        }
+        foreach (var g in result.CoveredPieces().Geometries) Add(g, "covered");
+        foreach (var g in result.BackupPieces().Geometries) Add(g, "backup");
+        foreach (var g in result.UncoveredPieces().Geometries) Add(g, "uncovered");
+        Add(result.CoveredArea(), "area");
+        WriteSummary written;
+        try
+        {
+            written = VectorFile.Write(output, features, Crs.Wgs84);
+            File.WriteAllText(reportPath, Report(result, graph, shifts).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        }
+        catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+        }
+
+        var f = result.Figures;
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.UnitsSnapped.Count:N0} unit{(result.UnitsSnapped.Count == 1 ? "" : "s")} {StreetGraph.Travel(mode)}, {minutes:0.##} min: " +
+            $"{f.CoveredStreetKm:N2} of {f.StreetKm:N2} street km covered ({f.CoveredStreetKmPct:N1} %), backup {f.BackupStreetKmPct:N1} %"));
+        if (options.BlocksLonLat is not null)
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  blocks: {f.CoveredBlocks:N0} of {f.Blocks:N0} covered ({f.CoveredBlocksPct:N1} %)"));
+        if (options.IncidentsLonLat is not null)
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  incidents: {f.CoveredIncidentWeight:0.##} of {f.IncidentWeight:0.##} weight covered ({f.CoveredIncidentPct:N1} %)"));
+        foreach (var (shift, r) in shifts)
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  shift {shift}: {r.UnitsSnapped.Count} units, {r.Figures.CoveredStreetKmPct:N1} % of street km, backup {r.Figures.BackupStreetKmPct:N1} %"));
+        foreach (var s in result.Sectors)
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  sector {s.Name}: {s.Figures.CoveredStreetKmPct:N1} % of {s.Figures.StreetKm:N2} km"));
+        foreach (var n in result.Notes) sb.AppendLine("  " + n);
+        sb.Append(string.Create(CultureInfo.InvariantCulture, $"Wrote {written.FeatureCount:N0} features to {Path.GetFileName(output)} and the report to {Path.GetFileName(reportPath)} ({result.ElapsedMs:N0} ms)"));
+        context.Out.WriteLine(sb.ToString());
+        return ExitCodes.Ok;
+    }
+
+    private sealed record Unit(string Name, string? Shift, Point At);
+
+    private static JsonObject Report(CoverageResult r, StreetGraph g, List<(string Shift, CoverageResult Result)> shifts)
+    {
+        var json = Figures(r.Figures);
+        json.Insert(0, "mode", r.Mode.Name());
+        json.Insert(1, "minutes", r.Minutes);
+        json["unitsSnapped"] = new JsonArray(r.UnitsSnapped.Select(u => (JsonNode)new JsonObject
+        {
+            ["name"] = u.Name, ["lon"] = u.LonLat.X, ["lat"] = u.LonLat.Y, ["movedM"] = Math.Round(u.At.DistanceMeters, 2),
+        }).ToArray());
+        json["unitsRefused"] = new JsonArray(r.UnitsRefused.Select(u => (JsonNode)new JsonObject
+        {
+            ["name"] = u.Name, ["lon"] = u.LonLat.X, ["lat"] = u.LonLat.Y,
+            ["nearestStreetM"] = u.NearestStreetM is { } d ? Math.Round(d, 1) : null,
+        }).ToArray());
+        json["network"] = new JsonObject
+        {
+            ["edges"] = g.Edges.Count, ["nodes"] = g.NodeCount, ["components"] = g.Components.Count,
+            ["largestComponentKm"] = Math.Round(g.Components.LargestKm, 3), ["outsideLargestKm"] = Math.Round(g.Components.LeftOutKm, 3),
+            ["componentsWithoutUnit"] = r.ComponentsWithoutUnit, ["kmWithoutUnit"] = Math.Round(r.KmWithoutUnit, 3),
+            ["streetsNotUsableByMode"] = g.Report.ExcludedForMode, ["kmNotUsableByMode"] = Math.Round(g.Report.ExcludedForModeKm, 3),
+        };
+        json["blocksOffNetwork"] = r.BlocksOffNetwork;
+        json["incidentsOffNetwork"] = r.IncidentsOffNetwork;
+        json["sectors"] = new JsonArray(r.Sectors.Select(s => { var o = Figures(s.Figures); o.Insert(0, "name", s.Name); return (JsonNode)o; }).ToArray());
+        json["shifts"] = new JsonArray(shifts.Select(s =>
+        {
+            var o = Figures(s.Result.Figures);
+            o.Insert(0, "shift", s.Shift);
+            o.Insert(1, "units", s.Result.UnitsSnapped.Count);
+            o["elapsedMs"] = Math.Round(s.Result.ElapsedMs, 1);
+            return (JsonNode)o;
+        }).ToArray());
+        json["notes"] = new JsonArray(r.Notes.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray());
+        json["elapsedMs"] = Math.Round(r.ElapsedMs, 1);
+        return json;
+    }
+
+    private static JsonObject Figures(CoverageFigures f) => new()
+    {
+        ["coveredStreetKmPct"] = Math.Round(f.CoveredStreetKmPct, 3),
+        ["coveredStreetKm"] = Math.Round(f.CoveredStreetKm, 4),
+        ["streetKm"] = Math.Round(f.StreetKm, 4),
+        ["backupStreetKmPct"] = Math.Round(f.BackupStreetKmPct, 3),
+        ["backupStreetKm"] = Math.Round(f.BackupStreetKm, 4),
+        ["coveredBlocksPct"] = Math.Round(f.CoveredBlocksPct, 3),
+        ["coveredBlocks"] = f.CoveredBlocks,
+        ["blocks"] = f.Blocks,
+        ["coveredIncidentPct"] = Math.Round(f.CoveredIncidentPct, 3),
+        ["coveredIncidentWeight"] = f.CoveredIncidentWeight,
+        ["incidentWeight"] = f.IncidentWeight,
+        ["incidents"] = f.Incidents,
+    };
+
+    private static FeatureSet Read(string path)
+    {
+        try
+        {
+            return VectorFile.Read(path);
+        }
+        catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+        }
+    }
+
+    private static string? Text(IFeature f, params string[] names)
+    {
+        if (f.Attributes is null) return null;
+        foreach (var name in names)
+        {
+            var key = f.Attributes.GetNames().FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+            if (key is not null && f.Attributes[key] is { } v && Convert.ToString(v, CultureInfo.InvariantCulture) is { Length: > 0 } s) return s;
+        }
+        return null;
+    }
+
+    private static List<Unit> Units(string path)
+    {
+        var set = Read(path);
+        var result = new List<Unit>();
+        foreach (var f in set.Features)
+        {
+            if (f.Geometry is not { IsEmpty: false }) continue;
+            var g = Crs.Transform(f.Geometry, set.Epsg, Crs.Wgs84);
+            var points = g switch
+            {
+                Point p => [p],
+                MultiPoint m => m.Geometries.Cast<Point>().ToList(),
+                _ => throw new CommandFailedException($"{Path.GetFileName(path)}: units must be points, found a {g.GeometryType}"),
+            };
+            foreach (var p in points)
+                result.Add(new Unit(Text(f, "name", "nombre") ?? $"unit {result.Count + 1}", Text(f, "shift", "turno"), p));
+        }
+        return result;
+    }
+
+    private static List<WeightedPoint> Incidents(string path)
+    {
+        var set = Read(path);
+        var result = new List<WeightedPoint>();
+        foreach (var f in set.Features)
+        {
+            if (f.Geometry is not { IsEmpty: false }) continue;
+            var weight = 1.0;
+            if (Text(f, "weight", "peso") is { } w
+                && (!double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out weight) || !(weight >= 0)))
+                throw new CommandFailedException($"{Path.GetFileName(path)}: incident {result.Count + 1} has weight '{w}': weights are numbers, 0 or more");
+            var g = Crs.Transform(f.Geometry, set.Epsg, Crs.Wgs84);
+            if (g is not Point p) throw new CommandFailedException($"{Path.GetFileName(path)}: incidents must be points, found a {g.GeometryType}");
+            result.Add(new WeightedPoint(p, weight));
+        }
+        return result;
+    }
+
+    private static List<NamedArea> Sectors(string path)
+    {
+        var set = Read(path);
+        var result = new List<NamedArea>();
+        foreach (var f in set.Features)
+        {
+            if (f.Geometry is not IPolygonal) continue;
+            result.Add(new NamedArea(Text(f, "name", "nombre", "id") ?? $"sector {result.Count + 1}", Crs.Transform(f.Geometry, set.Epsg, Crs.Wgs84)));
+        }
+        if (result.Count == 0) throw new CommandFailedException($"{Path.GetFileName(path)}: no sector polygon");
+        return result;
+    }
+}

@@ -1,0 +1,282 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using BarrioSeguro.Geo.Core.Spatial;
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Core.Network;
+
+/// <summary>
+/// What patrol units reach within a time on a <see cref="StreetGraph"/>.
+/// <list type="number">
+/// <item>Each unit (lon/lat) is snapped to the nearest place on an edge within <see cref="CoverageOptions.SnapToleranceM"/>;
+/// units farther away are refused and named; when all are refused it is an error.</item>
+/// <item>One multi-source Dijkstra keeps, per node, the two best arrival times from two different units (the classic
+/// k-nearest-sources label-setting search, k = 2), pruned at the time limit.</item>
+/// <item>On each edge the reached part is exact: from an end reached at time d the unit goes on for (T − d) seconds
+/// at the edge's speed in that direction, so partial edges are cut at the exact threshold point; a unit standing on
+/// the edge covers it both ways from where it stands. A point is covered when one unit reaches it, backed up when two
+/// different units do.</item>
+/// <item>Streets in components no unit stands on are reported as left out (never hidden): they count in the totals
+/// as not covered.</item>
+/// </list>
+/// </summary>
+public static class Coverage
+{
+    /// <summary>Coverage of <paramref name="units"/> (lon/lat points) within <paramref name="minutes"/>.</summary>
+    /// <exception cref="ArgumentException">No units, a time that is not more than 0, a bad option, or every unit
+    /// farther from the streets than the tolerance (the message names them).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static CoverageResult Compute(StreetGraph graph, IReadOnlyList<Point> units, double minutes, CoverageOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(units);
+        options ??= new CoverageOptions();
+        var clock = Stopwatch.StartNew();
+        if (!(minutes > 0) || double.IsInfinity(minutes))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"the time must be more than 0 minutes, not {minutes}"), nameof(minutes));
+        if (!(options.SnapToleranceM >= 0)) throw new ArgumentException("the snap tolerance must be 0 or more metres", nameof(options));
+        if (units.Count == 0) throw new ArgumentException("no units given: coverage needs at least one patrol unit", nameof(units));
+        if (options.UnitNames is { } names && names.Count != units.Count)
+            throw new ArgumentException($"{names.Count} unit names for {units.Count} units", nameof(options));
+        var limit = minutes * 60;
+
+        // 1. Snap.
+        var snapped = new List<SnappedUnit>();
+        var refused = new List<RefusedUnit>();
+        for (var i = 0; i < units.Count; i++)
+        {
+            var p = units[i] ?? throw new ArgumentException($"unit {i + 1} is null", nameof(units));
+            var name = options.UnitNames?[i] ?? $"unit {i + 1}";
+            if (p.IsEmpty || !(p.X is >= -180 and <= 180 && p.Y is >= -90 and <= 90))
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{name} at ({p.X}, {p.Y}) is not a lon/lat point"), nameof(units));
+            if (graph.Snap(p, options.SnapToleranceM) is { } at) snapped.Add(new SnappedUnit(i, name, p, at));
+            else refused.Add(new RefusedUnit(i, name, p, graph.Snap(p, 10_000)?.DistanceMeters));
+        }
+        if (snapped.Count == 0)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"no unit is within {options.SnapToleranceM:0.#} m of a street usable {StreetGraph.Travel(graph.Mode)}: {string.Join("; ", refused.Select(Describe))}"), nameof(units));
+
+        // 2. Two best distinct units per node.
+        var search = new TwoBest(graph.NodeCount);
+        for (var u = 0; u < snapped.Count; u++)
+        {
+            var at = snapped[u].At;
+            var e = graph.Edges[at.Edge];
+            var toFrom = at.Fraction == 0 ? 0 : at.Fraction * e.BackwardSeconds; // +∞ against a one-way street
+            var toTo = at.Fraction == 1 ? 0 : (1 - at.Fraction) * e.ForwardSeconds;
+            if (toFrom <= limit) search.Offer(e.From, u, toFrom);
+            if (toTo <= limit) search.Offer(e.To, u, toTo);
+        }
+        search.Run(graph, limit);
+
+        // 3. Reached parts of each edge (no allocation per edge).
+        var unitsOnEdge = new Dictionary<int, List<(double Fraction, int Unit)>>();
+        for (var u = 0; u < snapped.Count; u++)
+        {
+            if (!unitsOnEdge.TryGetValue(snapped[u].At.Edge, out var l)) unitsOnEdge[snapped[u].At.Edge] = l = [];
+            l.Add((snapped[u].At.Fraction, u));
+        }
+        var hasUnit = new bool[graph.Edges.Count];
+        foreach (var k in unitsOnEdge.Keys) hasUnit[k] = true;
+        var covered = new EdgeParts(graph.Edges.Count);
+        var backup = new EdgeParts(graph.Edges.Count);
+        var spans = new Span[4 + snapped.Count];
+        var cuts = new double[2 * spans.Length];
+        var edgeFrom = graph.EdgeFrom;
+        var edgeTo = graph.EdgeTo;
+        var forward = graph.EdgeForward;
+        var backward = graph.EdgeBackward;
+        for (var id = 0; id < edgeFrom.Length; id++)
+        {
+            int from = edgeFrom[id], to = edgeTo[id];
+            var on = hasUnit[id];
+            if (search.Unit1[from] < 0 && search.Unit1[to] < 0 && !on) continue;
+            double F = forward[id], B = backward[id];
+            var n = 0;
+            // From the start the unit goes on for (T - d) seconds at the forward speed; from the end, backward.
+            if (search.Unit1[from] >= 0) spans[n++] = new Span(search.Unit1[from], 0, double.IsPositiveInfinity(F) ? 0 : Math.Min(1, (limit - search.Time1[from]) / F));
+            if (search.Unit2[from] >= 0) spans[n++] = new Span(search.Unit2[from], 0, double.IsPositiveInfinity(F) ? 0 : Math.Min(1, (limit - search.Time2[from]) / F));
+            if (search.Unit1[to] >= 0) spans[n++] = new Span(search.Unit1[to], double.IsPositiveInfinity(B) ? 1 : Math.Max(0, 1 - (limit - search.Time1[to]) / B), 1);
+            if (search.Unit2[to] >= 0) spans[n++] = new Span(search.Unit2[to], double.IsPositiveInfinity(B) ? 1 : Math.Max(0, 1 - (limit - search.Time2[to]) / B), 1);
+            if (on)
+                foreach (var (f, unit) in unitsOnEdge[id])
+                    spans[n++] = new Span(unit, double.IsPositiveInfinity(B) ? f : Math.Max(0, f - limit / B), double.IsPositiveInfinity(F) ? f : Math.Min(1, f + limit / F));
+            Sweep(id, spans.AsSpan(0, n), cuts, covered, backup);
+        }
+
+        var result = new CoverageResult(graph, minutes, snapped, refused, search.Time1, search.Time2, search.Unit1, search.Unit2,
+            covered, backup, options);
+        result.Finish(clock);
+        return result;
+    }
+
+    private static string Describe(RefusedUnit r) => r.NearestStreetM is { } d
+        ? string.Create(CultureInfo.InvariantCulture, $"{r.Name} at ({r.LonLat.X:0.######}, {r.LonLat.Y:0.######}) is {d:0} m from the nearest street")
+        : string.Create(CultureInfo.InvariantCulture, $"{r.Name} at ({r.LonLat.X:0.######}, {r.LonLat.Y:0.######}) has no street within 10 km");
+
+    internal static string DescribeRefused(RefusedUnit r) => Describe(r);
+
+    private record struct Span(int Unit, double S, double E);
+
+    /// <summary>Adds the parts of [0, 1] covered by at least one unit and by at least two different units.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sweep(int edge, ReadOnlySpan<Span> spans, double[] cuts, EdgeParts one, EdgeParts two)
+    {
+        // The common case: every span is the whole edge.
+        var whole = true;
+        var distinct = false;
+        foreach (var s in spans)
+        {
+            if (s.S > 0 || s.E < 1) { whole = false; break; }
+            if (s.Unit != spans[0].Unit) distinct = true;
+        }
+        if (whole)
+        {
+            one.Add(edge, 0, 1);
+            if (distinct) two.Add(edge, 0, 1);
+            return;
+        }
+        var n = 0;
+        foreach (var s in spans) { cuts[n++] = s.S; cuts[n++] = s.E; }
+        Array.Sort(cuts, 0, n);
+        for (var i = 0; i + 1 < n; i++)
+        {
+            double a = cuts[i], b = cuts[i + 1];
+            if (!(b > a)) continue;
+            var mid = (a + b) / 2;
+            int first = -1, count = 0;
+            foreach (var s in spans)
+            {
+                if (s.S > mid || s.E < mid) continue;
+                if (first < 0) { first = s.Unit; count = 1; }
+                else if (s.Unit != first) { count = 2; break; }
+            }
+            if (count >= 1) one.Add(edge, a, b);
+            if (count >= 2) two.Add(edge, a, b);
+        }
+    }
+
+    /// <summary>Label-setting search keeping the two best arrival times from different units at each node.</summary>
+    private sealed class TwoBest
+    {
+        public readonly double[] Time1, Time2;
+        public readonly int[] Unit1, Unit2;
+        private readonly bool[] _done1, _done2;
+        private readonly MinHeap _queue = new(1024);
+
+        public TwoBest(int n)
+        {
+            Time1 = new double[n]; Time2 = new double[n];
+            Unit1 = new int[n]; Unit2 = new int[n];
+            Array.Fill(Time1, double.PositiveInfinity); Array.Fill(Time2, double.PositiveInfinity);
+            Array.Fill(Unit1, -1); Array.Fill(Unit2, -1);
+            _done1 = new bool[n]; _done2 = new bool[n];
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+        public void Offer(int node, int unit, double t)
+        {
+            if (Unit1[node] == unit)
+            {
+                if (t < Time1[node]) { Time1[node] = t; _queue.Push(t, node, unit); }
+            }
+            else if (Unit2[node] == unit)
+            {
+                if (t < Time2[node])
+                {
+                    Time2[node] = t;
+                    if (t < Time1[node])
+                    {
+                        (Time1[node], Time2[node]) = (Time2[node], Time1[node]);
+                        (Unit1[node], Unit2[node]) = (Unit2[node], Unit1[node]);
+                    }
+                    _queue.Push(t, node, unit);
+                }
+            }
+            else if (t < Time1[node])
+            {
+                Time2[node] = Time1[node]; Unit2[node] = Unit1[node];
+                Time1[node] = t; Unit1[node] = unit;
+                _queue.Push(t, node, unit);
+            }
+            else if (t < Time2[node])
+            {
+                Time2[node] = t; Unit2[node] = unit;
+                _queue.Push(t, node, unit);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(StreetGraph g, double limit)
+        {
+            while (_queue.Count > 0)
+            {
+                var (t, node, unit) = _queue.Pop();
+                if (Unit1[node] == unit && Time1[node] == t && !_done1[node]) _done1[node] = true;
+                else if (Unit2[node] == unit && Time2[node] == t && !_done2[node]) _done2[node] = true;
+                else continue; // stale
+                for (var a = g.OutStart[node]; a < g.OutStart[node + 1]; a++)
+                {
+                    var nt = t + g.OutCost[a];
+                    if (nt <= limit) Offer(g.OutTarget[a], unit, nt);
+                }
+            }
+        }
+    }
+
+    /// <summary>A binary min-heap of (time, node, unit) in parallel arrays: no allocation per entry.</summary>
+    private sealed class MinHeap(int capacity)
+    {
+        private double[] _key = new double[capacity];
+        private int[] _node = new int[capacity];
+        private int[] _unit = new int[capacity];
+
+        public int Count { get; private set; }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Push(double key, int node, int unit)
+        {
+            if (Count == _key.Length)
+            {
+                Array.Resize(ref _key, Count * 2);
+                Array.Resize(ref _node, Count * 2);
+                Array.Resize(ref _unit, Count * 2);
+            }
+            var i = Count++;
+            while (i > 0)
+            {
+                var parent = (i - 1) >> 1;
+                if (_key[parent] <= key) break;
+                _key[i] = _key[parent]; _node[i] = _node[parent]; _unit[i] = _unit[parent];
+                i = parent;
+            }
+            _key[i] = key; _node[i] = node; _unit[i] = unit;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public (double Key, int Node, int Unit) Pop()
+        {
+            var top = (_key[0], _node[0], _unit[0]);
+            var n = --Count;
+            if (n > 0)
+            {
+                double key = _key[n];
+                int node = _node[n], unit = _unit[n];
+                var i = 0;
+                while (true)
+                {
+                    var child = 2 * i + 1;
+                    if (child >= n) break;
+                    if (child + 1 < n && _key[child + 1] < _key[child]) child++;
+                    if (_key[child] >= key) break;
+                    _key[i] = _key[child]; _node[i] = _node[child]; _unit[i] = _unit[child];
+                    i = child;
+                }
+                _key[i] = key; _node[i] = node; _unit[i] = unit;
+            }
+            return top;
+        }
+    }
+}

@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using System.Globalization;
+using BarrioSeguro.Geo.Core.Spatial;
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Core.Network;
+
+/// <summary>
+/// The result of <see cref="Coverage.Compute"/>: figures, the units placed and refused, what was left out, per-node
+/// arrival times, and the covered and uncovered street pieces and area as geometry (built on request).
+/// </summary>
+public sealed class CoverageResult
+{
+    private static readonly GeometryFactory LonLat = new(new PrecisionModel(), Crs.Wgs84);
+    private readonly EdgeParts _covered;
+    private readonly EdgeParts _backup;
+    private readonly CoverageOptions _options;
+
+    internal CoverageResult(StreetGraph graph, double minutes, List<SnappedUnit> snapped, List<RefusedUnit> refused,
+        double[] time1, double[] time2, int[] unit1, int[] unit2,
+        EdgeParts covered, EdgeParts backup, CoverageOptions options)
+    {
+        Graph = graph;
+        Minutes = minutes;
+        UnitsSnapped = snapped;
+        UnitsRefused = refused;
+        var limit = minutes * 60;
+        // The search offers nothing beyond the limit: the arrays are final as they are.
+        NodeSeconds = time1;
+        NodeSecondSeconds = time2;
+        NodeUnit = unit1;
+        NodeSecondUnit = unit2;
+        _covered = covered;
+        _backup = backup;
+        _options = options;
+    }
+
+    public StreetGraph Graph { get; }
+
+    public TravelMode Mode => Graph.Mode;
+
+    public double Minutes { get; }
+
+    /// <summary>Units placed on the graph, with where and how far they were moved.</summary>
+    public IReadOnlyList<SnappedUnit> UnitsSnapped { get; }
+
+    /// <summary>Units farther from every street than the tolerance: not used.</summary>
+    public IReadOnlyList<RefusedUnit> UnitsRefused { get; }
+
+    /// <summary>Per node: the earliest arrival in seconds (+∞: not reached within the time).</summary>
+    public IReadOnlyList<double> NodeSeconds { get; }
+
+    /// <summary>Per node: the earliest arrival of a second, different unit (+∞: none within the time).</summary>
+    public IReadOnlyList<double> NodeSecondSeconds { get; }
+
+    /// <summary>Per node: index in <see cref="UnitsSnapped"/> of the first unit to arrive, -1 when none.</summary>
+    public IReadOnlyList<int> NodeUnit { get; }
+
+    /// <summary>Per node: index in <see cref="UnitsSnapped"/> of the second unit, -1 when none.</summary>
+    public IReadOnlyList<int> NodeSecondUnit { get; }
+
+    /// <summary>Figures for the whole graph.</summary>
+    public CoverageFigures Figures { get; private set; } = null!;
+
+    /// <summary>Figures per sector of <see cref="CoverageOptions.Sectors"/>, in order.</summary>
+    public IReadOnlyList<SectorCoverage> Sectors { get; private set; } = [];
+
+    /// <summary>Components of the graph without any unit: their streets can never be reached.</summary>
+    public int ComponentsWithoutUnit { get; private set; }
+
+    /// <summary>Street km in components without any unit (counted as not covered, never hidden).</summary>
+    public double KmWithoutUnit { get; private set; }
+
+    /// <summary>Blocks whose centroid has no street within <see cref="CoverageOptions.BlockSnapToleranceM"/>.</summary>
+    public int BlocksOffNetwork { get; private set; }
+
+    /// <summary>Incidents with no street within <see cref="CoverageOptions.SnapToleranceM"/>.</summary>
+    public int IncidentsOffNetwork { get; private set; }
+
+    /// <summary>Milliseconds of <see cref="Coverage.Compute"/> (snapping, search, figures; not the geometry).</summary>
+    public double ElapsedMs { get; private set; }
+
+    /// <summary>Plain sentences about what was left out or moved.</summary>
+    public IReadOnlyList<string> Notes { get; private set; } = [];
+
+    /// <summary>The covered fractions [from, to] of an edge, in order (empty: not reached).</summary>
+    public IReadOnlyList<(double From, double To)> CoveredParts(int edge) => _covered.Of(edge);
+
+    /// <summary>The fractions of an edge reached by two different units.</summary>
+    public IReadOnlyList<(double From, double To)> BackupParts(int edge) => _backup.Of(edge);
+
+    /// <summary>True when the point at a fraction of an edge is reached.</summary>
+    public bool IsCovered(EdgeLocation at) => Inside(_covered.Of(at.Edge), at.Fraction);
+
+    /// <summary>Covered street pieces, lon/lat (partial edges cut at the exact threshold point).</summary>
+    public MultiLineString CoveredPieces() => Pieces(e => CoveredParts(e));
+
+    /// <summary>Street pieces reached by two or more different units, lon/lat.</summary>
+    public MultiLineString BackupPieces() => Pieces(e => BackupParts(e));
+
+    /// <summary>Street pieces not reached within the time (the gaps), lon/lat.</summary>
+    public MultiLineString UncoveredPieces() => Pieces(e => Complement(CoveredParts(e)));
+
+    /// <summary>
+    /// The covered area: covered pieces buffered by <see cref="CoverageOptions.AreaBufferM"/> ground metres (flat
+    /// ends, so it stops where coverage stops), in lon/lat. Empty when nothing is covered.
+    /// </summary>
+    public Geometry CoveredArea()
+    {
+        var pieces = PiecesUtm(e => CoveredParts(e));
+        if (pieces.IsEmpty) return LonLat.CreatePolygon();
+        var parameters = new NetTopologySuite.Operation.Buffer.BufferParameters { EndCapStyle = NetTopologySuite.Operation.Buffer.EndCapStyle.Flat, QuadrantSegments = 4 };
+        var area = NetTopologySuite.Operation.Buffer.BufferOp.Buffer(pieces, _options.AreaBufferM * Graph.ScaleFactor, parameters);
+        var result = Crs.Transform(area, Graph.UtmEpsg, Crs.Wgs84);
+        result.SRID = Crs.Wgs84;
+        return result;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal void Finish(Stopwatch clock)
+    {
+        var g = Graph;
+        var notes = new List<string>(g.Report.Notes);
+        var withUnit = new HashSet<int>(UnitsSnapped.Select(u => g.Edges[u.At.Edge].Component));
+        ComponentsWithoutUnit = g.Components.Count - withUnit.Count;
+        KmWithoutUnit = g.Components.Km.Where((_, i) => !withUnit.Contains(i)).Sum();
+        if (ComponentsWithoutUnit > 0)
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{ComponentsWithoutUnit:N0} of {g.Components.Count:N0} connected pieces of the network ({KmWithoutUnit:N2} km) have no unit: they cannot be reached and count as not covered"));
+        foreach (var r in UnitsRefused) notes.Add(Coverage.DescribeRefused(r) + $" (more than {_options.SnapToleranceM:0.#} m): left out");
+
+        // Blocks and incidents: the nearest street point.
+        var blocks = _options.BlocksLonLat ?? [];
+        var blockAt = new EdgeLocation?[blocks.Count];
+        var blockCentroid = new Point[blocks.Count];
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            blockCentroid[i] = blocks[i].Centroid;
+            blockAt[i] = g.Snap(blockCentroid[i], _options.BlockSnapToleranceM);
+        }
+        BlocksOffNetwork = blockAt.Count(b => b is null);
+        if (BlocksOffNetwork > 0) notes.Add(string.Create(CultureInfo.InvariantCulture,
+            $"{BlocksOffNetwork:N0} blocks have no usable street within {_options.BlockSnapToleranceM:0} m of their centre: not covered"));
+        var incidents = _options.IncidentsLonLat ?? [];
+        var incidentAt = new EdgeLocation?[incidents.Count];
+        for (var i = 0; i < incidents.Count; i++)
+        {
+            if (!(incidents[i].Weight >= 0) || double.IsInfinity(incidents[i].Weight))
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"incident {i + 1} has weight {incidents[i].Weight}: weights must be 0 or more"), "options");
+            incidentAt[i] = g.Snap(incidents[i].LonLat, _options.SnapToleranceM);
+        }
+        IncidentsOffNetwork = incidentAt.Count(b => b is null);
+        if (IncidentsOffNetwork > 0) notes.Add(string.Create(CultureInfo.InvariantCulture,
+            $"{IncidentsOffNetwork:N0} incidents have no usable street within {_options.SnapToleranceM:0} m: not covered"));
+
+        Figures = FiguresOf(null, _ => true, _ => true, blockAt, incidentAt);
+
+        if (_options.Sectors is { Count: > 0 } sectors)
+        {
+            var midCoords = g.Edges.Select(e => { var m = MidPoint(e.Geometry); var (x, y) = Crs.Transform(m.X, m.Y, g.UtmEpsg, Crs.Wgs84); return new Coordinate(x, y); }).ToArray();
+            var list = new List<SectorCoverage>(sectors.Count);
+            foreach (var s in sectors)
+            {
+                var locator = new IndexedPointInAreaLocator(s.LonLat);
+                bool In(Coordinate c) => locator.Locate(c) != Location.Exterior;
+                list.Add(new SectorCoverage(s.Name, FiguresOf(e => In(midCoords[e]), b => In(blockCentroid[b].Coordinate),
+                    i => In(incidents[i].LonLat.Coordinate), blockAt, incidentAt)));
+            }
+            Sectors = list;
+        }
+        Notes = notes;
+        ElapsedMs = clock.Elapsed.TotalMilliseconds;
+    }
+
+    private CoverageFigures FiguresOf(Func<int, bool>? edgeIn, Func<int, bool> blockIn, Func<int, bool> incidentIn,
+        EdgeLocation?[] blockAt, EdgeLocation?[] incidentAt)
+    {
+        double total = 0, covered = 0, backup = 0;
+        var lengths = Graph.EdgeLength;
+        for (var e = 0; e < lengths.Length; e++)
+        {
+            if (edgeIn is not null && !edgeIn(e)) continue;
+            total += lengths[e];
+            covered += _covered.Share(e) * lengths[e];
+            backup += _backup.Share(e) * lengths[e];
+        }
+        int blocks = 0, coveredBlocks = 0;
+        for (var i = 0; i < blockAt.Length; i++)
+        {
+            if (!blockIn(i)) continue;
+            blocks++;
+            if (blockAt[i] is { } at && IsCovered(at)) coveredBlocks++;
+        }
+        int incidents = 0;
+        double weight = 0, coveredWeight = 0;
+        var list = _options.IncidentsLonLat ?? [];
+        for (var i = 0; i < incidentAt.Length; i++)
+        {
+            if (!incidentIn(i)) continue;
+            incidents++;
+            weight += list[i].Weight;
+            if (incidentAt[i] is { } at && IsCovered(at)) coveredWeight += list[i].Weight;
+        }
+        return new CoverageFigures(total / 1000, covered / 1000, Pct(covered, total), backup / 1000, Pct(backup, total),
+            blocks, coveredBlocks, Pct(coveredBlocks, blocks), incidents, weight, coveredWeight, Pct(coveredWeight, weight));
+    }
+
+    private static double Pct(double part, double whole) => whole > 0 ? 100 * part / whole : 0;
+
+    private static double Length(List<(double From, double To)>? parts)
+    {
+        if (parts is null) return 0;
+        var sum = 0.0;
+        foreach (var (a, b) in parts) sum += b - a;
+        return sum;
+    }
+
+    private static bool Inside(ArraySegment<(double From, double To)> parts, double f)
+    {
+        foreach (var (a, b) in parts)
+            if (f >= a - 1e-12 && f <= b + 1e-12) return true;
+        return false;
+    }
+
+    private static List<(double, double)> Complement(IReadOnlyList<(double From, double To)> parts)
+    {
+        var result = new List<(double, double)>();
+        var at = 0.0;
+        foreach (var (a, b) in parts)
+        {
+            if (a > at) result.Add((at, a));
+            at = Math.Max(at, b);
+        }
+        if (at < 1) result.Add((at, 1));
+        return result;
+    }
+
+    private static Coordinate MidPoint(LineString line) =>
+        new NetTopologySuite.LinearReferencing.LengthIndexedLine(line).ExtractPoint(line.Length / 2);
+
+    private MultiLineString PiecesUtm(Func<int, IReadOnlyList<(double From, double To)>> parts)
+    {
+        var lines = new List<LineString>();
+        foreach (var e in Graph.Edges)
+            foreach (var (a, b) in parts(e.Id))
+                if (b > a) lines.Add(Graph.Piece(e.Id, a, b));
+        return new GeometryFactory(new PrecisionModel(), Graph.UtmEpsg).CreateMultiLineString(lines.ToArray());
+    }
+
+    private MultiLineString Pieces(Func<int, IReadOnlyList<(double From, double To)>> parts)
+    {
+        var result = Crs.Transform(PiecesUtm(parts), Graph.UtmEpsg, Crs.Wgs84);
+        result.SRID = Crs.Wgs84;
+        return result;
+    }
+}

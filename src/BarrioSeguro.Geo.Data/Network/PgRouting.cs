@@ -1,0 +1,77 @@
+using BarrioSeguro.Geo.Core.Network;
+using Npgsql;
+
+namespace BarrioSeguro.Geo.Data.Network;
+
+/// <summary>
+/// The pgRouting peer of <see cref="Coverage"/>: the same <see cref="StreetGraph"/> as an edge table
+/// (id = edge id + 1, source/target = node + 1, cost = forward seconds, reverse_cost = backward seconds or -1 where
+/// one-way) and <c>pgr_drivingDistance</c> from several start nodes. An oracle for tests and the other side of
+/// <c>barrio bench coverage</c>. The table is a session temp table: nothing is left in the database.
+/// </summary>
+public static class PgRouting
+{
+    /// <summary>Creates pgRouting in the database if it is not there (needs the right to create extensions).</summary>
+    public static async Task EnsureAsync(NpgsqlConnection connection, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pgrouting", connection);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>pgRouting's version, e.g. "3.4.2".</summary>
+    public static async Task<string> VersionAsync(NpgsqlConnection connection, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT pgr_version()", connection);
+        return (string)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Loads the graph's edges into the session temp table <paramref name="table"/>, replacing what was there.</summary>
+    public static async Task LoadAsync(NpgsqlConnection connection, StreetGraph graph, string table = "coverage_edges", CancellationToken ct = default)
+    {
+        var name = SafeName(table);
+        var edges = graph.Edges;
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            DROP TABLE IF EXISTS {name};
+            CREATE TEMP TABLE {name} (id bigint PRIMARY KEY, source bigint NOT NULL, target bigint NOT NULL,
+                                      cost double precision NOT NULL, reverse_cost double precision NOT NULL);
+            INSERT INTO {name} SELECT * FROM unnest(@id, @source, @target, @cost, @reverse);
+            ANALYZE {name};
+            """, connection);
+        cmd.Parameters.AddWithValue("id", edges.Select(e => (long)e.Id + 1).ToArray());
+        cmd.Parameters.AddWithValue("source", edges.Select(e => (long)e.From + 1).ToArray());
+        cmd.Parameters.AddWithValue("target", edges.Select(e => (long)e.To + 1).ToArray());
+        cmd.Parameters.AddWithValue("cost", edges.Select(e => e.ForwardSeconds).ToArray());
+        cmd.Parameters.AddWithValue("reverse", edges.Select(e => double.IsPositiveInfinity(e.BackwardSeconds) ? -1 : e.BackwardSeconds).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// <c>pgr_drivingDistance</c> on the loaded table from the start nodes (graph node indexes), directed, within
+    /// <paramref name="seconds"/>: per graph node the least <c>agg_cost</c> over the starts, +∞ when not reached.
+    /// </summary>
+    public static async Task<double[]> DrivingDistanceAsync(NpgsqlConnection connection, int nodeCount, IReadOnlyList<int> startNodes,
+        double seconds, string table = "coverage_edges", CancellationToken ct = default)
+    {
+        var name = SafeName(table);
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            SELECT node, min(agg_cost) FROM pgr_drivingDistance(
+                'SELECT id, source, target, cost, reverse_cost FROM {name}', @starts, @seconds, directed => true)
+            GROUP BY node
+            """, connection);
+        cmd.Parameters.AddWithValue("starts", startNodes.Select(n => (long)n + 1).ToArray());
+        cmd.Parameters.AddWithValue("seconds", seconds);
+        cmd.CommandTimeout = 600;
+        var result = new double[nodeCount];
+        Array.Fill(result, double.PositiveInfinity);
+        await using var rows = await cmd.ExecuteReaderAsync(ct);
+        while (await rows.ReadAsync(ct)) result[rows.GetInt64(0) - 1] = rows.GetDouble(1);
+        return result;
+    }
+
+    private static string SafeName(string table) =>
+        table.Length is > 0 and <= 60 && table.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_') && !char.IsDigit(table[0])
+            ? table
+            : throw new ArgumentException($"'{table}' is not a plain lower-case table name", nameof(table));
+}
