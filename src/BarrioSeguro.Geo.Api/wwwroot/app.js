@@ -2,15 +2,16 @@
 // Plain ES module; OpenLayers comes from the global `ol` (lib/ol.js, copied from the pinned npm package by Viewer.targets).
 // No internet at run time: our own districts, streets and blocks are the basemap.
 //
-// Test hooks: window.barrioViewer = { map, layers: {districts, neighborhoods, streets, stations, incidents, validation, diff},
-//   ready, errors, selectNeighborhood(id), validate(), repairPreview(), applyRepair(), history(), diff(from, to) }
+// Test hooks: window.barrioViewer = { map, layers: {districts, neighborhoods, streets, stations, incidents, validation, diff,
+//   sectors}, ready, errors, selectNeighborhood(id), validate(), repairPreview(), applyRepair(), history(), diff(from, to),
+//   computePlan({sectors, seed}), showPlan(id), comparePlans(a, b) }
 //   ready resolves after the initial layers loaded (or failed, see `errors`) and the view was fitted;
 //   then document.body.dataset.ready = "true" (and dataset.loadError = "true" if any layer failed).
 //   selectNeighborhood(id) resolves with the figures once the planner panel shows them; validate() resolves with the
 //   problems once they are drawn on the `validation` layer (see planner.js).
 
 import { t, has, getLang, getLocale, setLang, onLangChange, applyTranslations } from './i18n.js';
-import { initPlanner } from './planner.js';
+import { initPlanner, SECTOR_COLORS } from './planner.js';
 
 const API_BASE = 'api/collections/'; // relative: works behind a path base too
 const DATA_PROJECTION = 'EPSG:4326';
@@ -544,14 +545,14 @@ window.barrioViewer.layers = layers;
 // The planner's panel and its layers (validation problems, boundary changes): planner.js.
 const planner = initPlanner({
   map,
-  layers, // gets .validation and .diff
+  layers, // gets .validation, .diff and .sectors
   fmtDateTime,
   selectFeature: (feature) => {
     if (!selected.some((s) => s.feature === feature)) select([{ key: 'neighborhoods', feature }]);
   },
   onLayersChanged: () => renderLegend(),
 });
-const PLANNER_KEYS = ['validation', 'diff'];
+const PLANNER_KEYS = ['validation', 'diff', 'sectors'];
 Object.assign(window.barrioViewer, {
   selectNeighborhood: (id) => planner.selectNeighborhood(id),
   validate: () => planner.validate(),
@@ -559,6 +560,9 @@ Object.assign(window.barrioViewer, {
   applyRepair: () => planner.applyRepair(),
   history: () => planner.history(),
   diff: (from, to) => planner.diff(from, to),
+  computePlan: (options) => planner.computePlan(options),
+  showPlan: (id) => planner.showPlan(id),
+  comparePlans: (a, b) => planner.comparePlans(a, b),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -725,6 +729,26 @@ function legendEntries() {
           text: t('legend.problemPoint'),
         },
         { id: 'legend-problem-area', swatch: hatchSwatch('lg-hatch-problem', true), text: t('legend.problemArea') },
+      ],
+    });
+  }
+  const sectorCount = layers.sectors.getSource().getFeatures().length;
+  if (sectorCount > 0) {
+    const n = Math.min(sectorCount, 4);
+    const w = 28 / n;
+    planned.push({
+      layer: 'sectors',
+      items: [
+        {
+          id: 'legend-sectors',
+          swatch: svg(
+            SECTOR_COLORS.slice(0, n)
+              .map((c, i) => `<rect x="${3 + i * w}" y="3" width="${w}" height="14" fill="${c}" fill-opacity="0.55" stroke="#fff" stroke-width="1.5"/>`)
+              .join(''),
+          ),
+          text: t('legend.sectors', { n: fmtNumber(sectorCount, 0) }),
+          note: t('legend.sectorsNote'),
+        },
       ],
     });
   }

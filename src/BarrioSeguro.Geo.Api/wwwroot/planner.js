@@ -8,6 +8,9 @@
 //   validate()             -> Promise<problems[]> once they are drawn (plain objects: index, kind, message, areaM2, other, geometryType)
 //   repairPreview(), applyRepair(), history(), diff(from, to) -> Promises of what they showed
 //   layers.validation, layers.diff; #planner-panel[data-state] is 'loading' | 'ready' | 'error' | 'cancelled'.
+//   Sectors (POST/GET /api/neighborhoods/{id}/plans, GET /api/plans/{id}[/sectors], /api/plans/compare, contingent
+//   staffing): layers.sectors; computePlan({sectors, seed}) -> Promise<plan JSON> once drawn; showPlan(id) likewise;
+//   comparePlans(a, b) -> Promise<comparison>. #sectors-result[data-drawn="true"] once the map drew the plan.
 
 import { t, has, getLocale } from './i18n.js';
 
@@ -84,12 +87,17 @@ class PlannerError extends Error {
 
 const isAbort = (err) => err?.name === 'AbortError';
 
-async function request(path, { method = 'GET', headers = {}, signal } = {}) {
+async function request(path, { method = 'GET', headers = {}, signal, json } = {}) {
   let response;
   try {
     response = await fetch(new URL(path, document.baseURI), {
       method,
-      headers: { Accept: 'application/json, application/geo+json, application/problem+json', ...headers },
+      headers: {
+        Accept: 'application/json, application/geo+json, application/problem+json',
+        ...(json !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: json !== undefined ? JSON.stringify(json) : undefined,
       signal,
     });
   } catch (err) {
@@ -227,6 +235,623 @@ function diffStyle(feature) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Patrol sectors (the chief's part of the panel): the contingent's staffing, computing a plan, the kept plans,
+// comparing two of them. Layer `sectors`.
+
+/** Paul Tol's "muted" scheme (colour-blind safe, distinct in print), then light grey; cycles after ten sectors. */
+export const SECTOR_COLORS = ['#332288', '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499', '#DDDDDD'];
+const BALANCE_TARGET_PCT = 5; // PartitionOptions.TargetDeviation
+
+function sectorColor(index) {
+  return SECTOR_COLORS[((index % SECTOR_COLORS.length) + SECTOR_COLORS.length) % SECTOR_COLORS.length];
+}
+
+function rgba(hex, alpha) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+/** Dark text on light colours, white text on dark ones (relative luminance). */
+function inkOn(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  const lin = (c) => {
+    const v = c / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  const l = 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+  return l > 0.35 ? '#14202b' : '#ffffff';
+}
+
+const sectorStyleCache = new Map();
+
+function sectorStyle(feature) {
+  const index = Number(feature.get('sector'));
+  const highlight = feature.get('highlight') === true;
+  const key = `${index}|${highlight}|${getLocale()}|${feature.get('workload')}`;
+  let styles = sectorStyleCache.get(key);
+  if (styles) return styles;
+  const color = sectorColor(index);
+  const text = t('sectors.mapLabel', { s: index + 1, w: fmt(Number(feature.get('workload')), 1) });
+  styles = [
+    new Style({
+      fill: new Fill({ color: rgba(color, highlight ? 0.62 : 0.42) }),
+      stroke: new Stroke({ color: '#ffffff', width: highlight ? 4 : 2.5 }),
+    }),
+    ...(highlight ? [new Style({ stroke: new Stroke({ color: '#14202b', width: 1.5 }) })] : []),
+    new Style({
+      geometry: labelPoint,
+      text: new Text({
+        text,
+        font: `700 12px ${FONT_STACK}`,
+        fill: new Fill({ color: inkOn(color) }),
+        backgroundFill: new Fill({ color }),
+        backgroundStroke: new Stroke({ color: '#ffffff', width: 1.5 }),
+        padding: [3, 6, 2, 6],
+        overflow: true,
+      }),
+      zIndex: 60,
+    }),
+  ];
+  if (sectorStyleCache.size > 400) sectorStyleCache.clear();
+  sectorStyleCache.set(key, styles);
+  return styles;
+}
+
+/**
+ * The "Sectores" section. env: { map, layers, readFeatures(json), rendered(), fitWith(features), currentFeature(),
+ * onLayersChanged(), fmtDateTime(iso) }.
+ */
+function initSectors(env) {
+  const { map, layers } = env;
+  const sectorsLayer = new ol.layer.Vector({
+    source: new ol.source.Vector(),
+    style: sectorStyle,
+    zIndex: 1000.5, // over the selection highlight, under the neighbourhood's outline, validation and changes
+    properties: { name: 'sectors', title: 'layer.sectors' },
+  });
+  map.addLayer(sectorsLayer);
+  layers.sectors = sectorsLayer;
+
+  const el = {
+    section: document.getElementById('sectors-section'),
+    staffing: document.getElementById('sectors-staffing'),
+    form: document.getElementById('sectors-form'),
+    count: document.getElementById('sectors-count'),
+    seed: document.getElementById('sectors-seed'),
+    compute: document.getElementById('sectors-compute'),
+    busy: document.getElementById('sectors-busy'),
+    busyText: document.getElementById('sectors-busy-text'),
+    result: document.getElementById('sectors-result'),
+    plans: document.getElementById('sectors-plans'),
+  };
+
+  const state = {
+    id: null, // neighbourhood
+    contingent: null, // {id, name, officers, shifts, ...} or null
+    staffing: null, // the staffing answer, or null
+    staffingError: null,
+    staffingLoading: false,
+    plan: null, // the plan shown (GET /api/plans/{id} answer)
+    features: [], // its sectors
+    error: null, // {title, detail, status} of the last failed computation
+    plans: [], // kept plans of the neighbourhood, newest first
+    compare: null, // {with, result} | {with, error}
+    highlight: null,
+    task: null, // {controller, kind}
+    countTouched: false,
+  };
+
+  // ---- busy / cancel --------------------------------------------------------------------------------------------
+
+  function setBusy(task) {
+    state.task = task;
+    el.busy.hidden = !task;
+    el.section.dataset.busy = task ? 'true' : 'false';
+    el.compute.disabled = !!task || state.id === null;
+    if (task) el.busyText.textContent = t(`sectors.loading.${task.kind}`);
+  }
+
+  async function run(kind, fn) {
+    state.task?.controller.abort();
+    const task = { controller: new AbortController(), kind };
+    setBusy(task);
+    try {
+      return await fn(task.controller.signal);
+    } finally {
+      if (state.task === task) setBusy(null);
+    }
+  }
+
+  function cancel() {
+    state.task?.controller.abort();
+  }
+  document.getElementById('sectors-cancel').addEventListener('click', cancel);
+
+  // ---- neighbourhood changes --------------------------------------------------------------------------------------
+
+  function clearDrawing() {
+    const had = sectorsLayer.getSource().getFeatures().length > 0;
+    sectorsLayer.getSource().clear();
+    state.plan = null;
+    state.features = [];
+    state.highlight = null;
+    if (had) env.onLayersChanged(); // not at start-up: app.js's legend is not set up yet
+  }
+
+  function reset(id) {
+    cancel();
+    clearDrawing();
+    Object.assign(state, {
+      id,
+      contingent: null,
+      staffing: null,
+      staffingError: null,
+      error: null,
+      plans: [],
+      compare: null,
+      countTouched: false,
+    });
+    el.section.dataset.planId = '';
+    el.result.dataset.drawn = 'false';
+    el.count.value = '';
+    el.section.hidden = id === null;
+    setBusy(null);
+    render();
+  }
+
+  /** Called by the planner when another neighbourhood is selected (or none). Loads staffing and kept plans. */
+  async function onNeighborhood(id) {
+    if (id === state.id) return;
+    reset(id);
+    if (id === null) return;
+    state.staffingLoading = true;
+    renderStaffing();
+    await Promise.allSettled([loadStaffing(id), loadPlans(id)]);
+  }
+
+  async function loadStaffing(id) {
+    try {
+      const { body: contingents } = await request('api/contingents');
+      const mine = (Array.isArray(contingents) ? contingents : []).filter((c) => c.neighborhoodId === id).sort((a, b) => a.id - b.id);
+      if (state.id !== id) return;
+      state.contingent = mine[0] ?? null;
+      if (state.contingent) {
+        try {
+          const { body } = await request(`api/contingents/${state.contingent.id}/staffing`);
+          if (state.id !== id) return;
+          state.staffing = body;
+        } catch (err) {
+          if (state.id !== id) return;
+          state.staffingError = err;
+        }
+      }
+    } catch (err) {
+      if (state.id !== id) return;
+      state.staffingError = err;
+    } finally {
+      if (state.id === id) {
+        state.staffingLoading = false;
+        if (!state.countTouched && !el.count.value && state.staffing?.sectorsPerShift > 0) {
+          el.count.value = String(state.staffing.sectorsPerShift);
+        }
+        renderStaffing();
+        el.section.dataset.staffing = state.staffing ? String(state.staffing.sectorsPerShift) : 'none';
+      }
+    }
+  }
+
+  async function loadPlans(id) {
+    try {
+      const { body } = await request(`${API}${id}/plans`);
+      if (state.id !== id) return;
+      state.plans = Array.isArray(body) ? body : [];
+    } catch (err) {
+      if (state.id !== id) return;
+      state.plans = [];
+      state.plansError = err;
+    }
+    renderPlans();
+  }
+
+  // ---- computing and showing plans --------------------------------------------------------------------------------
+
+  function requireNeighborhood() {
+    if (state.id === null) throw new Error('no neighbourhood selected: call selectNeighborhood(id) first');
+    return state.id;
+  }
+
+  /** POST a plan, then draw it. Resolves with the plan JSON (report included) once the map drew it. */
+  async function computePlan({ sectors, seed } = {}) {
+    const id = requireNeighborhood();
+    const payload = {};
+    if (sectors !== undefined && sectors !== null && sectors !== '') payload.sectors = Number(sectors);
+    if (seed !== undefined && seed !== null && seed !== '') payload.seed = Number(seed);
+    state.error = null;
+    state.compare = null;
+    try {
+      return await run('compute', async (signal) => {
+        let created;
+        try {
+          ({ body: created } = await request(`${API}${id}/plans`, { method: 'POST', json: payload, signal }));
+        } catch (err) {
+          if (err instanceof PlannerError && err.kind === 'http') {
+            state.error = { status: err.status, title: err.body?.title ?? null, detail: err.body?.detail ?? null, text: err.describe() };
+            clearDrawing();
+            render();
+          }
+          throw err;
+        }
+        const plan = await draw(created, signal);
+        state.plans = [created, ...state.plans.filter((p) => p.id !== created.id)];
+        renderPlans();
+        return plan;
+      });
+    } catch (err) {
+      if (isAbort(err)) {
+        state.error = { cancelled: true };
+        renderResult();
+      } else if (!state.error) {
+        state.error = { text: err instanceof PlannerError ? err.describe() : String(err?.message ?? err) };
+        renderResult();
+      }
+      throw err;
+    }
+  }
+
+  /** Shows a kept plan: its sectors on the map, its table and figures. */
+  async function showPlan(planId) {
+    requireNeighborhood();
+    state.error = null;
+    try {
+      return await run('show', async (signal) => {
+        const { body } = await request(`api/plans/${encodeURIComponent(planId)}`, { signal });
+        if (body.neighborhoodId !== state.id) throw new Error(`plan ${planId} belongs to neighbourhood ${body.neighborhoodId}`);
+        return draw(body, signal);
+      });
+    } catch (err) {
+      if (isAbort(err)) state.error = { cancelled: true };
+      else state.error = { text: err instanceof PlannerError ? err.describe() : String(err?.message ?? err) };
+      renderResult();
+      throw err;
+    }
+  }
+
+  async function draw(plan, signal) {
+    const { body } = await request(`api/plans/${plan.id}/sectors`, { signal });
+    const features = env.readFeatures(body);
+    features.forEach((f) => f.setId(`sector-${plan.id}-${f.get('sector')}`));
+    sectorsLayer.getSource().clear();
+    sectorsLayer.getSource().addFeatures(features);
+    sectorsLayer.setVisible(true);
+    state.plan = plan;
+    state.features = features;
+    state.highlight = null;
+    if (state.compare && state.compare.with === plan.id) state.compare = null;
+    el.section.dataset.planId = String(plan.id);
+    el.result.dataset.drawn = 'false';
+    env.onLayersChanged();
+    render();
+    env.fitWith(features);
+    await env.rendered();
+    el.result.dataset.drawn = 'true';
+    return plan;
+  }
+
+  async function compare(a, b) {
+    requireNeighborhood();
+    state.compare = { with: Number(b), result: null, error: null };
+    renderCompare();
+    try {
+      return await run('compare', async (signal) => {
+        const { body } = await request(`api/plans/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`, { signal });
+        state.compare = { with: Number(b), result: body, error: null };
+        renderCompare();
+        return body;
+      });
+    } catch (err) {
+      state.compare = isAbort(err) ? null : { with: Number(b), result: null, error: err };
+      renderCompare();
+      throw err;
+    }
+  }
+
+  // ---- rendering ----------------------------------------------------------------------------------------------------
+
+  function render() {
+    renderStaffing();
+    renderResult();
+    renderPlans();
+  }
+
+  function renderStaffing() {
+    if (state.id === null) {
+      el.staffing.innerHTML = '';
+      return;
+    }
+    if (state.staffingLoading) {
+      el.staffing.innerHTML = '<div class="figures-skeleton" aria-hidden="true"><span></span><span></span></div>';
+      return;
+    }
+    const c = state.contingent;
+    if (!c) {
+      el.staffing.innerHTML = state.staffingError
+        ? `<p class="planner-msg is-error">${escapeHtml(t('sectors.staffingFailed', { message: state.staffingError.describe?.() ?? state.staffingError.message }))}</p>`
+        : `<p class="planner-msg is-muted">${escapeHtml(t('sectors.noContingent'))}</p>`;
+      return;
+    }
+    const head =
+      `<div class="staffing-head"><span class="staffing-name">${escapeHtml(c.name ?? '')}</span>` +
+      `<span class="staffing-meta">${escapeHtml(t('sectors.contingentMeta', { officers: fmt(c.officers, 0), shifts: fmt(c.shifts, 0) }))}</span></div>`;
+    if (!state.staffing) {
+      el.staffing.innerHTML =
+        head +
+        `<div class="planner-msg is-error" role="alert"><strong>${escapeHtml(t('sectors.cannotStaff'))}</strong>` +
+        `<span class="problem-detail" lang="en">${escapeHtml(state.staffingError?.body?.detail ?? state.staffingError?.describe?.() ?? '')}</span></div>`;
+      return;
+    }
+    const s = state.staffing;
+    const shifts = (s.perShift ?? [])
+      .map(
+        (p) =>
+          `<tr><th scope="row">${escapeHtml(p.shift)}</th><td class="num">${escapeHtml(fmt(p.officersOnDuty, 0))}</td>` +
+          `<td class="num">${escapeHtml(fmt(p.units, 0))}</td></tr>`,
+      )
+      .join('');
+    el.staffing.innerHTML =
+      head +
+      `<div class="staffing-figure" id="sectors-per-shift" data-value="${s.sectorsPerShift}">` +
+      `<span class="big">${escapeHtml(fmt(s.sectorsPerShift, 0))}</span>` +
+      `<span>${escapeHtml(s.sectorsPerShift === 1 ? t('sectors.perShiftOne') : t('sectors.perShift'))}</span></div>` +
+      (shifts
+        ? `<table class="mini-table staffing-shifts"><thead><tr><th>${escapeHtml(t('sectors.shift'))}</th>` +
+          `<th class="num">${escapeHtml(t('sectors.onDuty'))}</th><th class="num">${escapeHtml(t('sectors.units'))}</th></tr></thead>` +
+          `<tbody>${shifts}</tbody></table>`
+        : '') +
+      `<details class="staffing-why"><summary>${escapeHtml(t('sectors.why'))}</summary>` +
+      `<ol class="staffing-sentences" lang="en">${(s.explanation ?? []).map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ol></details>`;
+  }
+
+  const yesNo = (ok) =>
+    `<span class="${ok ? 'ok' : 'ko'}" title="${escapeHtml(ok ? t('sectors.yes') : t('sectors.no'))}">${ok ? '✓' : '✗'}</span>`;
+
+  function renderResult() {
+    const e = state.error;
+    if (e) {
+      if (e.cancelled) {
+        el.result.innerHTML = `<p class="planner-msg is-muted">${escapeHtml(t('planner.cancelled'))}</p>`;
+      } else if (e.status === 422) {
+        el.result.innerHTML =
+          `<div class="problem-box" role="alert" id="sectors-problem"><strong>${escapeHtml(t('sectors.noPlan'))}</strong>` +
+          `<p class="problem-detail" lang="en">${escapeHtml(e.detail ?? e.title ?? '')}</p>` +
+          `<p class="sub">${escapeHtml(t('sectors.noPlanHint'))}</p></div>`;
+      } else {
+        el.result.innerHTML = `<p class="planner-msg is-error" role="alert" id="sectors-problem">${escapeHtml(t('planner.failed', { message: e.text ?? '' }))}</p>`;
+      }
+      el.result.dataset.state = e.cancelled ? 'cancelled' : 'error';
+      return;
+    }
+    const plan = state.plan;
+    if (!plan) {
+      el.result.innerHTML = '';
+      el.result.dataset.state = '';
+      return;
+    }
+    el.result.dataset.state = 'plan';
+    const r = plan.report ?? {};
+    const sectors = [...(r.sectors ?? [])].sort((a, b) => a.id - b.id);
+    const mean = sectors.length ? sectors.reduce((acc, s) => acc + s.workload, 0) / sectors.length : 0;
+    const maxW = Math.max(0, ...sectors.map((s) => s.workload));
+    const rows = sectors
+      .map((s) => {
+        const dev = mean > 0 ? ((s.workload - mean) / mean) * 100 : 0;
+        const color = sectorColor(s.id);
+        const pct = maxW > 0 ? Math.round((s.workload / maxW) * 100) : 0;
+        return (
+          `<tr data-sector="${s.id}"${state.highlight === s.id ? ' class="is-active"' : ''}>` +
+          `<th scope="row"><button type="button" class="sector-chip" data-sector="${s.id}" style="--c:${color};--chip-ink:${inkOn(color)}" ` +
+          `title="${escapeHtml(t('sectors.zoomTo'))}">S${s.id + 1}</button></th>` +
+          `<td class="num load"><span class="load-value">${escapeHtml(fmt(s.workload, 1))}</span>` +
+          `<span class="load-bar" aria-hidden="true"><span style="width:${pct}%;background:${color}"></span></span>` +
+          `<span class="dev${Math.abs(dev) > BALANCE_TARGET_PCT ? ' is-over' : ''}">${dev >= 0 ? '+' : '−'}${escapeHtml(fmt(Math.abs(dev), 1))}\u00a0%</span></td>` +
+          `<td class="num">${escapeHtml(fmt(s.blocks, 0))}</td>` +
+          `<td class="num">${escapeHtml(fmt(s.areaKm2, 3))}</td>` +
+          `<td class="num">${escapeHtml(fmt(s.polsbyPopper, 2))}</td>` +
+          `<td class="c">${yesNo(s.contiguous)}</td></tr>`
+        );
+      })
+      .join('');
+    const fig = (key, value, note = '', extra = '') =>
+      `<tr data-figure="${key}"${extra}><th scope="row">${escapeHtml(t(`sectors.fig.${key}`))}</th>` +
+      `<td><span class="fig-value">${value}</span>${note ? `<span class="sub">${note}</span>` : ''}</td></tr>`;
+    const dev = Number(r.maxDeviationPct ?? plan.maxDeviationPct);
+    const bound = Number(r.balanceBoundPct);
+    const within = dev <= BALANCE_TARGET_PCT + 1e-9;
+    const devNote =
+      Number.isFinite(bound) && bound > BALANCE_TARGET_PCT
+        ? escapeHtml(t('sectors.boundNote', { bound: `${fmt(bound, 1)}\u00a0%` }))
+        : escapeHtml(t('sectors.targetNote', { target: fmt(BALANCE_TARGET_PCT, 0) }));
+    const islands = r.islands ?? [];
+    const notes = r.notes ?? [];
+    const churn = r.churn
+      ? fig(
+          'churn',
+          escapeHtml(t('sectors.churnValue', { n: fmt(r.churn.blocksChanged, 0), pct: fmt(r.churn.workloadSharePct, 1) })),
+        )
+      : '';
+    el.result.innerHTML =
+      `<div class="plan-head"><span class="plan-title">${escapeHtml(t('sectors.planTitle', { id: plan.id }))}</span>` +
+      `<span class="plan-meta">${escapeHtml(
+        [t('sectors.nSectors', { n: fmt(plan.sectors, 0) }), t('sectors.seedShort', { seed: plan.seed }), fmtShortDateTime(plan.createdAt), plan.author]
+          .filter(Boolean)
+          .join(' · '),
+      )}</span></div>` +
+      `<table class="sector-table" id="sectors-table"><thead><tr>` +
+      `<th>${escapeHtml(t('sectors.col.sector'))}</th><th class="num">${escapeHtml(t('sectors.col.load'))}</th>` +
+      `<th class="num" title="${escapeHtml(t('sectors.col.blocksTitle'))}">${escapeHtml(t('sectors.col.blocks'))}</th>` +
+      `<th class="num">km²</th><th class="num" title="${escapeHtml(t('planner.polsbyPopperNote'))}">P-P</th>` +
+      `<th class="c" title="${escapeHtml(t('sectors.col.contiguousTitle'))}">${escapeHtml(t('sectors.col.contiguous'))}</th></tr></thead><tbody>${rows}</tbody></table>` +
+      `<table class="props figures-table plan-figures" id="plan-figures"><tbody>` +
+      fig(
+        'maxDeviation',
+        `<span class="${within ? 'ok' : 'ko'}">${escapeHtml(fmt(dev, 1))}\u00a0%</span>`,
+        devNote,
+        ` data-value="${dev}" data-bound="${Number.isFinite(bound) ? bound : ''}"`,
+      ) +
+      fig('contiguous', `${yesNo(r.contiguous ?? plan.contiguous)} ${escapeHtml((r.contiguous ?? plan.contiguous) ? t('sectors.yes') : t('sectors.no'))}`) +
+      fig('compactness', escapeHtml(fmt(Number(r.meanPolsbyPopper ?? plan.meanPolsbyPopper), 2)), escapeHtml(t('planner.polsbyPopperNote'))) +
+      fig('seed', escapeHtml(String(r.seed ?? plan.seed))) +
+      fig('elapsed', escapeHtml(`${fmt(Number(r.elapsedMs ?? 0), 0)}\u00a0ms`)) +
+      fig(
+        'islands',
+        islands.length === 0 ? escapeHtml(t('sectors.none')) : `<span lang="en">${islands.map(escapeHtml).join('<br>')}</span>`,
+      ) +
+      churn +
+      fig('data', `<code>${escapeHtml(plan.dataVersion ?? '')}</code>`) +
+      `</tbody></table>` +
+      (notes.length
+        ? `<h4 class="sub-head">${escapeHtml(t('sectors.fig.notes'))}</h4><ul class="plan-notes" id="plan-notes" lang="en">${notes
+            .map((n) => `<li>${escapeHtml(n)}</li>`)
+            .join('')}</ul>`
+        : `<p class="hint" id="plan-notes">${escapeHtml(t('sectors.fig.notes'))}: ${escapeHtml(t('sectors.none'))}</p>`);
+  }
+
+  function renderPlans() {
+    if (state.id === null) {
+      el.plans.innerHTML = '';
+      return;
+    }
+    const current = state.plan?.id ?? null;
+    const items = state.plans
+      .map((p) => {
+        const active = p.id === current;
+        return (
+          `<li data-plan-id="${p.id}"${active ? ' class="is-active" aria-current="true"' : ''}>` +
+          `<button type="button" class="plan-item" data-plan-id="${p.id}" title="${escapeHtml(p.name ?? '')}">` +
+          `<span class="plan-id">#${p.id}</span>` +
+          `<span class="plan-main">${escapeHtml(t('sectors.nSectors', { n: fmt(p.sectors, 0) }))} · ${escapeHtml(t('sectors.seedShort', { seed: p.seed }))}` +
+          `<span class="plan-when">${escapeHtml(fmtShortDateTime(p.createdAt))} · ${escapeHtml(p.author ?? '')}</span></span>` +
+          `<span class="plan-dev${p.maxDeviationPct <= BALANCE_TARGET_PCT ? '' : ' is-over'}">±${escapeHtml(fmt(p.maxDeviationPct, 1))}\u00a0%</span>` +
+          `</button></li>`
+        );
+      })
+      .join('');
+    const others = state.plans.filter((p) => p.id !== current);
+    const compareHtml =
+      current !== null && others.length > 0
+        ? `<div class="compare-row"><label for="sectors-compare">${escapeHtml(t('sectors.compareWith'))}</label>` +
+          `<select id="sectors-compare"><option value="">—</option>${others
+            .map(
+              (p) =>
+                `<option value="${p.id}"${state.compare?.with === p.id ? ' selected' : ''}>#${p.id} · ${escapeHtml(
+                  t('sectors.nSectors', { n: fmt(p.sectors, 0) }),
+                )} · ${escapeHtml(t('sectors.seedShort', { seed: p.seed }))}</option>`,
+            )
+            .join('')}</select></div><div id="sectors-compare-result"></div>`
+        : '';
+    el.plans.innerHTML =
+      `<h4 class="sub-head">${escapeHtml(t('sectors.kept'))}${state.plans.length ? ` <span class="count">${fmt(state.plans.length, 0)}</span>` : ''}</h4>` +
+      (state.plans.length
+        ? `<ul class="plan-list" id="plan-list">${items}</ul>`
+        : `<p class="hint">${escapeHtml(t('sectors.noPlans'))}</p>`) +
+      compareHtml;
+    renderCompare();
+  }
+
+  function renderCompare() {
+    const box = document.getElementById('sectors-compare-result');
+    if (!box) return;
+    const c = state.compare;
+    if (!c) {
+      box.innerHTML = '';
+      return;
+    }
+    if (c.error) {
+      box.innerHTML = `<p class="planner-msg is-error">${escapeHtml(t('planner.failed', { message: c.error.describe?.() ?? c.error.message }))}</p>`;
+      return;
+    }
+    if (!c.result) {
+      box.innerHTML = `<p class="hint">${escapeHtml(t('sectors.loading.compare'))}</p>`;
+      return;
+    }
+    const r = c.result;
+    box.innerHTML =
+      `<div class="diff-summary compare-summary" id="compare-summary" data-changed="${r.blocksChanged}" data-pct="${r.blocksChangedPct}">` +
+      `<strong>${escapeHtml(t('sectors.compareHead', { a: r.a.id, b: r.b.id }))}</strong>` +
+      `<span>${escapeHtml(t('sectors.blocksChanged', { n: fmt(r.blocksChanged, 0), pct: fmt(r.blocksChangedPct, 1), of: fmt(r.commonBlocks, 0) }))}</span>` +
+      (r.sameData ? '' : `<span class="warn">${escapeHtml(t('sectors.otherData'))}</span>`) +
+      `<span class="sub">${escapeHtml(t('sectors.compareNote'))}</span></div>`;
+  }
+
+  // ---- interaction --------------------------------------------------------------------------------------------------
+
+  function highlight(index) {
+    state.highlight = index;
+    for (const f of sectorsLayer.getSource().getFeatures()) f.set('highlight', Number(f.get('sector')) === index);
+    for (const tr of el.result.querySelectorAll('#sectors-table tbody tr')) tr.classList.toggle('is-active', Number(tr.dataset.sector) === index);
+  }
+
+  el.form.addEventListener('submit', (evt) => {
+    evt.preventDefault();
+    if (!el.form.reportValidity()) return;
+    computePlan({ sectors: el.count.value, seed: el.seed.value }).catch(() => {});
+  });
+  el.count.addEventListener('input', () => {
+    state.countTouched = true;
+  });
+
+  el.result.addEventListener('click', (evt) => {
+    const chip = evt.target.closest('button.sector-chip');
+    if (!chip) return;
+    const index = Number(chip.dataset.sector);
+    highlight(index);
+    const f = state.features.find((x) => Number(x.get('sector')) === index);
+    if (f) map.getView().fit(f.getGeometry().getExtent(), { padding: [60, 60, 60, 60], maxZoom: 18, duration: 300 });
+  });
+
+  el.plans.addEventListener('click', (evt) => {
+    const item = evt.target.closest('button.plan-item');
+    if (item) showPlan(Number(item.dataset.planId)).catch(() => {});
+  });
+  el.plans.addEventListener('change', (evt) => {
+    if (evt.target.id !== 'sectors-compare') return;
+    const b = Number(evt.target.value);
+    if (!b || !state.plan) {
+      state.compare = null;
+      renderCompare();
+      return;
+    }
+    compare(state.plan.id, b).catch(() => {});
+  });
+
+  /** Map click: a sector under the pointer marks its row. */
+  function onMapClick(hits) {
+    const hit = hits.find((h) => h.layer === sectorsLayer);
+    if (hit) highlight(Number(hit.feature.get('sector')));
+    return false;
+  }
+
+  function onLanguage() {
+    sectorStyleCache.clear();
+    sectorsLayer.changed();
+    render();
+    if (state.task) el.busyText.textContent = t(`sectors.loading.${state.task.kind}`);
+  }
+
+  reset(null);
+
+  return {
+    layer: sectorsLayer,
+    onNeighborhood,
+    computePlan,
+    showPlan,
+    compare,
+    onMapClick,
+    onLanguage,
+    cancel,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 
 /**
  * Sets up the planner panel and its two layers on `map`.
@@ -269,6 +894,16 @@ export function initPlanner(ctx) {
   }
   layers.validation = validationLayer;
   layers.diff = diffLayer;
+
+  // The chief's part: staffing, sector plans (layer `sectors`).
+  const sectors = initSectors({
+    map,
+    layers,
+    readFeatures: (json) => readFeatures(json),
+    rendered: () => rendered(),
+    fitWith: (features) => fitWith(features),
+    onLayersChanged: () => ctx.onLayersChanged(),
+  });
 
   const el = {
     panel: document.getElementById('planner-panel'),
@@ -373,6 +1008,7 @@ export function initPlanner(ctx) {
       state.figures = null;
     }
     state.id = nid;
+    sectors.onNeighborhood(nid).catch(() => {});
     el.panel.hidden = false;
     el.panel.dataset.neighborhoodId = String(nid);
     el.panel.dataset.state = 'loading';
@@ -416,6 +1052,7 @@ export function initPlanner(ctx) {
 
   function close() {
     cancelAll();
+    sectors.onNeighborhood(null).catch(() => {});
     clearOverlays();
     setFocus(null);
     state.id = null;
@@ -945,6 +1582,7 @@ export function initPlanner(ctx) {
    * the planner's overlays (a problem was picked), so the caller keeps the current neighbourhood.
    */
   function onMapClick(hits) {
+    sectors.onMapClick(hits);
     const problem = hits.find((h) => h.layer === validationLayer);
     if (problem) {
       highlightProblem(problem.feature.get('index'));
@@ -968,19 +1606,23 @@ export function initPlanner(ctx) {
     updateBusy();
     validationLayer.changed();
     diffLayer.changed();
+    sectors.onLanguage();
   }
 
   setButtonsDisabled(true);
   el.panel.dataset.state = 'closed';
 
   return {
-    layers: { validation: validationLayer, diff: diffLayer },
+    layers: { validation: validationLayer, diff: diffLayer, sectors: sectors.layer },
     selectNeighborhood,
     validate,
     repairPreview,
     applyRepair,
     history,
     diff,
+    computePlan: (options) => sectors.computePlan(options),
+    showPlan: (id) => sectors.showPlan(id),
+    comparePlans: (a, b) => sectors.compare(a, b),
     close,
     cancel: cancelAll,
     onMapClick,
