@@ -25,6 +25,7 @@ builder.Services.AddScoped<NeighborhoodStore>();
 builder.Services.AddScoped<SurroundingsQuery>();
 builder.Services.AddScoped<BlockStore>();
 builder.Services.AddScoped<SectorPlanner>();
+builder.Services.AddScoped<PlanNetwork>();
 builder.Services.AddScoped<SampleData>();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -51,6 +52,7 @@ app.MapNeighborhoods();
 app.MapNeighborhoodQuality();
 app.MapBlocks();
 app.MapPlans();
+app.MapNetwork();
 app.MapContingents();
 
 await app.PrepareDatabaseAsync();

@@ -19,6 +19,8 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
     public DbSet<Block> Blocks => Set<Block>();
     public DbSet<SectorPlan> SectorPlans => Set<SectorPlan>();
     public DbSet<PlanSector> PlanSectors => Set<PlanSector>();
+    public DbSet<PlanCoverage> PlanCoverages => Set<PlanCoverage>();
+    public DbSet<PlanRoute> PlanRoutes => Set<PlanRoute>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -81,6 +83,27 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
             e.Property(s => s.Geometry).HasColumnType("geometry(MultiPolygon,4326)");
             e.HasIndex(s => s.Geometry).HasMethod("gist");
             e.HasOne<SectorPlan>().WithMany().HasForeignKey(s => s.PlanId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<PlanCoverage>(e =>
+        {
+            e.ToTable("plan_coverages");
+            e.Property(c => c.ReportJson).HasColumnType("jsonb");
+            e.Property(c => c.Covered).HasColumnType("geometry(MultiLineString,4326)");
+            e.Property(c => c.Uncovered).HasColumnType("geometry(MultiLineString,4326)");
+            e.Property(c => c.Backup).HasColumnType("geometry(MultiLineString,4326)");
+            e.HasIndex(c => c.PlanId);
+            e.HasOne<SectorPlan>().WithMany().HasForeignKey(c => c.PlanId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<PlanRoute>(e =>
+        {
+            e.ToTable("plan_routes");
+            e.Property(r => r.ReportJson).HasColumnType("jsonb");
+            e.Property(r => r.Track).HasColumnType("geometry(LineString,4326)");
+            e.Property(r => r.Stops).HasColumnType("geometry(MultiPoint,4326)");
+            e.HasIndex(r => r.PlanId);
+            e.HasOne<SectorPlan>().WithMany().HasForeignKey(r => r.PlanId).OnDelete(DeleteBehavior.Cascade);
         });
 
         model.Entity<Station>(e =>

@@ -135,7 +135,8 @@ public static class PatrolRoutePlanner
             {
                 var deadline = lastArrival[h] + maxInterval;
                 if (!double.IsFinite(toSpot[h][at]) || now > deadline) continue;   // hopeless: reported in the figures
-                if (after + toSpot[h][next] <= deadline) continue;
+                // Leave early by one longest stop: another hot spot's stop on the way must not make this one late.
+                if (after + toSpot[h][next] <= deadline - o.StopMinutes.Max * 60) continue;
                 if (spots[h].Node == at) { Stop(h, detour: false); continue; }
                 var path = new List<int>();
                 for (var v = at; v != spots[h].Node; v = Ends(nextToSpot[h][v]).To) path.Add(nextToSpot[h][v]);

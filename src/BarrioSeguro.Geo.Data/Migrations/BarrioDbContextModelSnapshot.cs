@@ -372,6 +372,134 @@ namespace BarrioSeguro.Geo.Data.Migrations
                     b.ToTable("neighborhood_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.PlanCoverage", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<MultiLineString>("Backup")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiLineString,4326)")
+                        .HasColumnName("backup");
+
+                    b.Property<MultiLineString>("Covered")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiLineString,4326)")
+                        .HasColumnName("covered");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<double>("Minutes")
+                        .HasColumnType("double precision")
+                        .HasColumnName("minutes");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("mode");
+
+                    b.Property<int>("PlanId")
+                        .HasColumnType("integer")
+                        .HasColumnName("plan_id");
+
+                    b.Property<string>("ReportJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("report_json");
+
+                    b.Property<string>("Shift")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("shift");
+
+                    b.Property<MultiLineString>("Uncovered")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiLineString,4326)")
+                        .HasColumnName("uncovered");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("integer")
+                        .HasColumnName("units");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plan_coverages");
+
+                    b.HasIndex("PlanId")
+                        .HasDatabaseName("ix_plan_coverages_plan_id");
+
+                    b.ToTable("plan_coverages", (string)null);
+                });
+
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.PlanRoute", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("Gpx")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("gpx");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("mode");
+
+                    b.Property<int>("PlanId")
+                        .HasColumnType("integer")
+                        .HasColumnName("plan_id");
+
+                    b.Property<string>("ReportJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("report_json");
+
+                    b.Property<int>("Sector")
+                        .HasColumnType("integer")
+                        .HasColumnName("sector");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("integer")
+                        .HasColumnName("seed");
+
+                    b.Property<string>("Shift")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("shift");
+
+                    b.Property<MultiPoint>("Stops")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiPoint,4326)")
+                        .HasColumnName("stops");
+
+                    b.Property<LineString>("Track")
+                        .IsRequired()
+                        .HasColumnType("geometry(LineString,4326)")
+                        .HasColumnName("track");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plan_routes");
+
+                    b.HasIndex("PlanId")
+                        .HasDatabaseName("ix_plan_routes_plan_id");
+
+                    b.ToTable("plan_routes", (string)null);
+                });
+
             modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.PlanSector", b =>
                 {
                     b.Property<int>("PlanId")
@@ -622,6 +750,26 @@ namespace BarrioSeguro.Geo.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_neighborhood_revisions_neighborhoods_neighborhood_id");
+                });
+
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.PlanCoverage", b =>
+                {
+                    b.HasOne("BarrioSeguro.Geo.Core.Domain.SectorPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_coverages_sector_plans_plan_id");
+                });
+
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.PlanRoute", b =>
+                {
+                    b.HasOne("BarrioSeguro.Geo.Core.Domain.SectorPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_routes_sector_plans_plan_id");
                 });
 
             modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.PlanSector", b =>

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Api.Tests.Endpoints;
+
+[Collection(ApiCollection.Name)]
+public class NetworkEndpointsTests(ApiFixture api)
+{
+    private static Task<JsonElement> Body(HttpResponseMessage r) => ApiFixture.JsonOf(r);
+
+    private async Task<int> PlanOf(int sectors)
+    {
+        var id = await api.MilagroIdAsync();
+        var plan = await Body(await api.Client().PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectors, seed = 2 }));
+        return plan.GetProperty("id").GetInt32();
+    }
+
+    [SkippableFact]
+    public async Task Coverage_per_shift_adds_up_and_its_covered_pieces_measure_what_it_says()
+    {
+        var planId = await PlanOf(3);
+        var response = await api.Client().PostAsJsonAsync($"/api/plans/{planId}/coverage", new { mode = "foot", minutes = 5 });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var shifts = await Body(response);
+        Assert.Equal(3, shifts.GetArrayLength()); // the sample contingent works 3 shifts
+        var first = shifts[0];
+        var figures = first.GetProperty("report").GetProperty("figures");
+        var covered = figures.GetProperty("coveredStreetKm").GetDouble();
+        Assert.InRange(figures.GetProperty("coveredStreetKmPct").GetDouble(), 0.1, 100);
+        Assert.Equal(3, first.GetProperty("report").GetProperty("sectors").GetArrayLength());
+
+        // PostGIS measures the kept covered pieces: the same km.
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT ST_Length(covered::geography) / 1000 FROM plan_coverages WHERE id = @id", connection);
+        cmd.Parameters.AddWithValue("id", first.GetProperty("id").GetInt32());
+        var km = (double)(await cmd.ExecuteScalarAsync())!;
+        Assert.InRange(covered / km - 1, -0.002, 0.002);
+
+        var pieces = await Body(await api.Client().GetAsync($"/api/coverages/{first.GetProperty("id").GetInt32()}/pieces"));
+        Assert.Equal(["covered", "backup", "uncovered"], pieces.GetProperty("features").EnumerateArray()
+            .Select(f => f.GetProperty("properties").GetProperty("status").GetString()));
+    }
+
+    [SkippableFact]
+    public async Task Routes_cover_every_reachable_street_of_each_sector_and_download_as_GPX_that_GDAL_reads()
+    {
+        // Four sectors by bicycle: hot spots every 2 h at most; a round longer than the shift says so.
+        var planId = await PlanOf(4);
+        var response = await api.Client().PostAsJsonAsync($"/api/plans/{planId}/routes", new { mode = "bike", shiftHours = 8, shift = "mañana", seed = 4 });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var routes = (await Body(response)).GetProperty("routes");
+        Assert.Equal(4, routes.GetArrayLength());
+        foreach (var r in routes.EnumerateArray())
+        {
+            var report = r.GetProperty("report");
+            Assert.Equal(100, report.GetProperty("streetsCoveredPct").GetDouble(), 3);
+            if (report.GetProperty("durationMin").GetDouble() > 8 * 60)
+                Assert.Contains(report.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("longer than the 8 h shift"));
+            foreach (var h in report.GetProperty("hotspots").EnumerateArray())
+                Assert.True(h.GetProperty("maxIntervalMinutes").GetDouble() <= 120 + 1e-6, report.GetRawText());
+        }
+
+        var gpx = await api.Client().GetAsync($"/api/routes/{routes[0].GetProperty("id").GetInt32()}/gpx");
+        Assert.Equal("application/gpx+xml", gpx.Content.Headers.ContentType!.MediaType);
+        var file = Path.Combine(Path.GetTempPath(), $"barrio-route-{Guid.NewGuid():N}.gpx");
+        try
+        {
+            await File.WriteAllBytesAsync(file, await gpx.Content.ReadAsByteArrayAsync());
+            var psi = new ProcessStartInfo("ogrinfo", ["-al", "-q", file, "tracks"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var p = Process.Start(psi)!;
+            var output = await p.StandardOutput.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            Assert.True(p.ExitCode == 0, await p.StandardError.ReadToEndAsync());
+            Assert.Contains("turno mañana", output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        var map = await Body(await api.Client().GetAsync($"/api/plans/{planId}/routes"));
+        Assert.Equal(4, map.GetProperty("features").EnumerateArray().Count(f => f.GetProperty("properties").GetProperty("kind").GetString() == "track"));
+    }
+
+    [SkippableFact]
+    public async Task A_sector_too_large_to_walk_in_one_shift_is_still_covered_and_says_so()
+    {
+        var planId = await PlanOf(2);
+        var response = await api.Client().PostAsJsonAsync($"/api/plans/{planId}/routes", new { mode = "foot", shiftHours = 8, seed = 1 });
+        var report = (await Body(response)).GetProperty("routes")[0].GetProperty("report");
+        Assert.Equal(100, report.GetProperty("streetsCoveredPct").GetDouble(), 3);
+        Assert.True(report.GetProperty("durationMin").GetDouble() > 8 * 60);
+        Assert.Contains(report.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("longer than the 8 h shift"));
+    }
+
+    [SkippableTheory]
+    [InlineData("coverage", """{"mode": "plane", "minutes": 5}""", "foot")]
+    [InlineData("coverage", """{"mode": "foot", "minutes": 0}""", "minutes")]
+    [InlineData("routes", """{"mode": "foot", "shiftHours": -1}""", "shiftHours")]
+    public async Task Bad_requests_get_a_problem_that_says_why(string what, string body, string reason)
+    {
+        var planId = await PlanOf(2);
+        var response = await api.Client().PostAsync($"/api/plans/{planId}/{what}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains(reason, (await Body(response)).GetProperty("detail").GetString());
+    }
+}
