@@ -14,6 +14,7 @@ public static class CommandTable
         new SectorizeCommand(),
         new EvaluateCommand(),
         new CoverageCommand(),
+        new RoutesCommand(),
         new BenchCommand(),
     ];
 

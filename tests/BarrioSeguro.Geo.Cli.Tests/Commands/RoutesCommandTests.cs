@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using BarrioSeguro.Geo.IO;
+
+namespace BarrioSeguro.Geo.Cli.Tests.Commands;
+
+/// <summary>El Milagro in three patrol sectors, made once with <c>barrio blocks</c> and <c>barrio sectorize --sectors 3</c>.</summary>
+public sealed class ElMilagroSectorsFixture : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public ElMilagroSectorsFixture()
+    {
+        var blocks = _dir.File("manzanas.geojson");
+        var run = CliRun.Of("blocks", "--streets", SharedGeodata.PathOf("osm/el_milagro_streets_wgs84.geojson"),
+            "--boundary", SharedGeodata.PathOf("sample/el_milagro_barrio_seguro_illustrative.geojson"), "--out", blocks);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Sectors = _dir.File("sectores.geojson");
+        run = CliRun.Of("sectorize", "--blocks", blocks, "--sectors", "3", "--out", Sectors,
+            "--assignment", _dir.File("asignacion.geojson"), "--report", _dir.File("plan.json"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(3, VectorFile.Read(Sectors).Count);
+    }
+
+    public string Sectors { get; }
+
+    public void Dispose() => _dir.Dispose();
+}
+
+public class RoutesCommandTests(ElMilagroSectorsFixture milagro) : IClassFixture<ElMilagroSectorsFixture>
+{
+    private static string Streets => SharedGeodata.PathOf("osm/el_milagro_streets_wgs84.geojson");
+
+    /// <summary>One hot spot, near the comisaría of El Milagro (the accent must survive into the GPX and the report).</summary>
+    private const string Hotspot = """
+        {"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"name":"Mercado Señor de los Milagros"},"geometry":{"type":"Point","coordinates":[-79.0665,-8.0181]}}
+        ]}
+        """;
+
+    /// <summary>A square in the Pacific, west of every street of the sample.</summary>
+    private const string SeaPolygon = """{"type":"Polygon","coordinates":[[[-79.20,-8.10],[-79.15,-8.10],[-79.15,-8.05],[-79.20,-8.05],[-79.20,-8.10]]]}""";
+
+    private static CliRun Routes(TempDir dir, string sectors, string output, params string[] extra) =>
+        CliRun.Of(["routes", "--streets", Streets, "--sectors", sectors, "--hotspots", dir.Write("h.geojson", Hotspot),
+            "--mode", "bike", "--shift-hours", "8", "--seed", "1", "--out", output, "--report", dir.File("r.json"), .. extra]);
+
+    private static JsonElement Report(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone();
+
+    [Fact]
+    public void El_Milagro_in_three_sectors_by_bike_covers_every_street_within_the_shift_and_the_hot_spot_every_two_hours()
+    {
+        using var dir = new TempDir();
+        var run = Routes(dir, milagro.Sectors, dir.File("rutas.gpx"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal("", run.Error);
+        var summaries = Regex.Matches(run.Out,
+            @"^Sector S[123] · turno mañana: [\d.]+ km, \d+ min of 480 \(\d+ rounds?\), deadhead [\d.]+ %, streets covered 100\.0 %, ", RegexOptions.Multiline);
+        Assert.Equal(3, summaries.Count);
+        Assert.Contains("not proven optimal", run.Out); // bikes keep to one-way streets: the mixed case is a heuristic
+        Assert.Matches(@"\nWrote 3 routes \([\d.,]+ km, \d+ stops\) to rutas\.gpx and the report to r\.json \([\d,]+ ms\)\s*$", run.Out);
+
+        var report = Report(dir.File("r.json"));
+        Assert.Equal("bike", report.GetProperty("mode").GetString());
+        var routes = report.GetProperty("routes").EnumerateArray().ToList();
+        Assert.Equal(["S1", "S2", "S3"], routes.Select(r => r.GetProperty("sector").GetString()!).Order());
+        foreach (var r in routes)
+        {
+            foreach (var name in new[] { "sector", "name", "lengthKm", "durationMin", "deadheadPct", "streetsCoveredPct", "unreachable", "hotspots" })
+                Assert.True(r.TryGetProperty(name, out _), $"route {r.GetProperty("sector")} lacks {name}");
+            Assert.Equal(100, r.GetProperty("streetsCoveredPct").GetDouble());
+            Assert.Equal(0, r.GetProperty("unreachable").GetArrayLength());
+            Assert.InRange(r.GetProperty("durationMin").GetDouble(), 1, 8 * 60);
+            Assert.True(r.GetProperty("lengthKm").GetDouble() > 0);
+            Assert.InRange(r.GetProperty("deadheadPct").GetDouble(), 0, 100);
+        }
+        // The hot spot lies in exactly one sector; its route stops there at least every 2 h, at Lima clock times in the shift.
+        var visits = Assert.Single(routes.SelectMany(r => r.GetProperty("hotspots").EnumerateArray()));
+        Assert.Equal("Mercado Señor de los Milagros", visits.GetProperty("name").GetString());
+        Assert.True(visits.GetProperty("maxIntervalMin").GetDouble() <= 120, $"max interval {visits.GetProperty("maxIntervalMin")}");
+        Assert.True(visits.GetProperty("withinLimit").GetBoolean());
+        var times = visits.GetProperty("visits").EnumerateArray().Select(v => v.GetString()!).ToList();
+        Assert.True(times.Count >= 3, $"{times.Count} visits in 8 h");
+        Assert.All(times, t => Assert.InRange(string.CompareOrdinal(t, "06:00"), 0, int.MaxValue));
+        Assert.All(times, t => Assert.InRange(string.CompareOrdinal(t, "14:00"), int.MinValue, 0));
+        Assert.Contains("Señor", File.ReadAllText(dir.File("r.json")));
+
+        // GDAL reads it back: a track per sector, a waypoint per stop, accents intact.
+        var stops = routes.Sum(r => r.GetProperty("stops").GetInt32());
+        Assert.Equal(times.Count, stops);
+        var info = OgrInfo("-al", "-q", dir.File("rutas.gpx"));
+        Assert.Contains("Layer name: tracks", info);
+        Assert.Contains("Layer name: waypoints", info);
+        Assert.Equal(3, Regex.Matches(info, @"OGRFeature\(tracks\):\d+").Count);
+        Assert.Equal(stops, Regex.Matches(info, @"OGRFeature\(waypoints\):\d+").Count);
+        Assert.Contains("name (String) = Sector S1 · turno mañana", info);
+        Assert.Contains("name (String) = Mercado Señor de los Milagros", info);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_gpx_and_another_seed_another_track()
+    {
+        using var a = new TempDir();
+        using var b = new TempDir();
+        using var c = new TempDir();
+        Assert.Equal(0, Routes(a, milagro.Sectors, a.File("r.gpx")).ExitCode);
+        Assert.Equal(0, Routes(b, milagro.Sectors, b.File("r.gpx")).ExitCode);
+        var other = Routes(c, milagro.Sectors, c.File("r.gpx"), "--seed", "2");
+        Assert.True(other.ExitCode == 0, other.Error);
+        Assert.Equal(File.ReadAllBytes(a.File("r.gpx")), File.ReadAllBytes(b.File("r.gpx")));
+        Assert.NotEqual(Track(a.File("r.gpx")), Track(c.File("r.gpx")));
+    }
+
+    [Fact]
+    public void Geojson_output_has_a_line_per_route_and_a_point_per_stop_and_a_start_file_picks_the_nearest_station()
+    {
+        using var dir = new TempDir();
+        var start = dir.Write("comisaria.geojson", """
+            {"type":"FeatureCollection","features":[
+              {"type":"Feature","properties":{"name":"Comisaría El Milagro"},"geometry":{"type":"Point","coordinates":[-79.0640,-8.0235]}},
+              {"type":"Feature","properties":{"name":"Lejos"},"geometry":{"type":"Point","coordinates":[-79.02,-8.11]}}
+            ]}
+            """);
+        var run = Routes(dir, milagro.Sectors, dir.File("rutas.geojson"), "--start", start, "--shift-name", "tarde", "--shift-start", "14:00");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("Sector S2 · turno tarde:", run.Out);
+        var features = VectorFile.Read(dir.File("rutas.geojson")).Features;
+        Assert.Equal(3, features.Count(f => (string)f.Attributes["kind"] == "ruta"));
+        var report = Report(dir.File("r.json"));
+        Assert.All(report.GetProperty("routes").EnumerateArray(),
+            r => Assert.Equal("Comisaría El Milagro", r.GetProperty("start").GetProperty("name").GetString()));
+        Assert.Equal(features.Count(f => (string)f.Attributes["kind"] == "parada"),
+            report.GetProperty("routes").EnumerateArray().Sum(r => r.GetProperty("stops").GetInt32()));
+        Assert.StartsWith("2025-01-01T14:00:00-05:00", report.GetProperty("shiftStart").GetString());
+    }
+
+    [Fact]
+    public void A_sector_with_no_street_is_named_and_skipped_and_alone_it_is_an_error()
+    {
+        using var dir = new TempDir();
+        var sectors = VectorFile.Read(milagro.Sectors);
+        var withSea = dir.Write("con_mar.geojson",
+            File.ReadAllText(milagro.Sectors).TrimEnd().TrimEnd('}').TrimEnd().TrimEnd(']')
+            + $$""",{"type":"Feature","properties":{"name":"Mar"},"geometry":{{SeaPolygon}}}]}""");
+        Assert.Equal(sectors.Count + 1, VectorFile.Read(withSea).Count);
+        var run = Routes(dir, withSea, dir.File("r.gpx"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("Sector Mar holds no street the patrol mode can use: skipped, no route for it.", run.Out);
+        Assert.Contains("; 1 sector skipped", run.Out);
+        var report = Report(dir.File("r.json"));
+        Assert.Equal(3, report.GetProperty("routes").GetArrayLength());
+        Assert.Equal("Mar", Assert.Single(report.GetProperty("skipped").EnumerateArray()).GetProperty("sector").GetString());
+
+        var onlySea = dir.Write("mar.geojson", $$"""{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Mar"},"geometry":{{SeaPolygon}}}]}""");
+        var none = Routes(dir, onlySea, dir.File("none.gpx"));
+        Assert.Equal(1, none.ExitCode);
+        Assert.Equal("barrio routes: no route: Sector Mar holds no street the patrol mode can use.", none.ErrorLine);
+        Assert.False(File.Exists(dir.File("none.gpx")));
+    }
+
+    [Theory]
+    [InlineData("--mode", "plane", "unknown travel mode 'plane': use foot, bike, moto or car")]
+    [InlineData("--shift-hours", "0", "--shift-hours must be a length in hours more than 0 and at most 24, not '0'")]
+    [InlineData("--shift-hours", "-8", "--shift-hours must be a length in hours more than 0 and at most 24, not '-8'")]
+    [InlineData("--seed", "uno", "--seed must be a whole number, not 'uno'")]
+    [InlineData("--stop-minutes", "15-10", "--stop-minutes must be whole minutes MIN-MAX")]
+    [InlineData("--shift-start", "25:00", "--shift-start must be a time HH:mm (Lima), not '25:00'")]
+    [InlineData("--out", "rutas.kml", "--out must end in .gpx or .geojson, not 'rutas.kml'")]
+    public void Bad_options_are_usage_errors(string option, string value, string message)
+    {
+        using var dir = new TempDir();
+        var args = new List<string> { "routes", "--streets", Streets, "--sectors", milagro.Sectors, "--mode", "foot",
+            "--shift-hours", "8", "--seed", "1", "--out", dir.File("r.gpx"), "--report", dir.File("r.json") };
+        var i = args.IndexOf(option);
+        if (i < 0) args.AddRange([option, value]);
+        else args[i + 1] = value;
+        var run = CliRun.Of(args.ToArray());
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("barrio routes: ", run.ErrorLine);
+        Assert.Contains(message, run.ErrorLine);
+        Assert.False(File.Exists(dir.File("r.json")));
+    }
+
+    [Fact]
+    public void Streets_that_are_not_lines_are_a_one_line_error()
+    {
+        using var dir = new TempDir();
+        var points = dir.Write("puntos.geojson", Hotspot);
+        var run = CliRun.Of("routes", "--streets", points, "--sectors", milagro.Sectors, "--mode", "foot",
+            "--shift-hours", "8", "--seed", "1", "--out", dir.File("r.gpx"), "--report", dir.File("r.json"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Matches(@"^barrio routes: puntos\.geojson: .*is a Point, not a line\.$", run.ErrorLine);
+    }
+
+    /// <summary>The track points (lat, lon) of a GPX, in order.</summary>
+    private static List<string> Track(string gpx) =>
+        Regex.Matches(File.ReadAllText(gpx), "<trkpt lat=\"([^\"]+)\" lon=\"([^\"]+)\"").Select(m => m.Groups[1].Value + " " + m.Groups[2].Value).ToList();
+
+    /// <summary>Runs GDAL's ogrinfo; a missing ogrinfo fails the test (install gdal-bin), it never skips.</summary>
+    private static string OgrInfo(params string[] args)
+    {
+        var exe = new[] { "/usr/bin/ogrinfo", "/usr/local/bin/ogrinfo" }.FirstOrDefault(File.Exists)
+                  ?? throw new Xunit.Sdk.XunitException("ogrinfo not found: install gdal-bin (apt-get install gdal-bin) to read the GPX back");
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"ogrinfo {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Result}");
+        return stdout.Result;
+    }
+}
