@@ -46,9 +46,9 @@ public sealed class BlocksCommand : ICommand
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
         var parsed = CommandArgs.Parse(args, "--streets", "--boundary", "--out", "--snap", "--incidents", "--buildings");
-        if (parsed.Positionals.Count > 0) throw new UsageException($"unexpected argument '{parsed.Positionals[0]}'");
-        var streetsPath = parsed.Option("--streets") ?? throw new UsageException("--streets FILE is required");
-        var output = parsed.Option("--out") ?? throw new UsageException("--out FILE is required");
+        parsed.NoPositionals();
+        var streetsPath = parsed.Required("--streets", "FILE");
+        var output = parsed.Required("--out", "FILE");
         var options = new BlockOptions();
         if (parsed.Option("--snap") is { } snapText)
         {

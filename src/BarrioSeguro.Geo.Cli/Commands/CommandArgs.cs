@@ -16,6 +16,16 @@ public sealed class CommandArgs
     /// <summary>The value of an option, or null when not given.</summary>
     public string? Option(string name) => _options.GetValueOrDefault(name);
 
+    /// <summary>The value of an option that must be given, e.g. <c>Required("--out", "FILE")</c>.</summary>
+    /// <exception cref="UsageException">"--out FILE is required".</exception>
+    public string Required(string name, string what) => Option(name) ?? throw new UsageException($"{name} {what} is required");
+
+    /// <summary>Refuses positional arguments a command does not take.</summary>
+    public void NoPositionals()
+    {
+        if (Positionals.Count > 0) throw new UsageException($"unexpected argument '{Positionals[0]}'");
+    }
+
     /// <summary>Parses arguments; <paramref name="valueOptions"/> are the options that take a value, e.g. "--crs".</summary>
     /// <exception cref="UsageException">An unknown option, or an option without its value.</exception>
     public static CommandArgs Parse(IReadOnlyList<string> args, params string[] valueOptions)

@@ -60,13 +60,13 @@ public sealed class CoverageCommand : ICommand
     {
         var parsed = CommandArgs.Parse(args, "--streets", "--units", "--mode", "--minutes", "--blocks", "--incidents",
             "--sectors", "--snap", "--out", "--report");
-        if (parsed.Positionals.Count > 0) throw new UsageException($"unexpected argument '{parsed.Positionals[0]}'");
-        var streetsPath = parsed.Option("--streets") ?? throw new UsageException("--streets FILE is required");
-        var unitsPath = parsed.Option("--units") ?? throw new UsageException("--units FILE is required");
-        var modeText = parsed.Option("--mode") ?? throw new UsageException("--mode foot|bike|moto|car is required");
-        var minutesText = parsed.Option("--minutes") ?? throw new UsageException("--minutes T is required");
-        var output = parsed.Option("--out") ?? throw new UsageException("--out FILE is required");
-        var reportPath = parsed.Option("--report") ?? throw new UsageException("--report FILE is required");
+        parsed.NoPositionals();
+        var streetsPath = parsed.Required("--streets", "FILE");
+        var unitsPath = parsed.Required("--units", "FILE");
+        var modeText = parsed.Required("--mode", "foot|bike|moto|car");
+        var minutesText = parsed.Required("--minutes", "T");
+        var output = parsed.Required("--out", "FILE");
+        var reportPath = parsed.Required("--report", "FILE");
         TravelMode mode;
         try { mode = TravelModes.Parse(modeText); }
         catch (ArgumentException e) { throw new UsageException(e.Message.Split(" (Parameter")[0]); }

@@ -52,10 +52,10 @@ public sealed class EvaluateCommand : ICommand
     {
         var clock = Stopwatch.StartNew();
         var parsed = CommandArgs.Parse(args, "--blocks", "--plan", "--report", "--weight", "--previous", "--attach-uncovered", "--out");
-        if (parsed.Positionals.Count > 0) throw new UsageException($"unexpected argument '{parsed.Positionals[0]}'");
-        var blocksPath = parsed.Option("--blocks") ?? throw new UsageException("--blocks FILE is required");
-        var planPath = parsed.Option("--plan") ?? throw new UsageException("--plan FILE is required");
-        var reportPath = parsed.Option("--report") ?? throw new UsageException("--report REPORT.json is required");
+        parsed.NoPositionals();
+        var blocksPath = parsed.Required("--blocks", "FILE");
+        var planPath = parsed.Required("--plan", "FILE");
+        var reportPath = parsed.Required("--report", "REPORT.json");
         var attach = parsed.Option("--attach-uncovered") switch
         {
             null or "no" => false,

@@ -32,7 +32,7 @@ public sealed class ExportCommand : ICommand
         var collection = parsed.Positionals[0];
         if (!FeatureCatalog.Exists(collection))
             throw new UsageException($"unknown collection '{collection}' (one of {string.Join(", ", FeatureCatalog.Collections.Select(c => c.Name))})");
-        var output = parsed.Option("--out") ?? throw new UsageException("--out FILE is required");
+        var output = parsed.Required("--out", "FILE");
         int? target = null;
         if (parsed.Option("--crs") is { } crsText)
         {

@@ -35,8 +35,8 @@ public sealed class NeighborhoodCommand : ICommand
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
         var p = CommandArgs.Parse(args, "--from-blocks", "--ids", "--from-hotspots", "--blocks", "--out", "--name", "--radius", "--min-incidents", "--clusters");
-        if (p.Positionals.Count > 0) throw new UsageException($"unexpected argument '{p.Positionals[0]}'");
-        var output = p.Option("--out") ?? throw new UsageException("--out FILE is required");
+        p.NoPositionals();
+        var output = p.Required("--out", "FILE");
         var fromBlocks = p.Option("--from-blocks");
         var fromHotspots = p.Option("--from-hotspots");
         if ((fromBlocks is null) == (fromHotspots is null)) throw new UsageException("give either --from-blocks or --from-hotspots");

@@ -75,14 +75,14 @@ public sealed class RoutesCommand : ICommand
     {
         var parsed = CommandArgs.Parse(args, "--streets", "--sectors", "--hotspots", "--start", "--mode", "--shift-hours",
             "--shift-start", "--date", "--shift-name", "--stop-minutes", "--max-interval-hours", "--seed", "--out", "--report");
-        if (parsed.Positionals.Count > 0) throw new UsageException($"unexpected argument '{parsed.Positionals[0]}'");
-        var streetsPath = parsed.Option("--streets") ?? throw new UsageException("--streets FILE is required");
-        var sectorsPath = parsed.Option("--sectors") ?? throw new UsageException("--sectors FILE is required");
-        var modeText = parsed.Option("--mode") ?? throw new UsageException("--mode foot|bike|moto|car is required");
-        var hoursText = parsed.Option("--shift-hours") ?? throw new UsageException("--shift-hours H is required");
-        var seedText = parsed.Option("--seed") ?? throw new UsageException("--seed N is required");
-        var output = parsed.Option("--out") ?? throw new UsageException("--out FILE is required");
-        var reportPath = parsed.Option("--report") ?? throw new UsageException("--report FILE is required");
+        parsed.NoPositionals();
+        var streetsPath = parsed.Required("--streets", "FILE");
+        var sectorsPath = parsed.Required("--sectors", "FILE");
+        var modeText = parsed.Required("--mode", "foot|bike|moto|car");
+        var hoursText = parsed.Required("--shift-hours", "H");
+        var seedText = parsed.Required("--seed", "N");
+        var output = parsed.Required("--out", "FILE");
+        var reportPath = parsed.Required("--report", "FILE");
 
         TravelMode mode;
         try { mode = TravelModes.Parse(modeText); }

@@ -81,11 +81,11 @@ public sealed class SectorizeCommand : ICommand
         var clock = Stopwatch.StartNew();
         var parsed = CommandArgs.Parse(args, "--blocks", "--sectors", "--contingent", "--weight", "--seed", "--lock", "--previous",
             "--out", "--assignment", "--report", "--islands", "--tolerance", "--budget");
-        if (parsed.Positionals.Count > 0) throw new UsageException($"unexpected argument '{parsed.Positionals[0]}'");
-        var blocksPath = parsed.Option("--blocks") ?? throw new UsageException("--blocks FILE is required");
-        var outPath = parsed.Option("--out") ?? throw new UsageException("--out SECTORS is required");
-        var assignmentPath = parsed.Option("--assignment") ?? throw new UsageException("--assignment ASSIGNED_BLOCKS is required");
-        var reportPath = parsed.Option("--report") ?? throw new UsageException("--report REPORT.json is required");
+        parsed.NoPositionals();
+        var blocksPath = parsed.Required("--blocks", "FILE");
+        var outPath = parsed.Required("--out", "SECTORS");
+        var assignmentPath = parsed.Required("--assignment", "ASSIGNED_BLOCKS");
+        var reportPath = parsed.Required("--report", "REPORT.json");
         var sectorsText = parsed.Option("--sectors");
         var contingentPath = parsed.Option("--contingent");
         if (sectorsText is null == contingentPath is null)
