@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BarrioSeguro.Geo.Data.Migrations
 {
     [DbContext(typeof(BarrioDbContext))]
-    [Migration("20261128175403_Blocks")]
-    partial class Blocks
+    [Migration("20261128182947_InitialSchema")]
+    partial class InitialSchema
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -83,6 +83,23 @@ namespace BarrioSeguro.Geo.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<double>("Availability")
+                        .HasColumnType("double precision")
+                        .HasColumnName("availability");
+
+                    b.Property<int>("CrewSize")
+                        .HasColumnType("integer")
+                        .HasColumnName("crew_size");
+
+                    b.Property<int>("JointUnits")
+                        .HasColumnType("integer")
+                        .HasColumnName("joint_units");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("mode");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("text")
@@ -108,6 +125,10 @@ namespace BarrioSeguro.Geo.Data.Migrations
 
                     b.ToTable("contingents", null, t =>
                         {
+                            t.HasCheckConstraint("ck_contingents_availability", "availability > 0 AND availability <= 1");
+
+                            t.HasCheckConstraint("ck_contingents_crew_size", "crew_size >= 1");
+
                             t.HasCheckConstraint("ck_contingents_officers", "officers >= 0");
 
                             t.HasCheckConstraint("ck_contingents_shifts", "shifts >= 1");
@@ -354,6 +375,267 @@ namespace BarrioSeguro.Geo.Data.Migrations
                     b.ToTable("neighborhood_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.PlanCoverage", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<MultiLineString>("Backup")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiLineString,4326)")
+                        .HasColumnName("backup");
+
+                    b.Property<MultiLineString>("Covered")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiLineString,4326)")
+                        .HasColumnName("covered");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<double>("Minutes")
+                        .HasColumnType("double precision")
+                        .HasColumnName("minutes");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("mode");
+
+                    b.Property<int>("PlanId")
+                        .HasColumnType("integer")
+                        .HasColumnName("plan_id");
+
+                    b.Property<string>("ReportJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("report_json");
+
+                    b.Property<string>("Shift")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("shift");
+
+                    b.Property<MultiLineString>("Uncovered")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiLineString,4326)")
+                        .HasColumnName("uncovered");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("integer")
+                        .HasColumnName("units");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plan_coverages");
+
+                    b.HasIndex("PlanId")
+                        .HasDatabaseName("ix_plan_coverages_plan_id");
+
+                    b.ToTable("plan_coverages", (string)null);
+                });
+
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.PlanRoute", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("Gpx")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("gpx");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("mode");
+
+                    b.Property<int>("PlanId")
+                        .HasColumnType("integer")
+                        .HasColumnName("plan_id");
+
+                    b.Property<string>("ReportJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("report_json");
+
+                    b.Property<int>("Sector")
+                        .HasColumnType("integer")
+                        .HasColumnName("sector");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("integer")
+                        .HasColumnName("seed");
+
+                    b.Property<string>("Shift")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("shift");
+
+                    b.Property<MultiPoint>("Stops")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiPoint,4326)")
+                        .HasColumnName("stops");
+
+                    b.Property<LineString>("Track")
+                        .IsRequired()
+                        .HasColumnType("geometry(LineString,4326)")
+                        .HasColumnName("track");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plan_routes");
+
+                    b.HasIndex("PlanId")
+                        .HasDatabaseName("ix_plan_routes_plan_id");
+
+                    b.ToTable("plan_routes", (string)null);
+                });
+
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.PlanSector", b =>
+                {
+                    b.Property<int>("PlanId")
+                        .HasColumnType("integer")
+                        .HasColumnName("plan_id");
+
+                    b.Property<int>("Sector")
+                        .HasColumnType("integer")
+                        .HasColumnName("sector");
+
+                    b.Property<double>("AreaKm2")
+                        .HasColumnType("double precision")
+                        .HasColumnName("area_km2");
+
+                    b.Property<int>("Blocks")
+                        .HasColumnType("integer")
+                        .HasColumnName("blocks");
+
+                    b.Property<bool>("Contiguous")
+                        .HasColumnType("boolean")
+                        .HasColumnName("contiguous");
+
+                    b.Property<MultiPolygon>("Geometry")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiPolygon,4326)")
+                        .HasColumnName("geometry");
+
+                    b.Property<double>("PolsbyPopper")
+                        .HasColumnType("double precision")
+                        .HasColumnName("polsby_popper");
+
+                    b.Property<double>("Workload")
+                        .HasColumnType("double precision")
+                        .HasColumnName("workload");
+
+                    b.HasKey("PlanId", "Sector")
+                        .HasName("pk_plan_sectors");
+
+                    b.HasIndex("Geometry")
+                        .HasDatabaseName("ix_plan_sectors_geometry");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geometry"), "gist");
+
+                    b.ToTable("plan_sectors", (string)null);
+                });
+
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.SectorPlan", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("AssignmentJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("assignment_json");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("author");
+
+                    b.Property<bool>("Contiguous")
+                        .HasColumnType("boolean")
+                        .HasColumnName("contiguous");
+
+                    b.Property<int?>("ContingentId")
+                        .HasColumnType("integer")
+                        .HasColumnName("contingent_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DataVersion")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("data_version");
+
+                    b.Property<double>("MaxDeviationPct")
+                        .HasColumnType("double precision")
+                        .HasColumnName("max_deviation_pct");
+
+                    b.Property<double>("MeanPolsbyPopper")
+                        .HasColumnType("double precision")
+                        .HasColumnName("mean_polsby_popper");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<int>("NeighborhoodId")
+                        .HasColumnType("integer")
+                        .HasColumnName("neighborhood_id");
+
+                    b.Property<int>("NeighborhoodVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("neighborhood_version");
+
+                    b.Property<string>("ParametersJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("parameters_json");
+
+                    b.Property<string>("ReportJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("report_json");
+
+                    b.Property<int>("Sectors")
+                        .HasColumnType("integer")
+                        .HasColumnName("sectors");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("integer")
+                        .HasColumnName("seed");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sector_plans");
+
+                    b.HasIndex("ContingentId")
+                        .HasDatabaseName("ix_sector_plans_contingent_id");
+
+                    b.HasIndex("NeighborhoodId")
+                        .HasDatabaseName("ix_sector_plans_neighborhood_id");
+
+                    b.ToTable("sector_plans", (string)null);
+                });
+
             modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.Station", b =>
                 {
                     b.Property<int>("Id")
@@ -471,6 +753,52 @@ namespace BarrioSeguro.Geo.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_neighborhood_revisions_neighborhoods_neighborhood_id");
+                });
+
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.PlanCoverage", b =>
+                {
+                    b.HasOne("BarrioSeguro.Geo.Core.Domain.SectorPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_coverages_sector_plans_plan_id");
+                });
+
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.PlanRoute", b =>
+                {
+                    b.HasOne("BarrioSeguro.Geo.Core.Domain.SectorPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_routes_sector_plans_plan_id");
+                });
+
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.PlanSector", b =>
+                {
+                    b.HasOne("BarrioSeguro.Geo.Core.Domain.SectorPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_sectors_sector_plans_plan_id");
+                });
+
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.SectorPlan", b =>
+                {
+                    b.HasOne("BarrioSeguro.Geo.Core.Domain.Contingent", null)
+                        .WithMany()
+                        .HasForeignKey("ContingentId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_sector_plans_contingents_contingent_id");
+
+                    b.HasOne("BarrioSeguro.Geo.Core.Domain.Neighborhood", null)
+                        .WithMany()
+                        .HasForeignKey("NeighborhoodId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sector_plans_neighborhoods_neighborhood_id");
                 });
 #pragma warning restore 612, 618
         }
