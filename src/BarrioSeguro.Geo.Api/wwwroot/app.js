@@ -3,8 +3,9 @@
 // No internet at run time: our own districts, streets and blocks are the basemap.
 //
 // Test hooks: window.barrioViewer = { map, layers: {districts, neighborhoods, streets, stations, incidents, validation, diff,
-//   sectors}, ready, errors, selectNeighborhood(id), validate(), repairPreview(), applyRepair(), history(), diff(from, to),
-//   computePlan({sectors, seed}), showPlan(id), comparePlans(a, b) }
+//   sectors, coverage, routes}, ready, errors, selectNeighborhood(id), validate(), repairPreview(), applyRepair(), history(),
+//   diff(from, to), computePlan({sectors, seed}), showPlan(id), comparePlans(a, b), computeCoverage({mode, minutes}),
+//   computeRoutes({mode, shiftHours, shift, seed}) } (coverage and routes: network.js)
 //   ready resolves after the initial layers loaded (or failed, see `errors`) and the view was fitted;
 //   then document.body.dataset.ready = "true" (and dataset.loadError = "true" if any layer failed).
 //   selectNeighborhood(id) resolves with the figures once the planner panel shows them; validate() resolves with the
