@@ -3,8 +3,9 @@
 // No internet at run time: our own districts, streets and blocks are the basemap.
 //
 // Test hooks: window.barrioViewer = { map, layers: {districts, neighborhoods, streets, stations, incidents, validation, diff,
-//   sectors}, ready, errors, selectNeighborhood(id), validate(), repairPreview(), applyRepair(), history(), diff(from, to),
-//   computePlan({sectors, seed}), showPlan(id), comparePlans(a, b) }
+//   sectors, coverage, routes}, ready, errors, selectNeighborhood(id), validate(), repairPreview(), applyRepair(), history(),
+//   diff(from, to), computePlan({sectors, seed}), showPlan(id), comparePlans(a, b), computeCoverage({mode, minutes}),
+//   computeRoutes({mode, shiftHours, shift, seed}) } (coverage and routes: network.js)
 //   ready resolves after the initial layers loaded (or failed, see `errors`) and the view was fitted;
 //   then document.body.dataset.ready = "true" (and dataset.loadError = "true" if any layer failed).
 //   selectNeighborhood(id) resolves with the figures once the planner panel shows them; validate() resolves with the
@@ -12,6 +13,7 @@
 
 import { t, has, getLang, getLocale, setLang, onLangChange, applyTranslations } from './i18n.js';
 import { initPlanner, SECTOR_COLORS } from './planner.js';
+import { COVERAGE_COLORS } from './network.js';
 
 const API_BASE = 'api/collections/'; // relative: works behind a path base too
 const DATA_PROJECTION = 'EPSG:4326';
@@ -552,7 +554,7 @@ const planner = initPlanner({
   },
   onLayersChanged: () => renderLegend(),
 });
-const PLANNER_KEYS = ['validation', 'diff', 'sectors'];
+const PLANNER_KEYS = ['routes', 'coverage', 'validation', 'diff', 'sectors'];
 Object.assign(window.barrioViewer, {
   selectNeighborhood: (id) => planner.selectNeighborhood(id),
   validate: () => planner.validate(),
@@ -563,6 +565,8 @@ Object.assign(window.barrioViewer, {
   computePlan: (options) => planner.computePlan(options),
   showPlan: (id) => planner.showPlan(id),
   comparePlans: (a, b) => planner.comparePlans(a, b),
+  computeCoverage: (options) => planner.computeCoverage(options),
+  computeRoutes: (options) => planner.computeRoutes(options),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -748,6 +752,46 @@ function legendEntries() {
           ),
           text: t('legend.sectors', { n: fmtNumber(sectorCount, 0) }),
           note: t('legend.sectorsNote'),
+        },
+      ],
+    });
+  }
+  if (layers.routes.getSource().getFeatures().length > 0) {
+    const c = SECTOR_COLORS[0];
+    planned.push({
+      layer: 'routes',
+      items: [
+        {
+          id: 'legend-track',
+          swatch: svg(
+            `<line x1="2" y1="10" x2="32" y2="10" stroke="rgba(20,32,43,0.8)" stroke-width="6" stroke-linecap="round"/>` +
+              `<line x1="2" y1="10" x2="32" y2="10" stroke="${c}" stroke-width="3.5" stroke-linecap="round"/>` +
+              `<path d="M13 5.5 L21 10 L13 14.5 Z" fill="${c}" stroke="#fff" stroke-width="1.2"/>`,
+          ),
+          text: t('legend.track'),
+        },
+        {
+          id: 'legend-stop',
+          swatch: svg(
+            `<circle cx="17" cy="10" r="8" fill="${c}" stroke="#14202b" stroke-width="1.4"/>` +
+              '<text x="17" y="13.6" text-anchor="middle" font-size="10" font-weight="700" fill="#fff">1</text>',
+          ),
+          text: t('legend.stop'),
+        },
+      ],
+    });
+  }
+  if (layers.coverage.getSource().getFeatures().length > 0) {
+    planned.push({
+      layer: 'coverage',
+      items: [
+        { id: 'legend-covered', swatch: roadSwatch(COVERAGE_COLORS.covered, '#ffffff', 3.2), text: t('legend.covered') },
+        { id: 'legend-backup', swatch: roadSwatch(COVERAGE_COLORS.backup, '#ffffff', 5.5), text: t('legend.backup') },
+        { id: 'legend-uncovered', swatch: dashSwatch(COVERAGE_COLORS.uncovered, 2.4, '7 5'), text: t('legend.uncovered') },
+        {
+          id: 'legend-unit',
+          swatch: svg('<rect x="12.5" y="5.5" width="9" height="9" transform="rotate(45 17 10)" fill="#12355b" stroke="#fff" stroke-width="1.8"/>'),
+          text: t('legend.unit'),
         },
       ],
     });

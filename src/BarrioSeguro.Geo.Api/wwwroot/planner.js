@@ -13,6 +13,7 @@
 //   comparePlans(a, b) -> Promise<comparison>. #sectors-result[data-drawn="true"] once the map drew the plan.
 
 import { t, has, getLocale } from './i18n.js';
+import { initNetwork } from './network.js';
 
 const API = 'api/neighborhoods/';
 const DATA_PROJECTION = 'EPSG:4326';
@@ -375,6 +376,7 @@ function initSectors(env) {
     state.plan = null;
     state.features = [];
     state.highlight = null;
+    env.onPlan?.(null);
     if (had) env.onLayersChanged(); // not at start-up: app.js's legend is not set up yet
   }
 
@@ -436,6 +438,7 @@ function initSectors(env) {
         }
         renderStaffing();
         el.section.dataset.staffing = state.staffing ? String(state.staffing.sectorsPerShift) : 'none';
+        env.onStaffing?.(state.staffing);
       }
     }
   }
@@ -529,6 +532,7 @@ function initSectors(env) {
     if (state.compare && state.compare.with === plan.id) state.compare = null;
     el.section.dataset.planId = String(plan.id);
     el.result.dataset.drawn = 'false';
+    env.onPlan?.(plan);
     env.onLayersChanged();
     render();
     env.fitWith(features);
@@ -895,6 +899,23 @@ export function initPlanner(ctx) {
   layers.validation = validationLayer;
   layers.diff = diffLayer;
 
+  // Coverage and patrol routes of the plan shown (layers `coverage` and `routes`): network.js.
+  const network = initNetwork({
+    map,
+    layers,
+    request,
+    PlannerError,
+    isAbort,
+    fmt,
+    escapeHtml,
+    sectorColor,
+    inkOn,
+    readFeatures: (json) => readFeatures(json),
+    rendered: () => rendered(),
+    fitWith: (features) => fitWith(features),
+    onLayersChanged: () => ctx.onLayersChanged(),
+  });
+
   // The chief's part: staffing, sector plans (layer `sectors`).
   const sectors = initSectors({
     map,
@@ -903,6 +924,8 @@ export function initPlanner(ctx) {
     rendered: () => rendered(),
     fitWith: (features) => fitWith(features),
     onLayersChanged: () => ctx.onLayersChanged(),
+    onPlan: (plan) => network.onPlan(plan),
+    onStaffing: (staffing) => network.onStaffing(staffing),
   });
 
   const el = {
@@ -1583,6 +1606,7 @@ export function initPlanner(ctx) {
    */
   function onMapClick(hits) {
     sectors.onMapClick(hits);
+    network.onMapClick(hits);
     const problem = hits.find((h) => h.layer === validationLayer);
     if (problem) {
       highlightProblem(problem.feature.get('index'));
@@ -1607,13 +1631,14 @@ export function initPlanner(ctx) {
     validationLayer.changed();
     diffLayer.changed();
     sectors.onLanguage();
+    network.onLanguage();
   }
 
   setButtonsDisabled(true);
   el.panel.dataset.state = 'closed';
 
   return {
-    layers: { validation: validationLayer, diff: diffLayer, sectors: sectors.layer },
+    layers: { validation: validationLayer, diff: diffLayer, sectors: sectors.layer, coverage: network.coverageLayer, routes: network.routesLayer },
     selectNeighborhood,
     validate,
     repairPreview,
@@ -1623,6 +1648,8 @@ export function initPlanner(ctx) {
     computePlan: (options) => sectors.computePlan(options),
     showPlan: (id) => sectors.showPlan(id),
     comparePlans: (a, b) => sectors.compare(a, b),
+    computeCoverage: (options) => network.computeCoverage(options),
+    computeRoutes: (options) => network.computeRoutes(options),
     close,
     cancel: cancelAll,
     onMapClick,

@@ -76,6 +76,7 @@ public sealed class PlanNetwork(BarrioDbContext db)
             var report = new
             {
                 mode = request.Mode, minutes = request.Minutes, shift, units = used.Count,
+                unitPlaces = used.Select(a => new { name = a.Name, lon = Math.Round(a.Place.X, 7), lat = Math.Round(a.Place.Y, 7) }),
                 figures = result.Figures,
                 sectors = result.Sectors,
                 unitsRefused = result.UnitsRefused.Select(u => new { u.Name, u.NearestStreetM }),
