@@ -68,7 +68,9 @@ public sealed class PlanNetwork(BarrioDbContext db)
             {
                 UnitNames = used.Select(a => a.Name).ToList(),
                 IncidentsLonLat = incidents.Select(i => new WeightedPoint(i)).ToList(),
-                Sectors = context.Sectors.Select(s => new NamedArea($"S{s.Sector + 1}", s.Geometry)).ToList(),
+                // The neighbourhood first: the graph runs ~500 m beyond it, and its own figures are the headline.
+                Sectors = context.Sectors.Select(s => new NamedArea($"S{s.Sector + 1}", s.Geometry))
+                    .Prepend(new NamedArea(context.Neighborhood.Name, context.Neighborhood.Boundary)).ToList(),
             });
             var notes = result.Notes.ToList();
             if (units < anchors.Count)
@@ -77,8 +79,9 @@ public sealed class PlanNetwork(BarrioDbContext db)
             {
                 mode = request.Mode, minutes = request.Minutes, shift, units = used.Count,
                 unitPlaces = used.Select(a => new { name = a.Name, lon = Math.Round(a.Place.X, 7), lat = Math.Round(a.Place.Y, 7) }),
-                figures = result.Figures,
-                sectors = result.Sectors,
+                figures = result.Sectors[0].Figures,
+                sectors = result.Sectors.Skip(1),
+                networkFigures = result.Figures,
                 unitsRefused = result.UnitsRefused.Select(u => new { u.Name, u.NearestStreetM }),
                 componentsWithoutUnit = result.ComponentsWithoutUnit, kmWithoutUnit = Math.Round(result.KmWithoutUnit, 3),
                 elapsedMs = Math.Round(result.ElapsedMs, 1), notes,

@@ -28,12 +28,15 @@ public class NetworkEndpointsTests(ApiFixture api)
         var shifts = await Body(response);
         Assert.Equal(3, shifts.GetArrayLength()); // the sample contingent works 3 shifts
         var first = shifts[0];
-        var figures = first.GetProperty("report").GetProperty("figures");
-        var covered = figures.GetProperty("coveredStreetKm").GetDouble();
+        var figures = first.GetProperty("report").GetProperty("figures"); // inside the neighbourhood
+        var network = first.GetProperty("report").GetProperty("networkFigures"); // the graph, with its margin around it
+        var covered = network.GetProperty("coveredStreetKm").GetDouble();
         Assert.InRange(figures.GetProperty("coveredStreetKmPct").GetDouble(), 0.1, 100);
+        Assert.True(figures.GetProperty("streetKm").GetDouble() < network.GetProperty("streetKm").GetDouble());
+        Assert.True(figures.GetProperty("coveredStreetKm").GetDouble() <= covered + 1e-9);
         Assert.Equal(3, first.GetProperty("report").GetProperty("sectors").GetArrayLength());
 
-        // PostGIS measures the kept covered pieces: the same km.
+        // PostGIS measures the kept covered pieces (of the whole graph): the same km.
         await using var connection = new NpgsqlConnection(api.ConnectionString);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT ST_Length(covered::geography) / 1000 FROM plan_coverages WHERE id = @id", connection);
