@@ -10,38 +10,12 @@ namespace BarrioSeguro.Geo.Api.Tests.Viewer;
 /// Plans, coverages and routes are only added, so other tests are not affected.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public class ViewerNetworkTests(ApiFixture api) : IAsyncLifetime
+public class ViewerNetworkTests(ApiFixture api) : BrowserTest(api)
 {
-    private const int Timeout = 120_000;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
-    }
-
-    private static Task WaitFor(IPage page, string condition, object? arg = null) =>
-        page.WaitForFunctionAsync(condition, arg, new PageWaitForFunctionOptions { Timeout = Timeout });
-
     private async Task<IPage> OpenMilagroWithPlan(int sectors)
     {
-        var id = await api.MilagroIdAsync();
-        var page = await _browser!.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 960 }, AcceptDownloads = true });
-        await page.GotoAsync(new Uri(api.BaseAddress, "/").ToString());
-        await WaitFor(page, "() => document.body.dataset.ready === 'true'");
+        var id = await Api.MilagroIdAsync();
+        var page = await OpenViewer("", 1440, 960, downloads: true);
         await page.EvaluateAsync("id => window.barrioViewer.selectNeighborhood(id)", id);
         await WaitFor(page, "() => { const s = document.getElementById('sectors-section'); return !s.hidden && s.dataset.staffing !== undefined; }");
         var plan = await page.EvaluateAsync<JsonElement>("n => window.barrioViewer.computePlan({ sectors: n, seed: 3 })", sectors);
@@ -53,7 +27,7 @@ public class ViewerNetworkTests(ApiFixture api) : IAsyncLifetime
     [SkippableFact]
     public async Task Coverage_and_routes_of_a_four_sector_plan_are_drawn_reported_and_downloadable()
     {
-        api.Require();
+        Api.Require();
         var page = await OpenMilagroWithPlan(4);
 
         // Coverage on foot within 5 minutes, through the form.
@@ -122,7 +96,7 @@ public class ViewerNetworkTests(ApiFixture api) : IAsyncLifetime
     [SkippableFact]
     public async Task The_hooks_resolve_after_drawing_and_a_bad_request_shows_the_servers_reason()
     {
-        api.Require();
+        Api.Require();
         var page = await OpenMilagroWithPlan(3);
         var rows = await page.EvaluateAsync<JsonElement>("() => window.barrioViewer.computeCoverage({ mode: 'bike', minutes: 3 })");
         Assert.True(rows.GetArrayLength() >= 1);

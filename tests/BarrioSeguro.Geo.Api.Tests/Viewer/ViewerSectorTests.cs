@@ -11,53 +11,13 @@ namespace BarrioSeguro.Geo.Api.Tests.Viewer;
 /// Plans are only added (never changed or deleted), so other tests are not affected.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public class ViewerSectorTests(ApiFixture api) : IAsyncLifetime
+public class ViewerSectorTests(ApiFixture api) : BrowserTest(api)
 {
-    private const int Timeout = 60_000;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
-    }
-
-    private async Task<IPage> OpenViewer(string query = "")
-    {
-        var page = await _browser!.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 960 } });
-        await page.GotoAsync(new Uri(api.BaseAddress, "/" + query).ToString());
-        await WaitFor(page, "() => document.body.dataset.ready === 'true'");
-        return page;
-    }
-
-    private static Task WaitFor(IPage page, string condition, object? arg = null) =>
-        page.WaitForFunctionAsync(condition, arg, new PageWaitForFunctionOptions { Timeout = Timeout });
-
-    private async Task<int> MilagroId()
-    {
-        var all = JsonDocument.Parse(await api.Client().GetStringAsync("/api/collections/neighborhoods/items")).RootElement;
-        return all.GetProperty("features").EnumerateArray()
-            .First(f => f.GetProperty("properties").GetProperty("name").GetString() == "El Milagro")
-            .GetProperty("properties").GetProperty("id").GetInt32();
-    }
-
     /// <summary>Opens the viewer on El Milagro and waits until the section knows the contingent's staffing.</summary>
     private async Task<(IPage Page, int Id)> OpenMilagro(string query = "")
     {
-        var id = await MilagroId();
-        var page = await OpenViewer(query);
+        var id = await Api.MilagroIdAsync();
+        var page = await OpenViewer(query, 1440, 960);
         await page.EvaluateAsync("id => window.barrioViewer.selectNeighborhood(id)", id);
         await WaitFor(page, "() => { const s = document.getElementById('sectors-section'); return !s.hidden && s.dataset.staffing !== undefined; }");
         return (page, id);
@@ -66,7 +26,7 @@ public class ViewerSectorTests(ApiFixture api) : IAsyncLifetime
     [SkippableFact]
     public async Task Computing_four_sectors_through_the_form_draws_them_and_reports_their_figures()
     {
-        api.Require();
+        Api.Require();
         var (page, _) = await OpenMilagro();
 
         // 1. The contingent's staffing: sectors per shift, and the count field starts from it.
@@ -139,7 +99,7 @@ public class ViewerSectorTests(ApiFixture api) : IAsyncLifetime
     [SkippableFact]
     public async Task Kept_plans_can_be_shown_again_and_compared()
     {
-        api.Require();
+        Api.Require();
         var (page, _) = await OpenMilagro();
         var a = await page.EvaluateAsync<JsonElement>("() => window.barrioViewer.computePlan({ sectors: 3, seed: 11 })");
         var b = await page.EvaluateAsync<JsonElement>("() => window.barrioViewer.computePlan({ sectors: 3, seed: 12 })");
@@ -161,7 +121,7 @@ public class ViewerSectorTests(ApiFixture api) : IAsyncLifetime
         Assert.Contains("Manzanas que cambian de sector", summary);
         Assert.Matches(@"\d+ \([\d.,]+ % de [\d.,\s]+\)", summary);
         var changed = await page.GetAttributeAsync("#compare-summary", "data-changed");
-        var api2 = JsonDocument.Parse(await api.Client().GetStringAsync($"/api/plans/compare?a={idA}&b={idB}")).RootElement;
+        var api2 = JsonDocument.Parse(await Api.Client().GetStringAsync($"/api/plans/compare?a={idA}&b={idB}")).RootElement;
         Assert.Equal(api2.GetProperty("blocksChanged").GetInt32().ToString(CultureInfo.InvariantCulture), changed);
 
         // The showPlan hook answers the plan once drawn.
@@ -172,7 +132,7 @@ public class ViewerSectorTests(ApiFixture api) : IAsyncLifetime
     [SkippableFact]
     public async Task An_impossible_plan_shows_the_servers_reason_and_a_slow_one_can_be_cancelled()
     {
-        api.Require();
+        Api.Require();
         var (page, _) = await OpenMilagro("?lang=en");
         await page.FillAsync("#sectors-count", "5000");
         await page.ClickAsync("#sectors-compute");

@@ -5,47 +5,12 @@ namespace BarrioSeguro.Geo.Api.Tests.Viewer;
 
 /// <summary>The viewer in a real browser (Debian's Chromium driven by Playwright) against the running service.</summary>
 [Collection(ApiCollection.Name)]
-public class ViewerTests(ApiFixture api) : IAsyncLifetime
+public class ViewerTests(ApiFixture api) : BrowserTest(api)
 {
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
-    }
-
-    private async Task<IPage> OpenViewer(string query = "")
-    {
-        var page = await _browser!.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-        var external = new List<string>();
-        page.Request += (_, request) =>
-        {
-            if (!request.Url.StartsWith(api.BaseAddress.ToString(), StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
-                external.Add(request.Url);
-        };
-        await page.GotoAsync(new Uri(api.BaseAddress, "/" + query).ToString());
-        await page.WaitForFunctionAsync("() => document.body.dataset.ready === 'true'", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
-        Assert.Empty(external); // no internet basemap, no CDN
-        return page;
-    }
-
     [SkippableFact]
     public async Task The_El_Milagro_polygon_is_drawn_where_the_map_says()
     {
-        api.Require();
+        Api.Require();
         var page = await OpenViewer();
         Assert.Equal("[]", await page.EvaluateAsync<string>("() => JSON.stringify(window.barrioViewer.errors)"));
 
@@ -81,7 +46,7 @@ public class ViewerTests(ApiFixture api) : IAsyncLifetime
     [SkippableFact]
     public async Task Layers_and_legend_speak_Spanish_by_default_and_English_on_request()
     {
-        api.Require();
+        Api.Require();
         var page = await OpenViewer();
         Assert.Equal("es-PE", await page.EvaluateAsync<string>("() => document.documentElement.lang"));
         var spanish = await page.InnerTextAsync("body");
@@ -98,7 +63,7 @@ public class ViewerTests(ApiFixture api) : IAsyncLifetime
     [SkippableFact]
     public async Task Switching_a_layer_off_hides_it()
     {
-        api.Require();
+        Api.Require();
         var page = await OpenViewer();
         await page.UncheckAsync("#layer-neighborhoods");
         Assert.False(await page.EvaluateAsync<bool>("() => window.barrioViewer.layers.neighborhoods.getVisible()"));

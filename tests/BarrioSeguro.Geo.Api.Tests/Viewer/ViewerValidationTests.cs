@@ -13,60 +13,14 @@ namespace BarrioSeguro.Geo.Api.Tests.Viewer;
 /// other tests whatever their order.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public class ViewerValidationTests(ApiFixture api) : IAsyncLifetime
+public class ViewerValidationTests(ApiFixture api) : BrowserTest(api)
 {
-    private const int Timeout = 60_000;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
-    }
-
-    private async Task<IPage> OpenViewer(string query = "")
-    {
-        var page = await _browser!.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-        await page.GotoAsync(new Uri(api.BaseAddress, "/" + query).ToString());
-        await page.WaitForFunctionAsync("() => document.body.dataset.ready === 'true'", null, new PageWaitForFunctionOptions { Timeout = Timeout });
-        return page;
-    }
-
-    private static Task WaitFor(IPage page, string condition, object? arg = null) =>
-        page.WaitForFunctionAsync(condition, arg, new PageWaitForFunctionOptions { Timeout = Timeout });
-
-    private static Task Screenshot(IPage page, string name)
-    {
-        Directory.CreateDirectory(Path.Combine(ApiFixture.RepositoryRoot, ".barrio"));
-        return page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ApiFixture.RepositoryRoot, ".barrio", name) });
-    }
-
-    private async Task<int> MilagroId()
-    {
-        var all = JsonDocument.Parse(await api.Client().GetStringAsync("/api/collections/neighborhoods/items")).RootElement;
-        return all.GetProperty("features").EnumerateArray()
-            .First(f => f.GetProperty("properties").GetProperty("name").GetString() == "El Milagro")
-            .GetProperty("properties").GetProperty("id").GetInt32();
-    }
-
     /// <summary>Creates a neighbourhood through the API; returns its id.</summary>
     private async Task<int> Create(string name, string ring, string? ubigeo = "130104")
     {
         var district = ubigeo is null ? "" : $",\"districtUbigeo\":\"{ubigeo}\"";
         var body = $$$"""{"type":"Feature","properties":{"name":"{{{name}}}"{{{district}}},"status":"draft"},"geometry":{"type":"Polygon","coordinates":[{{{ring}}}]}}""";
-        var response = await api.Client().PostAsync("/api/neighborhoods", new StringContent(body, Encoding.UTF8, "application/geo+json"));
+        var response = await Api.Client().PostAsync("/api/neighborhoods", new StringContent(body, Encoding.UTF8, "application/geo+json"));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         return created.GetProperty("properties").GetProperty("id").GetInt32();
@@ -75,7 +29,7 @@ public class ViewerValidationTests(ApiFixture api) : IAsyncLifetime
     /// <summary>There is no DELETE in the API (yet): tests clean up in the database so no overlap outlives them.</summary>
     private async Task Delete(int id)
     {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await using var connection = new NpgsqlConnection(Api.ConnectionString);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand("DELETE FROM neighborhoods WHERE id = @id", connection);
         cmd.Parameters.AddWithValue("id", id);
@@ -85,8 +39,8 @@ public class ViewerValidationTests(ApiFixture api) : IAsyncLifetime
     [SkippableFact]
     public async Task Clicking_El_Milagro_shows_its_figures_with_units()
     {
-        api.Require();
-        var id = await MilagroId();
+        Api.Require();
+        var id = await Api.MilagroIdAsync();
         var page = await OpenViewer();
         Assert.True(await page.IsHiddenAsync("#planner-panel"));
 
@@ -139,8 +93,8 @@ public class ViewerValidationTests(ApiFixture api) : IAsyncLifetime
     [SkippableFact]
     public async Task The_planner_panel_speaks_English_on_request()
     {
-        api.Require();
-        var id = await MilagroId();
+        Api.Require();
+        var id = await Api.MilagroIdAsync();
         var page = await OpenViewer("?lang=en");
         await page.EvaluateAsync("id => window.barrioViewer.selectNeighborhood(id)", id);
         Assert.Equal("44 incidents", (await page.InnerTextAsync("#planner-figures [data-figure='incidents'] .fig-value")).Trim());
@@ -155,7 +109,7 @@ public class ViewerValidationTests(ApiFixture api) : IAsyncLifetime
     [SkippableFact]
     public async Task Validating_a_neighbourhood_drawn_over_El_Milagro_draws_the_overlap_and_lists_it()
     {
-        api.Require();
+        Api.Require();
         // A square straddling El Milagro's north-eastern edge.
         const string ring = "[[-79.0660,-8.0160],[-79.0600,-8.0160],[-79.0600,-8.0100],[-79.0660,-8.0100],[-79.0660,-8.0160]]";
         var id = await Create($"Solape {Guid.NewGuid():N}"[..20], ring);
@@ -217,7 +171,7 @@ public class ViewerValidationTests(ApiFixture api) : IAsyncLifetime
     [SkippableFact]
     public async Task Repair_preview_shows_what_changes_a_stale_apply_says_so_and_history_diffs_two_versions()
     {
-        api.Require();
+        Api.Require();
         // A square far from El Milagro with a 1 m wide, 300 m long spike on its east side: the repair removes the spike.
         const string ring = "[[-79.100,-8.070],[-79.095,-8.070],[-79.095,-8.0675],[-79.0923,-8.067495],[-79.095,-8.06749],[-79.095,-8.065],[-79.100,-8.065],[-79.100,-8.070]]";
         var name = $"Espiga {Guid.NewGuid():N}"[..20];
@@ -243,7 +197,7 @@ public class ViewerValidationTests(ApiFixture api) : IAsyncLifetime
                     Encoding.UTF8, "application/geo+json"),
             };
             put.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
-            Assert.Equal(HttpStatusCode.OK, (await api.Client().SendAsync(put)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Api.Client().SendAsync(put)).StatusCode);
             await page.ClickAsync("#repair-apply");
             await WaitFor(page, "() => document.getElementById('planner-conflict') !== null");
             var conflict = await page.InnerTextAsync("#planner-conflict");
@@ -286,8 +240,8 @@ public class ViewerValidationTests(ApiFixture api) : IAsyncLifetime
     [SkippableFact]
     public async Task A_slow_validation_can_be_cancelled()
     {
-        api.Require();
-        var id = await MilagroId();
+        Api.Require();
+        var id = await Api.MilagroIdAsync();
         var page = await OpenViewer();
         await page.EvaluateAsync("id => window.barrioViewer.selectNeighborhood(id)", id);
         // Hold the validation request in the browser: it never answers until the page cancels it.

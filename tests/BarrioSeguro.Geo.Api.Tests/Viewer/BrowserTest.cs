@@ -1,0 +1,70 @@
+using Microsoft.Playwright;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Api.Tests.Viewer;
+
+/// <summary>
+/// A real browser for the viewer tests: Debian's Chromium driven by Playwright, headless, with the flags a root
+/// sandbox without internet needs. One browser per test class; each test opens its own page.
+/// </summary>
+public abstract class BrowserTest(ApiFixture api) : IAsyncLifetime
+{
+    /// <summary>How long a condition may take to become true, in milliseconds.</summary>
+    protected const int Timeout = 120_000;
+
+    private IPlaywright? _playwright;
+
+    protected ApiFixture Api => api;
+
+    protected IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+
+    /// <summary>
+    /// Opens the viewer and waits until its first layers are loaded and the map is fitted; fails when the page asked
+    /// anything of another host.
+    /// </summary>
+    protected async Task<IPage> OpenViewer(string query = "", int width = 1280, int height = 800, bool downloads = false)
+    {
+        var page = await Browser.NewPageAsync(new BrowserNewPageOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = downloads,
+        });
+        var external = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(api.BaseAddress.ToString(), StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+                external.Add(request.Url);
+        };
+        await page.GotoAsync(new Uri(api.BaseAddress, "/" + query).ToString());
+        await WaitFor(page, "() => document.body.dataset.ready === 'true'");
+        Assert.Empty(external); // no internet basemap, no CDN: field offices may have no connection
+        return page;
+    }
+
+    /// <summary>Waits until a JavaScript condition holds on the page (never a fixed sleep).</summary>
+    protected static Task WaitFor(IPage page, string condition, object? arg = null) =>
+        page.WaitForFunctionAsync(condition, arg, new PageWaitForFunctionOptions { Timeout = Timeout });
+
+    /// <summary>Saves a screenshot under .barrio/ (gitignored) to look at after a run.</summary>
+    protected static Task Screenshot(IPage page, string name)
+    {
+        Directory.CreateDirectory(Path.Combine(ApiFixture.RepositoryRoot, ".barrio"));
+        return page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ApiFixture.RepositoryRoot, ".barrio", name) });
+    }
+}
