@@ -20,6 +20,15 @@ public sealed class CommandArgs
     /// <exception cref="UsageException">"--out FILE is required".</exception>
     public string Required(string name, string what) => Option(name) ?? throw new UsageException($"{name} {what} is required");
 
+    /// <summary>The travel mode named by --mode (foot, bike, moto, car).</summary>
+    /// <exception cref="UsageException">Missing or unknown; the message lists the modes.</exception>
+    public BarrioSeguro.Geo.Core.Network.TravelMode Mode()
+    {
+        var text = Required("--mode", "foot|bike|moto|car");
+        try { return BarrioSeguro.Geo.Core.Network.TravelModes.Parse(text); }
+        catch (ArgumentException e) { throw new UsageException(e.Message.Split(" (Parameter")[0]); }
+    }
+
     /// <summary>Refuses positional arguments a command does not take.</summary>
     public void NoPositionals()
     {

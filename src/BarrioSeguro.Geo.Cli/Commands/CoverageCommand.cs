@@ -63,13 +63,10 @@ public sealed class CoverageCommand : ICommand
         parsed.NoPositionals();
         var streetsPath = parsed.Required("--streets", "FILE");
         var unitsPath = parsed.Required("--units", "FILE");
-        var modeText = parsed.Required("--mode", "foot|bike|moto|car");
         var minutesText = parsed.Required("--minutes", "T");
         var output = parsed.Required("--out", "FILE");
         var reportPath = parsed.Required("--report", "FILE");
-        TravelMode mode;
-        try { mode = TravelModes.Parse(modeText); }
-        catch (ArgumentException e) { throw new UsageException(e.Message.Split(" (Parameter")[0]); }
+        var mode = parsed.Mode();
         if (!double.TryParse(minutesText, NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) || !(minutes > 0) || minutes > 1440)
             throw new UsageException($"--minutes must be a time in minutes more than 0 and at most 1440, not '{minutesText}'");
         var options = new CoverageOptions();

@@ -78,15 +78,12 @@ public sealed class RoutesCommand : ICommand
         parsed.NoPositionals();
         var streetsPath = parsed.Required("--streets", "FILE");
         var sectorsPath = parsed.Required("--sectors", "FILE");
-        var modeText = parsed.Required("--mode", "foot|bike|moto|car");
         var hoursText = parsed.Required("--shift-hours", "H");
         var seedText = parsed.Required("--seed", "N");
         var output = parsed.Required("--out", "FILE");
         var reportPath = parsed.Required("--report", "FILE");
 
-        TravelMode mode;
-        try { mode = TravelModes.Parse(modeText); }
-        catch (ArgumentException e) { throw new UsageException(e.Message.Split(" (Parameter")[0]); }
+        var mode = parsed.Mode();
         if (!double.TryParse(hoursText, NumberStyles.Float, Ci, out var shiftHours) || !(shiftHours > 0) || shiftHours > 24)
             throw new UsageException($"--shift-hours must be a length in hours more than 0 and at most 24, not '{hoursText}'");
         if (!int.TryParse(seedText, NumberStyles.Integer, Ci, out var seed))
