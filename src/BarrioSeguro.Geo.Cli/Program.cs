@@ -59,6 +59,7 @@ public static class Program
         stdout.WriteLine("Usage: barrio COMMAND [ARGS]   (barrio COMMAND --help for details)");
         stdout.WriteLine();
         stdout.WriteLine("Commands:");
-        foreach (var c in CommandTable.All) stdout.WriteLine($"  {c.Name,-10} {c.Summary}");
+        var width = CommandTable.All.Max(c => c.Name.Length) + 2;
+        foreach (var c in CommandTable.All) stdout.WriteLine($"  {c.Name.PadRight(width)}{c.Summary}");
     }
 }
