@@ -140,7 +140,14 @@ public static class Coverage
         }
         var n = 0;
         foreach (var s in spans) { cuts[n++] = s.S; cuts[n++] = s.E; }
-        Array.Sort(cuts, 0, n);
+        // Insertion sort: n is small (2 per span), and Array.Sort's set-up costs more than the sort.
+        for (var i = 1; i < n; i++)
+        {
+            var v = cuts[i];
+            var j = i - 1;
+            while (j >= 0 && cuts[j] > v) { cuts[j + 1] = cuts[j]; j--; }
+            cuts[j + 1] = v;
+        }
         for (var i = 0; i + 1 < n; i++)
         {
             double a = cuts[i], b = cuts[i + 1];
