@@ -76,10 +76,11 @@ public interface IBenchmark
 /// <summary>Timing helpers shared by the benchmarks.</summary>
 public static class BenchTiming
 {
-    /// <summary>Runs once to warm up, then <paramref name="runs"/> times; returns each run's milliseconds.</summary>
-    public static async Task<List<double>> TimeAsync(int runs, Func<Task> action)
+    /// <summary>Runs <paramref name="warmups"/> times to warm up (once by default), then <paramref name="runs"/> times;
+    /// returns each timed run's milliseconds.</summary>
+    public static async Task<List<double>> TimeAsync(int runs, Func<Task> action, int warmups = 1)
     {
-        await action();
+        for (var i = 0; i < Math.Max(1, warmups); i++) await action();
         var times = new List<double>(runs);
         for (var i = 0; i < runs; i++)
         {

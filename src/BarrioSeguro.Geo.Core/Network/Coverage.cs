@@ -140,7 +140,14 @@ public static class Coverage
         }
         var n = 0;
         foreach (var s in spans) { cuts[n++] = s.S; cuts[n++] = s.E; }
-        Array.Sort(cuts, 0, n);
+        // Insertion sort: n is small (2 per span), and Array.Sort's set-up costs more than the sort.
+        for (var i = 1; i < n; i++)
+        {
+            var v = cuts[i];
+            var j = i - 1;
+            while (j >= 0 && cuts[j] > v) { cuts[j + 1] = cuts[j]; j--; }
+            cuts[j + 1] = v;
+        }
         for (var i = 0; i + 1 < n; i++)
         {
             double a = cuts[i], b = cuts[i + 1];
@@ -168,8 +175,9 @@ public static class Coverage
 
         public TwoBest(int n)
         {
-            Time1 = new double[n]; Time2 = new double[n];
-            Unit1 = new int[n]; Unit2 = new int[n];
+            // Filled just below: no need to clear them first.
+            Time1 = GC.AllocateUninitializedArray<double>(n); Time2 = GC.AllocateUninitializedArray<double>(n);
+            Unit1 = GC.AllocateUninitializedArray<int>(n); Unit2 = GC.AllocateUninitializedArray<int>(n);
             Array.Fill(Time1, double.PositiveInfinity); Array.Fill(Time2, double.PositiveInfinity);
             Array.Fill(Unit1, -1); Array.Fill(Unit2, -1);
             _done1 = new bool[n]; _done2 = new bool[n];
@@ -211,72 +219,76 @@ public static class Coverage
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(StreetGraph g, double limit)
         {
-            while (_queue.Count > 0)
+            // The arrays in locals: the JIT need not reload the fields after every store.
+            double[] time1 = Time1, time2 = Time2, cost = g.OutCost;
+            int[] unit1 = Unit1, unit2 = Unit2, start = g.OutStart, target = g.OutTarget;
+            bool[] done1 = _done1, done2 = _done2;
+            var queue = _queue;
+            while (queue.Count > 0)
             {
-                var (t, node, unit) = _queue.Pop();
-                if (Unit1[node] == unit && Time1[node] == t && !_done1[node]) _done1[node] = true;
-                else if (Unit2[node] == unit && Time2[node] == t && !_done2[node]) _done2[node] = true;
+                queue.Pop(out var t, out var node, out var unit);
+                if (unit1[node] == unit && time1[node] == t && !done1[node]) done1[node] = true;
+                else if (unit2[node] == unit && time2[node] == t && !done2[node]) done2[node] = true;
                 else continue; // stale
-                for (var a = g.OutStart[node]; a < g.OutStart[node + 1]; a++)
+                for (int a = start[node], end = start[node + 1]; a < end; a++)
                 {
-                    var nt = t + g.OutCost[a];
-                    if (nt <= limit) Offer(g.OutTarget[a], unit, nt);
+                    var nt = t + cost[a];
+                    if (nt <= limit) Offer(target[a], unit, nt);
                 }
             }
         }
     }
 
-    /// <summary>A binary min-heap of (time, node, unit) in parallel arrays: no allocation per entry.</summary>
+    /// <summary>A binary min-heap of (time, node, unit) entries in one array: no allocation per entry.</summary>
     private sealed class MinHeap(int capacity)
     {
-        private double[] _key = new double[capacity];
-        private int[] _node = new int[capacity];
-        private int[] _unit = new int[capacity];
+        private struct Entry
+        {
+            public double Key;
+            public int Node, Unit;
+        }
+
+        private Entry[] _items = new Entry[capacity];
 
         public int Count { get; private set; }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public void Push(double key, int node, int unit)
         {
-            if (Count == _key.Length)
-            {
-                Array.Resize(ref _key, Count * 2);
-                Array.Resize(ref _node, Count * 2);
-                Array.Resize(ref _unit, Count * 2);
-            }
+            if (Count == _items.Length) Array.Resize(ref _items, Count * 2);
+            var items = _items;
             var i = Count++;
             while (i > 0)
             {
                 var parent = (i - 1) >> 1;
-                if (_key[parent] <= key) break;
-                _key[i] = _key[parent]; _node[i] = _node[parent]; _unit[i] = _unit[parent];
+                if (items[parent].Key <= key) break;
+                items[i] = items[parent];
                 i = parent;
             }
-            _key[i] = key; _node[i] = node; _unit[i] = unit;
+            items[i] = new Entry { Key = key, Node = node, Unit = unit };
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public (double Key, int Node, int Unit) Pop()
+        public void Pop(out double key, out int node, out int unit)
         {
-            var top = (_key[0], _node[0], _unit[0]);
+            var items = _items;
+            key = items[0].Key; node = items[0].Node; unit = items[0].Unit;
             var n = --Count;
             if (n > 0)
             {
-                double key = _key[n];
-                int node = _node[n], unit = _unit[n];
+                var last = items[n];
                 var i = 0;
                 while (true)
                 {
                     var child = 2 * i + 1;
                     if (child >= n) break;
-                    if (child + 1 < n && _key[child + 1] < _key[child]) child++;
-                    if (_key[child] >= key) break;
-                    _key[i] = _key[child]; _node[i] = _node[child]; _unit[i] = _unit[child];
+                    if (child + 1 < n && items[child + 1].Key < items[child].Key) child++;
+                    if (items[child].Key >= last.Key) break;
+                    items[i] = items[child];
                     i = child;
                 }
-                _key[i] = key; _node[i] = node; _unit[i] = unit;
+                items[i] = last;
             }
-            return top;
         }
     }
 }
