@@ -9,8 +9,12 @@ using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Data.Sectors;
 
-/// <summary>Coverage asked of a kept plan: travel mode and time threshold.</summary>
-public sealed record CoverageRequest(string Mode = "foot", double Minutes = 10);
+/// <summary>Coverage asked of a kept plan: travel mode, time threshold, and where the units stand.</summary>
+/// <param name="Units">
+/// sectors (default): one unit per sector at its centre, as many as each shift has; stations: the police stations in and
+/// around the neighbourhood; routes: each kept route's unit where it is <paramref name="AtMinute"/> minutes into the shift.
+/// </param>
+public sealed record CoverageRequest(string Mode = "foot", double Minutes = 10, string? Units = null, double? AtMinute = null);
 
 /// <summary>Routes asked of a kept plan: one per sector for the named shift.</summary>
 public sealed record RouteRequest(string Mode = "foot", double ShiftHours = 8, string? Shift = null, int Seed = 1, int HotspotsPerSector = 3);
@@ -55,9 +59,30 @@ public sealed class PlanNetwork(BarrioDbContext db)
     public async Task<List<PlanCoverage>> CoverageAsync(PlanContext context, CoverageRequest request, CancellationToken ct)
     {
         if (request.Minutes is <= 0 or > 240) throw new ArgumentException("minutes must be more than 0 and at most 240.");
-        var anchors = context.Sectors.Select(s => (Name: $"S{s.Sector + 1}", Place: (Point)s.Geometry.InteriorPoint)).ToList();
-        var shifts = context.Staffing?.PerShift.Select(p => (p.Shift, p.Units)).ToList()
-                     ?? [("todos", anchors.Count)];
+        var placement = (request.Units ?? "sectors").ToLowerInvariant();
+        List<(string Name, Point Place)> anchors;
+        List<(string Shift, int Units)> shifts;
+        switch (placement)
+        {
+            case "sectors":
+                anchors = context.Sectors.Select(s => (Name: $"S{s.Sector + 1}", Place: (Point)s.Geometry.InteriorPoint)).ToList();
+                shifts = context.Staffing?.PerShift.Select(p => (p.Shift, p.Units)).ToList() ?? [("todos", anchors.Count)];
+                break;
+            case "stations":
+                var around = context.Neighborhood.Boundary.EnvelopeInternal.Copy();
+                around.ExpandBy(MarginDegrees);
+                anchors = (await db.Stations.Intersecting(s => s.Location, SpatialQueries.Box(around)).AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct))
+                    .Select(s => (s.Name ?? $"comisaría {s.Id}", s.Location)).ToList();
+                if (anchors.Count == 0) throw new ArgumentException("No police station lies in or within about 500 m of the neighbourhood.");
+                shifts = [("todos", anchors.Count)];
+                break;
+            case "routes":
+                (anchors, var routeShift) = await RoutePositionsAsync(context, request, ct);
+                shifts = [(routeShift, anchors.Count)];
+                break;
+            default:
+                throw new ArgumentException($"units must be sectors, stations or routes, not '{request.Units}'.");
+        }
         var incidents = await db.Incidents.Intersecting(i => i.Location, context.Neighborhood.Boundary).AsNoTracking()
             .Select(i => i.Location).ToListAsync(ct);
         var rows = new List<PlanCoverage>();
@@ -73,11 +98,11 @@ public sealed class PlanNetwork(BarrioDbContext db)
                     .Prepend(new NamedArea(context.Neighborhood.Name, context.Neighborhood.Boundary)).ToList(),
             });
             var notes = result.Notes.ToList();
-            if (units < anchors.Count)
+            if (placement == "sectors" && units < anchors.Count)
                 notes.Add($"Shift {shift} has {units} unit(s) for {anchors.Count} sectors: sectors {string.Join(", ", anchors.Skip(units).Select(a => a.Name))} have none.");
             var report = new
             {
-                mode = request.Mode, minutes = request.Minutes, shift, units = used.Count,
+                mode = request.Mode, minutes = request.Minutes, shift, units = used.Count, placement,
                 unitPlaces = used.Select(a => new { name = a.Name, lon = Math.Round(a.Place.X, 7), lat = Math.Round(a.Place.Y, 7) }),
                 figures = result.Sectors[0].Figures,
                 sectors = result.Sectors.Skip(1),
@@ -97,6 +122,31 @@ public sealed class PlanNetwork(BarrioDbContext db)
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         return rows;
+    }
+
+    /// <summary>
+    /// Where each kept route's unit is <see cref="CoverageRequest.AtMinute"/> minutes into the shift (default: half the
+    /// route's duration): along the track at that share of its length (stops make this an approximation of a few
+    /// hundred metres at most).
+    /// </summary>
+    private async Task<(List<(string Name, Point Place)> Places, string Shift)> RoutePositionsAsync(PlanContext context, CoverageRequest request, CancellationToken ct)
+    {
+        var routes = await db.PlanRoutes.AsNoTracking().Where(r => r.PlanId == context.Plan.Id && r.Mode == request.Mode.ToLowerInvariant())
+            .OrderByDescending(r => r.Id).ToListAsync(ct);
+        var latest = routes.GroupBy(r => r.Sector).Select(g => g.First()).OrderBy(r => r.Sector).ToList();
+        if (latest.Count == 0)
+            throw new ArgumentException($"Plan {context.Plan.Id} has no kept {request.Mode} routes: compute the routes first (POST /api/plans/{context.Plan.Id}/routes).");
+        var places = new List<(string, Point)>();
+        foreach (var r in latest)
+        {
+            var duration = JsonDocument.Parse(r.ReportJson).RootElement.GetProperty("durationMin").GetDouble();
+            var minute = Math.Clamp(request.AtMinute ?? duration / 2, 0, duration);
+            var share = duration > 0 ? minute / duration : 0;
+            var line = new NetTopologySuite.LinearReferencing.LengthIndexedLine(r.Track);
+            var at = line.ExtractPoint(share * r.Track.Length);
+            places.Add(($"S{r.Sector + 1} @ {minute:0} min", r.Track.Factory.CreatePoint(new Coordinate(at.X, at.Y))));
+        }
+        return (places, latest[0].Shift);
     }
 
     /// <summary>

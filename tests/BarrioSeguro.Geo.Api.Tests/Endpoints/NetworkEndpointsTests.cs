@@ -91,6 +91,26 @@ public class NetworkEndpointsTests(ApiFixture api)
     }
 
     [SkippableFact]
+    public async Task Units_can_stand_at_the_stations_or_where_the_routes_take_them()
+    {
+        var planId = await PlanOf(3);
+        var stations = await Body(await api.Client().PostAsJsonAsync($"/api/plans/{planId}/coverage", new { mode = "car", minutes = 3, units = "stations" }));
+        var row = Assert.Single(stations.EnumerateArray());
+        Assert.Equal("stations", row.GetProperty("report").GetProperty("placement").GetString());
+        Assert.True(row.GetProperty("units").GetInt32() >= 1); // PNP MILAGRO at least
+
+        var before = await api.Client().PostAsJsonAsync($"/api/plans/{planId}/coverage", new { mode = "bike", minutes = 5, units = "routes" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, before.StatusCode); // no routes yet: says to compute them first
+        Assert.Contains("compute the routes first", (await Body(before)).GetProperty("detail").GetString());
+
+        await api.Client().PostAsJsonAsync($"/api/plans/{planId}/routes", new { mode = "bike", shiftHours = 8, seed = 1 });
+        var along = await Body(await api.Client().PostAsJsonAsync($"/api/plans/{planId}/coverage", new { mode = "bike", minutes = 5, units = "routes", atMinute = 60 }));
+        var r = Assert.Single(along.EnumerateArray());
+        Assert.Equal(3, r.GetProperty("units").GetInt32());
+        Assert.InRange(r.GetProperty("report").GetProperty("figures").GetProperty("coveredStreetKmPct").GetDouble(), 0.1, 100);
+    }
+
+    [SkippableFact]
     public async Task A_sector_too_large_to_walk_in_one_shift_is_still_covered_and_says_so()
     {
         var planId = await PlanOf(2);
@@ -104,6 +124,7 @@ public class NetworkEndpointsTests(ApiFixture api)
     [SkippableTheory]
     [InlineData("coverage", """{"mode": "plane", "minutes": 5}""", "foot")]
     [InlineData("coverage", """{"mode": "foot", "minutes": 0}""", "minutes")]
+    [InlineData("coverage", """{"mode": "foot", "minutes": 5, "units": "drones"}""", "sectors, stations or routes")]
     [InlineData("routes", """{"mode": "foot", "shiftHours": -1}""", "shiftHours")]
     public async Task Bad_requests_get_a_problem_that_says_why(string what, string body, string reason)
     {
