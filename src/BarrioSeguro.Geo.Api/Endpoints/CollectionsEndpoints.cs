@@ -2,7 +2,6 @@ using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.IO;
-using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
@@ -12,8 +11,12 @@ public static class CollectionsEndpoints
 {
     public static IEndpointRouteBuilder MapCollections(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/api", Landing).WithTags("Collections")
+            .WithSummary("OGC API - Features landing page: QGIS, ArcGIS and GDAL (OAPIF:http://host/api) connect here.");
+        app.MapGet("/api/conformance", Conformance).WithTags("Collections").WithSummary("OGC API - Features conformance classes.");
         var group = app.MapGroup("/api/collections").WithTags("Collections");
-        group.MapGet("/", ListCollections).WithSummary("The published collections.");
+        group.MapGet("/", ListCollections).WithSummary("The published collections (OGC API - Features).");
+        group.MapGet("/{name}", GetCollection).WithSummary("One collection with its extent.");
         group.MapGet("/{name}/items", GetItems).WithSummary("Features of a collection as a GeoJSON FeatureCollection, with bbox filter and paging.");
         group.MapGet("/{name}/items/{id}", GetItem).WithSummary("One feature.");
         group.MapGet("/{name}/export", Export)
@@ -21,19 +24,70 @@ public static class CollectionsEndpoints
         return app;
     }
 
-    public static Ok<IEnumerable<object>> ListCollections(HttpRequest request) =>
-        TypedResults.Ok(FeatureCatalog.Collections.Select(c => (object)new
+    private const string Crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+
+    public static IResult Landing(HttpRequest request) => Results.Json(new
+    {
+        title = "BarrioSeguro.Geo",
+        description = "Patrol zoning for Peru's Barrio Seguro strategy: districts, neighbourhoods, stations, streets and incidents.",
+        links = new[]
+        {
+            new GeoJson.Link(Base(request) + "/api", "self", "application/json", "This document"),
+            new GeoJson.Link(Base(request) + "/openapi/v1.json", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "The API definition"),
+            new GeoJson.Link(Base(request) + "/api/conformance", "conformance", "application/json", "Conformance classes"),
+            new GeoJson.Link(Base(request) + "/api/collections", "data", "application/json", "The collections"),
+        },
+    }, GeoJson.Options);
+
+    public static IResult Conformance() => Results.Json(new
+    {
+        conformsTo = new[]
+        {
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+        },
+    }, GeoJson.Options);
+
+    public static async Task<IResult> ListCollections(HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
+    {
+        var collections = new List<object>();
+        foreach (var c in FeatureCatalog.Collections) collections.Add(await Describe(c, request, catalog, ct));
+        return Results.Json(new
+        {
+            collections,
+            links = new[] { new GeoJson.Link(Base(request) + "/api/collections", "self", "application/json") },
+        }, GeoJson.Options);
+    }
+
+    public static async Task<IResult> GetCollection(string name, HttpRequest request, FeatureCatalog catalog, CancellationToken ct) =>
+        FeatureCatalog.Collections.FirstOrDefault(c => c.Name == name) is { } c
+            ? Results.Json(await Describe(c, request, catalog, ct), GeoJson.Options)
+            : UnknownCollection(name);
+
+    private static async Task<object> Describe(CollectionInfo c, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
+    {
+        var extent = await catalog.ExtentAsync(c.Name, ct);
+        var self = $"{Base(request)}/api/collections/{c.Name}";
+        return new
         {
             id = c.Name,
             title = c.Title,
+            itemType = "feature",
             geometryType = c.GeometryType,
-            crs = "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+            crs = new[] { Crs84 },
+            extent = extent is null ? null : new { spatial = new { bbox = new[] { new[] { extent.MinX, extent.MinY, extent.MaxX, extent.MaxY } }, crs = Crs84 } },
             links = new[]
             {
-                new GeoJson.Link($"{request.PathBase}/api/collections/{c.Name}/items", "items", "application/geo+json"),
-                new GeoJson.Link($"{request.PathBase}/api/collections/{c.Name}/export?format=shapefile", "alternate", "application/zip", "Shapefile"),
+                new GeoJson.Link(self, "self", "application/json"),
+                new GeoJson.Link(self + "/items", "items", "application/geo+json"),
+                new GeoJson.Link(self + "/export?format=shapefile", "enclosure", "application/zip", "Shapefile (zip)"),
+                new GeoJson.Link(self + "/export?format=geopackage", "enclosure", "application/geopackage+sqlite3", "GeoPackage"),
             },
-        }));
+        };
+    }
+
+    private static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
 
     public static async Task<IResult> GetItems(
         string name, string? bbox, int? limit, int? offset, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)

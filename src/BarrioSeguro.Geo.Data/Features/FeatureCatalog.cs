@@ -62,6 +62,17 @@ public sealed class FeatureCatalog(BarrioDbContext db)
         };
     }
 
+    /// <summary>The lon/lat extent of a collection, or null when it is empty.</summary>
+    public Task<Envelope?> ExtentAsync(string collection, CancellationToken ct) => collection switch
+    {
+        "districts" => db.Districts.ExtentAsync(d => d.Boundary, ct),
+        "neighborhoods" => db.Neighborhoods.ExtentAsync(n => n.Boundary, ct),
+        "stations" => db.Stations.ExtentAsync(s => s.Location, ct),
+        "streets" => db.Streets.ExtentAsync(s => s.Geometry, ct),
+        "incidents" => db.Incidents.ExtentAsync(i => i.Location, ct),
+        _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
+    };
+
     /// <summary>Every feature of a collection, for export.</summary>
     public async Task<IReadOnlyList<IFeature>> GetAllAsync(string collection, Envelope? bbox, CancellationToken ct) =>
         (await GetItemsAsync(collection, bbox, int.MaxValue, 0, ct)).Features;

@@ -14,8 +14,37 @@ public class CollectionsEndpointsTests(ApiFixture api)
     public async Task Collections_are_listed_with_their_links()
     {
         var root = await Json(await api.Client().GetAsync("/api/collections"));
-        var ids = root.EnumerateArray().Select(c => c.GetProperty("id").GetString()).ToList();
+        var ids = root.GetProperty("collections").EnumerateArray().Select(c => c.GetProperty("id").GetString()).ToList();
         Assert.Equal(["districts", "neighborhoods", "stations", "streets", "incidents"], ids);
+        var streets = await Json(await api.Client().GetAsync("/api/collections/streets"));
+        var bbox = streets.GetProperty("extent").GetProperty("spatial").GetProperty("bbox")[0];
+        Assert.InRange(bbox[0].GetDouble(), -79.2, -79.0); // El Milagro's streets, lon/lat
+        Assert.InRange(bbox[3].GetDouble(), -8.1, -7.9);
+    }
+
+    /// <summary>GDAL's OGC API - Features driver (what QGIS uses too) reads the service: the standard is really met.</summary>
+    [SkippableFact]
+    public async Task GDAL_reads_the_collections_through_OGC_API_Features()
+    {
+        var source = $"OAPIF:{api.BaseAddress}api";
+        var summary = await Ogr("ogrinfo", "-ro", "-so", source, "streets");
+        Assert.Contains("Feature Count: 1060", summary);
+        var stations = await Ogr("ogrinfo", "-ro", "-q", source, "stations");
+        Assert.Contains("PNP MILAGRO", stations);
+        Assert.Contains("Comisaría", stations);
+        var layers = await Ogr("ogrinfo", "-ro", "-q", source);
+        foreach (var layer in new[] { "districts", "neighborhoods", "stations", "streets", "incidents" }) Assert.Contains(layer, layers);
+    }
+
+    private static async Task<string> Ogr(string tool, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi) ?? throw new InvalidOperationException($"{tool} (package gdal-bin) is needed.");
+        var output = await p.StandardOutput.ReadToEndAsync();
+        var error = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"{tool} {string.Join(' ', args)}: {error}");
+        return output;
     }
 
     [SkippableFact]
