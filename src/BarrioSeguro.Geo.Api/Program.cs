@@ -53,6 +53,7 @@ app.MapNeighborhoodQuality();
 app.MapBlocks();
 app.MapPlans();
 app.MapNetwork();
+app.MapFieldKit();
 app.MapContingents();
 
 await app.PrepareDatabaseAsync();
