@@ -57,7 +57,7 @@ public static class FieldKitEndpoints
                 (text.MaxDeviation, $"{text.Number(plan.MaxDeviationPct, 1)} %"),
                 (text.Contiguity, plan.Contiguous ? text.Yes : text.No),
                 (text.PolsbyPopper, text.Number(plan.MeanPolsbyPopper, 2)),
-                (text.Sector + "s", sectors.Count.ToString(text.Culture)),
+                (text.Sectors, sectors.Count.ToString(text.Culture)),
             ],
             Strings(report, "notes"));
         var origin = $"{http.Scheme}://{http.Host}";

@@ -190,21 +190,16 @@ public sealed class FieldKitRenderer(MapStyle style)
             Text(c, $"{t.Stops} ({t.Arrive} h:mm {t.FromStart})", Margin, y, 11, style.Ink, bold: true);
             y += 14;
             var shown = 0;
-            var half = colWidth / 2;
-            var rows = Math.Max(1, (int)Math.Ceiling(rt.Stops.Count / 2.0));
-            rows = Math.Min(rows, 8);
-            foreach (var s in rt.Stops)
+            const int rows = 8;
+            foreach (var s in rt.Stops.Take(rows))
             {
-                if (shown >= rows * 2) break;
-                var col = shown / rows;
-                var row = shown % rows;
-                var sx = Margin + col * half;
-                var sy = y + row * 12;
-                StopDot(c, new SKPoint(sx + 6, sy - 3), s.Number.ToString(t.Culture), 5.5f);
-                Text(c, $"{s.Arrive}  {Fit(s.Name, half - 60, 8.5f)}", sx + 16, sy, 8.5f, style.Ink);
+                var sy = y + shown * 12;
+                StopDot(c, new SKPoint(Margin + 6, sy - 3), s.Number.ToString(t.Culture), 5.5f);
+                Text(c, s.Arrive, Margin + 16, sy, 8.5f, style.Ink, bold: true);
+                Text(c, Fit(s.Name, colWidth - 110, 8.5f), Margin + 100, sy, 8.5f, style.Ink);
                 shown++;
             }
-            y += rows * 12;
+            y += shown * 12;
             if (rt.Stops.Count > shown) { Text(c, $"… +{rt.Stops.Count - shown}", Margin, y, 8.5f, style.Muted); y += 12; }
             if (rt.Stops.Count == 0) { Text(c, "—", Margin, y, 8.5f, style.Muted); y += 12; }
             if (rt.Notes.Count > 0)
@@ -303,9 +298,8 @@ public sealed class FieldKitRenderer(MapStyle style)
             c.DrawCircle(p, 13, glow);
             c.DrawCircle(p, 13, ring);
             StopDot(c, p, g.First().Number.ToString(), 7);
-            var label = string.Join(" · ", g.Select(s => s.Number));
-            var name = g.First().Name;
-            var text = $"{label}  {name}";
+            // The name is in the stops table; the map names only the stops, to keep the streets readable.
+            var text = string.Join(" · ", g.Select(s => s.Number));
             using var font = Font(7.5f, bold: true);
             var w = font.MeasureText(text);
             var box = new SKRect(p.X + 15, p.Y - 7, p.X + 19 + w, p.Y + 5);

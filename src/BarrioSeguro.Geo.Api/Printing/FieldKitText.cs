@@ -8,7 +8,7 @@ public sealed record FieldKitText(
     string PlanFigures, string MaxDeviation, string Contiguity, string PolsbyPopper, string Yes, string No, string Sector, string Route,
     string Length, string Duration, string Deadhead, string StreetsCovered, string Stops, string Arrive, string Notes, string NoRoute,
     string ScanGpx, string North, string Legend, string Streets, string Outline, string Hotspot, string Page, string Footer,
-    string Overview, string Minutes, string FromStart)
+    string Overview, string Minutes, string FromStart, string Sectors)
 {
     public static readonly FieldKitText Spanish = new(
         "es", CultureInfo.GetCultureInfo("es-PE"), "Kit de campo de patrullaje", "Estrategia Multisectorial Barrio Seguro", "Plan",
@@ -16,7 +16,7 @@ public sealed record FieldKitText(
         "Sector", "Ruta", "Longitud", "Duración", "Ida en vacío", "Calles cubiertas", "Paradas", "llegada", "Notas",
         "Sin ruta calculada para este turno", "Escanee para cargar la ruta GPX en el teléfono", "N", "Leyenda", "Calles",
         "Límite del sector", "Punto caliente (parada)", "Página", "Barrio Seguro · Uso policial · Sin conexión", "Vista general",
-        "min", "desde el inicio del turno");
+        "min", "desde el inicio del turno", "Sectores");
 
     public static readonly FieldKitText English = new(
         "en", CultureInfo.GetCultureInfo("en-GB"), "Patrol field kit", "Barrio Seguro multisector strategy", "Plan",
@@ -24,7 +24,7 @@ public sealed record FieldKitText(
         "Sector", "Route", "Length", "Duration", "Deadhead", "Streets covered", "Stops", "arrive", "Notes",
         "No route computed for this shift", "Scan to load the GPX route on a phone", "N", "Legend", "Streets",
         "Sector boundary", "Hot spot (stop)", "Page", "Barrio Seguro · Police use · Works offline", "Overview",
-        "min", "from the start of the shift");
+        "min", "from the start of the shift", "Sectors");
 
     /// <summary>The texts for a language code: "en" gives English, anything else Spanish.</summary>
     public static FieldKitText For(string? lang) =>
