@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Core.Incidents;
 using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Core.Routes;
 using BarrioSeguro.Geo.Core.Sectors;
@@ -160,13 +161,14 @@ public sealed class PlanNetwork(BarrioDbContext db)
         if (request.ShiftHours is <= 0 or > 24) throw new ArgumentException("shiftHours must be more than 0 and at most 24.");
         var incidents = await db.Incidents.Intersecting(i => i.Location, context.Neighborhood.Boundary).AsNoTracking()
             .Select(i => i.Location).ToListAsync(ct);
-        var shift = request.Shift ?? context.Staffing?.PerShift.FirstOrDefault().Shift ?? "mañana";
+        var shift = ShiftFor(context, request);
         var routes = new List<(PlanSector, SectorRoute)>();
         var notes = new List<string>();
         foreach (var sector in context.Sectors)
         {
             var name = $"S{sector.Sector + 1}";
-            var spots = Hotspots(context.Graph, sector.Geometry, incidents, request.HotspotsPerSector);
+            var spots = HotSpots.Densest(incidents.Where(sector.Geometry.Covers).ToList(), request.HotspotsPerSector)
+                .Select((h, i) => ($"Punto caliente {i + 1} ({h.Incidents} incidentes a 150 m)", h.Place)).ToList();
             try
             {
                 var route = SectorRouting.Plan(context.Graph, sector.Geometry, name, spots,
@@ -181,11 +183,15 @@ public sealed class PlanNetwork(BarrioDbContext db)
         return (routes, notes);
     }
 
+    /// <summary>The shift asked for, else the contingent's first, else mañana.</summary>
+    private static string ShiftFor(PlanContext context, RouteRequest request) =>
+        request.Shift ?? context.Staffing?.PerShift.FirstOrDefault().Shift ?? "mañana";
+
     /// <summary>Keeps the routes of a shift, replacing an earlier computation of the same plan, shift and mode.</summary>
     public async Task<List<PlanRoute>> SaveRoutesAsync(
         PlanContext context, RouteRequest request, IReadOnlyList<(PlanSector Sector, SectorRoute Route, byte[] Gpx)> routes, CancellationToken ct)
     {
-        var shift = routes.Count > 0 ? ShiftOf(routes[0].Route) : request.Shift ?? "";
+        var shift = ShiftFor(context, request);
         var mode = request.Mode.ToLowerInvariant();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.PlanRoutes.Where(r => r.PlanId == context.Plan.Id && r.Shift == shift && r.Mode == mode).ExecuteDeleteAsync(ct);
@@ -227,28 +233,5 @@ public sealed class PlanNetwork(BarrioDbContext db)
         var f = new GeometryFactory(new PrecisionModel(), Crs.Wgs84);
         return f.CreateMultiLineString(Enumerable.Range(0, lines.NumGeometries)
             .Select(i => f.CreateLineString(lines.GetGeometryN(i).Coordinates.Select(c => new Coordinate(c.X, c.Y)).ToArray())).ToArray());
-    }
-
-    private static string ShiftOf(SectorRoute route) =>
-        route.Route.Name.Contains("turno ", StringComparison.Ordinal) ? route.Route.Name[(route.Route.Name.IndexOf("turno ", StringComparison.Ordinal) + 6)..] : "";
-
-    /// <summary>
-    /// Hot spots of a sector: greedily the incident with the most others within 150 m (two at least), then the next one
-    /// farther than 300 m from those chosen, up to <paramref name="max"/>. Snapped to the street graph by the router.
-    /// </summary>
-    private static List<(string Name, Point Place)> Hotspots(StreetGraph graph, Geometry sector, IReadOnlyList<Point> incidents, int max)
-    {
-        var inside = incidents.Where(sector.Covers).Select(i => Crs.Transform(i, Crs.Wgs84, graph.UtmEpsg)).ToList();
-        var score = inside.Select(p => inside.Count(q => q.Distance(p) <= 150)).ToList();
-        var chosen = new List<(string, Point)>();
-        var picked = new List<Point>();
-        foreach (var i in Enumerable.Range(0, inside.Count).OrderByDescending(i => score[i]).ThenBy(i => i))
-        {
-            if (chosen.Count >= max || score[i] < 2) break;
-            if (picked.Any(p => p.Distance(inside[i]) < 300)) continue;
-            picked.Add(inside[i]);
-            chosen.Add(($"Punto caliente {chosen.Count + 1} ({score[i]} incidentes a 150 m)", Crs.Transform(inside[i], graph.UtmEpsg, Crs.Wgs84)));
-        }
-        return chosen;
     }
 }
