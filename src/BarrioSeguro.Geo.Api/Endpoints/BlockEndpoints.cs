@@ -93,18 +93,15 @@ public static class BlockEndpoints
 
     private static async Task<IResult> Compute(string scope, MultiPolygon boundary, BarrioDbContext db, BlockStore store, CancellationToken ct)
     {
-        var streets = await db.Streets.Intersecting(s => s.Geometry, boundary).AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct);
         BlockSet set;
         try
         {
-            set = BlockBuilder.Build(streets.Select(s => new StreetLine(s.Geometry, s.Class, s.Layer)), boundary);
+            set = await store.BuildAsync(boundary, ct);
         }
         catch (ArgumentException e)
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "No blocks");
         }
-        var incidents = await db.Incidents.Intersecting(i => i.Location, boundary).AsNoTracking().Select(i => i.Location).ToListAsync(ct);
-        BlockBuilder.CountContents(set.Blocks, incidents, []);
         await store.ReplaceAsync(scope, set.Blocks, ct);
         var r = set.Report;
         return TypedResults.Ok(new BlockSummary(scope, set.Blocks.Count, Math.Round(set.Blocks.Sum(b => b.AreaSquareMeters) / 1e6, 4),

@@ -1,5 +1,6 @@
 using BarrioSeguro.Geo.Core.Blocks;
 using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Data.Blocks;
 
@@ -14,6 +15,19 @@ public sealed class BlockStore(BarrioDbContext db)
     public static string NeighborhoodScope(int id) => $"neighborhood:{id}";
 
     public static string DistrictScope(string ubigeo) => $"district:{ubigeo}";
+
+    /// <summary>
+    /// Blocks of an area from the stored streets that touch it, with the stored incidents counted in them.
+    /// </summary>
+    /// <exception cref="ArgumentException">No street of the area can bound a block (BlockBuilder's reason).</exception>
+    public async Task<BlockSet> BuildAsync(Geometry area, CancellationToken ct)
+    {
+        var streets = await db.Streets.Intersecting(s => s.Geometry, area).AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct);
+        var set = BlockBuilder.Build(streets.Select(s => new StreetLine(s.Geometry, s.Class, s.Layer)), area);
+        var incidents = await db.Incidents.Intersecting(i => i.Location, area).AsNoTracking().OrderBy(i => i.Id).Select(i => i.Location).ToListAsync(ct);
+        BlockBuilder.CountContents(set.Blocks, incidents, []);
+        return set;
+    }
 
     /// <summary>Replaces the blocks of a scope in one transaction: readers see the old set or the new one, never a mix.</summary>
     public async Task ReplaceAsync(string scope, IReadOnlyList<Block> blocks, CancellationToken ct)

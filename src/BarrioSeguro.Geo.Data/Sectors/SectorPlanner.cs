@@ -4,6 +4,7 @@ using System.Text.Json;
 using BarrioSeguro.Geo.Core.Blocks;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Sectors;
+using BarrioSeguro.Geo.Data.Blocks;
 using Microsoft.EntityFrameworkCore;
 
 namespace BarrioSeguro.Geo.Data.Sectors;
@@ -53,8 +54,6 @@ public sealed class SectorPlanner(BarrioDbContext db)
         var k = request.Sectors ?? staffing?.SectorsPerShift;
         if (k is null) return new PlanResult(null, "Give the number of sectors, or a contingent for the neighbourhood.");
 
-        var streets = await db.Streets.Intersecting(s => s.Geometry, n.Boundary).AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct);
-        var incidents = await db.Incidents.Intersecting(i => i.Location, n.Boundary).AsNoTracking().OrderBy(i => i.Id).Select(i => i.Location).ToListAsync(ct);
         IReadOnlyDictionary<string, int>? previous = null;
         if (request.PreviousPlanId is { } pid)
         {
@@ -67,8 +66,7 @@ public sealed class SectorPlanner(BarrioDbContext db)
         IReadOnlyList<WorkloadTerm> terms = request.Weights ?? Workload.DefaultTerms;
         try
         {
-            var blocks = BlockBuilder.Build(streets.Select(s => new StreetLine(s.Geometry, s.Class, s.Layer)), n.Boundary).Blocks;
-            BlockBuilder.CountContents(blocks, incidents, []);
+            var blocks = (await new BlockStore(db).BuildAsync(n.Boundary, ct)).Blocks;
             var attributes = blocks.Select(b => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
             {
                 ["incidents"] = b.Incidents, ["street_m"] = b.FrontageMeters, ["area_m2"] = b.AreaSquareMeters,
