@@ -15,6 +15,7 @@ public static class CommandTable
         new EvaluateCommand(),
         new CoverageCommand(),
         new RoutesCommand(),
+        new FieldKitCommand(),
         new BenchCommand(),
     ];
 

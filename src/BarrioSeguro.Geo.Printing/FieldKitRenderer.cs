@@ -1,7 +1,7 @@
 using NetTopologySuite.Geometries;
 using SkiaSharp;
 
-namespace BarrioSeguro.Geo.Api.Printing;
+namespace BarrioSeguro.Geo.Printing;
 
 /// <summary>
 /// Draws a <see cref="FieldKit"/> as an A4 portrait PDF with a <see cref="MapStyle"/>: a cover with every sector, then one

@@ -1,7 +1,7 @@
 using NetTopologySuite.Geometries;
 using SkiaSharp;
 
-namespace BarrioSeguro.Geo.Api.Printing;
+namespace BarrioSeguro.Geo.Printing;
 
 /// <summary>
 /// Places a metric extent (UTM metres, x east, y north) on a page rectangle (points, y down) at one scale for both axes,

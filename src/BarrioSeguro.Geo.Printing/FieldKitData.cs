@@ -1,9 +1,9 @@
 using NetTopologySuite.Geometries;
 
-namespace BarrioSeguro.Geo.Api.Printing;
+namespace BarrioSeguro.Geo.Printing;
 
 // Plain data for the printed field kit: geometries already in metres (UTM), texts already in the reader's language.
-// The renderer knows nothing of the database; the endpoint knows nothing of drawing.
+// The renderer knows nothing of the database or HTTP; whoever gathers the data knows nothing of drawing.
 
 /// <summary>Everything a field kit prints: a cover and one sheet per sector.</summary>
 public sealed record FieldKit(FieldKitCover Cover, IReadOnlyList<SectorSheet> Sheets, IReadOnlyList<LineString> Streets, FieldKitText Text);

@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace BarrioSeguro.Geo.Api.Printing;
+namespace BarrioSeguro.Geo.Printing;
 
 /// <summary>
 /// How the field kit looks: colours, line widths (points) and the typeface. The sector colours are the viewer's (Paul Tol's

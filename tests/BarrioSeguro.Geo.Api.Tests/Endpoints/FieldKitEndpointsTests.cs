@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Api.Tests.Endpoints;
+
+/// <summary>
+/// The field kit through the service and through <c>barrio fieldkit</c> on the same database: both gather with
+/// FieldKitSource and print the same kit. How the pages look is tested without the web host in Printing.Tests.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public class FieldKitEndpointsTests(ApiFixture api)
+{
+    private async Task<int> PlanOf(int sectors, int seed)
+    {
+        var id = await api.MilagroIdAsync();
+        var plan = await ApiFixture.JsonOf(await api.Client().PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectors, seed }));
+        return plan.GetProperty("id").GetInt32();
+    }
+
+    private async Task<JsonElement> RoutesOf(int planId, string shift)
+    {
+        var response = await api.Client().PostAsJsonAsync($"/api/plans/{planId}/routes", new { mode = "bike", shiftHours = 8, shift, seed = 3 });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await ApiFixture.JsonOf(response)).GetProperty("routes");
+    }
+
+    private async Task<string> PdfOf(string url, TempDir dir, string name)
+    {
+        var response = await api.Client().GetAsync(url);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType!.MediaType);
+        var pdf = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4));
+        var file = dir.File(name);
+        await File.WriteAllBytesAsync(file, pdf);
+        return file;
+    }
+
+    private (int ExitCode, string Out, string Error) Cli(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var all = args.Concat(["--db", api.ConnectionString, "--url", api.BaseAddress.GetLeftPart(UriPartial.Authority)]).ToArray();
+        var code = BarrioSeguro.Geo.Cli.Program.Run(all, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [SkippableFact]
+    public async Task Field_kit_prints_a_cover_and_a_page_per_sector_with_its_figures_and_the_address_of_the_GPX()
+    {
+        var planId = await PlanOf(3, seed: 5);
+        var routes = await RoutesOf(planId, "mañana");
+        var s1 = routes.EnumerateArray().First(r => r.GetProperty("sector").GetInt32() == 0).GetProperty("id").GetInt32();
+        using var dir = new TempDir();
+        var file = await PdfOf($"/api/plans/{planId}/fieldkit.pdf?shift=mañana&lang=es", dir, "kit.pdf");
+        Assert.Equal(1 + 3, await PagesOf(file));
+
+        var text = await Run("pdftotext", "-layout", file, "-");
+        Assert.Contains("Sector S1", text);
+        Assert.Contains("km", text);
+        Assert.Contains("Ida en vacío", text);
+        Assert.Contains("Desviación máx.", text);
+        Assert.Contains("Contigüidad", text);
+        var gpxUrl = $"{api.BaseAddress.Scheme}://{api.BaseAddress.Authority}/api/routes/{s1}/gpx";
+        Assert.Contains(gpxUrl, string.Concat(text.Where(ch => !char.IsWhiteSpace(ch))));
+        // ... and that address serves the route's GPX.
+        var gpx = await api.Client().GetAsync(gpxUrl);
+        Assert.Equal("application/gpx+xml", gpx.Content.Headers.ContentType!.MediaType);
+    }
+
+    [SkippableFact]
+    public async Task The_CLI_prints_the_same_kit_as_the_API_for_the_same_plan_and_writes_nothing_half_done()
+    {
+        var planId = await PlanOf(3, seed: 7);
+        await RoutesOf(planId, "tarde");
+        using var dir = new TempDir();
+        var fromApi = await PdfOf($"/api/plans/{planId}/fieldkit.pdf?shift=tarde", dir, "api.pdf");
+
+        var fromCli = dir.File("cli.pdf");
+        var run = Cli("fieldkit", "--plan", planId.ToString(), "--shift", "tarde", "--out", fromCli);
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        Assert.Contains("4 pages (a cover and 3 sectors, 3 with a route)", run.Out);
+        Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(fromCli), 0, 4));
+        Assert.Equal(await PagesOf(fromApi), await PagesOf(fromCli));
+        var cliText = await Run("pdftotext", "-layout", fromCli, "-");
+        Assert.Contains("Sector S1", cliText);
+        Assert.Contains("Sector S3", cliText);
+        Assert.Contains("Ida en vacío", cliText);
+        Assert.Contains("Turno: tarde", cliText);
+        // Same plan, shift, language and address: the same words and figures on every page.
+        Assert.Equal(await Run("pdftotext", "-layout", fromApi, "-"), cliText);
+        Assert.Equal(["api.pdf", "cli.pdf"], Directory.GetFiles(dir.Path).Select(f => Path.GetFileName(f)!).Order().ToArray());
+    }
+
+    [SkippableFact]
+    public async Task In_English_and_without_routes_for_the_shift_the_pages_say_so_through_the_API_and_the_CLI()
+    {
+        var planId = await PlanOf(3, seed: 6);
+        using var dir = new TempDir();
+        var text = await Run("pdftotext", await PdfOf($"/api/plans/{planId}/fieldkit.pdf?shift=noche&lang=en", dir, "en.pdf"), "-");
+        Assert.Contains("Route", text);
+        Assert.Contains("No route computed for this shift", text);
+        Assert.Contains("Sector S3", text);
+
+        var es = await PdfOf($"/api/plans/{planId}/fieldkit.pdf?shift=noche", dir, "es.pdf");
+        Assert.Contains("Sin ruta calculada para este turno", await Run("pdftotext", es, "-"));
+
+        var cli = dir.File("cli_en.pdf");
+        var run = Cli("fieldkit", "--plan", planId.ToString(), "--shift", "noche", "--lang", "en", "--out", cli);
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        Assert.Contains("no kept route for the shift 'noche'", run.Error);
+        Assert.Contains("No route computed for this shift", await Run("pdftotext", cli, "-"));
+        Assert.Equal(1 + 3, await PagesOf(cli));
+    }
+
+    [SkippableFact]
+    public async Task Unknown_plan_is_a_404_problem_and_a_one_line_error_of_the_CLI_that_writes_no_file()
+    {
+        var response = await api.Client().GetAsync("/api/plans/987654/fieldkit.pdf");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+
+        using var dir = new TempDir();
+        var run = Cli("fieldkit", "--plan", "987654", "--out", dir.File("kit.pdf"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("barrio fieldkit: no plan 987654 in the database", run.Error.TrimEnd());
+        Assert.Empty(Directory.GetFiles(dir.Path));
+
+        run = Cli("fieldkit", "--plan", "1", "--lang", "fr", "--out", dir.File("kit.pdf"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--lang must be es or en, not 'fr'", run.Error);
+    }
+
+    private static async Task<int> PagesOf(string pdf)
+    {
+        var info = await Run("pdfinfo", pdf);
+        return int.Parse(info.Split('\n').Single(l => l.StartsWith("Pages:", StringComparison.Ordinal))["Pages:".Length..].Trim());
+    }
+
+    private static async Task<string> Run(string tool, params string[] args)
+    {
+        var psi = new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"{tool} failed: {await error}");
+        return await output;
+    }
+
+    private sealed class TempDir : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("barrio-fieldkit-").FullName;
+        public string File(string name) => System.IO.Path.Combine(Path, name);
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}
