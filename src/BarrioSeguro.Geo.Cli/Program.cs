@@ -61,5 +61,7 @@ public static class Program
         stdout.WriteLine("Commands:");
         var width = CommandTable.All.Max(c => c.Name.Length) + 2;
         foreach (var c in CommandTable.All) stdout.WriteLine($"  {c.Name.PadRight(width)}{c.Summary}");
+        stdout.WriteLine();
+        stdout.WriteLine("The ./barrio script also runs: up (the service), test (every test), bench NAME (speed targets; tools/BarrioSeguro.Geo.Bench).");
     }
 }

@@ -23,6 +23,17 @@ public class ProgramTests
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("Usage: barrio COMMAND", run.Out);
         Assert.Contains("convert", run.Out);
+        Assert.Contains("  fieldkit ", run.Out);
+    }
+
+    [Fact]
+    public void The_benchmarks_are_not_a_command_of_the_product_but_the_overview_says_where_they_are()
+    {
+        Assert.DoesNotContain(BarrioSeguro.Geo.Cli.Commands.CommandTable.All, c => c.Name == "bench");
+        Assert.Equal(2, CliRun.Of("bench", "blocks").ExitCode);
+        var overview = CliRun.Of("help").Out;
+        Assert.DoesNotMatch(@"(?m)^  bench ", overview);
+        Assert.Contains("bench NAME (speed targets; tools/BarrioSeguro.Geo.Bench)", overview);
     }
 
     [Theory]

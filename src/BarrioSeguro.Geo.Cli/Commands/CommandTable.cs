@@ -16,7 +16,6 @@ public static class CommandTable
         new CoverageCommand(),
         new RoutesCommand(),
         new FieldKitCommand(),
-        new BenchCommand(),
     ];
 
     /// <summary>The command with that name, or null.</summary>

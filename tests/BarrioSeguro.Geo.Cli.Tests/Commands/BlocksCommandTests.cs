@@ -120,30 +120,3 @@ public class BlocksCommandTests
         Assert.Contains("99999", run.ErrorLine);
     }
 }
-
-[Collection(PostgisCollection.Name)]
-public class BenchCommandTests(PostgisFixture postgis)
-{
-    [Theory]
-    [InlineData(new[] { "bench" }, "name a benchmark (blocks, sectors, routes, coverage)")]
-    [InlineData(new[] { "bench", "tiles" }, "unknown benchmark 'tiles' (blocks, sectors, routes, coverage)")]
-    [InlineData(new[] { "bench", "blocks", "--runs", "0" }, "--runs must be a whole number from 1 to 1000")]
-    public void Usage_errors_exit_2(string[] args, string message)
-    {
-        var run = CliRun.Of(args);
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains(message, run.ErrorLine);
-    }
-
-    [SkippableFact]
-    public async Task Blocks_benchmark_times_us_and_PostGIS_side_by_side()
-    {
-        var cs = await postgis.CreateDatabaseAsync("bench");
-        var run = CliRun.Of("bench", "blocks", "--runs", "1", "--db", cs);
-        Assert.True(run.ExitCode == 0, run.Out + run.Error);
-        Assert.Matches(@"BarrioSeguro \(NTS\) +median +[\d,.]+ ms .* 1,994 blocks", run.Out);
-        Assert.Matches(@"PostGIS [\d.]+, GEOS [\d.]+ +median +[\d,.]+ ms .* 1,994 pieces", run.Out);
-        Assert.Matches(@"ratio PostGIS / ours: \d+\.\d\d", run.Out);
-        Assert.Contains("target < 2,000 ms: met", run.Out);
-    }
-}

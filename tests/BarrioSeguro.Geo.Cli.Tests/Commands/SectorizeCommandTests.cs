@@ -5,7 +5,6 @@ using BarrioSeguro.Geo.Cli.Commands;
 using BarrioSeguro.Geo.Core.Sectors;
 using BarrioSeguro.Geo.Data.Tests;
 using BarrioSeguro.Geo.IO;
-using Npgsql;
 
 namespace BarrioSeguro.Geo.Cli.Tests.Commands;
 
@@ -292,35 +291,5 @@ public class SectorizeCommandTests(ElMilagroBlocksFixture milagro) : IClassFixtu
         var run = CliRun.Of("evaluate", "--blocks", grid, "--plan", plan, "--report", dir.File("e.json"), "--weight", "calls");
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("lie outside every drawn sector", run.ErrorLine);
-    }
-}
-
-/// <summary>Our plan against PostGIS ST_ClusterKMeans on El Milagro's blocks, and the quick benchmark.</summary>
-[Collection(PostgisCollection.Name)]
-public class SectorsPostgisTests(PostgisFixture postgis)
-{
-    [SkippableFact]
-    public async Task ST_ClusterKMeans_is_less_balanced_or_not_contiguous_where_ours_is_within_5_percent_and_bench_runs()
-    {
-        var cs = await postgis.CreateDatabaseAsync("sectors");
-        var (units, utm) = SectorsBenchmark.ElMilagroBlocks(SharedGeodata.PathOf("osm/el_milagro_streets_wgs84.geojson"),
-            SharedGeodata.PathOf("sample/el_milagro_barrio_seguro_illustrative.geojson"));
-        await using (var connection = new NpgsqlConnection(cs))
-        {
-            await connection.OpenAsync();
-            await SectorsBenchmark.LoadAsync(connection, units, utm, default);
-            var kmeans = PlanEvaluator.Evaluate(units, await SectorsBenchmark.KMeansAsync(connection, 4, default));
-            var ours = Sectorizer.Partition(units, new PartitionOptions { Sectors = 4, Seed = 1, TimeBudget = TimeSpan.FromSeconds(30) }).Report;
-            Assert.True(ours.MaxDeviationPct <= 5, $"ours {ours.MaxDeviationPct:0.0} %");
-            Assert.True(ours.Contiguous);
-            Assert.True(kmeans.MaxDeviationPct > ours.MaxDeviationPct || !kmeans.Contiguous,
-                $"k-means {kmeans.MaxDeviationPct:0.0} %, contiguous {kmeans.Contiguous}; ours {ours.MaxDeviationPct:0.0} %");
-        }
-
-        var run = CliRun.Of("bench", "sectors", "--db", cs, "--runs", "1", "--quick");
-        Assert.True(run.ExitCode == 0, run.Out + run.Error);
-        Assert.Contains("ST_ClusterKMeans", run.Out);
-        Assert.Contains("target El Milagro < 1,000 ms each and contiguous: met", run.Out);
-        Assert.Contains("skipped (--quick)", run.Out);
     }
 }

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Bench.Synthetic;
 using BarrioSeguro.Geo.Core.Network;
 using NetTopologySuite.Geometries;
 using static BarrioSeguro.Geo.Core.Tests.Blocks.BlockSamples;

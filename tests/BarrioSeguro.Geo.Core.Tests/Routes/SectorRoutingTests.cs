@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Bench.Synthetic;
 using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Core.Routes;
 using BarrioSeguro.Geo.Core.Spatial;

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Bench.Synthetic;
 using BarrioSeguro.Geo.Core.Sectors;
 using NetTopologySuite.Geometries;
 using Xunit;

@@ -1,5 +1,5 @@
 using BarrioSeguro.Geo.Core.Blocks;
-using BarrioSeguro.Geo.Data.Blocks;
+using BarrioSeguro.Geo.Bench.Peers;
 using BarrioSeguro.Geo.IO;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;

@@ -1,5 +1,5 @@
 using BarrioSeguro.Geo.Core.Network;
-using BarrioSeguro.Geo.Data.Network;
+using BarrioSeguro.Geo.Bench.Peers;
 using BarrioSeguro.Geo.IO;
 using Npgsql;
 using Xunit;

@@ -3,7 +3,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using Npgsql;
 
-namespace BarrioSeguro.Geo.Data.Blocks;
+namespace BarrioSeguro.Geo.Bench.Peers;
 
 /// <summary>
 /// The PostGIS peer of <see cref="BlockBuilder"/>: the same prepared lines noded and polygonized by

@@ -1,7 +1,7 @@
 using BarrioSeguro.Geo.Core.Network;
 using Npgsql;
 
-namespace BarrioSeguro.Geo.Data.Network;
+namespace BarrioSeguro.Geo.Bench.Peers;
 
 /// <summary>
 /// The pgRouting peer of <see cref="Coverage"/>: the same <see cref="StreetGraph"/> as an edge table

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using BarrioSeguro.Geo.Cli.Commands;
 using BarrioSeguro.Geo.Core.Routes;
 
-namespace BarrioSeguro.Geo.Cli.Commands;
+namespace BarrioSeguro.Geo.Bench;
 
 /// <summary>
 /// Chinese postman on a synthetic sector of about 3,000 street edges (a 40 × 40 grid with missing streets and

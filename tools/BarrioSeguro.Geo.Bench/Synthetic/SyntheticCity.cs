@@ -1,6 +1,7 @@
+using BarrioSeguro.Geo.Core.Sectors;
 using NetTopologySuite.Geometries;
 
-namespace BarrioSeguro.Geo.Core.Sectors;
+namespace BarrioSeguro.Geo.Bench.Synthetic;
 
 /// <summary>
 /// A made-up city of blocks for benchmarks and tests: a jittered grid of quadrilateral blocks (about 90 × 75 m) north of

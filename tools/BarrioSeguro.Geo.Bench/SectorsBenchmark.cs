@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using BarrioSeguro.Geo.Bench.Synthetic;
+using BarrioSeguro.Geo.Cli.Commands;
 using BarrioSeguro.Geo.Core.Blocks;
 using BarrioSeguro.Geo.Core.Incidents;
 using BarrioSeguro.Geo.Core.Sectors;
@@ -8,7 +10,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using Npgsql;
 
-namespace BarrioSeguro.Geo.Cli.Commands;
+namespace BarrioSeguro.Geo.Bench;
 
 /// <summary>
 /// Sector partitions against their targets: El Milagro's blocks into 3 to 8 sectors (each under 1 s), a synthetic city

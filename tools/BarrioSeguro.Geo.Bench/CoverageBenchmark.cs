@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using BarrioSeguro.Geo.Core.Network;
-using BarrioSeguro.Geo.Data.Network;
+using BarrioSeguro.Geo.Bench.Peers;
+using BarrioSeguro.Geo.Bench.Synthetic;
+using BarrioSeguro.Geo.Cli.Commands;
 using BarrioSeguro.Geo.IO;
 using NetTopologySuite.Geometries;
 using Npgsql;
 
-namespace BarrioSeguro.Geo.Cli.Commands;
+namespace BarrioSeguro.Geo.Bench;
 
 /// <summary>
 /// Coverage of 10 units by car on a deterministic 30,012-edge synthetic grid (<see cref="SyntheticStreets.Grid"/>,

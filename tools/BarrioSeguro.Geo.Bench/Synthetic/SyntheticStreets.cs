@@ -1,7 +1,8 @@
+using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Geometries;
 
-namespace BarrioSeguro.Geo.Core.Network;
+namespace BarrioSeguro.Geo.Bench.Synthetic;
 
 /// <summary>Deterministic synthetic street networks for benchmarks and tests.</summary>
 public static class SyntheticStreets

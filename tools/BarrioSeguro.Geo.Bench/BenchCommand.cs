@@ -1,16 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
 using BarrioSeguro.Geo.Core.Blocks;
-using BarrioSeguro.Geo.Data.Blocks;
+using BarrioSeguro.Geo.Bench.Peers;
+using BarrioSeguro.Geo.Cli.Commands;
 using BarrioSeguro.Geo.IO;
 using NetTopologySuite.Geometries;
 using Npgsql;
 
-namespace BarrioSeguro.Geo.Cli.Commands;
+namespace BarrioSeguro.Geo.Bench;
 
 /// <summary>
 /// <c>barrio bench BENCHMARK [options]</c>: speed targets, measured side by side with the peer (PostGIS) in one run.
 /// To add a benchmark: a class implementing <see cref="IBenchmark"/> and a line in <see cref="Benchmarks"/>.
+/// Not in the CLI's command table: it lives here, outside the product, and <see cref="Program"/> runs it.
 /// </summary>
 public sealed class BenchCommand : ICommand
 {
