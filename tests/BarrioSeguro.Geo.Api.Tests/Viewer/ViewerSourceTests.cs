@@ -88,6 +88,30 @@ public partial class ViewerSourceTests
         Assert.True(found.Count == 0, "HTML parsed from strings:\n" + string.Join("\n", found));
     }
 
+    [GeneratedRegex(@"^\s+'([^']+)':", RegexOptions.Multiline)]
+    private static partial Regex MessageKeyPattern();
+
+    [Fact]
+    public void Every_text_the_viewer_names_is_in_both_languages_of_the_one_table()
+    {
+        var table = File.ReadAllText(Path.Combine(ModuleRoot, "i18n.js"));
+        int es = table.IndexOf("  es: {", StringComparison.Ordinal), en = table.IndexOf("  en: {", StringComparison.Ordinal);
+        int end = table.IndexOf("export const LOCALES", StringComparison.Ordinal);
+        Assert.True(es >= 0 && en > es && end > en, "i18n.js: messages.es, then messages.en, then LOCALES");
+        var spanish = MessageKeyPattern().Matches(table[es..en]).Select(m => m.Groups[1].Value).ToHashSet();
+        var english = MessageKeyPattern().Matches(table[en..end]).Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.True(spanish.Count > 100, $"only {spanish.Count} Spanish texts found");
+        Assert.Empty(spanish.Except(english).Order());
+        Assert.Empty(english.Except(spanish).Order());
+
+        // Keys written out in full: t('key') in the modules, data-i18n* in the page.
+        var named = OwnScripts().SelectMany(f => Regex.Matches(File.ReadAllText(f), @"\bt\('([^'$]+)'").Select(m => m.Groups[1].Value))
+            .Concat(Regex.Matches(File.ReadAllText(Path.Combine(WebRoot, "index.html")), @"data-i18n(?:-title|-aria-label)?=""([^""]+)""").Select(m => m.Groups[1].Value))
+            .ToHashSet();
+        Assert.True(named.Count > 100, $"only {named.Count} keys named");
+        Assert.Empty(named.Except(spanish).Order());
+    }
+
     [Fact]
     public void Only_the_http_client_module_calls_fetch()
     {
