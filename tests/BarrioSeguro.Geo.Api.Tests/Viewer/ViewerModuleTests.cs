@@ -63,6 +63,26 @@ public class ViewerModuleTests(ApiFixture api) : BrowserTest(api)
     }
 
     [SkippableFact]
+    public async Task Without_lib_ol_js_the_page_says_so_and_the_hook_still_resolves()
+    {
+        Api.Require();
+        var page = await Browser.NewPageAsync();
+        var uncaught = new List<string>();
+        page.PageError += (_, e) => uncaught.Add(e);
+        await page.RouteAsync("**/lib/ol.js", route => route.FulfillAsync(new RouteFulfillOptions { Status = 404, Body = "" }));
+        await page.GotoAsync(Api.BaseAddress.ToString());
+        await WaitFor(page, "() => document.body.dataset.ready === 'true'");
+
+        Assert.True(await page.IsVisibleAsync("#error"));
+        Assert.Contains("lib/ol.js (OpenLayers) no se encontró", await page.InnerTextAsync("#error-list"));
+        Assert.Equal("""["lib/ol.js missing"]""", await page.EvaluateAsync<string>("() => JSON.stringify(window.barrioViewer.errors)"));
+        Assert.Equal("true", await page.EvaluateAsync<string>("() => document.body.dataset.loadError"));
+        // boot.js stopped the module graph before any module that needs `ol` ran (no "ol is not defined").
+        Assert.Single(uncaught);
+        Assert.Contains("OpenLayers (lib/ol.js) is not loaded", uncaught[0]);
+    }
+
+    [SkippableFact]
     public async Task Names_authors_comments_and_descriptions_with_HTML_are_shown_as_text()
     {
         Api.Require();

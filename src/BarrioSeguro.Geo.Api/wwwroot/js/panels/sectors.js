@@ -5,7 +5,7 @@
 import { t } from '../i18n.js';
 import { el, fill, byId } from '../dom.js';
 import { fmt, fmtKm2, fmtPct, fmtMs, fmtShortDateTime } from '../format.js';
-import { request, tasks, isAbort, describe, failure } from '../api.js';
+import { ApiError, request, tasks, isAbort, describe, failure } from '../api.js';
 import { emit, on } from '../events.js';
 import { layers, readFeatures, rendered, fitWith, zoomTo } from '../map.js';
 import { sectorColor, inkOn } from '../styles.js';
@@ -149,7 +149,7 @@ export async function computePlan({ sectors, seed } = {}) {
       try {
         ({ body: created } = await request(`${API}${id}/plans`, { method: 'POST', json: payload, signal }));
       } catch (err) {
-        if (!isAbort(err) && failure(err).status) {
+        if (err instanceof ApiError && err.kind === 'http') {
           state.error = failure(err);
           clearDrawing();
           render();
