@@ -4,7 +4,7 @@
 
 import { t } from '../i18n.js';
 import { el, fill, byId } from '../dom.js';
-import { fmt, fmtKm2, fmtPct, fmtMs, fmtShortDateTime } from '../format.js';
+import { fmt, fmtPct, fmtMs, fmtShortDateTime } from '../format.js';
 import { ApiError, request, tasks, isAbort, describe, failure } from '../api.js';
 import { emit, on } from '../events.js';
 import { layers, readFeatures, rendered, fitWith, zoomTo } from '../map.js';
