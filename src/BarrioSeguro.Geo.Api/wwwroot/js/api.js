@@ -1,0 +1,153 @@
+// The one HTTP client of the viewer: every request of every panel goes through request().
+// JSON in and out, a ProblemDetails (RFC 9457) becomes an ApiError that says the server's reason, and every request can
+// be cancelled with an AbortSignal. Tasks (below) tie a request to a spinner with its "Cancelar" button.
+// Paths are relative to the page (document.baseURI), so the viewer also works behind a path base.
+
+import { t } from './i18n.js';
+
+const ACCEPT = 'application/json, application/geo+json, application/problem+json';
+
+export class ApiError extends Error {
+  /** kind: 'http' (the server answered an error) | 'network' (no answer) | 'badJson' (an answer that is not JSON). */
+  constructor(kind, { status, title, detail, body } = {}) {
+    super(`${kind}${status ? ` ${status}` : ''}${title ? `: ${title}` : ''}${detail ? ` — ${detail}` : ''}`);
+    this.kind = kind;
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+    this.body = body ?? null; // the ProblemDetails (extensions such as currentVersion included)
+  }
+
+  /** One line in the viewer's language, with the server's own title and detail. */
+  describe() {
+    if (this.kind === 'network') return t('error.network');
+    if (this.kind === 'badJson') return t('error.badJson');
+    const parts = [t('error.http', { status: this.status })];
+    if (this.title) parts.push(this.title);
+    if (this.detail && this.detail !== this.title) parts.push(this.detail);
+    return parts.join(' — ');
+  }
+}
+
+/** True when the request was cancelled (Cancelar, or a newer request took its place). */
+export const isAbort = (err) => err?.name === 'AbortError';
+
+/** A message for any failure: the ApiError's sentence, else the error's own message. */
+export function describe(err) {
+  return err instanceof ApiError ? err.describe() : String(err?.message ?? err);
+}
+
+/**
+ * What a panel shows of a failure: {cancelled} | {status, title, detail, text} for an HTTP error | {text}.
+ */
+export function failure(err) {
+  if (isAbort(err)) return { cancelled: true };
+  if (err instanceof ApiError && err.kind === 'http') {
+    return { status: err.status, title: err.title ?? null, detail: err.detail ?? null, text: err.describe() };
+  }
+  return { text: describe(err) };
+}
+
+/**
+ * Sends a request and reads its JSON answer. Resolves with {body, response}; rejects with an ApiError, or with the
+ * AbortError when the signal fired.
+ */
+export async function request(path, { method = 'GET', headers = {}, signal, json } = {}) {
+  let response;
+  try {
+    response = await fetch(new URL(path, document.baseURI), {
+      method,
+      headers: {
+        Accept: ACCEPT,
+        ...(json !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: json !== undefined ? JSON.stringify(json) : undefined,
+      signal,
+    });
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    throw new ApiError('network');
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    body = null;
+  }
+  if (!response.ok) {
+    throw new ApiError('http', {
+      status: response.status,
+      title: body?.title ?? response.statusText,
+      detail: body?.detail,
+      body,
+    });
+  }
+  if (body === null) throw new ApiError('badJson', { status: response.status });
+  return { body, response };
+}
+
+/** Reads a GeoJSON collection and follows its rel="next" links (at most maxPages pages); returns all features. */
+export async function requestAllFeatures(path, { maxPages = 200, signal } = {}) {
+  const features = [];
+  const seen = new Set();
+  let url = new URL(path, document.baseURI).href;
+  for (let page = 0; url && page < maxPages; page++) {
+    seen.add(url);
+    const { body } = await request(url, { signal });
+    if (!Array.isArray(body.features)) throw new ApiError('badJson');
+    features.push(...body.features);
+    const next = Array.isArray(body.links) ? body.links.find((l) => l && l.rel === 'next' && l.href) : null;
+    const nextUrl = next ? new URL(next.href, url).href : null;
+    url = nextUrl && !seen.has(nextUrl) && body.features.length > 0 ? nextUrl : null;
+  }
+  return features;
+}
+
+/**
+ * Long work with a spinner and a "Cancelar" button: run(slot, kind, fn) calls fn(signal); a new task in the same slot
+ * cancels the one before; the button cancels them all. box is shown while anything runs, text says what the newest
+ * task does (label(kind)), onChange(running) follows every start and end.
+ */
+export function tasks({ box, text, cancel, label, onChange = () => {} }) {
+  const running = new Map(); // slot -> {controller, kind}
+
+  function update() {
+    const list = [...running.values()];
+    box.hidden = list.length === 0;
+    if (list.length > 0) text.textContent = label(list[list.length - 1].kind);
+    onChange(list.length > 0);
+  }
+
+  async function run(slot, kind, fn) {
+    running.get(slot)?.controller.abort();
+    const task = { controller: new AbortController(), kind };
+    running.delete(slot); // re-insert so that the newest task names the spinner
+    running.set(slot, task);
+    update();
+    try {
+      return await fn(task.controller.signal);
+    } finally {
+      if (running.get(slot) === task) running.delete(slot);
+      update();
+    }
+  }
+
+  function cancelAll() {
+    for (const task of running.values()) task.controller.abort();
+  }
+
+  cancel.addEventListener('click', cancelAll);
+
+  return {
+    run,
+    cancel: cancelAll,
+    abort: (slot) => running.get(slot)?.controller.abort(),
+    get busy() {
+      return running.size > 0;
+    },
+    /** Re-says the spinner's text (after a language change). */
+    relabel: update,
+  };
+}

@@ -1,0 +1,94 @@
+// BarrioSeguro.Geo map viewer: native ES modules, no build step; OpenLayers is the global `ol` (lib/ol.js, copied
+// from the pinned npm package by Viewer.targets). This module wires the panels to the map and sets the test hook:
+//
+// window.barrioViewer = { map, layers: {districts, neighborhoods, streets, stations, incidents, validation, diff,
+//   sectors, coverage, routes}, ready, errors, selectNeighborhood(id), validate(), repairPreview(), applyRepair(),
+//   history(), diff(from, to), computePlan({sectors, seed}), showPlan(id), comparePlans(a, b),
+//   computeCoverage({mode, minutes}), computeRoutes({mode, shiftHours, shift, seed}) }
+//   ready resolves after the initial layers loaded (or failed, see `errors`) and the view was fitted; then
+//   document.body.dataset.ready = "true" (and dataset.loadError = "true" if any layer failed). Each function resolves
+//   once the panel shows (and the map drew) what it asked for: see panels/*.js.
+
+import { hook, markReady } from './boot.js'; // first: checks that OpenLayers is loaded
+import { t, getLang, setLang, onLangChange, applyTranslations } from './i18n.js';
+import { emit } from './events.js';
+import { map, layers, loadInitialView, translateMap } from './map.js';
+import { select, renderInformation } from './panels/information.js';
+import { buildLayerSwitcher, TOP_FIRST } from './panels/layers.js';
+import { renderLegend } from './panels/legend.js';
+import { renderErrors } from './panels/status.js';
+import { selectNeighborhood, validate, repairPreview, applyRepair } from './panels/neighborhood.js';
+import { history, diff } from './panels/history.js';
+import { computePlan, showPlan, comparePlans } from './panels/sectors.js';
+import { computeCoverage } from './panels/coverage.js';
+import { computeRoutes } from './panels/routes.js';
+
+Object.assign(hook, {
+  map,
+  layers,
+  selectNeighborhood: (id) => selectNeighborhood(id),
+  validate,
+  repairPreview,
+  applyRepair,
+  history,
+  diff,
+  computePlan,
+  showPlan,
+  comparePlans,
+  computeCoverage,
+  computeRoutes,
+});
+
+// ---- clicks on the map ------------------------------------------------------------------------------------------------
+
+map.on('singleclick', (evt) => {
+  const byLayer = new Map();
+  const all = []; // every hit, top-most first, for the planner (overlapping neighbourhoods, problems)
+  map.forEachFeatureAtPixel(
+    evt.pixel,
+    (feature, layer) => {
+      const key = layer?.get('name');
+      if (key && key in layers) {
+        all.push({ feature, layer });
+        if (!byLayer.has(key)) byLayer.set(key, feature);
+      }
+    },
+    { hitTolerance: 4, layerFilter: (l) => l.get('name') in layers },
+  );
+  // A click on a validation problem or a change picks it, and keeps the planner's neighbourhood and the information.
+  if (!all.some((h) => h.layer === layers.validation || h.layer === layers.diff)) {
+    select(TOP_FIRST.filter((k) => byLayer.has(k)).map((k) => ({ key: k, feature: byLayer.get(k) })));
+  }
+  emit('mapclick', all); // a neighbourhood under the pointer opens the planner's panel
+});
+
+// ---- language ---------------------------------------------------------------------------------------------------------
+
+function applyLanguage() {
+  applyTranslations();
+  document.title = t('app.title');
+  for (const btn of document.querySelectorAll('.lang-toggle button')) btn.setAttribute('aria-pressed', String(btn.dataset.lang === getLang()));
+  buildLayerSwitcher();
+  renderLegend();
+  renderInformation();
+  renderErrors();
+  translateMap();
+  emit('language');
+}
+
+for (const btn of document.querySelectorAll('.lang-toggle button')) btn.addEventListener('click', () => setLang(btn.dataset.lang));
+onLangChange(applyLanguage);
+
+// ---- start ------------------------------------------------------------------------------------------------------------
+
+async function start() {
+  applyLanguage();
+  await loadInitialView();
+  renderLegend(); // knows now whether incidents are synthetic and the boundary illustrative
+  markReady({ errors: hook.errors });
+}
+
+start().catch((err) => {
+  console.error('Viewer: start failed', err);
+  markReady({ errors: [...hook.errors, { layer: null, message: String(err) }] });
+});

@@ -1,0 +1,60 @@
+// What the coverage and routes panels share: patrol modes, the server's notes in the viewer's language, a failure box.
+
+import { t } from './i18n.js';
+import { el, fill } from './dom.js';
+
+export const MODES = ['foot', 'bike', 'moto', 'car'];
+
+/** Fills a mode <select> in the current language, keeping its choice (else data-default, else on foot). */
+export function fillModes(select) {
+  const value = select.value || select.dataset.default || 'foot';
+  fill(select, MODES.map((m) => el('option', { value: m, selected: m === value }, t(`mode.${m}`))));
+}
+
+/** Shows a failed computation: "Cancelado", the server's reason of a 422, or the error in one line. */
+export function renderProblem(box, e, id, head) {
+  if (e.cancelled) {
+    fill(box, el('p', { class: 'planner-msg is-muted' }, t('planner.cancelled')));
+    box.dataset.state = 'cancelled';
+    return;
+  }
+  box.dataset.state = 'error';
+  fill(
+    box,
+    e.status === 422
+      ? el('div', { class: 'problem-box', role: 'alert', id }, el('strong', null, `${head} (HTTP 422):`), el('p', { class: 'problem-detail', lang: 'en' }, e.detail ?? e.title ?? ''))
+      : el('p', { class: 'planner-msg is-error', role: 'alert', id }, t('planner.failed', { message: e.text ?? '' })),
+  );
+}
+
+// ---- notes: the server writes English; say the ones we recognise in the viewer's language ------------------------------
+
+const NOTE_PATTERNS = [
+  [/^one round of the tour with its stops takes (\d+) min, longer than the ([\d.]+) h shift$/, (m) => t('note.roundLonger', { min: m[1], h: m[2] })],
+  [/^Shift (.+) has (\d+) unit\(s\) for (\d+) sectors: sectors (.+) have none\.$/, (m) => t('note.shiftShort', { shift: m[1], units: m[2], sectors: m[3], list: m[4] })],
+  [
+    /^([\d,]+) of ([\d,]+) connected pieces of the network \(([\d.,]+) km\) have no unit: they cannot be reached and count as not covered$/,
+    (m) => t('note.noUnit', { n: m[1], of: m[2], km: `${m[3]}\u00a0km` }),
+  ],
+  [/^hot spot (.+): the longest gap is (\d+) min, over the (\d+) min asked/, (m) => t('note.hotspotGap', { name: m[1], gap: m[2], max: m[3] })],
+  [/^hot spot (.+): cannot be reached from the route$/, (m) => t('note.hotspotUnreachable', { name: m[1] })],
+  [/^(\d+) two-way street\(s\) walked both ways to balance the route$/, (m) => t('note.bothWays', { n: m[1] })],
+  [/^mixed streets \((\d+) two-way required, the rest one-way\)/, (m) => t('note.mixed', { n: m[1] })],
+  [/^the required streets form (\d+) separate pieces/, (m) => t('note.pieces', { n: m[1] })],
+  [/^(\d+) required street\(s\) cannot be covered by a closed walk/, (m) => t('note.notClosed', { n: m[1] })],
+  [/^Sector (\S+) holds no street the patrol mode can use\.$/, (m) => t('note.noStreet', { s: m[1] })],
+  [/^Hot spot (.+) lies more than 200 m from any street of the network: left out\.$/, (m) => t('note.hotspotFar', { name: m[1] })],
+];
+
+/** {text, lang?}: lang 'en' when the note is the server's own sentence. */
+export function translateNote(text) {
+  const s = String(text ?? '');
+  for (const [re, fn] of NOTE_PATTERNS) {
+    const m = s.match(re);
+    if (m) return { text: fn(m), original: s };
+  }
+  return { text: s, lang: 'en' };
+}
+
+/** One note as a list item (or span). */
+export const noteItem = (n, tag = 'li') => el(tag, { lang: n.lang }, n.text);

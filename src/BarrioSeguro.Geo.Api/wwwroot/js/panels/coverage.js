@@ -1,0 +1,254 @@
+// "Cobertura" of the sector plan shown: POST /api/plans/{planId}/coverage {mode, minutes} gives one computation per
+// shift; GET /api/coverages/{id}/pieces draws covered / backup / uncovered street pieces (layer `coverage`, with the
+// units at the sector centres). #coverage-result[data-drawn="true"] once drawn; [data-state] 'ready' | 'error' | 'cancelled'.
+
+import { t } from '../i18n.js';
+import { el, fill, byId } from '../dom.js';
+import { fmt, fmtKm, fmtPct } from '../format.js';
+import { request, tasks, failure } from '../api.js';
+import { emit, on } from '../events.js';
+import { layers, readFeatures, rendered, fitWith, fromLonLat, fadeCoverage } from '../map.js';
+import { sectorColor, inkOn, COVERAGE_COLORS } from '../styles.js';
+import { fillModes, renderProblem, translateNote, noteItem } from '../network.js';
+
+const source = layers.coverage.getSource();
+
+const dom = {
+  section: byId('coverage-section'),
+  form: byId('coverage-form'),
+  mode: byId('coverage-mode'),
+  minutes: byId('coverage-minutes'),
+  compute: byId('coverage-compute'),
+  result: byId('coverage-result'),
+};
+
+const state = { plan: null, rows: null, shift: null, error: null };
+
+const work = tasks({
+  box: byId('coverage-busy'),
+  text: byId('coverage-busy-text'),
+  cancel: byId('coverage-cancel'),
+  label: () => t('coverage.loading'),
+  onChange: (running) => {
+    dom.section.dataset.busy = running ? 'true' : 'false';
+    dom.compute.disabled = running || !state.plan;
+  },
+});
+const run = (fn) => work.run('coverage', 'coverage', fn);
+
+/** The plan drawn by the sectors panel (or none): the coverage of another plan goes. */
+function onPlan(plan) {
+  const same = plan && state.plan && plan.id === state.plan.id;
+  state.plan = plan ?? null;
+  dom.section.hidden = !plan;
+  dom.compute.disabled = work.busy || !plan;
+  if (same) return;
+  work.cancel();
+  const had = source.getFeatures().length > 0;
+  source.clear();
+  fadeCoverage();
+  Object.assign(state, { rows: null, shift: null, error: null });
+  fill(dom.result);
+  dom.result.dataset.state = '';
+  dom.result.dataset.drawn = 'false';
+  if (had) emit('layers');
+}
+
+/** Resolves with the coverage per shift once the current shift is drawn. */
+export async function computeCoverage({ mode = 'foot', minutes = 10 } = {}) {
+  if (!state.plan) throw new Error('no sector plan shown: call computePlan or showPlan first');
+  const planId = state.plan.id;
+  const payload = { mode: String(mode), minutes: Number(minutes) };
+  state.error = null;
+  dom.result.dataset.drawn = 'false';
+  try {
+    return await run(async (signal) => {
+      const { body } = await request(`api/plans/${planId}/coverage`, { method: 'POST', json: payload, signal });
+      const rows = Array.isArray(body) ? body : [];
+      state.rows = rows;
+      state.shift = rows[0]?.shift ?? null;
+      await draw(signal, true);
+      return rows;
+    });
+  } catch (err) {
+    state.error = failure(err);
+    if (!state.error.cancelled) {
+      source.clear();
+      state.rows = null;
+      emit('layers');
+    }
+    renderProblem(dom.result, state.error, 'coverage-problem', t('coverage.failed'));
+    throw err;
+  }
+}
+
+function current() {
+  const rows = state.rows ?? [];
+  return rows.find((r) => r.shift === state.shift) ?? rows[0] ?? null;
+}
+
+async function draw(signal, fit) {
+  const row = current();
+  if (!row) return;
+  const { body } = await request(`api/coverages/${row.id}/pieces`, { signal });
+  const pieces = readFeatures(body);
+  pieces.forEach((f, i) => f.setId(`coverage-${row.id}-${f.get('status') ?? i}`));
+  source.clear();
+  source.addFeatures([...pieces, ...unitFeatures(row)]);
+  layers.coverage.setVisible(true);
+  fadeCoverage();
+  dom.result.dataset.drawn = 'false';
+  render();
+  emit('layers');
+  if (fit) fitWith(pieces);
+  await rendered();
+  dom.result.dataset.drawn = 'true';
+}
+
+/** Where the units stand: the report's unitPlaces, else (older computations) the sectors' interior points. */
+function unitFeatures(row) {
+  const places = row.report?.unitPlaces;
+  if (Array.isArray(places) && places.length) {
+    return places.map((p) => {
+      const f = new ol.Feature(new ol.geom.Point(fromLonLat(p.lon, p.lat)));
+      f.setProperties({ kind: 'unit', name: p.name, shift: row.shift });
+      return f;
+    });
+  }
+  const sectors = layers.sectors
+    .getSource()
+    .getFeatures()
+    .sort((a, b) => a.get('sector') - b.get('sector'))
+    .slice(0, row.units ?? 0);
+  return sectors.map((s) => {
+    const g = s.getGeometry();
+    const inner = g.getType() === 'Polygon' ? g.getInteriorPoint() : g.getPolygons().reduce((a, b) => (b.getArea() > a.getArea() ? b : a)).getInteriorPoint();
+    const f = new ol.Feature(new ol.geom.Point(inner.getCoordinates().slice(0, 2)));
+    f.setProperties({ kind: 'unit', name: `S${Number(s.get('sector')) + 1}`, shift: row.shift });
+    return f;
+  });
+}
+
+const bar = (p, color) =>
+  el('span', { class: 'pct-bar', 'aria-hidden': 'true' }, el('span', { style: { width: `${Math.max(0, Math.min(100, Number(p) || 0))}%`, background: color } }));
+
+function onShift(evt) {
+  state.shift = evt.target.value;
+  run((signal) => draw(signal, false)).catch((err) => {
+    state.error = failure(err);
+    renderProblem(dom.result, state.error, 'coverage-problem', t('coverage.failed'));
+  });
+}
+
+function render() {
+  const rows = state.rows ?? [];
+  const row = current();
+  const box = dom.result;
+  if (!row) {
+    fill(box, el('p', { class: 'hint' }, t('coverage.none')));
+    return;
+  }
+  box.dataset.state = 'ready';
+  const r = row.report ?? {};
+  const f = r.figures ?? {};
+  const fig = (key, value, note = '') =>
+    el(
+      'tr',
+      { dataset: { figure: key } },
+      el('th', { scope: 'row' }, t(`coverage.fig.${key}`)),
+      el('td', null, el('span', { class: 'fig-value' }, value), note ? el('span', { class: 'sub' }, note) : null),
+    );
+  const sectorRows = (r.sectors ?? []).map((s) => {
+    const idx = Number(String(s.name).replace(/^S/, '')) - 1;
+    const color = sectorColor(Number.isFinite(idx) ? idx : 0);
+    const g = s.figures ?? {};
+    return el(
+      'tr',
+      { dataset: { sector: s.name } },
+      el('th', { scope: 'row' }, el('span', { class: 'sector-chip is-static', style: { '--c': color, '--chip-ink': inkOn(color) } }, String(s.name))),
+      el('td', { class: 'num' }, fmtKm(g.streetKm, 1)),
+      el('td', { class: 'num' }, fmtPct(g.coveredStreetKmPct, 0), bar(g.coveredStreetKmPct, COVERAGE_COLORS.covered)),
+      el('td', { class: 'num' }, fmtPct(g.backupStreetKmPct, 0)),
+      el('td', { class: 'num' }, fmtPct(g.coveredIncidentPct, 0)),
+    );
+  });
+  const notes = (r.notes ?? []).map(translateNote);
+  const missing = (r.unitsRefused ?? []).length;
+  fill(
+    box,
+    el(
+      'div',
+      { class: 'plan-head' },
+      el('span', { class: 'plan-title' }, t('coverage.head', { mode: t(`mode.${row.mode}`), min: fmt(row.minutes, 0) })),
+      el('span', { class: 'plan-meta' }, t('sectors.planTitle', { id: row.planId })),
+    ),
+    el(
+      'div',
+      { class: 'compare-row' },
+      el('label', { htmlFor: 'coverage-shift' }, t('coverage.shift')),
+      el(
+        'select',
+        { id: 'coverage-shift', on: { change: onShift } },
+        rows.map((x) => el('option', { value: String(x.shift), selected: x.shift === row.shift }, `${x.shift} · ${t('coverage.nUnits', { n: fmt(x.units, 0) })}`)),
+      ),
+    ),
+    el(
+      'div',
+      { class: 'kpi', id: 'coverage-kpi', dataset: { pct: Number(f.coveredStreetKmPct) || 0 } },
+      el('span', { class: 'big' }, fmtPct(f.coveredStreetKmPct)),
+      el('span', null, t('coverage.kpi', { covered: fmtKm(f.coveredStreetKm), total: fmtKm(f.streetKm) })),
+      bar(f.coveredStreetKmPct, COVERAGE_COLORS.covered),
+    ),
+    el(
+      'table',
+      { class: 'props figures-table plan-figures', id: 'coverage-figures' },
+      el(
+        'tbody',
+        null,
+        fig('backup', fmtPct(f.backupStreetKmPct), t('coverage.backupNote', { km: fmtKm(f.backupStreetKm) })),
+        fig('incidents', fmtPct(f.coveredIncidentPct), t('coverage.incidentsNote', { n: fmt(f.incidents ?? 0, 0) })),
+        fig('blocks', fmtPct(f.coveredBlocksPct), t('coverage.blocksNote', { n: fmt(f.coveredBlocks ?? 0, 0), of: fmt(f.blocks ?? 0, 0) })),
+        fig('units', fmt(row.units, 0), missing ? t('coverage.unitsRefused', { n: fmt(missing, 0) }) : ''),
+        fig('unreachable', fmtKm(r.kmWithoutUnit ?? 0), t('coverage.unreachableNote', { n: fmt(r.componentsWithoutUnit ?? 0, 0) })),
+      ),
+    ),
+    el(
+      'table',
+      { class: 'sector-table', id: 'coverage-sectors' },
+      el(
+        'thead',
+        null,
+        el(
+          'tr',
+          null,
+          el('th', null, t('sectors.col.sector')),
+          el('th', { class: 'num' }, t('coverage.col.streets')),
+          el('th', { class: 'num' }, t('coverage.col.covered')),
+          el('th', { class: 'num' }, t('coverage.col.backup')),
+          el('th', { class: 'num' }, t('coverage.col.incidents')),
+        ),
+      ),
+      el('tbody', null, sectorRows),
+    ),
+    notes.length
+      ? [el('h4', { class: 'sub-head' }, t('sectors.fig.notes')), el('ul', { class: 'plan-notes', id: 'coverage-notes' }, notes.map((n) => noteItem(n)))]
+      : el('p', { class: 'hint', id: 'coverage-notes' }, `${t('sectors.fig.notes')}: ${t('sectors.none')}`),
+  );
+}
+
+dom.form.addEventListener('submit', (evt) => {
+  evt.preventDefault();
+  if (!dom.form.reportValidity()) return;
+  computeCoverage({ mode: dom.mode.value, minutes: dom.minutes.value }).catch(() => {});
+});
+
+on('plan', onPlan);
+on('language', () => {
+  fillModes(dom.mode);
+  if (state.error) renderProblem(dom.result, state.error, 'coverage-problem', t('coverage.failed'));
+  else if (state.rows) render();
+  work.relabel();
+});
+
+fillModes(dom.mode);
+onPlan(null);

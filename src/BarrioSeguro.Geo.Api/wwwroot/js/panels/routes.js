@@ -1,0 +1,271 @@
+// "Rutas" of the sector plan shown: POST /api/plans/{planId}/routes {mode, shiftHours, shift, seed}, then
+// GET /api/plans/{planId}/routes for the tracks and stops (layer `routes`), a table per route and a GPX link
+// (GET /api/routes/{id}/gpx). #routes-result[data-drawn="true"] once drawn; [data-state] 'ready' | 'error' | 'cancelled'.
+
+import { t } from '../i18n.js';
+import { el, fill, byId } from '../dom.js';
+import { fmt, fmtKm, fmtPct } from '../format.js';
+import { request, tasks, failure } from '../api.js';
+import { emit, on } from '../events.js';
+import { layers, readFeatures, rendered, fitWith, zoomTo, fadeCoverage } from '../map.js';
+import { sectorColor, inkOn, clearTrackStyles } from '../styles.js';
+import { fillModes, renderProblem, translateNote, noteItem } from '../network.js';
+
+const HOTSPOT_LIMIT_MIN = 120;
+const source = layers.routes.getSource();
+
+const dom = {
+  section: byId('routes-section'),
+  form: byId('routes-form'),
+  mode: byId('routes-mode'),
+  hours: byId('routes-hours'),
+  shift: byId('routes-shift'),
+  seed: byId('routes-seed'),
+  compute: byId('routes-compute'),
+  result: byId('routes-result'),
+};
+
+const state = { plan: null, body: null, hours: 8, gpx: null, error: null, highlight: null };
+
+const work = tasks({
+  box: byId('routes-busy'),
+  text: byId('routes-busy-text'),
+  cancel: byId('routes-cancel'),
+  label: () => t('routes.loading'),
+  onChange: (running) => {
+    dom.section.dataset.busy = running ? 'true' : 'false';
+    dom.compute.disabled = running || !state.plan;
+  },
+});
+const run = (fn) => work.run('routes', 'routes', fn);
+
+/** The plan drawn by the sectors panel (or none): the routes of another plan go. */
+function onPlan(plan) {
+  const same = plan && state.plan && plan.id === state.plan.id;
+  state.plan = plan ?? null;
+  dom.section.hidden = !plan;
+  dom.compute.disabled = work.busy || !plan;
+  if (same) return;
+  work.cancel();
+  const had = source.getFeatures().length > 0;
+  source.clear();
+  fadeCoverage();
+  Object.assign(state, { body: null, hours: 8, gpx: null, error: null, highlight: null });
+  fill(dom.result);
+  dom.result.dataset.state = '';
+  dom.result.dataset.drawn = 'false';
+  if (had) emit('layers');
+}
+
+/** The contingent's first shift name is the form's default, until the user types another. */
+function onStaffing(staffing) {
+  const first = staffing?.perShift?.[0]?.shift;
+  if (first && !dom.shift.dataset.touched) dom.shift.value = first;
+}
+dom.shift.addEventListener('input', () => {
+  dom.shift.dataset.touched = 'true';
+});
+
+/** Resolves with {routes, notes} once the tracks are drawn. */
+export async function computeRoutes({ mode = 'foot', shiftHours = 8, shift, seed = 1 } = {}) {
+  if (!state.plan) throw new Error('no sector plan shown: call computePlan or showPlan first');
+  const planId = state.plan.id;
+  const payload = { mode: String(mode), shiftHours: Number(shiftHours), seed: Number(seed) };
+  const name = shift ?? dom.shift.value;
+  if (name && String(name).trim()) payload.shift = String(name).trim();
+  state.error = null;
+  dom.result.dataset.drawn = 'false';
+  try {
+    return await run(async (signal) => {
+      const { body } = await request(`api/plans/${planId}/routes`, { method: 'POST', json: payload, signal });
+      const { body: geo } = await request(`api/plans/${planId}/routes`, { signal });
+      const ids = new Set((body.routes ?? []).map((r) => r.id));
+      const features = readFeatures({ ...geo, features: (geo.features ?? []).filter((f) => ids.has(f.properties?.routeId)) });
+      features.forEach((f, i) => f.setId(f.get('kind') === 'track' ? `route-${f.get('routeId')}` : `stop-${f.get('routeId')}-${f.get('stop') ?? i}`));
+      source.clear();
+      clearTrackStyles();
+      source.addFeatures(features);
+      layers.routes.setVisible(true);
+      fadeCoverage();
+      const tracks = features.filter((f) => f.get('kind') === 'track');
+      state.body = body;
+      state.hours = payload.shiftHours;
+      state.gpx = new Map(tracks.map((f) => [f.get('routeId'), f.get('gpx')]));
+      render();
+      emit('layers');
+      fitWith(tracks);
+      await rendered();
+      dom.result.dataset.drawn = 'true';
+      return body;
+    });
+  } catch (err) {
+    state.error = failure(err);
+    if (!state.error.cancelled) {
+      source.clear();
+      state.body = null;
+      fadeCoverage();
+      emit('layers');
+    }
+    renderProblem(dom.result, state.error, 'routes-problem', t('routes.failed'));
+    throw err;
+  }
+}
+
+function unreachableNote(report) {
+  const list = report?.unreachable ?? [];
+  if (!list.length) return [];
+  const m = list.reduce((a, u) => a + (Number(u.lengthM) || 0), 0);
+  return [{ text: t('routes.unreachable', { n: fmt(list.length, 0), km: fmtKm(m / 1000, 2) }) }];
+}
+
+function highlight(id) {
+  state.highlight = id;
+  for (const f of source.getFeatures()) f.set('highlight', f.get('routeId') === id);
+  for (const tr of dom.result.querySelectorAll('#routes-table tbody tr')) tr.classList.toggle('is-active', Number(tr.dataset.routeId) === id);
+}
+
+function chip(r, label) {
+  const color = sectorColor(r.sector);
+  return el(
+    'button',
+    {
+      type: 'button',
+      class: 'sector-chip route-chip',
+      dataset: { routeId: r.id },
+      style: { '--c': color, '--chip-ink': inkOn(color) },
+      title: t('routes.zoomTo'),
+      on: {
+        click: () => {
+          highlight(r.id);
+          const f = source.getFeatureById(`route-${r.id}`);
+          if (f) zoomTo(f);
+        },
+      },
+    },
+    label,
+  );
+}
+
+function gapCell(spots) {
+  const maxGap = spots.length ? Math.max(...spots.map((h) => Number(h.maxIntervalMinutes) || 0)) : null;
+  if (maxGap === null) return el('td', { class: 'num', dataset: { within: '' } }, el('span', { class: 'muted', title: t('routes.noHotspots') }, '—'));
+  const within = spots.every((h) => h.withinLimit !== false && (Number(h.maxIntervalMinutes) || 0) <= HOTSPOT_LIMIT_MIN + 1e-6);
+  return el(
+    'td',
+    { class: 'num', dataset: { within: String(within) } },
+    `${fmt(maxGap, 0)}\u00a0`,
+    within ? el('span', { class: 'ok', title: `≤ ${HOTSPOT_LIMIT_MIN} min` }, '✓') : el('span', { class: 'ko', title: `> ${HOTSPOT_LIMIT_MIN} min` }, '✗'),
+  );
+}
+
+function render() {
+  const body = state.body;
+  const box = dom.result;
+  if (!body) return;
+  box.dataset.state = 'ready';
+  const shiftMin = state.hours * 60;
+  const routes = [...(body.routes ?? [])].sort((a, b) => a.sector - b.sector);
+  const rows = routes.map((r) => {
+    const p = r.report ?? {};
+    const over = Number(p.durationMin) > shiftMin + 1e-6;
+    const gpx = state.gpx?.get(r.id) ?? `/api/routes/${r.id}/gpx`;
+    return el(
+      'tr',
+      { dataset: { routeId: r.id, sector: r.sector }, class: state.highlight === r.id && 'is-active' },
+      el('th', { scope: 'row' }, chip(r, String(p.sector ?? `S${r.sector + 1}`))),
+      el('td', { class: 'num', title: fmtKm(p.lengthKm, 2) }, fmt(p.lengthKm ?? 0, 1)),
+      el(
+        'td',
+        { class: ['num', over && 'is-over'], title: t('routes.ofShift', { min: fmt(shiftMin, 0) }) },
+        fmt(p.durationMin ?? 0, 0),
+        el('span', { class: 'of' }, `/${fmt(shiftMin, 0)}`),
+      ),
+      el('td', { class: 'num' }, fmtPct(p.deadheadPct, 0)),
+      el('td', { class: 'num' }, fmtPct(p.streetsCoveredPct, 0)),
+      el('td', { class: 'num' }, fmt((p.stops ?? []).length, 0)),
+      gapCell(p.hotspots ?? []),
+      el(
+        'td',
+        { class: 'c' },
+        el('a', { class: 'gpx-link', href: String(gpx).replace(/^\//, ''), download: true, dataset: { routeId: r.id }, title: t('routes.gpxTitle') }, 'GPX'),
+      ),
+    );
+  });
+  const perSector = routes
+    .map((r) => ({ sector: r.report?.sector ?? `S${r.sector + 1}`, items: [...(r.report?.notes ?? []).map(translateNote), ...unreachableNote(r.report)] }))
+    .filter((n) => n.items.length > 0);
+  const general = (body.notes ?? []).map(translateNote);
+  const first = routes[0];
+  const th = (text, title, cls = 'num') => el('th', { class: cls, title }, text);
+  fill(
+    box,
+    el(
+      'div',
+      { class: 'plan-head' },
+      el('span', { class: 'plan-title' }, t('routes.head', { mode: t(`mode.${first?.mode ?? 'foot'}`), shift: first?.shift ?? '', h: fmt(state.hours, 0) })),
+      el('span', { class: 'plan-meta' }, t('routes.seedShort', { seed: first?.seed ?? '' })),
+    ),
+    el(
+      'table',
+      { class: 'sector-table route-table', id: 'routes-table' },
+      el(
+        'thead',
+        null,
+        el(
+          'tr',
+          null,
+          el('th', null, t('sectors.col.sector')),
+          th('km', t('routes.col.kmTitle')),
+          th(t('routes.col.min'), t('routes.col.minTitle')),
+          th(t('routes.col.deadhead'), t('routes.col.deadheadTitle')),
+          th(t('routes.col.streets'), t('routes.col.streetsTitle')),
+          th(t('routes.col.stops'), t('routes.col.stopsTitle')),
+          th(t('routes.col.gap'), t('routes.col.gapTitle')),
+          el('th'),
+        ),
+      ),
+      el('tbody', null, rows),
+    ),
+    perSector.length || general.length
+      ? [
+          el('h4', { class: 'sub-head' }, t('sectors.fig.notes')),
+          el(
+            'ul',
+            { class: 'plan-notes', id: 'routes-notes' },
+            general.map((n) => noteItem(n)),
+            perSector.map((n) =>
+              el(
+                'li',
+                { dataset: { sector: n.sector } },
+                el('strong', null, `${n.sector}:`),
+                ' ',
+                n.items.flatMap((x, i) => (i === 0 ? [noteItem(x, 'span')] : ['; ', noteItem(x, 'span')])),
+              ),
+            ),
+          ),
+        ]
+      : el('p', { class: 'hint', id: 'routes-notes' }, `${t('sectors.fig.notes')}: ${t('sectors.none')}`),
+  );
+}
+
+dom.form.addEventListener('submit', (evt) => {
+  evt.preventDefault();
+  if (!dom.form.reportValidity()) return;
+  computeRoutes({ mode: dom.mode.value, shiftHours: dom.hours.value, shift: dom.shift.value, seed: dom.seed.value }).catch(() => {});
+});
+
+on('plan', onPlan);
+on('staffing', onStaffing);
+on('mapclick', (hits) => {
+  const hit = hits.find((h) => h.layer === layers.routes);
+  if (hit) highlight(hit.feature.get('routeId'));
+});
+on('language', () => {
+  fillModes(dom.mode);
+  if (state.error) renderProblem(dom.result, state.error, 'routes-problem', t('routes.failed'));
+  else if (state.body) render();
+  work.relabel();
+});
+
+fillModes(dom.mode);
+onPlan(null);
