@@ -4,7 +4,7 @@ namespace BarrioSeguro.Geo.Printing;
 
 /// <summary>
 /// How the field kit looks: colours, line widths (points) and the typeface. The sector colours are the viewer's (Paul Tol's
-/// colour-blind-safe "muted" scheme, planner.js SECTOR_COLORS), so a sector has the same colour on screen and on paper.
+/// colour-blind-safe "muted" scheme, wwwroot/js/styles.js), so a sector has the same colour on screen and on paper.
 /// </summary>
 public sealed record MapStyle(
     IReadOnlyList<SKColor> SectorColors, SKColor Ink, SKColor Muted, SKColor Street, float StreetWidth, SKColor Outline, float OutlineWidth,
