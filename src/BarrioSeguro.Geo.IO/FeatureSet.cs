@@ -12,4 +12,7 @@ public sealed record FeatureSet(IReadOnlyList<IFeature> Features, int Epsg)
 {
     /// <summary>Number of features.</summary>
     public int Count => Features.Count;
+
+    /// <summary>One-line warnings of the read the user should see (e.g. how a DBF's text encoding was chosen).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -10,7 +10,18 @@ namespace BarrioSeguro.Geo.Data.Import;
 /// <summary>What an import did.</summary>
 /// <param name="Inserted">Features written; 0 when the same file had been loaded before.</param>
 /// <param name="AlreadyLoaded">True when a dataset with the same checksum was already in the collection.</param>
-public sealed record ImportResult(string Collection, int Inserted, bool AlreadyLoaded);
+public sealed record ImportResult(string Collection, int Inserted, bool AlreadyLoaded)
+{
+    /// <summary>
+    /// One-line notes for the user about what was not loaded as given: features left out (e.g. "left out 3 features
+    /// that are not lines: #17 MultiPoint, ..."), collections of which only the lines were kept.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
+
+/// <summary>How an import treats input that is not quite what the collection holds.</summary>
+/// <param name="NonLines">Street features that are not lines: left out with a note (default) or refused.</param>
+public sealed record ImportOptions(NonLines NonLines = NonLines.Skip);
 
 /// <summary>
 /// Loads lon/lat features into a collection, all or nothing: every geometry is checked first, and the rows and the
@@ -27,8 +38,20 @@ public sealed class CollectionImporter(BarrioDbContext db)
     /// <param name="datasetName">A name for the load, usually the file name.</param>
     /// <param name="sha256">Checksum of the source file; a second load of the same checksum is skipped.</param>
     /// <exception cref="ImportException">A feature is unfit: nothing was written.</exception>
+    public Task<ImportResult> ImportAsync(
+        string collection, IReadOnlyList<IFeature> features, string datasetName, string sha256, CancellationToken ct = default) =>
+        ImportAsync(collection, features, datasetName, sha256, new ImportOptions(), ct);
+
+    /// <summary>
+    /// Imports <paramref name="features"/> (EPSG:4326) into <paramref name="collection"/>. Street features that are
+    /// not lines (what clipping leaves where a street touches the boundary) are left out and named in
+    /// <see cref="ImportResult.Notes"/>, or refuse the file with <see cref="NonLines.Refuse"/>; a GeometryCollection
+    /// keeps its lines. Feature numbers in notes count from 1 in file order.
+    /// </summary>
+    /// <exception cref="ImportException">A feature is unfit: nothing was written.</exception>
     public async Task<ImportResult> ImportAsync(
-        string collection, IReadOnlyList<IFeature> features, string datasetName, string sha256, CancellationToken ct = default)
+        string collection, IReadOnlyList<IFeature> features, string datasetName, string sha256, ImportOptions options,
+        CancellationToken ct = default)
     {
         if (!ImportableCollections.Contains(collection))
             throw new ImportException($"Unknown collection '{collection}'. Known: {string.Join(", ", ImportableCollections)}.", []);
@@ -39,6 +62,8 @@ public sealed class CollectionImporter(BarrioDbContext db)
 
         var problems = new List<FeatureProblem>();
         var entities = new List<object>();
+        var leftOut = new List<NonLineFeature>();
+        var partly = new List<int>();
         for (var i = 0; i < features.Count; i++)
         {
             var f = features[i];
@@ -46,6 +71,20 @@ public sealed class CollectionImporter(BarrioDbContext db)
             {
                 problems.Add(new FeatureProblem(i, new GeometryProblem("no-geometry", "The feature has no geometry.")));
                 continue;
+            }
+            if (collection == "streets")
+            {
+                var lines = StreetGeometry.LinesOf(f.Geometry);
+                if (lines is null || (options.NonLines == NonLines.Refuse && StreetGeometry.IsMixedCollection(f.Geometry)))
+                {
+                    leftOut.Add(new NonLineFeature(i + 1, f.Geometry.GeometryType));
+                    continue;
+                }
+                if (!ReferenceEquals(lines, f.Geometry))
+                {
+                    partly.Add(i + 1);
+                    f = new Feature(lines, f.Attributes);
+                }
             }
             foreach (var p in InputGeometryCheck.Check(f.Geometry)) problems.Add(new FeatureProblem(i, p));
             try
@@ -57,6 +96,14 @@ public sealed class CollectionImporter(BarrioDbContext db)
                 problems.Add(new FeatureProblem(i, new GeometryProblem("attribute", ex.Message)));
             }
         }
+        if (options.NonLines == NonLines.Refuse && leftOut.Count > 0)
+            throw new ImportException($"'{datasetName}' was not imported: {StreetGeometry.RefusalOf(leftOut[0], leftOut.Count)}",
+                leftOut.Select(n => new FeatureProblem(n.Number - 1, new GeometryProblem("not-a-line",
+                    $"The feature is a {n.GeometryType}, not a line."))).ToList());
+        if (entities.Count == 0 && leftOut.Count > 0)
+            throw new ImportException($"'{datasetName}' holds no street (a street must be a line): {StreetGeometry.LeftOutNote(leftOut)}", []);
+        var notes = new[] { StreetGeometry.LeftOutNote(leftOut), StreetGeometry.PartlyKeptNote(partly) }.OfType<string>().ToList();
+
         var names = entities.OfType<Neighborhood>().Select(n => n.Name).ToList();
         var taken = await db.Neighborhoods.Where(n => names.Contains(n.Name)).Select(n => n.Name).ToListAsync(ct);
         foreach (var name in taken.Concat(names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key)).Distinct())
@@ -89,7 +136,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
-        return new ImportResult(collection, entities.Count, false);
+        return new ImportResult(collection, entities.Count, false) { Notes = notes };
     }
 
     private static object ToEntity(string collection, IFeature f) => collection switch
