@@ -16,7 +16,8 @@ public sealed record StreetFile(FeatureSet Lines, IReadOnlyList<string> Notes)
     /// <summary>Reads a street file and keeps its lines. See <see cref="Select"/>.</summary>
     /// <exception cref="InvalidVectorFileException">The file cannot be read; or, with <see cref="NonLines.Refuse"/>,
     /// a feature is not a line (the message names the first one).</exception>
-    public static StreetFile Read(string path, NonLines nonLines) => Select(VectorFile.Read(path), nonLines, path);
+    public static StreetFile Read(string path, NonLines nonLines, ReadOptions? options = null) =>
+        Select(VectorFile.Read(path, options), nonLines, path);
 
     /// <summary>
     /// The line features of <paramref name="set"/>: lines as they are, the lines of a GeometryCollection (its points

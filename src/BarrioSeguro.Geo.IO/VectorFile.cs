@@ -19,16 +19,19 @@ public static class VectorFile
     /// Reads all features of a file and the CRS of their coordinates. See <see cref="GeoJsonFile.Read"/>,
     /// <see cref="GeoPackageFile.Read"/>, <see cref="ShapefileZip.Read"/> for each format's rules.
     /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">Choices the file may not state (a DBF's encoding); null: all from the file.</param>
     /// <exception cref="InvalidVectorFileException">Unknown extension, missing, empty or malformed file, unknown CRS.</exception>
-    public static FeatureSet Read(string path)
+    public static FeatureSet Read(string path, ReadOptions? options = null)
     {
         if (!File.Exists(path)) throw new InvalidVectorFileException(path, "file not found");
+        options ??= ReadOptions.Default;
         return FormatOf(path) switch
         {
             Format.GeoJson => GeoJsonFile.Read(path),
             Format.GeoPackage => GeoPackageFile.Read(path),
-            Format.Shapefile => ShapefileSet.Read(path),
-            _ => ShapefileZip.Read(path),
+            Format.Shapefile => ShapefileSet.Read(path, options),
+            _ => ShapefileZip.Read(path, options),
         };
     }
 

@@ -8,7 +8,7 @@ using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Cli.Commands;
 
-/// <summary><c>barrio import FILE... [--collection NAME] [--non-lines skip|refuse] [--db CONNECTION]</c>: vector files into the database.</summary>
+/// <summary><c>barrio import FILE... [--collection NAME] [--non-lines skip|refuse] [--encoding NAME] [--db CONNECTION]</c>: vector files into the database.</summary>
 public sealed class ImportCommand : ICommand
 {
     public string Name => "import";
@@ -16,7 +16,8 @@ public sealed class ImportCommand : ICommand
     public string Summary => "Load vector files into the database (streets, stations, districts, neighborhoods, incidents)";
 
     public string Help => $"""
-        Usage: barrio import FILE... [--collection NAME] [--non-lines skip|refuse] [--db CONNECTION]
+        Usage: barrio import FILE... [--collection NAME] [--non-lines skip|refuse] [--encoding NAME]
+                                     [--db CONNECTION]
 
         Loads each FILE (GeoJSON, GeoPackage, shapefile or zipped shapefile, in any supported CRS) into a
         collection of the database. Each file is all or nothing: one unfit feature (an invalid polygon,
@@ -33,26 +34,32 @@ public sealed class ImportCommand : ICommand
                              lines: what clipping leaves where a street touches the boundary). skip: left
                              out and named in one warning; refuse: the file is refused, naming the first
                              one. A GeometryCollection keeps its lines (refuse: refused). Default: skip
+          --encoding NAME    text encoding of shapefile DBFs (UTF-8, cp1252, ISO-8859-1, cp850, ...), over
+                             their .cpg and language byte. Default: the .cpg, else the language byte (byte
+                             29), else UTF-8 when all the text is valid UTF-8, else windows-1252
+                             (Spanish-language Windows); a guess is named in a warning
         {CliDatabase.Help}
         Example: barrio import calles.zip --collection streets
         """;
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        var parsed = CommandArgs.Parse(args, "--collection", StreetInput.Option, "--db");
+        var parsed = CommandArgs.Parse(args, "--collection", StreetInput.Option, EncodingOption.Name, "--db");
         if (parsed.Positionals.Count == 0) throw new UsageException("expected at least one FILE");
         var collection = parsed.Option("--collection");
         if (collection is not null && !CollectionImporter.ImportableCollections.Contains(collection))
             throw new UsageException($"unknown collection '{collection}' (one of {string.Join(", ", CollectionImporter.ImportableCollections)})");
 
         var options = new ImportOptions(StreetInput.Policy(parsed));
+        var readOptions = EncodingOption.Parse(parsed);
 
         // Read and check every file before touching the database.
         var files = parsed.Positionals.Select(path =>
         {
             try
             {
-                var set = VectorFile.Read(path);
+                var set = VectorFile.Read(path, readOptions);
+                CliWarnings.Write(context, path, set.Warnings);
                 var features = FeatureTransform.To(set.Features, set.Epsg, Crs.Wgs84);
                 return (Path: path, Features: features, Collection: collection ?? Guess(features, path));
             }
@@ -76,7 +83,7 @@ public sealed class ImportCommand : ICommand
             {
                 var sha = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path)));
                 var result = await new CollectionImporter(dbContext).ImportAsync(collection, features, Path.GetFileName(path), sha, options);
-                StreetInput.Warn(context, path, result.Notes);
+                CliWarnings.Write(context, path, result.Notes);
                 context.Out.WriteLine(result.AlreadyLoaded
                     ? $"{Path.GetFileName(path)}: already loaded into {collection}, nothing added"
                     : string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(path)}: {result.Inserted:N0} features loaded into {collection}"));

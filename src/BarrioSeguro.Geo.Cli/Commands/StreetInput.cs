@@ -48,13 +48,7 @@ internal static class StreetInput
         {
             throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
         }
-        Warn(context, path, file.Notes);
+        CliWarnings.Write(context, path, file.Notes);
         return file.Lines;
-    }
-
-    /// <summary>Writes each note as one line "warning: FILE: note" on stderr.</summary>
-    public static void Warn(CommandContext context, string path, IEnumerable<string> notes)
-    {
-        foreach (var note in notes) context.Error.WriteLine($"warning: {Path.GetFileName(path)}: {note}");
     }
 }

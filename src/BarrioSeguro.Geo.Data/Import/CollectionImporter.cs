@@ -19,6 +19,15 @@ public sealed record ImportResult(string Collection, int Inserted, bool AlreadyL
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
 
+/// <summary>A column an import fills from attributes, and the attribute names read for it, first found wins.</summary>
+/// <param name="Name">The column, as this service exports it (e.g. "districtUbigeo").</param>
+/// <param name="Attributes">Attribute names read for it, matched without regard to case; the first is <paramref name="Name"/>.</param>
+public sealed record ImportColumn(string Name, params string[] Attributes)
+{
+    /// <summary>"name (or nombre)".</summary>
+    public override string ToString() => Attributes.Length == 1 ? Name : $"{Name} (or {string.Join(", ", Attributes.Skip(1))})";
+}
+
 /// <summary>How an import treats input that is not quite what the collection holds.</summary>
 /// <param name="NonLines">Street features that are not lines: left out with a note (default) or refused.</param>
 public sealed record ImportOptions(NonLines NonLines = NonLines.Skip);
@@ -31,6 +40,36 @@ public sealed record ImportOptions(NonLines NonLines = NonLines.Skip);
 public sealed class CollectionImporter(BarrioDbContext db)
 {
     public static readonly IReadOnlyList<string> ImportableCollections = ["districts", "neighborhoods", "stations", "streets", "incidents"];
+
+    /// <summary>
+    /// The columns of each collection that come from attributes: those of the common sources (OSM extracts, INEI files)
+    /// and this service's own exports. Any other attribute is not imported, and the import says so.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<ImportColumn>> Columns = new Dictionary<string, IReadOnlyList<ImportColumn>>
+    {
+        ["districts"] =
+        [
+            new("ubigeo", "ubigeo", "IDDIST"), new("name", "name", "nombre_distrito", "NOMBDIST", "nombre"),
+            new("province", "province", "nombre_provincia", "NOMBPROV"), new("department", "department", "nombre_departamento", "NOMBDEP"),
+            new("source", "source", "fuente"),
+        ],
+        ["neighborhoods"] =
+        [
+            new("name", "name", "nombre"), new("districtUbigeo", "districtUbigeo", "ubigeo"), new("status", "status"),
+            new("isIllustrative", "isIllustrative", "illustrative"), new("description", "description", "descripcion"),
+        ],
+        ["stations"] = [new("osmId", "osmId", "osm_id"), new("name", "name", "nombre"), new("operator", "operator")],
+        ["streets"] =
+        [
+            new("osmId", "osmId", "osm_way_id", "osm_id"), new("name", "name", "nombre"), new("class", "class", "highway"),
+            new("oneway", "oneway"), new("layer", "layer", "bridge", "tunnel"),
+        ],
+        ["incidents"] =
+        [
+            new("occurredAt", "occurredAt", "occurred_at", "date", "fecha"), new("category", "category", "categoria", "tipo"),
+            new("isSynthetic", "isSynthetic", "synthetic"),
+        ],
+    };
 
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), Crs.Wgs84);
 
@@ -103,6 +142,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
         if (entities.Count == 0 && leftOut.Count > 0)
             throw new ImportException($"'{datasetName}' holds no street (a street must be a line): {StreetGeometry.LeftOutNote(leftOut)}", []);
         var notes = new[] { StreetGeometry.LeftOutNote(leftOut), StreetGeometry.PartlyKeptNote(partly) }.OfType<string>().ToList();
+        notes.AddRange(AttributeNotes(collection, features));
 
         var names = entities.OfType<Neighborhood>().Select(n => n.Name).ToList();
         var taken = await db.Neighborhoods.Where(n => names.Contains(n.Name)).Select(n => n.Name).ToListAsync(ct);
@@ -139,42 +179,71 @@ public sealed class CollectionImporter(BarrioDbContext db)
         return new ImportResult(collection, entities.Count, false) { Notes = notes };
     }
 
+    /// <summary>
+    /// What the attributes of the file do not give: attributes no column takes (named, never dropped silently), and
+    /// columns no attribute fills (left empty in every row).
+    /// </summary>
+    public static IReadOnlyList<string> AttributeNotes(string collection, IReadOnlyList<IFeature> features)
+    {
+        var columns = Columns[collection];
+        var known = new HashSet<string>(columns.SelectMany(c => c.Attributes), StringComparer.OrdinalIgnoreCase);
+        var present = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var f in features)
+            foreach (var name in f.Attributes?.GetNames() ?? [])
+                if (seen.Add(name)) present.Add(name);
+        var notes = new List<string>();
+        var unmapped = present.Where(n => !known.Contains(n)).ToList();
+        if (unmapped.Count > 0)
+            notes.Add($"{unmapped.Count} attribute{(unmapped.Count == 1 ? "" : "s")} not imported, no {collection} column takes " +
+                      $"{(unmapped.Count == 1 ? "it" : "them")}: {string.Join(", ", unmapped)} " +
+                      $"({collection} reads {string.Join(", ", columns)})");
+        var empty = columns.Where(c => !c.Attributes.Any(seen.Contains)).Select(c => c.Name).ToList();
+        if (empty.Count > 0 && present.Count > 0)
+            notes.Add($"no attribute for {string.Join(", ", empty)}: left empty in every row");
+        else if (present.Count == 0)
+            notes.Add($"the features have no attributes: {string.Join(", ", columns.Select(c => c.Name))} left empty in every row");
+        return notes;
+    }
+
+    private static string[] A(string collection, string column) => Columns[collection].First(c => c.Name == column).Attributes;
+
     private static object ToEntity(string collection, IFeature f) => collection switch
     {
         "districts" => new District
         {
-            Ubigeo = Text(f, "ubigeo", "IDDIST") ?? throw new FormatException("A district needs a 'ubigeo' attribute."),
-            Name = Title(Text(f, "name", "nombre_distrito", "NOMBDIST", "nombre")) ?? throw new FormatException("A district needs a 'name'."),
-            Province = Title(Text(f, "province", "nombre_provincia", "NOMBPROV")),
-            Department = Title(Text(f, "department", "nombre_departamento", "NOMBDEP")),
+            Ubigeo = Text(f, A("districts", "ubigeo")) ?? throw new FormatException("A district needs a 'ubigeo' attribute."),
+            Name = Title(Text(f, A("districts", "name"))) ?? throw new FormatException("A district needs a 'name'."),
+            Province = Title(Text(f, A("districts", "province"))),
+            Department = Title(Text(f, A("districts", "department"))),
             Boundary = Polygons(f.Geometry),
-            Source = Text(f, "source", "fuente"),
+            Source = Text(f, A("districts", "source")),
         },
         "neighborhoods" => new Neighborhood
         {
-            Name = Text(f, "name", "nombre") ?? throw new FormatException("A neighbourhood needs a 'name'."),
-            DistrictUbigeo = Text(f, "districtUbigeo", "ubigeo"),
+            Name = Text(f, A("neighborhoods", "name")) ?? throw new FormatException("A neighbourhood needs a 'name'."),
+            DistrictUbigeo = Text(f, A("neighborhoods", "districtUbigeo")),
             Boundary = Polygons(f.Geometry),
-            Status = Enum.TryParse<NeighborhoodStatus>(Text(f, "status"), true, out var s) ? s : NeighborhoodStatus.Draft,
-            IsIllustrative = Bool(f, "isIllustrative", "illustrative") ?? false,
-            Description = Text(f, "description", "descripcion"),
+            Status = Enum.TryParse<NeighborhoodStatus>(Text(f, A("neighborhoods", "status")), true, out var s) ? s : NeighborhoodStatus.Draft,
+            IsIllustrative = Bool(f, A("neighborhoods", "isIllustrative")) ?? false,
+            Description = Text(f, A("neighborhoods", "description")),
             UpdatedAt = DateTimeOffset.UtcNow,
         },
         "stations" => new Station
         {
-            OsmId = Long(f, "osmId", "osm_id"),
-            Name = Text(f, "name", "nombre"),
-            Operator = Text(f, "operator"),
+            OsmId = Long(f, A("stations", "osmId")),
+            Name = Text(f, A("stations", "name")),
+            Operator = Text(f, A("stations", "operator")),
             Location = f.Geometry as Point ?? Factory.CreatePoint(f.Geometry.InteriorPoint.Coordinate),
         },
         "streets" => Street(f),
         "incidents" => new Incident
         {
-            OccurredAt = DateTimeOffset.TryParse(Text(f, "occurredAt", "occurred_at", "date", "fecha"), CultureInfo.InvariantCulture,
+            OccurredAt = DateTimeOffset.TryParse(Text(f, A("incidents", "occurredAt")), CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal, out var at) ? at.ToUniversalTime() : throw new FormatException("An incident needs an 'occurredAt' date."),
-            Category = Text(f, "category", "categoria", "tipo") ?? "sin categoría",
+            Category = Text(f, A("incidents", "category")) ?? "sin categoría",
             Location = f.Geometry as Point ?? throw new FormatException("An incident must be a point."),
-            IsSynthetic = Bool(f, "isSynthetic", "synthetic") ?? false,
+            IsSynthetic = Bool(f, A("incidents", "isSynthetic")) ?? false,
         },
         _ => throw new InvalidOperationException(collection),
     };
@@ -187,14 +256,14 @@ public sealed class CollectionImporter(BarrioDbContext db)
             LineString l => Factory.CreateMultiLineString([l]),
             _ => throw new FormatException($"A street must be a line, not a {f.Geometry.GeometryType}."),
         };
-        var oneway = Text(f, "oneway")?.ToLowerInvariant();
+        var oneway = Text(f, A("streets", "oneway"))?.ToLowerInvariant();
         if (oneway == "-1") // OSM: one-way against the drawing direction
             lines = (MultiLineString)lines.Reverse();
         return new Street
         {
-            OsmId = Long(f, "osmId", "osm_way_id", "osm_id"),
-            Name = Text(f, "name", "nombre"),
-            Class = Text(f, "class", "highway") ?? "unclassified",
+            OsmId = Long(f, A("streets", "osmId")),
+            Name = Text(f, A("streets", "name")),
+            Class = Text(f, A("streets", "class")) ?? "unclassified",
             Oneway = oneway is "yes" or "true" or "1" or "-1",
             Layer = LayerOf(f),
             Geometry = (MultiLineString)Factory.CreateGeometry(lines),

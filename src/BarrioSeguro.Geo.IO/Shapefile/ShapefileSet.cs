@@ -104,10 +104,11 @@ internal static class ShapefileSet
     /// <summary>
     /// Reads one shapefile from disk. The CRS comes from the .prj (ESRI or OGC WKT, see <see cref="EsriPrj.ToEpsg"/>);
     /// without a .prj, lon/lat coordinates are taken as EPSG:4326 and anything else is refused.
-    /// The text encoding is decided by <see cref="DbfEncodings"/>.
+    /// The text encoding is <see cref="ReadOptions.DbfEncoding"/> when given, else decided by <see cref="DbfEncodings"/>;
+    /// a guess is named in <see cref="FeatureSet.Warnings"/>.
     /// </summary>
     /// <exception cref="InvalidVectorFileException">Missing .shx or .dbf, unknown CRS, empty or corrupt file.</exception>
-    public static FeatureSet Read(string shpPath)
+    public static FeatureSet Read(string shpPath, ReadOptions options)
     {
         var info = new FileInfo(shpPath);
         if (!info.Exists) throw new InvalidVectorFileException(shpPath, "file not found");
@@ -119,14 +120,16 @@ internal static class ShapefileSet
             $"missing {Path.GetFileNameWithoutExtension(shpPath)}.dbf (a shapefile needs its .shp, .shx and .dbf together)");
 
         var cpg = Sibling(shpPath, ".cpg") is { } cpgPath ? File.ReadAllText(cpgPath) : null;
-        var encoding = DbfEncodings.Detect(cpg, LanguageDriverId(dbf));
+        var dbfBytes = File.ReadAllBytes(dbf);
+        var choice = DbfEncodings.Choose(options.DbfEncoding, cpg, DbfEncodings.LanguageDriverId(dbfBytes), dbfBytes);
+        var encoding = choice.Encoding;
 
         var features = new List<Feature>();
         var wholeNumbers = new HashSet<string>();
         try
         {
             using var shpStream = File.OpenRead(shpPath);
-            using var dbfStream = File.OpenRead(dbf);
+            using var dbfStream = new MemoryStream(dbfBytes, writable: false);
             using var reader = NtsShapefile.OpenRead(shpStream, dbfStream, new ShapefileReaderOptions { Encoding = encoding });
             // The reader gives every N field as double; N fields without decimals are integers (long), as in GDAL.
             for (var i = 0; i < reader.Fields.Count; i++)
@@ -156,7 +159,7 @@ internal static class ShapefileSet
         }
 
         var result = features.Select(f => (IFeature)new Feature(WithSrid(f.Geometry, epsg), Normalise(f.Attributes, wholeNumbers))).ToList();
-        return new FeatureSet(result, epsg);
+        return new FeatureSet(result, epsg) { Warnings = choice.Warning is { } w ? [w] : [] };
     }
 
     private static Geometry? WithSrid(Geometry? g, int epsg)
@@ -186,15 +189,6 @@ internal static class ShapefileSet
             });
         }
         return table;
-    }
-
-    // Byte 29 of a DBF header is the language driver id.
-    private static byte LanguageDriverId(string dbfPath)
-    {
-        using var s = File.OpenRead(dbfPath);
-        if (s.Length < 32) return 0;
-        s.Position = 29;
-        return (byte)s.ReadByte();
     }
 
     private static string? Sibling(string shpPath, string extension)

@@ -37,7 +37,7 @@ public static class ShapefileZip
     /// different CRSs are moved into the CRS of the first one.
     /// </summary>
     /// <exception cref="InvalidVectorFileException">Not a zip, no .shp inside, or a shapefile inside is invalid.</exception>
-    public static FeatureSet Read(string zipPath)
+    public static FeatureSet Read(string zipPath, ReadOptions? options = null)
     {
         var info = new FileInfo(zipPath);
         if (!info.Exists) throw new InvalidVectorFileException(zipPath, "file not found");
@@ -60,19 +60,22 @@ public static class ShapefileZip
             if (shps.Count == 0) throw new InvalidVectorFileException(zipPath, "no .shp file inside the zip");
 
             var all = new List<IFeature>();
+            var warnings = new List<string>();
             int? epsg = null;
             foreach (var shp in shps)
             {
                 FeatureSet set;
-                try { set = ShapefileSet.Read(shp); }
+                try { set = ShapefileSet.Read(shp, options ?? ReadOptions.Default); }
                 catch (InvalidVectorFileException e)
                 {
                     throw new InvalidVectorFileException(zipPath, $"{Path.GetRelativePath(scratch, shp)}: {e.Reason}", e);
                 }
+                // Warnings name the shapefile inside the zip, as errors do.
+                warnings.AddRange(set.Warnings.Select(w => shps.Count == 1 ? w : $"{Path.GetRelativePath(scratch, shp)}: {w}"));
                 epsg ??= set.Epsg;
                 all.AddRange(set.Epsg == epsg ? set.Features : FeatureTransform.To(set.Features, set.Epsg, epsg.Value));
             }
-            return new FeatureSet(all, epsg!.Value);
+            return new FeatureSet(all, epsg!.Value) { Warnings = warnings };
         }
         finally
         {
