@@ -30,8 +30,9 @@ public sealed class ConvertCommand : ICommand
                            else UTF-8 when all the text is valid UTF-8, else windows-1252 (Spanish-language
                            Windows); a guess is named in a warning on stderr
 
-        Shapefiles are written with an ESRI .prj, UTF-8 attributes and a .cpg, and field names cut to
-        10 bytes. OUT is replaced only when the whole conversion succeeded.
+        Shapefiles are written with an ESRI .prj, UTF-8 attributes and a .cpg, field names cut to 10 bytes
+        and text to 254 bytes; each name and value cut is named in a warning on stderr. OUT is replaced only
+        when the whole conversion succeeded.
 
         Example: barrio convert calles.geojson calles.zip --crs EPSG:32717
         """;
@@ -58,6 +59,7 @@ public sealed class ConvertCommand : ICommand
             var source = VectorFile.Read(input, readOptions);
             CliWarnings.Write(context, input, source.Warnings);
             summary = VectorFile.Write(output, source.Features, source.Epsg, target);
+            CliWarnings.Write(context, output, summary.Warnings);
         }
         catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
         {

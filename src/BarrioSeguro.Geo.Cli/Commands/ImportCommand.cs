@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.Data.Import;
 using BarrioSeguro.Geo.IO;
+using BarrioSeguro.Geo.IO.Shapefile;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 
@@ -22,7 +23,8 @@ public sealed class ImportCommand : ICommand
         Loads each FILE (GeoJSON, GeoPackage, shapefile or zipped shapefile, in any supported CRS) into a
         collection of the database. Each file is all or nothing: one unfit feature (an invalid polygon,
         coordinates outside Peru or with latitude and longitude swapped) refuses the file and names the
-        feature. A file loaded before (same checksum) is skipped. What was not loaded as given is named in
+        feature. A file loaded before (same checksum) is skipped. Shapefile field names cut to 10 bytes on
+        export (districtUb, isIllustra, descriptio) are read back under their full names. What was not loaded as given is named in
         warnings on stderr ("warning: FILE: ..."); features are numbered from 1 in file order.
 
         Options:
@@ -60,8 +62,11 @@ public sealed class ImportCommand : ICommand
             {
                 var set = VectorFile.Read(path, readOptions);
                 CliWarnings.Write(context, path, set.Warnings);
+                var chosen = collection ?? Guess(set.Features, path);
+                // Shapefile field names cut to 10 bytes (districtUb) get the collection's names back (districtUbigeo).
+                set = DbfFieldNames.Restore(set, CollectionImporter.Columns[chosen].SelectMany(c => c.Attributes));
                 var features = FeatureTransform.To(set.Features, set.Epsg, Crs.Wgs84);
-                return (Path: path, Features: features, Collection: collection ?? Guess(features, path));
+                return (Path: path, Features: features, Collection: chosen);
             }
             catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException)
             {

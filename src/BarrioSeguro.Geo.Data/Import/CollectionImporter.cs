@@ -101,6 +101,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
 
         var problems = new List<FeatureProblem>();
         var entities = new List<object>();
+        var featureOf = new List<int>(); // entity -> index of its feature
         var leftOut = new List<NonLineFeature>();
         var partly = new List<int>();
         for (var i = 0; i < features.Count; i++)
@@ -129,6 +130,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
             try
             {
                 entities.Add(ToEntity(collection, f));
+                featureOf.Add(i);
             }
             catch (FormatException ex)
             {
@@ -144,6 +146,12 @@ public sealed class CollectionImporter(BarrioDbContext db)
         var notes = new[] { StreetGeometry.LeftOutNote(leftOut), StreetGeometry.PartlyKeptNote(partly) }.OfType<string>().ToList();
         notes.AddRange(AttributeNotes(collection, features));
 
+        // A neighbourhood names its district by ubigeo: one the database does not hold would fail on the foreign key.
+        var ubigeos = entities.OfType<Neighborhood>().Select(n => n.DistrictUbigeo).OfType<string>().Distinct().ToList();
+        var knownUbigeos = await db.Districts.Where(d => ubigeos.Contains(d.Ubigeo)).Select(d => d.Ubigeo).ToListAsync(ct);
+        foreach (var (n, index) in entities.Select((e, i) => (e as Neighborhood, i)).Where(x => x.Item1?.DistrictUbigeo is { } u && !knownUbigeos.Contains(u)))
+            problems.Add(new FeatureProblem(featureOf[index], new GeometryProblem("unknown-district",
+                $"District ubigeo '{n!.DistrictUbigeo}' is not in the database: import the districts first.")));
         var names = entities.OfType<Neighborhood>().Select(n => n.Name).ToList();
         var taken = await db.Neighborhoods.Where(n => names.Contains(n.Name)).Select(n => n.Name).ToListAsync(ct);
         foreach (var name in taken.Concat(names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key)).Distinct())

@@ -15,13 +15,15 @@ public static class ShapefileZip
     /// <paramref name="targetEpsg"/>; a layer with several geometry types becomes several shapefiles
     /// (layer_points, layer_lines, layer_polygons). The input features are not modified.
     /// </summary>
+    /// <param name="warnings">Receives a line for each field name and value the DBF could not hold as given.</param>
     /// <returns>The number of features written.</returns>
     /// <exception cref="InvalidVectorFileException">No features, or a geometry a shapefile cannot hold.</exception>
     /// <exception cref="UnknownCrsException">Either EPSG code is not supported.</exception>
-    public static int Write(Stream output, string layerName, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg)
+    public static int Write(Stream output, string layerName, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg,
+        ICollection<string>? warnings = null)
     {
         var moved = FeatureTransform.To(features, sourceEpsg, targetEpsg);
-        var files = ShapefileSet.Encode(layerName, moved, targetEpsg);
+        var files = ShapefileSet.Encode(layerName, moved, targetEpsg, warnings);
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
         foreach (var (name, bytes) in files)
         {
@@ -75,7 +77,7 @@ public static class ShapefileZip
                 epsg ??= set.Epsg;
                 all.AddRange(set.Epsg == epsg ? set.Features : FeatureTransform.To(set.Features, set.Epsg, epsg.Value));
             }
-            return new FeatureSet(all, epsg!.Value) { Warnings = warnings };
+            return new FeatureSet(all, epsg!.Value) { Warnings = warnings, FromDbf = true };
         }
         finally
         {
