@@ -72,7 +72,8 @@ public sealed class BlocksCommand : ICommand
             }
             catch (ArgumentException e)
             {
-                throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+                // The builder's reason without .NET's " (Parameter 'streets')".
+                throw new CommandFailedException(e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" "), e);
             }
         }
         if (set.Blocks.Count == 0)

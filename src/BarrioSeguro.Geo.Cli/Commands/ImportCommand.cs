@@ -24,8 +24,9 @@ public sealed class ImportCommand : ICommand
         collection of the database. Each file is all or nothing: one unfit feature (an invalid polygon,
         coordinates outside Peru or with latitude and longitude swapped) refuses the file and names the
         feature. A file loaded before (same checksum) is skipped. Shapefile field names cut to 10 bytes on
-        export (districtUb, isIllustra, descriptio) are read back under their full names. What was not loaded as given is named in
-        warnings on stderr ("warning: FILE: ..."); features are numbered from 1 in file order.
+        export (districtUb, isIllustra, descriptio) are read back under their full names. What was not
+        loaded as given is named in warnings on stderr ("warning: FILE: ..."): features left out (numbered
+        from 1 in file order), attributes no column takes, columns no attribute fills, encoding guesses.
 
         Options:
           --collection NAME  streets, stations, districts, neighborhoods or incidents. Default: guessed from

@@ -61,6 +61,19 @@ public class NonLineStreetsTests(PostgisFixture postgis)
         Assert.Contains("--non-lines must be skip or refuse, not 'drop'", run.ErrorLine);
     }
 
+    [Fact]
+    public void Blocks_from_a_file_without_any_street_fail_with_one_line_and_no_dotnet_text()
+    {
+        using var dir = new TempDir();
+        var empty = dir.Write("vacias.geojson", """
+            {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"highway":"residential"},"geometry":null}]}
+            """);
+        var run = CliRun.Of("blocks", "--streets", empty, "--out", dir.File("m.geojson"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("barrio blocks: No streets given", run.ErrorLine);
+        Assert.DoesNotContain("Parameter", run.ErrorLine);
+    }
+
     [Theory]
     [InlineData("blocks")]
     [InlineData("coverage")]
