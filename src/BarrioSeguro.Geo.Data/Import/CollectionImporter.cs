@@ -14,7 +14,8 @@ public sealed record ImportResult(string Collection, int Inserted, bool AlreadyL
 {
     /// <summary>
     /// One-line notes for the user about what was not loaded as given: features left out (e.g. "left out 3 features
-    /// that are not lines: #17 MultiPoint, ..."), collections of which only the lines were kept.
+    /// that are not lines: #17 MultiPoint, ..."), collections of which only the lines were kept, attributes no column
+    /// takes and columns no attribute fills (see <see cref="CollectionImporter.AttributeNotes"/>).
     /// </summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
@@ -149,13 +150,14 @@ public sealed class CollectionImporter(BarrioDbContext db)
         // A neighbourhood names its district by ubigeo: one the database does not hold would fail on the foreign key.
         var ubigeos = entities.OfType<Neighborhood>().Select(n => n.DistrictUbigeo).OfType<string>().Distinct().ToList();
         var knownUbigeos = await db.Districts.Where(d => ubigeos.Contains(d.Ubigeo)).Select(d => d.Ubigeo).ToListAsync(ct);
-        foreach (var (n, index) in entities.Select((e, i) => (e as Neighborhood, i)).Where(x => x.Item1?.DistrictUbigeo is { } u && !knownUbigeos.Contains(u)))
-            problems.Add(new FeatureProblem(featureOf[index], new GeometryProblem("unknown-district",
-                $"District ubigeo '{n!.DistrictUbigeo}' is not in the database: import the districts first.")));
+        for (var e = 0; e < entities.Count; e++)
+            if (entities[e] is Neighborhood { DistrictUbigeo: { } ubigeo } && !knownUbigeos.Contains(ubigeo))
+                problems.Add(new FeatureProblem(featureOf[e], new GeometryProblem("unknown-district",
+                    $"District ubigeo '{ubigeo}' is not in the database: import the districts first.")));
         var names = entities.OfType<Neighborhood>().Select(n => n.Name).ToList();
         var taken = await db.Neighborhoods.Where(n => names.Contains(n.Name)).Select(n => n.Name).ToListAsync(ct);
         foreach (var name in taken.Concat(names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key)).Distinct())
-            problems.Add(new FeatureProblem(names.IndexOf(name), new GeometryProblem("duplicate-name",
+            problems.Add(new FeatureProblem(featureOf[names.IndexOf(name)], new GeometryProblem("duplicate-name",
                 $"A neighbourhood named '{name}' exists already; neighbourhood names are unique.")));
         if (problems.Count > 0)
         {
