@@ -62,6 +62,29 @@ public class NonLineStreetsTests(PostgisFixture postgis)
     }
 
     [Fact]
+    public void Coverage_on_the_clipped_extract_leaves_the_points_out_with_the_same_warning()
+    {
+        using var dir = new TempDir();
+        var clipped = ClippedStreets.Make(dir.Path);
+        var units = dir.Write("unidad.geojson", """
+            {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"U1"},"geometry":{"type":"Point","coordinates":[-79.064,-8.027]}}]}
+            """);
+
+        var run = CliRun.Of("coverage", "--streets", clipped.Path, "--units", units, "--mode", "foot", "--minutes", "5",
+            "--out", dir.File("cobertura.geojson"), "--report", dir.File("cobertura.json"));
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains($"warning: calles_recortadas.geojson: {Expected(clipped)}", run.Error);
+        Assert.True(File.Exists(dir.File("cobertura.json")));
+
+        var refused = CliRun.Of("coverage", "--streets", clipped.Path, "--units", units, "--mode", "foot", "--minutes", "5",
+            "--out", dir.File("otra.geojson"), "--report", dir.File("otra.json"), "--non-lines", "refuse");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("not a line", refused.ErrorLine);
+        Assert.False(File.Exists(dir.File("otra.json")));
+    }
+
+    [Fact]
     public void Blocks_from_a_file_without_any_street_fail_with_one_line_and_no_dotnet_text()
     {
         using var dir = new TempDir();
