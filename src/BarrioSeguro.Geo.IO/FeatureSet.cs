@@ -12,4 +12,13 @@ public sealed record FeatureSet(IReadOnlyList<IFeature> Features, int Epsg)
 {
     /// <summary>Number of features.</summary>
     public int Count => Features.Count;
+
+    /// <summary>One-line warnings of the read the user should see (e.g. how a DBF's text encoding was chosen).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>
+    /// True when the attribute names are DBF field names (shapefiles): names over 10 bytes were cut on writing, and
+    /// <see cref="Shapefile.DbfFieldNames.Restore"/> maps them back to names the reader knows.
+    /// </summary>
+    public bool FromDbf { get; init; }
 }

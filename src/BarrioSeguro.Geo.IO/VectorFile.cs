@@ -19,16 +19,19 @@ public static class VectorFile
     /// Reads all features of a file and the CRS of their coordinates. See <see cref="GeoJsonFile.Read"/>,
     /// <see cref="GeoPackageFile.Read"/>, <see cref="ShapefileZip.Read"/> for each format's rules.
     /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">Choices the file may not state (a DBF's encoding); null: all from the file.</param>
     /// <exception cref="InvalidVectorFileException">Unknown extension, missing, empty or malformed file, unknown CRS.</exception>
-    public static FeatureSet Read(string path)
+    public static FeatureSet Read(string path, ReadOptions? options = null)
     {
         if (!File.Exists(path)) throw new InvalidVectorFileException(path, "file not found");
+        options ??= ReadOptions.Default;
         return FormatOf(path) switch
         {
             Format.GeoJson => GeoJsonFile.Read(path),
             Format.GeoPackage => GeoPackageFile.Read(path),
-            Format.Shapefile => ShapefileSet.Read(path),
-            _ => ShapefileZip.Read(path),
+            Format.Shapefile => ShapefileSet.Read(path, options),
+            _ => ShapefileZip.Read(path, options),
         };
     }
 
@@ -48,7 +51,9 @@ public static class VectorFile
     /// <list type="bullet">
     /// <item>GeoJSON: RFC 7946 in EPSG:4326; another target adds a legacy <c>crs</c> member (see <see cref="GeoJsonFile"/>).</item>
     /// <item>Shapefile (.shp, .zip): ESRI .prj, UTF-8 DBF with a .cpg, field names of at most 10 bytes, one file per
-    /// geometry type (layer_points, layer_lines, layer_polygons) when the layer mixes them.</item>
+    /// geometry type (layer_points, layer_lines, layer_polygons) when the layer mixes them. Field names cut and text cut
+    /// to 254 bytes are named in <see cref="WriteSummary.Warnings"/>; <see cref="Shapefile.DbfFieldNames.Restore"/>
+    /// maps the names back on reading.</item>
     /// <item>GeoPackage: one feature table, the CRS registered in gpkg_spatial_ref_sys.</item>
     /// </list>
     /// Everything is written to a scratch folder beside the destination first and moved into place only on success:
@@ -66,6 +71,7 @@ public static class VectorFile
         var fileName = Path.GetFileName(path);
         var layer = Path.GetFileNameWithoutExtension(path);
         var count = 0;
+        var warnings = new List<string>();
 
         var files = AtomicOutput.Write(directory, scratch =>
         {
@@ -80,16 +86,16 @@ public static class VectorFile
                     break;
                 case Format.Shapefile:
                     var moved = FeatureTransform.To(list, sourceEpsg, target);
-                    foreach (var (name, bytes) in ShapefileSet.Encode(layer, moved, target))
+                    foreach (var (name, bytes) in ShapefileSet.Encode(layer, moved, target, warnings))
                         File.WriteAllBytes(Path.Combine(scratch, name), bytes);
                     count = moved.Count;
                     break;
                 default:
-                    using (var s = File.Create(scratchFile)) count = ShapefileZip.Write(s, layer, list, sourceEpsg, target);
+                    using (var s = File.Create(scratchFile)) count = ShapefileZip.Write(s, layer, list, sourceEpsg, target, warnings);
                     break;
             }
         });
-        return new WriteSummary(count, target, files);
+        return new WriteSummary(count, target, files) { Warnings = warnings };
     }
 
     private enum Format { GeoJson, GeoPackage, Shapefile, ShapefileZip }

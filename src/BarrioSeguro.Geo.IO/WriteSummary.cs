@@ -4,4 +4,11 @@ namespace BarrioSeguro.Geo.IO;
 /// <param name="FeatureCount">Features written.</param>
 /// <param name="Epsg">EPSG code of the written coordinates.</param>
 /// <param name="Files">Full paths of the files written (several for a shapefile set).</param>
-public sealed record WriteSummary(int FeatureCount, int Epsg, IReadOnlyList<string> Files);
+public sealed record WriteSummary(int FeatureCount, int Epsg, IReadOnlyList<string> Files)
+{
+    /// <summary>
+    /// One line for each thing the format could not hold as given, e.g. "description of feature #12 (id 7) cut from
+    /// 300 to 254 bytes (a DBF text field holds 254)" or "field names cut to 10 bytes: districtUbigeo as districtUb".
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

@@ -18,9 +18,9 @@ public sealed class BlocksCommand : ICommand
 
     public string Summary => "Make city blocks (manzanas) from the streets, clipped to a boundary";
 
-    public string Help => """
+    public string Help => $"""
         Usage: barrio blocks --streets STREETS [--boundary BOUNDARY] --out BLOCKS [--snap METRES]
-                             [--incidents FILE] [--buildings FILE]
+                             [--incidents FILE] [--buildings FILE] [--non-lines skip|refuse]
 
         Makes the city blocks (manzanas) enclosed by the streets: crossings are noded, line ends that stop
         short of another street by up to the snap distance are joined, dead ends drop out, and each block
@@ -39,13 +39,14 @@ public sealed class BlocksCommand : ICommand
           --incidents FILE   points counted per block
           --buildings FILE   buildings counted per block by their interior point; when some features carry
                              a "building" attribute (OSM), only those count
+        {StreetInput.Help()}
 
         Example: barrio blocks --streets calles.geojson --boundary barrio.geojson --out manzanas.zip
         """;
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        var parsed = CommandArgs.Parse(args, "--streets", "--boundary", "--out", "--snap", "--incidents", "--buildings");
+        var parsed = CommandArgs.Parse(args, "--streets", "--boundary", "--out", "--snap", "--incidents", "--buildings", StreetInput.Option);
         parsed.NoPositionals();
         var streetsPath = parsed.Required("--streets", "FILE");
         var output = parsed.Required("--out", "FILE");
@@ -57,7 +58,7 @@ public sealed class BlocksCommand : ICommand
             options = options with { SnapToleranceMeters = snap };
         }
 
-        var streets = StreetLines.From(Read(streetsPath));
+        var streets = StreetLines.From(StreetInput.Read(streetsPath, parsed, context));
         var boundary = parsed.Option("--boundary") is { } boundaryPath ? Boundary(boundaryPath) : null;
         var incidents = parsed.Option("--incidents") is { } incidentsPath ? Points(incidentsPath) : null;
         var buildings = parsed.Option("--buildings") is { } buildingsPath ? Buildings(buildingsPath) : null;
@@ -71,7 +72,8 @@ public sealed class BlocksCommand : ICommand
             }
             catch (ArgumentException e)
             {
-                throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+                // The builder's reason without .NET's " (Parameter 'streets')".
+                throw new CommandFailedException(e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" "), e);
             }
         }
         if (set.Blocks.Count == 0)

@@ -4,7 +4,7 @@ using BarrioSeguro.Geo.IO;
 
 namespace BarrioSeguro.Geo.Cli.Commands;
 
-/// <summary><c>barrio convert IN OUT [--crs EPSG:n]</c>: one vector file to another, formats by extension, no database.</summary>
+/// <summary><c>barrio convert IN OUT [--crs EPSG:n] [--encoding NAME]</c>: one vector file to another, formats by extension, no database.</summary>
 public sealed class ConvertCommand : ICommand
 {
     public string Name => "convert";
@@ -12,7 +12,7 @@ public sealed class ConvertCommand : ICommand
     public string Summary => "Convert a vector file (GeoJSON, GeoPackage, shapefile, zipped shapefile) to another";
 
     public string Help => """
-        Usage: barrio convert IN OUT [--crs EPSG:n]
+        Usage: barrio convert IN OUT [--crs EPSG:n] [--encoding NAME]
 
         Reads IN and writes OUT; the format of each comes from its extension:
           .geojson .json   GeoJSON (written as RFC 7946, EPSG:4326)
@@ -25,16 +25,21 @@ public sealed class ConvertCommand : ICommand
           --crs EPSG:n     CRS of OUT, e.g. EPSG:32717 (WGS 84 / UTM zone 17S) or EPSG:24877 (PSAD56 / UTM 17S).
                            Default: EPSG:4326 for GeoJSON; for shapefile and GeoPackage the WGS 84 UTM zone
                            of the data. Another CRS for GeoJSON adds a legacy "crs" member.
+          --encoding NAME  text encoding of IN's shapefile DBF (UTF-8, cp1252, ISO-8859-1, cp850, ...), over
+                           its .cpg and language byte. Default: the .cpg, else the language byte (byte 29),
+                           else UTF-8 when all the text is valid UTF-8, else windows-1252 (Spanish-language
+                           Windows); a guess is named in a warning on stderr
 
-        Shapefiles are written with an ESRI .prj, UTF-8 attributes and a .cpg, and field names cut to
-        10 bytes. OUT is replaced only when the whole conversion succeeded.
+        Shapefiles are written with an ESRI .prj, UTF-8 attributes and a .cpg, field names cut to 10 bytes
+        and text to 254 bytes; each name and value cut is named in a warning on stderr. OUT is replaced only
+        when the whole conversion succeeded.
 
         Example: barrio convert calles.geojson calles.zip --crs EPSG:32717
         """;
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        var parsed = CommandArgs.Parse(args, "--crs");
+        var parsed = CommandArgs.Parse(args, "--crs", EncodingOption.Name);
         if (parsed.Positionals.Count != 2)
             throw new UsageException(parsed.Positionals.Count < 2 ? "expected IN and OUT files" : $"unexpected argument '{parsed.Positionals[2]}'");
         var (input, output) = (parsed.Positionals[0], parsed.Positionals[1]);
@@ -46,11 +51,15 @@ public sealed class ConvertCommand : ICommand
             catch (UnknownCrsException) { throw new UsageException($"unknown CRS '{crsText}' (try EPSG:4326, EPSG:32717, EPSG:32718, EPSG:32719)"); }
         }
 
+        var readOptions = EncodingOption.Parse(parsed);
+
         WriteSummary summary;
         try
         {
-            var source = VectorFile.Read(input);
+            var source = VectorFile.Read(input, readOptions);
+            CliWarnings.Write(context, input, source.Warnings);
             summary = VectorFile.Write(output, source.Features, source.Epsg, target);
+            CliWarnings.Write(context, output, summary.Warnings);
         }
         catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
         {

@@ -20,10 +20,11 @@ public sealed class CoverageCommand : ICommand
 
     public string Summary => "Street km, blocks and incidents patrol units reach within T minutes";
 
-    public string Help => """
+    public string Help => $"""
         Usage: barrio coverage --streets STREETS --units UNITS --mode foot|bike|moto|car --minutes T
                                --out COVERAGE --report REPORT.json
                                [--blocks BLOCKS] [--incidents INCIDENTS] [--sectors SECTORS] [--snap METRES]
+                               [--non-lines skip|refuse]
 
         Builds the street graph of the mode (OSM highway, oneway, junction, layer, bridge, tunnel read from
         STREETS; one-way streets bind bike, moto and car, not walkers; speeds: foot 5 km/h, bike 16 km/h,
@@ -47,6 +48,7 @@ public sealed class CoverageCommand : ICommand
           --sectors FILE     polygons with a name (or id) attribute: figures per sector (streets by their
                              middle point, blocks by centroid)
           --snap METRES      how far a unit may be from a street. Default: 50
+        {StreetInput.Help()}
           --out FILE         covered, backup and uncovered street pieces (attribute status) and the covered
                              area (status = area: covered pieces buffered 30 m)
           --report FILE      JSON with coveredStreetKmPct, coveredStreetKm, coveredBlocksPct,
@@ -59,7 +61,7 @@ public sealed class CoverageCommand : ICommand
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
         var parsed = CommandArgs.Parse(args, "--streets", "--units", "--mode", "--minutes", "--blocks", "--incidents",
-            "--sectors", "--snap", "--out", "--report");
+            "--sectors", "--snap", "--out", "--report", StreetInput.Option);
         parsed.NoPositionals();
         var streetsPath = parsed.Required("--streets", "FILE");
         var unitsPath = parsed.Required("--units", "FILE");
@@ -77,7 +79,7 @@ public sealed class CoverageCommand : ICommand
             options = options with { SnapToleranceM = snap };
         }
 
-        var streets = StreetLines.Network(Read(streetsPath));
+        var streets = StreetLines.Network(StreetInput.Read(streetsPath, parsed, context));
         var units = Units(unitsPath);
         if (units.Count == 0) throw new CommandFailedException($"{Path.GetFileName(unitsPath)}: no unit (point) in the file");
         options = options with

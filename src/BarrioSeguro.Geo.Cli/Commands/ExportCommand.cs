@@ -21,6 +21,9 @@ public sealed class ExportCommand : ICommand
         Options:
           --out FILE       the file to write; replaced only when the export succeeded
           --crs EPSG:n     CRS of FILE. Default: EPSG:4326 for GeoJSON, else the WGS 84 UTM zone of the data
+
+        Shapefiles hold field names of 10 bytes and text of 254 bytes: names cut (districtUbigeo as
+        districtUb) and every value cut are named in warnings on stderr; barrio import maps the names back.
         {CliDatabase.Help}
         Example: barrio export streets --out calles.zip --crs EPSG:32717
         """;
@@ -51,6 +54,7 @@ public sealed class ExportCommand : ICommand
         try
         {
             var summary = VectorFile.Write(output, features, Crs.Wgs84, target);
+            CliWarnings.Write(context, output, summary.Warnings);
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Wrote {summary.FeatureCount:N0} {collection} to {Path.GetFileName(output)} ({Crs.NameOf(summary.Epsg)})"));
         }

@@ -29,11 +29,12 @@ public sealed class RoutesCommand : ICommand
 
     public string Summary => "Patrol route per sector: every reachable street, hot-spot stops, GPX for the shift";
 
-    public string Help => """
+    public string Help => $"""
         Usage: barrio routes --streets STREETS --sectors SECTORS --mode foot|bike|moto|car --shift-hours H
                              --seed N --out ROUTES.gpx|ROUTES.geojson --report REPORT.json
                              [--hotspots HOTSPOTS] [--start START] [--shift-start HH:mm] [--date YYYY-MM-DD]
                              [--shift-name NAME] [--stop-minutes MIN-MAX] [--max-interval-hours H]
+                             [--non-lines skip|refuse]
 
         Builds the street graph of the mode (as barrio coverage does: one-way streets bind bike, moto and car,
         not walkers) and plans one route per sector: the sector's own streets (those whose middle lies in it)
@@ -66,6 +67,7 @@ public sealed class RoutesCommand : ICommand
           --report FILE           JSON: per route sector, name, lengthKm, durationMin, deadheadPct,
                                   streetsCoveredPct, rounds, unreachable (name, lengthM, lon, lat) and the
                                   hot-spot visit times (Lima) and intervals; sectors skipped; notes
+        {StreetInput.Help(26)}
 
         Example: barrio routes --streets calles.geojson --sectors sectores.geojson --hotspots puntos.geojson \
                    --mode foot --shift-hours 8 --seed 1 --out rutas.gpx --report rutas.json
@@ -74,7 +76,7 @@ public sealed class RoutesCommand : ICommand
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
         var parsed = CommandArgs.Parse(args, "--streets", "--sectors", "--hotspots", "--start", "--mode", "--shift-hours",
-            "--shift-start", "--date", "--shift-name", "--stop-minutes", "--max-interval-hours", "--seed", "--out", "--report");
+            "--shift-start", "--date", "--shift-name", "--stop-minutes", "--max-interval-hours", "--seed", "--out", "--report", StreetInput.Option);
         parsed.NoPositionals();
         var streetsPath = parsed.Required("--streets", "FILE");
         var sectorsPath = parsed.Required("--sectors", "FILE");
@@ -107,7 +109,7 @@ public sealed class RoutesCommand : ICommand
             throw new UsageException($"--out must end in .gpx or .geojson, not '{Path.GetFileName(output)}'");
 
         var sw = Stopwatch.StartNew();
-        var streets = StreetLines.Network(Read(streetsPath, "streets"));
+        var streets = StreetLines.Network(StreetInput.Read(streetsPath, parsed, context));
         var sectors = Sectors(sectorsPath);
         var notes = new List<string>();
         var hotspots = parsed.Option("--hotspots") is { } h ? Points(h, "hot spots", "hot spot") : [];

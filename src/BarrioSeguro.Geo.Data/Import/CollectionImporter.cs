@@ -10,7 +10,28 @@ namespace BarrioSeguro.Geo.Data.Import;
 /// <summary>What an import did.</summary>
 /// <param name="Inserted">Features written; 0 when the same file had been loaded before.</param>
 /// <param name="AlreadyLoaded">True when a dataset with the same checksum was already in the collection.</param>
-public sealed record ImportResult(string Collection, int Inserted, bool AlreadyLoaded);
+public sealed record ImportResult(string Collection, int Inserted, bool AlreadyLoaded)
+{
+    /// <summary>
+    /// One-line notes for the user about what was not loaded as given: features left out (e.g. "left out 3 features
+    /// that are not lines: #17 MultiPoint, ..."), collections of which only the lines were kept, attributes no column
+    /// takes and columns no attribute fills (see <see cref="CollectionImporter.AttributeNotes"/>).
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
+
+/// <summary>A column an import fills from attributes, and the attribute names read for it, first found wins.</summary>
+/// <param name="Name">The column, as this service exports it (e.g. "districtUbigeo").</param>
+/// <param name="Attributes">Attribute names read for it, matched without regard to case; the first is <paramref name="Name"/>.</param>
+public sealed record ImportColumn(string Name, params string[] Attributes)
+{
+    /// <summary>"name (or nombre)".</summary>
+    public override string ToString() => Attributes.Length == 1 ? Name : $"{Name} (or {string.Join(", ", Attributes.Skip(1))})";
+}
+
+/// <summary>How an import treats input that is not quite what the collection holds.</summary>
+/// <param name="NonLines">Street features that are not lines: left out with a note (default) or refused.</param>
+public sealed record ImportOptions(NonLines NonLines = NonLines.Skip);
 
 /// <summary>
 /// Loads lon/lat features into a collection, all or nothing: every geometry is checked first, and the rows and the
@@ -21,14 +42,56 @@ public sealed class CollectionImporter(BarrioDbContext db)
 {
     public static readonly IReadOnlyList<string> ImportableCollections = ["districts", "neighborhoods", "stations", "streets", "incidents"];
 
+    /// <summary>
+    /// The columns of each collection that come from attributes: those of the common sources (OSM extracts, INEI files)
+    /// and this service's own exports. Any other attribute is not imported, and the import says so.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<ImportColumn>> Columns = new Dictionary<string, IReadOnlyList<ImportColumn>>
+    {
+        ["districts"] =
+        [
+            new("ubigeo", "ubigeo", "IDDIST"), new("name", "name", "nombre_distrito", "NOMBDIST", "nombre"),
+            new("province", "province", "nombre_provincia", "NOMBPROV"), new("department", "department", "nombre_departamento", "NOMBDEP"),
+            new("source", "source", "fuente"),
+        ],
+        ["neighborhoods"] =
+        [
+            new("name", "name", "nombre"), new("districtUbigeo", "districtUbigeo", "ubigeo"), new("status", "status"),
+            new("isIllustrative", "isIllustrative", "illustrative"), new("description", "description", "descripcion"),
+        ],
+        ["stations"] = [new("osmId", "osmId", "osm_id"), new("name", "name", "nombre"), new("operator", "operator")],
+        ["streets"] =
+        [
+            new("osmId", "osmId", "osm_way_id", "osm_id"), new("name", "name", "nombre"), new("class", "class", "highway"),
+            new("oneway", "oneway"), new("layer", "layer", "bridge", "tunnel"),
+        ],
+        ["incidents"] =
+        [
+            new("occurredAt", "occurredAt", "occurred_at", "date", "fecha"), new("category", "category", "categoria", "tipo"),
+            new("isSynthetic", "isSynthetic", "synthetic"),
+        ],
+    };
+
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), Crs.Wgs84);
 
     /// <summary>Imports <paramref name="features"/> (EPSG:4326) into <paramref name="collection"/>.</summary>
     /// <param name="datasetName">A name for the load, usually the file name.</param>
     /// <param name="sha256">Checksum of the source file; a second load of the same checksum is skipped.</param>
     /// <exception cref="ImportException">A feature is unfit: nothing was written.</exception>
+    public Task<ImportResult> ImportAsync(
+        string collection, IReadOnlyList<IFeature> features, string datasetName, string sha256, CancellationToken ct = default) =>
+        ImportAsync(collection, features, datasetName, sha256, new ImportOptions(), ct);
+
+    /// <summary>
+    /// Imports <paramref name="features"/> (EPSG:4326) into <paramref name="collection"/>. Street features that are
+    /// not lines (what clipping leaves where a street touches the boundary) are left out and named in
+    /// <see cref="ImportResult.Notes"/>, or refuse the file with <see cref="NonLines.Refuse"/>; a GeometryCollection
+    /// keeps its lines. Feature numbers in notes count from 1 in file order.
+    /// </summary>
+    /// <exception cref="ImportException">A feature is unfit: nothing was written.</exception>
     public async Task<ImportResult> ImportAsync(
-        string collection, IReadOnlyList<IFeature> features, string datasetName, string sha256, CancellationToken ct = default)
+        string collection, IReadOnlyList<IFeature> features, string datasetName, string sha256, ImportOptions options,
+        CancellationToken ct = default)
     {
         if (!ImportableCollections.Contains(collection))
             throw new ImportException($"Unknown collection '{collection}'. Known: {string.Join(", ", ImportableCollections)}.", []);
@@ -39,6 +102,9 @@ public sealed class CollectionImporter(BarrioDbContext db)
 
         var problems = new List<FeatureProblem>();
         var entities = new List<object>();
+        var featureOf = new List<int>(); // entity -> index of its feature
+        var leftOut = new List<NonLineFeature>();
+        var partly = new List<int>();
         for (var i = 0; i < features.Count; i++)
         {
             var f = features[i];
@@ -47,20 +113,51 @@ public sealed class CollectionImporter(BarrioDbContext db)
                 problems.Add(new FeatureProblem(i, new GeometryProblem("no-geometry", "The feature has no geometry.")));
                 continue;
             }
+            if (collection == "streets")
+            {
+                var lines = StreetGeometry.LinesOf(f.Geometry);
+                if (lines is null || (options.NonLines == NonLines.Refuse && StreetGeometry.IsMixedCollection(f.Geometry)))
+                {
+                    leftOut.Add(new NonLineFeature(i + 1, f.Geometry.GeometryType));
+                    continue;
+                }
+                if (!ReferenceEquals(lines, f.Geometry))
+                {
+                    partly.Add(i + 1);
+                    f = new Feature(lines, f.Attributes);
+                }
+            }
             foreach (var p in InputGeometryCheck.Check(f.Geometry)) problems.Add(new FeatureProblem(i, p));
             try
             {
                 entities.Add(ToEntity(collection, f));
+                featureOf.Add(i);
             }
             catch (FormatException ex)
             {
                 problems.Add(new FeatureProblem(i, new GeometryProblem("attribute", ex.Message)));
             }
         }
+        if (options.NonLines == NonLines.Refuse && leftOut.Count > 0)
+            throw new ImportException($"'{datasetName}' was not imported: {StreetGeometry.RefusalOf(leftOut[0], leftOut.Count)}",
+                leftOut.Select(n => new FeatureProblem(n.Number - 1, new GeometryProblem("not-a-line",
+                    $"The feature is a {n.GeometryType}, not a line."))).ToList());
+        if (entities.Count == 0 && leftOut.Count > 0)
+            throw new ImportException($"'{datasetName}' holds no street (a street must be a line): {StreetGeometry.LeftOutNote(leftOut)}", []);
+        var notes = new[] { StreetGeometry.LeftOutNote(leftOut), StreetGeometry.PartlyKeptNote(partly) }.OfType<string>().ToList();
+        notes.AddRange(AttributeNotes(collection, features));
+
+        // A neighbourhood names its district by ubigeo: one the database does not hold would fail on the foreign key.
+        var ubigeos = entities.OfType<Neighborhood>().Select(n => n.DistrictUbigeo).OfType<string>().Distinct().ToList();
+        var knownUbigeos = await db.Districts.Where(d => ubigeos.Contains(d.Ubigeo)).Select(d => d.Ubigeo).ToListAsync(ct);
+        for (var e = 0; e < entities.Count; e++)
+            if (entities[e] is Neighborhood { DistrictUbigeo: { } ubigeo } && !knownUbigeos.Contains(ubigeo))
+                problems.Add(new FeatureProblem(featureOf[e], new GeometryProblem("unknown-district",
+                    $"District ubigeo '{ubigeo}' is not in the database: import the districts first.")));
         var names = entities.OfType<Neighborhood>().Select(n => n.Name).ToList();
         var taken = await db.Neighborhoods.Where(n => names.Contains(n.Name)).Select(n => n.Name).ToListAsync(ct);
         foreach (var name in taken.Concat(names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key)).Distinct())
-            problems.Add(new FeatureProblem(names.IndexOf(name), new GeometryProblem("duplicate-name",
+            problems.Add(new FeatureProblem(featureOf[names.IndexOf(name)], new GeometryProblem("duplicate-name",
                 $"A neighbourhood named '{name}' exists already; neighbourhood names are unique.")));
         if (problems.Count > 0)
         {
@@ -89,45 +186,74 @@ public sealed class CollectionImporter(BarrioDbContext db)
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
-        return new ImportResult(collection, entities.Count, false);
+        return new ImportResult(collection, entities.Count, false) { Notes = notes };
     }
+
+    /// <summary>
+    /// What the attributes of the file do not give: attributes no column takes (named, never dropped silently), and
+    /// columns no attribute fills (left empty in every row).
+    /// </summary>
+    public static IReadOnlyList<string> AttributeNotes(string collection, IReadOnlyList<IFeature> features)
+    {
+        var columns = Columns[collection];
+        var known = new HashSet<string>(columns.SelectMany(c => c.Attributes), StringComparer.OrdinalIgnoreCase);
+        var present = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var f in features)
+            foreach (var name in f.Attributes?.GetNames() ?? [])
+                if (seen.Add(name)) present.Add(name);
+        var notes = new List<string>();
+        var unmapped = present.Where(n => !known.Contains(n)).ToList();
+        if (unmapped.Count > 0)
+            notes.Add($"{unmapped.Count} attribute{(unmapped.Count == 1 ? "" : "s")} not imported, no {collection} column takes " +
+                      $"{(unmapped.Count == 1 ? "it" : "them")}: {string.Join(", ", unmapped)} " +
+                      $"({collection} reads {string.Join(", ", columns)})");
+        var empty = columns.Where(c => !c.Attributes.Any(seen.Contains)).Select(c => c.Name).ToList();
+        if (empty.Count > 0 && present.Count > 0)
+            notes.Add($"no attribute for {string.Join(", ", empty)}: left empty in every row");
+        else if (present.Count == 0)
+            notes.Add($"the features have no attributes: {string.Join(", ", columns.Select(c => c.Name))} left empty in every row");
+        return notes;
+    }
+
+    private static string[] A(string collection, string column) => Columns[collection].First(c => c.Name == column).Attributes;
 
     private static object ToEntity(string collection, IFeature f) => collection switch
     {
         "districts" => new District
         {
-            Ubigeo = Text(f, "ubigeo", "IDDIST") ?? throw new FormatException("A district needs a 'ubigeo' attribute."),
-            Name = Title(Text(f, "name", "nombre_distrito", "NOMBDIST", "nombre")) ?? throw new FormatException("A district needs a 'name'."),
-            Province = Title(Text(f, "province", "nombre_provincia", "NOMBPROV")),
-            Department = Title(Text(f, "department", "nombre_departamento", "NOMBDEP")),
+            Ubigeo = Text(f, A("districts", "ubigeo")) ?? throw new FormatException("A district needs a 'ubigeo' attribute."),
+            Name = Title(Text(f, A("districts", "name"))) ?? throw new FormatException("A district needs a 'name'."),
+            Province = Title(Text(f, A("districts", "province"))),
+            Department = Title(Text(f, A("districts", "department"))),
             Boundary = Polygons(f.Geometry),
-            Source = Text(f, "source", "fuente"),
+            Source = Text(f, A("districts", "source")),
         },
         "neighborhoods" => new Neighborhood
         {
-            Name = Text(f, "name", "nombre") ?? throw new FormatException("A neighbourhood needs a 'name'."),
-            DistrictUbigeo = Text(f, "districtUbigeo", "ubigeo"),
+            Name = Text(f, A("neighborhoods", "name")) ?? throw new FormatException("A neighbourhood needs a 'name'."),
+            DistrictUbigeo = Text(f, A("neighborhoods", "districtUbigeo")),
             Boundary = Polygons(f.Geometry),
-            Status = Enum.TryParse<NeighborhoodStatus>(Text(f, "status"), true, out var s) ? s : NeighborhoodStatus.Draft,
-            IsIllustrative = Bool(f, "isIllustrative", "illustrative") ?? false,
-            Description = Text(f, "description", "descripcion"),
+            Status = Enum.TryParse<NeighborhoodStatus>(Text(f, A("neighborhoods", "status")), true, out var s) ? s : NeighborhoodStatus.Draft,
+            IsIllustrative = Bool(f, A("neighborhoods", "isIllustrative")) ?? false,
+            Description = Text(f, A("neighborhoods", "description")),
             UpdatedAt = DateTimeOffset.UtcNow,
         },
         "stations" => new Station
         {
-            OsmId = Long(f, "osmId", "osm_id"),
-            Name = Text(f, "name", "nombre"),
-            Operator = Text(f, "operator"),
+            OsmId = Long(f, A("stations", "osmId")),
+            Name = Text(f, A("stations", "name")),
+            Operator = Text(f, A("stations", "operator")),
             Location = f.Geometry as Point ?? Factory.CreatePoint(f.Geometry.InteriorPoint.Coordinate),
         },
         "streets" => Street(f),
         "incidents" => new Incident
         {
-            OccurredAt = DateTimeOffset.TryParse(Text(f, "occurredAt", "occurred_at", "date", "fecha"), CultureInfo.InvariantCulture,
+            OccurredAt = DateTimeOffset.TryParse(Text(f, A("incidents", "occurredAt")), CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal, out var at) ? at.ToUniversalTime() : throw new FormatException("An incident needs an 'occurredAt' date."),
-            Category = Text(f, "category", "categoria", "tipo") ?? "sin categoría",
+            Category = Text(f, A("incidents", "category")) ?? "sin categoría",
             Location = f.Geometry as Point ?? throw new FormatException("An incident must be a point."),
-            IsSynthetic = Bool(f, "isSynthetic", "synthetic") ?? false,
+            IsSynthetic = Bool(f, A("incidents", "isSynthetic")) ?? false,
         },
         _ => throw new InvalidOperationException(collection),
     };
@@ -140,14 +266,14 @@ public sealed class CollectionImporter(BarrioDbContext db)
             LineString l => Factory.CreateMultiLineString([l]),
             _ => throw new FormatException($"A street must be a line, not a {f.Geometry.GeometryType}."),
         };
-        var oneway = Text(f, "oneway")?.ToLowerInvariant();
+        var oneway = Text(f, A("streets", "oneway"))?.ToLowerInvariant();
         if (oneway == "-1") // OSM: one-way against the drawing direction
             lines = (MultiLineString)lines.Reverse();
         return new Street
         {
-            OsmId = Long(f, "osmId", "osm_way_id", "osm_id"),
-            Name = Text(f, "name", "nombre"),
-            Class = Text(f, "class", "highway") ?? "unclassified",
+            OsmId = Long(f, A("streets", "osmId")),
+            Name = Text(f, A("streets", "name")),
+            Class = Text(f, A("streets", "class")) ?? "unclassified",
             Oneway = oneway is "yes" or "true" or "1" or "-1",
             Layer = LayerOf(f),
             Geometry = (MultiLineString)Factory.CreateGeometry(lines),

@@ -1,4 +1,5 @@
 using System.Text;
+using NetTopologySuite.Features;
 
 namespace BarrioSeguro.Geo.IO.Shapefile;
 
@@ -51,6 +52,41 @@ public static class DbfFieldNames
             }
         }
         return result!;
+    }
+
+    /// <summary>
+    /// The way back from <see cref="Make"/>: attributes of a set read from a DBF whose field name is what
+    /// <see cref="Make"/> makes of one of <paramref name="knownNames"/> get that name back ("districtUb" becomes
+    /// "districtUbigeo"). The same rule both ways, so nothing but the reader's own list of names is needed. A field that
+    /// already has a known name, or whose full name is there too, keeps its name. Sets not read from a DBF are returned
+    /// as they are.
+    /// </summary>
+    /// <param name="set">Features as read.</param>
+    /// <param name="knownNames">The attribute names the reader knows, in the order it lists them (collisions between
+    /// cut names are resolved in this order, as on writing).</param>
+    public static FeatureSet Restore(FeatureSet set, IEnumerable<string> knownNames)
+    {
+        if (!set.FromDbf) return set;
+        var known = knownNames.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var knownSet = new HashSet<string>(known, StringComparer.OrdinalIgnoreCase);
+        var fields = Make(known);
+        var back = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < known.Count; i++)
+            if (!string.Equals(fields[i], known[i], StringComparison.OrdinalIgnoreCase) && !knownSet.Contains(fields[i]))
+                back.TryAdd(fields[i], known[i]);
+        if (back.Count == 0) return set;
+
+        var features = set.Features.Select(f =>
+        {
+            if (f.Attributes is null || !f.Attributes.GetNames().Any(back.ContainsKey)) return f;
+            var names = f.Attributes.GetNames();
+            var present = new HashSet<string>(names, StringComparer.OrdinalIgnoreCase);
+            var table = new AttributesTable();
+            foreach (var name in names)
+                table.Add(back.TryGetValue(name, out var full) && !present.Contains(full) ? full : name, f.Attributes[name]);
+            return (IFeature)new Feature(f.Geometry, table);
+        }).ToList();
+        return set with { Features = features };
     }
 
     /// <summary>The longest prefix of <paramref name="text"/> that fits in <paramref name="maxBytes"/> UTF-8 bytes.</summary>

@@ -41,10 +41,21 @@ internal sealed class DbfSchema
     }).ToArray();
 
     /// <summary>
-    /// The feature's attributes renamed to field names and converted to the field types.
-    /// Text longer than 254 bytes is cut at a character boundary.
+    /// One line naming the attributes whose field names were cut or changed to fit 10 bytes
+    /// ("field names cut to 10 bytes: districtUbigeo as districtUb, ..."), or null when all fit.
     /// </summary>
-    public AttributesTable Convert(IAttributesTable? attributes)
+    public string? RenamedNote()
+    {
+        var renamed = _columns.Where(c => c.Column.Name != c.Field).Select(c => $"{c.Column.Name} as {c.Field}").ToList();
+        return renamed.Count == 0 ? null : $"field names cut to {DbfFieldNames.MaxBytes} bytes: {string.Join(", ", renamed)}";
+    }
+
+    /// <summary>
+    /// The feature's attributes renamed to field names and converted to the field types.
+    /// Text longer than 254 bytes is cut at a character boundary, and each cut is a line in <paramref name="warnings"/>:
+    /// "description of feature #12 (id 7) cut from 300 to 254 bytes" (#: position from 1 in the layer written).
+    /// </summary>
+    public AttributesTable Convert(IAttributesTable? attributes, int featureNumber, ICollection<string> warnings)
     {
         var table = new AttributesTable();
         foreach (var (column, field) in _columns)
@@ -57,9 +68,19 @@ internal sealed class DbfSchema
                 AttributeKind.Double => System.Convert.ToDouble(value, CultureInfo.InvariantCulture),
                 AttributeKind.Bool => (bool)value,
                 AttributeKind.Date => AttributeSchema.AsDateTime(value).Date,
-                _ => DbfFieldNames.Truncate(AttributeSchema.AsText(value), MaxCharacterBytes),
+                _ => Cut(column.Name, AttributeSchema.AsText(value), attributes!, featureNumber, warnings),
             });
         }
         return table;
+    }
+
+    private static string Cut(string name, string text, IAttributesTable attributes, int featureNumber, ICollection<string> warnings)
+    {
+        var cut = DbfFieldNames.Truncate(text, MaxCharacterBytes);
+        if (cut.Length == text.Length) return text;
+        var id = attributes.Exists("id") && attributes["id"] is { } v ? $" (id {AttributeSchema.AsText(v)})" : "";
+        warnings.Add(string.Create(CultureInfo.InvariantCulture,
+            $"{name} of feature #{featureNumber}{id} cut from {System.Text.Encoding.UTF8.GetByteCount(text)} to {System.Text.Encoding.UTF8.GetByteCount(cut)} bytes (a DBF text field holds {MaxCharacterBytes})"));
+        return cut;
     }
 }

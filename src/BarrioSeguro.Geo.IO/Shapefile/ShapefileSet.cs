@@ -23,22 +23,30 @@ internal static class ShapefileSet
 
     /// <summary>
     /// Encodes features already in <paramref name="epsg"/> as shapefile files: name -> bytes.
-    /// DBF text is UTF-8 and a .cpg says so (GDAL, QGIS and ArcGIS read the .cpg first).
+    /// DBF text is UTF-8 and a .cpg says so (GDAL, QGIS and ArcGIS read the .cpg first). What the DBF could not hold
+    /// as given (field names over 10 bytes, text over 254 bytes) is a line each in <paramref name="warnings"/>.
     /// </summary>
     /// <exception cref="InvalidVectorFileException">No features, or a geometry a shapefile cannot hold.</exception>
-    public static IReadOnlyList<(string Name, byte[] Bytes)> Encode(string layerName, IReadOnlyList<IFeature> features, int epsg)
+    public static IReadOnlyList<(string Name, byte[] Bytes)> Encode(
+        string layerName, IReadOnlyList<IFeature> features, int epsg, ICollection<string>? warnings = null)
     {
+        warnings ??= new List<string>();
         var shpName = layerName + ".shp";
         if (features.Count == 0) throw new InvalidVectorFileException(shpName, "no features to write");
         var prj = EsriPrj.For(epsg);
 
-        var groups = new Dictionary<Group, List<IFeature>>();
+        // One schema for the whole layer, so the split files share field names and types.
+        var schema = DbfSchema.Infer(features);
+        if (schema.RenamedNote() is { } renamed) warnings.Add(renamed);
+
+        var groups = new Dictionary<Group, List<Row>>();
         var order = new List<Group>();
-        var nulls = new List<IFeature>();
+        var nulls = new List<Row>();
         for (var i = 0; i < features.Count; i++)
         {
             var g = features[i].Geometry;
-            if (g is null || g.IsEmpty) { nulls.Add(features[i]); continue; }
+            var row = new Row(g is { IsEmpty: false } ? g : null, schema.Convert(features[i].Attributes, i + 1, warnings));
+            if (row.Geometry is null) { nulls.Add(row); continue; }
             var group = g switch
             {
                 Point or MultiPoint => Group.Points,
@@ -48,14 +56,12 @@ internal static class ShapefileSet
                     $"feature #{i + 1} is a {g.GeometryType}, which a shapefile cannot hold"),
             };
             if (!groups.TryGetValue(group, out var list)) { groups[group] = list = []; order.Add(group); }
-            list.Add(features[i]);
+            list.Add(row);
         }
         if (order.Count == 0) throw new InvalidVectorFileException(shpName, "no feature has a geometry");
         // Features without geometry go with the first group as null shapes; their attributes are kept.
         groups[order[0]].AddRange(nulls);
 
-        // One schema for the whole layer, so the split files share field names and types.
-        var schema = DbfSchema.Infer(features);
         var files = new List<(string, byte[])>();
         foreach (var group in order.OrderBy(g => g))
         {
@@ -65,7 +71,9 @@ internal static class ShapefileSet
         return files;
     }
 
-    private static IEnumerable<(string, byte[])> EncodeOne(string name, Group group, List<IFeature> features, DbfSchema schema, string prj)
+    private sealed record Row(Geometry? Geometry, AttributesTable Attributes);
+
+    private static IEnumerable<(string, byte[])> EncodeOne(string name, Group group, List<Row> features, DbfSchema schema, string prj)
     {
         var hasZ = features.Any(f => f.Geometry is { IsEmpty: false } g && !double.IsNaN(g.Coordinate.Z));
         var multiPoint = group == Group.Points && features.Any(f => f.Geometry is MultiPoint);
@@ -89,9 +97,9 @@ internal static class ShapefileSet
         {
             foreach (var f in features)
             {
-                var geometry = f.Geometry is { IsEmpty: false } g ? g : null;
+                var geometry = f.Geometry;
                 if (multiPoint && geometry is Point p) geometry = p.Factory.CreateMultiPoint([p]);
-                writer.Write(new Feature(geometry, schema.Convert(f.Attributes)));
+                writer.Write(new Feature(geometry, f.Attributes));
             }
         }
         yield return (name + ".shp", shp.ToArray());
@@ -104,10 +112,11 @@ internal static class ShapefileSet
     /// <summary>
     /// Reads one shapefile from disk. The CRS comes from the .prj (ESRI or OGC WKT, see <see cref="EsriPrj.ToEpsg"/>);
     /// without a .prj, lon/lat coordinates are taken as EPSG:4326 and anything else is refused.
-    /// The text encoding is decided by <see cref="DbfEncodings"/>.
+    /// The text encoding is <see cref="ReadOptions.DbfEncoding"/> when given, else decided by <see cref="DbfEncodings"/>;
+    /// a guess is named in <see cref="FeatureSet.Warnings"/>.
     /// </summary>
     /// <exception cref="InvalidVectorFileException">Missing .shx or .dbf, unknown CRS, empty or corrupt file.</exception>
-    public static FeatureSet Read(string shpPath)
+    public static FeatureSet Read(string shpPath, ReadOptions options)
     {
         var info = new FileInfo(shpPath);
         if (!info.Exists) throw new InvalidVectorFileException(shpPath, "file not found");
@@ -119,14 +128,16 @@ internal static class ShapefileSet
             $"missing {Path.GetFileNameWithoutExtension(shpPath)}.dbf (a shapefile needs its .shp, .shx and .dbf together)");
 
         var cpg = Sibling(shpPath, ".cpg") is { } cpgPath ? File.ReadAllText(cpgPath) : null;
-        var encoding = DbfEncodings.Detect(cpg, LanguageDriverId(dbf));
+        var dbfBytes = File.ReadAllBytes(dbf);
+        var choice = DbfEncodings.Choose(options.DbfEncoding, cpg, DbfEncodings.LanguageDriverId(dbfBytes), dbfBytes);
+        var encoding = choice.Encoding;
 
         var features = new List<Feature>();
         var wholeNumbers = new HashSet<string>();
         try
         {
             using var shpStream = File.OpenRead(shpPath);
-            using var dbfStream = File.OpenRead(dbf);
+            using var dbfStream = new MemoryStream(dbfBytes, writable: false);
             using var reader = NtsShapefile.OpenRead(shpStream, dbfStream, new ShapefileReaderOptions { Encoding = encoding });
             // The reader gives every N field as double; N fields without decimals are integers (long), as in GDAL.
             for (var i = 0; i < reader.Fields.Count; i++)
@@ -156,7 +167,7 @@ internal static class ShapefileSet
         }
 
         var result = features.Select(f => (IFeature)new Feature(WithSrid(f.Geometry, epsg), Normalise(f.Attributes, wholeNumbers))).ToList();
-        return new FeatureSet(result, epsg);
+        return new FeatureSet(result, epsg) { Warnings = choice.Warning is { } w ? [w] : [], FromDbf = true };
     }
 
     private static Geometry? WithSrid(Geometry? g, int epsg)
@@ -186,15 +197,6 @@ internal static class ShapefileSet
             });
         }
         return table;
-    }
-
-    // Byte 29 of a DBF header is the language driver id.
-    private static byte LanguageDriverId(string dbfPath)
-    {
-        using var s = File.OpenRead(dbfPath);
-        if (s.Length < 32) return 0;
-        s.Position = 29;
-        return (byte)s.ReadByte();
     }
 
     private static string? Sibling(string shpPath, string extension)

@@ -15,13 +15,15 @@ public static class ShapefileZip
     /// <paramref name="targetEpsg"/>; a layer with several geometry types becomes several shapefiles
     /// (layer_points, layer_lines, layer_polygons). The input features are not modified.
     /// </summary>
+    /// <param name="warnings">Receives a line for each field name and value the DBF could not hold as given.</param>
     /// <returns>The number of features written.</returns>
     /// <exception cref="InvalidVectorFileException">No features, or a geometry a shapefile cannot hold.</exception>
     /// <exception cref="UnknownCrsException">Either EPSG code is not supported.</exception>
-    public static int Write(Stream output, string layerName, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg)
+    public static int Write(Stream output, string layerName, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg,
+        ICollection<string>? warnings = null)
     {
         var moved = FeatureTransform.To(features, sourceEpsg, targetEpsg);
-        var files = ShapefileSet.Encode(layerName, moved, targetEpsg);
+        var files = ShapefileSet.Encode(layerName, moved, targetEpsg, warnings);
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
         foreach (var (name, bytes) in files)
         {
@@ -37,7 +39,7 @@ public static class ShapefileZip
     /// different CRSs are moved into the CRS of the first one.
     /// </summary>
     /// <exception cref="InvalidVectorFileException">Not a zip, no .shp inside, or a shapefile inside is invalid.</exception>
-    public static FeatureSet Read(string zipPath)
+    public static FeatureSet Read(string zipPath, ReadOptions? options = null)
     {
         var info = new FileInfo(zipPath);
         if (!info.Exists) throw new InvalidVectorFileException(zipPath, "file not found");
@@ -60,19 +62,22 @@ public static class ShapefileZip
             if (shps.Count == 0) throw new InvalidVectorFileException(zipPath, "no .shp file inside the zip");
 
             var all = new List<IFeature>();
+            var warnings = new List<string>();
             int? epsg = null;
             foreach (var shp in shps)
             {
                 FeatureSet set;
-                try { set = ShapefileSet.Read(shp); }
+                try { set = ShapefileSet.Read(shp, options ?? ReadOptions.Default); }
                 catch (InvalidVectorFileException e)
                 {
                     throw new InvalidVectorFileException(zipPath, $"{Path.GetRelativePath(scratch, shp)}: {e.Reason}", e);
                 }
+                // Warnings name the shapefile inside the zip, as errors do.
+                warnings.AddRange(set.Warnings.Select(w => shps.Count == 1 ? w : $"{Path.GetRelativePath(scratch, shp)}: {w}"));
                 epsg ??= set.Epsg;
                 all.AddRange(set.Epsg == epsg ? set.Features : FeatureTransform.To(set.Features, set.Epsg, epsg.Value));
             }
-            return new FeatureSet(all, epsg!.Value);
+            return new FeatureSet(all, epsg!.Value) { Warnings = warnings, FromDbf = true };
         }
         finally
         {

@@ -86,7 +86,7 @@ public class BlocksCommandTests
             """);
         var run = CliRun.Of("blocks", "--streets", points, "--out", dir.File("m.geojson"));
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal("barrio blocks: Street 0 is a Point, not a line: blocks are made from LineString or MultiLineString streets. (Parameter 'streets')", run.ErrorLine);
+        Assert.Equal("barrio blocks: puntos.geojson: no street in the file: left out 1 feature that is not a line: #1 Point", run.ErrorLine);
     }
 
     [Fact]

@@ -190,7 +190,7 @@ public class RoutesCommandTests(ElMilagroSectorsFixture milagro) : IClassFixture
         var run = CliRun.Of("routes", "--streets", points, "--sectors", milagro.Sectors, "--mode", "foot",
             "--shift-hours", "8", "--seed", "1", "--out", dir.File("r.gpx"), "--report", dir.File("r.json"));
         Assert.Equal(1, run.ExitCode);
-        Assert.Matches(@"^barrio routes: puntos\.geojson: .*is a Point, not a line\.$", run.ErrorLine);
+        Assert.Equal("barrio routes: puntos.geojson: no street in the file: left out 1 feature that is not a line: #1 Point", run.ErrorLine);
     }
 
     /// <summary>The track points (lat, lon) of a GPX, in order.</summary>

@@ -108,4 +108,52 @@ public class CollectionImporterTests(PostgisFixture postgis)
         Assert.Equal(1, await db.Neighborhoods.CountAsync());
         Assert.Equal(1, await db.NeighborhoodRevisions.CountAsync());
     }
+
+    [SkippableFact]
+    public async Task A_neighbourhood_of_a_district_not_in_the_database_is_refused_with_a_reason()
+    {
+        await using var db = await NewDatabase();
+        var square = "POLYGON((-79.07 -8.03,-79.06 -8.03,-79.06 -8.02,-79.07 -8.02,-79.07 -8.03))";
+        var ex = await Assert.ThrowsAsync<ImportException>(() => new CollectionImporter(db).ImportAsync("neighborhoods",
+            [TestGeometry.Feature(square, ("name", "El Milagro"), ("districtUbigeo", "130104"))], "b.geojson", "sha-u"));
+        Assert.Contains("District ubigeo '130104' is not in the database", ex.Message);
+        Assert.Equal("unknown-district", Assert.Single(ex.Problems).Problem.Kind);
+        Assert.Equal(0, await db.Neighborhoods.CountAsync());
+    }
+
+    [SkippableFact]
+    public async Task Attributes_no_column_takes_and_columns_no_attribute_fills_are_named()
+    {
+        await using var db = await NewDatabase();
+        var result = await new CollectionImporter(db).ImportAsync("stations",
+            [TestGeometry.Feature("POINT(-79.06 -8.03)", ("NOMBRE_COM", "Comisaría El Milagro"), ("amenity", "police"))], "c.shp", "sha-s");
+
+        Assert.Equal(1, result.Inserted);
+        Assert.Equal(
+            ["2 attributes not imported, no stations column takes them: NOMBRE_COM, amenity (stations reads osmId (or osm_id), name (or nombre), operator)",
+             "no attribute for osmId, name, operator: left empty in every row"],
+            result.Notes);
+    }
+
+    [SkippableFact]
+    public async Task Street_features_that_are_not_lines_are_left_out_and_named_or_refused()
+    {
+        await using var db = await NewDatabase();
+        var features = new[]
+        {
+            Streets[0],
+            TestGeometry.Feature("MULTIPOINT((-79.06 -8.03),(-79.05 -8.03))", ("highway", "residential")),
+            TestGeometry.Feature("GEOMETRYCOLLECTION(POINT(-79.06 -8.03),LINESTRING(-79.06 -8.03,-79.05 -8.03))", ("highway", "residential")),
+        };
+        var refused = await Assert.ThrowsAsync<ImportException>(() =>
+            new CollectionImporter(db).ImportAsync("streets", features, "s.geojson", "sha-r", new ImportOptions(Core.Spatial.NonLines.Refuse)));
+        Assert.Contains("feature #2 is a MultiPoint, not a line (2 such features; non-line features are refused)", refused.Message);
+        Assert.Equal(0, await db.Streets.CountAsync());
+
+        var result = await new CollectionImporter(db).ImportAsync("streets", features, "s.geojson", "sha-r");
+
+        Assert.Equal(2, result.Inserted);
+        Assert.Equal("left out 1 feature that is not a line: #2 MultiPoint", result.Notes[0]);
+        Assert.Equal("kept only the lines of 1 GeometryCollection: #3", result.Notes[1]);
+    }
 }

@@ -1,0 +1,11 @@
+namespace BarrioSeguro.Geo.Cli.Commands;
+
+/// <summary>Warnings about a file: what was guessed, left out or cut. They go to stderr, results to stdout.</summary>
+internal static class CliWarnings
+{
+    /// <summary>Writes each note as one line "warning: FILE: note" on stderr.</summary>
+    public static void Write(CommandContext context, string path, IEnumerable<string> notes)
+    {
+        foreach (var note in notes) context.Error.WriteLine($"warning: {Path.GetFileName(path)}: {note}");
+    }
+}
