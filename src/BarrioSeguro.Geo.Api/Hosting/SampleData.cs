@@ -68,19 +68,29 @@ public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
         log.LogInformation("contingents: {Officers} officers for {Neighborhood}", root.GetProperty("officers").GetInt32(), milagro.Name);
     }
 
+    /// <summary>The dataset record of the synthetic incidents: its name says "loaded", whatever their inputs were then.</summary>
+    public const string SyntheticIncidentsDataset = "synthetic incidents (El Milagro, 2017 faltas, seed 105)";
+
     private async Task LoadSyntheticIncidents(
         CollectionImporter importer, Neighborhood milagro, FeatureSet streets, string faltasCsv, CancellationToken ct)
     {
+        // Loaded once, ever: the boundary they were generated in may have been edited since (a repair, a redraw), and
+        // generating again in the new one would add a second set at nearly the same places.
+        if (await db.Datasets.AnyAsync(d => d.Collection == "incidents" && d.Name == SyntheticIncidentsDataset, ct))
+        {
+            log.LogInformation("incidents: synthetic incidents already loaded");
+            return;
+        }
         var counts = FaltasOfStation(faltasCsv, "0186");
         var incidents = SyntheticIncidents.Generate(streets.Features.Select(f => f.Geometry), milagro.Boundary, counts, 2017, IncidentSeed);
         var features = incidents.Select(i => (IFeature)new Feature(i.Location, new AttributesTable
         {
             { "occurredAt", i.OccurredAt.ToString("O", CultureInfo.InvariantCulture) }, { "category", i.Category }, { "isSynthetic", true },
         })).ToList();
-        // The checksum names every input, so the same inputs are recognised as loaded.
+        // The checksum names every input, so the plan fingerprints tell which incidents a plan was computed from.
         var key = Sha256(Encoding.UTF8.GetBytes(
             $"synthetic-incidents:v1:seed={IncidentSeed}:{Sha256(File.ReadAllBytes(faltasCsv))}:{milagro.Boundary.AsText()}:{streets.Features.Count}"));
-        var result = await importer.ImportAsync("incidents", features, "synthetic incidents (El Milagro, 2017 faltas, seed 105)", key, ct);
+        var result = await importer.ImportAsync("incidents", features, SyntheticIncidentsDataset, key, ct);
         log.LogInformation("incidents: {Outcome}", result.AlreadyLoaded ? "synthetic incidents already loaded" : $"{result.Inserted} synthetic incidents generated");
     }
 
