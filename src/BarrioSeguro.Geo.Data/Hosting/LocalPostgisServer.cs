@@ -219,7 +219,7 @@ public sealed class LocalPostgisServer : IAsyncDisposable
         _running = false;
     }
 
-    /// <summary>Stops the server and, for a throwaway server, deletes its folder.</summary>
+    /// <summary>Leaves the server as <see cref="StopAsync"/> does and, for a throwaway server, deletes its folder.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

@@ -93,6 +93,47 @@ public class SampleDataTests(ApiFixture api)
     }
 
     [SkippableFact]
+    public async Task A_database_where_an_earlier_version_loaded_the_incidents_twice_keeps_the_first_load()
+    {
+        api.Require();
+        var cs = await api.Postgis.CreateDatabaseAsync("doubled");
+        await BarrioDatabase.MigrateAsync(cs);
+        await LoadSampleDataAsync(cs);
+        var first = await TableCounts(cs);
+        var firstIds = await IdsAsync(cs, "SELECT id FROM incidents ORDER BY id");
+
+        // What the defect left: a second set, generated in an edited boundary, under the same dataset name.
+        await using (var db = new BarrioDbContext(BarrioDatabase.Options(cs)))
+        {
+            var again = db.Incidents.AsEnumerable().Select(i => (NetTopologySuite.Features.IFeature)new NetTopologySuite.Features.Feature(
+                new NetTopologySuite.Geometries.Point(i.Location.X + 1e-5, i.Location.Y) { SRID = 4326 },
+                new NetTopologySuite.Features.AttributesTable
+                {
+                    { "occurredAt", i.OccurredAt.ToString("O") }, { "category", i.Category }, { "isSynthetic", true },
+                })).ToList();
+            await new BarrioSeguro.Geo.Data.Import.CollectionImporter(db)
+                .ImportAsync("incidents", again, SampleData.SyntheticIncidentsDataset, "an-earlier-boundary");
+        }
+        Assert.Equal(88, (await TableCounts(cs))["incidents"]);
+
+        await LoadSampleDataAsync(cs);
+
+        Assert.Equal(first, await TableCounts(cs));
+        Assert.Equal(firstIds, await IdsAsync(cs, "SELECT id FROM incidents ORDER BY id"));
+    }
+
+    private static async Task<List<int>> IdsAsync(string cs, string sql)
+    {
+        await using var connection = new NpgsqlConnection(cs);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var r = await cmd.ExecuteReaderAsync();
+        var ids = new List<int>();
+        while (await r.ReadAsync()) ids.Add(r.GetInt32(0));
+        return ids;
+    }
+
+    [SkippableFact]
     public async Task Synthetic_incidents_match_the_2017_faltas_lie_on_streets_inside_El_Milagro_and_say_they_are_synthetic()
     {
         await using var connection = new NpgsqlConnection(api.ConnectionString);
