@@ -6,6 +6,8 @@ using Npgsql;
 namespace BarrioSeguro.Geo.Cli.Tests.Commands;
 
 /// <summary>Database commands without --db or BARRIO_DB while ./barrio up runs: they use the service's private server.</summary>
+/// <remarks>In the PostGIS collection, so that no other database command test runs while it sets BARRIO_LOCAL_DB.</remarks>
+[Collection(PostgisCollection.Name)]
 public sealed class ServiceDatabaseTests : IDisposable
 {
     private readonly TempDir _dir = new();
