@@ -7,7 +7,8 @@ namespace BarrioSeguro.Geo.Api.Hosting;
 /// <summary>
 /// The connection string the service uses: the configured one, or that of a private PostGIS server started in
 /// Barrio:LocalDatabaseDirectory. The private server stops when the service stops (Ctrl-C, SIGTERM): it is a singleton,
-/// disposed with the host.
+/// disposed with the host. A server already running there is used and adopted: the one a crashed service left behind
+/// (stopped with this service), or one a command line started (left to it while it still runs).
 /// </summary>
 public sealed class DatabaseConnection(IOptions<BarrioOptions> options) : IAsyncDisposable
 {
@@ -20,7 +21,7 @@ public sealed class DatabaseConnection(IOptions<BarrioOptions> options) : IAsync
     {
         if (_value is not null) return;
         var folder = options.Value.LocalDatabaseDirectory!;
-        _server = await LocalPostgisServer.StartAsync(new LocalPostgisOptions { DataDirectory = folder, Database = "barrio" }, ct);
+        _server = await LocalPostgisServer.StartAsync(new LocalPostgisOptions { DataDirectory = folder, Database = "barrio", Adopt = true }, ct);
         _value = _server.ConnectionString;
     }
 

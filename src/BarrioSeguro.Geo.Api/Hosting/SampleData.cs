@@ -68,20 +68,53 @@ public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
         log.LogInformation("contingents: {Officers} officers for {Neighborhood}", root.GetProperty("officers").GetInt32(), milagro.Name);
     }
 
+    /// <summary>The dataset record of the synthetic incidents: its name says "loaded", whatever their inputs were then.</summary>
+    public const string SyntheticIncidentsDataset = "synthetic incidents (El Milagro, 2017 faltas, seed 105)";
+
     private async Task LoadSyntheticIncidents(
         CollectionImporter importer, Neighborhood milagro, FeatureSet streets, string faltasCsv, CancellationToken ct)
     {
+        await RemoveRepeatedSyntheticIncidents(ct);
+        // Loaded once, ever: the boundary they were generated in may have been edited since (a repair, a redraw), and
+        // generating again in the new one would add a second set at nearly the same places.
+        if (await db.Datasets.AnyAsync(d => d.Collection == "incidents" && d.Name == SyntheticIncidentsDataset, ct))
+        {
+            log.LogInformation("incidents: synthetic incidents already loaded");
+            return;
+        }
         var counts = FaltasOfStation(faltasCsv, "0186");
         var incidents = SyntheticIncidents.Generate(streets.Features.Select(f => f.Geometry), milagro.Boundary, counts, 2017, IncidentSeed);
         var features = incidents.Select(i => (IFeature)new Feature(i.Location, new AttributesTable
         {
             { "occurredAt", i.OccurredAt.ToString("O", CultureInfo.InvariantCulture) }, { "category", i.Category }, { "isSynthetic", true },
         })).ToList();
-        // The checksum names every input, so the same inputs are recognised as loaded.
+        // The checksum names every input, so the plan fingerprints tell which incidents a plan was computed from.
         var key = Sha256(Encoding.UTF8.GetBytes(
             $"synthetic-incidents:v1:seed={IncidentSeed}:{Sha256(File.ReadAllBytes(faltasCsv))}:{milagro.Boundary.AsText()}:{streets.Features.Count}"));
-        var result = await importer.ImportAsync("incidents", features, "synthetic incidents (El Milagro, 2017 faltas, seed 105)", key, ct);
+        var result = await importer.ImportAsync("incidents", features, SyntheticIncidentsDataset, key, ct);
         log.LogInformation("incidents: {Outcome}", result.AlreadyLoaded ? "synthetic incidents already loaded" : $"{result.Inserted} synthetic incidents generated");
+    }
+
+    /// <summary>
+    /// Earlier versions loaded the synthetic incidents again when the boundary had changed: such a database keeps the
+    /// first load (its rows have the lowest ids, written in one transaction) and loses the later ones. Left alone when the
+    /// synthetic rows are not exactly those loads (someone imported synthetic incidents of their own).
+    /// </summary>
+    private async Task RemoveRepeatedSyntheticIncidents(CancellationToken ct)
+    {
+        var loads = await db.Datasets.AsNoTracking()
+            .Where(d => d.Collection == "incidents" && d.Name == SyntheticIncidentsDataset).OrderBy(d => d.Id).ToListAsync(ct);
+        if (loads.Count < 2) return;
+        var synthetic = await db.Incidents.Where(i => i.IsSynthetic).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync(ct);
+        if (synthetic.Count != loads.Sum(l => l.FeatureCount)) return;
+        var extraRows = synthetic.Skip(loads[0].FeatureCount).ToList();
+        var extraLoads = loads.Skip(1).Select(l => l.Id).ToList();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Incidents.Where(i => extraRows.Contains(i.Id)).ExecuteDeleteAsync(ct);
+        await db.Datasets.Where(d => extraLoads.Contains(d.Id)).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
+        log.LogWarning("incidents: removed {Rows} synthetic incidents an earlier version had loaded {Times} more time(s); kept the first load",
+            extraRows.Count, extraLoads.Count);
     }
 
     /// <summary>The 2017 faltas of one comisaría by category; the part the source leaves uncategorised gets its own.</summary>

@@ -5,7 +5,8 @@ namespace BarrioSeguro.Geo.Cli.Commands;
 
 /// <summary>
 /// The database of the database commands: --db, else BARRIO_DB, else the private server of <c>./barrio up</c>
-/// (its folder in BARRIO_LOCAL_DB), started for the command and stopped after it. Migrations are applied first.
+/// (its folder in BARRIO_LOCAL_DB): the running service's server when it is up (found by the postmaster.pid in that
+/// folder, used and left running), else started for the command and stopped after it. Migrations are applied first.
 /// </summary>
 public sealed class CliDatabase : IAsyncDisposable
 {
@@ -17,7 +18,7 @@ public sealed class CliDatabase : IAsyncDisposable
 
     public const string Help = """
           --db CONNECTION  Npgsql connection string of the PostGIS database. Default: BARRIO_DB, else the
-                           private database of ./barrio up (stop ./barrio up first, or set BARRIO_DB).
+                           private database of ./barrio up (the running service's, or started for the command).
         """;
 
     public static async Task<CliDatabase> OpenAsync(string? option, CancellationToken ct)

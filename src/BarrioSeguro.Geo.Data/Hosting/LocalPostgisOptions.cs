@@ -13,7 +13,15 @@ public sealed record LocalPostgisOptions
     /// <summary>A fresh folder under the system temp folder, tuned for speed (fsync off), deleted on dispose.</summary>
     public bool Throwaway { get; init; }
 
-    /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
+    /// <summary>
+    /// What to do with a server that is already running on <see cref="DataDirectory"/> (started by another process, or
+    /// left behind by one that crashed). It is always used as it is, never started twice. With <c>Adopt</c> it is also
+    /// this instance's to stop, when it leaves last (the service: a crash leaves nothing that blocks the next start); without,
+    /// it is left running (the command line: it never stops a server it did not start).
+    /// </summary>
+    public bool Adopt { get; init; }
+
+    /// <summary>TCP port on 127.0.0.1; 0 picks a free one. A server found running keeps its own port.</summary>
     public int Port { get; init; }
 
     /// <summary>Database to connect to; created when missing.</summary>

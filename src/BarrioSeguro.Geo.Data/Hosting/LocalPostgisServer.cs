@@ -15,11 +15,19 @@ namespace BarrioSeguro.Geo.Data.Hosting;
 /// <remarks>
 /// When this process is root (CI containers) the server runs as the <c>postgres</c> system user, because PostgreSQL refuses
 /// to run as root. The server log is <see cref="LogFile"/> in the data folder; start failures quote its tail.
+/// <para>
+/// A persistent folder can be shared: a start that finds a live server on it (its <c>postmaster.pid</c> names the PID and
+/// port) connects to that one instead of starting a second. Every instance using the folder holds a shared lock on
+/// <c>barrio-users.lock</c> in it, so the kernel knows who is still there, crashed processes included. On dispose, the
+/// instance that started the server (or adopted it, <see cref="LocalPostgisOptions.Adopt"/>) stops it only when it can take
+/// that lock exclusively, i.e. when no other instance uses it; otherwise it leaves it running for them.
+/// </para>
 /// </remarks>
 public sealed class LocalPostgisServer : IAsyncDisposable
 {
     private const string LogFileName = "barrio-postgres.log";
     private const string ConfigFileName = "barrio.conf";
+    private const string UsersLockFileName = "barrio-users.lock";
     private const int MaxUnixSocketPathLength = 100; // sun_path is 108 bytes including ".s.PGSQL.nnnnn"
 
     private readonly string _binDirectory;
@@ -27,6 +35,8 @@ public sealed class LocalPostgisServer : IAsyncDisposable
     private readonly string? _socketDirectoryToDelete;
     private bool _running;
     private bool _disposed;
+    private FileStream? _usersLock; // shared lock on barrio-users.lock while this instance uses a persistent server
+    private bool _mayStop = true;   // started or adopted it: stops it when leaving last
 
     private LocalPostgisServer(string binDirectory, string dataDirectory, int port, string database, string? throwawayRoot,
         string? socketDirectoryToDelete)
@@ -62,6 +72,10 @@ public sealed class LocalPostgisServer : IAsyncDisposable
     /// <summary>The server log (appended on every start).</summary>
     public string LogFile => Path.Combine(DataDirectory, LogFileName);
 
+    /// <summary>True when the server was already running on the folder (another process's, or one left by a crash) and
+    /// this instance connected to it instead of starting one.</summary>
+    public bool WasRunning { get; private init; }
+
     /// <summary>
     /// Initialises the data folder if needed, starts the server and creates the database and extensions.
     /// </summary>
@@ -81,6 +95,7 @@ public sealed class LocalPostgisServer : IAsyncDisposable
         string? throwawayRoot = null;
         string? socketDirectory = null;
         LocalPostgisServer? server = null;
+        FileStream? usersLock = null;
         try
         {
             string dataDirectory;
@@ -100,6 +115,16 @@ public sealed class LocalPostgisServer : IAsyncDisposable
             {
                 await InitDbAsync(bin, dataDirectory, options.Throwaway, ct).ConfigureAwait(false);
             }
+            if (!options.Throwaway)
+            {
+                usersLock = await JoinUsersAsync(dataDirectory, options.StartTimeout, ct).ConfigureAwait(false);
+                if (await FindRunningAsync(dataDirectory, options.StartTimeout, ct).ConfigureAwait(false) is { } running)
+                {
+                    server = Attach(bin, dataDirectory, running, options, ref usersLock);
+                    await EnsureDatabaseAsync(server, options, ct).ConfigureAwait(false);
+                    return server;
+                }
+            }
             RemoveStalePidFile(dataDirectory);
 
             if (CanHoldUnixSocket(dataDirectory))
@@ -112,17 +137,35 @@ public sealed class LocalPostgisServer : IAsyncDisposable
                     .ConfigureAwait(false);
             }
 
-            var port = await StartPostmasterAsync(bin, dataDirectory, socketDirectory, options, ct).ConfigureAwait(false);
+            int port;
+            try
+            {
+                port = await StartPostmasterAsync(bin, dataDirectory, socketDirectory, options, ct).ConfigureAwait(false);
+            }
+            catch (LocalPostgisException) when (!options.Throwaway)
+            {
+                // Another process may have started it between our look and our start: then use theirs.
+                var running = await FindRunningAsync(dataDirectory, options.StartTimeout, ct).ConfigureAwait(false);
+                if (running is null)
+                {
+                    throw;
+                }
+                if (socketDirectory != dataDirectory) DeleteQuietly(socketDirectory);
+                socketDirectory = null;
+                server = Attach(bin, dataDirectory, running, options, ref usersLock);
+                await EnsureDatabaseAsync(server, options, ct).ConfigureAwait(false);
+                return server;
+            }
             server = new LocalPostgisServer(bin, dataDirectory, port, options.Database, throwawayRoot,
-                socketDirectory == dataDirectory ? null : socketDirectory) { _running = true };
+                socketDirectory == dataDirectory ? null : socketDirectory) { _running = true, _usersLock = usersLock };
+            usersLock = null;
 
-            var admin = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Pooling = false }.ConnectionString;
-            await PostgisDatabase.EnsureDatabaseAsync(admin, options.Database, ct: ct).ConfigureAwait(false);
-            await PostgisDatabase.EnsureExtensionsAsync(admin, options.Extensions, ct).ConfigureAwait(false);
+            await EnsureDatabaseAsync(server, options, ct).ConfigureAwait(false);
             return server;
         }
         catch
         {
+            usersLock?.Dispose();
             if (server is not null)
             {
                 await server.DisposeAsync().ConfigureAwait(false);
@@ -139,7 +182,11 @@ public sealed class LocalPostgisServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server (<c>pg_ctl stop -m fast</c>): open sessions are ended, data is kept. Safe to call twice.</summary>
+    /// <summary>
+    /// Leaves the server. One this instance started (or adopted) is stopped (<c>pg_ctl stop -m fast</c>: open sessions
+    /// are ended, data is kept) unless another instance still uses it; one it found running and did not adopt is left
+    /// running. Safe to call twice.
+    /// </summary>
     public async Task StopAsync(CancellationToken ct = default)
     {
         if (!_running)
@@ -150,6 +197,19 @@ public sealed class LocalPostgisServer : IAsyncDisposable
         {
             NpgsqlConnection.ClearPool(connection);
         }
+        FileStream? lastOut = null;
+        if (_usersLock is not null)
+        {
+            _usersLock.Dispose();
+            _usersLock = null;
+            lastOut = _mayStop ? TryLockExclusively(DataDirectory) : null;
+            if (lastOut is null)
+            {
+                _running = false; // not ours to stop, or someone else still uses it
+                return;
+            }
+        }
+        using var _ = lastOut; // held while stopping, so nobody attaches to a server on its way down
         var stop = await PostgresProcess.RunToolAsync(Tool("pg_ctl"),
             ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "-s"], ct).ConfigureAwait(false);
         if (!stop.Succeeded && File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
@@ -159,7 +219,7 @@ public sealed class LocalPostgisServer : IAsyncDisposable
         _running = false;
     }
 
-    /// <summary>Stops the server and, for a throwaway server, deletes its folder.</summary>
+    /// <summary>Leaves the server as <see cref="StopAsync"/> does and, for a throwaway server, deletes its folder.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -181,6 +241,138 @@ public sealed class LocalPostgisServer : IAsyncDisposable
     public override string ToString() => $"PostgreSQL on 127.0.0.1:{Port}, data in {DataDirectory}";
 
     private string Tool(string name) => Path.Combine(_binDirectory, name);
+
+    /// <summary>
+    /// Lets go of the server as a crashed process would: the lock is released, the server keeps running, and nothing
+    /// stops it. For tests of what the next start does with such an orphan.
+    /// </summary>
+    internal void Abandon()
+    {
+        _usersLock?.Dispose();
+        _usersLock = null;
+        _running = false;
+        _disposed = true;
+    }
+
+    /// <summary>A live postmaster on a data folder, as its postmaster.pid describes it.</summary>
+    private sealed record RunningPostmaster(int Pid, int Port);
+
+    private static LocalPostgisServer Attach(string bin, string dataDirectory, RunningPostmaster running, LocalPostgisOptions options,
+        ref FileStream? usersLock)
+    {
+        var server = new LocalPostgisServer(bin, dataDirectory, running.Port, options.Database, null, null)
+        {
+            _running = true, _usersLock = usersLock, _mayStop = options.Adopt, WasRunning = true,
+        };
+        usersLock = null;
+        return server;
+    }
+
+    private static async Task EnsureDatabaseAsync(LocalPostgisServer server, LocalPostgisOptions options, CancellationToken ct)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Pooling = false }.ConnectionString;
+        await PostgisDatabase.EnsureDatabaseAsync(admin, options.Database, ct: ct).ConfigureAwait(false);
+        await PostgisDatabase.EnsureExtensionsAsync(admin, options.Extensions, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes a shared lock on the folder's users file: "this process uses the server". Waits while someone holds it
+    /// exclusively (a last user stopping the server).
+    /// </summary>
+    private static async Task<FileStream> JoinUsersAsync(string dataDirectory, TimeSpan timeout, CancellationToken ct)
+    {
+        var path = Path.Combine(dataDirectory, UsersLockFileName);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                // Read-only and shared: .NET takes flock(LOCK_SH); an exclusive holder makes this throw.
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, ct).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new LocalPostgisException($"'{path}' stayed locked for {timeout.TotalSeconds:0} s: the server on " +
+                                                $"'{dataDirectory}' is being stopped by another process and did not finish.", e);
+            }
+        }
+    }
+
+    /// <summary>An exclusive lock on the users file (flock LOCK_EX), or null when another instance still holds it.</summary>
+    private static FileStream? TryLockExclusively(string dataDirectory)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(dataDirectory, UsersLockFileName), FileMode.OpenOrCreate, FileAccess.Read, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The server live on this folder, once it accepts connections; null when none runs (a stale postmaster.pid is left
+    /// for <see cref="RemoveStalePidFile"/>). A server still starting is waited for; one shutting down is waited out.
+    /// </summary>
+    private static async Task<RunningPostmaster?> FindRunningAsync(string dataDirectory, TimeSpan timeout, CancellationToken ct)
+    {
+        var pidFile = Path.Combine(dataDirectory, "postmaster.pid");
+        var deadline = DateTime.UtcNow + timeout;
+        string lastProblem = "";
+        while (true)
+        {
+            string[] lines;
+            try
+            {
+                lines = File.Exists(pidFile) ? await File.ReadAllLinesAsync(pidFile, ct).ConfigureAwait(false) : [];
+            }
+            catch (IOException)
+            {
+                lines = []; // removed while reading: the server stopped
+            }
+            // postmaster.pid: PID, data folder, start time, port, socket folder, listen address, shared memory key, status.
+            if (lines.Length < 4
+                || !int.TryParse(lines[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)
+                || !IsPostmasterOf(pid, dataDirectory))
+            {
+                return null;
+            }
+            if (int.TryParse(lines[3].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) && port > 0
+                && (lines.Length < 8 || lines[7].Trim() is "ready" or "standby"))
+            {
+                try
+                {
+                    var probe = new NpgsqlConnectionStringBuilder
+                    {
+                        Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres", Pooling = false, Timeout = 5,
+                    }.ConnectionString;
+                    await using var connection = new NpgsqlConnection(probe);
+                    await connection.OpenAsync(ct).ConfigureAwait(false);
+                    return new RunningPostmaster(pid, port);
+                }
+                catch (NpgsqlException e)
+                {
+                    lastProblem = e.Message;
+                }
+            }
+            else
+            {
+                lastProblem = lines.Length >= 8 ? $"status '{lines[7].Trim()}'" : "no port yet";
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new LocalPostgisException(
+                    $"A PostgreSQL server (PID {pid}) runs on '{dataDirectory}' but did not accept connections within " +
+                    $"{timeout.TotalSeconds:0} s ({lastProblem}). See {Path.Combine(dataDirectory, LogFileName)}.");
+            }
+            await Task.Delay(250, ct).ConfigureAwait(false);
+        }
+    }
 
     private static bool IsInitialised(string dataDirectory) => File.Exists(Path.Combine(dataDirectory, "PG_VERSION"));
 
@@ -264,8 +456,9 @@ public sealed class LocalPostgisServer : IAsyncDisposable
 
     /// <summary>
     /// Deletes postmaster.pid left by a killed server, so the next start does not stop on it. Refuses (throws) when the
-    /// PID in it is a live postgres process for this very data folder: that server is really running. On systems without
-    /// /proc the file is left for the server's own check.
+    /// PID in it is a live postgres process for this very data folder (a throwaway folder never has one; a persistent
+    /// one is looked at first, see <see cref="FindRunningAsync"/>). On systems without /proc the file is left for the
+    /// server's own check.
     /// </summary>
     private static void RemoveStalePidFile(string dataDirectory)
     {

@@ -1,6 +1,7 @@
 using BarrioSeguro.Geo.Api.Hosting;
 using BarrioSeguro.Geo.Data;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Xunit;
 
@@ -38,6 +39,98 @@ public class SampleDataTests(ApiFixture api)
         Assert.Equal(1060, after["streets"]);
         Assert.Equal(1, after["El Milagro"]);
         Assert.Equal(1, after["contingents"]);
+    }
+
+    /// <summary>Rows of every table of the schema, by table.</summary>
+    private static async Task<Dictionary<string, long>> TableCounts(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1", connection))
+        await using (var r = await list.ExecuteReaderAsync())
+            while (await r.ReadAsync()) tables.Add(r.GetString(0));
+        var counts = new Dictionary<string, long>();
+        foreach (var table in tables)
+        {
+            await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM \"{table}\"", connection);
+            counts[table] = (long)(await cmd.ExecuteScalarAsync())!;
+        }
+        return counts;
+    }
+
+    /// <summary>What one start of the service does: a new process, a new context.</summary>
+    private static async Task LoadSampleDataAsync(string connectionString)
+    {
+        await using var db = new BarrioDbContext(BarrioDatabase.Options(connectionString));
+        await new SampleData(db, NullLogger<SampleData>.Instance).LoadAsync(ApiFixture.GeodataPath, default);
+    }
+
+    [SkippableFact]
+    public async Task Every_table_keeps_its_rows_when_the_sample_data_is_loaded_again_even_after_the_boundary_was_edited()
+    {
+        api.Require();
+        var cs = await api.Postgis.CreateDatabaseAsync("sample");
+        await BarrioDatabase.MigrateAsync(cs);
+        await LoadSampleDataAsync(cs);
+        var first = await TableCounts(cs);
+        Assert.Equal(44, first["incidents"]);
+
+        await LoadSampleDataAsync(cs); // a second ./barrio up
+        Assert.Equal(first, await TableCounts(cs));
+
+        // A planner repaired the boundary since (about a metre in): a third start must not generate a second set in it.
+        await using (var connection = new NpgsqlConnection(cs))
+        {
+            await connection.OpenAsync();
+            await using var edit = new NpgsqlCommand(
+                "UPDATE neighborhoods SET boundary = ST_Multi(ST_Buffer(boundary, -0.00001)) WHERE name = 'El Milagro'", connection);
+            Assert.Equal(1, await edit.ExecuteNonQueryAsync());
+        }
+        await LoadSampleDataAsync(cs);
+        Assert.Equal(first, await TableCounts(cs));
+    }
+
+    [SkippableFact]
+    public async Task A_database_where_an_earlier_version_loaded_the_incidents_twice_keeps_the_first_load()
+    {
+        api.Require();
+        var cs = await api.Postgis.CreateDatabaseAsync("doubled");
+        await BarrioDatabase.MigrateAsync(cs);
+        await LoadSampleDataAsync(cs);
+        var first = await TableCounts(cs);
+        var firstIds = await IdsAsync(cs, "SELECT id FROM incidents ORDER BY id");
+
+        // What the defect left: a second set, generated in an edited boundary, under the same dataset name.
+        await using (var db = new BarrioDbContext(BarrioDatabase.Options(cs)))
+        {
+            var again = db.Incidents.AsEnumerable().Select(i => (NetTopologySuite.Features.IFeature)new NetTopologySuite.Features.Feature(
+                new NetTopologySuite.Geometries.Point(i.Location.X + 1e-5, i.Location.Y) { SRID = 4326 },
+                new NetTopologySuite.Features.AttributesTable
+                {
+                    { "occurredAt", i.OccurredAt.ToString("O") }, { "category", i.Category }, { "isSynthetic", true },
+                })).ToList();
+            await new BarrioSeguro.Geo.Data.Import.CollectionImporter(db)
+                .ImportAsync("incidents", again, SampleData.SyntheticIncidentsDataset, "an-earlier-boundary");
+        }
+        Assert.Equal(88, (await TableCounts(cs))["incidents"]);
+
+        await LoadSampleDataAsync(cs);
+
+        Assert.Equal(first, await TableCounts(cs));
+        Assert.Equal(firstIds, await IdsAsync(cs, "SELECT id FROM incidents ORDER BY id"));
+    }
+
+    private static async Task<List<int>> IdsAsync(string cs, string sql)
+    {
+        await using var connection = new NpgsqlConnection(cs);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await using var r = await cmd.ExecuteReaderAsync();
+        var ids = new List<int>();
+        while (await r.ReadAsync()) ids.Add(r.GetInt32(0));
+        return ids;
     }
 
     [SkippableFact]

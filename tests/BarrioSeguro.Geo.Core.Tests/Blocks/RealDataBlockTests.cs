@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BarrioSeguro.Geo.Core.Blocks;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.OverlayNG;
@@ -49,17 +48,14 @@ public class RealDataBlockTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Huanchaco_district_in_under_two_seconds_tiling_without_gaps()
+    public void Huanchaco_district_tiles_without_gaps()
     {
+        // Speed is `barrio bench blocks`' job: a timed assertion fails at random when test projects run in parallel.
         var streets = OsmStreets("osm/huanchaco_130104_streets_clipped_wgs84.geojson");
         var district = ReadGeoJson("admin/huanchaco_130104_inei2023.geojson")[0].Geometry;
         Assert.Equal(3030, streets.Count);
-        BlockBuilder.Build(streets, district); // warm up (JIT)
-        var clock = Stopwatch.StartNew();
         var set = BlockBuilder.Build(streets, district);
-        clock.Stop();
-        output.WriteLine($"{clock.ElapsedMilliseconds} ms; {set.Report}; notes: {string.Join("; ", set.Report.Notes)}");
-        Assert.True(clock.Elapsed.TotalSeconds < 2, $"{clock.ElapsedMilliseconds} ms");
+        output.WriteLine($"{set.Report}; notes: {string.Join("; ", set.Report.Notes)}");
         // 12 bridges, 3 of them footways or the like (counted as excluded by class).
         Assert.Equal(12, streets.Count(s => s.Layer != 0));
         Assert.Equal(9, set.Report.ExcludedOtherLayer);

@@ -77,15 +77,83 @@ public sealed class LocalPostgisServerTests : IDisposable
     }
 
     [SkippableFact]
-    public async Task Starting_a_running_persistent_server_twice_says_so()
+    public async Task A_second_start_on_a_running_folder_uses_that_server_and_leaving_it_does_not_stop_it()
     {
         PostgisFixture.RequireLocalServer();
         var options = new LocalPostgisOptions { DataDirectory = NewPersistentFolder() };
-        await using var server = await LocalPostgisServer.StartAsync(options);
+        var first = await LocalPostgisServer.StartAsync(options);
+        try
+        {
+            await ScalarAsync<int>(first.ConnectionString, "CREATE TABLE shared (id int); INSERT INTO shared VALUES (5); SELECT 1");
 
-        var error = await Assert.ThrowsAsync<LocalPostgisException>(() => LocalPostgisServer.StartAsync(options));
+            await using (var second = await LocalPostgisServer.StartAsync(options)) // what the command line does while the service runs
+            {
+                Assert.False(first.WasRunning);
+                Assert.True(second.WasRunning);
+                Assert.Equal(first.Port, second.Port);
+                Assert.Equal(5, await ScalarAsync<int>(second.ConnectionString, "SELECT id FROM shared"));
+            }
 
-        Assert.Contains("already running", error.Message, StringComparison.Ordinal);
+            Assert.Equal(5, await ScalarAsync<int>(first.ConnectionString, "SELECT id FROM shared"));
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+        Assert.False(File.Exists(Path.Combine(first.DataDirectory, "postmaster.pid")), "the starter, leaving last, stops it");
+    }
+
+    [SkippableFact]
+    public async Task The_starter_leaving_first_leaves_the_server_running_for_an_adopter_that_stops_it_when_it_leaves()
+    {
+        PostgisFixture.RequireLocalServer();
+        var options = new LocalPostgisOptions { DataDirectory = NewPersistentFolder() };
+        var first = await LocalPostgisServer.StartAsync(options); // a command line started it...
+        var service = await LocalPostgisServer.StartAsync(options with { Adopt = true }); // ...then ./barrio up came
+
+        await first.DisposeAsync();
+        Assert.Equal(1, await ScalarAsync<int>(service.ConnectionString, "SELECT 1"));
+
+        await service.DisposeAsync();
+        Assert.False(File.Exists(Path.Combine(service.DataDirectory, "postmaster.pid")));
+    }
+
+    [SkippableFact]
+    public async Task A_server_left_by_a_crashed_owner_is_used_by_the_next_start_and_stopped_by_the_one_that_adopts_it()
+    {
+        PostgisFixture.RequireLocalServer();
+        var options = new LocalPostgisOptions { DataDirectory = NewPersistentFolder() };
+        var crashed = await LocalPostgisServer.StartAsync(options);
+        var pidFile = Path.Combine(crashed.DataDirectory, "postmaster.pid");
+        await ScalarAsync<int>(crashed.ConnectionString, "CREATE TABLE kept (id int); INSERT INTO kept VALUES (8); SELECT 1");
+        crashed.Abandon(); // the owner dies without stopping its PostgreSQL
+        await crashed.DisposeAsync();
+        Assert.True(File.Exists(pidFile));
+
+        try
+        {
+            await using (var cli = await LocalPostgisServer.StartAsync(options)) // the command line: uses it, leaves it running
+            {
+                Assert.True(cli.WasRunning);
+                Assert.Equal(8, await ScalarAsync<int>(cli.ConnectionString, "SELECT id FROM kept"));
+            }
+            Assert.True(File.Exists(pidFile));
+
+            await using (var service = await LocalPostgisServer.StartAsync(options with { Adopt = true })) // the next ./barrio up
+            {
+                Assert.True(service.WasRunning);
+                Assert.Equal(8, await ScalarAsync<int>(service.ConnectionString, "SELECT id FROM kept"));
+            }
+            Assert.False(File.Exists(pidFile), "the adopter, leaving last, stops it");
+        }
+        finally
+        {
+            await StopWhateverRunsAsync(options);
+        }
+
+        await using var fresh = await LocalPostgisServer.StartAsync(options);
+        Assert.False(fresh.WasRunning);
+        Assert.Equal(8, await ScalarAsync<int>(fresh.ConnectionString, "SELECT id FROM kept"));
     }
 
     [SkippableFact]
@@ -174,6 +242,15 @@ public sealed class LocalPostgisServerTests : IDisposable
         foreach (var folder in _foldersToDelete.Where(Directory.Exists))
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Stops a server a failed test may have left on the folder: adopt it and leave.</summary>
+    private static async Task StopWhateverRunsAsync(LocalPostgisOptions options)
+    {
+        if (File.Exists(Path.Combine(options.DataDirectory!, "postmaster.pid")))
+        {
+            await (await LocalPostgisServer.StartAsync(options with { Adopt = true })).DisposeAsync();
         }
     }
 
