@@ -2,10 +2,6 @@ using BarrioSeguro.Geo.Api;
 using BarrioSeguro.Geo.Api.Endpoints;
 using BarrioSeguro.Geo.Api.Hosting;
 using BarrioSeguro.Geo.Data;
-using BarrioSeguro.Geo.Data.Blocks;
-using BarrioSeguro.Geo.Data.Features;
-using BarrioSeguro.Geo.Data.Neighborhoods;
-using BarrioSeguro.Geo.Data.Sectors;
 
 var builder = WebApplication.CreateBuilder(args);
 if (Environment.GetEnvironmentVariable("BARRIO_DB") is { Length: > 0 } db)
@@ -19,13 +15,7 @@ builder.Services.AddOptions<BarrioOptions>().Bind(builder.Configuration.GetSecti
         "No database: set Barrio:ConnectionString (or BARRIO_DB) to a PostGIS connection string, or Barrio:LocalDatabaseDirectory for a private server.")
     .ValidateOnStart();
 builder.Services.AddSingleton<DatabaseConnection>();
-builder.Services.AddDbContext<BarrioDbContext>((sp, o) => BarrioDatabase.Configure(o, sp.GetRequiredService<DatabaseConnection>().Value));
-builder.Services.AddScoped<FeatureCatalog>();
-builder.Services.AddScoped<NeighborhoodStore>();
-builder.Services.AddScoped<SurroundingsQuery>();
-builder.Services.AddScoped<BlockStore>();
-builder.Services.AddScoped<SectorPlanner>();
-builder.Services.AddScoped<PlanNetwork>();
+builder.Services.AddBarrioData(sp => sp.GetRequiredService<DatabaseConnection>().Value);
 builder.Services.AddScoped<SampleData>();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();

@@ -3,10 +3,9 @@ using BarrioSeguro.Geo.Core.Blocks;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Neighborhoods;
 using BarrioSeguro.Geo.Core.Spatial;
-using BarrioSeguro.Geo.Data;
+using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.Data.Blocks;
 using BarrioSeguro.Geo.Data.Neighborhoods;
-using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 
@@ -39,23 +38,23 @@ public static class BlockEndpoints
 
     public sealed record ProposalRequest(string Scope, List<string>? BlockIds, HotspotRequest? Hotspots, string? Name);
 
-    public static async Task<IResult> ComputeForNeighborhood(int id, BarrioDbContext db, BlockStore store, CancellationToken ct)
+    public static async Task<IResult> ComputeForNeighborhood(int id, NeighborhoodStore neighborhoods, BlockStore store, CancellationToken ct)
     {
-        var n = await db.Neighborhoods.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
-        return n is null ? Problems.NotFound($"No neighbourhood {id}.") : await Compute(BlockStore.NeighborhoodScope(id), n.Boundary, db, store, ct);
+        var n = await neighborhoods.FindAsync(id, ct);
+        return n is null ? Problems.NotFound($"No neighbourhood {id}.") : await Compute(BlockStore.NeighborhoodScope(id), n.Boundary, store, ct);
     }
 
-    public static async Task<IResult> ComputeForDistrict(string ubigeo, BarrioDbContext db, BlockStore store, CancellationToken ct)
+    public static async Task<IResult> ComputeForDistrict(string ubigeo, MapLayers layers, BlockStore store, CancellationToken ct)
     {
-        var d = await db.Districts.AsNoTracking().FirstOrDefaultAsync(x => x.Ubigeo == ubigeo, ct);
-        return d is null ? Problems.NotFound($"No district with ubigeo '{ubigeo}'.") : await Compute(BlockStore.DistrictScope(ubigeo), d.Boundary, db, store, ct);
+        var d = await layers.DistrictAsync(ubigeo, ct);
+        return d is null ? Problems.NotFound($"No district with ubigeo '{ubigeo}'.") : await Compute(BlockStore.DistrictScope(ubigeo), d.Boundary, store, ct);
     }
 
     public static Task<IResult> ListForNeighborhood(int id, BlockStore store, CancellationToken ct) => List(BlockStore.NeighborhoodScope(id), store, ct);
 
     public static Task<IResult> ListForDistrict(string ubigeo, BlockStore store, CancellationToken ct) => List(BlockStore.DistrictScope(ubigeo), store, ct);
 
-    public static async Task<IResult> Propose(ProposalRequest request, BarrioDbContext db, BlockStore store, CancellationToken ct)
+    public static async Task<IResult> Propose(ProposalRequest request, MapLayers layers, BlockStore store, CancellationToken ct)
     {
         var blocks = await store.ListAsync(request.Scope ?? "", ct);
         if (blocks.Count == 0)
@@ -69,7 +68,7 @@ public static class BlockEndpoints
             else if (request.Hotspots is { } h)
             {
                 var area = new GeometryFactory(new PrecisionModel(), Crs.Wgs84).BuildGeometry(blocks.Select(b => (Geometry)b.Geometry)).Envelope;
-                var incidents = await db.Incidents.Intersecting(i => i.Location, area).AsNoTracking().Select(i => i.Location).ToListAsync(ct);
+                var incidents = await layers.IncidentLocationsAsync(area, ct);
                 proposal = NeighborhoodProposals.FromHotspots(incidents, shapes, new HotspotOptions
                 {
                     RadiusMeters = h.RadiusMeters ?? 150, MinIncidents = h.MinIncidents ?? 4, MaxClusters = h.Clusters ?? 1,
@@ -91,7 +90,7 @@ public static class BlockEndpoints
         }));
     }
 
-    private static async Task<IResult> Compute(string scope, MultiPolygon boundary, BarrioDbContext db, BlockStore store, CancellationToken ct)
+    private static async Task<IResult> Compute(string scope, MultiPolygon boundary, BlockStore store, CancellationToken ct)
     {
         BlockSet set;
         try

@@ -3,8 +3,6 @@ using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Neighborhoods;
 using BarrioSeguro.Geo.Core.Spatial;
-using BarrioSeguro.Geo.Data;
-using Microsoft.EntityFrameworkCore;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.Data.Neighborhoods;
 using Microsoft.Extensions.Options;
@@ -90,11 +88,11 @@ public static class NeighborhoodEndpoints
     }
 
     public static async Task<IResult> Create(
-        double? snapMeters, HttpRequest request, NeighborhoodStore store, BarrioDbContext db, IOptions<BarrioOptions> options, CancellationToken ct)
+        double? snapMeters, HttpRequest request, NeighborhoodStore store, MapLayers layers, IOptions<BarrioOptions> options, CancellationToken ct)
     {
         var (feature, error) = await GeoJsonBody.ReadFeatureAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
-        if (await Snap(feature!, snapMeters, db, ct) is { } snapError) return snapError;
+        if (await Snap(feature!, snapMeters, layers, ct) is { } snapError) return snapError;
         var (change, invalid) = ToChange(feature!);
         if (invalid is not null) return invalid;
         var result = await store.CreateAsync(change!, EditOf(request, feature!), ct);
@@ -105,7 +103,7 @@ public static class NeighborhoodEndpoints
     }
 
     public static async Task<IResult> Update(
-        int id, double? snapMeters, HttpRequest request, NeighborhoodStore store, BarrioDbContext db, IOptions<BarrioOptions> options, CancellationToken ct)
+        int id, double? snapMeters, HttpRequest request, NeighborhoodStore store, MapLayers layers, IOptions<BarrioOptions> options, CancellationToken ct)
     {
         var (feature, error) = await GeoJsonBody.ReadFeatureAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
@@ -114,7 +112,7 @@ public static class NeighborhoodEndpoints
             return TypedResults.Problem(
                 "Name the version the change started from: an If-Match header (\"3\") or a 'version' property.",
                 statusCode: StatusCodes.Status428PreconditionRequired, title: "Version required");
-        if (await Snap(feature!, snapMeters, db, ct) is { } snapError) return snapError;
+        if (await Snap(feature!, snapMeters, layers, ct) is { } snapError) return snapError;
         var (change, invalid) = ToChange(feature!);
         if (invalid is not null) return invalid;
         var result = await store.UpdateAsync(id, expected.Value, change!, EditOf(request, feature!), ct);
@@ -127,7 +125,7 @@ public static class NeighborhoodEndpoints
     /// With snapMeters, moves the drawn vertices onto the nearest street centreline (a crossing or vertex first) within
     /// that distance, so a boundary drawn by hand follows the streets it was meant to follow.
     /// </summary>
-    private static async Task<IResult?> Snap(IFeature feature, double? snapMeters, BarrioDbContext db, CancellationToken ct)
+    private static async Task<IResult?> Snap(IFeature feature, double? snapMeters, MapLayers layers, CancellationToken ct)
     {
         if (snapMeters is null) return null;
         if (snapMeters is <= 0 or > 100)
@@ -135,8 +133,7 @@ public static class NeighborhoodEndpoints
         if (InputGeometryCheck.Check(feature.Geometry).Count > 0) return null; // ToChange reports it
         var search = feature.Geometry.EnvelopeInternal.Copy();
         search.ExpandBy(snapMeters.Value / 100_000); // a little over snapMeters in degrees near the equator
-        var streets = await db.Streets.Intersecting(s => s.Geometry, SpatialQueries.Box(search)).AsNoTracking()
-            .Select(s => s.Geometry).ToListAsync(ct);
+        var streets = await layers.StreetLinesAsync(search, ct);
         feature.Geometry = BoundarySnapper.Snap(feature.Geometry, streets, snapMeters.Value);
         return null;
     }
