@@ -1,6 +1,7 @@
 using BarrioSeguro.Geo.Api;
 using BarrioSeguro.Geo.Api.Endpoints;
 using BarrioSeguro.Geo.Api.Hosting;
+using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,7 +18,7 @@ builder.Services.AddOptions<BarrioOptions>().Bind(builder.Configuration.GetSecti
 builder.Services.AddSingleton<DatabaseConnection>();
 builder.Services.AddBarrioData(sp => sp.GetRequiredService<DatabaseConnection>().Value);
 builder.Services.AddScoped<SampleData>();
-builder.Services.AddProblemDetails();
+builder.Services.AddApiErrors();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -27,12 +28,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"BarrioSeguro.Geo is up: {addresses}  (viewer at /, API at /api, OpenAPI at /openapi/v1.json)");
 });
 
-app.UseExceptionHandler(new ExceptionHandlerOptions
-{
-    // A request body over Kestrel's limit arrives as BadHttpRequestException: keep its status (413) in the ProblemDetails.
-    StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-});
-app.UseStatusCodePages();
+app.UseApiErrors();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 

@@ -60,26 +60,20 @@ public static class BlockEndpoints
         if (blocks.Count == 0)
             return Problems.BadRequest("No blocks", $"No blocks are kept for scope '{request.Scope}'. Compute them first (POST /api/districts/{{ubigeo}}/blocks or /api/neighborhoods/{{id}}/blocks).");
         var shapes = blocks.Select(b => new BlockShape(b.Id, b.Geometry)).ToList();
+        // Core refuses impossible proposals with an ArgumentException: ApiErrors makes it a 422.
         NeighborhoodProposal proposal;
-        try
+        if (request.BlockIds is { Count: > 0 } ids)
+            proposal = NeighborhoodProposals.FromBlocks(shapes, ids);
+        else if (request.Hotspots is { } h)
         {
-            if (request.BlockIds is { Count: > 0 } ids)
-                proposal = NeighborhoodProposals.FromBlocks(shapes, ids);
-            else if (request.Hotspots is { } h)
+            var area = new GeometryFactory(new PrecisionModel(), Crs.Wgs84).BuildGeometry(blocks.Select(b => (Geometry)b.Geometry)).Envelope;
+            var incidents = await layers.IncidentLocationsAsync(area, ct);
+            proposal = NeighborhoodProposals.FromHotspots(incidents, shapes, new HotspotOptions
             {
-                var area = new GeometryFactory(new PrecisionModel(), Crs.Wgs84).BuildGeometry(blocks.Select(b => (Geometry)b.Geometry)).Envelope;
-                var incidents = await layers.IncidentLocationsAsync(area, ct);
-                proposal = NeighborhoodProposals.FromHotspots(incidents, shapes, new HotspotOptions
-                {
-                    RadiusMeters = h.RadiusMeters ?? 150, MinIncidents = h.MinIncidents ?? 4, MaxClusters = h.Clusters ?? 1,
-                });
-            }
-            else return Problems.BadRequest("Nothing to propose", "Give 'blockIds' or 'hotspots'.");
+                RadiusMeters = h.RadiusMeters ?? 150, MinIncidents = h.MinIncidents ?? 4, MaxClusters = h.Clusters ?? 1,
+            });
         }
-        catch (ArgumentException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "No proposal");
-        }
+        else return Problems.BadRequest("Nothing to propose", "Give 'blockIds' or 'hotspots'.");
         return GeoJson.Feature(new Feature(proposal.Boundary, new AttributesTable
         {
             { "name", request.Name ?? "Barrio propuesto" },
@@ -92,15 +86,7 @@ public static class BlockEndpoints
 
     private static async Task<IResult> Compute(string scope, MultiPolygon boundary, BlockStore store, CancellationToken ct)
     {
-        BlockSet set;
-        try
-        {
-            set = await store.BuildAsync(boundary, ct);
-        }
-        catch (ArgumentException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "No blocks");
-        }
+        var set = await store.BuildAsync(boundary, ct); // no street to bound a block: ArgumentException, a 422 by ApiErrors
         await store.ReplaceAsync(scope, set.Blocks, ct);
         var r = set.Report;
         return TypedResults.Ok(new BlockSummary(scope, set.Blocks.Count, Math.Round(set.Blocks.Sum(b => b.AreaSquareMeters) / 1e6, 4),

@@ -67,13 +67,13 @@ public static class NeighborhoodEndpoints
         return GeoJson.FeatureCollection(features, null, [new GeoJson.Link($"{request.Path}{request.QueryString}", "self", "application/geo+json")]);
     }
 
-    public static async Task<IResult> Revert(int id, RevertRequest body, HttpRequest request, NeighborhoodStore store, CancellationToken ct)
+    public static async Task<IResult> Revert(int id, RevertRequest body, EditContext edit, NeighborhoodStore store, CancellationToken ct)
     {
-        var expected = IfMatch(request) ?? body.Version;
+        var expected = edit.ExpectedVersion(body.Version);
         if (expected is null)
             return TypedResults.Problem("Name the current version: an If-Match header (\"3\") or a 'version' member.",
                 statusCode: StatusCodes.Status428PreconditionRequired, title: "Version required");
-        var result = await store.RevertAsync(id, expected.Value, body.ToVersion, new Edit(Author(request, body.Author), body.Comment), ct);
+        var result = await store.RevertAsync(id, expected.Value, body.ToVersion, new Edit(edit.Author(body.Author), body.Comment), ct);
         return result.Outcome == NeighborhoodSaveOutcome.Saved
             ? WithETag(GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)), result.Neighborhood!.Version)
             : Refused(result);
@@ -88,14 +88,14 @@ public static class NeighborhoodEndpoints
     }
 
     public static async Task<IResult> Create(
-        double? snapMeters, HttpRequest request, NeighborhoodStore store, MapLayers layers, IOptions<BarrioOptions> options, CancellationToken ct)
+        double? snapMeters, HttpRequest request, EditContext edit, NeighborhoodStore store, MapLayers layers, IOptions<BarrioOptions> options, CancellationToken ct)
     {
         var (feature, error) = await GeoJsonBody.ReadFeatureAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
         if (await Snap(feature!, snapMeters, layers, ct) is { } snapError) return snapError;
         var (change, invalid) = ToChange(feature!);
         if (invalid is not null) return invalid;
-        var result = await store.CreateAsync(change!, EditOf(request, feature!), ct);
+        var result = await store.CreateAsync(change!, EditOf(edit, feature!), ct);
         return result.Outcome == NeighborhoodSaveOutcome.Saved
             ? WithETag(GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!), StatusCodes.Status201Created),
                 result.Neighborhood!.Version, $"/api/neighborhoods/{result.Neighborhood.Id}")
@@ -103,11 +103,11 @@ public static class NeighborhoodEndpoints
     }
 
     public static async Task<IResult> Update(
-        int id, double? snapMeters, HttpRequest request, NeighborhoodStore store, MapLayers layers, IOptions<BarrioOptions> options, CancellationToken ct)
+        int id, double? snapMeters, HttpRequest request, EditContext edit, NeighborhoodStore store, MapLayers layers, IOptions<BarrioOptions> options, CancellationToken ct)
     {
         var (feature, error) = await GeoJsonBody.ReadFeatureAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
-        var expected = ExpectedVersion(request, feature!);
+        var expected = edit.ExpectedVersion(BodyVersion(feature!));
         if (expected is null)
             return TypedResults.Problem(
                 "Name the version the change started from: an If-Match header (\"3\") or a 'version' property.",
@@ -115,7 +115,7 @@ public static class NeighborhoodEndpoints
         if (await Snap(feature!, snapMeters, layers, ct) is { } snapError) return snapError;
         var (change, invalid) = ToChange(feature!);
         if (invalid is not null) return invalid;
-        var result = await store.UpdateAsync(id, expected.Value, change!, EditOf(request, feature!), ct);
+        var result = await store.UpdateAsync(id, expected.Value, change!, EditOf(edit, feature!), ct);
         return result.Outcome == NeighborhoodSaveOutcome.Saved
             ? WithETag(GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)), result.Neighborhood!.Version)
             : Refused(result);
@@ -165,28 +165,17 @@ public static class NeighborhoodEndpoints
         return (new NeighborhoodChange(Text("name"), Text("districtUbigeo"), boundary, status, illustrative, Text("description")), null);
     }
 
-    private static int? IfMatch(HttpRequest request)
-    {
-        var ifMatch = request.Headers.IfMatch.ToString().Trim().TrimStart('W', '/').Trim('"');
-        return int.TryParse(ifMatch, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
-    }
-
     /// <summary>The author is the 'author' property, else the X-Barrio-User header, else "anonymous" (no sign-in yet).</summary>
-    private static string Author(HttpRequest request, string? fromBody) =>
-        !string.IsNullOrWhiteSpace(fromBody) ? fromBody
-        : request.Headers["X-Barrio-User"].ToString() is { Length: > 0 } header ? header
-        : "anonymous";
-
-    private static Edit EditOf(HttpRequest request, IFeature feature)
+    private static Edit EditOf(EditContext edit, IFeature feature)
     {
         var a = feature.Attributes;
         string? Text(string key) => a?.Exists(key) == true ? a[key]?.ToString() : null;
-        return new Edit(Author(request, Text("author")), Text("comment"));
+        return new Edit(edit.Author(Text("author")), Text("comment"));
     }
 
-    private static int? ExpectedVersion(HttpRequest request, IFeature feature)
+    /// <summary>The 'version' property of the Feature, the other way to name the version a change started from.</summary>
+    private static int? BodyVersion(IFeature feature)
     {
-        if (IfMatch(request) is { } v) return v;
         var a = feature.Attributes;
         return a?.Exists("version") == true && a["version"] is { } version
                && int.TryParse(Convert.ToString(version, CultureInfo.InvariantCulture), out var pv) ? pv : null;

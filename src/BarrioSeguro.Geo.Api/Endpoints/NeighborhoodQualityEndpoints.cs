@@ -50,7 +50,7 @@ public static class NeighborhoodQualityEndpoints
     }
 
     public static async Task<IResult> Repair(
-        int id, bool? apply, bool? removeOverlaps, HttpRequest request, NeighborhoodStore store, SurroundingsQuery surroundings, CancellationToken ct)
+        int id, bool? apply, bool? removeOverlaps, EditContext edit, NeighborhoodStore store, SurroundingsQuery surroundings, CancellationToken ct)
     {
         var n = await store.FindAsync(id, ct);
         if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
@@ -61,13 +61,11 @@ public static class NeighborhoodQualityEndpoints
         var version = n.Version;
         if (apply == true && repair.Changes.Count > 0)
         {
-            var expected = int.TryParse(request.Headers.IfMatch.ToString().Trim('"', ' '), out var v) ? v : (int?)null;
-            if (expected is null)
+            if (edit.ExpectedVersion() is not { } expected)
                 return TypedResults.Problem("Name the current version in an If-Match header to apply a repair.",
                     statusCode: StatusCodes.Status428PreconditionRequired, title: "Version required");
-            var author = request.Headers["X-Barrio-User"].ToString() is { Length: > 0 } u ? u : "anonymous";
-            var saved = await store.UpdateAsync(id, expected.Value, new NeighborhoodChange(null, null, repaired, null, null, null),
-                new Edit(author, "Repair: " + string.Join(" ", repair.Changes)), ct);
+            var saved = await store.UpdateAsync(id, expected, new NeighborhoodChange(null, null, repaired, null, null, null),
+                new Edit(edit.Author(), "Repair: " + string.Join(" ", repair.Changes)), ct);
             if (saved.Outcome != NeighborhoodSaveOutcome.Saved)
                 return TypedResults.Problem(saved.Detail, statusCode: StatusCodes.Status409Conflict, title: "Stale version",
                     extensions: new Dictionary<string, object?> { ["currentVersion"] = saved.Neighborhood?.Version });

@@ -1,0 +1,59 @@
+using BarrioSeguro.Geo.Core.Spatial;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BarrioSeguro.Geo.Api.Http;
+
+/// <summary>
+/// Every error of the service as a ProblemDetails (RFC 9457): a refusal thrown by Core (ArgumentException, an unknown
+/// CRS) in any /api handler becomes 422 (400 for the CRS) with its reason and place; a body over the limit keeps its
+/// 413; anything else is a 500 that names no internals.
+/// </summary>
+public static class ApiErrors
+{
+    public static IServiceCollection AddApiErrors(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<RefusalHandler>();
+        return services;
+    }
+
+    public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A request body over Kestrel's limit arrives as BadHttpRequestException: keep its status (413) in the ProblemDetails.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>The reason of an ArgumentException without .NET's " (Parameter 'x')" tail.</summary>
+    public static string Reason(ArgumentException e) =>
+        e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
+
+    /// <summary>Turns Core's refusals into ProblemDetails; every other exception is left to the 500 handler.</summary>
+    public sealed class RefusalHandler(IProblemDetailsService problems) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+        {
+            if (!http.Request.Path.StartsWithSegments("/api")) return false;
+            var problem = exception switch
+            {
+                ArgumentException e => new ProblemDetails
+                {
+                    Status = StatusCodes.Status422UnprocessableEntity, Title = "Refused", Detail = Reason(e),
+                    Extensions = { ["parameter"] = e.ParamName },
+                },
+                UnknownCrsException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Unknown CRS", Detail = e.Message },
+                _ => null,
+            };
+            if (problem is null) return false;
+            problem.Instance = http.Request.Path;
+            if (problem.Extensions.TryGetValue("parameter", out var p) && p is null) problem.Extensions.Remove("parameter");
+            http.Response.StatusCode = problem.Status!.Value;
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+        }
+    }
+}
