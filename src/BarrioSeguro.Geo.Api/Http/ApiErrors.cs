@@ -29,6 +29,13 @@ public static class ApiErrors
         return app;
     }
 
+    /// <summary>
+    /// Declares in the OpenAPI document the 422 that a refusal thrown by Core inside the handler becomes (see
+    /// <see cref="RefusalHandler"/>): for handlers that pass their input on to Core without catching.
+    /// </summary>
+    public static TBuilder MayRefuse<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
     /// <summary>The reason of an ArgumentException without .NET's " (Parameter 'x')" tail.</summary>
     public static string Reason(ArgumentException e) =>
         e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
