@@ -19,7 +19,7 @@ builder.Services.AddSingleton<DatabaseConnection>();
 builder.Services.AddBarrioData(sp => sp.GetRequiredService<DatabaseConnection>().Value);
 builder.Services.AddScoped<SampleData>();
 builder.Services.AddApiErrors();
-builder.Services.AddOpenApi();
+builder.Services.AddBarrioOpenApi();
 
 var app = builder.Build();
 app.Lifetime.ApplicationStarted.Register(() =>

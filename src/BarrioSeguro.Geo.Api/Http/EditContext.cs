@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Reflection;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace BarrioSeguro.Geo.Api.Http;
 
@@ -8,8 +10,13 @@ namespace BarrioSeguro.Geo.Api.Http;
 /// </summary>
 /// <param name="IfMatch">The version named by If-Match (<c>"3"</c>, <c>W/"3"</c> or <c>3</c>); null when absent or not a version.</param>
 /// <param name="User">The X-Barrio-User header; null when absent or blank.</param>
-public sealed record EditContext(int? IfMatch, string? User)
+public sealed record EditContext(int? IfMatch, string? User) : IEndpointParameterMetadataProvider
 {
+    /// <summary>Marks a route that reads these headers, so the OpenAPI document lists them.</summary>
+    public sealed class Headers;
+
+    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) => builder.Metadata.Add(new Headers());
+
     public const string UserHeader = "X-Barrio-User";
 
     /// <summary>Who signs a change when nobody says (there is no sign-in yet).</summary>

@@ -69,7 +69,7 @@ public sealed class GeoJsonFeature(IFeature feature) : IResult, IStatusCodeHttpR
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        GeoJson.Declare(builder, StatusCodes.Status200OK, null, GeoJson.MediaType);
+        GeoJson.Declare(builder, StatusCodes.Status200OK, typeof(IFeature), GeoJson.MediaType);
 }
 
 /// <summary>201 with the GeoJSON Feature just made, its address in Location and its version in ETag.</summary>
@@ -95,7 +95,7 @@ public sealed class GeoJsonCreated(IFeature feature, string location) : IResult,
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        GeoJson.Declare(builder, StatusCodes.Status201Created, null, GeoJson.MediaType);
+        GeoJson.Declare(builder, StatusCodes.Status201Created, typeof(IFeature), GeoJson.MediaType);
 }
 
 /// <summary>200 with any value written by <see cref="GeoJson.Options"/> (features inside it are GeoJSON).</summary>
@@ -149,5 +149,5 @@ public sealed class GeoJsonFeatureCollection(IReadOnlyList<IFeature> features, i
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        GeoJson.Declare(builder, StatusCodes.Status200OK, null, GeoJson.MediaType);
+        GeoJson.Declare(builder, StatusCodes.Status200OK, typeof(FeatureCollection), GeoJson.MediaType);
 }

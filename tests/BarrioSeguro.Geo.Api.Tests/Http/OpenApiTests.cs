@@ -35,11 +35,15 @@ public class OpenApiTests(ApiFixture api)
         { "get", "/api/districts/{ubigeo}/blocks", [200] },
     };
 
+    // One service serves the whole collection: its document is read once.
+    private static JsonElement? _document;
+
     private async Task<JsonElement> Document()
     {
+        if (_document is { } d) return d;
         var response = await api.Client().GetAsync("/openapi/v1.json");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await ApiFixture.JsonOf(response);
+        return (_document = await ApiFixture.JsonOf(response)).Value;
     }
 
     [SkippableTheory]
@@ -56,5 +60,30 @@ public class OpenApiTests(ApiFixture api)
         foreach (var error in operation.GetProperty("responses").EnumerateObject().Where(r => int.Parse(r.Name) >= 400))
             Assert.True(error.Value.GetProperty("content").TryGetProperty("application/problem+json", out _),
                 $"{method.ToUpperInvariant()} {path} answers {error.Name} without application/problem+json.");
+    }
+
+    [SkippableTheory]
+    [InlineData("put", "/api/neighborhoods/{id}")]
+    [InlineData("post", "/api/neighborhoods")]
+    [InlineData("post", "/api/neighborhoods/{id}/revert")]
+    [InlineData("post", "/api/neighborhoods/{id}/repair")]
+    public async Task A_route_that_edits_lists_the_If_Match_and_author_headers(string method, string path)
+    {
+        var operation = (await Document()).GetProperty("paths").GetProperty(path).GetProperty(method);
+        var headers = operation.GetProperty("parameters").EnumerateArray()
+            .Where(p => p.GetProperty("in").GetString() == "header").Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Contains("If-Match", headers);
+        Assert.Contains("X-Barrio-User", headers);
+    }
+
+    [SkippableFact]
+    public async Task GeoJSON_answers_are_described_as_GeoJSON_not_as_NetTopologySuite_classes()
+    {
+        var doc = await Document();
+        var ok = doc.GetProperty("paths").GetProperty("/api/neighborhoods/{id}").GetProperty("get").GetProperty("responses").GetProperty("200");
+        Assert.True(ok.GetProperty("content").TryGetProperty("application/geo+json", out _));
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+        Assert.False(schemas.TryGetProperty("GeometryFactory", out _));
+        Assert.False(schemas.TryGetProperty("CoordinateSequence", out _));
     }
 }
