@@ -41,26 +41,30 @@ public static class ApiErrors
         e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
 
     /// <summary>Turns Core's refusals into ProblemDetails; every other exception is left to the 500 handler.</summary>
-    public sealed class RefusalHandler(IProblemDetailsService problems) : IExceptionHandler
+    public sealed class RefusalHandler(IProblemDetailsService problems, ILogger<RefusalHandler> log) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
         {
             if (!http.Request.Path.StartsWithSegments("/api")) return false;
             var problem = exception switch
             {
-                ArgumentException e => new ProblemDetails
-                {
-                    Status = StatusCodes.Status422UnprocessableEntity, Title = "Refused", Detail = Reason(e),
-                    Extensions = { ["parameter"] = e.ParamName },
-                },
+                ArgumentException e => Refusal(e),
                 UnknownCrsException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Unknown CRS", Detail = e.Message },
                 _ => null,
             };
             if (problem is null) return false;
             problem.Instance = http.Request.Path;
-            if (problem.Extensions.TryGetValue("parameter", out var p) && p is null) problem.Extensions.Remove("parameter");
+            // A refusal is an answer, not a fault: one line in the log, no stack trace.
+            log.LogInformation("{Method} {Path} refused ({Status}): {Reason}", http.Request.Method, http.Request.Path, problem.Status, problem.Detail);
             http.Response.StatusCode = problem.Status!.Value;
             return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+        }
+
+        private static ProblemDetails Refusal(ArgumentException e)
+        {
+            var problem = new ProblemDetails { Status = StatusCodes.Status422UnprocessableEntity, Title = "Refused", Detail = Reason(e) };
+            if (e.ParamName is { } parameter) problem.Extensions["parameter"] = parameter;
+            return problem;
         }
     }
 }
