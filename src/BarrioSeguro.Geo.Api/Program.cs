@@ -1,11 +1,8 @@
 using BarrioSeguro.Geo.Api;
 using BarrioSeguro.Geo.Api.Endpoints;
 using BarrioSeguro.Geo.Api.Hosting;
+using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Data;
-using BarrioSeguro.Geo.Data.Blocks;
-using BarrioSeguro.Geo.Data.Features;
-using BarrioSeguro.Geo.Data.Neighborhoods;
-using BarrioSeguro.Geo.Data.Sectors;
 
 var builder = WebApplication.CreateBuilder(args);
 if (Environment.GetEnvironmentVariable("BARRIO_DB") is { Length: > 0 } db)
@@ -19,16 +16,10 @@ builder.Services.AddOptions<BarrioOptions>().Bind(builder.Configuration.GetSecti
         "No database: set Barrio:ConnectionString (or BARRIO_DB) to a PostGIS connection string, or Barrio:LocalDatabaseDirectory for a private server.")
     .ValidateOnStart();
 builder.Services.AddSingleton<DatabaseConnection>();
-builder.Services.AddDbContext<BarrioDbContext>((sp, o) => BarrioDatabase.Configure(o, sp.GetRequiredService<DatabaseConnection>().Value));
-builder.Services.AddScoped<FeatureCatalog>();
-builder.Services.AddScoped<NeighborhoodStore>();
-builder.Services.AddScoped<SurroundingsQuery>();
-builder.Services.AddScoped<BlockStore>();
-builder.Services.AddScoped<SectorPlanner>();
-builder.Services.AddScoped<PlanNetwork>();
+builder.Services.AddBarrioData(sp => sp.GetRequiredService<DatabaseConnection>().Value);
 builder.Services.AddScoped<SampleData>();
-builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi();
+builder.Services.AddApiErrors();
+builder.Services.AddBarrioOpenApi();
 
 var app = builder.Build();
 app.Lifetime.ApplicationStarted.Register(() =>
@@ -37,12 +28,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"BarrioSeguro.Geo is up: {addresses}  (viewer at /, API at /api, OpenAPI at /openapi/v1.json)");
 });
 
-app.UseExceptionHandler(new ExceptionHandlerOptions
-{
-    // A request body over Kestrel's limit arrives as BadHttpRequestException: keep its status (413) in the ProblemDetails.
-    StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-});
-app.UseStatusCodePages();
+app.UseApiErrors();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 

@@ -3,10 +3,10 @@ using BarrioSeguro.Geo.Core.Blocks;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Neighborhoods;
 using BarrioSeguro.Geo.Core.Spatial;
-using BarrioSeguro.Geo.Data;
+using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.Data.Blocks;
 using BarrioSeguro.Geo.Data.Neighborhoods;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 
@@ -21,13 +21,13 @@ public static class BlockEndpoints
     public static IEndpointRouteBuilder MapBlocks(this IEndpointRouteBuilder app)
     {
         var n = app.MapGroup("/api/neighborhoods").WithTags("Blocks");
-        n.MapPost("/{id:int}/blocks", ComputeForNeighborhood)
+        n.MapPost("/{id:int}/blocks", ComputeForNeighborhood).MayRefuse()
             .WithSummary("Computes the blocks of a neighbourhood from the stored streets (noded, polygonized, clipped) and keeps them, replacing the previous set.");
         n.MapGet("/{id:int}/blocks", ListForNeighborhood).WithSummary("The kept blocks of a neighbourhood as GeoJSON.");
-        n.MapPost("/proposals", Propose)
+        n.MapPost("/proposals", Propose).MayRefuse()
             .WithSummary("Proposes a block-aligned boundary (not saved): {\"scope\": \"district:130104\", \"blockIds\": [...]} joins chosen blocks; {\"scope\": ..., \"hotspots\": {\"radiusMeters\": 150, \"minIncidents\": 4, \"clusters\": 1}} draws one around incident hot spots.");
         var d = app.MapGroup("/api/districts").WithTags("Blocks");
-        d.MapPost("/{ubigeo}/blocks", ComputeForDistrict).WithSummary("Computes and keeps the blocks of a whole district.");
+        d.MapPost("/{ubigeo}/blocks", ComputeForDistrict).MayRefuse().WithSummary("Computes and keeps the blocks of a whole district.");
         d.MapGet("/{ubigeo}/blocks", ListForDistrict).WithSummary("The kept blocks of a district as GeoJSON.");
         return app;
     }
@@ -39,48 +39,42 @@ public static class BlockEndpoints
 
     public sealed record ProposalRequest(string Scope, List<string>? BlockIds, HotspotRequest? Hotspots, string? Name);
 
-    public static async Task<IResult> ComputeForNeighborhood(int id, BarrioDbContext db, BlockStore store, CancellationToken ct)
+    public static async Task<Results<Ok<BlockSummary>, NotFoundProblem>> ComputeForNeighborhood(int id, NeighborhoodStore neighborhoods, BlockStore store, CancellationToken ct)
     {
-        var n = await db.Neighborhoods.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
-        return n is null ? Problems.NotFound($"No neighbourhood {id}.") : await Compute(BlockStore.NeighborhoodScope(id), n.Boundary, db, store, ct);
+        var n = await neighborhoods.FindAsync(id, ct);
+        return n is null ? Problems.NotFound($"No neighbourhood {id}.") : await Compute(BlockStore.NeighborhoodScope(id), n.Boundary, store, ct);
     }
 
-    public static async Task<IResult> ComputeForDistrict(string ubigeo, BarrioDbContext db, BlockStore store, CancellationToken ct)
+    public static async Task<Results<Ok<BlockSummary>, NotFoundProblem>> ComputeForDistrict(string ubigeo, MapLayers layers, BlockStore store, CancellationToken ct)
     {
-        var d = await db.Districts.AsNoTracking().FirstOrDefaultAsync(x => x.Ubigeo == ubigeo, ct);
-        return d is null ? Problems.NotFound($"No district with ubigeo '{ubigeo}'.") : await Compute(BlockStore.DistrictScope(ubigeo), d.Boundary, db, store, ct);
+        var d = await layers.DistrictAsync(ubigeo, ct);
+        return d is null ? Problems.NotFound($"No district with ubigeo '{ubigeo}'.") : await Compute(BlockStore.DistrictScope(ubigeo), d.Boundary, store, ct);
     }
 
-    public static Task<IResult> ListForNeighborhood(int id, BlockStore store, CancellationToken ct) => List(BlockStore.NeighborhoodScope(id), store, ct);
+    public static Task<GeoJsonFeatureCollection> ListForNeighborhood(int id, BlockStore store, CancellationToken ct) => List(BlockStore.NeighborhoodScope(id), store, ct);
 
-    public static Task<IResult> ListForDistrict(string ubigeo, BlockStore store, CancellationToken ct) => List(BlockStore.DistrictScope(ubigeo), store, ct);
+    public static Task<GeoJsonFeatureCollection> ListForDistrict(string ubigeo, BlockStore store, CancellationToken ct) => List(BlockStore.DistrictScope(ubigeo), store, ct);
 
-    public static async Task<IResult> Propose(ProposalRequest request, BarrioDbContext db, BlockStore store, CancellationToken ct)
+    public static async Task<Results<GeoJsonFeature, BadRequestProblem>> Propose(ProposalRequest request, MapLayers layers, BlockStore store, CancellationToken ct)
     {
         var blocks = await store.ListAsync(request.Scope ?? "", ct);
         if (blocks.Count == 0)
             return Problems.BadRequest("No blocks", $"No blocks are kept for scope '{request.Scope}'. Compute them first (POST /api/districts/{{ubigeo}}/blocks or /api/neighborhoods/{{id}}/blocks).");
         var shapes = blocks.Select(b => new BlockShape(b.Id, b.Geometry)).ToList();
+        // Core refuses impossible proposals with an ArgumentException: ApiErrors makes it a 422.
         NeighborhoodProposal proposal;
-        try
+        if (request.BlockIds is { Count: > 0 } ids)
+            proposal = NeighborhoodProposals.FromBlocks(shapes, ids);
+        else if (request.Hotspots is { } h)
         {
-            if (request.BlockIds is { Count: > 0 } ids)
-                proposal = NeighborhoodProposals.FromBlocks(shapes, ids);
-            else if (request.Hotspots is { } h)
+            var area = new GeometryFactory(new PrecisionModel(), Crs.Wgs84).BuildGeometry(blocks.Select(b => (Geometry)b.Geometry)).Envelope;
+            var incidents = await layers.IncidentLocationsAsync(area, ct);
+            proposal = NeighborhoodProposals.FromHotspots(incidents, shapes, new HotspotOptions
             {
-                var area = new GeometryFactory(new PrecisionModel(), Crs.Wgs84).BuildGeometry(blocks.Select(b => (Geometry)b.Geometry)).Envelope;
-                var incidents = await db.Incidents.Intersecting(i => i.Location, area).AsNoTracking().Select(i => i.Location).ToListAsync(ct);
-                proposal = NeighborhoodProposals.FromHotspots(incidents, shapes, new HotspotOptions
-                {
-                    RadiusMeters = h.RadiusMeters ?? 150, MinIncidents = h.MinIncidents ?? 4, MaxClusters = h.Clusters ?? 1,
-                });
-            }
-            else return Problems.BadRequest("Nothing to propose", "Give 'blockIds' or 'hotspots'.");
+                RadiusMeters = h.RadiusMeters ?? 150, MinIncidents = h.MinIncidents ?? 4, MaxClusters = h.Clusters ?? 1,
+            });
         }
-        catch (ArgumentException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "No proposal");
-        }
+        else return Problems.BadRequest("Nothing to propose", "Give 'blockIds' or 'hotspots'.");
         return GeoJson.Feature(new Feature(proposal.Boundary, new AttributesTable
         {
             { "name", request.Name ?? "Barrio propuesto" },
@@ -91,17 +85,9 @@ public static class BlockEndpoints
         }));
     }
 
-    private static async Task<IResult> Compute(string scope, MultiPolygon boundary, BarrioDbContext db, BlockStore store, CancellationToken ct)
+    private static async Task<Ok<BlockSummary>> Compute(string scope, MultiPolygon boundary, BlockStore store, CancellationToken ct)
     {
-        BlockSet set;
-        try
-        {
-            set = await store.BuildAsync(boundary, ct);
-        }
-        catch (ArgumentException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "No blocks");
-        }
+        var set = await store.BuildAsync(boundary, ct); // no street to bound a block: ArgumentException, a 422 by ApiErrors
         await store.ReplaceAsync(scope, set.Blocks, ct);
         var r = set.Report;
         return TypedResults.Ok(new BlockSummary(scope, set.Blocks.Count, Math.Round(set.Blocks.Sum(b => b.AreaSquareMeters) / 1e6, 4),
@@ -109,7 +95,7 @@ public static class BlockEndpoints
             Math.Round(r.ElapsedMilliseconds, 1), r.Notes));
     }
 
-    private static async Task<IResult> List(string scope, BlockStore store, CancellationToken ct)
+    private static async Task<GeoJsonFeatureCollection> List(string scope, BlockStore store, CancellationToken ct)
     {
         var blocks = await store.ListAsync(scope, ct);
         var features = blocks.Select(b => (IFeature)new Feature(b.Geometry, new AttributesTable

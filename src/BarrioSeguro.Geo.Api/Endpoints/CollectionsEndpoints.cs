@@ -2,6 +2,7 @@ using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.IO;
+using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
@@ -20,76 +21,75 @@ public static class CollectionsEndpoints
         group.MapGet("/{name}/items", GetItems).WithSummary("Features of a collection as a GeoJSON FeatureCollection, with bbox filter and paging.");
         group.MapGet("/{name}/items/{id}", GetItem).WithSummary("One feature.");
         group.MapGet("/{name}/export", Export)
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip", "application/geopackage+sqlite3", "application/geo+json")
             .WithSummary("A collection as a file: format=shapefile (zip with .shp/.shx/.dbf/.prj/.cpg, the default), geopackage or geojson; crs=EPSG:n (default: the UTM zone of the data; GeoJSON is always EPSG:4326).");
         return app;
     }
 
     private const string Crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 
-    public static IResult Landing(HttpRequest request) => Results.Json(new
-    {
-        title = "BarrioSeguro.Geo",
-        description = "Patrol zoning for Peru's Barrio Seguro strategy: districts, neighbourhoods, stations, streets and incidents.",
-        links = new[]
-        {
+    public sealed record LandingPage(string Title, string Description, IReadOnlyList<GeoJson.Link> Links);
+
+    public sealed record ConformanceClasses(IReadOnlyList<string> ConformsTo);
+
+    public sealed record CollectionList(IReadOnlyList<CollectionView> Collections, IReadOnlyList<GeoJson.Link> Links);
+
+    /// <summary>A collection as OGC API - Features describes it; Extent is left out when the collection is empty.</summary>
+    public sealed record CollectionView(string Id, string Title, string ItemType, string GeometryType, IReadOnlyList<string> Crs,
+        CollectionExtent? Extent, IReadOnlyList<GeoJson.Link> Links);
+
+    public sealed record CollectionExtent(SpatialExtent Spatial);
+
+    /// <summary>[[minLon, minLat, maxLon, maxLat]] in CRS84.</summary>
+    public sealed record SpatialExtent(IReadOnlyList<double[]> Bbox, string Crs);
+
+    public static JsonOk<LandingPage> Landing(HttpRequest request) => GeoJson.Ok(new LandingPage(
+        "BarrioSeguro.Geo",
+        "Patrol zoning for Peru's Barrio Seguro strategy: districts, neighbourhoods, stations, streets and incidents.",
+        [
             new GeoJson.Link(Base(request) + "/api", "self", "application/json", "This document"),
             new GeoJson.Link(Base(request) + "/openapi/v1.json", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "The API definition"),
             new GeoJson.Link(Base(request) + "/api/conformance", "conformance", "application/json", "Conformance classes"),
             new GeoJson.Link(Base(request) + "/api/collections", "data", "application/json", "The collections"),
-        },
-    }, GeoJson.Options);
+        ]));
 
-    public static IResult Conformance() => Results.Json(new
-    {
-        conformsTo = new[]
-        {
-            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-        },
-    }, GeoJson.Options);
+    public static JsonOk<ConformanceClasses> Conformance() => GeoJson.Ok(new ConformanceClasses(
+    [
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    ]));
 
-    public static async Task<IResult> ListCollections(HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
+    public static async Task<JsonOk<CollectionList>> ListCollections(HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
     {
-        var collections = new List<object>();
+        var collections = new List<CollectionView>();
         foreach (var c in FeatureCatalog.Collections) collections.Add(await Describe(c, request, catalog, ct));
-        return Results.Json(new
-        {
-            collections,
-            links = new[] { new GeoJson.Link(Base(request) + "/api/collections", "self", "application/json") },
-        }, GeoJson.Options);
+        return GeoJson.Ok(new CollectionList(collections, [new GeoJson.Link(Base(request) + "/api/collections", "self", "application/json")]));
     }
 
-    public static async Task<IResult> GetCollection(string name, HttpRequest request, FeatureCatalog catalog, CancellationToken ct) =>
+    public static async Task<Results<JsonOk<CollectionView>, NotFoundProblem>> GetCollection(
+        string name, HttpRequest request, FeatureCatalog catalog, CancellationToken ct) =>
         FeatureCatalog.Collections.FirstOrDefault(c => c.Name == name) is { } c
-            ? Results.Json(await Describe(c, request, catalog, ct), GeoJson.Options)
+            ? GeoJson.Ok(await Describe(c, request, catalog, ct))
             : UnknownCollection(name);
 
-    private static async Task<object> Describe(CollectionInfo c, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
+    private static async Task<CollectionView> Describe(CollectionInfo c, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
     {
         var extent = await catalog.ExtentAsync(c.Name, ct);
         var self = $"{Base(request)}/api/collections/{c.Name}";
-        return new
-        {
-            id = c.Name,
-            title = c.Title,
-            itemType = "feature",
-            geometryType = c.GeometryType,
-            crs = new[] { Crs84 },
-            extent = extent is null ? null : new { spatial = new { bbox = new[] { new[] { extent.MinX, extent.MinY, extent.MaxX, extent.MaxY } }, crs = Crs84 } },
-            links = new[]
-            {
+        return new CollectionView(c.Name, c.Title, "feature", c.GeometryType, [Crs84],
+            extent is null ? null : new CollectionExtent(new SpatialExtent([[extent.MinX, extent.MinY, extent.MaxX, extent.MaxY]], Crs84)),
+            [
                 new GeoJson.Link(self, "self", "application/json"),
                 new GeoJson.Link(self + "/items", "items", "application/geo+json"),
                 new GeoJson.Link(self + "/export?format=shapefile", "enclosure", "application/zip", "Shapefile (zip)"),
                 new GeoJson.Link(self + "/export?format=geopackage", "enclosure", "application/geopackage+sqlite3", "GeoPackage"),
-            },
-        };
+            ]);
     }
 
     private static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
 
-    public static async Task<IResult> GetItems(
+    public static async Task<Results<GeoJsonFeatureCollection, BadRequestProblem, NotFoundProblem>> GetItems(
         string name, string? bbox, int? limit, int? offset, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
     {
         if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
@@ -107,14 +107,14 @@ public static class CollectionsEndpoints
         return GeoJson.FeatureCollection(page.Features, page.NumberMatched, links);
     }
 
-    public static async Task<IResult> GetItem(string name, string id, FeatureCatalog catalog, CancellationToken ct)
+    public static async Task<Results<GeoJsonFeature, NotFoundProblem>> GetItem(string name, string id, FeatureCatalog catalog, CancellationToken ct)
     {
         if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
         var feature = await catalog.GetItemAsync(name, id, ct);
         return feature is null ? Problems.NotFound($"No feature '{id}' in collection '{name}'.") : GeoJson.Feature(feature);
     }
 
-    public static async Task<IResult> Export(string name, string? format, string? crs, string? bbox, FeatureCatalog catalog, CancellationToken ct)
+    public static async Task<Results<FileContentHttpResult, BadRequestProblem, NotFoundProblem>> Export(string name, string? format, string? crs, string? bbox, FeatureCatalog catalog, CancellationToken ct)
     {
         if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
         var extension = (format ?? "shapefile").ToLowerInvariant() switch
@@ -156,7 +156,7 @@ public static class CollectionsEndpoints
         }
     }
 
-    private static IResult UnknownCollection(string name) =>
+    private static NotFoundProblem UnknownCollection(string name) =>
         Problems.NotFound($"No collection named '{name}'. Known: {string.Join(", ", FeatureCatalog.Collections.Select(c => c.Name))}.");
 
     private static string Url(HttpRequest request, int offset, int limit)

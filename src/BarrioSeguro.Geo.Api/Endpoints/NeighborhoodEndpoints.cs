@@ -3,13 +3,16 @@ using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Neighborhoods;
 using BarrioSeguro.Geo.Core.Spatial;
-using BarrioSeguro.Geo.Data;
-using Microsoft.EntityFrameworkCore;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.Data.Neighborhoods;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
+
+using SaveOutcome = Microsoft.AspNetCore.Http.HttpResults.Results<
+    BarrioSeguro.Geo.Api.Http.GeoJsonFeature, BarrioSeguro.Geo.Api.Http.RequestProblem, BarrioSeguro.Geo.Api.Http.NotFoundProblem,
+    BarrioSeguro.Geo.Api.Http.ConflictProblem, BarrioSeguro.Geo.Api.Http.PreconditionRequiredProblem>;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
 
@@ -30,6 +33,7 @@ public static class NeighborhoodEndpoints
         group.MapGet("/{id:int}/revisions/{version:int}", Revision).WithSummary("One version of the boundary as a GeoJSON Feature.");
         group.MapGet("/{id:int}/diff", Diff).WithSummary("What changed between two versions (from, to): the added and removed polygons with their areas, as GeoJSON.");
         group.MapPost("/{id:int}/revert", Revert)
+            .ProducesProblem(StatusCodes.Status400BadRequest) // a body that is not the JSON below
             .WithSummary("Makes an earlier version's boundary current, as a new version. Body: {\"toVersion\": n, \"comment\": \"...\"}; If-Match names the current version.");
         return app;
     }
@@ -38,7 +42,7 @@ public static class NeighborhoodEndpoints
 
     public sealed record RevertRequest(int ToVersion, string? Comment, string? Author, int? Version);
 
-    public static async Task<IResult> Revisions(int id, NeighborhoodStore store, CancellationToken ct)
+    public static async Task<Results<Ok<List<RevisionView>>, NotFoundProblem>> Revisions(int id, NeighborhoodStore store, CancellationToken ct)
     {
         var revisions = await store.RevisionsAsync(id, ct);
         if (revisions.Count == 0) return Problems.NotFound($"No neighbourhood {id}.");
@@ -46,7 +50,7 @@ public static class NeighborhoodEndpoints
             r.AddedSquareMeters, r.RemovedSquareMeters, Math.Round(Measure.AreaSquareMeters(r.Boundary) / 1e6, 4))).ToList());
     }
 
-    public static async Task<IResult> Revision(int id, int version, NeighborhoodStore store, CancellationToken ct)
+    public static async Task<Results<GeoJsonFeature, NotFoundProblem>> Revision(int id, int version, NeighborhoodStore store, CancellationToken ct)
     {
         var r = await store.RevisionAsync(id, version, ct);
         if (r is null) return Problems.NotFound($"Neighbourhood {id} has no version {version}.");
@@ -57,7 +61,7 @@ public static class NeighborhoodEndpoints
         }));
     }
 
-    public static async Task<IResult> Diff(int id, int from, int to, HttpRequest request, NeighborhoodStore store, CancellationToken ct)
+    public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem>> Diff(int id, int from, int to, HttpRequest request, NeighborhoodStore store, CancellationToken ct)
     {
         var change = await store.DiffAsync(id, from, to, ct);
         if (change is null) return Problems.NotFound($"Neighbourhood {id} has no version {from} or no version {to}.");
@@ -69,79 +73,79 @@ public static class NeighborhoodEndpoints
         return GeoJson.FeatureCollection(features, null, [new GeoJson.Link($"{request.Path}{request.QueryString}", "self", "application/geo+json")]);
     }
 
-    public static async Task<IResult> Revert(int id, RevertRequest body, HttpRequest request, NeighborhoodStore store, CancellationToken ct)
+    public static async Task<Results<GeoJsonFeature, NotFoundProblem, ConflictProblem, PreconditionRequiredProblem>> Revert(
+        int id, RevertRequest body, EditContext edit, NeighborhoodStore store, CancellationToken ct)
     {
-        var expected = IfMatch(request) ?? body.Version;
-        if (expected is null)
-            return TypedResults.Problem("Name the current version: an If-Match header (\"3\") or a 'version' member.",
-                statusCode: StatusCodes.Status428PreconditionRequired, title: "Version required");
-        var result = await store.RevertAsync(id, expected.Value, body.ToVersion, new Edit(Author(request, body.Author), body.Comment), ct);
-        return result.Outcome == NeighborhoodSaveOutcome.Saved
-            ? WithETag(GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)), result.Neighborhood!.Version)
-            : Refused(result);
+        if (edit.ExpectedVersion(body.Version) is not { } expected)
+            return Problems.VersionRequired("Name the current version: an If-Match header (\"3\") or a 'version' member.");
+        var result = await store.RevertAsync(id, expected, body.ToVersion, new Edit(edit.Author(body.Author), body.Comment), ct);
+        // A revert changes only the boundary: no name or district to refuse.
+        return result.Outcome switch
+        {
+            NeighborhoodSaveOutcome.Saved => GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)).WithETag(result.Neighborhood!.Version),
+            NeighborhoodSaveOutcome.StaleVersion => Stale(result),
+            NeighborhoodSaveOutcome.UnknownRevision => Problems.NotFound(result.Detail ?? "No such version."),
+            _ => Problems.NotFound("No such neighbourhood."),
+        };
     }
 
-    public static async Task<IResult> Get(int id, NeighborhoodStore store, HttpResponse response, CancellationToken ct)
+    public static async Task<Results<GeoJsonFeature, NotFoundProblem>> Get(int id, NeighborhoodStore store, CancellationToken ct)
     {
         var n = await store.FindAsync(id, ct);
         if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
-        response.Headers.ETag = $"\"{n.Version}\"";
-        return GeoJson.Feature(FeatureCatalog.ToFeature(n));
+        return GeoJson.Feature(FeatureCatalog.ToFeature(n)).WithETag(n.Version);
     }
 
-    public static async Task<IResult> Create(
-        double? snapMeters, HttpRequest request, NeighborhoodStore store, BarrioDbContext db, IOptions<BarrioOptions> options, CancellationToken ct)
+    public static async Task<Results<GeoJsonCreated, RequestProblem, ConflictProblem>> Create(
+        double? snapMeters, HttpRequest request, EditContext edit, NeighborhoodStore store, MapLayers layers, IOptions<BarrioOptions> options, CancellationToken ct)
     {
         var (feature, error) = await GeoJsonBody.ReadFeatureAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
-        if (await Snap(feature!, snapMeters, db, ct) is { } snapError) return snapError;
+        if (await Snap(feature!, snapMeters, layers, ct) is { } snapError) return snapError;
         var (change, invalid) = ToChange(feature!);
         if (invalid is not null) return invalid;
-        var result = await store.CreateAsync(change!, EditOf(request, feature!), ct);
-        return result.Outcome == NeighborhoodSaveOutcome.Saved
-            ? WithETag(GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!), StatusCodes.Status201Created),
-                result.Neighborhood!.Version, $"/api/neighborhoods/{result.Neighborhood.Id}")
-            : Refused(result);
+        var result = await store.CreateAsync(change!, EditOf(edit, feature!), ct);
+        return result.Outcome switch
+        {
+            NeighborhoodSaveOutcome.Saved => GeoJson.Created(FeatureCatalog.ToFeature(result.Neighborhood!),
+                $"/api/neighborhoods/{result.Neighborhood!.Id}").WithETag(result.Neighborhood.Version),
+            NeighborhoodSaveOutcome.DuplicateName => Problems.Conflict("Duplicate name", result.Detail),
+            NeighborhoodSaveOutcome.UnknownDistrict => RequestProblem.Refused("Unknown district", result.Detail),
+            _ => RequestProblem.Malformed("Missing field", result.Detail ?? "A required field is missing."),
+        };
     }
 
-    public static async Task<IResult> Update(
-        int id, double? snapMeters, HttpRequest request, NeighborhoodStore store, BarrioDbContext db, IOptions<BarrioOptions> options, CancellationToken ct)
+    public static async Task<SaveOutcome> Update(
+        int id, double? snapMeters, HttpRequest request, EditContext edit, NeighborhoodStore store, MapLayers layers, IOptions<BarrioOptions> options, CancellationToken ct)
     {
         var (feature, error) = await GeoJsonBody.ReadFeatureAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
-        var expected = ExpectedVersion(request, feature!);
-        if (expected is null)
-            return TypedResults.Problem(
-                "Name the version the change started from: an If-Match header (\"3\") or a 'version' property.",
-                statusCode: StatusCodes.Status428PreconditionRequired, title: "Version required");
-        if (await Snap(feature!, snapMeters, db, ct) is { } snapError) return snapError;
+        if (edit.ExpectedVersion(BodyVersion(feature!)) is not { } expected)
+            return Problems.VersionRequired("Name the version the change started from: an If-Match header (\"3\") or a 'version' property.");
+        if (await Snap(feature!, snapMeters, layers, ct) is { } snapError) return snapError;
         var (change, invalid) = ToChange(feature!);
         if (invalid is not null) return invalid;
-        var result = await store.UpdateAsync(id, expected.Value, change!, EditOf(request, feature!), ct);
-        return result.Outcome == NeighborhoodSaveOutcome.Saved
-            ? WithETag(GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)), result.Neighborhood!.Version)
-            : Refused(result);
+        return Saved(await store.UpdateAsync(id, expected, change!, EditOf(edit, feature!), ct));
     }
 
     /// <summary>
     /// With snapMeters, moves the drawn vertices onto the nearest street centreline (a crossing or vertex first) within
     /// that distance, so a boundary drawn by hand follows the streets it was meant to follow.
     /// </summary>
-    private static async Task<IResult?> Snap(IFeature feature, double? snapMeters, BarrioDbContext db, CancellationToken ct)
+    private static async Task<RequestProblem?> Snap(IFeature feature, double? snapMeters, MapLayers layers, CancellationToken ct)
     {
         if (snapMeters is null) return null;
         if (snapMeters is <= 0 or > 100)
-            return Problems.BadRequest("Invalid snapMeters", "snapMeters must be more than 0 and at most 100 m.");
+            return RequestProblem.Malformed("Invalid snapMeters", "snapMeters must be more than 0 and at most 100 m.");
         if (InputGeometryCheck.Check(feature.Geometry).Count > 0) return null; // ToChange reports it
         var search = feature.Geometry.EnvelopeInternal.Copy();
         search.ExpandBy(snapMeters.Value / 100_000); // a little over snapMeters in degrees near the equator
-        var streets = await db.Streets.Intersecting(s => s.Geometry, SpatialQueries.Box(search)).AsNoTracking()
-            .Select(s => s.Geometry).ToListAsync(ct);
+        var streets = await layers.StreetLinesAsync(search, ct);
         feature.Geometry = BoundarySnapper.Snap(feature.Geometry, streets, snapMeters.Value);
         return null;
     }
 
-    private static (NeighborhoodChange? Change, IResult? Error) ToChange(IFeature feature)
+    private static (NeighborhoodChange? Change, RequestProblem? Error) ToChange(IFeature feature)
     {
         var boundary = feature.Geometry switch
         {
@@ -150,8 +154,8 @@ public static class NeighborhoodEndpoints
             _ => null,
         };
         if (boundary is null)
-            return (null, TypedResults.Problem($"A neighbourhood boundary must be a Polygon or MultiPolygon, not a {feature.Geometry.GeometryType}.",
-                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid geometry"));
+            return (null, RequestProblem.Refused("Invalid geometry",
+                $"A neighbourhood boundary must be a Polygon or MultiPolygon, not a {feature.Geometry.GeometryType}."));
         var problems = InputGeometryCheck.Check(boundary);
         if (problems.Count > 0) return (null, Problems.InvalidGeometry(problems.Select(p => ((int?)null, p))));
 
@@ -161,60 +165,41 @@ public static class NeighborhoodEndpoints
         if (Text("status") is { } s)
         {
             if (!Enum.TryParse<NeighborhoodStatus>(s, true, out var parsed))
-                return (null, Problems.BadRequest("Invalid status", $"status '{s}' is not one of {string.Join(", ", Enum.GetNames<NeighborhoodStatus>())}."));
+                return (null, RequestProblem.Malformed("Invalid status", $"status '{s}' is not one of {string.Join(", ", Enum.GetNames<NeighborhoodStatus>())}."));
             status = parsed;
         }
         bool? illustrative = a?.Exists("isIllustrative") == true ? a["isIllustrative"] as bool? : null;
         return (new NeighborhoodChange(Text("name"), Text("districtUbigeo"), boundary, status, illustrative, Text("description")), null);
     }
 
-    private static int? IfMatch(HttpRequest request)
-    {
-        var ifMatch = request.Headers.IfMatch.ToString().Trim().TrimStart('W', '/').Trim('"');
-        return int.TryParse(ifMatch, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
-    }
-
     /// <summary>The author is the 'author' property, else the X-Barrio-User header, else "anonymous" (no sign-in yet).</summary>
-    private static string Author(HttpRequest request, string? fromBody) =>
-        !string.IsNullOrWhiteSpace(fromBody) ? fromBody
-        : request.Headers["X-Barrio-User"].ToString() is { Length: > 0 } header ? header
-        : "anonymous";
-
-    private static Edit EditOf(HttpRequest request, IFeature feature)
+    private static Edit EditOf(EditContext edit, IFeature feature)
     {
         var a = feature.Attributes;
         string? Text(string key) => a?.Exists(key) == true ? a[key]?.ToString() : null;
-        return new Edit(Author(request, Text("author")), Text("comment"));
+        return new Edit(edit.Author(Text("author")), Text("comment"));
     }
 
-    private static int? ExpectedVersion(HttpRequest request, IFeature feature)
+    /// <summary>The 'version' property of the Feature, the other way to name the version a change started from.</summary>
+    private static int? BodyVersion(IFeature feature)
     {
-        if (IfMatch(request) is { } v) return v;
         var a = feature.Attributes;
         return a?.Exists("version") == true && a["version"] is { } version
                && int.TryParse(Convert.ToString(version, CultureInfo.InvariantCulture), out var pv) ? pv : null;
     }
 
-    private static IResult Refused(NeighborhoodSaveResult result) => result.Outcome switch
+    private static ConflictProblem Stale(NeighborhoodSaveResult result) => Problems.Conflict("Stale version", result.Detail,
+        new Dictionary<string, object?> { ["currentVersion"] = result.Neighborhood?.Version });
+
+    /// <summary>The saved neighbourhood with its version as ETag, or why nothing was saved.</summary>
+    private static SaveOutcome Saved(NeighborhoodSaveResult result) => result.Outcome switch
     {
+        NeighborhoodSaveOutcome.Saved => GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)).WithETag(result.Neighborhood!.Version),
         NeighborhoodSaveOutcome.NotFound => Problems.NotFound("No such neighbourhood."),
-        NeighborhoodSaveOutcome.StaleVersion => TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status409Conflict,
-            title: "Stale version", extensions: new Dictionary<string, object?> { ["currentVersion"] = result.Neighborhood?.Version }),
-        NeighborhoodSaveOutcome.DuplicateName => TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status409Conflict, title: "Duplicate name"),
+        NeighborhoodSaveOutcome.StaleVersion => Stale(result),
+        NeighborhoodSaveOutcome.DuplicateName => Problems.Conflict("Duplicate name", result.Detail),
         NeighborhoodSaveOutcome.UnknownRevision => Problems.NotFound(result.Detail ?? "No such version."),
-        NeighborhoodSaveOutcome.UnknownDistrict => TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unknown district"),
-        _ => Problems.BadRequest("Missing field", result.Detail ?? "A required field is missing."),
+        NeighborhoodSaveOutcome.UnknownDistrict => RequestProblem.Refused("Unknown district", result.Detail),
+        _ => RequestProblem.Malformed("Missing field", result.Detail ?? "A required field is missing."),
     };
-
-    private static IResult WithETag(IResult inner, int version, string? location = null) => new ETagResult(inner, version, location);
-
-    private sealed class ETagResult(IResult inner, int version, string? location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext http)
-        {
-            http.Response.Headers.ETag = $"\"{version}\"";
-            if (location is not null) http.Response.Headers.Location = location;
-            return inner.ExecuteAsync(http);
-        }
-    }
 }

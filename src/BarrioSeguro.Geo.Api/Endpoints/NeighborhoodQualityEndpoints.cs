@@ -4,6 +4,7 @@ using BarrioSeguro.Geo.Core.Neighborhoods;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.Data.Neighborhoods;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
@@ -32,7 +33,17 @@ public static class NeighborhoodQualityEndpoints
 
     public sealed record ProblemView(string Kind, string Message, double? AreaSquareMeters, string? Other);
 
-    public static async Task<IResult> ValidateDraft(HttpRequest request, SurroundingsQuery surroundings, IOptions<BarrioOptions> options, CancellationToken ct)
+    /// <summary>Whether the boundary is valid, and its problems as GeoJSON features with their place.</summary>
+    public sealed record ValidationReport(bool Valid, FeatureCollection Problems);
+
+    /// <summary>What a repair changed (m²), the repaired boundary and the added and removed areas as GeoJSON.</summary>
+    public sealed record RepairView(bool Applied, int Version, IReadOnlyList<string> Changes, double AddedSquareMeters,
+        double RemovedSquareMeters, Feature Repaired, Feature Added, Feature Removed);
+
+    public sealed record FiguresView(int NeighborhoodId, int Version, double AreaKm2, double PerimeterKm, double PolsbyPopper,
+        double StreetKm, Dictionary<string, double> StreetKmByClass, int Blocks, int Incidents, int Stations);
+
+    public static async Task<Results<JsonOk<ValidationReport>, RequestProblem>> ValidateDraft(HttpRequest request, SurroundingsQuery surroundings, IOptions<BarrioOptions> options, CancellationToken ct)
     {
         var (feature, error) = await GeoJsonBody.ReadFeatureAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
@@ -41,7 +52,7 @@ public static class NeighborhoodQualityEndpoints
         return Report(BoundaryValidator.Validate(feature.Geometry, around.District?.Boundary, Others(around)));
     }
 
-    public static async Task<IResult> ValidateStored(int id, NeighborhoodStore store, SurroundingsQuery surroundings, CancellationToken ct)
+    public static async Task<Results<JsonOk<ValidationReport>, NotFoundProblem>> ValidateStored(int id, NeighborhoodStore store, SurroundingsQuery surroundings, CancellationToken ct)
     {
         var n = await store.FindAsync(id, ct);
         if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
@@ -49,8 +60,8 @@ public static class NeighborhoodQualityEndpoints
         return Report(BoundaryValidator.Validate(n.Boundary, around.District?.Boundary, Others(around)));
     }
 
-    public static async Task<IResult> Repair(
-        int id, bool? apply, bool? removeOverlaps, HttpRequest request, NeighborhoodStore store, SurroundingsQuery surroundings, CancellationToken ct)
+    public static async Task<Results<JsonOk<RepairView>, NotFoundProblem, ConflictProblem, PreconditionRequiredProblem>> Repair(
+        int id, bool? apply, bool? removeOverlaps, EditContext edit, NeighborhoodStore store, SurroundingsQuery surroundings, CancellationToken ct)
     {
         var n = await store.FindAsync(id, ct);
         if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
@@ -61,33 +72,27 @@ public static class NeighborhoodQualityEndpoints
         var version = n.Version;
         if (apply == true && repair.Changes.Count > 0)
         {
-            var expected = int.TryParse(request.Headers.IfMatch.ToString().Trim('"', ' '), out var v) ? v : (int?)null;
-            if (expected is null)
-                return TypedResults.Problem("Name the current version in an If-Match header to apply a repair.",
-                    statusCode: StatusCodes.Status428PreconditionRequired, title: "Version required");
-            var author = request.Headers["X-Barrio-User"].ToString() is { Length: > 0 } u ? u : "anonymous";
-            var saved = await store.UpdateAsync(id, expected.Value, new NeighborhoodChange(null, null, repaired, null, null, null),
-                new Edit(author, "Repair: " + string.Join(" ", repair.Changes)), ct);
+            if (edit.ExpectedVersion() is not { } expected)
+                return Problems.VersionRequired("Name the current version in an If-Match header to apply a repair.");
+            var saved = await store.UpdateAsync(id, expected, new NeighborhoodChange(null, null, repaired, null, null, null),
+                new Edit(edit.Author(), "Repair: " + string.Join(" ", repair.Changes)), ct);
             if (saved.Outcome != NeighborhoodSaveOutcome.Saved)
-                return TypedResults.Problem(saved.Detail, statusCode: StatusCodes.Status409Conflict, title: "Stale version",
-                    extensions: new Dictionary<string, object?> { ["currentVersion"] = saved.Neighborhood?.Version });
+                return Problems.Conflict("Stale version", saved.Detail,
+                    new Dictionary<string, object?> { ["currentVersion"] = saved.Neighborhood?.Version });
             version = saved.Neighborhood!.Version;
         }
-        var result = new
-        {
-            applied = apply == true && repair.Changes.Count > 0,
+        return GeoJson.Ok(new RepairView(
+            apply == true && repair.Changes.Count > 0,
             version,
-            changes = repair.Changes,
-            addedSquareMeters = Math.Round(repair.AddedSquareMeters, 1),
-            removedSquareMeters = Math.Round(repair.RemovedSquareMeters, 1),
-            repaired = new Feature(repaired, new AttributesTable { { "name", n.Name }, { "areaKm2", Math.Round(Measure.AreaSquareMeters(repaired) / 1e6, 4) } }),
-            added = new Feature(repair.Added, new AttributesTable { { "change", "added" } }),
-            removed = new Feature(repair.Removed, new AttributesTable { { "change", "removed" } }),
-        };
-        return Results.Json(result, GeoJson.Options);
+            repair.Changes,
+            Math.Round(repair.AddedSquareMeters, 1),
+            Math.Round(repair.RemovedSquareMeters, 1),
+            new Feature(repaired, new AttributesTable { { "name", n.Name }, { "areaKm2", Math.Round(Measure.AreaSquareMeters(repaired) / 1e6, 4) } }),
+            new Feature(repair.Added, new AttributesTable { { "change", "added" } }),
+            new Feature(repair.Removed, new AttributesTable { { "change", "removed" } })));
     }
 
-    public static async Task<IResult> Figures(int id, NeighborhoodStore store, SurroundingsQuery surroundings, CancellationToken ct)
+    public static async Task<Results<Ok<FiguresView>, NotFoundProblem>> Figures(int id, NeighborhoodStore store, SurroundingsQuery surroundings, CancellationToken ct)
     {
         var n = await store.FindAsync(id, ct);
         if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
@@ -101,25 +106,23 @@ public static class NeighborhoodQualityEndpoints
             blocks,
             around.Incidents.Select(i => i.Location),
             around.Stations.Select(s => s.Location));
-        return TypedResults.Ok(new
-        {
-            neighborhoodId = n.Id,
-            version = n.Version,
-            areaKm2 = Math.Round(figures.AreaKm2, 4),
-            perimeterKm = Math.Round(figures.PerimeterKm, 3),
-            polsbyPopper = Math.Round(figures.PolsbyPopper, 4),
-            streetKm = Math.Round(figures.StreetKm, 3),
-            streetKmByClass = figures.StreetKmByClass.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 3)),
-            blocks = figures.Blocks,
-            incidents = figures.Incidents,
-            stations = figures.Stations,
-        });
+        return TypedResults.Ok(new FiguresView(
+            n.Id,
+            n.Version,
+            Math.Round(figures.AreaKm2, 4),
+            Math.Round(figures.PerimeterKm, 3),
+            Math.Round(figures.PolsbyPopper, 4),
+            Math.Round(figures.StreetKm, 3),
+            figures.StreetKmByClass.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 3)),
+            figures.Blocks,
+            figures.Incidents,
+            figures.Stations));
     }
 
     private static IEnumerable<OtherBoundary> Others(Surroundings around) =>
         around.Others.Select(o => new OtherBoundary(o.Name, o.Boundary));
 
-    private static IResult Report(BoundaryValidation validation)
+    private static JsonOk<ValidationReport> Report(BoundaryValidation validation)
     {
         var features = new FeatureCollection();
         foreach (var p in validation.Problems)
@@ -127,6 +130,6 @@ public static class NeighborhoodQualityEndpoints
             {
                 { "kind", p.Kind }, { "message", p.Message }, { "areaM2", p.AreaSquareMeters is { } a ? Math.Round(a, 1) : null }, { "other", p.Other },
             }));
-        return Results.Json(new { valid = validation.IsValid, problems = features }, GeoJson.Options);
+        return GeoJson.Ok(new ValidationReport(validation.IsValid, features));
     }
 }

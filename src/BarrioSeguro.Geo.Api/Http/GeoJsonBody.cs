@@ -8,7 +8,7 @@ namespace BarrioSeguro.Geo.Api.Http;
 public static class GeoJsonBody
 {
     /// <summary>The feature, or the ProblemDetails result that explains why there is none.</summary>
-    public static async Task<(IFeature? Feature, IResult? Error)> ReadFeatureAsync(HttpRequest request, long maxBytes, CancellationToken ct)
+    public static async Task<(IFeature? Feature, RequestProblem? Error)> ReadFeatureAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
         if (request.ContentLength > maxBytes) return (null, TooLarge(maxBytes));
         using var buffer = new MemoryStream();
@@ -20,7 +20,7 @@ public static class GeoJsonBody
             if (buffer.Length > maxBytes) return (null, TooLarge(maxBytes));
         }
         if (buffer.Length == 0)
-            return (null, Problems.BadRequest("Empty body", "The request body is empty; send a GeoJSON Feature."));
+            return (null, RequestProblem.Malformed("Empty body", "The request body is empty; send a GeoJSON Feature."));
 
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         int sourceEpsg;
@@ -31,7 +31,7 @@ public static class GeoJsonBody
             {
                 if (doc.RootElement.ValueKind != JsonValueKind.Object ||
                     !doc.RootElement.TryGetProperty("type", out var type) || type.GetString() != "Feature")
-                    return (null, Problems.BadRequest("Not a GeoJSON Feature", "The body must be a GeoJSON object with \"type\": \"Feature\"."));
+                    return (null, RequestProblem.Malformed("Not a GeoJSON Feature", "The body must be a GeoJSON object with \"type\": \"Feature\"."));
                 sourceEpsg = Crs.Wgs84;
                 if (doc.RootElement.TryGetProperty("crs", out var crs) &&
                     crs.TryGetProperty("properties", out var props) && props.TryGetProperty("name", out var name))
@@ -42,28 +42,26 @@ public static class GeoJsonBody
         catch (JsonException ex)
         {
             var where = ex.LineNumber is { } line ? $" at line {line + 1}, byte {ex.BytePositionInLine + 1}" : "";
-            return (null, Problems.BadRequest("Malformed GeoJSON", $"The body is not valid GeoJSON{where}: {FirstSentence(ex.Message)}"));
+            return (null, RequestProblem.Malformed("Malformed GeoJSON", $"The body is not valid GeoJSON{where}: {FirstSentence(ex.Message)}"));
         }
         catch (UnknownCrsException ex)
         {
-            return (null, Problems.BadRequest("Unknown CRS", ex.Message));
+            return (null, RequestProblem.Malformed("Unknown CRS", ex.Message));
         }
         catch (ArgumentException ex) // NTS refuses impossible geometry, e.g. a ring that does not close
         {
-            return (null, TypedResults.Problem(FirstSentence(ex.Message), statusCode: StatusCodes.Status422UnprocessableEntity,
-                title: "Invalid geometry"));
+            return (null, RequestProblem.Refused("Invalid geometry", FirstSentence(ex.Message)));
         }
         if (feature?.Geometry is null)
-            return (null, Problems.BadRequest("No geometry", "The Feature has no geometry."));
+            return (null, RequestProblem.Malformed("No geometry", "The Feature has no geometry."));
         if (sourceEpsg != Crs.Wgs84)
             feature.Geometry = Crs.Transform(feature.Geometry, sourceEpsg, Crs.Wgs84);
         feature.Geometry.SRID = Crs.Wgs84;
         return (feature, null);
     }
 
-    private static IResult TooLarge(long maxBytes) => TypedResults.Problem(
-        $"The body is larger than the {maxBytes / (1024 * 1024)} MiB allowed here.",
-        statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+    private static RequestProblem TooLarge(long maxBytes) =>
+        RequestProblem.TooLarge($"The body is larger than the {maxBytes / (1024 * 1024)} MiB allowed here.");
 
     private static string FirstSentence(string message)
     {

@@ -5,14 +5,21 @@ namespace BarrioSeguro.Geo.Api.Http;
 /// <summary>ProblemDetails (RFC 9457) for the service's errors, with the place of geometry problems.</summary>
 public static class Problems
 {
-    public static IResult BadRequest(string title, string detail, IDictionary<string, object?>? extensions = null) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title, extensions: extensions);
+    public static BadRequestProblem BadRequest(string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        new(title, detail, extensions);
 
-    public static IResult NotFound(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+    public static NotFoundProblem NotFound(string detail) => new(detail);
+
+    public static ConflictProblem Conflict(string title, string? detail, IDictionary<string, object?>? extensions = null) =>
+        new(title, detail, extensions);
+
+    public static UnprocessableProblem Unprocessable(string title, string? detail, IDictionary<string, object?>? extensions = null) =>
+        new(title, detail, extensions);
+
+    public static PreconditionRequiredProblem VersionRequired(string detail) => new(detail);
 
     /// <summary>422 with each problem and, where known, its location as [lon, lat].</summary>
-    public static IResult InvalidGeometry(IEnumerable<(int? Feature, GeometryProblem Problem)> problems)
+    public static RequestProblem InvalidGeometry(IEnumerable<(int? Feature, GeometryProblem Problem)> problems)
     {
         var list = problems.Select(p => new Dictionary<string, object?>
         {
@@ -21,10 +28,7 @@ public static class Problems
             ["message"] = p.Problem.Message,
             ["location"] = p.Problem.Location is { } c ? new[] { c.X, c.Y } : null,
         }).ToList();
-        return TypedResults.Problem(
-            detail: string.Join(" ", list.Take(5).Select(p => p["message"])),
-            statusCode: StatusCodes.Status422UnprocessableEntity,
-            title: "Invalid geometry",
-            extensions: new Dictionary<string, object?> { ["problems"] = list });
+        return RequestProblem.Refused("Invalid geometry", string.Join(" ", list.Take(5).Select(p => p["message"])),
+            new Dictionary<string, object?> { ["problems"] = list });
     }
 }

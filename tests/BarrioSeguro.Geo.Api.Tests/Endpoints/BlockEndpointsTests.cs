@@ -84,4 +84,15 @@ public class BlockEndpointsTests(ApiFixture api)
         var proposal = await Body(response);
         Assert.Contains("hot spot", proposal.GetProperty("properties").GetProperty("notes")[0].GetString());
     }
+
+    [SkippableFact]
+    public async Task A_district_without_streets_is_refused_with_a_422_and_Core_s_reason()
+    {
+        // Florencia de Mora (130103) is a sample district, but the sample streets are El Milagro's only.
+        var response = await api.Client().PostAsync("/api/districts/130103/blocks", null);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await Body(response);
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        Assert.Equal("/api/districts/130103/blocks", problem.GetProperty("instance").GetString());
+    }
 }

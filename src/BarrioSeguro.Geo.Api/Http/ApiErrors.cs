@@ -1,0 +1,70 @@
+using BarrioSeguro.Geo.Core.Spatial;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BarrioSeguro.Geo.Api.Http;
+
+/// <summary>
+/// Every error of the service as a ProblemDetails (RFC 9457): a refusal thrown by Core (ArgumentException, an unknown
+/// CRS) in any /api handler becomes 422 (400 for the CRS) with its reason and place; a body over the limit keeps its
+/// 413; anything else is a 500 that names no internals.
+/// </summary>
+public static class ApiErrors
+{
+    public static IServiceCollection AddApiErrors(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<RefusalHandler>();
+        return services;
+    }
+
+    public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A request body over Kestrel's limit arrives as BadHttpRequestException: keep its status (413) in the ProblemDetails.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>
+    /// Declares in the OpenAPI document the 422 that a refusal thrown by Core inside the handler becomes (see
+    /// <see cref="RefusalHandler"/>): for handlers that pass their input on to Core without catching.
+    /// </summary>
+    public static TBuilder MayRefuse<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+    /// <summary>The reason of an ArgumentException without .NET's " (Parameter 'x')" tail.</summary>
+    public static string Reason(ArgumentException e) =>
+        e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
+
+    /// <summary>Turns Core's refusals into ProblemDetails; every other exception is left to the 500 handler.</summary>
+    public sealed class RefusalHandler(IProblemDetailsService problems, ILogger<RefusalHandler> log) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+        {
+            if (!http.Request.Path.StartsWithSegments("/api")) return false;
+            var problem = exception switch
+            {
+                ArgumentException e => Refusal(e),
+                UnknownCrsException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Unknown CRS", Detail = e.Message },
+                _ => null,
+            };
+            if (problem is null) return false;
+            problem.Instance = http.Request.Path;
+            // A refusal is an answer, not a fault: one line in the log, no stack trace.
+            log.LogInformation("{Method} {Path} refused ({Status}): {Reason}", http.Request.Method, http.Request.Path, problem.Status, problem.Detail);
+            http.Response.StatusCode = problem.Status!.Value;
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+        }
+
+        private static ProblemDetails Refusal(ArgumentException e)
+        {
+            var problem = new ProblemDetails { Status = StatusCodes.Status422UnprocessableEntity, Title = "Refused", Detail = Reason(e) };
+            if (e.ParamName is { } parameter) problem.Extensions["parameter"] = parameter;
+            return problem;
+        }
+    }
+}

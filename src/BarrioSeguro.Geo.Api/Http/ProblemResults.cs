@@ -1,0 +1,89 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BarrioSeguro.Geo.Api.Http;
+
+/// <summary>
+/// A ProblemDetails (RFC 9457) outcome whose status the type names, so that a handler returning
+/// <c>Results&lt;Ok&lt;T&gt;, NotFoundProblem, ConflictProblem&gt;</c> lists its errors in the OpenAPI document. Written
+/// exactly as <see cref="TypedResults.Problem(string?, string?, int?, string?, string?, IDictionary{string, object?}?)"/>.
+/// </summary>
+public abstract class ProblemResult : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<ProblemDetails>, IContentTypeHttpResult
+{
+    private readonly ProblemHttpResult _problem;
+
+    private protected ProblemResult(int status, string title, string? detail, IDictionary<string, object?>? extensions) =>
+        _problem = TypedResults.Problem(detail, statusCode: status, title: title, extensions: extensions);
+
+    public ProblemDetails ProblemDetails => _problem.ProblemDetails;
+    public int? StatusCode => _problem.StatusCode;
+    public string? ContentType => _problem.ContentType;
+    object? IValueHttpResult.Value => _problem.ProblemDetails;
+    ProblemDetails? IValueHttpResult<ProblemDetails>.Value => _problem.ProblemDetails;
+
+    public Task ExecuteAsync(HttpContext httpContext) => _problem.ExecuteAsync(httpContext);
+
+    private protected static void Declare(EndpointBuilder builder, params int[] statuses)
+    {
+        foreach (var status in statuses)
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ProblemDetails), ["application/problem+json"]));
+    }
+}
+
+/// <summary>400: a parameter is malformed (a bbox, a format, a number out of its range).</summary>
+public sealed class BadRequestProblem(string title, string detail, IDictionary<string, object?>? extensions = null)
+    : ProblemResult(StatusCodes.Status400BadRequest, title, detail, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status400BadRequest);
+}
+
+/// <summary>404: what the path names does not exist.</summary>
+public sealed class NotFoundProblem(string detail)
+    : ProblemResult(StatusCodes.Status404NotFound, "Not found", detail, null), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status404NotFound);
+}
+
+/// <summary>409: the change clashes with what is stored (a newer version, a name in use); nothing was written.</summary>
+public sealed class ConflictProblem(string title, string? detail, IDictionary<string, object?>? extensions = null)
+    : ProblemResult(StatusCodes.Status409Conflict, title, detail, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status409Conflict);
+}
+
+/// <summary>422: the request is well formed but refused (Core's reason in the detail).</summary>
+public sealed class UnprocessableProblem(string title, string? detail, IDictionary<string, object?>? extensions = null)
+    : ProblemResult(StatusCodes.Status422UnprocessableEntity, title, detail, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status422UnprocessableEntity);
+}
+
+/// <summary>428: a change must name the version it started from (If-Match or a version member).</summary>
+public sealed class PreconditionRequiredProblem(string detail)
+    : ProblemResult(StatusCodes.Status428PreconditionRequired, "Version required", detail, null), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status428PreconditionRequired);
+}
+
+/// <summary>
+/// A request body that cannot be used: 400 when it is malformed (not GeoJSON, unknown CRS, a bad property), 413 when it
+/// is over the limit, 422 when it is well formed but refused (invalid geometry, an unknown district).
+/// </summary>
+public sealed class RequestProblem : ProblemResult, IEndpointMetadataProvider
+{
+    private RequestProblem(int status, string title, string? detail, IDictionary<string, object?>? extensions)
+        : base(status, title, detail, extensions) { }
+
+    public static RequestProblem Malformed(string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        new(StatusCodes.Status400BadRequest, title, detail, extensions);
+
+    public static RequestProblem TooLarge(string detail) => new(StatusCodes.Status413PayloadTooLarge, "Body too large", detail, null);
+
+    public static RequestProblem Refused(string title, string? detail, IDictionary<string, object?>? extensions = null) =>
+        new(StatusCodes.Status422UnprocessableEntity, title, detail, extensions);
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Declare(builder, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status422UnprocessableEntity);
+}

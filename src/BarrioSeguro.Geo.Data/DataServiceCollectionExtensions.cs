@@ -1,0 +1,33 @@
+using BarrioSeguro.Geo.Data.Blocks;
+using BarrioSeguro.Geo.Data.Features;
+using BarrioSeguro.Geo.Data.Neighborhoods;
+using BarrioSeguro.Geo.Data.Sectors;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BarrioSeguro.Geo.Data;
+
+/// <summary>Switches Data on in a host: the DbContext and every store, scoped to a request.</summary>
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="BarrioDbContext"/> on PostGIS and the stores the endpoints use.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="connectionString">
+    /// The Npgsql connection string, asked for when a DbContext is first made (a private server may start after the
+    /// services are built).
+    /// </param>
+    public static IServiceCollection AddBarrioData(this IServiceCollection services, Func<IServiceProvider, string> connectionString)
+    {
+        services.AddDbContext<BarrioDbContext>((sp, o) => BarrioDatabase.Configure(o, connectionString(sp)));
+        services.AddScoped<FeatureCatalog>();
+        services.AddScoped<MapLayers>();
+        services.AddScoped<NeighborhoodStore>();
+        services.AddScoped<SurroundingsQuery>();
+        services.AddScoped<BlockStore>();
+        services.AddScoped<SectorPlanner>();
+        services.AddScoped<PlanNetwork>();
+        return services;
+    }
+}

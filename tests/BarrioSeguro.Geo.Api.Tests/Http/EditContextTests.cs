@@ -1,0 +1,44 @@
+using BarrioSeguro.Geo.Api.Http;
+using Microsoft.AspNetCore.Http;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Api.Tests.Http;
+
+public class EditContextTests
+{
+    private static EditContext Of(string? ifMatch, string? user)
+    {
+        var http = new DefaultHttpContext();
+        if (ifMatch is not null) http.Request.Headers.IfMatch = ifMatch;
+        if (user is not null) http.Request.Headers[EditContext.UserHeader] = user;
+        return EditContext.BindAsync(http).Result!;
+    }
+
+    [Theory]
+    [InlineData("\"3\"", 3)]
+    [InlineData("W/\"12\"", 12)]
+    [InlineData(" 7 ", 7)]
+    [InlineData("*", null)]
+    [InlineData("\"abc\"", null)]
+    [InlineData("\"-1\"", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void If_Match_names_a_version_or_none(string? header, int? expected) =>
+        Assert.Equal(expected, Of(header, null).IfMatch);
+
+    [Fact]
+    public void The_header_version_wins_over_the_body_and_the_body_fills_in_when_there_is_none()
+    {
+        Assert.Equal(3, Of("\"3\"", null).ExpectedVersion(fromBody: 2));
+        Assert.Equal(2, Of(null, null).ExpectedVersion(fromBody: 2));
+        Assert.Null(Of(null, null).ExpectedVersion());
+    }
+
+    [Fact]
+    public void The_author_is_the_body_s_else_the_user_header_else_anonymous()
+    {
+        Assert.Equal("ana", Of(null, "comisario.perez").Author("ana"));
+        Assert.Equal("comisario.perez", Of(null, " comisario.perez ").Author("  "));
+        Assert.Equal("anonymous", Of(null, "   ").Author());
+    }
+}

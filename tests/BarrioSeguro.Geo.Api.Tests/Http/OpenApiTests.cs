@@ -1,0 +1,89 @@
+using System.Net;
+using System.Text.Json;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Api.Tests.Http;
+
+/// <summary>The OpenAPI document lists what each route can answer, errors included: its handler's return type says so.</summary>
+[Collection(ApiCollection.Name)]
+public class OpenApiTests(ApiFixture api)
+{
+    public static TheoryData<string, string, int[]> Routes => new()
+    {
+        { "get", "/api", [200] },
+        { "get", "/api/conformance", [200] },
+        { "get", "/api/collections", [200] },
+        { "get", "/api/collections/{name}", [200, 404] },
+        { "get", "/api/collections/{name}/items", [200, 400, 404] },
+        { "get", "/api/collections/{name}/items/{id}", [200, 404] },
+        { "get", "/api/collections/{name}/export", [200, 400, 404] },
+        { "get", "/api/neighborhoods/{id}", [200, 404] },
+        { "post", "/api/neighborhoods", [201, 400, 409, 413, 422] },
+        { "put", "/api/neighborhoods/{id}", [200, 400, 404, 409, 413, 422, 428] },
+        { "get", "/api/neighborhoods/{id}/revisions", [200, 404] },
+        { "get", "/api/neighborhoods/{id}/revisions/{version}", [200, 404] },
+        { "get", "/api/neighborhoods/{id}/diff", [200, 404] },
+        { "post", "/api/neighborhoods/{id}/revert", [200, 400, 404, 409, 428] },
+        { "post", "/api/neighborhoods/validate", [200, 400, 413, 422] },
+        { "get", "/api/neighborhoods/{id}/validation", [200, 404] },
+        { "post", "/api/neighborhoods/{id}/repair", [200, 404, 409, 428] },
+        { "get", "/api/neighborhoods/{id}/figures", [200, 404] },
+        { "post", "/api/neighborhoods/{id}/blocks", [200, 404, 422] },
+        { "get", "/api/neighborhoods/{id}/blocks", [200] },
+        { "post", "/api/neighborhoods/proposals", [200, 400, 422] },
+        { "post", "/api/districts/{ubigeo}/blocks", [200, 404, 422] },
+        { "get", "/api/districts/{ubigeo}/blocks", [200] },
+    };
+
+    // One service serves the whole collection: its document is read once.
+    private static JsonElement? _document;
+
+    private async Task<JsonElement> Document()
+    {
+        if (_document is { } d) return d;
+        var response = await api.Client().GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (_document = await ApiFixture.JsonOf(response)).Value;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Routes))]
+    public async Task A_route_lists_its_success_and_every_error_it_can_answer(string method, string path, int[] statuses)
+    {
+        var doc = await Document();
+        Assert.True(doc.GetProperty("paths").TryGetProperty(path, out var item), $"{path} is not in the OpenAPI document.");
+        Assert.True(item.TryGetProperty(method, out var operation), $"{method.ToUpperInvariant()} {path} is not in the OpenAPI document.");
+        var listed = operation.GetProperty("responses").EnumerateObject().Select(r => int.Parse(r.Name)).ToHashSet();
+        Assert.Equal(statuses.Order(), listed.Order());
+
+        // Every error is a ProblemDetails.
+        foreach (var error in operation.GetProperty("responses").EnumerateObject().Where(r => int.Parse(r.Name) >= 400))
+            Assert.True(error.Value.GetProperty("content").TryGetProperty("application/problem+json", out _),
+                $"{method.ToUpperInvariant()} {path} answers {error.Name} without application/problem+json.");
+    }
+
+    [SkippableTheory]
+    [InlineData("put", "/api/neighborhoods/{id}")]
+    [InlineData("post", "/api/neighborhoods")]
+    [InlineData("post", "/api/neighborhoods/{id}/revert")]
+    [InlineData("post", "/api/neighborhoods/{id}/repair")]
+    public async Task A_route_that_edits_lists_the_If_Match_and_author_headers(string method, string path)
+    {
+        var operation = (await Document()).GetProperty("paths").GetProperty(path).GetProperty(method);
+        var headers = operation.GetProperty("parameters").EnumerateArray()
+            .Where(p => p.GetProperty("in").GetString() == "header").Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Contains("If-Match", headers);
+        Assert.Contains("X-Barrio-User", headers);
+    }
+
+    [SkippableFact]
+    public async Task GeoJSON_answers_are_described_as_GeoJSON_not_as_NetTopologySuite_classes()
+    {
+        var doc = await Document();
+        var ok = doc.GetProperty("paths").GetProperty("/api/neighborhoods/{id}").GetProperty("get").GetProperty("responses").GetProperty("200");
+        Assert.True(ok.GetProperty("content").TryGetProperty("application/geo+json", out _));
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+        Assert.False(schemas.TryGetProperty("GeometryFactory", out _));
+        Assert.False(schemas.TryGetProperty("CoordinateSequence", out _));
+    }
+}
