@@ -52,7 +52,7 @@ public static class FieldKitEndpoints
 
         var report = JsonDocument.Parse(plan.ReportJson).RootElement;
         var cover = new FieldKitCover(
-            n.Name, plan.Name, shift, Today(text), Strings(report, "staffing"), sectors,
+            n.Name, plan.Name, shift, Today(text), Data.Sectors.PlanStore.ReportOf(plan).Staffing?.Explanation.ToList() ?? [], sectors,
             [
                 (text.MaxDeviation, $"{text.Number(plan.MaxDeviationPct, 1)} %"),
                 (text.Contiguity, plan.Contiguous ? text.Yes : text.No),
