@@ -54,7 +54,7 @@ public static class CoveragePlanning
         var perSector = targets.Headline is null ? result.Sectors : result.Sectors.Skip(1).ToList();
         var report = new CoverageReport(
             graph.Mode.Name(), minutes, shift, units.Count, placement,
-            units.Select(u => new UnitPlace(u.Name, Math.Round(u.Place.X, 7), Math.Round(u.Place.Y, 7))).ToList(),
+            units.Select(u => new UnitPlace(u.Name, u.Place.X, u.Place.Y)).ToList(),
             CoverageReport.Rounded(headline),
             perSector.Select(s => new SectorCoverage(s.Name, CoverageReport.Rounded(s.Figures))).ToList(),
             CoverageReport.Rounded(result.Figures),
