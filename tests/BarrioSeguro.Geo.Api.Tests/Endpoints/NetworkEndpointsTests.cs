@@ -35,6 +35,11 @@ public class NetworkEndpointsTests(ApiFixture api)
         Assert.True(figures.GetProperty("streetKm").GetDouble() < network.GetProperty("streetKm").GetDouble());
         Assert.True(figures.GetProperty("coveredStreetKm").GetDouble() <= covered + 1e-9);
         Assert.Equal(3, first.GetProperty("report").GetProperty("sectors").GetArrayLength());
+        // Defect 4: the neighbourhood's blocks are counted ("0 de 0 manzanas" before), each in one sector.
+        var blocks = (await Body(await api.Client().PostAsync($"/api/neighborhoods/{await api.MilagroIdAsync()}/blocks", null))).GetProperty("blocks").GetInt32();
+        Assert.Equal(blocks, figures.GetProperty("blocks").GetInt32());
+        Assert.InRange(figures.GetProperty("coveredBlocks").GetInt32(), 1, blocks);
+        Assert.Equal(blocks, first.GetProperty("report").GetProperty("sectors").EnumerateArray().Sum(s => s.GetProperty("figures").GetProperty("blocks").GetInt32()));
 
         // PostGIS measures the kept covered pieces (of the whole graph): the same km.
         await using var connection = new NpgsqlConnection(api.ConnectionString);
