@@ -95,7 +95,7 @@ public static class NetworkEndpoints
     {
         try
         {
-            var input = await plans.NetworkInputAsync(planId, request.Mode, ct);
+            var input = await plans.NetworkInputAsync(planId, request.Mode, ct, withBlocks: false);
             if (input is null) return Missing($"No plan {planId}.");
             var shift = RouteShift.Default(request.ShiftHours, request.Shift ?? input.Staffing?.PerShift.FirstOrDefault().Shift, request.Seed);
             if (request.ShiftStart is { } start)

@@ -101,7 +101,7 @@ public static class PlanEndpoints
             };
             var name = string.IsNullOrWhiteSpace(request.Name) ? $"{n.Name}: {k} sectores (semilla {request.Seed})" : request.Name.Trim();
             var kept = await plans.SaveAsync(n, contingent?.Id, name, string.IsNullOrWhiteSpace(author) ? "anonymous" : author.Trim(), outcome, ct);
-            return TypedResults.Created($"/api/plans/{kept.Plan.Id}", View(kept, full: true));
+            return TypedResults.Created($"/api/plans/{kept.Plan.Id}", View(kept));
         }
         catch (ArgumentException e)
         {
@@ -112,11 +112,11 @@ public static class PlanEndpoints
     public static async Task<Results<Ok<List<PlanView>>, NotFound<ProblemDetails>>> List(int id, PlanStore plans, CancellationToken ct)
     {
         if (!await plans.NeighborhoodExistsAsync(id, ct)) return Missing($"No neighbourhood {id}.");
-        return TypedResults.Ok((await plans.ListAsync(id, ct)).Select(p => View(p, full: false)).ToList());
+        return TypedResults.Ok((await plans.ListAsync(id, ct)).Select(p => View(new KeptPlan(p, null, null))).ToList());
     }
 
     public static async Task<Results<Ok<PlanView>, NotFound<ProblemDetails>>> Get(int planId, PlanStore plans, CancellationToken ct) =>
-        await plans.GetAsync(planId, ct) is { } plan ? TypedResults.Ok(View(plan, full: true)) : Missing($"No plan {planId}.");
+        await plans.GetAsync(planId, ct) is { } plan ? TypedResults.Ok(View(plan)) : Missing($"No plan {planId}.");
 
     public static async Task<IResult> Sectors(int planId, PlanStore plans, CancellationToken ct)
     {
@@ -141,7 +141,7 @@ public static class PlanEndpoints
         var sb = PlanStore.AssignmentOf(pb.Plan);
         var common = sa.Keys.Intersect(sb.Keys).ToList();
         var changed = common.Count(id => sa[id] != sb[id]);
-        return TypedResults.Ok(new PlanComparison(View(pa, full: true), View(pb, full: true), common.Count, changed,
+        return TypedResults.Ok(new PlanComparison(View(pa), View(pb), common.Count, changed,
             common.Count == 0 ? 0 : Math.Round(100.0 * changed / common.Count, 2), pa.Plan.DataVersion == pb.Plan.DataVersion,
             "Sectors are compared by number: a plan numbered differently shows more change than there is."));
     }
@@ -160,11 +160,10 @@ public static class PlanEndpoints
         }
     }
 
-    private static PlanView View(KeptPlan kept, bool full)
+    private static PlanView View(KeptPlan kept)
     {
         var p = kept.Plan;
         return new PlanView(p.Id, p.NeighborhoodId, p.NeighborhoodVersion, p.ContingentId, p.Name, p.Author, p.CreatedAt, p.Sectors, p.Seed, p.DataVersion,
-            Math.Round(p.MaxDeviationPct, 2), Math.Round(p.MeanPolsbyPopper, 4), p.Contiguous,
-            full ? kept.Parameters : null, full ? kept.Report : null);
+            Math.Round(p.MaxDeviationPct, 2), Math.Round(p.MeanPolsbyPopper, 4), p.Contiguous, kept.Parameters, kept.Report);
     }
 }

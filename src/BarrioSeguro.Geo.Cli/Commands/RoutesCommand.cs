@@ -256,8 +256,8 @@ public sealed class RoutesCommand : ICommand
             string name;
             if (Text(f, "name", "nombre") is { } n) name = n;
             else if (Text(f, "sector") is { } s)
-                name = double.TryParse(s, NumberStyles.Float, Ci, out var k) && k == Math.Floor(k) && k >= 0 ? $"S{k + 1:0}" : s;
-            else name = $"S{index}";
+                name = double.TryParse(s, NumberStyles.Float, Ci, out var k) && k == Math.Floor(k) && k is >= 0 and < int.MaxValue ? SectorLabel.Of((int)k) : s;
+            else name = SectorLabel.Of(index - 1);
             pieces.Add((name, Crs.Transform(f.Geometry, set.Epsg, Crs.Wgs84)));
         }
         if (pieces.Count == 0) throw new CommandFailedException($"{Path.GetFileName(path)}: no sector polygon");

@@ -33,8 +33,9 @@ public sealed class SectorizeCommand : ICommand
         Files are GeoJSON, GeoPackage, shapefile or zipped shapefile, by extension, in any supported CRS.
 
         Input:
-          --blocks FILE        polygons, one per block, e.g. from 'barrio blocks'. The 'id' attribute names
-                               each block (blocks without one are named B0, B1, ... by their place in the file)
+          --blocks FILE        polygons, one per block, e.g. from 'barrio blocks' (a multipolygon is one unit in
+                               several pieces, kept in one sector). The 'id' attribute names each block
+                               (blocks without one are named B0, B1, ... by their place in the file)
           --sectors K          the number of sectors, 1 to the number of blocks
           --contingent FILE    JSON; K = the sectors the weakest shift can staff (the arithmetic is printed):
                                {"officers":20,"shifts":[{"name":"mañana","hours":8},...],"availability":0.85,
@@ -62,9 +63,10 @@ public sealed class SectorizeCommand : ICommand
           --out FILE           one polygon per sector (the union of its blocks): sector, workload, blocks,
                                area_km2, pp (Polsby-Popper), contig (contiguous)
           --assignment FILE    the blocks as read with a 'sector' attribute (and 'id' where it was missing)
-          --report FILE        JSON, camelCase: sectors[] (id, workload, blocks, areaKm2, polsbyPopper,
-                               contiguous), k, blocks, maxDeviationPct, balanceBoundPct, contiguous,
-                               meanPolsbyPopper, seed, churn (with --previous), islands, elapsedMs, staffing,
+          --report FILE        JSON, camelCase, the shape of the service's plan report: sectors[] (id, label,
+                               workload, blocks, areaKm2, polsbyPopper, contiguous), k, blocks, totalWorkload,
+                               maxDeviationPct, balanceBoundPct, contiguous, meanPolsbyPopper, seed, churn (with
+                               --previous), islands, elapsedMs, staffing (sectorsPerShift, perShift[], explanation[]),
                                weights, notes, parameters (seed, k, weights, islands, locks, tolerance,
                                input files with their SHA-256) to reproduce the plan
 

@@ -14,8 +14,8 @@ using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Data.Sectors;
 
-/// <summary>A kept plan with its report and parameters read back typed.</summary>
-public sealed record KeptPlan(SectorPlan Plan, SectorPlanReport Report, SectorPlanParameters? Parameters);
+/// <summary>A kept plan with its report and parameters read back typed (null when only the plan was listed).</summary>
+public sealed record KeptPlan(SectorPlan Plan, SectorPlanReport? Report, SectorPlanParameters? Parameters);
 
 /// <summary>
 /// Sector plans of the neighbourhoods: what a plan is computed from (the neighbourhood's blocks, its contingent, a
@@ -46,10 +46,9 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
     public async Task<KeptPlan?> GetAsync(int planId, CancellationToken ct) =>
         await db.SectorPlans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == planId, ct) is { } p ? Read(p) : null;
 
-    /// <summary>The kept plans of a neighbourhood, newest first.</summary>
-    public async Task<List<KeptPlan>> ListAsync(int neighborhoodId, CancellationToken ct) =>
-        (await db.SectorPlans.AsNoTracking().Where(p => p.NeighborhoodId == neighborhoodId).OrderByDescending(p => p.Id).ToListAsync(ct))
-        .Select(Read).ToList();
+    /// <summary>The kept plans of a neighbourhood, newest first (their reports are read by <see cref="GetAsync"/>).</summary>
+    public Task<List<SectorPlan>> ListAsync(int neighborhoodId, CancellationToken ct) =>
+        db.SectorPlans.AsNoTracking().Where(p => p.NeighborhoodId == neighborhoodId).OrderByDescending(p => p.Id).ToListAsync(ct);
 
     public Task<bool> ExistsAsync(int planId, CancellationToken ct) => db.SectorPlans.AnyAsync(p => p.Id == planId, ct);
 
@@ -65,7 +64,18 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
             ? AssignmentOf(p) : null;
 
     /// <summary>The report of a kept plan, typed.</summary>
-    public static SectorPlanReport ReportOf(SectorPlan p) => PlanningJson.Deserialize<SectorPlanReport>(p.ReportJson);
+    /// <exception cref="InvalidDataException">A report kept in another shape (by a build before the typed reports).</exception>
+    public static SectorPlanReport ReportOf(SectorPlan p)
+    {
+        try
+        {
+            return PlanningJson.Deserialize<SectorPlanReport>(p.ReportJson);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"Plan {p.Id} was kept with a report of an older shape; compute it again. ({e.Message})", e);
+        }
+    }
 
     private static KeptPlan Read(SectorPlan p) => new(p, ReportOf(p),
         string.IsNullOrEmpty(p.ParametersJson) || p.ParametersJson == "null" ? null : PlanningJson.Deserialize<SectorPlanParameters>(p.ParametersJson));
@@ -124,7 +134,8 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
     /// plan does not exist.
     /// </summary>
     /// <exception cref="ArgumentException">An unknown travel mode.</exception>
-    public async Task<PlanNetworkInput?> NetworkInputAsync(int planId, string mode, CancellationToken ct)
+    /// <param name="withBlocks">Build the neighbourhood's blocks (coverage counts them; routes do not need them).</param>
+    public async Task<PlanNetworkInput?> NetworkInputAsync(int planId, string mode, CancellationToken ct, bool withBlocks = true)
     {
         var travel = TravelModes.Parse(mode);
         var plan = await db.SectorPlans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == planId, ct);
@@ -139,9 +150,12 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
             try { staffing = SectorPlanning.Staff(SectorPlanning.PlanOf(c)); }
             catch (ArgumentException) { } // a contingent that cannot be staffed: coverage falls back to one unit per sector
         }
-        List<Geometry> blockShapes;
-        try { blockShapes = (await blocks.BuildAsync(n.Boundary, ct)).Blocks.Select(b => (Geometry)b.Geometry).ToList(); }
-        catch (ArgumentException) { blockShapes = []; } // no street bounds a block: none to count
+        List<Geometry> blockShapes = [];
+        if (withBlocks)
+        {
+            try { blockShapes = (await blocks.BuildAsync(n.Boundary, ct)).Blocks.Select(b => (Geometry)b.Geometry).ToList(); }
+            catch (ArgumentException) { } // no street bounds a block: none to count
+        }
         var incidents = await db.Incidents.Intersecting(i => i.Location, n.Boundary).AsNoTracking().OrderBy(i => i.Id).Select(i => i.Location).ToListAsync(ct);
         var stations = (await db.Stations.Intersecting(s => s.Location, BlockPlanning.Around(n.Boundary, BlockPlanning.NetworkMarginDegrees)).AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct))
             .Select(s => (s.Name ?? $"comisaría {s.Id}", s.Location)).ToList();
