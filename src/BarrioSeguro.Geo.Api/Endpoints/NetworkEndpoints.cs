@@ -30,17 +30,18 @@ public static class NetworkEndpoints
     public static IEndpointRouteBuilder MapNetwork(this IEndpointRouteBuilder app)
     {
         var p = app.MapGroup("/api/plans").WithTags("Coverage and routes");
-        p.MapPost("/{planId:int}/coverage", ComputeCoverage)
+        p.MapPost("/{planId:int}/coverage", ComputeCoverage).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Coverage per shift of the contingent (units at the sector centres): {\"mode\": \"foot|bike|moto|car\", \"minutes\": 10}. Street km, blocks and incident weight covered, backup (two units), per sector.");
         p.MapGet("/{planId:int}/coverage", ListCoverage).WithSummary("The kept coverage computations of a plan.");
-        p.MapPost("/{planId:int}/routes", ComputeRoutes)
+        p.MapPost("/{planId:int}/routes", ComputeRoutes).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("One patrol route per sector for a shift: {\"mode\": \"foot\", \"shiftHours\": 8, \"shift\": \"mañana\", \"seed\": 1}. Every reachable street, hot-spot stops of 10-15 min at least every 2 h.");
         p.MapGet("/{planId:int}/routes", ListRoutes).WithSummary("The kept routes of a plan as GeoJSON: tracks and stops.")
             .Produces(StatusCodes.Status200OK, contentType: "application/geo+json").ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/api/coverages/{id:int}/pieces", CoveragePieces).WithTags("Coverage and routes")
             .WithSummary("Covered, backup and uncovered street pieces of a coverage computation as GeoJSON.")
             .Produces(StatusCodes.Status200OK, contentType: "application/geo+json").ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapGet("/api/routes/{id:int}/gpx", RouteGpx).WithTags("Coverage and routes").WithSummary("A route as a GPX 1.1 file.");
+        app.MapGet("/api/routes/{id:int}/gpx", RouteGpx).WithTags("Coverage and routes").WithSummary("A route as a GPX 1.1 file.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/gpx+xml");
         return app;
     }
 

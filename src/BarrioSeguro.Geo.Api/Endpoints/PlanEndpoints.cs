@@ -28,15 +28,15 @@ public static class PlanEndpoints
     public static IEndpointRouteBuilder MapPlans(this IEndpointRouteBuilder app)
     {
         var n = app.MapGroup("/api/neighborhoods").WithTags("Sector plans");
-        n.MapPost("/{id:int}/plans", Create)
+        n.MapPost("/{id:int}/plans", Create).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Computes and keeps a sector plan: {\"sectors\": 4} or the contingent's staffing decides; weights, seed, locks, previousPlanId, islands (attach|own|refuse), timeBudgetSeconds.");
         n.MapGet("/{id:int}/plans", List).WithSummary("The kept plans of a neighbourhood, newest first.");
         var p = app.MapGroup("/api/plans").WithTags("Sector plans");
         p.MapGet("/{planId:int}", Get).WithSummary("A plan: parameters, data version, report (balance %, contiguity, Polsby-Popper, churn, staffing).");
         p.MapGet("/{planId:int}/sectors", Sectors).WithSummary("The sectors of a plan as GeoJSON polygons (unions of their blocks) with their figures.")
             .Produces(StatusCodes.Status200OK, contentType: "application/geo+json").ProducesProblem(StatusCodes.Status404NotFound);
-        p.MapGet("/compare", Compare).WithSummary("Two plans side by side (a, b), with the blocks and share of workload that changed sector.");
-        app.MapGet("/api/contingents/{id:int}/staffing", Staffing).WithTags("Contingents")
+        p.MapGet("/compare", Compare).ProducesProblem(StatusCodes.Status400BadRequest).WithSummary("Two plans side by side (a, b), with the blocks and share of workload that changed sector.");
+        app.MapGet("/api/contingents/{id:int}/staffing", Staffing).WithTags("Contingents").ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("How many sectors the contingent can staff per shift, and the arithmetic in sentences.");
         return app;
     }

@@ -140,3 +140,25 @@ public class CliAndServiceAgreeTests(ApiFixture api)
     private static NetTopologySuite.Geometries.Geometry BoundaryOf(string feature) =>
         JsonSerializer.Deserialize<NetTopologySuite.Features.IFeature>(feature, BarrioSeguro.Geo.Api.Http.GeoJson.Options)!.Geometry;
 }
+
+/// <summary>The OpenAPI document lists every outcome of the planning endpoints, with the typed reports as schemas.</summary>
+[Collection(ApiCollection.Name)]
+public class PlanningOpenApiTests(ApiFixture api)
+{
+    [SkippableTheory]
+    [InlineData("/api/neighborhoods/{id}/plans", "post", "201,404,422")]
+    [InlineData("/api/plans/{planId}", "get", "200,404")]
+    [InlineData("/api/plans/{planId}/coverage", "post", "201,404,422")]
+    [InlineData("/api/plans/{planId}/routes", "post", "201,404,422")]
+    [InlineData("/api/routes/{id}/gpx", "get", "200,404")]
+    [InlineData("/api/contingents/{id}/staffing", "get", "200,404,422")]
+    public async Task Every_outcome_is_listed(string path, string method, string statuses)
+    {
+        var doc = await ApiFixture.JsonOf(await api.Client().GetAsync("/openapi/v1.json"));
+        var responses = doc.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses");
+        Assert.Equal(statuses.Split(','), responses.EnumerateObject().Select(r => r.Name).Order());
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+        foreach (var name in new[] { "SectorPlanReport", "CoverageReport", "RouteReport", "StaffingReport" })
+            Assert.True(schemas.TryGetProperty(name, out _), $"no schema {name}");
+    }
+}
