@@ -49,6 +49,11 @@ public class NetworkEndpointsTests(ApiFixture api)
         var km = (double)(await cmd.ExecuteScalarAsync())!;
         Assert.InRange(covered / km - 1, -0.002, 0.002);
 
+        // Kept and read back typed: the listed report is the one computed.
+        var listed = (await Body(await api.Client().GetAsync($"/api/plans/{planId}/coverage"))).EnumerateArray()
+            .Single(c => c.GetProperty("id").GetInt32() == first.GetProperty("id").GetInt32());
+        Assert.Equal(JsonSerializer.Serialize(first.GetProperty("report")), JsonSerializer.Serialize(listed.GetProperty("report")));
+
         var pieces = await Body(await api.Client().GetAsync($"/api/coverages/{first.GetProperty("id").GetInt32()}/pieces"));
         Assert.Equal(["covered", "backup", "uncovered"], pieces.GetProperty("features").EnumerateArray()
             .Select(f => f.GetProperty("properties").GetProperty("status").GetString()));
