@@ -26,8 +26,9 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<NeighborhoodStore>();
         services.AddScoped<SurroundingsQuery>();
         services.AddScoped<BlockStore>();
-        services.AddScoped<SectorPlanner>();
-        services.AddScoped<PlanNetwork>();
+        services.AddScoped<PlanStore>();
+        services.AddScoped<CoverageStore>();
+        services.AddScoped<RouteStore>();
         return services;
     }
 }

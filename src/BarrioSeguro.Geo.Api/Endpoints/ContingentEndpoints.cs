@@ -1,6 +1,5 @@
-using BarrioSeguro.Geo.Data;
+using BarrioSeguro.Geo.Data.Sectors;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
 
@@ -16,8 +15,8 @@ public static class ContingentEndpoints
         return app;
     }
 
-    public static async Task<Ok<List<ContingentView>>> List(BarrioDbContext db, CancellationToken ct) =>
-        TypedResults.Ok((await db.Contingents.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct))
+    public static async Task<Ok<List<ContingentView>>> List(PlanStore plans, CancellationToken ct) =>
+        TypedResults.Ok((await plans.ContingentsAsync(ct))
             .Select(c => new ContingentView(c.Id, c.NeighborhoodId, c.Name, c.Officers, c.Shifts, Math.Round(c.OfficersPerShift, 2)))
             .ToList());
 }

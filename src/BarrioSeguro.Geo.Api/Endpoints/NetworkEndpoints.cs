@@ -1,12 +1,28 @@
-using System.Text.Json;
 using BarrioSeguro.Geo.Api.Http;
-using BarrioSeguro.Geo.Data;
 using BarrioSeguro.Geo.Data.Sectors;
 using BarrioSeguro.Geo.IO.Gpx;
-using Microsoft.EntityFrameworkCore;
+using BarrioSeguro.Geo.Planning;
+using BarrioSeguro.Geo.Planning.Network;
+using BarrioSeguro.Geo.Planning.Reports;
+using BarrioSeguro.Geo.Planning.Routes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using NetTopologySuite.Features;
+using static BarrioSeguro.Geo.Api.Endpoints.PlanEndpoints;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
+
+/// <summary>Coverage asked of a kept plan: travel mode, time threshold, and where the units stand.</summary>
+/// <param name="Units">
+/// sectors (default): one unit per sector at its centre, as many as each shift has; stations: the police stations in and
+/// around the neighbourhood; routes: each kept route's unit where it is <paramref name="AtMinute"/> minutes into the shift.
+/// </param>
+public sealed record CoverageRequest(string Mode = "foot", double Minutes = 10, string? Units = null, double? AtMinute = null);
+
+/// <summary>Routes asked of a kept plan: one per sector for the named shift (a shift code, default the contingent's first).</summary>
+/// <param name="ShiftStart">When the shift starts, Lima time HH:mm (default 06:00 on 2025-01-01, so a seed always gives the same GPX).</param>
+public sealed record RouteRequest(
+    string Mode = "foot", double ShiftHours = 8, string? Shift = null, int Seed = 1, int HotspotsPerSector = 3, string? ShiftStart = null);
 
 /// <summary>Coverage and patrol routes of a kept sector plan, computed on the street network and kept with the plan.</summary>
 public static class NetworkEndpoints
@@ -14,51 +30,58 @@ public static class NetworkEndpoints
     public static IEndpointRouteBuilder MapNetwork(this IEndpointRouteBuilder app)
     {
         var p = app.MapGroup("/api/plans").WithTags("Coverage and routes");
-        p.MapPost("/{planId:int}/coverage", ComputeCoverage)
+        p.MapPost("/{planId:int}/coverage", ComputeCoverage).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Coverage per shift of the contingent (units at the sector centres): {\"mode\": \"foot|bike|moto|car\", \"minutes\": 10}. Street km, blocks and incident weight covered, backup (two units), per sector.");
         p.MapGet("/{planId:int}/coverage", ListCoverage).WithSummary("The kept coverage computations of a plan.");
-        p.MapPost("/{planId:int}/routes", ComputeRoutes)
+        p.MapPost("/{planId:int}/routes", ComputeRoutes).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("One patrol route per sector for a shift: {\"mode\": \"foot\", \"shiftHours\": 8, \"shift\": \"mañana\", \"seed\": 1}. Every reachable street, hot-spot stops of 10-15 min at least every 2 h.");
-        p.MapGet("/{planId:int}/routes", ListRoutes).WithSummary("The kept routes of a plan as GeoJSON: tracks and stops.");
+        p.MapGet("/{planId:int}/routes", ListRoutes).WithSummary("The kept routes of a plan as GeoJSON: tracks and stops.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/geo+json").ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/api/coverages/{id:int}/pieces", CoveragePieces).WithTags("Coverage and routes")
-            .WithSummary("Covered, backup and uncovered street pieces of a coverage computation as GeoJSON.");
-        app.MapGet("/api/routes/{id:int}/gpx", RouteGpx).WithTags("Coverage and routes").WithSummary("A route as a GPX 1.1 file.");
+            .WithSummary("Covered, backup and uncovered street pieces of a coverage computation as GeoJSON.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/geo+json").ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/api/routes/{id:int}/gpx", RouteGpx).WithTags("Coverage and routes").WithSummary("A route as a GPX 1.1 file.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/gpx+xml");
         return app;
     }
 
-    public sealed record CoverageView(int Id, int PlanId, string Mode, double Minutes, string Shift, int Units, JsonElement Report);
+    public sealed record CoverageView(int Id, int PlanId, string Mode, double Minutes, string Shift, int Units, CoverageReport Report);
 
-    public sealed record RouteView(int Id, int PlanId, int Sector, string Shift, string Mode, int Seed, JsonElement Report);
+    public sealed record RouteView(int Id, int PlanId, int Sector, string Shift, string Mode, int Seed, RouteReport Report);
 
-    public static async Task<IResult> ComputeCoverage(int planId, CoverageRequest request, PlanNetwork network, CancellationToken ct)
+    /// <summary>The answer of POST .../routes: the kept routes and the notes of the computation (sectors skipped).</summary>
+    public sealed record RoutesView(IReadOnlyList<RouteView> Routes, IReadOnlyList<string> Notes, IReadOnlyList<SkippedSector> Skipped);
+
+    public static async Task<Results<Created<List<CoverageView>>, NotFound<ProblemDetails>, ProblemHttpResult>> ComputeCoverage(
+        int planId, CoverageRequest request, PlanStore plans, CoverageStore coverages, CancellationToken ct)
     {
         try
         {
-            var context = await network.LoadAsync(planId, request.Mode, ct);
-            if (context is null) return Problems.NotFound($"No plan {planId}.");
-            var rows = await network.CoverageAsync(context, request, ct);
-            return TypedResults.Created($"/api/plans/{planId}/coverage", rows.Select(r => new CoverageView(
-                r.Id, r.PlanId, r.Mode, r.Minutes, r.Shift, r.Units, JsonDocument.Parse(r.ReportJson).RootElement.Clone())).ToList());
+            var input = await plans.NetworkInputAsync(planId, request.Mode, ct);
+            if (input is null) return Missing($"No plan {planId}.");
+            var outcomes = PlanNetworkCoverage.Compute(input, request.Units, request.Minutes, request.AtMinute);
+            var kept = await coverages.AddAsync(planId, outcomes, ct);
+            return TypedResults.Created($"/api/plans/{planId}/coverage", kept.Select(View).ToList());
         }
         catch (ArgumentException e)
         {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "No coverage");
+            return Unprocessable("No coverage", e.Message);
         }
     }
 
-    public static async Task<IResult> ListCoverage(int planId, BarrioDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<List<CoverageView>>, NotFound<ProblemDetails>>> ListCoverage(
+        int planId, PlanStore plans, CoverageStore coverages, CancellationToken ct)
     {
-        if (!await db.SectorPlans.AnyAsync(p => p.Id == planId, ct)) return Problems.NotFound($"No plan {planId}.");
-        var rows = await db.PlanCoverages.AsNoTracking().Where(c => c.PlanId == planId).OrderByDescending(c => c.Id)
-            .Select(c => new { c.Id, c.PlanId, c.Mode, c.Minutes, c.Shift, c.Units, c.ReportJson }).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(r => new CoverageView(r.Id, r.PlanId, r.Mode, r.Minutes, r.Shift, r.Units,
-            JsonDocument.Parse(r.ReportJson).RootElement.Clone())).ToList());
+        if (!await plans.ExistsAsync(planId, ct)) return Missing($"No plan {planId}.");
+        return TypedResults.Ok((await coverages.ListAsync(planId, ct)).Select(View).ToList());
     }
 
-    public static async Task<IResult> CoveragePieces(int id, BarrioDbContext db, CancellationToken ct)
+    private static CoverageView View(KeptCoverage c) => new(c.Row.Id, c.Row.PlanId, c.Row.Mode, c.Row.Minutes, c.Row.Shift, c.Row.Units, c.Report);
+
+    public static async Task<IResult> CoveragePieces(int id, CoverageStore coverages, CancellationToken ct)
     {
-        var c = await db.PlanCoverages.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (c is null) return Problems.NotFound($"No coverage {id}.");
+        var c = await coverages.GetAsync(id, ct);
+        if (c is null) return Missing($"No coverage {id}.");
         var features = new List<IFeature>
         {
             new Feature(c.Covered, new AttributesTable { { "status", "covered" }, { "shift", c.Shift }, { "mode", c.Mode }, { "minutes", c.Minutes } }),
@@ -68,64 +91,67 @@ public static class NetworkEndpoints
         return GeoJson.FeatureCollection(features, features.Count, []);
     }
 
-    public static async Task<IResult> ComputeRoutes(int planId, RouteRequest request, PlanNetwork network, CancellationToken ct)
+    public static async Task<Results<Created<RoutesView>, NotFound<ProblemDetails>, ProblemHttpResult>> ComputeRoutes(
+        int planId, RouteRequest request, PlanStore plans, RouteStore routes, CancellationToken ct)
     {
         try
         {
-            var context = await network.LoadAsync(planId, request.Mode, ct);
-            if (context is null) return Problems.NotFound($"No plan {planId}.");
-            var (routes, notes) = await network.RoutesAsync(context, request, ct);
-            if (routes.Count == 0)
-                return TypedResults.Problem(string.Join(" ", notes), statusCode: StatusCodes.Status422UnprocessableEntity, title: "No route");
-            var withGpx = routes.Select(r =>
+            var input = await plans.NetworkInputAsync(planId, request.Mode, ct, withBlocks: false);
+            if (input is null) return Missing($"No plan {planId}.");
+            var shift = RouteShift.Default(request.ShiftHours, request.Shift ?? input.Staffing?.PerShift.FirstOrDefault().Shift, request.Seed);
+            if (request.ShiftStart is { } start)
+            {
+                if (!TimeOnly.TryParseExact(start, ["H:mm", "HH:mm"], out var clock))
+                    return Unprocessable("No route", $"shiftStart must be a time HH:mm (Lima), not '{start}'.");
+                shift = shift with { ShiftStart = LimaTime.At(DateOnly.FromDateTime(RouteShift.DefaultStart.DateTime), clock) };
+            }
+            var sectors = input.Sectors.Select(s => new RouteSector(SectorLabel.Of(s.Sector), s.Polygon,
+                RoutePlanning.HotspotsFrom(input.Incidents, s.Polygon, request.HotspotsPerSector), Number: s.Sector)).ToList();
+            var outcome = RoutePlanning.Plan(input.Graph, sectors, shift);
+            if (outcome.Routes.Count == 0)
+                return Unprocessable("No route", string.Join(" ", outcome.Report.Skipped.Select(s => s.Reason)));
+            var withGpx = outcome.Routes.Select(r =>
             {
                 using var gpx = new MemoryStream();
                 GpxWriter.Write(gpx, r.Route.Route);
-                return (r.Sector, r.Route, gpx.ToArray());
+                return (r.Sector.Number!.Value, r, gpx.ToArray());
             }).ToList();
-            var rows = await network.SaveRoutesAsync(context, request, withGpx, ct);
-            return TypedResults.Created($"/api/plans/{planId}/routes", new
-            {
-                routes = rows.Select(r => new RouteView(r.Id, r.PlanId, r.Sector, r.Shift, r.Mode, r.Seed, JsonDocument.Parse(r.ReportJson).RootElement.Clone())),
-                notes,
-            });
+            var kept = await routes.ReplaceAsync(planId, shift.Shift, outcome.Report.Mode, request.Seed, withGpx, ct);
+            return TypedResults.Created($"/api/plans/{planId}/routes",
+                new RoutesView(kept.Select(View).ToList(), outcome.Report.Notes, outcome.Report.Skipped));
         }
         catch (ArgumentException e)
         {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "No route");
+            return Unprocessable("No route", e.Message);
         }
     }
 
-    public static async Task<IResult> ListRoutes(int planId, BarrioDbContext db, CancellationToken ct)
+    private static RouteView View(KeptRoute r) => new(r.Row.Id, r.Row.PlanId, r.Row.Sector, r.Row.Shift, r.Row.Mode, r.Row.Seed, r.Report);
+
+    /// <summary>Feature kinds of the routes' GeoJSON, the same in the CLI's routes file (<see cref="RouteGeoJson"/>).</summary>
+    public static async Task<IResult> ListRoutes(int planId, PlanStore plans, RouteStore routes, CancellationToken ct)
     {
-        if (!await db.SectorPlans.AnyAsync(p => p.Id == planId, ct)) return Problems.NotFound($"No plan {planId}.");
-        var rows = await db.PlanRoutes.AsNoTracking().Where(r => r.PlanId == planId).OrderBy(r => r.Shift).ThenBy(r => r.Sector)
-            .Select(r => new { r.Id, r.Sector, r.Shift, r.Mode, r.Seed, r.Track, r.Stops, r.ReportJson }).ToListAsync(ct);
+        if (!await plans.ExistsAsync(planId, ct)) return Missing($"No plan {planId}.");
         var features = new List<IFeature>();
-        foreach (var r in rows)
+        foreach (var (row, report) in await routes.ListAsync(planId, ct))
         {
-            var report = JsonDocument.Parse(r.ReportJson).RootElement;
-            features.Add(new Feature(r.Track, new AttributesTable
+            features.Add(new Feature(row.Track, new AttributesTable
             {
-                { "routeId", r.Id }, { "kind", "track" }, { "sector", r.Sector }, { "label", $"S{r.Sector + 1}" }, { "shift", r.Shift }, { "mode", r.Mode },
-                { "seed", r.Seed }, { "lengthKm", report.GetProperty("lengthKm").GetDouble() }, { "durationMin", report.GetProperty("durationMin").GetDouble() },
-                { "deadheadPct", report.GetProperty("deadheadPct").GetDouble() }, { "streetsCoveredPct", report.GetProperty("streetsCoveredPct").GetDouble() },
-                { "gpx", $"/api/routes/{r.Id}/gpx" },
+                { "routeId", row.Id }, { "kind", RouteGeoJson.TrackKind }, { "sector", row.Sector }, { "label", report.Sector }, { "shift", row.Shift },
+                { "mode", row.Mode }, { "seed", row.Seed }, { "lengthKm", report.LengthKm }, { "durationMin", report.DurationMin },
+                { "deadheadPct", report.DeadheadPct }, { "streetsCoveredPct", report.StreetsCoveredPct }, { "gpx", $"/api/routes/{row.Id}/gpx" },
             }));
-            for (var i = 0; i < r.Stops.NumGeometries; i++)
-                features.Add(new Feature(r.Stops.GetGeometryN(i), new AttributesTable
+            for (var i = 0; i < row.Stops.NumGeometries; i++)
+                features.Add(new Feature(row.Stops.GetGeometryN(i), new AttributesTable
                 {
-                    { "routeId", r.Id }, { "kind", "stop" }, { "sector", r.Sector }, { "shift", r.Shift }, { "stop", i + 1 },
+                    { "routeId", row.Id }, { "kind", RouteGeoJson.StopKind }, { "sector", row.Sector }, { "shift", row.Shift }, { "stop", i + 1 },
                 }));
         }
         return GeoJson.FeatureCollection(features, features.Count, []);
     }
 
-    public static async Task<IResult> RouteGpx(int id, BarrioDbContext db, CancellationToken ct)
-    {
-        var r = await db.PlanRoutes.AsNoTracking().Where(x => x.Id == id).Select(x => new { x.Gpx, x.Sector, x.Shift }).FirstOrDefaultAsync(ct);
-        return r is null
-            ? Problems.NotFound($"No route {id}.")
-            : TypedResults.File(r.Gpx, "application/gpx+xml", $"ruta_S{r.Sector + 1}_{r.Shift}.gpx");
-    }
+    public static async Task<Results<FileContentHttpResult, NotFound<ProblemDetails>>> RouteGpx(int id, RouteStore routes, CancellationToken ct) =>
+        await routes.GpxAsync(id, ct) is { } r
+            ? TypedResults.File(r.Gpx, "application/gpx+xml", $"ruta_{SectorLabel.Of(r.Sector)}_{r.Shift}.gpx")
+            : Missing($"No route {id}.");
 }

@@ -1,13 +1,26 @@
-using System.Text.Json;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Sectors;
-using BarrioSeguro.Geo.Data;
 using BarrioSeguro.Geo.Data.Sectors;
-using Microsoft.EntityFrameworkCore;
+using BarrioSeguro.Geo.Planning;
+using BarrioSeguro.Geo.Planning.Reports;
+using BarrioSeguro.Geo.Planning.Sectors;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using NetTopologySuite.Features;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
+
+/// <summary>What a chief asks for. Null members take the documented defaults.</summary>
+/// <param name="Sectors">Fix the number of sectors; else the contingent's staffing decides.</param>
+/// <param name="ContingentId">The contingent; else the neighbourhood's first one.</param>
+/// <param name="Weights">Workload terms over the block attributes incidents, frontage_m (or street_m) and area_m2; default incidents×1 + frontage_m×0.01.</param>
+/// <param name="Locks">Block id → sector (0-based) that must stay.</param>
+/// <param name="PreviousPlanId">A kept plan of the same neighbourhood to stay close to; churn is reported against it.</param>
+/// <param name="Islands">attach (default), own or refuse.</param>
+public sealed record PlanRequest(
+    int? Sectors = null, int? ContingentId = null, IReadOnlyList<WorkloadTerm>? Weights = null, int Seed = 1, double? TimeBudgetSeconds = null,
+    IReadOnlyDictionary<string, int>? Locks = null, int? PreviousPlanId = null, string? Islands = null, string? Name = null, string? Author = null);
 
 /// <summary>Patrol sector plans: computed for a neighbourhood and its contingent, kept with what reproduces them, compared.</summary>
 public static class PlanEndpoints
@@ -15,107 +28,142 @@ public static class PlanEndpoints
     public static IEndpointRouteBuilder MapPlans(this IEndpointRouteBuilder app)
     {
         var n = app.MapGroup("/api/neighborhoods").WithTags("Sector plans");
-        n.MapPost("/{id:int}/plans", Create)
+        n.MapPost("/{id:int}/plans", Create).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Computes and keeps a sector plan: {\"sectors\": 4} or the contingent's staffing decides; weights, seed, locks, previousPlanId, islands (attach|own|refuse), timeBudgetSeconds.");
         n.MapGet("/{id:int}/plans", List).WithSummary("The kept plans of a neighbourhood, newest first.");
         var p = app.MapGroup("/api/plans").WithTags("Sector plans");
         p.MapGet("/{planId:int}", Get).WithSummary("A plan: parameters, data version, report (balance %, contiguity, Polsby-Popper, churn, staffing).");
-        p.MapGet("/{planId:int}/sectors", Sectors).WithSummary("The sectors of a plan as GeoJSON polygons (unions of their blocks) with their figures.");
-        p.MapGet("/compare", Compare).WithSummary("Two plans side by side (a, b), with the blocks and share of workload that changed sector.");
-        app.MapGet("/api/contingents/{id:int}/staffing", Staffing).WithTags("Contingents")
+        p.MapGet("/{planId:int}/sectors", Sectors).WithSummary("The sectors of a plan as GeoJSON polygons (unions of their blocks) with their figures.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/geo+json").ProducesProblem(StatusCodes.Status404NotFound);
+        p.MapGet("/compare", Compare).ProducesProblem(StatusCodes.Status400BadRequest).WithSummary("Two plans side by side (a, b), with the blocks and share of workload that changed sector.");
+        app.MapGet("/api/contingents/{id:int}/staffing", Staffing).WithTags("Contingents").ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("How many sectors the contingent can staff per shift, and the arithmetic in sentences.");
         return app;
     }
 
+    /// <summary>A kept plan; <see cref="Parameters"/> and <see cref="Report"/> only when one plan is asked for.</summary>
     public sealed record PlanView(
         int Id, int NeighborhoodId, int NeighborhoodVersion, int? ContingentId, string Name, string Author, DateTimeOffset CreatedAt,
         int Sectors, int Seed, string DataVersion, double MaxDeviationPct, double MeanPolsbyPopper, bool Contiguous,
-        JsonElement? Parameters = null, JsonElement? Report = null);
+        SectorPlanParameters? Parameters = null, SectorPlanReport? Report = null);
 
-    public static async Task<IResult> Create(int id, PlanRequest request, HttpRequest http, SectorPlanner planner, CancellationToken ct)
+    /// <summary>Two plans side by side.</summary>
+    public sealed record PlanComparison(PlanView A, PlanView B, int CommonBlocks, int BlocksChanged, double BlocksChangedPct, bool SameData, string Note);
+
+    internal static NotFound<ProblemDetails> Missing(string detail) =>
+        TypedResults.NotFound(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = detail });
+
+    internal static ProblemHttpResult Unprocessable(string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: title);
+
+    public static async Task<Results<Created<PlanView>, NotFound<ProblemDetails>, ProblemHttpResult>> Create(
+        int id, PlanRequest request, HttpRequest http, PlanStore plans, CancellationToken ct)
     {
         var author = request.Author ?? (http.Headers["X-Barrio-User"].ToString() is { Length: > 0 } u ? u : null);
-        var result = await planner.CreateAsync(id, request with { Author = author }, ct);
-        if (result.NotFound) return Problems.NotFound(result.Error!);
-        if (result.Plan is null)
-            return TypedResults.Problem(result.Error, statusCode: StatusCodes.Status422UnprocessableEntity, title: "No plan");
-        return TypedResults.Created($"/api/plans/{result.Plan.Id}", View(result.Plan, full: true));
-    }
-
-    public static async Task<IResult> List(int id, BarrioDbContext db, CancellationToken ct)
-    {
-        if (!await db.Neighborhoods.AnyAsync(n => n.Id == id, ct)) return Problems.NotFound($"No neighbourhood {id}.");
-        var plans = await db.SectorPlans.AsNoTracking().Where(p => p.NeighborhoodId == id).OrderByDescending(p => p.Id).ToListAsync(ct);
-        return TypedResults.Ok(plans.Select(p => View(p, full: false)).ToList());
-    }
-
-    public static async Task<IResult> Get(int planId, BarrioDbContext db, CancellationToken ct)
-    {
-        var plan = await db.SectorPlans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == planId, ct);
-        return plan is null ? Problems.NotFound($"No plan {planId}.") : TypedResults.Ok(View(plan, full: true));
-    }
-
-    public static async Task<IResult> Sectors(int planId, BarrioDbContext db, CancellationToken ct)
-    {
-        if (!await db.SectorPlans.AnyAsync(p => p.Id == planId, ct)) return Problems.NotFound($"No plan {planId}.");
-        var sectors = await db.PlanSectors.AsNoTracking().Where(s => s.PlanId == planId).OrderBy(s => s.Sector).ToListAsync(ct);
-        var features = sectors.Select(s => (IFeature)new Feature(s.Geometry, new AttributesTable
+        var n = await plans.NeighborhoodAsync(id, ct);
+        if (n is null) return Missing($"No neighbourhood {id}.");
+        var contingent = await plans.ContingentOfAsync(id, request.ContingentId, ct);
+        if (request.ContingentId is not null && contingent is null) return Missing($"Neighbourhood {id} has no contingent {request.ContingentId}.");
+        Staffing? staffing = null;
+        try
         {
-            { "planId", s.PlanId }, { "sector", s.Sector }, { "label", $"S{s.Sector + 1}" }, { "workload", Math.Round(s.Workload, 3) },
+            if (contingent is not null) staffing = SectorPlanning.Staff(SectorPlanning.PlanOf(contingent), request.Sectors);
+        }
+        catch (ArgumentException e)
+        {
+            return Unprocessable("No plan", $"The contingent cannot be staffed: {e.Message}");
+        }
+        IReadOnlyDictionary<string, int>? previous = null;
+        if (request.PreviousPlanId is { } pid && (previous = await plans.AssignmentAsync(id, pid, ct)) is null)
+            return Missing($"Neighbourhood {id} has no plan {pid}.");
+
+        try
+        {
+            var budget = Math.Clamp(request.TimeBudgetSeconds ?? 2, 0.1, 60);
+            var planning = new SectorPlanRequest
+            {
+                Sectors = request.Sectors, Staffing = staffing, ContingentId = contingent?.Id, Weights = request.Weights, Seed = request.Seed,
+                TimeBudget = TimeSpan.FromSeconds(budget), Islands = SectorPlanning.IslandsOf(request.Islands), Locks = request.Locks, Previous = previous,
+            };
+            var k = SectorPlanning.SectorsOf(planning);
+            var outcome = SectorPlanning.Plan(await plans.UnitsAsync(n, ct), planning, ct: ct);
+            outcome = outcome with
+            {
+                Report = outcome.Report with
+                {
+                    Parameters = new SectorPlanParameters
+                    {
+                        Command = "plan", Seed = request.Seed, K = k, Weights = outcome.Weights, Islands = SectorPlanning.NameOf(planning.Islands),
+                        TolerancePct = planning.TolerancePct, BudgetSeconds = budget, Attempts = outcome.Attempts, Locks = request.Locks,
+                        PreviousPlanId = request.PreviousPlanId,
+                    },
+                },
+            };
+            var name = string.IsNullOrWhiteSpace(request.Name) ? $"{n.Name}: {k} sectores (semilla {request.Seed})" : request.Name.Trim();
+            var kept = await plans.SaveAsync(n, contingent?.Id, name, string.IsNullOrWhiteSpace(author) ? "anonymous" : author.Trim(), outcome, ct);
+            return TypedResults.Created($"/api/plans/{kept.Plan.Id}", View(kept));
+        }
+        catch (ArgumentException e)
+        {
+            return Unprocessable("No plan", e.Message);
+        }
+    }
+
+    public static async Task<Results<Ok<List<PlanView>>, NotFound<ProblemDetails>>> List(int id, PlanStore plans, CancellationToken ct)
+    {
+        if (!await plans.NeighborhoodExistsAsync(id, ct)) return Missing($"No neighbourhood {id}.");
+        return TypedResults.Ok((await plans.ListAsync(id, ct)).Select(p => View(new KeptPlan(p, null, null))).ToList());
+    }
+
+    public static async Task<Results<Ok<PlanView>, NotFound<ProblemDetails>>> Get(int planId, PlanStore plans, CancellationToken ct) =>
+        await plans.GetAsync(planId, ct) is { } plan ? TypedResults.Ok(View(plan)) : Missing($"No plan {planId}.");
+
+    public static async Task<IResult> Sectors(int planId, PlanStore plans, CancellationToken ct)
+    {
+        if (!await plans.ExistsAsync(planId, ct)) return Missing($"No plan {planId}.");
+        var features = (await plans.SectorsAsync(planId, ct)).Select(s => (IFeature)new Feature(s.Geometry, new AttributesTable
+        {
+            { "planId", s.PlanId }, { "sector", s.Sector }, { "label", SectorLabel.Of(s.Sector) }, { "workload", Math.Round(s.Workload, 3) },
             { "blocks", s.Blocks }, { "areaKm2", Math.Round(s.AreaKm2, 4) }, { "polsbyPopper", Math.Round(s.PolsbyPopper, 4) },
             { "contiguous", s.Contiguous },
         })).ToList();
         return GeoJson.FeatureCollection(features, features.Count, []);
     }
 
-    public static async Task<IResult> Compare(int a, int b, BarrioDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<PlanComparison>, NotFound<ProblemDetails>, ProblemHttpResult>> Compare(int a, int b, PlanStore plans, CancellationToken ct)
     {
-        var plans = await db.SectorPlans.AsNoTracking().Where(p => p.Id == a || p.Id == b).ToListAsync(ct);
-        var pa = plans.FirstOrDefault(p => p.Id == a);
-        var pb = plans.FirstOrDefault(p => p.Id == b);
-        if (pa is null || pb is null) return Problems.NotFound($"No plan {(pa is null ? a : b)}.");
-        if (pa.NeighborhoodId != pb.NeighborhoodId)
-            return Problems.BadRequest("Different neighbourhoods", $"Plans {a} and {b} belong to different neighbourhoods.");
-        var sa = JsonSerializer.Deserialize<Dictionary<string, int>>(pa.AssignmentJson, SectorPlanner.Json)!;
-        var sb = JsonSerializer.Deserialize<Dictionary<string, int>>(pb.AssignmentJson, SectorPlanner.Json)!;
+        var pa = await plans.GetAsync(a, ct);
+        var pb = await plans.GetAsync(b, ct);
+        if (pa is null || pb is null) return Missing($"No plan {(pa is null ? a : b)}.");
+        if (pa.Plan.NeighborhoodId != pb.Plan.NeighborhoodId)
+            return TypedResults.Problem($"Plans {a} and {b} belong to different neighbourhoods.", statusCode: StatusCodes.Status400BadRequest, title: "Different neighbourhoods");
+        var sa = PlanStore.AssignmentOf(pa.Plan);
+        var sb = PlanStore.AssignmentOf(pb.Plan);
         var common = sa.Keys.Intersect(sb.Keys).ToList();
         var changed = common.Count(id => sa[id] != sb[id]);
-        return TypedResults.Ok(new
-        {
-            a = View(pa, full: true),
-            b = View(pb, full: true),
-            commonBlocks = common.Count,
-            blocksChanged = changed,
-            blocksChangedPct = common.Count == 0 ? 0 : Math.Round(100.0 * changed / common.Count, 2),
-            sameData = pa.DataVersion == pb.DataVersion,
-            note = "Sectors are compared by number: a plan numbered differently shows more change than there is.",
-        });
+        return TypedResults.Ok(new PlanComparison(View(pa), View(pb), common.Count, changed,
+            common.Count == 0 ? 0 : Math.Round(100.0 * changed / common.Count, 2), pa.Plan.DataVersion == pb.Plan.DataVersion,
+            "Sectors are compared by number: a plan numbered differently shows more change than there is."));
     }
 
-    public static async Task<IResult> Staffing(int id, BarrioDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<StaffingReport>, NotFound<ProblemDetails>, ProblemHttpResult>> Staffing(int id, PlanStore plans, CancellationToken ct)
     {
-        var c = await db.Contingents.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (c is null) return Problems.NotFound($"No contingent {id}.");
+        var c = await plans.ContingentAsync(id, ct);
+        if (c is null) return Missing($"No contingent {id}.");
         try
         {
-            var s = StaffingCalculator.Compute(SectorPlanner.PlanOf(c));
-            return TypedResults.Ok(new
-            {
-                contingentId = c.Id,
-                sectorsPerShift = s.SectorsPerShift,
-                perShift = s.PerShift.Select(p => new { shift = p.Shift, officersOnDuty = p.OfficersOnDuty, units = p.Units }),
-                explanation = s.Explanation,
-            });
+            return TypedResults.Ok(StaffingReport.From(SectorPlanning.Staff(SectorPlanning.PlanOf(c)), c.Id));
         }
         catch (ArgumentException e)
         {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Cannot staff");
+            return Unprocessable("Cannot staff", e.Message);
         }
     }
 
-    private static PlanView View(SectorPlan p, bool full) => new(
-        p.Id, p.NeighborhoodId, p.NeighborhoodVersion, p.ContingentId, p.Name, p.Author, p.CreatedAt, p.Sectors, p.Seed, p.DataVersion,
-        Math.Round(p.MaxDeviationPct, 2), Math.Round(p.MeanPolsbyPopper, 4), p.Contiguous,
-        full ? JsonDocument.Parse(p.ParametersJson).RootElement.Clone() : null,
-        full ? JsonDocument.Parse(p.ReportJson).RootElement.Clone() : null);
+    private static PlanView View(KeptPlan kept)
+    {
+        var p = kept.Plan;
+        return new PlanView(p.Id, p.NeighborhoodId, p.NeighborhoodVersion, p.ContingentId, p.Name, p.Author, p.CreatedAt, p.Sectors, p.Seed, p.DataVersion,
+            Math.Round(p.MaxDeviationPct, 2), Math.Round(p.MeanPolsbyPopper, 4), p.Contiguous, kept.Parameters, kept.Report);
+    }
 }

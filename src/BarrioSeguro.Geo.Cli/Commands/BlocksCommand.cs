@@ -2,6 +2,7 @@ using System.Globalization;
 using BarrioSeguro.Geo.Core.Blocks;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.IO;
+using BarrioSeguro.Geo.Planning.Blocks;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.OverlayNG;
@@ -68,7 +69,8 @@ public sealed class BlocksCommand : ICommand
         {
             try
             {
-                set = BlockBuilder.Build(streets, boundary, options, bar);
+                // The same function as the service's (BlockStore.BuildAsync).
+                set = BlockPlanning.Build(streets, boundary, incidents, buildings, options, bar);
             }
             catch (ArgumentException e)
             {
@@ -78,8 +80,6 @@ public sealed class BlocksCommand : ICommand
         }
         if (set.Blocks.Count == 0)
             throw new CommandFailedException("the streets enclose no block" + (boundary is null ? "" : " inside the boundary") + ": nothing to write");
-        if (incidents is not null || buildings is not null)
-            BlockBuilder.CountContents(set.Blocks, incidents ?? [], buildings ?? []);
 
         WriteSummary written;
         try
@@ -112,15 +112,12 @@ public sealed class BlocksCommand : ICommand
         return ExitCodes.Ok;
     }
 
-    private static IFeature Feature(Block b) => new Feature(b.Geometry, new AttributesTable
+    private static IFeature Feature(Block b)
     {
-        { "id", b.Id },
-        { "area_m2", Math.Round(b.AreaSquareMeters, 2) },
-        { "perim_m", Math.Round(b.PerimeterMeters, 2) },
-        { "frontage_m", Math.Round(b.FrontageMeters, 2) },
-        { "incidents", b.Incidents },
-        { "buildings", b.Buildings },
-    });
+        var table = new AttributesTable();
+        foreach (var (name, value) in BlockPlanning.Attributes(b)) table.Add(name, value);
+        return new Feature(b.Geometry, table);
+    }
 
     private static FeatureSet Read(string path)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using BarrioSeguro.Geo.Core.Sectors;
+using BarrioSeguro.Geo.Planning;
 
 namespace BarrioSeguro.Geo.Cli.Commands;
 
@@ -51,12 +52,8 @@ internal static class ContingentFile
         {
             var n = Int(shiftsElement, "shifts");
             if (n is < 1 or > 24) throw new FormatException($"'shifts' must be 1 to 24, not {n}");
-            shifts = n switch
-            {
-                3 => StaffingCalculator.ThreeShifts(1).Shifts.ToList(),
-                2 => StaffingCalculator.TwoShifts(1).Shifts.ToList(),
-                _ => Enumerable.Range(1, n).Select(i => new ShiftPlan($"shift {i}", 24.0 / n)).ToList(),
-            };
+            // n equal shifts named from the one shift table (mañana, tarde, noche; día, noche; turno N).
+            shifts = Shifts.Of(n).Select(s => new ShiftPlan(s.Code, 24.0 / n)).ToList();
         }
         else if (shiftsElement.ValueKind == JsonValueKind.Array)
         {

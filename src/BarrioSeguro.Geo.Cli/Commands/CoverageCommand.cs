@@ -1,9 +1,10 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.IO;
+using BarrioSeguro.Geo.Planning;
+using BarrioSeguro.Geo.Planning.Network;
+using BarrioSeguro.Geo.Planning.Reports;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 
@@ -51,8 +52,10 @@ public sealed class CoverageCommand : ICommand
         {StreetInput.Help()}
           --out FILE         covered, backup and uncovered street pieces (attribute status) and the covered
                              area (status = area: covered pieces buffered 30 m)
-          --report FILE      JSON with coveredStreetKmPct, coveredStreetKm, coveredBlocksPct,
-                             coveredIncidentPct, backupStreetKmPct, elapsedMs, units, what was left out
+          --report FILE      JSON, the shape of the service's coverage report: figures (coveredStreetKmPct,
+                             coveredStreetKm, streetKm, coveredBlocks, blocks, coveredIncidentPct, ...),
+                             sectors[] (name, figures), unitPlaces, unitsSnapped, unitsRefused, network,
+                             kmWithoutUnit, notes, elapsedMs, and shifts[] (the same per shift)
 
         Example: barrio coverage --streets calles.geojson --units comisaria.geojson --mode foot --minutes 10 \
                    --blocks manzanas.zip --out cobertura.gpkg --report cobertura.json
@@ -71,38 +74,34 @@ public sealed class CoverageCommand : ICommand
         var mode = parsed.Mode();
         if (!double.TryParse(minutesText, NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) || !(minutes > 0) || minutes > 1440)
             throw new UsageException($"--minutes must be a time in minutes more than 0 and at most 1440, not '{minutesText}'");
-        var options = new CoverageOptions();
+        var snapTolerance = new CoverageOptions().SnapToleranceM;
         if (parsed.Option("--snap") is { } snapText)
         {
             if (!double.TryParse(snapText, NumberStyles.Float, CultureInfo.InvariantCulture, out var snap) || !(snap >= 0) || snap > 10_000)
                 throw new UsageException($"--snap must be a distance in metres from 0 to 10000, not '{snapText}'");
-            options = options with { SnapToleranceM = snap };
+            snapTolerance = snap;
         }
 
         var streets = StreetLines.Network(StreetInput.Read(streetsPath, parsed, context));
         var units = Units(unitsPath);
         if (units.Count == 0) throw new CommandFailedException($"{Path.GetFileName(unitsPath)}: no unit (point) in the file");
-        options = options with
-        {
-            UnitNames = units.Select(u => u.Name).ToList(),
-            BlocksLonLat = parsed.Option("--blocks") is { } b ? StreetLines.Geometries(Read(b)).Where(g => g is IPolygonal).ToList() : null,
-            IncidentsLonLat = parsed.Option("--incidents") is { } i ? Incidents(i) : null,
-            Sectors = parsed.Option("--sectors") is { } sectorsPath ? Sectors(sectorsPath) : null,
-        };
+        var targets = new CoverageTargets(
+            parsed.Option("--blocks") is { } b ? StreetLines.Geometries(Read(b)).Where(g => g is IPolygonal).ToList() : null,
+            parsed.Option("--incidents") is { } i ? Incidents(i) : null,
+            parsed.Option("--sectors") is { } sectorsPath ? Sectors(sectorsPath) : null,
+            SnapToleranceM: snapTolerance);
 
         StreetGraph graph;
+        CoverageReport report;
         CoverageResult result;
-        var shifts = new List<(string Shift, CoverageResult Result)>();
         try
         {
             graph = StreetGraph.Build(streets, mode);
-            result = Coverage.Compute(graph, units.Select(u => u.At).ToList(), minutes, options);
-            foreach (var group in units.Where(u => u.Shift is not null).GroupBy(u => u.Shift!).OrderBy(g => g.Key, StringComparer.Ordinal))
-            {
-                var list = group.ToList();
-                shifts.Add((group.Key, Coverage.Compute(graph, list.Select(u => u.At).ToList(), minutes,
-                    options with { UnitNames = list.Select(u => u.Name).ToList() })));
-            }
+            var all = CoveragePlanning.Once(graph, units, minutes, targets, null, "file", []);
+            result = all.Result;
+            var shifts = units.Where(u => u.Shift is not null).GroupBy(u => u.Shift!).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => CoveragePlanning.Once(graph, g.ToList(), minutes, targets, g.Key, "file", []).Report).ToList();
+            report = all.Report with { Shifts = shifts };
         }
         catch (ArgumentException e)
         {
@@ -122,24 +121,24 @@ public sealed class CoverageCommand : ICommand
         try
         {
             written = VectorFile.Write(output, features, Crs.Wgs84);
-            File.WriteAllText(reportPath, Report(result, graph, shifts).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         }
         catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
         {
             throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
         }
+        SectorFiles.WriteJson(reportPath, report);
 
         var f = result.Figures;
         var sb = new System.Text.StringBuilder();
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"{result.UnitsSnapped.Count:N0} unit{(result.UnitsSnapped.Count == 1 ? "" : "s")} {StreetGraph.Travel(mode)}, {minutes:0.##} min: " +
             $"{f.CoveredStreetKm:N2} of {f.StreetKm:N2} street km covered ({f.CoveredStreetKmPct:N1} %), backup {f.BackupStreetKmPct:N1} %"));
-        if (options.BlocksLonLat is not null)
+        if (targets.Blocks is not null)
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  blocks: {f.CoveredBlocks:N0} of {f.Blocks:N0} covered ({f.CoveredBlocksPct:N1} %)"));
-        if (options.IncidentsLonLat is not null)
+        if (targets.Incidents is not null)
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  incidents: {f.CoveredIncidentWeight:0.##} of {f.IncidentWeight:0.##} weight covered ({f.CoveredIncidentPct:N1} %)"));
-        foreach (var (shift, r) in shifts)
-            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  shift {shift}: {r.UnitsSnapped.Count} units, {r.Figures.CoveredStreetKmPct:N1} % of street km, backup {r.Figures.BackupStreetKmPct:N1} %"));
+        foreach (var s in report.Shifts ?? [])
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  shift {s.Shift}: {s.UnitsSnapped.Count} units, {s.Figures.CoveredStreetKmPct:N1} % of street km, backup {s.Figures.BackupStreetKmPct:N1} %"));
         foreach (var s in result.Sectors)
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  sector {s.Name}: {s.Figures.CoveredStreetKmPct:N1} % of {s.Figures.StreetKm:N2} km"));
         foreach (var n in result.Notes) sb.AppendLine("  " + n);
@@ -147,61 +146,6 @@ public sealed class CoverageCommand : ICommand
         context.Out.WriteLine(sb.ToString());
         return ExitCodes.Ok;
     }
-
-    private sealed record Unit(string Name, string? Shift, Point At);
-
-    private static JsonObject Report(CoverageResult r, StreetGraph g, List<(string Shift, CoverageResult Result)> shifts)
-    {
-        var json = Figures(r.Figures);
-        json.Insert(0, "mode", r.Mode.Name());
-        json.Insert(1, "minutes", r.Minutes);
-        json["unitsSnapped"] = new JsonArray(r.UnitsSnapped.Select(u => (JsonNode)new JsonObject
-        {
-            ["name"] = u.Name, ["lon"] = u.LonLat.X, ["lat"] = u.LonLat.Y, ["movedM"] = Math.Round(u.At.DistanceMeters, 2),
-        }).ToArray());
-        json["unitsRefused"] = new JsonArray(r.UnitsRefused.Select(u => (JsonNode)new JsonObject
-        {
-            ["name"] = u.Name, ["lon"] = u.LonLat.X, ["lat"] = u.LonLat.Y,
-            ["nearestStreetM"] = u.NearestStreetM is { } d ? Math.Round(d, 1) : null,
-        }).ToArray());
-        json["network"] = new JsonObject
-        {
-            ["edges"] = g.Edges.Count, ["nodes"] = g.NodeCount, ["components"] = g.Components.Count,
-            ["largestComponentKm"] = Math.Round(g.Components.LargestKm, 3), ["outsideLargestKm"] = Math.Round(g.Components.LeftOutKm, 3),
-            ["componentsWithoutUnit"] = r.ComponentsWithoutUnit, ["kmWithoutUnit"] = Math.Round(r.KmWithoutUnit, 3),
-            ["streetsNotUsableByMode"] = g.Report.ExcludedForMode, ["kmNotUsableByMode"] = Math.Round(g.Report.ExcludedForModeKm, 3),
-        };
-        json["blocksOffNetwork"] = r.BlocksOffNetwork;
-        json["incidentsOffNetwork"] = r.IncidentsOffNetwork;
-        json["sectors"] = new JsonArray(r.Sectors.Select(s => { var o = Figures(s.Figures); o.Insert(0, "name", s.Name); return (JsonNode)o; }).ToArray());
-        json["shifts"] = new JsonArray(shifts.Select(s =>
-        {
-            var o = Figures(s.Result.Figures);
-            o.Insert(0, "shift", s.Shift);
-            o.Insert(1, "units", s.Result.UnitsSnapped.Count);
-            o["elapsedMs"] = Math.Round(s.Result.ElapsedMs, 1);
-            return (JsonNode)o;
-        }).ToArray());
-        json["notes"] = new JsonArray(r.Notes.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray());
-        json["elapsedMs"] = Math.Round(r.ElapsedMs, 1);
-        return json;
-    }
-
-    private static JsonObject Figures(CoverageFigures f) => new()
-    {
-        ["coveredStreetKmPct"] = Math.Round(f.CoveredStreetKmPct, 3),
-        ["coveredStreetKm"] = Math.Round(f.CoveredStreetKm, 4),
-        ["streetKm"] = Math.Round(f.StreetKm, 4),
-        ["backupStreetKmPct"] = Math.Round(f.BackupStreetKmPct, 3),
-        ["backupStreetKm"] = Math.Round(f.BackupStreetKm, 4),
-        ["coveredBlocksPct"] = Math.Round(f.CoveredBlocksPct, 3),
-        ["coveredBlocks"] = f.CoveredBlocks,
-        ["blocks"] = f.Blocks,
-        ["coveredIncidentPct"] = Math.Round(f.CoveredIncidentPct, 3),
-        ["coveredIncidentWeight"] = f.CoveredIncidentWeight,
-        ["incidentWeight"] = f.IncidentWeight,
-        ["incidents"] = f.Incidents,
-    };
 
     private static FeatureSet Read(string path)
     {
@@ -226,10 +170,10 @@ public sealed class CoverageCommand : ICommand
         return null;
     }
 
-    private static List<Unit> Units(string path)
+    private static List<CoverageUnit> Units(string path)
     {
         var set = Read(path);
-        var result = new List<Unit>();
+        var result = new List<CoverageUnit>();
         foreach (var f in set.Features)
         {
             if (f.Geometry is not { IsEmpty: false }) continue;
@@ -241,7 +185,7 @@ public sealed class CoverageCommand : ICommand
                 _ => throw new CommandFailedException($"{Path.GetFileName(path)}: units must be points, found a {g.GeometryType}"),
             };
             foreach (var p in points)
-                result.Add(new Unit(Text(f, "name", "nombre") ?? $"unit {result.Count + 1}", Text(f, "shift", "turno"), p));
+                result.Add(new CoverageUnit(Text(f, "name", "nombre") ?? $"unit {result.Count + 1}", p, Text(f, "shift", "turno") is { } shift ? Shifts.Code(shift) : null));
         }
         return result;
     }

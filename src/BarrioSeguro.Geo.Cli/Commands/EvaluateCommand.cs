@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using BarrioSeguro.Geo.Core.Sectors;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.IO;
+using BarrioSeguro.Geo.Planning.Reports;
 using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Cli.Commands;
@@ -65,9 +65,8 @@ public sealed class EvaluateCommand : ICommand
         var weights = SectorFiles.ParseWeights(parsed.Option("--weight"));
 
         var blocks = SectorFiles.ReadBlocks(blocksPath);
-        var usedWeights = weights ?? SectorFiles.DefaultWeights(blocks);
+        var (units, usedWeights) = SectorFiles.Weigh(blocks, weights);
         context.Out.WriteLine($"workload: {SectorFiles.Describe(usedWeights)}{(weights is null ? " (default)" : "")}");
-        var units = blocks.Units(SectorFiles.Workloads(blocks, usedWeights));
         var notes = new List<string>(blocks.Notes);
         var (assignment, kind) = ReadPlan(planPath, blocks, units, attach, notes);
         var previous = parsed.Option("--previous") is { } previousPath ? SectorFiles.ReadAssignment(previousPath, "previous plan") : null;
@@ -83,29 +82,29 @@ public sealed class EvaluateCommand : ICommand
         }
         notes.AddRange(report.Notes);
 
-        var json = SectorFiles.ReportJson(report, units.Count);
-        json["planKind"] = kind;
-        json["weights"] = SectorFiles.WeightsJson(usedWeights);
-        json["notes"] = SectorFiles.Strings(notes);
-        json["parameters"] = new JsonObject
+        var json = SectorPlanReport.From(report, units.Count, null, usedWeights, notes) with
         {
-            ["command"] = "evaluate",
-            ["weights"] = SectorFiles.WeightsJson(usedWeights),
-            ["attachUncovered"] = attach,
-            ["blocksFile"] = Path.GetFileName(blocksPath),
-            ["blocksSha256"] = SectorFiles.Sha256(blocksPath),
-            ["planFile"] = Path.GetFileName(planPath),
-            ["planSha256"] = SectorFiles.Sha256(planPath),
-            ["previousFile"] = parsed.Option("--previous") is { } p ? Path.GetFileName(p) : null,
-            ["previousSha256"] = parsed.Option("--previous") is { } p2 ? SectorFiles.Sha256(p2) : null,
+            PlanKind = kind,
+            Parameters = new SectorPlanParameters
+            {
+                Command = "evaluate",
+                K = report.Sectors.Count,
+                Weights = usedWeights,
+                AttachUncovered = attach,
+                BlocksFile = Path.GetFileName(blocksPath),
+                BlocksSha256 = SectorFiles.Sha256(blocksPath),
+                PlanFile = Path.GetFileName(planPath),
+                PlanSha256 = SectorFiles.Sha256(planPath),
+                PreviousFile = parsed.Option("--previous") is { } p ? Path.GetFileName(p) : null,
+                PreviousSha256 = parsed.Option("--previous") is { } p2 ? SectorFiles.Sha256(p2) : null,
+            },
         };
         if (parsed.Option("--out") is { } outPath)
         {
             var written = SectorFiles.Write(outPath, SectorFiles.SectorFeatures(report), Crs.Wgs84);
             context.Out.WriteLine($"Wrote {written.FeatureCount} sectors to {Path.GetFileName(outPath)} ({Crs.NameOf(written.Epsg)})");
         }
-        json["totalElapsedMs"] = Math.Round(clock.Elapsed.TotalMilliseconds, 1);
-        SectorFiles.WriteJson(reportPath, json);
+        SectorFiles.WriteJson(reportPath, json with { TotalElapsedMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1) });
         foreach (var note in notes) context.Out.WriteLine("  " + note);
         context.Out.WriteLine($"plan: {(kind == "assigned" ? "assigned blocks" : "drawn sectors, blocks assigned by largest share")}; report written to {Path.GetFileName(reportPath)}");
         context.Out.WriteLine(SectorFiles.Summary(report, clock.Elapsed.TotalSeconds));

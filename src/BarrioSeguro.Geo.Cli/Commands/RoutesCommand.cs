@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Core.Routes;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.IO;
 using BarrioSeguro.Geo.IO.Gpx;
+using BarrioSeguro.Geo.Planning;
+using BarrioSeguro.Geo.Planning.Routes;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Union;
@@ -21,9 +21,6 @@ namespace BarrioSeguro.Geo.Cli.Commands;
 public sealed class RoutesCommand : ICommand
 {
     private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
-
-    /// <summary>Peru has no daylight saving time: Lima is UTC-5 all year.</summary>
-    private static readonly TimeSpan Lima = TimeSpan.FromHours(-5);
 
     public string Name => "routes";
 
@@ -64,9 +61,11 @@ public sealed class RoutesCommand : ICommand
           --max-interval-hours H  each hot spot is visited at least this often. Default: 2
           --seed N                varies the walk, stop lengths and times (not the length of a round)
           --out FILE              .gpx (GPX 1.1: a track per route, a waypoint per stop) or .geojson
-          --report FILE           JSON: per route sector, name, lengthKm, durationMin, deadheadPct,
-                                  streetsCoveredPct, rounds, unreachable (name, lengthM, lon, lat) and the
-                                  hot-spot visit times (Lima) and intervals; sectors skipped; notes
+          --report FILE           JSON, the service's route report per route: sector, name, shift, start,
+                                  lengthKm, durationMin, deadheadPct, streetsCoveredPct, rounds, stops[]
+                                  (number, name, lon, lat, arrive in Lima time, minutes), unreachable
+                                  (name, lengthM, lon, lat), hotspots (visits in Lima time, intervals);
+                                  sectors skipped; notes
         {StreetInput.Help(26)}
 
         Example: barrio routes --streets calles.geojson --sectors sectores.geojson --hotspots puntos.geojson \
@@ -96,7 +95,7 @@ public sealed class RoutesCommand : ICommand
         var dateText = parsed.Option("--date") ?? "2025-01-01";
         if (!DateOnly.TryParseExact(dateText, "yyyy-MM-dd", Ci, DateTimeStyles.None, out var date))
             throw new UsageException($"--date must be a day YYYY-MM-DD, not '{dateText}'");
-        var shiftName = parsed.Option("--shift-name") ?? "mañana";
+        var shiftName = Shifts.Code(parsed.Option("--shift-name") ?? Shifts.DefaultCode);
         if (string.IsNullOrWhiteSpace(shiftName)) throw new UsageException("--shift-name must not be empty");
         var stopText = parsed.Option("--stop-minutes") ?? "10-15";
         var stopMinutes = StopRange(stopText);
@@ -135,34 +134,12 @@ public sealed class RoutesCommand : ICommand
             else spotsOf[owner.Name].Add((name, place));
         }
 
-        var shiftStart = new DateTimeOffset(date.ToDateTime(shiftClock), Lima);
-        var planned = new List<(SectorInput Sector, SectorRoute Route, string? StartName)>();
-        var skipped = new List<(string Sector, string Reason)>();
-        foreach (var sector in sectors)
-        {
-            (string Name, Point Place)? start = starts is null ? null
-                : starts.MinBy(p => sector.Polygon.Distance(p.Place));
-            var options = new RouteOptions
-            {
-                Name = $"Sector {sector.Name} · turno {shiftName}",
-                ShiftHours = shiftHours,
-                ShiftStart = shiftStart,
-                StopMinutes = stopMinutes,
-                MaxIntervalHours = maxInterval,
-                FillShift = true,
-                Seed = seed,
-            };
-            try
-            {
-                var route = SectorRouting.Plan(graph, sector.Polygon, sector.Name, spotsOf[sector.Name], options, start?.Place);
-                planned.Add((sector, route, start?.Name));
-            }
-            catch (ArgumentException e)
-            {
-                skipped.Add((sector.Name, Message(e)));
-            }
-        }
-        foreach (var (_, reason) in skipped) notes.Add($"{reason.TrimEnd('.')}: skipped, no route for it.");
+        var shift = new RouteShift(shiftHours, shiftName, LimaTime.At(date, shiftClock), stopMinutes, maxInterval, seed);
+        var routeSectors = sectors.Select(sector => new RouteSector(sector.Name, sector.Polygon, spotsOf[sector.Name],
+            starts?.MinBy(p => sector.Polygon.Distance(p.Place)), SectorLabel.Parse(sector.Name))).ToList();
+        var outcome = RoutePlanning.Plan(graph, routeSectors, shift, notes);
+        var planned = outcome.Routes;
+        var skipped = outcome.Report.Skipped;
         if (planned.Count == 0)
             throw new CommandFailedException(skipped.Count == 1 ? $"no route: {skipped[0].Reason}"
                 : $"no route: no sector holds a street usable {StreetGraph.Travel(mode)} ({string.Join(", ", skipped.Select(x => x.Sector))})");
@@ -191,20 +168,18 @@ public sealed class RoutesCommand : ICommand
                 VectorFile.Write(output, routes.SelectMany(RouteGeoJson.Features).ToList(), graph.UtmEpsg, Crs.Wgs84);
                 written = routes.Count;
             }
-            var report = Report(planned, skipped, notes, graph, mode, shiftHours, shiftStart, shiftName, stopMinutes, maxInterval, seed, sw.Elapsed.TotalMilliseconds);
-            File.WriteAllText(reportPath, report.ToJsonString(new JsonSerializerOptions
-            {
-                WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-            }));
         }
         catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
         {
             throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
         }
+        SectorFiles.WriteJson(reportPath, outcome.Report with { ElapsedMs = Math.Round(sw.Elapsed.TotalMilliseconds, 1) });
 
         var sb = new System.Text.StringBuilder();
-        foreach (var (sector, r, startName) in planned)
+        foreach (var p in planned)
         {
+            var r = p.Route;
+            var startName = p.Sector.Start?.Name;
             var f = r.Route.Figures;
             var spots = f.Hotspots.Count == 0 ? "no hot spot"
                 : string.Create(Ci, $"{r.Route.Stops.Count} stop{(r.Route.Stops.Count == 1 ? "" : "s")} at {f.Hotspots.Count} hot spot{(f.Hotspots.Count == 1 ? "" : "s")}, longest gap {f.Hotspots.Max(x => x.MaxIntervalMinutes):0} min");
@@ -220,9 +195,9 @@ public sealed class RoutesCommand : ICommand
                 sb.AppendLine(string.Create(Ci,
                     $"  {r.Unreachable.Count} piece{(r.Unreachable.Count == 1 ? "" : "s")} of street ({r.Unreachable.Sum(u => u.LengthMeters) / 1000:N2} km) no walk {StreetGraph.Travel(mode)} can reach: {pieces}"));
             }
-            foreach (var n in RouteNotes(r)) sb.AppendLine("  " + n);
+            foreach (var n in RoutePlanning.NotesOf(r)) sb.AppendLine("  " + n);
         }
-        foreach (var n in notes) sb.AppendLine(n);
+        foreach (var n in outcome.Report.Notes) sb.AppendLine(n);
         sb.Append(string.Create(Ci,
             $"Wrote {written} route{(written == 1 ? "" : "s")} ({routes.Sum(r => r.Figures.LengthKm):N2} km, {routes.Sum(r => r.Stops.Count)} stops) to {Path.GetFileName(output)} " +
             $"and the report to {Path.GetFileName(reportPath)}{(skipped.Count > 0 ? $"; {skipped.Count} sector{(skipped.Count == 1 ? "" : "s")} skipped" : "")} ({sw.Elapsed.TotalMilliseconds:N0} ms)"));
@@ -231,9 +206,6 @@ public sealed class RoutesCommand : ICommand
     }
 
     private sealed record SectorInput(string Name, Geometry Polygon);
-
-    /// <summary>The notes of the tour and the route, once each.</summary>
-    private static IEnumerable<string> RouteNotes(SectorRoute r) => r.Notes.Concat(r.Route.Notes).Distinct(StringComparer.Ordinal);
 
     private static string Message(Exception e) => e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" ");
 
@@ -246,78 +218,6 @@ public sealed class RoutesCommand : ICommand
             && min <= max && max <= 240)
             return (min, max);
         throw new UsageException($"--stop-minutes must be whole minutes MIN-MAX (e.g. 10-15) from 0 to 240, not '{text}'");
-    }
-
-    private static JsonObject Report(
-        List<(SectorInput Sector, SectorRoute Route, string? StartName)> planned, List<(string Sector, string Reason)> skipped, List<string> notes,
-        StreetGraph graph, TravelMode mode, double shiftHours, DateTimeOffset shiftStart, string shiftName, (int Min, int Max) stop,
-        double maxInterval, int seed, double elapsedMs)
-    {
-        string Clock(double minutes) => shiftStart.AddSeconds(Math.Round(minutes * 60)).ToOffset(Lima).ToString("HH:mm", Ci);
-        return new JsonObject
-        {
-            ["mode"] = mode.Name(),
-            ["shiftName"] = shiftName,
-            ["shiftHours"] = shiftHours,
-            ["shiftStart"] = shiftStart.ToString("yyyy-MM-dd'T'HH:mm:sszzz", Ci),
-            ["stopMinutes"] = new JsonArray(stop.Min, stop.Max),
-            ["maxIntervalHours"] = maxInterval,
-            ["seed"] = seed,
-            ["routes"] = new JsonArray(planned.Select(p =>
-            {
-                var r = p.Route;
-                var f = r.Route.Figures;
-                return (JsonNode)new JsonObject
-                {
-                    ["sector"] = r.Sector,
-                    ["name"] = r.Route.Name,
-                    ["start"] = Start(r.Route, p.StartName),
-                    ["lengthKm"] = Math.Round(f.LengthKm, 3),
-                    ["durationMin"] = Math.Round(f.DurationMin, 1),
-                    ["deadheadPct"] = Math.Round(f.DeadheadPct, 2),
-                    ["streetsCoveredPct"] = Math.Round(f.StreetsCoveredPct, 2),
-                    ["rounds"] = f.Rounds,
-                    ["optimal"] = r.Tour.Optimal,
-                    ["stops"] = r.Route.Stops.Count,
-                    ["unreachableKm"] = Math.Round(r.Unreachable.Sum(u => u.LengthMeters) / 1000, 3),
-                    ["unreachable"] = new JsonArray(r.Unreachable.Select(u => (JsonNode)new JsonObject
-                    {
-                        ["name"] = u.Name,
-                        ["lengthM"] = Math.Round(u.LengthMeters, 1),
-                        ["lon"] = Math.Round(u.Place.X, 7),
-                        ["lat"] = Math.Round(u.Place.Y, 7),
-                    }).ToArray()),
-                    ["hotspots"] = new JsonArray(f.Hotspots.Select(v => (JsonNode)new JsonObject
-                    {
-                        ["id"] = v.HotspotId,
-                        ["name"] = v.Name,
-                        ["visits"] = new JsonArray(v.VisitMinutes.Select(m => (JsonNode)JsonValue.Create(Clock(m))).ToArray()),
-                        ["visitMinutes"] = new JsonArray(v.VisitMinutes.Select(m => (JsonNode)JsonValue.Create(Math.Round(m, 1))).ToArray()),
-                        ["intervalsMin"] = new JsonArray(v.IntervalMinutes.Select(m => (JsonNode)JsonValue.Create(Math.Round(m, 1))).ToArray()),
-                        ["maxIntervalMin"] = Math.Round(v.MaxIntervalMinutes, 1),
-                        ["withinLimit"] = v.WithinLimit,
-                    }).ToArray()),
-                    ["notes"] = new JsonArray(RouteNotes(r).Select(n => (JsonNode)JsonValue.Create(n)).ToArray()),
-                };
-            }).ToArray()),
-            ["skipped"] = new JsonArray(skipped.Select(x => (JsonNode)new JsonObject { ["sector"] = x.Sector, ["reason"] = x.Reason }).ToArray()),
-            ["network"] = new JsonObject
-            {
-                ["edges"] = graph.Edges.Count, ["nodes"] = graph.NodeCount, ["components"] = graph.Components.Count,
-                ["streetsNotUsableByMode"] = graph.Report.ExcludedForMode,
-            },
-            ["notes"] = new JsonArray(notes.Select(n => (JsonNode)JsonValue.Create(n)).ToArray()),
-            ["elapsedMs"] = Math.Round(elapsedMs, 1),
-        };
-    }
-
-    /// <summary>Where the route starts and ends: the named start point, or the street node nearest the sector's centre.</summary>
-    private static JsonObject? Start(PatrolRoute route, string? name)
-    {
-        if (route.Track.Count == 0) return null;
-        var p = route.Track[0].Position;
-        var (lon, lat) = route.Epsg == Crs.Wgs84 ? (p.X, p.Y) : Crs.Transform(p.X, p.Y, route.Epsg, Crs.Wgs84);
-        return new JsonObject { ["name"] = name ?? "centre of the sector", ["lon"] = Math.Round(lon, 7), ["lat"] = Math.Round(lat, 7) };
     }
 
     private static FeatureSet Read(string path, string what)
@@ -358,8 +258,8 @@ public sealed class RoutesCommand : ICommand
             string name;
             if (Text(f, "name", "nombre") is { } n) name = n;
             else if (Text(f, "sector") is { } s)
-                name = double.TryParse(s, NumberStyles.Float, Ci, out var k) && k == Math.Floor(k) && k >= 0 ? $"S{k + 1:0}" : s;
-            else name = $"S{index}";
+                name = double.TryParse(s, NumberStyles.Float, Ci, out var k) && k == Math.Floor(k) && k is >= 0 and < int.MaxValue ? SectorLabel.Of((int)k) : s;
+            else name = SectorLabel.Of(index - 1);
             pieces.Add((name, Crs.Transform(f.Geometry, set.Epsg, Crs.Wgs84)));
         }
         if (pieces.Count == 0) throw new CommandFailedException($"{Path.GetFileName(path)}: no sector polygon");

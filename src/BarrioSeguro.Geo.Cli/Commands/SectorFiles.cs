@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using BarrioSeguro.Geo.Core.Sectors;
 using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Planning;
+using BarrioSeguro.Geo.Planning.Sectors;
 using BarrioSeguro.Geo.IO;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
@@ -14,15 +15,15 @@ namespace BarrioSeguro.Geo.Cli.Commands;
 /// <param name="Features">The features as read (original CRS, original attributes).</param>
 /// <param name="Epsg">The CRS of <paramref name="Features"/>.</param>
 /// <param name="Ids">One id per feature: its <c>id</c> attribute, or "B{index}".</param>
-/// <param name="Polygons">The block polygons in EPSG:4326.</param>
+/// <param name="Polygons">The block polygons (or multipolygons: a unit in several pieces) in EPSG:4326.</param>
 /// <param name="Attributes">The attributes of each block, for the workload.</param>
 /// <param name="Notes">What was assumed while reading.</param>
 internal sealed record BlockFile(
-    string Path, IReadOnlyList<IFeature> Features, int Epsg, IReadOnlyList<string> Ids, IReadOnlyList<Polygon> Polygons,
+    string Path, IReadOnlyList<IFeature> Features, int Epsg, IReadOnlyList<string> Ids, IReadOnlyList<Geometry> Polygons,
     IReadOnlyList<IReadOnlyDictionary<string, object?>> Attributes, IReadOnlyList<string> Notes)
 {
-    public IReadOnlyList<SectorUnit> Units(IReadOnlyList<double> workload) =>
-        Ids.Select((id, i) => new SectorUnit(id, Polygons[i], workload[i])).ToList();
+    /// <summary>The blocks as planning units.</summary>
+    public IReadOnlyList<PlanningUnit> Units() => Ids.Select((id, i) => new PlanningUnit(id, Polygons[i], Attributes[i])).ToList();
 }
 
 /// <summary>Reading and writing the files of <c>barrio sectorize</c> and <c>barrio evaluate</c>.</summary>
@@ -42,29 +43,33 @@ internal static class SectorFiles
         }
     }
 
-    /// <summary>Reads a block file: polygons (a one-part multipolygon counts as a polygon), ids from the <c>id</c> attribute.</summary>
+    /// <summary>
+    /// Reads a block file: polygons, or multipolygons for a unit in several pieces (a reporting area split by a
+    /// road, say: one unit whose pieces stay together); ids from the <c>id</c> attribute.
+    /// </summary>
     public static BlockFile ReadBlocks(string path)
     {
         var set = ReadVector(path, "blocks");
         if (set.Count == 0) throw new CommandFailedException($"{Path.GetFileName(path)}: no blocks");
         var notes = new List<string>();
         var wgs = set.Epsg == Crs.Wgs84 ? set.Features : FeatureTransform.To(set.Features, set.Epsg, Crs.Wgs84);
-        var polygons = new List<Polygon>(set.Count);
+        var polygons = new List<Geometry>(set.Count);
         var ids = new List<string>(set.Count);
         var attributes = new List<IReadOnlyDictionary<string, object?>>(set.Count);
         var generated = 0;
+        var multipart = 0;
         for (var i = 0; i < set.Count; i++)
         {
             var g = wgs[i].Geometry;
-            var polygon = g switch
+            Geometry polygon = g switch
             {
                 Polygon { IsEmpty: false } p => p,
                 MultiPolygon { NumGeometries: 1 } m => (Polygon)m.GetGeometryN(0),
+                MultiPolygon { IsEmpty: false } m => m,
                 null => throw new CommandFailedException($"{Path.GetFileName(path)}: block {i} has no geometry"),
-                MultiPolygon m => throw new CommandFailedException(
-                    $"{Path.GetFileName(path)}: block {i} ({IdOf(set.Features[i]) ?? "no id"}) has {m.NumGeometries} parts; a block must be one polygon (split it into blocks)"),
                 _ => throw new CommandFailedException($"{Path.GetFileName(path)}: block {i} is a {g.GeometryType}; blocks must be polygons"),
             };
+            if (polygon is MultiPolygon) multipart++;
             polygons.Add(polygon);
             var attrs = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
             if (set.Features[i].Attributes is { } table)
@@ -74,6 +79,8 @@ internal static class SectorFiles
             if (id is null) { id = $"B{i}"; generated++; }
             ids.Add(id);
         }
+        if (multipart > 0)
+            notes.Add($"{multipart} unit(s) in several pieces: each is planned as one unit, its pieces in the same sector.");
         if (generated > 0)
             notes.Add($"{generated} block(s) have no id attribute: named B{{index}} by their place in the file (B0 is the first).");
         var duplicates = ids.GroupBy(x => x, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).Take(5).ToList();
@@ -142,33 +149,16 @@ internal static class SectorFiles
         return terms;
     }
 
-    /// <summary>
-    /// The default terms: <c>incidents</c> × 1 when the blocks have it, plus street frontage × 0.01 per metre
-    /// (<c>frontage_m</c>, or <c>street_m</c>), the ones present.
-    /// </summary>
-    public static List<WorkloadTerm> DefaultWeights(BlockFile blocks)
-    {
-        var known = new HashSet<string>(blocks.Attributes.SelectMany(a => a.Keys), StringComparer.OrdinalIgnoreCase);
-        var terms = new List<WorkloadTerm>();
-        if (known.Contains("incidents")) terms.Add(new WorkloadTerm("incidents", 1));
-        if (known.Contains("frontage_m")) terms.Add(new WorkloadTerm("frontage_m", 0.01));
-        else if (known.Contains("street_m")) terms.Add(new WorkloadTerm("street_m", 0.01));
-        if (terms.Count == 0)
-            throw new CommandFailedException(
-                $"{Path.GetFileName(blocks.Path)}: no incidents or frontage_m attribute for the default workload; name the attributes with --weight FIELD[=W],... " +
-                $"(the blocks have: {(known.Count == 0 ? "no attributes" : string.Join(", ", known.Order(StringComparer.OrdinalIgnoreCase)))})");
-        return terms;
-    }
-
-    public static IReadOnlyList<double> Workloads(BlockFile blocks, IReadOnlyList<WorkloadTerm> terms)
+    /// <summary>The units with their workload (<see cref="SectorPlanning.Weigh"/>); the default terms when none are given.</summary>
+    public static (IReadOnlyList<SectorUnit> Units, IReadOnlyList<WorkloadTerm> Weights) Weigh(BlockFile blocks, IReadOnlyList<WorkloadTerm>? terms)
     {
         try
         {
-            return Workload.Compute(blocks.Attributes, terms);
+            return SectorPlanning.Weigh(blocks.Units(), terms);
         }
         catch (ArgumentException e)
         {
-            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+            throw new CommandFailedException(terms is null ? $"{Path.GetFileName(blocks.Path)}: {e.Message}" : e.Message.ReplaceLineEndings(" "), e);
         }
     }
 
@@ -252,52 +242,14 @@ internal static class SectorFiles
         }
     }
 
-    /// <summary>The report as JSON (camelCase): the figures of <paramref name="report"/> plus <paramref name="extra"/>.</summary>
-    public static JsonObject ReportJson(PlanReport report, int totalBlocks)
-    {
-        var sectors = new JsonArray(report.Sectors.Select(s => (JsonNode)new JsonObject
-        {
-            ["id"] = s.Id,
-            ["workload"] = Round(s.Workload, 4),
-            ["blocks"] = s.Blocks,
-            ["areaKm2"] = Round(s.AreaKm2, 6),
-            ["polsbyPopper"] = Round(s.PolsbyPopper, 4),
-            ["contiguous"] = s.Contiguous,
-        }).ToArray());
-        return new JsonObject
-        {
-            ["sectors"] = sectors,
-            ["k"] = report.Sectors.Count,
-            ["blocks"] = totalBlocks,
-            ["totalWorkload"] = Round(report.Sectors.Sum(s => s.Workload), 4),
-            ["maxDeviationPct"] = Round(report.MaxDeviationPct, 3),
-            ["balanceBoundPct"] = Round(report.BalanceBoundPct, 3),
-            ["contiguous"] = report.Contiguous,
-            ["meanPolsbyPopper"] = Round(report.MeanPolsbyPopper, 4),
-            ["seed"] = report.Seed,
-            ["churn"] = report.Churn is { } c
-                ? new JsonObject { ["blocksChanged"] = c.BlocksChanged, ["workloadSharePct"] = Round(c.WorkloadSharePct, 3) }
-                : null,
-            ["islands"] = new JsonArray(report.Islands.Select(i => (JsonNode)JsonValue.Create(i)!).ToArray()),
-            ["islandNote"] = report.Islands.Count > 0 ? "these blocks share no edge with the rest: contiguous only by necessity" : null,
-            ["elapsedMs"] = Round(report.ElapsedMs, 1),
-        };
-    }
-
-    public static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray());
-
-    public static JsonArray WeightsJson(IEnumerable<WorkloadTerm> terms) =>
-        new(terms.Select(t => (JsonNode)new JsonObject { ["attribute"] = t.Attribute, ["weight"] = t.Weight }).ToArray());
-
-    private static double Round(double v, int digits) => Math.Round(v, digits);
-
-    public static void WriteJson(string path, JsonObject json)
+    /// <summary>Writes a report in the one JSON contract (<see cref="PlanningJson"/>), indented; nothing half-written.</summary>
+    public static void WriteJson<T>(string path, T report)
     {
         try
         {
             var full = Path.GetFullPath(path);
             var temp = full + ".tmp-" + Environment.ProcessId;
-            File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
+            File.WriteAllText(temp, JsonSerializer.Serialize(report, PlanningJson.Indented) + "\n");
             File.Move(temp, full, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

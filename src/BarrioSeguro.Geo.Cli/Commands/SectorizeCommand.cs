@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using BarrioSeguro.Geo.Core.Sectors;
 using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Planning.Reports;
+using BarrioSeguro.Geo.Planning.Sectors;
 
 namespace BarrioSeguro.Geo.Cli.Commands;
 
@@ -32,8 +33,9 @@ public sealed class SectorizeCommand : ICommand
         Files are GeoJSON, GeoPackage, shapefile or zipped shapefile, by extension, in any supported CRS.
 
         Input:
-          --blocks FILE        polygons, one per block, e.g. from 'barrio blocks'. The 'id' attribute names
-                               each block (blocks without one are named B0, B1, ... by their place in the file)
+          --blocks FILE        polygons, one per block, e.g. from 'barrio blocks' (a multipolygon is one unit in
+                               several pieces, kept in one sector). The 'id' attribute names each block
+                               (blocks without one are named B0, B1, ... by their place in the file)
           --sectors K          the number of sectors, 1 to the number of blocks
           --contingent FILE    JSON; K = the sectors the weakest shift can staff (the arithmetic is printed):
                                {"officers":20,"shifts":[{"name":"mañana","hours":8},...],"availability":0.85,
@@ -61,9 +63,10 @@ public sealed class SectorizeCommand : ICommand
           --out FILE           one polygon per sector (the union of its blocks): sector, workload, blocks,
                                area_km2, pp (Polsby-Popper), contig (contiguous)
           --assignment FILE    the blocks as read with a 'sector' attribute (and 'id' where it was missing)
-          --report FILE        JSON, camelCase: sectors[] (id, workload, blocks, areaKm2, polsbyPopper,
-                               contiguous), k, blocks, maxDeviationPct, balanceBoundPct, contiguous,
-                               meanPolsbyPopper, seed, churn (with --previous), islands, elapsedMs, staffing,
+          --report FILE        JSON, camelCase, the shape of the service's plan report: sectors[] (id, label,
+                               workload, blocks, areaKm2, polsbyPopper, contiguous), k, blocks, totalWorkload,
+                               maxDeviationPct, balanceBoundPct, contiguous, meanPolsbyPopper, seed, churn (with
+                               --previous), islands, elapsedMs, staffing (sectorsPerShift, perShift[], explanation[]),
                                weights, notes, parameters (seed, k, weights, islands, locks, tolerance,
                                input files with their SHA-256) to reproduce the plan
 
@@ -121,13 +124,12 @@ public sealed class SectorizeCommand : ICommand
         // Inputs.
         var blocks = SectorFiles.ReadBlocks(blocksPath);
         Staffing? staffing = null;
-        int k2;
         if (contingentPath is not null)
         {
             var contingent = ContingentFile.Read(contingentPath);
             try
             {
-                staffing = StaffingCalculator.Compute(contingent);
+                staffing = SectorPlanning.Staff(contingent);
             }
             catch (ArgumentException e)
             {
@@ -136,79 +138,60 @@ public sealed class SectorizeCommand : ICommand
             foreach (var line in staffing.Explanation) context.Out.WriteLine("staffing: " + line);
             if (staffing.SectorsPerShift < 1)
                 throw new CommandFailedException($"contingent {Path.GetFileName(contingentPath)}: the contingent staffs no sector around the clock");
-            k2 = staffing.SectorsPerShift;
         }
-        else k2 = sectorsOption!.Value;
-        var usedWeights = weights ?? SectorFiles.DefaultWeights(blocks);
+        var (_, usedWeights) = SectorFiles.Weigh(blocks, weights);
         context.Out.WriteLine($"workload: {SectorFiles.Describe(usedWeights)}{(weights is null ? " (default)" : "")}");
-        var workload = SectorFiles.Workloads(blocks, usedWeights);
-        var units = blocks.Units(workload);
         var previous = parsed.Option("--previous") is { } previousPath ? SectorFiles.ReadAssignment(previousPath, "previous plan") : null;
 
-        var options = new PartitionOptions
+        var request = new SectorPlanRequest
         {
-            Sectors = k2,
-            Seed = seed,
-            Islands = islands,
-            TargetDeviation = tolerance / 100,
-            TimeBudget = TimeSpan.FromSeconds(budget),
-            LockedBlocks = locks,
-            PreviousPlan = previous,
+            Sectors = sectorsOption, Staffing = staffing, Weights = usedWeights, Seed = seed, Islands = islands, TolerancePct = tolerance,
+            TimeBudget = TimeSpan.FromSeconds(budget), Locks = locks, Previous = previous,
         };
-        Plan plan;
+        SectorPlanOutcome outcome;
         using (var bar = ProgressBar.ForStderr(context))
         {
             try
             {
-                plan = Sectorizer.Partition(units, options, bar);
+                outcome = SectorPlanning.Plan(blocks.Units(), request, blocks.Notes, bar);
             }
             catch (ArgumentException e)
             {
                 throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
             }
         }
+        var plan = outcome.Plan;
         var report = plan.Report;
 
         // Outputs.
-        var json = SectorFiles.ReportJson(report, units.Count);
-        json["staffing"] = staffing is null ? null : new JsonObject
+        var json = outcome.Report with
         {
-            ["sectorsPerShift"] = staffing.SectorsPerShift,
-            ["perShift"] = new JsonArray(staffing.PerShift.Select(s => (JsonNode)new JsonObject
+            Parameters = new SectorPlanParameters
             {
-                ["shift"] = s.Shift, ["officersOnDuty"] = s.OfficersOnDuty, ["units"] = s.Units,
-            }).ToArray()),
-            ["explanation"] = SectorFiles.Strings(staffing.Explanation),
-        };
-        json["weights"] = SectorFiles.WeightsJson(usedWeights);
-        json["notes"] = SectorFiles.Strings(blocks.Notes.Concat(report.Notes));
-        json["parameters"] = new JsonObject
-        {
-            ["command"] = "sectorize",
-            ["seed"] = seed,
-            ["k"] = k2,
-            ["weights"] = SectorFiles.WeightsJson(usedWeights),
-            ["islands"] = parsed.Option("--islands") ?? "attach",
-            ["tolerancePct"] = tolerance,
-            ["budgetSeconds"] = budget,
-            ["attempts"] = options.Attempts,
-            ["locks"] = locks is null ? null : new JsonObject(locks.OrderBy(l => l.Key, StringComparer.Ordinal)
-                .Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value))),
-            ["blocksFile"] = Path.GetFileName(blocksPath),
-            ["blocksSha256"] = SectorFiles.Sha256(blocksPath),
-            ["contingentFile"] = contingentPath is null ? null : Path.GetFileName(contingentPath),
-            ["contingentSha256"] = contingentPath is null ? null : SectorFiles.Sha256(contingentPath),
-            ["previousFile"] = parsed.Option("--previous") is { } p ? Path.GetFileName(p) : null,
-            ["previousSha256"] = parsed.Option("--previous") is { } p2 ? SectorFiles.Sha256(p2) : null,
-            ["version"] = typeof(SectorizeCommand).Assembly.GetName().Version?.ToString(),
+                Command = "sectorize",
+                Seed = seed,
+                K = outcome.Report.K,
+                Weights = usedWeights,
+                Islands = SectorPlanning.NameOf(islands),
+                TolerancePct = tolerance,
+                BudgetSeconds = budget,
+                Attempts = outcome.Attempts,
+                Locks = locks is null ? null : new SortedDictionary<string, int>(locks, StringComparer.Ordinal),
+                BlocksFile = Path.GetFileName(blocksPath),
+                BlocksSha256 = SectorFiles.Sha256(blocksPath),
+                ContingentFile = contingentPath is null ? null : Path.GetFileName(contingentPath),
+                ContingentSha256 = contingentPath is null ? null : SectorFiles.Sha256(contingentPath),
+                PreviousFile = parsed.Option("--previous") is { } p ? Path.GetFileName(p) : null,
+                PreviousSha256 = parsed.Option("--previous") is { } p2 ? SectorFiles.Sha256(p2) : null,
+                Version = typeof(SectorizeCommand).Assembly.GetName().Version?.ToString(),
+            },
         };
 
         var sectorsWritten = SectorFiles.Write(outPath, SectorFiles.SectorFeatures(report), Crs.Wgs84);
         var blocksWritten = SectorFiles.Write(assignmentPath, SectorFiles.AssignedFeatures(blocks, plan.Assignment), blocks.Epsg);
-        json["totalElapsedMs"] = Math.Round(clock.Elapsed.TotalMilliseconds, 1);
-        SectorFiles.WriteJson(reportPath, json);
+        SectorFiles.WriteJson(reportPath, json with { TotalElapsedMs = Math.Round(clock.Elapsed.TotalMilliseconds, 1) });
 
-        foreach (var note in blocks.Notes.Concat(report.Notes)) context.Out.WriteLine("  " + note);
+        foreach (var note in json.Notes) context.Out.WriteLine("  " + note);
         context.Out.WriteLine(string.Create(Ci,
             $"Wrote {sectorsWritten.FeatureCount} sectors to {Path.GetFileName(outPath)} ({Crs.NameOf(sectorsWritten.Epsg)}), " +
             $"{blocksWritten.FeatureCount:N0} blocks to {Path.GetFileName(assignmentPath)}, the report to {Path.GetFileName(reportPath)}"));

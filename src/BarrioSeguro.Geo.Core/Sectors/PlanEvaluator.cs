@@ -117,7 +117,8 @@ public static class PlanEvaluator
             var blocks = members[label];
             var weight = blocks.Sum(i => g.Weight[i]);
             var area = blocks.Sum(i => g.AreaM2[i]);
-            var parts = g.CountParts(blocks, j => part[j] == label);
+            // A multipart unit is connected through itself, but its pieces stay apart in the union.
+            var parts = g.CountParts(blocks, j => part[j] == label) + blocks.Sum(i => units[i].Geometry.NumGeometries - 1);
             var union = Union(blocks.Select(i => (Geometry)units[i].Geometry).ToArray(), factory, parts, ref snapped);
             var utm = Crs.Transform(union, Crs.Wgs84, g.Zone);
             var pp = utm.Length > 0 ? 4 * Math.PI * utm.Area / (utm.Length * utm.Length) : 0;

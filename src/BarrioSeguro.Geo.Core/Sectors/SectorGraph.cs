@@ -133,13 +133,15 @@ internal sealed class SectorGraph
             if (string.IsNullOrEmpty(u.Id)) throw new ArgumentException($"Block {i} has no id.");
             if (!ids.Add(u.Id)) throw new ArgumentException($"Block id '{u.Id}' appears twice.");
             if (u.Geometry is null || u.Geometry.IsEmpty) throw new ArgumentException($"Block '{u.Id}' has no geometry.");
+            if (u.Geometry is not (Polygon or MultiPolygon))
+                throw new ArgumentException($"Block '{u.Id}' is a {u.Geometry.GeometryType}; a planning unit is a polygon or a multipolygon.");
             if (!double.IsFinite(u.Workload) || u.Workload < 0)
                 throw new ArgumentException($"Block '{u.Id}' has workload {u.Workload}; it must be a number of 0 or more.");
         }
     }
 
     /// <summary>Every ring segment as x1, y1, x2, y2.</summary>
-    private static double[] Segments(Polygon p)
+    private static double[] Segments(Geometry g)
     {
         var list = new List<double>();
         void Add(LineString ring)
@@ -150,8 +152,13 @@ internal sealed class SectorGraph
                 list.Add(seq.GetX(i)); list.Add(seq.GetY(i)); list.Add(seq.GetX(i + 1)); list.Add(seq.GetY(i + 1));
             }
         }
-        Add(p.ExteriorRing);
-        foreach (var hole in p.InteriorRings) Add(hole);
+        // Every piece of a multipart unit counts: it neighbours what any of its pieces touches.
+        for (var i = 0; i < g.NumGeometries; i++)
+        {
+            var p = (Polygon)g.GetGeometryN(i);
+            Add(p.ExteriorRing);
+            foreach (var hole in p.InteriorRings) Add(hole);
+        }
         return list.ToArray();
     }
 

@@ -2,8 +2,12 @@ using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Core.Sectors;
 
-/// <summary>A block to be put in a sector: a unique id, its polygon (lon/lat, EPSG:4326) and its workload (0 or more).</summary>
-public sealed record SectorUnit(string Id, Polygon Geometry, double Workload);
+/// <summary>
+/// A planning unit to be put in a sector (a block, or a reporting area): a unique id, its polygon (lon/lat, EPSG:4326)
+/// and its workload (0 or more). A unit in several pieces (a MultiPolygon) is one unit: it neighbours every unit any of
+/// its pieces shares an edge with, and its pieces always go to the same sector.
+/// </summary>
+public sealed record SectorUnit(string Id, Geometry Geometry, double Workload);
 
 /// <summary>What to do with islands: blocks or groups of blocks that share no edge with the rest.</summary>
 public enum IslandPolicy

@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Core.Blocks;
+using BarrioSeguro.Geo.Planning.Blocks;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 
@@ -17,17 +18,21 @@ public sealed class BlockStore(BarrioDbContext db)
     public static string DistrictScope(string ubigeo) => $"district:{ubigeo}";
 
     /// <summary>
-    /// Blocks of an area from the stored streets that touch it, with the stored incidents counted in them.
+    /// Blocks of an area from the stored streets around it (<see cref="BlockPlanning.Around"/>: a block reaching into the
+    /// area may be closed by a street outside it), with the stored incidents counted in them: <see cref="BlockPlanning.Build"/>,
+    /// as the CLI does on files.
     /// </summary>
     /// <exception cref="ArgumentException">No street of the area can bound a block (BlockBuilder's reason).</exception>
     public async Task<BlockSet> BuildAsync(Geometry area, CancellationToken ct)
     {
-        var streets = await db.Streets.Intersecting(s => s.Geometry, area).AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct);
-        var set = BlockBuilder.Build(streets.Select(s => new StreetLine(s.Geometry, s.Class, s.Layer)), area);
+        var streets = await StreetsAroundAsync(area, ct);
         var incidents = await db.Incidents.Intersecting(i => i.Location, area).AsNoTracking().OrderBy(i => i.Id).Select(i => i.Location).ToListAsync(ct);
-        BlockBuilder.CountContents(set.Blocks, incidents, []);
-        return set;
+        return BlockPlanning.Build(streets.Select(s => new StreetLine(s.Geometry, s.Class, s.Layer)).ToList(), area, incidents);
     }
+
+    /// <summary>The stored streets that meet the box <see cref="BlockPlanning.Around"/> the area, ordered by id.</summary>
+    public Task<List<Core.Domain.Street>> StreetsAroundAsync(Geometry area, CancellationToken ct, double margin = BlockPlanning.MarginDegrees) =>
+        db.Streets.Intersecting(s => s.Geometry, BlockPlanning.Around(area, margin)).AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct);
 
     /// <summary>Replaces the blocks of a scope in one transaction: readers see the old set or the new one, never a mix.</summary>
     public async Task ReplaceAsync(string scope, IReadOnlyList<Block> blocks, CancellationToken ct)

@@ -7,12 +7,15 @@ using NetTopologySuite.Geometries;
 namespace BarrioSeguro.Geo.IO.Gpx;
 
 /// <summary>
-/// A patrol route as GeoJSON features: the route line (kind "ruta", with the route figures) and a point per stop
-/// (kind "parada": hot spot, minutes, arrival time, detour). Written with <see cref="GeoJsonFile"/>: RFC 7946 WGS84 by
+/// A patrol route as GeoJSON features: the route line (kind "track", with the route figures) and a point per stop
+/// (kind "stop": hot spot, minutes, arrival time, detour). Written with <see cref="GeoJsonFile"/>: RFC 7946 WGS84 by
 /// default, or any supported CRS.
 /// </summary>
 public static class RouteGeoJson
 {
+    /// <summary>Feature kinds, the same in the API's routes GeoJSON.</summary>
+    public const string TrackKind = "track", StopKind = "stop";
+
     /// <summary>The features, in the route's CRS.</summary>
     public static List<IFeature> Features(PatrolRoute route)
     {
@@ -27,7 +30,7 @@ public static class RouteGeoJson
         if (coords.Count >= 2)
             features.Add(new Feature(factory.CreateLineString([.. coords]), new AttributesTable
             {
-                { "kind", "ruta" },
+                { "kind", TrackKind },
                 { "name", route.Name },
                 { "start", route.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'") },
                 { "lengthKm", Math.Round(f.LengthKm, 3) },
@@ -40,7 +43,7 @@ public static class RouteGeoJson
         foreach (var s in route.Stops)
             features.Add(new Feature(factory.CreatePoint(s.Position.Copy()), new AttributesTable
             {
-                { "kind", "parada" },
+                { "kind", StopKind },
                 { "route", route.Name },
                 { "hotspotId", s.HotspotId },
                 { "name", s.Name },

@@ -30,7 +30,7 @@ public class PlanEndpointsTests(ApiFixture api)
         Assert.True(report.GetProperty("contiguous").GetBoolean());
         Assert.True(report.GetProperty("maxDeviationPct").GetDouble() <= Math.Max(5.0, report.GetProperty("balanceBoundPct").GetDouble()) + 1e-9,
             report.GetRawText());
-        Assert.NotEmpty(report.GetProperty("staffing").EnumerateArray());
+        Assert.NotEmpty(report.GetProperty("staffing").GetProperty("explanation").EnumerateArray());
         Assert.StartsWith("sha256:", plan.GetProperty("dataVersion").GetString());
 
         var planId = plan.GetProperty("id").GetInt32();

@@ -34,12 +34,15 @@ public class CoverageCommandTests
 
         using var report = JsonDocument.Parse(File.ReadAllText(dir.File("r.json")));
         var root = report.RootElement;
-        foreach (var name in new[] { "coveredStreetKmPct", "coveredStreetKm", "coveredBlocksPct", "coveredIncidentPct", "backupStreetKmPct", "elapsedMs" })
-            Assert.True(root.TryGetProperty(name, out _), $"report lacks {name}");
-        Assert.InRange(root.GetProperty("coveredStreetKmPct").GetDouble(), 1, 99);
-        Assert.Equal(75, root.GetProperty("coveredIncidentPct").GetDouble(), 3);
+        // The service's coverage report shape: the figures in "figures", the per-shift reports in "shifts".
+        var figures = root.GetProperty("figures");
+        foreach (var name in new[] { "coveredStreetKmPct", "coveredStreetKm", "coveredBlocksPct", "coveredIncidentPct", "backupStreetKmPct" })
+            Assert.True(figures.TryGetProperty(name, out _), $"report lacks figures.{name}");
+        Assert.True(root.TryGetProperty("elapsedMs", out _), "report lacks elapsedMs");
+        Assert.InRange(figures.GetProperty("coveredStreetKmPct").GetDouble(), 1, 99);
+        Assert.Equal(75, figures.GetProperty("coveredIncidentPct").GetDouble(), 3);
         Assert.Equal(2, root.GetProperty("shifts").GetArrayLength());
-        Assert.True(root.GetProperty("network").GetProperty("kmWithoutUnit").GetDouble() > 0);
+        Assert.True(root.GetProperty("kmWithoutUnit").GetDouble() > 0);
         Assert.Contains("Comisaría", File.ReadAllText(dir.File("r.json")));
 
         var pieces = VectorFile.Read(dir.File("c.geojson"));

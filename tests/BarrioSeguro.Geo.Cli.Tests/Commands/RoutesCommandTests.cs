@@ -78,7 +78,7 @@ public class RoutesCommandTests(ElMilagroSectorsFixture milagro) : IClassFixture
         // The hot spot lies in exactly one sector; its route stops there at least every 2 h, at Lima clock times in the shift.
         var visits = Assert.Single(routes.SelectMany(r => r.GetProperty("hotspots").EnumerateArray()));
         Assert.Equal("Mercado Señor de los Milagros", visits.GetProperty("name").GetString());
-        Assert.True(visits.GetProperty("maxIntervalMin").GetDouble() <= 120, $"max interval {visits.GetProperty("maxIntervalMin")}");
+        Assert.True(visits.GetProperty("maxIntervalMinutes").GetDouble() <= 120, $"max interval {visits.GetProperty("maxIntervalMinutes")}");
         Assert.True(visits.GetProperty("withinLimit").GetBoolean());
         var times = visits.GetProperty("visits").EnumerateArray().Select(v => v.GetString()!).ToList();
         Assert.True(times.Count >= 3, $"{times.Count} visits in 8 h");
@@ -87,7 +87,7 @@ public class RoutesCommandTests(ElMilagroSectorsFixture milagro) : IClassFixture
         Assert.Contains("Señor", File.ReadAllText(dir.File("r.json")));
 
         // GDAL reads it back: a track per sector, a waypoint per stop, accents intact.
-        var stops = routes.Sum(r => r.GetProperty("stops").GetInt32());
+        var stops = routes.Sum(r => r.GetProperty("stops").GetArrayLength());
         Assert.Equal(times.Count, stops);
         var info = OgrInfo("-al", "-q", dir.File("rutas.gpx"));
         Assert.Contains("Layer name: tracks", info);
@@ -126,12 +126,12 @@ public class RoutesCommandTests(ElMilagroSectorsFixture milagro) : IClassFixture
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("Sector S2 · turno tarde:", run.Out);
         var features = VectorFile.Read(dir.File("rutas.geojson")).Features;
-        Assert.Equal(3, features.Count(f => (string)f.Attributes["kind"] == "ruta"));
+        Assert.Equal(3, features.Count(f => (string)f.Attributes["kind"] == "track"));
         var report = Report(dir.File("r.json"));
         Assert.All(report.GetProperty("routes").EnumerateArray(),
             r => Assert.Equal("Comisaría El Milagro", r.GetProperty("start").GetProperty("name").GetString()));
-        Assert.Equal(features.Count(f => (string)f.Attributes["kind"] == "parada"),
-            report.GetProperty("routes").EnumerateArray().Sum(r => r.GetProperty("stops").GetInt32()));
+        Assert.Equal(features.Count(f => (string)f.Attributes["kind"] == "stop"),
+            report.GetProperty("routes").EnumerateArray().Sum(r => r.GetProperty("stops").GetArrayLength()));
         Assert.StartsWith("2025-01-01T14:00:00-05:00", report.GetProperty("shiftStart").GetString());
     }
 

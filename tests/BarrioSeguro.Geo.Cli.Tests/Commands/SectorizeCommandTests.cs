@@ -293,3 +293,48 @@ public class SectorizeCommandTests(ElMilagroBlocksFixture milagro) : IClassFixtu
         Assert.Contains("lie outside every drawn sector", run.ErrorLine);
     }
 }
+
+/// <summary>Defect 7: a planning unit in two pieces (a reporting area split by another unit) is planned as one unit.</summary>
+public class MultipartUnitTests(ElMilagroBlocksFixture milagro) : IClassFixture<ElMilagroBlocksFixture>
+{
+    [Fact]
+    public void A_real_two_part_unit_is_accepted_and_both_its_pieces_go_to_one_sector()
+    {
+        using var dir = new TempDir();
+        var set = VectorFile.Read(milagro.Path);
+        var shapes = set.Features.Select(f => f.Geometry).ToList();
+        bool Share(int i, int j) => shapes[i].Intersects(shapes[j]) && shapes[i].Intersection(shapes[j]).Length > 1e-5;
+        // Two real El Milagro blocks with a third between them: a unit in two pieces that do not touch.
+        var (a, c) = (from i in Enumerable.Range(0, shapes.Count)
+                      from j in Enumerable.Range(0, shapes.Count)
+                      where i < j && !shapes[i].Intersects(shapes[j]) && shapes[i].Distance(shapes[j]) < 0.0005
+                            && Enumerable.Range(0, shapes.Count).Any(b => Share(i, b) && Share(b, j))
+                      select (i, j)).First();
+        var factory = shapes[a].Factory;
+        var unit = factory.CreateMultiPolygon([(NetTopologySuite.Geometries.Polygon)shapes[a], (NetTopologySuite.Geometries.Polygon)shapes[c]]);
+        var attributes = new NetTopologySuite.Features.AttributesTable
+        {
+            { "id", "zona-2-partes" },
+            { "incidents", Convert.ToInt32(set.Features[a].Attributes["incidents"], CultureInfo.InvariantCulture) + Convert.ToInt32(set.Features[c].Attributes["incidents"], CultureInfo.InvariantCulture) },
+            { "frontage_m", Convert.ToDouble(set.Features[a].Attributes["frontage_m"], CultureInfo.InvariantCulture) + Convert.ToDouble(set.Features[c].Attributes["frontage_m"], CultureInfo.InvariantCulture) },
+        };
+        var features = set.Features.Where((_, i) => i != a && i != c).Prepend(new NetTopologySuite.Features.Feature(unit, attributes)).ToList();
+        var units = dir.File("unidades.geojson");
+        VectorFile.Write(units, features, set.Epsg);
+
+        var run = CliRun.Of("sectorize", "--blocks", units, "--sectors", "4", "--out", dir.File("s.geojson"), "--assignment", dir.File("a.geojson"),
+            "--report", dir.File("r.json"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("1 unit(s) in several pieces", run.Out);
+        var report = JsonDocument.Parse(File.ReadAllText(dir.File("r.json"))).RootElement;
+        Assert.Equal(milagro.Count - 1, report.GetProperty("blocks").GetInt32());
+        Assert.True(report.GetProperty("contiguous").GetBoolean(), report.GetRawText());
+        Assert.DoesNotContain(report.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("snap rounding"));
+
+        var assigned = VectorFile.Read(dir.File("a.geojson")).Features.Single(f => (string)f.Attributes["id"] == "zona-2-partes");
+        Assert.Equal(2, assigned.Geometry.NumGeometries);
+        var sector = Convert.ToInt32(assigned.Attributes["sector"], CultureInfo.InvariantCulture);
+        var outline = VectorFile.Read(dir.File("s.geojson")).Features.Single(f => Convert.ToInt32(f.Attributes["sector"], CultureInfo.InvariantCulture) == sector).Geometry;
+        Assert.True(outline.Buffer(1e-7).Covers(shapes[a]) && outline.Buffer(1e-7).Covers(shapes[c]), "both pieces lie in the unit's sector");
+    }
+}

@@ -82,7 +82,7 @@ public class GpxWriterTests
         var features = doc.RootElement.GetProperty("features").EnumerateArray().ToList();
         Assert.Equal("LineString", features[0].GetProperty("geometry").GetProperty("type").GetString());
         Assert.Equal(Name, features[0].GetProperty("properties").GetProperty("name").GetString());
-        Assert.All(features.Skip(1), f => Assert.Equal("parada", f.GetProperty("properties").GetProperty("kind").GetString()));
+        Assert.All(features.Skip(1), f => Assert.Equal("stop", f.GetProperty("properties").GetProperty("kind").GetString()));
         var info = Gdal.OgrInfo("-al", "-so", path);
         Assert.Contains($"Feature Count: {1 + route.Stops.Count}", info);
     }

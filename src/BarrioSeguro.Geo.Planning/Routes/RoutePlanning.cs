@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using BarrioSeguro.Geo.Core.Incidents;
+using BarrioSeguro.Geo.Core.Network;
+using BarrioSeguro.Geo.Core.Routes;
+using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Planning.Reports;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Planning.Routes;
+
+/// <summary>A sector to plan a route for (lon/lat): its label ("S1"), polygon, hot spots and, optionally, a start point.</summary>
+/// <param name="Number">The sector number of a kept plan (0-based), when there is one.</param>
+public sealed record RouteSector(
+    string Label, Geometry Polygon, IReadOnlyList<(string Name, Point Place)> Hotspots, (string Name, Point Place)? Start = null, int? Number = null);
+
+/// <summary>The shift the routes are for.</summary>
+/// <param name="Shift">The shift code (see <see cref="Shifts"/>), as route names carry it.</param>
+/// <param name="ShiftStart">When the shift starts; <see cref="DefaultStart"/> by default, so a seed always gives the same file.</param>
+/// <param name="Seed">Varies ties, the Euler circuit and stop lengths, not the cost; sector n (0-based) plans with Seed + n.</param>
+public sealed record RouteShift(
+    double ShiftHours, string Shift, DateTimeOffset ShiftStart, (int Min, int Max) StopMinutes, double MaxIntervalHours, int Seed)
+{
+    public static DateTimeOffset DefaultStart { get; } = LimaTime.At(new DateOnly(2025, 1, 1), new TimeOnly(6, 0));
+
+    public static RouteShift Default(double shiftHours, string? shift, int seed) =>
+        new(shiftHours, string.IsNullOrWhiteSpace(shift) ? Shifts.DefaultCode : Shifts.Code(shift), DefaultStart, (10, 15), 2, seed);
+}
+
+/// <summary>A planned route with its report.</summary>
+public sealed record PlannedRoute(RouteSector Sector, SectorRoute Route, RouteReport Report);
+
+/// <summary>The routes of a shift, the sectors skipped, and the report.</summary>
+public sealed record RoutesOutcome(IReadOnlyList<PlannedRoute> Routes, RoutesReport Report);
+
+/// <summary>Patrol routes, the same way for the CLI and the service: one route per sector of the graph's streets.</summary>
+public static class RoutePlanning
+{
+    /// <summary>Hot spots of a sector from the incidents in it: the densest places (at least two incidents), named in Spanish.</summary>
+    public static List<(string Name, Point Place)> HotspotsFrom(IReadOnlyList<Point> incidents, Geometry sector, int count) =>
+        HotSpots.Densest(incidents.Where(sector.Covers).ToList(), count)
+            .Select((h, i) => ($"Punto caliente {i + 1} ({h.Incidents} incidentes a 150 m)", h.Place)).ToList();
+
+    /// <summary>Plans one route per sector. A sector without a street of the mode is skipped and named.</summary>
+    /// <exception cref="ArgumentException">Shift hours out of range.</exception>
+    public static RoutesOutcome Plan(StreetGraph graph, IReadOnlyList<RouteSector> sectors, RouteShift shift, IEnumerable<string>? notes = null)
+    {
+        if (!(shift.ShiftHours > 0) || shift.ShiftHours > 24) throw new ArgumentException("shiftHours must be more than 0 and at most 24.");
+        var clock = Stopwatch.StartNew();
+        var planned = new List<PlannedRoute>();
+        var skipped = new List<SkippedSector>();
+        var allNotes = new List<string>(notes ?? []);
+        var mode = graph.Mode.Name();
+        for (var index = 0; index < sectors.Count; index++)
+        {
+            var sector = sectors[index];
+            var options = new RouteOptions
+            {
+                Name = RouteName.Of(sector.Label, shift.Shift),
+                ShiftHours = shift.ShiftHours,
+                ShiftStart = shift.ShiftStart,
+                StopMinutes = shift.StopMinutes,
+                MaxIntervalHours = shift.MaxIntervalHours,
+                FillShift = true,
+                Seed = shift.Seed + (sector.Number ?? index),
+            };
+            try
+            {
+                var route = SectorRouting.Plan(graph, sector.Polygon, sector.Label, sector.Hotspots, options, sector.Start?.Place);
+                planned.Add(new PlannedRoute(sector, route, ReportOf(route, sector.Label, shift.Shift, mode, sector.Start?.Name)));
+            }
+            catch (ArgumentException e)
+            {
+                var reason = e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" ");
+                skipped.Add(new SkippedSector(sector.Label, reason));
+                allNotes.Add($"{reason.TrimEnd('.')}: skipped, no route for it.");
+            }
+        }
+        var report = new RoutesReport(mode, shift.Shift, shift.ShiftHours, LimaTime.Stamp(shift.ShiftStart), [shift.StopMinutes.Min, shift.StopMinutes.Max],
+            shift.MaxIntervalHours, shift.Seed, planned.Select(p => p.Report).ToList(), skipped, NetworkReport.Of(graph), allNotes,
+            Math.Round(clock.Elapsed.TotalMilliseconds, 1));
+        return new RoutesOutcome(planned, report);
+    }
+
+    /// <summary>The notes of the tour and the route, once each.</summary>
+    public static IEnumerable<string> NotesOf(SectorRoute r) => r.Notes.Concat(r.Route.Notes).Distinct(StringComparer.Ordinal);
+
+    /// <summary>The report of one route; positions in lon/lat, times in Lima.</summary>
+    public static RouteReport ReportOf(SectorRoute r, string label, string shift, string mode, string? startName)
+    {
+        var route = r.Route;
+        var f = route.Figures;
+        (double Lon, double Lat) LonLat(Coordinate c) =>
+            route.Epsg == Crs.Wgs84 ? (c.X, c.Y) : Crs.Transform(c.X, c.Y, route.Epsg, Crs.Wgs84);
+        RouteStart? start = null;
+        if (route.Track.Count > 0)
+        {
+            var (lon, lat) = LonLat(route.Track[0].Position);
+            start = new RouteStart(startName ?? "centre of the sector", Math.Round(lon, 7), Math.Round(lat, 7));
+        }
+        var stops = route.Stops.Select((s, i) =>
+        {
+            var (lon, lat) = LonLat(s.Position);
+            return new StopReport(i + 1, s.HotspotId, s.Name, Math.Round(lon, 7), Math.Round(lat, 7), LimaTime.Clock(route.Start, s.ArriveSeconds / 60),
+                Math.Round(s.ArriveSeconds / 60, 1), s.Minutes, s.Detour);
+        }).ToList();
+        return new RouteReport(
+            label, route.Name, shift, mode, start, Math.Round(f.LengthKm, 3), Math.Round(f.DurationMin, 1), Math.Round(f.DeadheadPct, 2),
+            Math.Round(f.StreetsCoveredPct, 2), f.Rounds, r.Tour.Optimal, stops, Math.Round(r.Unreachable.Sum(u => u.LengthMeters) / 1000, 3),
+            r.Unreachable.Select(u => new UnreachableReport(u.Name, Math.Round(u.LengthMeters, 1), Math.Round(u.Place.X, 7), Math.Round(u.Place.Y, 7))).ToList(),
+            f.Hotspots.Select(v => new HotspotReport(v.HotspotId, v.Name, v.VisitMinutes.Select(m => LimaTime.Clock(route.Start, m)).ToList(),
+                v.VisitMinutes.Select(m => Math.Round(m, 1)).ToList(), v.IntervalMinutes.Select(m => Math.Round(m, 1)).ToList(),
+                Math.Round(v.MaxIntervalMinutes, 1), v.WithinLimit)).ToList(),
+            NotesOf(r).ToList());
+    }
+
+    /// <summary>The route's track and stops in lon/lat (2D), as kept and drawn.</summary>
+    public static (LineString Track, MultiPoint Stops) LonLatOf(PatrolRoute route)
+    {
+        var factory = new GeometryFactory(new PrecisionModel(), Crs.Wgs84);
+        Coordinate At(Coordinate c)
+        {
+            var (x, y) = route.Epsg == Crs.Wgs84 ? (c.X, c.Y) : Crs.Transform(c.X, c.Y, route.Epsg, Crs.Wgs84);
+            return new Coordinate(x, y);
+        }
+        var track = route.Track.Select(p => At(p.Position)).ToArray();
+        var line = factory.CreateLineString(track.Length >= 2 ? track : track.Length == 1 ? [track[0], track[0]] : []);
+        return (line, factory.CreateMultiPoint(route.Stops.Select(s => factory.CreatePoint(At(s.Position))).ToArray()));
+    }
+}

@@ -1,0 +1,147 @@
+using BarrioSeguro.Geo.Core.Blocks;
+using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Core.Sectors;
+using BarrioSeguro.Geo.Planning.Blocks;
+using BarrioSeguro.Geo.Planning.Reports;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Planning.Sectors;
+
+/// <summary>
+/// A planning unit as loaded (a block of a file or of the stored streets, a reporting area): a unique id, a polygon or
+/// multipolygon in lon/lat and the attributes its workload is computed from.
+/// </summary>
+public sealed record PlanningUnit(string Id, Geometry Geometry, IReadOnlyDictionary<string, object?> Attributes)
+{
+    public static PlanningUnit Of(Block b) => new(b.Id, b.Geometry, BlockPlanning.Attributes(b));
+}
+
+/// <summary>What a plan is asked for. <see cref="Sectors"/> or <see cref="Staffing"/> gives the number of sectors.</summary>
+public sealed record SectorPlanRequest
+{
+    /// <summary>The number of sectors fixed by the chief; else the staffing's sectors per shift.</summary>
+    public int? Sectors { get; init; }
+    public Staffing? Staffing { get; init; }
+    public int? ContingentId { get; init; }
+    /// <summary>Workload terms; null: <see cref="SectorPlanning.DefaultWeights"/>.</summary>
+    public IReadOnlyList<WorkloadTerm>? Weights { get; init; }
+    public int Seed { get; init; } = 1;
+    public double TolerancePct { get; init; } = 5;
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(2);
+    public IslandPolicy Islands { get; init; } = IslandPolicy.AttachToNearest;
+    public IReadOnlyDictionary<string, int>? Locks { get; init; }
+    public IReadOnlyDictionary<string, int>? Previous { get; init; }
+}
+
+/// <summary>A computed plan, its report and what it used.</summary>
+public sealed record SectorPlanOutcome(Plan Plan, SectorPlanReport Report, IReadOnlyList<SectorUnit> Units, IReadOnlyList<WorkloadTerm> Weights, int Attempts);
+
+/// <summary>Plan sectors over loaded units: workload, the number of sectors, the partition and its report.</summary>
+public static class SectorPlanning
+{
+    /// <summary>The staffing of a contingent; a number of sectors fixed by the chief says which shifts fall short.</summary>
+    /// <exception cref="ArgumentException">A contingent that cannot be staffed (StaffingCalculator's reason).</exception>
+    public static Staffing Staff(ContingentPlan contingent, int? fixedSectors = null) =>
+        StaffingCalculator.Compute(fixedSectors is null ? contingent : contingent with { FixedSectors = fixedSectors });
+
+    /// <summary>
+    /// The contingent of the service as the staffing calculator sees it: equal shifts of 24 / shifts hours named from
+    /// the one shift table (<see cref="Shifts.Of"/>).
+    /// </summary>
+    public static ContingentPlan PlanOf(Contingent c)
+    {
+        var hours = 24.0 / Math.Max(c.Shifts, 1);
+        return new ContingentPlan(c.Officers, Shifts.Of(c.Shifts).Select(s => new ShiftPlan(s.Code, hours)).ToList(), c.Availability,
+            new PatrolMode(c.Mode, c.CrewSize), c.JointUnits);
+    }
+
+    /// <summary>
+    /// The default workload: incidents × 1 when the units have them, plus street frontage × 0.01 per metre
+    /// (<c>frontage_m</c>, or <c>street_m</c>): 100 m of frontage count like one incident.
+    /// </summary>
+    /// <exception cref="ArgumentException">The units have none of these attributes.</exception>
+    public static IReadOnlyList<WorkloadTerm> DefaultWeights(IEnumerable<string> attributeNames)
+    {
+        var known = new HashSet<string>(attributeNames, StringComparer.OrdinalIgnoreCase);
+        var terms = new List<WorkloadTerm>();
+        if (known.Contains(BlockPlanning.Incidents)) terms.Add(new WorkloadTerm(BlockPlanning.Incidents, 1));
+        if (known.Contains(BlockPlanning.FrontageM)) terms.Add(new WorkloadTerm(BlockPlanning.FrontageM, 0.01));
+        else if (known.Contains(BlockPlanning.FrontageAlias)) terms.Add(new WorkloadTerm(BlockPlanning.FrontageAlias, 0.01));
+        if (terms.Count == 0)
+            throw new ArgumentException(
+                $"The blocks have no incidents or frontage_m attribute for the default workload; name the attributes of the workload " +
+                $"(the blocks have: {(known.Count == 0 ? "no attributes" : string.Join(", ", known.Order(StringComparer.OrdinalIgnoreCase)))}).");
+        return terms;
+    }
+
+    /// <summary>The terms as given, <c>street_m</c> read as <c>frontage_m</c> when the units have only the latter.</summary>
+    public static IReadOnlyList<WorkloadTerm> Resolve(IReadOnlyList<WorkloadTerm> terms, IEnumerable<string> attributeNames)
+    {
+        var known = new HashSet<string>(attributeNames, StringComparer.OrdinalIgnoreCase);
+        return terms.Select(t => string.Equals(t.Attribute, BlockPlanning.FrontageAlias, StringComparison.OrdinalIgnoreCase)
+                                 && !known.Contains(BlockPlanning.FrontageAlias) && known.Contains(BlockPlanning.FrontageM)
+            ? t with { Attribute = BlockPlanning.FrontageM } : t).ToList();
+    }
+
+    /// <summary>The units with their workload.</summary>
+    /// <exception cref="ArgumentException">Workload.Compute's reasons (unknown attribute, negative weight, zero total).</exception>
+    public static (IReadOnlyList<SectorUnit> Units, IReadOnlyList<WorkloadTerm> Weights) Weigh(IReadOnlyList<PlanningUnit> units, IReadOnlyList<WorkloadTerm>? weights)
+    {
+        var names = units.SelectMany(u => u.Attributes.Keys).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var terms = weights is null ? DefaultWeights(names) : Resolve(weights, names);
+        var workload = Workload.Compute(units.Select(u => u.Attributes).ToList(), terms);
+        return (units.Select((u, i) => new SectorUnit(u.Id, u.Geometry, workload[i])).ToList(), terms);
+    }
+
+    /// <summary>The number of sectors: the chief's, else what the staffing allows.</summary>
+    /// <exception cref="ArgumentException">Neither given, or a staffing that staffs no sector.</exception>
+    public static int SectorsOf(SectorPlanRequest request)
+    {
+        if (request.Sectors is { } k) return k;
+        if (request.Staffing is null) throw new ArgumentException("Give the number of sectors, or a contingent.");
+        if (request.Staffing.SectorsPerShift < 1) throw new ArgumentException("The contingent staffs no sector around the clock.");
+        return request.Staffing.SectorsPerShift;
+    }
+
+    /// <summary>Partitions the units into sectors and reports on the plan.</summary>
+    /// <param name="notes">Notes of the caller (how the units were read), put before the plan's own.</param>
+    /// <exception cref="ArgumentException">Bad weights, more sectors than units, refused islands, bad locks (Sectorizer's reasons).</exception>
+    public static SectorPlanOutcome Plan(
+        IReadOnlyList<PlanningUnit> units, SectorPlanRequest request, IEnumerable<string>? notes = null,
+        IProgress<double>? progress = null, CancellationToken ct = default)
+    {
+        var k = SectorsOf(request);
+        var (weighed, terms) = Weigh(units, request.Weights);
+        var options = new PartitionOptions
+        {
+            Sectors = k,
+            Seed = request.Seed,
+            Islands = request.Islands,
+            TargetDeviation = request.TolerancePct / 100,
+            TimeBudget = request.TimeBudget,
+            LockedBlocks = request.Locks,
+            PreviousPlan = request.Previous,
+        };
+        var plan = Sectorizer.Partition(weighed, options, progress, ct);
+        var staffing = request.Staffing is null ? null : StaffingReport.From(request.Staffing, request.ContingentId);
+        var report = SectorPlanReport.From(plan.Report, weighed.Count, staffing, terms, (notes ?? []).Concat(plan.Report.Notes));
+        return new SectorPlanOutcome(plan, report, weighed, terms, options.Attempts);
+    }
+
+    /// <summary>"islands": attach (default), own or refuse.</summary>
+    /// <exception cref="ArgumentException">Another word.</exception>
+    public static IslandPolicy IslandsOf(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "attach" => IslandPolicy.AttachToNearest,
+        "own" => IslandPolicy.OwnSector,
+        "refuse" => IslandPolicy.Refuse,
+        _ => throw new ArgumentException($"islands must be attach, own or refuse, not '{text}'."),
+    };
+
+    public static string NameOf(IslandPolicy policy) => policy switch
+    {
+        IslandPolicy.OwnSector => "own",
+        IslandPolicy.Refuse => "refuse",
+        _ => "attach",
+    };
+}
