@@ -6,7 +6,8 @@ namespace BarrioSeguro.Geo.Api.Http;
 
 /// <summary>
 /// Every error of the service as a ProblemDetails (RFC 9457): a refusal thrown by Core (ArgumentException, an unknown
-/// CRS) in any /api handler becomes 422 (400 for the CRS) with its reason and place; a body over the limit keeps its
+/// CRS) in any /api handler becomes 422 (400 for the CRS) with its reason and place; a report kept in an older shape
+/// is a 409 that says to compute it again; a body over the limit keeps its
 /// 413; anything else is a 500 that names no internals.
 /// </summary>
 public static class ApiErrors
@@ -50,6 +51,8 @@ public static class ApiErrors
             {
                 ArgumentException e => Refusal(e),
                 UnknownCrsException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Unknown CRS", Detail = e.Message },
+                // A report kept by an earlier build in another shape: the plan is there but must be computed again.
+                Data.Sectors.KeptInOlderShapeException e => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Kept in an older shape", Detail = e.Message },
                 _ => null,
             };
             if (problem is null) return false;

@@ -1,6 +1,8 @@
-using System.Text.Json;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Data.Sectors;
+using BarrioSeguro.Geo.Planning;
+using BarrioSeguro.Geo.Planning.Reports;
 using BarrioSeguro.Geo.Printing;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
@@ -15,7 +17,7 @@ namespace BarrioSeguro.Geo.Data.Printing;
 public static class FieldKitSource
 {
     /// <summary>The shift printed when none is named.</summary>
-    public const string DefaultShift = "mañana";
+    public static string DefaultShift => Shifts.DefaultCode;
 
     /// <summary>The kit of plan <paramref name="planId"/> for <paramref name="shift"/>, or null when there is no such plan.
     /// A sector without a kept route for the shift still gets its page, which says so.</summary>
@@ -31,7 +33,7 @@ public static class FieldKitSource
         var n = await db.Neighborhoods.AsNoTracking().FirstAsync(x => x.Id == plan.NeighborhoodId, ct);
         var utm = Crs.UtmZoneFor(n.Boundary);
         var sectors = (await db.PlanSectors.AsNoTracking().Where(s => s.PlanId == planId).OrderBy(s => s.Sector).ToListAsync(ct))
-            .Select(s => new SectorShape(s.Sector, $"S{s.Sector + 1}", Crs.Transform<Geometry>(s.Geometry, Crs.Wgs84, utm))).ToList();
+            .Select(s => new SectorShape(s.Sector, SectorLabel.Of(s.Sector), Crs.Transform<Geometry>(s.Geometry, Crs.Wgs84, utm))).ToList();
         var around = n.Boundary.EnvelopeInternal.Copy();
         around.ExpandBy(0.002);
         var streets = (await db.Streets.Intersecting(s => s.Geometry, SpatialQueries.Box(around)).AsNoTracking()
@@ -42,9 +44,9 @@ public static class FieldKitSource
         var routes = (await db.PlanRoutes.AsNoTracking().Where(r => r.PlanId == planId && r.Shift == shift).ToListAsync(ct))
             .GroupBy(r => r.Sector).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!);
 
-        var planReport = ReadPlanReport(plan.ReportJson);
+        var planReport = PlanStore.ReportOf(plan);
         var cover = new FieldKitCover(
-            n.Name, plan.Name, shift, text.Date(printedAt.ToOffset(PeruOffset)), planReport.Staffing, sectors,
+            n.Name, plan.Name, shift, text.Date(printedAt.ToOffset(LimaTime.Offset)), planReport.Staffing?.Explanation ?? [], sectors,
             [
                 (text.MaxDeviation, $"{text.Number(plan.MaxDeviationPct, 1)} %"),
                 (text.Contiguity, plan.Contiguous ? text.Yes : text.No),
@@ -58,18 +60,15 @@ public static class FieldKitSource
         return new FieldKit(cover, sheets, streets, text);
     }
 
-    // Peru keeps UTC-5 all year (no daylight saving).
-    private static readonly TimeSpan PeruOffset = TimeSpan.FromHours(-5);
-
     private static SheetRoute Route(PlanRoute r, int utm, FieldKitText text, string origin)
     {
-        var report = ReadRouteReport(r.ReportJson);
+        var report = RouteStore.ReportOf(r);
         var stops = new List<RouteStopMark>();
         for (var i = 0; i < r.Stops.NumGeometries; i++)
         {
             var p = Crs.Transform(r.Stops.GetGeometryN(i), Crs.Wgs84, utm).Coordinate;
-            var s = i < report.Stops.Count ? report.Stops[i] : new StopFigures("", 0, 0);
-            stops.Add(new RouteStopMark(i + 1, s.Name, p, $"{FieldKitText.Clock(s.ArriveMin)} · {s.Minutes} {text.Minutes}"));
+            var s = i < report.Stops.Count ? report.Stops[i] : null;
+            stops.Add(new RouteStopMark(i + 1, s?.Name ?? "", p, $"{s?.Arrive ?? "–"} · {s?.Minutes ?? 0} {text.Minutes}"));
         }
         return new SheetRoute(
             Crs.Transform(r.Track, Crs.Wgs84, utm), stops,
@@ -82,42 +81,4 @@ public static class FieldKitSource
             ],
             report.Notes, $"{origin}/api/routes/{r.Id}/gpx");
     }
-
-    // ------------------------------------------------------------------------------------------------------------------
-    // Reading the stored reports. They are JSON strings read here by key, and only here: when the plan and route
-    // reports become typed records, these two functions are what changes.
-
-    private sealed record PlanReportTexts(IReadOnlyList<string> Staffing, IReadOnlyList<string> Notes);
-
-    private sealed record StopFigures(string Name, double ArriveMin, int Minutes);
-
-    private sealed record RouteReportFigures(
-        double LengthKm, double DurationMin, double DeadheadPct, double StreetsCoveredPct, IReadOnlyList<StopFigures> Stops,
-        IReadOnlyList<string> Notes);
-
-    private static PlanReportTexts ReadPlanReport(string reportJson)
-    {
-        var report = JsonDocument.Parse(reportJson).RootElement;
-        return new PlanReportTexts(Strings(report, "staffing"), Strings(report, "notes"));
-    }
-
-    private static RouteReportFigures ReadRouteReport(string reportJson)
-    {
-        var report = JsonDocument.Parse(reportJson).RootElement;
-        var stops = (report.TryGetProperty("stops", out var sr) && sr.ValueKind == JsonValueKind.Array ? sr.EnumerateArray().ToList() : [])
-            .Select(s => s.ValueKind == JsonValueKind.Object
-                ? new StopFigures(
-                    s.TryGetProperty("name", out var nm) ? nm.GetString() ?? "" : "",
-                    s.GetProperty("arriveMin").GetDouble(), s.GetProperty("minutes").GetInt32())
-                : new StopFigures("", 0, 0))
-            .ToList();
-        double Get(string name) => report.GetProperty(name).GetDouble();
-        return new RouteReportFigures(
-            Get("lengthKm"), Get("durationMin"), Get("deadheadPct"), Get("streetsCoveredPct"), stops, Strings(report, "notes"));
-    }
-
-    private static List<string> Strings(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array
-            ? a.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList()
-            : [];
 }

@@ -37,7 +37,18 @@ public sealed class CoverageStore(BarrioDbContext db)
     /// <summary>One computation with its pieces; null when there is none.</summary>
     public Task<PlanCoverage?> GetAsync(int id, CancellationToken ct) => db.PlanCoverages.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
 
-    public static CoverageReport ReportOf(PlanCoverage row) => PlanningJson.Deserialize<CoverageReport>(row.ReportJson);
+    /// <exception cref="KeptInOlderShapeException">A report kept in another shape (by a build before the typed reports).</exception>
+    public static CoverageReport ReportOf(PlanCoverage row)
+    {
+        try
+        {
+            return PlanningJson.Deserialize<CoverageReport>(row.ReportJson);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new KeptInOlderShapeException("Coverage", row.Id, e);
+        }
+    }
 
     // The columns are 2D: drop any Z the projections carried along.
     private static MultiLineString Flat(MultiLineString lines)

@@ -64,7 +64,7 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
             ? AssignmentOf(p) : null;
 
     /// <summary>The report of a kept plan, typed.</summary>
-    /// <exception cref="InvalidDataException">A report kept in another shape (by a build before the typed reports).</exception>
+    /// <exception cref="KeptInOlderShapeException">A report kept in another shape (by a build before the typed reports).</exception>
     public static SectorPlanReport ReportOf(SectorPlan p)
     {
         try
@@ -73,7 +73,7 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
         }
         catch (System.Text.Json.JsonException e)
         {
-            throw new InvalidDataException($"Plan {p.Id} was kept with a report of an older shape; compute it again. ({e.Message})", e);
+            throw new KeptInOlderShapeException("Plan", p.Id, e);
         }
     }
 

@@ -50,5 +50,16 @@ public sealed class RouteStore(BarrioDbContext db)
             ? (r.Gpx, r.Sector, r.Shift) : null;
 
     /// <summary>The report of a kept route, typed.</summary>
-    public static RouteReport ReportOf(PlanRoute row) => PlanningJson.Deserialize<RouteReport>(row.ReportJson);
+    /// <exception cref="KeptInOlderShapeException">A report kept in another shape (by a build before the typed reports).</exception>
+    public static RouteReport ReportOf(PlanRoute row)
+    {
+        try
+        {
+            return PlanningJson.Deserialize<RouteReport>(row.ReportJson);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new KeptInOlderShapeException("Route", row.Id, e);
+        }
+    }
 }

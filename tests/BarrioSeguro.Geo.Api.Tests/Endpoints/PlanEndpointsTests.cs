@@ -87,4 +87,36 @@ public class PlanEndpointsTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains(reason, (await Body(response)).GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
     }
+
+    [SkippableFact]
+    public async Task A_plan_kept_in_an_older_report_shape_is_a_409_that_says_to_compute_it_again_never_a_500()
+    {
+        var client = api.Client();
+        var id = await api.MilagroIdAsync();
+        var created = await Body(await client.PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectors = 3, seed = 41 }));
+        var planId = created.GetProperty("id").GetInt32();
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        try
+        {
+            // The shape an earlier build kept: staffing as a list of sentences.
+            await using (var old = new NpgsqlCommand(
+                "UPDATE sector_plans SET report_json = jsonb_set(report_json, '{staffing}', '[\"20 officers\"]') WHERE id = @p", connection))
+            {
+                old.Parameters.AddWithValue("p", planId);
+                Assert.Equal(1, await old.ExecuteNonQueryAsync());
+            }
+            var response = await client.GetAsync($"/api/plans/{planId}");
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            var problem = await Body(response);
+            Assert.Equal($"Plan {planId} was kept in an older report shape; compute it again.", problem.GetProperty("detail").GetString());
+            Assert.Equal($"/api/plans/{planId}", problem.GetProperty("instance").GetString());
+        }
+        finally
+        {
+            await using var drop = new NpgsqlCommand("DELETE FROM sector_plans WHERE id = @p", connection);
+            drop.Parameters.AddWithValue("p", planId);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
 }
