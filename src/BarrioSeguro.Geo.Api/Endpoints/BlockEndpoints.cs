@@ -6,6 +6,7 @@ using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.Data.Blocks;
 using BarrioSeguro.Geo.Data.Neighborhoods;
+using BarrioSeguro.Geo.Planning.Blocks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
@@ -98,11 +99,9 @@ public static class BlockEndpoints
     private static async Task<GeoJsonFeatureCollection> List(string scope, BlockStore store, CancellationToken ct)
     {
         var blocks = await store.ListAsync(scope, ct);
-        var features = blocks.Select(b => (IFeature)new Feature(b.Geometry, new AttributesTable
-        {
-            { "id", b.Id }, { "areaM2", Math.Round(b.AreaSquareMeters, 1) }, { "perimeterM", Math.Round(b.PerimeterMeters, 1) },
-            { "frontageM", Math.Round(b.FrontageMeters, 1) }, { "incidents", b.Incidents }, { "buildings", b.Buildings },
-        })).ToList();
+        // The attribute names and rounding of `barrio blocks` files, so a block weighs the same in either.
+        var features = blocks.Select(b => (IFeature)new Feature(b.Geometry,
+            new AttributesTable(BlockPlanning.Attributes(b).ToDictionary(kv => kv.Key, kv => kv.Value!)))).ToList();
         return GeoJson.FeatureCollection(features, features.Count, []);
     }
 }

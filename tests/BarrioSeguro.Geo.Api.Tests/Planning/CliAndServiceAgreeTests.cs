@@ -69,6 +69,11 @@ public class CliAndServiceAgreeTests(ApiFixture api)
             var kept = await ApiFixture.JsonOf(await client.GetAsync($"/api/neighborhoods/{id}/blocks"));
             Assert.Equal(kept.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("id").GetString()).Order(StringComparer.Ordinal),
                 cliBlocks.Select(b => b.GetProperty("id").GetString()).Order(StringComparer.Ordinal));
+            // ... with the same attributes, named and rounded alike (frontage_m, area_m2, perim_m, incidents, buildings).
+            var keptById = kept.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties"))
+                .ToDictionary(p => p.GetProperty("id").GetString()!);
+            foreach (var b in cliBlocks)
+                Assert.Equal(b.GetRawText(), keptById[b.GetProperty("id").GetString()!].GetRawText());
 
             // Plan: the same k, seed and time for every attempt.
             var planResponse = await client.PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectors = 4, seed = 7, timeBudgetSeconds = 60 });
