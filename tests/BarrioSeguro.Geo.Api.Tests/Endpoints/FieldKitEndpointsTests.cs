@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using BarrioSeguro.Geo.Printing.Tests;
 using Xunit;
 
 namespace BarrioSeguro.Geo.Api.Tests.Endpoints;
@@ -139,22 +139,9 @@ public class FieldKitEndpointsTests(ApiFixture api)
         Assert.Contains("--lang must be es or en, not 'fr'", run.Error);
     }
 
-    private static async Task<int> PagesOf(string pdf)
-    {
-        var info = await Run("pdfinfo", pdf);
-        return int.Parse(info.Split('\n').Single(l => l.StartsWith("Pages:", StringComparison.Ordinal))["Pages:".Length..].Trim());
-    }
+    private static Task<int> PagesOf(string pdf) => PdfTools.PagesAsync(pdf);
 
-    private static async Task<string> Run(string tool, params string[] args)
-    {
-        var psi = new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, $"{tool} failed: {await error}");
-        return await output;
-    }
+    private static Task<string> Run(string tool, params string[] args) => PdfTools.RunAsync(tool, args);
 
     private sealed class TempDir : IDisposable
     {
