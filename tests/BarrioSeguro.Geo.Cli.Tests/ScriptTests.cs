@@ -77,6 +77,18 @@ public sealed class ScriptTests : IDisposable
     }
 
     [Fact]
+    public void After_barrio_test_no_command_waits_for_a_build()
+    {
+        // The stand-in dotnet "builds" and then fails the test run itself: what counts is what the script built.
+        Barrio(_dir.Path, "test");
+
+        var help = Barrio(_dir.Path, "help");
+        Assert.True(help.ExitCode == 0, help.Error);
+        Assert.DoesNotContain("building", help.Error);
+        Assert.Contains("Usage: barrio COMMAND", help.Out);
+    }
+
+    [Fact]
     public void Relative_paths_are_read_and_written_in_the_callers_folder()
     {
         var caller = Path.Combine(_dir.Path, "elsewhere");
