@@ -1,6 +1,5 @@
 using BarrioSeguro.Geo.Api.Http;
-using BarrioSeguro.Geo.Data;
-using BarrioSeguro.Geo.Data.Printing;
+using BarrioSeguro.Geo.Data.Sectors;
 using BarrioSeguro.Geo.Printing;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
@@ -15,13 +14,14 @@ public static class FieldKitEndpoints
         return app;
     }
 
-    /// <summary>Gathers the kit (<see cref="FieldKitSource"/>, computes nothing) and streams it as a PDF.</summary>
+    /// <summary>Loads the kit (<see cref="FieldKitSource"/>, computes nothing), lays it out and streams it as a PDF.</summary>
     public static async Task<IResult> FieldKitPdf(
-        int planId, string? shift, string? lang, HttpRequest http, BarrioDbContext db, CancellationToken ct)
+        int planId, string? shift, string? lang, HttpRequest http, FieldKitSource source, CancellationToken ct)
     {
         var text = FieldKitText.For(lang);
-        var kit = await FieldKitSource.LoadAsync(db, planId, shift, text, $"{http.Scheme}://{http.Host}", DateTimeOffset.UtcNow, ct);
-        if (kit is null) return Problems.NotFound($"No plan {planId}.");
+        var input = await source.LoadAsync(planId, shift, ct);
+        if (input is null) return Problems.NotFound($"No plan {planId}.");
+        var kit = FieldKitBuilder.Build(input, text, $"{http.Scheme}://{http.Host}", DateTimeOffset.UtcNow);
         MapStyle style;
         try
         {
