@@ -33,6 +33,20 @@ public class OpenApiTests(ApiFixture api)
         { "post", "/api/neighborhoods/proposals", [200, 400, 422] },
         { "post", "/api/districts/{ubigeo}/blocks", [200, 404, 422] },
         { "get", "/api/districts/{ubigeo}/blocks", [200] },
+        { "get", "/api/contingents", [200] },
+        { "get", "/api/contingents/{id}/staffing", [200, 404, 422] },
+        { "post", "/api/neighborhoods/{id}/plans", [201, 404, 422] },
+        { "get", "/api/neighborhoods/{id}/plans", [200, 404] },
+        { "get", "/api/plans/{planId}", [200, 404, 409] },
+        { "get", "/api/plans/{planId}/sectors", [200, 404] },
+        { "get", "/api/plans/compare", [200, 400, 404, 409] },
+        { "post", "/api/plans/{planId}/coverage", [201, 404, 409, 422] },
+        { "get", "/api/plans/{planId}/coverage", [200, 404, 409] },
+        { "get", "/api/coverages/{id}/pieces", [200, 404] },
+        { "post", "/api/plans/{planId}/routes", [201, 404, 409, 422] },
+        { "get", "/api/plans/{planId}/routes", [200, 404, 409] },
+        { "get", "/api/routes/{id}/gpx", [200, 404] },
+        { "get", "/api/plans/{planId}/fieldkit.pdf", [200, 404, 409, 503] },
     };
 
     // One service serves the whole collection: its document is read once.
@@ -67,6 +81,7 @@ public class OpenApiTests(ApiFixture api)
     [InlineData("post", "/api/neighborhoods")]
     [InlineData("post", "/api/neighborhoods/{id}/revert")]
     [InlineData("post", "/api/neighborhoods/{id}/repair")]
+    [InlineData("post", "/api/neighborhoods/{id}/plans")]
     public async Task A_route_that_edits_lists_the_If_Match_and_author_headers(string method, string path)
     {
         var operation = (await Document()).GetProperty("paths").GetProperty(path).GetProperty(method);
