@@ -92,6 +92,26 @@ public class OpenApiTests(ApiFixture api)
     }
 
     [SkippableFact]
+    public async Task The_export_lists_its_warning_headers()
+    {
+        var headers = (await Document()).GetProperty("paths").GetProperty("/api/collections/{name}/export").GetProperty("get")
+            .GetProperty("responses").GetProperty("200").GetProperty("headers");
+        Assert.Contains("percent-encoded", headers.GetProperty("X-Barrio-Warning").GetProperty("description").GetString());
+        Assert.True(headers.TryGetProperty("X-Barrio-Warning-Count", out _));
+    }
+
+    [Fact]
+    public void A_warning_header_is_ASCII_and_decodes_back_to_the_warning()
+    {
+        const string warning = "descripción of feature #3 (id 9) cut from 300 to 254 bytes; 100% “whole” €";
+        var header = BarrioSeguro.Geo.Api.Http.WarningHeaders.Encode(warning);
+        Assert.All(header, c => Assert.InRange(c, ' ', '~'));
+        Assert.StartsWith("descripci%C3%B3n of feature #3 (id 9) cut", header);
+        Assert.Equal(warning, Uri.UnescapeDataString(header));
+        Assert.Equal("a b", Uri.UnescapeDataString(BarrioSeguro.Geo.Api.Http.WarningHeaders.Encode("a\nb")));
+    }
+
+    [SkippableFact]
     public async Task GeoJSON_answers_are_described_as_GeoJSON_not_as_NetTopologySuite_classes()
     {
         var doc = await Document();
