@@ -29,6 +29,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<PlanStore>();
         services.AddScoped<CoverageStore>();
         services.AddScoped<RouteStore>();
+        services.AddScoped<FieldKitSource>();
         return services;
     }
 }

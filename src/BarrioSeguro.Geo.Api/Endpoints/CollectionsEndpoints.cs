@@ -22,7 +22,8 @@ public static class CollectionsEndpoints
         group.MapGet("/{name}/items/{id}", GetItem).WithSummary("One feature.");
         group.MapGet("/{name}/export", Export)
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip", "application/geopackage+sqlite3", "application/geo+json")
-            .WithSummary("A collection as a file: format=shapefile (zip with .shp/.shx/.dbf/.prj/.cpg, the default), geopackage or geojson; crs=EPSG:n (default: the UTM zone of the data; GeoJSON is always EPSG:4326).");
+            .MayWarn()
+            .WithSummary("A collection as a file: format=shapefile (zip with .shp/.shx/.dbf/.prj/.cpg, the default), geopackage or geojson; crs=EPSG:n (default: the UTM zone of the data; GeoJSON is always EPSG:4326). What the format cannot hold (shapefile field names over 10 bytes, text over 254 bytes) is named in X-Barrio-Warning headers.");
         return app;
     }
 
@@ -114,7 +115,7 @@ public static class CollectionsEndpoints
         return feature is null ? Problems.NotFound($"No feature '{id}' in collection '{name}'.") : GeoJson.Feature(feature);
     }
 
-    public static async Task<Results<FileContentHttpResult, BadRequestProblem, NotFoundProblem>> Export(string name, string? format, string? crs, string? bbox, FeatureCatalog catalog, CancellationToken ct)
+    public static async Task<Results<FileContentHttpResult, BadRequestProblem, NotFoundProblem>> Export(string name, string? format, string? crs, string? bbox, FeatureCatalog catalog, HttpResponse http, CancellationToken ct)
     {
         if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
         var extension = (format ?? "shapefile").ToLowerInvariant() switch
@@ -145,7 +146,9 @@ public static class CollectionsEndpoints
         try
         {
             var path = Path.Combine(folder.FullName, name + extension);
-            VectorFile.Write(path, features, Crs.Wgs84, target.Value);
+            var written = VectorFile.Write(path, features, Crs.Wgs84, target.Value);
+            // Nothing is cut silently: each field name and value the format shortened goes with the download.
+            WarningHeaders.Add(http, written.Warnings);
             var bytes = await File.ReadAllBytesAsync(path, ct);
             var contentType = extension switch { ".zip" => "application/zip", ".gpkg" => "application/geopackage+sqlite3", _ => "application/geo+json" };
             return TypedResults.File(bytes, contentType, $"{name}_epsg{target.Value}{extension}");

@@ -1,7 +1,7 @@
 using BarrioSeguro.Geo.Api.Http;
-using BarrioSeguro.Geo.Data;
-using BarrioSeguro.Geo.Data.Printing;
+using BarrioSeguro.Geo.Data.Sectors;
 using BarrioSeguro.Geo.Printing;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
 
@@ -10,18 +10,20 @@ public static class FieldKitEndpoints
 {
     public static IEndpointRouteBuilder MapFieldKit(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/plans/{planId:int}/fieldkit.pdf", FieldKitPdf).WithTags("Sector plans")
+        app.MapGet("/api/plans/{planId:int}/fieldkit.pdf", FieldKitPdf).WithTags("Sector plans").ReadsKeptReports()
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
             .WithSummary("The plan as an A4 PDF to print for the officers: ?shift=mañana (the kept routes of that shift), ?lang=es|en.");
         return app;
     }
 
-    /// <summary>Gathers the kit (<see cref="FieldKitSource"/>, computes nothing) and streams it as a PDF.</summary>
-    public static async Task<IResult> FieldKitPdf(
-        int planId, string? shift, string? lang, HttpRequest http, BarrioDbContext db, CancellationToken ct)
+    /// <summary>Loads the kit (<see cref="FieldKitSource"/>, computes nothing), lays it out and streams it as a PDF.</summary>
+    public static async Task<Results<FileContentHttpResult, NotFoundProblem, ServiceUnavailableProblem>> FieldKitPdf(
+        int planId, string? shift, string? lang, HttpRequest http, FieldKitSource source, CancellationToken ct)
     {
         var text = FieldKitText.For(lang);
-        var kit = await FieldKitSource.LoadAsync(db, planId, shift, text, $"{http.Scheme}://{http.Host}", DateTimeOffset.UtcNow, ct);
-        if (kit is null) return Problems.NotFound($"No plan {planId}.");
+        var input = await source.LoadAsync(planId, shift, ct);
+        if (input is null) return Problems.NotFound($"No plan {planId}.");
+        var kit = FieldKitBuilder.Build(input, text, $"{http.Scheme}://{http.Host}", DateTimeOffset.UtcNow);
         MapStyle style;
         try
         {
@@ -29,7 +31,7 @@ public static class FieldKitEndpoints
         }
         catch (FontsMissingException e)
         {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Fonts missing");
+            return new ServiceUnavailableProblem("Fonts missing", e.Message);
         }
         using var pdf = new MemoryStream();
         FieldKitRenderer.Render(kit, style, pdf);

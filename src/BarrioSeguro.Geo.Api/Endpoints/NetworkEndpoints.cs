@@ -6,9 +6,7 @@ using BarrioSeguro.Geo.Planning.Network;
 using BarrioSeguro.Geo.Planning.Reports;
 using BarrioSeguro.Geo.Planning.Routes;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using NetTopologySuite.Features;
-using static BarrioSeguro.Geo.Api.Endpoints.PlanEndpoints;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
 
@@ -30,16 +28,14 @@ public static class NetworkEndpoints
     public static IEndpointRouteBuilder MapNetwork(this IEndpointRouteBuilder app)
     {
         var p = app.MapGroup("/api/plans").WithTags("Coverage and routes");
-        p.MapPost("/{planId:int}/coverage", ComputeCoverage).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        p.MapPost("/{planId:int}/coverage", ComputeCoverage).MayRefuse().ReadsKeptReports()
             .WithSummary("Coverage per shift of the contingent (units at the sector centres): {\"mode\": \"foot|bike|moto|car\", \"minutes\": 10}. Street km, blocks and incident weight covered, backup (two units), per sector.");
-        p.MapGet("/{planId:int}/coverage", ListCoverage).WithSummary("The kept coverage computations of a plan.");
-        p.MapPost("/{planId:int}/routes", ComputeRoutes).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        p.MapGet("/{planId:int}/coverage", ListCoverage).ReadsKeptReports().WithSummary("The kept coverage computations of a plan.");
+        p.MapPost("/{planId:int}/routes", ComputeRoutes).MayRefuse().ReadsKeptReports()
             .WithSummary("One patrol route per sector for a shift: {\"mode\": \"foot\", \"shiftHours\": 8, \"shift\": \"mañana\", \"seed\": 1}. Every reachable street, hot-spot stops of 10-15 min at least every 2 h.");
-        p.MapGet("/{planId:int}/routes", ListRoutes).WithSummary("The kept routes of a plan as GeoJSON: tracks and stops.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/geo+json").ProducesProblem(StatusCodes.Status404NotFound);
+        p.MapGet("/{planId:int}/routes", ListRoutes).ReadsKeptReports().WithSummary("The kept routes of a plan as GeoJSON: tracks and stops.");
         app.MapGet("/api/coverages/{id:int}/pieces", CoveragePieces).WithTags("Coverage and routes")
-            .WithSummary("Covered, backup and uncovered street pieces of a coverage computation as GeoJSON.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/geo+json").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Covered, backup and uncovered street pieces of a coverage computation as GeoJSON.");
         app.MapGet("/api/routes/{id:int}/gpx", RouteGpx).WithTags("Coverage and routes").WithSummary("A route as a GPX 1.1 file.")
             .Produces(StatusCodes.Status200OK, contentType: "application/gpx+xml");
         return app;
@@ -52,36 +48,31 @@ public static class NetworkEndpoints
     /// <summary>The answer of POST .../routes: the kept routes and the notes of the computation (sectors skipped).</summary>
     public sealed record RoutesView(IReadOnlyList<RouteView> Routes, IReadOnlyList<string> Notes, IReadOnlyList<SkippedSector> Skipped);
 
-    public static async Task<Results<Created<List<CoverageView>>, NotFound<ProblemDetails>, ProblemHttpResult>> ComputeCoverage(
+    /// <summary>An unknown mode, minutes out of range or units that cannot stand (no kept route yet) are Core's refusals:
+    /// the global 422 of <see cref="ApiErrors"/>.</summary>
+    public static async Task<Results<Created<List<CoverageView>>, NotFoundProblem>> ComputeCoverage(
         int planId, CoverageRequest request, PlanStore plans, CoverageStore coverages, CancellationToken ct)
     {
-        try
-        {
-            var input = await plans.NetworkInputAsync(planId, request.Mode, ct);
-            if (input is null) return Missing($"No plan {planId}.");
-            var outcomes = PlanNetworkCoverage.Compute(input, request.Units, request.Minutes, request.AtMinute);
-            var kept = await coverages.AddAsync(planId, outcomes, ct);
-            return TypedResults.Created($"/api/plans/{planId}/coverage", kept.Select(View).ToList());
-        }
-        catch (ArgumentException e)
-        {
-            return Unprocessable("No coverage", e.Message);
-        }
+        var input = await plans.NetworkInputAsync(planId, request.Mode, ct);
+        if (input is null) return Problems.NotFound($"No plan {planId}.");
+        var outcomes = PlanNetworkCoverage.Compute(input, request.Units, request.Minutes, request.AtMinute);
+        var kept = await coverages.AddAsync(planId, outcomes, ct);
+        return TypedResults.Created($"/api/plans/{planId}/coverage", kept.Select(View).ToList());
     }
 
-    public static async Task<Results<Ok<List<CoverageView>>, NotFound<ProblemDetails>>> ListCoverage(
+    public static async Task<Results<Ok<List<CoverageView>>, NotFoundProblem>> ListCoverage(
         int planId, PlanStore plans, CoverageStore coverages, CancellationToken ct)
     {
-        if (!await plans.ExistsAsync(planId, ct)) return Missing($"No plan {planId}.");
+        if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound($"No plan {planId}.");
         return TypedResults.Ok((await coverages.ListAsync(planId, ct)).Select(View).ToList());
     }
 
     private static CoverageView View(KeptCoverage c) => new(c.Row.Id, c.Row.PlanId, c.Row.Mode, c.Row.Minutes, c.Row.Shift, c.Row.Units, c.Report);
 
-    public static async Task<IResult> CoveragePieces(int id, CoverageStore coverages, CancellationToken ct)
+    public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem>> CoveragePieces(int id, CoverageStore coverages, CancellationToken ct)
     {
         var c = await coverages.GetAsync(id, ct);
-        if (c is null) return Missing($"No coverage {id}.");
+        if (c is null) return Problems.NotFound($"No coverage {id}.");
         var features = new List<IFeature>
         {
             new Feature(c.Covered, new AttributesTable { { "status", "covered" }, { "shift", c.Shift }, { "mode", c.Mode }, { "minutes", c.Minutes } }),
@@ -91,47 +82,42 @@ public static class NetworkEndpoints
         return GeoJson.FeatureCollection(features, features.Count, []);
     }
 
-    public static async Task<Results<Created<RoutesView>, NotFound<ProblemDetails>, ProblemHttpResult>> ComputeRoutes(
+    /// <summary>An unknown mode or shift hours out of range are Core's refusals: the global 422 of <see cref="ApiErrors"/>.
+    /// A bad shiftStart and a plan no sector of which can be routed are said here.</summary>
+    public static async Task<Results<Created<RoutesView>, NotFoundProblem, UnprocessableProblem>> ComputeRoutes(
         int planId, RouteRequest request, PlanStore plans, RouteStore routes, CancellationToken ct)
     {
-        try
+        var input = await plans.NetworkInputAsync(planId, request.Mode, ct, withBlocks: false);
+        if (input is null) return Problems.NotFound($"No plan {planId}.");
+        var shift = RouteShift.Default(request.ShiftHours, request.Shift ?? input.Staffing?.PerShift.FirstOrDefault().Shift, request.Seed);
+        if (request.ShiftStart is { } start)
         {
-            var input = await plans.NetworkInputAsync(planId, request.Mode, ct, withBlocks: false);
-            if (input is null) return Missing($"No plan {planId}.");
-            var shift = RouteShift.Default(request.ShiftHours, request.Shift ?? input.Staffing?.PerShift.FirstOrDefault().Shift, request.Seed);
-            if (request.ShiftStart is { } start)
-            {
-                if (!TimeOnly.TryParseExact(start, ["H:mm", "HH:mm"], out var clock))
-                    return Unprocessable("No route", $"shiftStart must be a time HH:mm (Lima), not '{start}'.");
-                shift = shift with { ShiftStart = LimaTime.At(DateOnly.FromDateTime(RouteShift.DefaultStart.DateTime), clock) };
-            }
-            var sectors = input.Sectors.Select(s => new RouteSector(SectorLabel.Of(s.Sector), s.Polygon,
-                RoutePlanning.HotspotsFrom(input.Incidents, s.Polygon, request.HotspotsPerSector), Number: s.Sector)).ToList();
-            var outcome = RoutePlanning.Plan(input.Graph, sectors, shift);
-            if (outcome.Routes.Count == 0)
-                return Unprocessable("No route", string.Join(" ", outcome.Report.Skipped.Select(s => s.Reason)));
-            var withGpx = outcome.Routes.Select(r =>
-            {
-                using var gpx = new MemoryStream();
-                GpxWriter.Write(gpx, r.Route.Route);
-                return (r.Sector.Number!.Value, r, gpx.ToArray());
-            }).ToList();
-            var kept = await routes.ReplaceAsync(planId, shift.Shift, outcome.Report.Mode, request.Seed, withGpx, ct);
-            return TypedResults.Created($"/api/plans/{planId}/routes",
-                new RoutesView(kept.Select(View).ToList(), outcome.Report.Notes, outcome.Report.Skipped));
+            if (!TimeOnly.TryParseExact(start, ["H:mm", "HH:mm"], out var clock))
+                return Problems.Unprocessable("No route", $"shiftStart must be a time HH:mm (Lima), not '{start}'.");
+            shift = shift with { ShiftStart = LimaTime.At(DateOnly.FromDateTime(RouteShift.DefaultStart.DateTime), clock) };
         }
-        catch (ArgumentException e)
+        var sectors = input.Sectors.Select(s => new RouteSector(SectorLabel.Of(s.Sector), s.Polygon,
+            RoutePlanning.HotspotsFrom(input.Incidents, s.Polygon, request.HotspotsPerSector), Number: s.Sector)).ToList();
+        var outcome = RoutePlanning.Plan(input.Graph, sectors, shift);
+        if (outcome.Routes.Count == 0)
+            return Problems.Unprocessable("No route", string.Join(" ", outcome.Report.Skipped.Select(s => s.Reason)));
+        var withGpx = outcome.Routes.Select(r =>
         {
-            return Unprocessable("No route", e.Message);
-        }
+            using var gpx = new MemoryStream();
+            GpxWriter.Write(gpx, r.Route.Route);
+            return (r.Sector.Number!.Value, r, gpx.ToArray());
+        }).ToList();
+        var kept = await routes.ReplaceAsync(planId, shift.Shift, outcome.Report.Mode, request.Seed, withGpx, ct);
+        return TypedResults.Created($"/api/plans/{planId}/routes",
+            new RoutesView(kept.Select(View).ToList(), outcome.Report.Notes, outcome.Report.Skipped));
     }
 
     private static RouteView View(KeptRoute r) => new(r.Row.Id, r.Row.PlanId, r.Row.Sector, r.Row.Shift, r.Row.Mode, r.Row.Seed, r.Report);
 
     /// <summary>Feature kinds of the routes' GeoJSON, the same in the CLI's routes file (<see cref="RouteGeoJson"/>).</summary>
-    public static async Task<IResult> ListRoutes(int planId, PlanStore plans, RouteStore routes, CancellationToken ct)
+    public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem>> ListRoutes(int planId, PlanStore plans, RouteStore routes, CancellationToken ct)
     {
-        if (!await plans.ExistsAsync(planId, ct)) return Missing($"No plan {planId}.");
+        if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound($"No plan {planId}.");
         var features = new List<IFeature>();
         foreach (var (row, report) in await routes.ListAsync(planId, ct))
         {
@@ -150,8 +136,8 @@ public static class NetworkEndpoints
         return GeoJson.FeatureCollection(features, features.Count, []);
     }
 
-    public static async Task<Results<FileContentHttpResult, NotFound<ProblemDetails>>> RouteGpx(int id, RouteStore routes, CancellationToken ct) =>
+    public static async Task<Results<FileContentHttpResult, NotFoundProblem>> RouteGpx(int id, RouteStore routes, CancellationToken ct) =>
         await routes.GpxAsync(id, ct) is { } r
             ? TypedResults.File(r.Gpx, "application/gpx+xml", $"ruta_{SectorLabel.Of(r.Sector)}_{r.Shift}.gpx")
-            : Missing($"No route {id}.");
+            : Problems.NotFound($"No route {id}.");
 }

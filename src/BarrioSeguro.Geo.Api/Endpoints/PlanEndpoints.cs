@@ -6,7 +6,6 @@ using BarrioSeguro.Geo.Planning;
 using BarrioSeguro.Geo.Planning.Reports;
 using BarrioSeguro.Geo.Planning.Sectors;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using NetTopologySuite.Features;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
@@ -28,15 +27,16 @@ public static class PlanEndpoints
     public static IEndpointRouteBuilder MapPlans(this IEndpointRouteBuilder app)
     {
         var n = app.MapGroup("/api/neighborhoods").WithTags("Sector plans");
-        n.MapPost("/{id:int}/plans", Create).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        n.MapPost("/{id:int}/plans", Create).MayRefuse()
             .WithSummary("Computes and keeps a sector plan: {\"sectors\": 4} or the contingent's staffing decides; weights, seed, locks, previousPlanId, islands (attach|own|refuse), timeBudgetSeconds.");
         n.MapGet("/{id:int}/plans", List).WithSummary("The kept plans of a neighbourhood, newest first.");
         var p = app.MapGroup("/api/plans").WithTags("Sector plans");
-        p.MapGet("/{planId:int}", Get).WithSummary("A plan: parameters, data version, report (balance %, contiguity, Polsby-Popper, churn, staffing).");
-        p.MapGet("/{planId:int}/sectors", Sectors).WithSummary("The sectors of a plan as GeoJSON polygons (unions of their blocks) with their figures.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/geo+json").ProducesProblem(StatusCodes.Status404NotFound);
-        p.MapGet("/compare", Compare).ProducesProblem(StatusCodes.Status400BadRequest).WithSummary("Two plans side by side (a, b), with the blocks and share of workload that changed sector.");
-        app.MapGet("/api/contingents/{id:int}/staffing", Staffing).WithTags("Contingents").ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        p.MapGet("/{planId:int}", Get).ReadsKeptReports()
+            .WithSummary("A plan: parameters, data version, report (balance %, contiguity, Polsby-Popper, churn, staffing).");
+        p.MapGet("/{planId:int}/sectors", Sectors).WithSummary("The sectors of a plan as GeoJSON polygons (unions of their blocks) with their figures.");
+        p.MapGet("/compare", Compare).ReadsKeptReports()
+            .WithSummary("Two plans side by side (a, b), with the blocks and share of workload that changed sector.");
+        app.MapGet("/api/contingents/{id:int}/staffing", Staffing).WithTags("Contingents").MayRefuse()
             .WithSummary("How many sectors the contingent can staff per shift, and the arithmetic in sentences.");
         return app;
     }
@@ -50,20 +50,15 @@ public static class PlanEndpoints
     /// <summary>Two plans side by side.</summary>
     public sealed record PlanComparison(PlanView A, PlanView B, int CommonBlocks, int BlocksChanged, double BlocksChangedPct, bool SameData, string Note);
 
-    internal static NotFound<ProblemDetails> Missing(string detail) =>
-        TypedResults.NotFound(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = detail });
-
-    internal static ProblemHttpResult Unprocessable(string title, string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: title);
-
-    public static async Task<Results<Created<PlanView>, NotFound<ProblemDetails>, ProblemHttpResult>> Create(
-        int id, PlanRequest request, HttpRequest http, PlanStore plans, CancellationToken ct)
+    /// <summary>Core's refusals (an impossible sector count, an unknown weight attribute, no block to plan) are the global
+    /// 422 of <see cref="ApiErrors"/>; only a contingent that cannot be staffed is said here, as the contingent's fault.</summary>
+    public static async Task<Results<Created<PlanView>, NotFoundProblem, UnprocessableProblem>> Create(
+        int id, PlanRequest request, EditContext edit, PlanStore plans, CancellationToken ct)
     {
-        var author = request.Author ?? (http.Headers["X-Barrio-User"].ToString() is { Length: > 0 } u ? u : null);
         var n = await plans.NeighborhoodAsync(id, ct);
-        if (n is null) return Missing($"No neighbourhood {id}.");
+        if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
         var contingent = await plans.ContingentOfAsync(id, request.ContingentId, ct);
-        if (request.ContingentId is not null && contingent is null) return Missing($"Neighbourhood {id} has no contingent {request.ContingentId}.");
+        if (request.ContingentId is not null && contingent is null) return Problems.NotFound($"Neighbourhood {id} has no contingent {request.ContingentId}.");
         Staffing? staffing = null;
         try
         {
@@ -71,56 +66,49 @@ public static class PlanEndpoints
         }
         catch (ArgumentException e)
         {
-            return Unprocessable("No plan", $"The contingent cannot be staffed: {e.Message}");
+            return Problems.Unprocessable("No plan", $"The contingent cannot be staffed: {e.Message}");
         }
         IReadOnlyDictionary<string, int>? previous = null;
         if (request.PreviousPlanId is { } pid && (previous = await plans.AssignmentAsync(id, pid, ct)) is null)
-            return Missing($"Neighbourhood {id} has no plan {pid}.");
+            return Problems.NotFound($"Neighbourhood {id} has no plan {pid}.");
 
-        try
+        var budget = Math.Clamp(request.TimeBudgetSeconds ?? 2, 0.1, 60);
+        var planning = new SectorPlanRequest
         {
-            var budget = Math.Clamp(request.TimeBudgetSeconds ?? 2, 0.1, 60);
-            var planning = new SectorPlanRequest
+            Sectors = request.Sectors, Staffing = staffing, ContingentId = contingent?.Id, Weights = request.Weights, Seed = request.Seed,
+            TimeBudget = TimeSpan.FromSeconds(budget), Islands = SectorPlanning.IslandsOf(request.Islands), Locks = request.Locks, Previous = previous,
+        };
+        var k = SectorPlanning.SectorsOf(planning);
+        var outcome = SectorPlanning.Plan(await plans.UnitsAsync(n, ct), planning, ct: ct);
+        outcome = outcome with
+        {
+            Report = outcome.Report with
             {
-                Sectors = request.Sectors, Staffing = staffing, ContingentId = contingent?.Id, Weights = request.Weights, Seed = request.Seed,
-                TimeBudget = TimeSpan.FromSeconds(budget), Islands = SectorPlanning.IslandsOf(request.Islands), Locks = request.Locks, Previous = previous,
-            };
-            var k = SectorPlanning.SectorsOf(planning);
-            var outcome = SectorPlanning.Plan(await plans.UnitsAsync(n, ct), planning, ct: ct);
-            outcome = outcome with
-            {
-                Report = outcome.Report with
+                Parameters = new SectorPlanParameters
                 {
-                    Parameters = new SectorPlanParameters
-                    {
-                        Command = "plan", Seed = request.Seed, K = k, Weights = outcome.Weights, Islands = SectorPlanning.NameOf(planning.Islands),
-                        TolerancePct = planning.TolerancePct, BudgetSeconds = budget, Attempts = outcome.Attempts, Locks = request.Locks,
-                        PreviousPlanId = request.PreviousPlanId,
-                    },
+                    Command = "plan", Seed = request.Seed, K = k, Weights = outcome.Weights, Islands = SectorPlanning.NameOf(planning.Islands),
+                    TolerancePct = planning.TolerancePct, BudgetSeconds = budget, Attempts = outcome.Attempts, Locks = request.Locks,
+                    PreviousPlanId = request.PreviousPlanId,
                 },
-            };
-            var name = string.IsNullOrWhiteSpace(request.Name) ? $"{n.Name}: {k} sectores (semilla {request.Seed})" : request.Name.Trim();
-            var kept = await plans.SaveAsync(n, contingent?.Id, name, string.IsNullOrWhiteSpace(author) ? "anonymous" : author.Trim(), outcome, ct);
-            return TypedResults.Created($"/api/plans/{kept.Plan.Id}", View(kept));
-        }
-        catch (ArgumentException e)
-        {
-            return Unprocessable("No plan", e.Message);
-        }
+            },
+        };
+        var name = string.IsNullOrWhiteSpace(request.Name) ? $"{n.Name}: {k} sectores (semilla {request.Seed})" : request.Name.Trim();
+        var kept = await plans.SaveAsync(n, contingent?.Id, name, edit.Author(request.Author).Trim(), outcome, ct);
+        return TypedResults.Created($"/api/plans/{kept.Plan.Id}", View(kept));
     }
 
-    public static async Task<Results<Ok<List<PlanView>>, NotFound<ProblemDetails>>> List(int id, PlanStore plans, CancellationToken ct)
+    public static async Task<Results<Ok<List<PlanView>>, NotFoundProblem>> List(int id, PlanStore plans, CancellationToken ct)
     {
-        if (!await plans.NeighborhoodExistsAsync(id, ct)) return Missing($"No neighbourhood {id}.");
+        if (!await plans.NeighborhoodExistsAsync(id, ct)) return Problems.NotFound($"No neighbourhood {id}.");
         return TypedResults.Ok((await plans.ListAsync(id, ct)).Select(p => View(new KeptPlan(p, null, null))).ToList());
     }
 
-    public static async Task<Results<Ok<PlanView>, NotFound<ProblemDetails>>> Get(int planId, PlanStore plans, CancellationToken ct) =>
-        await plans.GetAsync(planId, ct) is { } plan ? TypedResults.Ok(View(plan)) : Missing($"No plan {planId}.");
+    public static async Task<Results<Ok<PlanView>, NotFoundProblem>> Get(int planId, PlanStore plans, CancellationToken ct) =>
+        await plans.GetAsync(planId, ct) is { } plan ? TypedResults.Ok(View(plan)) : Problems.NotFound($"No plan {planId}.");
 
-    public static async Task<IResult> Sectors(int planId, PlanStore plans, CancellationToken ct)
+    public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem>> Sectors(int planId, PlanStore plans, CancellationToken ct)
     {
-        if (!await plans.ExistsAsync(planId, ct)) return Missing($"No plan {planId}.");
+        if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound($"No plan {planId}.");
         var features = (await plans.SectorsAsync(planId, ct)).Select(s => (IFeature)new Feature(s.Geometry, new AttributesTable
         {
             { "planId", s.PlanId }, { "sector", s.Sector }, { "label", SectorLabel.Of(s.Sector) }, { "workload", Math.Round(s.Workload, 3) },
@@ -130,13 +118,13 @@ public static class PlanEndpoints
         return GeoJson.FeatureCollection(features, features.Count, []);
     }
 
-    public static async Task<Results<Ok<PlanComparison>, NotFound<ProblemDetails>, ProblemHttpResult>> Compare(int a, int b, PlanStore plans, CancellationToken ct)
+    public static async Task<Results<Ok<PlanComparison>, NotFoundProblem, BadRequestProblem>> Compare(int a, int b, PlanStore plans, CancellationToken ct)
     {
         var pa = await plans.GetAsync(a, ct);
         var pb = await plans.GetAsync(b, ct);
-        if (pa is null || pb is null) return Missing($"No plan {(pa is null ? a : b)}.");
+        if (pa is null || pb is null) return Problems.NotFound($"No plan {(pa is null ? a : b)}.");
         if (pa.Plan.NeighborhoodId != pb.Plan.NeighborhoodId)
-            return TypedResults.Problem($"Plans {a} and {b} belong to different neighbourhoods.", statusCode: StatusCodes.Status400BadRequest, title: "Different neighbourhoods");
+            return Problems.BadRequest("Different neighbourhoods", $"Plans {a} and {b} belong to different neighbourhoods.");
         var sa = PlanStore.AssignmentOf(pa.Plan);
         var sb = PlanStore.AssignmentOf(pb.Plan);
         var common = sa.Keys.Intersect(sb.Keys).ToList();
@@ -146,18 +134,12 @@ public static class PlanEndpoints
             "Sectors are compared by number: a plan numbered differently shows more change than there is."));
     }
 
-    public static async Task<Results<Ok<StaffingReport>, NotFound<ProblemDetails>, ProblemHttpResult>> Staffing(int id, PlanStore plans, CancellationToken ct)
+    /// <summary>A contingent that cannot be staffed is Core's refusal: the global 422 of <see cref="ApiErrors"/>.</summary>
+    public static async Task<Results<Ok<StaffingReport>, NotFoundProblem>> Staffing(int id, PlanStore plans, CancellationToken ct)
     {
         var c = await plans.ContingentAsync(id, ct);
-        if (c is null) return Missing($"No contingent {id}.");
-        try
-        {
-            return TypedResults.Ok(StaffingReport.From(SectorPlanning.Staff(SectorPlanning.PlanOf(c)), c.Id));
-        }
-        catch (ArgumentException e)
-        {
-            return Unprocessable("Cannot staff", e.Message);
-        }
+        if (c is null) return Problems.NotFound($"No contingent {id}.");
+        return TypedResults.Ok(StaffingReport.From(SectorPlanning.Staff(SectorPlanning.PlanOf(c)), c.Id));
     }
 
     private static PlanView View(KeptPlan kept)

@@ -37,6 +37,13 @@ public static class ApiErrors
     public static TBuilder MayRefuse<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
+    /// <summary>
+    /// Declares in the OpenAPI document the 409 that a report kept in an older shape becomes (see
+    /// <see cref="RefusalHandler"/>): for handlers that read kept plan, coverage or route reports back.
+    /// </summary>
+    public static TBuilder ReadsKeptReports<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.ProducesProblem(StatusCodes.Status409Conflict);
+
     /// <summary>The reason of an ArgumentException without .NET's " (Parameter 'x')" tail.</summary>
     public static string Reason(ArgumentException e) =>
         e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;

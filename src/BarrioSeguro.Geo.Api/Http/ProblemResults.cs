@@ -67,6 +67,13 @@ public sealed class PreconditionRequiredProblem(string detail)
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status428PreconditionRequired);
 }
 
+/// <summary>503: the service lacks something the answer needs (fonts to print with); the detail says what to install.</summary>
+public sealed class ServiceUnavailableProblem(string title, string? detail)
+    : ProblemResult(StatusCodes.Status503ServiceUnavailable, title, detail, null), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status503ServiceUnavailable);
+}
+
 /// <summary>
 /// A request body that cannot be used: 400 when it is malformed (not GeoJSON, unknown CRS, a bad property), 413 when it
 /// is over the limit, 422 when it is well formed but refused (invalid geometry, an unknown district).

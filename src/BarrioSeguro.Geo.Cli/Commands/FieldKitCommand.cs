@@ -1,5 +1,5 @@
 using System.Globalization;
-using BarrioSeguro.Geo.Data.Printing;
+using BarrioSeguro.Geo.Data.Sectors;
 using BarrioSeguro.Geo.Printing;
 
 namespace BarrioSeguro.Geo.Cli.Commands;
@@ -60,8 +60,9 @@ public sealed class FieldKitCommand : ICommand
     {
         await using var database = await CliDatabase.OpenAsync(db, CancellationToken.None);
         await using var dbContext = database.NewContext();
-        var kit = await FieldKitSource.LoadAsync(dbContext, planId, shift, text, origin, DateTimeOffset.UtcNow, CancellationToken.None)
-                  ?? throw new CommandFailedException($"no plan {planId} in the database");
+        var input = await new FieldKitSource(dbContext).LoadAsync(planId, shift, CancellationToken.None)
+                    ?? throw new CommandFailedException($"no plan {planId} in the database");
+        var kit = FieldKitBuilder.Build(input, text, origin, DateTimeOffset.UtcNow);
 
         // Written beside the destination, then moved into place: a failure leaves no half-written PDF.
         var scratch = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.{Guid.NewGuid():N}.tmp");

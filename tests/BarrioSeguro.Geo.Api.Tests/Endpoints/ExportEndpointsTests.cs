@@ -61,6 +61,55 @@ public class ExportEndpointsTests(ApiFixture api)
         }
     }
 
+    [SkippableFact]
+    public async Task A_description_over_254_bytes_exported_as_a_shapefile_is_named_in_a_warning_header_and_GDAL_reads_the_zip()
+    {
+        var client = api.Client();
+        var name = $"Export {Guid.NewGuid():N}"[..24];
+        var description = string.Concat(Enumerable.Repeat("Sector de prueba al norte. ", 12)).TrimEnd(); // 323 bytes
+        const string ring = "[[[-79.131,-8.131],[-79.127,-8.131],[-79.127,-8.127],[-79.131,-8.127],[-79.131,-8.131]]]";
+        var feature = $$$"""{"type":"Feature","properties":{"name":"{{{name}}}","description":"{{{description}}}"},"geometry":{"type":"Polygon","coordinates":{{{ring}}}}}""";
+        var created = await client.PostAsync("/api/neighborhoods", new StringContent(feature, System.Text.Encoding.UTF8, "application/geo+json"));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var id = created.Headers.Location!.ToString().Split('/').Last();
+        var folder = Directory.CreateTempSubdirectory("barrio-export-test-");
+        try
+        {
+            var response = await client.GetAsync("/api/collections/neighborhoods/export?format=shapefile&bbox=-79.1305,-8.1305,-79.1275,-8.1275");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var warnings = response.Headers.GetValues("X-Barrio-Warning").Select(Uri.UnescapeDataString).ToList();
+            // The header names the feature and the field, and by how much it was cut.
+            Assert.Contains($"description of feature #1 (id {id}) cut from {description.Length} to 254 bytes (a DBF text field holds 254)", warnings);
+            Assert.Contains(warnings, w => w.StartsWith("field names cut to 10 bytes:", StringComparison.Ordinal) && w.Contains("description as descriptio"));
+            Assert.Equal(warnings.Count.ToString(), Assert.Single(response.Headers.GetValues("X-Barrio-Warning-Count")));
+
+            var zip = Path.Combine(folder.FullName, "neighborhoods.zip");
+            await File.WriteAllBytesAsync(zip, await response.Content.ReadAsByteArrayAsync());
+            Assert.Contains("Feature Count: 1", Ogrinfo("-so", "-al", "/vsizip/" + zip));
+            var read = Ogrinfo("-al", "-q", "/vsizip/" + zip);
+            Assert.Contains($"descriptio (String) = {description[..254]}", read);
+            Assert.DoesNotContain(description[..255], read);
+        }
+        finally
+        {
+            folder.Delete(true);
+            await using var connection = new Npgsql.NpgsqlConnection(api.ConnectionString);
+            await connection.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("DELETE FROM neighborhoods WHERE name = @n", connection);
+            cmd.Parameters.AddWithValue("n", name);
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task An_export_the_format_holds_whole_sends_no_warning()
+    {
+        var response = await api.Client().GetAsync("/api/collections/stations/export?format=geopackage");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("X-Barrio-Warning"));
+        Assert.False(response.Headers.Contains("X-Barrio-Warning-Count"));
+    }
+
     private static string Ogrinfo(params string[] args)
     {
         var psi = new ProcessStartInfo("ogrinfo", args) { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -33,6 +33,20 @@ public class OpenApiTests(ApiFixture api)
         { "post", "/api/neighborhoods/proposals", [200, 400, 422] },
         { "post", "/api/districts/{ubigeo}/blocks", [200, 404, 422] },
         { "get", "/api/districts/{ubigeo}/blocks", [200] },
+        { "get", "/api/contingents", [200] },
+        { "get", "/api/contingents/{id}/staffing", [200, 404, 422] },
+        { "post", "/api/neighborhoods/{id}/plans", [201, 404, 422] },
+        { "get", "/api/neighborhoods/{id}/plans", [200, 404] },
+        { "get", "/api/plans/{planId}", [200, 404, 409] },
+        { "get", "/api/plans/{planId}/sectors", [200, 404] },
+        { "get", "/api/plans/compare", [200, 400, 404, 409] },
+        { "post", "/api/plans/{planId}/coverage", [201, 404, 409, 422] },
+        { "get", "/api/plans/{planId}/coverage", [200, 404, 409] },
+        { "get", "/api/coverages/{id}/pieces", [200, 404] },
+        { "post", "/api/plans/{planId}/routes", [201, 404, 409, 422] },
+        { "get", "/api/plans/{planId}/routes", [200, 404, 409] },
+        { "get", "/api/routes/{id}/gpx", [200, 404] },
+        { "get", "/api/plans/{planId}/fieldkit.pdf", [200, 404, 409, 503] },
     };
 
     // One service serves the whole collection: its document is read once.
@@ -67,6 +81,7 @@ public class OpenApiTests(ApiFixture api)
     [InlineData("post", "/api/neighborhoods")]
     [InlineData("post", "/api/neighborhoods/{id}/revert")]
     [InlineData("post", "/api/neighborhoods/{id}/repair")]
+    [InlineData("post", "/api/neighborhoods/{id}/plans")]
     public async Task A_route_that_edits_lists_the_If_Match_and_author_headers(string method, string path)
     {
         var operation = (await Document()).GetProperty("paths").GetProperty(path).GetProperty(method);
@@ -74,6 +89,26 @@ public class OpenApiTests(ApiFixture api)
             .Where(p => p.GetProperty("in").GetString() == "header").Select(p => p.GetProperty("name").GetString()).ToList();
         Assert.Contains("If-Match", headers);
         Assert.Contains("X-Barrio-User", headers);
+    }
+
+    [SkippableFact]
+    public async Task The_export_lists_its_warning_headers()
+    {
+        var headers = (await Document()).GetProperty("paths").GetProperty("/api/collections/{name}/export").GetProperty("get")
+            .GetProperty("responses").GetProperty("200").GetProperty("headers");
+        Assert.Contains("percent-encoded", headers.GetProperty("X-Barrio-Warning").GetProperty("description").GetString());
+        Assert.True(headers.TryGetProperty("X-Barrio-Warning-Count", out _));
+    }
+
+    [Fact]
+    public void A_warning_header_is_ASCII_and_decodes_back_to_the_warning()
+    {
+        const string warning = "descripción of feature #3 (id 9) cut from 300 to 254 bytes; 100% “whole” €";
+        var header = BarrioSeguro.Geo.Api.Http.WarningHeaders.Encode(warning);
+        Assert.All(header, c => Assert.InRange(c, ' ', '~'));
+        Assert.StartsWith("descripci%C3%B3n of feature #3 (id 9) cut", header);
+        Assert.Equal(warning, Uri.UnescapeDataString(header));
+        Assert.Equal("a b", Uri.UnescapeDataString(BarrioSeguro.Geo.Api.Http.WarningHeaders.Encode("a\nb")));
     }
 
     [SkippableFact]
