@@ -7,6 +7,7 @@ import { fmtM2, fmtKm2, fmtDateTime, fmtShortDateTime } from '../format.js';
 import { request, isAbort } from '../api.js';
 import { emit } from '../events.js';
 import { layers, readFeatures, fitWith } from '../map.js';
+import { table } from '../panel.js';
 import { ensureSelected, runAction, showView, renderView, currentView, registerView, drawn, markUndrawn, showFailure } from './neighborhood.js';
 
 const API = 'api/neighborhoods/';
@@ -130,22 +131,15 @@ function summary(d) {
 registerView('history', (view) => [
   el('div', { class: 'result-head' }, el('span', null, t('history.title'))),
   el('p', { class: 'hint' }, t('history.hint')),
-  el(
-    'table',
+  table(
     { class: 'history', id: 'history-table' },
-    el(
-      'thead',
-      null,
-      el(
-        'tr',
-        null,
-        el('th'),
-        el('th', null, t('history.version')),
-        el('th', null, `${t('history.author')} · ${t('history.date')} · ${t('history.comment')}`),
-        el('th', { class: 'num' }, `${t('history.added')} / ${t('history.removed')}`),
-      ),
-    ),
-    el('tbody', null, [...view.revisions].sort((a, b) => b.version - a.version).map((r) => row(view, r))),
+    [
+      {},
+      { text: t('history.version') },
+      { text: `${t('history.author')} · ${t('history.date')} · ${t('history.comment')}` },
+      { text: `${t('history.added')} / ${t('history.removed')}`, class: 'num' },
+    ],
+    [...view.revisions].sort((a, b) => b.version - a.version).map((r) => row(view, r)),
   ),
   summary(view.diff),
 ]);

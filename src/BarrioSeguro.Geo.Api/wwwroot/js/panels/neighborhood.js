@@ -7,21 +7,15 @@
 import { t, has } from '../i18n.js';
 import { el, fill, byId } from '../dom.js';
 import { fmt, fmtArea, fmtM2, fmtKm, fmtKm2, fmtLonLat, plural } from '../format.js';
-import { request, tasks, isAbort, describe, ApiError } from '../api.js';
+import { request, isAbort, describe, ApiError } from '../api.js';
 import { emit, on } from '../events.js';
 import { map, layers, readFeature, readFeatures, readAllFeatures, rendered, setFocus, fitWith, toLonLat, reloadNeighborhoods } from '../map.js';
 import { showNeighborhood } from './information.js';
+import { elements, busy, figure } from '../panel.js';
 
 const API = 'api/neighborhoods/';
 
-const dom = {
-  panel: byId('planner-panel'),
-  name: byId('planner-name'),
-  meta: byId('planner-meta'),
-  figures: byId('planner-figures'),
-  actions: byId('planner-actions'),
-  result: byId('planner-result'),
-};
+const dom = elements('planner', ['panel', 'name', 'meta', 'figures', 'actions', 'result']);
 
 const state = {
   id: null,
@@ -38,16 +32,14 @@ function setButtonsDisabled(disabled) {
 }
 
 /** Two slots: 'figures' and 'action' (validate, repair, history, diff); one spinner with "Cancelar" for both. */
-const work = tasks({
-  box: byId('planner-busy'),
-  text: byId('planner-busy-text'),
-  cancel: byId('planner-cancel'),
-  label: (kind) => t(`planner.loading.${kind}`),
-  onChange: (running) => {
+const work = busy(
+  'planner',
+  (kind) => t(`planner.loading.${kind}`),
+  (running) => {
     document.body.dataset.plannerBusy = running ? 'true' : 'false';
     setButtonsDisabled(running);
   },
-});
+);
 
 /** Runs an action of the result area (a new one cancels the one before). */
 export const runAction = (kind, fn) => work.run('action', kind, fn);
@@ -219,13 +211,7 @@ function renderFigures(figures, err) {
     );
     return;
   }
-  const row = (key, value, note = '') =>
-    el(
-      'tr',
-      { dataset: { figure: key } },
-      el('th', { scope: 'row' }, t(`planner.${key}`)),
-      el('td', null, el('span', { class: 'fig-value' }, value), note ? el('span', { class: 'sub' }, note) : null),
-    );
+  const row = (key, value, note = '') => figure(key, t(`planner.${key}`), value, note);
   const byClass = Object.entries(figures.streetKmByClass ?? {}).sort((a, b) => b[1] - a[1]);
   const maxKm = byClass.length > 0 ? byClass[0][1] : 0;
   const classes = byClass.map(([cls, km]) => {

@@ -5,25 +5,15 @@
 import { t } from '../i18n.js';
 import { el, fill, byId } from '../dom.js';
 import { fmt, fmtPct, fmtMs, fmtShortDateTime } from '../format.js';
-import { ApiError, request, tasks, isAbort, describe, failure } from '../api.js';
+import { ApiError, request, isAbort, describe, failure } from '../api.js';
 import { emit, on } from '../events.js';
 import { layers, readFeatures, rendered, fitWith, zoomTo } from '../map.js';
 import { sectorColor, inkOn } from '../styles.js';
+import { computePanel, table, figure, notesList, selectRow } from '../panel.js';
 
 const API = 'api/neighborhoods/';
 const BALANCE_TARGET_PCT = 5; // PartitionOptions.TargetDeviation
 const source = layers.sectors.getSource();
-
-const dom = {
-  section: byId('sectors-section'),
-  staffing: byId('sectors-staffing'),
-  form: byId('sectors-form'),
-  count: byId('sectors-count'),
-  seed: byId('sectors-seed'),
-  compute: byId('sectors-compute'),
-  result: byId('sectors-result'),
-  plans: byId('sectors-plans'),
-};
 
 const state = {
   id: null, // neighbourhood
@@ -40,17 +30,11 @@ const state = {
   countTouched: false,
 };
 
-const work = tasks({
-  box: byId('sectors-busy'),
-  text: byId('sectors-busy-text'),
-  cancel: byId('sectors-cancel'),
+const panel = computePanel('sectors', ['staffing', 'count', 'seed', 'plans'], {
   label: (kind) => t(`sectors.loading.${kind}`),
-  onChange: (running) => {
-    dom.section.dataset.busy = running ? 'true' : 'false';
-    dom.compute.disabled = running || state.id === null;
-  },
+  ready: () => state.id !== null,
 });
-const run = (kind, fn) => work.run('sectors', kind, fn);
+const { dom, work, run } = panel;
 
 // ---- neighbourhood changes ------------------------------------------------------------------------------------------
 
@@ -71,8 +55,7 @@ function reset(id) {
   dom.section.dataset.planId = '';
   dom.result.dataset.drawn = 'false';
   dom.count.value = '';
-  dom.section.hidden = id === null;
-  dom.compute.disabled = work.busy || id === null;
+  panel.update();
   render();
 }
 
@@ -288,11 +271,10 @@ function renderStaffing() {
       el('span', null, s.sectorsPerShift === 1 ? t('sectors.perShiftOne') : t('sectors.perShift')),
     ),
     shifts.length
-      ? el(
-          'table',
+      ? table(
           { class: 'mini-table staffing-shifts' },
-          el('thead', null, el('tr', null, el('th', null, t('sectors.shift')), el('th', { class: 'num' }, t('sectors.onDuty')), el('th', { class: 'num' }, t('sectors.units')))),
-          el('tbody', null, shifts),
+          [{ text: t('sectors.shift') }, { text: t('sectors.onDuty'), class: 'num' }, { text: t('sectors.units'), class: 'num' }],
+          shifts,
         )
       : null,
     el(
@@ -379,13 +361,7 @@ function renderResult() {
       el('td', { class: 'c' }, tick(s.contiguous)),
     );
   });
-  const fig = (key, value, note = '', data = {}) =>
-    el(
-      'tr',
-      { dataset: { figure: key, ...data } },
-      el('th', { scope: 'row' }, t(`sectors.fig.${key}`)),
-      el('td', null, el('span', { class: 'fig-value' }, value), note ? el('span', { class: 'sub' }, note) : null),
-    );
+  const fig = (key, value, note = '', data = {}) => figure(key, t(`sectors.fig.${key}`), value, note, data);
   const dev = Number(r.maxDeviationPct ?? plan.maxDeviationPct);
   const bound = Number(r.balanceBoundPct);
   const within = dev <= BALANCE_TARGET_PCT + 1e-9;
@@ -396,7 +372,6 @@ function renderResult() {
   const islands = r.islands ?? [];
   const notes = r.notes ?? [];
   const contiguous = r.contiguous ?? plan.contiguous;
-  const header = (text, attrs = {}) => el('th', attrs, text);
   fill(
     dom.result,
     el(
@@ -411,24 +386,17 @@ function renderResult() {
           .join(' · '),
       ),
     ),
-    el(
-      'table',
+    table(
       { class: 'sector-table', id: 'sectors-table' },
-      el(
-        'thead',
-        null,
-        el(
-          'tr',
-          null,
-          header(t('sectors.col.sector')),
-          header(t('sectors.col.load'), { class: 'num' }),
-          header(t('sectors.col.blocks'), { class: 'num', title: t('sectors.col.blocksTitle') }),
-          header('km²', { class: 'num' }),
-          header('P-P', { class: 'num', title: t('planner.polsbyPopperNote') }),
-          header(t('sectors.col.contiguous'), { class: 'c', title: t('sectors.col.contiguousTitle') }),
-        ),
-      ),
-      el('tbody', null, rows),
+      [
+        { text: t('sectors.col.sector') },
+        { text: t('sectors.col.load'), class: 'num' },
+        { text: t('sectors.col.blocks'), class: 'num', title: t('sectors.col.blocksTitle') },
+        { text: 'km²', class: 'num' },
+        { text: 'P-P', class: 'num', title: t('planner.polsbyPopperNote') },
+        { text: t('sectors.col.contiguous'), class: 'c', title: t('sectors.col.contiguousTitle') },
+      ],
+      rows,
     ),
     el(
       'table',
@@ -455,12 +423,11 @@ function renderResult() {
         fig('data', el('code', null, plan.dataVersion ?? '')),
       ),
     ),
-    notes.length
-      ? [
-          el('h4', { class: 'sub-head' }, t('sectors.fig.notes')),
-          el('ul', { class: 'plan-notes', id: 'plan-notes', lang: 'en' }, notes.map((n) => el('li', null, String(n)))),
-        ]
-      : el('p', { class: 'hint', id: 'plan-notes' }, `${t('sectors.fig.notes')}: ${t('sectors.none')}`),
+    notesList(
+      'plan-notes',
+      notes.map((n) => el('li', null, String(n))),
+      { lang: 'en' },
+    ),
   );
 }
 
@@ -501,17 +468,10 @@ function renderPlans() {
     state.plans.length ? el('ul', { class: 'plan-list', id: 'plan-list' }, items) : el('p', { class: 'hint' }, t('sectors.noPlans')),
     current !== null && others.length > 0
       ? [
-          el(
-            'div',
-            { class: 'compare-row' },
-            el('label', { htmlFor: 'sectors-compare' }, t('sectors.compareWith')),
-            el(
-              'select',
-              { id: 'sectors-compare', on: { change: onCompare } },
-              el('option', { value: '' }, '—'),
-              others.map((p) => el('option', { value: String(p.id), selected: state.compare?.with === p.id }, `#${p.id} · ${label(p)}`)),
-            ),
-          ),
+          selectRow('sectors-compare', t('sectors.compareWith'), onCompare, [
+            el('option', { value: '' }, '—'),
+            others.map((p) => el('option', { value: String(p.id), selected: state.compare?.with === p.id }, `#${p.id} · ${label(p)}`)),
+          ]),
           el('div', { id: 'sectors-compare-result' }),
         ]
       : null,
@@ -550,11 +510,7 @@ function highlight(index) {
   for (const tr of dom.result.querySelectorAll('#sectors-table tbody tr')) tr.classList.toggle('is-active', Number(tr.dataset.sector) === index);
 }
 
-dom.form.addEventListener('submit', (evt) => {
-  evt.preventDefault();
-  if (!dom.form.reportValidity()) return;
-  computePlan({ sectors: dom.count.value, seed: dom.seed.value }).catch(() => {});
-});
+panel.onSubmit(() => computePlan({ sectors: dom.count.value, seed: dom.seed.value }));
 dom.count.addEventListener('input', () => {
   state.countTouched = true;
 });
