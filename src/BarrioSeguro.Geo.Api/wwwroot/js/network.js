@@ -1,12 +1,12 @@
 // What the coverage and routes panels share: patrol modes, the panel that follows the plan shown and computes for it,
-// the server's notes in the viewer's language, a failure box.
+// the server's notes in the viewer's language.
 
 import { t } from './i18n.js';
 import { el, fill } from './dom.js';
 import { failure } from './api.js';
 import { emit, on } from './events.js';
 import { fadeCoverage } from './map.js';
-import { computePanel } from './panel.js';
+import { computePanel, renderFailure } from './panel.js';
 
 export const MODES = ['foot', 'bike', 'moto', 'car'];
 
@@ -25,7 +25,7 @@ export function fillModes(select) {
 export function planPanel(prefix, keys, { label, state, source, fresh, shown, render, failed }) {
   const panel = computePanel(prefix, ['mode', ...keys], { label, ready: () => !!state.plan });
   const { dom, work } = panel;
-  const showProblem = () => renderProblem(dom.result, state.error, `${prefix}-problem`, failed());
+  const showProblem = () => renderFailure(dom.result, state.error, `${prefix}-problem`, `${failed()} (HTTP 422):`);
 
   /** Runs a computation, fn(signal) drawing it: a failure shows, and one not cancelled drops the drawing (state patch). */
   async function compute(fn, dropped) {
@@ -76,22 +76,6 @@ function followPlan(panel, state, source, fresh) {
   };
   on('plan', onPlan);
   onPlan(null);
-}
-
-/** Shows a failed computation: "Cancelado", the server's reason of a 422, or the error in one line. */
-export function renderProblem(box, e, id, head) {
-  if (e.cancelled) {
-    fill(box, el('p', { class: 'planner-msg is-muted' }, t('planner.cancelled')));
-    box.dataset.state = 'cancelled';
-    return;
-  }
-  box.dataset.state = 'error';
-  fill(
-    box,
-    e.status === 422
-      ? el('div', { class: 'problem-box', role: 'alert', id }, el('strong', null, `${head} (HTTP 422):`), el('p', { class: 'problem-detail', lang: 'en' }, e.detail ?? e.title ?? ''))
-      : el('p', { class: 'planner-msg is-error', role: 'alert', id }, t('planner.failed', { message: e.text ?? '' })),
-  );
 }
 
 // ---- notes: the server writes English; say the ones we recognise in the viewer's language ------------------------------

@@ -1,9 +1,12 @@
 // What the planner's panels share: their elements found by id prefix, the spinner with "Cancelar", a computing panel's
-// section and form, and the tables and notes they draw. Each panel still owns its DOM: these only build what it asks for.
+// section and form, the messages, tables, chips and notes they draw, and highlighting what a click picked.
+// Each panel still owns its DOM: these only build what it asks for.
 
 import { t } from './i18n.js';
-import { el, byId } from './dom.js';
+import { el, fill, byId } from './dom.js';
 import { tasks } from './api.js';
+import { on } from './events.js';
+import { sectorColor, inkOn } from './styles.js';
 
 /** {key: #prefix-key} for each key. */
 export const elements = (prefix, keys) => Object.fromEntries(keys.map((k) => [k, byId(`${prefix}-${k}`)]));
@@ -41,6 +44,59 @@ export function computePanel(prefix, keys, { label, ready }) {
       });
     },
   };
+}
+
+/** One line of the panel's own: tone 'muted' | 'error' | ... (p.planner-msg.is-tone). */
+export const message = (tone, text, attrs = {}) => el('p', { class: ['planner-msg', `is-${tone}`], ...attrs }, text);
+
+/**
+ * Shows a failure (failure() in api.js) in box: "Cancelado", the server's reason of a 422 under head (and a hint), or
+ * the error in one line (#id). box[data-state] is then 'cancelled' or 'error'.
+ */
+export function renderFailure(box, e, id, head, hint = null) {
+  if (e.cancelled) {
+    fill(box, message('muted', t('planner.cancelled')));
+    box.dataset.state = 'cancelled';
+    return;
+  }
+  box.dataset.state = 'error';
+  fill(
+    box,
+    e.status === 422
+      ? el(
+          'div',
+          { class: 'problem-box', role: 'alert', id },
+          el('strong', null, head),
+          el('p', { class: 'problem-detail', lang: 'en' }, e.detail ?? e.title ?? ''),
+          hint ? el('p', { class: 'sub' }, hint) : null,
+        )
+      : message('error', t('planner.failed', { message: e.text ?? '' }), { role: 'alert', id }),
+  );
+}
+
+/** The head line of a result: its title and what it was computed with. */
+export const planHead = (title, meta) => el('div', { class: 'plan-head' }, el('span', { class: 'plan-title' }, title), el('span', { class: 'plan-meta' }, meta));
+
+/** A chip in the colour of sector `index` (0-based): a button when it does something (onClick), else a span. */
+export function sectorChip(index, label, { class: cls, onClick, ...attrs } = {}) {
+  const color = sectorColor(index);
+  const style = { '--c': color, '--chip-ink': inkOn(color) };
+  return onClick
+    ? el('button', { type: 'button', class: ['sector-chip', cls], style, on: { click: onClick }, ...attrs }, label)
+    : el('span', { class: ['sector-chip', cls], style, ...attrs }, label);
+}
+
+/** Calls fn(feature) with the top-most feature of layer under a click on the map, if there is one. */
+export const onMapHit = (layer, fn) =>
+  on('mapclick', (hits) => {
+    const hit = hits.find((h) => h.layer === layer);
+    if (hit) fn(hit.feature);
+  });
+
+/** Highlights what has `key` = value: the features of source (property key) and the rows (data-key). */
+export function highlightIn(source, rows, key, value) {
+  for (const f of source.getFeatures()) f.set('highlight', Number(f.get(key)) === value);
+  for (const tr of rows) tr.classList.toggle('is-active', Number(tr.dataset[key]) === value);
 }
 
 /**

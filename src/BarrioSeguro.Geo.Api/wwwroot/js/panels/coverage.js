@@ -8,9 +8,9 @@ import { fmt, fmtKm, fmtPct } from '../format.js';
 import { request, failure } from '../api.js';
 import { emit } from '../events.js';
 import { layers, readFeatures, rendered, fitWith, fromLonLat, fadeCoverage } from '../map.js';
-import { sectorColor, inkOn, COVERAGE_COLORS } from '../styles.js';
+import { COVERAGE_COLORS } from '../styles.js';
 import { planPanel, translateNote, noteItem } from '../network.js';
-import { table, figure, notesList, selectRow } from '../panel.js';
+import { table, figure, notesList, selectRow, planHead, sectorChip } from '../panel.js';
 
 const source = layers.coverage.getSource();
 const fresh = () => ({ rows: null, shift: null, error: null });
@@ -117,12 +117,11 @@ function render() {
   const fig = (key, value, note = '') => figure(key, t(`coverage.fig.${key}`), value, note);
   const sectorRows = (r.sectors ?? []).map((s) => {
     const idx = Number(String(s.name).replace(/^S/, '')) - 1;
-    const color = sectorColor(Number.isFinite(idx) ? idx : 0);
     const g = s.figures ?? {};
     return el(
       'tr',
       { dataset: { sector: s.name } },
-      el('th', { scope: 'row' }, el('span', { class: 'sector-chip is-static', style: { '--c': color, '--chip-ink': inkOn(color) } }, String(s.name))),
+      el('th', { scope: 'row' }, sectorChip(Number.isFinite(idx) ? idx : 0, String(s.name), { class: 'is-static' })),
       el('td', { class: 'num' }, fmtKm(g.streetKm, 1)),
       el('td', { class: 'num' }, fmtPct(g.coveredStreetKmPct, 0), bar(g.coveredStreetKmPct, COVERAGE_COLORS.covered)),
       el('td', { class: 'num' }, fmtPct(g.backupStreetKmPct, 0)),
@@ -133,12 +132,7 @@ function render() {
   const missing = (r.unitsRefused ?? []).length;
   fill(
     box,
-    el(
-      'div',
-      { class: 'plan-head' },
-      el('span', { class: 'plan-title' }, t('coverage.head', { mode: t(`mode.${row.mode}`), min: fmt(row.minutes, 0) })),
-      el('span', { class: 'plan-meta' }, t('sectors.planTitle', { id: row.planId })),
-    ),
+    planHead(t('coverage.head', { mode: t(`mode.${row.mode}`), min: fmt(row.minutes, 0) }), t('sectors.planTitle', { id: row.planId })),
     selectRow(
       'coverage-shift',
       t('coverage.shift'),

@@ -11,7 +11,7 @@ import { request, isAbort, describe, ApiError } from '../api.js';
 import { emit, on } from '../events.js';
 import { map, layers, readFeature, readFeatures, readAllFeatures, rendered, setFocus, fitWith, toLonLat, reloadNeighborhoods } from '../map.js';
 import { showNeighborhood } from './information.js';
-import { elements, busy, figure } from '../panel.js';
+import { elements, busy, figure, message } from '../panel.js';
 
 const API = 'api/neighborhoods/';
 
@@ -47,7 +47,7 @@ export const runAction = (kind, fn) => work.run('action', kind, fn);
 // ---- result area: one view at a time --------------------------------------------------------------------------------
 
 const views = {
-  message: (v) => el('p', { class: `planner-msg is-${v.tone}` }, v.text),
+  message: (v) => message(v.tone, v.text),
   validation: renderValidation,
   repair: renderRepair,
 };
@@ -202,11 +202,7 @@ function renderFigures(figures, err) {
     fill(
       dom.figures,
       err
-        ? el(
-            'p',
-            { class: ['planner-msg', isAbort(err) ? 'is-muted' : 'is-error'] },
-            isAbort(err) ? t('planner.cancelled') : t('planner.failed', { message: describe(err) }),
-          )
+        ? message(isAbort(err) ? 'muted' : 'error', isAbort(err) ? t('planner.cancelled') : t('planner.failed', { message: describe(err) }))
         : el('div', { class: 'figures-skeleton', 'aria-hidden': 'true' }, el('span'), el('span'), el('span'), el('span')),
     );
     return;

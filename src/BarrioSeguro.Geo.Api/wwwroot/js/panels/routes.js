@@ -8,9 +8,9 @@ import { fmt, fmtKm, fmtPct } from '../format.js';
 import { request } from '../api.js';
 import { emit, on } from '../events.js';
 import { layers, readFeatures, rendered, fitWith, zoomTo, fadeCoverage } from '../map.js';
-import { sectorColor, inkOn, clearTrackStyles } from '../styles.js';
+import { clearTrackStyles } from '../styles.js';
 import { planPanel, translateNote, noteItem } from '../network.js';
-import { table, notesList } from '../panel.js';
+import { table, notesList, planHead, sectorChip, onMapHit, highlightIn } from '../panel.js';
 
 const HOTSPOT_LIMIT_MIN = 120;
 const source = layers.routes.getSource();
@@ -80,31 +80,20 @@ function unreachableNote(report) {
 
 function highlight(id) {
   state.highlight = id;
-  for (const f of source.getFeatures()) f.set('highlight', f.get('routeId') === id);
-  for (const tr of dom.result.querySelectorAll('#routes-table tbody tr')) tr.classList.toggle('is-active', Number(tr.dataset.routeId) === id);
+  highlightIn(source, dom.result.querySelectorAll('#routes-table tbody tr'), 'routeId', id);
 }
 
-function chip(r, label) {
-  const color = sectorColor(r.sector);
-  return el(
-    'button',
-    {
-      type: 'button',
-      class: 'sector-chip route-chip',
-      dataset: { routeId: r.id },
-      style: { '--c': color, '--chip-ink': inkOn(color) },
-      title: t('routes.zoomTo'),
-      on: {
-        click: () => {
-          highlight(r.id);
-          const f = source.getFeatureById(`route-${r.id}`);
-          if (f) zoomTo(f);
-        },
-      },
+const chip = (r, label) =>
+  sectorChip(r.sector, label, {
+    class: 'route-chip',
+    dataset: { routeId: r.id },
+    title: t('routes.zoomTo'),
+    onClick: () => {
+      highlight(r.id);
+      const f = source.getFeatureById(`route-${r.id}`);
+      if (f) zoomTo(f);
     },
-    label,
-  );
-}
+  });
 
 function gapCell(spots) {
   const maxGap = spots.length ? Math.max(...spots.map((h) => Number(h.maxIntervalMinutes) || 0)) : null;
@@ -159,11 +148,9 @@ function render() {
   const col = (text, title) => ({ text, title, class: 'num' });
   fill(
     box,
-    el(
-      'div',
-      { class: 'plan-head' },
-      el('span', { class: 'plan-title' }, t('routes.head', { mode: t(`mode.${first?.mode ?? 'foot'}`), shift: first?.shift ?? '', h: fmt(state.hours, 0) })),
-      el('span', { class: 'plan-meta' }, t('routes.seedShort', { seed: first?.seed ?? '' })),
+    planHead(
+      t('routes.head', { mode: t(`mode.${first?.mode ?? 'foot'}`), shift: first?.shift ?? '', h: fmt(state.hours, 0) }),
+      t('routes.seedShort', { seed: first?.seed ?? '' }),
     ),
     table(
       { class: 'sector-table route-table', id: 'routes-table' },
@@ -197,7 +184,4 @@ function render() {
 panel.onSubmit(() => computeRoutes({ mode: dom.mode.value, shiftHours: dom.hours.value, shift: dom.shift.value, seed: dom.seed.value }));
 
 on('staffing', onStaffing);
-on('mapclick', (hits) => {
-  const hit = hits.find((h) => h.layer === layers.routes);
-  if (hit) highlight(hit.feature.get('routeId'));
-});
+onMapHit(layers.routes, (f) => highlight(f.get('routeId')));

@@ -8,8 +8,8 @@ import { fmt, fmtPct, fmtMs, fmtShortDateTime } from '../format.js';
 import { ApiError, request, isAbort, describe, failure } from '../api.js';
 import { emit, on } from '../events.js';
 import { layers, readFeatures, rendered, fitWith, zoomTo } from '../map.js';
-import { sectorColor, inkOn } from '../styles.js';
-import { computePanel, table, figure, notesList, selectRow } from '../panel.js';
+import { sectorColor } from '../styles.js';
+import { computePanel, table, figure, notesList, selectRow, message, renderFailure, planHead, sectorChip, onMapHit, highlightIn } from '../panel.js';
 
 const API = 'api/neighborhoods/';
 const BALANCE_TARGET_PCT = 5; // PartitionOptions.TargetDeviation
@@ -219,7 +219,6 @@ function render() {
   renderPlans();
 }
 
-const msg = (tone, text, attrs = {}) => el('p', { class: ['planner-msg', `is-${tone}`], ...attrs }, text);
 
 function renderStaffing() {
   if (state.id === null) {
@@ -234,7 +233,7 @@ function renderStaffing() {
   if (!c) {
     fill(
       dom.staffing,
-      state.staffingError ? msg('error', t('sectors.staffingFailed', { message: describe(state.staffingError) })) : msg('muted', t('sectors.noContingent')),
+      state.staffingError ? message('error', t('sectors.staffingFailed', { message: describe(state.staffingError) })) : message('muted', t('sectors.noContingent')),
     );
     return;
   }
@@ -289,45 +288,21 @@ function renderStaffing() {
 const tick = (ok) => el('span', { class: ok ? 'ok' : 'ko', title: ok ? t('sectors.yes') : t('sectors.no') }, ok ? '✓' : '✗');
 
 /** A coloured chip "S1" that zooms to its sector. */
-function chip(index) {
-  const color = sectorColor(index);
-  return el(
-    'button',
-    {
-      type: 'button',
-      class: 'sector-chip',
-      dataset: { sector: index },
-      style: { '--c': color, '--chip-ink': inkOn(color) },
-      title: t('sectors.zoomTo'),
-      on: {
-        click: () => {
-          highlight(index);
-          const f = state.features.find((x) => Number(x.get('sector')) === index);
-          if (f) zoomTo(f);
-        },
-      },
+const chip = (index) =>
+  sectorChip(index, `S${index + 1}`, {
+    dataset: { sector: index },
+    title: t('sectors.zoomTo'),
+    onClick: () => {
+      highlight(index);
+      const f = state.features.find((x) => Number(x.get('sector')) === index);
+      if (f) zoomTo(f);
     },
-    `S${index + 1}`,
-  );
-}
+  });
 
 function renderResult() {
   const e = state.error;
   if (e) {
-    if (e.cancelled) fill(dom.result, msg('muted', t('planner.cancelled')));
-    else if (e.status === 422) {
-      fill(
-        dom.result,
-        el(
-          'div',
-          { class: 'problem-box', role: 'alert', id: 'sectors-problem' },
-          el('strong', null, t('sectors.noPlan')),
-          el('p', { class: 'problem-detail', lang: 'en' }, e.detail ?? e.title ?? ''),
-          el('p', { class: 'sub' }, t('sectors.noPlanHint')),
-        ),
-      );
-    } else fill(dom.result, msg('error', t('planner.failed', { message: e.text ?? '' }), { role: 'alert', id: 'sectors-problem' }));
-    dom.result.dataset.state = e.cancelled ? 'cancelled' : 'error';
+    renderFailure(dom.result, e, 'sectors-problem', t('sectors.noPlan'), t('sectors.noPlanHint'));
     return;
   }
   const plan = state.plan;
@@ -374,17 +349,11 @@ function renderResult() {
   const contiguous = r.contiguous ?? plan.contiguous;
   fill(
     dom.result,
-    el(
-      'div',
-      { class: 'plan-head' },
-      el('span', { class: 'plan-title' }, t('sectors.planTitle', { id: plan.id })),
-      el(
-        'span',
-        { class: 'plan-meta' },
-        [t('sectors.nSectors', { n: fmt(plan.sectors, 0) }), t('sectors.seedShort', { seed: plan.seed }), fmtShortDateTime(plan.createdAt), plan.author]
-          .filter(Boolean)
-          .join(' · '),
-      ),
+    planHead(
+      t('sectors.planTitle', { id: plan.id }),
+      [t('sectors.nSectors', { n: fmt(plan.sectors, 0) }), t('sectors.seedShort', { seed: plan.seed }), fmtShortDateTime(plan.createdAt), plan.author]
+        .filter(Boolean)
+        .join(' · '),
     ),
     table(
       { class: 'sector-table', id: 'sectors-table' },
@@ -484,7 +453,7 @@ function renderCompare() {
   if (!box) return;
   const c = state.compare;
   if (!c) fill(box);
-  else if (c.error) fill(box, msg('error', t('planner.failed', { message: describe(c.error) })));
+  else if (c.error) fill(box, message('error', t('planner.failed', { message: describe(c.error) })));
   else if (!c.result) fill(box, el('p', { class: 'hint' }, t('sectors.loading.compare')));
   else {
     const r = c.result;
@@ -506,8 +475,7 @@ function renderCompare() {
 
 function highlight(index) {
   state.highlight = index;
-  for (const f of source.getFeatures()) f.set('highlight', Number(f.get('sector')) === index);
-  for (const tr of dom.result.querySelectorAll('#sectors-table tbody tr')) tr.classList.toggle('is-active', Number(tr.dataset.sector) === index);
+  highlightIn(source, dom.result.querySelectorAll('#sectors-table tbody tr'), 'sector', index);
 }
 
 panel.onSubmit(() => computePlan({ sectors: dom.count.value, seed: dom.seed.value }));
@@ -516,10 +484,7 @@ dom.count.addEventListener('input', () => {
 });
 
 on('neighborhood', (id) => onNeighborhood(id).catch(() => {}));
-on('mapclick', (hits) => {
-  const hit = hits.find((h) => h.layer === layers.sectors);
-  if (hit) highlight(Number(hit.feature.get('sector')));
-});
+onMapHit(layers.sectors, (f) => highlight(Number(f.get('sector'))));
 on('language', () => {
   if (state.id === null) return;
   render();
