@@ -8,27 +8,21 @@ import { request, isAbort } from '../api.js';
 import { emit } from '../events.js';
 import { layers, readFeatures, fitWith } from '../map.js';
 import { table } from '../panel.js';
-import { ensureSelected, runAction, showView, renderView, currentView, registerView, drawn, markUndrawn, showFailure } from './neighborhood.js';
+import { action, ensureSelected, runAction, showView, renderView, currentView, registerView, drawn, markUndrawn, showFailure } from './neighborhood.js';
 
 const API = 'api/neighborhoods/';
 
 /** Resolves with the revisions once listed. */
 export async function history() {
-  const id = await ensureSelected();
-  try {
-    return await runAction('history', async (signal) => {
-      const { body } = await request(`${API}${id}/revisions`, { signal });
-      const revisions = Array.isArray(body) ? body : [];
-      layers.validation.getSource().clear();
-      layers.diff.getSource().clear();
-      emit('layers');
-      showView({ type: 'history', revisions, picked: [], diff: null });
-      return revisions;
-    });
-  } catch (err) {
-    showFailure(err);
-    throw err;
-  }
+  return action('history', async (id, signal) => {
+    const { body } = await request(`${API}${id}/revisions`, { signal });
+    const revisions = Array.isArray(body) ? body : [];
+    layers.validation.getSource().clear();
+    layers.diff.getSource().clear();
+    emit('layers');
+    showView({ type: 'history', revisions, picked: [], diff: null });
+    return revisions;
+  });
 }
 
 /** Resolves with {from, to, added, removed} (m²) once the changes between two versions are drawn. */

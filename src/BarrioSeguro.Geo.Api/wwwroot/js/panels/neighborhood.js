@@ -93,6 +93,17 @@ export function showFailure(err) {
   }
 }
 
+/** Runs an action on the neighbourhood shown, fn(id, signal) (see runAction); a failure shows in the result area. */
+export async function action(kind, fn) {
+  const id = await ensureSelected();
+  try {
+    return await runAction(kind, (signal) => fn(id, signal));
+  } catch (err) {
+    showFailure(err);
+    throw err;
+  }
+}
+
 export function clearOverlays() {
   layers.validation.getSource().clear();
   layers.diff.getSource().clear();
@@ -272,43 +283,37 @@ function problemMessage(p) {
 
 /** Resolves with the problems (index, kind, message, areaM2, other, geometryType) once drawn on the `validation` layer. */
 export async function validate() {
-  const id = await ensureSelected();
-  try {
-    return await runAction('validation', async (signal) => {
-      const { body } = await request(`${API}${id}/validation`, { signal });
-      const features = readAllFeatures(body.problems ?? { type: 'FeatureCollection', features: [] });
-      const problems = features.map((f, i) => {
-        const g = f.getGeometry();
-        const hasPlace = !!g && !ol.extent.isEmpty(g.getExtent());
-        f.set('index', i + 1);
-        return {
-          index: i + 1,
-          kind: f.get('kind'),
-          message: f.get('message'),
-          areaM2: f.get('areaM2') ?? null,
-          other: f.get('other') ?? null,
-          geometryType: hasPlace ? g.getType() : null,
-          hasPlace,
-          point: hasPlace && /Point$/.test(g.getType()),
-          place: hasPlace ? problemPlace(f) : null,
-        };
-      });
-      const placed = features.filter((f) => f.getGeometry() && !ol.extent.isEmpty(f.getGeometry().getExtent()));
-      layers.diff.getSource().clear();
-      layers.validation.getSource().clear();
-      layers.validation.getSource().addFeatures(placed);
-      layers.validation.setVisible(true);
-      emit('layers');
-      showView({ type: 'validation', problems, valid: body.valid === true, highlight: null });
-      dom.result.dataset.valid = String(problems.length === 0);
-      fitWith(placed);
-      await drawn();
-      return problems.map(({ index, kind, message, areaM2, other, geometryType }) => ({ index, kind, message, areaM2, other, geometryType }));
+  return action('validation', async (id, signal) => {
+    const { body } = await request(`${API}${id}/validation`, { signal });
+    const features = readAllFeatures(body.problems ?? { type: 'FeatureCollection', features: [] });
+    const problems = features.map((f, i) => {
+      const g = f.getGeometry();
+      const hasPlace = !!g && !ol.extent.isEmpty(g.getExtent());
+      f.set('index', i + 1);
+      return {
+        index: i + 1,
+        kind: f.get('kind'),
+        message: f.get('message'),
+        areaM2: f.get('areaM2') ?? null,
+        other: f.get('other') ?? null,
+        geometryType: hasPlace ? g.getType() : null,
+        hasPlace,
+        point: hasPlace && /Point$/.test(g.getType()),
+        place: hasPlace ? problemPlace(f) : null,
+      };
     });
-  } catch (err) {
-    showFailure(err);
-    throw err;
-  }
+    const placed = features.filter((f) => f.getGeometry() && !ol.extent.isEmpty(f.getGeometry().getExtent()));
+    layers.diff.getSource().clear();
+    layers.validation.getSource().clear();
+    layers.validation.getSource().addFeatures(placed);
+    layers.validation.setVisible(true);
+    emit('layers');
+    showView({ type: 'validation', problems, valid: body.valid === true, highlight: null });
+    dom.result.dataset.valid = String(problems.length === 0);
+    fitWith(placed);
+    await drawn();
+    return problems.map(({ index, kind, message, areaM2, other, geometryType }) => ({ index, kind, message, areaM2, other, geometryType }));
+  });
 }
 
 function renderValidation(v) {
@@ -366,28 +371,22 @@ function zoomToProblem(index) {
 
 /** Resolves with the repair preview once its changes are drawn on the `diff` layer. */
 export async function repairPreview() {
-  const id = await ensureSelected();
-  try {
-    return await runAction('repair', async (signal) => {
-      const { body } = await request(`${API}${id}/repair`, { method: 'POST', signal });
-      const added = body.added ? readFeatures({ type: 'FeatureCollection', features: [body.added] }) : [];
-      const removed = body.removed ? readFeatures({ type: 'FeatureCollection', features: [body.removed] }) : [];
-      added.forEach((f) => f.set('areaM2', body.addedSquareMeters));
-      removed.forEach((f) => f.set('areaM2', body.removedSquareMeters));
-      layers.validation.getSource().clear();
-      layers.diff.getSource().clear();
-      layers.diff.getSource().addFeatures([...removed, ...added]);
-      layers.diff.setVisible(true);
-      emit('layers');
-      showView({ type: 'repair', preview: body, outcome: null });
-      fitWith([...added, ...removed]);
-      await drawn();
-      return body;
-    });
-  } catch (err) {
-    showFailure(err);
-    throw err;
-  }
+  return action('repair', async (id, signal) => {
+    const { body } = await request(`${API}${id}/repair`, { method: 'POST', signal });
+    const added = body.added ? readFeatures({ type: 'FeatureCollection', features: [body.added] }) : [];
+    const removed = body.removed ? readFeatures({ type: 'FeatureCollection', features: [body.removed] }) : [];
+    added.forEach((f) => f.set('areaM2', body.addedSquareMeters));
+    removed.forEach((f) => f.set('areaM2', body.removedSquareMeters));
+    layers.validation.getSource().clear();
+    layers.diff.getSource().clear();
+    layers.diff.getSource().addFeatures([...removed, ...added]);
+    layers.diff.setVisible(true);
+    emit('layers');
+    showView({ type: 'repair', preview: body, outcome: null });
+    fitWith([...added, ...removed]);
+    await drawn();
+    return body;
+  });
 }
 
 /** Saves the previewed repair on the version it was computed from (If-Match); a 409 says someone else changed it. */
