@@ -125,4 +125,46 @@ public class ViewerNetworkTests(ApiFixture api) : BrowserTest(api)
         await WaitFor(page, "() => document.getElementById('coverage-busy').hidden && document.getElementById('coverage-result').dataset.state === 'cancelled'");
         Assert.True(await page.IsEnabledAsync("#coverage-compute"));
     }
+
+    [SkippableFact]
+    public async Task Chips_highlight_their_row_English_redraws_the_results_and_another_plan_clears_them()
+    {
+        Api.Require();
+        var page = await OpenMilagroWithPlan(3);
+        await page.EvaluateAsync("() => window.barrioViewer.computeCoverage({ mode: 'foot', minutes: 5 })");
+        await page.EvaluateAsync("() => window.barrioViewer.computeRoutes({ mode: 'foot', shiftHours: 8, seed: 1 })");
+        Assert.Equal(3, await page.Locator("#coverage-sectors tbody .sector-chip.is-static").CountAsync());
+
+        // A route's chip highlights its row and its track and stops (and no other).
+        var routeId = await page.GetAttributeAsync("#routes-table tbody tr:nth-child(2)", "data-route-id");
+        await page.ClickAsync("#routes-table tbody tr:nth-child(2) .route-chip");
+        Assert.Equal(1, await page.Locator("#routes-table tbody tr.is-active").CountAsync());
+        Assert.Equal(routeId, await page.GetAttributeAsync("#routes-table tbody tr.is-active", "data-route-id"));
+        var lit = await page.EvaluateAsync<int[]>(
+            "() => [...new Set(window.barrioViewer.layers.routes.getSource().getFeatures().filter(f => f.get('highlight')).map(f => f.get('routeId')))]");
+        Assert.Equal([int.Parse(routeId!)], lit);
+
+        // A sector's chip likewise, in the sectors table.
+        await page.ClickAsync("#sectors-table tbody tr:nth-child(3) .sector-chip");
+        Assert.Equal("2", await page.GetAttributeAsync("#sectors-table tbody tr.is-active", "data-sector"));
+        var litSectors = await page.EvaluateAsync<int[]>(
+            "() => window.barrioViewer.layers.sectors.getSource().getFeatures().filter(f => f.get('highlight')).map(f => Number(f.get('sector')))");
+        Assert.Equal([2], litSectors);
+
+        // English: the results are drawn again in it, the highlighted route kept.
+        await page.ClickAsync(".lang-toggle button[data-lang='en']");
+        Assert.Contains("Gap min", await page.InnerTextAsync("#routes-table thead"));
+        Assert.Contains("Streets", await page.InnerTextAsync("#coverage-sectors thead"));
+        Assert.Contains("Backup", await page.InnerTextAsync("#coverage-figures [data-figure='backup']"));
+        Assert.Equal(routeId, await page.GetAttributeAsync("#routes-table tbody tr.is-active", "data-route-id"));
+
+        // Another plan: coverage and routes of the one before go, from the map and the panels.
+        await page.EvaluateAsync("() => window.barrioViewer.computePlan({ sectors: 2, seed: 9 })");
+        await WaitFor(page, "() => document.getElementById('coverage-result').childElementCount === 0 && document.getElementById('routes-result').childElementCount === 0");
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => window.barrioViewer.layers.coverage.getSource().getFeatures().length"));
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => window.barrioViewer.layers.routes.getSource().getFeatures().length"));
+        Assert.Equal("false", await page.GetAttributeAsync("#routes-result", "data-drawn"));
+        Assert.True(await page.IsVisibleAsync("#coverage-section"));
+        Assert.True(await page.IsEnabledAsync("#routes-compute"));
+    }
 }

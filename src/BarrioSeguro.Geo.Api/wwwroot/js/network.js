@@ -1,7 +1,12 @@
-// What the coverage and routes panels share: patrol modes, the server's notes in the viewer's language, a failure box.
+// What the coverage and routes panels share: patrol modes, the panel that follows the plan shown and computes for it,
+// the server's notes in the viewer's language.
 
 import { t } from './i18n.js';
 import { el, fill } from './dom.js';
+import { failure } from './api.js';
+import { emit, on } from './events.js';
+import { fadeCoverage } from './map.js';
+import { computePanel, renderFailure } from './panel.js';
 
 export const MODES = ['foot', 'bike', 'moto', 'car'];
 
@@ -11,20 +16,66 @@ export function fillModes(select) {
   fill(select, MODES.map((m) => el('option', { value: m, selected: m === value }, t(`mode.${m}`))));
 }
 
-/** Shows a failed computation: "Cancelado", the server's reason of a 422, or the error in one line. */
-export function renderProblem(box, e, id, head) {
-  if (e.cancelled) {
-    fill(box, el('p', { class: 'planner-msg is-muted' }, t('planner.cancelled')));
-    box.dataset.state = 'cancelled';
-    return;
+/**
+ * A computePanel (panel.js) with a mode <select> (#prefix-mode) that computes for the plan drawn by the sectors panel
+ * (state.plan, or none). With another plan, what was computed for the one before goes: the features of `source`, the
+ * state fields fresh() gives, the result. state.error shows in the result (#prefix-problem, headed failed()); after a
+ * language change the result is drawn again (render()) when shown() says there is one.
+ */
+export function planPanel(prefix, keys, { label, state, source, fresh, shown, render, failed }) {
+  const panel = computePanel(prefix, ['mode', ...keys], { label, ready: () => !!state.plan });
+  const { dom, work } = panel;
+  const showProblem = () => renderFailure(dom.result, state.error, `${prefix}-problem`, `${failed()} (HTTP 422):`);
+
+  /** Runs a computation, fn(signal) drawing it: a failure shows, and one not cancelled drops the drawing (state patch). */
+  async function compute(fn, dropped) {
+    state.error = null;
+    dom.result.dataset.drawn = 'false';
+    try {
+      return await panel.run(prefix, fn);
+    } catch (err) {
+      state.error = failure(err);
+      if (!state.error.cancelled) {
+        source.clear();
+        Object.assign(state, dropped);
+        fadeCoverage();
+        emit('layers');
+      }
+      showProblem();
+      throw err;
+    }
   }
-  box.dataset.state = 'error';
-  fill(
-    box,
-    e.status === 422
-      ? el('div', { class: 'problem-box', role: 'alert', id }, el('strong', null, `${head} (HTTP 422):`), el('p', { class: 'problem-detail', lang: 'en' }, e.detail ?? e.title ?? ''))
-      : el('p', { class: 'planner-msg is-error', role: 'alert', id }, t('planner.failed', { message: e.text ?? '' })),
-  );
+
+  followPlan(panel, state, source, fresh);
+  on('language', () => {
+    fillModes(dom.mode);
+    if (state.error) showProblem();
+    else if (shown()) render();
+    work.relabel();
+  });
+  fillModes(dom.mode);
+  return { ...panel, showProblem, compute };
+}
+
+/** Follows the plan shown into state.plan, starting with none. */
+function followPlan(panel, state, source, fresh) {
+  const onPlan = (plan) => {
+    const same = plan && state.plan && plan.id === state.plan.id;
+    state.plan = plan ?? null;
+    panel.update();
+    if (same) return;
+    panel.work.cancel();
+    const had = source.getFeatures().length > 0;
+    source.clear();
+    fadeCoverage();
+    Object.assign(state, fresh());
+    fill(panel.dom.result);
+    panel.dom.result.dataset.state = '';
+    panel.dom.result.dataset.drawn = 'false';
+    if (had) emit('layers');
+  };
+  on('plan', onPlan);
+  onPlan(null);
 }
 
 // ---- notes: the server writes English; say the ones we recognise in the viewer's language ------------------------------

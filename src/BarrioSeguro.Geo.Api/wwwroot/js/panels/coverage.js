@@ -3,83 +3,46 @@
 // units at the sector centres). #coverage-result[data-drawn="true"] once drawn; [data-state] 'ready' | 'error' | 'cancelled'.
 
 import { t } from '../i18n.js';
-import { el, fill, byId } from '../dom.js';
+import { el, fill } from '../dom.js';
 import { fmt, fmtKm, fmtPct } from '../format.js';
-import { request, tasks, failure } from '../api.js';
-import { emit, on } from '../events.js';
+import { request, failure } from '../api.js';
+import { emit } from '../events.js';
 import { layers, readFeatures, rendered, fitWith, fromLonLat, fadeCoverage } from '../map.js';
-import { sectorColor, inkOn, COVERAGE_COLORS } from '../styles.js';
-import { fillModes, renderProblem, translateNote, noteItem } from '../network.js';
+import { COVERAGE_COLORS } from '../styles.js';
+import { planPanel, translateNote, noteItem } from '../network.js';
+import { table, figure, notesList, selectRow, planHead, sectorChip } from '../panel.js';
 
 const source = layers.coverage.getSource();
+const fresh = () => ({ rows: null, shift: null, error: null });
+const state = { plan: null, ...fresh() };
 
-const dom = {
-  section: byId('coverage-section'),
-  form: byId('coverage-form'),
-  mode: byId('coverage-mode'),
-  minutes: byId('coverage-minutes'),
-  compute: byId('coverage-compute'),
-  result: byId('coverage-result'),
-};
-
-const state = { plan: null, rows: null, shift: null, error: null };
-
-const work = tasks({
-  box: byId('coverage-busy'),
-  text: byId('coverage-busy-text'),
-  cancel: byId('coverage-cancel'),
+const panel = planPanel('coverage', ['minutes'], {
   label: () => t('coverage.loading'),
-  onChange: (running) => {
-    dom.section.dataset.busy = running ? 'true' : 'false';
-    dom.compute.disabled = running || !state.plan;
-  },
+  state,
+  source,
+  fresh,
+  shown: () => !!state.rows,
+  render: () => render(),
+  failed: () => t('coverage.failed'),
 });
-const run = (fn) => work.run('coverage', 'coverage', fn);
-
-/** The plan drawn by the sectors panel (or none): the coverage of another plan goes. */
-function onPlan(plan) {
-  const same = plan && state.plan && plan.id === state.plan.id;
-  state.plan = plan ?? null;
-  dom.section.hidden = !plan;
-  dom.compute.disabled = work.busy || !plan;
-  if (same) return;
-  work.cancel();
-  const had = source.getFeatures().length > 0;
-  source.clear();
-  fadeCoverage();
-  Object.assign(state, { rows: null, shift: null, error: null });
-  fill(dom.result);
-  dom.result.dataset.state = '';
-  dom.result.dataset.drawn = 'false';
-  if (had) emit('layers');
-}
+const { dom, showProblem } = panel;
 
 /** Resolves with the coverage per shift once the current shift is drawn. */
 export async function computeCoverage({ mode = 'foot', minutes = 10 } = {}) {
   if (!state.plan) throw new Error('no sector plan shown: call computePlan or showPlan first');
   const planId = state.plan.id;
   const payload = { mode: String(mode), minutes: Number(minutes) };
-  state.error = null;
-  dom.result.dataset.drawn = 'false';
-  try {
-    return await run(async (signal) => {
+  return panel.compute(
+    async (signal) => {
       const { body } = await request(`api/plans/${planId}/coverage`, { method: 'POST', json: payload, signal });
       const rows = Array.isArray(body) ? body : [];
       state.rows = rows;
       state.shift = rows[0]?.shift ?? null;
       await draw(signal, true);
       return rows;
-    });
-  } catch (err) {
-    state.error = failure(err);
-    if (!state.error.cancelled) {
-      source.clear();
-      state.rows = null;
-      emit('layers');
-    }
-    renderProblem(dom.result, state.error, 'coverage-problem', t('coverage.failed'));
-    throw err;
-  }
+    },
+    { rows: null },
+  );
 }
 
 function current() {
@@ -134,9 +97,9 @@ const bar = (p, color) =>
 
 function onShift(evt) {
   state.shift = evt.target.value;
-  run((signal) => draw(signal, false)).catch((err) => {
+  panel.run('coverage', (signal) => draw(signal, false)).catch((err) => {
     state.error = failure(err);
-    renderProblem(dom.result, state.error, 'coverage-problem', t('coverage.failed'));
+    showProblem();
   });
 }
 
@@ -151,21 +114,14 @@ function render() {
   box.dataset.state = 'ready';
   const r = row.report ?? {};
   const f = r.figures ?? {};
-  const fig = (key, value, note = '') =>
-    el(
-      'tr',
-      { dataset: { figure: key } },
-      el('th', { scope: 'row' }, t(`coverage.fig.${key}`)),
-      el('td', null, el('span', { class: 'fig-value' }, value), note ? el('span', { class: 'sub' }, note) : null),
-    );
+  const fig = (key, value, note = '') => figure(key, t(`coverage.fig.${key}`), value, note);
   const sectorRows = (r.sectors ?? []).map((s) => {
     const idx = Number(String(s.name).replace(/^S/, '')) - 1;
-    const color = sectorColor(Number.isFinite(idx) ? idx : 0);
     const g = s.figures ?? {};
     return el(
       'tr',
       { dataset: { sector: s.name } },
-      el('th', { scope: 'row' }, el('span', { class: 'sector-chip is-static', style: { '--c': color, '--chip-ink': inkOn(color) } }, String(s.name))),
+      el('th', { scope: 'row' }, sectorChip(Number.isFinite(idx) ? idx : 0, String(s.name), { class: 'is-static' })),
       el('td', { class: 'num' }, fmtKm(g.streetKm, 1)),
       el('td', { class: 'num' }, fmtPct(g.coveredStreetKmPct, 0), bar(g.coveredStreetKmPct, COVERAGE_COLORS.covered)),
       el('td', { class: 'num' }, fmtPct(g.backupStreetKmPct, 0)),
@@ -176,21 +132,12 @@ function render() {
   const missing = (r.unitsRefused ?? []).length;
   fill(
     box,
-    el(
-      'div',
-      { class: 'plan-head' },
-      el('span', { class: 'plan-title' }, t('coverage.head', { mode: t(`mode.${row.mode}`), min: fmt(row.minutes, 0) })),
-      el('span', { class: 'plan-meta' }, t('sectors.planTitle', { id: row.planId })),
-    ),
-    el(
-      'div',
-      { class: 'compare-row' },
-      el('label', { htmlFor: 'coverage-shift' }, t('coverage.shift')),
-      el(
-        'select',
-        { id: 'coverage-shift', on: { change: onShift } },
-        rows.map((x) => el('option', { value: String(x.shift), selected: x.shift === row.shift }, `${x.shift} · ${t('coverage.nUnits', { n: fmt(x.units, 0) })}`)),
-      ),
+    planHead(t('coverage.head', { mode: t(`mode.${row.mode}`), min: fmt(row.minutes, 0) }), t('sectors.planTitle', { id: row.planId })),
+    selectRow(
+      'coverage-shift',
+      t('coverage.shift'),
+      onShift,
+      rows.map((x) => el('option', { value: String(x.shift), selected: x.shift === row.shift }, `${x.shift} · ${t('coverage.nUnits', { n: fmt(x.units, 0) })}`)),
     ),
     el(
       'div',
@@ -212,43 +159,19 @@ function render() {
         fig('unreachable', fmtKm(r.kmWithoutUnit ?? 0), t('coverage.unreachableNote', { n: fmt(r.componentsWithoutUnit ?? 0, 0) })),
       ),
     ),
-    el(
-      'table',
+    table(
       { class: 'sector-table', id: 'coverage-sectors' },
-      el(
-        'thead',
-        null,
-        el(
-          'tr',
-          null,
-          el('th', null, t('sectors.col.sector')),
-          el('th', { class: 'num' }, t('coverage.col.streets')),
-          el('th', { class: 'num' }, t('coverage.col.covered')),
-          el('th', { class: 'num' }, t('coverage.col.backup')),
-          el('th', { class: 'num' }, t('coverage.col.incidents')),
-        ),
-      ),
-      el('tbody', null, sectorRows),
+      [
+        { text: t('sectors.col.sector') },
+        { text: t('coverage.col.streets'), class: 'num' },
+        { text: t('coverage.col.covered'), class: 'num' },
+        { text: t('coverage.col.backup'), class: 'num' },
+        { text: t('coverage.col.incidents'), class: 'num' },
+      ],
+      sectorRows,
     ),
-    notes.length
-      ? [el('h4', { class: 'sub-head' }, t('sectors.fig.notes')), el('ul', { class: 'plan-notes', id: 'coverage-notes' }, notes.map((n) => noteItem(n)))]
-      : el('p', { class: 'hint', id: 'coverage-notes' }, `${t('sectors.fig.notes')}: ${t('sectors.none')}`),
+    notesList('coverage-notes', notes.map((n) => noteItem(n))),
   );
 }
 
-dom.form.addEventListener('submit', (evt) => {
-  evt.preventDefault();
-  if (!dom.form.reportValidity()) return;
-  computeCoverage({ mode: dom.mode.value, minutes: dom.minutes.value }).catch(() => {});
-});
-
-on('plan', onPlan);
-on('language', () => {
-  fillModes(dom.mode);
-  if (state.error) renderProblem(dom.result, state.error, 'coverage-problem', t('coverage.failed'));
-  else if (state.rows) render();
-  work.relabel();
-});
-
-fillModes(dom.mode);
-onPlan(null);
+panel.onSubmit(() => computeCoverage({ mode: dom.mode.value, minutes: dom.minutes.value }));

@@ -7,27 +7,22 @@ import { fmtM2, fmtKm2, fmtDateTime, fmtShortDateTime } from '../format.js';
 import { request, isAbort } from '../api.js';
 import { emit } from '../events.js';
 import { layers, readFeatures, fitWith } from '../map.js';
-import { ensureSelected, runAction, showView, renderView, currentView, registerView, drawn, markUndrawn, showFailure } from './neighborhood.js';
+import { table } from '../panel.js';
+import { action, ensureSelected, runAction, showView, renderView, currentView, registerView, drawn, markUndrawn, showFailure } from './neighborhood.js';
 
 const API = 'api/neighborhoods/';
 
 /** Resolves with the revisions once listed. */
 export async function history() {
-  const id = await ensureSelected();
-  try {
-    return await runAction('history', async (signal) => {
-      const { body } = await request(`${API}${id}/revisions`, { signal });
-      const revisions = Array.isArray(body) ? body : [];
-      layers.validation.getSource().clear();
-      layers.diff.getSource().clear();
-      emit('layers');
-      showView({ type: 'history', revisions, picked: [], diff: null });
-      return revisions;
-    });
-  } catch (err) {
-    showFailure(err);
-    throw err;
-  }
+  return action('history', async (id, signal) => {
+    const { body } = await request(`${API}${id}/revisions`, { signal });
+    const revisions = Array.isArray(body) ? body : [];
+    layers.validation.getSource().clear();
+    layers.diff.getSource().clear();
+    emit('layers');
+    showView({ type: 'history', revisions, picked: [], diff: null });
+    return revisions;
+  });
 }
 
 /** Resolves with {from, to, added, removed} (m²) once the changes between two versions are drawn. */
@@ -130,22 +125,15 @@ function summary(d) {
 registerView('history', (view) => [
   el('div', { class: 'result-head' }, el('span', null, t('history.title'))),
   el('p', { class: 'hint' }, t('history.hint')),
-  el(
-    'table',
+  table(
     { class: 'history', id: 'history-table' },
-    el(
-      'thead',
-      null,
-      el(
-        'tr',
-        null,
-        el('th'),
-        el('th', null, t('history.version')),
-        el('th', null, `${t('history.author')} · ${t('history.date')} · ${t('history.comment')}`),
-        el('th', { class: 'num' }, `${t('history.added')} / ${t('history.removed')}`),
-      ),
-    ),
-    el('tbody', null, [...view.revisions].sort((a, b) => b.version - a.version).map((r) => row(view, r))),
+    [
+      {},
+      { text: t('history.version') },
+      { text: `${t('history.author')} · ${t('history.date')} · ${t('history.comment')}` },
+      { text: `${t('history.added')} / ${t('history.removed')}`, class: 'num' },
+    ],
+    [...view.revisions].sort((a, b) => b.version - a.version).map((r) => row(view, r)),
   ),
   summary(view.diff),
 ]);

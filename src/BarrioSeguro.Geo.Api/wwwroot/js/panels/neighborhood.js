@@ -7,21 +7,15 @@
 import { t, has } from '../i18n.js';
 import { el, fill, byId } from '../dom.js';
 import { fmt, fmtArea, fmtM2, fmtKm, fmtKm2, fmtLonLat, plural } from '../format.js';
-import { request, tasks, isAbort, describe, ApiError } from '../api.js';
+import { request, isAbort, describe, ApiError } from '../api.js';
 import { emit, on } from '../events.js';
 import { map, layers, readFeature, readFeatures, readAllFeatures, rendered, setFocus, fitWith, toLonLat, reloadNeighborhoods } from '../map.js';
 import { showNeighborhood } from './information.js';
+import { elements, busy, figure, message } from '../panel.js';
 
 const API = 'api/neighborhoods/';
 
-const dom = {
-  panel: byId('planner-panel'),
-  name: byId('planner-name'),
-  meta: byId('planner-meta'),
-  figures: byId('planner-figures'),
-  actions: byId('planner-actions'),
-  result: byId('planner-result'),
-};
+const dom = elements('planner', ['panel', 'name', 'meta', 'figures', 'actions', 'result']);
 
 const state = {
   id: null,
@@ -38,16 +32,14 @@ function setButtonsDisabled(disabled) {
 }
 
 /** Two slots: 'figures' and 'action' (validate, repair, history, diff); one spinner with "Cancelar" for both. */
-const work = tasks({
-  box: byId('planner-busy'),
-  text: byId('planner-busy-text'),
-  cancel: byId('planner-cancel'),
-  label: (kind) => t(`planner.loading.${kind}`),
-  onChange: (running) => {
+const work = busy(
+  'planner',
+  (kind) => t(`planner.loading.${kind}`),
+  (running) => {
     document.body.dataset.plannerBusy = running ? 'true' : 'false';
     setButtonsDisabled(running);
   },
-});
+);
 
 /** Runs an action of the result area (a new one cancels the one before). */
 export const runAction = (kind, fn) => work.run('action', kind, fn);
@@ -55,7 +47,7 @@ export const runAction = (kind, fn) => work.run('action', kind, fn);
 // ---- result area: one view at a time --------------------------------------------------------------------------------
 
 const views = {
-  message: (v) => el('p', { class: `planner-msg is-${v.tone}` }, v.text),
+  message: (v) => message(v.tone, v.text),
   validation: renderValidation,
   repair: renderRepair,
 };
@@ -98,6 +90,17 @@ export function showFailure(err) {
   } else {
     console.error('Viewer planner:', err);
     showView({ type: 'message', tone: 'error', text: t('planner.failed', { message: describe(err) }) });
+  }
+}
+
+/** Runs an action on the neighbourhood shown, fn(id, signal) (see runAction); a failure shows in the result area. */
+export async function action(kind, fn) {
+  const id = await ensureSelected();
+  try {
+    return await runAction(kind, (signal) => fn(id, signal));
+  } catch (err) {
+    showFailure(err);
+    throw err;
   }
 }
 
@@ -210,22 +213,12 @@ function renderFigures(figures, err) {
     fill(
       dom.figures,
       err
-        ? el(
-            'p',
-            { class: ['planner-msg', isAbort(err) ? 'is-muted' : 'is-error'] },
-            isAbort(err) ? t('planner.cancelled') : t('planner.failed', { message: describe(err) }),
-          )
+        ? message(isAbort(err) ? 'muted' : 'error', isAbort(err) ? t('planner.cancelled') : t('planner.failed', { message: describe(err) }))
         : el('div', { class: 'figures-skeleton', 'aria-hidden': 'true' }, el('span'), el('span'), el('span'), el('span')),
     );
     return;
   }
-  const row = (key, value, note = '') =>
-    el(
-      'tr',
-      { dataset: { figure: key } },
-      el('th', { scope: 'row' }, t(`planner.${key}`)),
-      el('td', null, el('span', { class: 'fig-value' }, value), note ? el('span', { class: 'sub' }, note) : null),
-    );
+  const row = (key, value, note = '') => figure(key, t(`planner.${key}`), value, note);
   const byClass = Object.entries(figures.streetKmByClass ?? {}).sort((a, b) => b[1] - a[1]);
   const maxKm = byClass.length > 0 ? byClass[0][1] : 0;
   const classes = byClass.map(([cls, km]) => {
@@ -290,43 +283,37 @@ function problemMessage(p) {
 
 /** Resolves with the problems (index, kind, message, areaM2, other, geometryType) once drawn on the `validation` layer. */
 export async function validate() {
-  const id = await ensureSelected();
-  try {
-    return await runAction('validation', async (signal) => {
-      const { body } = await request(`${API}${id}/validation`, { signal });
-      const features = readAllFeatures(body.problems ?? { type: 'FeatureCollection', features: [] });
-      const problems = features.map((f, i) => {
-        const g = f.getGeometry();
-        const hasPlace = !!g && !ol.extent.isEmpty(g.getExtent());
-        f.set('index', i + 1);
-        return {
-          index: i + 1,
-          kind: f.get('kind'),
-          message: f.get('message'),
-          areaM2: f.get('areaM2') ?? null,
-          other: f.get('other') ?? null,
-          geometryType: hasPlace ? g.getType() : null,
-          hasPlace,
-          point: hasPlace && /Point$/.test(g.getType()),
-          place: hasPlace ? problemPlace(f) : null,
-        };
-      });
-      const placed = features.filter((f) => f.getGeometry() && !ol.extent.isEmpty(f.getGeometry().getExtent()));
-      layers.diff.getSource().clear();
-      layers.validation.getSource().clear();
-      layers.validation.getSource().addFeatures(placed);
-      layers.validation.setVisible(true);
-      emit('layers');
-      showView({ type: 'validation', problems, valid: body.valid === true, highlight: null });
-      dom.result.dataset.valid = String(problems.length === 0);
-      fitWith(placed);
-      await drawn();
-      return problems.map(({ index, kind, message, areaM2, other, geometryType }) => ({ index, kind, message, areaM2, other, geometryType }));
+  return action('validation', async (id, signal) => {
+    const { body } = await request(`${API}${id}/validation`, { signal });
+    const features = readAllFeatures(body.problems ?? { type: 'FeatureCollection', features: [] });
+    const problems = features.map((f, i) => {
+      const g = f.getGeometry();
+      const hasPlace = !!g && !ol.extent.isEmpty(g.getExtent());
+      f.set('index', i + 1);
+      return {
+        index: i + 1,
+        kind: f.get('kind'),
+        message: f.get('message'),
+        areaM2: f.get('areaM2') ?? null,
+        other: f.get('other') ?? null,
+        geometryType: hasPlace ? g.getType() : null,
+        hasPlace,
+        point: hasPlace && /Point$/.test(g.getType()),
+        place: hasPlace ? problemPlace(f) : null,
+      };
     });
-  } catch (err) {
-    showFailure(err);
-    throw err;
-  }
+    const placed = features.filter((f) => f.getGeometry() && !ol.extent.isEmpty(f.getGeometry().getExtent()));
+    layers.diff.getSource().clear();
+    layers.validation.getSource().clear();
+    layers.validation.getSource().addFeatures(placed);
+    layers.validation.setVisible(true);
+    emit('layers');
+    showView({ type: 'validation', problems, valid: body.valid === true, highlight: null });
+    dom.result.dataset.valid = String(problems.length === 0);
+    fitWith(placed);
+    await drawn();
+    return problems.map(({ index, kind, message, areaM2, other, geometryType }) => ({ index, kind, message, areaM2, other, geometryType }));
+  });
 }
 
 function renderValidation(v) {
@@ -384,28 +371,22 @@ function zoomToProblem(index) {
 
 /** Resolves with the repair preview once its changes are drawn on the `diff` layer. */
 export async function repairPreview() {
-  const id = await ensureSelected();
-  try {
-    return await runAction('repair', async (signal) => {
-      const { body } = await request(`${API}${id}/repair`, { method: 'POST', signal });
-      const added = body.added ? readFeatures({ type: 'FeatureCollection', features: [body.added] }) : [];
-      const removed = body.removed ? readFeatures({ type: 'FeatureCollection', features: [body.removed] }) : [];
-      added.forEach((f) => f.set('areaM2', body.addedSquareMeters));
-      removed.forEach((f) => f.set('areaM2', body.removedSquareMeters));
-      layers.validation.getSource().clear();
-      layers.diff.getSource().clear();
-      layers.diff.getSource().addFeatures([...removed, ...added]);
-      layers.diff.setVisible(true);
-      emit('layers');
-      showView({ type: 'repair', preview: body, outcome: null });
-      fitWith([...added, ...removed]);
-      await drawn();
-      return body;
-    });
-  } catch (err) {
-    showFailure(err);
-    throw err;
-  }
+  return action('repair', async (id, signal) => {
+    const { body } = await request(`${API}${id}/repair`, { method: 'POST', signal });
+    const added = body.added ? readFeatures({ type: 'FeatureCollection', features: [body.added] }) : [];
+    const removed = body.removed ? readFeatures({ type: 'FeatureCollection', features: [body.removed] }) : [];
+    added.forEach((f) => f.set('areaM2', body.addedSquareMeters));
+    removed.forEach((f) => f.set('areaM2', body.removedSquareMeters));
+    layers.validation.getSource().clear();
+    layers.diff.getSource().clear();
+    layers.diff.getSource().addFeatures([...removed, ...added]);
+    layers.diff.setVisible(true);
+    emit('layers');
+    showView({ type: 'repair', preview: body, outcome: null });
+    fitWith([...added, ...removed]);
+    await drawn();
+    return body;
+  });
 }
 
 /** Saves the previewed repair on the version it was computed from (If-Match); a 409 says someone else changed it. */

@@ -3,59 +3,30 @@
 // (GET /api/routes/{id}/gpx). #routes-result[data-drawn="true"] once drawn; [data-state] 'ready' | 'error' | 'cancelled'.
 
 import { t } from '../i18n.js';
-import { el, fill, byId } from '../dom.js';
+import { el, fill } from '../dom.js';
 import { fmt, fmtKm, fmtPct } from '../format.js';
-import { request, tasks, failure } from '../api.js';
+import { request } from '../api.js';
 import { emit, on } from '../events.js';
 import { layers, readFeatures, rendered, fitWith, zoomTo, fadeCoverage } from '../map.js';
-import { sectorColor, inkOn, clearTrackStyles } from '../styles.js';
-import { fillModes, renderProblem, translateNote, noteItem } from '../network.js';
+import { clearTrackStyles } from '../styles.js';
+import { planPanel, translateNote, noteItem } from '../network.js';
+import { table, notesList, planHead, sectorChip, onMapHit, highlightIn } from '../panel.js';
 
 const HOTSPOT_LIMIT_MIN = 120;
 const source = layers.routes.getSource();
+const fresh = () => ({ body: null, hours: 8, gpx: null, error: null, highlight: null });
+const state = { plan: null, ...fresh() };
 
-const dom = {
-  section: byId('routes-section'),
-  form: byId('routes-form'),
-  mode: byId('routes-mode'),
-  hours: byId('routes-hours'),
-  shift: byId('routes-shift'),
-  seed: byId('routes-seed'),
-  compute: byId('routes-compute'),
-  result: byId('routes-result'),
-};
-
-const state = { plan: null, body: null, hours: 8, gpx: null, error: null, highlight: null };
-
-const work = tasks({
-  box: byId('routes-busy'),
-  text: byId('routes-busy-text'),
-  cancel: byId('routes-cancel'),
+const panel = planPanel('routes', ['hours', 'shift', 'seed'], {
   label: () => t('routes.loading'),
-  onChange: (running) => {
-    dom.section.dataset.busy = running ? 'true' : 'false';
-    dom.compute.disabled = running || !state.plan;
-  },
+  state,
+  source,
+  fresh,
+  shown: () => !!state.body,
+  render: () => render(),
+  failed: () => t('routes.failed'),
 });
-const run = (fn) => work.run('routes', 'routes', fn);
-
-/** The plan drawn by the sectors panel (or none): the routes of another plan go. */
-function onPlan(plan) {
-  const same = plan && state.plan && plan.id === state.plan.id;
-  state.plan = plan ?? null;
-  dom.section.hidden = !plan;
-  dom.compute.disabled = work.busy || !plan;
-  if (same) return;
-  work.cancel();
-  const had = source.getFeatures().length > 0;
-  source.clear();
-  fadeCoverage();
-  Object.assign(state, { body: null, hours: 8, gpx: null, error: null, highlight: null });
-  fill(dom.result);
-  dom.result.dataset.state = '';
-  dom.result.dataset.drawn = 'false';
-  if (had) emit('layers');
-}
+const { dom } = panel;
 
 /** The contingent's first shift name is the form's default, until the user types another. */
 function onStaffing(staffing) {
@@ -73,10 +44,8 @@ export async function computeRoutes({ mode = 'foot', shiftHours = 8, shift, seed
   const payload = { mode: String(mode), shiftHours: Number(shiftHours), seed: Number(seed) };
   const name = shift ?? dom.shift.value;
   if (name && String(name).trim()) payload.shift = String(name).trim();
-  state.error = null;
-  dom.result.dataset.drawn = 'false';
-  try {
-    return await run(async (signal) => {
+  return panel.compute(
+    async (signal) => {
       const { body } = await request(`api/plans/${planId}/routes`, { method: 'POST', json: payload, signal });
       const { body: geo } = await request(`api/plans/${planId}/routes`, { signal });
       const ids = new Set((body.routes ?? []).map((r) => r.id));
@@ -97,18 +66,9 @@ export async function computeRoutes({ mode = 'foot', shiftHours = 8, shift, seed
       await rendered();
       dom.result.dataset.drawn = 'true';
       return body;
-    });
-  } catch (err) {
-    state.error = failure(err);
-    if (!state.error.cancelled) {
-      source.clear();
-      state.body = null;
-      fadeCoverage();
-      emit('layers');
-    }
-    renderProblem(dom.result, state.error, 'routes-problem', t('routes.failed'));
-    throw err;
-  }
+    },
+    { body: null },
+  );
 }
 
 function unreachableNote(report) {
@@ -120,31 +80,20 @@ function unreachableNote(report) {
 
 function highlight(id) {
   state.highlight = id;
-  for (const f of source.getFeatures()) f.set('highlight', f.get('routeId') === id);
-  for (const tr of dom.result.querySelectorAll('#routes-table tbody tr')) tr.classList.toggle('is-active', Number(tr.dataset.routeId) === id);
+  highlightIn(source, dom.result.querySelectorAll('#routes-table tbody tr'), 'routeId', id);
 }
 
-function chip(r, label) {
-  const color = sectorColor(r.sector);
-  return el(
-    'button',
-    {
-      type: 'button',
-      class: 'sector-chip route-chip',
-      dataset: { routeId: r.id },
-      style: { '--c': color, '--chip-ink': inkOn(color) },
-      title: t('routes.zoomTo'),
-      on: {
-        click: () => {
-          highlight(r.id);
-          const f = source.getFeatureById(`route-${r.id}`);
-          if (f) zoomTo(f);
-        },
-      },
+const chip = (r, label) =>
+  sectorChip(r.sector, label, {
+    class: 'route-chip',
+    dataset: { routeId: r.id },
+    title: t('routes.zoomTo'),
+    onClick: () => {
+      highlight(r.id);
+      const f = source.getFeatureById(`route-${r.id}`);
+      if (f) zoomTo(f);
     },
-    label,
-  );
-}
+  });
 
 function gapCell(spots) {
   const maxGap = spots.length ? Math.max(...spots.map((h) => Number(h.maxIntervalMinutes) || 0)) : null;
@@ -196,76 +145,43 @@ function render() {
     .filter((n) => n.items.length > 0);
   const general = (body.notes ?? []).map(translateNote);
   const first = routes[0];
-  const th = (text, title, cls = 'num') => el('th', { class: cls, title }, text);
+  const col = (text, title) => ({ text, title, class: 'num' });
   fill(
     box,
-    el(
-      'div',
-      { class: 'plan-head' },
-      el('span', { class: 'plan-title' }, t('routes.head', { mode: t(`mode.${first?.mode ?? 'foot'}`), shift: first?.shift ?? '', h: fmt(state.hours, 0) })),
-      el('span', { class: 'plan-meta' }, t('routes.seedShort', { seed: first?.seed ?? '' })),
+    planHead(
+      t('routes.head', { mode: t(`mode.${first?.mode ?? 'foot'}`), shift: first?.shift ?? '', h: fmt(state.hours, 0) }),
+      t('routes.seedShort', { seed: first?.seed ?? '' }),
     ),
-    el(
-      'table',
+    table(
       { class: 'sector-table route-table', id: 'routes-table' },
-      el(
-        'thead',
-        null,
+      [
+        { text: t('sectors.col.sector') },
+        col('km', t('routes.col.kmTitle')),
+        col(t('routes.col.min'), t('routes.col.minTitle')),
+        col(t('routes.col.deadhead'), t('routes.col.deadheadTitle')),
+        col(t('routes.col.streets'), t('routes.col.streetsTitle')),
+        col(t('routes.col.stops'), t('routes.col.stopsTitle')),
+        col(t('routes.col.gap'), t('routes.col.gapTitle')),
+        {},
+      ],
+      rows,
+    ),
+    notesList('routes-notes', [
+      ...general.map((n) => noteItem(n)),
+      ...perSector.map((n) =>
         el(
-          'tr',
-          null,
-          el('th', null, t('sectors.col.sector')),
-          th('km', t('routes.col.kmTitle')),
-          th(t('routes.col.min'), t('routes.col.minTitle')),
-          th(t('routes.col.deadhead'), t('routes.col.deadheadTitle')),
-          th(t('routes.col.streets'), t('routes.col.streetsTitle')),
-          th(t('routes.col.stops'), t('routes.col.stopsTitle')),
-          th(t('routes.col.gap'), t('routes.col.gapTitle')),
-          el('th'),
+          'li',
+          { dataset: { sector: n.sector } },
+          el('strong', null, `${n.sector}:`),
+          ' ',
+          n.items.flatMap((x, i) => (i === 0 ? [noteItem(x, 'span')] : ['; ', noteItem(x, 'span')])),
         ),
       ),
-      el('tbody', null, rows),
-    ),
-    perSector.length || general.length
-      ? [
-          el('h4', { class: 'sub-head' }, t('sectors.fig.notes')),
-          el(
-            'ul',
-            { class: 'plan-notes', id: 'routes-notes' },
-            general.map((n) => noteItem(n)),
-            perSector.map((n) =>
-              el(
-                'li',
-                { dataset: { sector: n.sector } },
-                el('strong', null, `${n.sector}:`),
-                ' ',
-                n.items.flatMap((x, i) => (i === 0 ? [noteItem(x, 'span')] : ['; ', noteItem(x, 'span')])),
-              ),
-            ),
-          ),
-        ]
-      : el('p', { class: 'hint', id: 'routes-notes' }, `${t('sectors.fig.notes')}: ${t('sectors.none')}`),
+    ]),
   );
 }
 
-dom.form.addEventListener('submit', (evt) => {
-  evt.preventDefault();
-  if (!dom.form.reportValidity()) return;
-  computeRoutes({ mode: dom.mode.value, shiftHours: dom.hours.value, shift: dom.shift.value, seed: dom.seed.value }).catch(() => {});
-});
+panel.onSubmit(() => computeRoutes({ mode: dom.mode.value, shiftHours: dom.hours.value, shift: dom.shift.value, seed: dom.seed.value }));
 
-on('plan', onPlan);
 on('staffing', onStaffing);
-on('mapclick', (hits) => {
-  const hit = hits.find((h) => h.layer === layers.routes);
-  if (hit) highlight(hit.feature.get('routeId'));
-});
-on('language', () => {
-  fillModes(dom.mode);
-  if (state.error) renderProblem(dom.result, state.error, 'routes-problem', t('routes.failed'));
-  else if (state.body) render();
-  work.relabel();
-});
-
-fillModes(dom.mode);
-onPlan(null);
+onMapHit(layers.routes, (f) => highlight(f.get('routeId')));

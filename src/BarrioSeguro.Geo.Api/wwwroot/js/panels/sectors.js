@@ -5,25 +5,15 @@
 import { t } from '../i18n.js';
 import { el, fill, byId } from '../dom.js';
 import { fmt, fmtPct, fmtMs, fmtShortDateTime } from '../format.js';
-import { ApiError, request, tasks, isAbort, describe, failure } from '../api.js';
+import { ApiError, request, isAbort, describe, failure } from '../api.js';
 import { emit, on } from '../events.js';
 import { layers, readFeatures, rendered, fitWith, zoomTo } from '../map.js';
-import { sectorColor, inkOn } from '../styles.js';
+import { sectorColor } from '../styles.js';
+import { computePanel, table, figure, notesList, selectRow, message, renderFailure, planHead, sectorChip, onMapHit, highlightIn } from '../panel.js';
 
 const API = 'api/neighborhoods/';
 const BALANCE_TARGET_PCT = 5; // PartitionOptions.TargetDeviation
 const source = layers.sectors.getSource();
-
-const dom = {
-  section: byId('sectors-section'),
-  staffing: byId('sectors-staffing'),
-  form: byId('sectors-form'),
-  count: byId('sectors-count'),
-  seed: byId('sectors-seed'),
-  compute: byId('sectors-compute'),
-  result: byId('sectors-result'),
-  plans: byId('sectors-plans'),
-};
 
 const state = {
   id: null, // neighbourhood
@@ -40,17 +30,11 @@ const state = {
   countTouched: false,
 };
 
-const work = tasks({
-  box: byId('sectors-busy'),
-  text: byId('sectors-busy-text'),
-  cancel: byId('sectors-cancel'),
+const panel = computePanel('sectors', ['staffing', 'count', 'seed', 'plans'], {
   label: (kind) => t(`sectors.loading.${kind}`),
-  onChange: (running) => {
-    dom.section.dataset.busy = running ? 'true' : 'false';
-    dom.compute.disabled = running || state.id === null;
-  },
+  ready: () => state.id !== null,
 });
-const run = (kind, fn) => work.run('sectors', kind, fn);
+const { dom, work, run } = panel;
 
 // ---- neighbourhood changes ------------------------------------------------------------------------------------------
 
@@ -71,8 +55,7 @@ function reset(id) {
   dom.section.dataset.planId = '';
   dom.result.dataset.drawn = 'false';
   dom.count.value = '';
-  dom.section.hidden = id === null;
-  dom.compute.disabled = work.busy || id === null;
+  panel.update();
   render();
 }
 
@@ -236,7 +219,6 @@ function render() {
   renderPlans();
 }
 
-const msg = (tone, text, attrs = {}) => el('p', { class: ['planner-msg', `is-${tone}`], ...attrs }, text);
 
 function renderStaffing() {
   if (state.id === null) {
@@ -251,7 +233,7 @@ function renderStaffing() {
   if (!c) {
     fill(
       dom.staffing,
-      state.staffingError ? msg('error', t('sectors.staffingFailed', { message: describe(state.staffingError) })) : msg('muted', t('sectors.noContingent')),
+      state.staffingError ? message('error', t('sectors.staffingFailed', { message: describe(state.staffingError) })) : message('muted', t('sectors.noContingent')),
     );
     return;
   }
@@ -288,11 +270,10 @@ function renderStaffing() {
       el('span', null, s.sectorsPerShift === 1 ? t('sectors.perShiftOne') : t('sectors.perShift')),
     ),
     shifts.length
-      ? el(
-          'table',
+      ? table(
           { class: 'mini-table staffing-shifts' },
-          el('thead', null, el('tr', null, el('th', null, t('sectors.shift')), el('th', { class: 'num' }, t('sectors.onDuty')), el('th', { class: 'num' }, t('sectors.units')))),
-          el('tbody', null, shifts),
+          [{ text: t('sectors.shift') }, { text: t('sectors.onDuty'), class: 'num' }, { text: t('sectors.units'), class: 'num' }],
+          shifts,
         )
       : null,
     el(
@@ -307,45 +288,21 @@ function renderStaffing() {
 const tick = (ok) => el('span', { class: ok ? 'ok' : 'ko', title: ok ? t('sectors.yes') : t('sectors.no') }, ok ? '✓' : '✗');
 
 /** A coloured chip "S1" that zooms to its sector. */
-function chip(index) {
-  const color = sectorColor(index);
-  return el(
-    'button',
-    {
-      type: 'button',
-      class: 'sector-chip',
-      dataset: { sector: index },
-      style: { '--c': color, '--chip-ink': inkOn(color) },
-      title: t('sectors.zoomTo'),
-      on: {
-        click: () => {
-          highlight(index);
-          const f = state.features.find((x) => Number(x.get('sector')) === index);
-          if (f) zoomTo(f);
-        },
-      },
+const chip = (index) =>
+  sectorChip(index, `S${index + 1}`, {
+    dataset: { sector: index },
+    title: t('sectors.zoomTo'),
+    onClick: () => {
+      highlight(index);
+      const f = state.features.find((x) => Number(x.get('sector')) === index);
+      if (f) zoomTo(f);
     },
-    `S${index + 1}`,
-  );
-}
+  });
 
 function renderResult() {
   const e = state.error;
   if (e) {
-    if (e.cancelled) fill(dom.result, msg('muted', t('planner.cancelled')));
-    else if (e.status === 422) {
-      fill(
-        dom.result,
-        el(
-          'div',
-          { class: 'problem-box', role: 'alert', id: 'sectors-problem' },
-          el('strong', null, t('sectors.noPlan')),
-          el('p', { class: 'problem-detail', lang: 'en' }, e.detail ?? e.title ?? ''),
-          el('p', { class: 'sub' }, t('sectors.noPlanHint')),
-        ),
-      );
-    } else fill(dom.result, msg('error', t('planner.failed', { message: e.text ?? '' }), { role: 'alert', id: 'sectors-problem' }));
-    dom.result.dataset.state = e.cancelled ? 'cancelled' : 'error';
+    renderFailure(dom.result, e, 'sectors-problem', t('sectors.noPlan'), t('sectors.noPlanHint'));
     return;
   }
   const plan = state.plan;
@@ -379,13 +336,7 @@ function renderResult() {
       el('td', { class: 'c' }, tick(s.contiguous)),
     );
   });
-  const fig = (key, value, note = '', data = {}) =>
-    el(
-      'tr',
-      { dataset: { figure: key, ...data } },
-      el('th', { scope: 'row' }, t(`sectors.fig.${key}`)),
-      el('td', null, el('span', { class: 'fig-value' }, value), note ? el('span', { class: 'sub' }, note) : null),
-    );
+  const fig = (key, value, note = '', data = {}) => figure(key, t(`sectors.fig.${key}`), value, note, data);
   const dev = Number(r.maxDeviationPct ?? plan.maxDeviationPct);
   const bound = Number(r.balanceBoundPct);
   const within = dev <= BALANCE_TARGET_PCT + 1e-9;
@@ -396,39 +347,25 @@ function renderResult() {
   const islands = r.islands ?? [];
   const notes = r.notes ?? [];
   const contiguous = r.contiguous ?? plan.contiguous;
-  const header = (text, attrs = {}) => el('th', attrs, text);
   fill(
     dom.result,
-    el(
-      'div',
-      { class: 'plan-head' },
-      el('span', { class: 'plan-title' }, t('sectors.planTitle', { id: plan.id })),
-      el(
-        'span',
-        { class: 'plan-meta' },
-        [t('sectors.nSectors', { n: fmt(plan.sectors, 0) }), t('sectors.seedShort', { seed: plan.seed }), fmtShortDateTime(plan.createdAt), plan.author]
-          .filter(Boolean)
-          .join(' · '),
-      ),
+    planHead(
+      t('sectors.planTitle', { id: plan.id }),
+      [t('sectors.nSectors', { n: fmt(plan.sectors, 0) }), t('sectors.seedShort', { seed: plan.seed }), fmtShortDateTime(plan.createdAt), plan.author]
+        .filter(Boolean)
+        .join(' · '),
     ),
-    el(
-      'table',
+    table(
       { class: 'sector-table', id: 'sectors-table' },
-      el(
-        'thead',
-        null,
-        el(
-          'tr',
-          null,
-          header(t('sectors.col.sector')),
-          header(t('sectors.col.load'), { class: 'num' }),
-          header(t('sectors.col.blocks'), { class: 'num', title: t('sectors.col.blocksTitle') }),
-          header('km²', { class: 'num' }),
-          header('P-P', { class: 'num', title: t('planner.polsbyPopperNote') }),
-          header(t('sectors.col.contiguous'), { class: 'c', title: t('sectors.col.contiguousTitle') }),
-        ),
-      ),
-      el('tbody', null, rows),
+      [
+        { text: t('sectors.col.sector') },
+        { text: t('sectors.col.load'), class: 'num' },
+        { text: t('sectors.col.blocks'), class: 'num', title: t('sectors.col.blocksTitle') },
+        { text: 'km²', class: 'num' },
+        { text: 'P-P', class: 'num', title: t('planner.polsbyPopperNote') },
+        { text: t('sectors.col.contiguous'), class: 'c', title: t('sectors.col.contiguousTitle') },
+      ],
+      rows,
     ),
     el(
       'table',
@@ -455,12 +392,11 @@ function renderResult() {
         fig('data', el('code', null, plan.dataVersion ?? '')),
       ),
     ),
-    notes.length
-      ? [
-          el('h4', { class: 'sub-head' }, t('sectors.fig.notes')),
-          el('ul', { class: 'plan-notes', id: 'plan-notes', lang: 'en' }, notes.map((n) => el('li', null, String(n)))),
-        ]
-      : el('p', { class: 'hint', id: 'plan-notes' }, `${t('sectors.fig.notes')}: ${t('sectors.none')}`),
+    notesList(
+      'plan-notes',
+      notes.map((n) => el('li', null, String(n))),
+      { lang: 'en' },
+    ),
   );
 }
 
@@ -501,17 +437,10 @@ function renderPlans() {
     state.plans.length ? el('ul', { class: 'plan-list', id: 'plan-list' }, items) : el('p', { class: 'hint' }, t('sectors.noPlans')),
     current !== null && others.length > 0
       ? [
-          el(
-            'div',
-            { class: 'compare-row' },
-            el('label', { htmlFor: 'sectors-compare' }, t('sectors.compareWith')),
-            el(
-              'select',
-              { id: 'sectors-compare', on: { change: onCompare } },
-              el('option', { value: '' }, '—'),
-              others.map((p) => el('option', { value: String(p.id), selected: state.compare?.with === p.id }, `#${p.id} · ${label(p)}`)),
-            ),
-          ),
+          selectRow('sectors-compare', t('sectors.compareWith'), onCompare, [
+            el('option', { value: '' }, '—'),
+            others.map((p) => el('option', { value: String(p.id), selected: state.compare?.with === p.id }, `#${p.id} · ${label(p)}`)),
+          ]),
           el('div', { id: 'sectors-compare-result' }),
         ]
       : null,
@@ -524,7 +453,7 @@ function renderCompare() {
   if (!box) return;
   const c = state.compare;
   if (!c) fill(box);
-  else if (c.error) fill(box, msg('error', t('planner.failed', { message: describe(c.error) })));
+  else if (c.error) fill(box, message('error', t('planner.failed', { message: describe(c.error) })));
   else if (!c.result) fill(box, el('p', { class: 'hint' }, t('sectors.loading.compare')));
   else {
     const r = c.result;
@@ -546,24 +475,16 @@ function renderCompare() {
 
 function highlight(index) {
   state.highlight = index;
-  for (const f of source.getFeatures()) f.set('highlight', Number(f.get('sector')) === index);
-  for (const tr of dom.result.querySelectorAll('#sectors-table tbody tr')) tr.classList.toggle('is-active', Number(tr.dataset.sector) === index);
+  highlightIn(source, dom.result.querySelectorAll('#sectors-table tbody tr'), 'sector', index);
 }
 
-dom.form.addEventListener('submit', (evt) => {
-  evt.preventDefault();
-  if (!dom.form.reportValidity()) return;
-  computePlan({ sectors: dom.count.value, seed: dom.seed.value }).catch(() => {});
-});
+panel.onSubmit(() => computePlan({ sectors: dom.count.value, seed: dom.seed.value }));
 dom.count.addEventListener('input', () => {
   state.countTouched = true;
 });
 
 on('neighborhood', (id) => onNeighborhood(id).catch(() => {}));
-on('mapclick', (hits) => {
-  const hit = hits.find((h) => h.layer === layers.sectors);
-  if (hit) highlight(Number(hit.feature.get('sector')));
-});
+onMapHit(layers.sectors, (f) => highlight(Number(f.get('sector'))));
 on('language', () => {
   if (state.id === null) return;
   render();
