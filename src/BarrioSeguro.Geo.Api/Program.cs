@@ -15,7 +15,7 @@ builder.Services.AddOptions<BarrioOptions>().Bind(builder.Configuration.GetSecti
     .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString) || !string.IsNullOrWhiteSpace(o.LocalDatabaseDirectory),
         "No database: set Barrio:ConnectionString (or BARRIO_DB) to a PostGIS connection string, or Barrio:LocalDatabaseDirectory for a private server.")
     .ValidateOnStart();
-builder.Services.AddSingleton<DatabaseConnection>();
+builder.Services.AddDatabaseConnection();
 builder.Services.AddBarrioData(sp => sp.GetRequiredService<DatabaseConnection>().Value);
 builder.Services.AddScoped<SampleData>();
 builder.Services.AddApiErrors();

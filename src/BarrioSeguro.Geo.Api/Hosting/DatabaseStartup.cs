@@ -15,6 +15,9 @@ public sealed class DatabaseConnection(IOptions<BarrioOptions> options) : IAsync
     private LocalPostgisServer? _server;
     private string? _value = options.Value.ConnectionString;
 
+    /// <summary>The private server, once started; null for an external database.</summary>
+    public LocalPostgisServer? Server => _server;
+
     public string Value => _value ?? throw new InvalidOperationException("The database has not been started yet.");
 
     public async Task StartAsync(CancellationToken ct)
@@ -34,6 +37,14 @@ public sealed class DatabaseConnection(IOptions<BarrioOptions> options) : IAsync
 /// <summary>Gets the database ready before the service listens: private server, migrations, sample data.</summary>
 public static class DatabaseStartup
 {
+    /// <summary>Registers the service's database connection and the watch that restarts its private server.</summary>
+    public static IServiceCollection AddDatabaseConnection(this IServiceCollection services)
+    {
+        services.AddSingleton<DatabaseConnection>();
+        services.AddHostedService<DatabaseWatch>();
+        return services;
+    }
+
     /// <summary>Starts the private server if one is configured, applies the migrations, and loads the sample data if asked.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken ct = default)
     {

@@ -1,6 +1,7 @@
 using BarrioSeguro.Geo.Core.Spatial;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Npgsql;
 
 namespace BarrioSeguro.Geo.Api.Http;
 
@@ -8,7 +9,8 @@ namespace BarrioSeguro.Geo.Api.Http;
 /// Every error of the service as a ProblemDetails (RFC 9457): a refusal thrown by Core (ArgumentException, an unknown
 /// CRS) in any /api handler becomes 422 (400 for the CRS) with its reason and place; a report kept in an older shape
 /// is a 409 that says to compute it again; a body over the limit keeps its
-/// 413; anything else is a 500 that names no internals.
+/// 413; a database that does not answer (stopped, restarting, no free connection) is a 503 with Retry-After;
+/// anything else is a 500 that names no internals.
 /// </summary>
 public static class ApiErrors
 {
@@ -44,6 +46,33 @@ public static class ApiErrors
     public static TBuilder ReadsKeptReports<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.ProducesProblem(StatusCodes.Status409Conflict);
 
+    /// <summary>Seconds a client is told to wait (Retry-After) while the database does not answer: about the time the
+    /// service's watch needs to notice a stopped private server and start it again.</summary>
+    public const int DatabaseRetryAfterSeconds = 5;
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> (or what it wraps: EF Core puts Npgsql's errors inside DbUpdateException and
+    /// InvalidOperationException) says the database cannot be reached, rather than that it refused a statement.
+    /// </summary>
+    public static bool IsDatabaseUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                // A server's answer: only connection, shutdown and too-many-connections states mean "not now".
+                case PostgresException p:
+                    return p.SqlState.StartsWith("08", StringComparison.Ordinal)
+                           || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+                               or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections;
+                // No answer at all: refused or broken socket, a pool with no free connection.
+                case NpgsqlException:
+                    return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>The reason of an ArgumentException without .NET's " (Parameter 'x')" tail.</summary>
     public static string Reason(ArgumentException e) =>
         e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
@@ -60,6 +89,11 @@ public static class ApiErrors
                 UnknownCrsException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Unknown CRS", Detail = e.Message },
                 // A report kept by an earlier build in another shape: the plan is there but must be computed again.
                 Data.Sectors.KeptInOlderShapeException e => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Kept in an older shape", Detail = e.Message },
+                _ when IsDatabaseUnavailable(exception) => new ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable, Title = "Database unavailable",
+                    Detail = $"The database does not answer right now; the service reconnects by itself. Try again in {DatabaseRetryAfterSeconds} s.",
+                },
                 _ => null,
             };
             if (problem is null) return false;
@@ -67,6 +101,8 @@ public static class ApiErrors
             // A refusal is an answer, not a fault: one line in the log, no stack trace.
             log.LogInformation("{Method} {Path} refused ({Status}): {Reason}", http.Request.Method, http.Request.Path, problem.Status, problem.Detail);
             http.Response.StatusCode = problem.Status!.Value;
+            if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+                http.Response.Headers.RetryAfter = DatabaseRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
         }
 

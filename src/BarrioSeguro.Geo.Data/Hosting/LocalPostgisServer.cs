@@ -32,11 +32,12 @@ public sealed class LocalPostgisServer : IAsyncDisposable
 
     private readonly string _binDirectory;
     private readonly string? _throwawayRoot;
-    private readonly string? _socketDirectoryToDelete;
+    private string? _socketDirectoryToDelete;
     private bool _running;
     private bool _disposed;
     private FileStream? _usersLock; // shared lock on barrio-users.lock while this instance uses a persistent server
     private bool _mayStop = true;   // started or adopted it: stops it when leaving last
+    private LocalPostgisOptions? _options; // how it was started: a restart starts it the same way
 
     private LocalPostgisServer(string binDirectory, string dataDirectory, int port, string database, string? throwawayRoot,
         string? socketDirectoryToDelete)
@@ -157,7 +158,7 @@ public sealed class LocalPostgisServer : IAsyncDisposable
                 return server;
             }
             server = new LocalPostgisServer(bin, dataDirectory, port, options.Database, throwawayRoot,
-                socketDirectory == dataDirectory ? null : socketDirectory) { _running = true, _usersLock = usersLock };
+                socketDirectory == dataDirectory ? null : socketDirectory) { _running = true, _usersLock = usersLock, _options = options };
             usersLock = null;
 
             await EnsureDatabaseAsync(server, options, ct).ConfigureAwait(false);
@@ -238,6 +239,56 @@ public sealed class LocalPostgisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the postmaster of <see cref="DataDirectory"/> is alive (its postmaster.pid names a live postgres
+    /// process for this folder).</summary>
+    public bool IsPostmasterAlive()
+    {
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        try
+        {
+            var first = File.Exists(pidFile) ? File.ReadLines(pidFile).FirstOrDefault() : null;
+            return int.TryParse(first?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)
+                   && IsPostmasterOf(pid, DataDirectory);
+        }
+        catch (IOException)
+        {
+            return false; // removed while reading: it stopped
+        }
+    }
+
+    /// <summary>
+    /// Starts the server again, on the same port and folder, when its postmaster died (killed, crashed) while this
+    /// instance still uses it; PostgreSQL recovers from its log on start. Returns whether it restarted it. A server
+    /// started meanwhile by someone else on the folder is left as it is.
+    /// </summary>
+    /// <exception cref="LocalPostgisException">it did not start (e.g. the old server's processes are still exiting); try again later.</exception>
+    public async Task<bool> RestartIfStoppedAsync(CancellationToken ct = default)
+    {
+        if (!_running || _disposed || _options is null || IsPostmasterAlive())
+        {
+            return false;
+        }
+        RemoveStalePidFile(DataDirectory);
+        var socketDirectory = _socketDirectoryToDelete ?? DataDirectory;
+        if (!CanHoldUnixSocket(socketDirectory))
+        {
+            // Adopted from another process that kept its socket elsewhere: a folder of our own (deleted on dispose).
+            socketDirectory = await CreateServiceDirectoryUnderTempAsync("barrio-pgsock-" + Guid.NewGuid().ToString("N")[..12], ct)
+                .ConfigureAwait(false);
+            _socketDirectoryToDelete = socketDirectory;
+        }
+        else if (!Directory.Exists(socketDirectory))
+        {
+            await PostgresProcess.PrepareOwnedDirectoryAsync(socketDirectory, ct).ConfigureAwait(false);
+        }
+        await StartPostmasterAsync(_binDirectory, DataDirectory, socketDirectory, _options with { Port = Port }, ct).ConfigureAwait(false);
+        using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            NpgsqlConnection.ClearPool(connection); // its idle connections point at the dead server
+        }
+        return true;
+    }
+
     public override string ToString() => $"PostgreSQL on 127.0.0.1:{Port}, data in {DataDirectory}";
 
     private string Tool(string name) => Path.Combine(_binDirectory, name);
@@ -262,7 +313,7 @@ public sealed class LocalPostgisServer : IAsyncDisposable
     {
         var server = new LocalPostgisServer(bin, dataDirectory, running.Port, options.Database, null, null)
         {
-            _running = true, _usersLock = usersLock, _mayStop = options.Adopt, WasRunning = true,
+            _running = true, _usersLock = usersLock, _mayStop = options.Adopt, WasRunning = true, _options = options,
         };
         usersLock = null;
         return server;

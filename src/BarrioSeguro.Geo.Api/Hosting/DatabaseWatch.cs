@@ -1,0 +1,42 @@
+using Npgsql;
+
+namespace BarrioSeguro.Geo.Api.Hosting;
+
+/// <summary>
+/// Watches the service's private PostgreSQL server and starts it again when its postmaster died (killed, crashed), so
+/// the service comes back by itself: requests answer 503 meanwhile (see Http/ApiErrors), and the connection pools are
+/// cleared after the restart so no request gets a connection to the dead server. Does nothing for an external database.
+/// </summary>
+public sealed class DatabaseWatch(DatabaseConnection database, ILogger<DatabaseWatch> log) : BackgroundService
+{
+    /// <summary>How often the postmaster is looked at: a look is a read of postmaster.pid and /proc, cheap.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            if (database.Server is not { } server) continue; // external database, or not started yet
+            try
+            {
+                if (server.IsPostmasterAlive()) continue;
+                log.LogWarning("The private PostgreSQL server in {Folder} is not running; starting it again.", server.DataDirectory);
+                if (await server.RestartIfStoppedAsync(stoppingToken))
+                {
+                    NpgsqlConnection.ClearAllPools();
+                    log.LogWarning("The private PostgreSQL server is back: {Server}.", server);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is Data.Hosting.LocalPostgisException or NpgsqlException or IOException)
+            {
+                // E.g. the old server's processes still hold its shared memory: the next look tries again.
+                log.LogWarning("The private PostgreSQL server did not start again yet: {Reason}", e.Message.ReplaceLineEndings(" "));
+            }
+        }
+    }
+}
