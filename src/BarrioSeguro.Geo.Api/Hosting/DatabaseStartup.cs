@@ -1,6 +1,7 @@
 using BarrioSeguro.Geo.Data;
 using BarrioSeguro.Geo.Data.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace BarrioSeguro.Geo.Api.Hosting;
 
@@ -9,11 +10,18 @@ namespace BarrioSeguro.Geo.Api.Hosting;
 /// Barrio:LocalDatabaseDirectory. The private server stops when the service stops (Ctrl-C, SIGTERM): it is a singleton,
 /// disposed with the host. A server already running there is used and adopted: the one a crashed service left behind
 /// (stopped with this service), or one a command line started (left to it while it still runs).
+/// The service's pool leaves connections for the command line and an administrator: on the private server it holds at
+/// most <see cref="LocalPostgisServer.ServicePoolSize"/>; on an external database at most
+/// <see cref="ExternalPoolSize"/> unless its connection string sets Maximum Pool Size itself.
 /// </summary>
 public sealed class DatabaseConnection(IOptions<BarrioOptions> options) : IAsyncDisposable
 {
+    /// <summary>The pool cap on an external database (BARRIO_DB) whose connection string names none: a fifth of
+    /// PostgreSQL's default max_connections (100).</summary>
+    public const int ExternalPoolSize = 20;
+
     private LocalPostgisServer? _server;
-    private string? _value = options.Value.ConnectionString;
+    private string? _value = options.Value.ConnectionString is { } external ? CapPool(external, ExternalPoolSize) : null;
 
     /// <summary>The private server, once started; null for an external database.</summary>
     public LocalPostgisServer? Server => _server;
@@ -25,7 +33,15 @@ public sealed class DatabaseConnection(IOptions<BarrioOptions> options) : IAsync
         if (_value is not null) return;
         var folder = options.Value.LocalDatabaseDirectory!;
         _server = await LocalPostgisServer.StartAsync(new LocalPostgisOptions { DataDirectory = folder, Database = "barrio", Adopt = true }, ct);
-        _value = _server.ConnectionString;
+        _value = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { MaxPoolSize = LocalPostgisServer.ServicePoolSize }.ConnectionString;
+    }
+
+    /// <summary>The connection string with Maximum Pool Size set to <paramref name="size"/>, unless it sets one.</summary>
+    public static string CapPool(string connectionString, int size)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var named = given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant() is "maxpoolsize" or "maximumpoolsize");
+        return named ? connectionString : new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = size }.ConnectionString;
     }
 
     public async ValueTask DisposeAsync()

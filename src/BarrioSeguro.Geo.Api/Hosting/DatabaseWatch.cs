@@ -7,7 +7,7 @@ namespace BarrioSeguro.Geo.Api.Hosting;
 /// the service comes back by itself: requests answer 503 meanwhile (see Http/ApiErrors), and the connection pools are
 /// cleared after the restart so no request gets a connection to the dead server. Does nothing for an external database.
 /// </summary>
-public sealed class DatabaseWatch(DatabaseConnection database, ILogger<DatabaseWatch> log) : BackgroundService
+public sealed class DatabaseWatch(DatabaseConnection database, IServiceScopeFactory scopes, ILogger<DatabaseWatch> log) : BackgroundService
 {
     /// <summary>How often the postmaster is looked at: a look is a read of postmaster.pid and /proc, cheap.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
@@ -25,6 +25,12 @@ public sealed class DatabaseWatch(DatabaseConnection database, ILogger<DatabaseW
                 if (await server.RestartIfStoppedAsync(stoppingToken))
                 {
                     NpgsqlConnection.ClearAllPools();
+                    await using (var scope = scopes.CreateAsyncScope())
+                    {
+                        // EF Core keeps its own data source (and pool) for the connection string: clear that one too.
+                        var db = scope.ServiceProvider.GetRequiredService<Data.BarrioDbContext>();
+                        NpgsqlConnection.ClearPool((NpgsqlConnection)Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db.Database));
+                    }
                     log.LogWarning("The private PostgreSQL server is back: {Server}.", server);
                 }
             }

@@ -30,6 +30,19 @@ public sealed class LocalPostgisServer : IAsyncDisposable
     private const string UsersLockFileName = "barrio-users.lock";
     private const int MaxUnixSocketPathLength = 100; // sun_path is 108 bytes including ".s.PGSQL.nnnnn"
 
+    /// <summary>Connections the server accepts (max_connections, written on every start).</summary>
+    public const int MaxConnections = 100;
+
+    /// <summary>Of <see cref="MaxConnections"/>, those kept for superusers (superuser_reserved_connections): an
+    /// administrator's psql gets in when everything else is taken.</summary>
+    public const int SuperuserReservedConnections = 3;
+
+    /// <summary>
+    /// The most connections the service may hold (its pool's Maximum Pool Size): the rest of
+    /// <see cref="MaxConnections"/>, beyond the superusers' reserve, stays for the command line and other tools.
+    /// </summary>
+    public const int ServicePoolSize = 60;
+
     private readonly string _binDirectory;
     private readonly string? _throwawayRoot;
     private string? _socketDirectoryToDelete;
@@ -496,6 +509,8 @@ public sealed class LocalPostgisServer : IAsyncDisposable
             .AppendLine("# Written by BarrioSeguro.Geo LocalPostgisServer on every start. Put your own settings in postgresql.conf.")
             .AppendLine("listen_addresses = '127.0.0.1'")
             .AppendLine(CultureInfo.InvariantCulture, $"port = {port}")
+            .AppendLine(CultureInfo.InvariantCulture, $"max_connections = {MaxConnections}")
+            .AppendLine(CultureInfo.InvariantCulture, $"superuser_reserved_connections = {SuperuserReservedConnections}")
             .AppendLine(CultureInfo.InvariantCulture, $"unix_socket_directories = '{socketDirectory.Replace("'", "''", StringComparison.Ordinal)}'");
         if (throwaway)
         {

@@ -1,9 +1,13 @@
 using System.Net;
 using BarrioSeguro.Geo.Api.Hosting;
+using BarrioSeguro.Geo.Data.Hosting;
 using BarrioSeguro.Geo.Data.Tests;
 using BarrioSeguro.Geo.Data.Tests.Hosting;
+using BarrioSeguro.Geo.Data;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Xunit;
 
 namespace BarrioSeguro.Geo.Api.Tests.Hosting;
@@ -61,6 +65,56 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"still {(int)response.StatusCode} after {unavailable} answers of 503");
         Assert.True(server.IsPostmasterAlive());
         Assert.NotEqual(killed, Postmaster.Pid(server.DataDirectory));
+    }
+
+    [SkippableFact]
+    public async Task With_the_service_pool_exhausted_the_command_line_still_connects()
+    {
+        PostgisFixture.RequireLocalServer();
+        var client = _factory!.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(DataRequest)).StatusCode);
+        var service = _factory.Services.GetRequiredService<DatabaseConnection>().Value;
+        Assert.Equal(LocalPostgisServer.ServicePoolSize, new NpgsqlConnectionStringBuilder(service).MaxPoolSize);
+
+        // Take every connection of the service's own pool, as that many slow requests in parallel would: each holds
+        // a request scope's DbContext with its connection open.
+        var held = new List<AsyncServiceScope>();
+        try
+        {
+            for (var i = 0; i < LocalPostgisServer.ServicePoolSize; i++)
+            {
+                var scope = _factory.Services.CreateAsyncScope();
+                held.Add(scope);
+                await scope.ServiceProvider.GetRequiredService<BarrioDbContext>().Database.OpenConnectionAsync();
+            }
+            // The service itself has none left: its requests are told to come back, not failed.
+            var starved = await client.GetAsync(DataRequest);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, starved.StatusCode);
+
+            // The command line, as `./barrio import` opens it, still gets in.
+            await using var cli = await LocalPostgisServer.StartAsync(new LocalPostgisOptions { DataDirectory = _folder, Database = "barrio" });
+            await using var cliConnection = new NpgsqlConnection(cli.ConnectionString);
+            await cliConnection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT current_setting('max_connections')::int", cliConnection);
+            var max = (int)(await command.ExecuteScalarAsync())!;
+            Assert.Equal(LocalPostgisServer.MaxConnections, max);
+            Assert.True(LocalPostgisServer.ServicePoolSize < max - LocalPostgisServer.SuperuserReservedConnections);
+        }
+        finally
+        {
+            foreach (var scope in held) await scope.DisposeAsync();
+        }
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(DataRequest)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Username=barrio", 20)]
+    [InlineData("Host=db;Username=barrio;Maximum Pool Size=7", 7)]
+    [InlineData("Host=db;Username=barrio;MaxPoolSize=9", 9)]
+    public void An_external_database_pool_is_capped_unless_its_connection_string_sets_a_size(string given, int expected)
+    {
+        var capped = DatabaseConnection.CapPool(given, DatabaseConnection.ExternalPoolSize);
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(capped).MaxPoolSize);
     }
 
     public async Task DisposeAsync()
