@@ -21,6 +21,7 @@ public sealed class DatabaseConnection(IOptions<BarrioOptions> options) : IAsync
     public const int ExternalPoolSize = 20;
 
     private LocalPostgisServer? _server;
+    private ServiceLock? _lock;
     private string? _value = options.Value.ConnectionString is { } external ? CapPool(external, ExternalPoolSize) : null;
 
     /// <summary>The private server, once started; null for an external database.</summary>
@@ -28,10 +29,18 @@ public sealed class DatabaseConnection(IOptions<BarrioOptions> options) : IAsync
 
     public string Value => _value ?? throw new InvalidOperationException("The database has not been started yet.");
 
-    public async Task StartAsync(CancellationToken ct)
+    /// <summary>
+    /// Starts (or adopts) the private server, unless an external database is configured. The folder above the data
+    /// folder (<c>.barrio/</c>) is taken first (<see cref="ServiceLock"/>): a second service on it is refused before it
+    /// touches the first one's server.
+    /// </summary>
+    /// <param name="url">Where this service will answer, for the refusal a second one prints.</param>
+    /// <exception cref="ServiceAlreadyRunningException">another service serves this folder.</exception>
+    public async Task StartAsync(string url, CancellationToken ct)
     {
         if (_value is not null) return;
-        var folder = options.Value.LocalDatabaseDirectory!;
+        var folder = Path.GetFullPath(options.Value.LocalDatabaseDirectory!);
+        _lock = ServiceLock.Acquire(Path.GetDirectoryName(folder) ?? folder, url);
         _server = await LocalPostgisServer.StartAsync(new LocalPostgisOptions { DataDirectory = folder, Database = "barrio", Adopt = true }, ct);
         _value = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { MaxPoolSize = LocalPostgisServer.ServicePoolSize }.ConnectionString;
     }
@@ -44,9 +53,19 @@ public sealed class DatabaseConnection(IOptions<BarrioOptions> options) : IAsync
         return named ? connectionString : new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = size }.ConnectionString;
     }
 
+    /// <summary>Records where the service answers, once it listens.</summary>
+    public void ServedAt(string url) => _lock?.Update(url);
+
     public async ValueTask DisposeAsync()
     {
-        if (_server is not null) await _server.DisposeAsync();
+        try
+        {
+            if (_server is not null) await _server.DisposeAsync();
+        }
+        finally
+        {
+            _lock?.Dispose();
+        }
     }
 }
 
@@ -65,7 +84,16 @@ public static class DatabaseStartup
     public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken ct = default)
     {
         var connection = app.Services.GetRequiredService<DatabaseConnection>();
-        await connection.StartAsync(ct);
+        try
+        {
+            await connection.StartAsync(app.Configuration["urls"] ?? "http://localhost:5000", ct);
+        }
+        catch (ServiceAlreadyRunningException e)
+        {
+            // Nothing of ours runs yet: one clear line and a non-zero exit, not a stack trace.
+            await Console.Error.WriteLineAsync("barrio up: " + e.Message);
+            Environment.Exit(1);
+        }
         await BarrioDatabase.MigrateAsync(connection.Value, ct);
         var options = app.Services.GetRequiredService<IOptions<BarrioOptions>>().Value;
         if (!options.LoadSampleData) return;

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Npgsql;
 
 namespace BarrioSeguro.Geo.Api.Hosting;
@@ -7,8 +9,20 @@ namespace BarrioSeguro.Geo.Api.Hosting;
 /// the service comes back by itself: requests answer 503 meanwhile (see Http/ApiErrors), and the connection pools are
 /// cleared after the restart so no request gets a connection to the dead server. Does nothing for an external database.
 /// </summary>
-public sealed class DatabaseWatch(DatabaseConnection database, IServiceScopeFactory scopes, ILogger<DatabaseWatch> log) : BackgroundService
+public sealed class DatabaseWatch(DatabaseConnection database, IServiceScopeFactory scopes, IServer server,
+    IHostApplicationLifetime lifetime, ILogger<DatabaseWatch> log) : BackgroundService
 {
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Once listening, the real addresses (a port 0 became a number) go where a second `./barrio up` reads them.
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            if (server.Features.Get<IServerAddressesFeature>()?.Addresses is { Count: > 0 } addresses)
+                database.ServedAt(string.Join(", ", addresses));
+        });
+        return base.StartAsync(cancellationToken);
+    }
+
     /// <summary>How often the postmaster is looked at: a look is a read of postmaster.pid and /proc, cheap.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
@@ -17,12 +31,12 @@ public sealed class DatabaseWatch(DatabaseConnection database, IServiceScopeFact
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            if (database.Server is not { } server) continue; // external database, or not started yet
+            if (database.Server is not { } postgres) continue; // external database, or not started yet
             try
             {
-                if (server.IsPostmasterAlive()) continue;
-                log.LogWarning("The private PostgreSQL server in {Folder} is not running; starting it again.", server.DataDirectory);
-                if (await server.RestartIfStoppedAsync(stoppingToken))
+                if (postgres.IsPostmasterAlive()) continue;
+                log.LogWarning("The private PostgreSQL server in {Folder} is not running; starting it again.", postgres.DataDirectory);
+                if (await postgres.RestartIfStoppedAsync(stoppingToken))
                 {
                     NpgsqlConnection.ClearAllPools();
                     await using (var scope = scopes.CreateAsyncScope())
@@ -31,7 +45,7 @@ public sealed class DatabaseWatch(DatabaseConnection database, IServiceScopeFact
                         var db = scope.ServiceProvider.GetRequiredService<Data.BarrioDbContext>();
                         NpgsqlConnection.ClearPool((NpgsqlConnection)Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db.Database));
                     }
-                    log.LogWarning("The private PostgreSQL server is back: {Server}.", server);
+                    log.LogWarning("The private PostgreSQL server is back: {Server}.", postgres);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

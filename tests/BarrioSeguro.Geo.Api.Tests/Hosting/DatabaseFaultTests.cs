@@ -23,6 +23,7 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
     private const string DataRequest = "/api/collections/streets/items?limit=1";
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2); // a bound for a broken service, not a speed claim
 
+    private const string FirstUrl = "http://127.0.0.1:5979";
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "barrio-faults-" + Guid.NewGuid().ToString("N")[..8]);
     private WebApplicationFactory<Program>? _factory;
 
@@ -30,8 +31,9 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
     {
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
-            web.UseSetting("Barrio:LocalDatabaseDirectory", _folder);
+            web.UseSetting("Barrio:LocalDatabaseDirectory", Path.Combine(_folder, "pgdata")); // as .barrio/pgdata
             web.UseSetting("Barrio:LoadSampleData", "false");
+            web.UseSetting("urls", FirstUrl); // what a second service is told (the test server itself needs no port)
         });
         return Task.CompletedTask;
     }
@@ -92,7 +94,7 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.ServiceUnavailable, starved.StatusCode);
 
             // The command line, as `./barrio import` opens it, still gets in.
-            await using var cli = await LocalPostgisServer.StartAsync(new LocalPostgisOptions { DataDirectory = _folder, Database = "barrio" });
+            await using var cli = await LocalPostgisServer.StartAsync(new LocalPostgisOptions { DataDirectory = Path.Combine(_folder, "pgdata"), Database = "barrio" });
             await using var cliConnection = new NpgsqlConnection(cli.ConnectionString);
             await cliConnection.OpenAsync();
             await using var command = new NpgsqlCommand("SELECT current_setting('max_connections')::int", cliConnection);
@@ -104,6 +106,37 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
         {
             foreach (var scope in held) await scope.DisposeAsync();
         }
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(DataRequest)).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task A_second_service_on_the_same_folder_says_where_the_first_serves_and_exits_non_zero()
+    {
+        PostgisFixture.RequireLocalServer();
+        var client = _factory!.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(DataRequest)).StatusCode);
+        var pid = Postmaster.Pid(Path.Combine(_folder, "pgdata"));
+
+        // The real service, as `./barrio up` runs it, on the same folder.
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "BarrioSeguro.Geo.Api.dll")])
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["Barrio__LocalDatabaseDirectory"] = Path.Combine(_folder, "pgdata");
+        start.Environment["BARRIO_URLS"] = "http://127.0.0.1:0";
+        start.Environment.Remove("BARRIO_DB");
+        using var second = System.Diagnostics.Process.Start(start)!;
+        var stderr = second.StandardError.ReadToEndAsync();
+        await second.StandardOutput.ReadToEndAsync();
+        await second.WaitForExitAsync();
+
+        Assert.Equal(1, second.ExitCode);
+        var message = await stderr;
+        Assert.Contains("already serving", message);
+        Assert.Contains(FirstUrl, message);
+        Assert.DoesNotContain(" at ", message.Replace($"at {FirstUrl}", "", StringComparison.Ordinal)); // no stack trace
+        // The first one was not touched: same server, still answering.
+        Assert.Equal(pid, Postmaster.Pid(Path.Combine(_folder, "pgdata")));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(DataRequest)).StatusCode);
     }
 
