@@ -67,7 +67,7 @@ public sealed class PostgisFixture : IAsyncLifetime
                     Database = "barrio_test",
                     Extensions = ["postgis", "pgrouting"],
                 });
-                _connectionString = _server.ConnectionString;
+                _connectionString = _server.AdminConnectionString; // tests create databases: the superuser
             }
         }
         catch (PostgisUnavailableException e) when (!IsCi)

@@ -21,7 +21,7 @@ public sealed record LocalPostgisOptions
     /// </summary>
     public bool Adopt { get; init; }
 
-    /// <summary>TCP port on 127.0.0.1; 0 picks a free one. A server found running keeps its own port.</summary>
+    /// <summary>The port number, which names the Unix socket (no TCP listener); 0 picks a free one. A server found running keeps its own.</summary>
     public int Port { get; init; }
 
     /// <summary>Database to connect to; created when missing.</summary>

@@ -9,8 +9,11 @@ namespace BarrioSeguro.Geo.Data.Hosting;
 
 /// <summary>
 /// A PostgreSQL + PostGIS server run from the machine's PostgreSQL binaries on a data folder of our own: the persistent one
-/// behind <c>./barrio up</c>, or a throwaway one for tests. Listens on 127.0.0.1 only, with trust authentication for the
-/// <c>postgres</c> user, so it is for one developer machine or a CI job, never for production.
+/// behind <c>./barrio up</c>, or a throwaway one for tests. It listens on no TCP address, only on a Unix socket (in the
+/// data folder, mode 700, when the path is short enough), and every role needs its password (scram-sha-256): the
+/// passwords are generated on first start and kept in <c>barrio-secrets</c> in the data folder (mode 600).
+/// <see cref="ConnectionString"/> connects as <see cref="OwnerRole"/>, which owns the database but is no superuser;
+/// <see cref="AdminConnectionString"/> as the <c>postgres</c> superuser, for creating databases and extensions.
 /// </summary>
 /// <remarks>
 /// When this process is root (CI containers) the server runs as the <c>postgres</c> system user, because PostgreSQL refuses
@@ -28,6 +31,11 @@ public sealed class LocalPostgisServer : IAsyncDisposable
     private const string LogFileName = "barrio-postgres.log";
     private const string ConfigFileName = "barrio.conf";
     private const string UsersLockFileName = "barrio-users.lock";
+    private const string SecretsFileName = "barrio-secrets";
+    private const string Superuser = "postgres";
+
+    /// <summary>The role the service and the command line connect as: owner of the database, not a superuser.</summary>
+    public const string OwnerRole = "barrio_owner";
     private const int MaxUnixSocketPathLength = 100; // sun_path is 108 bytes including ".s.PGSQL.nnnnn"
 
     /// <summary>Connections the server accepts (max_connections, written on every start).</summary>
@@ -51,29 +59,42 @@ public sealed class LocalPostgisServer : IAsyncDisposable
     private FileStream? _usersLock; // shared lock on barrio-users.lock while this instance uses a persistent server
     private bool _mayStop = true;   // started or adopted it: stops it when leaving last
     private LocalPostgisOptions? _options; // how it was started: a restart starts it the same way
+    private string _socketDirectory;
+    private Secrets? _secrets;
 
     private LocalPostgisServer(string binDirectory, string dataDirectory, int port, string database, string? throwawayRoot,
-        string? socketDirectoryToDelete)
+        string? socketDirectoryToDelete, string socketDirectory)
     {
+        _socketDirectory = socketDirectory;
+        _secrets = Secrets.Read(dataDirectory);
         _binDirectory = binDirectory;
         DataDirectory = dataDirectory;
         Port = port;
         Database = database;
         _throwawayRoot = throwawayRoot;
         _socketDirectoryToDelete = socketDirectoryToDelete;
-        ConnectionString = new NpgsqlConnectionStringBuilder
-        {
-            Host = "127.0.0.1",
-            Port = port,
-            Username = "postgres",
-            Database = database,
-        }.ConnectionString;
     }
 
-    /// <summary>Npgsql connection string to <see cref="Database"/>: Host=127.0.0.1;Port=...;Username=postgres;Database=...</summary>
-    public string ConnectionString { get; }
+    /// <summary>Npgsql connection string to <see cref="Database"/> as <see cref="OwnerRole"/>: Host=(socket folder);Port=...;
+    /// Username=barrio_owner;Password=...;Database=...</summary>
+    public string ConnectionString => Connect(OwnerRole, _secrets?.Owner, Database);
 
-    /// <summary>The TCP port the server listens on (127.0.0.1).</summary>
+    /// <summary>The same as the <c>postgres</c> superuser: for creating databases, roles and extensions.</summary>
+    public string AdminConnectionString => Connect(Superuser, _secrets?.Superuser, Database);
+
+    /// <summary>The folder of the server's Unix socket (the Host of the connection strings).</summary>
+    public string SocketDirectory => _socketDirectory;
+
+    private string Connect(string role, string? password, string database) =>
+        ConnectTo(_socketDirectory, Port, role, password, database);
+
+    private static string ConnectTo(string socketDirectory, int port, string role, string? password, string database) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = socketDirectory, Port = port, Username = role, Password = password, Database = database,
+        }.ConnectionString;
+
+    /// <summary>The port number: it names the socket (.s.PGSQL.port); there is no TCP listener.</summary>
     public int Port { get; }
 
     /// <summary>The database named in the options, created on start when missing.</summary>
@@ -171,7 +192,7 @@ public sealed class LocalPostgisServer : IAsyncDisposable
                 return server;
             }
             server = new LocalPostgisServer(bin, dataDirectory, port, options.Database, throwawayRoot,
-                socketDirectory == dataDirectory ? null : socketDirectory) { _running = true, _usersLock = usersLock, _options = options };
+                socketDirectory == dataDirectory ? null : socketDirectory, socketDirectory) { _running = true, _usersLock = usersLock, _options = options };
             usersLock = null;
 
             await EnsureDatabaseAsync(server, options, ct).ConfigureAwait(false);
@@ -289,6 +310,7 @@ public sealed class LocalPostgisServer : IAsyncDisposable
             socketDirectory = await CreateServiceDirectoryUnderTempAsync("barrio-pgsock-" + Guid.NewGuid().ToString("N")[..12], ct)
                 .ConfigureAwait(false);
             _socketDirectoryToDelete = socketDirectory;
+            _socketDirectory = socketDirectory;
         }
         else if (!Directory.Exists(socketDirectory))
         {
@@ -302,7 +324,7 @@ public sealed class LocalPostgisServer : IAsyncDisposable
         return true;
     }
 
-    public override string ToString() => $"PostgreSQL on 127.0.0.1:{Port}, data in {DataDirectory}";
+    public override string ToString() => $"PostgreSQL on the socket in {_socketDirectory} (port {Port}), data in {DataDirectory}";
 
     private string Tool(string name) => Path.Combine(_binDirectory, name);
 
@@ -319,12 +341,12 @@ public sealed class LocalPostgisServer : IAsyncDisposable
     }
 
     /// <summary>A live postmaster on a data folder, as its postmaster.pid describes it.</summary>
-    private sealed record RunningPostmaster(int Pid, int Port);
+    private sealed record RunningPostmaster(int Pid, int Port, string SocketDirectory);
 
     private static LocalPostgisServer Attach(string bin, string dataDirectory, RunningPostmaster running, LocalPostgisOptions options,
         ref FileStream? usersLock)
     {
-        var server = new LocalPostgisServer(bin, dataDirectory, running.Port, options.Database, null, null)
+        var server = new LocalPostgisServer(bin, dataDirectory, running.Port, options.Database, null, null, running.SocketDirectory)
         {
             _running = true, _usersLock = usersLock, _mayStop = options.Adopt, WasRunning = true, _options = options,
         };
@@ -334,9 +356,123 @@ public sealed class LocalPostgisServer : IAsyncDisposable
 
     private static async Task EnsureDatabaseAsync(LocalPostgisServer server, LocalPostgisOptions options, CancellationToken ct)
     {
-        var admin = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Pooling = false }.ConnectionString;
+        await server.EnsureSecretsAsync(ct).ConfigureAwait(false);
+        var admin = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Pooling = false }.ConnectionString;
         await PostgisDatabase.EnsureDatabaseAsync(admin, options.Database, ct: ct).ConfigureAwait(false);
+        // Extensions need a superuser: made here once; the owner role then works with them.
         await PostgisDatabase.EnsureExtensionsAsync(admin, options.Extensions, ct).ConfigureAwait(false);
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        // Database identifiers are validated (plain lowercase); the owner also takes over what an older start made as
+        // postgres in the public schema (tables, views, sequences; not those of extensions), so migrations work as owner.
+        await using var handOver = new NpgsqlCommand($"""
+            ALTER DATABASE "{options.Database}" OWNER TO {OwnerRole};
+            DO $$
+            DECLARE r record;
+            BEGIN
+              FOR r IN
+                SELECT c.oid::regclass AS rel, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'S') AND c.relowner <> '{OwnerRole}'::regrole
+                  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                                  AND d.deptype IN ('e', 'a', 'i'))
+              LOOP
+                EXECUTE format('ALTER %s %s OWNER TO {OwnerRole}',
+                  CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.rel);
+              END LOOP;
+            END $$;
+            """, connection);
+        await handOver.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// On a folder without <c>barrio-secrets</c> (first start, or a folder from before passwords): the server was started
+    /// with socket-only trust (see <see cref="WriteAccessRules"/>); gives postgres and <see cref="OwnerRole"/> generated
+    /// passwords, keeps them (mode 600), and switches the server to scram-sha-256. Makes the owner role when missing.
+    /// </summary>
+    private async Task EnsureSecretsAsync(CancellationToken ct)
+    {
+        var secrets = _secrets ?? Secrets.New();
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(
+            Connect(Superuser, _secrets?.Superuser, "postgres")) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        // Passwords are hex: safe inside quotes. DDL takes no parameters.
+        var sql = $"""
+            DO $$
+            BEGIN
+              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{OwnerRole}') THEN
+                CREATE ROLE {OwnerRole} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD '{secrets.Owner}';
+              END IF;
+            END $$;
+            """;
+        if (_secrets is null)
+        {
+            sql += $"; ALTER ROLE {Superuser} PASSWORD '{secrets.Superuser}'; " +
+                   $"ALTER ROLE {OwnerRole} LOGIN NOSUPERUSER PASSWORD '{secrets.Owner}';";
+        }
+        await using (var command = new NpgsqlCommand(sql, connection))
+        {
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        if (_secrets is not null)
+        {
+            return;
+        }
+        secrets.Write(DataDirectory);
+        _secrets = secrets;
+        WriteAccessRules(DataDirectory, bootstrap: false);
+        await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
+        await reload.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The two generated passwords of a folder, in <c>barrio-secrets</c> (mode 600; lines role=password).</summary>
+    private sealed record Secrets(string Superuser, string Owner)
+    {
+        public static Secrets New() =>
+            new(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)), Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
+
+        public static Secrets? Read(string dataDirectory)
+        {
+            var path = Path.Combine(dataDirectory, SecretsFileName);
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+            var pairs = File.ReadAllLines(path).Select(l => l.Split('=', 2)).Where(p => p.Length == 2)
+                .ToDictionary(p => p[0].Trim(), p => p[1].Trim());
+            return pairs.TryGetValue(LocalPostgisServer.Superuser, out var superuser) && pairs.TryGetValue(OwnerRole, out var owner)
+                ? new Secrets(superuser, owner)
+                : throw new LocalPostgisException($"'{path}' does not name the passwords of {LocalPostgisServer.Superuser} and {OwnerRole}.");
+        }
+
+        public void Write(string dataDirectory)
+        {
+            var path = Path.Combine(dataDirectory, SecretsFileName);
+            var temp = path + ".new";
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+            using (var writer = new StreamWriter(temp, Encoding.ASCII, options))
+            {
+                writer.Write($"# Passwords of the private PostgreSQL server, generated by BarrioSeguro.Geo.\n{LocalPostgisServer.Superuser}={Superuser}\n{OwnerRole}={Owner}\n");
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+    }
+
+    /// <summary>
+    /// pg_hba.conf, rewritten on every start: the Unix socket only (there is no TCP listener), every role with its
+    /// password. Only while the passwords are being made (<paramref name="bootstrap"/>) is the socket trusted, for the
+    /// moment between start and <see cref="EnsureSecretsAsync"/>; the socket is in the mode 700 data folder then.
+    /// </summary>
+    private static void WriteAccessRules(string dataDirectory, bool bootstrap)
+    {
+        // Written in place: the file keeps its owner (the postgres user when we are root).
+        File.WriteAllText(Path.Combine(dataDirectory, "pg_hba.conf"),
+            "# Written by BarrioSeguro.Geo LocalPostgisServer on every start: the Unix socket only, with a password\n" +
+            "# (see barrio-secrets). Edits here are lost.\n" +
+            $"local all all {(bootstrap ? "trust" : "scram-sha-256")}\n");
     }
 
     /// <summary>
@@ -411,13 +547,22 @@ public sealed class LocalPostgisServer : IAsyncDisposable
             {
                 try
                 {
-                    var probe = new NpgsqlConnectionStringBuilder
+                    var socketDirectory = lines.Length > 4 && lines[4].Trim().Length > 0 ? lines[4].Trim() : dataDirectory;
+                    var probe = new NpgsqlConnectionStringBuilder(
+                        ConnectTo(socketDirectory, port, Superuser, Secrets.Read(dataDirectory)?.Superuser, "postgres"))
                     {
-                        Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres", Pooling = false, Timeout = 5,
+                        Pooling = false, Timeout = 5,
                     }.ConnectionString;
-                    await using var connection = new NpgsqlConnection(probe);
-                    await connection.OpenAsync(ct).ConfigureAwait(false);
-                    return new RunningPostmaster(pid, port);
+                    try
+                    {
+                        await using var connection = new NpgsqlConnection(probe);
+                        await connection.OpenAsync(ct).ConfigureAwait(false);
+                    }
+                    catch (PostgresException e) when (e.SqlState.StartsWith("28", StringComparison.Ordinal))
+                    {
+                        // It answers, though not to these credentials: it is running all the same.
+                    }
+                    return new RunningPostmaster(pid, port, socketDirectory);
                 }
                 catch (NpgsqlException e)
                 {
@@ -464,6 +609,7 @@ public sealed class LocalPostgisServer : IAsyncDisposable
         LocalPostgisOptions options, CancellationToken ct)
     {
         EnsureConfigInclude(dataDirectory);
+        WriteAccessRules(dataDirectory, bootstrap: !File.Exists(Path.Combine(dataDirectory, SecretsFileName)));
         var logFile = Path.Combine(dataDirectory, LogFileName);
         const int attempts = 3;
         for (var attempt = 1; ; attempt++)
@@ -507,7 +653,7 @@ public sealed class LocalPostgisServer : IAsyncDisposable
     {
         var config = new StringBuilder()
             .AppendLine("# Written by BarrioSeguro.Geo LocalPostgisServer on every start. Put your own settings in postgresql.conf.")
-            .AppendLine("listen_addresses = '127.0.0.1'")
+            .AppendLine("listen_addresses = ''") // no TCP: the Unix socket only
             .AppendLine(CultureInfo.InvariantCulture, $"port = {port}")
             .AppendLine(CultureInfo.InvariantCulture, $"max_connections = {MaxConnections}")
             .AppendLine(CultureInfo.InvariantCulture, $"superuser_reserved_connections = {SuperuserReservedConnections}")

@@ -140,6 +140,49 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(DataRequest)).StatusCode);
     }
 
+    [SkippableFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Unix sockets and file modes
+    public async Task The_service_connects_as_the_owner_of_its_database_not_as_a_superuser_and_only_through_the_socket()
+    {
+        PostgisFixture.RequireLocalServer();
+        Assert.Equal(HttpStatusCode.OK, (await _factory!.CreateClient().GetAsync(DataRequest)).StatusCode);
+        var service = new NpgsqlConnectionStringBuilder(_factory.Services.GetRequiredService<DatabaseConnection>().Value) { Pooling = false };
+        var server = _factory.Services.GetRequiredService<DatabaseConnection>().Server!;
+
+        await using (var connection = new NpgsqlConnection(service.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var who = new NpgsqlCommand(
+                "SELECT r.rolsuper, d.datdba = r.oid FROM pg_roles r, pg_database d WHERE r.rolname = current_user AND d.datname = current_database()",
+                connection);
+            await using (var reader = await who.ExecuteReaderAsync())
+            {
+                Assert.True(await reader.ReadAsync());
+                Assert.False(reader.GetBoolean(0), "the service's role is a superuser");
+                Assert.True(reader.GetBoolean(1), "the service's role does not own its database");
+            }
+            // What a superuser could do to the machine, refused.
+            await using var copy = new NpgsqlCommand("COPY (SELECT 1) TO PROGRAM 'touch /tmp/barrio-owned'", connection);
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => copy.ExecuteNonQueryAsync());
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        }
+
+        // No TCP listener on the loopback port, and the socket wants a password.
+        var tcp = new NpgsqlConnectionStringBuilder(service.ConnectionString) { Host = "127.0.0.1", Timeout = 5 };
+        await using (var overTcp = new NpgsqlConnection(tcp.ConnectionString))
+        {
+            var e = await Assert.ThrowsAnyAsync<NpgsqlException>(() => overTcp.OpenAsync());
+            Assert.IsNotType<PostgresException>(e); // refused by the system, not answered by a server
+        }
+        var noPassword = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Password = null, Pooling = false };
+        await using (var anonymous = new NpgsqlConnection(noPassword.ConnectionString))
+        {
+            await Assert.ThrowsAnyAsync<NpgsqlException>(() => anonymous.OpenAsync());
+        }
+        var secrets = Path.Combine(server.DataDirectory, "barrio-secrets");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(secrets));
+    }
+
     [Theory]
     [InlineData("Host=db;Username=barrio", 20)]
     [InlineData("Host=db;Username=barrio;Maximum Pool Size=7", 7)]

@@ -188,15 +188,19 @@ public sealed class LocalPostgisServerTests : IDisposable
     public async Task Failure_to_start_quotes_the_server_log()
     {
         PostgisFixture.RequireLocalServer();
-        using var occupied = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        occupied.Start();
-        var port = ((System.Net.IPEndPoint)occupied.LocalEndpoint).Port;
-        var options = new LocalPostgisOptions { Throwaway = true, Port = port };
+        // (No TCP port can be in the way any more: the server listens on its Unix socket only.) A setting it refuses:
+        var options = new LocalPostgisOptions { DataDirectory = NewPersistentFolder() };
+        string dataDirectory;
+        await using (var server = await LocalPostgisServer.StartAsync(options))
+        {
+            dataDirectory = server.DataDirectory;
+        }
+        await File.AppendAllTextAsync(Path.Combine(dataDirectory, "postgresql.conf"), "\nshared_buffers = 'plenty'\n");
 
         var error = await Assert.ThrowsAsync<LocalPostgisException>(() => LocalPostgisServer.StartAsync(options));
 
         Assert.Contains("Last lines of", error.Message, StringComparison.Ordinal);
-        Assert.Contains("could not bind", error.Message, StringComparison.Ordinal);
+        Assert.Contains("shared_buffers", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
