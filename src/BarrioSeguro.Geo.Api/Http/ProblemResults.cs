@@ -67,6 +67,13 @@ public sealed class PreconditionRequiredProblem(string detail)
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status428PreconditionRequired);
 }
 
+/// <summary>412: If-Match names no current version (stale, or not a version at all); nothing was written.</summary>
+public sealed class PreconditionFailedProblem(string detail, IDictionary<string, object?>? extensions = null)
+    : ProblemResult(StatusCodes.Status412PreconditionFailed, "Precondition failed", detail, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status412PreconditionFailed);
+}
+
 /// <summary>503: the service lacks something the answer needs (fonts to print with); the detail says what to install.</summary>
 public sealed class ServiceUnavailableProblem(string title, string? detail)
     : ProblemResult(StatusCodes.Status503ServiceUnavailable, title, detail, null), IEndpointMetadataProvider
