@@ -35,6 +35,7 @@ public static class NeighborhoodEndpoints
         group.MapGet("/{id:int}/diff", Diff).WithSummary("What changed between two versions (from, to): the added and removed polygons with their areas, as GeoJSON.");
         group.MapPost("/{id:int}/revert", Revert)
             .ProducesProblem(StatusCodes.Status400BadRequest) // a body that is not the JSON below
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType) // a body not sent as JSON
             .WithSummary("Makes an earlier version's boundary current, as a new version. Body: {\"toVersion\": n, \"comment\": \"...\"}; If-Match names the current version.");
         return app;
     }
@@ -74,9 +75,11 @@ public static class NeighborhoodEndpoints
         return GeoJson.FeatureCollection(features, null, [new GeoJson.Link($"{request.Path}{request.QueryString}", "self", "application/geo+json")]);
     }
 
-    public static async Task<Results<GeoJsonFeature, NotFoundProblem, ConflictProblem, PreconditionRequiredProblem, PreconditionFailedProblem>> Revert(
+    public static async Task<Results<GeoJsonFeature, NotFoundProblem, ConflictProblem, PreconditionRequiredProblem, PreconditionFailedProblem, RequestProblem>> Revert(
         int id, RevertRequest body, EditContext edit, NeighborhoodStore store, CancellationToken ct)
     {
+        if ((InputLimits.TooLong("comment", body.Comment, InputLimits.CommentLength) ?? InputLimits.TooLong("author", body.Author, InputLimits.AuthorLength)) is { } tooLong)
+            return RequestProblem.Refused("Too long", tooLong + ".");
         if (edit.UnusableIfMatch() is { } unusable) return unusable;
         if (edit.ExpectedVersion(body.Version) is not { } expected)
             return Problems.VersionRequired("Name the current version: an If-Match header (\"3\") or a 'version' member.");

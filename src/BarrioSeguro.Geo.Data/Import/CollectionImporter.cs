@@ -127,6 +127,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
                     f = new Feature(lines, f.Attributes);
                 }
             }
+            if (Flat2D.HasZOrM(f.Geometry)) f = new Feature(Flat2D.Of(f.Geometry), f.Attributes); // columns are 2D
             foreach (var p in InputGeometryCheck.Check(f.Geometry)) problems.Add(new FeatureProblem(i, p));
             try
             {
