@@ -50,7 +50,7 @@ public static class HostileFiles
         }, "at most 1,024 MiB"),
         ["lying shapefile header"] = f =>
         {
-            // A .shp whose header claims a file far longer than it is, with a .dbf claiming a million records.
+            // A .shp whose header claims a file far longer than it is, with a .dbf claiming five records it lacks.
             var shp = new byte[100];
             BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(9994)).CopyTo(shp, 0);
             BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(int.MaxValue)).CopyTo(shp, 24);
@@ -58,10 +58,24 @@ public static class HostileFiles
             BitConverter.GetBytes(5).CopyTo(shp, 32);
             var dbf = new byte[33];
             dbf[0] = 3;
-            BitConverter.GetBytes(1_000_000).CopyTo(dbf, 4);
+            BitConverter.GetBytes(5).CopyTo(dbf, 4);
             BitConverter.GetBytes((short)33).CopyTo(dbf, 8);
             dbf[32] = 0x0D;
             return Zip(f, "lying.zip", zip => { Entry(zip, "lying.shp", shp); Entry(zip, "lying.shx", shp); Entry(zip, "lying.dbf", dbf); }, "not a readable shapefile");
+        },
+        ["a DBF declaring a million records"] = f =>
+        {
+            var shp = new byte[100];
+            BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(9994)).CopyTo(shp, 0);
+            BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(50)).CopyTo(shp, 24);
+            BitConverter.GetBytes(1000).CopyTo(shp, 28);
+            BitConverter.GetBytes(5).CopyTo(shp, 32);
+            var dbf = new byte[33];
+            dbf[0] = 3;
+            BitConverter.GetBytes(1_000_000).CopyTo(dbf, 4);
+            BitConverter.GetBytes((short)33).CopyTo(dbf, 8);
+            dbf[32] = 0x0D;
+            return Zip(f, "million.zip", zip => { Entry(zip, "million.shp", shp); Entry(zip, "million.shx", shp); Entry(zip, "million.dbf", dbf); }, "at most 200,000");
         },
     };
 
