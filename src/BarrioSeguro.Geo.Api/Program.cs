@@ -28,6 +28,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"BarrioSeguro.Geo is up: {addresses}  (viewer at /, API at /api, OpenAPI at /openapi/v1.json)");
 });
 
+app.UseSecurityHeaders(); // hardening: CSP, nosniff, no framing on every answer
 app.UseApiErrors();
 app.UseDefaultFiles();
 app.UseStaticFiles();

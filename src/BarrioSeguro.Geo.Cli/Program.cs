@@ -52,6 +52,12 @@ public static class Program
             stderr.WriteLine($"barrio {command.Name}: {e.Message}");
             return ExitCodes.Failure;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A fault no command foresaw: still one line, no stack trace (and no exit 134).
+            stderr.WriteLine($"barrio {command.Name}: failed: {e.Message.ReplaceLineEndings(" ")}");
+            return ExitCodes.Failure;
+        }
     }
 
     private static void WriteOverview(TextWriter stdout)

@@ -21,18 +21,20 @@ public static class VectorFile
     /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="options">Choices the file may not state (a DBF's encoding); null: all from the file.</param>
-    /// <exception cref="InvalidVectorFileException">Unknown extension, missing, empty or malformed file, unknown CRS.</exception>
+    /// <exception cref="InvalidVectorFileException">Unknown extension, missing, empty or malformed file, unknown CRS,
+    /// over an <see cref="InputLimits"/> limit, or coordinates that cannot be in the CRS the file names (see <see cref="InputCheck"/>).</exception>
     public static FeatureSet Read(string path, ReadOptions? options = null)
     {
         if (!File.Exists(path)) throw new InvalidVectorFileException(path, "file not found");
         options ??= ReadOptions.Default;
-        return FormatOf(path) switch
+        var set = FormatOf(path) switch
         {
             Format.GeoJson => GeoJsonFile.Read(path),
             Format.GeoPackage => GeoPackageFile.Read(path),
             Format.Shapefile => ShapefileSet.Read(path, options),
             _ => ShapefileZip.Read(path, options),
         };
+        return InputCheck.Checked(path, set);
     }
 
     /// <summary>

@@ -12,7 +12,8 @@ using NetTopologySuite.Geometries;
 
 using SaveOutcome = Microsoft.AspNetCore.Http.HttpResults.Results<
     BarrioSeguro.Geo.Api.Http.GeoJsonFeature, BarrioSeguro.Geo.Api.Http.RequestProblem, BarrioSeguro.Geo.Api.Http.NotFoundProblem,
-    BarrioSeguro.Geo.Api.Http.ConflictProblem, BarrioSeguro.Geo.Api.Http.PreconditionRequiredProblem>;
+    BarrioSeguro.Geo.Api.Http.ConflictProblem, BarrioSeguro.Geo.Api.Http.PreconditionRequiredProblem,
+    BarrioSeguro.Geo.Api.Http.PreconditionFailedProblem>;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
 
@@ -28,12 +29,13 @@ public static class NeighborhoodEndpoints
             .WithSummary("Creates a neighbourhood from a GeoJSON Feature (Polygon or MultiPolygon, EPSG:4326) with properties name, districtUbigeo, status, description, author, comment. snapMeters=5 snaps the drawn vertices to street centrelines within 5 m.");
         group.MapPut("/{id:int}", Update)
             .Accepts<object>("application/geo+json", "application/json")
-            .WithSummary("Changes a neighbourhood. Name the version the change started from with If-Match: \"<version>\" or a 'version' property; a stale version is refused with 409.");
+            .WithSummary("Changes a neighbourhood. Name the version the change started from with If-Match: \"<version>\" or a 'version' property. A stale If-Match (or one that names no version) is refused with 412, a stale 'version' with 409.");
         group.MapGet("/{id:int}/revisions", Revisions).WithSummary("The history of a neighbourhood: every version with author, time, comment, and area added and removed (m²).");
         group.MapGet("/{id:int}/revisions/{version:int}", Revision).WithSummary("One version of the boundary as a GeoJSON Feature.");
         group.MapGet("/{id:int}/diff", Diff).WithSummary("What changed between two versions (from, to): the added and removed polygons with their areas, as GeoJSON.");
         group.MapPost("/{id:int}/revert", Revert)
             .ProducesProblem(StatusCodes.Status400BadRequest) // a body that is not the JSON below
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType) // a body not sent as JSON
             .WithSummary("Makes an earlier version's boundary current, as a new version. Body: {\"toVersion\": n, \"comment\": \"...\"}; If-Match names the current version.");
         return app;
     }
@@ -73,9 +75,12 @@ public static class NeighborhoodEndpoints
         return GeoJson.FeatureCollection(features, null, [new GeoJson.Link($"{request.Path}{request.QueryString}", "self", "application/geo+json")]);
     }
 
-    public static async Task<Results<GeoJsonFeature, NotFoundProblem, ConflictProblem, PreconditionRequiredProblem>> Revert(
+    public static async Task<Results<GeoJsonFeature, NotFoundProblem, ConflictProblem, PreconditionRequiredProblem, PreconditionFailedProblem, RequestProblem>> Revert(
         int id, RevertRequest body, EditContext edit, NeighborhoodStore store, CancellationToken ct)
     {
+        if ((InputLimits.TooLong("comment", body.Comment, InputLimits.CommentLength) ?? InputLimits.TooLong("author", body.Author, InputLimits.AuthorLength)) is { } tooLong)
+            return RequestProblem.Refused("Too long", tooLong + ".");
+        if (edit.UnusableIfMatch() is { } unusable) return unusable;
         if (edit.ExpectedVersion(body.Version) is not { } expected)
             return Problems.VersionRequired("Name the current version: an If-Match header (\"3\") or a 'version' member.");
         var result = await store.RevertAsync(id, expected, body.ToVersion, new Edit(edit.Author(body.Author), body.Comment), ct);
@@ -83,6 +88,7 @@ public static class NeighborhoodEndpoints
         return result.Outcome switch
         {
             NeighborhoodSaveOutcome.Saved => GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)).WithETag(result.Neighborhood!.Version),
+            NeighborhoodSaveOutcome.StaleVersion when edit.IfMatch is not null => EditContext.StalePrecondition(result.Detail, result.Neighborhood?.Version),
             NeighborhoodSaveOutcome.StaleVersion => Stale(result),
             NeighborhoodSaveOutcome.UnknownRevision => Problems.NotFound(result.Detail ?? "No such version."),
             _ => Problems.NotFound("No such neighbourhood."),
@@ -120,12 +126,13 @@ public static class NeighborhoodEndpoints
     {
         var (feature, error) = await GeoJsonBody.ReadFeatureAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
+        if (edit.UnusableIfMatch() is { } unusable) return unusable;
         if (edit.ExpectedVersion(BodyVersion(feature!)) is not { } expected)
             return Problems.VersionRequired("Name the version the change started from: an If-Match header (\"3\") or a 'version' property.");
         if (await Snap(feature!, snapMeters, layers, ct) is { } snapError) return snapError;
         var (change, invalid) = ToChange(feature!);
         if (invalid is not null) return invalid;
-        return Saved(await store.UpdateAsync(id, expected, change!, EditOf(edit, feature!), ct));
+        return Saved(await store.UpdateAsync(id, expected, change!, EditOf(edit, feature!), ct), edit);
     }
 
     /// <summary>
@@ -192,10 +199,11 @@ public static class NeighborhoodEndpoints
         new Dictionary<string, object?> { ["currentVersion"] = result.Neighborhood?.Version });
 
     /// <summary>The saved neighbourhood with its version as ETag, or why nothing was saved.</summary>
-    private static SaveOutcome Saved(NeighborhoodSaveResult result) => result.Outcome switch
+    private static SaveOutcome Saved(NeighborhoodSaveResult result, EditContext edit) => result.Outcome switch
     {
         NeighborhoodSaveOutcome.Saved => GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)).WithETag(result.Neighborhood!.Version),
         NeighborhoodSaveOutcome.NotFound => Problems.NotFound("No such neighbourhood."),
+        NeighborhoodSaveOutcome.StaleVersion when edit.IfMatch is not null => EditContext.StalePrecondition(result.Detail, result.Neighborhood?.Version),
         NeighborhoodSaveOutcome.StaleVersion => Stale(result),
         NeighborhoodSaveOutcome.DuplicateName => Problems.Conflict("Duplicate name", result.Detail),
         NeighborhoodSaveOutcome.UnknownRevision => Problems.NotFound(result.Detail ?? "No such version."),

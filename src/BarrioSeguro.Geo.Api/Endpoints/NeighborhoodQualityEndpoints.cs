@@ -60,11 +60,14 @@ public static class NeighborhoodQualityEndpoints
         return Report(BoundaryValidator.Validate(n.Boundary, around.District?.Boundary, Others(around)));
     }
 
-    public static async Task<Results<JsonOk<RepairView>, NotFoundProblem, ConflictProblem, PreconditionRequiredProblem>> Repair(
+    public static async Task<Results<JsonOk<RepairView>, NotFoundProblem, ConflictProblem, PreconditionRequiredProblem, PreconditionFailedProblem>> Repair(
         int id, bool? apply, bool? removeOverlaps, EditContext edit, NeighborhoodStore store, SurroundingsQuery surroundings, CancellationToken ct)
     {
+        if (apply == true && edit.UnusableIfMatch() is { } unusable) return unusable;
         var n = await store.FindAsync(id, ct);
         if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
+        if (apply == true && edit.IfMatch is { } named && named != n.Version) // refused even when there is nothing to repair
+            return EditContext.StalePrecondition($"Neighbourhood {id} is at version {n.Version}, not {named}. Reload it and repair again.", n.Version);
         var around = await surroundings.LoadAsync(n.Boundary, n.DistrictUbigeo, n.Id, ct);
         var repair = BoundaryRepairer.Repair(n.Boundary, around.District?.Boundary, Others(around),
             new RepairOptions { RemoveOverlaps = removeOverlaps ?? false });
@@ -76,8 +79,10 @@ public static class NeighborhoodQualityEndpoints
                 return Problems.VersionRequired("Name the current version in an If-Match header to apply a repair.");
             var saved = await store.UpdateAsync(id, expected, new NeighborhoodChange(null, null, repaired, null, null, null),
                 new Edit(edit.Author(), "Repair: " + string.Join(" ", repair.Changes)), ct);
+            if (saved.Outcome == NeighborhoodSaveOutcome.StaleVersion)
+                return EditContext.StalePrecondition(saved.Detail, saved.Neighborhood?.Version);
             if (saved.Outcome != NeighborhoodSaveOutcome.Saved)
-                return Problems.Conflict("Stale version", saved.Detail,
+                return Problems.Conflict("Not saved", saved.Detail,
                     new Dictionary<string, object?> { ["currentVersion"] = saved.Neighborhood?.Version });
             version = saved.Neighborhood!.Version;
         }

@@ -6,7 +6,8 @@ namespace BarrioSeguro.Geo.Api.Http;
 
 /// <summary>
 /// Who makes a change and from which version, as the request's headers say: <c>If-Match: "3"</c> and
-/// <c>X-Barrio-User</c>. Bound once for every handler that edits (a parameter of this type); values in the body win.
+/// <c>X-Barrio-User</c>. Bound once for every handler that edits (a parameter of this type); values in the body win, except
+/// If-Match: when present it must name the current version (else 412); a body's version counts only without it (409).
 /// </summary>
 /// <param name="IfMatch">The version named by If-Match (<c>"3"</c>, <c>W/"3"</c> or <c>3</c>); null when absent or not a version.</param>
 /// <param name="User">The X-Barrio-User header; null when absent or blank.</param>
@@ -32,11 +33,26 @@ public sealed record EditContext(int? IfMatch, string? User) : IEndpointParamete
         tag = tag.Trim('"');
         int? version = int.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
         var user = request.Headers[UserHeader].ToString().Trim();
-        return new EditContext(version, user.Length > 0 ? user : null);
+        return new EditContext(version, user.Length > 0 ? user : null) { IfMatchGiven = request.Headers.IfMatch.Count > 0 };
     }
+
+    /// <summary>The request has an If-Match header, whether or not it names a version.</summary>
+    public bool IfMatchGiven { get; init; }
+
+    /// <summary>
+    /// 412 when If-Match is there but names no version (<c>"stale-0"</c>, <c>*</c>): a precondition that cannot hold
+    /// must never let the change through, whatever the body says.
+    /// </summary>
+    public PreconditionFailedProblem? UnusableIfMatch() => IfMatchGiven && IfMatch is null
+        ? new PreconditionFailedProblem("If-Match must name the current version as \"<version>\" (e.g. \"3\"); it names none.")
+        : null;
 
     /// <summary>The version the change started from: If-Match, else the one the body names; null when neither does.</summary>
     public int? ExpectedVersion(int? fromBody = null) => IfMatch ?? fromBody;
+
+    /// <summary>412 for a change whose If-Match named an old version (HTTP's precondition).</summary>
+    public static PreconditionFailedProblem StalePrecondition(string? detail, int? currentVersion) =>
+        new(detail ?? "If-Match names no current version.", new Dictionary<string, object?> { ["currentVersion"] = currentVersion });
 
     /// <summary>The author: the body's, else the X-Barrio-User header, else "anonymous".</summary>
     public string Author(string? fromBody = null) =>

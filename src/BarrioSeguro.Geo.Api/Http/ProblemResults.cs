@@ -67,6 +67,13 @@ public sealed class PreconditionRequiredProblem(string detail)
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status428PreconditionRequired);
 }
 
+/// <summary>412: If-Match names no current version (stale, or not a version at all); nothing was written.</summary>
+public sealed class PreconditionFailedProblem(string detail, IDictionary<string, object?>? extensions = null)
+    : ProblemResult(StatusCodes.Status412PreconditionFailed, "Precondition failed", detail, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status412PreconditionFailed);
+}
+
 /// <summary>503: the service lacks something the answer needs (fonts to print with); the detail says what to install.</summary>
 public sealed class ServiceUnavailableProblem(string title, string? detail)
     : ProblemResult(StatusCodes.Status503ServiceUnavailable, title, detail, null), IEndpointMetadataProvider
@@ -76,7 +83,8 @@ public sealed class ServiceUnavailableProblem(string title, string? detail)
 
 /// <summary>
 /// A request body that cannot be used: 400 when it is malformed (not GeoJSON, unknown CRS, a bad property), 413 when it
-/// is over the limit, 422 when it is well formed but refused (invalid geometry, an unknown district).
+/// is over the limit, 415 when it is not sent as JSON, 422 when it is well formed but refused (invalid geometry, an
+/// unknown district, over an <see cref="Core.Spatial.InputLimits"/> limit).
 /// </summary>
 public sealed class RequestProblem : ProblemResult, IEndpointMetadataProvider
 {
@@ -88,9 +96,12 @@ public sealed class RequestProblem : ProblemResult, IEndpointMetadataProvider
 
     public static RequestProblem TooLarge(string detail) => new(StatusCodes.Status413PayloadTooLarge, "Body too large", detail, null);
 
+    public static RequestProblem UnsupportedMediaType(string detail) => new(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail, null);
+
     public static RequestProblem Refused(string title, string? detail, IDictionary<string, object?>? extensions = null) =>
         new(StatusCodes.Status422UnprocessableEntity, title, detail, extensions);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        Declare(builder, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status422UnprocessableEntity);
+        Declare(builder, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
+            StatusCodes.Status422UnprocessableEntity);
 }

@@ -29,6 +29,9 @@ public static partial class Crs
     /// <summary>True when the code names a system this service can transform.</summary>
     public static bool IsSupported(int epsg) => TryCreate(epsg) is not null;
 
+    /// <summary>The CRS measures in degrees (longitude, latitude), not metres.</summary>
+    public static bool IsGeographic(int epsg) => Get(epsg) is ProjNet.CoordinateSystems.GeographicCoordinateSystem;
+
     /// <summary>The ProjNet coordinate system for an EPSG code.</summary>
     /// <exception cref="UnknownCrsException">The code is not supported.</exception>
     public static CoordinateSystem Get(int epsg) =>

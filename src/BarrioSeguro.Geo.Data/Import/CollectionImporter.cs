@@ -127,6 +127,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
                     f = new Feature(lines, f.Attributes);
                 }
             }
+            if (Flat2D.HasZOrM(f.Geometry)) f = new Feature(Flat2D.Of(f.Geometry), f.Attributes); // columns are 2D
             foreach (var p in InputGeometryCheck.Check(f.Geometry)) problems.Add(new FeatureProblem(i, p));
             try
             {
@@ -167,24 +168,38 @@ public sealed class CollectionImporter(BarrioDbContext db)
                 problems);
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.AddRange(entities);
-        db.Datasets.Add(new Dataset
+        try
         {
-            Name = datasetName, Collection = collection, Sha256 = sha256, FeatureCount = entities.Count, LoadedAt = DateTimeOffset.UtcNow,
-        });
-        await db.SaveChangesAsync(ct);
-        // Imported neighbourhoods start their history at version 1, like drawn ones.
-        foreach (var n in entities.OfType<Neighborhood>())
-        {
-            db.NeighborhoodRevisions.Add(new NeighborhoodRevision
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.AddRange(entities);
+            db.Datasets.Add(new Dataset
             {
-                NeighborhoodId = n.Id, Version = n.Version, Boundary = n.Boundary, Author = $"import: {datasetName}",
-                CreatedAt = n.UpdatedAt, AddedSquareMeters = Math.Round(Measure.AreaSquareMeters(n.Boundary), 1),
+                Name = datasetName, Collection = collection, Sha256 = sha256, FeatureCount = entities.Count, LoadedAt = DateTimeOffset.UtcNow,
             });
+            await db.SaveChangesAsync(ct);
+            // Imported neighbourhoods start their history at version 1, like drawn ones.
+            foreach (var n in entities.OfType<Neighborhood>())
+            {
+                db.NeighborhoodRevisions.Add(new NeighborhoodRevision
+                {
+                    NeighborhoodId = n.Id, Version = n.Version, Boundary = n.Boundary, Author = $"import: {datasetName}",
+                    CreatedAt = n.UpdatedAt, AddedSquareMeters = Math.Round(Measure.AreaSquareMeters(n.Boundary), 1),
+                });
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        catch (DbUpdateException e) when (DatabaseConflict.IsUniqueViolation(e, DatabaseConflict.DatasetHash))
+        {
+            // The same file imported at the same moment by another caller: it is loaded once, by them.
+            db.ChangeTracker.Clear();
+            return new ImportResult(collection, 0, true);
+        }
+        catch (DbUpdateException e) when (DatabaseConflict.IsUniqueViolation(e, DatabaseConflict.NeighborhoodName))
+        {
+            db.ChangeTracker.Clear();
+            throw new ImportException($"'{datasetName}' was not imported: a neighbourhood of the same name was created meanwhile; neighbourhood names are unique.", []);
+        }
         db.ChangeTracker.Clear();
         return new ImportResult(collection, entities.Count, false) { Notes = notes };
     }

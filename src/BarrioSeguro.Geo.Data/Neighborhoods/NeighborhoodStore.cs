@@ -52,12 +52,21 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
             Version = 1,
             UpdatedAt = DateTimeOffset.UtcNow,
         };
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.Neighborhoods.Add(n);
-        await db.SaveChangesAsync(ct);
-        db.NeighborhoodRevisions.Add(Revision(n, null, edit));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.Neighborhoods.Add(n);
+            await db.SaveChangesAsync(ct);
+            db.NeighborhoodRevisions.Add(Revision(n, null, edit));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException e) when (DatabaseConflict.IsUniqueViolation(e, DatabaseConflict.NeighborhoodName))
+        {
+            // Another create took the name between our check and our insert.
+            db.ChangeTracker.Clear();
+            return new(NeighborhoodSaveOutcome.DuplicateName, Detail: $"A neighbourhood named '{n.Name}' exists already.");
+        }
         return new(NeighborhoodSaveOutcome.Saved, n);
     }
 
@@ -87,8 +96,15 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
             // revision with it (one SaveChanges is one transaction).
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException e) when (DatabaseConflict.IsUniqueViolation(e, DatabaseConflict.NeighborhoodName))
         {
+            db.ChangeTracker.Clear();
+            return new(NeighborhoodSaveOutcome.DuplicateName, Detail: $"A neighbourhood named '{change.Name?.Trim()}' exists already.");
+        }
+        catch (DbUpdateException e) when (DatabaseConflict.IsRace(e))
+        {
+            // A racing writer got there first: its revision took our version number (23505), or the version token
+            // matched no row. Either way nothing of ours was written.
             db.ChangeTracker.Clear();
             return new(NeighborhoodSaveOutcome.StaleVersion, await FindAsync(id, ct),
                 $"Neighbourhood {id} was changed by someone else while this change was saved. Reload it and apply the change again.");

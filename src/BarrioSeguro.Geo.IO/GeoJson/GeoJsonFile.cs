@@ -33,10 +33,13 @@ public static class GeoJsonFile
         if (bytes.AsSpan().Trim(" \t\r\n\uFEFF"u8).IsEmpty)
             throw new InvalidVectorFileException(path, "empty file");
 
+        if (GeoJsonScan.InvalidUtf8(bytes.AsSpan(Bom(bytes))) is { } where8)
+            throw new InvalidVectorFileException(path, $"not valid UTF-8 at {where8}: GeoJSON is UTF-8 text");
+
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes.AsMemory(Bom(bytes)));
+            doc = JsonDocument.Parse(bytes.AsMemory(Bom(bytes)), GeoJsonScan.DocumentOptions);
         }
         catch (JsonException e)
         {
@@ -57,13 +60,24 @@ public static class GeoJsonFile
                 case "FeatureCollection":
                     if (!root.TryGetProperty("features", out var array) || array.ValueKind != JsonValueKind.Array)
                         throw new InvalidVectorFileException(path, "FeatureCollection without a \"features\" array");
+                    if (InputLimits.TooMany("the file", array.GetArrayLength(), InputLimits.FeaturesPerFile, "features") is { } many)
+                        throw new InvalidVectorFileException(path, many);
+                    long total = 0;
+                    var n = 0;
+                    foreach (var f in array.EnumerateArray()) // counted before any geometry is built
+                        if (f.ValueKind == JsonValueKind.Object && f.TryGetProperty("geometry", out var fg))
+                            total += Scanned(path, fg, ++n);
+                    if (InputLimits.TooMany("the file", total, InputLimits.VerticesPerFile, "vertices") is { } huge)
+                        throw new InvalidVectorFileException(path, huge);
                     var i = 0;
                     foreach (var f in array.EnumerateArray()) features.Add(ReadFeature(path, f, ++i, epsg));
                     break;
                 case "Feature":
+                    if (root.TryGetProperty("geometry", out var rg)) Scanned(path, rg, 1);
                     features.Add(ReadFeature(path, root, 1, epsg));
                     break;
                 default:
+                    Scanned(path, root, 1);
                     features.Add(new Feature(ReadGeometry(path, root, 1, epsg), new AttributesTable()));
                     break;
             }
@@ -141,6 +155,16 @@ public static class GeoJsonFile
         if (name is null) throw new InvalidVectorFileException(path, $"unreadable \"crs\" member: {crs.GetRawText()}");
         try { return Crs.Parse(name); }
         catch (UnknownCrsException e) { throw new InvalidVectorFileException(path, $"unknown CRS \"{name}\" in the \"crs\" member", e); }
+    }
+
+    /// <summary>The vertices of a geometry, counted and checked before it is built.</summary>
+    private static long Scanned(string path, JsonElement geometry, int index)
+    {
+        var scan = GeoJsonScan.Count(geometry);
+        if (scan.Problem is not null) throw new InvalidVectorFileException(path, $"feature #{index}: {scan.Problem}");
+        if (InputLimits.TooMany($"feature #{index}", scan.Count, InputLimits.VerticesPerGeometry, "vertices") is { } big)
+            throw new InvalidVectorFileException(path, big);
+        return scan.Count;
     }
 
     private static Feature ReadFeature(string path, JsonElement f, int index, int epsg)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Features;
@@ -132,8 +133,14 @@ internal static class ShapefileSet
         var choice = DbfEncodings.Choose(options.DbfEncoding, cpg, DbfEncodings.LanguageDriverId(dbfBytes), dbfBytes);
         var encoding = choice.Encoding;
 
+        // The DBF header says how many records follow: refuse a file over the limit before a geometry is built.
+        if (dbfBytes.Length >= 8 && BitConverter.ToInt32(dbfBytes, 4) is var declared &&
+            InputLimits.TooMany(Path.GetFileName(dbf), (uint)declared, InputLimits.FeaturesPerFile, "records") is { } many)
+            throw new InvalidVectorFileException(shpPath, many);
+
         var features = new List<Feature>();
         var wholeNumbers = new HashSet<string>();
+        long vertices = 0;
         try
         {
             using var shpStream = File.OpenRead(shpPath);
@@ -143,7 +150,15 @@ internal static class ShapefileSet
             for (var i = 0; i < reader.Fields.Count; i++)
                 if (reader.Fields[i] is { FieldType: DbfType.Numeric, NumericScale: 0 } field) wholeNumbers.Add(field.Name);
             while (reader.Read(out var deleted, out var feature))
-                if (!deleted) features.Add(feature);
+            {
+                if (deleted) continue;
+                // Counted as the records stream in: a .shp whose header lies stops here, not after filling memory.
+                vertices += feature.Geometry?.NumPoints ?? 0;
+                if (features.Count >= InputLimits.FeaturesPerFile || vertices > InputLimits.VerticesPerFile)
+                    throw new InvalidVectorFileException(shpPath, string.Create(CultureInfo.InvariantCulture,
+                        $"the shapefile holds more than {InputLimits.FeaturesPerFile:N0} features or {InputLimits.VerticesPerFile:N0} vertices, the most allowed"));
+                features.Add(feature);
+            }
         }
         catch (Exception e) when (e is not InvalidVectorFileException)
         {

@@ -35,6 +35,51 @@ public static class ShapefileZip
     }
 
     /// <summary>
+    /// Extracts a zip only after its entry count, its declared uncompressed size and every path are checked (a zip bomb
+    /// or an entry aimed outside the folder is refused before a byte is written), and stops writing when an entry
+    /// inflates past what it declared.
+    /// </summary>
+    private static void Extract(string zipPath, string scratch)
+    {
+        using var zip = ZipFile.OpenRead(zipPath);
+        if (InputLimits.TooMany("the zip", zip.Entries.Count, InputLimits.ZipEntries, "entries") is { } many)
+            throw new InvalidVectorFileException(zipPath, many);
+        var declared = zip.Entries.Sum(e => e.Length);
+        if (declared > InputLimits.ZipUncompressedBytes)
+            throw new InvalidVectorFileException(zipPath, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the zip unpacks to {declared / 1048576.0:N0} MiB; at most {InputLimits.ZipUncompressedBytes / 1048576:N0} MiB are allowed"));
+        var root = Path.GetFullPath(scratch) + Path.DirectorySeparatorChar;
+        var targets = new List<(ZipArchiveEntry Entry, string Path)>();
+        foreach (var entry in zip.Entries)
+        {
+            var target = Path.GetFullPath(Path.Combine(root, entry.FullName));
+            if (!target.StartsWith(root, StringComparison.Ordinal) || Path.IsPathRooted(entry.FullName))
+                throw new InvalidVectorFileException(zipPath, $"the entry '{entry.FullName}' would be written outside the folder it is unpacked in");
+            targets.Add((entry, target));
+        }
+        Directory.CreateDirectory(root);
+        long written = 0;
+        var buffer = new byte[81920];
+        foreach (var (entry, target) in targets)
+        {
+            if (entry.FullName.EndsWith('/') || entry.FullName.EndsWith('\\')) { Directory.CreateDirectory(target); continue; }
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            using var input = entry.Open();
+            using var output = File.Create(target);
+            long own = 0;
+            int read;
+            while ((read = input.Read(buffer)) > 0)
+            {
+                own += read;
+                written += read;
+                if (own > entry.Length || written > InputLimits.ZipUncompressedBytes)
+                    throw new InvalidVectorFileException(zipPath, $"the entry '{entry.FullName}' unpacks to more than the {entry.Length:N0} bytes it declares");
+                output.Write(buffer, 0, read);
+            }
+        }
+    }
+
+    /// <summary>
     /// Reads every shapefile in a zip (in any folder of it, in name order) and concatenates them. Layers in
     /// different CRSs are moved into the CRS of the first one.
     /// </summary>
@@ -49,8 +94,7 @@ public static class ShapefileZip
         {
             try
             {
-                // ExtractToDirectory refuses entries that would land outside the folder ("zip slip").
-                ZipFile.ExtractToDirectory(zipPath, scratch);
+                Extract(zipPath, scratch);
             }
             catch (Exception e) when (e is InvalidDataException or IOException)
             {

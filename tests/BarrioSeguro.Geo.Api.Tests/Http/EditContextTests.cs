@@ -34,6 +34,18 @@ public class EditContextTests
         Assert.Null(Of(null, null).ExpectedVersion());
     }
 
+    [Theory]
+    [InlineData("\"stale-0\"", true)]
+    [InlineData("*", true)]
+    [InlineData("\"3\"", false)]
+    [InlineData(null, false)]
+    public void An_If_Match_that_names_no_version_is_a_412_before_anything_else(string? header, bool refused)
+    {
+        var problem = Of(header, null).UnusableIfMatch();
+        Assert.Equal(refused, problem is not null);
+        if (problem is not null) Assert.Equal(412, problem.StatusCode);
+    }
+
     [Fact]
     public void The_author_is_the_body_s_else_the_user_header_else_anonymous()
     {

@@ -389,7 +389,7 @@ export async function repairPreview() {
   });
 }
 
-/** Saves the previewed repair on the version it was computed from (If-Match); a 409 says someone else changed it. */
+/** Saves the previewed repair on the version it was computed from (If-Match); a 412 (409 from older services) says someone else changed it. */
 export async function applyRepair() {
   const id = await ensureSelected();
   const preview = state.view?.type === 'repair' ? state.view.preview : null;
@@ -401,8 +401,8 @@ export async function applyRepair() {
       try {
         ({ body: result } = await request(`${API}${id}/repair?apply=true`, { method: 'POST', headers: { 'If-Match': `"${preview.version}"` }, signal }));
       } catch (err) {
-        if (err instanceof ApiError && err.status === 409) {
-          view.outcome = { conflict: true, currentVersion: err.body?.currentVersion ?? null };
+        if (isConflict(err)) {
+          view.outcome = { conflict: true, status: err.status, currentVersion: err.body?.currentVersion ?? null };
           renderView();
           dom.panel.dataset.conflict = 'true';
         }
@@ -416,9 +416,14 @@ export async function applyRepair() {
       return result;
     });
   } catch (err) {
-    if (!(err instanceof ApiError && err.status === 409)) showFailure(err);
+    if (!isConflict(err)) showFailure(err);
     throw err;
   }
+}
+
+/** A stale version: 412 when If-Match named it, 409 when the body did. */
+function isConflict(err) {
+  return err instanceof ApiError && (err.status === 412 || err.status === 409);
 }
 
 function renderRepair(v) {
@@ -466,7 +471,7 @@ function renderRepair(v) {
       el(
         'div',
         { class: 'conflict', role: 'alert', id: 'planner-conflict' },
-        el('strong', null, '409'),
+        el('strong', null, String(v.outcome.status ?? 412)),
         ' ',
         el('span', null, known ? t('repair.conflict', { v: v.outcome.currentVersion }) : t('repair.conflictUnknown')),
         el('button', { type: 'button', id: 'planner-reload', class: 'action-btn', on: { click: () => reload().catch(() => {}) } }, t('repair.reload')),
