@@ -122,7 +122,8 @@ public static class BenchTiming
         if (string.IsNullOrWhiteSpace(db) && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("BARRIO_DB"))
             && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("BARRIO_LOCAL_DB")))
             return null;
-        return await CliDatabase.OpenAsync(db, ct);
+        // pgRouting is a peer: the private server makes it as its superuser (the service connects as a plain owner).
+        return await CliDatabase.OpenAsync(db, ct, ["pgrouting"]);
     }
 }
 

@@ -21,7 +21,9 @@ public sealed class CliDatabase : IAsyncDisposable
                            private database of ./barrio up (the running service's, or started for the command).
         """;
 
-    public static async Task<CliDatabase> OpenAsync(string? option, CancellationToken ct)
+    /// <param name="extensions">Extensions the private server must have besides PostGIS (made there as its superuser, e.g.
+    /// pgRouting for the benchmarks); a database named by --db or BARRIO_DB must have them already.</param>
+    public static async Task<CliDatabase> OpenAsync(string? option, CancellationToken ct, IReadOnlyList<string>? extensions = null)
     {
         var connection = option ?? Environment.GetEnvironmentVariable("BARRIO_DB");
         LocalPostgisServer? server = null;
@@ -31,7 +33,10 @@ public sealed class CliDatabase : IAsyncDisposable
             {
                 var folder = Environment.GetEnvironmentVariable("BARRIO_LOCAL_DB")
                              ?? throw new CommandFailedException("no database: give --db CONNECTION or set BARRIO_DB");
-                server = await LocalPostgisServer.StartAsync(new LocalPostgisOptions { DataDirectory = folder, Database = "barrio" }, ct);
+                server = await LocalPostgisServer.StartAsync(new LocalPostgisOptions
+                {
+                    DataDirectory = folder, Database = "barrio", Extensions = ["postgis", .. extensions ?? []],
+                }, ct);
                 connection = server.ConnectionString;
             }
             await BarrioDatabase.MigrateAsync(connection, ct);
