@@ -42,6 +42,7 @@ app.MapPlans();
 app.MapNetwork();
 app.MapFieldKit();
 app.MapContingents();
+app.MapAudit();
 
 await app.PrepareDatabaseAsync();
 app.Run();

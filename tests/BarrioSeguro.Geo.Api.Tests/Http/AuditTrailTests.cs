@@ -144,4 +144,44 @@ public class AuditTrailTests(ApiFixture api)
             Assert.True((int)response.StatusCode < 500, $"{method} {path}: {(int)response.StatusCode}");
         }
     }
+
+    [SkippableFact]
+    public async Task The_trail_is_read_back_filtered_newest_first_a_page_at_a_time()
+    {
+        var client = api.Client();
+        var id = Random.Shared.Next(100_000_000, 999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var since = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O");
+        var (_, first) = await Send(client, HttpMethod.Post, $"/api/neighborhoods/{id}/revert", """{"toVersion":1}""", ifMatch: "1");
+        var (_, second) = await Send(client, HttpMethod.Put, $"/api/neighborhoods/{id}", "{}", ifMatch: "1");
+
+        var page = await ApiFixture.JsonOf(await client.GetAsync($"/api/audit?resourceKind=neighborhoods&resourceId={id}&from={Uri.EscapeDataString(since)}&limit=1"));
+        var entry = Assert.Single(page.GetProperty("entries").EnumerateArray());
+        Assert.Equal(second.Action, entry.GetProperty("action").GetString());
+        Assert.Equal(second.Status, entry.GetProperty("status").GetInt32());
+        Assert.Equal(second.User, entry.GetProperty("user").GetString());
+        var next = page.GetProperty("links").EnumerateArray().Single(l => l.GetProperty("rel").GetString() == "next").GetProperty("href").GetString()!;
+        Assert.Contains("offset=1", next);
+
+        var last = await ApiFixture.JsonOf(await client.GetAsync(next));
+        Assert.Equal(first.Action, Assert.Single(last.GetProperty("entries").EnumerateArray()).GetProperty("action").GetString());
+        Assert.DoesNotContain(last.GetProperty("links").EnumerateArray(), l => l.GetProperty("rel").GetString() == "next");
+
+        var byAction = await ApiFixture.JsonOf(await client.GetAsync($"/api/audit?resourceId={id}&action={Uri.EscapeDataString("PUT /api/neighborhoods/{id}")}"));
+        Assert.Single(byAction.GetProperty("entries").EnumerateArray());
+        var before = await ApiFixture.JsonOf(await client.GetAsync($"/api/audit?resourceId={id}&to={Uri.EscapeDataString(since)}"));
+        Assert.Empty(before.GetProperty("entries").EnumerateArray());
+    }
+
+    [SkippableTheory]
+    [InlineData("from=yesterday", "Invalid from")]
+    [InlineData("to=2026-13-01", "Invalid to")]
+    [InlineData("limit=0", "Invalid limit")]
+    [InlineData("limit=1001", "Invalid limit")]
+    [InlineData("offset=-1", "Invalid offset")]
+    public async Task A_bad_filter_is_a_400_that_names_it(string query, string title)
+    {
+        var response = await api.Client().GetAsync("/api/audit?" + query);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(title, (await ApiFixture.JsonOf(response)).GetProperty("title").GetString());
+    }
 }
