@@ -53,7 +53,12 @@ public static partial class AuditTrail
     {
         if (http.Request.Headers[RequestIdHeader].ToString() is { } given && PlainToken().IsMatch(given))
             http.TraceIdentifier = given;
-        http.Response.Headers[RequestIdHeader] = http.TraceIdentifier;
+        // Set as the answer starts: the exception handler clears the headers set before it writes its ProblemDetails.
+        http.Response.OnStarting(() =>
+        {
+            http.Response.Headers[RequestIdHeader] = http.TraceIdentifier;
+            return Task.CompletedTask;
+        });
         if (!Audits(http.Request))
         {
             await next(http);

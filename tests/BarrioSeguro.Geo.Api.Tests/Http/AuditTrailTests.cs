@@ -100,6 +100,17 @@ public class AuditTrailTests(ApiFixture api)
         }
     }
 
+    /// <summary>A refusal thrown by Core becomes a 422 in the exception handler, which forgets the route: the row keeps it.</summary>
+    [SkippableFact]
+    public async Task A_refusal_thrown_by_the_engine_is_kept_with_its_route_and_422()
+    {
+        var id = (await api.MilagroIdAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (response, row) = await Send(api.Client(), HttpMethod.Post, $"/api/neighborhoods/{id}/plans",
+            """{"sectors": 4, "weights": [{"attribute": "robberies", "weight": 1}]}""");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(("POST /api/neighborhoods/{id}/plans", "neighborhoods", id, 422), (row.Action, row.Kind, row.Id, row.Status));
+    }
+
     [SkippableFact]
     public async Task A_read_leaves_no_row_and_still_gets_a_request_id()
     {
