@@ -19,6 +19,7 @@ builder.Services.AddDatabaseConnection();
 builder.Services.AddBarrioData(sp => sp.GetRequiredService<DatabaseConnection>().Value);
 builder.Services.AddScoped<SampleData>();
 builder.Services.AddApiErrors();
+builder.Services.AddAuditTrail(); // every write under /api leaves a row in the audit trail, refused or not
 builder.Services.AddBarrioOpenApi();
 
 var app = builder.Build();
@@ -42,6 +43,7 @@ app.MapPlans();
 app.MapNetwork();
 app.MapFieldKit();
 app.MapContingents();
+app.MapAudit();
 
 await app.PrepareDatabaseAsync();
 app.Run();

@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Core.Blocks;
+using BarrioSeguro.Geo.Data.Audit;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Data.Blocks;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +22,7 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
     public DbSet<PlanSector> PlanSectors => Set<PlanSector>();
     public DbSet<PlanCoverage> PlanCoverages => Set<PlanCoverage>();
     public DbSet<PlanRoute> PlanRoutes => Set<PlanRoute>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -141,6 +143,16 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
                 t.HasCheckConstraint("ck_contingents_availability", "availability > 0 AND availability <= 1");
                 t.HasCheckConstraint("ck_contingents_crew_size", "crew_size >= 1");
             });
+        });
+
+        model.Entity<AuditEntry>(e =>
+        {
+            // Append-only: the AuditTrail migration adds a trigger that refuses UPDATE, DELETE and TRUNCATE.
+            e.ToTable("audit_entries");
+            e.Property(a => a.Detail).HasColumnType("jsonb");
+            e.HasIndex(a => a.At);
+            e.HasIndex(a => a.UserName);
+            e.HasIndex(a => new { a.ResourceKind, a.ResourceId });
         });
 
         model.Entity<Dataset>(e =>

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Data.Audit;
 using BarrioSeguro.Geo.Data.Blocks;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.Data.Neighborhoods;
@@ -30,6 +31,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<CoverageStore>();
         services.AddScoped<RouteStore>();
         services.AddScoped<FieldKitSource>();
+        services.AddScoped<AuditStore>();
         return services;
     }
 }

@@ -23,6 +23,7 @@ public sealed class BenchCommand : ICommand
         new SectorsBenchmark(),
         new RoutesBenchmark(),
         new CoverageBenchmark(),
+        new LoadBenchmark(),
     ];
 
     public string Name => "bench";
@@ -30,7 +31,7 @@ public sealed class BenchCommand : ICommand
     public string Summary => "Time the algorithms against their targets and against PostGIS and pgRouting";
 
     public string Help => $"""
-        Usage: barrio bench BENCHMARK [--runs N] [--db CONNECTION] [--quick]
+        Usage: barrio bench BENCHMARK [--runs N] [--db CONNECTION] [--quick] [load options]
 
         Benchmarks:
         {string.Join(Environment.NewLine, Benchmarks.Select(b => $"  {b.Name,-10} {b.Summary}"))}
@@ -44,13 +45,16 @@ public sealed class BenchCommand : ICommand
                            the private database of ./barrio up (BARRIO_LOCAL_DB); with none the peer is skipped.
           --quick          skip the slow cases (sectors: the 20,000-block city)
 
+        {LoadBenchmark.OptionsHelp}
+
         Example: barrio bench blocks --db "Host=localhost;Database=barrio;Username=barrio"
         """;
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
         var quick = args.Contains("--quick");
-        var parsed = CommandArgs.Parse(args.Where(a => a != "--quick").ToList(), "--runs", "--db");
+        var parsed = CommandArgs.Parse(args.Where(a => a != "--quick").ToList(), "--runs", "--db",
+            LoadBenchmark.SecondsOption, LoadBenchmark.ConnectionsOption, LoadBenchmark.RequestsOption, LoadBenchmark.TokenOption, LoadBenchmark.WritersOption);
         if (parsed.Positionals.Count == 0)
             throw new UsageException($"name a benchmark ({string.Join(", ", Benchmarks.Select(b => b.Name))})");
         if (parsed.Positionals.Count > 1) throw new UsageException($"unexpected argument '{parsed.Positionals[1]}'");
@@ -60,12 +64,16 @@ public sealed class BenchCommand : ICommand
         if (parsed.Option("--runs") is { } runsText
             && (!int.TryParse(runsText, NumberStyles.None, CultureInfo.InvariantCulture, out runs) || runs is < 1 or > 1000))
             throw new UsageException($"--runs must be a whole number from 1 to 1000, not '{runsText}'");
-        return benchmark.RunAsync(new BenchOptions(runs, parsed.Option("--db"), quick), context, CancellationToken.None).GetAwaiter().GetResult();
+        return benchmark.RunAsync(new BenchOptions(runs, parsed.Option("--db"), quick) { Args = parsed }, context, CancellationToken.None).GetAwaiter().GetResult();
     }
 }
 
 /// <summary>Options every benchmark gets.</summary>
-public sealed record BenchOptions(int Runs, string? Db, bool Quick = false);
+public sealed record BenchOptions(int Runs, string? Db, bool Quick = false)
+{
+    /// <summary>The whole command line, for a benchmark's own options (load: --seconds, --connections).</summary>
+    public CommandArgs? Args { get; init; }
+}
 
 /// <summary>One benchmark of <c>barrio bench</c>.</summary>
 public interface IBenchmark

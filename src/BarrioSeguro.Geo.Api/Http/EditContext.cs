@@ -5,23 +5,25 @@ using Microsoft.AspNetCore.Http.Metadata;
 namespace BarrioSeguro.Geo.Api.Http;
 
 /// <summary>
-/// Who makes a change and from which version, as the request's headers say: <c>If-Match: "3"</c> and
-/// <c>X-Barrio-User</c>. Bound once for every handler that edits (a parameter of this type); values in the body win, except
-/// If-Match: when present it must name the current version (else 412); a body's version counts only without it (409).
+/// Who makes a change and from which version: <c>If-Match: "3"</c>, and the signed-in user (else <c>X-Barrio-User</c>)
+/// as <see cref="ActingUser"/> says, the same name the audit trail keeps. Bound once for every handler that edits (a
+/// parameter of this type). If-Match, when present, must name the current version (else 412); a body's version counts
+/// only without it (409); an author in the body only when nobody is signed in.
 /// </summary>
 /// <param name="IfMatch">The version named by If-Match (<c>"3"</c>, <c>W/"3"</c> or <c>3</c>); null when absent or not a version.</param>
-/// <param name="User">The X-Barrio-User header; null when absent or blank.</param>
-public sealed record EditContext(int? IfMatch, string? User) : IEndpointParameterMetadataProvider
+/// <param name="User">The signed-in user's name, else the X-Barrio-User header; null when neither.</param>
+/// <param name="SignedIn">Whether <paramref name="User"/> is a signed-in user (whose name no body can replace).</param>
+public sealed record EditContext(int? IfMatch, string? User, bool SignedIn = false) : IEndpointParameterMetadataProvider
 {
     /// <summary>Marks a route that reads these headers, so the OpenAPI document lists them.</summary>
     public sealed class Headers;
 
     public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) => builder.Metadata.Add(new Headers());
 
-    public const string UserHeader = "X-Barrio-User";
+    public const string UserHeader = ActingUser.UserHeader;
 
-    /// <summary>Who signs a change when nobody says (there is no sign-in yet).</summary>
-    public const string Anonymous = "anonymous";
+    /// <summary>Who signs a change when nobody says.</summary>
+    public const string Anonymous = ActingUser.Anonymous;
 
     /// <summary>Minimal APIs call this to bind a parameter of this type.</summary>
     public static ValueTask<EditContext?> BindAsync(HttpContext http) => ValueTask.FromResult<EditContext?>(From(http.Request));
@@ -32,8 +34,11 @@ public sealed record EditContext(int? IfMatch, string? User) : IEndpointParamete
         if (tag.StartsWith("W/", StringComparison.Ordinal)) tag = tag[2..];
         tag = tag.Trim('"');
         int? version = int.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
-        var user = request.Headers[UserHeader].ToString().Trim();
-        return new EditContext(version, user.Length > 0 ? user : null) { IfMatchGiven = request.Headers.IfMatch.Count > 0 };
+        var user = ActingUser.Of(request.HttpContext);
+        return new EditContext(version, user.SignedIn || user.Name != Anonymous ? user.Name : null, user.SignedIn)
+        {
+            IfMatchGiven = request.Headers.IfMatch.Count > 0,
+        };
     }
 
     /// <summary>The request has an If-Match header, whether or not it names a version.</summary>
@@ -54,7 +59,7 @@ public sealed record EditContext(int? IfMatch, string? User) : IEndpointParamete
     public static PreconditionFailedProblem StalePrecondition(string? detail, int? currentVersion) =>
         new(detail ?? "If-Match names no current version.", new Dictionary<string, object?> { ["currentVersion"] = currentVersion });
 
-    /// <summary>The author: the body's, else the X-Barrio-User header, else "anonymous".</summary>
+    /// <summary>The author: the signed-in user; else the body's, else the X-Barrio-User header, else "anonymous".</summary>
     public string Author(string? fromBody = null) =>
-        !string.IsNullOrWhiteSpace(fromBody) ? fromBody : User ?? Anonymous;
+        SignedIn ? User! : !string.IsNullOrWhiteSpace(fromBody) ? fromBody : User ?? Anonymous;
 }

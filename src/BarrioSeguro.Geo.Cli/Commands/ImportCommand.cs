@@ -18,7 +18,7 @@ public sealed class ImportCommand : ICommand
 
     public string Help => $"""
         Usage: barrio import FILE... [--collection NAME] [--non-lines skip|refuse] [--encoding NAME]
-                                     [--db CONNECTION]
+                                     [--db CONNECTION] [--as NAME]
 
         Loads each FILE (GeoJSON, GeoPackage, shapefile or zipped shapefile, in any supported CRS) into a
         collection of the database. Each file is all or nothing: one unfit feature (an invalid polygon,
@@ -42,12 +42,16 @@ public sealed class ImportCommand : ICommand
                              29), else UTF-8 when all the text is valid UTF-8, else windows-1252
                              (Spanish-language Windows); a guess is named in a warning
         {CliDatabase.Help}
+        {CliAudit.Help}
+
+        Each file loaded or refused leaves a row in the audit trail.
+
         Example: barrio import calles.zip --collection streets
         """;
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        var parsed = CommandArgs.Parse(args, "--collection", StreetInput.Option, EncodingOption.Name, "--db");
+        var parsed = CommandArgs.Parse(args, "--collection", StreetInput.Option, EncodingOption.Name, "--db", CliAudit.AsOption);
         if (parsed.Positionals.Count == 0) throw new UsageException("expected at least one FILE");
         var collection = parsed.Option("--collection");
         if (collection is not null && !CollectionImporter.ImportableCollections.Contains(collection))
@@ -75,20 +79,22 @@ public sealed class ImportCommand : ICommand
             }
         }).ToList();
 
-        return RunAsync(files, options, parsed.Option("--db"), context).GetAwaiter().GetResult();
+        return RunAsync(files, options, parsed.Option("--db"), CliAudit.User(parsed), context).GetAwaiter().GetResult();
     }
 
     private static async Task<int> RunAsync(
-        List<(string Path, List<IFeature> Features, string Collection)> files, ImportOptions options, string? db, CommandContext context)
+        List<(string Path, List<IFeature> Features, string Collection)> files, ImportOptions options, string? db, string user, CommandContext context)
     {
         await using var database = await CliDatabase.OpenAsync(db, CancellationToken.None);
         foreach (var (path, features, collection) in files)
         {
             await using var dbContext = database.NewContext();
+            var sha = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path)));
             try
             {
-                var sha = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path)));
                 var result = await new CollectionImporter(dbContext).ImportAsync(collection, features, Path.GetFileName(path), sha, options);
+                await CliAudit.AppendAsync(database, user, "import", collection, Path.GetFileName(path), 200,
+                    ("sha256", sha), ("inserted", result.Inserted), ("alreadyLoaded", result.AlreadyLoaded));
                 CliWarnings.Write(context, path, result.Notes);
                 context.Out.WriteLine(result.AlreadyLoaded
                     ? $"{Path.GetFileName(path)}: already loaded into {collection}, nothing added"
@@ -96,6 +102,7 @@ public sealed class ImportCommand : ICommand
             }
             catch (ImportException e)
             {
+                await CliAudit.AppendAsync(database, user, "import", collection, Path.GetFileName(path), 422, ("sha256", sha), ("refused", e.Message));
                 throw new CommandFailedException($"{Path.GetFileName(path)}: {e.Message}", e);
             }
         }

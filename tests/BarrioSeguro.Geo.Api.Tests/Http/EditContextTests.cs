@@ -53,4 +53,16 @@ public class EditContextTests
         Assert.Equal("comisario.perez", Of(null, " comisario.perez ").Author("  "));
         Assert.Equal("anonymous", Of(null, "   ").Author());
     }
+
+    [Fact]
+    public void A_signed_in_user_is_the_author_whatever_the_body_or_header_says()
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Headers[EditContext.UserHeader] = "someone.else";
+        http.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new(System.Security.Claims.ClaimTypes.Name, "cmdte.quispe"), new(System.Security.Claims.ClaimTypes.Role, "planner")], "Bearer"));
+        var edit = EditContext.From(http.Request);
+        Assert.Equal("cmdte.quispe", edit.Author("ana"));
+        Assert.Equal(new ActingUser("cmdte.quispe", "planner", true), ActingUser.Of(http));
+    }
 }

@@ -47,6 +47,7 @@ public class OpenApiTests(ApiFixture api)
         { "get", "/api/plans/{planId}/routes", [200, 404, 409] },
         { "get", "/api/routes/{id}/gpx", [200, 404] },
         { "get", "/api/plans/{planId}/fieldkit.pdf", [200, 404, 409, 503] },
+        { "get", "/api/audit", [200, 400] },
     };
 
     // One service serves the whole collection: its document is read once.
