@@ -30,6 +30,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<CoverageStore>();
         services.AddScoped<RouteStore>();
         services.AddScoped<FieldKitSource>();
+        services.AddScoped<Accounts.AccountStore>();
         return services;
     }
 }
