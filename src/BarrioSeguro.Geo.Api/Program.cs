@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Api;
+using BarrioSeguro.Geo.Api.Auth;
 using BarrioSeguro.Geo.Api.Endpoints;
 using BarrioSeguro.Geo.Api.Hosting;
 using BarrioSeguro.Geo.Api.Http;
@@ -20,6 +21,9 @@ builder.Services.AddBarrioData(sp => sp.GetRequiredService<DatabaseConnection>()
 builder.Services.AddScoped<SampleData>();
 builder.Services.AddApiErrors();
 builder.Services.AddBarrioOpenApi();
+// --- sign-in and access (issue 9, auth) ---
+builder.Services.AddBarrioAuth(builder.Configuration);
+// --- end sign-in and access ---
 
 var app = builder.Build();
 app.Lifetime.ApplicationStarted.Register(() =>
@@ -31,6 +35,10 @@ app.Lifetime.ApplicationStarted.Register(() =>
 app.UseApiErrors();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+// --- sign-in and access (issue 9, auth): after the public viewer files, before every endpoint ---
+app.UseBarrioAuth();
+app.MapAuth();
+// --- end sign-in and access ---
 
 app.MapOpenApi();
 app.MapCollections();
@@ -43,6 +51,7 @@ app.MapFieldKit();
 app.MapContingents();
 
 await app.PrepareDatabaseAsync();
+await app.CreateFirstAdminAsync(); // issue 9, auth: ./barrio up on a fresh machine
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests.</summary>

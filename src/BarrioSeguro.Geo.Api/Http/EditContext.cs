@@ -10,7 +10,8 @@ namespace BarrioSeguro.Geo.Api.Http;
 /// </summary>
 /// <param name="IfMatch">The version named by If-Match (<c>"3"</c>, <c>W/"3"</c> or <c>3</c>); null when absent or not a version.</param>
 /// <param name="User">The X-Barrio-User header; null when absent or blank.</param>
-public sealed record EditContext(int? IfMatch, string? User) : IEndpointParameterMetadataProvider
+/// <param name="SignedIn">The user is the signed-in one: neither the header nor the body can name another author.</param>
+public sealed record EditContext(int? IfMatch, string? User, bool SignedIn = false) : IEndpointParameterMetadataProvider
 {
     /// <summary>Marks a route that reads these headers, so the OpenAPI document lists them.</summary>
     public sealed class Headers;
@@ -23,7 +24,13 @@ public sealed record EditContext(int? IfMatch, string? User) : IEndpointParamete
     public const string Anonymous = "anonymous";
 
     /// <summary>Minimal APIs call this to bind a parameter of this type.</summary>
-    public static ValueTask<EditContext?> BindAsync(HttpContext http) => ValueTask.FromResult<EditContext?>(From(http.Request));
+    public static ValueTask<EditContext?> BindAsync(HttpContext http)
+    {
+        var context = From(http.Request);
+        // Signed in: the author is the account's name, whatever X-Barrio-User or the body say.
+        if (http.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name }) context = context with { User = name, SignedIn = true };
+        return ValueTask.FromResult<EditContext?>(context);
+    }
 
     public static EditContext From(HttpRequest request)
     {
@@ -38,7 +45,7 @@ public sealed record EditContext(int? IfMatch, string? User) : IEndpointParamete
     /// <summary>The version the change started from: If-Match, else the one the body names; null when neither does.</summary>
     public int? ExpectedVersion(int? fromBody = null) => IfMatch ?? fromBody;
 
-    /// <summary>The author: the body's, else the X-Barrio-User header, else "anonymous".</summary>
+    /// <summary>The author: the signed-in user; else the body's, else the X-Barrio-User header, else "anonymous".</summary>
     public string Author(string? fromBody = null) =>
-        !string.IsNullOrWhiteSpace(fromBody) ? fromBody : User ?? Anonymous;
+        SignedIn ? User! : !string.IsNullOrWhiteSpace(fromBody) ? fromBody : User ?? Anonymous;
 }
