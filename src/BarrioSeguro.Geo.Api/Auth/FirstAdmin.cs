@@ -18,9 +18,13 @@ public static class FirstAdmin
         // Only for the private server of ./barrio up; a configured database gets its users from `barrio user add`.
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<BarrioOptions>>().Value.LocalDatabaseDirectory)) return;
         await using var scope = app.Services.CreateAsyncScope();
-        var accounts = scope.ServiceProvider.GetRequiredService<AccountStore>();
-        if (await accounts.AnyAsync(ct)) return;
-        var given = Environment.GetEnvironmentVariable(PasswordVariable);
+        await EnsureAsync(scope.ServiceProvider.GetRequiredService<AccountStore>(), Environment.GetEnvironmentVariable(PasswordVariable), Console.Out, ct);
+    }
+
+    /// <summary>Creates the admin when there is no user at all; says how to sign in. False when users exist already.</summary>
+    public static async Task<bool> EnsureAsync(AccountStore accounts, string? given, TextWriter output, CancellationToken ct = default)
+    {
+        if (await accounts.AnyAsync(ct)) return false;
         var password = string.IsNullOrEmpty(given) ? RandomPassword() : given;
         try
         {
@@ -30,11 +34,12 @@ public static class FirstAdmin
         {
             throw new InvalidOperationException($"{PasswordVariable}: {e.Message.Split(" (Parameter")[0]}", e);
         }
-        Console.WriteLine(string.IsNullOrEmpty(given)
+        output.WriteLine(string.IsNullOrEmpty(given)
             ? $"Created the admin account '{Name}' with the password  {password}  (shown only this once: keep it, or set {PasswordVariable} before the first ./barrio up)."
             : $"Created the admin account '{Name}' with the password of {PasswordVariable}.");
-        Console.WriteLine($"Sign in on the viewer's top bar, or: curl -X POST -H 'Content-Type: application/json' -d '{{\"username\":\"{Name}\",\"password\":\"...\"}}' http://127.0.0.1:5080/api/auth/token");
-        Console.WriteLine("More users: ./barrio user add NAME --role viewer|planner|chief|gis|admin [--district UBIGEO] --password-stdin");
+        output.WriteLine($"Sign in on the viewer's top bar, or: curl -X POST -H 'Content-Type: application/json' -d '{{\"username\":\"{Name}\",\"password\":\"...\"}}' http://127.0.0.1:5080/api/auth/token");
+        output.WriteLine("More users: ./barrio user add NAME --role viewer|planner|chief|gis|admin [--district UBIGEO] --password-stdin");
+        return true;
     }
 
     private static string RandomPassword()
