@@ -242,3 +242,21 @@ public static class AuthProblems
 
 /// <summary>A token whose user was disabled, changed or signed out after it was issued.</summary>
 public sealed class RevokedTokenException(string message) : Exception(message);
+
+/// <summary>A change that would put a resource in a district outside the user's: a 403 (see ApiErrors).</summary>
+public sealed class OutsideDistrictException(string message) : Exception(message)
+{
+    /// <summary>
+    /// Refuses a neighbourhood the body places outside the user's districts (the route's district is checked by
+    /// <see cref="AccessGate"/>; a body can name another). Null: the body names none (kept on update).
+    /// </summary>
+    public static void Check(ClaimsPrincipal user, string? ubigeo, bool creating)
+    {
+        if (user.DistrictsOf().Count == 0) return;
+        if (ubigeo is null && !creating) return;
+        if (ubigeo is null || !user.Covers(ubigeo))
+            throw new OutsideDistrictException(ubigeo is null
+                ? $"Name the district (ubigeo): you may create neighbourhoods only in {string.Join(", ", user.DistrictsOf())}."
+                : $"District {ubigeo} is outside your districts ({string.Join(", ", user.DistrictsOf())}).");
+    }
+}
