@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Api;
+using BarrioSeguro.Geo.Api.Auth;
 using BarrioSeguro.Geo.Api.Endpoints;
 using BarrioSeguro.Geo.Api.Hosting;
 using BarrioSeguro.Geo.Api.Http;
@@ -21,6 +22,9 @@ builder.Services.AddScoped<SampleData>();
 builder.Services.AddApiErrors();
 builder.Services.AddAuditTrail(); // every write under /api leaves a row in the audit trail, refused or not
 builder.Services.AddBarrioOpenApi();
+// --- sign-in and access (issue 9, auth) ---
+builder.Services.AddBarrioAuth(builder.Configuration);
+// --- end sign-in and access ---
 
 var app = builder.Build();
 app.Lifetime.ApplicationStarted.Register(() =>
@@ -33,6 +37,10 @@ app.UseSecurityHeaders(); // hardening: CSP, nosniff, no framing on every answer
 app.UseApiErrors();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+// --- sign-in and access (issue 9, auth): after the public viewer files, before every endpoint ---
+app.UseBarrioAuth();
+app.MapAuth();
+// --- end sign-in and access ---
 
 app.MapOpenApi();
 app.MapCollections();
@@ -46,6 +54,7 @@ app.MapContingents();
 app.MapAudit();
 
 await app.PrepareDatabaseAsync();
+await app.CreateFirstAdminAsync(); // issue 9, auth: ./barrio up on a fresh machine
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests.</summary>

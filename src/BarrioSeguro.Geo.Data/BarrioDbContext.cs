@@ -1,6 +1,7 @@
 using BarrioSeguro.Geo.Core.Blocks;
 using BarrioSeguro.Geo.Data.Audit;
 using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Data.Accounts;
 using BarrioSeguro.Geo.Data.Blocks;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,6 +24,7 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
     public DbSet<PlanCoverage> PlanCoverages => Set<PlanCoverage>();
     public DbSet<PlanRoute> PlanRoutes => Set<PlanRoute>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<UserAccount> Users => Set<UserAccount>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -159,6 +161,14 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
         {
             e.ToTable("datasets");
             e.HasIndex(d => new { d.Collection, d.Sha256 }).IsUnique();
+        });
+
+        model.Entity<UserAccount>(e =>
+        {
+            e.ToTable("users");
+            e.HasIndex(u => u.Name).IsUnique();
+            e.Property(u => u.Name).HasMaxLength(64);
+            e.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
         });
     }
 }

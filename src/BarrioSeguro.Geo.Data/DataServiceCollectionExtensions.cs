@@ -32,6 +32,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<RouteStore>();
         services.AddScoped<FieldKitSource>();
         services.AddScoped<AuditStore>();
+        services.AddScoped<Accounts.AccountStore>();
         return services;
     }
 }

@@ -1,5 +1,11 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
+using BarrioSeguro.Geo.Api.Auth;
+using BarrioSeguro.Geo.Data.Accounts;
 using BarrioSeguro.Geo.Data.Tests;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Xunit;
@@ -36,7 +42,67 @@ public sealed class ApiFixture : IAsyncLifetime
         factory.UseKestrel();
         factory.StartServer();
         Factory = factory;
+        await AddUserAsync(AdminName, Role.Admin, []);
+        _adminToken = await SignInAsync(AdminName);
     }
+
+    private string _adminToken = "";
+
+    /// <summary>The admin of the fixture's database, whom <see cref="Client"/> signs in as.</summary>
+    public const string AdminName = "admin";
+
+    /// <summary>The password of every user the fixture creates.</summary>
+    public const string Password = "fixture-password-1";
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _tokens = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a user in the fixture's database (password <see cref="Password"/>).</summary>
+    public async Task<UserAccount> AddUserAsync(string name, Role role, IReadOnlyCollection<string> districts)
+    {
+        await using var scope = Factory!.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AccountStore>().AddAsync(name, Password, role, districts);
+    }
+
+    /// <summary>A token from the real POST /api/auth/token.</summary>
+    public async Task<string> SignInAsync(string name, string password = Password)
+    {
+        using var anonymous = AnonymousClient();
+        var response = await anonymous.PostAsJsonAsync("/api/auth/token", new { username = name, password });
+        response.EnsureSuccessStatusCode();
+        return (await JsonOf(response)).GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>A token of an existing user that expired a minute ago, signed with the service's key.</summary>
+    public async Task<string> ExpiredTokenAsync(string name)
+    {
+        await using var scope = Factory!.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<AccountStore>().FindAsync(name);
+        return scope.ServiceProvider.GetRequiredService<TokenIssuer>().Issue(user!, TimeSpan.FromMinutes(-1));
+    }
+
+    /// <summary>A client that sends the token as Authorization: Bearer.</summary>
+    public HttpClient ClientWithToken(string token)
+    {
+        var client = Require().CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A client signed in with a role over some districts (none: all of Peru); one user per role and districts.</summary>
+    public async Task<HttpClient> ClientAs(Role role, params string[] districts)
+    {
+        var name = $"{role.ToString().ToLowerInvariant()}{(districts.Length == 0 ? "" : "-" + string.Join("-", districts))}";
+        var token = await _tokens.GetOrAdd(name, n => new Lazy<Task<string>>(async () =>
+        {
+            if (n == AdminName) return _adminToken;
+            await AddUserAsync(n, role, districts);
+            return await SignInAsync(n);
+        })).Value;
+        return ClientWithToken(token);
+    }
+
+    /// <summary>A client that sends no credentials.</summary>
+    public HttpClient AnonymousClient() => Require().CreateClient();
 
     /// <summary>Skips the calling test when PostGIS is missing (never in CI, where the fixture fails instead).</summary>
     public WebApplicationFactory<Program> Require()
@@ -45,8 +111,12 @@ public sealed class ApiFixture : IAsyncLifetime
         return Factory!;
     }
 
-    /// <summary>An HTTP client for the running service.</summary>
-    public HttpClient Client() => Require().CreateClient();
+    /// <summary>An HTTP client for the running service, signed in as the admin.</summary>
+    public HttpClient Client()
+    {
+        Require();
+        return ClientWithToken(_adminToken);
+    }
 
     /// <summary>The id of the sample neighbourhood, El Milagro.</summary>
     public async Task<int> MilagroIdAsync()
@@ -62,7 +132,7 @@ public sealed class ApiFixture : IAsyncLifetime
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     /// <summary>The base address of the running service, e.g. http://127.0.0.1:41234/.</summary>
-    public Uri BaseAddress => Client().BaseAddress!;
+    public Uri BaseAddress => AnonymousClient().BaseAddress!;
 
     public async Task DisposeAsync()
     {

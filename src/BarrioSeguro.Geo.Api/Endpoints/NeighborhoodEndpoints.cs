@@ -110,6 +110,7 @@ public static class NeighborhoodEndpoints
         if (await Snap(feature!, snapMeters, layers, ct) is { } snapError) return snapError;
         var (change, invalid) = ToChange(feature!);
         if (invalid is not null) return invalid;
+        Auth.OutsideDistrictException.Check(request.HttpContext.User, change!.DistrictUbigeo, creating: true);
         var result = await store.CreateAsync(change!, EditOf(edit, feature!), ct);
         return result.Outcome switch
         {
@@ -132,6 +133,7 @@ public static class NeighborhoodEndpoints
         if (await Snap(feature!, snapMeters, layers, ct) is { } snapError) return snapError;
         var (change, invalid) = ToChange(feature!);
         if (invalid is not null) return invalid;
+        Auth.OutsideDistrictException.Check(request.HttpContext.User, change!.DistrictUbigeo, creating: false);
         return Saved(await store.UpdateAsync(id, expected, change!, EditOf(edit, feature!), ct), edit);
     }
 

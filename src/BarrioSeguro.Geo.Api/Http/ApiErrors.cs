@@ -89,6 +89,8 @@ public static class ApiErrors
                 UnknownCrsException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Unknown CRS", Detail = e.Message },
                 // A report kept by an earlier build in another shape: the plan is there but must be computed again.
                 Data.Sectors.KeptInOlderShapeException e => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Kept in an older shape", Detail = e.Message },
+                // A body that places a neighbourhood outside the signed-in user's districts.
+                Auth.OutsideDistrictException e => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Not allowed", Detail = e.Message },
                 // A racing writer won (a unique key, a serialization failure): a conflict to retry, never a 500.
                 Exception e when Data.DatabaseConflict.IsRace(e) => new ProblemDetails
                 {

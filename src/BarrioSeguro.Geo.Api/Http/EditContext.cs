@@ -26,6 +26,7 @@ public sealed record EditContext(int? IfMatch, string? User, bool SignedIn = fal
     public const string Anonymous = ActingUser.Anonymous;
 
     /// <summary>Minimal APIs call this to bind a parameter of this type.</summary>
+    /// <remarks>Signed in, the author is the account's name (<see cref="ActingUser"/>), whatever X-Barrio-User or the body say.</remarks>
     public static ValueTask<EditContext?> BindAsync(HttpContext http) => ValueTask.FromResult<EditContext?>(From(http.Request));
 
     public static EditContext From(HttpRequest request)

@@ -105,3 +105,17 @@ public sealed class RequestProblem : ProblemResult, IEndpointMetadataProvider
         Declare(builder, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
             StatusCodes.Status422UnprocessableEntity);
 }
+
+/// <summary>401: no valid credentials (none, expired, revoked); the answer carries WWW-Authenticate: Bearer.</summary>
+public sealed class UnauthorizedProblem(string detail)
+    : ProblemResult(StatusCodes.Status401Unauthorized, "Sign-in required", detail, null), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status401Unauthorized);
+}
+
+/// <summary>403: signed in, but the role or the district scope does not allow it.</summary>
+public sealed class ForbiddenProblem(string detail)
+    : ProblemResult(StatusCodes.Status403Forbidden, "Not allowed", detail, null), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status403Forbidden);
+}

@@ -16,6 +16,7 @@ public static class CommandTable
         new CoverageCommand(),
         new RoutesCommand(),
         new FieldKitCommand(),
+        new UserCommand(),
     ];
 
     /// <summary>The command with that name, or null.</summary>

@@ -71,7 +71,8 @@ public class NeighborhoodEndpointsTests(ApiFixture api)
     [SkippableFact]
     public async Task History_lists_each_version_with_its_author_diff_draws_the_change_and_revert_restores()
     {
-        var client = api.Client();
+        // Signed in: the account names the author, not the X-Barrio-User header.
+        var client = await api.ClientAs(BarrioSeguro.Geo.Data.Accounts.Role.Planner);
         client.DefaultRequestHeaders.Add("X-Barrio-User", "comisario.perez");
         var name = Unique("Historia");
         var location = (await client.PostAsync("/api/neighborhoods", Json(Feature(name, Square)))).Headers.Location!.ToString();
@@ -80,7 +81,7 @@ public class NeighborhoodEndpointsTests(ApiFixture api)
 
         var history = await Body(await client.GetAsync(location + "/revisions"));
         Assert.Equal(2, history.GetArrayLength());
-        Assert.Equal("comisario.perez", history[1].GetProperty("author").GetString());
+        Assert.Equal("planner", history[1].GetProperty("author").GetString());
         Assert.Equal("ajuste al oeste", history[1].GetProperty("comment").GetString());
         Assert.InRange(history[1].GetProperty("addedSquareMeters").GetDouble(), 0.09e6, 0.14e6); // a 0.001° strip on the west
 

@@ -75,20 +75,21 @@ public class PlanEndpointsTests(ApiFixture api)
     }
 
     [SkippableFact]
-    public async Task A_plan_is_signed_by_the_body_author_else_the_X_Barrio_User_header_else_anonymous()
+    public async Task A_plan_is_signed_by_the_signed_in_user_whatever_the_body_or_X_Barrio_User_say()
     {
         var id = await api.MilagroIdAsync();
+        var chief = await api.ClientAs(BarrioSeguro.Geo.Data.Accounts.Role.Chief);
         async Task<string> AuthorOf(object body, string? user)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/neighborhoods/{id}/plans") { Content = JsonContent.Create(body) };
             if (user is not null) request.Headers.Add("X-Barrio-User", user);
-            var response = await api.Client().SendAsync(request);
+            var response = await chief.SendAsync(request);
             Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
             return (await Body(response)).GetProperty("author").GetString()!;
         }
-        Assert.Equal("comisaria.rios", await AuthorOf(new { sectors = 2, seed = 1 }, "comisaria.rios"));
-        Assert.Equal("sgt. Vega", await AuthorOf(new { sectors = 2, seed = 1, author = "sgt. Vega" }, "comisaria.rios"));
-        Assert.Equal("anonymous", await AuthorOf(new { sectors = 2, seed = 1 }, null));
+        Assert.Equal("chief", await AuthorOf(new { sectors = 2, seed = 1 }, "comisaria.rios"));
+        Assert.Equal("chief", await AuthorOf(new { sectors = 2, seed = 1, author = "sgt. Vega" }, "comisaria.rios"));
+        Assert.Equal("chief", await AuthorOf(new { sectors = 2, seed = 1 }, null));
     }
 
     [SkippableTheory]

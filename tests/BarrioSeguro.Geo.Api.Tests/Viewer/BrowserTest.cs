@@ -39,7 +39,8 @@ public abstract class BrowserTest(ApiFixture api) : IAsyncLifetime
     /// Opens the viewer and waits until its first layers are loaded and the map is fitted; fails when the page asked
     /// anything of another host.
     /// </summary>
-    protected async Task<IPage> OpenViewer(string query = "", int width = 1280, int height = 800, bool downloads = false)
+    /// <summary>The viewer signed in as the fixture's admin through the page's own sign-in form; anonymous when asked.</summary>
+    protected async Task<IPage> OpenViewer(string query = "", int width = 1280, int height = 800, bool downloads = false, bool anonymous = false)
     {
         var page = await Browser.NewPageAsync(new BrowserNewPageOptions
         {
@@ -53,11 +54,24 @@ public abstract class BrowserTest(ApiFixture api) : IAsyncLifetime
         };
         await page.GotoAsync(new Uri(api.BaseAddress, "/" + query).ToString());
         await WaitFor(page, "() => document.body.dataset.ready === 'true'");
+        if (!anonymous) await SignIn(page, ApiFixture.AdminName, ApiFixture.Password);
         Assert.Empty(external); // no internet basemap, no CDN: field offices may have no connection
         return page;
     }
 
     /// <summary>Waits until a JavaScript condition holds on the page (never a fixed sleep).</summary>
+    /// <summary>Fills the sign-in form and waits for the page to load again signed in.</summary>
+    protected static async Task SignIn(IPage page, string user, string password)
+    {
+        await page.FillAsync("#signin-user", user);
+        await page.FillAsync("#signin-password", password);
+        // The page reloads itself once signed in; wait for that load (the newer WaitForURL cannot see a reload).
+#pragma warning disable CS0612
+        await page.RunAndWaitForNavigationAsync(() => page.ClickAsync("#signin-submit"), new PageRunAndWaitForNavigationOptions { Timeout = Timeout });
+#pragma warning restore CS0612
+        await WaitFor(page, "(u) => document.body.dataset.ready === 'true' && document.body.dataset.user === u", user);
+    }
+
     protected static Task WaitFor(IPage page, string condition, object? arg = null) =>
         page.WaitForFunctionAsync(condition, arg, new PageWaitForFunctionOptions { Timeout = Timeout });
 

@@ -197,7 +197,8 @@ public class ViewerValidationTests(ApiFixture api) : BrowserTest(api)
                     Encoding.UTF8, "application/geo+json"),
             };
             put.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
-            Assert.Equal(HttpStatusCode.OK, (await Api.Client().SendAsync(put)).StatusCode);
+            // Signed in as another account: its name is the author, whatever the body says.
+            Assert.Equal(HttpStatusCode.OK, (await (await Api.ClientAs(BarrioSeguro.Geo.Data.Accounts.Role.Planner)).SendAsync(put)).StatusCode);
             await page.ClickAsync("#repair-apply");
             await WaitFor(page, "() => document.getElementById('planner-conflict') !== null");
             var conflict = await page.InnerTextAsync("#planner-conflict");
@@ -221,7 +222,8 @@ public class ViewerValidationTests(ApiFixture api) : BrowserTest(api)
             await page.ClickAsync("#btn-history");
             await WaitFor(page, "() => document.querySelectorAll('#history-table tbody tr').length === 3");
             var history = await page.InnerTextAsync("#history-table");
-            Assert.Contains("otra persona", history);
+            Assert.Contains("planner", history);
+            Assert.DoesNotContain("otra persona", history);
             Assert.Contains("m²", history);
             await page.CheckAsync("#history-table tr[data-version='1'] input");
             await page.CheckAsync("#history-table tr[data-version='3'] input");

@@ -7,6 +7,43 @@ import { t } from './i18n.js';
 
 const ACCEPT = 'application/json, application/geo+json, application/problem+json';
 
+// ---- sign-in: the bearer token lives in sessionStorage (gone with the tab), sent on every request ----------------------
+
+const SESSION_KEY = 'barrioViewer.session';
+
+/** The signed-in user {token, username, role, districts}, or null. */
+export function session() {
+  try {
+    const s = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null');
+    return s && typeof s.token === 'string' && Date.now() < s.expiresAt ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+export const isSignedIn = () => session() !== null;
+
+/** POST /api/auth/token; keeps the token. Rejects with the ApiError (401: wrong name or password, or locked). */
+export async function signIn(username, password) {
+  const { body } = await request('api/auth/token', { method: 'POST', json: { username, password } });
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify({
+    token: body.access_token, username: body.username, role: body.role, districts: body.districts ?? [],
+    expiresAt: Date.now() + body.expires_in * 1000,
+  }));
+  return session();
+}
+
+/** Revokes the token on the server (every token of the user) and forgets it. */
+export async function signOut() {
+  try {
+    if (isSignedIn()) await request('api/auth/revoke', { method: 'POST' });
+  } catch {
+    // Signed out here anyway; the token expires by itself.
+  } finally {
+    sessionStorage.removeItem(SESSION_KEY);
+  }
+}
+
 export class ApiError extends Error {
   /** kind: 'http' (the server answered an error) | 'network' (no answer) | 'badJson' (an answer that is not JSON). */
   constructor(kind, { status, title, detail, body } = {}) {
@@ -54,11 +91,13 @@ export function failure(err) {
  */
 export async function request(path, { method = 'GET', headers = {}, signal, json } = {}) {
   let response;
+  const signedIn = session();
   try {
     response = await fetch(new URL(path, document.baseURI), {
       method,
       headers: {
         Accept: ACCEPT,
+        ...(signedIn ? { Authorization: `Bearer ${signedIn.token}` } : {}),
         ...(json !== undefined ? { 'Content-Type': 'application/json' } : {}),
         ...headers,
       },
@@ -76,6 +115,8 @@ export async function request(path, { method = 'GET', headers = {}, signal, json
     if (isAbort(err)) throw err;
     body = null;
   }
+  // A token the server no longer takes (expired, revoked): forget it, so the page offers to sign in again.
+  if (response.status === 401 && signedIn) sessionStorage.removeItem(SESSION_KEY);
   if (!response.ok) {
     throw new ApiError('http', {
       status: response.status,
@@ -86,6 +127,31 @@ export async function request(path, { method = 'GET', headers = {}, signal, json
   }
   if (body === null) throw new ApiError('badJson', { status: response.status });
   return { body, response };
+}
+
+/**
+ * Downloads a file the server answers (GPX, PDF) with the bearer token, which a plain <a download> cannot send:
+ * the body becomes a blob and a temporary link saves it under the server's file name.
+ */
+export async function download(path, fallbackName) {
+  const signedIn = session();
+  const response = await fetch(new URL(path, document.baseURI), {
+    headers: signedIn ? { Authorization: `Bearer ${signedIn.token}` } : {},
+  });
+  if (!response.ok) {
+    let body = null;
+    try { body = await response.json(); } catch { body = null; }
+    throw new ApiError('http', { status: response.status, title: body?.title ?? response.statusText, detail: body?.detail, body });
+  }
+  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(response.headers.get('content-disposition') ?? '');
+  const url = URL.createObjectURL(await response.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = match ? decodeURIComponent(match[1]) : fallbackName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** Reads a GeoJSON collection and follows its rel="next" links (at most maxPages pages); returns all features. */

@@ -4,7 +4,7 @@
 // window.barrioViewer = { map, layers: {districts, neighborhoods, streets, stations, incidents, validation, diff,
 //   sectors, coverage, routes}, ready, errors, selectNeighborhood(id), validate(), repairPreview(), applyRepair(),
 //   history(), diff(from, to), computePlan({sectors, seed}), showPlan(id), comparePlans(a, b),
-//   computeCoverage({mode, minutes}), computeRoutes({mode, shiftHours, shift, seed}) }
+//   computeCoverage({mode, minutes}), computeRoutes({mode, shiftHours, shift, seed}), signIn(user, password), signOut() }
 //   ready resolves after the initial layers loaded (or failed, see `errors`) and the view was fitted; then
 //   document.body.dataset.ready = "true" (and dataset.loadError = "true" if any layer failed). Each function resolves
 //   once the panel shows (and the map drew) what it asked for: see panels/*.js.
@@ -22,6 +22,7 @@ import { history, diff } from './panels/history.js';
 import { computePlan, showPlan, comparePlans } from './panels/sectors.js';
 import { computeCoverage } from './panels/coverage.js';
 import { computeRoutes } from './panels/routes.js';
+import { renderAccount, signIn, signOut } from './panels/account.js';
 
 Object.assign(hook, {
   map,
@@ -37,6 +38,8 @@ Object.assign(hook, {
   comparePlans,
   computeCoverage,
   computeRoutes,
+  signIn,
+  signOut,
 });
 
 // ---- clicks on the map ------------------------------------------------------------------------------------------------
@@ -83,6 +86,7 @@ onLangChange(applyLanguage);
 
 async function start() {
   applyLanguage();
+  renderAccount();
   await loadInitialView();
   renderLegend(); // knows now whether incidents are synthetic and the boundary illustrative
   markReady({ errors: hook.errors });

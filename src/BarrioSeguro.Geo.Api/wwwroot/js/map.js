@@ -3,7 +3,7 @@
 // the planner's overlays (validation, diff, sectors, coverage, routes) are filled by their panels.
 
 import { t } from './i18n.js';
-import { ApiError, requestAllFeatures } from './api.js';
+import { ApiError, requestAllFeatures, isSignedIn } from './api.js';
 import { emit } from './events.js';
 import { byId } from './dom.js';
 import { fmtLonLat } from './format.js';
@@ -60,8 +60,15 @@ function bboxParam(extent, projection) {
   return [clamp(e[0], -180, 180), clamp(e[1], -90, 90), clamp(e[2], -180, 180), clamp(e[3], -90, 90)].map((v) => v.toFixed(6)).join(',');
 }
 
+/** Layers only a signed-in user may read; anonymous visitors see the base layers alone. */
+export const SIGNED_IN_LAYERS = new Set(['neighborhoods', 'incidents']);
+
 function makeLoader(key, source, useBbox) {
   return (extent, resolution, projection, success) => {
+    if (SIGNED_IN_LAYERS.has(key) && !isSignedIn()) {
+      success([]);
+      return;
+    }
     const params = new URLSearchParams();
     if (useBbox) params.set('bbox', bboxParam(extent, projection));
     params.set('limit', String(useBbox ? PAGE_LIMIT_BBOX : PAGE_LIMIT_ALL));

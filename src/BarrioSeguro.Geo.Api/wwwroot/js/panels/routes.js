@@ -5,7 +5,7 @@
 import { t } from '../i18n.js';
 import { el, fill } from '../dom.js';
 import { fmt, fmtKm, fmtPct } from '../format.js';
-import { request } from '../api.js';
+import { request, download } from '../api.js';
 import { emit, on } from '../events.js';
 import { layers, readFeatures, rendered, fitWith, zoomTo, fadeCoverage } from '../map.js';
 import { clearTrackStyles } from '../styles.js';
@@ -136,7 +136,11 @@ function render() {
       el(
         'td',
         { class: 'c' },
-        el('a', { class: 'gpx-link', href: String(gpx).replace(/^\//, ''), download: true, dataset: { routeId: r.id }, title: t('routes.gpxTitle') }, 'GPX'),
+        el('a', {
+          class: 'gpx-link', href: String(gpx).replace(/^\//, ''), download: true, dataset: { routeId: r.id }, title: t('routes.gpxTitle'),
+          // The GPX needs the bearer token: fetched by api.js, then saved.
+          on: { click: (e) => { e.preventDefault(); download(e.currentTarget.getAttribute('href'), `ruta-${r.id}.gpx`).catch((err) => console.error('Viewer: GPX download failed', err)); } },
+        }, 'GPX'),
       ),
     );
   });

@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Security.Claims;
+using BarrioSeguro.Geo.Api.Http;
+using BarrioSeguro.Geo.Data;
+using BarrioSeguro.Geo.Data.Accounts;
+using Microsoft.EntityFrameworkCore;
+
+namespace BarrioSeguro.Geo.Api.Auth;
+
+/// <summary>Who may call an endpoint.</summary>
+public enum Need
+{
+    /// <summary>Anyone, signed in or not.</summary>
+    Public,
+    /// <summary>Any signed-in user.</summary>
+    SignedIn,
+    /// <summary>Any role (the sensitive reads).</summary>
+    Read,
+    Planner,
+    Chief,
+    Gis,
+    Admin,
+    /// <summary>Reading a collection: public for the base layers, any role for the others.</summary>
+    CollectionRead,
+    /// <summary>Exporting a collection: public for the base layers, gis for the others.</summary>
+    CollectionExport,
+}
+
+/// <summary>Which route value names the resource whose district limits the call.</summary>
+public enum Scope
+{
+    None,
+    /// <summary>{id} is a neighbourhood.</summary>
+    Neighborhood,
+    /// <summary>{planId} is a plan (its neighbourhood's district).</summary>
+    Plan,
+    /// <summary>the query's a and b are plans.</summary>
+    PlanPair,
+    /// <summary>{id} is a kept coverage (its plan's).</summary>
+    Coverage,
+    /// <summary>{id} is a kept route (its plan's).</summary>
+    Route,
+    /// <summary>{id} is a contingent (its neighbourhood's).</summary>
+    Contingent,
+    /// <summary>{ubigeo} is the district.</summary>
+    District,
+}
+
+public sealed record AccessRule(Need Need, Scope Scope = Scope.None);
+
+/// <summary>
+/// The one table of who may call what, by method and route pattern. An endpoint missing from it is for admins only
+/// (and fails AccessMatrixTests), so a new endpoint is never open by accident.
+/// </summary>
+public static class AccessTable
+{
+    /// <summary>The base layers anyone may read and export.</summary>
+    public static readonly IReadOnlySet<string> PublicCollections = new HashSet<string>(["districts", "streets", "stations"], StringComparer.Ordinal);
+
+    public static readonly AccessRule Unlisted = new(Need.Admin);
+
+    public static readonly IReadOnlyDictionary<string, AccessRule> Rules = new Dictionary<string, AccessRule>(StringComparer.Ordinal)
+    {
+        ["GET /openapi/{documentName}.json"] = new(Need.Public),
+        ["GET /api"] = new(Need.Public),
+        ["GET /api/conformance"] = new(Need.Public),
+        ["GET /api/collections"] = new(Need.Public),
+        ["GET /api/collections/{name}"] = new(Need.CollectionRead),
+        ["GET /api/collections/{name}/items"] = new(Need.CollectionRead),
+        ["GET /api/collections/{name}/items/{id}"] = new(Need.CollectionRead),
+        ["GET /api/collections/{name}/export"] = new(Need.CollectionExport),
+
+        ["POST /api/auth/token"] = new(Need.Public),
+        ["POST /api/auth/revoke"] = new(Need.SignedIn),
+        ["GET /api/auth/me"] = new(Need.SignedIn),
+        ["GET /api/audit"] = new(Need.Admin),
+
+        ["POST /api/neighborhoods"] = new(Need.Planner),
+        ["GET /api/neighborhoods/{id:int}"] = new(Need.Read, Scope.Neighborhood),
+        ["PUT /api/neighborhoods/{id:int}"] = new(Need.Planner, Scope.Neighborhood),
+        ["GET /api/neighborhoods/{id:int}/revisions"] = new(Need.Read, Scope.Neighborhood),
+        ["GET /api/neighborhoods/{id:int}/revisions/{version:int}"] = new(Need.Read, Scope.Neighborhood),
+        ["GET /api/neighborhoods/{id:int}/diff"] = new(Need.Read, Scope.Neighborhood),
+        ["POST /api/neighborhoods/{id:int}/revert"] = new(Need.Planner, Scope.Neighborhood),
+        ["POST /api/neighborhoods/validate"] = new(Need.Planner),
+        ["GET /api/neighborhoods/{id:int}/validation"] = new(Need.Read, Scope.Neighborhood),
+        ["POST /api/neighborhoods/{id:int}/repair"] = new(Need.Planner, Scope.Neighborhood),
+        ["GET /api/neighborhoods/{id:int}/figures"] = new(Need.Read, Scope.Neighborhood),
+
+        ["POST /api/neighborhoods/{id:int}/blocks"] = new(Need.Planner, Scope.Neighborhood),
+        ["GET /api/neighborhoods/{id:int}/blocks"] = new(Need.Read, Scope.Neighborhood),
+        ["POST /api/neighborhoods/proposals"] = new(Need.Planner),
+        ["POST /api/districts/{ubigeo}/blocks"] = new(Need.Planner, Scope.District),
+        ["GET /api/districts/{ubigeo}/blocks"] = new(Need.Read, Scope.District),
+
+        ["POST /api/neighborhoods/{id:int}/plans"] = new(Need.Chief, Scope.Neighborhood),
+        ["GET /api/neighborhoods/{id:int}/plans"] = new(Need.Read, Scope.Neighborhood),
+        ["GET /api/plans/{planId:int}"] = new(Need.Read, Scope.Plan),
+        ["GET /api/plans/{planId:int}/sectors"] = new(Need.Read, Scope.Plan),
+        ["GET /api/plans/compare"] = new(Need.Read, Scope.PlanPair),
+        ["GET /api/plans/{planId:int}/fieldkit.pdf"] = new(Need.Chief, Scope.Plan),
+        ["POST /api/plans/{planId:int}/coverage"] = new(Need.Chief, Scope.Plan),
+        ["GET /api/plans/{planId:int}/coverage"] = new(Need.Read, Scope.Plan),
+        ["POST /api/plans/{planId:int}/routes"] = new(Need.Chief, Scope.Plan),
+        ["GET /api/plans/{planId:int}/routes"] = new(Need.Read, Scope.Plan),
+        ["GET /api/coverages/{id:int}/pieces"] = new(Need.Read, Scope.Coverage),
+        ["GET /api/routes/{id:int}/gpx"] = new(Need.Read, Scope.Route),
+
+        ["GET /api/contingents"] = new(Need.Read),
+        ["GET /api/contingents/{id:int}/staffing"] = new(Need.Read, Scope.Contingent),
+    };
+
+    /// <summary>"GET /api/plans/{planId:int}": the key of an endpoint in <see cref="Rules"/>.</summary>
+    public static string Key(string method, string pattern)
+    {
+        var p = pattern.Length > 1 ? pattern.TrimEnd('/') : pattern;
+        return $"{method} {(p.StartsWith('/') ? p : "/" + p)}";
+    }
+
+    public static AccessRule For(string method, string pattern) => Rules.GetValueOrDefault(Key(method, pattern), Unlisted);
+
+    /// <summary>Whether the role is enough for the need (the need's route values aside).</summary>
+    public static bool Allows(Need need, Role role, string? collection = null) => need switch
+    {
+        Need.Public or Need.SignedIn or Need.Read or Need.CollectionRead => true,
+        Need.Planner => role is Role.Planner or Role.Admin,
+        Need.Chief => role is Role.Chief or Role.Admin,
+        Need.Gis or Need.CollectionExport => role is Role.Gis or Role.Admin,
+        _ => role is Role.Admin,
+    };
+
+    /// <summary>True when anonymous callers may use it (a base layer for the collection needs).</summary>
+    public static bool IsOpen(Need need, string? collection) => need switch
+    {
+        Need.Public => true,
+        Need.CollectionRead or Need.CollectionExport => collection is null || PublicCollections.Contains(collection) || !Data.Features.FeatureCatalog.Exists(collection),
+        _ => false,
+    };
+}
+
+/// <summary>Finds the district of the resource a request names, to check the user's district scope.</summary>
+public sealed class DistrictScope(BarrioDbContext db)
+{
+    /// <summary>The districts involved (null inside for a resource with no district); empty when the resource does not exist.</summary>
+    public async Task<IReadOnlyList<string?>> DistrictsAsync(Scope scope, HttpRequest request, CancellationToken ct)
+    {
+        int? Int(string? s) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
+        var route = request.RouteValues;
+        var id = Int(route.GetValueOrDefault("id")?.ToString());
+        switch (scope)
+        {
+            case Scope.Neighborhood when id is { } n:
+                return await db.Neighborhoods.Where(x => x.Id == n).Select(x => x.DistrictUbigeo).ToListAsync(ct);
+            case Scope.Plan when Int(route.GetValueOrDefault("planId")?.ToString()) is { } p:
+                return await OfPlans([p], ct);
+            case Scope.PlanPair:
+                var plans = new[] { Int(request.Query["a"]), Int(request.Query["b"]) }.OfType<int>().ToArray();
+                return await OfPlans(plans, ct);
+            case Scope.Coverage when id is { } c:
+                return await OfPlans(await db.PlanCoverages.Where(x => x.Id == c).Select(x => x.PlanId).ToArrayAsync(ct), ct);
+            case Scope.Route when id is { } r:
+                return await OfPlans(await db.PlanRoutes.Where(x => x.Id == r).Select(x => x.PlanId).ToArrayAsync(ct), ct);
+            case Scope.Contingent when id is { } k:
+                return await (from c in db.Contingents
+                              join n in db.Neighborhoods on c.NeighborhoodId equals n.Id
+                              where c.Id == k
+                              select n.DistrictUbigeo).ToListAsync(ct);
+            case Scope.District when route.GetValueOrDefault("ubigeo")?.ToString() is { } u:
+                return [u];
+            default:
+                return [];
+        }
+    }
+
+    private async Task<IReadOnlyList<string?>> OfPlans(int[] plans, CancellationToken ct) =>
+        await (from p in db.SectorPlans
+               join n in db.Neighborhoods on p.NeighborhoodId equals n.Id
+               where plans.Contains(p.Id)
+               select n.DistrictUbigeo).ToListAsync(ct);
+}
+
+/// <summary>
+/// Applies <see cref="AccessTable"/> to every request that reaches an endpoint, before its body is read: 401 without
+/// a valid token where one is needed, 403 for a role or district that does not allow it; both ProblemDetails.
+/// </summary>
+public sealed class AccessGate(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext http, DistrictScope districts)
+    {
+        if (http.GetEndpoint() is not RouteEndpoint endpoint) { await next(http); return; }
+        var rule = AccessTable.For(http.Request.Method, endpoint.RoutePattern.RawText ?? "");
+        var collection = http.Request.RouteValues.GetValueOrDefault("name")?.ToString();
+        if (AccessTable.IsOpen(rule.Need, collection)) { await next(http); return; }
+
+        var user = http.User;
+        if (user.RoleOf() is not { } role)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            await (await AuthProblems.UnauthorizedAsync(http)).ExecuteAsync(http);
+            return;
+        }
+        if (!AccessTable.Allows(rule.Need, role, collection))
+        {
+            await new ForbiddenProblem($"The role {role.ToString().ToLowerInvariant()} may not {http.Request.Method} {http.Request.Path}.").ExecuteAsync(http);
+            return;
+        }
+        if (rule.Scope != Scope.None && user.DistrictsOf().Count > 0)
+        {
+            var involved = await districts.DistrictsAsync(rule.Scope, http.Request, http.RequestAborted);
+            var outside = involved.FirstOrDefault(d => d is null || !user.Covers(d));
+            if (involved.Any(d => d is null || !user.Covers(d)))
+            {
+                await new ForbiddenProblem(outside is null
+                    ? "This resource has no district; only a user of all of Peru may use it."
+                    : $"This resource is in district {outside}, outside the districts of {user.FindFirst(BarrioClaims.Name)?.Value}.").ExecuteAsync(http);
+                return;
+            }
+        }
+        await next(http);
+    }
+}
+
+/// <summary>The 401 answers: no token, an expired one, a revoked one.</summary>
+public static class AuthProblems
+{
+    public static async Task<UnauthorizedProblem> UnauthorizedAsync(HttpContext http)
+    {
+        // The handler keeps its result for the request: this asks again for the reason, it does not check twice.
+        var failure = (await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(http)).Failure;
+        var detail = failure switch
+        {
+            null when !http.Request.Headers.Authorization.Any() =>
+                "Sign in: POST /api/auth/token with {\"username\", \"password\"}, then send Authorization: Bearer TOKEN.",
+            null => "The Authorization header holds no bearer token.",
+            Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException => "The token has expired: sign in again.",
+            RevokedTokenException e => e.Message,
+            _ => "The token is not valid: sign in again.",
+        };
+        return new UnauthorizedProblem(detail);
+    }
+}
+
+/// <summary>A token whose user was disabled, changed or signed out after it was issued.</summary>
+public sealed class RevokedTokenException(string message) : Exception(message);
+
+/// <summary>A change that would put a resource in a district outside the user's: a 403 (see ApiErrors).</summary>
+public sealed class OutsideDistrictException(string message) : Exception(message)
+{
+    /// <summary>
+    /// Refuses a neighbourhood the body places outside the user's districts (the route's district is checked by
+    /// <see cref="AccessGate"/>; a body can name another). Null: the body names none (kept on update).
+    /// </summary>
+    public static void Check(ClaimsPrincipal user, string? ubigeo, bool creating)
+    {
+        if (user.DistrictsOf().Count == 0) return;
+        if (ubigeo is null && !creating) return;
+        if (ubigeo is null || !user.Covers(ubigeo))
+            throw new OutsideDistrictException(ubigeo is null
+                ? $"Name the district (ubigeo): you may create neighbourhoods only in {string.Join(", ", user.DistrictsOf())}."
+                : $"District {ubigeo} is outside your districts ({string.Join(", ", user.DistrictsOf())}).");
+    }
+}
