@@ -1,3 +1,5 @@
+using BarrioSeguro.Geo.Data.Accounts;
+using System.Net.Http.Json;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -46,7 +48,8 @@ public sealed class LoadBenchmark : IBenchmark
           --connections N  concurrent connections. Default: 64 (1 to 1,024)
           --requests N     stop after this many requests even before the time is up. Default: 1,000,000
           --writers N      how many of the connections also send the PUT (racing each other). Default: all
-          --token TOKEN    send Authorization: Bearer TOKEN (a signed-in user) with every request
+          --token TOKEN    sign in with this bearer token; else the benchmark signs in as an admin of its own, made
+                           for the run and disabled after it
         """;
 
     private sealed record Target(string Name, bool Writes, Func<HttpClient, Task<HttpStatusCode>> Send, params HttpStatusCode[] Expected);
@@ -89,8 +92,20 @@ public sealed class LoadBenchmark : IBenchmark
 
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var client = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        client.DefaultRequestHeaders.Add("X-Barrio-User", "bench.load");
+        // Signed in like every user: with --token as given, else as an admin of its own, made for this run and disabled
+        // after it (its audit rows stay).
+        string? benchUser = null;
+        if (token is null)
+        {
+            benchUser = $"bench-load-{Guid.NewGuid():N}"[..24];
+            var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+            await using (var scope = factory.Services.CreateAsyncScope())
+                await scope.ServiceProvider.GetRequiredService<AccountStore>().AddAsync(benchUser, password, Role.Admin, [], ct);
+            var signIn = await client.PostAsJsonAsync("/api/auth/token", new { username = benchUser, password }, ct);
+            if (!signIn.IsSuccessStatusCode) throw new CommandFailedException($"the benchmark could not sign in: {(int)signIn.StatusCode}");
+            token = System.Text.Json.JsonDocument.Parse(await signIn.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("access_token").GetString();
+        }
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
         var milagro = await MilagroIdAsync(client, ct);
         var (benchId, benchName) = await CreateBenchNeighborhoodAsync(client, ct);
@@ -120,7 +135,7 @@ public sealed class LoadBenchmark : IBenchmark
             };
 
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Load: {connections:N0} connections ({writers:N0} writing) for up to {seconds:N0} s or {maxRequests:N0} requests against {address} (in-process, loopback){(token is null ? "" : ", signed in with --token")}"));
+                $"Load: {connections:N0} connections ({writers:N0} writing) for up to {seconds:N0} s or {maxRequests:N0} requests against {address} (in-process, loopback){(benchUser is null ? ", signed in with --token" : $", signed in as {benchUser}")}"));
             var tallies = targets.ToDictionary(t => t.Name, _ => new Tally());
             var started = 0;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -177,6 +192,11 @@ public sealed class LoadBenchmark : IBenchmark
             await using var drop = new NpgsqlCommand("DELETE FROM neighborhoods WHERE id = @id", connection);
             drop.Parameters.AddWithValue("id", benchId);
             await drop.ExecuteNonQueryAsync(CancellationToken.None);
+            if (benchUser is not null)
+            {
+                await using var scope = factory.Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<AccountStore>().DisableAsync(benchUser, CancellationToken.None);
+            }
         }
     }
 
@@ -219,7 +239,7 @@ public sealed class LoadBenchmark : IBenchmark
     private static async Task<int> MilagroIdAsync(HttpClient client, CancellationToken ct)
     {
         using var response = await client.GetAsync("/api/collections/neighborhoods/items?limit=1000", ct);
-        if (!response.IsSuccessStatusCode) throw new CommandFailedException($"the service answered {(int)response.StatusCode} to the neighbourhoods (sign in with --token?)");
+        if (!response.IsSuccessStatusCode) throw new CommandFailedException($"the service answered {(int)response.StatusCode} to the neighbourhoods ");
         var all = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["features"]!.AsArray();
         return all.FirstOrDefault(f => f?["properties"]?["name"]?.GetValue<string>() == "El Milagro")?["properties"]?["id"]?.GetValue<int>()
                ?? throw new CommandFailedException("the sample neighbourhood El Milagro is not in the database");

@@ -13,7 +13,7 @@ public static class AuditEndpoints
 
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
     {
-        // auth: admin only. Add .RequireAuthorization("admin") here once the "admin" policy exists.
+        // Admin only: Auth/Access.cs (the one access table) says so, and AccessMatrixTests checks it.
         app.MapGet("/api/audit", List).WithTags("Audit")
             .WithSummary("The audit trail, newest first: every write with user, role, action (method and route), resource, status, client address and request id. Filters: user, action, resourceKind, resourceId, from and to (ISO 8601 times; from inclusive, to exclusive), limit (default 100, at most 1,000) and offset; a 'next' link when there is more.");
         return app;

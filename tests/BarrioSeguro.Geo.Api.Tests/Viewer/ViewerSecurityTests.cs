@@ -31,6 +31,8 @@ public class ViewerSecurityTests(ApiFixture api) : BrowserTest(api)
         Assert.DoesNotContain("unsafe-eval", csp);
         Assert.Equal("nosniff", await response.HeaderValueAsync("x-content-type-options"));
         await WaitFor(page, "() => document.body.dataset.ready === 'true'");
+        // Through the real sign-in form (the page loads again signed in; the init script runs again with it).
+        await SignIn(page, ApiFixture.AdminName, ApiFixture.Password);
 
         var id = await Api.MilagroIdAsync();
         await page.EvaluateAsync("id => window.barrioViewer.selectNeighborhood(id)", id);
