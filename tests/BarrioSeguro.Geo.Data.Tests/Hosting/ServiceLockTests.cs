@@ -37,7 +37,9 @@ public sealed class ServiceLockTests : IDisposable
         // address, then is killed without a chance to clean up.
         Directory.CreateDirectory(_folder);
         var lockFile = Path.Combine(_folder, "barrio-service.lock");
-        using var standIn = Process.Start(new ProcessStartInfo("/usr/bin/flock", ["-x", lockFile, "sleep", "600"]))!;
+        // -o: only flock itself holds the lock, not its child, so the lock is free once flock is gone (a child that
+        // inherited it could outlive the wait below for a moment).
+        using var standIn = Process.Start(new ProcessStartInfo("/usr/bin/flock", ["-x", "-o", lockFile, "sleep", "600"]))!;
         File.WriteAllText(Path.Combine(_folder, "barrio-service.txt"), $"pid={standIn.Id}\nurl=http://127.0.0.1:5090\n");
         // flock takes the lock before it runs sleep: wait until it does (a child appears), not for a time.
         while (!Directory.EnumerateDirectories("/proc").Any(d => IsChildOf(d, standIn.Id)))
