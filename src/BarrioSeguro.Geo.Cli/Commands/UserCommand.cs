@@ -19,8 +19,9 @@ public sealed class UserCommand : ICommand
         routes, field kits), gis (imports and exports), admin (users, and everything).
           --district UBIGEO  a district the user may see and change (repeat, or UBIGEO,UBIGEO); none: all of Peru
           --password-stdin   reads the password (at least {AccountStore.MinPasswordLength} characters) from the first line of stdin
-        Disabling a user or changing the role ends the user's tokens.
+        Disabling a user or changing the role ends the user's tokens. Every change leaves a row in the audit trail.
         {CliDatabase.Help}
+        {CliAudit.Help}
         Example: printf '%s\n' "$PASS" | barrio user add ana --role planner --district 130104 --password-stdin
         """;
 
@@ -42,7 +43,7 @@ public sealed class UserCommand : ICommand
             else if (a.StartsWith("--district=", StringComparison.Ordinal)) districts.AddRange(Split(a["--district=".Length..]));
             else rest.Add(a);
         }
-        var p = CommandArgs.Parse(rest, "--role", "--db");
+        var p = CommandArgs.Parse(rest, "--role", "--db", CliAudit.AsOption);
         var words = p.Positionals;
         if (words.Count == 0) throw new UsageException("give a subcommand: add, list, disable or role");
         var action = words[0];
@@ -61,7 +62,7 @@ public sealed class UserCommand : ICommand
                 var role = ParseRole(p.Required("--role", "ROLE"));
                 if (!passwordStdin) throw new UsageException("give the password on stdin with --password-stdin (never on the command line)");
                 var password = Console.In.ReadLine() ?? throw new CommandFailedException("no password on stdin");
-                var user = WithStore(p, (s, ct) => s.AddAsync(name, password.TrimEnd('\r'), role, districts, ct));
+                var user = WithStore(p, (s, ct) => s.AddAsync(name, password.TrimEnd('\r'), role, districts, ct), ("user add", name));
                 context.Out.WriteLine($"Added {user.Name}: {Describe(user)}");
                 return ExitCodes.Ok;
             }
@@ -77,7 +78,7 @@ public sealed class UserCommand : ICommand
             {
                 Only(2);
                 var name = NameArg();
-                WithStore(p, (s, ct) => s.DisableAsync(name, ct));
+                WithStore(p, (s, ct) => s.DisableAsync(name, ct), ("user disable", name));
                 context.Out.WriteLine($"Disabled {name}: its tokens no longer work");
                 return ExitCodes.Ok;
             }
@@ -86,7 +87,7 @@ public sealed class UserCommand : ICommand
                 Only(3);
                 var name = NameArg();
                 var role = ParseRole(words.Count >= 3 ? words[2] : throw new UsageException("user role needs NAME ROLE"));
-                var user = WithStore(p, (s, ct) => s.SetRoleAsync(name, role, districts, ct));
+                var user = WithStore(p, (s, ct) => s.SetRoleAsync(name, role, districts, ct), ("user role", name));
                 context.Out.WriteLine($"{user.Name} is now {Describe(user)}; older tokens no longer work");
                 return ExitCodes.Ok;
             }
@@ -106,17 +107,23 @@ public sealed class UserCommand : ICommand
     private static string Describe(UserAccount u) =>
         $"{u.Role.ToString().ToLowerInvariant()} of {(u.Districts.Length == 0 ? "all of Peru" : "district " + string.Join(", ", u.Districts))}";
 
-    private static T WithStore<T>(CommandArgs p, Func<AccountStore, CancellationToken, Task<T>> work) => Task.Run(async () =>
-    {
-        await using var database = await CliDatabase.OpenAsync(p.Option("--db"), CancellationToken.None);
-        await using var db = database.NewContext();
-        try
+    /// <param name="audited">A change (command and user name): one audit row, written or refused, as the service keeps.</param>
+    private static T WithStore<T>(CommandArgs p, Func<AccountStore, CancellationToken, Task<T>> work, (string Command, string Name)? audited = null) =>
+        Task.Run(async () =>
         {
-            return await work(new AccountStore(db), CancellationToken.None);
-        }
-        catch (ArgumentException e)
-        {
-            throw new CommandFailedException(e.Message.Split(" (Parameter")[0], e);
-        }
-    }).GetAwaiter().GetResult();
+            await using var database = await CliDatabase.OpenAsync(p.Option("--db"), CancellationToken.None);
+            await using var db = database.NewContext();
+            try
+            {
+                var result = await work(new AccountStore(db), CancellationToken.None);
+                if (audited is { } a) await CliAudit.AppendAsync(database, CliAudit.User(p), a.Command, "users", a.Name, 200, ("role", p.Option("--role")));
+                return result;
+            }
+            catch (ArgumentException e)
+            {
+                var reason = e.Message.Split(" (Parameter")[0];
+                if (audited is { } a) await CliAudit.AppendAsync(database, CliAudit.User(p), a.Command, "users", a.Name, 422, ("refused", reason));
+                throw new CommandFailedException(reason, e);
+            }
+        }).GetAwaiter().GetResult();
 }

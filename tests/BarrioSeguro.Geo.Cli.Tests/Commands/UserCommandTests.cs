@@ -27,7 +27,7 @@ public class UserCommandTests(PostgisFixture postgis)
         var chief = WithStdin("another password\n", "user", "add", "beto", "--role", "chief", "--password-stdin", "--db", cs);
         Assert.True(chief.ExitCode == 0, chief.Error);
 
-        var role = CliRun.Of("user", "role", "ana", "chief", "--district", "130104,130101", "--db", cs);
+        var role = CliRun.Of("user", "role", "ana", "chief", "--district", "130104,130101", "--as", "jefe.sig", "--db", cs);
         Assert.True(role.ExitCode == 0, role.Error);
         var disable = CliRun.Of("user", "disable", "beto", "--db", cs);
         Assert.True(disable.ExitCode == 0, disable.Error);
@@ -38,6 +38,24 @@ public class UserCommandTests(PostgisFixture postgis)
         Assert.Contains("chief of all of Peru, disabled", list.Out);
         Assert.Contains("2 user(s)", list.Out);
         Assert.DoesNotContain("a long password", list.Out);
+
+        // Every change is in the audit trail, as the service's are; a listing is not a change.
+        Assert.Equal(
+            [("cli user add", "ana", 200, Environment.UserName), ("cli user add", "beto", 200, Environment.UserName),
+             ("cli user role", "ana", 200, "jefe.sig"), ("cli user disable", "beto", 200, Environment.UserName)],
+            await AuditAsync(cs));
+    }
+
+    private static async Task<List<(string Action, string Id, int Status, string User)>> AuditAsync(string cs)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(cs);
+        await connection.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(
+            "SELECT action, resource_id, status, user_name FROM audit_entries WHERE action LIKE 'cli user %' ORDER BY id", connection);
+        await using var r = await cmd.ExecuteReaderAsync();
+        var rows = new List<(string, string, int, string)>();
+        while (await r.ReadAsync()) rows.Add((r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3)));
+        return rows;
     }
 
     [SkippableFact]
@@ -50,6 +68,7 @@ public class UserCommandTests(PostgisFixture postgis)
         var taken = WithStdin("a long password\n", "user", "add", "ana", "--role", "viewer", "--password-stdin", "--db", cs);
         Assert.Equal(1, taken.ExitCode);
         Assert.Contains("exists already", taken.ErrorLine);
+        Assert.Contains(("cli user add", "ana", 422, Environment.UserName), await AuditAsync(cs)); // refused, and audited
         var shortPassword = WithStdin("short\n", "user", "add", "eva", "--role", "viewer", "--password-stdin", "--db", cs);
         Assert.Equal(1, shortPassword.ExitCode);
         Assert.Contains("at least 10 characters", shortPassword.ErrorLine);
