@@ -41,6 +41,10 @@ public static class Shifts
         _ => Enumerable.Range(1, Math.Max(count, 1)).Select(i => new ShiftName($"turno {i}", $"turno {i}", $"shift {i}")).ToList(),
     };
 
+    /// <summary>The day cut in <paramref name="count"/> equal shifts, named by the table: what a contingent of N shifts works.</summary>
+    public static List<BarrioSeguro.Geo.Core.Sectors.ShiftPlan> Equal(int count) =>
+        Of(count).Select(s => new BarrioSeguro.Geo.Core.Sectors.ShiftPlan(s.Code, 24.0 / Math.Max(count, 1))).ToList();
+
     /// <summary>A known shift by code or by its English name (morning → mañana); else the text as given.</summary>
     public static string Code(string name)
     {

@@ -53,7 +53,7 @@ internal static class ContingentFile
             var n = Int(shiftsElement, "shifts");
             if (n is < 1 or > 24) throw new FormatException($"'shifts' must be 1 to 24, not {n}");
             // n equal shifts named from the one shift table (mañana, tarde, noche; día, noche; turno N).
-            shifts = Shifts.Of(n).Select(s => new ShiftPlan(s.Code, 24.0 / n)).ToList();
+            shifts = Shifts.Equal(n);
         }
         else if (shiftsElement.ValueKind == JsonValueKind.Array)
         {

@@ -59,14 +59,6 @@ public sealed record Staffing(
 /// </summary>
 public static class StaffingCalculator
 {
-    /// <summary>Three shifts of 8 h (morning, afternoon, night), officers shared evenly.</summary>
-    public static ContingentPlan ThreeShifts(int officers, double availability = 1, PatrolMode? mode = null, int jointUnits = 0) =>
-        new(officers, [new("morning", 8), new("afternoon", 8), new("night", 8)], availability, mode ?? PatrolMode.FootPair, jointUnits);
-
-    /// <summary>Two shifts of 12 h (day, night), officers shared evenly.</summary>
-    public static ContingentPlan TwoShifts(int officers, double availability = 1, PatrolMode? mode = null, int jointUnits = 0) =>
-        new(officers, [new("day", 12), new("night", 12)], availability, mode ?? PatrolMode.FootPair, jointUnits);
-
     /// <summary>Units on duty per shift and the number of sectors, with the arithmetic explained.</summary>
     /// <exception cref="ArgumentException">No officers or shifts, availability outside (0, 1], a crew size the mode does not
     /// allow, negative joint units, shifts that mix explicit and shared officers, or more officers in the shifts than assigned.</exception>

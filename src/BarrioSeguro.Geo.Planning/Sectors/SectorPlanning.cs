@@ -46,14 +46,10 @@ public static class SectorPlanning
 
     /// <summary>
     /// The contingent of the service as the staffing calculator sees it: equal shifts of 24 / shifts hours named from
-    /// the one shift table (<see cref="Shifts.Of"/>).
+    /// the one shift table (<see cref="Shifts.Equal"/>).
     /// </summary>
-    public static ContingentPlan PlanOf(Contingent c)
-    {
-        var hours = 24.0 / Math.Max(c.Shifts, 1);
-        return new ContingentPlan(c.Officers, Shifts.Of(c.Shifts).Select(s => new ShiftPlan(s.Code, hours)).ToList(), c.Availability,
-            new PatrolMode(c.Mode, c.CrewSize), c.JointUnits);
-    }
+    public static ContingentPlan PlanOf(Contingent c) =>
+        new(c.Officers, Shifts.Equal(c.Shifts), c.Availability, new PatrolMode(c.Mode, c.CrewSize), c.JointUnits);
 
     /// <summary>
     /// The default workload: incidents × 1 when the units have them, plus street frontage × 0.01 per metre

@@ -2,9 +2,7 @@ using System.Net;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Spatial;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.TestHost;
 using Xunit;
 
 namespace BarrioSeguro.Geo.Api.Tests.Http;
@@ -12,22 +10,15 @@ namespace BarrioSeguro.Geo.Api.Tests.Http;
 /// <summary>The service's error handling (ApiErrors, as Program.cs wires it) in a small host whose handlers throw.</summary>
 public class ApiErrorsTests
 {
-    private static async Task<HttpClient> Host()
+    private static Task<HttpClient> Host() => ErrorHost.StartAsync(app =>
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Services.AddApiErrors();
-        var app = builder.Build();
-        app.UseApiErrors();
         app.MapGet("/api/refuse", () => { throw new ArgumentException("A sector needs at least one block.", "sectors"); });
         app.MapGet("/api/refuse-range", () => { throw new ArgumentOutOfRangeException("minutes", 0, "Minutes must be more than 0."); });
         app.MapGet("/api/crs", () => { throw new UnknownCrsException("EPSG:9999"); });
         app.MapGet("/api/boom", () => { throw new InvalidOperationException("Secret connection string Password=hunter2"); });
         app.MapGet("/api/too-large", () => { throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge); });
         app.MapGet("/outside", () => { throw new ArgumentException("Not an API route."); });
-        await app.StartAsync();
-        return app.GetTestClient();
-    }
+    });
 
     [Fact]
     public async Task A_refusal_thrown_by_a_handler_is_a_422_ProblemDetails_with_the_reason_and_the_place()

@@ -2,9 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using BarrioSeguro.Geo.Api.Http;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Xunit;
@@ -14,13 +12,8 @@ namespace BarrioSeguro.Geo.Api.Tests.Http;
 /// <summary>A database that does not answer is a 503 with Retry-After (ApiErrors), whatever wraps Npgsql's error.</summary>
 public class DatabaseUnavailableTests
 {
-    private static async Task<HttpClient> Host()
+    private static Task<HttpClient> Host() => ErrorHost.StartAsync(app =>
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Services.AddApiErrors();
-        var app = builder.Build();
-        app.UseApiErrors();
         // A real refused connection: a loopback port nobody listens on.
         app.MapGet("/api/down", async () =>
         {
@@ -34,9 +27,7 @@ public class DatabaseUnavailableTests
         });
         app.MapGet("/api/bad-sql", () => { throw new PostgresException("syntax error at or near \"SELEC\"", "ERROR", "ERROR", PostgresErrorCodes.SyntaxError); });
         app.MapGet("/api/shutting-down", () => { throw new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown); });
-        await app.StartAsync();
-        return app.GetTestClient();
-    }
+    });
 
     [Theory]
     [InlineData("/api/down")]

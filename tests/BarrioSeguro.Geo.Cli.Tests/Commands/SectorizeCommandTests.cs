@@ -181,7 +181,7 @@ public class SectorizeCommandTests(ElMilagroBlocksFixture milagro) : IClassFixtu
         var contingent = dir.Write("contingente.json", """{"officers":20,"shifts":3}""");
         var run = Sectorize(dir, milagro.Path, "--contingent", contingent);
         Assert.True(run.ExitCode == 0, run.Error);
-        var expected = StaffingCalculator.Compute(StaffingCalculator.ThreeShifts(20));
+        var expected = StaffingCalculator.Compute(new ContingentPlan(20, BarrioSeguro.Geo.Planning.Shifts.Equal(3), 1, PatrolMode.FootPair));
         foreach (var line in expected.Explanation) Assert.Contains("staffing: " + line, run.Out);
         var r = Report(dir.File("r.json"));
         Assert.Equal(expected.SectorsPerShift, r.GetProperty("sectors").GetArrayLength());

@@ -8,7 +8,7 @@ public class StaffingTests
     [Fact]
     public void Twenty_officers_three_shifts_of_eight_hours_with_availability_and_serenazgo()
     {
-        var s = StaffingCalculator.Compute(StaffingCalculator.ThreeShifts(20, 0.85, PatrolMode.FootPair, jointUnits: 1));
+        var s = StaffingCalculator.Compute(StaffingSamples.ThreeShifts(20, 0.85, PatrolMode.FootPair, jointUnits: 1));
         Assert.Equal([("morning", 6, 4), ("afternoon", 6, 4), ("night", 5, 3)], s.PerShift);
         Assert.Equal(3, s.SectorsPerShift);
         var text = string.Join("; ", s.Explanation);
@@ -23,7 +23,7 @@ public class StaffingTests
     [Fact]
     public void Two_shifts_of_twelve_hours_in_cars_of_three()
     {
-        var s = StaffingCalculator.Compute(StaffingCalculator.TwoShifts(20, 1, PatrolMode.Car(3)));
+        var s = StaffingCalculator.Compute(StaffingSamples.TwoShifts(20, 1, PatrolMode.Car(3)));
         Assert.Equal([("day", 10, 3), ("night", 10, 3)], s.PerShift);
         Assert.Equal(3, s.SectorsPerShift);
         Assert.Contains(s.Explanation, l => l.Contains("every shift staffs 3 sectors"));
@@ -34,7 +34,7 @@ public class StaffingTests
     [InlineData(2, 9)]  // 7, 7, 6 officers → 3, 3, 3 pairs
     public void Crew_size_divides_the_officers_on_duty(int crew, int expectedTotalUnits)
     {
-        var s = StaffingCalculator.Compute(StaffingCalculator.ThreeShifts(20, 1, PatrolMode.Bicycle(crew)));
+        var s = StaffingCalculator.Compute(StaffingSamples.ThreeShifts(20, 1, PatrolMode.Bicycle(crew)));
         Assert.Equal(expectedTotalUnits, s.PerShift.Sum(p => p.Units));
         Assert.Equal(s.PerShift.Min(p => p.Units), s.SectorsPerShift);
     }
@@ -52,7 +52,7 @@ public class StaffingTests
     [Fact]
     public void A_fixed_number_of_sectors_names_the_shifts_that_fall_short()
     {
-        var plan = StaffingCalculator.ThreeShifts(20) with { FixedSectors = 4 };
+        var plan = StaffingSamples.ThreeShifts(20) with { FixedSectors = 4 };
         var s = StaffingCalculator.Compute(plan);
         Assert.Equal(4, s.SectorsPerShift);
         Assert.Equal([3, 3, 3], s.PerShift.Select(p => p.Units));
@@ -62,19 +62,19 @@ public class StaffingTests
     [Fact]
     public void No_unit_in_a_shift_means_no_sector()
     {
-        var s = StaffingCalculator.Compute(StaffingCalculator.ThreeShifts(4, 1, PatrolMode.FootPair));
+        var s = StaffingCalculator.Compute(StaffingSamples.ThreeShifts(4, 1, PatrolMode.FootPair));
         Assert.Equal(0, s.SectorsPerShift);
         Assert.Contains(s.Explanation, l => l.Contains("not one sector"));
     }
 
     public static TheoryData<ContingentPlan, string> BadPlans => new()
     {
-        { StaffingCalculator.ThreeShifts(20, 1, PatrolMode.Car(4)), "car unit has a crew of 2 or 3" },
-        { StaffingCalculator.ThreeShifts(20, 1, PatrolMode.Bicycle(3)), "bike unit has a crew of 1 or 2" },
-        { StaffingCalculator.ThreeShifts(20, 0), "between 0 and 1" },
-        { StaffingCalculator.ThreeShifts(20, 1.5), "between 0 and 1" },
-        { StaffingCalculator.ThreeShifts(0), "at least one officer" },
-        { StaffingCalculator.ThreeShifts(20, 1, jointUnits: -1), "negative" },
+        { StaffingSamples.ThreeShifts(20, 1, PatrolMode.Car(4)), "car unit has a crew of 2 or 3" },
+        { StaffingSamples.ThreeShifts(20, 1, PatrolMode.Bicycle(3)), "bike unit has a crew of 1 or 2" },
+        { StaffingSamples.ThreeShifts(20, 0), "between 0 and 1" },
+        { StaffingSamples.ThreeShifts(20, 1.5), "between 0 and 1" },
+        { StaffingSamples.ThreeShifts(0), "at least one officer" },
+        { StaffingSamples.ThreeShifts(20, 1, jointUnits: -1), "negative" },
         { new ContingentPlan(10, [new("day", 12, 8), new("night", 12, 8)], 1, PatrolMode.FootPair), "16 officers but the contingent has 10" },
         { new ContingentPlan(10, [new("day", 12, 8), new("night", 12)], 1, PatrolMode.FootPair), "Either every shift" },
         { new ContingentPlan(10, [], 1, PatrolMode.FootPair), "at least one shift" },
