@@ -68,7 +68,7 @@ public class ProjectReferenceTests
     {
         var core = Src["Core"];
         Assert.Empty(core.Projects);
-        Assert.Equal(["NetTopologySuite", "ProjNET"], core.Packages);
+        Assert.Equal(["Google.OrTools", "NetTopologySuite", "ProjNET"], core.Packages);
         Assert.Equal("Microsoft.NET.Sdk", core.Sdk);
     }
 
