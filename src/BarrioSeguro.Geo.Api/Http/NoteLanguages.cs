@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Core.Notes;
+using Microsoft.AspNetCore.Mvc;
 
 namespace BarrioSeguro.Geo.Api.Http;
 
@@ -10,11 +11,23 @@ public static class NoteLanguages
 {
     public const string Default = "es";
 
-    public static string Of(HttpRequest request)
+    public static string Of(HttpRequest request) => Asked(request) ?? Default;
+
+    /// <summary>The language the request names (?lang=, Accept-Language), or null when it names neither es nor en.</summary>
+    public static string? Asked(HttpRequest request)
     {
         var asked = request.Query["lang"].ToString().Trim().ToLowerInvariant();
         if (NoteCatalog.Default.Languages.Contains(asked)) return asked;
-        return NoteLanguage.Pick(request.Headers.AcceptLanguage.ToString()) ?? Default;
+        return NoteLanguage.Pick(request.Headers.AcceptLanguage.ToString());
+    }
+
+    /// <summary>
+    /// A ProblemDetails title said in the language the request asks for; English when it asks for none, since scripts
+    /// match on titles (the detail, mostly Core's own reason, stays as written).
+    /// </summary>
+    public static void Localize(ProblemDetails problem, HttpRequest request)
+    {
+        if (problem.Title is { } title && Asked(request) is { } lang) problem.Title = NoteCatalog.Default.Title(title, lang);
     }
 
     public static IApplicationBuilder UseNoteLanguage(this IApplicationBuilder app) => app.Use((http, next) =>

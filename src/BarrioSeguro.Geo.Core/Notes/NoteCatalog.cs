@@ -27,6 +27,8 @@ public sealed partial class NoteCatalog
     public IReadOnlyList<string> Languages { get; }
     public IReadOnlyDictionary<string, Kind> Kinds { get; }
     public IReadOnlyDictionary<string, Entry> Entries { get; }
+    /// <summary>The service's fixed ProblemDetails titles, English to Spanish.</summary>
+    public IReadOnlyDictionary<string, string> Titles { get; }
     private readonly Dictionary<string, Language> languages;
 
     private NoteCatalog(string json)
@@ -47,6 +49,7 @@ public sealed partial class NoteCatalog
             p.Value.TryGetProperty("values", out var vs)
                 ? vs.EnumerateObject().ToDictionary(v => v.Name, v => (IReadOnlyDictionary<string, string>)v.Value.EnumerateObject().ToDictionary(w => w.Name, w => w.Value.GetString()!))
                 : null));
+        Titles = root.GetProperty("titles").EnumerateObject().Where(t => t.Name != "about").ToDictionary(t => t.Name, t => t.Value.GetString()!, StringComparer.Ordinal);
         Entries = root.GetProperty("notes").EnumerateObject().ToDictionary(p => p.Name, p => new Entry(
             p.Value.GetProperty("args").EnumerateObject().ToDictionary(a => a.Name, a => a.Value.GetString()!),
             p.Value.EnumerateObject().Where(t => t.Name != "args").ToDictionary(t => t.Name, t => t.Value.GetString()!)));
@@ -59,6 +62,10 @@ public sealed partial class NoteCatalog
         using var reader = new StreamReader(stream);
         return new NoteCatalog(reader.ReadToEnd());
     }
+
+    /// <summary>A ProblemDetails title in the language: its Spanish for "es" when the catalog has it, else as written.</summary>
+    public string Title(string english, string language) =>
+        language == "es" && Titles.TryGetValue(english, out var spanish) ? spanish : english;
 
     /// <summary>The placeholders of a template, in order.</summary>
     public static IReadOnlyList<string> Placeholders(string template) => Placeholder().Matches(template).Select(m => m.Groups[1].Value).ToList();

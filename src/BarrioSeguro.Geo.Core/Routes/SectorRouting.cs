@@ -45,7 +45,7 @@ public static class SectorRouting
                 : !forward && backward ? new PostmanEdge(e.To, e.From, cost, true, mine, e.Id)
                 : new PostmanEdge(e.From, e.To, cost, false, mine, e.Id));
         }
-        if (required == 0) throw new ArgumentException($"Sector {sectorName} holds no street the patrol mode can use.");
+        if (required == 0) throw new SectorWithoutStreetsException(sectorName);
         var postman = new PostmanGraph(graph.NodeCount, edges);
 
         var startNode = NearestNode(graph, start ?? sector.InteriorPoint, double.PositiveInfinity)

@@ -73,7 +73,9 @@ public static class RoutePlanning
             {
                 var reason = e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" ");
                 skipped.Add(new SkippedSector(sector.Label, reason));
-                allNotes.Add(Note.Of("route.sector_skipped", ("reason", reason.TrimEnd('.'))));
+                allNotes.Add(e is SectorWithoutStreetsException none
+                    ? Note.Of("route.sector_no_street", ("sector", none.Sector))
+                    : Note.Of("route.sector_skipped", ("reason", reason.TrimEnd('.'))));
             }
         }
         var report = new RoutesReport(mode, shift.Shift, shift.ShiftHours, LimaTime.Stamp(shift.ShiftStart), [shift.StopMinutes.Min, shift.StopMinutes.Max],

@@ -135,6 +135,23 @@ public sealed partial class NoteCatalogTests
     public void The_language_is_picked_from_a_tag_or_an_Accept_Language_header(string tags, string? expected) =>
         Assert.Equal(expected, NoteLanguage.Pick(tags));
 
+    [Fact]
+    public void Every_fixed_ProblemDetails_title_of_the_service_has_its_Spanish()
+    {
+        var titles = Directory.EnumerateFiles(Path.Combine(Root(), "src", "BarrioSeguro.Geo.Api"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
+            .SelectMany(f => ProblemTitle().Matches(File.ReadAllText(f)).Select(m => m.Groups["title"].Value))
+            .ToHashSet();
+        Assert.True(titles.Count >= 30, $"only {titles.Count} titles found in the service: the scan is broken");
+        titles.UnionWith(["Invalid from", "Invalid to"]); // AuditEndpoints: $"Invalid {name}"
+        Assert.Empty(titles.Where(t => !Catalog.Titles.ContainsKey(t)).Order());
+        Assert.Equal("Geometría no válida", Catalog.Title("Invalid geometry", "es"));
+        Assert.Equal("Invalid geometry", Catalog.Title("Invalid geometry", "en"));
+    }
+
+    [GeneratedRegex(@"(?:Problems\.(?:BadRequest|Conflict|Unprocessable)|RequestProblem\.(?:Malformed|Refused)|new ServiceUnavailableProblem|\(StatusCodes\.Status\w+,)\(?\s*""(?<title>[^""{]+)""|Title = ""(?<title>[^""{]+)""")]
+    private static partial Regex ProblemTitle();
+
     [GeneratedRegex(@"Note\.Of\(")]
     private static partial Regex NoteCall();
 
