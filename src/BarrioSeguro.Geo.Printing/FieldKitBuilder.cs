@@ -22,7 +22,7 @@ public static class FieldKitBuilder
             .Select(l => Crs.Transform(l, Crs.Wgs84, utm)).ToList();
         var cover = new FieldKitCover(
             input.Neighborhood, input.PlanName, input.Shift, text.Date(printedAt.ToOffset(LimaTime.Offset)),
-            input.Report.Staffing?.Explanation ?? [], sectors,
+            input.Report.Staffing?.Explanation.Select(text.Note).ToList() ?? [], sectors,
             [
                 (text.MaxDeviation, $"{text.Number(input.MaxDeviationPct, 1)} %"),
                 (text.Contiguity, input.Contiguous ? text.Yes : text.No),

@@ -23,7 +23,7 @@ public class FieldKitBuilderTests
             [new StopReport(1, "h1", "Mercado", lon + 0.003, lat + 0.001, "06:20", 20, 10, false)], 0, [], [],
             [Note.Of("route.hotspot_interval_missed", ("name", "Mercado"), ("gap", 131.6), ("max", 120))]);
         var plan = new SectorPlanReport([], 2, 40, 10, 2.54, 5, true, 0.61, 1, null, [], null, 0,
-            new StaffingReport(1, 2, [], ["20 officers in 3 shifts"]), [], [Note.Of("sectors.locked", ("count", 1234))]);
+            new StaffingReport(1, 2, [], [Note.Of("staffing.every_shift", ("sectors", 2))]), [], [Note.Of("sectors.locked", ("count", 1234))]);
         return new FieldKitInput("El Milagro", Square(lon, lat, 0.01), "Plan de prueba", "mañana", 2.54, true, 0.613, plan,
             [
                 new FieldKitSector(0, Square(lon, lat, 0.005), new FieldKitRoute(17, track, stops, report)),
@@ -39,7 +39,7 @@ public class FieldKitBuilderTests
         var kit = FieldKitBuilder.Build(Input(), FieldKitText.Spanish, "http://127.0.0.1:5080/", printedAt);
 
         Assert.Equal("30 de noviembre de 2026", kit.Cover.Date);
-        Assert.Equal(["20 officers in 3 shifts"], kit.Cover.Staffing);
+        Assert.Equal(["cada turno cubre 2 sectores"], kit.Cover.Staffing); // "Dotación" in Spanish, from the catalog
         Assert.Equal(["1\u00a0234 manzana(s) fijadas."], kit.Cover.Notes); // the plan's note, said in Spanish through notes.json
         Assert.Contains((FieldKitText.Spanish.MaxDeviation, "2.5 %"), kit.Cover.Figures);
         Assert.Contains((FieldKitText.Spanish.Sectors, "2"), kit.Cover.Figures);

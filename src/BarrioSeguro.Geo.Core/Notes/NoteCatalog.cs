@@ -12,13 +12,13 @@ namespace BarrioSeguro.Geo.Core.Notes;
 public sealed partial class NoteCatalog
 {
     /// <summary>One argument's kind: a number with digits and unit, a list of names, a value with words, or a name.</summary>
-    public sealed record Kind(int? Digits, int? MaxDigits, string? Unit, bool List, int Max, bool Invariant,
+    public sealed record Kind(int? Digits, int? MaxDigits, string? Unit, bool List, bool And, int Max, bool Invariant,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? Values);
 
     /// <summary>One code: the kind of each argument and a template per language.</summary>
     public sealed record Entry(IReadOnlyDictionary<string, string> Args, IReadOnlyDictionary<string, string> Templates);
 
-    private sealed record Language(string Decimal, string Group, string More);
+    private sealed record Language(string Decimal, string Group, string More, string And);
 
     public static NoteCatalog Default { get; } = Load();
 
@@ -37,13 +37,14 @@ public sealed partial class NoteCatalog
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
         languages = root.GetProperty("languages").EnumerateObject().ToDictionary(p => p.Name,
-            p => new Language(p.Value.GetProperty("decimal").GetString()!, p.Value.GetProperty("group").GetString()!, p.Value.GetProperty("more").GetString()!));
+            p => new Language(p.Value.GetProperty("decimal").GetString()!, p.Value.GetProperty("group").GetString()!, p.Value.GetProperty("more").GetString()!, p.Value.GetProperty("and").GetString()!));
         Languages = languages.Keys.ToList();
         Kinds = root.GetProperty("kinds").EnumerateObject().ToDictionary(p => p.Name, p => new Kind(
             p.Value.TryGetProperty("digits", out var d) ? d.GetInt32() : null,
             p.Value.TryGetProperty("maxDigits", out var md) ? md.GetInt32() : null,
             p.Value.TryGetProperty("unit", out var u) ? u.GetString() : null,
             p.Value.TryGetProperty("list", out var l) && l.GetBoolean(),
+            p.Value.TryGetProperty("and", out var and) && and.GetBoolean(),
             p.Value.TryGetProperty("max", out var m) ? m.GetInt32() : int.MaxValue,
             p.Value.TryGetProperty("invariant", out var inv) && inv.GetBoolean(),
             p.Value.TryGetProperty("values", out var vs)
@@ -68,7 +69,7 @@ public sealed partial class NoteCatalog
         language == "es" && Titles.TryGetValue(english, out var spanish) ? spanish : english;
 
     /// <summary>The placeholders of a template, in order.</summary>
-    public static IReadOnlyList<string> Placeholders(string template) => Placeholder().Matches(template).Select(m => m.Groups[1].Value).ToList();
+    public static IReadOnlyList<string> Placeholders(string template) => Placeholder().Matches(template).Select(m => m.Groups[1].Value).Distinct().ToList();
 
     /// <summary>The note in the language (English when the language is not in the catalog).</summary>
     public string Format(Note note, string language)
@@ -81,6 +82,8 @@ public sealed partial class NoteCatalog
         {
             var name = m.Groups[1].Value;
             if (!note.Args.TryGetValue(name, out var value)) return m.Value;
+            // {n:one|many}: the word for one or for any other number.
+            if (m.Groups[2].Success) return value is double d && d == 1 ? m.Groups[2].Value : m.Groups[3].Value;
             var kind = entry.Args.TryGetValue(name, out var k) && Kinds.TryGetValue(k, out var kk) ? kk : null;
             return FormatValue(value, kind, language);
         });
@@ -94,7 +97,9 @@ public sealed partial class NoteCatalog
         {
             case string[] list:
                 var shown = list.Take(kind?.Max ?? int.MaxValue).ToList();
-                var text = string.Join(", ", shown);
+                var text = kind?.And == true && shown.Count > 1 && shown.Count == list.Length
+                    ? string.Join(", ", shown[..^1]) + " " + lang.And + " " + shown[^1]
+                    : string.Join(", ", shown);
                 return list.Length > shown.Count ? text + " " + lang.More.Replace("{count}", Number(list.Length - shown.Count, 0, null, lang)) : text;
             case string s:
                 return kind?.Values is { } words && words.TryGetValue(s, out var w) && w.TryGetValue(language, out var said) ? said : s;
@@ -120,6 +125,6 @@ public sealed partial class NoteCatalog
 
     private static string Raw(object v) => v is string[] l ? string.Join(", ", l) : Convert.ToString(v, CultureInfo.InvariantCulture)!;
 
-    [GeneratedRegex(@"\{(\w+)\}")]
+    [GeneratedRegex(@"\{(\w+)(?::([^{}|]*)\|([^{}]*))?\}")]
     private static partial Regex Placeholder();
 }

@@ -104,6 +104,14 @@ public sealed partial class NoteCatalogTests
         var island = Note.Of("sectors.island_own", ("blocks", Enumerable.Range(1, 8).Select(i => $"b{i}")), ("sector", 2));
         Assert.Equal("La isla b1, b2, b3, b4, b5 y 3 más es el sector 2, propio.", island.Text("es"));
         Assert.Equal("Island b1, b2, b3, b4, b5 and 3 more is sector 2 of its own.", island.Text("en"));
+        // One or many: {short:unidad|unidades}; the last of a list joined by the language's "and".
+        Assert.Equal("el jefe fijó 4 sectores: al turno noche le falta 1 unidad, así que 1 sector queda sin patrullaje en él",
+            Note.Of("staffing.fixed_short", ("sectors", 4), ("shift", "noche"), ("short", 1)).Text("es"));
+        Assert.Equal("the chief fixed 4 sectors: the noche shift is 2 units short, so 2 sectors go unpatrolled in it",
+            Note.Of("staffing.fixed_short", ("sectors", 4), ("shift", "noche"), ("short", 2)).Text("en"));
+        var onDuty = Note.Of("staffing.on_duty", ("count", 3), ("hours", 8), ("onDuty", new[] { 6, 6, 5 }));
+        Assert.Equal("3 turnos de 8 h: 6, 6 y 5 de servicio", onDuty.Text("es"));
+        Assert.Equal("3 shifts of 8 h: 6, 6 and 5 on duty", onDuty.Text("en"));
     }
 
     [Fact]

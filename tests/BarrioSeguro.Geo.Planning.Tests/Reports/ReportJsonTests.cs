@@ -24,7 +24,8 @@ public class ReportJsonTests
         var s = root.GetProperty("staffing");
         Assert.Equal(5, s.GetProperty("contingentId").GetInt32());
         Assert.Equal("mañana", s.GetProperty("perShift")[0].GetProperty("shift").GetString());
-        Assert.Contains(s.GetProperty("explanation").EnumerateArray(), l => l.GetString()!.Contains("20 officers"));
+        Assert.Contains(s.GetProperty("explanation").EnumerateArray(), l => l.GetProperty("code").GetString() == "staffing.roster"
+            && l.GetProperty("args").GetProperty("officers").GetInt32() == 20 && l.GetProperty("text").GetString()!.Contains("20 officers"));
         Assert.Equal("frontage_m", root.GetProperty("weights")[1].GetProperty("attribute").GetString());
         Assert.Contains("\"ñ", PlanningJson.Serialize("ñ")); // accents stay readable
     }

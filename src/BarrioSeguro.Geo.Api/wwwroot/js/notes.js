@@ -30,7 +30,9 @@ function number(v, kind, language) {
 function argument(value, kind = {}, lang, language) {
   if (Array.isArray(value)) {
     const max = kind.max ?? Infinity;
-    const shown = value.slice(0, max).join(', ');
+    const kept = value.slice(0, max);
+    if (kind.and && kept.length > 1 && kept.length === value.length) return `${kept.slice(0, -1).join(', ')} ${language.and} ${kept[kept.length - 1]}`;
+    const shown = kept.join(', ');
     return value.length > max ? `${shown} ${language.more.replace('{count}', number(value.length - max, { digits: 0 }, language))}` : shown;
   }
   if (typeof value === 'string') return kind.values?.[value]?.[lang] ?? value;
@@ -49,7 +51,12 @@ export function noteText(note, lang = getLang()) {
   const language = catalog.languages[lang] ?? catalog.languages.en;
   const template = entry[lang] ?? entry.en;
   const args = note.args ?? {};
-  return template.replace(/\{(\w+)\}/g, (m, name) => (name in args ? argument(args[name], catalog.kinds[entry.args[name]], lang, language) : m));
+  // {name} is the argument; {name:one|many} the word for one or for any other number.
+  return template.replace(/\{(\w+)(?::([^{}|]*)\|([^{}]*))?\}/g, (m, name, one, many) => {
+    if (!(name in args)) return m;
+    if (one !== undefined) return Number(args[name]) === 1 ? one : many;
+    return argument(args[name], catalog.kinds[entry.args[name]], lang, language);
+  });
 }
 
 /** True when the viewer can say the note itself (else it shows the server's text, in the language the server chose). */

@@ -281,7 +281,7 @@ function renderStaffing() {
       'details',
       { class: 'staffing-why' },
       el('summary', null, t('sectors.why')),
-      el('ol', { class: 'staffing-sentences', lang: 'en' }, (s.explanation ?? []).map((x) => el('li', null, String(x)))),
+      el('ol', { class: 'staffing-sentences' }, (s.explanation ?? []).map((x) => el('li', { dataset: { code: x?.code } }, noteText(x)))),
     ),
   );
 }
