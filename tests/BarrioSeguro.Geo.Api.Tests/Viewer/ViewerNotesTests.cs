@@ -35,6 +35,13 @@ public class ViewerNotesTests(ApiFixture api) : BrowserTest(api)
             .Select(a => (a[0], a[1])).ToList();
         var spanish = await Shown();
         Assert.NotEmpty(spanish);
+        // The contingent's staffing (the same notes, staffing.* codes) speaks the viewer's language too.
+        async Task<string[][]> Staffing() =>
+            await page.Locator("#sectors-staffing .staffing-sentences li").EvaluateAllAsync<string[][]>("els => els.map(e => [e.dataset.code, e.textContent])");
+        var staffingEs = await Staffing();
+        Assert.NotEmpty(staffingEs);
+        Assert.All(staffingEs, s => Assert.StartsWith("staffing.", s[0]));
+        Assert.Contains(staffingEs, s => s[1].Contains("de servicio"));
         var expectedEs = notes.Select(n => (n.Note.Code, n.Note.Text("es"))).ToHashSet();
         Assert.All(spanish, s => Assert.Contains(s, expectedEs));
 
@@ -46,5 +53,9 @@ public class ViewerNotesTests(ApiFixture api) : BrowserTest(api)
         Assert.All(english, s => Assert.Contains(s, expectedEn));
         Assert.Equal(spanish.Select(s => s.Code), english.Select(s => s.Code));
         Assert.NotEqual(spanish.Select(s => s.Text), english.Select(s => s.Text));
+        var staffingEn = await Staffing();
+        Assert.Equal(staffingEs.Select(s => s[0]), staffingEn.Select(s => s[0]));
+        Assert.Contains(staffingEn, s => s[1].Contains("on duty"));
+        Assert.DoesNotContain(staffingEn, s => s[1].Contains("de servicio"));
     }
 }
