@@ -35,6 +35,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
 
 app.UseSecurityHeaders(); // hardening: CSP, nosniff, no framing on every answer
 app.UseApiErrors();
+app.UseNoteLanguage(); // notes said in ?lang= or Accept-Language, Spanish by default
 app.UseDefaultFiles();
 app.UseStaticFiles();
 // --- sign-in and access (issue 9, auth): after the public viewer files, before every endpoint ---
@@ -52,6 +53,7 @@ app.MapNetwork();
 app.MapFieldKit();
 app.MapContingents();
 app.MapAudit();
+app.MapNotes();
 
 await app.PrepareDatabaseAsync();
 await app.CreateFirstAdminAsync(); // issue 9, auth: ./barrio up on a fresh machine

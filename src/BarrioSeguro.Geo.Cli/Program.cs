@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Cli.Commands;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Cli;
 
@@ -40,6 +41,7 @@ public static class Program
         }
         try
         {
+            rest = TakeLanguage(rest, keep: command.Name == "fieldkit");
             return command.Run(rest, new CommandContext(stdout, stderr));
         }
         catch (UsageException e)
@@ -60,6 +62,29 @@ public static class Program
         }
     }
 
+    /// <summary>
+    /// The language of the notes the command prints and writes in its JSON reports: --lang es|en (any command; the
+    /// field kit's own --lang too), else BARRIO_LANG, else English, the language of the command line itself.
+    /// </summary>
+    private static string[] TakeLanguage(string[] args, bool keep)
+    {
+        string? lang = Environment.GetEnvironmentVariable("BARRIO_LANG") is { Length: > 0 } env ? env.Trim().ToLowerInvariant() : null;
+        var rest = new List<string>(args.Length);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--lang" && i + 1 < args.Length) { lang = args[i + 1].Trim().ToLowerInvariant(); if (keep) rest.AddRange(args[i..(i + 2)]); i++; }
+            else if (args[i].StartsWith("--lang=", StringComparison.Ordinal)) { lang = args[i]["--lang=".Length..].Trim().ToLowerInvariant(); if (keep) rest.Add(args[i]); }
+            else rest.Add(args[i]);
+        }
+        if (lang is not null && !NoteCatalog.Default.Languages.Contains(lang))
+        {
+            if (keep) lang = null; // the command's own --lang says what is wrong with it
+            else throw new UsageException($"--lang (or BARRIO_LANG) must be {string.Join(" or ", NoteCatalog.Default.Languages)}, not '{lang}'");
+        }
+        NoteLanguage.Current = lang ?? "en";
+        return rest.ToArray();
+    }
+
     private static void WriteOverview(TextWriter stdout)
     {
         stdout.WriteLine("Usage: barrio COMMAND [ARGS]   (barrio COMMAND --help for details)");
@@ -68,6 +93,7 @@ public static class Program
         var width = CommandTable.All.Max(c => c.Name.Length) + 2;
         foreach (var c in CommandTable.All) stdout.WriteLine($"  {c.Name.PadRight(width)}{c.Summary}");
         stdout.WriteLine();
+        stdout.WriteLine("Notes of results are in English; --lang es (or BARRIO_LANG=es) says them in Spanish.");
         stdout.WriteLine("The ./barrio script also runs: up (the service), test (every test), bench NAME (speed targets; tools/BarrioSeguro.Geo.Bench).");
     }
 }

@@ -2,6 +2,7 @@ using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.Planning;
 using BarrioSeguro.Geo.Planning.FieldKits;
 using NetTopologySuite.Geometries;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Printing;
 
@@ -21,14 +22,14 @@ public static class FieldKitBuilder
             .Select(l => Crs.Transform(l, Crs.Wgs84, utm)).ToList();
         var cover = new FieldKitCover(
             input.Neighborhood, input.PlanName, input.Shift, text.Date(printedAt.ToOffset(LimaTime.Offset)),
-            input.Report.Staffing?.Explanation ?? [], sectors,
+            input.Report.Staffing?.Explanation.Select(text.Note).ToList() ?? [], sectors,
             [
                 (text.MaxDeviation, $"{text.Number(input.MaxDeviationPct, 1)} %"),
                 (text.Contiguity, input.Contiguous ? text.Yes : text.No),
                 (text.PolsbyPopper, text.Number(input.MeanPolsbyPopper, 2)),
                 (text.Sectors, sectors.Count.ToString(text.Culture)),
             ],
-            input.Report.Notes);
+            input.Report.Notes.Select(text.Note).ToList());
         var origin = gpxOrigin.TrimEnd('/');
         var sheets = input.Sectors.Zip(sectors, (s, shape) => new SectorSheet(shape, sectors.Where(o => o.Index != shape.Index).ToList(),
             s.Route is { } r ? Route(r, utm, text, origin) : null)).ToList();
@@ -54,6 +55,6 @@ public static class FieldKitBuilder
                 (text.StreetsCovered, $"{text.Number(report.StreetsCoveredPct, 1)} %"),
                 (text.Stops, stops.Count.ToString(text.Culture)),
             ],
-            report.Notes, $"{origin}/api/routes/{r.Id}/gpx");
+            report.Notes.Select(text.Note).ToList(), $"{origin}/api/routes/{r.Id}/gpx");
     }
 }

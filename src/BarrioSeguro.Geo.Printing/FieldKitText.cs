@@ -1,4 +1,5 @@
 using System.Globalization;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Printing;
 
@@ -49,6 +50,9 @@ public sealed record FieldKitText
     public required string Hotspot { get; init; }
     public required string Page { get; init; }
     public required string Footer { get; init; }
+
+    /// <summary>A note of a report in this language, through the one catalog (notes.json) the viewer and the API use.</summary>
+    public string Note(Note note) => note.Text(Language);
 
     public static readonly FieldKitText Spanish = new()
     {

@@ -1,6 +1,7 @@
 using BarrioSeguro.Geo.Planning.FieldKits;
 using BarrioSeguro.Geo.Planning.Reports;
 using NetTopologySuite.Geometries;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Printing.Tests;
 
@@ -19,9 +20,10 @@ public class FieldKitBuilderTests
         var track = LonLat.CreateLineString([new(lon + 0.001, lat + 0.001), new(lon + 0.003, lat + 0.001), new(lon + 0.001, lat + 0.001)]);
         var stops = LonLat.CreateMultiPoint([LonLat.CreatePoint(new Coordinate(lon + 0.003, lat + 0.001))]);
         var report = new RouteReport("S1", "Sector S1 · turno mañana", "mañana", "foot", null, 3.24, 95, 4.06, 100, 1, true,
-            [new StopReport(1, "h1", "Mercado", lon + 0.003, lat + 0.001, "06:20", 20, 10, false)], 0, [], [], ["Una nota."]);
+            [new StopReport(1, "h1", "Mercado", lon + 0.003, lat + 0.001, "06:20", 20, 10, false)], 0, [], [],
+            [Note.Of("route.hotspot_interval_missed", ("name", "Mercado"), ("gap", 131.6), ("max", 120))]);
         var plan = new SectorPlanReport([], 2, 40, 10, 2.54, 5, true, 0.61, 1, null, [], null, 0,
-            new StaffingReport(1, 2, [], ["20 officers in 3 shifts"]), [], ["Nota del plan."]);
+            new StaffingReport(1, 2, [], [Note.Of("staffing.every_shift", ("sectors", 2))]), [], [Note.Of("sectors.locked", ("count", 1234))]);
         return new FieldKitInput("El Milagro", Square(lon, lat, 0.01), "Plan de prueba", "mañana", 2.54, true, 0.613, plan,
             [
                 new FieldKitSector(0, Square(lon, lat, 0.005), new FieldKitRoute(17, track, stops, report)),
@@ -37,8 +39,8 @@ public class FieldKitBuilderTests
         var kit = FieldKitBuilder.Build(Input(), FieldKitText.Spanish, "http://127.0.0.1:5080/", printedAt);
 
         Assert.Equal("30 de noviembre de 2026", kit.Cover.Date);
-        Assert.Equal(["20 officers in 3 shifts"], kit.Cover.Staffing);
-        Assert.Equal(["Nota del plan."], kit.Cover.Notes);
+        Assert.Equal(["cada turno cubre 2 sectores"], kit.Cover.Staffing); // "Dotación" in Spanish, from the catalog
+        Assert.Equal(["1\u00a0234 manzana(s) fijadas."], kit.Cover.Notes); // the plan's note, said in Spanish through notes.json
         Assert.Contains((FieldKitText.Spanish.MaxDeviation, "2.5 %"), kit.Cover.Figures);
         Assert.Contains((FieldKitText.Spanish.Sectors, "2"), kit.Cover.Figures);
         Assert.Equal(["S1", "S2"], kit.Sheets.Select(s => s.Sector.Label));
@@ -51,10 +53,31 @@ public class FieldKitBuilderTests
         Assert.InRange(kit.Streets[0].Length, 1_000, 1_200); // 0.01° of longitude at 8° S ≈ 1.1 km
 
         var route = Assert.IsType<SheetRoute>(kit.Sheets[0].Route);
+        Assert.StartsWith("punto caliente Mercado: el mayor intervalo es de 132 min, más de los 120 min pedidos", Assert.Single(route.Notes));
         Assert.Equal("http://127.0.0.1:5080/api/routes/17/gpx", route.GpxUrl);
         Assert.Contains((FieldKitText.Spanish.Length, "3.2 km"), route.Figures);
         Assert.Equal("06:20 · 10 min", Assert.Single(route.Stops).Arrive);
         Assert.Equal("Mercado", route.Stops[0].Name);
         Assert.Null(kit.Sheets[1].Route);
+    }
+
+    [Theory]
+    [InlineData("es", "1 234 manzana(s) fijadas.", "punto caliente Mercado: el mayor intervalo es de 132 min, más de los 120 min pedidos")]
+    [InlineData("en", "1,234 block(s) locked.", "hot spot Mercado: the longest gap is 132 min, over the 120 min asked")]
+    public async Task The_printed_kit_says_the_plan_and_route_notes_in_its_language_through_the_one_catalog(string lang, string cover, string route)
+    {
+        using var dir = new TempDir();
+        var text = FieldKitText.For(lang);
+        var kit = FieldKitBuilder.Build(Input(), text, "http://127.0.0.1:5080/", new DateTimeOffset(2026, 12, 1, 15, 0, 0, TimeSpan.Zero));
+        var file = dir.File("kit.pdf");
+        await using (var stream = File.Create(file)) FieldKitRenderer.Render(kit, MapStyle.Default(), stream);
+
+        // The text layer in reading order, lines joined: a long note may wrap on the page.
+        static string Flat(string s) => System.Text.RegularExpressions.Regex.Replace(s, @"\s+", " ");
+        var pdf = Flat(await PdfTools.RunAsync("pdftotext", file, "-"));
+        Assert.Contains(Flat(cover), pdf);
+        Assert.Contains(Flat(route), pdf);
+        Assert.Contains(Flat(Input().Report.Notes[0].Text(lang)), pdf);
+        Assert.DoesNotContain(lang == "es" ? "hot spot Mercado" : "punto caliente Mercado", pdf);
     }
 }

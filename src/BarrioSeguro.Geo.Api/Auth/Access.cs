@@ -64,6 +64,7 @@ public static class AccessTable
         ["GET /openapi/{documentName}.json"] = new(Need.Public),
         ["GET /api"] = new(Need.Public),
         ["GET /api/conformance"] = new(Need.Public),
+        ["GET /api/notes/catalog"] = new(Need.Public),
         ["GET /api/collections"] = new(Need.Public),
         ["GET /api/collections/{name}"] = new(Need.CollectionRead),
         ["GET /api/collections/{name}/items"] = new(Need.CollectionRead),

@@ -10,6 +10,7 @@ using BarrioSeguro.Geo.Planning.Blocks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
 
@@ -34,7 +35,7 @@ public static class BlockEndpoints
     }
 
     public sealed record BlockSummary(string Scope, int Blocks, double AreaKm2, int Streets, int ExcludedByClass, int ExcludedOtherLayer,
-        int SnappedEndpoints, int DuplicateLinesDropped, int DanglesDropped, double ElapsedMs, IReadOnlyList<string> Notes);
+        int SnappedEndpoints, int DuplicateLinesDropped, int DanglesDropped, double ElapsedMs, IReadOnlyList<Note> Notes);
 
     public sealed record HotspotRequest(double? RadiusMeters, int? MinIncidents, int? Clusters);
 

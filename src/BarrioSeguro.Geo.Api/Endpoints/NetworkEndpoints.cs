@@ -7,6 +7,7 @@ using BarrioSeguro.Geo.Planning.Reports;
 using BarrioSeguro.Geo.Planning.Routes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Features;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
 
@@ -46,7 +47,7 @@ public static class NetworkEndpoints
     public sealed record RouteView(int Id, int PlanId, int Sector, string Shift, string Mode, int Seed, RouteReport Report);
 
     /// <summary>The answer of POST .../routes: the kept routes and the notes of the computation (sectors skipped).</summary>
-    public sealed record RoutesView(IReadOnlyList<RouteView> Routes, IReadOnlyList<string> Notes, IReadOnlyList<SkippedSector> Skipped);
+    public sealed record RoutesView(IReadOnlyList<RouteView> Routes, IReadOnlyList<Note> Notes, IReadOnlyList<SkippedSector> Skipped);
 
     /// <summary>An unknown mode, minutes out of range or units that cannot stand (no kept route yet) are Core's refusals:
     /// the global 422 of <see cref="ApiErrors"/>.</summary>

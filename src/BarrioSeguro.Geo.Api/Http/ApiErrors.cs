@@ -106,6 +106,7 @@ public static class ApiErrors
             };
             if (problem is null) return false;
             problem.Instance = http.Request.Path;
+            NoteLanguages.Localize(problem, http.Request);
             // A refusal is an answer, not a fault: one line in the log, no stack trace.
             log.LogInformation("{Method} {Path} refused ({Status}): {Reason}", http.Request.Method, http.Request.Path, problem.Status, problem.Detail);
             http.Response.StatusCode = problem.Status!.Value;

@@ -23,7 +23,11 @@ public abstract class ProblemResult : IResult, IStatusCodeHttpResult, IValueHttp
     object? IValueHttpResult.Value => _problem.ProblemDetails;
     ProblemDetails? IValueHttpResult<ProblemDetails>.Value => _problem.ProblemDetails;
 
-    public Task ExecuteAsync(HttpContext httpContext) => _problem.ExecuteAsync(httpContext);
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        NoteLanguages.Localize(_problem.ProblemDetails, httpContext.Request);
+        return _problem.ExecuteAsync(httpContext);
+    }
 
     private protected static void Declare(EndpointBuilder builder, params int[] statuses)
     {

@@ -5,6 +5,7 @@ using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.IO;
 using BarrioSeguro.Geo.Planning.Reports;
 using NetTopologySuite.Geometries;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Cli.Commands;
 
@@ -67,7 +68,7 @@ public sealed class EvaluateCommand : ICommand
         var blocks = SectorFiles.ReadBlocks(blocksPath);
         var (units, usedWeights) = SectorFiles.Weigh(blocks, weights);
         context.Out.WriteLine($"workload: {SectorFiles.Describe(usedWeights)}{(weights is null ? " (default)" : "")}");
-        var notes = new List<string>(blocks.Notes);
+        var notes = new List<Note>(blocks.Notes);
         var (assignment, kind) = ReadPlan(planPath, blocks, units, attach, notes);
         var previous = parsed.Option("--previous") is { } previousPath ? SectorFiles.ReadAssignment(previousPath, "previous plan") : null;
 
@@ -112,7 +113,7 @@ public sealed class EvaluateCommand : ICommand
     }
 
     private static (IReadOnlyDictionary<string, int> Assignment, string Kind) ReadPlan(
-        string path, BlockFile blocks, IReadOnlyList<SectorUnit> units, bool attach, List<string> notes)
+        string path, BlockFile blocks, IReadOnlyList<SectorUnit> units, bool attach, List<Note> notes)
     {
         var set = SectorFiles.ReadVector(path, "plan");
         if (set.Count == 0) throw new CommandFailedException($"plan {Path.GetFileName(path)}: no features");
@@ -132,7 +133,7 @@ public sealed class EvaluateCommand : ICommand
         {
             foreach (var l in labels) names.TryAdd(Convert.ToString(l, CultureInfo.InvariantCulture)!, names.Count);
             numbers = labels.Select(l => (int?)names[Convert.ToString(l, CultureInfo.InvariantCulture)!]).ToList();
-            notes.Add("Drawn sectors numbered by name: " + string.Join(", ", names.Select(n => $"{n.Key} = {n.Value}")) + ".");
+            notes.Add(Note.Of("sectors.numbered", ("pairs", names.Select(n => $"{n.Key} = {n.Value}"))));
         }
         var wgs = set.Epsg == Crs.Wgs84 ? set.Features : FeatureTransform.To(set.Features, set.Epsg, Crs.Wgs84);
         var drawn = new List<(int, Geometry)>();

@@ -10,6 +10,7 @@ using BarrioSeguro.Geo.Planning.Routes;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Union;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Cli.Commands;
 
@@ -110,7 +111,7 @@ public sealed class RoutesCommand : ICommand
         var sw = Stopwatch.StartNew();
         var streets = StreetLines.Network(StreetInput.Read(streetsPath, parsed, context));
         var sectors = Sectors(sectorsPath);
-        var notes = new List<string>();
+        var notes = new List<Note>();
         var hotspots = parsed.Option("--hotspots") is { } h ? Points(h, "hot spots", "hot spot") : [];
         var starts = parsed.Option("--start") is { } s ? Points(s, "start", "start") : null;
         if (starts is { Count: 0 }) throw new CommandFailedException($"{Path.GetFileName(parsed.Option("--start"))}: no start point in the file");
@@ -130,7 +131,7 @@ public sealed class RoutesCommand : ICommand
         foreach (var (name, place) in hotspots)
         {
             var owner = sectors.FirstOrDefault(x => x.Polygon.Covers(place));
-            if (owner is null) notes.Add(string.Create(Ci, $"Hot spot {name} at ({place.X:0.#####}, {place.Y:0.#####}) lies in no sector: left out."));
+            if (owner is null) notes.Add(Note.Of("route.hotspot_outside_sectors", ("name", name), ("lon", place.X), ("lat", place.Y)));
             else spotsOf[owner.Name].Add((name, place));
         }
 
@@ -197,7 +198,7 @@ public sealed class RoutesCommand : ICommand
             }
             foreach (var n in RoutePlanning.NotesOf(r)) sb.AppendLine("  " + n);
         }
-        foreach (var n in outcome.Report.Notes) sb.AppendLine(n);
+        foreach (var n in outcome.Report.Notes) sb.AppendLine(n.ToString());
         sb.Append(string.Create(Ci,
             $"Wrote {written} route{(written == 1 ? "" : "s")} ({routes.Sum(r => r.Figures.LengthKm):N2} km, {routes.Sum(r => r.Stops.Count)} stops) to {Path.GetFileName(output)} " +
             $"and the report to {Path.GetFileName(reportPath)}{(skipped.Count > 0 ? $"; {skipped.Count} sector{(skipped.Count == 1 ? "" : "s")} skipped" : "")} ({sw.Elapsed.TotalMilliseconds:N0} ms)"));

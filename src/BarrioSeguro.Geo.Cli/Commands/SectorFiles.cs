@@ -8,6 +8,7 @@ using BarrioSeguro.Geo.Planning.Sectors;
 using BarrioSeguro.Geo.IO;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Cli.Commands;
 
@@ -20,7 +21,7 @@ namespace BarrioSeguro.Geo.Cli.Commands;
 /// <param name="Notes">What was assumed while reading.</param>
 internal sealed record BlockFile(
     string Path, IReadOnlyList<IFeature> Features, int Epsg, IReadOnlyList<string> Ids, IReadOnlyList<Geometry> Polygons,
-    IReadOnlyList<IReadOnlyDictionary<string, object?>> Attributes, IReadOnlyList<string> Notes)
+    IReadOnlyList<IReadOnlyDictionary<string, object?>> Attributes, IReadOnlyList<Note> Notes)
 {
     /// <summary>The blocks as planning units.</summary>
     public IReadOnlyList<PlanningUnit> Units() => Ids.Select((id, i) => new PlanningUnit(id, Polygons[i], Attributes[i])).ToList();
@@ -51,7 +52,7 @@ internal static class SectorFiles
     {
         var set = ReadVector(path, "blocks");
         if (set.Count == 0) throw new CommandFailedException($"{Path.GetFileName(path)}: no blocks");
-        var notes = new List<string>();
+        var notes = new List<Note>();
         var wgs = set.Epsg == Crs.Wgs84 ? set.Features : FeatureTransform.To(set.Features, set.Epsg, Crs.Wgs84);
         var polygons = new List<Geometry>(set.Count);
         var ids = new List<string>(set.Count);
@@ -80,9 +81,9 @@ internal static class SectorFiles
             ids.Add(id);
         }
         if (multipart > 0)
-            notes.Add($"{multipart} unit(s) in several pieces: each is planned as one unit, its pieces in the same sector.");
+            notes.Add(Note.Of("input.multipart", ("count", multipart)));
         if (generated > 0)
-            notes.Add($"{generated} block(s) have no id attribute: named B{{index}} by their place in the file (B0 is the first).");
+            notes.Add(Note.Of("input.generated_ids", ("count", generated)));
         var duplicates = ids.GroupBy(x => x, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).Take(5).ToList();
         if (duplicates.Count > 0)
             throw new CommandFailedException($"{Path.GetFileName(path)}: block ids must be unique; repeated: {string.Join(", ", duplicates)}");

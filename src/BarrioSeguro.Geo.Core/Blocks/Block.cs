@@ -1,4 +1,5 @@
 using NetTopologySuite.Geometries;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Core.Blocks;
 
@@ -40,7 +41,7 @@ public sealed class Block
 /// <param name="Notes">Other things worth telling (slivers merged, boundary repaired, ...).</param>
 public sealed record BlockReport(
     int InputLines, int ExcludedByClass, int ExcludedOtherLayer, int SnappedEndpoints, int DuplicateLinesDropped,
-    int DanglesDropped, int Blocks, double ElapsedMilliseconds, IReadOnlyList<string> Notes);
+    int DanglesDropped, int Blocks, double ElapsedMilliseconds, IReadOnlyList<Note> Notes);
 
 /// <summary>The blocks of a build, the report, and the UTM zone the work was done in.</summary>
 public sealed record BlockSet(IReadOnlyList<Block> Blocks, BlockReport Report, int UtmEpsg);
@@ -52,4 +53,4 @@ public sealed record BlockSet(IReadOnlyList<Block> Blocks, BlockReport Report, i
 /// </summary>
 public sealed record PreparedStreets(
     IReadOnlyList<LineString> Lines, int UtmEpsg, int InputLines, int ExcludedByClass, int ExcludedOtherLayer,
-    int SnappedEndpoints, int DuplicateLinesDropped, IReadOnlyList<string> Notes);
+    int SnappedEndpoints, int DuplicateLinesDropped, IReadOnlyList<Note> Notes);

@@ -13,6 +13,7 @@ using NetTopologySuite.Operation.Distance;
 using NetTopologySuite.Operation.Overlay;
 using NetTopologySuite.Operation.OverlayNG;
 using NetTopologySuite.Operation.Polygonize;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Core.Blocks;
 
@@ -61,7 +62,7 @@ public static class BlockBuilder
         options ??= new BlockOptions();
         progress?.Report(0);
         var prepared = PrepareLines(streets, options);
-        var notes = new List<string>(prepared.Notes);
+        var notes = new List<Note>(prepared.Notes);
         var zone = prepared.UtmEpsg;
         progress?.Report(0.25);
 
@@ -84,7 +85,7 @@ public static class BlockBuilder
         var faces = polygonizer.GetPolygons().Cast<Polygon>().ToList();
         var dangles = polygonizer.GetDangles().Count;
         var cutEdges = polygonizer.GetCutEdges().Count;
-        if (cutEdges > 0) notes.Add(string.Create(CultureInfo.InvariantCulture, $"{cutEdges:N0} cut edges (streets with the same face on both sides) bound no block"));
+        if (cutEdges > 0) notes.Add(Note.Of("blocks.cut_edges", ("count", cutEdges)));
         progress?.Report(0.75);
 
         var pieces = clip is null ? faces.Select(f => new Piece(f, false)).ToList() : Clip(faces, clip, notes);
@@ -94,7 +95,7 @@ public static class BlockBuilder
         progress?.Report(0.9);
 
         var blocks = Finish(pieces, zone, noded);
-        if (blocks.Count == 0) notes.Add("The streets enclose no block" + (clip is null ? "" : " inside the boundary"));
+        if (blocks.Count == 0) notes.Add(Note.Of(clip is null ? "blocks.none" : "blocks.none_inside"));
         progress?.Report(1);
         var report = new BlockReport(prepared.InputLines, prepared.ExcludedByClass, prepared.ExcludedOtherLayer,
             prepared.SnappedEndpoints, prepared.DuplicateLinesDropped, dangles + cutEdges, blocks.Count,
@@ -139,7 +140,7 @@ public static class BlockBuilder
         foreach (var g in kept) envelope.ExpandToInclude(g.EnvelopeInternal);
         var zone = Crs.UtmZoneFor(envelope.Centre.X, envelope.Centre.Y);
         var grid = options.GridMeters;
-        var notes = new List<string>();
+        var notes = new List<Note>();
 
         // To UTM on the grid, one coordinate array per LineString part.
         var lines = new List<Coordinate[]>();
@@ -173,7 +174,7 @@ public static class BlockBuilder
             ls.SRID = zone;
             result.Add(ls);
         }
-        if (degenerate > 0) notes.Add(string.Create(CultureInfo.InvariantCulture, $"{degenerate:N0} line parts shorter than the grid dropped"));
+        if (degenerate > 0) notes.Add(Note.Of("blocks.short_parts_dropped", ("count", degenerate)));
         return new PreparedStreets(result, zone, list.Count, byClass, otherLayer, snapped, duplicates, notes);
     }
 
@@ -246,7 +247,7 @@ public static class BlockBuilder
         return g;
     }
 
-    private static Geometry PrepareBoundary(Geometry boundary, int zone, List<string> notes)
+    private static Geometry PrepareBoundary(Geometry boundary, int zone, List<Note> notes)
     {
         if (boundary is not (Polygon or MultiPolygon))
             throw new ArgumentException($"The boundary is a {boundary.GeometryType}: it must be a Polygon or MultiPolygon.", nameof(boundary));
@@ -255,7 +256,7 @@ public static class BlockBuilder
         if (!utm.IsValid)
         {
             utm = GeometryFixer.Fix(utm);
-            notes.Add("The boundary was not a valid polygon and was repaired (GeometryFixer)");
+            notes.Add(Note.Of("blocks.boundary_repaired"));
         }
         utm.SRID = zone;
         return utm;
@@ -365,7 +366,7 @@ public static class BlockBuilder
 
     private sealed record Piece(Polygon Geometry, bool Clipped);
 
-    private static List<Piece> Clip(List<Polygon> faces, Geometry clip, List<string> notes)
+    private static List<Piece> Clip(List<Polygon> faces, Geometry clip, List<Note> notes)
     {
         var prepared = PreparedGeometryFactory.Prepare(clip);
         var pieces = new List<Piece>(faces.Count);
@@ -377,7 +378,7 @@ public static class BlockBuilder
             else if (prepared.Intersects(f)) crossing.Add(f);
             else outside++;
         }
-        if (outside > 0) notes.Add(string.Create(CultureInfo.InvariantCulture, $"{outside:N0} faces outside the boundary left out"));
+        if (outside > 0) notes.Add(Note.Of("blocks.faces_outside", ("count", outside)));
         if (crossing.Count == 0) return pieces;
 
         // Node the rings of the crossing faces with the boundary ring: one arrangement, so neighbouring pieces share
@@ -406,13 +407,13 @@ public static class BlockBuilder
             if (faceTree.Query(new Envelope(at)).Any(loc => loc.Locate(at) == Location.Interior))
                 pieces.Add(new Piece(p, true));
         }
-        notes.Add(string.Create(CultureInfo.InvariantCulture, $"{crossing.Count:N0} faces cut by the boundary"));
+        notes.Add(Note.Of("blocks.faces_cut", ("count", crossing.Count)));
         return pieces;
     }
 
     // ---- slivers ----
 
-    private static List<Piece> MergeSlivers(List<Piece> pieces, BlockOptions options, List<string> notes)
+    private static List<Piece> MergeSlivers(List<Piece> pieces, BlockOptions options, List<Note> notes)
     {
         bool IsSliver(Polygon p) =>
             (options.MinAreaSquareMeters > 0 && p.Area < options.MinAreaSquareMeters)
@@ -453,8 +454,8 @@ public static class BlockBuilder
                 dropped++;
             }
         }
-        if (merged > 0) notes.Add(string.Create(CultureInfo.InvariantCulture, $"{merged:N0} slivers merged into a neighbouring block"));
-        if (dropped > 0) notes.Add(string.Create(CultureInfo.InvariantCulture, $"{dropped:N0} slivers without a neighbour dropped"));
+        if (merged > 0) notes.Add(Note.Of("blocks.slivers_merged", ("count", merged)));
+        if (dropped > 0) notes.Add(Note.Of("blocks.slivers_dropped", ("count", dropped)));
         return current.OfType<Piece>().ToList();
     }
 

@@ -2,6 +2,7 @@ using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Coverage;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Core.Neighborhoods;
 
@@ -9,7 +10,7 @@ namespace BarrioSeguro.Geo.Core.Neighborhoods;
 public sealed record BlockShape(string Id, Polygon Geometry);
 
 /// <summary>A boundary built from blocks, with the blocks used and what else a planner should know.</summary>
-public sealed record NeighborhoodProposal(MultiPolygon Boundary, IReadOnlyList<string> BlockIds, IReadOnlyList<string> Notes);
+public sealed record NeighborhoodProposal(MultiPolygon Boundary, IReadOnlyList<string> BlockIds, IReadOnlyList<Note> Notes);
 
 /// <summary>Options of the hot-spot proposal. Distances in metres.</summary>
 public sealed record HotspotOptions
@@ -73,14 +74,14 @@ public static class NeighborhoodProposals
             foreach (var (block, utm) in index.Query(search))
                 if (utm.IsWithinDistance(p, options.RadiusMeters)) chosen.TryAdd(block.Id, block);
         }
-        var notes = new List<string>
+        var notes = new List<Note>
         {
-            $"{clusters.Count} hot spot(s) of {string.Join(", ", clusters.Select(c => c.Count))} incidents (radius {options.RadiusMeters:0} m, at least {options.MinIncidents} incidents).",
+            Note.Of("neighborhood.hotspots", ("count", clusters.Count), ("sizes", clusters.Select(c => c.Count)), ("radius", options.RadiusMeters), ("min", options.MinIncidents)),
         };
         return Union(chosen.Values.OrderBy(b => b.Id, StringComparer.Ordinal).ToList(), notes, fillHoles: true);
     }
 
-    private static NeighborhoodProposal Union(List<BlockShape> chosen, List<string> notes, bool fillHoles)
+    private static NeighborhoodProposal Union(List<BlockShape> chosen, List<Note> notes, bool fillHoles)
     {
         var factory = chosen[0].Geometry.Factory;
         // Blocks tile without overlaps, so the coverage union is exact and fast; shared edges vanish.
@@ -93,7 +94,7 @@ public static class NeighborhoodProposals
         var merged = boundary.Union();
         boundary = merged as MultiPolygon ?? factory.CreateMultiPolygon([(Polygon)merged]);
         if (boundary.NumGeometries > 1)
-            notes.Add($"The boundary has {boundary.NumGeometries} separate parts: streets run between the chosen blocks. Add the blocks between them for one part.");
+            notes.Add(Note.Of("neighborhood.parts", ("count", boundary.NumGeometries)));
         return new NeighborhoodProposal(boundary, chosen.Select(b => b.Id).ToList(), notes);
     }
 

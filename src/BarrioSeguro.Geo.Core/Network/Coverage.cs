@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Core.Network;
 
@@ -116,7 +117,9 @@ public static class Coverage
         ? string.Create(CultureInfo.InvariantCulture, $"{r.Name} at ({r.LonLat.X:0.######}, {r.LonLat.Y:0.######}) is {d:0} m from the nearest street")
         : string.Create(CultureInfo.InvariantCulture, $"{r.Name} at ({r.LonLat.X:0.######}, {r.LonLat.Y:0.######}) has no street within 10 km");
 
-    internal static string DescribeRefused(RefusedUnit r) => Describe(r);
+    internal static Note RefusedNote(RefusedUnit r, double toleranceM) => r.NearestStreetM is { } d
+        ? Note.Of("coverage.unit_far", ("unit", r.Name), ("lon", r.LonLat.X), ("lat", r.LonLat.Y), ("distance", d), ("tolerance", toleranceM))
+        : Note.Of("coverage.unit_no_street", ("unit", r.Name), ("lon", r.LonLat.X), ("lat", r.LonLat.Y), ("tolerance", toleranceM));
 
     private record struct Span(int Unit, double S, double E);
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Core.Network;
 
@@ -82,7 +83,7 @@ public sealed class CoverageResult
     public double ElapsedMs { get; private set; }
 
     /// <summary>Plain sentences about what was left out or moved.</summary>
-    public IReadOnlyList<string> Notes { get; private set; } = [];
+    public IReadOnlyList<Note> Notes { get; private set; } = [];
 
     /// <summary>The covered fractions [from, to] of an edge, in order (empty: not reached).</summary>
     public IReadOnlyList<(double From, double To)> CoveredParts(int edge) => _covered.Of(edge);
@@ -121,14 +122,13 @@ public sealed class CoverageResult
     internal void Finish(Stopwatch clock)
     {
         var g = Graph;
-        var notes = new List<string>(g.Report.Notes);
+        var notes = new List<Note>(g.Report.Notes);
         var withUnit = new HashSet<int>(UnitsSnapped.Select(u => g.Edges[u.At.Edge].Component));
         ComponentsWithoutUnit = g.Components.Count - withUnit.Count;
         KmWithoutUnit = g.Components.Km.Where((_, i) => !withUnit.Contains(i)).Sum();
         if (ComponentsWithoutUnit > 0)
-            notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{ComponentsWithoutUnit:N0} of {g.Components.Count:N0} connected pieces of the network ({KmWithoutUnit:N2} km) have no unit: they cannot be reached and count as not covered"));
-        foreach (var r in UnitsRefused) notes.Add(Coverage.DescribeRefused(r) + $" (more than {_options.SnapToleranceM:0.#} m): left out");
+            notes.Add(Note.Of("coverage.no_unit", ("count", ComponentsWithoutUnit), ("of", g.Components.Count), ("km", KmWithoutUnit)));
+        foreach (var r in UnitsRefused) notes.Add(Coverage.RefusedNote(r, _options.SnapToleranceM));
 
         // Blocks and incidents: the nearest street point.
         var blocks = _options.BlocksLonLat ?? [];
@@ -140,8 +140,7 @@ public sealed class CoverageResult
             blockAt[i] = g.Snap(blockCentroid[i], _options.BlockSnapToleranceM);
         }
         BlocksOffNetwork = blockAt.Count(b => b is null);
-        if (BlocksOffNetwork > 0) notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"{BlocksOffNetwork:N0} blocks have no usable street within {_options.BlockSnapToleranceM:0} m of their centre: not covered"));
+        if (BlocksOffNetwork > 0) notes.Add(Note.Of("coverage.blocks_off_network", ("count", BlocksOffNetwork), ("distance", _options.BlockSnapToleranceM)));
         var incidents = _options.IncidentsLonLat ?? [];
         var incidentAt = new EdgeLocation?[incidents.Count];
         for (var i = 0; i < incidents.Count; i++)
@@ -151,8 +150,7 @@ public sealed class CoverageResult
             incidentAt[i] = g.Snap(incidents[i].LonLat, _options.SnapToleranceM);
         }
         IncidentsOffNetwork = incidentAt.Count(b => b is null);
-        if (IncidentsOffNetwork > 0) notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"{IncidentsOffNetwork:N0} incidents have no usable street within {_options.SnapToleranceM:0} m: not covered"));
+        if (IncidentsOffNetwork > 0) notes.Add(Note.Of("coverage.incidents_off_network", ("count", IncidentsOffNetwork), ("distance", _options.SnapToleranceM)));
 
         Figures = FiguresOf(null, _ => true, _ => true, blockAt, incidentAt);
 

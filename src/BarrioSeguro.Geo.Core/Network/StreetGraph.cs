@@ -5,6 +5,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Noding;
 using NetTopologySuite.Noding.Snapround;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Core.Network;
 
@@ -38,7 +39,7 @@ public sealed record ComponentSummary(int Count, double LargestKm, double LeftOu
 /// <summary>What <see cref="StreetGraph.Build"/> did with its input.</summary>
 /// <param name="ExcludedForMode">Streets of a class the mode may not use (e.g. footways by car, motorways on foot).</param>
 public sealed record GraphBuildReport(int InputStreets, int ExcludedForMode, double ExcludedForModeKm, int OnewayStreets,
-    int DuplicatePiecesMerged, int DegenerateParts, IReadOnlyList<string> Notes);
+    int DuplicatePiecesMerged, int DegenerateParts, IReadOnlyList<Note> Notes);
 
 /// <summary>
 /// A routable street graph for one <see cref="TravelMode"/>.
@@ -180,7 +181,7 @@ public sealed class StreetGraph
         foreach (var k in kept) envelope.ExpandToInclude(k.Lonlat.EnvelopeInternal);
         var zone = Crs.UtmZoneFor(envelope.Centre.X, envelope.Centre.Y);
         var scale = Measure.UtmScaleFactor(envelope.Centre.X, envelope.Centre.Y, zone);
-        var notes = new List<string>();
+        var notes = new List<Note>();
         var excludedKm = excluded.Sum(g => Crs.Transform(g, Crs.Wgs84, zone).Length) / scale / 1000;
 
         // 1. Project and round; one coordinate array per part, grouped by layer.
@@ -204,7 +205,7 @@ public sealed class StreetGraph
                 }
             }
         }
-        if (degenerate > 0) notes.Add(string.Create(CultureInfo.InvariantCulture, $"{degenerate:N0} line parts shorter than 1 mm dropped"));
+        if (degenerate > 0) notes.Add(Note.Of("network.short_parts_dropped", ("count", degenerate)));
 
         // 2. Node each layer on its own.
         var pieces = new List<(Coordinate[] Coords, int Street, int Layer)>();
@@ -269,9 +270,9 @@ public sealed class StreetGraph
             seen[key] = edges.Count;
             edges.Add(new GraphEdge(edges.Count, from, to, line, length, forward, backward, s.Class, s.Layer, s.Oneway, s.Name, street));
         }
-        if (duplicates > 0) notes.Add(string.Create(CultureInfo.InvariantCulture, $"{duplicates:N0} duplicate street pieces merged"));
+        if (duplicates > 0) notes.Add(Note.Of("network.duplicates_merged", ("count", duplicates)));
         if (excluded.Count > 0)
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"{excluded.Count:N0} streets ({excludedKm:N2} km) of a class that cannot be used {Travel(mode)} left out"));
+            notes.Add(Note.Of("network.class_excluded", ("count", excluded.Count), ("km", excludedKm), ("mode", mode.ToString().ToLowerInvariant())));
 
         var report = new GraphBuildReport(list.Count, excluded.Count, excludedKm, oneways, duplicates, degenerate, notes);
         return new StreetGraph(mode, zone, scale, nodes.ToArray(), edges, report);

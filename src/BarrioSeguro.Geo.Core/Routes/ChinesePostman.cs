@@ -1,3 +1,5 @@
+using BarrioSeguro.Geo.Core.Notes;
+
 namespace BarrioSeguro.Geo.Core.Routes;
 
 /// <summary>
@@ -49,7 +51,7 @@ public static class ChinesePostman
     private sealed class Solver(PostmanGraph g, int start, int seed)
     {
         private readonly Random rng = new(seed);
-        private readonly List<string> notes = [];
+        private readonly List<Note> notes = [];
         private readonly int n = g.NodeCount;
         private bool optimal = true;
 
@@ -70,11 +72,11 @@ public static class ChinesePostman
                 (ok ? required : unreachable).Add(i);
             }
             if (unreachable.Count > 0)
-                notes.Add($"{unreachable.Count} required street(s) cannot be covered by a closed walk from node {start} (no path there or no way back); they are listed and left out");
+                notes.Add(Note.Of("postman.not_closed", ("count", unreachable.Count), ("node", start)));
             var requiredCost = required.Sum(i => g.Edges[i].Cost);
             if (required.Count == 0)
             {
-                notes.Add("no reachable required street: the tour is empty");
+                notes.Add(Note.Of("postman.empty"));
                 return new PostmanTour(start, [], 0, 0, unreachable, true, notes);
             }
 
@@ -96,7 +98,7 @@ public static class ChinesePostman
             if (pieces.Count > 1)
             {
                 optimal = false;
-                notes.Add($"the required streets form {pieces.Count} separate pieces (the start counted): joined by the shortest deadhead links of a spanning tree, then matched; not proven optimal (rural postman)");
+                notes.Add(Note.Of("postman.pieces_joined_tree", ("count", pieces.Count)));
                 foreach (var link in SpanningLinks(arcs, pieces)) { items.Add(link); Add(link); }
             }
 
@@ -176,14 +178,14 @@ public static class ChinesePostman
             if (twoWay.Count > 0)
             {
                 optimal = false;
-                notes.Add($"mixed streets ({twoWay.Count} two-way required, the rest one-way): two-way streets oriented by a min-cost flow together with the deadhead (a heuristic; the mixed postman is NP-hard), not proven optimal");
+                notes.Add(Note.Of("postman.mixed_heuristic", ("count", twoWay.Count)));
             }
 
             var pieces = Pieces(required);
             if (pieces.Count > 1)
             {
                 optimal = false;
-                notes.Add($"the required streets form {pieces.Count} separate pieces (the start counted): joined by shortest deadhead paths, nearest piece first, then balanced; not proven optimal (rural postman)");
+                notes.Add(Note.Of("postman.pieces_joined_nearest", ("count", pieces.Count)));
                 steps.AddRange(DirectedLinks(arcs, pieces));
             }
 
@@ -219,7 +221,7 @@ public static class ChinesePostman
                 if (f == 2) steps[at] = PostmanTour.Step(edge, false);
                 else { steps.Add(PostmanTour.Step(edge, false)); halfFlips++; }
             }
-            if (halfFlips > 0) notes.Add($"{halfFlips} two-way street(s) walked both ways to balance the route");
+            if (halfFlips > 0) notes.Add(Note.Of("postman.both_ways", ("count", halfFlips)));
             return DirectedEuler(steps);
         }
 

@@ -1,4 +1,5 @@
 using NetTopologySuite.Geometries;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Core.Routes;
 
@@ -92,4 +93,4 @@ public sealed record PatrolRoute(
     IReadOnlyList<RouteStop> Stops,
     IReadOnlyList<RouteLeg> Legs,
     RouteFigures Figures,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<Note> Notes);

@@ -1,5 +1,6 @@
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Geometries;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Core.Routes;
 
@@ -54,7 +55,7 @@ public static class PatrolRoutePlanner
         private readonly List<TrackPoint> track = [];
         private readonly List<RouteStop> stops = [];
         private readonly List<RouteLeg> legs = [];
-        private readonly List<string> notes = [];
+        private readonly List<Note> notes = [];
         private readonly double[] lastArrival, threshold;
         private readonly List<double>[] arrivals;
         private readonly double[][] toSpot;
@@ -115,8 +116,8 @@ public static class PatrolRoutePlanner
                 Visit(at);
             }
             while (o.FillShift && tour.EdgeSequence.Count > 0 && now + roundSeconds <= shift);
-            if (tour.EdgeSequence.Count == 0) notes.Add("the tour is empty: nothing to walk");
-            if (now > shift) notes.Add($"one round of the tour with its stops takes {now / 60:0} min, longer than the {o.ShiftHours:0.#} h shift");
+            if (tour.EdgeSequence.Count == 0) notes.Add(Note.Of("route.tour_empty"));
+            if (now > shift) notes.Add(Note.Of("route.round_longer", ("minutes", now / 60), ("shift", o.ShiftHours)));
             return new PatrolRoute(o.Name, geo.Epsg, o.ShiftStart, track, stops, legs, Figures(rounds), notes);
         }
 
@@ -209,8 +210,8 @@ public static class PatrolRoutePlanner
                 var ok = max <= o.MaxIntervalHours * 60 + 1e-6;
                 if (!ok)
                     notes.Add(double.IsFinite(toSpot[h][tour.Start])
-                        ? $"hot spot {spots[h].Name}: the longest gap is {max:0} min, over the {o.MaxIntervalHours * 60:0} min asked (too far from the route or too many hot spots for one patrol)"
-                        : $"hot spot {spots[h].Name}: cannot be reached from the route");
+                        ? Note.Of("route.hotspot_interval_missed", ("name", spots[h].Name), ("gap", max), ("max", o.MaxIntervalHours * 60))
+                        : Note.Of("route.hotspot_unreachable", ("name", spots[h].Name)));
                 visits.Add(new HotspotVisits(spots[h].Id, spots[h].Name, times.Select(t => t / 60).ToList(), gaps, max, ok));
             }
             return new RouteFigures(

@@ -1,3 +1,5 @@
+using BarrioSeguro.Geo.Core.Notes;
+
 namespace BarrioSeguro.Geo.Core.Routes;
 
 /// <summary>
@@ -26,7 +28,7 @@ public sealed record PostmanGraph(int NodeCount, IReadOnlyList<PostmanEdge> Edge
 /// <param name="DeadheadCost">Everything else the walk travels: repeated required edges and non-required edges.</param>
 /// <param name="UnreachableRequiredEdges">Required edges no closed walk from the start can cover (not in the tour).</param>
 /// <param name="Optimal">True when the deadhead is the proven minimum (undirected or all-directed, connected).</param>
-/// <param name="Notes">What the solver did that a planner should know, in plain words.</param>
+/// <param name="Notes">What the solver did that a planner should know, as codes with arguments (see notes.json).</param>
 public sealed record PostmanTour(
     int Start,
     IReadOnlyList<int> EdgeSequence,
@@ -34,7 +36,7 @@ public sealed record PostmanTour(
     double DeadheadCost,
     IReadOnlyList<int> UnreachableRequiredEdges,
     bool Optimal,
-    IReadOnlyList<string> Notes)
+    IReadOnlyList<Note> Notes)
 {
     /// <summary>Total cost of the walk.</summary>
     public double TotalCost => RequiredCost + DeadheadCost;

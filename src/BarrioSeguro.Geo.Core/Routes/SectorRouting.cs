@@ -2,6 +2,7 @@ using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Core.Routes;
 
@@ -10,7 +11,7 @@ public sealed record UnreachableStreet(string? Name, double LengthMeters, Point 
 
 /// <summary>The patrol route of one sector and shift, and what it could not cover.</summary>
 public sealed record SectorRoute(
-    string Sector, PatrolRoute Route, PostmanTour Tour, IReadOnlyList<UnreachableStreet> Unreachable, IReadOnlyList<string> Notes);
+    string Sector, PatrolRoute Route, PostmanTour Tour, IReadOnlyList<UnreachableStreet> Unreachable, IReadOnlyList<Note> Notes);
 
 /// <summary>
 /// From a street graph and a sector polygon to a patrol route: the sector's own streets are required, every other street
@@ -44,19 +45,19 @@ public static class SectorRouting
                 : !forward && backward ? new PostmanEdge(e.To, e.From, cost, true, mine, e.Id)
                 : new PostmanEdge(e.From, e.To, cost, false, mine, e.Id));
         }
-        if (required == 0) throw new ArgumentException($"Sector {sectorName} holds no street the patrol mode can use.");
+        if (required == 0) throw new SectorWithoutStreetsException(sectorName);
         var postman = new PostmanGraph(graph.NodeCount, edges);
 
         var startNode = NearestNode(graph, start ?? sector.InteriorPoint, double.PositiveInfinity)
                         ?? throw new ArgumentException($"Sector {sectorName}: no node to start from.");
         var tour = ChinesePostman.Solve(postman, startNode, options.Seed);
 
-        var notes = new List<string>(tour.Notes);
+        var notes = new List<Note>(tour.Notes);
         var spots = new List<RouteHotspot>();
         foreach (var (name, place) in hotspots)
         {
             if (NearestNode(graph, place, 200) is { } node) spots.Add(new RouteHotspot($"H{spots.Count + 1}", name, node));
-            else notes.Add($"Hot spot {name} lies more than 200 m from any street of the network: left out.");
+            else notes.Add(Note.Of("route.hotspot_off_network", ("name", name)));
         }
         var geometry = new RouteGeometry(graph.UtmEpsg, graph.NodeCoordinate, e => graph.Edges[e].Geometry);
         var route = PatrolRoutePlanner.Plan(postman, tour, geometry, spots,

@@ -3,6 +3,7 @@ using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Operation.OverlayNG;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Core.Sectors;
 
@@ -33,7 +34,7 @@ public static class PlanEvaluator
         if (part.Any(s => s < 0)) throw new ArgumentException("Sector numbers must be 0 or more.");
         if (graph.Weight.Sum() <= 0) throw new ArgumentException("The total workload is zero: there is nothing to balance.");
         var prev = Previous(units, previous, out _);
-        var notes = new List<string>();
+        var notes = new List<Note>();
         var report = Build(graph, units, part, prev, seed: 0, fixedWeights: [], notes, islandsByNecessity: true);
         return report with { ElapsedMs = clock.Elapsed.TotalMilliseconds };
     }
@@ -101,7 +102,7 @@ public static class PlanEvaluator
     /// <param name="fixedWeights">Workload that some sectors must carry whatever the plan (locks, island sectors), for the
     /// balance bound; the flag says the sector can hold nothing else.</param>
     internal static PlanReport Build(SectorGraph g, IReadOnlyList<SectorUnit> units, int[] part, int[] prev, int seed,
-        IReadOnlyList<(double Weight, bool Exact)> fixedWeights, List<string> notes, bool islandsByNecessity)
+        IReadOnlyList<(double Weight, bool Exact)> fixedWeights, List<Note> notes, bool islandsByNecessity)
     {
         var labels = part.Distinct().Order().ToArray();
         var k = labels.Length;
@@ -144,14 +145,12 @@ public static class PlanEvaluator
         {
             islands = g.IslandBlocks().Select(i => units[i].Id).ToList();
             foreach (var b in g.Bridges)
-                notes.Add($"Block(s) {Ids(IslandGroup(g, units, b.From))} share no edge with the other blocks: joined to block " +
-                          $"{units[b.To].Id} ({b.DistanceM:0.#} m away) in sector {part[b.To]}, contiguous only by necessity.");
+                notes.Add(Note.Of("sectors.island_joined", ("blocks", IslandGroup(g, units, b.From)), ("block", units[b.To].Id), ("distance", b.DistanceM), ("sector", part[b.To])));
         }
         if (snapped)
-            notes.Add("Block edges do not match exactly (floating-point noise or small gaps): sector outlines were merged with snap " +
-                      "rounding at 1e-9°; gaps wider than about 0.1 mm remain as slits in them.");
+            notes.Add(Note.Of("sectors.snap_rounding"));
         var broken = sectors.Where(s => !s.Contiguous).Select(s => s.Id).ToList();
-        if (broken.Count > 0) notes.Add($"Sector(s) {string.Join(", ", broken)} are not contiguous.");
+        if (broken.Count > 0) notes.Add(Note.Of("sectors.not_contiguous", ("sectors", broken)));
         return new PlanReport(sectors, maxDev, bound * 100, broken.Count == 0, sectors.Average(s => s.PolsbyPopper), seed, churn,
             islands, 0, notes);
     }

@@ -1,4 +1,5 @@
 using NetTopologySuite.Geometries;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Core.Sectors;
 
@@ -94,10 +95,10 @@ public sealed record Churn(int BlocksChanged, double WorkloadSharePct);
 /// <param name="Churn">Against the previous plan, when one was given.</param>
 /// <param name="Islands">Ids of blocks that share no edge with the main body of blocks: contiguous only by necessity.</param>
 /// <param name="ElapsedMs">Wall time.</param>
-/// <param name="Notes">Everything else worth telling, in sentences.</param>
+/// <param name="Notes">Everything else worth telling, as codes with arguments (see notes.json).</param>
 public sealed record PlanReport(
     IReadOnlyList<SectorFigures> Sectors, double MaxDeviationPct, double BalanceBoundPct, bool Contiguous, double MeanPolsbyPopper,
-    int Seed, Churn? Churn, IReadOnlyList<string> Islands, double ElapsedMs, IReadOnlyList<string> Notes);
+    int Seed, Churn? Churn, IReadOnlyList<string> Islands, double ElapsedMs, IReadOnlyList<Note> Notes);
 
 /// <summary>A plan: each block id with its sector 0..k-1, and the report.</summary>
 public sealed record Plan(IReadOnlyDictionary<string, int> Assignment, PlanReport Report);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Geometries;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Core.Sectors;
 
@@ -40,7 +41,7 @@ public static class Sectorizer
 
         var n = units.Count;
         var index = PlanEvaluator.IndexOf(units);
-        var notes = new List<string>();
+        var notes = new List<Note>();
         var fixedSector = Enumerable.Repeat(-1, n).ToArray();
         var islandComponents = Enumerable.Range(0, graph.ComponentCount).Where(c => c != graph.MainComponent)
             .OrderBy(c => Array.IndexOf(graph.Component, c)).ToList();
@@ -67,7 +68,7 @@ public static class Sectorizer
                         for (var i = 0; i < n; i++)
                             if (graph.Component[i] == islandComponents[c]) { fixedSector[i] = s; w += graph.Weight[i]; }
                         fixedWeights.Add((w, true));
-                        notes.Add($"Island {PlanEvaluator.Ids(islandIds[c], 5)} is sector {s} of its own.");
+                        notes.Add(Note.Of("sectors.island_own", ("blocks", islandIds[c]), ("sector", s)));
                     }
                     break;
             }
@@ -75,7 +76,7 @@ public static class Sectorizer
 
         var prev = PlanEvaluator.Previous(units, options.PreviousPlan, out var unknownPrevious);
         for (var i = 0; i < n; i++) if (prev[i] >= k) prev[i] = -1;
-        if (unknownPrevious > 0) notes.Add($"{unknownPrevious} block(s) of the previous plan are not among these blocks; they were ignored.");
+        if (unknownPrevious > 0) notes.Add(Note.Of("sectors.previous_unknown", ("count", unknownPrevious)));
 
         // Locks: named blocks, and whole sectors of the previous plan.
         var locks = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -120,7 +121,7 @@ public static class Sectorizer
                     "lock the blocks between them too, or unlock some.");
             fixedWeights.Add((locked.Sum(i => graph.Weight[i]), false));
         }
-        if (locks.Count > 0) notes.Add($"{locks.Count} block(s) locked.");
+        if (locks.Count > 0) notes.Add(Note.Of("sectors.locked", ("count", locks.Count)));
 
         // Seeds: the block under each point, or the nearest one.
         var seedBlocks = Enumerable.Repeat(-1, k).ToArray();
@@ -133,9 +134,9 @@ public static class Sectorizer
                 var b = Enumerable.Range(0, n).FirstOrDefault(i => units[i].Geometry.Covers(seeds[s]), -1);
                 if (b < 0) b = Enumerable.Range(0, n).MinBy(i => (Math.Pow(graph.X[i] - x, 2) + Math.Pow(graph.Y[i] - y, 2), i));
                 if (fixedSector[b] >= 0 && fixedSector[b] != s)
-                    notes.Add($"Seed {s} falls on block {units[b].Id}, which is fixed to sector {fixedSector[b]}; sector {s} grows from elsewhere.");
+                    notes.Add(Note.Of("sectors.seed_on_fixed", ("seed", s), ("block", units[b].Id), ("fixed", fixedSector[b])));
                 else if (Array.IndexOf(seedBlocks, b) >= 0)
-                    notes.Add($"Seed {s} falls on the same block as another seed ({units[b].Id}); sector {s} grows from elsewhere.");
+                    notes.Add(Note.Of("sectors.seed_shared", ("seed", s), ("block", units[b].Id)));
                 else seedBlocks[s] = b;
             }
         }
@@ -154,16 +155,15 @@ public static class Sectorizer
             progress?.Report(0.1 + 0.8 * (a + 1) / options.Attempts);
         }
         if (ran < options.Attempts)
-            notes.Add($"The time budget ({options.TimeBudget.TotalSeconds:0.#} s) allowed {ran} of {options.Attempts} attempts: " +
-                      "a faster or slower machine could give another plan. Raise the budget for a reproducible result.");
+            notes.Add(Note.Of("sectors.budget_short", ("budget", options.TimeBudget.TotalSeconds), ("ran", ran), ("attempts", options.Attempts)));
 
         var report = PlanEvaluator.Build(graph, units, best!.Part, prev, options.Seed, fixedWeights, notes,
             islandsByNecessity: options.Islands == IslandPolicy.AttachToNearest);
         var tolerance = options.TargetDeviation * 100;
         if (report.MaxDeviationPct > tolerance + 1e-9)
             notes.Add(report.BalanceBoundPct > tolerance
-                ? $"The blocks allow no better balance than {report.BalanceBoundPct:0.#} % (a block or fixed set outweighs the mean); this plan reaches {report.MaxDeviationPct:0.#} %."
-                : $"The balance tolerance of {tolerance:0.#} % was not reached: the best plan found deviates {report.MaxDeviationPct:0.#} %. Try more attempts, another seed, or fewer locks.");
+                ? Note.Of("sectors.balance_bound", ("bound", report.BalanceBoundPct), ("deviation", report.MaxDeviationPct))
+                : Note.Of("sectors.balance_missed", ("tolerance", tolerance), ("deviation", report.MaxDeviationPct)));
         var assignment = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < n; i++) assignment[units[i].Id] = best.Part[i];
         progress?.Report(1);

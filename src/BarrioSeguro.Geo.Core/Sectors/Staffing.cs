@@ -1,4 +1,5 @@
 using System.Globalization;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Core.Sectors;
 
@@ -50,7 +51,7 @@ public sealed record ContingentPlan(int Officers, IReadOnlyList<ShiftPlan> Shift
 public sealed record Staffing(
     IReadOnlyList<(string Shift, int OfficersOnDuty, int Units)> PerShift,
     int SectorsPerShift,
-    IReadOnlyList<string> Explanation);
+    IReadOnlyList<Note> Explanation);
 
 /// <summary>
 /// From the contingent to the number of patrol sectors: officers × availability = roster; the roster split over the
@@ -66,43 +67,46 @@ public static class StaffingCalculator
     {
         Validate(plan);
         var ci = CultureInfo.InvariantCulture;
-        var lines = new List<string>();
+        var lines = new List<Note>();
         var shifts = plan.Shifts;
         var explicitOfficers = shifts[0].Officers > 0;
         int[] onDuty;
-        var hours = string.Join(", ", shifts.Select(s => s.Hours.ToString("0.#", ci)).Distinct());
-        var shiftWords = shifts.Select(s => s.Hours).Distinct().Count() == 1
-            ? $"{shifts.Count} shift{(shifts.Count == 1 ? "" : "s")} of {hours} h"
-            : $"{shifts.Count} shifts ({string.Join(", ", shifts.Select(s => $"{s.Name} {s.Hours.ToString("0.#", ci)} h"))})";
+        var sameHours = shifts.Select(s => s.Hours).Distinct().Count() == 1;
+        var shiftHours = shifts.Select(s => $"{s.Name} {s.Hours.ToString("0.#", ci)} h").ToList();
         if (!explicitOfficers)
         {
             var roster = FloorOf(plan.Officers * plan.Availability);
             onDuty = shifts.Select((_, i) => roster / shifts.Count + (i < roster % shifts.Count ? 1 : 0)).ToArray();
             lines.Add(plan.Availability < 1
-                ? $"{plan.Officers} officers × {plan.Availability.ToString("0.##", ci)} availability = {roster} on the roster"
-                : $"{plan.Officers} officers, all available: {roster} on the roster");
-            lines.Add($"{shiftWords}: {List(onDuty)} on duty");
+                ? Note.Of("staffing.roster", ("officers", plan.Officers), ("availability", plan.Availability), ("roster", roster))
+                : Note.Of("staffing.roster_all", ("officers", plan.Officers), ("roster", roster)));
+            lines.Add(sameHours
+                ? Note.Of("staffing.on_duty", ("count", shifts.Count), ("hours", shifts[0].Hours), ("onDuty", onDuty))
+                : Note.Of("staffing.on_duty_hours", ("count", shifts.Count), ("shifts", shiftHours), ("onDuty", onDuty)));
         }
         else
         {
             onDuty = shifts.Select(s => FloorOf(s.Officers * plan.Availability)).ToArray();
             var assigned = shifts.Sum(s => s.Officers);
-            lines.Add($"{plan.Officers} officers, {assigned} assigned to {shiftWords}: {List(shifts.Select(s => s.Officers).ToArray())}"
-                      + (assigned < plan.Officers ? $" ({plan.Officers - assigned} on other duties)" : ""));
+            var perShiftOfficers = shifts.Select(s => s.Officers).ToArray();
+            lines.Add(sameHours
+                ? Note.Of("staffing.assigned", ("officers", plan.Officers), ("assigned", assigned), ("count", shifts.Count), ("hours", shifts[0].Hours), ("perShift", perShiftOfficers))
+                : Note.Of("staffing.assigned_hours", ("officers", plan.Officers), ("assigned", assigned), ("count", shifts.Count), ("shifts", shiftHours), ("perShift", perShiftOfficers)));
+            if (assigned < plan.Officers) lines.Add(Note.Of("staffing.other_duties", ("count", plan.Officers - assigned)));
             lines.Add(plan.Availability < 1
-                ? $"× {plan.Availability.ToString("0.##", ci)} availability, rounded down: {List(onDuty)} on duty"
-                : $"all available: {List(onDuty)} on duty");
+                ? Note.Of("staffing.available_rounded", ("availability", plan.Availability), ("onDuty", onDuty))
+                : Note.Of("staffing.available_all", ("onDuty", onDuty)));
         }
 
         var crew = plan.Mode.CrewSize;
         var police = onDuty.Select(o => o / crew).ToArray();
-        lines.Add($"{plan.Mode.Describe()}: {List(police)} units");
+        lines.Add(Note.Of("staffing.units", ("mode", plan.Mode.Name.ToLowerInvariant()), ("crew", crew), ("units", police)));
         var spare = onDuty.Select(o => o % crew).ToArray();
         if (spare.Any(s => s > 0))
-            lines.Add($"officers left without a full crew (they can reinforce a unit or stay at the station): {List(spare)}");
+            lines.Add(Note.Of("staffing.spare", ("spare", spare)));
         var units = police.Select(u => u + plan.JointUnits).ToArray();
         if (plan.JointUnits > 0)
-            lines.Add($"+ {plan.JointUnits} serenazgo unit{(plan.JointUnits == 1 ? "" : "s")} each: {List(units)} units");
+            lines.Add(Note.Of("staffing.joint", ("joint", plan.JointUnits), ("units", units)));
 
         var weakest = units.Min();
         var weakestShift = shifts[Array.IndexOf(units, weakest)].Name;
@@ -111,23 +115,22 @@ public static class StaffingCalculator
         {
             sectors = fixedSectors;
             var shortOf = shifts.Select((s, i) => (s.Name, Short: fixedSectors - units[i])).Where(x => x.Short > 0).ToList();
-            lines.Add(shortOf.Count == 0
-                ? $"the chief fixed {fixedSectors} sectors: every shift can staff them (the weakest, {weakestShift}, has {weakest} units)"
-                : $"the chief fixed {fixedSectors} sectors: " + string.Join("; ", shortOf.Select(x =>
-                    $"the {x.Name} shift is {x.Short} unit{(x.Short == 1 ? "" : "s")} short, so {x.Short} sector{(x.Short == 1 ? " goes" : "s go")} unpatrolled in it")));
+            if (shortOf.Count == 0) lines.Add(Note.Of("staffing.fixed_ok", ("sectors", fixedSectors), ("shift", weakestShift), ("units", weakest)));
+            // One line per shift that falls short.
+            foreach (var x in shortOf) lines.Add(Note.Of("staffing.fixed_short", ("sectors", fixedSectors), ("shift", x.Name), ("short", x.Short)));
         }
         else
         {
             sectors = weakest;
             lines.Add(weakest == 0
-                ? $"the {weakestShift} shift has no unit: not one sector can be staffed around the clock"
+                ? Note.Of("staffing.no_unit", ("shift", weakestShift))
                 : units.Distinct().Count() == 1
-                    ? $"every shift staffs {weakest} sector{(weakest == 1 ? "" : "s")}"
-                    : $"the weakest shift ({weakestShift}) staffs {weakest} sector{(weakest == 1 ? "" : "s")}, so {weakest} sector{(weakest == 1 ? "" : "s")} per shift");
+                    ? Note.Of("staffing.every_shift", ("sectors", weakest))
+                    : Note.Of("staffing.weakest", ("shift", weakestShift), ("sectors", weakest)));
         }
         var hoursTotal = shifts.Sum(s => s.Hours);
         if (Math.Abs(hoursTotal - 24) > 1e-9)
-            lines.Add($"note: the shifts cover {hoursTotal.ToString("0.#", ci)} h, not 24 h");
+            lines.Add(Note.Of("staffing.hours_not_24", ("hours", hoursTotal)));
 
         var perShift = shifts.Select((s, i) => (s.Name, onDuty[i], units[i])).ToList();
         return new Staffing(perShift, sectors, lines);
@@ -159,9 +162,4 @@ public static class StaffingCalculator
 
     private static int FloorOf(double x) => (int)Math.Floor(x + 1e-9);
 
-    private static string List(int[] values) => values.Length switch
-    {
-        1 => values[0].ToString(CultureInfo.InvariantCulture),
-        _ => string.Join(", ", values[..^1]) + " and " + values[^1],
-    };
 }

@@ -2,6 +2,7 @@ using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Planning.Reports;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.LinearReferencing;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Planning.Network;
 
@@ -38,7 +39,7 @@ public static class CoveragePlanning
     /// <summary>One computation for one set of units; <paramref name="notes"/> are added to Coverage's own.</summary>
     /// <exception cref="ArgumentException">Minutes out of range, no unit near a street (Coverage's reasons).</exception>
     public static CoverageOutcome Once(
-        StreetGraph graph, IReadOnlyList<CoverageUnit> units, double minutes, CoverageTargets targets, string? shift, string placement, IEnumerable<string> notes)
+        StreetGraph graph, IReadOnlyList<CoverageUnit> units, double minutes, CoverageTargets targets, string? shift, string placement, IEnumerable<Note> notes)
     {
         if (!(minutes > 0) || minutes > MaxMinutes) throw new ArgumentException($"minutes must be more than 0 and at most {MaxMinutes:0}.");
         var sectors = targets.Headline is null ? targets.Sectors : [targets.Headline, .. targets.Sectors ?? []];
@@ -100,9 +101,9 @@ public static class CoveragePlanning
         foreach (var (shift, count) in shifts)
         {
             var used = anchors.Take(Math.Max(1, Math.Min(count, anchors.Count))).ToList();
-            var notes = new List<string>();
+            var notes = new List<Note>();
             if (placement == "sectors" && count < anchors.Count)
-                notes.Add($"Shift {shift} has {count} unit(s) for {anchors.Count} sectors: sectors {string.Join(", ", anchors.Skip(count).Select(a => a.Name))} have none.");
+                notes.Add(Note.Of("coverage.shift_short", ("shift", shift), ("units", count), ("sectors", anchors.Count), ("missing", anchors.Skip(count).Select(a => a.Name))));
             rows.Add(Once(graph, used, minutes, targets, shift, placement, notes));
         }
         return rows;

@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Core.Network;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Planning.Reports;
 
@@ -32,7 +33,7 @@ public sealed record CoverageReport(
     string Mode, double Minutes, string? Shift, int Units, string Placement, IReadOnlyList<UnitPlace> UnitPlaces,
     CoverageFigures Figures, IReadOnlyList<SectorCoverage> Sectors, CoverageFigures NetworkFigures,
     IReadOnlyList<SnappedUnitReport> UnitsSnapped, IReadOnlyList<RefusedUnitReport> UnitsRefused, NetworkReport Network,
-    int ComponentsWithoutUnit, double KmWithoutUnit, int BlocksOffNetwork, int IncidentsOffNetwork, double ElapsedMs, IReadOnlyList<string> Notes)
+    int ComponentsWithoutUnit, double KmWithoutUnit, int BlocksOffNetwork, int IncidentsOffNetwork, double ElapsedMs, IReadOnlyList<Note> Notes)
 {
     /// <summary>CLI: the same report for the units of each shift (the units' shift attribute).</summary>
     public IReadOnlyList<CoverageReport>? Shifts { get; init; }

@@ -1,3 +1,5 @@
+using BarrioSeguro.Geo.Core.Notes;
+
 namespace BarrioSeguro.Geo.Planning.Reports;
 
 /// <summary>Where a route starts and ends (lon/lat): a named start point, or the street node nearest the sector's centre.</summary>
@@ -21,7 +23,7 @@ public sealed record StopReport(int Number, string HotspotId, string Name, doubl
 public sealed record RouteReport(
     string Sector, string Name, string Shift, string Mode, RouteStart? Start, double LengthKm, double DurationMin, double DeadheadPct,
     double StreetsCoveredPct, int Rounds, bool Optimal, IReadOnlyList<StopReport> Stops, double UnreachableKm,
-    IReadOnlyList<UnreachableReport> Unreachable, IReadOnlyList<HotspotReport> Hotspots, IReadOnlyList<string> Notes);
+    IReadOnlyList<UnreachableReport> Unreachable, IReadOnlyList<HotspotReport> Hotspots, IReadOnlyList<Note> Notes);
 
 /// <summary>A sector that got no route, and why.</summary>
 public sealed record SkippedSector(string Sector, string Reason);
@@ -29,4 +31,4 @@ public sealed record SkippedSector(string Sector, string Reason);
 /// <summary>The routes of one shift: the CLI's --report file and the answer of POST /api/plans/{id}/routes share these members.</summary>
 public sealed record RoutesReport(
     string Mode, string Shift, double ShiftHours, string ShiftStart, IReadOnlyList<int> StopMinutes, double MaxIntervalHours, int Seed,
-    IReadOnlyList<RouteReport> Routes, IReadOnlyList<SkippedSector> Skipped, NetworkReport Network, IReadOnlyList<string> Notes, double ElapsedMs);
+    IReadOnlyList<RouteReport> Routes, IReadOnlyList<SkippedSector> Skipped, NetworkReport Network, IReadOnlyList<Note> Notes, double ElapsedMs);

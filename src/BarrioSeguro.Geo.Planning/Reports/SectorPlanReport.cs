@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Core.Sectors;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Planning.Reports;
 
@@ -44,7 +45,7 @@ public sealed record SectorPlanParameters
 public sealed record SectorPlanReport(
     IReadOnlyList<SectorReport> Sectors, int K, int Blocks, double TotalWorkload, double MaxDeviationPct, double BalanceBoundPct,
     bool Contiguous, double MeanPolsbyPopper, int Seed, Churn? Churn, IReadOnlyList<string> Islands, string? IslandNote, double ElapsedMs,
-    StaffingReport? Staffing, IReadOnlyList<WorkloadTerm> Weights, IReadOnlyList<string> Notes)
+    StaffingReport? Staffing, IReadOnlyList<WorkloadTerm> Weights, IReadOnlyList<Note> Notes)
 {
     public string? PlanKind { get; init; }
     public SectorPlanParameters? Parameters { get; init; }
@@ -54,7 +55,7 @@ public sealed record SectorPlanReport(
     public const string IslandSentence = "these blocks share no edge with the rest: contiguous only by necessity";
 
     public static SectorPlanReport From(
-        PlanReport r, int blocks, StaffingReport? staffing, IReadOnlyList<WorkloadTerm> weights, IEnumerable<string> notes) => new(
+        PlanReport r, int blocks, StaffingReport? staffing, IReadOnlyList<WorkloadTerm> weights, IEnumerable<Note> notes) => new(
         r.Sectors.Select(s => new SectorReport(s.Id, SectorLabel.Of(s.Id), Math.Round(s.Workload, 4), s.Blocks, Math.Round(s.AreaKm2, 6),
             Math.Round(s.PolsbyPopper, 4), s.Contiguous)).ToList(),
         r.Sectors.Count, blocks, Math.Round(r.Sectors.Sum(s => s.Workload), 4), Math.Round(r.MaxDeviationPct, 3), Math.Round(r.BalanceBoundPct, 3),

@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Core.Sectors;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Planning.Reports;
 
@@ -9,7 +10,7 @@ public sealed record ShiftStaffing(string Shift, int OfficersOnDuty, int Units);
 /// The staffing report: how many sectors each shift can staff, and the arithmetic in sentences a chief can check.
 /// The same shape in the plan report, the CLI's report file and GET /api/contingents/{id}/staffing.
 /// </summary>
-public sealed record StaffingReport(int? ContingentId, int SectorsPerShift, IReadOnlyList<ShiftStaffing> PerShift, IReadOnlyList<string> Explanation)
+public sealed record StaffingReport(int? ContingentId, int SectorsPerShift, IReadOnlyList<ShiftStaffing> PerShift, IReadOnlyList<Note> Explanation)
 {
     public static StaffingReport From(Staffing s, int? contingentId = null) => new(
         contingentId, s.SectorsPerShift, s.PerShift.Select(p => new ShiftStaffing(p.Shift, p.OfficersOnDuty, p.Units)).ToList(), s.Explanation);

@@ -5,6 +5,7 @@ using BarrioSeguro.Geo.Core.Routes;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.Planning.Reports;
 using NetTopologySuite.Geometries;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Planning.Routes;
 
@@ -42,13 +43,13 @@ public static class RoutePlanning
 
     /// <summary>Plans one route per sector. A sector without a street of the mode is skipped and named.</summary>
     /// <exception cref="ArgumentException">Shift hours out of range.</exception>
-    public static RoutesOutcome Plan(StreetGraph graph, IReadOnlyList<RouteSector> sectors, RouteShift shift, IEnumerable<string>? notes = null)
+    public static RoutesOutcome Plan(StreetGraph graph, IReadOnlyList<RouteSector> sectors, RouteShift shift, IEnumerable<Note>? notes = null)
     {
         if (!(shift.ShiftHours > 0) || shift.ShiftHours > 24) throw new ArgumentException("shiftHours must be more than 0 and at most 24.");
         var clock = Stopwatch.StartNew();
         var planned = new List<PlannedRoute>();
         var skipped = new List<SkippedSector>();
-        var allNotes = new List<string>(notes ?? []);
+        var allNotes = new List<Note>(notes ?? []);
         var mode = graph.Mode.Name();
         for (var index = 0; index < sectors.Count; index++)
         {
@@ -72,7 +73,9 @@ public static class RoutePlanning
             {
                 var reason = e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" ");
                 skipped.Add(new SkippedSector(sector.Label, reason));
-                allNotes.Add($"{reason.TrimEnd('.')}: skipped, no route for it.");
+                allNotes.Add(e is SectorWithoutStreetsException none
+                    ? Note.Of("route.sector_no_street", ("sector", none.Sector))
+                    : Note.Of("route.sector_skipped", ("reason", reason.TrimEnd('.'))));
             }
         }
         var report = new RoutesReport(mode, shift.Shift, shift.ShiftHours, LimaTime.Stamp(shift.ShiftStart), [shift.StopMinutes.Min, shift.StopMinutes.Max],
@@ -82,7 +85,7 @@ public static class RoutePlanning
     }
 
     /// <summary>The notes of the tour and the route, once each.</summary>
-    public static IEnumerable<string> NotesOf(SectorRoute r) => r.Notes.Concat(r.Route.Notes).Distinct(StringComparer.Ordinal);
+    public static IEnumerable<Note> NotesOf(SectorRoute r) => r.Notes.Concat(r.Route.Notes).Distinct();
 
     /// <summary>The report of one route; positions in lon/lat, times in Lima.</summary>
     public static RouteReport ReportOf(SectorRoute r, string label, string shift, string mode, string? startName)

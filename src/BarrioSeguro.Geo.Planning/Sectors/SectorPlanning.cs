@@ -4,6 +4,7 @@ using BarrioSeguro.Geo.Core.Sectors;
 using BarrioSeguro.Geo.Planning.Blocks;
 using BarrioSeguro.Geo.Planning.Reports;
 using NetTopologySuite.Geometries;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Planning.Sectors;
 
@@ -103,7 +104,7 @@ public static class SectorPlanning
     /// <param name="notes">Notes of the caller (how the units were read), put before the plan's own.</param>
     /// <exception cref="ArgumentException">Bad weights, more sectors than units, refused islands, bad locks (Sectorizer's reasons).</exception>
     public static SectorPlanOutcome Plan(
-        IReadOnlyList<PlanningUnit> units, SectorPlanRequest request, IEnumerable<string>? notes = null,
+        IReadOnlyList<PlanningUnit> units, SectorPlanRequest request, IEnumerable<Note>? notes = null,
         IProgress<double>? progress = null, CancellationToken ct = default)
     {
         var k = SectorsOf(request);

@@ -82,7 +82,48 @@ public class BlockEndpointsTests(ApiFixture api)
             new { scope = $"neighborhood:{id}", hotspots = new { radiusMeters = 250, minIncidents = 3 } });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var proposal = await Body(response);
-        Assert.Contains("hot spot", proposal.GetProperty("properties").GetProperty("notes")[0].GetString());
+        var note = proposal.GetProperty("properties").GetProperty("notes")[0];
+        Assert.Equal("neighborhood.hotspots", note.GetProperty("code").GetString());
+        Assert.Equal(250, note.GetProperty("args").GetProperty("radius").GetDouble());
+        Assert.Contains("punto(s) caliente(s)", note.GetProperty("text").GetString()); // Spanish by default
+    }
+
+    [SkippableFact]
+    public async Task Notes_are_said_in_the_language_of_lang_or_Accept_Language_with_the_same_code_and_arguments()
+    {
+        var client = api.Client();
+        var id = await api.MilagroIdAsync();
+        await client.PostAsync($"/api/neighborhoods/{id}/blocks", null);
+        async Task<(JsonElement Note, string? Language)> Ask(string url, string? acceptLanguage)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = JsonContent.Create(new { scope = $"neighborhood:{id}", hotspots = new { radiusMeters = 250, minIncidents = 3 } }),
+            };
+            if (acceptLanguage is not null) request.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
+            var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return ((await Body(response)).GetProperty("properties").GetProperty("notes")[0].Clone(), response.Content.Headers.ContentLanguage.SingleOrDefault());
+        }
+        var (en, enLanguage) = await Ask("/api/neighborhoods/proposals", "en-GB,en;q=0.9");
+        var (es, esLanguage) = await Ask("/api/neighborhoods/proposals", "es-PE,es;q=0.9,en;q=0.5");
+        var (forced, _) = await Ask("/api/neighborhoods/proposals?lang=en", "es-PE");
+        var (fallback, _) = await Ask("/api/neighborhoods/proposals", "de-DE");
+
+        Assert.Equal(("en", "es"), (enLanguage, esLanguage));
+        Assert.Matches(@"^\d+ hot spot\(s\) of [\d, ]+ incidents \(radius 250 m, at least 3 incidents\)\.$", en.GetProperty("text").GetString());
+        Assert.Matches(@"^\d+ punto\(s\) caliente\(s\) de [\d, ]+ incidentes \(radio 250 m, al menos 3 incidentes\)\.$", es.GetProperty("text").GetString());
+        Assert.Equal(en.GetProperty("text").GetString(), forced.GetProperty("text").GetString());
+        Assert.Equal(es.GetProperty("text").GetString(), fallback.GetProperty("text").GetString());
+        Assert.Equal(en.GetProperty("code").GetString(), es.GetProperty("code").GetString());
+        Assert.Equal(en.GetProperty("args").GetRawText(), es.GetProperty("args").GetRawText());
+
+        // The catalog the viewer says them from: open to anyone, both languages, the same sentence.
+        var catalog = await api.AnonymousClient().GetAsync("/api/notes/catalog");
+        Assert.Equal(HttpStatusCode.OK, catalog.StatusCode);
+        var entry = (await Body(catalog)).GetProperty("notes").GetProperty("neighborhood.hotspots");
+        Assert.StartsWith("{count} punto(s) caliente(s)", entry.GetProperty("es").GetString());
+        Assert.StartsWith("{count} hot spot(s)", entry.GetProperty("en").GetString());
     }
 
     [SkippableFact]

@@ -64,8 +64,9 @@ public class FieldKitEndpointsTests(ApiFixture api)
         Assert.Contains("Ida en vacío", text);
         Assert.Contains("Desviación máx.", text);
         Assert.Contains("Contigüidad", text);
-        // The cover carries the contingent's staffing from the typed plan report ...
-        Assert.Contains("20 officers", text);
+        // The cover carries the contingent's staffing from the typed plan report, in Spanish ...
+        Assert.Contains("20 efectivos", text);
+        Assert.DoesNotContain("20 officers", text);
         // ... and each stop its arrival as the Lima clock time of the route report.
         var firstStop = routes.EnumerateArray().SelectMany(r => r.GetProperty("report").GetProperty("stops").EnumerateArray()).First();
         Assert.Contains($"{firstStop.GetProperty("arrive").GetString()} · {firstStop.GetProperty("minutes").GetInt32()} min", text);

@@ -20,7 +20,8 @@ public class PlanEndpointsTests(ApiFixture api)
         var staffing = await Body(await client.GetAsync($"/api/contingents/{contingent.GetProperty("id").GetInt32()}/staffing"));
         var k = staffing.GetProperty("sectorsPerShift").GetInt32();
         Assert.InRange(k, 1, 10);
-        Assert.Contains(staffing.GetProperty("explanation").EnumerateArray(), l => l.GetString()!.Contains("20 officers"));
+        Assert.Contains(staffing.GetProperty("explanation").EnumerateArray(), l => l.GetProperty("code").GetString()!.StartsWith("staffing.roster", StringComparison.Ordinal)
+            && l.GetProperty("args").GetProperty("officers").GetInt32() == 20 && l.GetProperty("text").GetString()!.StartsWith("20 efectivos")); // Spanish by default
 
         var response = await client.PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { seed = 3 });
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());

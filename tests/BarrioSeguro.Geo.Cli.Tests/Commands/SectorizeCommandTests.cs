@@ -111,8 +111,26 @@ public class SectorizeCommandTests(ElMilagroBlocksFixture milagro) : IClassFixtu
         var grid = dir.Write("grid.geojson", Grid(ids: false));
         var run = Sectorize(dir, grid, "--sectors", "2", "--weight", "calls=2");
         Assert.True(run.ExitCode == 0, run.Error);
-        Assert.Contains("named B{index}", run.Out);
+        Assert.Contains("12 block(s) have no id attribute: named B0, B1… by their place in the file", run.Out);
         Assert.Contains("B11", Assignment(dir.File("a.geojson")).Keys);
+    }
+
+    [Fact]
+    public void Lang_es_says_the_notes_in_Spanish_on_screen_and_in_the_report_with_the_same_code()
+    {
+        using var dir = new TempDir();
+        var grid = dir.Write("grid.geojson", Grid(ids: false));
+        var run = Sectorize(dir, grid, "--sectors", "2", "--weight", "calls=2", "--lang", "es");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("12 manzana(s) sin atributo id: nombradas B0, B1… según su lugar en el archivo", run.Out);
+        Assert.DoesNotContain("have no id attribute", run.Out);
+        var note = Report(dir.File("r.json")).GetProperty("notes").EnumerateArray().First(n => n.GetProperty("code").GetString() == "input.generated_ids");
+        Assert.Equal(12, note.GetProperty("args").GetProperty("count").GetInt32());
+        Assert.StartsWith("12 manzana(s) sin atributo id", note.GetProperty("text").GetString());
+
+        var bad = Sectorize(dir, grid, "--sectors", "2", "--weight", "calls=2", "--lang", "fr");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--lang (or BARRIO_LANG) must be es or en, not 'fr'", bad.Error);
     }
 
     [Fact]
@@ -132,7 +150,7 @@ public class SectorizeCommandTests(ElMilagroBlocksFixture milagro) : IClassFixtu
         Assert.Equal(["incidents", "frontage_m"], weights);
         // Islands (blocks with no shared edge) are attached and named, contiguous only by necessity.
         if (r.GetProperty("islands").GetArrayLength() > 0)
-            Assert.Contains(r.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("contiguous only by necessity"));
+            Assert.Contains(r.GetProperty("notes").EnumerateArray(), n => n.GetProperty("text").GetString()!.Contains("contiguous only by necessity"));
     }
 
     [Fact]
@@ -329,7 +347,7 @@ public class MultipartUnitTests(ElMilagroBlocksFixture milagro) : IClassFixture<
         var report = JsonDocument.Parse(File.ReadAllText(dir.File("r.json"))).RootElement;
         Assert.Equal(milagro.Count - 1, report.GetProperty("blocks").GetInt32());
         Assert.True(report.GetProperty("contiguous").GetBoolean(), report.GetRawText());
-        Assert.DoesNotContain(report.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("snap rounding"));
+        Assert.DoesNotContain(report.GetProperty("notes").EnumerateArray(), n => n.GetProperty("text").GetString()!.Contains("snap rounding"));
 
         var assigned = VectorFile.Read(dir.File("a.geojson")).Features.Single(f => (string)f.Attributes["id"] == "zona-2-partes");
         Assert.Equal(2, assigned.Geometry.NumGeometries);

@@ -113,7 +113,7 @@ public class BlockBuilderTests
         ];
         var set = BlockBuilder.Build(streets, null);
         AssertArea(Square, Assert.Single(set.Blocks).AreaSquareMeters);
-        Assert.Contains(set.Report.Notes, n => n.Contains("sliver"));
+        Assert.Contains(set.Report.Notes, n => n.English.Contains("sliver"));
 
         var raw = BlockBuilder.Build(streets, null, new BlockOptions { MinAreaSquareMeters = 0, SliverWidthMeters = 0 });
         Assert.Equal(2, raw.Blocks.Count);
@@ -147,7 +147,7 @@ public class BlockBuilderTests
         // A bowtie around the # block: repaired into two triangles touching at (50, 50).
         var bowtie = Metres("POLYGON((-10 -10, 110 110, 110 -10, -10 110, -10 -10))");
         var set = BlockBuilder.Build(Hash(), bowtie);
-        Assert.Contains(set.Report.Notes, n => n.Contains("repaired"));
+        Assert.Contains(set.Report.Notes, n => n.English.Contains("repaired"));
         AssertArea(Square / 2, set.Blocks.Sum(b => b.AreaSquareMeters));
         AssertTiles(set.Blocks);
     }

@@ -48,7 +48,7 @@ public class NeighborhoodProposalsTests
     {
         var p = NeighborhoodProposals.FromBlocks(Grid(), ["r0c0", "r4c4"]);
         Assert.Equal(2, p.Boundary.NumGeometries);
-        Assert.Contains(p.Notes, n => n.Contains("2 separate parts"));
+        Assert.Contains(p.Notes, n => n.English.Contains("2 separate parts"));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public class NeighborhoodProposalsTests
         Assert.DoesNotContain("r0c0", p.BlockIds);
         Assert.True(p.Boundary.Contains(incidents[0]));
         Assert.False(p.Boundary.Contains(incidents[^1]));
-        Assert.Contains(p.Notes, n => n.Contains("6 incidents"));
+        Assert.Contains(p.Notes, n => n.English.Contains("6 incidents"));
         Assert.Empty(InputGeometryCheck.Check(p.Boundary));
     }
 

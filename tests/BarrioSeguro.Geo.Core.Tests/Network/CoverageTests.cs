@@ -101,7 +101,7 @@ public class CoverageTests
         Assert.Equal(1, r.ComponentsWithoutUnit);
         Assert.Equal(0.1 / g.ScaleFactor, r.KmWithoutUnit, 6);
         Assert.Equal(75, r.Figures.CoveredStreetKmPct, 6);
-        Assert.Contains(r.Notes, n => n.Contains("have no unit"));
+        Assert.Contains(r.Notes, n => n.English.Contains("have no unit"));
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public class CoverageTests
         var refused = Assert.Single(r.UnitsRefused);
         Assert.Equal("Moto 2", refused.Name);
         Assert.Equal(400, refused.NearestStreetM!.Value, 0);
-        Assert.Contains(r.Notes, n => n.StartsWith("Moto 2 at ("));
+        Assert.Contains(r.Notes, n => n.English.StartsWith("Moto 2 at ("));
 
         var e = Assert.Throws<ArgumentException>(() => Coverage.Compute(g, [P(10, 400)], 5));
         Assert.Contains("unit 1 at (", e.Message);

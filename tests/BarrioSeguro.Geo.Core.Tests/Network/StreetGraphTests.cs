@@ -80,7 +80,7 @@ public class StreetGraphTests
         var car = StreetGraph.Build(streets, TravelMode.Car);
         Assert.Single(car.Edges);
         Assert.Equal(1, car.Report.ExcludedForMode);
-        Assert.Contains(car.Report.Notes, n => n.Contains("by car"));
+        Assert.Contains(car.Report.Notes, n => n.English.Contains("by car"));
         Assert.Equal(2, StreetGraph.Build(streets, TravelMode.Foot).Edges.Count);
         var e = Assert.Throws<ArgumentException>(() => StreetGraph.Build([streets[1]], TravelMode.Car));
         Assert.Contains("No street can be used by car", e.Message);

@@ -116,7 +116,7 @@ public class ChinesePostmanTests
         var g = G(5, E(0, 1, 1, true), E(1, 2, 1), E(2, 3, 2), E(3, 0, 1, true), E(1, 3, 3), E(3, 4, 1), E(4, 0, 2, true));
         var t = ChinesePostman.Solve(g, 0);
         Assert.False(t.Optimal);
-        Assert.Contains(t.Notes, n => n.Contains("mixed"));
+        Assert.Contains(t.Notes, n => n.English.Contains("mixed"));
         RouteChecks.AssertClosedWalkCovering(g, t);
         foreach (var s in t.EdgeSequence)
             if (g.Edges[PostmanTour.EdgeOf(s)].OneWay) Assert.True(PostmanTour.IsForward(s));

@@ -71,7 +71,7 @@ public class PatrolRoutePlannerTests
         var route = PatrolRoutePlanner.Plan(island, tour, geometry, [new RouteHotspot("x", "Isla", 9)]);
         Assert.False(route.Figures.Hotspots[0].WithinLimit);
         Assert.Empty(route.Figures.Hotspots[0].VisitMinutes);
-        Assert.Contains(route.Notes, n => n.Contains("Isla"));
+        Assert.Contains(route.Notes, n => n.English.Contains("Isla"));
     }
 
     [Fact]

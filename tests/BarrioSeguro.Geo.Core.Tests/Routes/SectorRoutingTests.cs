@@ -72,6 +72,8 @@ public class SectorRoutingTests
     {
         var (graph, _) = Setup(TravelMode.Foot);
         var far = (Polygon)Factory.ToGeometry(new Envelope(-75, -74.9, -10, -9.9));
-        Assert.Throws<ArgumentException>(() => SectorRouting.Plan(graph, far, "S9", [], new RouteOptions()));
+        // Still an ArgumentException (a 422 in the service), typed so that the routes' note names the sector by code.
+        var e = Assert.ThrowsAny<ArgumentException>(() => SectorRouting.Plan(graph, far, "S9", [], new RouteOptions()));
+        Assert.Equal("S9", Assert.IsType<SectorWithoutStreetsException>(e).Sector);
     }
 }

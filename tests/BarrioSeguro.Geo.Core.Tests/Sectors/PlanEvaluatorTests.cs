@@ -49,7 +49,7 @@ public class PlanEvaluatorTests
         Assert.False(report.Contiguous);
         Assert.False(report.Sectors[0].Contiguous);
         Assert.Equal(2, report.Sectors[0].Geometry.NumGeometries);
-        Assert.Contains(report.Notes, n => n.Contains("Sector(s) 0 are not contiguous"));
+        Assert.Contains(report.Notes, n => n.English.Contains("Sector(s) 0 are not contiguous"));
         Assert.Equal(2, report.Churn!.BlocksChanged);
         Assert.Equal(200.0 / 3, report.Churn.WorkloadSharePct, 9);
     }

@@ -101,7 +101,7 @@ public class SectorizerTests
         var plan = Sectorizer.Partition(units, new PartitionOptions { Sectors = 2 });
         Assert.Equal((10 - 6.5) / 6.5 * 100, plan.Report.BalanceBoundPct, 6);
         Assert.Equal(plan.Report.BalanceBoundPct, plan.Report.MaxDeviationPct, 6);
-        Assert.Contains(plan.Report.Notes, n => n.Contains("allow no better balance than 53.8 %"));
+        Assert.Contains(plan.Report.Notes, n => n.English.Contains("allow no better balance than 53.8 %"));
     }
 
     [Fact]
@@ -168,8 +168,8 @@ public class SectorizerTests
         Assert.Equal(["far", "corner"], plan.Report.Islands);
         Assert.Equal(plan.Assignment["r4c4"], plan.Assignment["corner"]);
         Assert.Equal(plan.Assignment["r2c4"], plan.Assignment["far"]);
-        Assert.Contains(plan.Report.Notes, n => n.Contains("far") && n.Contains("contiguous only by necessity"));
-        Assert.Contains(plan.Report.Notes, n => n.Contains("corner") && n.Contains("r4c4"));
+        Assert.Contains(plan.Report.Notes, n => n.English.Contains("far") && n.English.Contains("contiguous only by necessity"));
+        Assert.Contains(plan.Report.Notes, n => n.English.Contains("corner") && n.English.Contains("r4c4"));
 
         var e = Assert.Throws<ArgumentException>(() => Sectorizer.Partition(units, new PartitionOptions { Sectors = 3, Islands = IslandPolicy.Refuse }));
         Assert.Contains("far", e.Message);
@@ -179,7 +179,7 @@ public class SectorizerTests
         Assert.Equal(2, own.Assignment["far"]);
         Assert.Equal(3, own.Assignment["corner"]);
         Assert.Equal(1, own.Report.Sectors.Count(s => s.Id == 2 && s.Blocks == 1));
-        Assert.Contains(own.Report.Notes, n => n.Contains("far is sector 2 of its own"));
+        Assert.Contains(own.Report.Notes, n => n.English.Contains("far is sector 2 of its own"));
         Assert.Throws<ArgumentException>(() => Sectorizer.Partition(units, new PartitionOptions { Sectors = 2, Islands = IslandPolicy.OwnSector }));
     }
 
@@ -193,7 +193,7 @@ public class SectorizerTests
         var plan = Sectorizer.Partition(units, new PartitionOptions { Sectors = 4 });
         Assert.Empty(plan.Report.Islands);
         Assert.True(plan.Report.Contiguous);
-        Assert.Contains(plan.Report.Notes, n => n.Contains("do not match exactly"));
+        Assert.Contains(plan.Report.Notes, n => n.English.Contains("do not match exactly"));
         Assert.Equal(0, plan.Report.MaxDeviationPct, 9);
     }
 

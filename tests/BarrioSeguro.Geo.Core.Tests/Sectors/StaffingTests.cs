@@ -11,7 +11,7 @@ public class StaffingTests
         var s = StaffingCalculator.Compute(StaffingSamples.ThreeShifts(20, 0.85, PatrolMode.FootPair, jointUnits: 1));
         Assert.Equal([("morning", 6, 4), ("afternoon", 6, 4), ("night", 5, 3)], s.PerShift);
         Assert.Equal(3, s.SectorsPerShift);
-        var text = string.Join("; ", s.Explanation);
+        var text = string.Join("; ", s.Explanation.Select(l => l.English));
         Assert.Contains("20 officers × 0.85 availability = 17 on the roster", text);
         Assert.Contains("3 shifts of 8 h: 6, 6 and 5 on duty", text);
         Assert.Contains("foot pairs of 2: 3, 3 and 2 units", text);
@@ -26,7 +26,7 @@ public class StaffingTests
         var s = StaffingCalculator.Compute(StaffingSamples.TwoShifts(20, 1, PatrolMode.Car(3)));
         Assert.Equal([("day", 10, 3), ("night", 10, 3)], s.PerShift);
         Assert.Equal(3, s.SectorsPerShift);
-        Assert.Contains(s.Explanation, l => l.Contains("every shift staffs 3 sectors"));
+        Assert.Contains(s.Explanation, l => l.English.Contains("every shift staffs 3 sectors"));
     }
 
     [Theory]
@@ -46,7 +46,7 @@ public class StaffingTests
         var s = StaffingCalculator.Compute(plan);
         Assert.Equal([("day", 7, 3), ("evening", 6, 3), ("night", 4, 2)], s.PerShift);
         Assert.Equal(2, s.SectorsPerShift);
-        Assert.Contains(s.Explanation, l => l.Contains("20 officers, 20 assigned") && l.Contains("8, 7 and 5"));
+        Assert.Contains(s.Explanation, l => l.English.Contains("20 officers, 20 assigned") && l.English.Contains("8, 7 and 5"));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public class StaffingTests
         var s = StaffingCalculator.Compute(plan);
         Assert.Equal(4, s.SectorsPerShift);
         Assert.Equal([3, 3, 3], s.PerShift.Select(p => p.Units));
-        Assert.Contains(s.Explanation, l => l.Contains("the chief fixed 4 sectors") && l.Contains("night shift is 1 unit short"));
+        Assert.Contains(s.Explanation, l => l.English.Contains("the chief fixed 4 sectors") && l.English.Contains("night shift is 1 unit short"));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public class StaffingTests
     {
         var s = StaffingCalculator.Compute(StaffingSamples.ThreeShifts(4, 1, PatrolMode.FootPair));
         Assert.Equal(0, s.SectorsPerShift);
-        Assert.Contains(s.Explanation, l => l.Contains("not one sector"));
+        Assert.Contains(s.Explanation, l => l.English.Contains("not one sector"));
     }
 
     public static TheoryData<ContingentPlan, string> BadPlans => new()

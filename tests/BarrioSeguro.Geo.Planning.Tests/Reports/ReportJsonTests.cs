@@ -3,6 +3,7 @@ using BarrioSeguro.Geo.Core.Sectors;
 using BarrioSeguro.Geo.Planning.Reports;
 using BarrioSeguro.Geo.Planning.Sectors;
 using BarrioSeguro.Geo.Planning.Tests.Sectors;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Planning.Tests.Reports;
 
@@ -23,7 +24,8 @@ public class ReportJsonTests
         var s = root.GetProperty("staffing");
         Assert.Equal(5, s.GetProperty("contingentId").GetInt32());
         Assert.Equal("mañana", s.GetProperty("perShift")[0].GetProperty("shift").GetString());
-        Assert.Contains(s.GetProperty("explanation").EnumerateArray(), l => l.GetString()!.Contains("20 officers"));
+        Assert.Contains(s.GetProperty("explanation").EnumerateArray(), l => l.GetProperty("code").GetString() == "staffing.roster"
+            && l.GetProperty("args").GetProperty("officers").GetInt32() == 20 && l.GetProperty("text").GetString()!.Contains("20 officers"));
         Assert.Equal("frontage_m", root.GetProperty("weights")[1].GetProperty("attribute").GetString());
         Assert.Contains("\"ñ", PlanningJson.Serialize("ñ")); // accents stay readable
     }
@@ -33,7 +35,8 @@ public class ReportJsonTests
     {
         var route = new RouteReport("S1", RouteName.Of("S1", "mañana"), "mañana", "foot", new RouteStart("Comisaría", -79.07, -8.02), 12.5, 470, 10, 100, 2, true,
             [new StopReport(1, "H1", "Mercado", -79.071, -8.021, "07:15", 75, 12, false)], 0, [],
-            [new HotspotReport("H1", "Mercado", ["07:15"], [75], [75, 395], 395, false)], ["a note"]);
+            [new HotspotReport("H1", "Mercado", ["07:15"], [75], [75, 395], 395, false)],
+            [Note.Of("route.hotspot_interval_missed", ("name", "Mercado"), ("gap", 395.2), ("max", 120))]);
         var json = PlanningJson.Serialize(route);
         Assert.Equal(json, PlanningJson.Serialize(PlanningJson.Deserialize<RouteReport>(json)));
         var root = JsonDocument.Parse(json).RootElement;
@@ -41,5 +44,11 @@ public class ReportJsonTests
         Assert.Equal("07:15", root.GetProperty("stops")[0].GetProperty("arrive").GetString());
         Assert.Equal(395, root.GetProperty("hotspots")[0].GetProperty("maxIntervalMinutes").GetDouble());
         Assert.Equal("S1", root.GetProperty("sector").GetString());
+        // A note: its code, its arguments as numbers and names, and the text for clients that only show text.
+        var note = root.GetProperty("notes")[0];
+        Assert.Equal("route.hotspot_interval_missed", note.GetProperty("code").GetString());
+        Assert.Equal(395.2, note.GetProperty("args").GetProperty("gap").GetDouble());
+        Assert.Equal("Mercado", note.GetProperty("args").GetProperty("name").GetString());
+        Assert.StartsWith("hot spot Mercado: the longest gap is 395 min, over the 120 min asked", note.GetProperty("text").GetString());
     }
 }

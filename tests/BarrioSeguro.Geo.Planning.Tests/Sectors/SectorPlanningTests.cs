@@ -41,7 +41,7 @@ public class SectorPlanningTests
         Assert.Equal(units.Count, outcome.Report.Blocks);
         Assert.Equal(units.Count, outcome.Report.Sectors.Sum(s => s.Blocks));
         Assert.True(outcome.Report.Contiguous, string.Join(" ", outcome.Report.Notes));
-        Assert.DoesNotContain(outcome.Report.Notes, n => n.Contains("snap rounding"));
+        Assert.DoesNotContain(outcome.Report.Notes, n => n.English.Contains("snap rounding"));
         // The sector of the two-part unit holds both pieces.
         var sector = outcome.Plan.Assignment["dos-partes"];
         var outline = outcome.Plan.Report.Sectors.Single(s => s.Id == sector).Geometry;

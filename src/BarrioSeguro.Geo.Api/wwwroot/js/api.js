@@ -3,7 +3,7 @@
 // be cancelled with an AbortSignal. Tasks (below) tie a request to a spinner with its "Cancelar" button.
 // Paths are relative to the page (document.baseURI), so the viewer also works behind a path base.
 
-import { t } from './i18n.js';
+import { t, getLang, getLocale } from './i18n.js';
 
 const ACCEPT = 'application/json, application/geo+json, application/problem+json';
 
@@ -97,6 +97,7 @@ export async function request(path, { method = 'GET', headers = {}, signal, json
       method,
       headers: {
         Accept: ACCEPT,
+        'Accept-Language': `${getLocale()}, ${getLang()};q=0.9`, // the server's notes and texts in the viewer's language
         ...(signedIn ? { Authorization: `Bearer ${signedIn.token}` } : {}),
         ...(json !== undefined ? { 'Content-Type': 'application/json' } : {}),
         ...headers,

@@ -2,6 +2,7 @@
 // the server's notes in the viewer's language.
 
 import { t } from './i18n.js';
+import { noteText, knowsNote } from './notes.js';
 import { el, fill } from './dom.js';
 import { failure } from './api.js';
 import { emit, on } from './events.js';
@@ -78,34 +79,14 @@ function followPlan(panel, state, source, fresh) {
   onPlan(null);
 }
 
-// ---- notes: the server writes English; say the ones we recognise in the viewer's language ------------------------------
+// ---- notes: said in the viewer's language from the service's catalog (notes.js) ---------------------------------------
 
-const NOTE_PATTERNS = [
-  [/^one round of the tour with its stops takes (\d+) min, longer than the ([\d.]+) h shift$/, (m) => t('note.roundLonger', { min: m[1], h: m[2] })],
-  [/^Shift (.+) has (\d+) unit\(s\) for (\d+) sectors: sectors (.+) have none\.$/, (m) => t('note.shiftShort', { shift: m[1], units: m[2], sectors: m[3], list: m[4] })],
-  [
-    /^([\d,]+) of ([\d,]+) connected pieces of the network \(([\d.,]+) km\) have no unit: they cannot be reached and count as not covered$/,
-    (m) => t('note.noUnit', { n: m[1], of: m[2], km: `${m[3]}\u00a0km` }),
-  ],
-  [/^hot spot (.+): the longest gap is (\d+) min, over the (\d+) min asked/, (m) => t('note.hotspotGap', { name: m[1], gap: m[2], max: m[3] })],
-  [/^hot spot (.+): cannot be reached from the route$/, (m) => t('note.hotspotUnreachable', { name: m[1] })],
-  [/^(\d+) two-way street\(s\) walked both ways to balance the route$/, (m) => t('note.bothWays', { n: m[1] })],
-  [/^mixed streets \((\d+) two-way required, the rest one-way\)/, (m) => t('note.mixed', { n: m[1] })],
-  [/^the required streets form (\d+) separate pieces/, (m) => t('note.pieces', { n: m[1] })],
-  [/^(\d+) required street\(s\) cannot be covered by a closed walk/, (m) => t('note.notClosed', { n: m[1] })],
-  [/^Sector (\S+) holds no street the patrol mode can use\.$/, (m) => t('note.noStreet', { s: m[1] })],
-  [/^Hot spot (.+) lies more than 200 m from any street of the network: left out\.$/, (m) => t('note.hotspotFar', { name: m[1] })],
-];
-
-/** {text, lang?}: lang 'en' when the note is the server's own sentence. */
-export function translateNote(text) {
-  const s = String(text ?? '');
-  for (const [re, fn] of NOTE_PATTERNS) {
-    const m = s.match(re);
-    if (m) return { text: fn(m), original: s };
-  }
-  return { text: s, lang: 'en' };
+/** {text, code?, lang?}: the note's sentence, lang 'en' only when it is an older report's English sentence. */
+export function translateNote(note) {
+  if (knowsNote(note)) return { text: noteText(note), code: note.code };
+  if (note && typeof note === 'object') return { text: note.text ?? note.code ?? '', code: note.code };
+  return { text: String(note ?? ''), lang: 'en' };
 }
 
 /** One note as a list item (or span). */
-export const noteItem = (n, tag = 'li') => el(tag, { lang: n.lang }, n.text);
+export const noteItem = (n, tag = 'li') => el(tag, { lang: n.lang, dataset: { code: n.code } }, n.text);

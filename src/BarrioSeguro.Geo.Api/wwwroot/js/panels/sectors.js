@@ -10,6 +10,7 @@ import { emit, on } from '../events.js';
 import { layers, readFeatures, rendered, fitWith, zoomTo } from '../map.js';
 import { sectorColor } from '../styles.js';
 import { computePanel, table, figure, notesList, selectRow, message, renderFailure, planHead, sectorChip, onMapHit, highlightIn } from '../panel.js';
+import { noteText } from '../notes.js';
 
 const API = 'api/neighborhoods/';
 const BALANCE_TARGET_PCT = 5; // PartitionOptions.TargetDeviation
@@ -280,7 +281,7 @@ function renderStaffing() {
       'details',
       { class: 'staffing-why' },
       el('summary', null, t('sectors.why')),
-      el('ol', { class: 'staffing-sentences', lang: 'en' }, (s.explanation ?? []).map((x) => el('li', null, String(x)))),
+      el('ol', { class: 'staffing-sentences' }, (s.explanation ?? []).map((x) => el('li', { dataset: { code: x?.code } }, noteText(x)))),
     ),
   );
 }
@@ -394,8 +395,7 @@ function renderResult() {
     ),
     notesList(
       'plan-notes',
-      notes.map((n) => el('li', null, String(n))),
-      { lang: 'en' },
+      notes.map((n) => el('li', { dataset: { code: n?.code } }, noteText(n))),
     ),
   );
 }
