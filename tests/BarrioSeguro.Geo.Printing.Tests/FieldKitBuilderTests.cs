@@ -40,7 +40,7 @@ public class FieldKitBuilderTests
 
         Assert.Equal("30 de noviembre de 2026", kit.Cover.Date);
         Assert.Equal(["cada turno cubre 2 sectores"], kit.Cover.Staffing); // "Dotación" in Spanish, from the catalog
-        Assert.Equal(["1\u00a0234 manzana(s) fijadas."], kit.Cover.Notes); // the plan's note, said in Spanish through notes.json
+        Assert.Equal(["1,234 manzana(s) fijadas."], kit.Cover.Notes); // the plan's note, said in Spanish through notes.json
         Assert.Contains((FieldKitText.Spanish.MaxDeviation, "2.5 %"), kit.Cover.Figures);
         Assert.Contains((FieldKitText.Spanish.Sectors, "2"), kit.Cover.Figures);
         Assert.Equal(["S1", "S2"], kit.Sheets.Select(s => s.Sector.Label));
@@ -62,7 +62,7 @@ public class FieldKitBuilderTests
     }
 
     [Theory]
-    [InlineData("es", "1 234 manzana(s) fijadas.", "punto caliente Mercado: el mayor intervalo es de 132 min, más de los 120 min pedidos")]
+    [InlineData("es", "1,234 manzana(s) fijadas.", "punto caliente Mercado: el mayor intervalo es de 132 min, más de los 120 min pedidos")]
     [InlineData("en", "1,234 block(s) locked.", "hot spot Mercado: the longest gap is 132 min, over the 120 min asked")]
     public async Task The_printed_kit_says_the_plan_and_route_notes_in_its_language_through_the_one_catalog(string lang, string cover, string route)
     {

@@ -89,13 +89,13 @@ public sealed partial class NoteCatalogTests
     }
 
     [Fact]
-    public void Numbers_keep_their_unit_and_read_with_a_decimal_comma_in_Spanish_and_a_point_in_English()
+    public void Numbers_keep_their_unit_and_read_as_es_PE_and_en_GB_write_them()
     {
         var note = Note.Of("coverage.no_unit", ("count", 1234), ("of", 2000), ("km", 2.345678));
-        Assert.Equal("1\u00a0234 de 2\u00a0000 partes conexas de la red (2,35 km) no tienen unidad: no se pueden alcanzar y cuentan como no cubiertas", note.Text("es"));
+        Assert.Equal("1,234 de 2,000 partes conexas de la red (2.35 km) no tienen unidad: no se pueden alcanzar y cuentan como no cubiertas", note.Text("es"));
         Assert.Equal("1,234 of 2,000 connected pieces of the network (2.35 km) have no unit: they cannot be reached and count as not covered", note.Text("en"));
         var shift = Note.Of("route.round_longer", ("minutes", 1381.4), ("shift", 8));
-        Assert.Equal("una vuelta del recorrido con sus paradas toma 1\u00a0381 min, más que el turno de 8 h", shift.Text("es"));
+        Assert.Equal("una vuelta del recorrido con sus paradas toma 1,381 min, más que el turno de 8 h", shift.Text("es"));
         Assert.Equal("one round of the tour with its stops takes 1,381 min, longer than the 8 h shift", shift.Text("en"));
         // Coordinates stay machine-readable (a comma would split them), modes are words of the language.
         Assert.StartsWith("Moto 2 en (-79.03, -8.1) está a 250 m", Note.Of("coverage.unit_far", ("unit", "Moto 2"), ("lon", -79.03), ("lat", -8.1), ("distance", 250.4), ("tolerance", 30)).Text("es"));
@@ -125,7 +125,7 @@ public sealed partial class NoteCatalogTests
         Assert.Equal("sectors.balance_bound", n.GetProperty("code").GetString());
         Assert.Equal(53.84, n.GetProperty("args").GetProperty("bound").GetDouble());
         Assert.Equal(JsonValueKind.Number, n.GetProperty("args").GetProperty("deviation").ValueKind);
-        Assert.StartsWith("Las manzanas no permiten un equilibrio mejor que 53,8 %", n.GetProperty("text").GetString());
+        Assert.StartsWith("Las manzanas no permiten un equilibrio mejor que 53.8 %", n.GetProperty("text").GetString());
         Assert.Equal(note, JsonSerializer.Deserialize<Note[]>(json)![0]);
         NoteLanguage.Current = "en";
         Assert.Contains("no better balance than 53.8 %", JsonSerializer.Serialize(note));
