@@ -52,6 +52,7 @@ app.MapNetwork();
 app.MapFieldKit();
 app.MapContingents();
 app.MapAudit();
+app.MapUsers();
 
 await app.PrepareDatabaseAsync();
 await app.CreateFirstAdminAsync(); // issue 9, auth: ./barrio up on a fresh machine

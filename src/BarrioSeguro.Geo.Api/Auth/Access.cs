@@ -74,6 +74,11 @@ public static class AccessTable
         ["POST /api/auth/revoke"] = new(Need.SignedIn),
         ["GET /api/auth/me"] = new(Need.SignedIn),
         ["GET /api/audit"] = new(Need.Admin),
+        ["GET /api/users"] = new(Need.Admin),
+        ["GET /api/users/{name}"] = new(Need.Admin),
+        ["POST /api/users"] = new(Need.Admin),
+        ["PUT /api/users/{name}/role"] = new(Need.Admin),
+        ["POST /api/users/{name}/disable"] = new(Need.Admin),
 
         ["POST /api/neighborhoods"] = new(Need.Planner),
         ["GET /api/neighborhoods/{id:int}"] = new(Need.Read, Scope.Neighborhood),
