@@ -24,6 +24,7 @@ builder.Services.AddAuditTrail(); // every write under /api leaves a row in the 
 builder.Services.AddBarrioOpenApi();
 // --- sign-in and access (issue 9, auth) ---
 builder.Services.AddBarrioAuth(builder.Configuration);
+builder.Services.AddBarrioLimits(builder.Configuration); // rate limits per user on computations, per address on sign-in
 // --- end sign-in and access ---
 
 var app = builder.Build();
@@ -39,6 +40,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 // --- sign-in and access (issue 9, auth): after the public viewer files, before every endpoint ---
 app.UseBarrioAuth();
+app.UseBarrioLimits();
 app.MapAuth();
 // --- end sign-in and access ---
 
