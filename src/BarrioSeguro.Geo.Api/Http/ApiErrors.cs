@@ -73,12 +73,24 @@ public static class ApiErrors
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="exception"/> (or what it wraps) is a statement the server cancelled for running over the
+    /// service's statement_timeout (SQLSTATE 57014; a cancellation by the caller going away is not one).
+    /// </summary>
+    public static bool IsQueryTimeout(Exception exception)
+    {
+        if (exception is OperationCanceledException) return false;
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is PostgresException p) return p.SqlState == PostgresErrorCodes.QueryCanceled;
+        return false;
+    }
+
     /// <summary>The reason of an ArgumentException without .NET's " (Parameter 'x')" tail.</summary>
     public static string Reason(ArgumentException e) =>
         e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
 
     /// <summary>Turns Core's refusals into ProblemDetails; every other exception is left to the 500 handler.</summary>
-    public sealed class RefusalHandler(IProblemDetailsService problems, ILogger<RefusalHandler> log) : IExceptionHandler
+    public sealed class RefusalHandler(IProblemDetailsService problems, ILogger<RefusalHandler> log, Microsoft.Extensions.Options.IOptions<BarrioOptions> options) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
         {
@@ -96,6 +108,13 @@ public static class ApiErrors
                 {
                     Status = StatusCodes.Status409Conflict, Title = "Conflict",
                     Detail = "Another change was saved at the same moment; nothing of this one was written. Reload and try again.",
+                },
+                // A query over the service's statement timeout: cancelled by PostgreSQL, named, never a 500.
+                _ when IsQueryTimeout(exception) => new ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable, Title = "Query too long",
+                    Detail = $"The database query ran over the limit of {options.Value.StatementTimeoutSeconds} s (Barrio:StatementTimeoutSeconds) and was cancelled; nothing was written. Try again later or ask for less (a smaller area or page).",
+                    Extensions = { ["limit"] = $"at most {options.Value.StatementTimeoutSeconds} s per database statement" },
                 },
                 _ when IsDatabaseUnavailable(exception) => new ProblemDetails
                 {
