@@ -34,7 +34,8 @@ public static class DatabaseConflict
     /// <summary>
     /// What the database's part in <paramref name="exception"/> means, from the first database error found inside:
     /// a race, a statement PostgreSQL cancelled for running too long, a database that cannot answer (connection,
-    /// shutdown and too-many-connections states; a refused or broken socket, a pool with no free connection), or none.
+    /// shutdown and insufficient-resource states such as a full disk; a refused or broken socket, a pool with no free
+    /// connection), or none.
     /// </summary>
     public static DatabaseFault Fault(Exception exception)
     {
@@ -50,9 +51,9 @@ public static class DatabaseConflict
                         UniqueViolation or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected => DatabaseFault.Race,
                         // Cancelled by the server's statement_timeout; by the caller going away (an OperationCanceledException outside) it is not.
                         PostgresErrorCodes.QueryCanceled => exception is OperationCanceledException ? DatabaseFault.None : DatabaseFault.QueryTimeout,
-                        var state when state.StartsWith("08", StringComparison.Ordinal) => DatabaseFault.Unavailable,
-                        PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
-                            or PostgresErrorCodes.TooManyConnections => DatabaseFault.Unavailable,
+                        // Connection states (08), and insufficient resources (53: disk full, out of memory, too many connections).
+                        var state when state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("53", StringComparison.Ordinal) => DatabaseFault.Unavailable,
+                        PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow => DatabaseFault.Unavailable,
                         _ => DatabaseFault.None,
                     };
                 case NpgsqlException:

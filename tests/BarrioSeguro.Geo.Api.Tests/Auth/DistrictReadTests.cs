@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using BarrioSeguro.Geo.Data;
 using BarrioSeguro.Geo.Data.Accounts;
@@ -118,6 +119,24 @@ public class DistrictReadTests(ApiFixture api)
         var anonymous = await Json(api.AnonymousClient(), "/api/collections");
         var incidents = anonymous.GetProperty("collections").EnumerateArray().Single(c => c.GetProperty("id").GetString() == "incidents");
         Assert.False(incidents.TryGetProperty("extent", out var e) && e.ValueKind != JsonValueKind.Null);
+    }
+
+    [SkippableFact]
+    public async Task A_proposal_reads_blocks_and_incidents_only_in_the_planners_districts()
+    {
+        var d = await LookUp();
+        var inside = await api.ClientAs(Role.Planner, d.Ubigeo);
+        var outside = await api.ClientAs(Role.Planner, d.Other);
+        var body = new { scope = $"neighborhood:{d.Milagro}", hotspots = new { radiusMeters = 150, minIncidents = 4, clusters = 1 } };
+
+        var refused = await outside.PostAsJsonAsync("/api/neighborhoods/proposals", body);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains($"neighborhood:{d.Milagro}", (await ApiFixture.JsonOf(refused)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await inside.PostAsJsonAsync("/api/neighborhoods/proposals", new { scope = $"district:{d.Other}", blockIds = new[] { "1" } })).StatusCode);
+        // In its district the planner gets an answer (a proposal, or why there is none), not a refusal.
+        var mine = await inside.PostAsJsonAsync("/api/neighborhoods/proposals", body);
+        Assert.NotEqual(HttpStatusCode.Forbidden, mine.StatusCode);
+        Assert.True((int)mine.StatusCode < 500, $"{(int)mine.StatusCode}");
     }
 
     private static List<JsonElement> Features(JsonElement collection) => collection.GetProperty("features").EnumerateArray().ToList();

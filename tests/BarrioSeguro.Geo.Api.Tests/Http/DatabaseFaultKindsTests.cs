@@ -22,6 +22,8 @@ public class DatabaseFaultKindsTests
     [InlineData(PostgresErrorCodes.AdminShutdown, DatabaseFault.Unavailable)]
     [InlineData(PostgresErrorCodes.TooManyConnections, DatabaseFault.Unavailable)]
     [InlineData("08006", DatabaseFault.Unavailable)]
+    [InlineData(PostgresErrorCodes.DiskFull, DatabaseFault.Unavailable)] // seen on a shared machine: a 500 before
+    [InlineData(PostgresErrorCodes.OutOfMemory, DatabaseFault.Unavailable)]
     [InlineData(PostgresErrorCodes.CheckViolation, DatabaseFault.None)]
     public void A_server_error_at_any_depth_is_what_its_state_says(string state, DatabaseFault expected)
     {
