@@ -19,6 +19,13 @@ public sealed class BarrioOptions
     /// <summary>The geodata/ folder with the sample data.</summary>
     public string? SampleDataPath { get; set; }
 
+    /// <summary>
+    /// Longest a statement of the service may run on PostgreSQL, in seconds (its statement_timeout; 0: no limit). A query
+    /// over it is cancelled by the server and answered 503 naming this limit.
+    /// </summary>
+    [Range(0, 24 * 3600)]
+    public int StatementTimeoutSeconds { get; set; } = 120;
+
     /// <summary>Largest request body accepted for uploads, in bytes.</summary>
     [Range(1024, 1L << 31)]
     public long MaxUploadBytes { get; set; } = 16 * 1024 * 1024;

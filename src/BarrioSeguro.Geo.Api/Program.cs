@@ -24,6 +24,7 @@ builder.Services.AddAuditTrail(); // every write under /api leaves a row in the 
 builder.Services.AddBarrioOpenApi();
 // --- sign-in and access (issue 9, auth) ---
 builder.Services.AddBarrioAuth(builder.Configuration);
+builder.Services.AddBarrioLimits(builder.Configuration); // rate limits per user on computations, per address on sign-in
 // --- end sign-in and access ---
 
 var app = builder.Build();
@@ -40,6 +41,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 // --- sign-in and access (issue 9, auth): after the public viewer files, before every endpoint ---
 app.UseBarrioAuth();
+app.UseBarrioLimits();
 app.MapAuth();
 // --- end sign-in and access ---
 
@@ -54,6 +56,7 @@ app.MapFieldKit();
 app.MapContingents();
 app.MapAudit();
 app.MapNotes();
+app.MapUsers();
 
 await app.PrepareDatabaseAsync();
 await app.CreateFirstAdminAsync(); // issue 9, auth: ./barrio up on a fresh machine

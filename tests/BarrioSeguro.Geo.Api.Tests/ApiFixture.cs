@@ -36,6 +36,9 @@ public sealed class ApiFixture : IAsyncLifetime
             web.UseSetting("Barrio:LoadSampleData", "true");
             web.UseSetting("Barrio:SampleDataPath", GeodataPath);
             web.UseSetting("Barrio:MaxUploadBytes", (1024 * 1024).ToString());
+            // Every test signs in and computes from one address and few users: the limits are RateLimitTests' to check.
+            foreach (var limit in new[] { "PlansPerWindow", "RoutesPerWindow", "CoveragePerWindow", "SignInsPerWindow" })
+                web.UseSetting($"Barrio:Limits:{limit}", "100000");
             // A free loopback port chosen by the system: test runs in parallel never fight over 5000.
             web.UseSetting("urls", "http://127.0.0.1:0");
         });

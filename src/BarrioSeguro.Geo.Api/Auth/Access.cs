@@ -75,6 +75,11 @@ public static class AccessTable
         ["POST /api/auth/revoke"] = new(Need.SignedIn),
         ["GET /api/auth/me"] = new(Need.SignedIn),
         ["GET /api/audit"] = new(Need.Admin),
+        ["GET /api/users"] = new(Need.Admin),
+        ["GET /api/users/{name}"] = new(Need.Admin),
+        ["POST /api/users"] = new(Need.Admin),
+        ["PUT /api/users/{name}/role"] = new(Need.Admin),
+        ["POST /api/users/{name}/disable"] = new(Need.Admin),
 
         ["POST /api/neighborhoods"] = new(Need.Planner),
         ["GET /api/neighborhoods/{id:int}"] = new(Need.Read, Scope.Neighborhood),
@@ -171,6 +176,23 @@ public sealed class DistrictScope(BarrioDbContext db)
             default:
                 return [];
         }
+    }
+
+    /// <summary>
+    /// Refuses a block scope (<c>district:U</c>, <c>neighborhood:N</c>, as a proposal's body names it) outside the
+    /// user's districts: the route names none, so the gate cannot (a proposal reads the blocks and incidents there).
+    /// </summary>
+    /// <exception cref="OutsideDistrictException">the scope is in another district, or in none.</exception>
+    public async Task CheckBlockScopeAsync(ClaimsPrincipal user, string? scope, CancellationToken ct)
+    {
+        if (user.DistrictsOf().Count == 0 || string.IsNullOrEmpty(scope)) return;
+        string? district = null;
+        if (scope.StartsWith("district:", StringComparison.Ordinal)) district = scope["district:".Length..];
+        else if (scope.StartsWith("neighborhood:", StringComparison.Ordinal)
+                 && int.TryParse(scope["neighborhood:".Length..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+            district = await db.Neighborhoods.Where(x => x.Id == n).Select(x => x.DistrictUbigeo).FirstOrDefaultAsync(ct);
+        if (district is null || !user.Covers(district))
+            throw new OutsideDistrictException($"The scope '{scope}' is outside your districts ({string.Join(", ", user.DistrictsOf())}).");
     }
 
     private async Task<IReadOnlyList<string?>> OfPlans(int[] plans, CancellationToken ct) =>

@@ -15,11 +15,17 @@ public static class FirstAdmin
 
     public static async Task CreateFirstAdminAsync(this WebApplication app, CancellationToken ct = default)
     {
-        // Only for the private server of ./barrio up; a configured database gets its users from `barrio user add`.
-        if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<BarrioOptions>>().Value.LocalDatabaseDirectory)) return;
+        if (!Wanted(app.Services.GetRequiredService<IOptions<AuthOptions>>().Value, app.Services.GetRequiredService<IOptions<BarrioOptions>>().Value)) return;
         await using var scope = app.Services.CreateAsyncScope();
         await EnsureAsync(scope.ServiceProvider.GetRequiredService<AccountStore>(), Environment.GetEnvironmentVariable(PasswordVariable), Console.Out, ct);
     }
+
+    /// <summary>
+    /// Whether to create it: as Barrio:Auth:CreateFirstAdmin says (./barrio up: always), else only for the private
+    /// server; a database configured for tests or by hand gets its users from <c>barrio user add</c>.
+    /// </summary>
+    public static bool Wanted(AuthOptions auth, BarrioOptions barrio) =>
+        auth.CreateFirstAdmin ?? !string.IsNullOrEmpty(barrio.LocalDatabaseDirectory);
 
     /// <summary>Creates the admin when there is no user at all; says how to sign in. False when users exist already.</summary>
     public static async Task<bool> EnsureAsync(AccountStore accounts, string? given, TextWriter output, CancellationToken ct = default)

@@ -17,10 +17,9 @@ public sealed class SigningKey
             bytes = Convert.FromBase64String(configured);
             if (bytes.Length < 32) throw new InvalidOperationException("Barrio:Auth:SigningKey must be at least 32 bytes (base64).");
         }
-        else if (barrio.Value.LocalDatabaseDirectory is { Length: > 0 } pgdata)
+        else if (Folder(auth.Value, barrio.Value) is { } folder)
         {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(pgdata.TrimEnd('/')))!;
-            bytes = LoadOrCreate(Path.Combine(folder, FileName));
+            bytes = LoadOrCreate(Path.Combine(folder, FileName), log);
         }
         else
         {
@@ -33,9 +32,26 @@ public sealed class SigningKey
 
     public SymmetricSecurityKey Key { get; }
 
-    private static byte[] LoadOrCreate(string path)
+    /// <summary>Where the generated key is kept: Barrio:Auth:SecretsDirectory, else the folder above the private server's.</summary>
+    public static string? Folder(AuthOptions auth, BarrioOptions barrio) =>
+        auth.SecretsDirectory is { Length: > 0 } secrets ? Path.GetFullPath(secrets)
+        : barrio.LocalDatabaseDirectory is { Length: > 0 } pgdata ? Path.GetDirectoryName(Path.GetFullPath(pgdata.TrimEnd('/')))
+        : null;
+
+    private static byte[] LoadOrCreate(string path, ILogger log)
     {
-        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        if (File.Exists(path))
+        {
+            // Whoever reads the key can sign tokens as anyone: readable by the service's account alone.
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~(UnixFileMode.UserRead | UnixFileMode.UserWrite)) != 0)
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                log.LogWarning("{Path} was readable by other accounts: now 0600.", path);
+            }
+            var kept = Convert.FromBase64String(File.ReadAllText(path).Trim());
+            if (kept.Length < 32) throw new InvalidOperationException($"{path} holds a key under 32 bytes: remove it to make a new one.");
+            return kept;
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var bytes = RandomNumberGenerator.GetBytes(32);
         // Readable by the service's account alone.

@@ -57,8 +57,11 @@ public static class BlockEndpoints
 
     public static Task<GeoJsonFeatureCollection> ListForDistrict(string ubigeo, BlockStore store, CancellationToken ct) => List(BlockStore.DistrictScope(ubigeo), store, ct);
 
-    public static async Task<Results<GeoJsonFeature, BadRequestProblem>> Propose(ProposalRequest request, MapLayers layers, BlockStore store, CancellationToken ct)
+    public static async Task<Results<GeoJsonFeature, BadRequestProblem>> Propose(ProposalRequest request, MapLayers layers, BlockStore store,
+        Auth.DistrictScope districts, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
+        // The scope is in the body: a user limited to districts proposes only inside them (403 otherwise, see ApiErrors).
+        await districts.CheckBlockScopeAsync(user, request.Scope, ct);
         var blocks = await store.ListAsync(request.Scope ?? "", ct);
         if (blocks.Count == 0)
             return Problems.BadRequest("No blocks", $"No blocks are kept for scope '{request.Scope}'. Compute them first (POST /api/districts/{{ubigeo}}/blocks or /api/neighborhoods/{{id}}/blocks).");

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Api.Auth;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.Data.Features;
@@ -65,6 +66,7 @@ public static class CollectionsEndpoints
     {
         var collections = new List<CollectionView>();
         foreach (var c in FeatureCatalog.Collections) collections.Add(await Describe(c, request, catalog, ct));
+        // Anonymous callers see the extents of the base layers only (the others need a role to read).
         return GeoJson.Ok(new CollectionList(collections, [new GeoJson.Link(Base(request) + "/api/collections", "self", "application/json")]));
     }
 
@@ -76,7 +78,9 @@ public static class CollectionsEndpoints
 
     private static async Task<CollectionView> Describe(CollectionInfo c, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
     {
-        var extent = await catalog.ExtentAsync(c.Name, ct);
+        var extent = request.HttpContext.User.RoleOf() is null && !AccessTable.PublicCollections.Contains(c.Name)
+            ? null
+            : await catalog.ExtentAsync(c.Name, ct, request.HttpContext.User.DistrictsOf());
         var self = $"{Base(request)}/api/collections/{c.Name}";
         return new CollectionView(c.Name, c.Title, "feature", c.GeometryType, [Crs84],
             extent is null ? null : new CollectionExtent(new SpatialExtent([[extent.MinX, extent.MinY, extent.MaxX, extent.MaxY]], Crs84)),
@@ -101,17 +105,19 @@ public static class CollectionsEndpoints
         var take = Math.Min(limit ?? QueryParameters.DefaultLimit, QueryParameters.MaxLimit);
         var skip = offset ?? 0;
 
-        var page = await catalog.GetItemsAsync(name, box, take, skip, ct);
+        // A user limited to districts reads the neighbourhoods and incidents of those districts only.
+        var page = await catalog.GetItemsAsync(name, box, take, skip, ct, request.HttpContext.User.DistrictsOf());
         var links = new List<GeoJson.Link> { new(Url(request, skip, take), "self", "application/geo+json") };
         if (skip + page.Features.Count < page.NumberMatched)
             links.Add(new GeoJson.Link(Url(request, skip + take, take), "next", "application/geo+json"));
         return GeoJson.FeatureCollection(page.Features, page.NumberMatched, links);
     }
 
-    public static async Task<Results<GeoJsonFeature, NotFoundProblem>> GetItem(string name, string id, FeatureCatalog catalog, CancellationToken ct)
+    public static async Task<Results<GeoJsonFeature, NotFoundProblem>> GetItem(string name, string id, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
     {
         if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
-        var feature = await catalog.GetItemAsync(name, id, ct);
+        // Outside the user's districts a feature is not found: its id tells nothing.
+        var feature = await catalog.GetItemAsync(name, id, ct, request.HttpContext.User.DistrictsOf());
         return feature is null ? Problems.NotFound($"No feature '{id}' in collection '{name}'.") : GeoJson.Feature(feature);
     }
 
@@ -136,7 +142,7 @@ public static class CollectionsEndpoints
         var (box, error) = QueryParameters.ParseBbox(bbox);
         if (error is not null) return Problems.BadRequest("Invalid bbox", error);
 
-        var features = await catalog.GetAllAsync(name, box, ct);
+        var features = await catalog.GetAllAsync(name, box, ct, http.HttpContext.User.DistrictsOf());
         if (features.Count == 0) return Problems.NotFound($"Collection '{name}' has no features{(box is null ? "" : " in that bbox")} to export.");
         if (extension == ".geojson") target = Crs.Wgs84;
         target ??= Crs.UtmZoneFor(new GeometryCollection(features.Select(f => f.Geometry).ToArray()));

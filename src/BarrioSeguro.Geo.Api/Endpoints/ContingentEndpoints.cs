@@ -1,4 +1,9 @@
+using System.Security.Claims;
+using BarrioSeguro.Geo.Api.Auth;
+using BarrioSeguro.Geo.Data;
+using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.Data.Sectors;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
@@ -15,8 +20,17 @@ public static class ContingentEndpoints
         return app;
     }
 
-    public static async Task<Ok<List<ContingentView>>> List(PlanStore plans, CancellationToken ct) =>
-        TypedResults.Ok((await plans.ContingentsAsync(ct))
+    /// <summary>Every contingent; a user limited to districts gets those of its districts' neighbourhoods only.</summary>
+    public static async Task<Ok<List<ContingentView>>> List(PlanStore plans, BarrioDbContext db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var contingents = await plans.ContingentsAsync(ct);
+        if (user.DistrictsOf() is { Count: > 0 } districts)
+        {
+            var allowed = (await FeatureCatalog.InDistricts(db.Neighborhoods.AsNoTracking(), districts).Select(n => n.Id).ToListAsync(ct)).ToHashSet();
+            contingents = contingents.Where(c => allowed.Contains(c.NeighborhoodId)).ToList();
+        }
+        return TypedResults.Ok(contingents
             .Select(c => new ContingentView(c.Id, c.NeighborhoodId, c.Name, c.Officers, c.Shifts, Math.Round(c.OfficersPerShift, 2)))
             .ToList());
+    }
 }

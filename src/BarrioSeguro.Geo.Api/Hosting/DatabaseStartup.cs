@@ -22,7 +22,9 @@ public sealed class DatabaseConnection(IOptions<BarrioOptions> options) : IAsync
 
     private LocalPostgisServer? _server;
     private ServiceLock? _lock;
-    private string? _value = options.Value.ConnectionString is { } external ? CapPool(external, ExternalPoolSize) : null;
+    private string? _value = options.Value.ConnectionString is { } external
+        ? WithStatementTimeout(CapPool(external, ExternalPoolSize), options.Value.StatementTimeoutSeconds)
+        : null;
 
     /// <summary>The private server, once started; null for an external database.</summary>
     public LocalPostgisServer? Server => _server;
@@ -42,7 +44,23 @@ public sealed class DatabaseConnection(IOptions<BarrioOptions> options) : IAsync
         var folder = Path.GetFullPath(options.Value.LocalDatabaseDirectory!);
         _lock = ServiceLock.Acquire(Path.GetDirectoryName(folder) ?? folder, url);
         _server = await LocalPostgisServer.StartAsync(new LocalPostgisOptions { DataDirectory = folder, Database = "barrio", Adopt = true }, ct);
-        _value = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { MaxPoolSize = LocalPostgisServer.ServicePoolSize }.ConnectionString;
+        _value = WithStatementTimeout(
+            new NpgsqlConnectionStringBuilder(_server.ConnectionString) { MaxPoolSize = LocalPostgisServer.ServicePoolSize }.ConnectionString,
+            options.Value.StatementTimeoutSeconds);
+    }
+
+    /// <summary>
+    /// The connection string with PostgreSQL's statement_timeout set for every session (Options=-c ...), and a client
+    /// command timeout a little longer, so that the server cancels a long query first and says why (SQLSTATE 57014).
+    /// </summary>
+    public static string WithStatementTimeout(string connectionString, int seconds)
+    {
+        if (seconds <= 0) return connectionString;
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var setting = $"-c statement_timeout={seconds * 1000}";
+        builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? setting : builder.Options + " " + setting;
+        if (builder.CommandTimeout is > 0 && builder.CommandTimeout <= seconds) builder.CommandTimeout = seconds + 10;
+        return builder.ConnectionString;
     }
 
     /// <summary>The connection string with Maximum Pool Size set to <paramref name="size"/>, unless it sets one.</summary>

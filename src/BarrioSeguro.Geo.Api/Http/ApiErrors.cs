@@ -1,7 +1,7 @@
 using BarrioSeguro.Geo.Core.Spatial;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
+using BarrioSeguro.Geo.Data;
 
 namespace BarrioSeguro.Geo.Api.Http;
 
@@ -50,60 +50,25 @@ public static class ApiErrors
     /// service's watch needs to notice a stopped private server and start it again.</summary>
     public const int DatabaseRetryAfterSeconds = 5;
 
-    /// <summary>
-    /// Whether <paramref name="exception"/> (or what it wraps: EF Core puts Npgsql's errors inside DbUpdateException and
-    /// InvalidOperationException) says the database cannot be reached, rather than that it refused a statement.
-    /// </summary>
-    public static bool IsDatabaseUnavailable(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                // A server's answer: only connection, shutdown and too-many-connections states mean "not now".
-                case PostgresException p:
-                    return p.SqlState.StartsWith("08", StringComparison.Ordinal)
-                           || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
-                               or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections;
-                // No answer at all: refused or broken socket, a pool with no free connection.
-                case NpgsqlException:
-                    return true;
-            }
-        }
-        return false;
-    }
+    /// <summary>Whether <paramref name="exception"/> (or what it wraps) says the database cannot be reached, rather than that it refused a statement.</summary>
+    public static bool IsDatabaseUnavailable(Exception exception) => Data.DatabaseConflict.Fault(exception) == Data.DatabaseFault.Unavailable;
+
+    /// <summary>Whether <paramref name="exception"/> (or what it wraps) is a statement the server cancelled for running over the service's statement_timeout.</summary>
+    public static bool IsQueryTimeout(Exception exception) => Data.DatabaseConflict.Fault(exception) == Data.DatabaseFault.QueryTimeout;
 
     /// <summary>The reason of an ArgumentException without .NET's " (Parameter 'x')" tail.</summary>
     public static string Reason(ArgumentException e) =>
         e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
 
     /// <summary>Turns Core's refusals into ProblemDetails; every other exception is left to the 500 handler.</summary>
-    public sealed class RefusalHandler(IProblemDetailsService problems, ILogger<RefusalHandler> log) : IExceptionHandler
+    public sealed class RefusalHandler(IProblemDetailsService problems, ILogger<RefusalHandler> log, Microsoft.Extensions.Options.IOptions<BarrioOptions> options) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
         {
             if (!http.Request.Path.StartsWithSegments("/api")) return false;
-            var problem = exception switch
-            {
-                ArgumentException e => Refusal(e),
-                UnknownCrsException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Unknown CRS", Detail = e.Message },
-                // A report kept by an earlier build in another shape: the plan is there but must be computed again.
-                Data.Sectors.KeptInOlderShapeException e => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Kept in an older shape", Detail = e.Message },
-                // A body that places a neighbourhood outside the signed-in user's districts.
-                Auth.OutsideDistrictException e => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Not allowed", Detail = e.Message },
-                // A racing writer won (a unique key, a serialization failure): a conflict to retry, never a 500.
-                Exception e when Data.DatabaseConflict.IsRace(e) => new ProblemDetails
-                {
-                    Status = StatusCodes.Status409Conflict, Title = "Conflict",
-                    Detail = "Another change was saved at the same moment; nothing of this one was written. Reload and try again.",
-                },
-                _ when IsDatabaseUnavailable(exception) => new ProblemDetails
-                {
-                    Status = StatusCodes.Status503ServiceUnavailable, Title = "Database unavailable",
-                    Detail = $"The database does not answer right now; the service reconnects by itself. Try again in {DatabaseRetryAfterSeconds} s.",
-                },
-                _ => null,
-            };
+            var rule = Answers.FirstOrDefault(r => r.When(exception));
+            var problem = rule is null ? null : new ProblemDetails { Status = rule.Status, Title = rule.Title, Detail = rule.Detail(exception, options.Value) };
+            if (rule is not null) foreach (var (key, value) in rule.Extensions(exception, options.Value)) problem!.Extensions[key] = value;
             if (problem is null) return false;
             problem.Instance = http.Request.Path;
             NoteLanguages.Localize(problem, http.Request);
@@ -115,11 +80,40 @@ public static class ApiErrors
             return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
         }
 
-        private static ProblemDetails Refusal(ArgumentException e)
-        {
-            var problem = new ProblemDetails { Status = StatusCodes.Status422UnprocessableEntity, Title = "Refused", Detail = Reason(e) };
-            if (e.ParamName is { } parameter) problem.Extensions["parameter"] = parameter;
-            return problem;
-        }
+        private static readonly IReadOnlyDictionary<string, object?> None = new Dictionary<string, object?>();
+
+        /// <summary>One exception the service answers, and how; the first that matches answers.</summary>
+        private sealed record Answer(Func<Exception, bool> When, int Status, string Title, Func<Exception, BarrioOptions, string> Detail,
+            Func<Exception, BarrioOptions, IReadOnlyDictionary<string, object?>> Extensions);
+
+        private static Answer Of<T>(int status, string title, Func<T, BarrioOptions, string> detail,
+            Func<T, BarrioOptions, IReadOnlyDictionary<string, object?>>? extensions = null) where T : Exception =>
+            new(e => e is T, status, title, (e, o) => detail((T)e, o), (e, o) => extensions?.Invoke((T)e, o) ?? None);
+
+        private static Answer Of(DatabaseFault fault, int status, string title, Func<BarrioOptions, string> detail,
+            Func<BarrioOptions, IReadOnlyDictionary<string, object?>>? extensions = null) =>
+            new(e => DatabaseConflict.Fault(e) == fault, status, title, (_, o) => detail(o), (_, o) => extensions?.Invoke(o) ?? None);
+
+        /// <summary>The table of what each refusal becomes; anything else is left to the 500 handler.</summary>
+        private static readonly Answer[] Answers =
+        [
+            // A refusal thrown by Core: its reason, and the parameter when it names one.
+            Of<ArgumentException>(StatusCodes.Status422UnprocessableEntity, "Refused", (e, _) => Reason(e),
+                (e, _) => e.ParamName is { } p ? new Dictionary<string, object?> { ["parameter"] = p } : None),
+            Of<UnknownCrsException>(StatusCodes.Status400BadRequest, "Unknown CRS", (e, _) => e.Message),
+            // A report kept by an earlier build in another shape: the plan is there but must be computed again.
+            Of<Data.Sectors.KeptInOlderShapeException>(StatusCodes.Status409Conflict, "Kept in an older shape", (e, _) => e.Message),
+            // A body that places a neighbourhood outside the signed-in user's districts.
+            Of<Auth.OutsideDistrictException>(StatusCodes.Status403Forbidden, "Not allowed", (e, _) => e.Message),
+            // A racing writer won (a unique key, a serialization failure): a conflict to retry, never a 500.
+            Of(DatabaseFault.Race, StatusCodes.Status409Conflict, "Conflict",
+                _ => "Another change was saved at the same moment; nothing of this one was written. Reload and try again."),
+            // A query over the service's statement timeout: cancelled by PostgreSQL, named, never a 500.
+            Of(DatabaseFault.QueryTimeout, StatusCodes.Status503ServiceUnavailable, "Query too long",
+                o => $"The database query ran over the limit of {o.StatementTimeoutSeconds} s (Barrio:StatementTimeoutSeconds) and was cancelled; nothing was written. Try again later or ask for less (a smaller area or page).",
+                o => new Dictionary<string, object?> { ["limit"] = $"at most {o.StatementTimeoutSeconds} s per database statement" }),
+            Of(DatabaseFault.Unavailable, StatusCodes.Status503ServiceUnavailable, "Database unavailable",
+                _ => $"The database does not answer right now; the service reconnects by itself. Try again in {DatabaseRetryAfterSeconds} s."),
+        ];
     }
 }

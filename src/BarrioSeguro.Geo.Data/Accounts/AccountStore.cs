@@ -15,6 +15,9 @@ public enum SignInResult
     Disabled,
 }
 
+/// <summary>A user name that is taken (the service answers 409; the CLI, like any bad argument, exit 1).</summary>
+public sealed class UserExistsException(string name) : ArgumentException($"the user '{name}' exists already", nameof(name));
+
 /// <summary>Accounts: create, check a password with lockout, change role, disable, revoke tokens.</summary>
 public sealed partial class AccountStore(BarrioDbContext db)
 {
@@ -55,7 +58,7 @@ public sealed partial class AccountStore(BarrioDbContext db)
         CheckPassword(password);
         var ubigeos = await CheckDistrictsAsync(districts, ct);
         if (await db.Users.AnyAsync(u => u.Name == name, ct))
-            throw new ArgumentException($"the user '{name}' exists already", nameof(name));
+            throw new UserExistsException(name);
         var user = new UserAccount { Name = name, Role = role, Districts = ubigeos, CreatedAt = DateTimeOffset.UtcNow };
         user.PasswordHash = Hasher.HashPassword(user, password);
         db.Users.Add(user);

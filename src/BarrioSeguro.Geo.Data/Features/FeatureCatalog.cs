@@ -19,9 +19,14 @@ public sealed record FeaturePage(IReadOnlyList<IFeature> Features, int NumberMat
 /// <summary>
 /// The published collections and their queries: one table from collection name to entity, geometry and attributes.
 /// The bounding box is a parameter compared with the stored geometry, so PostGIS uses the GiST index.
+/// A district limit (the ubigeos a signed-in user may see; null or empty for all of Peru) keeps the neighbourhoods of
+/// those districts and the incidents inside them; the base layers (districts, stations, streets) are public and whole.
 /// </summary>
 public sealed class FeatureCatalog(BarrioDbContext db)
 {
+    /// <summary>The collections a district limit applies to.</summary>
+    public static readonly IReadOnlySet<string> DistrictLimited = new HashSet<string>(["neighborhoods", "incidents"], StringComparer.Ordinal);
+
     public static readonly IReadOnlyList<CollectionInfo> Collections =
     [
         new("districts", "Districts (INEI)", "MultiPolygon"),
@@ -35,35 +40,69 @@ public sealed class FeatureCatalog(BarrioDbContext db)
 
     /// <summary>Features of a collection ordered by id, optionally inside a lon/lat box.</summary>
     /// <exception cref="KeyNotFoundException">No collection has that name.</exception>
-    public Task<FeaturePage> GetItemsAsync(string collection, Envelope? bbox, int limit, int offset, CancellationToken ct) =>
+    public Task<FeaturePage> GetItemsAsync(string collection, Envelope? bbox, int limit, int offset, CancellationToken ct,
+        IReadOnlyCollection<string>? districts = null) =>
         collection switch
         {
-            "districts" => Page(db.Districts, d => d.Ubigeo, d => d.Boundary, ToFeature, bbox, limit, offset, ct),
-            "neighborhoods" => Page(db.Neighborhoods, n => n.Id, n => n.Boundary, ToFeature, bbox, limit, offset, ct),
-            "stations" => Page(db.Stations, s => s.Id, s => s.Location, ToFeature, bbox, limit, offset, ct),
-            "streets" => Page(db.Streets, s => s.Id, s => s.Geometry, ToFeature, bbox, limit, offset, ct),
-            "incidents" => Page(db.Incidents, i => i.Id, i => i.Location, ToFeature, bbox, limit, offset, ct),
+            "districts" => Page(db.Districts, d => d.Ubigeo, d => d.Boundary, ToFeature, bbox, limit, offset, null, ct),
+            "neighborhoods" => Page(db.Neighborhoods, n => n.Id, n => n.Boundary, ToFeature, bbox, limit, offset, q => InDistricts(q, districts), ct),
+            "stations" => Page(db.Stations, s => s.Id, s => s.Location, ToFeature, bbox, limit, offset, null, ct),
+            "streets" => Page(db.Streets, s => s.Id, s => s.Geometry, ToFeature, bbox, limit, offset, null, ct),
+            "incidents" => Page(db.Incidents, i => i.Id, i => i.Location, ToFeature, bbox, limit, offset, q => InDistricts(q, districts), ct),
             _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
         };
 
-    /// <summary>One feature by its id (the ubigeo for districts), or null.</summary>
-    public async Task<IFeature?> GetItemAsync(string collection, string id, CancellationToken ct)
+    /// <summary>One feature by its id (the ubigeo for districts), or null (also when outside the district limit).</summary>
+    public async Task<IFeature?> GetItemAsync(string collection, string id, CancellationToken ct, IReadOnlyCollection<string>? districts = null)
     {
         if (collection == "districts")
             return await db.Districts.AsNoTracking().Where(d => d.Ubigeo == id).Select(d => ToFeature(d)).FirstOrDefaultAsync(ct);
         if (!int.TryParse(id, out var key)) return null;
         return collection switch
         {
-            "neighborhoods" => await db.Neighborhoods.AsNoTracking().Where(n => n.Id == key).Select(n => ToFeature(n)).FirstOrDefaultAsync(ct),
+            "neighborhoods" => await InDistricts(db.Neighborhoods.AsNoTracking(), districts).Where(n => n.Id == key).Select(n => ToFeature(n)).FirstOrDefaultAsync(ct),
             "stations" => await db.Stations.AsNoTracking().Where(s => s.Id == key).Select(s => ToFeature(s)).FirstOrDefaultAsync(ct),
             "streets" => await db.Streets.AsNoTracking().Where(s => s.Id == key).Select(s => ToFeature(s)).FirstOrDefaultAsync(ct),
-            "incidents" => await db.Incidents.AsNoTracking().Where(i => i.Id == key).Select(i => ToFeature(i)).FirstOrDefaultAsync(ct),
+            "incidents" => await InDistricts(db.Incidents.AsNoTracking(), districts).Where(i => i.Id == key).Select(i => ToFeature(i)).FirstOrDefaultAsync(ct),
             _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
         };
     }
 
-    /// <summary>The lon/lat extent of a collection, or null when it is empty.</summary>
-    public Task<Envelope?> ExtentAsync(string collection, CancellationToken ct) => collection switch
+    /// <summary>The neighbourhoods of the districts (all when none are named; one without a district only then).</summary>
+    public static IQueryable<Neighborhood> InDistricts(IQueryable<Neighborhood> query, IReadOnlyCollection<string>? districts)
+    {
+        if (districts is not { Count: > 0 }) return query;
+        var ubigeos = districts.ToArray();
+        return query.Where(n => n.DistrictUbigeo != null && ubigeos.Contains(n.DistrictUbigeo));
+    }
+
+    /// <summary>The incidents inside the districts' boundaries (all when none are named).</summary>
+    public IQueryable<Incident> InDistricts(IQueryable<Incident> query, IReadOnlyCollection<string>? districts)
+    {
+        if (districts is not { Count: > 0 }) return query;
+        var ubigeos = districts.ToArray();
+        return query.Where(i => db.Districts.Any(d => ubigeos.Contains(d.Ubigeo) && d.Boundary.Intersects(i.Location)));
+    }
+
+    /// <summary>
+    /// The lon/lat extent of a collection, or null when it is empty. Under a district limit, a limited collection's
+    /// extent is that of the districts (public), so it tells nothing of what lies outside them.
+    /// </summary>
+    public async Task<Envelope?> ExtentAsync(string collection, CancellationToken ct, IReadOnlyCollection<string>? districts = null)
+    {
+        if (districts is { Count: > 0 } && DistrictLimited.Contains(collection))
+        {
+            var ubigeos = districts.ToArray();
+            var boundaries = await db.Districts.AsNoTracking().Where(d => ubigeos.Contains(d.Ubigeo)).Select(d => d.Boundary).ToListAsync(ct);
+            if (boundaries.Count == 0) return null;
+            var box = new Envelope();
+            foreach (var b in boundaries) box.ExpandToInclude(b.EnvelopeInternal);
+            return box;
+        }
+        return await WholeExtentAsync(collection, ct);
+    }
+
+    private Task<Envelope?> WholeExtentAsync(string collection, CancellationToken ct) => collection switch
     {
         "districts" => db.Districts.ExtentAsync(d => d.Boundary, ct),
         "neighborhoods" => db.Neighborhoods.ExtentAsync(n => n.Boundary, ct),
@@ -74,15 +113,16 @@ public sealed class FeatureCatalog(BarrioDbContext db)
     };
 
     /// <summary>Every feature of a collection, for export.</summary>
-    public async Task<IReadOnlyList<IFeature>> GetAllAsync(string collection, Envelope? bbox, CancellationToken ct) =>
-        (await GetItemsAsync(collection, bbox, int.MaxValue, 0, ct)).Features;
+    public async Task<IReadOnlyList<IFeature>> GetAllAsync(string collection, Envelope? bbox, CancellationToken ct, IReadOnlyCollection<string>? districts = null) =>
+        (await GetItemsAsync(collection, bbox, int.MaxValue, 0, ct, districts)).Features;
 
     private async Task<FeaturePage> Page<T, TKey>(
         DbSet<T> set, Expression<Func<T, TKey>> orderKey, Expression<Func<T, Geometry>> geometry, Func<T, IFeature> toFeature,
-        Envelope? bbox, int limit, int offset, CancellationToken ct)
+        Envelope? bbox, int limit, int offset, Func<IQueryable<T>, IQueryable<T>>? only, CancellationToken ct)
         where T : class
     {
         var query = bbox is null ? set : set.Intersecting(geometry, SpatialQueries.Box(bbox));
+        if (only is not null) query = only(query);
         query = query.AsNoTracking().OrderBy(orderKey);
         var matched = await query.CountAsync(ct);
         var rows = await query.Skip(offset).Take(limit).ToListAsync(ct);

@@ -34,6 +34,7 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
             web.UseSetting("Barrio:LocalDatabaseDirectory", Path.Combine(_folder, "pgdata")); // as .barrio/pgdata
             web.UseSetting("Barrio:LoadSampleData", "false");
             web.UseSetting("urls", FirstUrl); // what a second service is told (the test server itself needs no port)
+            web.UseSetting("Barrio:Limits:SignInsPerWindow", "100000"); // the racing sign-ins below come from one address
         });
         return Task.CompletedTask;
     }
@@ -68,6 +69,73 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
         Assert.True(server.IsPostmasterAlive());
         Assert.NotEqual(killed, Postmaster.Pid(server.DataDirectory));
     }
+
+    [SkippableFact]
+    public async Task Requests_in_flight_when_the_server_is_killed_answer_503_with_Retry_After_or_succeed_and_the_service_recovers()
+    {
+        PostgisFixture.RequireLocalServer();
+        const string password = "fault-password-1";
+        await using (var scope = _factory!.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<BarrioSeguro.Geo.Data.Accounts.AccountStore>()
+                .AddAsync("fault-viewer", password, BarrioSeguro.Geo.Data.Accounts.Role.Viewer, []);
+        var anonymous = _factory.CreateClient();
+        var signIn = await anonymous.PostAsync("/api/auth/token", SignInBody(password));
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        var token = System.Text.Json.JsonDocument.Parse(await signIn.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString();
+
+        // Ordinary requests, signed in and not, reads and a write (a sign-in updates its account), from 8 clients at once.
+        var requests = new Func<HttpClient, Task<HttpResponseMessage>>[]
+        {
+            c => c.GetAsync(DataRequest),
+            c => c.GetAsync("/api/auth/me"), // the token is checked against the accounts table
+            c => c.GetAsync("/api/collections/incidents/items?limit=5"),
+            c => c.PostAsync("/api/auth/token", SignInBody(password)),
+        };
+        var answers = new System.Collections.Concurrent.ConcurrentBag<(int Request, HttpStatusCode Status, bool RetryAfter, string? Type)>();
+        var server = _factory.Services.GetRequiredService<DatabaseConnection>().Server!;
+        var killed = Postmaster.Pid(server.DataDirectory);
+        using var stop = new CancellationTokenSource();
+        var recovered = 0; // answers of 200 to requests sent after the kill
+        var afterKill = 0;
+        var clients = Enumerable.Range(0, 8).Select(n => Task.Run(async () =>
+        {
+            var client = _factory.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            for (var i = n; !stop.IsCancellationRequested; i++)
+            {
+                var sentAfterKill = Volatile.Read(ref afterKill) == 1;
+                using var response = await requests[i % requests.Length](client);
+                answers.Add((i % requests.Length, response.StatusCode, response.Headers.RetryAfter?.Delta is not null, response.Content.Headers.ContentType?.MediaType));
+                if (response.StatusCode == HttpStatusCode.OK && sentAfterKill) Interlocked.Increment(ref recovered);
+            }
+        })).ToList();
+
+        while (answers.Count < 40) await Task.Delay(20); // requests in flight before the kill
+        await Postmaster.KillAsync(server.DataDirectory, backendsToo: true); // the connections in use die with it
+        Volatile.Write(ref afterKill, 1);
+        var deadline = DateTime.UtcNow + Patience;
+        while (Volatile.Read(ref recovered) < 40 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        var all = answers.ToList();
+        var wrong = all.Where(a => !(a.Status == HttpStatusCode.OK
+                                     || a.Status == HttpStatusCode.ServiceUnavailable && a.RetryAfter && a.Type == "application/problem+json")).ToList();
+        Assert.True(wrong.Count == 0, "answers other than 200 or 503 with Retry-After: " + string.Join(", ", wrong.Take(10).Select(w => $"request {w.Request}: {(int)w.Status}")));
+        Assert.Contains(all, a => a.Status == HttpStatusCode.ServiceUnavailable); // the kill was felt
+        Assert.True(recovered >= 40, $"only {recovered} answers of 200 after the kill, in {all.Count}");
+        Assert.NotEqual(killed, Postmaster.Pid(server.DataDirectory));
+        // And after it: every kind of request answers again, without a restart of the service.
+        foreach (var request in requests)
+        {
+            var client = _factory.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            Assert.Equal(HttpStatusCode.OK, (await request(client)).StatusCode);
+        }
+    }
+
+    private static StringContent SignInBody(string password) =>
+        new($"{{\"username\":\"fault-viewer\",\"password\":\"{password}\"}}", System.Text.Encoding.UTF8, "application/json");
 
     [SkippableFact]
     public async Task With_the_service_pool_exhausted_the_command_line_still_connects()

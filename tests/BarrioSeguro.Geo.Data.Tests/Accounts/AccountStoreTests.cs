@@ -85,7 +85,7 @@ public class AccountStoreTests(PostgisFixture postgis)
         var store = new AccountStore(db);
         await store.AddAsync("dora", Password, Role.Gis, []);
 
-        Assert.Contains("exists", (await Assert.ThrowsAsync<ArgumentException>(() => store.AddAsync("dora", Password, Role.Gis, []))).Message);
+        Assert.Contains("exists", (await Assert.ThrowsAsync<UserExistsException>(() => store.AddAsync("dora", Password, Role.Gis, []))).Message);
         Assert.Contains("10 characters", (await Assert.ThrowsAsync<ArgumentException>(() => store.AddAsync("eva", "short", Role.Gis, []))).Message);
         Assert.Contains("150101", (await Assert.ThrowsAsync<ArgumentException>(() => store.AddAsync("eva", Password, Role.Gis, ["150101"]))).Message);
         await Assert.ThrowsAsync<ArgumentException>(() => store.AddAsync("eva; drop table users", Password, Role.Gis, []));

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using BarrioSeguro.Geo.Data.Accounts;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Api.Tests.Http;
+
+/// <summary>
+/// The rate limits, on a second service over the fixture's database with small limits (and a window of an hour, so
+/// no window ends during the test; xunit makes one per test): the call over the limit is a 429 ProblemDetails that names it, with Retry-After.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class RateLimitTests(ApiFixture api) : IAsyncLifetime
+{
+    private WebApplicationFactory<Program>? _limited;
+
+    public Task InitializeAsync()
+    {
+        if (!api.Postgis.Available) return Task.CompletedTask;
+        _limited = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Barrio:ConnectionString", api.ConnectionString);
+            web.UseSetting("Barrio:LoadSampleData", "false");
+            web.UseSetting("Barrio:Limits:PlansPerWindow", "2");
+            web.UseSetting("Barrio:Limits:RoutesPerWindow", "1");
+            web.UseSetting("Barrio:Limits:CoveragePerWindow", "1");
+            web.UseSetting("Barrio:Limits:SignInsPerWindow", "3");
+            web.UseSetting("Barrio:Limits:Window", "01:00:00");
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_limited is not null) await _limited.DisposeAsync();
+    }
+
+    private async Task<HttpClient> SignedIn(string name)
+    {
+        var client = _limited!.CreateClient();
+        var token = await ApiFixture.JsonOf(await client.PostAsJsonAsync("/api/auth/token", new { username = name, password = ApiFixture.Password }));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("access_token").GetString());
+        return client;
+    }
+
+    // A body the endpoint refuses at once (400): the limit counts calls, so nothing need be computed to reach it.
+    private static Task<HttpResponseMessage> Post(HttpClient client, string url) =>
+        client.PostAsync(url, new StringContent("{", Encoding.UTF8, "application/json"));
+
+    private static async Task AssertRefused(HttpResponseMessage response, string named)
+    {
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.RetryAfter?.Delta is { TotalSeconds: >= 1 }, "Retry-After in seconds");
+        var problem = await ApiFixture.JsonOf(response);
+        Assert.Equal(429, problem.GetProperty("status").GetInt32());
+        Assert.Contains(named, problem.GetProperty("detail").GetString());
+        Assert.Equal(named, problem.GetProperty("limit").GetString());
+    }
+
+    [SkippableFact]
+    public async Task Plan_route_and_coverage_computations_are_limited_per_user()
+    {
+        api.Require();
+        var milagro = await api.MilagroIdAsync();
+        var chief = $"chief-limits-{Guid.NewGuid().ToString("N")[..6]}";
+        var other = $"chief-limits-{Guid.NewGuid().ToString("N")[..6]}";
+        await api.AddUserAsync(chief, Role.Chief, []);
+        await api.AddUserAsync(other, Role.Chief, []);
+        var client = await SignedIn(chief);
+        var plans = $"/api/neighborhoods/{milagro}/plans";
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await Post(client, plans)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Post(client, plans)).StatusCode);
+        await AssertRefused(await Post(client, plans), "at most 2 sector plan computations per hour per user");
+        // Routes and coverage have limits of their own.
+        Assert.Equal(HttpStatusCode.BadRequest, (await Post(client, "/api/plans/1/routes")).StatusCode);
+        await AssertRefused(await Post(client, "/api/plans/1/routes"), "at most 1 patrol route computations per hour per user");
+        Assert.Equal(HttpStatusCode.BadRequest, (await Post(client, "/api/plans/1/coverage")).StatusCode);
+        await AssertRefused(await Post(client, "/api/plans/1/coverage"), "at most 1 coverage computations per hour per user");
+
+        // Another user has its own allowance; reads are not limited.
+        var second = await SignedIn(other);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Post(second, plans)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(plans)).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task Sign_in_attempts_are_limited_per_client_address_and_the_refusal_is_audited()
+    {
+        api.Require();
+        var client = _limited!.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage last;
+        do
+        {
+            last = await client.PostAsJsonAsync("/api/auth/token", new { username = "nobody-limits", password = "wrong password" });
+            statuses.Add(last.StatusCode);
+        } while (last.StatusCode != HttpStatusCode.TooManyRequests && statuses.Count < 10);
+        // Each test has a service of its own: three attempts, then the refusal.
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+        await AssertRefused(last, "at most 3 sign-in attempts per hour per client address");
+        // Even the right password waits.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/api/auth/token", new { username = ApiFixture.AdminName, password = ApiFixture.Password })).StatusCode);
+
+        var audit = await ApiFixture.JsonOf(await api.Client().GetAsync("/api/audit?action=" + Uri.EscapeDataString("POST /api/auth/token") + "&limit=20"));
+        Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("status").GetInt32() == 429);
+    }
+}
