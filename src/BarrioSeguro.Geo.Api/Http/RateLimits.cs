@@ -113,6 +113,7 @@ public static class RateLimits
         };
         problem.Extensions["limit"] = described;
         if (limit is not null) problem.Extensions["limitName"] = limit.Name;
+        NoteLanguages.Localize(problem, http.Request);
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
     }
 }
