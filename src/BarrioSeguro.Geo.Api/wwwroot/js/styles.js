@@ -456,9 +456,12 @@ const trackStyleCache = new Map();
 export function routeStyle(feature, resolution) {
   const color = sectorColor(Number(feature.get('sector')));
   if (feature.get('kind') === 'stop') {
+    // Several stops at one place are one marker with their count (stops.js); a single stop shows its number.
+    const many = Number(feature.get('count')) > 1;
+    const highlight = feature.get('highlight') === true;
     return new Style({
-      image: new CircleStyle({ radius: 9, fill: new Fill({ color }), stroke: new Stroke({ color: '#14202b', width: 1.5 }) }),
-      text: new Text({ text: String(feature.get('stop') ?? ''), font: `700 10.5px ${FONT}`, fill: new Fill({ color: inkOn(color) }) }),
+      image: new CircleStyle({ radius: many ? 11.5 : 9, fill: new Fill({ color }), stroke: new Stroke({ color: highlight ? '#ffe14d' : '#14202b', width: highlight ? 3 : 1.5 }) }),
+      text: new Text({ text: many ? `×${feature.get('count')}` : String(feature.get('stop') ?? ''), font: `700 10.5px ${FONT}`, fill: new Fill({ color: inkOn(color) }) }),
       zIndex: 30,
     });
   }

@@ -1,6 +1,7 @@
 // "Rutas" of the sector plan shown: POST /api/plans/{planId}/routes {mode, shiftHours, shift, seed}, then
-// GET /api/plans/{planId}/routes for the tracks and stops (layer `routes`), a table per route and a GPX link
-// (GET /api/routes/{id}/gpx). #routes-result[data-drawn="true"] once drawn; [data-state] 'ready' | 'error' | 'cancelled'.
+// GET /api/plans/{planId}/routes for the tracks (layer `routes`), a table per route and a GPX link
+// (GET /api/routes/{id}/gpx). The stops come from the route reports: one marker per place with its count and a popup
+// of its times (stops.js), opened by a click on the marker or by the place's button under the table. #routes-result[data-drawn="true"] once drawn; [data-state] 'ready' | 'error' | 'cancelled'.
 
 import { t } from '../i18n.js';
 import { el, fill } from '../dom.js';
@@ -10,6 +11,7 @@ import { emit, on } from '../events.js';
 import { layers, readFeatures, rendered, fitWith, zoomTo, fadeCoverage } from '../map.js';
 import { clearTrackStyles } from '../styles.js';
 import { planPanel, translateNote, noteItem } from '../network.js';
+import { stopFeatures, openStops, closeStops, openedStops, translateStops } from '../stops.js';
 import { table, notesList, planHead, sectorChip, onMapHit, highlightIn } from '../panel.js';
 
 const HOTSPOT_LIMIT_MIN = 120;
@@ -43,20 +45,20 @@ export async function computeRoutes({ mode = 'foot', shiftHours = 8, shift, seed
   const planId = state.plan.id;
   const payload = { mode: String(mode), shiftHours: Number(shiftHours), seed: Number(seed) };
   const name = shift ?? dom.shift.value;
+  closeStops();
   if (name && String(name).trim()) payload.shift = String(name).trim();
   return panel.compute(
     async (signal) => {
       const { body } = await request(`api/plans/${planId}/routes`, { method: 'POST', json: payload, signal });
       const { body: geo } = await request(`api/plans/${planId}/routes`, { signal });
       const ids = new Set((body.routes ?? []).map((r) => r.id));
-      const features = readFeatures({ ...geo, features: (geo.features ?? []).filter((f) => ids.has(f.properties?.routeId)) });
-      features.forEach((f, i) => f.setId(f.get('kind') === 'track' ? `route-${f.get('routeId')}` : `stop-${f.get('routeId')}-${f.get('stop') ?? i}`));
+      const tracks = readFeatures({ ...geo, features: (geo.features ?? []).filter((f) => f.properties?.kind === 'track' && ids.has(f.properties?.routeId)) });
+      tracks.forEach((f) => f.setId(`route-${f.get('routeId')}`));
       source.clear();
       clearTrackStyles();
-      source.addFeatures(features);
+      source.addFeatures([...tracks, ...(body.routes ?? []).flatMap(stopFeatures)]);
       layers.routes.setVisible(true);
       fadeCoverage();
-      const tracks = features.filter((f) => f.get('kind') === 'track');
       state.body = body;
       state.hours = payload.shiftHours;
       state.gpx = new Map(tracks.map((f) => [f.get('routeId'), f.get('gpx')]));
@@ -106,6 +108,41 @@ function gapCell(spots) {
     within ? el('span', { class: 'ok', title: `≤ ${HOTSPOT_LIMIT_MIN} min` }, '✓') : el('span', { class: 'ko', title: `> ${HOTSPOT_LIMIT_MIN} min` }, '✗'),
   );
 }
+
+/** Under the table, per route, a button for each stop place ("name ×3"): the popup from the keyboard. */
+function stopButtons(routes) {
+  const items = routes
+    .map((r) => ({ r, places: source.getFeatures().filter((f) => f.get('kind') === 'stop' && f.get('routeId') === r.id).sort((a, b) => a.get('place') - b.get('place')) }))
+    .filter((x) => x.places.length > 0);
+  if (!items.length) return null;
+  return [
+    el('h4', { class: 'sub-head' }, t('stops.head')),
+    el(
+      'ul',
+      { class: 'stop-places', id: 'routes-stops' },
+      items.map(({ r, places }) =>
+        el(
+          'li',
+          { dataset: { routeId: r.id } },
+          sectorChip(r.sector, String(r.report?.sector ?? `S${r.sector + 1}`), { class: 'is-static' }),
+          places.map((f) =>
+            el(
+              'button',
+              {
+                type: 'button', class: 'stop-place', dataset: { routeId: r.id, place: f.get('place') }, title: t('stops.open'),
+                on: { click: (e) => { highlight(r.id); openStops(f, e.currentTarget); } },
+              },
+              `${f.get('name') ?? ''} `,
+              el('span', { class: 'stop-count' }, stopMarkerLabel(f)),
+            ),
+          ),
+        ),
+      ),
+    ),
+  ];
+}
+
+const stopMarkerLabel = (f) => (Number(f.get('count')) > 1 ? `×${f.get('count')}` : t('stops.numberShort', { n: f.get('stop') }));
 
 function render() {
   const body = state.body;
@@ -170,6 +207,7 @@ function render() {
       ],
       rows,
     ),
+    stopButtons(routes),
     notesList('routes-notes', [
       ...general.map((n) => noteItem(n)),
       ...perSector.map((n) =>
@@ -189,3 +227,11 @@ panel.onSubmit(() => computeRoutes({ mode: dom.mode.value, shiftHours: dom.hours
 
 on('staffing', onStaffing);
 onMapHit(layers.routes, (f) => highlight(f.get('routeId')));
+// A click on a stop marker opens its times; a click anywhere else on the map closes them.
+on('mapclick', (hits) => {
+  const stop = hits.find((h) => h.layer === layers.routes && h.feature.get('kind') === 'stop');
+  if (stop) openStops(stop.feature);
+  else if (openedStops()) closeStops();
+});
+on('plan', () => closeStops());
+on('language', () => translateStops());
