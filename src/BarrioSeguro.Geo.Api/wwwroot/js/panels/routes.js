@@ -12,11 +12,14 @@ import { layers, readFeatures, rendered, fitWith, zoomTo, fadeCoverage } from '.
 import { clearTrackStyles } from '../styles.js';
 import { planPanel, translateNote, noteItem } from '../network.js';
 import { stopFeatures, openStops, closeStops, openedStops, translateStops } from '../stops.js';
+import { cycleSection, cycleOf } from './cycle.js';
 import { table, notesList, planHead, sectorChip, onMapHit, highlightIn } from '../panel.js';
 
 const HOTSPOT_LIMIT_MIN = 120;
 const source = layers.routes.getSource();
-const fresh = () => ({ body: null, hours: 8, gpx: null, error: null, highlight: null });
+// allTracks: every kept track of the plan (other shifts too), for the cycle's entries; cycleRouteId: the sector whose
+// calendar is shown (by its route); entry: the calendar entry shown {routeId, day, shift, trackId}.
+const fresh = () => ({ body: null, hours: 8, gpx: null, error: null, highlight: null, allTracks: [], cycleRouteId: null, entry: null });
 const state = { plan: null, ...fresh() };
 
 const panel = planPanel('routes', ['hours', 'shift', 'seed'], {
@@ -54,6 +57,9 @@ export async function computeRoutes({ mode = 'foot', shiftHours = 8, shift, seed
       const ids = new Set((body.routes ?? []).map((r) => r.id));
       const tracks = readFeatures({ ...geo, features: (geo.features ?? []).filter((f) => f.properties?.kind === 'track' && ids.has(f.properties?.routeId)) });
       tracks.forEach((f) => f.setId(`route-${f.get('routeId')}`));
+      state.allTracks = readFeatures({ ...geo, features: (geo.features ?? []).filter((f) => f.properties?.kind === 'track') });
+      state.allTracks.forEach((f) => f.setId(`route-${f.get('routeId')}`));
+      state.entry = null;
       source.clear();
       clearTrackStyles();
       source.addFeatures([...tracks, ...(body.routes ?? []).flatMap(stopFeatures)]);
@@ -107,6 +113,58 @@ function gapCell(spots) {
     `${fmt(maxGap, 0)}\u00a0`,
     within ? el('span', { class: 'ok', title: `≤ ${HOTSPOT_LIMIT_MIN} min` }, '✓') : el('span', { class: 'ko', title: `> ${HOTSPOT_LIMIT_MIN} min` }, '✗'),
   );
+}
+
+/**
+ * The kept track of a calendar entry: the newest kept route of the sector, mode and shift of that day (a track with
+ * a `day`), else of that shift, which is kept for the first day the calendar has it.
+ */
+function entryTrack(route, entry) {
+  const cycle = cycleOf(state.body, route);
+  const same = state.allTracks.filter((f) => Number(f.get('sector')) === route.sector && f.get('mode') === route.mode && f.get('shift') === entry.shift);
+  const firstDay = Math.min(...(cycle?.calendar ?? []).filter((e) => e.shift === entry.shift).map((e) => Number(e.day)));
+  const match = same.filter((f) => (f.get('day') != null ? Number(f.get('day')) === entry.day : entry.day === firstDay));
+  return match.sort((a, b) => b.get('routeId') - a.get('routeId'))[0] ?? null;
+}
+
+/** Shows a calendar entry's route on the map (highlighted, zoomed to), or says it is not kept. */
+function showEntry(route, entry) {
+  const track = entryTrack(route, entry);
+  state.cycleRouteId = route.id;
+  state.entry = { routeId: route.id, day: entry.day, shift: entry.shift, trackId: track ? track.get('routeId') : null };
+  if (track) {
+    if (!source.getFeatureById(track.getId())) {
+      source.addFeature(track);
+      emit('layers');
+    }
+    highlight(track.get('routeId'));
+    zoomTo(track);
+  }
+  render();
+  // The panel was drawn again: the keyboard stays on the entry.
+  dom.result.querySelector(`.cycle-entry[data-route-id="${route.id}"][data-day="${entry.day}"][data-shift="${CSS.escape(String(entry.shift))}"]`)?.focus();
+}
+
+function cycleBlock(routes) {
+  const section = cycleSection(state.body, routes, {
+    sectorRouteId: state.cycleRouteId,
+    chosen: state.entry,
+    onSector: (id) => {
+      state.cycleRouteId = id;
+      render();
+    },
+    onEntry: showEntry,
+  });
+  if (!section) return null;
+  const e = state.entry;
+  if (e && e.routeId === Number(section.dataset.routeId)) {
+    section.append(
+      e.trackId != null
+        ? el('p', { class: 'sub', id: 'routes-cycle-shown', dataset: { routeId: e.trackId } }, t('cycle.shown', { day: e.day, shift: e.shift }))
+        : el('p', { class: 'planner-msg is-muted', id: 'routes-cycle-shown' }, t('cycle.notKept', { day: e.day, shift: e.shift })),
+    );
+  }
+  return section;
 }
 
 /** Under the table, per route, a button for each stop place ("name ×3"): the popup from the keyboard. */
@@ -208,6 +266,7 @@ function render() {
       rows,
     ),
     stopButtons(routes),
+    cycleBlock(routes),
     notesList('routes-notes', [
       ...general.map((n) => noteItem(n)),
       ...perSector.map((n) =>
