@@ -1,7 +1,8 @@
 // "Rutas" of the sector plan shown: POST /api/plans/{planId}/routes {mode, shiftHours, shift, seed}, then
 // GET /api/plans/{planId}/routes for the tracks (layer `routes`), a table per route and a GPX link
 // (GET /api/routes/{id}/gpx). The stops come from the route reports: one marker per place with its count and a popup
-// of its times (stops.js), opened by a click on the marker or by the place's button under the table. #routes-result[data-drawn="true"] once drawn; [data-state] 'ready' | 'error' | 'cancelled'.
+// of its times (stops.js), opened by a click on the marker or by the place's button under the table; then the cycle
+// calendar (cycle.js). #routes-result[data-drawn="true"] once drawn; [data-state] 'ready' | 'error' | 'cancelled'.
 
 import { t } from '../i18n.js';
 import { el, fill } from '../dom.js';
@@ -55,10 +56,9 @@ export async function computeRoutes({ mode = 'foot', shiftHours = 8, shift, seed
       const { body } = await request(`api/plans/${planId}/routes`, { method: 'POST', json: payload, signal });
       const { body: geo } = await request(`api/plans/${planId}/routes`, { signal });
       const ids = new Set((body.routes ?? []).map((r) => r.id));
-      const tracks = readFeatures({ ...geo, features: (geo.features ?? []).filter((f) => f.properties?.kind === 'track' && ids.has(f.properties?.routeId)) });
-      tracks.forEach((f) => f.setId(`route-${f.get('routeId')}`));
       state.allTracks = readFeatures({ ...geo, features: (geo.features ?? []).filter((f) => f.properties?.kind === 'track') });
       state.allTracks.forEach((f) => f.setId(`route-${f.get('routeId')}`));
+      const tracks = state.allTracks.filter((f) => ids.has(f.get('routeId')));
       state.entry = null;
       source.clear();
       clearTrackStyles();
