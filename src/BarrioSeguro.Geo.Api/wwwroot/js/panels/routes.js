@@ -208,10 +208,12 @@ function render() {
   if (!body) return;
   box.dataset.state = 'ready';
   const shiftMin = state.hours * 60;
+  // The time a route may take: the shift's patrol time (the shift minus break and hand-over) when the server says it.
+  const patrolMin = Number(body.patrolMinutes) > 0 ? Number(body.patrolMinutes) : null;
   const routes = [...(body.routes ?? [])].sort((a, b) => a.sector - b.sector);
   const rows = routes.map((r) => {
     const p = r.report ?? {};
-    const over = Number(p.durationMin) > shiftMin + 1e-6;
+    const over = Number(p.durationMin) > (patrolMin ?? shiftMin) + 1e-6;
     const gpx = state.gpx?.get(r.id) ?? `/api/routes/${r.id}/gpx`;
     return el(
       'tr',
@@ -220,7 +222,10 @@ function render() {
       el('td', { class: 'num', title: fmtKm(p.lengthKm, 2) }, fmt(p.lengthKm ?? 0, 1)),
       el(
         'td',
-        { class: ['num', over && 'is-over'], title: t('routes.ofShift', { min: fmt(shiftMin, 0) }) },
+        {
+          class: ['num', over && 'is-over'],
+          title: patrolMin ? t('routes.ofPatrol', { min: fmt(shiftMin, 0), patrol: fmt(patrolMin, 0) }) : t('routes.ofShift', { min: fmt(shiftMin, 0) }),
+        },
         fmt(p.durationMin ?? 0, 0),
         el('span', { class: 'of' }, `/${fmt(shiftMin, 0)}`),
       ),
@@ -249,7 +254,7 @@ function render() {
     box,
     planHead(
       t('routes.head', { mode: t(`mode.${first?.mode ?? 'foot'}`), shift: first?.shift ?? '', h: fmt(state.hours, 0) }),
-      t('routes.seedShort', { seed: first?.seed ?? '' }),
+      [patrolMin ? t('routes.patrolShort', { min: fmt(patrolMin, 0) }) : null, t('routes.seedShort', { seed: first?.seed ?? '' })].filter(Boolean).join(' · '),
     ),
     table(
       { class: 'sector-table route-table', id: 'routes-table' },
