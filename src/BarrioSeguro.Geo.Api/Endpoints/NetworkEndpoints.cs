@@ -8,6 +8,7 @@ using BarrioSeguro.Geo.Planning.Routes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Features;
 using BarrioSeguro.Geo.Core.Notes;
+using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
 
@@ -36,7 +37,7 @@ public static class NetworkEndpoints
             .WithSummary("One patrol route per sector for a shift: {\"mode\": \"foot\", \"shiftHours\": 8, \"shift\": \"mañana\", \"seed\": 1}. Every reachable street, hot-spot stops of 10-15 min at least every 2 h.");
         p.MapGet("/{planId:int}/routes", ListRoutes).ReadsKeptReports().WithSummary("The kept routes of a plan as GeoJSON: tracks and stops.");
         app.MapGet("/api/coverages/{id:int}/pieces", CoveragePieces).WithTags("Coverage and routes")
-            .WithSummary("Covered, backup and uncovered street pieces of a coverage computation as GeoJSON.");
+            .WithSummary("Covered, backup and uncovered street pieces of a coverage computation inside the neighbourhood, and the streets outside it (status outside), as GeoJSON.");
         app.MapGet("/api/routes/{id:int}/gpx", RouteGpx).WithTags("Coverage and routes").WithSummary("A route as a GPX 1.1 file.")
             .Produces(StatusCodes.Status200OK, contentType: "application/gpx+xml");
         return app;
@@ -72,13 +73,14 @@ public static class NetworkEndpoints
 
     public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem>> CoveragePieces(int id, CoverageStore coverages, CancellationToken ct)
     {
-        var c = await coverages.GetAsync(id, ct);
+        var c = await coverages.PiecesAsync(id, ct);
         if (c is null) return Problems.NotFound($"No coverage {id}.");
+        Feature Piece(Geometry g, string status) =>
+            new(g, new AttributesTable { { "status", status }, { "shift", c.Shift }, { "mode", c.Mode }, { "minutes", c.Minutes } });
+        // Inside the neighbourhood by status; "outside": the streets beyond it, whatever reaches them.
         var features = new List<IFeature>
         {
-            new Feature(c.Covered, new AttributesTable { { "status", "covered" }, { "shift", c.Shift }, { "mode", c.Mode }, { "minutes", c.Minutes } }),
-            new Feature(c.Backup, new AttributesTable { { "status", "backup" }, { "shift", c.Shift }, { "mode", c.Mode }, { "minutes", c.Minutes } }),
-            new Feature(c.Uncovered, new AttributesTable { { "status", "uncovered" }, { "shift", c.Shift }, { "mode", c.Mode }, { "minutes", c.Minutes } }),
+            Piece(c.Covered, "covered"), Piece(c.Backup, "backup"), Piece(c.Uncovered, "uncovered"), Piece(c.Outside, "outside"),
         };
         return GeoJson.FeatureCollection(features, features.Count, []);
     }

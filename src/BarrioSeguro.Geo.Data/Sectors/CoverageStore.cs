@@ -8,6 +8,12 @@ using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Data.Sectors;
 
+/// <summary>
+/// A kept computation's street pieces as the map draws them: covered, backup and uncovered inside the neighbourhood,
+/// and every piece outside it (the graph runs about 500 m beyond), all lon/lat.
+/// </summary>
+public sealed record CoveragePieces(string Shift, string Mode, double Minutes, Geometry Covered, Geometry Backup, Geometry Uncovered, Geometry Outside);
+
 /// <summary>A kept coverage computation with its report read back typed.</summary>
 public sealed record KeptCoverage(PlanCoverage Row, CoverageReport Report);
 
@@ -36,6 +42,31 @@ public sealed class CoverageStore(BarrioDbContext db)
 
     /// <summary>One computation with its pieces; null when there is none.</summary>
     public Task<PlanCoverage?> GetAsync(int id, CancellationToken ct) => db.PlanCoverages.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+
+    /// <summary>
+    /// One computation's pieces clipped by PostGIS to its plan's neighbourhood (ST_Intersection inside, ST_Difference
+    /// outside: a street on the boundary is inside), so that streets beyond it are not shown as gaps of its coverage;
+    /// null when there is no such computation. The boundary is the neighbourhood's current one, the one the
+    /// computation measured its headline figures on (<see cref="PlanStore.NetworkInputAsync"/>).
+    /// </summary>
+    public async Task<CoveragePieces?> PiecesAsync(int id, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT c.shift, c.mode, c.minutes,
+                   ST_Multi(ST_CollectionExtract(ST_Intersection(c.covered, n.boundary), 2)) AS covered,
+                   ST_Multi(ST_CollectionExtract(ST_Intersection(c.backup, n.boundary), 2)) AS backup,
+                   ST_Multi(ST_CollectionExtract(ST_Intersection(c.uncovered, n.boundary), 2)) AS uncovered,
+                   ST_Multi(ST_CollectionExtract(ST_Collect(ST_Difference(c.covered, n.boundary), ST_Difference(c.uncovered, n.boundary)), 2)) AS outside
+            FROM plan_coverages c
+            JOIN sector_plans p ON p.id = c.plan_id
+            JOIN neighborhoods n ON n.id = p.neighborhood_id
+            WHERE c.id = @id
+            """;
+        var row = await db.Database.SqlQueryRaw<PiecesRow>(sql, new Npgsql.NpgsqlParameter("id", id)).FirstOrDefaultAsync(ct);
+        return row is null ? null : new CoveragePieces(row.Shift, row.Mode, row.Minutes, row.Covered, row.Backup, row.Uncovered, row.Outside);
+    }
+
+    private sealed record PiecesRow(string Shift, string Mode, double Minutes, Geometry Covered, Geometry Backup, Geometry Uncovered, Geometry Outside);
 
     /// <exception cref="KeptInOlderShapeException">A report kept in another shape (by a build before the typed reports).</exception>
     public static CoverageReport ReportOf(PlanCoverage row)

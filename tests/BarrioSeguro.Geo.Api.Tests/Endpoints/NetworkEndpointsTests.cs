@@ -55,8 +55,26 @@ public class NetworkEndpointsTests(ApiFixture api)
         Assert.Equal(JsonSerializer.Serialize(first.GetProperty("report")), JsonSerializer.Serialize(listed.GetProperty("report")));
 
         var pieces = await Body(await api.Client().GetAsync($"/api/coverages/{first.GetProperty("id").GetInt32()}/pieces"));
-        Assert.Equal(["covered", "backup", "uncovered"], pieces.GetProperty("features").EnumerateArray()
+        Assert.Equal(["covered", "backup", "uncovered", "outside"], pieces.GetProperty("features").EnumerateArray()
             .Select(f => f.GetProperty("properties").GetProperty("status").GetString()));
+        // Clipped to the neighbourhood, nothing lost: inside and outside add up to the kept pieces of the whole graph.
+        async Task<double> Km(string sql, string name, object value)
+        {
+            await using var q = new NpgsqlCommand(sql, connection);
+            q.Parameters.AddWithValue(name, value);
+            return (double)(await q.ExecuteScalarAsync())!;
+        }
+        var served = new Dictionary<string, double>();
+        foreach (var f in pieces.GetProperty("features").EnumerateArray())
+            served[f.GetProperty("properties").GetProperty("status").GetString()!] =
+                await Km("SELECT COALESCE(ST_Length(ST_SetSRID(ST_GeomFromGeoJSON(@g), 4326)::geography), 0) / 1000", "g", f.GetProperty("geometry").GetRawText());
+        var whole = await Km("SELECT (ST_Length(covered::geography) + ST_Length(uncovered::geography)) / 1000 FROM plan_coverages WHERE id = @id", "id", first.GetProperty("id").GetInt32());
+        Assert.InRange(served["covered"] + served["uncovered"] + served["outside"], whole * 0.999, whole * 1.001);
+        Assert.True(served["outside"] > 0 && served["covered"] <= km * 1.001, $"{served["outside"]} km outside, {served["covered"]} of {km} km covered inside");
+        var inside = served["covered"] + served["uncovered"];
+        // What is drawn inside is the neighbourhood's street km of the report (which counts each street by its middle).
+        Assert.InRange(inside / figures.GetProperty("streetKm").GetDouble() - 1, -0.02, 0.02);
+        Assert.True(served["backup"] <= served["covered"] + 1e-9);
     }
 
     [SkippableFact]

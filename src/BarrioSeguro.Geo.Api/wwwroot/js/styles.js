@@ -13,7 +13,8 @@ export const NAVY = '#12355b';
 
 /** Paul Tol's "muted" scheme (colour-blind safe, distinct in print), then light grey; cycles after ten sectors. */
 export const SECTOR_COLORS = ['#332288', '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499', '#DDDDDD'];
-export const COVERAGE_COLORS = { covered: '#1a9641', backup: '#00441b', uncovered: '#d7191c' };
+/** outside: streets beyond the neighbourhood, which the coverage does not count (grey, not a gap). */
+export const COVERAGE_COLORS = { covered: '#1a9641', backup: '#00441b', uncovered: '#d7191c', outside: '#8a9096' };
 
 export function sectorColor(index) {
   return SECTOR_COLORS[((index % SECTOR_COLORS.length) + SECTOR_COLORS.length) % SECTOR_COLORS.length];
@@ -378,6 +379,7 @@ const coverageStyles = {
     new Style({ stroke: new Stroke({ color: 'rgba(255,255,255,0.75)', width: 5, lineCap: 'butt' }), zIndex: 0 }),
     new Style({ stroke: new Stroke({ color: COVERAGE_COLORS.uncovered, width: 2.4, lineDash: [7, 5], lineCap: 'butt' }), zIndex: 0.5 }),
   ],
+  outside: [new Style({ stroke: new Stroke({ color: COVERAGE_COLORS.outside, width: 3, lineCap: 'round', lineJoin: 'round' }), zIndex: -1 })],
 };
 
 const unitStyleCache = new Map();
@@ -456,9 +458,12 @@ const trackStyleCache = new Map();
 export function routeStyle(feature, resolution) {
   const color = sectorColor(Number(feature.get('sector')));
   if (feature.get('kind') === 'stop') {
+    // Several stops at one place are one marker with their count (stops.js); a single stop shows its number.
+    const many = Number(feature.get('count')) > 1;
+    const highlight = feature.get('highlight') === true;
     return new Style({
-      image: new CircleStyle({ radius: 9, fill: new Fill({ color }), stroke: new Stroke({ color: '#14202b', width: 1.5 }) }),
-      text: new Text({ text: String(feature.get('stop') ?? ''), font: `700 10.5px ${FONT}`, fill: new Fill({ color: inkOn(color) }) }),
+      image: new CircleStyle({ radius: many ? 11.5 : 9, fill: new Fill({ color }), stroke: new Stroke({ color: highlight ? '#ffe14d' : '#14202b', width: highlight ? 3 : 1.5 }) }),
+      text: new Text({ text: many ? `×${feature.get('count')}` : String(feature.get('stop') ?? ''), font: `700 10.5px ${FONT}`, fill: new Fill({ color: inkOn(color) }) }),
       zIndex: 30,
     });
   }

@@ -1,6 +1,6 @@
 // "Cobertura" of the sector plan shown: POST /api/plans/{planId}/coverage {mode, minutes} gives one computation per
-// shift; GET /api/coverages/{id}/pieces draws covered / backup / uncovered street pieces (layer `coverage`, with the
-// units at the sector centres). #coverage-result[data-drawn="true"] once drawn; [data-state] 'ready' | 'error' | 'cancelled'.
+// shift; GET /api/coverages/{id}/pieces draws covered / backup / uncovered street pieces inside the neighbourhood and
+// the streets outside it in grey (clipped by the server; layer `coverage`, with the units at the sector centres). #coverage-result[data-drawn="true"] once drawn; [data-state] 'ready' | 'error' | 'cancelled'.
 
 import { t } from '../i18n.js';
 import { el, fill } from '../dom.js';
@@ -63,7 +63,7 @@ async function draw(signal, fit) {
   dom.result.dataset.drawn = 'false';
   render();
   emit('layers');
-  if (fit) fitWith(pieces);
+  if (fit) fitWith(pieces.filter((f) => f.get('status') !== 'outside'));
   await rendered();
   dom.result.dataset.drawn = 'true';
 }

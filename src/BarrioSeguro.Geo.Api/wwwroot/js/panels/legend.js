@@ -34,6 +34,7 @@ function hatchSwatch(id, dashed) {
 }
 
 const hasFeatures = (key) => layers[key].getSource().getFeatures().length > 0;
+const hasOutside = () => layers.coverage.getSource().getFeatures().some((f) => f.get('status') === 'outside');
 
 function incidentItems() {
   const features = layers.incidents.getSource().getFeatures();
@@ -122,6 +123,7 @@ function plannerGroups() {
         { id: 'legend-covered', swatch: roadSwatch(COVERAGE_COLORS.covered, '#ffffff', 3.2), text: t('legend.covered') },
         { id: 'legend-backup', swatch: roadSwatch(COVERAGE_COLORS.backup, '#ffffff', 5.5), text: t('legend.backup') },
         { id: 'legend-uncovered', swatch: dashSwatch(COVERAGE_COLORS.uncovered, 2.4, '7 5'), text: t('legend.uncovered') },
+        ...(hasOutside() ? [{ id: 'legend-outside', swatch: swatch(line({ stroke: COVERAGE_COLORS.outside, 'stroke-width': 3, 'stroke-linecap': 'round' })), text: t('legend.outside') }] : []),
         {
           id: 'legend-unit',
           swatch: swatch(svg('rect', { x: 12.5, y: 5.5, width: 9, height: 9, transform: 'rotate(45 17 10)', fill: NAVY, stroke: '#fff', 'stroke-width': 1.8 })),

@@ -1,6 +1,8 @@
 // "Rutas" of the sector plan shown: POST /api/plans/{planId}/routes {mode, shiftHours, shift, seed}, then
-// GET /api/plans/{planId}/routes for the tracks and stops (layer `routes`), a table per route and a GPX link
-// (GET /api/routes/{id}/gpx). #routes-result[data-drawn="true"] once drawn; [data-state] 'ready' | 'error' | 'cancelled'.
+// GET /api/plans/{planId}/routes for the tracks (layer `routes`), a table per route and a GPX link
+// (GET /api/routes/{id}/gpx). The stops come from the route reports: one marker per place with its count and a popup
+// of its times (stops.js), opened by a click on the marker or by the place's button under the table; then the cycle
+// calendar (cycle.js). #routes-result[data-drawn="true"] once drawn; [data-state] 'ready' | 'error' | 'cancelled'.
 
 import { t } from '../i18n.js';
 import { el, fill } from '../dom.js';
@@ -10,11 +12,15 @@ import { emit, on } from '../events.js';
 import { layers, readFeatures, rendered, fitWith, zoomTo, fadeCoverage } from '../map.js';
 import { clearTrackStyles } from '../styles.js';
 import { planPanel, translateNote, noteItem } from '../network.js';
+import { stopFeatures, openStops, closeStops, openedStops, translateStops } from '../stops.js';
+import { cycleSection, cycleOf } from './cycle.js';
 import { table, notesList, planHead, sectorChip, onMapHit, highlightIn } from '../panel.js';
 
 const HOTSPOT_LIMIT_MIN = 120;
 const source = layers.routes.getSource();
-const fresh = () => ({ body: null, hours: 8, gpx: null, error: null, highlight: null });
+// allTracks: every kept track of the plan (other shifts too), for the cycle's entries; cycleRouteId: the sector whose
+// calendar is shown (by its route); entry: the calendar entry shown {routeId, day, shift, trackId}.
+const fresh = () => ({ body: null, hours: 8, gpx: null, error: null, highlight: null, allTracks: [], cycleRouteId: null, entry: null });
 const state = { plan: null, ...fresh() };
 
 const panel = planPanel('routes', ['hours', 'shift', 'seed'], {
@@ -43,20 +49,22 @@ export async function computeRoutes({ mode = 'foot', shiftHours = 8, shift, seed
   const planId = state.plan.id;
   const payload = { mode: String(mode), shiftHours: Number(shiftHours), seed: Number(seed) };
   const name = shift ?? dom.shift.value;
+  closeStops();
   if (name && String(name).trim()) payload.shift = String(name).trim();
   return panel.compute(
     async (signal) => {
       const { body } = await request(`api/plans/${planId}/routes`, { method: 'POST', json: payload, signal });
       const { body: geo } = await request(`api/plans/${planId}/routes`, { signal });
       const ids = new Set((body.routes ?? []).map((r) => r.id));
-      const features = readFeatures({ ...geo, features: (geo.features ?? []).filter((f) => ids.has(f.properties?.routeId)) });
-      features.forEach((f, i) => f.setId(f.get('kind') === 'track' ? `route-${f.get('routeId')}` : `stop-${f.get('routeId')}-${f.get('stop') ?? i}`));
+      state.allTracks = readFeatures({ ...geo, features: (geo.features ?? []).filter((f) => f.properties?.kind === 'track') });
+      state.allTracks.forEach((f) => f.setId(`route-${f.get('routeId')}`));
+      const tracks = state.allTracks.filter((f) => ids.has(f.get('routeId')));
+      state.entry = null;
       source.clear();
       clearTrackStyles();
-      source.addFeatures(features);
+      source.addFeatures([...tracks, ...(body.routes ?? []).flatMap(stopFeatures)]);
       layers.routes.setVisible(true);
       fadeCoverage();
-      const tracks = features.filter((f) => f.get('kind') === 'track');
       state.body = body;
       state.hours = payload.shiftHours;
       state.gpx = new Map(tracks.map((f) => [f.get('routeId'), f.get('gpx')]));
@@ -107,16 +115,105 @@ function gapCell(spots) {
   );
 }
 
+/**
+ * The kept track of a calendar entry: the newest kept route of the sector, mode and shift of that day (a track with
+ * a `day`), else of that shift, which is kept for the first day the calendar has it.
+ */
+function entryTrack(route, entry) {
+  const cycle = cycleOf(state.body, route);
+  const same = state.allTracks.filter((f) => Number(f.get('sector')) === route.sector && f.get('mode') === route.mode && f.get('shift') === entry.shift);
+  const firstDay = Math.min(...(cycle?.calendar ?? []).filter((e) => e.shift === entry.shift).map((e) => Number(e.day)));
+  const match = same.filter((f) => (f.get('day') != null ? Number(f.get('day')) === entry.day : entry.day === firstDay));
+  return match.sort((a, b) => b.get('routeId') - a.get('routeId'))[0] ?? null;
+}
+
+/** Shows a calendar entry's route on the map (highlighted, zoomed to), or says it is not kept. */
+function showEntry(route, entry) {
+  const track = entryTrack(route, entry);
+  state.cycleRouteId = route.id;
+  state.entry = { routeId: route.id, day: entry.day, shift: entry.shift, trackId: track ? track.get('routeId') : null };
+  if (track) {
+    if (!source.getFeatureById(track.getId())) {
+      source.addFeature(track);
+      emit('layers');
+    }
+    highlight(track.get('routeId'));
+    zoomTo(track);
+  }
+  render();
+  // The panel was drawn again: the keyboard stays on the entry.
+  dom.result.querySelector(`.cycle-entry[data-route-id="${route.id}"][data-day="${entry.day}"][data-shift="${CSS.escape(String(entry.shift))}"]`)?.focus();
+}
+
+function cycleBlock(routes) {
+  const section = cycleSection(state.body, routes, {
+    sectorRouteId: state.cycleRouteId,
+    chosen: state.entry,
+    onSector: (id) => {
+      state.cycleRouteId = id;
+      render();
+    },
+    onEntry: showEntry,
+  });
+  if (!section) return null;
+  const e = state.entry;
+  if (e && e.routeId === Number(section.dataset.routeId)) {
+    section.append(
+      e.trackId != null
+        ? el('p', { class: 'sub', id: 'routes-cycle-shown', dataset: { routeId: e.trackId } }, t('cycle.shown', { day: e.day, shift: e.shift }))
+        : el('p', { class: 'planner-msg is-muted', id: 'routes-cycle-shown' }, t('cycle.notKept', { day: e.day, shift: e.shift })),
+    );
+  }
+  return section;
+}
+
+/** Under the table, per route, a button for each stop place ("name ×3"): the popup from the keyboard. */
+function stopButtons(routes) {
+  const items = routes
+    .map((r) => ({ r, places: source.getFeatures().filter((f) => f.get('kind') === 'stop' && f.get('routeId') === r.id).sort((a, b) => a.get('place') - b.get('place')) }))
+    .filter((x) => x.places.length > 0);
+  if (!items.length) return null;
+  return [
+    el('h4', { class: 'sub-head' }, t('stops.head')),
+    el(
+      'ul',
+      { class: 'stop-places', id: 'routes-stops' },
+      items.map(({ r, places }) =>
+        el(
+          'li',
+          { dataset: { routeId: r.id } },
+          sectorChip(r.sector, String(r.report?.sector ?? `S${r.sector + 1}`), { class: 'is-static' }),
+          places.map((f) =>
+            el(
+              'button',
+              {
+                type: 'button', class: 'stop-place', dataset: { routeId: r.id, place: f.get('place') }, title: t('stops.open'),
+                on: { click: (e) => { highlight(r.id); openStops(f, e.currentTarget); } },
+              },
+              `${f.get('name') ?? ''} `,
+              el('span', { class: 'stop-count' }, stopMarkerLabel(f)),
+            ),
+          ),
+        ),
+      ),
+    ),
+  ];
+}
+
+const stopMarkerLabel = (f) => (Number(f.get('count')) > 1 ? `×${f.get('count')}` : t('stops.numberShort', { n: f.get('stop') }));
+
 function render() {
   const body = state.body;
   const box = dom.result;
   if (!body) return;
   box.dataset.state = 'ready';
   const shiftMin = state.hours * 60;
+  // The time a route may take: the shift's patrol time (the shift minus break and hand-over) when the server says it.
+  const patrolMin = Number(body.patrolMinutes) > 0 ? Number(body.patrolMinutes) : null;
   const routes = [...(body.routes ?? [])].sort((a, b) => a.sector - b.sector);
   const rows = routes.map((r) => {
     const p = r.report ?? {};
-    const over = Number(p.durationMin) > shiftMin + 1e-6;
+    const over = Number(p.durationMin) > (patrolMin ?? shiftMin) + 1e-6;
     const gpx = state.gpx?.get(r.id) ?? `/api/routes/${r.id}/gpx`;
     return el(
       'tr',
@@ -125,7 +222,10 @@ function render() {
       el('td', { class: 'num', title: fmtKm(p.lengthKm, 2) }, fmt(p.lengthKm ?? 0, 1)),
       el(
         'td',
-        { class: ['num', over && 'is-over'], title: t('routes.ofShift', { min: fmt(shiftMin, 0) }) },
+        {
+          class: ['num', over && 'is-over'],
+          title: patrolMin ? t('routes.ofPatrol', { min: fmt(shiftMin, 0), patrol: fmt(patrolMin, 0) }) : t('routes.ofShift', { min: fmt(shiftMin, 0) }),
+        },
         fmt(p.durationMin ?? 0, 0),
         el('span', { class: 'of' }, `/${fmt(shiftMin, 0)}`),
       ),
@@ -154,7 +254,7 @@ function render() {
     box,
     planHead(
       t('routes.head', { mode: t(`mode.${first?.mode ?? 'foot'}`), shift: first?.shift ?? '', h: fmt(state.hours, 0) }),
-      t('routes.seedShort', { seed: first?.seed ?? '' }),
+      [patrolMin ? t('routes.patrolShort', { min: fmt(patrolMin, 0) }) : null, t('routes.seedShort', { seed: first?.seed ?? '' })].filter(Boolean).join(' · '),
     ),
     table(
       { class: 'sector-table route-table', id: 'routes-table' },
@@ -170,6 +270,8 @@ function render() {
       ],
       rows,
     ),
+    stopButtons(routes),
+    cycleBlock(routes),
     notesList('routes-notes', [
       ...general.map((n) => noteItem(n)),
       ...perSector.map((n) =>
@@ -189,3 +291,11 @@ panel.onSubmit(() => computeRoutes({ mode: dom.mode.value, shiftHours: dom.hours
 
 on('staffing', onStaffing);
 onMapHit(layers.routes, (f) => highlight(f.get('routeId')));
+// A click on a stop marker opens its times; a click anywhere else on the map closes them.
+on('mapclick', (hits) => {
+  const stop = hits.find((h) => h.layer === layers.routes && h.feature.get('kind') === 'stop');
+  if (stop) openStops(stop.feature);
+  else if (openedStops()) closeStops();
+});
+on('plan', () => closeStops());
+on('language', () => translateStops());
