@@ -14,6 +14,9 @@ internal sealed class PartitionSearch
     private readonly double _stay;
     private readonly int[] _seedBlocks; // per sector: a block to grow from, or -1
     private readonly CancellationToken _ct;
+    private readonly ResponseSetup? _response;
+    private int[] _origin = [];        // response: per sector, its centre (a block, or n + p for fixed point p)
+    private double[][] _rows = [];     // response: per sector, seconds from its centre to every block
 
     private int[] _part = [];
     private double[] _w = [];
@@ -22,8 +25,10 @@ internal sealed class PartitionSearch
     private int[] _stamp = [];
     private int _stampNow;
 
-    public PartitionSearch(SectorGraph graph, int k, int[] fixedSector, int[] previous, int[] seedBlocks, double target, double stay, CancellationToken ct)
+    public PartitionSearch(SectorGraph graph, int k, int[] fixedSector, int[] previous, int[] seedBlocks, double target, double stay, CancellationToken ct,
+        ResponseSetup? response = null)
     {
+        _response = response;
         _g = graph;
         _k = k;
         _fixed = fixedSector;
@@ -34,14 +39,25 @@ internal sealed class PartitionSearch
         _ct = ct;
     }
 
-    public sealed record Result(int[] Part, double MaxDeviation, double Cut, double ChurnPenalty)
+    /// <summary>The response objective: travel from each sector's centre, fixed centres (origin per sector, or -1), and the
+    /// weight of the cut in workload·seconds per metre.</summary>
+    public sealed record ResponseSetup(TravelCost Travel, int[] FixedOrigin, double CutWeight);
+
+    /// <param name="Travel">Response: Σ workload × seconds from each sector's centre (0 otherwise).</param>
+    /// <param name="Score">What the objective minimises: cut + churn, or travel + weighted cut.</param>
+    /// <param name="Origins">Response: the centre of each sector.</param>
+    public sealed record Result(int[] Part, double MaxDeviation, double Cut, double ChurnPenalty, double Travel = 0, double? Score = null, int[]? Origins = null)
     {
+        private double Primary => Score ?? Cut + ChurnPenalty;
+
         public bool BetterThan(Result other, double target)
         {
             var a = Math.Max(MaxDeviation, target);
             var b = Math.Max(other.MaxDeviation, target);
             if (Math.Abs(a - b) > 1e-12) return a < b;
-            return Cut + ChurnPenalty < other.Cut + other.ChurnPenalty - 1e-9;
+            var tol = 1e-9 * Math.Max(1, Math.Abs(other.Primary));
+            if (Math.Abs(Primary - other.Primary) > tol) return Primary < other.Primary;
+            return Score is not null && Cut + ChurnPenalty < other.Cut + other.ChurnPenalty - 1e-9;
         }
     }
 
@@ -53,6 +69,7 @@ internal sealed class PartitionSearch
     {
         var n = _g.Count;
         _stamp = new int[n];
+        _origin = [];
         _mean = _g.Weight.Sum() / _k;
         var order = Enumerable.Range(0, n).ToArray();
         random.Shuffle(order);
@@ -63,11 +80,23 @@ internal sealed class PartitionSearch
             Grow(random, recentred);
             Balance(order, stopAtTarget: _previous.Any(p => p >= 0));
             var bound = Math.Max(_target, MaxDeviation());
-            Compact(order, bound);
-            if (MaxDeviation() > _target + 1e-12) Balance(order, stopAtTarget: false);
-            var result = new Result((int[])_part.Clone(), MaxDeviation(), Cut(), ChurnPenalty());
+            if (_response is null) Compact(order, bound);
+            else Respond(order, bound);
+            if (MaxDeviation() > _target + 1e-12)
+            {
+                Balance(order, stopAtTarget: false);
+                if (_response is not null) Respond(order, Math.Max(_target, MaxDeviation()));
+            }
+            Result result;
+            if (_response is null) result = new Result((int[])_part.Clone(), MaxDeviation(), Cut(), ChurnPenalty());
+            else
+            {
+                var travel = TravelTotal();
+                var cut = Cut();
+                result = new Result((int[])_part.Clone(), MaxDeviation(), cut, ChurnPenalty(), travel, travel + _response.CutWeight * cut, (int[])_origin.Clone());
+            }
             if (best is null || result.BetterThan(best, _target)) best = result;
-            recentred = Recentre();
+            recentred = _response is null ? Recentre() : CentreBlocks();
         }
         return best!;
     }
@@ -138,6 +167,7 @@ internal sealed class PartitionSearch
             cx[_part[i]] += _g.X[i] * a; cy[_part[i]] += _g.Y[i] * a; ca[_part[i]] += a;
         }
         for (var s = 0; s < _k; s++) { cx[s] /= ca[s]; cy[s] /= ca[s]; }
+        if (_response is not null) UpdateCentres();
 
         var frontier = new PriorityQueue<int, (double, int)>[_k];
         for (var s = 0; s < _k; s++) frontier[s] = new PriorityQueue<int, (double, int)>();
@@ -148,6 +178,7 @@ internal sealed class PartitionSearch
                 var j = _g.Neighbours[e];
                 if (_part[j] >= 0) continue;
                 var s = _part[i];
+                if (_response is not null) { frontier[s].Enqueue(j, (_rows[s][j], j)); continue; }
                 double dx = _g.X[j] - cx[s], dy = _g.Y[j] - cy[s];
                 frontier[s].Enqueue(j, (dx * dx + dy * dy, j));
             }
@@ -375,6 +406,89 @@ internal sealed class PartitionSearch
                 moved++;
             }
             if (moved == 0) break;
+        }
+    }
+
+    // ---------- the response objective ----------
+
+    /// <summary>The centre of every sector: the fixed one, else the block with the least weighted travel to the rest.</summary>
+    /// <returns>How many centres changed.</returns>
+    private int UpdateCentres()
+    {
+        var r = _response!;
+        if (_origin.Length != _k) { _origin = Enumerable.Repeat(-1, _k).ToArray(); _rows = new double[_k][]; }
+        var members = new List<int>[_k];
+        for (var s = 0; s < _k; s++) members[s] = [];
+        for (var i = 0; i < _g.Count; i++) if (_part[i] >= 0) members[_part[i]].Add(i);
+        var changed = 0;
+        for (var s = 0; s < _k; s++)
+        {
+            var o = r.FixedOrigin[s] >= 0 ? r.FixedOrigin[s]
+                : members[s].Count == 0 ? _origin[s]
+                : r.Travel.BestCentre(members[s], _g.Weight, _origin[s] >= 0 && _part[_origin[s]] == s ? _origin[s] : -1);
+            if (o != _origin[s] || _rows[s] is null) { _origin[s] = o; _rows[s] = r.Travel.Row(o); changed++; }
+        }
+        return changed;
+    }
+
+    /// <summary>Per sector, its centre block (for the next round's seeds; -1 for a fixed centre).</summary>
+    private int[] CentreBlocks() =>
+        Enumerable.Range(0, _k).Select(s => _response!.FixedOrigin[s] >= 0 || _origin[s] >= _g.Count ? -1 : _origin[s]).ToArray();
+
+    private double TravelTotal()
+    {
+        var t = 0.0;
+        for (var i = 0; i < _g.Count; i++) t += _g.Weight[i] * _rows[_part[i]][i];
+        return t;
+    }
+
+    /// <summary>
+    /// Like Lloyd's algorithm for the p-median under constraints: move boundary blocks to the neighbouring sector whose
+    /// centre is nearer (weighted by the block's workload, plus the weighted cut) while every sector stays within the
+    /// balance bound and connected, then re-centre each free sector at its 1-median; until nothing changes.
+    /// </summary>
+    private void Respond(int[] order, double bound)
+    {
+        var r = _response!;
+        var limit = bound * _mean + 1e-12;
+        UpdateCentres();
+        for (var iteration = 0; iteration < 25; iteration++)
+        {
+            var moved = 0;
+            for (var pass = 0; pass < 50; pass++)
+            {
+                _ct.ThrowIfCancellationRequested();
+                var passMoved = 0;
+                foreach (var i in order)
+                {
+                    if (!Movable(i)) continue;
+                    var a = _part[i];
+                    var w = _g.Weight[i];
+                    var own = Touching(i);
+                    if (_touch.Count == 0) continue;
+                    var here = _rows[a][i];
+                    var best = -1;
+                    var bestCost = 0.0;
+                    var bestTie = 0.0;
+                    foreach (var (b, shared) in _touch)
+                    {
+                        if (Math.Abs(_w[a] - w - _mean) > limit || Math.Abs(_w[b] + w - _mean) > limit) continue;
+                        var dcut = own - shared;
+                        var cost = w * (_rows[b][i] - here) + r.CutWeight * dcut;
+                        var tie = dcut + ChurnDelta(i, a, b);
+                        var eps = 1e-9 * (Math.Abs(w * here) + 1);
+                        var better = cost < bestCost - eps || (Math.Abs(cost - bestCost) <= eps && tie < bestTie - 1e-9);
+                        if (better) { best = b; bestCost = cost; bestTie = tie; }
+                    }
+                    if (best < 0 || !StaysConnectedWithout(i)) continue;
+                    Move(i, best);
+                    passMoved++;
+                }
+                moved += passMoved;
+                if (passMoved == 0) break;
+            }
+            var changed = UpdateCentres();
+            if (moved == 0 && changed == 0) break;
         }
     }
 

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Network;
 using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Core.Sectors;
@@ -68,6 +69,28 @@ public sealed record PartitionOptions
 
     /// <summary>... along at least this length (metres). Blocks touching only at a corner are not neighbours.</summary>
     public double MinSharedEdgeMeters { get; init; } = 0.5;
+
+    /// <summary>What decides within the balance tolerance: the cut (default) or the response travel.</summary>
+    public SectorObjective Objective { get; init; } = SectorObjective.Compactness;
+
+    /// <summary>
+    /// Centres fixed by the chief (lon/lat), for sectors 0, 1, ... in order: a comisaría, a serenazgo base, a point.
+    /// Travel is measured from the point itself; the sector grows from the block under it (or the nearest). Fewer than
+    /// k: the search chooses the other centres (a block of each sector).
+    /// </summary>
+    public IReadOnlyList<Point>? Centres { get; init; }
+
+    /// <summary>The street graph of the patrol's mode: travel times on it. Null: straight line at <see cref="StraightLineKmh"/>.</summary>
+    public StreetGraph? Streets { get; init; }
+
+    /// <summary>Speed of straight-line travel when no streets are given (km/h; default 5, on foot).</summary>
+    public double StraightLineKmh { get; init; } = 5;
+
+    /// <summary>
+    /// Response objective: how much a km of cut (boundary between sectors) counts, in workload·minutes. 0 (default):
+    /// the cut only breaks ties between plans of equal travel.
+    /// </summary>
+    public double CompactnessWeight { get; init; }
 }
 
 /// <summary>The figures of one sector. Areas and lengths in the UTM zone of the data.</summary>
@@ -97,7 +120,14 @@ public sealed record Churn(int BlocksChanged, double WorkloadSharePct);
 /// <param name="Notes">Everything else worth telling, in sentences.</param>
 public sealed record PlanReport(
     IReadOnlyList<SectorFigures> Sectors, double MaxDeviationPct, double BalanceBoundPct, bool Contiguous, double MeanPolsbyPopper,
-    int Seed, Churn? Churn, IReadOnlyList<string> Islands, double ElapsedMs, IReadOnlyList<string> Notes);
+    int Seed, Churn? Churn, IReadOnlyList<string> Islands, double ElapsedMs, IReadOnlyList<string> Notes)
+{
+    /// <summary>The response figures: travel from each sector's centre to its blocks.</summary>
+    public TravelFigures? Travel { get; init; }
+
+    /// <summary>The objective the plan was computed for (null for an evaluated plan).</summary>
+    public SectorObjective? Objective { get; init; }
+}
 
 /// <summary>A plan: each block id with its sector 0..k-1, and the report.</summary>
 public sealed record Plan(IReadOnlyDictionary<string, int> Assignment, PlanReport Report);

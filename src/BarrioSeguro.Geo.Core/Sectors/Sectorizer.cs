@@ -32,6 +32,10 @@ public static class Sectorizer
         if (!(options.TargetDeviation >= 0)) throw new ArgumentException("The balance tolerance must be 0 or more.");
         if (options.Attempts < 1) throw new ArgumentException("Make at least one attempt.");
         if (options.StayCloseWeight < 0) throw new ArgumentException("The weight of staying close to the previous plan must be 0 or more.");
+        if (!(options.CompactnessWeight >= 0) || !double.IsFinite(options.CompactnessWeight))
+            throw new ArgumentException("The weight of compactness against travel must be a number of 0 or more.");
+        if (!(options.StraightLineKmh > 0) || !double.IsFinite(options.StraightLineKmh))
+            throw new ArgumentException("The straight-line travel speed must be above 0 km/h.");
 
         var graph = SectorGraph.Build(units, options.GapToleranceMeters, options.MinSharedEdgeMeters,
             bridgeIslands: options.Islands == IslandPolicy.AttachToNearest);
@@ -140,8 +144,28 @@ public static class Sectorizer
             }
         }
 
+        // Centres fixed by the chief: travel from the point, growth from the block under it.
+        var centres = options.Centres ?? [];
+        if (centres.Count > kMain) throw new ArgumentException($"{centres.Count} fixed centres for {kMain} sectors: give at most one per sector.");
+        var fixedOrigin = Enumerable.Repeat(-1, k).ToArray();
+        for (var s = 0; s < centres.Count; s++)
+        {
+            if (centres[s] is null || centres[s].IsEmpty || !double.IsFinite(centres[s].X) || !double.IsFinite(centres[s].Y))
+                throw new ArgumentException($"Fixed centre {s} is not a point.");
+            fixedOrigin[s] = n + s;
+            var (x, y) = Crs.Transform(centres[s].X, centres[s].Y, Crs.Wgs84, graph.Zone);
+            var b = Enumerable.Range(0, n).FirstOrDefault(i => units[i].Geometry.Covers(centres[s]), -1);
+            if (b < 0) b = Enumerable.Range(0, n).MinBy(i => (Math.Pow(graph.X[i] - x, 2) + Math.Pow(graph.Y[i] - y, 2), i));
+            if (fixedSector[b] < 0 && Array.IndexOf(seedBlocks, b) < 0) seedBlocks[s] = b;
+        }
+        var travel = new TravelCost(graph, centres, options.Streets, options.StraightLineKmh);
+        if (travel.OffNetwork > 0) notes.Add(Notes.OffNetwork(travel.OffNetwork));
+        var response = options.Objective == SectorObjective.Response
+            ? new PartitionSearch.ResponseSetup(travel, fixedOrigin, options.CompactnessWeight * 60 / 1000)
+            : null;
+
         // Attempts: the first always runs; the others while the budget lasts.
-        var search = new PartitionSearch(graph, k, fixedSector, prev, seedBlocks, options.TargetDeviation, options.StayCloseWeight, ct);
+        var search = new PartitionSearch(graph, k, fixedSector, prev, seedBlocks, options.TargetDeviation, options.StayCloseWeight, ct, response);
         PartitionSearch.Result? best = null;
         var ran = 0;
         for (var a = 0; a < options.Attempts; a++)
@@ -159,6 +183,11 @@ public static class Sectorizer
 
         var report = PlanEvaluator.Build(graph, units, best!.Part, prev, options.Seed, fixedWeights, notes,
             islandsByNecessity: options.Islands == IslandPolicy.AttachToNearest);
+        report = report with
+        {
+            Objective = options.Objective,
+            Travel = PlanEvaluator.TravelOf(graph, units, best.Part, travel, fixedOrigin, best.Origins),
+        };
         var tolerance = options.TargetDeviation * 100;
         if (report.MaxDeviationPct > tolerance + 1e-9)
             notes.Add(report.BalanceBoundPct > tolerance
@@ -168,5 +197,12 @@ public static class Sectorizer
         for (var i = 0; i < n; i++) assignment[units[i].Id] = best.Part[i];
         progress?.Report(1);
         return new Plan(assignment, report with { ElapsedMs = clock.Elapsed.TotalMilliseconds });
+    }
+
+    /// <summary>The notes of the partition, one small method per kind.</summary>
+    internal static class Notes
+    {
+        public static string OffNetwork(int blocks) =>
+            $"{blocks} block(s) have no street of the mode within 500 m: their travel is measured in a straight line.";
     }
 }
