@@ -87,18 +87,32 @@ internal sealed class PartitionSearch
                 Balance(order, stopAtTarget: false);
                 if (_response is not null) Respond(order, Math.Max(_target, MaxDeviation()));
             }
-            Result result;
-            if (_response is null) result = new Result((int[])_part.Clone(), MaxDeviation(), Cut(), ChurnPenalty());
-            else
-            {
-                var travel = TravelTotal();
-                var cut = Cut();
-                result = new Result((int[])_part.Clone(), MaxDeviation(), cut, ChurnPenalty(), travel, travel + _response.CutWeight * cut, (int[])_origin.Clone());
-            }
+            var result = Snapshot();
             if (best is null || result.BetterThan(best, _target)) best = result;
+            // Response: from these centres, the balanced nearest-centre assignment (sector prices), made contiguous,
+            // then balanced and improved again; a few times, as centres move.
+            if (_response is not null && !_previous.Any(p => p >= 0))
+                for (var cycle = 0; cycle < 3; cycle++)
+                {
+                    if (!PriceAssign()) break;
+                    Balance(order, stopAtTarget: false);
+                    Respond(order, Math.Max(_target, MaxDeviation()));
+                    var priced = Snapshot();
+                    if (priced.BetterThan(best, _target)) best = priced;
+                    else if (!priced.BetterThan(result, _target)) break;
+                    result = priced;
+                }
             recentred = _response is null ? Recentre() : CentreBlocks();
         }
         return best!;
+    }
+
+    private Result Snapshot()
+    {
+        if (_response is null) return new Result((int[])_part.Clone(), MaxDeviation(), Cut(), ChurnPenalty());
+        var travel = TravelTotal();
+        var cut = Cut();
+        return new Result((int[])_part.Clone(), MaxDeviation(), cut, ChurnPenalty(), travel, travel + _response.CutWeight * cut, (int[])_origin.Clone());
     }
 
     /// <summary>For each sector, the block nearest the area-weighted centroid of its blocks.</summary>
@@ -429,6 +443,108 @@ internal sealed class PartitionSearch
             if (o != _origin[s] || _rows[s] is null) { _origin[s] = o; _rows[s] = r.Travel.Row(o); changed++; }
         }
         return changed;
+    }
+
+    /// <summary>
+    /// The balanced nearest-centre assignment: each block goes to the sector of least seconds + price, the prices of heavy
+    /// sectors rising and of light ones falling until the workloads are within the tolerance (an additively weighted
+    /// Voronoi split: on the street network its regions are connected). Blocks cut off from their sector's centre are
+    /// then re-grown from the connected parts. False (nothing changed) when a sector would be left empty.
+    /// </summary>
+    private bool PriceAssign()
+    {
+        var n = _g.Count;
+        const int near = 8;
+        var m = Math.Min(near, _k);
+        var cand = new int[n * m];
+        for (var i = 0; i < n; i++)
+        {
+            var order = Enumerable.Range(0, _k).OrderBy(s => (_rows[s][i], s)).Take(m).ToArray();
+            Array.Copy(order, 0, cand, i * m, m);
+        }
+        var scale = 0.0;
+        for (var i = 0; i < n; i++) scale += _rows[_part[i]][i];
+        scale = Math.Max(scale / n, 1e-6);
+        var price = new double[_k];
+        var part = new int[n];
+        var w = new double[_k];
+        int[]? bestPart = null;
+        (double Dev, double Travel) bestKey = (double.MaxValue, double.MaxValue);
+        var step = 0.5;
+        for (var it = 0; it < 100; it++)
+        {
+            Array.Clear(w);
+            var travel = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                var s = _fixed[i];
+                if (s < 0)
+                {
+                    var bestCost = double.MaxValue;
+                    for (var c = 0; c < m; c++)
+                    {
+                        var t = cand[i * m + c];
+                        var cost = _rows[t][i] + price[t];
+                        if (cost < bestCost) { bestCost = cost; s = t; }
+                    }
+                }
+                part[i] = s;
+                w[s] += _g.Weight[i];
+                travel += _g.Weight[i] * _rows[s][i];
+            }
+            var dev = 0.0;
+            for (var s = 0; s < _k; s++) dev = Math.Max(dev, Math.Abs(w[s] - _mean) / _mean);
+            var key = (Math.Max(dev, _target), travel);
+            if (key.Item1 < bestKey.Dev - 1e-12 || (Math.Abs(key.Item1 - bestKey.Dev) <= 1e-12 && travel < bestKey.Travel))
+            {
+                bestKey = key;
+                bestPart = (int[])part.Clone();
+            }
+            if (dev <= _target) break;
+            for (var s = 0; s < _k; s++) price[s] += step * scale * (w[s] - _mean) / _mean;
+            step *= 0.97;
+        }
+        if (bestPart is null) return false;
+
+        // Contiguity: each sector keeps the connected part of its blocks holding its centre (or its fixed blocks, or its
+        // largest part); the rest grow back from their neighbours, nearest centre first.
+        var keep = Enumerable.Repeat(-1, n).ToArray();
+        var members = new List<int>[_k];
+        for (var s = 0; s < _k; s++) members[s] = [];
+        for (var i = 0; i < n; i++) members[bestPart[i]].Add(i);
+        for (var s = 0; s < _k; s++)
+        {
+            if (members[s].Count == 0) return false;
+            var sector = s;
+            var parts = ConnectedParts(members[s], j => bestPart[j] == sector);
+            var anchor = _origin[s] < n && bestPart[_origin[s]] == s ? _origin[s] : -1;
+            var kept = parts.FirstOrDefault(p => p.Any(j => _fixed[j] == sector))
+                       ?? (anchor >= 0 ? parts.First(p => p.Contains(anchor)) : parts.MaxBy(p => (p.Count, -p.Min())))!;
+            foreach (var j in kept) keep[j] = s;
+        }
+        var queue = new PriorityQueue<(int Block, int Sector), (double, int)>();
+        void Offer(int i)
+        {
+            for (var e = _g.Start[i]; e < _g.Start[i + 1]; e++)
+            {
+                var j = _g.Neighbours[e];
+                if (keep[j] < 0) queue.Enqueue((j, keep[i]), (_rows[keep[i]][j] + price[keep[i]], j));
+            }
+        }
+        for (var i = 0; i < n; i++) if (keep[i] >= 0) Offer(i);
+        while (queue.TryDequeue(out var item, out _))
+        {
+            if (keep[item.Block] >= 0) continue;
+            keep[item.Block] = item.Sector;
+            Offer(item.Block);
+        }
+        if (keep.Any(s => s < 0)) return false;
+        _part = keep;
+        _w = new double[_k];
+        _size = new int[_k];
+        for (var i = 0; i < n; i++) { _w[_part[i]] += _g.Weight[i]; _size[_part[i]]++; }
+        UpdateCentres();
+        return true;
     }
 
     /// <summary>Per sector, its centre block (for the next round's seeds; -1 for a fixed centre).</summary>
