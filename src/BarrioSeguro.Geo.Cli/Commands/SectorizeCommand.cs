@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Core.Sectors;
 using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.IO;
+using BarrioSeguro.Geo.Planning;
 using BarrioSeguro.Geo.Planning.Reports;
 using BarrioSeguro.Geo.Planning.Sectors;
 
@@ -24,6 +27,8 @@ public sealed class SectorizeCommand : ICommand
                                 --out SECTORS --assignment ASSIGNED_BLOCKS --report REPORT.json
                                 [--weight FIELD[=W],...] [--seed N] [--lock ID=SECTOR,... | --lock @FILE.csv]
                                 [--previous PLAN] [--islands attach|own|refuse] [--tolerance PCT] [--budget SECONDS]
+                                [--objective compactness|response] [--centres FILE|LON,LAT;... [--centre-names N,...]]
+                                [--streets STREETS --mode foot|bike|moto|car | --speed KMH] [--compactness W]
 
         Splits the blocks (manzanas) into K patrol sectors: every sector is contiguous (its blocks share
         edges), the workloads are balanced within the tolerance, and within it the sectors are made as
@@ -59,6 +64,16 @@ public sealed class SectorizeCommand : ICommand
           --budget SECONDS     time for further attempts after the first (6 in all). Default: 30; when it
                                cuts attempts the report says so (the plan could differ on another machine)
 
+          --objective OBJ      what decides within the tolerance: compactness (default: the shortest boundary
+                               between sectors) or response (the least workload-weighted travel from each
+                               sector's centre to its blocks, a p-median; the boundary breaks ties)
+          --centres ...        centres fixed for sectors 0, 1, ... in order: a point file (comisarías, bases;
+                               --centre-names picks features by their name attribute, in that order) or
+                               LON,LAT;LON,LAT. Fewer than K: the search chooses the other centres
+          --streets FILE       street lines (an OSM highway or class attribute): travel is timed on the network
+                               of --mode; without it, straight-line at --speed (default 5 km/h, on foot)
+          --compactness W      response: workload·minutes one km of boundary counts. Default 0 (ties only)
+
         Output:
           --out FILE           one polygon per sector (the union of its blocks): sector, workload, blocks,
                                area_km2, pp (Polsby-Popper), contig (contiguous)
@@ -68,7 +83,9 @@ public sealed class SectorizeCommand : ICommand
                                maxDeviationPct, balanceBoundPct, contiguous, meanPolsbyPopper, seed, churn (with
                                --previous), islands, elapsedMs, staffing (sectorsPerShift, perShift[], explanation[]),
                                weights, notes, parameters (seed, k, weights, islands, locks, tolerance,
-                               input files with their SHA-256) to reproduce the plan
+                               input files with their SHA-256) to reproduce the plan,
+                               objective, travel (measure, totalWeightedMinutes, meanMinutes, worstMinutes,
+                               totalWeightedKm in a straight line, sectors[]: centre, weighted, mean and worst minutes)
 
         Prints the weights and staffing used, then one line: sectors, max deviation, contiguity, mean
         Polsby-Popper and time. Exit codes: 0 done; 1 bad input (unknown attribute, zero total workload,
@@ -83,7 +100,8 @@ public sealed class SectorizeCommand : ICommand
     {
         var clock = Stopwatch.StartNew();
         var parsed = CommandArgs.Parse(args, "--blocks", "--sectors", "--contingent", "--weight", "--seed", "--lock", "--previous",
-            "--out", "--assignment", "--report", "--islands", "--tolerance", "--budget");
+            "--out", "--assignment", "--report", "--islands", "--tolerance", "--budget", "--objective", "--centres", "--centre-names",
+            "--streets", "--mode", "--speed", "--compactness", StreetInput.Option);
         parsed.NoPositionals();
         var blocksPath = parsed.Required("--blocks", "FILE");
         var outPath = parsed.Required("--out", "SECTORS");
@@ -120,6 +138,31 @@ public sealed class SectorizeCommand : ICommand
             throw new UsageException($"--budget must be seconds from 0 to 86400, not '{budgetText}'");
         var weights = SectorFiles.ParseWeights(parsed.Option("--weight"));
         var locks = ParseLocks(parsed.Option("--lock"));
+        SectorObjective objective;
+        try { objective = SectorPlanning.ObjectiveOf(parsed.Option("--objective")); }
+        catch (ArgumentException e) { throw new UsageException("--" + e.Message.TrimEnd('.')); }
+        var speed = 5.0;
+        if (parsed.Option("--speed") is { } speedText
+            && (!double.TryParse(speedText, NumberStyles.Float, Ci, out speed) || !(speed > 0) || speed > 200))
+            throw new UsageException($"--speed must be km/h above 0 and at most 200, not '{speedText}'");
+        var compactness = 0.0;
+        if (parsed.Option("--compactness") is { } cText
+            && (!double.TryParse(cText, NumberStyles.Float, Ci, out compactness) || !(compactness >= 0) || !double.IsFinite(compactness)))
+            throw new UsageException($"--compactness must be a number of 0 or more, not '{cText}'");
+        var streetsPath = parsed.Option("--streets");
+        if (streetsPath is not null && parsed.Option("--speed") is not null)
+            throw new UsageException("give --streets (network travel) or --speed (straight line), not both");
+        TravelMode? mode = streetsPath is null ? null : parsed.Mode();
+        if (streetsPath is null && parsed.Option("--mode") is not null) throw new UsageException("--mode needs --streets FILE");
+        if (parsed.Option("--centre-names") is not null && parsed.Option("--centres") is null) throw new UsageException("--centre-names needs --centres FILE");
+        (IReadOnlyList<NetTopologySuite.Geometries.Point> Points, string? File)? centres =
+            parsed.Option("--centres") is { } centresText ? SectorFiles.ReadCentres(centresText, parsed.Option("--centre-names")) : null;
+        StreetGraph? streets = null;
+        if (streetsPath is not null)
+        {
+            try { streets = StreetGraph.Build(StreetLines.Network(StreetInput.Read(streetsPath, parsed, context)), mode!.Value); }
+            catch (ArgumentException e) { throw new CommandFailedException($"streets {Path.GetFileName(streetsPath)}: {e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" ")}", e); }
+        }
 
         // Inputs.
         var blocks = SectorFiles.ReadBlocks(blocksPath);
@@ -147,6 +190,7 @@ public sealed class SectorizeCommand : ICommand
         {
             Sectors = sectorsOption, Staffing = staffing, Weights = usedWeights, Seed = seed, Islands = islands, TolerancePct = tolerance,
             TimeBudget = TimeSpan.FromSeconds(budget), Locks = locks, Previous = previous,
+            Objective = objective, Centres = centres?.Points, Streets = streets, StraightLineKmh = speed, CompactnessWeight = compactness,
         };
         SectorPlanOutcome outcome;
         using (var bar = ProgressBar.ForStderr(context))
@@ -184,6 +228,15 @@ public sealed class SectorizeCommand : ICommand
                 PreviousFile = parsed.Option("--previous") is { } p ? Path.GetFileName(p) : null,
                 PreviousSha256 = parsed.Option("--previous") is { } p2 ? SectorFiles.Sha256(p2) : null,
                 Version = typeof(SectorizeCommand).Assembly.GetName().Version?.ToString(),
+                Objective = SectorPlanning.NameOf(objective),
+                Mode = mode?.Name(),
+                StraightLineKmh = streets is null ? speed : null,
+                CompactnessWeight = objective == SectorObjective.Response ? compactness : null,
+                Centres = centres?.Points.Select(p => new[] { p.X, p.Y }).ToList(),
+                CentresFile = centres?.File is { } cf ? Path.GetFileName(cf) : null,
+                CentresSha256 = centres?.File is { } cf2 ? SectorFiles.Sha256(cf2) : null,
+                StreetsFile = streetsPath is null ? null : Path.GetFileName(streetsPath),
+                StreetsSha256 = streetsPath is null ? null : SectorFiles.Sha256(streetsPath),
             },
         };
 
@@ -196,6 +249,7 @@ public sealed class SectorizeCommand : ICommand
             $"Wrote {sectorsWritten.FeatureCount} sectors to {Path.GetFileName(outPath)} ({Crs.NameOf(sectorsWritten.Epsg)}), " +
             $"{blocksWritten.FeatureCount:N0} blocks to {Path.GetFileName(assignmentPath)}, the report to {Path.GetFileName(reportPath)}"));
         context.Out.WriteLine(SectorFiles.Summary(report, report.ElapsedMs / 1000));
+        if (report.Travel is { } travel) context.Out.WriteLine(SectorFiles.TravelLine(travel));
         return ExitCodes.Ok;
     }
 

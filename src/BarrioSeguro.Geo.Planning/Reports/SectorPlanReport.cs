@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Core.Sectors;
+using BarrioSeguro.Geo.Planning.Sectors;
 
 namespace BarrioSeguro.Geo.Planning.Reports;
 
@@ -31,6 +32,19 @@ public sealed record SectorPlanParameters
     public string? PreviousFile { get; init; }
     public string? PreviousSha256 { get; init; }
     public string? Version { get; init; }
+    /// <summary>compactness or response.</summary>
+    public string? Objective { get; init; }
+    /// <summary>The travel mode of the street network travel was measured on (null: straight line).</summary>
+    public string? Mode { get; init; }
+    /// <summary>Straight-line speed in km/h (without streets).</summary>
+    public double? StraightLineKmh { get; init; }
+    /// <summary>Fixed centres, [lon, lat] per sector in order.</summary>
+    public IReadOnlyList<double[]>? Centres { get; init; }
+    public double? CompactnessWeight { get; init; }
+    public string? StreetsFile { get; init; }
+    public string? StreetsSha256 { get; init; }
+    public string? CentresFile { get; init; }
+    public string? CentresSha256 { get; init; }
 }
 
 /// <summary>
@@ -50,6 +64,10 @@ public sealed record SectorPlanReport(
     public SectorPlanParameters? Parameters { get; init; }
     /// <summary>CLI: the whole command, reading and writing included.</summary>
     public double? TotalElapsedMs { get; init; }
+    /// <summary>compactness or response (null for an evaluated plan).</summary>
+    public string? Objective { get; init; }
+    /// <summary>Travel from each sector's centre to its blocks: total workload·min, mean and worst minutes, per sector.</summary>
+    public TravelFigures? Travel { get; init; }
 
     public const string IslandSentence = "these blocks share no edge with the rest: contiguous only by necessity";
 
@@ -60,5 +78,22 @@ public sealed record SectorPlanReport(
         r.Sectors.Count, blocks, Math.Round(r.Sectors.Sum(s => s.Workload), 4), Math.Round(r.MaxDeviationPct, 3), Math.Round(r.BalanceBoundPct, 3),
         r.Contiguous, Math.Round(r.MeanPolsbyPopper, 4), r.Seed,
         r.Churn is { } c ? new Churn(c.BlocksChanged, Math.Round(c.WorkloadSharePct, 3)) : null,
-        r.Islands, r.Islands.Count > 0 ? IslandSentence : null, Math.Round(r.ElapsedMs, 1), staffing, weights, notes.ToList());
+        r.Islands, r.Islands.Count > 0 ? IslandSentence : null, Math.Round(r.ElapsedMs, 1), staffing, weights, notes.ToList())
+    {
+        Objective = r.Objective is { } o ? SectorPlanning.NameOf(o) : null,
+        Travel = Rounded(r.Travel),
+    };
+
+    /// <summary>Minutes to 0.01, workload·min and km to 0.1, centres to 1e-7°.</summary>
+    public static TravelFigures? Rounded(TravelFigures? t) => t is null ? null : t with
+    {
+        TotalWeightedMinutes = Math.Round(t.TotalWeightedMinutes, 1), MeanMinutes = Math.Round(t.MeanMinutes, 2),
+        WorstMinutes = Math.Round(t.WorstMinutes, 2), TotalWeightedKm = t.TotalWeightedKm is { } km ? Math.Round(km, 1) : null,
+        Sectors = t.Sectors.Select(s => s with
+        {
+            CentreLon = Math.Round(s.CentreLon, 7), CentreLat = Math.Round(s.CentreLat, 7), WeightedMinutes = Math.Round(s.WeightedMinutes, 1),
+            MeanMinutes = Math.Round(s.MeanMinutes, 2), WorstMinutes = Math.Round(s.WorstMinutes, 2),
+            WeightedKm = s.WeightedKm is { } k ? Math.Round(k, 1) : null,
+        }).ToList(),
+    };
 }

@@ -31,6 +31,15 @@ public sealed record SectorPlanRequest
     public IslandPolicy Islands { get; init; } = IslandPolicy.AttachToNearest;
     public IReadOnlyDictionary<string, int>? Locks { get; init; }
     public IReadOnlyDictionary<string, int>? Previous { get; init; }
+    /// <summary>What decides within the tolerance: compactness (default) or response travel.</summary>
+    public SectorObjective Objective { get; init; } = SectorObjective.Compactness;
+    /// <summary>Centres fixed by the chief (lon/lat) for sectors 0, 1, ...: comisarías, bases, points.</summary>
+    public IReadOnlyList<Point>? Centres { get; init; }
+    /// <summary>The street graph of the patrol mode for travel times; null: straight line at <see cref="StraightLineKmh"/>.</summary>
+    public Core.Network.StreetGraph? Streets { get; init; }
+    public double StraightLineKmh { get; init; } = 5;
+    /// <summary>Response objective: workload·minutes one km of cut counts (0: the cut breaks ties only).</summary>
+    public double CompactnessWeight { get; init; }
 }
 
 /// <summary>A computed plan, its report and what it used.</summary>
@@ -117,6 +126,11 @@ public static class SectorPlanning
             TimeBudget = request.TimeBudget,
             LockedBlocks = request.Locks,
             PreviousPlan = request.Previous,
+            Objective = request.Objective,
+            Centres = request.Centres,
+            Streets = request.Streets,
+            StraightLineKmh = request.StraightLineKmh,
+            CompactnessWeight = request.CompactnessWeight,
         };
         var plan = Sectorizer.Partition(weighed, options, progress, ct);
         var staffing = request.Staffing is null ? null : StaffingReport.From(request.Staffing, request.ContingentId);
@@ -133,6 +147,17 @@ public static class SectorPlanning
         "refuse" => IslandPolicy.Refuse,
         _ => throw new ArgumentException($"islands must be attach, own or refuse, not '{text}'."),
     };
+
+    /// <summary>"objective": compactness (default; also "compact") or response.</summary>
+    /// <exception cref="ArgumentException">Another word.</exception>
+    public static SectorObjective ObjectiveOf(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "compactness" or "compact" => SectorObjective.Compactness,
+        "response" => SectorObjective.Response,
+        _ => throw new ArgumentException($"objective must be compactness or response, not '{text}'."),
+    };
+
+    public static string NameOf(SectorObjective objective) => objective == SectorObjective.Response ? "response" : "compactness";
 
     public static string NameOf(IslandPolicy policy) => policy switch
     {
