@@ -1,5 +1,6 @@
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Core.Sectors;
 using BarrioSeguro.Geo.Data.Sectors;
 using BarrioSeguro.Geo.Planning;
@@ -17,9 +18,17 @@ namespace BarrioSeguro.Geo.Api.Endpoints;
 /// <param name="Locks">Block id → sector (0-based) that must stay.</param>
 /// <param name="PreviousPlanId">A kept plan of the same neighbourhood to stay close to; churn is reported against it.</param>
 /// <param name="Islands">attach (default), own or refuse.</param>
+/// <param name="Objective">compactness (default) or response (least workload-weighted travel from each sector's centre).</param>
+/// <param name="Mode">foot, bike, moto or car: travel on the stored streets of that mode; null: straight line at
+/// <paramref name="StraightLineKmh"/> (default 5 km/h).</param>
+/// <param name="CentreStationIds">Stations (comisarías) fixed as the centres of sectors 0, 1, ... in order.</param>
+/// <param name="Centres">Points [lon, lat] fixed as centres, after the stations.</param>
+/// <param name="CompactnessWeight">Response: workload·minutes one km of boundary counts (default 0: ties only).</param>
 public sealed record PlanRequest(
     int? Sectors = null, int? ContingentId = null, IReadOnlyList<WorkloadTerm>? Weights = null, int Seed = 1, double? TimeBudgetSeconds = null,
-    IReadOnlyDictionary<string, int>? Locks = null, int? PreviousPlanId = null, string? Islands = null, string? Name = null, string? Author = null);
+    IReadOnlyDictionary<string, int>? Locks = null, int? PreviousPlanId = null, string? Islands = null, string? Name = null, string? Author = null,
+    string? Objective = null, string? Mode = null, IReadOnlyList<int>? CentreStationIds = null, IReadOnlyList<double[]>? Centres = null,
+    double? StraightLineKmh = null, double? CompactnessWeight = null);
 
 /// <summary>Patrol sector plans: computed for a neighbourhood and its contingent, kept with what reproduces them, compared.</summary>
 public static class PlanEndpoints
@@ -28,7 +37,7 @@ public static class PlanEndpoints
     {
         var n = app.MapGroup("/api/neighborhoods").WithTags("Sector plans");
         n.MapPost("/{id:int}/plans", Create).MayRefuse()
-            .WithSummary("Computes and keeps a sector plan: {\"sectors\": 4} or the contingent's staffing decides; weights, seed, locks, previousPlanId, islands (attach|own|refuse), timeBudgetSeconds.");
+            .WithSummary("Computes and keeps a sector plan: {\"sectors\": 4} or the contingent's staffing decides; weights, seed, locks, previousPlanId, islands (attach|own|refuse), timeBudgetSeconds; objective (compactness|response), mode (foot|bike|moto|car: travel on the streets), centreStationIds, centres [[lon,lat]], straightLineKmh, compactnessWeight.");
         n.MapGet("/{id:int}/plans", List).WithSummary("The kept plans of a neighbourhood, newest first.");
         var p = app.MapGroup("/api/plans").WithTags("Sector plans");
         p.MapGet("/{planId:int}", Get).ReadsKeptReports()
@@ -73,10 +82,32 @@ public static class PlanEndpoints
             return Problems.NotFound($"Neighbourhood {id} has no plan {pid}.");
 
         var budget = Math.Clamp(request.TimeBudgetSeconds ?? 2, 0.1, 60);
+        var objective = SectorPlanning.ObjectiveOf(request.Objective);
+        var centres = new List<NetTopologySuite.Geometries.Point>();
+        if (request.CentreStationIds is { Count: > 0 } stationIds)
+        {
+            var (found, missing) = await plans.StationsAsync(stationIds, ct);
+            if (missing.Count > 0) return Problems.NotFound($"No station {string.Join(", ", missing)} (centreStationIds).");
+            centres.AddRange(found.Select(s => s.Location));
+        }
+        foreach (var (c, i) in (request.Centres ?? []).Select((c, i) => (c, i)))
+        {
+            if (c is not { Length: 2 } || !double.IsFinite(c[0]) || !double.IsFinite(c[1]) || Math.Abs(c[0]) > 180 || Math.Abs(c[1]) > 90)
+                return Problems.Unprocessable("No plan", $"centres[{i}] must be [lon, lat] in degrees.");
+            centres.Add(new NetTopologySuite.Geometries.Point(c[0], c[1]) { SRID = 4326 });
+        }
+        var speed = request.StraightLineKmh ?? 5;
+        if (!(speed > 0) || speed > 200) return Problems.Unprocessable("No plan", $"straightLineKmh must be above 0 and at most 200 km/h (got {speed}).");
+        if (request.CompactnessWeight is { } cw && !(cw >= 0 && double.IsFinite(cw)))
+            return Problems.Unprocessable("No plan", $"compactnessWeight must be 0 or more (got {cw}).");
+        StreetGraph? streets = null;
+        if (request.Mode is { } modeText) streets = await plans.StreetGraphAsync(n, TravelModes.Parse(modeText), ct);
         var planning = new SectorPlanRequest
         {
             Sectors = request.Sectors, Staffing = staffing, ContingentId = contingent?.Id, Weights = request.Weights, Seed = request.Seed,
             TimeBudget = TimeSpan.FromSeconds(budget), Islands = SectorPlanning.IslandsOf(request.Islands), Locks = request.Locks, Previous = previous,
+            Objective = objective, Centres = centres.Count > 0 ? centres : null, Streets = streets, StraightLineKmh = speed,
+            CompactnessWeight = request.CompactnessWeight ?? 0,
         };
         var k = SectorPlanning.SectorsOf(planning);
         var outcome = SectorPlanning.Plan(await plans.UnitsAsync(n, ct), planning, ct: ct);
@@ -89,6 +120,11 @@ public static class PlanEndpoints
                     Command = "plan", Seed = request.Seed, K = k, Weights = outcome.Weights, Islands = SectorPlanning.NameOf(planning.Islands),
                     TolerancePct = planning.TolerancePct, BudgetSeconds = budget, Attempts = outcome.Attempts, Locks = request.Locks,
                     PreviousPlanId = request.PreviousPlanId,
+                    Objective = SectorPlanning.NameOf(objective),
+                    Mode = streets?.Mode.Name(),
+                    StraightLineKmh = streets is null ? speed : null,
+                    CompactnessWeight = objective == SectorObjective.Response ? planning.CompactnessWeight : null,
+                    Centres = centres.Count > 0 ? centres.Select(p => new[] { p.X, p.Y }).ToList() : null,
                 },
             },
         };
