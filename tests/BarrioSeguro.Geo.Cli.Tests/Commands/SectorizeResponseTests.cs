@@ -70,3 +70,45 @@ public class SectorizeResponseTests(ElMilagroBlocksFixture milagro) : IClassFixt
         Assert.False(File.Exists(dir.File("r.json")));
     }
 }
+
+/// <summary>Planning units of any kind: hand-made 500 m cells in UTM 17S, one reporting area in two parts.</summary>
+public class ReportingAreaUnitsTests
+{
+    [Fact]
+    public void Cells_in_a_projected_crs_with_a_two_part_area_are_planned_and_written_back_in_their_crs()
+    {
+        using var dir = new TempDir();
+        var factory = new NetTopologySuite.Geometries.GeometryFactory(new NetTopologySuite.Geometries.PrecisionModel(), 32717);
+        NetTopologySuite.Geometries.Polygon Cell(int c, int r)
+        {
+            double x = 715_000 + c * 500, y = 9_110_000 + r * 500;
+            return factory.CreatePolygon([new(x, y), new(x + 500, y), new(x + 500, y + 500), new(x, y + 500), new(x, y)]);
+        }
+        var features = new List<NetTopologySuite.Features.IFeature>();
+        for (var r = 0; r < 5; r++)
+            for (var c = 0; c < 5; c++)
+            {
+                if ((r, c) is (0, 0) or (0, 2)) continue; // these two make one area in two parts
+                features.Add(new NetTopologySuite.Features.Feature(Cell(c, r), new NetTopologySuite.Features.AttributesTable { { "id", $"RA{r}{c}" }, { "calls", 10 + (r * 5 + c) % 7 } }));
+            }
+        features.Add(new NetTopologySuite.Features.Feature(factory.CreateMultiPolygon([Cell(0, 0), Cell(2, 0)]),
+            new NetTopologySuite.Features.AttributesTable { { "id", "RA-2partes" }, { "calls", 30 } }));
+        var path = dir.File("areas.gpkg");
+        BarrioSeguro.Geo.IO.VectorFile.Write(path, features, 32717);
+
+        var run = CliRun.Of("sectorize", "--blocks", path, "--sectors", "3", "--weight", "calls", "--objective", "response",
+            "--out", dir.File("s.geojson"), "--assignment", dir.File("a.gpkg"), "--report", dir.File("r.json"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("1 unit(s) in several pieces", run.Out);
+        var report = JsonDocument.Parse(File.ReadAllText(dir.File("r.json"))).RootElement;
+        Assert.Equal(24, report.GetProperty("blocks").GetInt32());
+        Assert.True(report.GetProperty("contiguous").GetBoolean(), report.GetRawText());
+        Assert.Equal(25 * 0.25, report.GetProperty("sectors").EnumerateArray().Sum(s => s.GetProperty("areaKm2").GetDouble()), 2);
+        var assigned = BarrioSeguro.Geo.IO.VectorFile.Read(dir.File("a.gpkg"));
+        Assert.Equal(32717, assigned.Epsg);
+        Assert.Equal(24, assigned.Count);
+        var twoPart = assigned.Features.Single(f => (string)f.Attributes["id"] == "RA-2partes");
+        Assert.Equal(2, twoPart.Geometry.NumGeometries);
+        Assert.Equal(715_000, twoPart.Geometry.EnvelopeInternal.MinX, 3);
+    }
+}
