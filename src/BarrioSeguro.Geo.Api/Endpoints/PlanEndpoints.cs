@@ -24,11 +24,13 @@ namespace BarrioSeguro.Geo.Api.Endpoints;
 /// <param name="CentreStationIds">Stations (comisarías) fixed as the centres of sectors 0, 1, ... in order.</param>
 /// <param name="Centres">Points [lon, lat] fixed as centres, after the stations.</param>
 /// <param name="CompactnessWeight">Response: workload·minutes one km of boundary counts (default 0: ties only).</param>
+/// <param name="SectorUnits">Patrol units per sector (sector 0 first): the number of sectors, and each sector's workload
+/// target is its share (two pairs take twice the work of one).</param>
 public sealed record PlanRequest(
     int? Sectors = null, int? ContingentId = null, IReadOnlyList<WorkloadTerm>? Weights = null, int Seed = 1, double? TimeBudgetSeconds = null,
     IReadOnlyDictionary<string, int>? Locks = null, int? PreviousPlanId = null, string? Islands = null, string? Name = null, string? Author = null,
     string? Objective = null, string? Mode = null, IReadOnlyList<int>? CentreStationIds = null, IReadOnlyList<double[]>? Centres = null,
-    double? StraightLineKmh = null, double? CompactnessWeight = null);
+    double? StraightLineKmh = null, double? CompactnessWeight = null, IReadOnlyList<int>? SectorUnits = null);
 
 /// <summary>Patrol sector plans: computed for a neighbourhood and its contingent, kept with what reproduces them, compared.</summary>
 public static class PlanEndpoints
@@ -37,7 +39,7 @@ public static class PlanEndpoints
     {
         var n = app.MapGroup("/api/neighborhoods").WithTags("Sector plans");
         n.MapPost("/{id:int}/plans", Create).MayRefuse()
-            .WithSummary("Computes and keeps a sector plan: {\"sectors\": 4} or the contingent's staffing decides; weights, seed, locks, previousPlanId, islands (attach|own|refuse), timeBudgetSeconds; objective (compactness|response), mode (foot|bike|moto|car: travel on the streets), centreStationIds, centres [[lon,lat]], straightLineKmh, compactnessWeight.");
+            .WithSummary("Computes and keeps a sector plan: {\"sectors\": 4} or the contingent's staffing decides; weights, seed, locks, previousPlanId, islands (attach|own|refuse), timeBudgetSeconds; objective (compactness|response), mode (foot|bike|moto|car: travel on the streets), centreStationIds, centres [[lon,lat]], straightLineKmh, compactnessWeight, sectorUnits (units per sector).");
         n.MapGet("/{id:int}/plans", List).WithSummary("The kept plans of a neighbourhood, newest first.");
         var p = app.MapGroup("/api/plans").WithTags("Sector plans");
         p.MapGet("/{planId:int}", Get).ReadsKeptReports()
@@ -71,7 +73,7 @@ public static class PlanEndpoints
         Staffing? staffing = null;
         try
         {
-            if (contingent is not null) staffing = SectorPlanning.Staff(SectorPlanning.PlanOf(contingent), request.Sectors);
+            if (contingent is not null) staffing = SectorPlanning.Staff(SectorPlanning.PlanOf(contingent), request.Sectors ?? request.SectorUnits?.Count);
         }
         catch (ArgumentException e)
         {
@@ -107,7 +109,7 @@ public static class PlanEndpoints
             Sectors = request.Sectors, Staffing = staffing, ContingentId = contingent?.Id, Weights = request.Weights, Seed = request.Seed,
             TimeBudget = TimeSpan.FromSeconds(budget), Islands = SectorPlanning.IslandsOf(request.Islands), Locks = request.Locks, Previous = previous,
             Objective = objective, Centres = centres.Count > 0 ? centres : null, Streets = streets, StraightLineKmh = speed,
-            CompactnessWeight = request.CompactnessWeight ?? 0,
+            CompactnessWeight = request.CompactnessWeight ?? 0, SectorUnits = request.SectorUnits,
         };
         var k = SectorPlanning.SectorsOf(planning);
         var outcome = SectorPlanning.Plan(await plans.UnitsAsync(n, ct), planning, ct: ct);
@@ -121,6 +123,7 @@ public static class PlanEndpoints
                     TolerancePct = planning.TolerancePct, BudgetSeconds = budget, Attempts = outcome.Attempts, Locks = request.Locks,
                     PreviousPlanId = request.PreviousPlanId,
                     Objective = SectorPlanning.NameOf(objective),
+                    SectorUnits = request.SectorUnits,
                     Mode = streets?.Mode.Name(),
                     StraightLineKmh = streets is null ? speed : null,
                     CompactnessWeight = objective == SectorObjective.Response ? planning.CompactnessWeight : null,

@@ -23,7 +23,7 @@ public sealed class SectorizeCommand : ICommand
     public string Summary => "Split blocks into balanced, contiguous, compact patrol sectors";
 
     public string Help => """
-        Usage: barrio sectorize --blocks BLOCKS (--sectors K | --contingent CONTINGENT.json)
+        Usage: barrio sectorize --blocks BLOCKS (--sectors K | --contingent CONTINGENT.json | --units N,N,...)
                                 --out SECTORS --assignment ASSIGNED_BLOCKS --report REPORT.json
                                 [--weight FIELD[=W],...] [--seed N] [--lock ID=SECTOR,... | --lock @FILE.csv]
                                 [--previous PLAN] [--islands attach|own|refuse] [--tolerance PCT] [--budget SECONDS]
@@ -48,6 +48,9 @@ public sealed class SectorizeCommand : ICommand
                                availability defaults to 1, mode to foot (bike, moto, car), crew to 2,
                                jointUnits (serenazgo units per shift) to 0; "sectors" fixes K; other members
                                are ignored
+          --units N,N,...      patrol units staffing each sector (sector 0 first); K = their count and each
+                               sector's workload target is its share: a sector of 2 pairs takes twice the work
+                               of one pair (with --contingent, a shift short of units is named)
           --weight F[=W],...   workload = Σ W × attribute F of the block (W defaults to 1, must be ≥ 0).
                                Default: incidents × 1 (when the blocks have it) + frontage_m × 0.01
                                (100 m of street frontage count like one incident)
@@ -101,7 +104,7 @@ public sealed class SectorizeCommand : ICommand
         var clock = Stopwatch.StartNew();
         var parsed = CommandArgs.Parse(args, "--blocks", "--sectors", "--contingent", "--weight", "--seed", "--lock", "--previous",
             "--out", "--assignment", "--report", "--islands", "--tolerance", "--budget", "--objective", "--centres", "--centre-names",
-            "--streets", "--mode", "--speed", "--compactness", StreetInput.Option);
+            "--streets", "--mode", "--speed", "--compactness", "--units", StreetInput.Option);
         parsed.NoPositionals();
         var blocksPath = parsed.Required("--blocks", "FILE");
         var outPath = parsed.Required("--out", "SECTORS");
@@ -109,7 +112,20 @@ public sealed class SectorizeCommand : ICommand
         var reportPath = parsed.Required("--report", "REPORT.json");
         var sectorsText = parsed.Option("--sectors");
         var contingentPath = parsed.Option("--contingent");
-        if (sectorsText is null == contingentPath is null)
+        var unitsText = parsed.Option("--units");
+        List<int>? sectorUnits = null;
+        if (unitsText is not null)
+        {
+            if (sectorsText is not null) throw new UsageException("give --sectors K or --units N,N,..., not both");
+            sectorUnits = [];
+            foreach (var item in unitsText.Split(',', StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(item, NumberStyles.None, Ci, out var u) || u < 1 || u > 1000)
+                    throw new UsageException($"--units must be whole numbers of units from 1 to 1000 per sector, not '{item}'");
+                sectorUnits.Add(u);
+            }
+        }
+        else if (sectorsText is null == contingentPath is null)
             throw new UsageException(sectorsText is null ? "give --sectors K or --contingent FILE" : "give either --sectors or --contingent, not both");
         int? sectorsOption = null;
         if (sectorsText is not null)
@@ -190,7 +206,7 @@ public sealed class SectorizeCommand : ICommand
         {
             Sectors = sectorsOption, Staffing = staffing, Weights = usedWeights, Seed = seed, Islands = islands, TolerancePct = tolerance,
             TimeBudget = TimeSpan.FromSeconds(budget), Locks = locks, Previous = previous,
-            Objective = objective, Centres = centres?.Points, Streets = streets, StraightLineKmh = speed, CompactnessWeight = compactness,
+            SectorUnits = sectorUnits, Objective = objective, Centres = centres?.Points, Streets = streets, StraightLineKmh = speed, CompactnessWeight = compactness,
         };
         SectorPlanOutcome outcome;
         using (var bar = ProgressBar.ForStderr(context))
@@ -229,6 +245,7 @@ public sealed class SectorizeCommand : ICommand
                 PreviousSha256 = parsed.Option("--previous") is { } p2 ? SectorFiles.Sha256(p2) : null,
                 Version = typeof(SectorizeCommand).Assembly.GetName().Version?.ToString(),
                 Objective = SectorPlanning.NameOf(objective),
+                SectorUnits = sectorUnits,
                 Mode = mode?.Name(),
                 StraightLineKmh = streets is null ? speed : null,
                 CompactnessWeight = objective == SectorObjective.Response ? compactness : null,

@@ -22,13 +22,19 @@ internal sealed class PartitionSearch
     private double[] _w = [];
     private int[] _size = [];
     private double _mean;
+    private readonly double[]? _share; // per sector: its share of the work, mean 1 (null: all equal)
     private int[] _stamp = [];
     private int _stampNow;
 
     public PartitionSearch(SectorGraph graph, int k, int[] fixedSector, int[] previous, int[] seedBlocks, double target, double stay, CancellationToken ct,
-        ResponseSetup? response = null)
+        ResponseSetup? response = null, double[]? shares = null)
     {
         _response = response;
+        if (shares is not null)
+        {
+            var sum = shares.Sum();
+            _share = shares.Select(x => x * shares.Length / sum).ToArray();
+        }
         _g = graph;
         _k = k;
         _fixed = fixedSector;
@@ -206,7 +212,7 @@ internal sealed class PartitionSearch
             for (var s = 0; s < _k; s++)
             {
                 while (frontier[s].Count > 0 && _part[frontier[s].Peek()] >= 0) frontier[s].Dequeue();
-                if (frontier[s].Count > 0 && (pick < 0 || _w[s] < _w[pick])) pick = s;
+                if (frontier[s].Count > 0 && (pick < 0 || (_share is null ? _w[s] < _w[pick] : _w[s] / _share[s] < _w[pick] / _share[pick]))) pick = s;
             }
             if (pick < 0) throw new InvalidOperationException("Internal error: blocks unreachable from every sector.");
             var b = frontier[pick].Dequeue();
@@ -302,10 +308,16 @@ internal sealed class PartitionSearch
 
     // ---------- local search ----------
 
+    /// <summary>The workload sector s should carry: the mean, or its share of the total.</summary>
+    private double T(int s) => _share is null ? _mean : _mean * _share[s];
+
+    /// <summary>A workload w for sector s is within the bound (relative to its target).</summary>
+    private bool Fits(double w, int s, double bound) => Math.Abs(w - T(s)) <= bound * T(s) + 1e-12;
+
     private double MaxDeviation()
     {
         var worst = 0.0;
-        for (var s = 0; s < _k; s++) worst = Math.Max(worst, Math.Abs(_w[s] - _mean) / _mean);
+        for (var s = 0; s < _k; s++) worst = Math.Max(worst, Math.Abs(_w[s] - T(s)) / T(s));
         return worst;
     }
 
@@ -377,7 +389,7 @@ internal sealed class PartitionSearch
                     var bestCost = double.MaxValue;
                     foreach (var (b, shared) in _touch)
                     {
-                        if (_w[a] - _w[b] - w <= 1e-12 * _mean) continue;
+                        if (_share is null ? _w[a] - _w[b] - w <= 1e-12 * _mean : _w[a] - T(a) - (_w[b] - T(b)) - w <= 1e-12 * _mean) continue;
                         var dcut = own - shared;
                         if (dcut > gate * _g.PerimeterM[i] + 1e-9) continue;
                         var cost = dcut + ChurnDelta(i, a, b);
@@ -395,7 +407,6 @@ internal sealed class PartitionSearch
     /// <summary>Moves that shorten the cut (plus the churn cost) while every sector stays within the balance bound.</summary>
     private void Compact(int[] order, double bound)
     {
-        var limit = bound * _mean + 1e-12;
         for (var pass = 0; pass < 100; pass++)
         {
             _ct.ThrowIfCancellationRequested();
@@ -411,7 +422,7 @@ internal sealed class PartitionSearch
                 var bestCost = -1e-6;
                 foreach (var (b, shared) in _touch)
                 {
-                    if (Math.Abs(_w[a] - w - _mean) > limit || Math.Abs(_w[b] + w - _mean) > limit) continue;
+                    if (!Fits(_w[a] - w, a, bound) || !Fits(_w[b] + w, b, bound)) continue;
                     var cost = own - shared + ChurnDelta(i, a, b);
                     if (cost < bestCost) { best = b; bestCost = cost; }
                 }
@@ -493,7 +504,7 @@ internal sealed class PartitionSearch
                 travel += _g.Weight[i] * _rows[s][i];
             }
             var dev = 0.0;
-            for (var s = 0; s < _k; s++) dev = Math.Max(dev, Math.Abs(w[s] - _mean) / _mean);
+            for (var s = 0; s < _k; s++) dev = Math.Max(dev, Math.Abs(w[s] - T(s)) / T(s));
             var key = (Math.Max(dev, _target), travel);
             if (key.Item1 < bestKey.Dev - 1e-12 || (Math.Abs(key.Item1 - bestKey.Dev) <= 1e-12 && travel < bestKey.Travel))
             {
@@ -501,7 +512,7 @@ internal sealed class PartitionSearch
                 bestPart = (int[])part.Clone();
             }
             if (dev <= _target) break;
-            for (var s = 0; s < _k; s++) price[s] += step * scale * (w[s] - _mean) / _mean;
+            for (var s = 0; s < _k; s++) price[s] += step * scale * (w[s] - T(s)) / T(s);
             step *= 0.97;
         }
         if (bestPart is null) return false;
@@ -566,7 +577,6 @@ internal sealed class PartitionSearch
     private void Respond(int[] order, double bound)
     {
         var r = _response!;
-        var limit = bound * _mean + 1e-12;
         UpdateCentres();
         for (var iteration = 0; iteration < 25; iteration++)
         {
@@ -588,7 +598,7 @@ internal sealed class PartitionSearch
                     var bestTie = 0.0;
                     foreach (var (b, shared) in _touch)
                     {
-                        if (Math.Abs(_w[a] - w - _mean) > limit || Math.Abs(_w[b] + w - _mean) > limit) continue;
+                        if (!Fits(_w[a] - w, a, bound) || !Fits(_w[b] + w, b, bound)) continue;
                         var dcut = own - shared;
                         var cost = w * (_rows[b][i] - here) + r.CutWeight * dcut;
                         var tie = dcut + ChurnDelta(i, a, b);

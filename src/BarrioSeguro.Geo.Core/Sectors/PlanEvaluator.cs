@@ -105,12 +105,14 @@ public static class PlanEvaluator
     /// <param name="fixedWeights">Workload that some sectors must carry whatever the plan (locks, island sectors), for the
     /// balance bound; the flag says the sector can hold nothing else.</param>
     internal static PlanReport Build(SectorGraph g, IReadOnlyList<SectorUnit> units, int[] part, int[] prev, int seed,
-        IReadOnlyList<(double Weight, bool Exact)> fixedWeights, List<string> notes, bool islandsByNecessity)
+        IReadOnlyList<(double Weight, bool Exact)> fixedWeights, List<string> notes, bool islandsByNecessity, double[]? shares = null)
     {
         var labels = part.Distinct().Order().ToArray();
         var k = labels.Length;
         var total = g.Weight.Sum();
         var mean = total / k;
+        // Each sector's target: the mean, or its share of the total.
+        double Target(int index) => shares is null ? mean : total * shares[index] / shares.Sum();
         var factory = units[0].Geometry.Factory;
         var sectors = new List<SectorFigures>();
         var members = labels.ToDictionary(l => l, _ => new List<int>());
@@ -127,11 +129,12 @@ public static class PlanEvaluator
             var utm = Crs.Transform(union, Crs.Wgs84, g.Zone);
             var pp = utm.Length > 0 ? 4 * Math.PI * utm.Area / (utm.Length * utm.Length) : 0;
             var contiguous = g.IsConnected(blocks, j => part[j] == label);
-            sectors.Add(new SectorFigures(label, weight, blocks.Count, area / 1e6, pp, contiguous, union));
+            sectors.Add(new SectorFigures(label, weight, blocks.Count, area / 1e6, pp, contiguous, union) { TargetWorkload = Target(sectors.Count) });
         }
-        var maxDev = sectors.Max(s => Math.Abs(s.Workload - mean) / mean) * 100;
+        var maxDev = sectors.Max(s => Math.Abs(s.Workload - s.TargetWorkload) / s.TargetWorkload) * 100;
 
-        var bound = Math.Max(0, g.Weight.Max() - mean) / mean;
+        var largest = shares is null ? mean : sectors.Max(s => s.TargetWorkload);
+        var bound = Math.Max(0, g.Weight.Max() - largest) / largest;
         if (k == g.Count) bound = g.Weight.Max(w => Math.Abs(w - mean)) / mean;
         foreach (var (w, exact) in fixedWeights)
             bound = Math.Max(bound, (exact ? Math.Abs(w - mean) : Math.Max(0, w - mean)) / mean);

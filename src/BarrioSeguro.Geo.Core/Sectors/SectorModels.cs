@@ -91,6 +91,12 @@ public sealed record PartitionOptions
     /// the cut only breaks ties between plans of equal travel.
     /// </summary>
     public double CompactnessWeight { get; init; }
+
+    /// <summary>
+    /// Capacity per sector (e.g. its patrol units: a sector staffed by two pairs takes twice the work of one with one
+    /// pair): sector s's workload target is total × share_s / Σ shares, and the tolerance is relative to it. Null: equal.
+    /// </summary>
+    public IReadOnlyList<double>? SectorShares { get; init; }
 }
 
 /// <summary>The figures of one sector. Areas and lengths in the UTM zone of the data.</summary>
@@ -101,7 +107,11 @@ public sealed record PartitionOptions
 /// <param name="PolsbyPopper">4πA/P² of the union of its blocks (1 for a circle).</param>
 /// <param name="Contiguous">Its blocks are connected through shared edges (an island counts as joined to its nearest block).</param>
 /// <param name="Geometry">The union of its blocks (lon/lat).</param>
-public sealed record SectorFigures(int Id, double Workload, int Blocks, double AreaKm2, double PolsbyPopper, bool Contiguous, MultiPolygon Geometry);
+public sealed record SectorFigures(int Id, double Workload, int Blocks, double AreaKm2, double PolsbyPopper, bool Contiguous, MultiPolygon Geometry)
+{
+    /// <summary>The workload the sector should carry: the mean, or its share of the total (<see cref="PartitionOptions.SectorShares"/>).</summary>
+    public double TargetWorkload { get; init; }
+}
 
 /// <summary>Blocks that changed sector against a previous plan, and their share of the total workload.</summary>
 public sealed record Churn(int BlocksChanged, double WorkloadSharePct);

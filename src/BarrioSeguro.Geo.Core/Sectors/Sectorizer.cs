@@ -36,6 +36,14 @@ public static class Sectorizer
             throw new ArgumentException("The weight of compactness against travel must be a number of 0 or more.");
         if (!(options.StraightLineKmh > 0) || !double.IsFinite(options.StraightLineKmh))
             throw new ArgumentException("The straight-line travel speed must be above 0 km/h.");
+        double[]? shares = null;
+        if (options.SectorShares is { } given)
+        {
+            if (given.Count != k) throw new ArgumentException($"{given.Count} sector capacities for {k} sectors: give one per sector.");
+            var bad = given.Select((x, i) => (x, i)).FirstOrDefault(p => !(p.x > 0) || !double.IsFinite(p.x), (1, -1));
+            if (bad.Item2 >= 0) throw new ArgumentException($"The capacity of sector {bad.Item2} is {bad.Item1}; capacities must be above 0.");
+            shares = given.ToArray();
+        }
 
         var graph = SectorGraph.Build(units, options.GapToleranceMeters, options.MinSharedEdgeMeters,
             bridgeIslands: options.Islands == IslandPolicy.AttachToNearest);
@@ -165,7 +173,7 @@ public static class Sectorizer
             : null;
 
         // Attempts: the first always runs; the others while the budget lasts.
-        var search = new PartitionSearch(graph, k, fixedSector, prev, seedBlocks, options.TargetDeviation, options.StayCloseWeight, ct, response);
+        var search = new PartitionSearch(graph, k, fixedSector, prev, seedBlocks, options.TargetDeviation, options.StayCloseWeight, ct, response, shares);
         PartitionSearch.Result? best = null;
         var ran = 0;
         for (var a = 0; a < options.Attempts; a++)
@@ -182,7 +190,7 @@ public static class Sectorizer
                       "a faster or slower machine could give another plan. Raise the budget for a reproducible result.");
 
         var report = PlanEvaluator.Build(graph, units, best!.Part, prev, options.Seed, fixedWeights, notes,
-            islandsByNecessity: options.Islands == IslandPolicy.AttachToNearest);
+            islandsByNecessity: options.Islands == IslandPolicy.AttachToNearest, shares);
         report = report with
         {
             Objective = options.Objective,

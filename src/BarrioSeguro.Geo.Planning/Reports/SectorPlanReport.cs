@@ -4,7 +4,13 @@ using BarrioSeguro.Geo.Planning.Sectors;
 namespace BarrioSeguro.Geo.Planning.Reports;
 
 /// <summary>The figures of one sector (no geometry). <paramref name="Id"/> is 0-based; <paramref name="Label"/> "S1".</summary>
-public sealed record SectorReport(int Id, string Label, double Workload, int Blocks, double AreaKm2, double PolsbyPopper, bool Contiguous);
+public sealed record SectorReport(int Id, string Label, double Workload, int Blocks, double AreaKm2, double PolsbyPopper, bool Contiguous)
+{
+    /// <summary>The workload it should carry: the mean, or its units' share of the total.</summary>
+    public double? TargetWorkload { get; init; }
+    /// <summary>Patrol units staffing it, when given per sector.</summary>
+    public int? Units { get; init; }
+}
 
 /// <summary>
 /// What reproduces a plan: the options and, from the CLI, the input files with their SHA-256; from the service, the
@@ -41,6 +47,8 @@ public sealed record SectorPlanParameters
     /// <summary>Fixed centres, [lon, lat] per sector in order.</summary>
     public IReadOnlyList<double[]>? Centres { get; init; }
     public double? CompactnessWeight { get; init; }
+    /// <summary>Patrol units per sector, when given.</summary>
+    public IReadOnlyList<int>? SectorUnits { get; init; }
     public string? StreetsFile { get; init; }
     public string? StreetsSha256 { get; init; }
     public string? CentresFile { get; init; }
@@ -72,9 +80,14 @@ public sealed record SectorPlanReport(
     public const string IslandSentence = "these blocks share no edge with the rest: contiguous only by necessity";
 
     public static SectorPlanReport From(
-        PlanReport r, int blocks, StaffingReport? staffing, IReadOnlyList<WorkloadTerm> weights, IEnumerable<string> notes) => new(
+        PlanReport r, int blocks, StaffingReport? staffing, IReadOnlyList<WorkloadTerm> weights, IEnumerable<string> notes,
+        IReadOnlyList<int>? sectorUnits = null) => new(
         r.Sectors.Select(s => new SectorReport(s.Id, SectorLabel.Of(s.Id), Math.Round(s.Workload, 4), s.Blocks, Math.Round(s.AreaKm2, 6),
-            Math.Round(s.PolsbyPopper, 4), s.Contiguous)).ToList(),
+            Math.Round(s.PolsbyPopper, 4), s.Contiguous)
+        {
+            TargetWorkload = Math.Round(s.TargetWorkload, 4),
+            Units = sectorUnits is not null && s.Id >= 0 && s.Id < sectorUnits.Count ? sectorUnits[s.Id] : null,
+        }).ToList(),
         r.Sectors.Count, blocks, Math.Round(r.Sectors.Sum(s => s.Workload), 4), Math.Round(r.MaxDeviationPct, 3), Math.Round(r.BalanceBoundPct, 3),
         r.Contiguous, Math.Round(r.MeanPolsbyPopper, 4), r.Seed,
         r.Churn is { } c ? new Churn(c.BlocksChanged, Math.Round(c.WorkloadSharePct, 3)) : null,

@@ -40,6 +40,9 @@ public sealed record SectorPlanRequest
     public double StraightLineKmh { get; init; } = 5;
     /// <summary>Response objective: workload·minutes one km of cut counts (0: the cut breaks ties only).</summary>
     public double CompactnessWeight { get; init; }
+    /// <summary>Patrol units staffing each sector (sector 0 first): a sector of two pairs takes twice the work of one
+    /// pair. Gives the number of sectors when <see cref="Sectors"/> is null.</summary>
+    public IReadOnlyList<int>? SectorUnits { get; init; }
 }
 
 /// <summary>A computed plan, its report and what it used.</summary>
@@ -102,6 +105,13 @@ public static class SectorPlanning
     /// <exception cref="ArgumentException">Neither given, or a staffing that staffs no sector.</exception>
     public static int SectorsOf(SectorPlanRequest request)
     {
+        if (request.SectorUnits is { Count: > 0 } units)
+        {
+            if (request.Sectors is { } fixedK && fixedK != units.Count)
+                throw new ArgumentException($"{units.Count} sectors' units given for {fixedK} sectors: give one number of units per sector.");
+            if (units.Any(u => u < 1)) throw new ArgumentException("Every sector needs at least 1 patrol unit.");
+            return units.Count;
+        }
         if (request.Sectors is { } k) return k;
         if (request.Staffing is null) throw new ArgumentException("Give the number of sectors, or a contingent.");
         if (request.Staffing.SectorsPerShift < 1) throw new ArgumentException("The contingent staffs no sector around the clock.");
@@ -131,11 +141,24 @@ public static class SectorPlanning
             Streets = request.Streets,
             StraightLineKmh = request.StraightLineKmh,
             CompactnessWeight = request.CompactnessWeight,
+            SectorShares = request.SectorUnits is { Count: > 0 } su ? su.Select(u => (double)u).ToList() : null,
         };
         var plan = Sectorizer.Partition(weighed, options, progress, ct);
+        if (request.SectorUnits is { Count: > 0 } asked && request.Staffing is { PerShift.Count: > 0 } st)
+        {
+            var weakest = st.PerShift.MinBy(p => p.Units);
+            if (asked.Sum() > weakest.Units) notes = (notes ?? []).Append(Notes.UnitsShort(asked.Sum(), weakest.Shift, weakest.Units));
+        }
         var staffing = request.Staffing is null ? null : StaffingReport.From(request.Staffing, request.ContingentId);
-        var report = SectorPlanReport.From(plan.Report, weighed.Count, staffing, terms, (notes ?? []).Concat(plan.Report.Notes));
+        var report = SectorPlanReport.From(plan.Report, weighed.Count, staffing, terms, (notes ?? []).Concat(plan.Report.Notes), request.SectorUnits);
         return new SectorPlanOutcome(plan, report, weighed, terms, options.Attempts);
+    }
+
+    /// <summary>The notes of sector planning, one small method per kind.</summary>
+    public static class Notes
+    {
+        public static string UnitsShort(int asked, string shift, int units) =>
+            $"The sectors ask for {asked} patrol units; the {shift} shift has {units}: some sectors go unstaffed then.";
     }
 
     /// <summary>"islands": attach (default), own or refuse.</summary>

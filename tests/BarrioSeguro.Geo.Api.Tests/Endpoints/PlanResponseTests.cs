@@ -46,7 +46,23 @@ public class PlanResponseTests(ApiFixture api)
             kept.GetProperty("report").GetProperty("travel").GetProperty("totalWeightedMinutes").GetDouble());
     }
 
+    [SkippableFact]
+    public async Task Units_per_sector_give_each_sector_its_share_of_the_work()
+    {
+        var id = await api.MilagroIdAsync();
+        var response = await api.Client().PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectorUnits = new[] { 1, 2 }, seed = 1 });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var report = (await Body(response)).GetProperty("report");
+        Assert.Equal(2, report.GetProperty("k").GetInt32());
+        var s = report.GetProperty("sectors").EnumerateArray().ToList();
+        Assert.Equal(2 * s[0].GetProperty("targetWorkload").GetDouble(), s[1].GetProperty("targetWorkload").GetDouble(), 2);
+        Assert.Equal(2, s[1].GetProperty("units").GetInt32());
+        Assert.InRange(s[1].GetProperty("workload").GetDouble() / s[0].GetProperty("workload").GetDouble(), 1.8, 2.2);
+    }
+
     [SkippableTheory]
+    [InlineData("{\"sectors\":3,\"sectorUnits\":[1,1]}", HttpStatusCode.UnprocessableEntity, "2 sectors' units given for 3 sectors")]
+    [InlineData("{\"sectorUnits\":[1,0]}", HttpStatusCode.UnprocessableEntity, "at least 1 patrol unit")]
     [InlineData("{\"sectors\":2,\"objective\":\"fastest\"}", HttpStatusCode.UnprocessableEntity, "objective must be compactness or response")]
     [InlineData("{\"sectors\":2,\"objective\":\"response\",\"mode\":\"plane\"}", HttpStatusCode.UnprocessableEntity, "plane")]
     [InlineData("{\"sectors\":2,\"centreStationIds\":[999999]}", HttpStatusCode.NotFound, "No station 999999")]

@@ -53,7 +53,28 @@ public class SectorizeResponseTests(ElMilagroBlocksFixture milagro) : IClassFixt
         Assert.Equal("compactness", Report(dir.File("r.json")).GetProperty("objective").GetString());
     }
 
+    [Fact]
+    public void Units_per_sector_set_k_and_two_pairs_take_twice_the_work()
+    {
+        using var dir = new TempDir();
+        var run = CliRun.Of("sectorize", "--blocks", milagro.Path, "--units", "2,1,1", "--contingent", SharedGeodata.PathOf("sample/el_milagro_contingent.json"),
+            "--out", dir.File("s.geojson"), "--assignment", dir.File("a.geojson"), "--report", dir.File("r.json"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        var r = Report(dir.File("r.json"));
+        Assert.Equal(3, r.GetProperty("k").GetInt32());
+        var s = r.GetProperty("sectors").EnumerateArray().ToList();
+        var total = r.GetProperty("totalWorkload").GetDouble();
+        Assert.Equal(total / 2, s[0].GetProperty("targetWorkload").GetDouble(), 2);
+        Assert.Equal(2, s[0].GetProperty("units").GetInt32());
+        Assert.Equal(1, s[2].GetProperty("units").GetInt32());
+        Assert.All(s, x => Assert.True(Math.Abs(x.GetProperty("workload").GetDouble() - x.GetProperty("targetWorkload").GetDouble())
+                                       <= 0.05 * x.GetProperty("targetWorkload").GetDouble() + 1e-3, x.GetRawText()));
+        Assert.Equal([2, 1, 1], r.GetProperty("parameters").GetProperty("sectorUnits").EnumerateArray().Select(e => e.GetInt32()));
+    }
+
     [Theory]
+    [InlineData(2, "give --sectors K or --units N,N,..., not both", "--units", "1,1")]
+    [InlineData(2, "--units must be whole numbers of units from 1 to 1000 per sector, not '0'", "--units", "2,0")]
     [InlineData(2, "--objective must be compactness or response", "--objective", "fast")]
     [InlineData(2, "--speed must be km/h", "--speed", "0")]
     [InlineData(2, "--mode needs --streets", "--mode", "foot")]
@@ -64,7 +85,7 @@ public class SectorizeResponseTests(ElMilagroBlocksFixture milagro) : IClassFixt
     {
         using var dir = new TempDir();
         var args = extra.Select(a => a == "@comisarias" ? SharedGeodata.PathOf("police/comisarias_trujillo_osm.geojson") : a).ToArray();
-        var run = Sectorize(dir, milagro.Path, ["--sectors", "3", .. args]);
+        var run = Sectorize(dir, milagro.Path, args.Contains("--units") && !args.Contains("1,1") ? args : ["--sectors", "3", .. args]);
         Assert.Equal(code, run.ExitCode);
         Assert.Contains(message, run.ErrorLine);
         Assert.False(File.Exists(dir.File("r.json")));
