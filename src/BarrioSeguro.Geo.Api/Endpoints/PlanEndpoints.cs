@@ -45,6 +45,8 @@ public static class PlanEndpoints
         p.MapGet("/{planId:int}", Get).ReadsKeptReports()
             .WithSummary("A plan: parameters, data version, report (balance %, contiguity, Polsby-Popper, churn, staffing).");
         p.MapGet("/{planId:int}/sectors", Sectors).WithSummary("The sectors of a plan as GeoJSON polygons (unions of their blocks) with their figures.");
+        p.MapGet("/{planId:int}/blocks/{blockId}/why", Why).MayRefuse()
+            .WithSummary("Why a block is in its sector: its sector's centre and the minutes from it, the next best sector, and what moving it would do to balance and travel (the plan's own mode, centres and weights).");
         p.MapGet("/compare", Compare).ReadsKeptReports()
             .WithSummary("Two plans side by side (a, b), with the blocks and share of workload that changed sector.");
         app.MapGet("/api/contingents/{id:int}/staffing", Staffing).WithTags("Contingents").MayRefuse()
@@ -155,6 +157,28 @@ public static class PlanEndpoints
             { "contiguous", s.Contiguous },
         })).ToList();
         return GeoJson.FeatureCollection(features, features.Count, []);
+    }
+
+    /// <summary>Core's refusals (a block the plan does not have, blocks changed since the plan) are the global 422.</summary>
+    public static async Task<Results<Ok<WhyHereReport>, NotFoundProblem>> Why(int planId, string blockId, PlanStore plans, CancellationToken ct)
+    {
+        var kept = await plans.GetAsync(planId, ct);
+        if (kept is null) return Problems.NotFound($"No plan {planId}.");
+        var assignment = PlanStore.AssignmentOf(kept.Plan);
+        if (!assignment.ContainsKey(blockId)) return Problems.NotFound($"Plan {planId} has no block '{blockId}'.");
+        var n = (await plans.NeighborhoodAsync(kept.Plan.NeighborhoodId, ct))!;
+        var p = kept.Parameters;
+        var streets = p?.Mode is { } mode ? await plans.StreetGraphAsync(n, TravelModes.Parse(mode), ct) : null;
+        var options = new ExplainOptions
+        {
+            Streets = streets,
+            StraightLineKmh = p?.StraightLineKmh ?? 5,
+            Centres = p?.Centres?.Select(c => new NetTopologySuite.Geometries.Point(c[0], c[1]) { SRID = 4326 }).ToList(),
+            SectorShares = p?.SectorUnits?.Select(u => (double)u).ToList(),
+            TolerancePct = p?.TolerancePct ?? 5,
+        };
+        var weights = p?.Weights is { Count: > 0 } w ? w : null;
+        return TypedResults.Ok(SectorPlanning.WhyHere(await plans.UnitsAsync(n, ct), assignment, blockId, weights, options));
     }
 
     public static async Task<Results<Ok<PlanComparison>, NotFoundProblem, BadRequestProblem>> Compare(int a, int b, PlanStore plans, CancellationToken ct)

@@ -154,6 +154,16 @@ public static class SectorPlanning
         return new SectorPlanOutcome(plan, report, weighed, terms, options.Attempts);
     }
 
+    /// <summary>Why a block is in its sector, for a plan over these units (the same weights as the plan's).</summary>
+    /// <exception cref="ArgumentException">An unknown block, a plan that misses blocks, unknown weights.</exception>
+    public static WhyHereReport WhyHere(
+        IReadOnlyList<PlanningUnit> units, IReadOnlyDictionary<string, int> assignment, string blockId, IReadOnlyList<WorkloadTerm>? weights,
+        ExplainOptions options)
+    {
+        var (weighed, terms) = Weigh(units, weights);
+        return WhyHereReport.From(Core.Sectors.WhyHere.Explain(weighed, assignment, blockId, options), terms);
+    }
+
     /// <summary>The notes of sector planning, one small method per kind.</summary>
     public static class Notes
     {

@@ -47,6 +47,35 @@ public class PlanResponseTests(ApiFixture api)
     }
 
     [SkippableFact]
+    public async Task Why_here_names_the_block_s_centre_the_next_best_sector_and_the_effect_of_moving_it()
+    {
+        var client = api.Client();
+        var id = await api.MilagroIdAsync();
+        var plan = await Body(await client.PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectors = 3, seed = 1, objective = "response", mode = "foot" }));
+        var planId = plan.GetProperty("id").GetInt32();
+        var centre = plan.GetProperty("report").GetProperty("travel").GetProperty("sectors")[1];
+        var block = centre.GetProperty("centreBlock").GetString()!;
+
+        var response = await client.GetAsync($"/api/plans/{planId}/blocks/{Uri.EscapeDataString(block)}/why");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var why = await Body(response);
+        Assert.Equal(block, why.GetProperty("block").GetString());
+        Assert.Equal(centre.GetProperty("sector").GetInt32(), why.GetProperty("sector").GetInt32());
+        Assert.Equal("S2", why.GetProperty("label").GetString());
+        Assert.Equal("street network on foot", why.GetProperty("measure").GetString());
+        Assert.Equal(block, why.GetProperty("own").GetProperty("centreBlock").GetString());
+        Assert.Equal(0, why.GetProperty("own").GetProperty("minutes").GetDouble(), 6);
+        Assert.True(why.GetProperty("nextBest").GetProperty("minutes").GetDouble() > 0);
+        Assert.NotEmpty(why.GetProperty("reasons").EnumerateArray());
+        Assert.Contains("is the nearest", why.GetProperty("reasons")[0].GetString());
+
+        var unknown = await client.GetAsync($"/api/plans/{planId}/blocks/nada/why");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("has no block 'nada'", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/plans/999999/blocks/{block}/why")).StatusCode);
+    }
+
+    [SkippableFact]
     public async Task Units_per_sector_give_each_sector_its_share_of_the_work()
     {
         var id = await api.MilagroIdAsync();
