@@ -133,3 +133,34 @@ public class ReportingAreaUnitsTests
         Assert.Equal(715_000, twoPart.Geometry.EnvelopeInternal.MinX, 3);
     }
 }
+
+/// <summary><c>barrio why</c> on a plan made by <c>barrio sectorize</c>.</summary>
+public class WhyCommandTests(ElMilagroBlocksFixture milagro) : IClassFixture<ElMilagroBlocksFixture>
+{
+    [Fact]
+    public void Why_a_centre_block_is_where_it_is_and_a_bad_block_is_one_line()
+    {
+        using var dir = new TempDir();
+        var plan = CliRun.Of("sectorize", "--blocks", milagro.Path, "--sectors", "3", "--objective", "response",
+            "--out", dir.File("s.geojson"), "--assignment", dir.File("a.gpkg"), "--report", dir.File("r.json"));
+        Assert.True(plan.ExitCode == 0, plan.Error);
+        var centre = JsonDocument.Parse(File.ReadAllText(dir.File("r.json"))).RootElement.GetProperty("travel").GetProperty("sectors")[2];
+        var block = centre.GetProperty("centreBlock").GetString()!;
+
+        var run = CliRun.Of("why", "--blocks", milagro.Path, "--assignment", dir.File("a.gpkg"), "--block", block, "--report", dir.File("why.json"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains($"Block {block} is in S3 (straight line at 5 km/h):", run.Out);
+        Assert.Contains("Its sector's centre is the nearest: 0.0 min", run.Out);
+        var why = JsonDocument.Parse(File.ReadAllText(dir.File("why.json"))).RootElement;
+        Assert.Equal(2, why.GetProperty("sector").GetInt32());
+        Assert.Equal(block, why.GetProperty("own").GetProperty("centreBlock").GetString());
+        Assert.NotEqual(2, why.GetProperty("nextBest").GetProperty("sector").GetInt32());
+        if (why.GetProperty("ifMoved").ValueKind == JsonValueKind.Object)
+            Assert.True(why.GetProperty("ifMoved").GetProperty("weightedMinutesAfter").GetDouble() > why.GetProperty("ifMoved").GetProperty("weightedMinutesBefore").GetDouble());
+
+        var bad = CliRun.Of("why", "--blocks", milagro.Path, "--assignment", dir.File("a.gpkg"), "--block", "nada");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.StartsWith("barrio why: ", bad.ErrorLine);
+        Assert.Contains("No block 'nada'", bad.ErrorLine);
+    }
+}
