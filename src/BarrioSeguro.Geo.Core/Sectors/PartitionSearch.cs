@@ -613,9 +613,67 @@ internal sealed class PartitionSearch
                 moved += passMoved;
                 if (passMoved == 0) break;
             }
+            if (moved == 0) moved += Swaps(order, bound);
             var changed = UpdateCentres();
             if (moved == 0 && changed == 0) break;
         }
+    }
+
+    /// <summary>
+    /// Pairs of moves where single ones are stuck at the balance bound: block i goes from a to b and a block j of b near
+    /// i (a neighbour of i, or of one of i's neighbours in b) goes to a, when both sectors stay within the bound and
+    /// connected and the weighted travel falls.
+    /// </summary>
+    private int Swaps(int[] order, double bound)
+    {
+        var swapped = 0;
+        var near = new List<int>();
+        foreach (var i in order)
+        {
+            _ct.ThrowIfCancellationRequested();
+            if (!Movable(i) || _g.Weight[i] <= 0) continue;
+            var a = _part[i];
+            Touching(i);
+            if (_touch.Count == 0) continue;
+            var done = false;
+            foreach (var (b, _) in _touch.ToArray())
+            {
+                var gain = _g.Weight[i] * (_rows[a][i] - _rows[b][i]);
+                near.Clear();
+                for (var e = _g.Start[i]; e < _g.Start[i + 1]; e++)
+                {
+                    var j = _g.Neighbours[e];
+                    if (_part[j] != b) continue;
+                    if (!near.Contains(j)) near.Add(j);
+                    for (var f = _g.Start[j]; f < _g.Start[j + 1]; f++)
+                        if (_part[_g.Neighbours[f]] == b && _g.Neighbours[f] != i && !near.Contains(_g.Neighbours[f])) near.Add(_g.Neighbours[f]);
+                }
+                foreach (var j in near)
+                {
+                    if (!Movable(j)) continue;
+                    var wi = _g.Weight[i];
+                    var wj = _g.Weight[j];
+                    var delta = -gain + wj * (_rows[a][j] - _rows[b][j]);
+                    if (delta >= -1e-9 * (Math.Abs(gain) + 1)) continue;
+                    if (!Fits(_w[a] - wi + wj, a, bound) || !Fits(_w[b] + wi - wj, b, bound)) continue;
+                    if (!StaysConnectedWithout(i)) break;
+                    Move(i, b);
+                    // j must touch a (now or through i) and leave b connected.
+                    var touchesA = false;
+                    for (var f = _g.Start[j]; f < _g.Start[j + 1] && !touchesA; f++) touchesA = _part[_g.Neighbours[f]] == a;
+                    if (touchesA && StaysConnectedWithout(j) && _size[b] > 1)
+                    {
+                        Move(j, a);
+                        swapped++;
+                        done = true;
+                        break;
+                    }
+                    Move(i, a);
+                }
+                if (done) break;
+            }
+        }
+        return swapped;
     }
 
     private void Move(int i, int b)
