@@ -97,6 +97,12 @@ public sealed record PartitionOptions
     /// pair): sector s's workload target is total × share_s / Σ shares, and the tolerance is relative to it. Null: equal.
     /// </summary>
     public IReadOnlyList<double>? SectorShares { get; init; }
+
+    /// <summary>
+    /// Response objective: seconds for an exact polish on OR-Tools' MIP solver (SCIP) after the heuristic (a p-median
+    /// with balance and contiguity over the heuristic's centres); the report gives the bound and the gap. 0 (default): off.
+    /// </summary>
+    public double PolishSeconds { get; init; }
 }
 
 /// <summary>The figures of one sector. Areas and lengths in the UTM zone of the data.</summary>
@@ -134,6 +140,9 @@ public sealed record PlanReport(
 {
     /// <summary>The response figures: travel from each sector's centre to its blocks.</summary>
     public TravelFigures? Travel { get; init; }
+
+    /// <summary>The exact polish, when it ran.</summary>
+    public PolishFigures? Polish { get; init; }
 
     /// <summary>The objective the plan was computed for (null for an evaluated plan).</summary>
     public SectorObjective? Objective { get; init; }

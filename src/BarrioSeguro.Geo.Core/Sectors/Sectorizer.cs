@@ -185,6 +185,44 @@ public static class Sectorizer
             if (best is null || result.BetterThan(best, options.TargetDeviation)) best = result;
             progress?.Report(0.1 + 0.8 * (a + 1) / options.Attempts);
         }
+        PolishFigures? polish = null;
+        if (response is not null && options.PolishSeconds > 0 && best!.Origins is { } origins)
+        {
+            // Polish, re-centre each free sector at its 1-median, polish again while that shortens the plan.
+            var polishClock = Stopwatch.StartNew();
+            var total = graph.Weight.Sum();
+            var targets = Enumerable.Range(0, k).Select(s => shares is null ? total / k : total * shares[s] / shares.Sum()).ToArray();
+            var heuristic = best.Travel;
+            var current = best.Travel;
+            for (var round = 0; round < 3; round++)
+            {
+                var left = TimeSpan.FromSeconds(options.PolishSeconds) - polishClock.Elapsed;
+                if (left <= TimeSpan.FromSeconds(0.2)) break;
+                var rows = origins.Select(travel.Row).ToArray();
+                var (polished, figures) = Polish.Run(graph, k, best.Part, origins, rows, targets, Math.Max(options.TargetDeviation, best.MaxDeviation),
+                    fixedSector, current, left);
+                var kept = polished is not null && figures.Improved
+                    && Enumerable.Range(0, k).All(s => graph.IsConnected(Enumerable.Range(0, n).Where(i => polished[i] == s).ToList(), j => polished[j] == s));
+                // The figures of the last polish that was kept (or of the first one).
+                if (kept || polish is null)
+                    polish = figures with { HeuristicMinutes = heuristic / 60, ElapsedMs = polishClock.Elapsed.TotalMilliseconds, Improved = kept || polish?.Improved == true };
+                else polish = polish with { ElapsedMs = polishClock.Elapsed.TotalMilliseconds };
+                if (!kept) break;
+                current = figures.ObjectiveMinutes!.Value * 60;
+                var next = (int[])origins.Clone();
+                for (var s = 0; s < k; s++)
+                    if (fixedOrigin[s] < 0) next[s] = travel.BestCentre(Enumerable.Range(0, n).Where(i => polished![i] == s).ToList(), graph.Weight, origins[s]);
+                best = best with { Part = polished!, Origins = origins };
+                if (next.SequenceEqual(origins)) break;
+                var recentred = 0.0;
+                for (var i = 0; i < n; i++) recentred += graph.Weight[i] * travel.Row(next[polished![i]])[i];
+                if (recentred >= current - 1e-6) break;
+                origins = next;
+                current = recentred;
+                best = best with { Origins = origins };
+            }
+            notes.Add(Notes.Polished(polish!));
+        }
         if (ran < options.Attempts)
             notes.Add($"The time budget ({options.TimeBudget.TotalSeconds:0.#} s) allowed {ran} of {options.Attempts} attempts: " +
                       "a faster or slower machine could give another plan. Raise the budget for a reproducible result.");
@@ -195,6 +233,7 @@ public static class Sectorizer
         {
             Objective = options.Objective,
             Travel = PlanEvaluator.TravelOf(graph, units, best.Part, travel, fixedOrigin, best.Origins),
+            Polish = polish,
         };
         var tolerance = options.TargetDeviation * 100;
         if (report.MaxDeviationPct > tolerance + 1e-9)
@@ -210,6 +249,12 @@ public static class Sectorizer
     /// <summary>The notes of the partition, one small method per kind.</summary>
     internal static class Notes
     {
+        public static string Polished(PolishFigures p) => p.ObjectiveMinutes is { } value
+            ? $"Exact polish ({p.Solver}, {p.Status}, {p.ElapsedMs / 1000:0.#} s): {value:0.#} workload·min against the heuristic's " +
+              $"{p.HeuristicMinutes:0.#}, bound {p.BoundMinutes:0.#} (gap {p.GapPct:0.##} %, for these centres); " +
+              (p.Improved ? "the polished plan is kept." : "the heuristic's plan is kept.")
+            : $"Exact polish ({p.Solver}): {p.Status} in {p.ElapsedMs / 1000:0.#} s; the heuristic's plan is kept.";
+
         public static string OffNetwork(int blocks) =>
             $"{blocks} block(s) have no street of the mode within 500 m: their travel is measured in a straight line.";
     }

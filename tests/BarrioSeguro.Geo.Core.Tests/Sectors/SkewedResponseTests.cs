@@ -28,4 +28,28 @@ public class SkewedResponseTests(ITestOutputHelper output)
         Assert.True(r.Report.MaxDeviationPct <= 5 + 1e-9, $"{r.Report.MaxDeviationPct:0.00} %");
         Assert.True(re <= 0.95 * ce, $"response {re:0} vs compact {ce:0} call-km");
     }
+
+    [Fact]
+    public void The_exact_polish_reports_its_bound_and_never_lengthens_the_plan()
+    {
+        var rnd = new Random(1);
+        var units = Voronoi(325, 1).Select(u => u with { Workload = Math.Round(Math.Exp(rnd.NextDouble() * 3) * 50) }).ToList();
+        var heuristic = Sectorizer.Partition(units, new PartitionOptions { Sectors = 12, Objective = SectorObjective.Response });
+        var plan = Sectorizer.Partition(units, new PartitionOptions { Sectors = 12, Objective = SectorObjective.Response, PolishSeconds = 20 });
+        var p = plan.Report.Polish!;
+        output.WriteLine(string.Join(" | ", plan.Report.Notes));
+        SectorizerTests.AssertValidPlan(units, plan, 12);
+        Assert.True(plan.Report.MaxDeviationPct <= 5 + 1e-9);
+        Assert.Equal("SCIP", p.Solver);
+        Assert.Contains(p.Status, new[] { "optimal", "feasible", "infeasible", "not solved" });
+        Assert.Equal(heuristic.Report.Travel!.TotalWeightedMinutes, p.HeuristicMinutes, 6);
+        Assert.True(plan.Report.Travel!.TotalWeightedMinutes <= heuristic.Report.Travel.TotalWeightedMinutes + 1e-6);
+        if (p.ObjectiveMinutes is { } value)
+        {
+            Assert.True(p.BoundMinutes <= value + 1e-6);
+            Assert.InRange(p.GapPct!.Value, 0, 100);
+            if (p.Improved) Assert.True(plan.Report.Travel.TotalWeightedMinutes <= value + 1e-3); // re-centring after it can only shorten
+        }
+        Assert.Contains(plan.Report.Notes, n => n.StartsWith("Exact polish (SCIP"));
+    }
 }
