@@ -26,11 +26,12 @@ namespace BarrioSeguro.Geo.Api.Endpoints;
 /// <param name="CompactnessWeight">Response: workload·minutes one km of boundary counts (default 0: ties only).</param>
 /// <param name="SectorUnits">Patrol units per sector (sector 0 first): the number of sectors, and each sector's workload
 /// target is its share (two pairs take twice the work of one).</param>
+/// <param name="PolishSeconds">Response: seconds (up to 60) for the exact polish on SCIP; the report gives bound and gap.</param>
 public sealed record PlanRequest(
     int? Sectors = null, int? ContingentId = null, IReadOnlyList<WorkloadTerm>? Weights = null, int Seed = 1, double? TimeBudgetSeconds = null,
     IReadOnlyDictionary<string, int>? Locks = null, int? PreviousPlanId = null, string? Islands = null, string? Name = null, string? Author = null,
     string? Objective = null, string? Mode = null, IReadOnlyList<int>? CentreStationIds = null, IReadOnlyList<double[]>? Centres = null,
-    double? StraightLineKmh = null, double? CompactnessWeight = null, IReadOnlyList<int>? SectorUnits = null);
+    double? StraightLineKmh = null, double? CompactnessWeight = null, IReadOnlyList<int>? SectorUnits = null, double? PolishSeconds = null);
 
 /// <summary>Patrol sector plans: computed for a neighbourhood and its contingent, kept with what reproduces them, compared.</summary>
 public static class PlanEndpoints
@@ -39,7 +40,7 @@ public static class PlanEndpoints
     {
         var n = app.MapGroup("/api/neighborhoods").WithTags("Sector plans");
         n.MapPost("/{id:int}/plans", Create).MayRefuse()
-            .WithSummary("Computes and keeps a sector plan: {\"sectors\": 4} or the contingent's staffing decides; weights, seed, locks, previousPlanId, islands (attach|own|refuse), timeBudgetSeconds; objective (compactness|response), mode (foot|bike|moto|car: travel on the streets), centreStationIds, centres [[lon,lat]], straightLineKmh, compactnessWeight, sectorUnits (units per sector).");
+            .WithSummary("Computes and keeps a sector plan: {\"sectors\": 4} or the contingent's staffing decides; weights, seed, locks, previousPlanId, islands (attach|own|refuse), timeBudgetSeconds; objective (compactness|response), mode (foot|bike|moto|car: travel on the streets), centreStationIds, centres [[lon,lat]], straightLineKmh, compactnessWeight, sectorUnits (units per sector), polishSeconds.");
         n.MapGet("/{id:int}/plans", List).WithSummary("The kept plans of a neighbourhood, newest first.");
         var p = app.MapGroup("/api/plans").WithTags("Sector plans");
         p.MapGet("/{planId:int}", Get).ReadsKeptReports()
@@ -102,6 +103,8 @@ public static class PlanEndpoints
         }
         var speed = request.StraightLineKmh ?? 5;
         if (!(speed > 0) || speed > 200) return Problems.Unprocessable("No plan", $"straightLineKmh must be above 0 and at most 200 km/h (got {speed}).");
+        if (request.PolishSeconds is { } ps && !(ps >= 0 && ps <= 60))
+            return Problems.Unprocessable("No plan", $"polishSeconds must be from 0 to 60 (got {ps}).");
         if (request.CompactnessWeight is { } cw && !(cw >= 0 && double.IsFinite(cw)))
             return Problems.Unprocessable("No plan", $"compactnessWeight must be 0 or more (got {cw}).");
         StreetGraph? streets = null;
@@ -112,6 +115,7 @@ public static class PlanEndpoints
             TimeBudget = TimeSpan.FromSeconds(budget), Islands = SectorPlanning.IslandsOf(request.Islands), Locks = request.Locks, Previous = previous,
             Objective = objective, Centres = centres.Count > 0 ? centres : null, Streets = streets, StraightLineKmh = speed,
             CompactnessWeight = request.CompactnessWeight ?? 0, SectorUnits = request.SectorUnits,
+            PolishSeconds = objective == SectorObjective.Response ? request.PolishSeconds ?? 0 : 0,
         };
         var k = SectorPlanning.SectorsOf(planning);
         var outcome = SectorPlanning.Plan(await plans.UnitsAsync(n, ct), planning, ct: ct);
@@ -126,6 +130,7 @@ public static class PlanEndpoints
                     PreviousPlanId = request.PreviousPlanId,
                     Objective = SectorPlanning.NameOf(objective),
                     SectorUnits = request.SectorUnits,
+                    PolishSeconds = planning.PolishSeconds > 0 ? planning.PolishSeconds : null,
                     Mode = streets?.Mode.Name(),
                     StraightLineKmh = streets is null ? speed : null,
                     CompactnessWeight = objective == SectorObjective.Response ? planning.CompactnessWeight : null,

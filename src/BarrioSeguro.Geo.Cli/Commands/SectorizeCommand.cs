@@ -28,7 +28,7 @@ public sealed class SectorizeCommand : ICommand
                                 [--weight FIELD[=W],...] [--seed N] [--lock ID=SECTOR,... | --lock @FILE.csv]
                                 [--previous PLAN] [--islands attach|own|refuse] [--tolerance PCT] [--budget SECONDS]
                                 [--objective compactness|response] [--centres FILE|LON,LAT;... [--centre-names N,...]]
-                                [--streets STREETS --mode foot|bike|moto|car | --speed KMH] [--compactness W]
+                                [--streets STREETS --mode foot|bike|moto|car | --speed KMH] [--compactness W] [--polish SECONDS]
 
         Splits the blocks (manzanas) into K patrol sectors: every sector is contiguous (its blocks share
         edges), the workloads are balanced within the tolerance, and within it the sectors are made as
@@ -76,6 +76,8 @@ public sealed class SectorizeCommand : ICommand
           --streets FILE       street lines (an OSM highway or class attribute): travel is timed on the network
                                of --mode; without it, straight-line at --speed (default 5 km/h, on foot)
           --compactness W      response: workload·minutes one km of boundary counts. Default 0 (ties only)
+          --polish SECONDS     response: then an exact polish on SCIP (p-median with balance and contiguity over
+                               the plan's centres) for up to SECONDS; the report gives its bound and gap
 
         Output:
           --out FILE           one polygon per sector (the union of its blocks): sector, workload, blocks,
@@ -104,7 +106,7 @@ public sealed class SectorizeCommand : ICommand
         var clock = Stopwatch.StartNew();
         var parsed = CommandArgs.Parse(args, "--blocks", "--sectors", "--contingent", "--weight", "--seed", "--lock", "--previous",
             "--out", "--assignment", "--report", "--islands", "--tolerance", "--budget", "--objective", "--centres", "--centre-names",
-            "--streets", "--mode", "--speed", "--compactness", "--units", StreetInput.Option);
+            "--streets", "--mode", "--speed", "--compactness", "--units", "--polish", StreetInput.Option);
         parsed.NoPositionals();
         var blocksPath = parsed.Required("--blocks", "FILE");
         var outPath = parsed.Required("--out", "SECTORS");
@@ -165,6 +167,11 @@ public sealed class SectorizeCommand : ICommand
         if (parsed.Option("--compactness") is { } cText
             && (!double.TryParse(cText, NumberStyles.Float, Ci, out compactness) || !(compactness >= 0) || !double.IsFinite(compactness)))
             throw new UsageException($"--compactness must be a number of 0 or more, not '{cText}'");
+        var polishSeconds = 0.0;
+        if (parsed.Option("--polish") is { } polishText
+            && (!double.TryParse(polishText, NumberStyles.Float, Ci, out polishSeconds) || !(polishSeconds > 0) || polishSeconds > 3600))
+            throw new UsageException($"--polish must be seconds above 0 and at most 3600, not '{polishText}'");
+        if (polishSeconds > 0 && objective != SectorObjective.Response) throw new UsageException("--polish needs --objective response");
         var streetsPath = parsed.Option("--streets");
         if (streetsPath is not null && parsed.Option("--speed") is not null)
             throw new UsageException("give --streets (network travel) or --speed (straight line), not both");
@@ -206,7 +213,7 @@ public sealed class SectorizeCommand : ICommand
         {
             Sectors = sectorsOption, Staffing = staffing, Weights = usedWeights, Seed = seed, Islands = islands, TolerancePct = tolerance,
             TimeBudget = TimeSpan.FromSeconds(budget), Locks = locks, Previous = previous,
-            SectorUnits = sectorUnits, Objective = objective, Centres = centres?.Points, Streets = streets, StraightLineKmh = speed, CompactnessWeight = compactness,
+            SectorUnits = sectorUnits, PolishSeconds = polishSeconds, Objective = objective, Centres = centres?.Points, Streets = streets, StraightLineKmh = speed, CompactnessWeight = compactness,
         };
         SectorPlanOutcome outcome;
         using (var bar = ProgressBar.ForStderr(context))
@@ -246,6 +253,7 @@ public sealed class SectorizeCommand : ICommand
                 Version = typeof(SectorizeCommand).Assembly.GetName().Version?.ToString(),
                 Objective = SectorPlanning.NameOf(objective),
                 SectorUnits = sectorUnits,
+                PolishSeconds = polishSeconds > 0 ? polishSeconds : null,
                 Mode = mode?.Name(),
                 StraightLineKmh = streets is null ? speed : null,
                 CompactnessWeight = objective == SectorObjective.Response ? compactness : null,

@@ -49,6 +49,8 @@ public sealed record SectorPlanParameters
     public double? CompactnessWeight { get; init; }
     /// <summary>Patrol units per sector, when given.</summary>
     public IReadOnlyList<int>? SectorUnits { get; init; }
+    /// <summary>Seconds given to the exact polish.</summary>
+    public double? PolishSeconds { get; init; }
     public string? StreetsFile { get; init; }
     public string? StreetsSha256 { get; init; }
     public string? CentresFile { get; init; }
@@ -76,6 +78,8 @@ public sealed record SectorPlanReport(
     public string? Objective { get; init; }
     /// <summary>Travel from each sector's centre to its blocks: total workload·min, mean and worst minutes, per sector.</summary>
     public TravelFigures? Travel { get; init; }
+    /// <summary>The exact polish (solver, status, objective, bound, gap), when it ran.</summary>
+    public PolishFigures? Polish { get; init; }
 
     public const string IslandSentence = "these blocks share no edge with the rest: contiguous only by necessity";
 
@@ -95,6 +99,11 @@ public sealed record SectorPlanReport(
     {
         Objective = r.Objective is { } o ? SectorPlanning.NameOf(o) : null,
         Travel = Rounded(r.Travel),
+        Polish = r.Polish is { } p ? p with
+        {
+            ObjectiveMinutes = p.ObjectiveMinutes is { } ov ? Math.Round(ov, 1) : null, BoundMinutes = p.BoundMinutes is { } b ? Math.Round(b, 1) : null,
+            GapPct = p.GapPct is { } g ? Math.Round(g, 3) : null, HeuristicMinutes = Math.Round(p.HeuristicMinutes, 1), ElapsedMs = Math.Round(p.ElapsedMs, 1),
+        } : null,
     };
 
     /// <summary>Minutes to 0.01, workload·min and km to 0.1, centres to 1e-7°.</summary>

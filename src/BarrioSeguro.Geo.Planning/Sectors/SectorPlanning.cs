@@ -43,6 +43,8 @@ public sealed record SectorPlanRequest
     /// <summary>Patrol units staffing each sector (sector 0 first): a sector of two pairs takes twice the work of one
     /// pair. Gives the number of sectors when <see cref="Sectors"/> is null.</summary>
     public IReadOnlyList<int>? SectorUnits { get; init; }
+    /// <summary>Response: seconds for the exact polish on SCIP (0: off).</summary>
+    public double PolishSeconds { get; init; }
 }
 
 /// <summary>A computed plan, its report and what it used.</summary>
@@ -141,6 +143,7 @@ public static class SectorPlanning
             Streets = request.Streets,
             StraightLineKmh = request.StraightLineKmh,
             CompactnessWeight = request.CompactnessWeight,
+            PolishSeconds = request.PolishSeconds,
             SectorShares = request.SectorUnits is { Count: > 0 } su ? su.Select(u => (double)u).ToList() : null,
         };
         var plan = Sectorizer.Partition(weighed, options, progress, ct);

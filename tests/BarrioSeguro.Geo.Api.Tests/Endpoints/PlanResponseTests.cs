@@ -97,6 +97,7 @@ public class PlanResponseTests(ApiFixture api)
     [InlineData("{\"sectors\":2,\"centreStationIds\":[999999]}", HttpStatusCode.NotFound, "No station 999999")]
     [InlineData("{\"sectors\":2,\"centres\":[[-79.06]]}", HttpStatusCode.UnprocessableEntity, "centres[0] must be [lon, lat]")]
     [InlineData("{\"sectors\":2,\"straightLineKmh\":0}", HttpStatusCode.UnprocessableEntity, "straightLineKmh")]
+    [InlineData("{\"sectors\":2,\"objective\":\"response\",\"polishSeconds\":99}", HttpStatusCode.UnprocessableEntity, "polishSeconds must be from 0 to 60")]
     public async Task Bad_response_options_are_problems_with_their_reason(string body, HttpStatusCode status, string reason)
     {
         var id = await api.MilagroIdAsync();

@@ -72,7 +72,25 @@ public class SectorizeResponseTests(ElMilagroBlocksFixture milagro) : IClassFixt
         Assert.Equal([2, 1, 1], r.GetProperty("parameters").GetProperty("sectorUnits").EnumerateArray().Select(e => e.GetInt32()));
     }
 
+    [Fact]
+    public void The_exact_polish_is_reported_with_its_bound()
+    {
+        using var dir = new TempDir();
+        var run = Sectorize(dir, milagro.Path, "--sectors", "3", "--objective", "response", "--polish", "20");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("Exact polish (SCIP", run.Out);
+        var r = Report(dir.File("r.json"));
+        var p = r.GetProperty("polish");
+        Assert.Equal("SCIP", p.GetProperty("solver").GetString());
+        Assert.True(r.GetProperty("contiguous").GetBoolean());
+        Assert.True(r.GetProperty("travel").GetProperty("totalWeightedMinutes").GetDouble() <= p.GetProperty("heuristicMinutes").GetDouble() + 0.1);
+        if (p.GetProperty("objectiveMinutes").ValueKind == JsonValueKind.Number)
+            Assert.True(p.GetProperty("boundMinutes").GetDouble() <= p.GetProperty("objectiveMinutes").GetDouble() + 0.1);
+        Assert.Equal(20, r.GetProperty("parameters").GetProperty("polishSeconds").GetDouble());
+    }
+
     [Theory]
+    [InlineData(2, "--polish needs --objective response", "--polish", "5")]
     [InlineData(2, "give --sectors K or --units N,N,..., not both", "--units", "1,1")]
     [InlineData(2, "--units must be whole numbers of units from 1 to 1000 per sector, not '0'", "--units", "2,0")]
     [InlineData(2, "--objective must be compactness or response", "--objective", "fast")]
