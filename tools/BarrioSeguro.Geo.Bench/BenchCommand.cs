@@ -44,6 +44,8 @@ public sealed class BenchCommand : ICommand
           --db CONNECTION  Npgsql connection string of a PostGIS database for the peer. Default: BARRIO_DB, else
                            the private database of ./barrio up (BARRIO_LOCAL_DB); with none the peer is skipped.
           --quick          skip the slow cases (sectors: the 20,000-block city)
+          --carrollton DIR sectors: also Wheeler's Carrollton districting case from DIR (see
+                           tools/BarrioSeguro.Geo.Bench/data/carrollton/README.md)
 
         {LoadBenchmark.OptionsHelp}
 
@@ -53,7 +55,7 @@ public sealed class BenchCommand : ICommand
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
         var quick = args.Contains("--quick");
-        var parsed = CommandArgs.Parse(args.Where(a => a != "--quick").ToList(), "--runs", "--db",
+        var parsed = CommandArgs.Parse(args.Where(a => a != "--quick").ToList(), "--runs", "--db", SectorsBenchmark.CarrolltonOption,
             LoadBenchmark.SecondsOption, LoadBenchmark.ConnectionsOption, LoadBenchmark.RequestsOption, LoadBenchmark.TokenOption, LoadBenchmark.WritersOption);
         if (parsed.Positionals.Count == 0)
             throw new UsageException($"name a benchmark ({string.Join(", ", Benchmarks.Select(b => b.Name))})");

@@ -27,6 +27,9 @@ public sealed class SectorsBenchmark : IBenchmark
     private const int CityBlocks = 20_000, CitySectors = 100;
     private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
 
+    public const string CarrolltonOption = "--carrollton";
+    private const double KmPerMile = 1.609344;
+
     public string Name => "sectors";
 
     public string Summary => "Sectors: El Milagro k = 3..8 (< 1 s each), 20,000 blocks into 100 (< 30 s, < 1 GiB) vs ST_ClusterKMeans";
@@ -112,6 +115,11 @@ public sealed class SectorsBenchmark : IBenchmark
         context.Out.WriteLine(string.Create(Ci,
             $"  target El Milagro < {TargetElMilagroMs:N0} ms each and contiguous: {(ok ? "met" : "MISSED")} (slowest {slowest:N0} ms)"));
 
+        if (options.Args?.Option(CarrolltonOption) is { } carrollton) ok &= RunCarrollton(carrollton, context, ct);
+        else context.Out.WriteLine("  Carrollton (Wheeler 2019): skipped (give --carrollton DIR with the reporting areas, calls and beats; " +
+                                   "the stored text of apwheele/PatrolRedistrict has the calls and the p-median run but not the areas' polygons, " +
+                                   "centroids or contiguity, which are .shp/.dbf)");
+
         if (options.Quick)
         {
             context.Out.WriteLine("  city of 20,000 blocks: skipped (--quick)");
@@ -152,6 +160,49 @@ public sealed class SectorsBenchmark : IBenchmark
         context.Out.WriteLine(string.Create(Ci,
             $"  target city < {TargetCityMs / 1000:N0} s and < 1 GiB: {(cityOk ? "met" : "MISSED")}"));
         return ok && cityOk ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    /// <summary>
+    /// Carrollton, Texas (Wheeler 2019): 12 beats of reporting areas, ours (response objective, 5 %) beside the current
+    /// beats and the stored p-median run, each with the call-weighted straight-line distance to the best centre per beat.
+    /// Targets: within 5 %, none split, at or below the stored run's distance (80.0 thousand call-miles), under 30 s.
+    /// </summary>
+    public static bool RunCarrollton(string dir, CommandContext context, CancellationToken ct)
+    {
+        CarrolltonData data;
+        try { data = Carrollton.Load(dir); }
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidVectorFileException or Core.Spatial.UnknownCrsException)
+        {
+            throw new CommandFailedException($"--carrollton: {e.Message}", e);
+        }
+        var clock = Stopwatch.StartNew();
+        var plan = Sectorizer.Partition(data.Areas,
+            new PartitionOptions { Sectors = 12, Objective = SectorObjective.Response, TimeBudget = TimeSpan.FromSeconds(10), PolishSeconds = 15 }, null, ct);
+        var ms = clock.Elapsed.TotalMilliseconds;
+        context.Out.WriteLine(string.Create(Ci,
+            $"  Carrollton (Wheeler 2019, apwheele/PatrolRedistrict): {data.Areas.Count} reporting areas, {data.Areas.Sum(a => a.Workload):N0} calls, 12 beats")
+            + (data.Notes.Count > 0 ? $" ({string.Join("; ", data.Notes)})" : ""));
+        context.Out.WriteLine("  plan                        | max dev %  split beats  thousand call-miles (straight line, best centre per beat)  time");
+        (double Dev, int Split, double Miles) Figures(IReadOnlyDictionary<string, int> assignment)
+        {
+            var r = PlanEvaluator.Evaluate(data.Areas, assignment);
+            return (r.MaxDeviationPct, r.Sectors.Count(s => !s.Contiguous), r.Travel!.TotalWeightedKm!.Value / KmPerMile / 1000);
+        }
+        void Line(string name, (double Dev, int Split, double Miles) f, string time) =>
+            context.Out.WriteLine(string.Create(Ci, $"  {name,-27} | {f.Dev,9:N1}  {f.Split,11}  {f.Miles,57:N1}  {time}"));
+        (double Dev, int Split, double Miles)? stored = null;
+        if (data.CurrentBeat is { } current) Line("current beats", Figures(current), "");
+        if (data.Stored is { } run) Line("Wheeler's p-median (stored)", (stored = Figures(run)).Value, "");
+        var ours = Figures(plan.Assignment);
+        Line("ours (response, 5 %)", ours, string.Create(Ci, $"{ms / 1000:N2} s"));
+        if (plan.Report.Polish is { } polish)
+            context.Out.WriteLine(string.Create(Ci,
+                $"  exact polish (SCIP, {polish.Status}): {polish.ObjectiveMinutes?.ToString("N1", Ci) ?? "none"} against the heuristic's {polish.HeuristicMinutes:N1} call-min, gap to the bound {polish.GapPct?.ToString("N2", Ci) ?? "-"} % (for these centres)"));
+        var limit = Math.Min(80.0, stored?.Miles ?? 80.0);
+        var met = ours.Dev <= 5 + 1e-9 && ours.Split == 0 && ours.Miles <= limit + 1e-9 && ms < TargetCityMs;
+        context.Out.WriteLine(string.Create(Ci,
+            $"  target Carrollton: 12 beats within 5 %, none split, at most {limit:N1} thousand call-miles, < 30 s: {(met ? "met" : "MISSED")}"));
+        return met;
     }
 
     private static string Contig(PlanReport r) => r.Contiguous ? "yes" : $"no ({r.Sectors.Count(s => !s.Contiguous)})";

@@ -103,6 +103,7 @@ public static class AccessTable
         ["GET /api/neighborhoods/{id:int}/plans"] = new(Need.Read, Scope.Neighborhood),
         ["GET /api/plans/{planId:int}"] = new(Need.Read, Scope.Plan),
         ["GET /api/plans/{planId:int}/sectors"] = new(Need.Read, Scope.Plan),
+        ["GET /api/plans/{planId:int}/blocks/{blockId}/why"] = new(Need.Read, Scope.Plan),
         ["GET /api/plans/compare"] = new(Need.Read, Scope.PlanPair),
         ["GET /api/plans/{planId:int}/fieldkit.pdf"] = new(Need.Chief, Scope.Plan),
         ["POST /api/plans/{planId:int}/coverage"] = new(Need.Chief, Scope.Plan),

@@ -1,5 +1,6 @@
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Core.Sectors;
 using BarrioSeguro.Geo.Data.Sectors;
 using BarrioSeguro.Geo.Planning;
@@ -17,9 +18,20 @@ namespace BarrioSeguro.Geo.Api.Endpoints;
 /// <param name="Locks">Block id → sector (0-based) that must stay.</param>
 /// <param name="PreviousPlanId">A kept plan of the same neighbourhood to stay close to; churn is reported against it.</param>
 /// <param name="Islands">attach (default), own or refuse.</param>
+/// <param name="Objective">compactness (default) or response (least workload-weighted travel from each sector's centre).</param>
+/// <param name="Mode">foot, bike, moto or car: travel on the stored streets of that mode; null: straight line at
+/// <paramref name="StraightLineKmh"/> (default 5 km/h).</param>
+/// <param name="CentreStationIds">Stations (comisarías) fixed as the centres of sectors 0, 1, ... in order.</param>
+/// <param name="Centres">Points [lon, lat] fixed as centres, after the stations.</param>
+/// <param name="CompactnessWeight">Response: workload·minutes one km of boundary counts (default 0: ties only).</param>
+/// <param name="SectorUnits">Patrol units per sector (sector 0 first): the number of sectors, and each sector's workload
+/// target is its share (two pairs take twice the work of one).</param>
+/// <param name="PolishSeconds">Response: seconds (up to 60) for the exact polish on SCIP; the report gives bound and gap.</param>
 public sealed record PlanRequest(
     int? Sectors = null, int? ContingentId = null, IReadOnlyList<WorkloadTerm>? Weights = null, int Seed = 1, double? TimeBudgetSeconds = null,
-    IReadOnlyDictionary<string, int>? Locks = null, int? PreviousPlanId = null, string? Islands = null, string? Name = null, string? Author = null);
+    IReadOnlyDictionary<string, int>? Locks = null, int? PreviousPlanId = null, string? Islands = null, string? Name = null, string? Author = null,
+    string? Objective = null, string? Mode = null, IReadOnlyList<int>? CentreStationIds = null, IReadOnlyList<double[]>? Centres = null,
+    double? StraightLineKmh = null, double? CompactnessWeight = null, IReadOnlyList<int>? SectorUnits = null, double? PolishSeconds = null);
 
 /// <summary>Patrol sector plans: computed for a neighbourhood and its contingent, kept with what reproduces them, compared.</summary>
 public static class PlanEndpoints
@@ -28,12 +40,14 @@ public static class PlanEndpoints
     {
         var n = app.MapGroup("/api/neighborhoods").WithTags("Sector plans");
         n.MapPost("/{id:int}/plans", Create).MayRefuse()
-            .WithSummary("Computes and keeps a sector plan: {\"sectors\": 4} or the contingent's staffing decides; weights, seed, locks, previousPlanId, islands (attach|own|refuse), timeBudgetSeconds.");
+            .WithSummary("Computes and keeps a sector plan: {\"sectors\": 4} or the contingent's staffing decides; weights, seed, locks, previousPlanId, islands (attach|own|refuse), timeBudgetSeconds; objective (compactness|response), mode (foot|bike|moto|car: travel on the streets), centreStationIds, centres [[lon,lat]], straightLineKmh, compactnessWeight, sectorUnits (units per sector), polishSeconds.");
         n.MapGet("/{id:int}/plans", List).WithSummary("The kept plans of a neighbourhood, newest first.");
         var p = app.MapGroup("/api/plans").WithTags("Sector plans");
         p.MapGet("/{planId:int}", Get).ReadsKeptReports()
             .WithSummary("A plan: parameters, data version, report (balance %, contiguity, Polsby-Popper, churn, staffing).");
         p.MapGet("/{planId:int}/sectors", Sectors).WithSummary("The sectors of a plan as GeoJSON polygons (unions of their blocks) with their figures.");
+        p.MapGet("/{planId:int}/blocks/{blockId}/why", Why).MayRefuse()
+            .WithSummary("Why a block is in its sector: its sector's centre and the minutes from it, the next best sector, and what moving it would do to balance and travel (the plan's own mode, centres and weights).");
         p.MapGet("/compare", Compare).ReadsKeptReports()
             .WithSummary("Two plans side by side (a, b), with the blocks and share of workload that changed sector.");
         app.MapGet("/api/contingents/{id:int}/staffing", Staffing).WithTags("Contingents").MayRefuse()
@@ -62,7 +76,7 @@ public static class PlanEndpoints
         Staffing? staffing = null;
         try
         {
-            if (contingent is not null) staffing = SectorPlanning.Staff(SectorPlanning.PlanOf(contingent), request.Sectors);
+            if (contingent is not null) staffing = SectorPlanning.Staff(SectorPlanning.PlanOf(contingent), request.Sectors ?? request.SectorUnits?.Count);
         }
         catch (ArgumentException e)
         {
@@ -73,10 +87,35 @@ public static class PlanEndpoints
             return Problems.NotFound($"Neighbourhood {id} has no plan {pid}.");
 
         var budget = Math.Clamp(request.TimeBudgetSeconds ?? 2, 0.1, 60);
+        var objective = SectorPlanning.ObjectiveOf(request.Objective);
+        var centres = new List<NetTopologySuite.Geometries.Point>();
+        if (request.CentreStationIds is { Count: > 0 } stationIds)
+        {
+            var (found, missing) = await plans.StationsAsync(stationIds, ct);
+            if (missing.Count > 0) return Problems.NotFound($"No station {string.Join(", ", missing)} (centreStationIds).");
+            centres.AddRange(found.Select(s => s.Location));
+        }
+        foreach (var (c, i) in (request.Centres ?? []).Select((c, i) => (c, i)))
+        {
+            if (c is not { Length: 2 } || !double.IsFinite(c[0]) || !double.IsFinite(c[1]) || Math.Abs(c[0]) > 180 || Math.Abs(c[1]) > 90)
+                return Problems.Unprocessable("No plan", $"centres[{i}] must be [lon, lat] in degrees.");
+            centres.Add(new NetTopologySuite.Geometries.Point(c[0], c[1]) { SRID = 4326 });
+        }
+        var speed = request.StraightLineKmh ?? 5;
+        if (!(speed > 0) || speed > 200) return Problems.Unprocessable("No plan", $"straightLineKmh must be above 0 and at most 200 km/h (got {speed}).");
+        if (request.PolishSeconds is { } ps && !(ps >= 0 && ps <= 60))
+            return Problems.Unprocessable("No plan", $"polishSeconds must be from 0 to 60 (got {ps}).");
+        if (request.CompactnessWeight is { } cw && !(cw >= 0 && double.IsFinite(cw)))
+            return Problems.Unprocessable("No plan", $"compactnessWeight must be 0 or more (got {cw}).");
+        StreetGraph? streets = null;
+        if (request.Mode is { } modeText) streets = await plans.StreetGraphAsync(n, TravelModes.Parse(modeText), ct);
         var planning = new SectorPlanRequest
         {
             Sectors = request.Sectors, Staffing = staffing, ContingentId = contingent?.Id, Weights = request.Weights, Seed = request.Seed,
             TimeBudget = TimeSpan.FromSeconds(budget), Islands = SectorPlanning.IslandsOf(request.Islands), Locks = request.Locks, Previous = previous,
+            Objective = objective, Centres = centres.Count > 0 ? centres : null, Streets = streets, StraightLineKmh = speed,
+            CompactnessWeight = request.CompactnessWeight ?? 0, SectorUnits = request.SectorUnits,
+            PolishSeconds = objective == SectorObjective.Response ? request.PolishSeconds ?? 0 : 0,
         };
         var k = SectorPlanning.SectorsOf(planning);
         var outcome = SectorPlanning.Plan(await plans.UnitsAsync(n, ct), planning, ct: ct);
@@ -89,6 +128,13 @@ public static class PlanEndpoints
                     Command = "plan", Seed = request.Seed, K = k, Weights = outcome.Weights, Islands = SectorPlanning.NameOf(planning.Islands),
                     TolerancePct = planning.TolerancePct, BudgetSeconds = budget, Attempts = outcome.Attempts, Locks = request.Locks,
                     PreviousPlanId = request.PreviousPlanId,
+                    Objective = SectorPlanning.NameOf(objective),
+                    SectorUnits = request.SectorUnits,
+                    PolishSeconds = planning.PolishSeconds > 0 ? planning.PolishSeconds : null,
+                    Mode = streets?.Mode.Name(),
+                    StraightLineKmh = streets is null ? speed : null,
+                    CompactnessWeight = objective == SectorObjective.Response ? planning.CompactnessWeight : null,
+                    Centres = centres.Count > 0 ? centres.Select(p => new[] { p.X, p.Y }).ToList() : null,
                 },
             },
         };
@@ -116,6 +162,28 @@ public static class PlanEndpoints
             { "contiguous", s.Contiguous },
         })).ToList();
         return GeoJson.FeatureCollection(features, features.Count, []);
+    }
+
+    /// <summary>Core's refusals (a block the plan does not have, blocks changed since the plan) are the global 422.</summary>
+    public static async Task<Results<Ok<WhyHereReport>, NotFoundProblem>> Why(int planId, string blockId, PlanStore plans, CancellationToken ct)
+    {
+        var kept = await plans.GetAsync(planId, ct);
+        if (kept is null) return Problems.NotFound($"No plan {planId}.");
+        var assignment = PlanStore.AssignmentOf(kept.Plan);
+        if (!assignment.ContainsKey(blockId)) return Problems.NotFound($"Plan {planId} has no block '{blockId}'.");
+        var n = (await plans.NeighborhoodAsync(kept.Plan.NeighborhoodId, ct))!;
+        var p = kept.Parameters;
+        var streets = p?.Mode is { } mode ? await plans.StreetGraphAsync(n, TravelModes.Parse(mode), ct) : null;
+        var options = new ExplainOptions
+        {
+            Streets = streets,
+            StraightLineKmh = p?.StraightLineKmh ?? 5,
+            Centres = p?.Centres?.Select(c => new NetTopologySuite.Geometries.Point(c[0], c[1]) { SRID = 4326 }).ToList(),
+            SectorShares = p?.SectorUnits?.Select(u => (double)u).ToList(),
+            TolerancePct = p?.TolerancePct ?? 5,
+        };
+        var weights = p?.Weights is { Count: > 0 } w ? w : null;
+        return TypedResults.Ok(SectorPlanning.WhyHere(await plans.UnitsAsync(n, ct), assignment, blockId, weights, options));
     }
 
     public static async Task<Results<Ok<PlanComparison>, NotFoundProblem, BadRequestProblem>> Compare(int a, int b, PlanStore plans, CancellationToken ct)

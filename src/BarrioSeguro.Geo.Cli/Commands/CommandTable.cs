@@ -13,6 +13,7 @@ public static class CommandTable
         new BlocksCommand(),
         new SectorizeCommand(),
         new EvaluateCommand(),
+        new WhyCommand(),
         new CoverageCommand(),
         new RoutesCommand(),
         new FieldKitCommand(),

@@ -90,6 +90,50 @@ internal static class SectorFiles
         return new BlockFile(path, set.Features, set.Epsg, ids, polygons, attributes, notes);
     }
 
+    /// <summary>Fixed centres: a point file (optionally features picked by name, in that order) or "LON,LAT;LON,LAT".</summary>
+    /// <exception cref="UsageException">Malformed coordinates.</exception>
+    /// <exception cref="CommandFailedException">An unreadable file, no points, or a name no feature has.</exception>
+    public static (IReadOnlyList<Point> Points, string? File) ReadCentres(string text, string? names)
+    {
+        var factory = new GeometryFactory(new PrecisionModel(), Crs.Wgs84);
+        if (!File.Exists(text) && text.Contains(','))
+        {
+            if (names is not null) throw new UsageException("--centre-names picks features of a file; --centres is coordinates");
+            var points = new List<Point>();
+            foreach (var pair in text.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var xy = pair.Split(',', StringSplitOptions.TrimEntries);
+                if (xy.Length != 2 || !double.TryParse(xy[0], NumberStyles.Float, Ci, out var lon) || !double.TryParse(xy[1], NumberStyles.Float, Ci, out var lat)
+                    || Math.Abs(lon) > 180 || Math.Abs(lat) > 90)
+                    throw new UsageException($"--centres: '{pair}' is not LON,LAT in degrees");
+                points.Add(factory.CreatePoint(new Coordinate(lon, lat)));
+            }
+            if (points.Count == 0) throw new UsageException("--centres names no point");
+            return (points, null);
+        }
+        var set = ReadVector(text, "centres");
+        var features = set.Features.Where(f => f.Geometry is Point { IsEmpty: false }).ToList();
+        if (features.Count == 0) throw new CommandFailedException($"{Path.GetFileName(text)}: no point to use as a centre");
+        if (names is not null)
+        {
+            var picked = new List<IFeature>();
+            foreach (var name in names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var f = features.FirstOrDefault(f => string.Equals(Text(ValueOf(f, "name")), name, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new CommandFailedException($"{Path.GetFileName(text)}: no point is named '{name}'");
+                picked.Add(f);
+            }
+            features = picked;
+        }
+        var result = features.Select(f => (Point)Crs.Transform(f.Geometry, set.Epsg, Crs.Wgs84)).ToList();
+        return (result, text);
+    }
+
+    /// <summary>One line: the travel figures of a plan.</summary>
+    public static string TravelLine(TravelFigures t) =>
+        string.Create(Ci, $"travel ({t.Measure}): {t.TotalWeightedMinutes:0.#} workload·min, mean {t.MeanMinutes:0.00} min, worst {t.WorstMinutes:0.0} min")
+        + (t.TotalWeightedKm is { } km ? string.Create(Ci, $", {km:0.#} workload·km") : "");
+
     /// <summary>The <c>id</c> attribute (any case) as text, or null when absent or empty.</summary>
     public static string? IdOf(IFeature f)
     {

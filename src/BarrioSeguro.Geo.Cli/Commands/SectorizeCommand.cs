@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Core.Sectors;
 using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.IO;
+using BarrioSeguro.Geo.Planning;
 using BarrioSeguro.Geo.Planning.Reports;
 using BarrioSeguro.Geo.Planning.Sectors;
 
@@ -20,10 +23,12 @@ public sealed class SectorizeCommand : ICommand
     public string Summary => "Split blocks into balanced, contiguous, compact patrol sectors";
 
     public string Help => """
-        Usage: barrio sectorize --blocks BLOCKS (--sectors K | --contingent CONTINGENT.json)
+        Usage: barrio sectorize --blocks BLOCKS (--sectors K | --contingent CONTINGENT.json | --units N,N,...)
                                 --out SECTORS --assignment ASSIGNED_BLOCKS --report REPORT.json
                                 [--weight FIELD[=W],...] [--seed N] [--lock ID=SECTOR,... | --lock @FILE.csv]
                                 [--previous PLAN] [--islands attach|own|refuse] [--tolerance PCT] [--budget SECONDS]
+                                [--objective compactness|response] [--centres FILE|LON,LAT;... [--centre-names N,...]]
+                                [--streets STREETS --mode foot|bike|moto|car | --speed KMH] [--compactness W] [--polish SECONDS]
 
         Splits the blocks (manzanas) into K patrol sectors: every sector is contiguous (its blocks share
         edges), the workloads are balanced within the tolerance, and within it the sectors are made as
@@ -43,6 +48,9 @@ public sealed class SectorizeCommand : ICommand
                                availability defaults to 1, mode to foot (bike, moto, car), crew to 2,
                                jointUnits (serenazgo units per shift) to 0; "sectors" fixes K; other members
                                are ignored
+          --units N,N,...      patrol units staffing each sector (sector 0 first); K = their count and each
+                               sector's workload target is its share: a sector of 2 pairs takes twice the work
+                               of one pair (with --contingent, a shift short of units is named)
           --weight F[=W],...   workload = Σ W × attribute F of the block (W defaults to 1, must be ≥ 0).
                                Default: incidents × 1 (when the blocks have it) + frontage_m × 0.01
                                (100 m of street frontage count like one incident)
@@ -59,6 +67,18 @@ public sealed class SectorizeCommand : ICommand
           --budget SECONDS     time for further attempts after the first (6 in all). Default: 30; when it
                                cuts attempts the report says so (the plan could differ on another machine)
 
+          --objective OBJ      what decides within the tolerance: compactness (default: the shortest boundary
+                               between sectors) or response (the least workload-weighted travel from each
+                               sector's centre to its blocks, a p-median; the boundary breaks ties)
+          --centres ...        centres fixed for sectors 0, 1, ... in order: a point file (comisarías, bases;
+                               --centre-names picks features by their name attribute, in that order) or
+                               LON,LAT;LON,LAT. Fewer than K: the search chooses the other centres
+          --streets FILE       street lines (an OSM highway or class attribute): travel is timed on the network
+                               of --mode; without it, straight-line at --speed (default 5 km/h, on foot)
+          --compactness W      response: workload·minutes one km of boundary counts. Default 0 (ties only)
+          --polish SECONDS     response: then an exact polish on SCIP (p-median with balance and contiguity over
+                               the plan's centres) for up to SECONDS; the report gives its bound and gap
+
         Output:
           --out FILE           one polygon per sector (the union of its blocks): sector, workload, blocks,
                                area_km2, pp (Polsby-Popper), contig (contiguous)
@@ -68,7 +88,9 @@ public sealed class SectorizeCommand : ICommand
                                maxDeviationPct, balanceBoundPct, contiguous, meanPolsbyPopper, seed, churn (with
                                --previous), islands, elapsedMs, staffing (sectorsPerShift, perShift[], explanation[]),
                                weights, notes, parameters (seed, k, weights, islands, locks, tolerance,
-                               input files with their SHA-256) to reproduce the plan
+                               input files with their SHA-256) to reproduce the plan,
+                               objective, travel (measure, totalWeightedMinutes, meanMinutes, worstMinutes,
+                               totalWeightedKm in a straight line, sectors[]: centre, weighted, mean and worst minutes)
 
         Prints the weights and staffing used, then one line: sectors, max deviation, contiguity, mean
         Polsby-Popper and time. Exit codes: 0 done; 1 bad input (unknown attribute, zero total workload,
@@ -83,7 +105,8 @@ public sealed class SectorizeCommand : ICommand
     {
         var clock = Stopwatch.StartNew();
         var parsed = CommandArgs.Parse(args, "--blocks", "--sectors", "--contingent", "--weight", "--seed", "--lock", "--previous",
-            "--out", "--assignment", "--report", "--islands", "--tolerance", "--budget");
+            "--out", "--assignment", "--report", "--islands", "--tolerance", "--budget", "--objective", "--centres", "--centre-names",
+            "--streets", "--mode", "--speed", "--compactness", "--units", "--polish", StreetInput.Option);
         parsed.NoPositionals();
         var blocksPath = parsed.Required("--blocks", "FILE");
         var outPath = parsed.Required("--out", "SECTORS");
@@ -91,7 +114,20 @@ public sealed class SectorizeCommand : ICommand
         var reportPath = parsed.Required("--report", "REPORT.json");
         var sectorsText = parsed.Option("--sectors");
         var contingentPath = parsed.Option("--contingent");
-        if (sectorsText is null == contingentPath is null)
+        var unitsText = parsed.Option("--units");
+        List<int>? sectorUnits = null;
+        if (unitsText is not null)
+        {
+            if (sectorsText is not null) throw new UsageException("give --sectors K or --units N,N,..., not both");
+            sectorUnits = [];
+            foreach (var item in unitsText.Split(',', StringSplitOptions.TrimEntries))
+            {
+                if (!int.TryParse(item, NumberStyles.None, Ci, out var u) || u < 1 || u > 1000)
+                    throw new UsageException($"--units must be whole numbers of units from 1 to 1000 per sector, not '{item}'");
+                sectorUnits.Add(u);
+            }
+        }
+        else if (sectorsText is null == contingentPath is null)
             throw new UsageException(sectorsText is null ? "give --sectors K or --contingent FILE" : "give either --sectors or --contingent, not both");
         int? sectorsOption = null;
         if (sectorsText is not null)
@@ -120,6 +156,36 @@ public sealed class SectorizeCommand : ICommand
             throw new UsageException($"--budget must be seconds from 0 to 86400, not '{budgetText}'");
         var weights = SectorFiles.ParseWeights(parsed.Option("--weight"));
         var locks = ParseLocks(parsed.Option("--lock"));
+        SectorObjective objective;
+        try { objective = SectorPlanning.ObjectiveOf(parsed.Option("--objective")); }
+        catch (ArgumentException e) { throw new UsageException("--" + e.Message.TrimEnd('.')); }
+        var speed = 5.0;
+        if (parsed.Option("--speed") is { } speedText
+            && (!double.TryParse(speedText, NumberStyles.Float, Ci, out speed) || !(speed > 0) || speed > 200))
+            throw new UsageException($"--speed must be km/h above 0 and at most 200, not '{speedText}'");
+        var compactness = 0.0;
+        if (parsed.Option("--compactness") is { } cText
+            && (!double.TryParse(cText, NumberStyles.Float, Ci, out compactness) || !(compactness >= 0) || !double.IsFinite(compactness)))
+            throw new UsageException($"--compactness must be a number of 0 or more, not '{cText}'");
+        var polishSeconds = 0.0;
+        if (parsed.Option("--polish") is { } polishText
+            && (!double.TryParse(polishText, NumberStyles.Float, Ci, out polishSeconds) || !(polishSeconds > 0) || polishSeconds > 3600))
+            throw new UsageException($"--polish must be seconds above 0 and at most 3600, not '{polishText}'");
+        if (polishSeconds > 0 && objective != SectorObjective.Response) throw new UsageException("--polish needs --objective response");
+        var streetsPath = parsed.Option("--streets");
+        if (streetsPath is not null && parsed.Option("--speed") is not null)
+            throw new UsageException("give --streets (network travel) or --speed (straight line), not both");
+        TravelMode? mode = streetsPath is null ? null : parsed.Mode();
+        if (streetsPath is null && parsed.Option("--mode") is not null) throw new UsageException("--mode needs --streets FILE");
+        if (parsed.Option("--centre-names") is not null && parsed.Option("--centres") is null) throw new UsageException("--centre-names needs --centres FILE");
+        (IReadOnlyList<NetTopologySuite.Geometries.Point> Points, string? File)? centres =
+            parsed.Option("--centres") is { } centresText ? SectorFiles.ReadCentres(centresText, parsed.Option("--centre-names")) : null;
+        StreetGraph? streets = null;
+        if (streetsPath is not null)
+        {
+            try { streets = StreetGraph.Build(StreetLines.Network(StreetInput.Read(streetsPath, parsed, context)), mode!.Value); }
+            catch (ArgumentException e) { throw new CommandFailedException($"streets {Path.GetFileName(streetsPath)}: {e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" ")}", e); }
+        }
 
         // Inputs.
         var blocks = SectorFiles.ReadBlocks(blocksPath);
@@ -147,6 +213,7 @@ public sealed class SectorizeCommand : ICommand
         {
             Sectors = sectorsOption, Staffing = staffing, Weights = usedWeights, Seed = seed, Islands = islands, TolerancePct = tolerance,
             TimeBudget = TimeSpan.FromSeconds(budget), Locks = locks, Previous = previous,
+            SectorUnits = sectorUnits, PolishSeconds = polishSeconds, Objective = objective, Centres = centres?.Points, Streets = streets, StraightLineKmh = speed, CompactnessWeight = compactness,
         };
         SectorPlanOutcome outcome;
         using (var bar = ProgressBar.ForStderr(context))
@@ -184,6 +251,17 @@ public sealed class SectorizeCommand : ICommand
                 PreviousFile = parsed.Option("--previous") is { } p ? Path.GetFileName(p) : null,
                 PreviousSha256 = parsed.Option("--previous") is { } p2 ? SectorFiles.Sha256(p2) : null,
                 Version = typeof(SectorizeCommand).Assembly.GetName().Version?.ToString(),
+                Objective = SectorPlanning.NameOf(objective),
+                SectorUnits = sectorUnits,
+                PolishSeconds = polishSeconds > 0 ? polishSeconds : null,
+                Mode = mode?.Name(),
+                StraightLineKmh = streets is null ? speed : null,
+                CompactnessWeight = objective == SectorObjective.Response ? compactness : null,
+                Centres = centres?.Points.Select(p => new[] { p.X, p.Y }).ToList(),
+                CentresFile = centres?.File is { } cf ? Path.GetFileName(cf) : null,
+                CentresSha256 = centres?.File is { } cf2 ? SectorFiles.Sha256(cf2) : null,
+                StreetsFile = streetsPath is null ? null : Path.GetFileName(streetsPath),
+                StreetsSha256 = streetsPath is null ? null : SectorFiles.Sha256(streetsPath),
             },
         };
 
@@ -196,6 +274,7 @@ public sealed class SectorizeCommand : ICommand
             $"Wrote {sectorsWritten.FeatureCount} sectors to {Path.GetFileName(outPath)} ({Crs.NameOf(sectorsWritten.Epsg)}), " +
             $"{blocksWritten.FeatureCount:N0} blocks to {Path.GetFileName(assignmentPath)}, the report to {Path.GetFileName(reportPath)}"));
         context.Out.WriteLine(SectorFiles.Summary(report, report.ElapsedMs / 1000));
+        if (report.Travel is { } travel) context.Out.WriteLine(SectorFiles.TravelLine(travel));
         return ExitCodes.Ok;
     }
 

@@ -19,8 +19,11 @@ public static class PlanEvaluator
     /// <param name="previous">A previous plan to count churn against (sector numbers compared as they are).</param>
     /// <exception cref="ArgumentException">A block without a sector, an id that names no block, a negative sector number,
     /// or zero total workload.</exception>
+    /// <param name="streets">Travel on this street graph from each sector's best centre; null: straight line at
+    /// <paramref name="straightLineKmh"/>.</param>
     public static PlanReport Evaluate(
-        IReadOnlyList<SectorUnit> units, IReadOnlyDictionary<string, int> assignment, IReadOnlyDictionary<string, int>? previous = null)
+        IReadOnlyList<SectorUnit> units, IReadOnlyDictionary<string, int> assignment, IReadOnlyDictionary<string, int>? previous = null,
+        Network.StreetGraph? streets = null, double straightLineKmh = 5)
     {
         var clock = Stopwatch.StartNew();
         var defaults = new PartitionOptions();
@@ -36,7 +39,8 @@ public static class PlanEvaluator
         var prev = Previous(units, previous, out _);
         var notes = new List<Note>();
         var report = Build(graph, units, part, prev, seed: 0, fixedWeights: [], notes, islandsByNecessity: true);
-        return report with { ElapsedMs = clock.Elapsed.TotalMilliseconds };
+        var travel = new TravelCost(graph, [], streets, straightLineKmh);
+        return report with { Travel = TravelOf(graph, units, part, travel, [], null), ElapsedMs = clock.Elapsed.TotalMilliseconds };
     }
 
     /// <summary>
@@ -102,12 +106,14 @@ public static class PlanEvaluator
     /// <param name="fixedWeights">Workload that some sectors must carry whatever the plan (locks, island sectors), for the
     /// balance bound; the flag says the sector can hold nothing else.</param>
     internal static PlanReport Build(SectorGraph g, IReadOnlyList<SectorUnit> units, int[] part, int[] prev, int seed,
-        IReadOnlyList<(double Weight, bool Exact)> fixedWeights, List<Note> notes, bool islandsByNecessity)
+        IReadOnlyList<(double Weight, bool Exact)> fixedWeights, List<Note> notes, bool islandsByNecessity, double[]? shares = null)
     {
         var labels = part.Distinct().Order().ToArray();
         var k = labels.Length;
         var total = g.Weight.Sum();
         var mean = total / k;
+        // Each sector's target: the mean, or its share of the total.
+        double Target(int index) => shares is null ? mean : total * shares[index] / shares.Sum();
         var factory = units[0].Geometry.Factory;
         var sectors = new List<SectorFigures>();
         var members = labels.ToDictionary(l => l, _ => new List<int>());
@@ -124,11 +130,12 @@ public static class PlanEvaluator
             var utm = Crs.Transform(union, Crs.Wgs84, g.Zone);
             var pp = utm.Length > 0 ? 4 * Math.PI * utm.Area / (utm.Length * utm.Length) : 0;
             var contiguous = g.IsConnected(blocks, j => part[j] == label);
-            sectors.Add(new SectorFigures(label, weight, blocks.Count, area / 1e6, pp, contiguous, union));
+            sectors.Add(new SectorFigures(label, weight, blocks.Count, area / 1e6, pp, contiguous, union) { TargetWorkload = Target(sectors.Count) });
         }
-        var maxDev = sectors.Max(s => Math.Abs(s.Workload - mean) / mean) * 100;
+        var maxDev = sectors.Max(s => Math.Abs(s.Workload - s.TargetWorkload) / s.TargetWorkload) * 100;
 
-        var bound = Math.Max(0, g.Weight.Max() - mean) / mean;
+        var largest = shares is null ? mean : sectors.Max(s => s.TargetWorkload);
+        var bound = Math.Max(0, g.Weight.Max() - largest) / largest;
         if (k == g.Count) bound = g.Weight.Max(w => Math.Abs(w - mean)) / mean;
         foreach (var (w, exact) in fixedWeights)
             bound = Math.Max(bound, (exact ? Math.Abs(w - mean) : Math.Max(0, w - mean)) / mean);
@@ -153,6 +160,46 @@ public static class PlanEvaluator
         if (broken.Count > 0) notes.Add(Note.Of("sectors.not_contiguous", ("sectors", broken)));
         return new PlanReport(sectors, maxDev, bound * 100, broken.Count == 0, sectors.Average(s => s.PolsbyPopper), seed, churn,
             islands, 0, notes);
+    }
+
+    /// <summary>
+    /// The travel figures of a plan: each sector's centre (fixed, given by the search, or its best block, the 1-median),
+    /// Σ workload × minutes to its blocks, the mean and the worst.
+    /// </summary>
+    internal static TravelFigures TravelOf(SectorGraph g, IReadOnlyList<SectorUnit> units, int[] part, TravelCost travel,
+        int[] fixedOrigin, int[]? origins)
+    {
+        var labels = part.Distinct().Order().ToArray();
+        var members = labels.ToDictionary(l => l, _ => new List<int>());
+        for (var i = 0; i < part.Length; i++) members[part[i]].Add(i);
+        var sectors = new List<SectorTravel>();
+        double total = 0, totalKm = 0, worst = 0;
+        foreach (var label in labels)
+        {
+            var blocks = members[label];
+            var o = label < fixedOrigin.Length && fixedOrigin[label] >= 0 ? fixedOrigin[label]
+                : origins is not null && label < origins.Length && origins[label] >= 0 ? origins[label]
+                : travel.BestCentre(blocks, g.Weight);
+            var row = travel.Row(o);
+            double wt = 0, w = 0, km = 0, plain = 0, far = -1;
+            var farBlock = blocks[0];
+            foreach (var i in blocks)
+            {
+                wt += g.Weight[i] * row[i];
+                w += g.Weight[i];
+                plain += row[i];
+                km += g.Weight[i] * travel.Metres(o, i) / 1000;
+                if (row[i] > far) { far = row[i]; farBlock = i; }
+            }
+            var (lon, lat) = travel.LonLat(o, g.Zone);
+            var fixedCentre = o >= g.Count;
+            sectors.Add(new SectorTravel(label, fixedCentre ? null : units[o].Id, lon, lat, fixedCentre, wt / 60,
+                (w > 0 ? wt / w : plain / blocks.Count) / 60, far / 60, units[farBlock].Id, travel.OnNetwork ? null : km));
+            total += wt; totalKm += km; worst = Math.Max(worst, far);
+        }
+        var weight = g.Weight.Sum();
+        return new TravelFigures(travel.Measure, total / 60, weight > 0 ? total / weight / 60 : 0, worst / 60,
+            travel.OnNetwork ? null : totalKm, sectors, travel.OffNetwork);
     }
 
     private static List<string> IslandGroup(SectorGraph g, IReadOnlyList<SectorUnit> units, int block) =>

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Network;
 using NetTopologySuite.Geometries;
 using BarrioSeguro.Geo.Core.Notes;
 
@@ -69,6 +70,40 @@ public sealed record PartitionOptions
 
     /// <summary>... along at least this length (metres). Blocks touching only at a corner are not neighbours.</summary>
     public double MinSharedEdgeMeters { get; init; } = 0.5;
+
+    /// <summary>What decides within the balance tolerance: the cut (default) or the response travel.</summary>
+    public SectorObjective Objective { get; init; } = SectorObjective.Compactness;
+
+    /// <summary>
+    /// Centres fixed by the chief (lon/lat), for sectors 0, 1, ... in order: a comisaría, a serenazgo base, a point.
+    /// Travel is measured from the point itself; the sector grows from the block under it (or the nearest). Fewer than
+    /// k: the search chooses the other centres (a block of each sector).
+    /// </summary>
+    public IReadOnlyList<Point>? Centres { get; init; }
+
+    /// <summary>The street graph of the patrol's mode: travel times on it. Null: straight line at <see cref="StraightLineKmh"/>.</summary>
+    public StreetGraph? Streets { get; init; }
+
+    /// <summary>Speed of straight-line travel when no streets are given (km/h; default 5, on foot).</summary>
+    public double StraightLineKmh { get; init; } = 5;
+
+    /// <summary>
+    /// Response objective: how much a km of cut (boundary between sectors) counts, in workload·minutes. 0 (default):
+    /// the cut only breaks ties between plans of equal travel.
+    /// </summary>
+    public double CompactnessWeight { get; init; }
+
+    /// <summary>
+    /// Capacity per sector (e.g. its patrol units: a sector staffed by two pairs takes twice the work of one with one
+    /// pair): sector s's workload target is total × share_s / Σ shares, and the tolerance is relative to it. Null: equal.
+    /// </summary>
+    public IReadOnlyList<double>? SectorShares { get; init; }
+
+    /// <summary>
+    /// Response objective: seconds for an exact polish on OR-Tools' MIP solver (SCIP) after the heuristic (a p-median
+    /// with balance and contiguity over the heuristic's centres); the report gives the bound and the gap. 0 (default): off.
+    /// </summary>
+    public double PolishSeconds { get; init; }
 }
 
 /// <summary>The figures of one sector. Areas and lengths in the UTM zone of the data.</summary>
@@ -79,7 +114,11 @@ public sealed record PartitionOptions
 /// <param name="PolsbyPopper">4πA/P² of the union of its blocks (1 for a circle).</param>
 /// <param name="Contiguous">Its blocks are connected through shared edges (an island counts as joined to its nearest block).</param>
 /// <param name="Geometry">The union of its blocks (lon/lat).</param>
-public sealed record SectorFigures(int Id, double Workload, int Blocks, double AreaKm2, double PolsbyPopper, bool Contiguous, MultiPolygon Geometry);
+public sealed record SectorFigures(int Id, double Workload, int Blocks, double AreaKm2, double PolsbyPopper, bool Contiguous, MultiPolygon Geometry)
+{
+    /// <summary>The workload the sector should carry: the mean, or its share of the total (<see cref="PartitionOptions.SectorShares"/>).</summary>
+    public double TargetWorkload { get; init; }
+}
 
 /// <summary>Blocks that changed sector against a previous plan, and their share of the total workload.</summary>
 public sealed record Churn(int BlocksChanged, double WorkloadSharePct);
@@ -98,7 +137,17 @@ public sealed record Churn(int BlocksChanged, double WorkloadSharePct);
 /// <param name="Notes">Everything else worth telling, as codes with arguments (see notes.json).</param>
 public sealed record PlanReport(
     IReadOnlyList<SectorFigures> Sectors, double MaxDeviationPct, double BalanceBoundPct, bool Contiguous, double MeanPolsbyPopper,
-    int Seed, Churn? Churn, IReadOnlyList<string> Islands, double ElapsedMs, IReadOnlyList<Note> Notes);
+    int Seed, Churn? Churn, IReadOnlyList<string> Islands, double ElapsedMs, IReadOnlyList<Note> Notes)
+{
+    /// <summary>The response figures: travel from each sector's centre to its blocks.</summary>
+    public TravelFigures? Travel { get; init; }
+
+    /// <summary>The exact polish, when it ran.</summary>
+    public PolishFigures? Polish { get; init; }
+
+    /// <summary>The objective the plan was computed for (null for an evaluated plan).</summary>
+    public SectorObjective? Objective { get; init; }
+}
 
 /// <summary>A plan: each block id with its sector 0..k-1, and the report.</summary>
 public sealed record Plan(IReadOnlyDictionary<string, int> Assignment, PlanReport Report);

@@ -33,6 +33,18 @@ public static class Sectorizer
         if (!(options.TargetDeviation >= 0)) throw new ArgumentException("The balance tolerance must be 0 or more.");
         if (options.Attempts < 1) throw new ArgumentException("Make at least one attempt.");
         if (options.StayCloseWeight < 0) throw new ArgumentException("The weight of staying close to the previous plan must be 0 or more.");
+        if (!(options.CompactnessWeight >= 0) || !double.IsFinite(options.CompactnessWeight))
+            throw new ArgumentException("The weight of compactness against travel must be a number of 0 or more.");
+        if (!(options.StraightLineKmh > 0) || !double.IsFinite(options.StraightLineKmh))
+            throw new ArgumentException("The straight-line travel speed must be above 0 km/h.");
+        double[]? shares = null;
+        if (options.SectorShares is { } given)
+        {
+            if (given.Count != k) throw new ArgumentException($"{given.Count} sector capacities for {k} sectors: give one per sector.");
+            var bad = given.Select((x, i) => (x, i)).FirstOrDefault(p => !(p.x > 0) || !double.IsFinite(p.x), (1, -1));
+            if (bad.Item2 >= 0) throw new ArgumentException($"The capacity of sector {bad.Item2} is {bad.Item1}; capacities must be above 0.");
+            shares = given.ToArray();
+        }
 
         var graph = SectorGraph.Build(units, options.GapToleranceMeters, options.MinSharedEdgeMeters,
             bridgeIslands: options.Islands == IslandPolicy.AttachToNearest);
@@ -141,8 +153,28 @@ public static class Sectorizer
             }
         }
 
+        // Centres fixed by the chief: travel from the point, growth from the block under it.
+        var centres = options.Centres ?? [];
+        if (centres.Count > kMain) throw new ArgumentException($"{centres.Count} fixed centres for {kMain} sectors: give at most one per sector.");
+        var fixedOrigin = Enumerable.Repeat(-1, k).ToArray();
+        for (var s = 0; s < centres.Count; s++)
+        {
+            if (centres[s] is null || centres[s].IsEmpty || !double.IsFinite(centres[s].X) || !double.IsFinite(centres[s].Y))
+                throw new ArgumentException($"Fixed centre {s} is not a point.");
+            fixedOrigin[s] = n + s;
+            var (x, y) = Crs.Transform(centres[s].X, centres[s].Y, Crs.Wgs84, graph.Zone);
+            var b = Enumerable.Range(0, n).FirstOrDefault(i => units[i].Geometry.Covers(centres[s]), -1);
+            if (b < 0) b = Enumerable.Range(0, n).MinBy(i => (Math.Pow(graph.X[i] - x, 2) + Math.Pow(graph.Y[i] - y, 2), i));
+            if (fixedSector[b] < 0 && Array.IndexOf(seedBlocks, b) < 0) seedBlocks[s] = b;
+        }
+        var travel = new TravelCost(graph, centres, options.Streets, options.StraightLineKmh);
+        if (travel.OffNetwork > 0) notes.Add(Notes.OffNetwork(travel.OffNetwork));
+        var response = options.Objective == SectorObjective.Response
+            ? new PartitionSearch.ResponseSetup(travel, fixedOrigin, options.CompactnessWeight * 60 / 1000)
+            : null;
+
         // Attempts: the first always runs; the others while the budget lasts.
-        var search = new PartitionSearch(graph, k, fixedSector, prev, seedBlocks, options.TargetDeviation, options.StayCloseWeight, ct);
+        var search = new PartitionSearch(graph, k, fixedSector, prev, seedBlocks, options.TargetDeviation, options.StayCloseWeight, ct, response, shares);
         PartitionSearch.Result? best = null;
         var ran = 0;
         for (var a = 0; a < options.Attempts; a++)
@@ -154,11 +186,55 @@ public static class Sectorizer
             if (best is null || result.BetterThan(best, options.TargetDeviation)) best = result;
             progress?.Report(0.1 + 0.8 * (a + 1) / options.Attempts);
         }
+        PolishFigures? polish = null;
+        if (response is not null && options.PolishSeconds > 0 && best!.Origins is { } origins)
+        {
+            // Polish, re-centre each free sector at its 1-median, polish again while that shortens the plan.
+            var polishClock = Stopwatch.StartNew();
+            var total = graph.Weight.Sum();
+            var targets = Enumerable.Range(0, k).Select(s => shares is null ? total / k : total * shares[s] / shares.Sum()).ToArray();
+            var heuristic = best.Travel;
+            var current = best.Travel;
+            for (var round = 0; round < 3; round++)
+            {
+                var left = TimeSpan.FromSeconds(options.PolishSeconds) - polishClock.Elapsed;
+                if (left <= TimeSpan.FromSeconds(0.2)) break;
+                var rows = origins.Select(travel.Row).ToArray();
+                var (polished, figures) = Polish.Run(graph, k, best.Part, origins, rows, targets, Math.Max(options.TargetDeviation, best.MaxDeviation),
+                    fixedSector, current, left);
+                var kept = polished is not null && figures.Improved
+                    && Enumerable.Range(0, k).All(s => graph.IsConnected(Enumerable.Range(0, n).Where(i => polished[i] == s).ToList(), j => polished[j] == s));
+                // The figures of the last polish that was kept (or of the first one).
+                if (kept || polish is null)
+                    polish = figures with { HeuristicMinutes = heuristic / 60, ElapsedMs = polishClock.Elapsed.TotalMilliseconds, Improved = kept || polish?.Improved == true };
+                else polish = polish with { ElapsedMs = polishClock.Elapsed.TotalMilliseconds };
+                if (!kept) break;
+                current = figures.ObjectiveMinutes!.Value * 60;
+                var next = (int[])origins.Clone();
+                for (var s = 0; s < k; s++)
+                    if (fixedOrigin[s] < 0) next[s] = travel.BestCentre(Enumerable.Range(0, n).Where(i => polished![i] == s).ToList(), graph.Weight, origins[s]);
+                best = best with { Part = polished!, Origins = origins };
+                if (next.SequenceEqual(origins)) break;
+                var recentred = 0.0;
+                for (var i = 0; i < n; i++) recentred += graph.Weight[i] * travel.Row(next[polished![i]])[i];
+                if (recentred >= current - 1e-6) break;
+                origins = next;
+                current = recentred;
+                best = best with { Origins = origins };
+            }
+            notes.Add(Notes.Polished(polish!));
+        }
         if (ran < options.Attempts)
             notes.Add(Note.Of("sectors.budget_short", ("budget", options.TimeBudget.TotalSeconds), ("ran", ran), ("attempts", options.Attempts)));
 
         var report = PlanEvaluator.Build(graph, units, best!.Part, prev, options.Seed, fixedWeights, notes,
-            islandsByNecessity: options.Islands == IslandPolicy.AttachToNearest);
+            islandsByNecessity: options.Islands == IslandPolicy.AttachToNearest, shares);
+        report = report with
+        {
+            Objective = options.Objective,
+            Travel = PlanEvaluator.TravelOf(graph, units, best.Part, travel, fixedOrigin, best.Origins),
+            Polish = polish,
+        };
         var tolerance = options.TargetDeviation * 100;
         if (report.MaxDeviationPct > tolerance + 1e-9)
             notes.Add(report.BalanceBoundPct > tolerance
@@ -168,5 +244,17 @@ public static class Sectorizer
         for (var i = 0; i < n; i++) assignment[units[i].Id] = best.Part[i];
         progress?.Report(1);
         return new Plan(assignment, report with { ElapsedMs = clock.Elapsed.TotalMilliseconds });
+    }
+
+    /// <summary>The notes of the partition, one small method per kind.</summary>
+    internal static class Notes
+    {
+        // The solver gives its bound and gap whenever it gives an objective.
+        public static Note Polished(PolishFigures p) => p is { ObjectiveMinutes: { } value, BoundMinutes: { } bound, GapPct: { } gap }
+            ? Note.Of(p.Improved ? "sectors.polish_kept" : "sectors.polish_not_better", ("solver", p.Solver), ("status", p.Status),
+                ("seconds", p.ElapsedMs / 1000), ("value", value), ("heuristic", p.HeuristicMinutes), ("bound", bound), ("gap", gap))
+            : Note.Of("sectors.polish_no_solution", ("solver", p.Solver), ("status", p.Status), ("seconds", p.ElapsedMs / 1000));
+
+        public static Note OffNetwork(int blocks) => Note.Of("sectors.off_network", ("count", blocks));
     }
 }

@@ -43,6 +43,22 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
     public async Task<List<PlanningUnit>> UnitsAsync(Neighborhood n, CancellationToken ct) =>
         (await blocks.BuildAsync(n.Boundary, ct)).Blocks.Select(PlanningUnit.Of).ToList();
 
+    /// <summary>The street graph of a mode around the neighbourhood, for travel times.</summary>
+    /// <exception cref="ArgumentException">No street the mode may use.</exception>
+    public async Task<StreetGraph> StreetGraphAsync(Neighborhood n, TravelMode mode, CancellationToken ct)
+    {
+        var streets = await blocks.StreetsAroundAsync(n.Boundary, ct, BlockPlanning.NetworkMarginDegrees);
+        return StreetGraph.Build(streets.Select(s => new NetworkStreet(s.Geometry, s.Class, s.Layer, s.Oneway, s.Name)), mode);
+    }
+
+    /// <summary>The stations (comisarías) with these ids, in the order given; the ids that name none are returned apart.</summary>
+    public async Task<(List<Station> Found, List<int> Missing)> StationsAsync(IReadOnlyList<int> ids, CancellationToken ct)
+    {
+        var list = ids.ToList();
+        var found = await db.Stations.AsNoTracking().Where(s => list.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        return (ids.Where(found.ContainsKey).Select(i => found[i]).ToList(), ids.Where(i => !found.ContainsKey(i)).ToList());
+    }
+
     public async Task<KeptPlan?> GetAsync(int planId, CancellationToken ct) =>
         await db.SectorPlans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == planId, ct) is { } p ? Read(p) : null;
 

@@ -1,10 +1,17 @@
 using BarrioSeguro.Geo.Core.Sectors;
 using BarrioSeguro.Geo.Core.Notes;
+using BarrioSeguro.Geo.Planning.Sectors;
 
 namespace BarrioSeguro.Geo.Planning.Reports;
 
 /// <summary>The figures of one sector (no geometry). <paramref name="Id"/> is 0-based; <paramref name="Label"/> "S1".</summary>
-public sealed record SectorReport(int Id, string Label, double Workload, int Blocks, double AreaKm2, double PolsbyPopper, bool Contiguous);
+public sealed record SectorReport(int Id, string Label, double Workload, int Blocks, double AreaKm2, double PolsbyPopper, bool Contiguous)
+{
+    /// <summary>The workload it should carry: the mean, or its units' share of the total.</summary>
+    public double? TargetWorkload { get; init; }
+    /// <summary>Patrol units staffing it, when given per sector.</summary>
+    public int? Units { get; init; }
+}
 
 /// <summary>
 /// What reproduces a plan: the options and, from the CLI, the input files with their SHA-256; from the service, the
@@ -32,6 +39,23 @@ public sealed record SectorPlanParameters
     public string? PreviousFile { get; init; }
     public string? PreviousSha256 { get; init; }
     public string? Version { get; init; }
+    /// <summary>compactness or response.</summary>
+    public string? Objective { get; init; }
+    /// <summary>The travel mode of the street network travel was measured on (null: straight line).</summary>
+    public string? Mode { get; init; }
+    /// <summary>Straight-line speed in km/h (without streets).</summary>
+    public double? StraightLineKmh { get; init; }
+    /// <summary>Fixed centres, [lon, lat] per sector in order.</summary>
+    public IReadOnlyList<double[]>? Centres { get; init; }
+    public double? CompactnessWeight { get; init; }
+    /// <summary>Patrol units per sector, when given.</summary>
+    public IReadOnlyList<int>? SectorUnits { get; init; }
+    /// <summary>Seconds given to the exact polish.</summary>
+    public double? PolishSeconds { get; init; }
+    public string? StreetsFile { get; init; }
+    public string? StreetsSha256 { get; init; }
+    public string? CentresFile { get; init; }
+    public string? CentresSha256 { get; init; }
 }
 
 /// <summary>
@@ -51,15 +75,48 @@ public sealed record SectorPlanReport(
     public SectorPlanParameters? Parameters { get; init; }
     /// <summary>CLI: the whole command, reading and writing included.</summary>
     public double? TotalElapsedMs { get; init; }
+    /// <summary>compactness or response (null for an evaluated plan).</summary>
+    public string? Objective { get; init; }
+    /// <summary>Travel from each sector's centre to its blocks: total workload·min, mean and worst minutes, per sector.</summary>
+    public TravelFigures? Travel { get; init; }
+    /// <summary>The exact polish (solver, status, objective, bound, gap), when it ran.</summary>
+    public PolishFigures? Polish { get; init; }
 
     public const string IslandSentence = "these blocks share no edge with the rest: contiguous only by necessity";
 
     public static SectorPlanReport From(
-        PlanReport r, int blocks, StaffingReport? staffing, IReadOnlyList<WorkloadTerm> weights, IEnumerable<Note> notes) => new(
+        PlanReport r, int blocks, StaffingReport? staffing, IReadOnlyList<WorkloadTerm> weights, IEnumerable<Note> notes,
+        IReadOnlyList<int>? sectorUnits = null) => new(
         r.Sectors.Select(s => new SectorReport(s.Id, SectorLabel.Of(s.Id), Math.Round(s.Workload, 4), s.Blocks, Math.Round(s.AreaKm2, 6),
-            Math.Round(s.PolsbyPopper, 4), s.Contiguous)).ToList(),
+            Math.Round(s.PolsbyPopper, 4), s.Contiguous)
+        {
+            TargetWorkload = Math.Round(s.TargetWorkload, 4),
+            Units = sectorUnits is not null && s.Id >= 0 && s.Id < sectorUnits.Count ? sectorUnits[s.Id] : null,
+        }).ToList(),
         r.Sectors.Count, blocks, Math.Round(r.Sectors.Sum(s => s.Workload), 4), Math.Round(r.MaxDeviationPct, 3), Math.Round(r.BalanceBoundPct, 3),
         r.Contiguous, Math.Round(r.MeanPolsbyPopper, 4), r.Seed,
         r.Churn is { } c ? new Churn(c.BlocksChanged, Math.Round(c.WorkloadSharePct, 3)) : null,
-        r.Islands, r.Islands.Count > 0 ? IslandSentence : null, Math.Round(r.ElapsedMs, 1), staffing, weights, notes.ToList());
+        r.Islands, r.Islands.Count > 0 ? IslandSentence : null, Math.Round(r.ElapsedMs, 1), staffing, weights, notes.ToList())
+    {
+        Objective = r.Objective is { } o ? SectorPlanning.NameOf(o) : null,
+        Travel = Rounded(r.Travel),
+        Polish = r.Polish is { } p ? p with
+        {
+            ObjectiveMinutes = p.ObjectiveMinutes is { } ov ? Math.Round(ov, 1) : null, BoundMinutes = p.BoundMinutes is { } b ? Math.Round(b, 1) : null,
+            GapPct = p.GapPct is { } g ? Math.Round(g, 3) : null, HeuristicMinutes = Math.Round(p.HeuristicMinutes, 1), ElapsedMs = Math.Round(p.ElapsedMs, 1),
+        } : null,
+    };
+
+    /// <summary>Minutes to 0.01, workload·min and km to 0.1, centres to 1e-7°.</summary>
+    public static TravelFigures? Rounded(TravelFigures? t) => t is null ? null : t with
+    {
+        TotalWeightedMinutes = Math.Round(t.TotalWeightedMinutes, 1), MeanMinutes = Math.Round(t.MeanMinutes, 2),
+        WorstMinutes = Math.Round(t.WorstMinutes, 2), TotalWeightedKm = t.TotalWeightedKm is { } km ? Math.Round(km, 1) : null,
+        Sectors = t.Sectors.Select(s => s with
+        {
+            CentreLon = Math.Round(s.CentreLon, 7), CentreLat = Math.Round(s.CentreLat, 7), WeightedMinutes = Math.Round(s.WeightedMinutes, 1),
+            MeanMinutes = Math.Round(s.MeanMinutes, 2), WorstMinutes = Math.Round(s.WorstMinutes, 2),
+            WeightedKm = s.WeightedKm is { } k ? Math.Round(k, 1) : null,
+        }).ToList(),
+    };
 }

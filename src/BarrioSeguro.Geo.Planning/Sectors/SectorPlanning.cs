@@ -32,6 +32,20 @@ public sealed record SectorPlanRequest
     public IslandPolicy Islands { get; init; } = IslandPolicy.AttachToNearest;
     public IReadOnlyDictionary<string, int>? Locks { get; init; }
     public IReadOnlyDictionary<string, int>? Previous { get; init; }
+    /// <summary>What decides within the tolerance: compactness (default) or response travel.</summary>
+    public SectorObjective Objective { get; init; } = SectorObjective.Compactness;
+    /// <summary>Centres fixed by the chief (lon/lat) for sectors 0, 1, ...: comisarías, bases, points.</summary>
+    public IReadOnlyList<Point>? Centres { get; init; }
+    /// <summary>The street graph of the patrol mode for travel times; null: straight line at <see cref="StraightLineKmh"/>.</summary>
+    public Core.Network.StreetGraph? Streets { get; init; }
+    public double StraightLineKmh { get; init; } = 5;
+    /// <summary>Response objective: workload·minutes one km of cut counts (0: the cut breaks ties only).</summary>
+    public double CompactnessWeight { get; init; }
+    /// <summary>Patrol units staffing each sector (sector 0 first): a sector of two pairs takes twice the work of one
+    /// pair. Gives the number of sectors when <see cref="Sectors"/> is null.</summary>
+    public IReadOnlyList<int>? SectorUnits { get; init; }
+    /// <summary>Response: seconds for the exact polish on SCIP (0: off).</summary>
+    public double PolishSeconds { get; init; }
 }
 
 /// <summary>A computed plan, its report and what it used.</summary>
@@ -94,6 +108,13 @@ public static class SectorPlanning
     /// <exception cref="ArgumentException">Neither given, or a staffing that staffs no sector.</exception>
     public static int SectorsOf(SectorPlanRequest request)
     {
+        if (request.SectorUnits is { Count: > 0 } units)
+        {
+            if (request.Sectors is { } fixedK && fixedK != units.Count)
+                throw new ArgumentException($"{units.Count} sectors' units given for {fixedK} sectors: give one number of units per sector.");
+            if (units.Any(u => u < 1)) throw new ArgumentException("Every sector needs at least 1 patrol unit.");
+            return units.Count;
+        }
         if (request.Sectors is { } k) return k;
         if (request.Staffing is null) throw new ArgumentException("Give the number of sectors, or a contingent.");
         if (request.Staffing.SectorsPerShift < 1) throw new ArgumentException("The contingent staffs no sector around the clock.");
@@ -118,11 +139,40 @@ public static class SectorPlanning
             TimeBudget = request.TimeBudget,
             LockedBlocks = request.Locks,
             PreviousPlan = request.Previous,
+            Objective = request.Objective,
+            Centres = request.Centres,
+            Streets = request.Streets,
+            StraightLineKmh = request.StraightLineKmh,
+            CompactnessWeight = request.CompactnessWeight,
+            PolishSeconds = request.PolishSeconds,
+            SectorShares = request.SectorUnits is { Count: > 0 } su ? su.Select(u => (double)u).ToList() : null,
         };
         var plan = Sectorizer.Partition(weighed, options, progress, ct);
+        if (request.SectorUnits is { Count: > 0 } asked && request.Staffing is { PerShift.Count: > 0 } st)
+        {
+            var weakest = st.PerShift.MinBy(p => p.Units);
+            if (asked.Sum() > weakest.Units) notes = (notes ?? []).Append(Notes.UnitsShort(asked.Sum(), weakest.Shift, weakest.Units));
+        }
         var staffing = request.Staffing is null ? null : StaffingReport.From(request.Staffing, request.ContingentId);
-        var report = SectorPlanReport.From(plan.Report, weighed.Count, staffing, terms, (notes ?? []).Concat(plan.Report.Notes));
+        var report = SectorPlanReport.From(plan.Report, weighed.Count, staffing, terms, (notes ?? []).Concat(plan.Report.Notes), request.SectorUnits);
         return new SectorPlanOutcome(plan, report, weighed, terms, options.Attempts);
+    }
+
+    /// <summary>Why a block is in its sector, for a plan over these units (the same weights as the plan's).</summary>
+    /// <exception cref="ArgumentException">An unknown block, a plan that misses blocks, unknown weights.</exception>
+    public static WhyHereReport WhyHere(
+        IReadOnlyList<PlanningUnit> units, IReadOnlyDictionary<string, int> assignment, string blockId, IReadOnlyList<WorkloadTerm>? weights,
+        ExplainOptions options)
+    {
+        var (weighed, terms) = Weigh(units, weights);
+        return WhyHereReport.From(Core.Sectors.WhyHere.Explain(weighed, assignment, blockId, options), terms);
+    }
+
+    /// <summary>The notes of sector planning, one small method per kind.</summary>
+    public static class Notes
+    {
+        public static Note UnitsShort(int asked, string shift, int units) =>
+            Note.Of("sectors.units_short", ("asked", asked), ("shift", shift), ("units", units));
     }
 
     /// <summary>"islands": attach (default), own or refuse.</summary>
@@ -134,6 +184,17 @@ public static class SectorPlanning
         "refuse" => IslandPolicy.Refuse,
         _ => throw new ArgumentException($"islands must be attach, own or refuse, not '{text}'."),
     };
+
+    /// <summary>"objective": compactness (default; also "compact") or response.</summary>
+    /// <exception cref="ArgumentException">Another word.</exception>
+    public static SectorObjective ObjectiveOf(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "compactness" or "compact" => SectorObjective.Compactness,
+        "response" => SectorObjective.Response,
+        _ => throw new ArgumentException($"objective must be compactness or response, not '{text}'."),
+    };
+
+    public static string NameOf(SectorObjective objective) => objective == SectorObjective.Response ? "response" : "compactness";
 
     public static string NameOf(IslandPolicy policy) => policy switch
     {

@@ -84,6 +84,9 @@ public class ViewerSectorTests(ApiFixture api) : BrowserTest(api)
         Assert.Matches(@"\d\sms$", (await page.InnerTextAsync("#plan-figures [data-figure='elapsed'] .fig-value")).Trim());
         foreach (var figure in new[] { "contiguous", "compactness", "islands" })
             Assert.True(await page.Locator($"#plan-figures [data-figure='{figure}']").IsVisibleAsync(), figure);
+        // Travel from each sector's centre, in Spanish, with its unit.
+        Assert.Matches(@"^media \d+[.,]\d\smin, máx\. \d+[.,]\d\smin$", (await page.InnerTextAsync("#plan-figures [data-figure='travel'] .fig-value")).Trim());
+        Assert.True(double.Parse((await page.GetAttributeAsync("#plan-figures [data-figure='travel']", "data-value"))!, CultureInfo.InvariantCulture) > 0);
 
         // 3. The plan is kept and listed as the one shown.
         var planId = await page.GetAttributeAsync("#sectors-section", "data-plan-id");

@@ -115,6 +115,16 @@ internal static class SectorSamples
         return units.Select((u, i) => (u.Id, label[i])).ToDictionary(x => x.Id, x => x.Item2);
     }
 
+    /// <summary>El Milagro's OSM streets with their highway class, for travel on the street network.</summary>
+    public static List<BarrioSeguro.Geo.Core.Network.NetworkStreet> ElMilagroStreets()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(GeodataDir(), "osm/el_milagro_streets_wgs84.geojson")));
+        return doc.RootElement.GetProperty("features").EnumerateArray()
+            .Select(f => new BarrioSeguro.Geo.Core.Network.NetworkStreet(ToGeometry(f.GetProperty("geometry")),
+                f.GetProperty("properties").GetProperty("highway").GetString() ?? "unclassified"))
+            .ToList();
+    }
+
     private static List<Geometry> ReadGeometries(string relative)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(GeodataDir(), relative)));

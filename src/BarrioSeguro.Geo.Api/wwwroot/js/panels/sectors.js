@@ -377,6 +377,14 @@ function renderResult() {
         fig('maxDeviation', el('span', { class: within ? 'ok' : 'ko' }, fmtPct(dev, 1)), devNote, { value: dev, bound: Number.isFinite(bound) ? bound : '' }),
         fig('contiguous', [tick(contiguous), ' ', contiguous ? t('sectors.yes') : t('sectors.no')]),
         fig('compactness', fmt(Number(r.meanPolsbyPopper ?? plan.meanPolsbyPopper), 2), t('planner.polsbyPopperNote')),
+        r.travel
+          ? fig(
+              'travel',
+              t('sectors.travelValue', { mean: fmt(r.travel.meanMinutes, 1), worst: fmt(r.travel.worstMinutes, 1) }),
+              t('sectors.travelNote', { total: fmt(r.travel.totalWeightedMinutes, 0) }),
+              { value: r.travel.totalWeightedMinutes },
+            )
+          : null,
         fig('seed', String(r.seed ?? plan.seed)),
         fig('elapsed', fmtMs(r.elapsedMs ?? 0)),
         fig(
