@@ -39,6 +39,16 @@ public sealed record PostmanTour(
     /// <summary>Total cost of the walk.</summary>
     public double TotalCost => RequiredCost + DeadheadCost;
 
+    /// <summary>A proven lower bound on the cost of any closed walk covering the reachable required edges (equal to
+    /// <see cref="TotalCost"/> when <see cref="Optimal"/>); null when only a heuristic ran.</summary>
+    public double? LowerBound { get; init; }
+
+    /// <summary>How far the tour may be above the optimum, in % of its cost (0 when optimal); null without a bound.</summary>
+    public double? GapPercent => LowerBound is { } b ? (TotalCost > 0 ? 100 * Math.Max(0, TotalCost - b) / TotalCost : 0) : null;
+
+    /// <summary>The method that produced the tour: "matching", "min-cost flow", "integer model (SCIP)", or a heuristic's name.</summary>
+    public string Method { get; init; } = "";
+
     /// <summary>The edge index of a step.</summary>
     public static int EdgeOf(int step) => step >= 0 ? step : ~step;
 
@@ -59,4 +69,14 @@ public sealed record PostmanTour(
         }
         return nodes;
     }
+}
+
+/// <summary>How hard <see cref="ChinesePostman"/> may work.</summary>
+public sealed record PostmanOptions
+{
+    /// <summary>The defaults: 5 s for the integer model.</summary>
+    public static PostmanOptions Default { get; } = new();
+
+    /// <summary>Time the integer model (mixed or rural directed cases) may take; zero: the heuristic only.</summary>
+    public TimeSpan ExactTimeLimit { get; init; } = TimeSpan.FromSeconds(5);
 }
