@@ -70,6 +70,43 @@ public static class PgRouting
         return result;
     }
 
+    /// <summary>Loads postman rows (id, source, target, cost, reverse_cost; −1 where not allowed) into the session temp table postman_edges.</summary>
+    public static async Task LoadPostmanAsync(NpgsqlConnection connection, IReadOnlyList<(long Id, long Source, long Target, double Cost, double Reverse)> rows,
+        CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            DROP TABLE IF EXISTS postman_edges;
+            CREATE TEMP TABLE postman_edges (id bigint PRIMARY KEY, source bigint NOT NULL, target bigint NOT NULL,
+                                             cost double precision NOT NULL, reverse_cost double precision NOT NULL);
+            INSERT INTO postman_edges SELECT * FROM unnest(@id, @source, @target, @cost, @reverse);
+            ANALYZE postman_edges;
+            """, connection);
+        cmd.Parameters.AddWithValue("id", rows.Select(r => r.Id).ToArray());
+        cmd.Parameters.AddWithValue("source", rows.Select(r => r.Source).ToArray());
+        cmd.Parameters.AddWithValue("target", rows.Select(r => r.Target).ToArray());
+        cmd.Parameters.AddWithValue("cost", rows.Select(r => r.Cost).ToArray());
+        cmd.Parameters.AddWithValue("reverse", rows.Select(r => r.Reverse).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// <c>pgr_chinesePostman</c> (directed: every allowed direction of every edge required) on postman_edges: total
+    /// cost, steps, and distinct lanes walked (edge and the node it is left from), to check it covered them all.
+    /// </summary>
+    public static async Task<(double Total, int Steps, int Lanes)> ChinesePostmanAsync(NpgsqlConnection connection, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT coalesce(sum(cost), 0), count(*)::int, count(DISTINCT (edge, node))::int
+            FROM pgr_chinesePostman('SELECT id, source, target, cost, reverse_cost FROM postman_edges') WHERE edge > 0
+            """, connection);
+        cmd.CommandTimeout = 600;
+        await using var rows = await cmd.ExecuteReaderAsync(ct);
+        await rows.ReadAsync(ct);
+        return (rows.GetDouble(0), rows.GetInt32(1), rows.GetInt32(2));
+    }
+
     private static string SafeName(string table) =>
         table.Length is > 0 and <= 60 && table.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_') && !char.IsDigit(table[0])
             ? table
