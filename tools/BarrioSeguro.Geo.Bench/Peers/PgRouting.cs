@@ -107,6 +107,52 @@ public static class PgRouting
         return (rows.GetDouble(0), rows.GetInt32(1), rows.GetInt32(2));
     }
 
+    /// <summary>
+    /// The components PostGIS and pgRouting make of these lines (UTM, <paramref name="srid"/>): <c>ST_Node</c> over all
+    /// of them, <c>pgr_createTopology</c> at <paramref name="tolerance"/> metres, <c>pgr_connectedComponents</c>.
+    /// Per component (longest first) its edge count and length in UTM metres. Uses plain tables topo_lines and
+    /// topo_edges (pgr_createTopology does not take temp tables): give it a database of its own.
+    /// </summary>
+    public static async Task<List<(int Edges, double Meters)>> TopologyComponentsAsync(NpgsqlConnection connection,
+        IReadOnlyList<NetTopologySuite.Geometries.Geometry> lines, int srid, double tolerance, CancellationToken ct = default)
+    {
+        var writer = new NetTopologySuite.IO.WKBWriter();
+        await using (var load = new NpgsqlCommand(
+            $"""
+            DROP TABLE IF EXISTS topo_lines, topo_edges, topo_edges_vertices_pgr;
+            CREATE TABLE topo_lines (geom geometry);
+            INSERT INTO topo_lines SELECT ST_SetSRID(ST_GeomFromWKB(w), {srid}) FROM unnest(@wkb) AS w;
+            CREATE TABLE topo_edges AS
+                SELECT row_number() OVER ()::bigint AS id, d.geom::geometry(LineString, {srid}) AS geom
+                FROM (SELECT (ST_Dump(ST_Node(ST_Collect(geom)))).geom FROM topo_lines) AS d;
+            ALTER TABLE topo_edges ADD COLUMN source bigint, ADD COLUMN target bigint;
+            """, connection))
+        {
+            load.Parameters.AddWithValue("wkb", lines.Select(l => writer.Write(l)).ToArray());
+            load.CommandTimeout = 600;
+            await load.ExecuteNonQueryAsync(ct);
+        }
+        await using (var topology = new NpgsqlCommand("SELECT pgr_createTopology('topo_edges', @tolerance, 'geom', 'id', clean := true)", connection))
+        {
+            topology.Parameters.AddWithValue("tolerance", tolerance);
+            topology.CommandTimeout = 600;
+            var status = (string?)await topology.ExecuteScalarAsync(ct);
+            if (status != "OK") throw new InvalidOperationException($"pgr_createTopology said {status}");
+        }
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT count(*)::int, sum(ST_Length(e.geom))
+            FROM topo_edges AS e
+            JOIN pgr_connectedComponents('SELECT id, source, target, 1 AS cost, 1 AS reverse_cost FROM topo_edges') AS c ON c.node = e.source
+            GROUP BY c.component ORDER BY 2 DESC
+            """, connection);
+        cmd.CommandTimeout = 600;
+        var result = new List<(int, double)>();
+        await using var rows = await cmd.ExecuteReaderAsync(ct);
+        while (await rows.ReadAsync(ct)) result.Add((rows.GetInt32(0), rows.GetDouble(1)));
+        return result;
+    }
+
     private static string SafeName(string table) =>
         table.Length is > 0 and <= 60 && table.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_') && !char.IsDigit(table[0])
             ? table
