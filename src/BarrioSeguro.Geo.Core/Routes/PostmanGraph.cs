@@ -77,6 +77,8 @@ public sealed record PostmanOptions
     /// <summary>The defaults: 5 s for the integer model.</summary>
     public static PostmanOptions Default { get; } = new();
 
-    /// <summary>Time the integer model (mixed or rural directed cases) may take; zero: the heuristic only.</summary>
+    /// <summary>Time the integer model (mixed or rural directed cases) may take; zero: the heuristic only. The model is
+    /// deterministic when it finishes (proven optimal) within the limit; when the limit cuts it, the tour found may
+    /// depend on the machine's speed (never worse than the heuristic's, and the bound stays proven).</summary>
     public TimeSpan ExactTimeLimit { get; init; } = TimeSpan.FromSeconds(5);
 }
