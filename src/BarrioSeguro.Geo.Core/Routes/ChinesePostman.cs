@@ -46,6 +46,8 @@ public static class ChinesePostman
         ArgumentNullException.ThrowIfNull(options);
         if (options.ExactTimeLimit < TimeSpan.Zero)
             throw new ArgumentException($"the exact solver's time limit must be zero or more, not {options.ExactTimeLimit}", nameof(options));
+        if (options.ExactNodeLimit is < 1)
+            throw new ArgumentException($"the exact solver's node limit must be 1 or more, not {options.ExactNodeLimit}", nameof(options));
         ArgumentNullException.ThrowIfNull(graph);
         var n = graph.NodeCount;
         if (start < 0 || start >= n) throw new ArgumentException($"start node {start} is not in 0..{n - 1}", nameof(start));
@@ -260,7 +262,7 @@ public static class ChinesePostman
                 if (PostmanTour.IsForward(s)) f[s]++; else b[~s]++;
                 heuristicCost += g.Edges[PostmanTour.EdgeOf(s)].Cost;
             }
-            var r = MixedPostmanModel.Solve(g, required, start, options.ExactTimeLimit, (f, b));
+            var r = MixedPostmanModel.Solve(g, required, start, options.ExactTimeLimit, options.ExactNodeLimit, (f, b));
             if (r.Bound > 0) bound = r.Bound;
             var tolerance = 1e-9 * Math.Max(1, heuristicCost);
             if (r.Forward is null || r.Backward is null || r.Objective > heuristicCost - tolerance && !r.Proven)
@@ -291,7 +293,7 @@ public static class ChinesePostman
             notes.Add(r.Proven
                 ? string.Create(CultureInfo.InvariantCulture, $"proven optimal by an integer model (SCIP, {r.Seconds:0.##} s; the heuristic was {100 * (heuristicCost - r.Objective) / r.Objective:0.##} % above)")
                 : string.Create(CultureInfo.InvariantCulture,
-                    $"integer model (SCIP) stopped at the {options.ExactTimeLimit.TotalSeconds:0.#} s limit: tour {r.Objective:0.##}, proven lower bound {r.Bound:0.##}, at most {100 * Math.Max(0, r.Objective - r.Bound) / r.Objective:0.##} % above the optimum"));
+                    $"integer model (SCIP) stopped at its limit ({options.ExactTimeLimit.TotalSeconds:0.#} s or {options.ExactNodeLimit?.ToString(CultureInfo.InvariantCulture) ?? "no"} nodes): tour {r.Objective:0.##}, proven lower bound {r.Bound:0.##}, at most {100 * Math.Max(0, r.Objective - r.Bound) / r.Objective:0.##} % above the optimum"));
             return steps;
         }
 

@@ -27,11 +27,15 @@ internal static class MixedPostmanModel
 
     /// <summary>Solves for the given required edges (all reachable from and back to <paramref name="start"/>).</summary>
     /// <param name="hint">A known solution (counts per edge and direction) to start from, or null.</param>
-    public static Result Solve(PostmanGraph g, IReadOnlyList<int> required, int start, TimeSpan timeLimit, (int[] Forward, int[] Backward)? hint)
+    /// <param name="nodeLimit">Branch-and-bound nodes per solve, or null: the limit that keeps the result the same on any machine.</param>
+    public static Result Solve(PostmanGraph g, IReadOnlyList<int> required, int start, TimeSpan timeLimit, long? nodeLimit,
+        (int[] Forward, int[] Backward)? hint)
     {
         var clock = Stopwatch.StartNew();
         using var solver = Solver.CreateSolver("SCIP") ?? throw new InvalidOperationException("the SCIP solver of OR-Tools is not available");
         solver.SuppressOutput();
+        if (nodeLimit is { } nodes && !solver.SetSolverSpecificParametersAsString($"limits/nodes = {nodes}\n"))
+            throw new InvalidOperationException("SCIP refused its node limit");
         var m = g.Edges.Count;
         var isRequired = new bool[m];
         foreach (var i in required) isRequired[i] = true;

@@ -77,8 +77,13 @@ public sealed record PostmanOptions
     /// <summary>The defaults: 5 s for the integer model.</summary>
     public static PostmanOptions Default { get; } = new();
 
-    /// <summary>Time the integer model (mixed or rural directed cases) may take; zero: the heuristic only. The model is
-    /// deterministic when it finishes (proven optimal) within the limit; when the limit cuts it, the tour found may
-    /// depend on the machine's speed (never worse than the heuristic's, and the bound stays proven).</summary>
+    /// <summary>Time the integer model (mixed or rural directed cases) may take; zero: the heuristic only. The tour is
+    /// reproducible when the model stops by itself (proven optimal, or <see cref="ExactNodeLimit"/> reached) within
+    /// this time; when the clock cuts it, the tour may depend on the machine's speed (never worse than the
+    /// heuristic's; the bound stays proven).</summary>
     public TimeSpan ExactTimeLimit { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Branch-and-bound nodes the integer model may explore: a limit that does not depend on the machine, so
+    /// the same graph gives the same tour. Null: no node limit.</summary>
+    public long? ExactNodeLimit { get; init; } = 2000;
 }

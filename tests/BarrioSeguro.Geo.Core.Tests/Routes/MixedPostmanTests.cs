@@ -54,11 +54,26 @@ public class MixedPostmanTests
     }
 
     [Fact]
+    public void The_same_graph_and_seed_give_the_same_tour()
+    {
+        var g = RouteChecks.Grid(12, 12, new Random(5), requiredShare: 0.9, oneWayShare: 0.3, integerCosts: false, diagonals: true);
+        var options = new PostmanOptions { ExactTimeLimit = TimeSpan.FromSeconds(60), ExactNodeLimit = 50 };
+        var a = ChinesePostman.Solve(g, 0, 7, options);
+        var b = ChinesePostman.Solve(g, 0, 7, options);
+        RouteChecks.AssertClosedWalkCovering(g, a);
+        Assert.Equal("integer model (SCIP)", a.Method);
+        Assert.Equal(a.EdgeSequence, b.EdgeSequence);
+        Assert.Equal(a.LowerBound, b.LowerBound);
+    }
+
+    [Fact]
     public void A_negative_time_limit_is_refused()
     {
         var g = new PostmanGraph(2, [new PostmanEdge(0, 1, 1, true, true), new PostmanEdge(1, 0, 1, false, true)]);
         var ex = Assert.Throws<ArgumentException>(() => ChinesePostman.Solve(g, 0, 0, new PostmanOptions { ExactTimeLimit = TimeSpan.FromSeconds(-1) }));
         Assert.Contains("time limit", ex.Message);
+        var nodes = Assert.Throws<ArgumentException>(() => ChinesePostman.Solve(g, 0, 0, new PostmanOptions { ExactNodeLimit = 0 }));
+        Assert.Contains("node limit", nodes.Message);
     }
 
     /// <summary>4-5 nodes, 6 links, at most 10 counts to enumerate.</summary>
