@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Google.OrTools.LinearSolver;
+
+[assembly: InternalsVisibleTo("BarrioSeguro.Geo.Core.Tests")]
 
 namespace BarrioSeguro.Geo.Core.Routes;
 
@@ -113,6 +116,7 @@ internal static class MixedPostmanModel
             var pieces = Pieces(g, f, b, mustMeet);
             if (pieces is null)
             {
+                DropStrayCycles(g, f, b, start);
                 var proven = status == Solver.ResultStatus.OPTIMAL;
                 var cost = 0.0;
                 for (var i = 0; i < m; i++) cost += (f[i] + b[i]) * g.Edges[i].Cost;
@@ -133,6 +137,23 @@ internal static class MixedPostmanModel
             }
         }
         return new Result(null, null, double.PositiveInfinity, bound, false, rounds, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// A solution stopped early may travel balanced cycles apart from the walk (deadhead going nowhere): they are left
+    /// out, which keeps every node balanced and only lowers the cost.
+    /// </summary>
+    internal static void DropStrayCycles(PostmanGraph g, int[] f, int[] b, int start)
+    {
+        var n = g.NodeCount;
+        var parent = new int[n];
+        for (var v = 0; v < n; v++) parent[v] = v;
+        int Find(int v) { while (parent[v] != v) v = parent[v] = parent[parent[v]]; return v; }
+        for (var i = 0; i < g.Edges.Count; i++)
+            if (f[i] + b[i] > 0) parent[Find(g.Edges[i].From)] = Find(g.Edges[i].To);
+        var home = Find(start);
+        for (var i = 0; i < g.Edges.Count; i++)
+            if (Find(g.Edges[i].From) != home) f[i] = b[i] = 0;
     }
 
     /// <summary>Null when the travelled edges join every node that must be met; else the node sets of the pieces that hold such nodes.</summary>

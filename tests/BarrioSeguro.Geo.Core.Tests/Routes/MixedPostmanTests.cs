@@ -67,6 +67,17 @@ public class MixedPostmanTests
     }
 
     [Fact]
+    public void A_cycle_travelled_apart_from_the_walk_is_left_out()
+    {
+        // A solution stopped early: the walk 0→1→0, and a balanced loop 2→3→2 nowhere near it.
+        var g = new PostmanGraph(4, [new PostmanEdge(0, 1, 1, false, true), new PostmanEdge(2, 3, 5, true, false), new PostmanEdge(3, 2, 5, true, false)]);
+        int[] forward = [1, 1, 1], backward = [1, 0, 0];
+        MixedPostmanModel.DropStrayCycles(g, forward, backward, 0);
+        Assert.Equal([1, 0, 0], forward);
+        Assert.Equal([1, 0, 0], backward);
+    }
+
+    [Fact]
     public void A_negative_time_limit_is_refused()
     {
         var g = new PostmanGraph(2, [new PostmanEdge(0, 1, 1, true, true), new PostmanEdge(1, 0, 1, false, true)]);
