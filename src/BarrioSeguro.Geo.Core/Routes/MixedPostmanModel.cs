@@ -95,6 +95,10 @@ internal static class MixedPostmanModel
         mustMeet[start] = true;
         foreach (var i in required) mustMeet[g.Edges[i].From] = mustMeet[g.Edges[i].To] = true;
 
+        // The required streets in several pieces: each piece must be left at least once, from the start.
+        var initial = RequiredPieces(g, required, start);
+        if (initial.Count > 1) Connect(solver, g, fwd, bwd, initial, start);
+
         var bound = 0.0;
         var rounds = 0;
         while (true)
@@ -124,19 +128,68 @@ internal static class MixedPostmanModel
                 return new Result(f, b, cost, bound, proven, rounds, clock.Elapsed.TotalSeconds);
             }
             // Disconnected: each piece must be left at least once (then entered again, by balance).
-            foreach (var inside in pieces)
-            {
-                var cut = solver.MakeConstraint(1, double.PositiveInfinity, $"cut{rounds}");
-                for (var i = 0; i < m; i++)
-                {
-                    var e = g.Edges[i];
-                    if (inside[e.From] == inside[e.To]) continue;
-                    if (inside[e.From]) cut.SetCoefficient(fwd[i], 1);
-                    else if (bwd[i] is { } bv) cut.SetCoefficient(bv, 1);
-                }
-            }
+            foreach (var inside in pieces) AddCut(solver, g, fwd, bwd, inside, $"cut{rounds}");
         }
         return new Result(null, null, double.PositiveInfinity, bound, false, rounds, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The pieces joined to the start by a single-commodity flow: the start sends one unit to a node of every other
+    /// piece, only along travelled directions (flow ≤ k · travels). Exact and compact, so the first solution found is
+    /// already one closed walk.
+    /// </summary>
+    private static void Connect(Solver solver, PostmanGraph g, Variable[] fwd, Variable?[] bwd, List<bool[]> pieces, int start)
+    {
+        var targets = pieces.Where(p => !p[start]).Select(p => Array.IndexOf(p, true)).ToList();
+        var k = targets.Count;
+        var conservation = new Constraint[g.NodeCount];
+        for (var v = 0; v < g.NodeCount; v++)
+        {
+            var supply = v == start ? k : targets.Contains(v) ? -1 : 0;
+            conservation[v] = solver.MakeConstraint(supply, supply, $"flow{v}");
+        }
+        void Arc(int from, int to, Variable travels, string name)
+        {
+            var y = solver.MakeNumVar(0, k, name);
+            var link = solver.MakeConstraint(double.NegativeInfinity, 0, name + "link");
+            link.SetCoefficient(y, 1);
+            link.SetCoefficient(travels, -k);
+            conservation[from].SetCoefficient(y, 1);
+            conservation[to].SetCoefficient(y, -1);
+        }
+        for (var i = 0; i < g.Edges.Count; i++)
+        {
+            var e = g.Edges[i];
+            if (e.From == e.To) continue;
+            Arc(e.From, e.To, fwd[i], $"yf{i}");
+            if (bwd[i] is { } b) Arc(e.To, e.From, b, $"yb{i}");
+        }
+    }
+
+    /// <summary>Σ (travels leaving the node set) ≥ 1.</summary>
+    private static void AddCut(Solver solver, PostmanGraph g, Variable[] fwd, Variable?[] bwd, bool[] inside, string name)
+    {
+        var cut = solver.MakeConstraint(1, double.PositiveInfinity, name);
+        for (var i = 0; i < g.Edges.Count; i++)
+        {
+            var e = g.Edges[i];
+            if (inside[e.From] == inside[e.To]) continue;
+            if (inside[e.From]) cut.SetCoefficient(fwd[i], 1);
+            else if (bwd[i] is { } bv) cut.SetCoefficient(bv, 1);
+        }
+    }
+
+    /// <summary>Node sets of the pieces the required edges (and the start) form, direction ignored.</summary>
+    private static List<bool[]> RequiredPieces(PostmanGraph g, IReadOnlyList<int> required, int start)
+    {
+        var n = g.NodeCount;
+        var parent = new int[n];
+        for (var v = 0; v < n; v++) parent[v] = v;
+        int Find(int v) { while (parent[v] != v) v = parent[v] = parent[parent[v]]; return v; }
+        foreach (var i in required) parent[Find(g.Edges[i].From)] = Find(g.Edges[i].To);
+        var roots = new HashSet<int> { Find(start) };
+        foreach (var i in required) roots.Add(Find(g.Edges[i].From));
+        return roots.Select(r => Enumerable.Range(0, n).Select(v => Find(v) == r).ToArray()).ToList();
     }
 
     /// <summary>

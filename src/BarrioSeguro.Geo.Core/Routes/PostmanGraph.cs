@@ -83,7 +83,9 @@ public sealed record PostmanOptions
     /// heuristic's; the bound stays proven).</summary>
     public TimeSpan ExactTimeLimit { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Branch-and-bound nodes the integer model may explore: a limit that does not depend on the machine, so
-    /// the same graph gives the same tour. Null: no node limit.</summary>
-    public long? ExactNodeLimit { get; init; } = 2000;
+    /// <summary>Branch-and-bound nodes the integer model may explore per solve: a limit that does not depend on the
+    /// machine, so the same graph gives the same tour when it (not the clock) stops the model; give a time limit large
+    /// enough with it. Null (the default): no node limit. SCIP's root node alone can take seconds on a sector of a few
+    /// hundred streets, so a small limit does not make the model fast.</summary>
+    public long? ExactNodeLimit { get; init; }
 }
