@@ -265,10 +265,12 @@ public static class ChinesePostman
             var r = MixedPostmanModel.Solve(g, required, start, options.ExactTimeLimit, options.ExactNodeLimit, (f, b));
             if (r.Bound > 0) bound = r.Bound;
             var tolerance = 1e-9 * Math.Max(1, heuristicCost);
-            if (r.Forward is null || r.Backward is null || r.Objective > heuristicCost - tolerance && !r.Proven)
+            if (r.Forward is null || r.Backward is null || !r.Proven && (r.Objective > heuristicCost - tolerance || !options.AcceptUnproven))
             {
                 if (r.Forward is null) notes.Add(string.Create(CultureInfo.InvariantCulture,
                     $"the integer model found no tour within {options.ExactTimeLimit.TotalSeconds:0.#} s: the heuristic's tour is kept"));
+                else if (r.Objective < heuristicCost - tolerance) notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"the integer model found a tour {100 * (heuristicCost - r.Objective) / heuristicCost:0.##} % shorter but could not prove it optimal within {options.ExactTimeLimit.TotalSeconds:0.#} s: the heuristic's tour is kept, so the same seed gives the same walk"));
                 if (bound is { } lb && heuristicCost > 0)
                     notes.Add(string.Create(CultureInfo.InvariantCulture,
                         $"proven lower bound {lb:0.##}: the tour is at most {100 * Math.Max(0, heuristicCost - lb) / heuristicCost:0.##} % above the optimum"));

@@ -77,9 +77,8 @@ public sealed record PostmanOptions
     /// <summary>The defaults: 5 s for the integer model.</summary>
     public static PostmanOptions Default { get; } = new();
 
-    /// <summary>Time the integer model (mixed or rural directed cases) may take; zero: the heuristic only. The tour is
-    /// reproducible when the model stops by itself (proven optimal, or <see cref="ExactNodeLimit"/> reached) within
-    /// this time; when the clock cuts it, the tour may depend on the machine's speed (never worse than the
+    /// <summary>Time the integer model (mixed or rural directed cases) may take; zero: the heuristic only. With
+    /// <see cref="AcceptUnproven"/>, a tour the clock cut may depend on the machine's speed (never worse than the
     /// heuristic's; the bound stays proven).</summary>
     public TimeSpan ExactTimeLimit { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -88,4 +87,9 @@ public sealed record PostmanOptions
     /// enough with it. Null (the default): no node limit. SCIP's root node alone can take seconds on a sector of a few
     /// hundred streets, so a small limit does not make the model fast.</summary>
     public long? ExactNodeLimit { get; init; }
+
+    /// <summary>Use the model's tour when it is cheaper but not proven optimal (stopped by a limit). False (the
+    /// default): only a proven optimal tour replaces the heuristic's, so a plan's seed gives the same walk whatever the
+    /// machine's speed; the proven bound is reported either way.</summary>
+    public bool AcceptUnproven { get; init; }
 }

@@ -57,13 +57,26 @@ public class MixedPostmanTests
     public void The_same_graph_and_seed_give_the_same_tour()
     {
         var g = RouteChecks.Grid(12, 12, new Random(5), requiredShare: 0.9, oneWayShare: 0.3, integerCosts: false, diagonals: true);
-        var options = new PostmanOptions { ExactTimeLimit = TimeSpan.FromSeconds(60), ExactNodeLimit = 50 };
+        var options = new PostmanOptions { ExactTimeLimit = TimeSpan.FromSeconds(60), ExactNodeLimit = 50, AcceptUnproven = true };
         var a = ChinesePostman.Solve(g, 0, 7, options);
         var b = ChinesePostman.Solve(g, 0, 7, options);
         RouteChecks.AssertClosedWalkCovering(g, a);
         Assert.Equal("integer model (SCIP)", a.Method);
         Assert.Equal(a.EdgeSequence, b.EdgeSequence);
         Assert.Equal(a.LowerBound, b.LowerBound);
+
+        // By default only a proven optimal tour replaces the heuristic's; an unproven one leaves it, with the bound.
+        var heuristic = ChinesePostman.Solve(g, 0, 7, new PostmanOptions { ExactTimeLimit = TimeSpan.Zero });
+        var kept = ChinesePostman.Solve(g, 0, 7, options with { AcceptUnproven = false });
+        RouteChecks.AssertClosedWalkCovering(g, kept);
+        Assert.NotNull(kept.LowerBound);
+        if (a.Optimal) Assert.Equal(a.EdgeSequence, kept.EdgeSequence);
+        else
+        {
+            Assert.False(kept.Optimal);
+            Assert.Equal(heuristic.EdgeSequence, kept.EdgeSequence);
+            Assert.True(kept.LowerBound <= a.TotalCost + 1e-6);
+        }
     }
 
     [Fact]
