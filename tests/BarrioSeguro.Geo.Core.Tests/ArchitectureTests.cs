@@ -7,9 +7,9 @@ namespace BarrioSeguro.Geo.Core.Tests;
 public class ArchitectureTests
 {
     /// <summary>Core is the domain: it must not know HTTP, EF Core, Npgsql or any file format library. Google.OrTools is
-    /// its solver (the exact models: the sectors' polish on SCIP).</summary>
+    /// its solver library (the exact models: the routes' mixed postman, the sectors' polish on SCIP).</summary>
     [Fact]
-    public void Core_references_only_NetTopologySuite_ProjNet_and_the_runtime()
+    public void Core_references_only_NetTopologySuite_ProjNet_OrTools_and_the_runtime()
     {
         var references = typeof(Neighborhood).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
         var foreign = references.Where(n =>

@@ -52,6 +52,10 @@ public sealed record GraphBuildReport(int InputStreets, int ExcludedForMode, dou
 /// crossings and shared vertices of the same layer become nodes. Lines of different layers never meet, except that a
 /// bridge or tunnel (layer ≠ 0) meets whatever lies under its two ends: a street passing under a bridge's middle is not
 /// connected to it.</item>
+/// <item>Piece ends within <see cref="NodeToleranceMeters"/> (1 cm) of each other on the same layer are one node, the
+/// first one met standing for the others, as <c>pgr_createTopology</c> does with that tolerance after <c>ST_Node</c>:
+/// OSM ways that should meet but end a few millimetres apart (footways, steps, plazas drawn separately) are joined.
+/// A piece whose two ends become that one node with nothing between is dropped.</item>
 /// <item>Pieces that overlap exactly (duplicate ways) become one edge (two-way if either was, the faster speed).</item>
 /// <item>Each piece is an edge with its ground length, a travel time each way (one-way streets: +∞ against the
 /// direction for vehicles, never on foot) and a connected-component id (components by length, longest = 0).</item>
@@ -60,6 +64,9 @@ public sealed record GraphBuildReport(int InputStreets, int ExcludedForMode, dou
 public sealed class StreetGraph
 {
     private const double Grid = 0.001;
+
+    /// <summary>Piece ends closer than this (UTM metres) are one node: pgr_createTopology's tolerance of 1 cm.</summary>
+    public const double NodeToleranceMeters = 0.01;
     private static readonly GeometryFactory Utm = new();
 
     private readonly Coordinate[] _nodes;
@@ -223,13 +230,34 @@ public sealed class StreetGraph
         // 3. Split pieces where a bridge or tunnel ends on them (not at one of their vertices already a node).
         if (portals.Count > 0) pieces = SplitAtPortals(pieces, portals);
 
-        // 4. Duplicates, nodes, edges.
+        // 4. Ends within the node tolerance are one node (the first met stands for the others).
+        var snap = SnapEnds(pieces, portals);
+        var tiny = 0;
+        for (var i = 0; i < pieces.Count; i++)
+        {
+            var (c, street, layer) = pieces[i];
+            var a = snap[EndKey(c[0], layer, portals)];
+            var b = snap[EndKey(c[^1], layer, portals)];
+            if (a.Equals2D(c[0]) && b.Equals2D(c[^1])) continue;
+            var moved = c.Select(v => v.Copy()).ToArray();
+            moved[0] = a.Copy();
+            moved[^1] = b.Copy();
+            moved = Clean(moved);
+            if (moved.Length < 2 || (moved.Length == 2 && moved[0].Equals2D(moved[1]))) { tiny++; pieces[i] = ([], street, layer); continue; }
+            pieces[i] = (moved, street, layer);
+        }
+        if (tiny > 0)
+        {
+            pieces.RemoveAll(p => p.Coords.Length == 0);
+            notes.Add(Note.Of("graph.tiny_pieces_dropped", ("count", tiny), ("tolerance", NodeToleranceMeters * 100)));
+        }
+
+        // 5. Duplicates, nodes, edges.
         var nodeIds = new Dictionary<(long Layer, long X, long Y), int>();
         var nodes = new List<Coordinate>();
         int NodeOf(Coordinate c, int layer)
         {
-            var k = Key(c);
-            var key = (portals.Contains(k) ? long.MinValue : layer, k.Item1, k.Item2);
+            var key = EndKey(c, layer, portals);
             if (!nodeIds.TryGetValue(key, out var id))
             {
                 id = nodes.Count;
@@ -417,6 +445,56 @@ public sealed class StreetGraph
                 if (!current[^1].Equals2D(c[i + 1])) current.Add(c[i + 1]);
             }
             if (current.Count >= 2) result.Add((current.ToArray(), piece.Street, piece.Layer));
+        }
+        return result;
+    }
+
+    /// <summary>A piece end's node key: its layer (or the shared key of bridge and tunnel ends) and its grid cell.</summary>
+    private static (long Layer, long X, long Y) EndKey(Coordinate c, int layer, HashSet<(long, long)> portals)
+    {
+        var k = Key(c);
+        return (portals.Contains(k) ? long.MinValue : layer, k.Item1, k.Item2);
+    }
+
+    /// <summary>
+    /// For every piece end, the end that stands for it: the first end met (in piece order) within
+    /// <see cref="NodeToleranceMeters"/> on the same layer, else itself. Greedy like pgr_createTopology, not transitive.
+    /// </summary>
+    private static Dictionary<(long Layer, long X, long Y), Coordinate> SnapEnds(List<(Coordinate[] Coords, int Street, int Layer)> pieces,
+        HashSet<(long, long)> portals)
+    {
+        var cells = new Dictionary<(long Layer, long X, long Y), List<Coordinate>>();
+        var result = new Dictionary<(long Layer, long X, long Y), Coordinate>();
+        void Visit(Coordinate c, int layer)
+        {
+            var key = EndKey(c, layer, portals);
+            if (result.ContainsKey(key)) return;
+            var cx = (long)Math.Floor(c.X / NodeToleranceMeters);
+            var cy = (long)Math.Floor(c.Y / NodeToleranceMeters);
+            Coordinate? best = null;
+            var bestD = double.MaxValue;
+            for (var dx = -1; dx <= 1; dx++)
+                for (var dy = -1; dy <= 1; dy++)
+                {
+                    if (!cells.TryGetValue((key.Layer, cx + dx, cy + dy), out var list)) continue;
+                    foreach (var r in list)
+                    {
+                        var d = r.Distance(c);
+                        if (d <= NodeToleranceMeters + 1e-9 && d < bestD) { best = r; bestD = d; }
+                    }
+                }
+            if (best is null)
+            {
+                best = c;
+                if (!cells.TryGetValue((key.Layer, cx, cy), out var list)) cells[(key.Layer, cx, cy)] = list = [];
+                list.Add(c);
+            }
+            result[key] = best;
+        }
+        foreach (var (c, _, layer) in pieces)
+        {
+            Visit(c[0], layer);
+            Visit(c[^1], layer);
         }
         return result;
     }

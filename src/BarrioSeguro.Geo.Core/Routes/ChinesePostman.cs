@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Core.Notes;
+using System.Globalization;
 
 namespace BarrioSeguro.Geo.Core.Routes;
 
@@ -12,12 +13,17 @@ namespace BarrioSeguro.Geo.Core.Routes;
 /// <item>Every required edge one-way (non-required two-way streets may still be used both ways): exact. In- and
 /// out-degrees are balanced by a minimum-cost flow over shortest paths (successive shortest paths), then an Euler
 /// circuit.</item>
-/// <item>Mixed (required two-way streets and one-way arcs, NP-hard): a heuristic. Two-way required edges start in their
-/// digitised direction; one min-cost flow both balances the degrees with deadhead arcs and flips two-way edges at no
-/// cost (a flip moves two units of imbalance); an edge the flow half-flips is walked both ways. Not proven optimal.</item>
-/// <item>Required edges in several pieces (or a start off the required edges): the pieces are joined first by shortest
-/// deadhead paths (a minimum spanning tree over the pieces when undirected, nearest piece first when directed), then
-/// the degrees are fixed as above: a rural-postman heuristic, not proven optimal.</item>
+/// <item>Mixed (required two-way streets and one-way arcs, NP-hard) or directed in several pieces: a heuristic first.
+/// Two-way required edges start in their digitised direction; one min-cost flow both balances the degrees with
+/// deadhead arcs and flips two-way edges at no cost (a flip moves two units of imbalance); an edge the flow half-flips
+/// is walked both ways; pieces are joined first by shortest deadhead paths, nearest piece first. Then, within
+/// <see cref="PostmanOptions.ExactTimeLimit"/>, an integer model (<see cref="MixedPostmanModel"/>, SCIP) started from
+/// the heuristic: its tour is used when cheaper, and its proven lower bound is reported
+/// (<see cref="PostmanTour.LowerBound"/>), with <see cref="PostmanTour.Optimal"/> when it closes the gap. The
+/// heuristic stays when the model gives nothing in time.</item>
+/// <item>Undirected, required edges in several pieces (or a start off the required edges): the pieces are joined first
+/// by the shortest deadhead paths of a minimum spanning tree over the pieces, then matched: a rural-postman heuristic,
+/// not proven optimal.</item>
 /// </list>
 /// Required edges with no closed walk from the start (no path there, or no way back over one-way streets) are listed
 /// in <see cref="PostmanTour.UnreachableRequiredEdges"/>, never dropped silently. The seed shuffles every tie (shortest
@@ -32,8 +38,17 @@ public static class ChinesePostman
 
     /// <summary>Solves the postman for <paramref name="graph"/> from <paramref name="start"/>.</summary>
     /// <exception cref="ArgumentException">A node out of range, or a negative or non-finite cost.</exception>
-    public static PostmanTour Solve(PostmanGraph graph, int start, int seed = 0)
+    public static PostmanTour Solve(PostmanGraph graph, int start, int seed = 0) => Solve(graph, start, seed, PostmanOptions.Default);
+
+    /// <summary>Solves the postman for <paramref name="graph"/> from <paramref name="start"/> with these options.</summary>
+    /// <exception cref="ArgumentException">A node out of range, a negative or non-finite cost, or a negative time limit.</exception>
+    public static PostmanTour Solve(PostmanGraph graph, int start, int seed, PostmanOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ExactTimeLimit < TimeSpan.Zero)
+            throw new ArgumentException($"the exact solver's time limit must be zero or more, not {options.ExactTimeLimit}", nameof(options));
+        if (options.ExactNodeLimit is < 1)
+            throw new ArgumentException($"the exact solver's node limit must be 1 or more, not {options.ExactNodeLimit}", nameof(options));
         ArgumentNullException.ThrowIfNull(graph);
         var n = graph.NodeCount;
         if (start < 0 || start >= n) throw new ArgumentException($"start node {start} is not in 0..{n - 1}", nameof(start));
@@ -45,15 +60,17 @@ public static class ChinesePostman
             if (!(e.Cost >= 0) || !double.IsFinite(e.Cost))
                 throw new ArgumentException($"edge {i} has cost {e.Cost}; costs must be finite and non-negative", nameof(graph));
         }
-        return new Solver(graph, start, seed).Run();
+        return new Solver(graph, start, seed, options).Run();
     }
 
-    private sealed class Solver(PostmanGraph g, int start, int seed)
+    private sealed class Solver(PostmanGraph g, int start, int seed, PostmanOptions options)
     {
         private readonly Random rng = new(seed);
         private readonly List<Note> notes = [];
         private readonly int n = g.NodeCount;
         private bool optimal = true;
+        private double? bound;
+        private string method = "";
 
         public PostmanTour Run()
         {
@@ -77,12 +94,17 @@ public static class ChinesePostman
             if (required.Count == 0)
             {
                 notes.Add(Note.Of("postman.empty"));
-                return new PostmanTour(start, [], 0, 0, unreachable, true, notes);
+                return new PostmanTour(start, [], 0, 0, unreachable, true, notes) { LowerBound = 0, Method = "none" };
             }
 
             var steps = directed ? Directed(arcs, required) : Undirected(arcs, required);
             var total = steps.Sum(s => g.Edges[PostmanTour.EdgeOf(s)].Cost);
-            return new PostmanTour(start, steps, requiredCost, Math.Max(0, total - requiredCost), unreachable, optimal, notes);
+            if (optimal) bound = total;
+            return new PostmanTour(start, steps, requiredCost, Math.Max(0, total - requiredCost), unreachable, optimal, notes)
+            {
+                LowerBound = bound is { } b ? Math.Min(b, total) : null,
+                Method = method,
+            };
         }
 
         // ---- undirected -------------------------------------------------------------------------------------------
@@ -94,10 +116,12 @@ public static class ChinesePostman
             void Add(int edge) { var e = g.Edges[edge]; degree[e.From]++; degree[e.To]++; }
             foreach (var i in required) Add(i);
 
+            method = "matching";
             var pieces = Pieces(items);
             if (pieces.Count > 1)
             {
                 optimal = false;
+                method = "spanning tree + matching (heuristic)";
                 notes.Add(Note.Of("postman.pieces_joined_tree", ("count", pieces.Count)));
                 foreach (var link in SpanningLinks(arcs, pieces)) { items.Add(link); Add(link); }
             }
@@ -222,8 +246,61 @@ public static class ChinesePostman
                 else { steps.Add(PostmanTour.Step(edge, false)); halfFlips++; }
             }
             if (halfFlips > 0) notes.Add(Note.Of("postman.both_ways", ("count", halfFlips)));
+            method = optimal ? "min-cost flow" : "min-cost flow (heuristic)";
+            if (!optimal && options.ExactTimeLimit > TimeSpan.Zero) steps = Exact(required, steps);
             return DirectedEuler(steps);
         }
+
+        /// <summary>The integer model from the heuristic's steps; returns the better steps and sets the bound.</summary>
+        private List<int> Exact(List<int> required, List<int> heuristic)
+        {
+            var m = g.Edges.Count;
+            var f = new int[m];
+            var b = new int[m];
+            var heuristicCost = 0.0;
+            foreach (var s in heuristic)
+            {
+                if (PostmanTour.IsForward(s)) f[s]++; else b[~s]++;
+                heuristicCost += g.Edges[PostmanTour.EdgeOf(s)].Cost;
+            }
+            var r = MixedPostmanModel.Solve(g, required, start, options.ExactTimeLimit, options.ExactNodeLimit, (f, b));
+            if (r.Bound > 0) bound = r.Bound;
+            var tolerance = 1e-9 * Math.Max(1, heuristicCost);
+            if (r.Forward is null || r.Backward is null || !r.Proven && (r.Objective > heuristicCost - tolerance || !options.AcceptUnproven))
+            {
+                if (r.Forward is null) notes.Add(Note.Of("postman.exact_no_tour", ("seconds", options.ExactTimeLimit.TotalSeconds)));
+                else if (r.Objective < heuristicCost - tolerance) notes.Add(Note.Of("postman.exact_unproven_kept_heuristic",
+                    ("shorter", 100 * (heuristicCost - r.Objective) / heuristicCost), ("seconds", options.ExactTimeLimit.TotalSeconds)));
+                if (bound is { } lb && heuristicCost > 0)
+                    notes.Add(Note.Of("postman.lower_bound", ("bound", lb), ("above", 100 * Math.Max(0, heuristicCost - lb) / heuristicCost)));
+                if (bound is { } lb2 && heuristicCost <= lb2 + tolerance)
+                {
+                    optimal = true;
+                    method = "min-cost flow, proven optimal by the integer model";
+                    DropHeuristicNotes();
+                    notes.Add(Note.Of("postman.heuristic_proven"));
+                }
+                return heuristic;
+            }
+            var steps = new List<int>();
+            for (var i = 0; i < m; i++)
+            {
+                for (var c = 0; c < r.Forward[i]; c++) steps.Add(PostmanTour.Step(i, true));
+                for (var c = 0; c < r.Backward[i]; c++) steps.Add(PostmanTour.Step(i, false));
+            }
+            optimal = r.Proven;
+            method = "integer model (SCIP)";
+            DropHeuristicNotes();
+            notes.Add(r.Proven
+                ? Note.Of("postman.exact_proven", ("seconds", r.Seconds), ("heuristicAbove", 100 * (heuristicCost - r.Objective) / r.Objective))
+                : Note.Of("postman.exact_stopped", ("seconds", options.ExactTimeLimit.TotalSeconds), ("nodes", (double)(options.ExactNodeLimit ?? 0)),
+                    ("tour", r.Objective), ("bound", r.Bound), ("above", 100 * Math.Max(0, r.Objective - r.Bound) / r.Objective)));
+            return steps;
+        }
+
+        /// <summary>The heuristic's notes, once the integer model has replaced or proven its tour.</summary>
+        private void DropHeuristicNotes() => notes.RemoveAll(n => n.Code is "postman.mixed_heuristic" or "postman.pieces_joined_tree"
+            or "postman.pieces_joined_nearest" or "postman.both_ways" or "postman.lower_bound");
 
         private List<int> DirectedEuler(List<int> steps)
         {

@@ -41,6 +41,16 @@ public sealed record PostmanTour(
     /// <summary>Total cost of the walk.</summary>
     public double TotalCost => RequiredCost + DeadheadCost;
 
+    /// <summary>A proven lower bound on the cost of any closed walk covering the reachable required edges (equal to
+    /// <see cref="TotalCost"/> when <see cref="Optimal"/>); null when only a heuristic ran.</summary>
+    public double? LowerBound { get; init; }
+
+    /// <summary>How far the tour may be above the optimum, in % of its cost (0 when optimal); null without a bound.</summary>
+    public double? GapPercent => LowerBound is { } b ? (TotalCost > 0 ? 100 * Math.Max(0, TotalCost - b) / TotalCost : 0) : null;
+
+    /// <summary>The method that produced the tour: "matching", "min-cost flow", "integer model (SCIP)", or a heuristic's name.</summary>
+    public string Method { get; init; } = "";
+
     /// <summary>The edge index of a step.</summary>
     public static int EdgeOf(int step) => step >= 0 ? step : ~step;
 
@@ -61,4 +71,27 @@ public sealed record PostmanTour(
         }
         return nodes;
     }
+}
+
+/// <summary>How hard <see cref="ChinesePostman"/> may work.</summary>
+public sealed record PostmanOptions
+{
+    /// <summary>The defaults: 5 s for the integer model.</summary>
+    public static PostmanOptions Default { get; } = new();
+
+    /// <summary>Time the integer model (mixed or rural directed cases) may take; zero: the heuristic only. With
+    /// <see cref="AcceptUnproven"/>, a tour the clock cut may depend on the machine's speed (never worse than the
+    /// heuristic's; the bound stays proven).</summary>
+    public TimeSpan ExactTimeLimit { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Branch-and-bound nodes the integer model may explore per solve: a limit that does not depend on the
+    /// machine, so the same graph gives the same tour when it (not the clock) stops the model; give a time limit large
+    /// enough with it. Null (the default): no node limit. SCIP's root node alone can take seconds on a sector of a few
+    /// hundred streets, so a small limit does not make the model fast.</summary>
+    public long? ExactNodeLimit { get; init; }
+
+    /// <summary>Use the model's tour when it is cheaper but not proven optimal (stopped by a limit). False (the
+    /// default): only a proven optimal tour replaces the heuristic's, so a plan's seed gives the same walk whatever the
+    /// machine's speed; the proven bound is reported either way.</summary>
+    public bool AcceptUnproven { get; init; }
 }

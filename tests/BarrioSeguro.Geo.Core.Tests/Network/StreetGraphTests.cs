@@ -96,6 +96,46 @@ public class StreetGraphTests
     }
 
     [Fact]
+    public void Ends_within_a_centimetre_are_one_node_as_pgr_createTopology_makes_them()
+    {
+        // Footway, steps and path drawn apart from the street: ends 4 mm and 7 mm off join, 3 cm off stays apart.
+        var g = StreetGraph.Build([S("LINESTRING(0 0, 100 0)"), S("LINESTRING(100.004 0, 100 40)", "footway"),
+            S("LINESTRING(100 40.007, 60 40)", "steps"), S("LINESTRING(60 40.03, 60 80)", "path")], TravelMode.Foot);
+        Assert.Equal(4, g.Edges.Count);
+        Assert.Equal(6, g.NodeCount);
+        Assert.Equal(2, g.Components.Count);
+        Assert.Equal((100 + 40 + 40) / g.ScaleFactor / 1000, g.Components.LargestKm, 4);
+        Assert.Equal(g.Edges.Single(e => e.Class == "residential").Component, g.Edges.Single(e => e.Class == "steps").Component);
+        Assert.NotEqual(g.Edges.Single(e => e.Class == "steps").Component, g.Edges.Single(e => e.Class == "path").Component);
+        // The moved ends are the node's position, so the edges meet there.
+        var footway = g.Edges.Single(e => e.Class == "footway");
+        Assert.True(footway.Geometry.Coordinates[0].Equals2D(g.NodeCoordinate(footway.From)));
+
+        // A piece shorter than the tolerance between two streets: its ends are one node, it is dropped.
+        var tiny = StreetGraph.Build([S("LINESTRING(0 0, 100 0)"), S("LINESTRING(100 0, 100.005 0)"), S("LINESTRING(100.005 0, 200 0)")], TravelMode.Foot);
+        Assert.Equal(2, tiny.Edges.Count);
+        Assert.Equal(1, tiny.Components.Count);
+        Assert.Contains(tiny.Report.Notes, n => n.English.Contains("node tolerance"));
+    }
+
+    [Theory]
+    [InlineData("footway")]
+    [InlineData("steps")]
+    [InlineData("path")]
+    [InlineData("pedestrian")]
+    public void Footways_steps_paths_and_pedestrian_streets_are_walked_not_driven(string highway)
+    {
+        var streets = new[] { S("LINESTRING(0 0, 100 0)"), S("LINESTRING(100 0, 100 60)", highway) };
+        var foot = StreetGraph.Build(streets, TravelMode.Foot);
+        Assert.Equal(2, foot.Edges.Count);
+        Assert.Equal(1, foot.Components.Count);
+        Assert.Equal(60 / foot.ScaleFactor / (5 / 3.6), foot.Edges.Single(e => e.Class == highway).ForwardSeconds, 3);
+        var car = StreetGraph.Build(streets, TravelMode.Car);
+        Assert.Single(car.Edges);
+        Assert.Equal(1, car.Report.ExcludedForMode);
+    }
+
+    [Fact]
     public void An_isolated_piece_is_a_second_component_with_its_km()
     {
         var g = StreetGraph.Build([S("LINESTRING(0 0, 300 0)"), S("LINESTRING(0 500, 100 500)", "footway")], TravelMode.Foot);

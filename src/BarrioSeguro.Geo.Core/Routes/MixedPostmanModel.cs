@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Google.OrTools.LinearSolver;
+
+[assembly: InternalsVisibleTo("BarrioSeguro.Geo.Core.Tests")]
+
+namespace BarrioSeguro.Geo.Core.Routes;
+
+/// <summary>
+/// The mixed (and directed rural) Chinese postman as an integer program, solved by SCIP through OR-Tools.
+/// <para>Variables: for each one-way edge the number of times it is travelled (at least 1 when required); for each
+/// two-way edge the number of times each way, the two adding up to at least 1 when required. Constraints: in = out at
+/// every node. With the required edges and the start in one piece this is the whole problem (a balanced, connected
+/// multigraph has an Euler circuit). Otherwise the support may fall apart; each piece of the solution that holds a
+/// required edge (or the start) but not all of them then gets a cut "leave this set at least once", and the model is
+/// solved again, until the solution is connected or the time is up.</para>
+/// <para>The bound SCIP reports is a lower bound on the cost of every closed walk that covers the required edges
+/// (each round's model is a relaxation of the real problem), so it stays valid even when the solution is not used.</para>
+/// </summary>
+internal static class MixedPostmanModel
+{
+    /// <summary>What the model found.</summary>
+    /// <param name="Forward">Times each edge is travelled From → To (null: nothing usable found in time).</param>
+    /// <param name="Backward">Times each edge is travelled To → From (always 0 on one-way edges).</param>
+    /// <param name="Objective">Cost of the solution (+∞ when none).</param>
+    /// <param name="Bound">Proven lower bound on the cost of any covering closed walk (0 when SCIP gave none).</param>
+    /// <param name="Proven">True when the solution is proven optimal.</param>
+    /// <param name="Rounds">Solves run (1 + connectivity cuts rounds).</param>
+    public sealed record Result(int[]? Forward, int[]? Backward, double Objective, double Bound, bool Proven, int Rounds, double Seconds);
+
+    /// <summary>Solves for the given required edges (all reachable from and back to <paramref name="start"/>).</summary>
+    /// <param name="hint">A known solution (counts per edge and direction) to start from, or null.</param>
+    /// <param name="nodeLimit">Branch-and-bound nodes per solve, or null: the limit that keeps the result the same on any machine.</param>
+    public static Result Solve(PostmanGraph g, IReadOnlyList<int> required, int start, TimeSpan timeLimit, long? nodeLimit,
+        (int[] Forward, int[] Backward)? hint)
+    {
+        var clock = Stopwatch.StartNew();
+        using var solver = Solver.CreateSolver("SCIP") ?? throw new InvalidOperationException("the SCIP solver of OR-Tools is not available");
+        solver.SuppressOutput();
+        if (nodeLimit is { } nodes && !solver.SetSolverSpecificParametersAsString($"limits/nodes = {nodes}\n"))
+            throw new InvalidOperationException("SCIP refused its node limit");
+        var m = g.Edges.Count;
+        var isRequired = new bool[m];
+        foreach (var i in required) isRequired[i] = true;
+
+        var fwd = new Variable[m];
+        var bwd = new Variable?[m];
+        var objective = solver.Objective();
+        for (var i = 0; i < m; i++)
+        {
+            var e = g.Edges[i];
+            var lb = e.OneWay && isRequired[i] ? 1 : 0;
+            fwd[i] = solver.MakeIntVar(lb, double.PositiveInfinity, $"f{i}");
+            objective.SetCoefficient(fwd[i], e.Cost);
+            if (e.OneWay || e.From == e.To) continue;
+            bwd[i] = solver.MakeIntVar(0, double.PositiveInfinity, $"b{i}");
+            objective.SetCoefficient(bwd[i]!, e.Cost);
+        }
+        for (var i = 0; i < m; i++)
+        {
+            if (!isRequired[i] || g.Edges[i].OneWay) continue;
+            var cover = solver.MakeConstraint(1, double.PositiveInfinity, $"cover{i}");
+            cover.SetCoefficient(fwd[i], 1);
+            if (bwd[i] is { } b) cover.SetCoefficient(b, 1);
+        }
+        objective.SetMinimization();
+
+        var balance = new Constraint[g.NodeCount];
+        for (var v = 0; v < g.NodeCount; v++) balance[v] = solver.MakeConstraint(0, 0, $"bal{v}");
+        for (var i = 0; i < m; i++)
+        {
+            var e = g.Edges[i];
+            if (e.From == e.To) continue;
+            // out − in = 0: forward leaves From and enters To.
+            balance[e.From].SetCoefficient(fwd[i], 1);
+            balance[e.To].SetCoefficient(fwd[i], -1);
+            if (bwd[i] is { } b) { balance[e.To].SetCoefficient(b, 1); balance[e.From].SetCoefficient(b, -1); }
+        }
+
+        if (hint is { } h)
+        {
+            var vars = new List<Variable>();
+            var values = new List<double>();
+            for (var i = 0; i < m; i++)
+            {
+                vars.Add(fwd[i]); values.Add(h.Forward[i]);
+                if (bwd[i] is { } b) { vars.Add(b); values.Add(h.Backward[i]); }
+            }
+            solver.SetHint([.. vars], [.. values]);
+        }
+
+        var parameters = new MPSolverParameters();
+        parameters.SetDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, 0.0);
+        var mustMeet = new bool[g.NodeCount];
+        mustMeet[start] = true;
+        foreach (var i in required) mustMeet[g.Edges[i].From] = mustMeet[g.Edges[i].To] = true;
+
+        // The required streets in several pieces: each piece must be left at least once, from the start.
+        var initial = RequiredPieces(g, required, start);
+        if (initial.Count > 1) Connect(solver, g, fwd, bwd, initial, start);
+
+        var bound = 0.0;
+        var rounds = 0;
+        while (true)
+        {
+            var left = timeLimit - clock.Elapsed;
+            if (left <= TimeSpan.Zero) break;
+            solver.SetTimeLimit((long)Math.Max(1, left.TotalMilliseconds));
+            rounds++;
+            var status = solver.Solve(parameters);
+            if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE)) break;
+            bound = Math.Max(bound, objective.BestBound());
+            var f = new int[m];
+            var b = new int[m];
+            for (var i = 0; i < m; i++)
+            {
+                f[i] = (int)Math.Round(fwd[i].SolutionValue());
+                if (bwd[i] is { } bv) b[i] = (int)Math.Round(bv.SolutionValue());
+            }
+            var pieces = Pieces(g, f, b, mustMeet);
+            if (pieces is null)
+            {
+                DropStrayCycles(g, f, b, start);
+                var proven = status == Solver.ResultStatus.OPTIMAL;
+                var cost = 0.0;
+                for (var i = 0; i < m; i++) cost += (f[i] + b[i]) * g.Edges[i].Cost;
+                if (proven) bound = Math.Max(bound, cost);
+                return new Result(f, b, cost, bound, proven, rounds, clock.Elapsed.TotalSeconds);
+            }
+            // Disconnected: each piece must be left at least once (then entered again, by balance).
+            foreach (var inside in pieces) AddCut(solver, g, fwd, bwd, inside, $"cut{rounds}");
+        }
+        return new Result(null, null, double.PositiveInfinity, bound, false, rounds, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The pieces joined to the start by a single-commodity flow: the start sends one unit to a node of every other
+    /// piece, only along travelled directions (flow ≤ k · travels). Exact and compact, so the first solution found is
+    /// already one closed walk.
+    /// </summary>
+    private static void Connect(Solver solver, PostmanGraph g, Variable[] fwd, Variable?[] bwd, List<bool[]> pieces, int start)
+    {
+        var targets = pieces.Where(p => !p[start]).Select(p => Array.IndexOf(p, true)).ToList();
+        var k = targets.Count;
+        var conservation = new Constraint[g.NodeCount];
+        for (var v = 0; v < g.NodeCount; v++)
+        {
+            var supply = v == start ? k : targets.Contains(v) ? -1 : 0;
+            conservation[v] = solver.MakeConstraint(supply, supply, $"flow{v}");
+        }
+        void Arc(int from, int to, Variable travels, string name)
+        {
+            var y = solver.MakeNumVar(0, k, name);
+            var link = solver.MakeConstraint(double.NegativeInfinity, 0, name + "link");
+            link.SetCoefficient(y, 1);
+            link.SetCoefficient(travels, -k);
+            conservation[from].SetCoefficient(y, 1);
+            conservation[to].SetCoefficient(y, -1);
+        }
+        for (var i = 0; i < g.Edges.Count; i++)
+        {
+            var e = g.Edges[i];
+            if (e.From == e.To) continue;
+            Arc(e.From, e.To, fwd[i], $"yf{i}");
+            if (bwd[i] is { } b) Arc(e.To, e.From, b, $"yb{i}");
+        }
+    }
+
+    /// <summary>Σ (travels leaving the node set) ≥ 1.</summary>
+    private static void AddCut(Solver solver, PostmanGraph g, Variable[] fwd, Variable?[] bwd, bool[] inside, string name)
+    {
+        var cut = solver.MakeConstraint(1, double.PositiveInfinity, name);
+        for (var i = 0; i < g.Edges.Count; i++)
+        {
+            var e = g.Edges[i];
+            if (inside[e.From] == inside[e.To]) continue;
+            if (inside[e.From]) cut.SetCoefficient(fwd[i], 1);
+            else if (bwd[i] is { } bv) cut.SetCoefficient(bv, 1);
+        }
+    }
+
+    /// <summary>Node sets of the pieces the required edges (and the start) form, direction ignored.</summary>
+    private static List<bool[]> RequiredPieces(PostmanGraph g, IReadOnlyList<int> required, int start)
+    {
+        var n = g.NodeCount;
+        var parent = new int[n];
+        for (var v = 0; v < n; v++) parent[v] = v;
+        int Find(int v) { while (parent[v] != v) v = parent[v] = parent[parent[v]]; return v; }
+        foreach (var i in required) parent[Find(g.Edges[i].From)] = Find(g.Edges[i].To);
+        var roots = new HashSet<int> { Find(start) };
+        foreach (var i in required) roots.Add(Find(g.Edges[i].From));
+        return roots.Select(r => Enumerable.Range(0, n).Select(v => Find(v) == r).ToArray()).ToList();
+    }
+
+    /// <summary>
+    /// A solution stopped early may travel balanced cycles apart from the walk (deadhead going nowhere): they are left
+    /// out, which keeps every node balanced and only lowers the cost.
+    /// </summary>
+    internal static void DropStrayCycles(PostmanGraph g, int[] f, int[] b, int start)
+    {
+        var n = g.NodeCount;
+        var parent = new int[n];
+        for (var v = 0; v < n; v++) parent[v] = v;
+        int Find(int v) { while (parent[v] != v) v = parent[v] = parent[parent[v]]; return v; }
+        for (var i = 0; i < g.Edges.Count; i++)
+            if (f[i] + b[i] > 0) parent[Find(g.Edges[i].From)] = Find(g.Edges[i].To);
+        var home = Find(start);
+        for (var i = 0; i < g.Edges.Count; i++)
+            if (Find(g.Edges[i].From) != home) f[i] = b[i] = 0;
+    }
+
+    /// <summary>Null when the travelled edges join every node that must be met; else the node sets of the pieces that hold such nodes.</summary>
+    private static List<bool[]>? Pieces(PostmanGraph g, int[] f, int[] b, bool[] mustMeet)
+    {
+        var n = g.NodeCount;
+        var parent = new int[n];
+        for (var v = 0; v < n; v++) parent[v] = v;
+        int Find(int v) { while (parent[v] != v) v = parent[v] = parent[parent[v]]; return v; }
+        for (var i = 0; i < g.Edges.Count; i++)
+            if (f[i] + b[i] > 0) parent[Find(g.Edges[i].From)] = Find(g.Edges[i].To);
+        var roots = new HashSet<int>();
+        for (var v = 0; v < n; v++) if (mustMeet[v]) roots.Add(Find(v));
+        if (roots.Count <= 1) return null;
+        var result = new List<bool[]>();
+        foreach (var r in roots)
+        {
+            var inside = new bool[n];
+            for (var v = 0; v < n; v++) inside[v] = Find(v) == r;
+            result.Add(inside);
+        }
+        return result;
+    }
+}
