@@ -23,6 +23,9 @@ public sealed record RouteReport(
     double StreetsCoveredPct, int Rounds, bool Optimal, IReadOnlyList<StopReport> Stops, double UnreachableKm,
     IReadOnlyList<UnreachableReport> Unreachable, IReadOnlyList<HotspotReport> Hotspots, IReadOnlyList<string> Notes)
 {
+    /// <summary>The sector's coverage cycle (the same as in <see cref="RoutesReport.Cycle"/>), kept with the route.</summary>
+    public SectorCycleReport? Cycle { get; init; }
+
     /// <summary>The patrol time of the shift (minutes): the shift minus the break and the hand-over; the route never runs longer.</summary>
     public double PatrolMinutes { get; init; }
 
@@ -68,8 +71,9 @@ public sealed record RoutesReport(
 public sealed record CycleReport(int Days, IReadOnlyList<string> Shifts, int ShiftsInCycle, IReadOnlyList<SectorCycleReport> Sectors);
 
 /// <summary>How many shifts a full pass of a sector's reachable streets takes in a travel mode.</summary>
-/// <param name="PassMinutes">Patrol minutes those shifts spend in all on the pass.</param>
-public sealed record PassReport(string Mode, int Shifts, double PassMinutes);
+/// <param name="Shifts">Shifts a full pass takes when each gives it all its free time; null when no number of shifts can (streets out of reach).</param>
+/// <param name="PassMinutes">Patrol minutes those shifts spend in all on the pass (reaching the pieces and walking them).</param>
+public sealed record PassReport(string Mode, int? Shifts, double PassMinutes);
 
 /// <summary>
 /// One sector's cycle: its reachable streets (km), how many shifts a full pass takes per mode, whether the cycle walks
