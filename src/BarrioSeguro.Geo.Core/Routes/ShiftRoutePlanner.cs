@@ -35,8 +35,9 @@ public sealed record CoverageCycle(
 /// (55-90 %) of <see cref="RouteOptions.MaxIntervalHours"/> after the last (the first at 20-60 % of it), and never
 /// later than the limit where the spot is within reach: a step is refused if it would leave the spot out of reach in
 /// time. When the two rules clash the patrol time is kept and the route says by how much the interval was missed.</item>
-/// <item>When the hot-spot rule holds the pass up (a shift spends less than half its share on it), the next shift's pass
-/// may break the rule to reach the streets far from the hot spots; its route says so (kept: street coverage).</item>
+/// <item>When the hot-spot rule holds the pass up (a shift spends less than half its share on it), the next shifts walk
+/// their piece first, for up to half the patrol, without going back to the hot spots; their routes say by how much the
+/// interval is missed (kept: street coverage).</item>
 /// <item>The pass: the sector's postman tour (the least-deadhead closed walk of its streets) is cut into shift-sized
 /// pieces; each shift walks on from where the last one left off, for at most its share of the pass, then patrols.</item>
 /// <item>Preventive patrol: the rest of the time goes to the streets of highest priority, (1 + incident weight) ×
@@ -55,16 +56,23 @@ public static class ShiftRoutePlanner
         if (slots.Count == 0) throw new ArgumentException("a cycle needs at least one shift", nameof(slots));
         var (fewest, fewestMinutes) = net.FewestShifts(Math.Max(4 * slots.Count, 60));
         var totalPass = tour.EdgeSequence.Sum(s => net.Seconds[PostmanTour.EdgeOf(s)]);
-        // Spread the pass over the cycle: the smallest share per shift (tried in growing steps) that still covers it.
+        // Spread the pass over the cycle: the smallest share per shift (tried in growing steps) that still covers it;
+        // then larger shares up to the whole free time of each shift, keeping the covering run of least pass deadhead.
         var budget = Math.Max(20 * 60, 1.1 * totalPass / slots.Count);
-        CycleRun run;
-        for (var attempt = 0; ; attempt++)
+        CycleRun? run = null;
+        for (var attempt = 0; attempt < 8 && fewest is not null; attempt++, budget *= 1.35)
         {
-            var b = attempt >= 8 || fewest is null ? double.PositiveInfinity : budget;
-            run = net.Run(slots, b, stopWhenCovered: false);
-            if (run.Covered || double.IsPositiveInfinity(b)) break;
-            budget *= 1.35;
+            run = net.Run(slots, budget, stopWhenCovered: false);
+            if (run.Covered) break;
         }
+        var whole = net.Run(slots, double.PositiveInfinity, stopWhenCovered: false);
+        if (run is not { Covered: true }) run = whole;
+        else
+            foreach (var larger in new[] { 2 * budget, 4 * budget, double.PositiveInfinity })
+            {
+                var other = double.IsPositiveInfinity(larger) ? whole : net.Run(slots, larger, stopWhenCovered: false);
+                if (other.Covered && other.PassDeadheadMeters < run.PassDeadheadMeters) run = other;
+            }
         var notes = new List<string>();
         if (net.OutOfShiftReach.Count > 0)
             notes.Add(RouteNotes.StreetsOutOfShiftReach(net.OutOfShiftReach.Count, net.OutOfShiftReach.Sum(e => net.Meters[e]) / 1000, options.PatrolMinutes));
@@ -265,7 +273,8 @@ public static class ShiftRoutePlanner
                 left -= walker.NewEdges;
                 if (walker.NewEdges > 0) { used++; idle = 0; } else if (left > 0) idle++;
                 // The pass held up by the hot-spot rule (less than half its time spent on it): the next shift may break the rule for it.
-                state.Relax = left > 0 && walker.PassSeconds < 0.5 * Math.Min(budget, Patrol);
+                // Once held up, always: the same streets stay as far from the hot spots.
+                state.Relax |= left > 0 && walker.PassSeconds < 0.5 * Math.Min(budget, Patrol);
                 if (left == 0 && toCover == 0) toCover = i + 1;
                 routes.Add(new CycleRoute(slots[i], route, walker.NewMeters, ReachableMeters > 0 ? 100 * covered / ReachableMeters : 100));
                 if (stopWhenCovered && (left == 0 || idle >= 2)) break;
@@ -313,6 +322,7 @@ public static class ShiftRoutePlanner
         private double budget, now;
         private int at;
         private readonly bool relaxed;
+        private double unbroken;
 
         public double NewMeters { get; private set; }
         public double PassMeters { get; private set; }
@@ -324,6 +334,8 @@ public static class ShiftRoutePlanner
         {
             net = network; state = cycle; slot = s; index = i; o = network.O; budget = passBudget;
             relaxed = cycle.Relax;
+            // A held-up pass walks its piece first, for up to half the patrol, without going back to the hot spots.
+            unbroken = relaxed ? Math.Min(passBudget, network.Patrol / 2) : 0;
             // Reproducible per plan seed and shift, different from shift to shift.
             rng = new Random(unchecked(o.Seed * 7919 + i * 104729 + 17));
             interval = o.MaxIntervalHours * 3600;
@@ -363,7 +375,7 @@ public static class ShiftRoutePlanner
             {
                 // A hot spot whose (random) time has come.
                 var due = -1;
-                for (var h = 0; h < net.Spots.Count; h++)
+                for (var h = 0; h < net.Spots.Count && unbroken <= 0; h++)
                     if (active[h] && now + net.ToSpot[h][at] >= next[h] && (due < 0 || next[h] < next[due])) due = h;
                 if (due >= 0) { Visit(due); continue; }
 
@@ -371,7 +383,7 @@ public static class ShiftRoutePlanner
                 var moved = false;
                 foreach (var (path, pass, cursor) in Moves())
                 {
-                    var (ok, by) = Allowed(path, relaxed: pass && relaxed);
+                    var (ok, by) = Allowed(path, relaxed: pass && unbroken > 0);
                     // The pass held up by a hot spot: stop there first, so the way to the next piece is open the longest.
                     if (!ok && pass && by >= 0 && now - last[by] >= 0.25 * interval) { blocked = by; break; }
                     if (!ok) { if (by >= 0 && blocked < 0) blocked = by; continue; }
@@ -522,6 +534,7 @@ public static class ShiftRoutePlanner
             if (pass)
             {
                 budget -= net.Seconds[e];
+                unbroken -= net.Seconds[e];
                 PassSeconds += net.Seconds[e];
                 PassMeters += net.Meters[e];
                 if (fresh) PassNewMeters += net.Meters[e];

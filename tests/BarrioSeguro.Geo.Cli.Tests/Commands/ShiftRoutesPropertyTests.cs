@@ -5,24 +5,6 @@ using BarrioSeguro.Geo.IO;
 
 namespace BarrioSeguro.Geo.Cli.Tests.Commands;
 
-/// <summary>El Milagro's blocks, made once with <c>barrio blocks</c>; sectors are cut per test.</summary>
-public sealed class ElMilagroBlocksFixture : IDisposable
-{
-    private readonly TempDir _dir = new();
-
-    public ElMilagroBlocksFixture()
-    {
-        Blocks = _dir.File("manzanas.geojson");
-        var run = CliRun.Of("blocks", "--streets", SharedGeodata.PathOf("osm/el_milagro_streets_wgs84.geojson"),
-            "--boundary", SharedGeodata.PathOf("sample/el_milagro_barrio_seguro_illustrative.geojson"), "--out", Blocks);
-        Assert.True(run.ExitCode == 0, run.Error);
-    }
-
-    public string Blocks { get; }
-
-    public void Dispose() => _dir.Dispose();
-}
-
 /// <summary>
 /// Properties of shift routes on the sample El Milagro data, over sector counts, seeds and modes: every route of the
 /// cycle fits the patrol time, the cycle walks every reachable street, and the hot-spot gaps read from the GPX times
@@ -43,14 +25,14 @@ public class ShiftRoutesPropertyTests(ElMilagroBlocksFixture milagro) : IClassFi
     {
         using var dir = new TempDir();
         var sectorsFile = dir.File("sectores.geojson");
-        var cut = CliRun.Of("sectorize", "--blocks", milagro.Blocks, "--sectors", sectors.ToString(Ci), "--out", sectorsFile,
+        var cut = CliRun.Of("sectorize", "--blocks", milagro.Path, "--sectors", sectors.ToString(Ci), "--out", sectorsFile,
             "--assignment", dir.File("a.geojson"), "--report", dir.File("plan.json"), "--seed", seed.ToString(Ci));
         Assert.True(cut.ExitCode == 0, cut.Error);
         // A hot spot inside each sector (its interior point) and one more at the market: two in one of them.
         var polygons = VectorFile.Read(sectorsFile).Features.Select(f => f.Geometry).ToList();
-        var spots = polygons.Select((p, i) => (Name: $"Punto {i + 1}", p.InteriorPoint.X, p.InteriorPoint.Y)).Append(("Mercado", -79.0665, -8.0181));
+        var spots = polygons.Select((p, i) => (Name: $"Punto {i + 1}", X: p.InteriorPoint.X, Y: p.InteriorPoint.Y)).Append((Name: "Mercado", X: -79.0665, Y: -8.0181));
         var hotspots = dir.Write("h.geojson", "{\"type\":\"FeatureCollection\",\"features\":[" + string.Join(",", spots.Select(s => string.Create(Ci,
-            $$"""{"type":"Feature","properties":{"name":"{{s.Name}}"},"geometry":{"type":"Point","coordinates":[{{s.X}},{{s.Y}}]}}"""))) + "]}");
+            $$$"""{"type":"Feature","properties":{"name":"{{{s.Name}}}"},"geometry":{"type":"Point","coordinates":[{{{s.X}}},{{{s.Y}}}]}}"""))) + "]}");
 
         var run = CliRun.Of("routes", "--streets", SharedGeodata.PathOf("osm/el_milagro_streets_wgs84.geojson"), "--sectors", sectorsFile,
             "--hotspots", hotspots, "--mode", mode, "--shift-hours", "8", "--seed", seed.ToString(Ci), "--out", dir.File("r.gpx"),
