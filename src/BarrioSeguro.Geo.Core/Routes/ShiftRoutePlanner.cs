@@ -316,7 +316,7 @@ public static class ShiftRoutePlanner
         private readonly List<string> notes = [];
         private readonly List<RuleMiss> misses = [];
         private readonly double[] last, next;
-        private readonly bool[] active;
+        private readonly bool[] active, reachable;
         private readonly List<double>[] arrivals;
         private readonly int[] walkedNow, staleness;
         private double budget, now;
@@ -345,6 +345,7 @@ public static class ShiftRoutePlanner
             last = new double[n];
             next = new double[n];
             active = new bool[n];
+            reachable = new bool[n];
             arrivals = new List<double>[n];
             walkedNow = new int[net.G.Edges.Count];
             // Shifts since each street was last walked in the cycle (never: since before the cycle began).
@@ -356,7 +357,7 @@ public static class ShiftRoutePlanner
                 next[h] = (0.2 + 0.4 * rng.NextDouble()) * interval;
                 var there = net.ToSpot[h][at];
                 var back = net.ToStart[net.Spots[h].Node];
-                active[h] = double.IsFinite(there) && there + stopMin + back <= net.Patrol;
+                active[h] = reachable[h] = double.IsFinite(there) && there + stopMin + back <= net.Patrol;
                 if (!double.IsFinite(there) || !double.IsFinite(back)) notes.Add(RouteNotes.HotspotUnreachable(net.Spots[h].Name));
                 else if (!active[h])
                 {
@@ -377,7 +378,7 @@ public static class ShiftRoutePlanner
                 var due = -1;
                 for (var h = 0; h < net.Spots.Count && unbroken <= 0; h++)
                     if (active[h] && now + net.ToSpot[h][at] >= next[h] && (due < 0 || next[h] < next[due])) due = h;
-                if (due >= 0) { Visit(due); continue; }
+                if (due >= 0) { Visit(First(due)); continue; }
 
                 var blocked = -1;
                 var moved = false;
@@ -393,7 +394,7 @@ public static class ShiftRoutePlanner
                     break;
                 }
                 if (moved) continue;
-                if (blocked >= 0) { Visit(blocked); continue; }
+                if (blocked >= 0) { Visit(First(blocked)); continue; }
                 break;
             }
             foreach (var s in net.Path(at, net.Tour.Start)) Walk(s, detour: false, pass: false);
@@ -455,13 +456,19 @@ public static class ShiftRoutePlanner
             var t = now + path.Sum(s => net.Seconds[PostmanTour.EdgeOf(s)]);
             var y = path.Count > 0 ? net.Ends(path[^1]).To : at;
             if (t + net.ToStart[y] > net.Patrol + 1e-6) return (false, -1);
-            if (relaxed) return (true, -1);
             var worst = -1;
             var worstSlack = double.PositiveInfinity;
             for (var h = 0; h < net.Spots.Count; h++)
             {
                 if (!active[h]) continue;
                 var arrive = t + net.ToSpot[h][y];
+                if (relaxed)
+                {
+                    // Even a held-up pass leaves time for one more visit of each hot spot before the end.
+                    var end = net.Patrol - (arrive + stopMin + net.ToStart[net.Spots[h].Node]);
+                    if (end < 0 && end < worstSlack) { worst = h; worstSlack = end; }
+                    continue;
+                }
                 // Leave room for one other stop on the way, so that another hot spot cannot make this one late.
                 var slack = last[h] + interval - stopMax - arrive;
                 // Before the end a last visit must still fit when the gap to the end would be too long.
@@ -469,7 +476,53 @@ public static class ShiftRoutePlanner
                     slack = Math.Min(slack, net.Patrol - (arrive + stopMin + net.ToStart[net.Spots[h].Node]));
                 if (slack < 0 && slack < worstSlack) { worst = h; worstSlack = slack; }
             }
+            if (worst < 0 && Unvisited(y, t) is { } first) worst = first;
             return worst >= 0 ? (false, worst) : (true, -1);
+        }
+
+        /// <summary>
+        /// The hot spot to visit first when, from <paramref name="y"/> at <paramref name="t"/>, a round of the hot spots not
+        /// yet visited in the shift (nearest first) with a stop at each and back to the start no longer fits; else null.
+        /// </summary>
+        private int? Unvisited(int y, double t)
+        {
+            var left = Enumerable.Range(0, net.Spots.Count).Where(h => active[h] && arrivals[h].Count == 0).ToList();
+            if (left.Count == 0) return null;
+            int? first = null;
+            var node = y;
+            while (left.Count > 0)
+            {
+                var from = node;
+                var h = left.MinBy(k => net.ToSpot[k][from]);
+                first ??= h;
+                t += net.ToSpot[h][from] + stopMin;
+                node = net.Spots[h].Node;
+                left.Remove(h);
+            }
+            return t + net.ToStart[node] > net.Patrol + 1e-6 ? first : null;
+        }
+
+        /// <summary>
+        /// The hot spot to go to before <paramref name="h"/>: another one that would be late if the patrol went to
+        /// <paramref name="h"/> and stopped there first (the most pressed), else <paramref name="h"/>.
+        /// </summary>
+        private int First(int h)
+        {
+            var node = net.Spots[h].Node;
+            var leave = now + net.ToSpot[h][at] + stopMax;
+            var first = h;
+            var worst = 0.0;
+            for (var k = 0; k < net.Spots.Count; k++)
+            {
+                if (k == h || !active[k] || net.Spots[k].Node == node) continue;
+                var slack = last[k] + interval - (leave + net.ToSpot[k][node]);
+                var direct = last[k] + interval - (now + net.ToSpot[k][at]);
+                // ... unless going there first leaves no time for h before the end.
+                var kNode = net.Spots[k].Node;
+                var thenH = now + net.ToSpot[k][at] + stopMax + net.ToSpot[h][kNode] + stopMin + net.ToStart[node];
+                if (slack < worst && direct >= 0 && thenH <= net.Patrol) { worst = slack; first = k; }
+            }
+            return first;
         }
 
         private void Visit(int h)
@@ -562,7 +615,8 @@ public static class ShiftRoutePlanner
                 gaps.Add((now - prev) / 60);
                 var max = gaps.Max();
                 var ok = max <= o.MaxIntervalHours * 60 + 1e-6;
-                if (!ok && times.Count > 0)
+                // A hot spot reachable within the patrol time but left without a visit (or late) is a rule missed.
+                if (!ok && (times.Count > 0 || reachable[h]))
                 {
                     notes.Add(relaxed
                         ? RouteNotes.HotspotIntervalMissedForStreets(net.Spots[h].Name, max, o.MaxIntervalHours * 60)
