@@ -128,6 +128,37 @@ public class NetworkEndpointsTests(ApiFixture api)
     }
 
     [SkippableFact]
+    public async Task The_sample_plan_on_foot_gives_three_routes_that_fit_the_8_h_shift_with_hot_spot_stops_and_a_cycle_that_walks_every_street()
+    {
+        var planId = await PlanOf(3);
+        var response = await api.Client().PostAsJsonAsync($"/api/plans/{planId}/routes", new { mode = "foot", shiftHours = 8, seed = 1, hotspotsPerSector = 2 });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var body = await Body(response);
+        var routes = body.GetProperty("routes").EnumerateArray().ToList();
+        Assert.Equal(3, routes.Count);
+        foreach (var r in routes)
+        {
+            var report = r.GetProperty("report");
+            Assert.InRange(report.GetProperty("durationMin").GetDouble(), 60, 435);
+            Assert.True(report.GetProperty("stops").GetArrayLength() > 0, report.GetRawText());
+            foreach (var h in report.GetProperty("hotspots").EnumerateArray())
+            {
+                Assert.True(h.GetProperty("visits").GetArrayLength() > 0, h.GetRawText());
+                if (!h.GetProperty("withinLimit").GetBoolean())
+                    Assert.Contains(report.GetProperty("rulesMissed").EnumerateArray(), m => m.GetProperty("hotspotId").GetString() == h.GetProperty("hotspotId").GetString()
+                        && m.GetProperty("overMinutes").GetDouble() > 0);
+            }
+            var cycle = report.GetProperty("cycle");
+            Assert.True(cycle.GetProperty("coveredInCycle").GetBoolean(), cycle.GetRawText());
+            Assert.Equal(21, cycle.GetProperty("calendar").GetArrayLength()); // 7 days × the sample contingent's 3 shifts
+            Assert.Equal(cycle.GetProperty("reachableKm").GetDouble(),
+                cycle.GetProperty("calendar").EnumerateArray().Sum(c => c.GetProperty("newStreetsKm").GetDouble()), 1);
+            Assert.All(cycle.GetProperty("calendar").EnumerateArray(), c => Assert.InRange(c.GetProperty("durationMin").GetDouble(), 0, 435));
+        }
+        Assert.Equal(3, body.GetProperty("cycle").GetProperty("sectors").GetArrayLength());
+    }
+
+    [SkippableFact]
     public async Task A_sector_too_large_to_walk_in_one_shift_gets_a_route_that_fits_and_a_cycle_that_walks_it_all()
     {
         var planId = await PlanOf(2);
