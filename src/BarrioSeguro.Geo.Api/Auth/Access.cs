@@ -110,6 +110,7 @@ public static class AccessTable
         ["GET /api/plans/{planId:int}/coverage"] = new(Need.Read, Scope.Plan),
         ["POST /api/plans/{planId:int}/routes"] = new(Need.Chief, Scope.Plan),
         ["GET /api/plans/{planId:int}/routes"] = new(Need.Read, Scope.Plan),
+        ["GET /api/plans/{planId:int}/routes/cycle"] = new(Need.Read, Scope.Plan),
         ["GET /api/coverages/{id:int}/pieces"] = new(Need.Read, Scope.Coverage),
         ["GET /api/routes/{id:int}/gpx"] = new(Need.Read, Scope.Route),
 

@@ -21,8 +21,12 @@ public sealed record CoverageRequest(string Mode = "foot", double Minutes = 10, 
 
 /// <summary>Routes asked of a kept plan: one per sector for the named shift (a shift code, default the contingent's first).</summary>
 /// <param name="ShiftStart">When the shift starts, Lima time HH:mm (default 06:00 on 2025-01-01, so a seed always gives the same GPX).</param>
+/// <param name="BreakMinutes">The break within the shift (not patrol time).</param>
+/// <param name="HandoverMinutes">The hand-over, half at the start and half at the end (not patrol time).</param>
+/// <param name="CycleDays">Days of the coverage cycle; its shifts are the contingent's (else mañana, tarde, noche).</param>
 public sealed record RouteRequest(
-    string Mode = "foot", double ShiftHours = 8, string? Shift = null, int Seed = 1, int HotspotsPerSector = 3, string? ShiftStart = null);
+    string Mode = "foot", double ShiftHours = 8, string? Shift = null, int Seed = 1, int HotspotsPerSector = 3, string? ShiftStart = null,
+    double BreakMinutes = 30, double HandoverMinutes = 15, int CycleDays = 7);
 
 /// <summary>Coverage and patrol routes of a kept sector plan, computed on the street network and kept with the plan.</summary>
 public static class NetworkEndpoints
@@ -34,8 +38,10 @@ public static class NetworkEndpoints
             .WithSummary("Coverage per shift of the contingent (units at the sector centres): {\"mode\": \"foot|bike|moto|car\", \"minutes\": 10}. Street km, blocks and incident weight covered, backup (two units), per sector.");
         p.MapGet("/{planId:int}/coverage", ListCoverage).ReadsKeptReports().WithSummary("The kept coverage computations of a plan.");
         p.MapPost("/{planId:int}/routes", ComputeRoutes).MayRefuse().ReadsKeptReports()
-            .WithSummary("One patrol route per sector for a shift: {\"mode\": \"foot\", \"shiftHours\": 8, \"shift\": \"mañana\", \"seed\": 1}. Every reachable street, hot-spot stops of 10-15 min at least every 2 h.");
+            .WithSummary("One patrol route per sector for a shift, within its patrol time: {\"mode\": \"foot\", \"shiftHours\": 8, \"shift\": \"mañana\", \"seed\": 1, \"breakMinutes\": 30, \"handoverMinutes\": 15, \"cycleDays\": 7}. Hot-spot stops of 10-15 min at least every 2 h, preventive patrol by priority, and the coverage cycle (day × shift → route) that walks every reachable street.");
         p.MapGet("/{planId:int}/routes", ListRoutes).ReadsKeptReports().WithSummary("The kept routes of a plan as GeoJSON: tracks and stops.");
+        p.MapGet("/{planId:int}/routes/cycle", ListCycles).ReadsKeptReports()
+            .WithSummary("The coverage cycles of a plan's kept routes, per shift and mode: per sector the shifts a full pass takes, whether the cycle covers it, and the calendar.");
         app.MapGet("/api/coverages/{id:int}/pieces", CoveragePieces).WithTags("Coverage and routes")
             .WithSummary("Covered, backup and uncovered street pieces of a coverage computation inside the neighbourhood, and the streets outside it (status outside), as GeoJSON.");
         app.MapGet("/api/routes/{id:int}/gpx", RouteGpx).WithTags("Coverage and routes").WithSummary("A route as a GPX 1.1 file.")
@@ -47,8 +53,13 @@ public static class NetworkEndpoints
 
     public sealed record RouteView(int Id, int PlanId, int Sector, string Shift, string Mode, int Seed, RouteReport Report);
 
-    /// <summary>The answer of POST .../routes: the kept routes and the notes of the computation (sectors skipped).</summary>
-    public sealed record RoutesView(IReadOnlyList<RouteView> Routes, IReadOnlyList<Note> Notes, IReadOnlyList<SkippedSector> Skipped);
+    /// <summary>The answer of POST .../routes: the kept routes, the notes of the computation (sectors skipped), the patrol time and the cycle.</summary>
+    public sealed record RoutesView(
+        IReadOnlyList<RouteView> Routes, IReadOnlyList<Note> Notes, IReadOnlyList<SkippedSector> Skipped, double PatrolMinutes, double BreakMinutes,
+        double HandoverMinutes, CycleReport? Cycle);
+
+    /// <summary>A kept cycle: the shift and mode its routes were computed for, and the cycle of each sector.</summary>
+    public sealed record CycleView(string Shift, string Mode, IReadOnlyList<SectorCycleReport> Sectors);
 
     /// <summary>An unknown mode, minutes out of range or units that cannot stand (no kept route yet) are Core's refusals:
     /// the global 422 of <see cref="ApiErrors"/>.</summary>
@@ -92,7 +103,13 @@ public static class NetworkEndpoints
     {
         var input = await plans.NetworkInputAsync(planId, request.Mode, ct, withBlocks: false);
         if (input is null) return Problems.NotFound($"No plan {planId}.");
-        var shift = RouteShift.Default(request.ShiftHours, request.Shift ?? input.Staffing?.PerShift.FirstOrDefault().Shift, request.Seed);
+        var shift = RouteShift.Default(request.ShiftHours, request.Shift ?? input.Staffing?.PerShift.FirstOrDefault().Shift, request.Seed) with
+        {
+            BreakMinutes = request.BreakMinutes,
+            HandoverMinutes = request.HandoverMinutes,
+            CycleDays = request.CycleDays,
+            CycleShifts = input.Staffing?.PerShift.Select(x => x.Shift).ToList(),
+        };
         if (request.ShiftStart is { } start)
         {
             if (!TimeOnly.TryParseExact(start, ["H:mm", "HH:mm"], out var clock))
@@ -100,8 +117,12 @@ public static class NetworkEndpoints
             shift = shift with { ShiftStart = LimaTime.At(DateOnly.FromDateTime(RouteShift.DefaultStart.DateTime), clock) };
         }
         var sectors = input.Sectors.Select(s => new RouteSector(SectorLabel.Of(s.Sector), s.Polygon,
-            RoutePlanning.HotspotsFrom(input.Incidents, s.Polygon, request.HotspotsPerSector), Number: s.Sector)).ToList();
-        var outcome = RoutePlanning.Plan(input.Graph, sectors, shift);
+            RoutePlanning.HotspotsFrom(input.Incidents, s.Polygon, request.HotspotsPerSector), Number: s.Sector, Incidents: input.Incidents)).ToList();
+        // A full pass is also counted on foot and by bike, whatever the mode of the routes.
+        var passModes = new List<Core.Network.StreetGraph>();
+        foreach (var other in new[] { "foot", "bike" }.Where(m => m != outcomeMode(input)))
+            if (await plans.NetworkInputAsync(planId, other, ct, withBlocks: false) is { } o) passModes.Add(o.Graph);
+        var outcome = RoutePlanning.Plan(input.Graph, sectors, shift, passModes: passModes);
         if (outcome.Routes.Count == 0)
             return Problems.Unprocessable("No route", string.Join(" ", outcome.Report.Skipped.Select(s => s.Reason)));
         var withGpx = outcome.Routes.Select(r =>
@@ -111,8 +132,21 @@ public static class NetworkEndpoints
             return (r.Sector.Number!.Value, r, gpx.ToArray());
         }).ToList();
         var kept = await routes.ReplaceAsync(planId, shift.Shift, outcome.Report.Mode, request.Seed, withGpx, ct);
+        var report = outcome.Report;
         return TypedResults.Created($"/api/plans/{planId}/routes",
-            new RoutesView(kept.Select(View).ToList(), outcome.Report.Notes, outcome.Report.Skipped));
+            new RoutesView(kept.Select(View).ToList(), report.Notes, report.Skipped, report.PatrolMinutes, report.BreakMinutes, report.HandoverMinutes, report.Cycle));
+
+        static string outcomeMode(PlanNetworkInput i) => Core.Network.TravelModes.Name(i.Graph.Mode);
+    }
+
+    /// <summary>The cycles kept with the routes (each kept route carries its sector's cycle), by shift and mode.</summary>
+    public static async Task<Results<Ok<List<CycleView>>, NotFoundProblem>> ListCycles(int planId, PlanStore plans, RouteStore routes, CancellationToken ct)
+    {
+        if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound($"No plan {planId}.");
+        return TypedResults.Ok((await routes.ListAsync(planId, ct))
+            .GroupBy(r => (r.Row.Shift, r.Row.Mode))
+            .Select(g => new CycleView(g.Key.Shift, g.Key.Mode, g.OrderBy(r => r.Row.Sector).Select(r => r.Report.Cycle).OfType<SectorCycleReport>().ToList()))
+            .ToList());
     }
 
     private static RouteView View(KeptRoute r) => new(r.Row.Id, r.Row.PlanId, r.Row.Sector, r.Row.Shift, r.Row.Mode, r.Row.Seed, r.Report);

@@ -25,23 +25,28 @@ public sealed class RoutesCommand : ICommand
 
     public string Name => "routes";
 
-    public string Summary => "Patrol route per sector: every reachable street, hot-spot stops, GPX for the shift";
+    public string Summary => "Patrol route per sector that fits the shift, hot-spot stops, a cycle that walks every street, GPX";
 
     public string Help => $"""
         Usage: barrio routes --streets STREETS --sectors SECTORS --mode foot|bike|moto|car --shift-hours H
                              --seed N --out ROUTES.gpx|ROUTES.geojson --report REPORT.json
                              [--hotspots HOTSPOTS] [--start START] [--shift-start HH:mm] [--date YYYY-MM-DD]
                              [--shift-name NAME] [--stop-minutes MIN-MAX] [--max-interval-hours H]
-                             [--non-lines skip|refuse]
+                             [--break-minutes M] [--handover-minutes M] [--cycle-days D]
+                             [--cycle-shifts A,B,C] [--incidents INCIDENTS] [--non-lines skip|refuse]
 
         Builds the street graph of the mode (as barrio coverage does: one-way streets bind bike, moto and car,
-        not walkers) and plans one route per sector: the sector's own streets (those whose middle lies in it)
-        must all be walked, any other street may be used to reach them; the route starts and ends at the
-        start point and repeats whole rounds while one more fits in the shift. Each hot spot is visited at
-        least every --max-interval-hours, with a stop of --stop-minutes at each visit. Pieces of a sector's
-        streets that no closed walk on the network can reach are listed with their length and place, never
-        silently dropped; every other street of the sector lies on the route. Routes with one-way streets
-        (mixed) are good but not proven optimal; the notes say so.
+        not walkers) and plans one route per sector that fits the patrol time (the shift minus the break and
+        the hand-over): it starts and ends at the start point, stops --stop-minutes at each hot spot of the
+        sector at least every --max-interval-hours (at seeded, varied times), and patrols the rest of the
+        time along the streets of highest priority (incidents near them, not walked for longest in the
+        cycle). The coverage cycle (--cycle-days × --cycle-shifts) spreads the sector's own streets (those
+        whose middle lies in it) over its shifts along the postman tour, so that each reachable street is
+        walked at least once; the report's cycle says how many shifts a full pass takes on foot and by bike,
+        and flags a sector the cycle cannot cover. Pieces of a sector's streets that no closed walk on the
+        network can reach, or too far to reach and come back within one shift, are listed with their length
+        and place, never silently dropped. When a hot spot is too far for the interval, the patrol time is
+        kept and the route says by how much the interval is missed.
 
         Options:
           --streets FILE          street lines with OSM attributes (highway, oneway, junction, layer, name)
@@ -60,13 +65,23 @@ public sealed class RoutesCommand : ICommand
           --shift-name NAME       route names are "Sector S1 · turno NAME". Default: mañana
           --stop-minutes MIN-MAX  stop length at a hot spot, whole minutes. Default: 10-15
           --max-interval-hours H  each hot spot is visited at least this often. Default: 2
+          --break-minutes M       the break within the shift, not patrol time. Default: 30
+          --handover-minutes M    the hand-over (half at the start, half at the end), not patrol time.
+                                  Default: 15
+          --cycle-days D          days of the coverage cycle, 1 to {RoutePlanning.MaxCycleDays}. Default: 7
+          --cycle-shifts A,B,C    the shift codes of a day of the cycle. Default: mañana,tarde,noche (the
+                                  asked --shift-name is always one of them)
+          --incidents FILE        points: each weighs the streets within 100 m for preventive patrol.
+                                  Default: the hot spots
           --seed N                varies the walk, stop lengths and times (not the length of a round)
           --out FILE              .gpx (GPX 1.1: a track per route, a waypoint per stop) or .geojson
           --report FILE           JSON, the service's route report per route: sector, name, shift, start,
                                   lengthKm, durationMin, deadheadPct, streetsCoveredPct, rounds, stops[]
                                   (number, name, lon, lat, arrive in Lima time, minutes), unreachable
-                                  (name, lengthM, lon, lat), hotspots (visits in Lima time, intervals);
-                                  sectors skipped; notes
+                                  (name, lengthM, lon, lat), hotspots (visits in Lima time, intervals),
+                                  rulesMissed; patrolMinutes, breakMinutes, handoverMinutes; cycle (days,
+                                  shifts, per sector: shiftsForFullPass per mode, coveredInCycle, calendar
+                                  of day × shift → route); sectors skipped; notes
         {StreetInput.Help(26)}
 
         Example: barrio routes --streets calles.geojson --sectors sectores.geojson --hotspots puntos.geojson \
@@ -76,7 +91,8 @@ public sealed class RoutesCommand : ICommand
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
         var parsed = CommandArgs.Parse(args, "--streets", "--sectors", "--hotspots", "--start", "--mode", "--shift-hours",
-            "--shift-start", "--date", "--shift-name", "--stop-minutes", "--max-interval-hours", "--seed", "--out", "--report", StreetInput.Option);
+            "--shift-start", "--date", "--shift-name", "--stop-minutes", "--max-interval-hours", "--seed", "--out", "--report",
+            "--break-minutes", "--handover-minutes", "--cycle-days", "--cycle-shifts", "--incidents", StreetInput.Option);
         parsed.NoPositionals();
         var streetsPath = parsed.Required("--streets", "FILE");
         var sectorsPath = parsed.Required("--sectors", "FILE");
@@ -103,6 +119,17 @@ public sealed class RoutesCommand : ICommand
         var intervalText = parsed.Option("--max-interval-hours") ?? "2";
         if (!double.TryParse(intervalText, NumberStyles.Float, Ci, out var maxInterval) || !(maxInterval > 0) || maxInterval > 24)
             throw new UsageException($"--max-interval-hours must be hours more than 0 and at most 24, not '{intervalText}'");
+        var breakMinutes = Minutes(parsed, "--break-minutes", 30);
+        var handoverMinutes = Minutes(parsed, "--handover-minutes", 15);
+        if (shiftHours * 60 - breakMinutes - handoverMinutes <= 0)
+            throw new UsageException(string.Create(Ci, $"--break-minutes ({breakMinutes:0}) and --handover-minutes ({handoverMinutes:0}) leave no patrol time in a {shiftHours * 60:0} min shift"));
+        var cycleDaysText = parsed.Option("--cycle-days") ?? "7";
+        if (!int.TryParse(cycleDaysText, NumberStyles.None, Ci, out var cycleDays) || cycleDays < 1 || cycleDays > RoutePlanning.MaxCycleDays)
+            throw new UsageException($"--cycle-days must be whole days from 1 to {RoutePlanning.MaxCycleDays}, not '{cycleDaysText}'");
+        var cycleShifts = parsed.Option("--cycle-shifts") is { } cs
+            ? cs.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Shifts.Code).ToList()
+            : null;
+        if (cycleShifts is { Count: 0 }) throw new UsageException("--cycle-shifts must name at least one shift, e.g. mañana,tarde,noche");
         var extension = Path.GetExtension(output).ToLowerInvariant();
         var gpx = extension == ".gpx";
         if (!gpx && extension is not (".geojson" or ".json"))
@@ -135,10 +162,17 @@ public sealed class RoutesCommand : ICommand
             else spotsOf[owner.Name].Add((name, place));
         }
 
-        var shift = new RouteShift(shiftHours, shiftName, LimaTime.At(date, shiftClock), stopMinutes, maxInterval, seed);
+        var incidents = parsed.Option("--incidents") is { } inc ? Points(inc, "incidents", "incident").Select(p => p.Place).ToList()
+            : hotspots.Select(p => p.Place).ToList();
+        var shift = new RouteShift(shiftHours, shiftName, LimaTime.At(date, shiftClock), stopMinutes, maxInterval, seed)
+        {
+            BreakMinutes = breakMinutes, HandoverMinutes = handoverMinutes, CycleDays = cycleDays, CycleShifts = cycleShifts,
+        };
         var routeSectors = sectors.Select(sector => new RouteSector(sector.Name, sector.Polygon, spotsOf[sector.Name],
-            starts?.MinBy(p => sector.Polygon.Distance(p.Place)), SectorLabel.Parse(sector.Name))).ToList();
-        var outcome = RoutePlanning.Plan(graph, routeSectors, shift, notes);
+            starts?.MinBy(p => sector.Polygon.Distance(p.Place)), SectorLabel.Parse(sector.Name), incidents)).ToList();
+        // A full pass is also counted on foot and by bike, whatever the mode of the routes.
+        var passModes = new[] { TravelMode.Foot, TravelMode.Bike }.Where(m => m != mode).Select(m => StreetGraph.Build(streets, m)).ToList();
+        var outcome = RoutePlanning.Plan(graph, routeSectors, shift, notes, passModes);
         var planned = outcome.Routes;
         var skipped = outcome.Report.Skipped;
         if (planned.Count == 0)
@@ -185,8 +219,8 @@ public sealed class RoutesCommand : ICommand
             var spots = f.Hotspots.Count == 0 ? "no hot spot"
                 : string.Create(Ci, $"{r.Route.Stops.Count} stop{(r.Route.Stops.Count == 1 ? "" : "s")} at {f.Hotspots.Count} hot spot{(f.Hotspots.Count == 1 ? "" : "s")}, longest gap {f.Hotspots.Max(x => x.MaxIntervalMinutes):0} min");
             sb.AppendLine(string.Create(Ci,
-                $"{r.Route.Name}: {f.LengthKm:N2} km, {f.DurationMin:0} min of {shiftHours * 60:0} ({f.Rounds} round{(f.Rounds == 1 ? "" : "s")}), " +
-                $"deadhead {f.DeadheadPct:0.0} %, streets covered {f.StreetsCoveredPct:0.0} %, {spots}"));
+                $"{r.Route.Name}: {f.LengthKm:N2} km, {f.DurationMin:0} min of {shift.PatrolMinutes:0} min of patrol ({shiftHours * 60:0} min shift), " +
+                $"deadhead {f.DeadheadPct:0.0} %, streets walked {f.StreetsCoveredPct:0.0} %, {spots}"));
             if (startName is not null) sb.AppendLine($"  starts at {startName}");
             if (r.Unreachable.Count > 0)
             {
@@ -197,6 +231,7 @@ public sealed class RoutesCommand : ICommand
                     $"  {r.Unreachable.Count} piece{(r.Unreachable.Count == 1 ? "" : "s")} of street ({r.Unreachable.Sum(u => u.LengthMeters) / 1000:N2} km) no walk {StreetGraph.Travel(mode)} can reach: {pieces}"));
             }
             foreach (var n in RoutePlanning.NotesOf(r)) sb.AppendLine("  " + n);
+            if (p.Report.Cycle is { } c) sb.AppendLine("  " + CycleLine(c, outcome.Report.Cycle!.ShiftsInCycle));
         }
         foreach (var n in outcome.Report.Notes) sb.AppendLine(n.ToString());
         sb.Append(string.Create(Ci,
@@ -207,6 +242,25 @@ public sealed class RoutesCommand : ICommand
     }
 
     private sealed record SectorInput(string Name, Geometry Polygon);
+
+    /// <summary>"cycle: S2: 4 shifts on foot, 2 by bike; every street walked in 5 of 21 shifts (deadhead 1.20 km)".</summary>
+    private static string CycleLine(Planning.Reports.SectorCycleReport c, int shiftsInCycle)
+    {
+        var passes = string.Join(", ", c.ShiftsForFullPass.Select(p =>
+            $"{(p.Shifts is { } n ? $"{n} shift{(n == 1 ? "" : "s")}" : "no number of shifts")} {StreetGraph.Travel(TravelModes.Parse(p.Mode))}"));
+        return c.CoveredInCycle
+            ? string.Create(Ci, $"cycle: {c.Sector}: {passes}; every reachable street walked in {c.ShiftsNeeded} of {shiftsInCycle} shifts (deadhead {c.DeadheadKm:N2} km)")
+            : string.Create(Ci, $"cycle: {c.Sector}: {passes}; NOT COVERED: the {shiftsInCycle} shifts walk {c.CoveredPct:0.0} % of the reachable streets");
+    }
+
+    private static double Minutes(CommandArgs parsed, string option, double fallback)
+    {
+        var text = parsed.Option(option);
+        if (text is null) return fallback;
+        if (!double.TryParse(text, NumberStyles.Float, Ci, out var m) || !(m >= 0) || m > 24 * 60)
+            throw new UsageException($"{option} must be minutes from 0 to 1440, not '{text}'");
+        return m;
+    }
 
     private static string Message(Exception e) => e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" ");
 

@@ -64,6 +64,15 @@ public sealed record RouteOptions
 
     /// <summary>Varies stop lengths and which passes over a hot spot become stops.</summary>
     public int Seed { get; init; }
+
+    /// <summary>The break within the shift, minutes (default 30): not patrol time.</summary>
+    public double BreakMinutes { get; init; } = 30;
+
+    /// <summary>The hand-over, minutes in all (default 15): half before the patrol, half after; not patrol time.</summary>
+    public double HandoverMinutes { get; init; } = 15;
+
+    /// <summary>The minutes the crew patrols: the shift minus the break and the hand-over. A shift route never runs longer.</summary>
+    public double PatrolMinutes => ShiftHours * 60 - BreakMinutes - HandoverMinutes;
 }
 
 /// <summary>A point of the track: position (in the route's CRS) and seconds since the start of the shift.</summary>
@@ -93,4 +102,29 @@ public sealed record PatrolRoute(
     IReadOnlyList<RouteStop> Stops,
     IReadOnlyList<RouteLeg> Legs,
     RouteFigures Figures,
-    IReadOnlyList<Note> Notes);
+    IReadOnlyList<Note> Notes)
+{
+    /// <summary>The patrol time the route had to fit (minutes); 0 for a full-tour route of <see cref="PatrolRoutePlanner"/>.</summary>
+    public double PatrolMinutes { get; init; }
+
+    /// <summary>Length (m) of the sector's streets this route walks first in its cycle pass.</summary>
+    public double NewStreetsMeters { get; init; }
+
+    /// <summary>Rules the route could not keep together: which was kept, which missed and by how much.</summary>
+    public IReadOnlyList<RuleMiss> RulesMissed { get; init; } = [];
+}
+
+/// <summary>A rule a route could not keep: the rule kept instead, the rule missed, its limit and what the route gives.</summary>
+/// <param name="Kept">"patrol-time": the route fits the shift's patrol time (always kept); "street-coverage": the route
+/// walks streets of the cycle's pass that no shift can reach within the hot-spot rule.</param>
+/// <param name="Missed">"hotspot-interval": a hot spot visited less often than asked; "hotspot-visit": not visited at all.</param>
+public sealed record RuleMiss(string Kept, string Missed, string? HotspotId, double LimitMinutes, double ActualMinutes)
+{
+    /// <summary>By how much the missed rule was missed (minutes).</summary>
+    public double OverMinutes => ActualMinutes - LimitMinutes;
+
+    public const string PatrolTime = "patrol-time";
+    public const string StreetCoverage = "street-coverage";
+    public const string HotspotInterval = "hotspot-interval";
+    public const string HotspotVisit = "hotspot-visit";
+}

@@ -13,6 +13,14 @@ public sealed record UnreachableStreet(string? Name, double LengthMeters, Point 
 public sealed record SectorRoute(
     string Sector, PatrolRoute Route, PostmanTour Tour, IReadOnlyList<UnreachableStreet> Unreachable, IReadOnlyList<Note> Notes);
 
+/// <summary>The coverage cycle of one sector, its tour, the streets it leaves out and the notes of the tour and the hot spots.</summary>
+public sealed record SectorCycle(
+    string Sector, CoverageCycle Cycle, PostmanTour Tour, IReadOnlyList<UnreachableStreet> Unreachable, IReadOnlyList<Note> Notes)
+{
+    /// <summary>The route of slot <paramref name="slot"/> of the cycle, with the sector's notes.</summary>
+    public SectorRoute RouteOf(int slot) => new(Sector, Cycle.Routes[slot].Route, Tour, Unreachable, Notes);
+}
+
 /// <summary>
 /// From a street graph and a sector polygon to a patrol route: the sector's own streets are required, every other street
 /// of the graph may carry deadhead (so a walk may pass through neighbouring sectors), costs are the mode's travel times,
@@ -20,7 +28,7 @@ public sealed record SectorRoute(
 /// </summary>
 public static class SectorRouting
 {
-    /// <summary>Plans the route of one sector for one shift.</summary>
+    /// <summary>Plans the route of one sector for one shift: the first shift of a one-shift cycle (see <see cref="PlanCycle"/>).</summary>
     /// <param name="graph">The street graph for the patrol mode.</param>
     /// <param name="sector">The sector, lon/lat polygon.</param>
     /// <param name="sectorName">For the route name and messages, e.g. "S1".</param>
@@ -29,6 +37,45 @@ public static class SectorRouting
     /// <exception cref="ArgumentException">The sector holds no street of the graph.</exception>
     public static SectorRoute Plan(
         StreetGraph graph, Geometry sector, string sectorName, IReadOnlyList<(string Name, Point Place)> hotspots, RouteOptions options, Point? start = null)
+    {
+        var cycle = PlanCycle(graph, sector, sectorName, hotspots, options, [new CycleSlot(1, "", options.Name, options.ShiftStart)], start);
+        return cycle.RouteOf(0);
+    }
+
+    /// <summary>
+    /// Plans the coverage cycle of one sector: a route per slot that fits the patrol time, hot-spot stops, the sector's
+    /// streets spread over the slots so that each is walked at least once, and preventive patrol by priority.
+    /// </summary>
+    /// <param name="incidents">Incidents (lon/lat): the weight of a street is the number within 100 m of it.</param>
+    /// <exception cref="ArgumentException">The sector holds no street of the graph.</exception>
+    public static SectorCycle PlanCycle(
+        StreetGraph graph, Geometry sector, string sectorName, IReadOnlyList<(string Name, Point Place)> hotspots, RouteOptions options,
+        IReadOnlyList<CycleSlot> slots, Point? start = null, IReadOnlyList<Point>? incidents = null)
+    {
+        var p = Prepare(graph, sector, sectorName, hotspots, options, start);
+        var weights = incidents is { Count: > 0 } ? Weights(graph, p.Edges, incidents) : null;
+        var cycle = ShiftRoutePlanner.PlanCycle(p.Postman, p.Tour, p.Geometry, p.Spots, p.Options, slots, weights);
+        var unreachable = cycle.OutOfReach.Select(i =>
+        {
+            var e = graph.Edges[p.Edges[i].Tag is int id ? id : i];
+            return new UnreachableStreet(e.Name, e.LengthMeters, Crs.Transform(e.Geometry.InteriorPoint, graph.UtmEpsg, Crs.Wgs84));
+        }).ToList();
+        return new SectorCycle(sectorName, cycle, p.Tour, unreachable, p.Notes);
+    }
+
+    /// <summary>How many shifts a full pass of the sector takes in the graph's mode, each giving it all its free time (null: too many).</summary>
+    public static (int? Shifts, double PassMinutes) FewestShifts(
+        StreetGraph graph, Geometry sector, string sectorName, IReadOnlyList<(string Name, Point Place)> hotspots, RouteOptions options, Point? start = null)
+    {
+        var p = Prepare(graph, sector, sectorName, hotspots, options, start);
+        return ShiftRoutePlanner.FewestShifts(p.Postman, p.Tour, p.Geometry, p.Spots, p.Options);
+    }
+
+    private sealed record Prepared(
+        List<PostmanEdge> Edges, PostmanGraph Postman, PostmanTour Tour, RouteGeometry Geometry, List<RouteHotspot> Spots, RouteOptions Options, List<Note> Notes);
+
+    private static Prepared Prepare(
+        StreetGraph graph, Geometry sector, string sectorName, IReadOnlyList<(string Name, Point Place)> hotspots, RouteOptions options, Point? start)
     {
         var utmSector = PreparedGeometryFactory.Prepare(Crs.Transform(sector, Crs.Wgs84, graph.UtmEpsg));
         var edges = new List<PostmanEdge>(graph.Edges.Count);
@@ -59,16 +106,27 @@ public static class SectorRouting
             if (NearestNode(graph, place, 200) is { } node) spots.Add(new RouteHotspot($"H{spots.Count + 1}", name, node));
             else notes.Add(Note.Of("route.hotspot_off_network", ("name", name)));
         }
-        var geometry = new RouteGeometry(graph.UtmEpsg, graph.NodeCoordinate, e => graph.Edges[e].Geometry);
-        var route = PatrolRoutePlanner.Plan(postman, tour, geometry, spots,
-            options with { EdgeSeconds = e => edges[e].Cost });
+        // Reversed one-way streets are digitised To → From in the postman graph: their line is reversed to match.
+        var geometry = new RouteGeometry(graph.UtmEpsg, graph.NodeCoordinate, e =>
+            edges[e].From == graph.Edges[e].From ? graph.Edges[e].Geometry : (LineString)graph.Edges[e].Geometry.Reverse());
+        return new Prepared(edges, postman, tour, geometry, spots, options with { EdgeSeconds = e => edges[e].Cost }, notes);
+    }
 
-        var unreachable = tour.UnreachableRequiredEdges.Select(i =>
+    /// <summary>Incidents within 100 m of each street (UTM).</summary>
+    private static double[] Weights(StreetGraph graph, List<PostmanEdge> edges, IReadOnlyList<Point> incidents)
+    {
+        var points = incidents.Select(p => Crs.Transform(p, Crs.Wgs84, graph.UtmEpsg)).ToList();
+        var weights = new double[edges.Count];
+        for (var e = 0; e < edges.Count; e++)
         {
-            var e = graph.Edges[edges[i].Tag is int id ? id : i];
-            return new UnreachableStreet(e.Name, e.LengthMeters, Crs.Transform(e.Geometry.InteriorPoint, graph.UtmEpsg, Crs.Wgs84));
-        }).ToList();
-        return new SectorRoute(sectorName, route, tour, unreachable, notes);
+            if (!edges[e].Required) continue;
+            var line = graph.Edges[e].Geometry;
+            var env = line.EnvelopeInternal.Copy();
+            env.ExpandBy(100);
+            foreach (var p in points)
+                if (env.Contains(p.Coordinate) && line.IsWithinDistance(p, 100)) weights[e]++;
+        }
+        return weights;
     }
 
     private static int? NearestNode(StreetGraph graph, Point lonlat, double toleranceMeters)

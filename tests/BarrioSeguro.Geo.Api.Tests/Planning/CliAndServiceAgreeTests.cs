@@ -117,20 +117,21 @@ public class CliAndServiceAgreeTests(ApiFixture api)
                 Assert.Equal(s.GetProperty("figures").Compact(), cliAreas[s.GetProperty("name").GetString()!]);
             Assert.Equal(apiCoverage.GetProperty("networkFigures").GetProperty("streetKm").GetDouble(), cliCoverage.GetProperty("figures").GetProperty("streetKm").GetDouble());
 
-            // Routes: one per sector, by bicycle, no hot spots (the CLI takes them from a file).
+            // Routes: one per sector, by bicycle, no hot spots (the CLI takes them from a file); the same incidents weigh the
+            // streets of preventive patrol (the service uses the plan's).
             var routes = await client.PostAsJsonAsync($"/api/plans/{planId}/routes", new { mode = "bike", shiftHours = 8, shift = "mañana", seed = 3, hotspotsPerSector = 0 });
             Assert.True(routes.StatusCode == HttpStatusCode.Created, await routes.Content.ReadAsStringAsync());
             var apiRoutes = (await ApiFixture.JsonOf(routes)).GetProperty("routes").EnumerateArray().Select(r => r.GetProperty("report"))
                 .ToDictionary(r => r.GetProperty("sector").GetString()!);
             var sectorFile = await Save("sectores.geojson", $"/api/plans/{planId}/sectors");
             cli = Barrio("routes", "--streets", near, "--sectors", sectorFile, "--mode", "bike", "--shift-hours", "8", "--shift-name", "mañana",
-                "--seed", "3", "--out", File("rutas.geojson"), "--report", File("rutas.json"));
+                "--seed", "3", "--incidents", incidents, "--out", File("rutas.geojson"), "--report", File("rutas.json"));
             Assert.True(cli.ExitCode == 0, cli.Error);
             var cliRoutes = Json(await System.IO.File.ReadAllTextAsync(File("rutas.json"))).GetProperty("routes").EnumerateArray()
                 .ToDictionary(r => r.GetProperty("sector").GetString()!);
             Assert.Equal(apiRoutes.Keys.Order(), cliRoutes.Keys.Order());
             foreach (var (label, a) in apiRoutes)
-                foreach (var name in new[] { "name", "shift", "lengthKm", "durationMin", "deadheadPct", "streetsCoveredPct", "rounds", "optimal", "stops", "unreachable" })
+                foreach (var name in new[] { "name", "shift", "lengthKm", "durationMin", "deadheadPct", "streetsCoveredPct", "rounds", "optimal", "stops", "unreachable", "cycle" })
                     Assert.True(a.GetProperty(name).Compact() == cliRoutes[label].GetProperty(name).Compact(),
                         $"{label} {name}: API {a.GetProperty(name)}, CLI {cliRoutes[label].GetProperty(name)}");
         }

@@ -49,29 +49,46 @@ public class RoutesCommandTests(ElMilagroSectorsFixture milagro) : IClassFixture
     private static JsonElement Report(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone();
 
     [Fact]
-    public void El_Milagro_in_three_sectors_by_bike_covers_every_street_within_the_shift_and_the_hot_spot_every_two_hours()
+    public void El_Milagro_in_three_sectors_by_bike_fits_the_patrol_time_covers_every_street_in_the_cycle_and_the_hot_spot_every_two_hours()
     {
         using var dir = new TempDir();
         var run = Routes(dir, milagro.Sectors, dir.File("rutas.gpx"));
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Equal("", run.Error);
         var summaries = Regex.Matches(run.Out,
-            @"^Sector S[123] · turno mañana: [\d.]+ km, \d+ min of 480 \(\d+ rounds?\), deadhead [\d.]+ %, streets covered 100\.0 %, ", RegexOptions.Multiline);
+            @"^Sector S[123] · turno mañana: [\d.]+ km, \d+ min of 435 min of patrol \(480 min shift\), deadhead [\d.]+ %, streets walked [\d.]+ %, ", RegexOptions.Multiline);
         Assert.Equal(3, summaries.Count);
+        Assert.Equal(3, Regex.Matches(run.Out, @"^  cycle: S[123]: \d+ shifts? by bike, \d+ shifts? on foot; every reachable street walked in \d+ of 21 shifts", RegexOptions.Multiline).Count);
         Assert.Contains("not proven optimal", run.Out); // bikes keep to one-way streets: the mixed case is a heuristic
         Assert.Matches(@"\nWrote 3 routes \([\d.,]+ km, \d+ stops\) to rutas\.gpx and the report to r\.json \([\d,]+ ms\)\s*$", run.Out);
 
         var report = Report(dir.File("r.json"));
         Assert.Equal("bike", report.GetProperty("mode").GetString());
+        Assert.Equal(435, report.GetProperty("patrolMinutes").GetDouble());
+        Assert.Equal(30, report.GetProperty("breakMinutes").GetDouble());
+        Assert.Equal(15, report.GetProperty("handoverMinutes").GetDouble());
+        Assert.Equal(7, report.GetProperty("cycle").GetProperty("days").GetInt32());
+        Assert.Equal(["mañana", "tarde", "noche"], report.GetProperty("cycle").GetProperty("shifts").EnumerateArray().Select(x => x.GetString()!));
+        Assert.Equal(3, report.GetProperty("cycle").GetProperty("sectors").GetArrayLength());
         var routes = report.GetProperty("routes").EnumerateArray().ToList();
         Assert.Equal(["S1", "S2", "S3"], routes.Select(r => r.GetProperty("sector").GetString()!).Order());
         foreach (var r in routes)
         {
             foreach (var name in new[] { "sector", "name", "lengthKm", "durationMin", "deadheadPct", "streetsCoveredPct", "unreachable", "hotspots" })
                 Assert.True(r.TryGetProperty(name, out _), $"route {r.GetProperty("sector")} lacks {name}");
-            Assert.Equal(100, r.GetProperty("streetsCoveredPct").GetDouble());
+            // The route fits the patrol time (8 h minus 30 min break and 15 min hand-over); the cycle walks every street.
+            Assert.InRange(r.GetProperty("streetsCoveredPct").GetDouble(), 1, 100);
             Assert.Equal(0, r.GetProperty("unreachable").GetArrayLength());
-            Assert.InRange(r.GetProperty("durationMin").GetDouble(), 1, 8 * 60);
+            Assert.InRange(r.GetProperty("durationMin").GetDouble(), 1, 8 * 60 - 45);
+            Assert.Equal(435, r.GetProperty("patrolMinutes").GetDouble());
+            var cycle = r.GetProperty("cycle");
+            Assert.True(cycle.GetProperty("coveredInCycle").GetBoolean());
+            Assert.Equal(100, cycle.GetProperty("coveredPct").GetDouble());
+            Assert.Equal(21, cycle.GetProperty("calendar").GetArrayLength());
+            Assert.Equal(100, cycle.GetProperty("calendar").EnumerateArray().Last().GetProperty("coveredPct").GetDouble());
+            Assert.Equal(cycle.GetProperty("reachableKm").GetDouble(),
+                cycle.GetProperty("calendar").EnumerateArray().Sum(c => c.GetProperty("newStreetsKm").GetDouble()), 1);
+            Assert.Equal(["bike", "foot"], cycle.GetProperty("shiftsForFullPass").EnumerateArray().Select(p => p.GetProperty("mode").GetString()!));
             Assert.True(r.GetProperty("lengthKm").GetDouble() > 0);
             Assert.InRange(r.GetProperty("deadheadPct").GetDouble(), 0, 100);
         }
@@ -167,6 +184,10 @@ public class RoutesCommandTests(ElMilagroSectorsFixture milagro) : IClassFixture
     [InlineData("--stop-minutes", "15-10", "--stop-minutes must be whole minutes MIN-MAX")]
     [InlineData("--shift-start", "25:00", "--shift-start must be a time HH:mm (Lima), not '25:00'")]
     [InlineData("--out", "rutas.kml", "--out must end in .gpx or .geojson, not 'rutas.kml'")]
+    [InlineData("--break-minutes", "-5", "--break-minutes must be minutes from 0 to 1440, not '-5'")]
+    [InlineData("--handover-minutes", "470", "leave no patrol time in a 480 min shift")]
+    [InlineData("--cycle-days", "0", "--cycle-days must be whole days from 1 to 28, not '0'")]
+    [InlineData("--cycle-shifts", ",", "--cycle-shifts must name at least one shift")]
     public void Bad_options_are_usage_errors(string option, string value, string message)
     {
         using var dir = new TempDir();
