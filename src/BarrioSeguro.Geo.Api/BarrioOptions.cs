@@ -19,6 +19,13 @@ public sealed class BarrioOptions
     /// <summary>The geodata/ folder with the sample data.</summary>
     public string? SampleDataPath { get; set; }
 
+    /// <summary>
+    /// The address officers reach the service at from the field (e.g. https://barrio.example.pe): the field kit's QR
+    /// codes and links point there (environment: BARRIO_PUBLIC_URL). Unset: the kit prints no QR code and says so; the
+    /// request's own host is never used. A loopback address is refused at start.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary>Largest request body accepted for uploads, in bytes.</summary>
     [Range(1024, 1L << 31)]
     public long MaxUploadBytes { get; set; } = 16 * 1024 * 1024;

@@ -1,6 +1,9 @@
+using System.Globalization;
+using System.Text;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.Planning;
 using BarrioSeguro.Geo.Planning.FieldKits;
+using BarrioSeguro.Geo.Planning.Reports;
 using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Printing;
@@ -9,33 +12,54 @@ namespace BarrioSeguro.Geo.Printing;
 /// neighbourhood's UTM zone), labels, figures with their units and texts in the reader's language.</summary>
 public static class FieldKitBuilder
 {
-    /// <param name="gpxOrigin">Where the service answers (e.g. http://127.0.0.1:5080): the QR codes point at its GPX routes.</param>
-    /// <param name="printedAt">When the kit is printed; shown as the date in Peru.</param>
-    public static FieldKit Build(FieldKitInput input, FieldKitText text, string gpxOrigin, DateTimeOffset printedAt)
+    /// <param name="publicBase">Where officers reach the service from the field: the QR codes and links point there.
+    /// Null: the kit has no QR code nor link, and says so (the GPX attached inside the PDF still works).</param>
+    /// <param name="printedAt">When the kit is printed; shown as the date and clock time in Lima.</param>
+    public static FieldKit Build(FieldKitInput input, FieldKitText text, PublicBaseUrl? publicBase, DateTimeOffset printedAt)
     {
         var utm = Crs.UtmZoneFor(input.Boundary);
         var sectors = input.Sectors
             .Select(s => new SectorShape(s.Sector, SectorLabel.Of(s.Sector), Crs.Transform<Geometry>(s.Shape, Crs.Wgs84, utm))).ToList();
-        var streets = input.Streets
-            .SelectMany(g => Enumerable.Range(0, g.NumGeometries).Select(i => (LineString)g.GetGeometryN(i)))
-            .Select(l => Crs.Transform(l, Crs.Wgs84, utm)).ToList();
+        var named = input.Streets
+            .SelectMany(g => Enumerable.Range(0, g.Geometry.NumGeometries)
+                .Select(i => (g.Name, Line: Crs.Transform((LineString)g.Geometry.GetGeometryN(i), Crs.Wgs84, utm))))
+            .ToList();
+        var lima = printedAt.ToOffset(LimaTime.Offset);
         var cover = new FieldKitCover(
-            input.Neighborhood, input.PlanName, input.Shift, text.Date(printedAt.ToOffset(LimaTime.Offset)),
-            input.Report.Staffing?.Explanation ?? [], sectors,
+            input.Neighborhood, input.PlanName, input.Shift, text.DateAndClock(lima),
+            Staffing(input.Report.Staffing, text), sectors,
             [
                 (text.MaxDeviation, $"{text.Number(input.MaxDeviationPct, 1)} %"),
                 (text.Contiguity, input.Contiguous ? text.Yes : text.No),
                 (text.PolsbyPopper, text.Number(input.MeanPolsbyPopper, 2)),
                 (text.Sectors, sectors.Count.ToString(text.Culture)),
             ],
-            input.Report.Notes);
-        var origin = gpxOrigin.TrimEnd('/');
+            Notes(input.Report.Notes, text));
+        var streets = new StreetIndex(named);
         var sheets = input.Sectors.Zip(sectors, (s, shape) => new SectorSheet(shape, sectors.Where(o => o.Index != shape.Index).ToList(),
-            s.Route is { } r ? Route(r, utm, text, origin) : null)).ToList();
-        return new FieldKit(cover, sheets, streets, text);
+            s.Route is { } r ? Route(r, shape.Label, input.Shift, utm, text, publicBase, streets, lima) : null)).ToList();
+        return new FieldKit(cover, sheets, named.Select(n => n.Line).ToList(), text, publicBase is null ? text.NoPublicAddress : null);
     }
 
-    private static SheetRoute Route(FieldKitRoute r, int utm, FieldKitText text, string origin)
+    /// <summary>
+    /// The one place notes become printed lines, so that notes as codes with parameters can be translated here.
+    /// Today the notes are sentences, printed as they are.
+    /// </summary>
+    public static IReadOnlyList<string> Notes(IReadOnlyList<string> notes, FieldKitText text) => notes;
+
+    /// <summary>The staffing in the kit's language, from the per-shift figures (officers on duty, units), not the English sentences.</summary>
+    public static IReadOnlyList<string> Staffing(StaffingReport? staffing, FieldKitText text)
+    {
+        if (staffing is null) return [];
+        var lines = staffing.PerShift
+            .Select(s => text.StaffingLine(s.Shift, s.OfficersOnDuty, s.Units)).ToList();
+        lines.Add(text.SectorsPerShiftLine(staffing.SectorsPerShift));
+        if (text.Language == "en") lines.AddRange(staffing.Explanation);
+        return lines;
+    }
+
+    private static SheetRoute Route(
+        FieldKitRoute r, string label, string shift, int utm, FieldKitText text, PublicBaseUrl? publicBase, StreetIndex streets, DateTimeOffset printedAt)
     {
         var report = r.Report;
         var stops = new List<RouteStopMark>();
@@ -45,15 +69,34 @@ public static class FieldKitBuilder
             var s = i < report.Stops.Count ? report.Stops[i] : null;
             stops.Add(new RouteStopMark(i + 1, s?.Name ?? "", p, $"{s?.Arrive ?? "–"} · {s?.Minutes ?? 0} {text.Minutes}"));
         }
+        var track = Crs.Transform(r.Track, Crs.Wgs84, utm);
+        var file = $"ruta_{label}_{Ascii(shift)}_{r.Id}.gpx";
         return new SheetRoute(
-            Crs.Transform(r.Track, Crs.Wgs84, utm), stops,
+            track, stops,
             [
+                (text.Mode, text.ModeName(report.Mode)),
                 (text.Length, $"{text.Number(report.LengthKm, 1)} km"),
                 (text.Duration, $"{text.Number(report.DurationMin, 0)} min ({FieldKitText.Clock(report.DurationMin)} h)"),
                 (text.Deadhead, $"{text.Number(report.DeadheadPct, 1)} %"),
                 (text.StreetsCovered, $"{text.Number(report.StreetsCoveredPct, 1)} %"),
                 (text.Stops, stops.Count.ToString(text.Culture)),
             ],
-            report.Notes, $"{origin}/api/routes/{r.Id}/gpx");
+            Notes(report.Notes, text), publicBase?.Of($"/api/routes/{r.Id}/gpx"),
+            r.Gpx.Length == 0 ? null : new PdfAttachment(file, r.Gpx, "application/gpx+xml", $"{report.Name} (GPX)", printedAt))
+        {
+            Legs = StreetLegs.Of(track, streets).Select(l => text.Leg(l)).ToList(),
+        };
+    }
+
+    /// <summary>"mañana" as "manana": a file name every phone and mail program keeps as it is.</summary>
+    internal static string Ascii(string s)
+    {
+        var sb = new StringBuilder();
+        foreach (var ch in s.Normalize(NormalizationForm.FormD))
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(ch) == UnicodeCategory.NonSpacingMark) continue;
+            sb.Append(char.IsAsciiLetterOrDigit(ch) ? ch : '-');
+        }
+        return sb.ToString();
     }
 }

@@ -11,7 +11,20 @@ public class FieldKitRendererTests
     private static readonly GeometryFactory Metres = new();
 
     /// <summary>Three 400 m square sectors side by side on a 100 m street grid; only S1 has a route, with two stops.</summary>
-    private static FieldKit Kit(FieldKitText text)
+    /// <summary>A GPX 1.1 file as the service keeps it: a waypoint per stop and a timed track.</summary>
+    internal const string GpxText = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <gpx version="1.1" creator="BarrioSeguro.Geo" xmlns="http://www.topografix.com/GPX/1/1">
+          <wpt lat="-8.0590000" lon="-79.0370000"><time>2026-12-01T11:20:00Z</time><name>Mercado Santa Rosa</name></wpt>
+          <trk><name>Sector S1 · turno mañana</name><trkseg>
+            <trkpt lat="-8.0590000" lon="-79.0390000"><time>2026-12-01T11:00:00Z</time></trkpt>
+            <trkpt lat="-8.0590000" lon="-79.0370000"><time>2026-12-01T11:04:00Z</time></trkpt>
+            <trkpt lat="-8.0570000" lon="-79.0370000"><time>2026-12-01T11:07:00Z</time></trkpt>
+          </trkseg></trk>
+        </gpx>
+        """;
+
+    private static FieldKit Kit(FieldKitText text, int stopCount = 2, int legCount = 3, int noteCount = 1, string? gpxUrl = GpxUrl, string name = "Mercado Santa Rosa")
     {
         const double x0 = 700_000, y0 = 9_100_000;
         Polygon Square(double left) => Metres.CreatePolygon(
@@ -24,16 +37,25 @@ public class FieldKitRendererTests
         for (var y = 0; y <= 400; y += 100) streets.Add(Metres.CreateLineString([new(x0 - 50, y0 + y), new(x0 + 1250, y0 + y)]));
         var track = Metres.CreateLineString(
             [new(x0 + 100, y0 + 100), new(x0 + 300, y0 + 100), new(x0 + 300, y0 + 300), new(x0 + 100, y0 + 300), new(x0 + 100, y0 + 100)]);
-        var route = new SheetRoute(track,
-            [
-                new RouteStopMark(1, "Mercado Santa Rosa", new Coordinate(x0 + 300, y0 + 100), "0:20 · 10 min"),
-                new RouteStopMark(2, "Parque El Milagro", new Coordinate(x0 + 100, y0 + 300), "1:05 · 10 min"),
-            ],
-            [(text.Length, "3,2 km"), (text.Deadhead, "4,1 %")], ["Una calle sin salida recorrida dos veces."], GpxUrl);
+        var names = new[] { name, "Parque El Milagro" };
+        var stops = Enumerable.Range(0, stopCount).Select(i => new RouteStopMark(i + 1, i < 2 ? names[i] : $"{name} {i + 1}",
+            // At the corners of the track, the first ones where they were: stops on the frame's edges too.
+            i switch { 0 => new Coordinate(x0 + 300, y0 + 100), 1 => new Coordinate(x0 + 100, y0 + 300), _ => (i % 4) switch
+            {
+                0 => new Coordinate(x0 + 300, y0 + 300), 1 => new Coordinate(x0 + 100, y0 + 100), 2 => new Coordinate(x0, y0 + 400), _ => new Coordinate(x0 + 400, y0),
+            } }, $"{6 + i / 6:00}:{i % 6 * 10:00} · 10 min")).ToList();
+        var gpx = new PdfAttachment("ruta_S1_manana_17.gpx", System.Text.Encoding.UTF8.GetBytes(GpxText), "application/gpx+xml", "Sector S1 · turno mañana (GPX)",
+            new DateTimeOffset(2026, 12, 1, 6, 0, 0, TimeSpan.FromHours(-5)));
+        var notes = Enumerable.Range(0, noteCount).Select(i => i == 0 ? "Una calle sin salida recorrida dos veces."
+            : $"Nota {i + 1}: el punto caliente {name} queda a más de 2 h de marcha de la base; se mantuvo la regla del turno y se perdió la de las 2 h por 35 min.").ToList();
+        var route = new SheetRoute(track, stops, [(text.Length, "3,2 km"), (text.Deadhead, "4,1 %")], notes, gpxUrl, gpx)
+        {
+            Legs = Enumerable.Range(0, legCount).Select(i => i == 0 ? "Inicio: Jr. Los Álamos, 350 m" : $"Calle {i} → Av. Pachacútec tramo {i + 1}, {10 * i} m").ToList(),
+        };
         var cover = new FieldKitCover("El Milagro", "Plan de prueba", "mañana", "1 de diciembre de 2026",
             ["S1: 2 serenazgos a pie"], sectors, [(text.MaxDeviation, "2,5 %"), (text.Contiguity, text.Yes)], []);
         var sheets = sectors.Select(s => new SectorSheet(s, sectors.Where(o => o != s).ToList(), s.Index == 0 ? route : null)).ToList();
-        return new FieldKit(cover, sheets, streets, text);
+        return new FieldKit(cover, sheets, streets, text, gpxUrl is null ? text.NoPublicAddress : null);
     }
 
     private static async Task<string> PdfOf(FieldKit kit, TempDir dir)
@@ -59,6 +81,10 @@ public class FieldKitRendererTests
         Assert.Contains("Desviación máx. de carga", text);
         Assert.Contains("Contigüidad", text);
         Assert.Contains("Mercado Santa Rosa", text);
+        Assert.Contains("Paradas (llegada, hora de Lima)", text);
+        Assert.Contains("Recorrido calle por calle", text);
+        Assert.Contains("Calle 1 → Av. Pachacútec tramo 2, 10 m", text);
+        Assert.Contains("ruta_S1_manana_17.gpx", text);
         Assert.Contains("Sin ruta calculada para este turno", text);
         Assert.Contains("Página 4/4", text);
         Assert.Contains(GpxUrl, string.Concat(text.Where(ch => !char.IsWhiteSpace(ch))));
@@ -95,6 +121,105 @@ public class FieldKitRendererTests
         using var s3 = SKBitmap.Decode(pages[3]);
         var darkWithout = Count(s3, FieldKitRenderer.QrRect, IsDark);
         Assert.True(darkWithout < dark / 10, $"{darkWithout} dark pixels where S3, without a route, has no QR code");
+    }
+
+    [Fact]
+    public async Task The_GPX_is_attached_inside_the_PDF_byte_for_byte_and_the_document_says_it_is_in_Spanish_of_Peru()
+    {
+        using var dir = new TempDir();
+        var file = await PdfOf(Kit(FieldKitText.Spanish), dir);
+        // poppler lists and saves the embedded file of the Names/EmbeddedFiles tree ...
+        var list = await PdfTools.RunAsync("pdfdetach", "-list", file);
+        Assert.Contains("1 embedded files", list);
+        Assert.Contains("ruta_S1_manana_17.gpx", list);
+        var saved = dir.File("saved.gpx");
+        await PdfTools.RunAsync("pdfdetach", "-save", "1", "-o", saved, file);
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(GpxText), await File.ReadAllBytesAsync(saved));
+        // ... GDAL reads it as GPX (a waypoint, a track of three timed points) ...
+        var info = await PdfTools.RunAsync("ogrinfo", "-ro", "-al", "-so", saved);
+        Assert.Contains("using driver `GPX' successful", await PdfTools.RunAsync("ogrinfo", "-ro", saved));
+        Assert.Contains("Layer name: waypoints", info);
+        Assert.Contains("Layer name: track_points", info);
+        Assert.Contains("Feature Count: 3", await PdfTools.RunAsync("ogrinfo", "-ro", "-so", saved, "track_points"));
+        // ... and qpdf finds the incremental update sound (xref offsets, trailer /Prev), with /Lang on the catalog.
+        var check = await PdfTools.RunAsync("qpdf", "--check", file);
+        Assert.Contains("No syntax or stream encoding errors found", check);
+        var trailer = await PdfTools.RunAsync("qpdf", "--show-object=trailer", file);
+        var root = System.Text.RegularExpressions.Regex.Match(trailer, @"/Root (\d+) 0 R").Groups[1].Value;
+        var catalog = await PdfTools.RunAsync("qpdf", $"--show-object={root}", file);
+        Assert.Contains("/Lang (es-PE)", catalog);
+        Assert.Contains("/EmbeddedFiles", catalog);
+        var en = await PdfOf(Kit(FieldKitText.English), dir);
+        var enRoot = System.Text.RegularExpressions.Regex.Match(await PdfTools.RunAsync("qpdf", "--show-object=trailer", en), @"/Root (\d+) 0 R").Groups[1].Value;
+        Assert.Contains("/Lang (en-GB)", await PdfTools.RunAsync("qpdf", $"--show-object={enRoot}", en));
+    }
+
+    [Fact]
+    public async Task Without_a_public_address_there_is_no_QR_code_a_line_says_why_and_the_GPX_is_still_attached()
+    {
+        using var dir = new TempDir();
+        var file = await PdfOf(Kit(FieldKitText.Spanish, gpxUrl: null), dir);
+        var text = string.Join(" ", (await PdfTools.RunAsync("pdftotext", file, "-")).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Sin código QR: la dirección pública del servicio no está configurada (Barrio:PublicBaseUrl).", text);
+        Assert.DoesNotContain("/api/routes/", text);
+        Assert.Contains("ruta_S1_manana_17.gpx", await PdfTools.RunAsync("pdfdetach", "-list", file));
+        await PdfTools.RunAsync("pdftoppm", "-r", Dpi.ToString(), "-png", "-f", "2", "-l", "2", file, Path.Combine(dir.Path, "p"));
+        using var s1 = SKBitmap.Decode(Directory.GetFiles(dir.Path, "p-*.png").Single());
+        var qr = Scaled(FieldKitRenderer.QrRect);
+        var dark = Count(s1, FieldKitRenderer.QrRect, IsDark);
+        Assert.True(dark < qr.Width * qr.Height * 0.1, $"{dark} dark pixels where no QR code is drawn");
+    }
+
+    [Fact]
+    public async Task A_long_route_continues_on_the_next_pages_with_every_stop_every_note_and_every_street()
+    {
+        using var dir = new TempDir();
+        var file = await PdfOf(Kit(FieldKitText.Spanish, stopCount: 40, legCount: 150, noteCount: 12), dir);
+        var pages = await PdfTools.PagesAsync(file);
+        Assert.True(pages > 4, $"{pages} pages");
+        var text = await PdfTools.TextAsync(file);
+        for (var i = 3; i <= 40; i++) Assert.Contains($"Mercado Santa Rosa {i}", text);
+        for (var i = 1; i < 150; i++) Assert.Contains($"{i + 1}. Calle {i} → Av. Pachacútec tramo {i + 1}, {10 * i} m", text);
+        Assert.Contains("Nota 12:", text);
+        Assert.Contains("Sector S1 · Ruta (continuación)", text);
+        Assert.Contains($"Página {pages}/{pages}", text);
+    }
+
+    [Theory]
+    [InlineData("es")]
+    [InlineData("en")]
+    public async Task No_text_runs_off_the_page_nor_across_a_map_frame(string lang)
+    {
+        using var dir = new TempDir();
+        var longName = "Mercado Mayorista Santa Rosa de Lima de la Asociación de Comerciantes del Milagro, puerta 3";
+        var kit = Kit(FieldKitText.For(lang), stopCount: 30, legCount: 90, noteCount: 8, name: longName);
+        kit = kit with
+        {
+            Cover = kit.Cover with
+            {
+                PlanName = "Plan de patrullaje preventivo del sector norte con los puntos calientes de noviembre y diciembre de 2026",
+                Notes = Enumerable.Range(1, 30).Select(i => $"Nota del plan {i}: {longName} {longName}").ToList(),
+            },
+        };
+        var file = await PdfOf(kit, dir);
+        var words = await PdfTools.WordsAsync(file);
+        Assert.NotEmpty(words);
+        var pageTexts = words.GroupBy(w => w.Page).ToDictionary(g => g.Key, g => string.Join(" ", g.Select(w => w.Text)));
+        foreach (var w in words)
+        {
+            // Inside the page's margins: 32 pt at the sides, 16 pt at the top and bottom (the footer).
+            Assert.True(w.Box.Left >= FieldKitRenderer.Margin - 0.5 && w.Box.Right <= FieldKitRenderer.PageWidth - FieldKitRenderer.Margin + 0.5
+                        && w.Box.Top >= 16 && w.Box.Bottom <= FieldKitRenderer.PageHeight - 16,
+                $"page {w.Page}: '{w.Text}' at {w.Box} runs off the page");
+            var frame = w.Page == 1 ? FieldKitRenderer.OverviewMapRect
+                : pageTexts[w.Page].Contains($"{kit.Text.Route} ({kit.Text.Continued})") ? SKRect.Empty : FieldKitRenderer.SectorMapRect;
+            if (frame.IsEmpty || !pageTexts[w.Page].Contains(kit.Text.Route) && w.Page != 1) continue;
+            // A word touching the map frame lies wholly inside it.
+            if (SKRect.Intersect(frame, w.Box) is { IsEmpty: false })
+                Assert.True(frame.Contains(w.Box), $"page {w.Page}: '{w.Text}' at {w.Box} crosses the map frame {frame}");
+        }
+        // The long names are cut with "…", not lost: the beginning of each is printed.
+        Assert.Contains("Mercado", pageTexts[2]);
     }
 
     private static bool IsDark(SKColor p) => p.Red < 80 && p.Green < 80 && p.Blue < 80;
