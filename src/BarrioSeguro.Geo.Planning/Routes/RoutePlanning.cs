@@ -22,6 +22,21 @@ public sealed record RouteShift(
 {
     public static DateTimeOffset DefaultStart { get; } = LimaTime.At(new DateOnly(2025, 1, 1), new TimeOnly(6, 0));
 
+    /// <summary>The break within the shift, minutes (default 30): not patrol time.</summary>
+    public double BreakMinutes { get; init; } = 30;
+
+    /// <summary>The hand-over at the start and the end of the shift, minutes in all (default 15): not patrol time.</summary>
+    public double HandoverMinutes { get; init; } = 15;
+
+    /// <summary>Days of the coverage cycle (default 7: a week).</summary>
+    public int CycleDays { get; init; } = 7;
+
+    /// <summary>The shift codes of a day of the cycle (default: the contingent's, else mañana, tarde, noche).</summary>
+    public IReadOnlyList<string>? CycleShifts { get; init; }
+
+    /// <summary>The minutes the crew patrols: the shift minus the break and the hand-over.</summary>
+    public double PatrolMinutes => ShiftHours * 60 - BreakMinutes - HandoverMinutes;
+
     public static RouteShift Default(double shiftHours, string? shift, int seed) =>
         new(shiftHours, string.IsNullOrWhiteSpace(shift) ? Shifts.DefaultCode : Shifts.Code(shift), DefaultStart, (10, 15), 2, seed);
 }
@@ -77,7 +92,10 @@ public static class RoutePlanning
         }
         var report = new RoutesReport(mode, shift.Shift, shift.ShiftHours, LimaTime.Stamp(shift.ShiftStart), [shift.StopMinutes.Min, shift.StopMinutes.Max],
             shift.MaxIntervalHours, shift.Seed, planned.Select(p => p.Report).ToList(), skipped, NetworkReport.Of(graph), allNotes,
-            Math.Round(clock.Elapsed.TotalMilliseconds, 1));
+            Math.Round(clock.Elapsed.TotalMilliseconds, 1))
+        {
+            PatrolMinutes = shift.PatrolMinutes, BreakMinutes = shift.BreakMinutes, HandoverMinutes = shift.HandoverMinutes,
+        };
         return new RoutesOutcome(planned, report);
     }
 
