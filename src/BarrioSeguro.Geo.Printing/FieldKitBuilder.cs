@@ -38,7 +38,44 @@ public static class FieldKitBuilder
         var streets = new StreetIndex(named);
         var sheets = input.Sectors.Zip(sectors, (s, shape) => new SectorSheet(shape, sectors.Where(o => o.Index != shape.Index).ToList(),
             s.Route is { } r ? Route(r, shape.Label, input.Shift, utm, text, publicBase, streets, lima) : null)).ToList();
-        return new FieldKit(cover, sheets, named.Select(n => n.Line).ToList(), text, publicBase is null ? text.NoPublicAddress : null);
+        return new FieldKit(cover, sheets, named.Select(n => n.Line).ToList(), text, publicBase is null ? text.NoPublicAddress : null)
+        {
+            Calendar = Calendar(input.Cycles, text),
+        };
+    }
+
+    /// <summary>
+    /// The cycle calendar of the sectors' cycles: a row per day, a column per shift (in the order the cycle walks them),
+    /// in each cell a line per sector; above it, per sector, how many shifts a full pass takes per mode and whether the
+    /// cycle covers it. Null when no sector has a cycle.
+    /// </summary>
+    public static CalendarSheet? Calendar(IReadOnlyList<SectorCycleReport> cycles, FieldKitText text)
+    {
+        if (cycles.Count == 0) return null;
+        var entries = cycles.SelectMany(c => c.Calendar.Select(e => (Cycle: c, Entry: e))).ToList();
+        var shifts = entries.OrderBy(x => x.Entry.Day).Select(x => x.Entry.Shift).Distinct().ToList();
+        var days = entries.Count == 0 ? 0 : entries.Max(x => x.Entry.Day);
+        var summary = new List<string>();
+        foreach (var c in cycles)
+        {
+            var mode = text.ModeName(c.Mode);
+            var passes = string.Join(", ", c.ShiftsForFullPass.Select(p =>
+                (object?)p.Shifts is int n ? text.Format(text.PassPattern, n, text.ModeName(p.Mode)) : text.Format(text.NoPassPattern, text.ModeName(p.Mode))));
+            var cover = c.CoveredInCycle
+                ? text.Format(text.CycleCoveredPattern, text.Number(c.CoveredPct, 0), text.Number(c.ReachableKm, 1), text.Number(c.DeadheadPct, 0))
+                : text.Format(text.CycleNotCoveredPattern, text.Number(c.CoveredPct, 0), text.Number(c.ReachableKm, 1));
+            summary.Add($"{text.Format(text.CyclePassPattern, c.Sector, mode, passes)}; {cover}.");
+            summary.AddRange(Notes(c.Notes, text).Select(n => $"{c.Sector}: {n}"));
+        }
+        summary.Add(text.CalendarLegend);
+        var rows = Enumerable.Range(1, days).Select(day => new CalendarRow(
+            text.Format(text.DayPattern, day),
+            shifts.Select(shift => (IReadOnlyList<string>)entries
+                .Where(x => x.Entry.Day == day && x.Entry.Shift == shift)
+                .Select(x => text.Format(text.CalendarCellPattern, x.Cycle.Sector, text.Number(x.Entry.LengthKm, 1),
+                    text.Number(x.Entry.NewStreetsKm, 1), text.Number(x.Entry.CoveredPct, 0)))
+                .ToList()).ToList())).ToList();
+        return new CalendarSheet(text.Format(text.CalendarTitlePattern, text.Calendar, days, shifts.Count), summary, shifts, rows);
     }
 
     /// <summary>

@@ -228,7 +228,7 @@ public sealed class FieldKitRenderer(MapStyle style)
     private void ContinuationHeader(SKCanvas c, FieldKitText t, string title, string info)
     {
         var width = PageWidth - 2 * Margin;
-        Text(c, Fit(title, width, 20, bold: true), Margin, 52, 20, style.Ink, bold: true);
+        Text(c, Fit(title, width, 16, bold: true), Margin, 52, 16, style.Ink, bold: true);
         Text(c, Fit(info, width, 9.5f), Margin, 70, 9.5f, style.Muted);
     }
 

@@ -59,6 +59,23 @@ public sealed record FieldKitText
     public required string LimaClock { get; init; }
     public required string Calendar { get; init; }
     public required string Day { get; init; }
+    /// <summary>"{0}: {1} days × {2} shifts"; {0} is <see cref="Calendar"/>.</summary>
+    public required string CalendarTitlePattern { get; init; }
+    /// <summary>"Day {0}".</summary>
+    public required string DayPattern { get; init; }
+    /// <summary>A cell line: "{0} · {1} km · +{2} km · {3} %" (sector, route length, new streets, share walked by then).</summary>
+    public required string CalendarCellPattern { get; init; }
+    public required string CalendarLegend { get; init; }
+    /// <summary>"{0} ({1}): a full pass takes {2}"; {2} the passes per mode.</summary>
+    public required string CyclePassPattern { get; init; }
+    /// <summary>"{0} shifts {1}" (count, mode in words).</summary>
+    public required string PassPattern { get; init; }
+    /// <summary>"not possible {0}" (mode in words): streets out of reach.</summary>
+    public required string NoPassPattern { get; init; }
+    /// <summary>"the cycle walks {0} % of {1} km reachable, {2} % deadhead".</summary>
+    public required string CycleCoveredPattern { get; init; }
+    /// <summary>"NOT covered within the cycle with its units: {0} % of {1} km reachable".</summary>
+    public required string CycleNotCoveredPattern { get; init; }
     public required string Minutes { get; init; }
     public required string Notes { get; init; }
     public required string NoRoute { get; init; }
@@ -115,6 +132,15 @@ public sealed record FieldKitText
         LimaClock = "hora de Lima",
         Calendar = "Calendario del ciclo",
         Day = "Día",
+        CalendarTitlePattern = "{0}: {1} días × {2} turnos",
+        DayPattern = "Día {0}",
+        CalendarCellPattern = "{0} · {1} km · +{2} km · {3} %",
+        CalendarLegend = "En cada celda: sector · longitud de la ruta · calles recorridas por primera vez en el ciclo (+km) · calles del sector recorridas al terminar el turno (%).",
+        CyclePassPattern = "{0} ({1}): una pasada completa toma {2}",
+        PassPattern = "{0} turnos {1}",
+        NoPassPattern = "imposible {0}",
+        CycleCoveredPattern = "el ciclo recorre el {0} % de {1} km alcanzables, con {2} % de ida en vacío",
+        CycleNotCoveredPattern = "NO se cubre en el ciclo con las unidades que tiene: {0} % de {1} km alcanzables",
         Minutes = "min",
         Notes = "Notas",
         NoRoute = "Sin ruta calculada para este turno",
@@ -172,6 +198,15 @@ public sealed record FieldKitText
         LimaClock = "Lima time",
         Calendar = "Cycle calendar",
         Day = "Day",
+        CalendarTitlePattern = "{0}: {1} days × {2} shifts",
+        DayPattern = "Day {0}",
+        CalendarCellPattern = "{0} · {1} km · +{2} km · {3} %",
+        CalendarLegend = "In each cell: sector · route length · streets walked for the first time in the cycle (+km) · sector streets walked by the end of the shift (%).",
+        CyclePassPattern = "{0} ({1}): a full pass takes {2}",
+        PassPattern = "{0} shifts {1}",
+        NoPassPattern = "not possible {0}",
+        CycleCoveredPattern = "the cycle walks {0} % of {1} km reachable, with {2} % deadhead",
+        CycleNotCoveredPattern = "NOT covered within the cycle with its units: {0} % of {1} km reachable",
         Minutes = "min",
         Notes = "Notes",
         NoRoute = "No route computed for this shift",
@@ -227,6 +262,9 @@ public sealed record FieldKitText
         var rounded = metres < 100 ? Math.Round(metres) : Math.Round(metres / 10) * 10;
         return $"{rounded.ToString("N0", Culture)} m";
     }
+
+    /// <summary>Fills one of the patterns above in the kit's culture.</summary>
+    public string Format(string pattern, params object[] args) => string.Format(Culture, pattern, args);
 
     /// <summary>Minutes as "h:mm".</summary>
     public static string Clock(double minutes)

@@ -126,6 +126,32 @@ public class FieldKitBuilderTests
     }
 }
 
+public class CalendarTests
+{
+    /// <summary>A sector's cycle over <paramref name="days"/> days of mañana and tarde, a route each shift.</summary>
+    internal static SectorCycleReport Cycle(string sector, int days, bool covered = true) => new(
+        sector, "foot", 14.2, 13.8, [new PassReport("foot", 4, 1800), new PassReport("bike", 2, 700)], 4, covered, covered ? 100 : 78, 3.1, 18,
+        Enumerable.Range(1, days).SelectMany(d => new[] { "mañana", "tarde" }.Select((shift, k) =>
+            new CalendarEntry(d, shift, $"Sector {sector} · turno {shift}", 10 + d + k / 10.0, 430, 2.5 + k, Math.Min(100, d * 25)))).ToList(),
+        []);
+
+    [Fact]
+    public void The_calendar_has_a_row_per_day_a_column_per_shift_and_a_line_per_sector_in_each_cell()
+    {
+        var sheet = FieldKitBuilder.Calendar([Cycle("S1", 7), Cycle("S2", 7, covered: false)], FieldKitText.Spanish)!;
+        Assert.Equal("Calendario del ciclo: 7 días × 2 turnos", sheet.Title);
+        Assert.Equal(["mañana", "tarde"], sheet.Columns);
+        Assert.Equal(7, sheet.Rows.Count);
+        Assert.Equal("Día 3", sheet.Rows[2].Day);
+        Assert.Equal(["S1 · 13.0 km · +2.5 km · 75 %", "S2 · 13.0 km · +2.5 km · 75 %"], sheet.Rows[2].Cells[0]);
+        Assert.Equal("S1 · 13.1 km · +3.5 km · 75 %", sheet.Rows[2].Cells[1][0]);
+        Assert.StartsWith("S1 (a pie): una pasada completa toma 4 turnos a pie, 2 turnos en bicicleta; el ciclo recorre el 100 % de 13.8 km", sheet.Summary[0]);
+        Assert.Contains("NO se cubre en el ciclo con las unidades que tiene: 78 %", sheet.Summary[1]);
+        Assert.Null(FieldKitBuilder.Calendar([], FieldKitText.Spanish));
+        Assert.Equal("Cycle calendar: 7 days × 2 shifts", FieldKitBuilder.Calendar([Cycle("S1", 7)], FieldKitText.English)!.Title);
+    }
+}
+
 public class PublicBaseUrlTests
 {
     [Theory]

@@ -202,24 +202,69 @@ public class FieldKitRendererTests
             },
         };
         var file = await PdfOf(kit, dir);
+        await AssertNoTextRunsOff(file, kit);
+        var pageTexts = (await PdfTools.WordsAsync(file)).GroupBy(w => w.Page).ToDictionary(g => g.Key, g => string.Join(" ", g.Select(w => w.Text)));
+        // The long stop names are cut with "…" in the stop list, not lost: the beginning of each is printed.
+        Assert.Contains(pageTexts.Values, t => t.Contains("Mercado Mayorista Santa") && t.Contains("…"));
+    }
+
+    [Fact]
+    public async Task The_cycle_calendar_is_printed_after_the_sectors_and_continues_when_long()
+    {
+        using var dir = new TempDir();
+        var kit = Kit(FieldKitText.Spanish) with
+        {
+            Calendar = FieldKitBuilder.Calendar([CalendarTests.Cycle("S1", 7), CalendarTests.Cycle("S2", 7), CalendarTests.Cycle("S3", 7, covered: false)], FieldKitText.Spanish),
+        };
+        var file = await PdfOf(kit, dir);
+        Assert.Equal(1 + 3 + 1, await PdfTools.PagesAsync(file));
+        var last = await PdfTools.RunAsync("pdftotext", "-layout", "-f", "5", "-l", "5", file, "-");
+        Assert.Contains("Calendario del ciclo: 7 días × 2 turnos", last);
+        Assert.Contains("Día 7", last);
+        Assert.Contains("mañana", last);
+        Assert.Contains("S3 · 17.0 km · +2.5 km · 100 %", last);
+        Assert.Contains("NO se cubre en el ciclo", last);
+
+        // Thirty days of ten sectors do not fit one page: the table goes on, its head repeated.
+        var many = Kit(FieldKitText.Spanish) with
+        {
+            Calendar = FieldKitBuilder.Calendar(Enumerable.Range(1, 10).Select(i => CalendarTests.Cycle($"S{i}", 30)).ToList(), FieldKitText.Spanish),
+        };
+        var longFile = await PdfOf(many, dir);
+        var pages = await PdfTools.PagesAsync(longFile);
+        Assert.True(pages > 5, $"{pages} pages");
+        var text = await PdfTools.TextAsync(longFile);
+        Assert.Contains("Día 30", text);
+        Assert.Contains("Calendario del ciclo: 30 días × 2 turnos (continuación)", text);
+        await AssertNoTextRunsOff(longFile, many);
+    }
+
+    /// <summary>Every word inside the page's margins, and every word that touches a map frame wholly inside it.</summary>
+    private static async Task AssertNoTextRunsOff(string file, FieldKit kit)
+    {
         var words = await PdfTools.WordsAsync(file);
         Assert.NotEmpty(words);
         var pageTexts = words.GroupBy(w => w.Page).ToDictionary(g => g.Key, g => string.Join(" ", g.Select(w => w.Text)));
+        // The pages with a map: the cover's overview, and each sector's first page ("Sector S1 · Ruta" without "(continuación)").
+        SKRect FrameOf(int page)
+        {
+            if (page == 1) return FieldKitRenderer.OverviewMapRect;
+            var text = pageTexts[page];
+            var sectorPage = kit.Sheets.Any(s => text.Contains($"{kit.Text.Sector} {s.Sector.Label} · {kit.Text.Route}"))
+                             && !text.Contains($"({kit.Text.Continued})");
+            return sectorPage ? FieldKitRenderer.SectorMapRect : SKRect.Empty;
+        }
         foreach (var w in words)
         {
             // Inside the page's margins: 32 pt at the sides, 16 pt at the top and bottom (the footer).
             Assert.True(w.Box.Left >= FieldKitRenderer.Margin - 0.5 && w.Box.Right <= FieldKitRenderer.PageWidth - FieldKitRenderer.Margin + 0.5
                         && w.Box.Top >= 16 && w.Box.Bottom <= FieldKitRenderer.PageHeight - 16,
                 $"page {w.Page}: '{w.Text}' at {w.Box} runs off the page");
-            var frame = w.Page == 1 ? FieldKitRenderer.OverviewMapRect
-                : pageTexts[w.Page].Contains($"{kit.Text.Route} ({kit.Text.Continued})") ? SKRect.Empty : FieldKitRenderer.SectorMapRect;
-            if (frame.IsEmpty || !pageTexts[w.Page].Contains(kit.Text.Route) && w.Page != 1) continue;
+            var frame = FrameOf(w.Page);
             // A word touching the map frame lies wholly inside it.
-            if (SKRect.Intersect(frame, w.Box) is { IsEmpty: false })
+            if (!frame.IsEmpty && SKRect.Intersect(frame, w.Box) is { IsEmpty: false })
                 Assert.True(frame.Contains(w.Box), $"page {w.Page}: '{w.Text}' at {w.Box} crosses the map frame {frame}");
         }
-        // The long names are cut with "…", not lost: the beginning of each is printed.
-        Assert.Contains("Mercado", pageTexts[2]);
     }
 
     private static bool IsDark(SKColor p) => p.Red < 80 && p.Green < 80 && p.Blue < 80;

@@ -1,4 +1,7 @@
+using System.Text.Json;
+using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Planning;
+using BarrioSeguro.Geo.Planning.Reports;
 using BarrioSeguro.Geo.Planning.FieldKits;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
@@ -37,6 +40,27 @@ public sealed class FieldKitSource(BarrioDbContext db)
                 routes.TryGetValue(s.Sector, out var r) ? new FieldKitRoute(r.Id, r.Track, r.Stops, RouteStore.ReportOf(r), r.Gpx) : null))
             .ToList();
         return new FieldKitInput(n.Name, n.Boundary, plan.Name, shift, plan.MaxDeviationPct, plan.Contiguous, plan.MeanPolsbyPopper,
-            PlanStore.ReportOf(plan), sectors, streets);
+            PlanStore.ReportOf(plan), sectors, streets)
+        {
+            Cycles = sectors.Where(s => s.Route is not null).Select(s => CycleOf(routes[s.Sector])).OfType<SectorCycleReport>().ToList(),
+        };
+    }
+
+    /// <summary>The sector's coverage cycle kept in the route's report ("cycle"), if the route was computed with one.</summary>
+    /// <exception cref="KeptInOlderShapeException">A cycle kept in a shape this version does not read.</exception>
+    internal static SectorCycleReport? CycleOf(PlanRoute row)
+    {
+        // Read from the kept JSON itself, so that it does not matter which build's RouteReport type carries the member.
+        try
+        {
+            using var doc = JsonDocument.Parse(row.ReportJson);
+            return doc.RootElement.TryGetProperty("cycle", out var cycle) && cycle.ValueKind == JsonValueKind.Object
+                ? PlanningJson.Deserialize<SectorCycleReport>(cycle.GetRawText())
+                : null;
+        }
+        catch (JsonException e)
+        {
+            throw new KeptInOlderShapeException("Route", row.Id, e);
+        }
     }
 }

@@ -13,7 +13,11 @@ namespace BarrioSeguro.Geo.Planning.FieldKits;
 public sealed record FieldKitInput(
     string Neighborhood, Geometry Boundary, string PlanName, string Shift,
     double MaxDeviationPct, bool Contiguous, double MeanPolsbyPopper, SectorPlanReport Report,
-    IReadOnlyList<FieldKitSector> Sectors, IReadOnlyList<FieldKitStreet> Streets);
+    IReadOnlyList<FieldKitSector> Sectors, IReadOnlyList<FieldKitStreet> Streets)
+{
+    /// <summary>The coverage cycle of each sector that has one, kept with its route (day × shift → route): the calendar page.</summary>
+    public IReadOnlyList<SectorCycleReport> Cycles { get; init; } = [];
+}
 
 /// <summary>A street around the neighbourhood: its name (null when unnamed) and centreline.</summary>
 public sealed record FieldKitStreet(string? Name, MultiLineString Geometry);
