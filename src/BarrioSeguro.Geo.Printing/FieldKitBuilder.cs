@@ -114,6 +114,9 @@ public static class FieldKitBuilder
                 (text.Mode, text.ModeName(report.Mode)),
                 (text.Length, $"{text.Number(report.LengthKm, 1)} km"),
                 (text.Duration, $"{text.Number(report.DurationMin, 0)} min ({FieldKitText.Clock(report.DurationMin)} h)"),
+                .. (report.PatrolMinutes > 0
+                    ? [(text.PatrolTime, $"{text.Number(report.PatrolMinutes, 0)} min ({FieldKitText.Clock(report.PatrolMinutes)} h)")]
+                    : Array.Empty<(string, string)>()),
                 (text.Deadhead, $"{text.Number(report.DeadheadPct, 1)} %"),
                 (text.StreetsCovered, $"{text.Number(report.StreetsCoveredPct, 1)} %"),
                 (text.Stops, stops.Count.ToString(text.Culture)),
@@ -122,6 +125,9 @@ public static class FieldKitBuilder
             r.Gpx.Length == 0 ? null : new PdfAttachment(file, r.Gpx, "application/gpx+xml", $"{report.Name} (GPX)", printedAt))
         {
             Legs = StreetLegs.Of(track, streets).Select(l => text.Leg(l)).ToList(),
+            RulesMissed = report.RulesMissed.Select(m => text.Format(text.RuleMissPattern, text.RuleName(m.Kept), text.RuleName(m.Missed),
+                m.HotspotId is null ? "" : $" ({report.Hotspots.FirstOrDefault(h => h.HotspotId == m.HotspotId)?.Name ?? m.HotspotId})",
+                text.Number(m.OverMinutes, 0), text.Number(m.ActualMinutes, 0), text.Number(m.LimitMinutes, 0))).ToList(),
         };
     }
 

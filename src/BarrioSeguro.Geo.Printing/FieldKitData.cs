@@ -36,6 +36,9 @@ public sealed record SheetRoute(
 {
     /// <summary>The route street by street, in order, each line formatted ("Jr. Los Álamos → Av. Pachacútec, 350 m").</summary>
     public IReadOnlyList<string> Legs { get; init; } = [];
+
+    /// <summary>The rules the route could not keep together, a line each, in the kit's language.</summary>
+    public IReadOnlyList<string> RulesMissed { get; init; } = [];
 }
 
 /// <summary>A timed stop at a hot spot: its number along the route, the hot spot's name and when to be there.</summary>

@@ -177,6 +177,12 @@ public sealed class FieldKitRenderer(MapStyle style)
             Heading(flow, t.StopsHeading);
             foreach (var s in rt.Stops) StopRow(flow, s, t);
             if (rt.Stops.Count == 0) flow.Add(Row, (c, box) => Text(c, "—", box.Left, box.Top + 9, 8.5f, style.Muted));
+            if (rt.RulesMissed.Count > 0)
+            {
+                flow.Space(8);
+                Heading(flow, t.RulesMissed);
+                foreach (var line in rt.RulesMissed) Paragraph(flow, "• " + line, 8, style.Ink);
+            }
             if (rt.Notes.Count > 0)
             {
                 flow.Space(8);

@@ -59,6 +59,12 @@ public sealed record FieldKitText
     public required string LimaClock { get; init; }
     public required string Calendar { get; init; }
     public required string Day { get; init; }
+    public required string PatrolTime { get; init; }
+    public required string RulesMissed { get; init; }
+    /// <summary>"kept: {0}; missed: {1}{2} by {3} min ({4} of {5} min)"; {2} the hot spot, if any.</summary>
+    public required string RuleMissPattern { get; init; }
+    public required string RulePatrolTime { get; init; }
+    public required string RuleHotspotInterval { get; init; }
     /// <summary>"{0}: {1} days × {2} shifts"; {0} is <see cref="Calendar"/>.</summary>
     public required string CalendarTitlePattern { get; init; }
     /// <summary>"Day {0}".</summary>
@@ -132,6 +138,11 @@ public sealed record FieldKitText
         LimaClock = "hora de Lima",
         Calendar = "Calendario del ciclo",
         Day = "Día",
+        PatrolTime = "Tiempo de patrullaje",
+        RulesMissed = "Reglas que la ruta no pudo cumplir a la vez",
+        RuleMissPattern = "se mantuvo: {0}; no se cumplió: {1}{2}, por {3} min ({4} de {5} min)",
+        RulePatrolTime = "el tiempo de patrullaje del turno",
+        RuleHotspotInterval = "una visita cada 2 h al punto caliente",
         CalendarTitlePattern = "{0}: {1} días × {2} turnos",
         DayPattern = "Día {0}",
         CalendarCellPattern = "{0} · {1} km · +{2} km · {3} %",
@@ -198,6 +209,11 @@ public sealed record FieldKitText
         LimaClock = "Lima time",
         Calendar = "Cycle calendar",
         Day = "Day",
+        PatrolTime = "Patrol time",
+        RulesMissed = "Rules the route could not keep together",
+        RuleMissPattern = "kept: {0}; missed: {1}{2}, by {3} min ({4} of {5} min)",
+        RulePatrolTime = "the shift's patrol time",
+        RuleHotspotInterval = "a visit every 2 h to the hot spot",
         CalendarTitlePattern = "{0}: {1} days × {2} shifts",
         DayPattern = "Day {0}",
         CalendarCellPattern = "{0} · {1} km · +{2} km · {3} %",
@@ -262,6 +278,12 @@ public sealed record FieldKitText
         var rounded = metres < 100 ? Math.Round(metres) : Math.Round(metres / 10) * 10;
         return $"{rounded.ToString("N0", Culture)} m";
     }
+
+    /// <summary>A rule code of a route report (patrol-time, hotspot-interval) in words; an unknown code as it is.</summary>
+    public string RuleName(string code) => code switch
+    {
+        "patrol-time" => RulePatrolTime, "hotspot-interval" => RuleHotspotInterval, _ => code,
+    };
 
     /// <summary>Fills one of the patterns above in the kit's culture.</summary>
     public string Format(string pattern, params object[] args) => string.Format(Culture, pattern, args);

@@ -23,7 +23,12 @@ public class FieldKitBuilderTests
         var track = LonLat.CreateLineString([new(lon + 0.001, lat + 0.001), new(lon + 0.002, lat + 0.001), new(lon + 0.004, lat + 0.001), new(lon + 0.004, lat + 0.003)]);
         var stops = LonLat.CreateMultiPoint([LonLat.CreatePoint(new Coordinate(lon + 0.003, lat + 0.001))]);
         var report = new RouteReport("S1", "Sector S1 · turno mañana", "mañana", "foot", null, 3.24, 95, 4.06, 100, 1, true,
-            [new StopReport(1, "h1", "Mercado", lon + 0.003, lat + 0.001, "06:20", 20, 10, false)], 0, [], [], ["Una nota."]);
+            [new StopReport(1, "h1", "Mercado", lon + 0.003, lat + 0.001, "06:20", 20, 10, false)], 0, [],
+            [new HotspotReport("h1", "Mercado", ["06:20"], [20], [], 0, false)], ["Una nota."])
+        {
+            PatrolMinutes = 435,
+            RulesMissed = [new RuleMissReport("patrol-time", "hotspot-interval", "h1", 120, 150, 30)],
+        };
         var plan = new SectorPlanReport([], 2, 40, 10, 2.54, 5, true, 0.61, 1, null, [], null, 0,
             new StaffingReport(1, 2, [new ShiftStaffing("mañana", 7, 3), new ShiftStaffing("noche", 6, 2)], ["20 officers in 3 shifts"]), [], ["Nota del plan."]);
         return new FieldKitInput("El Milagro", Square(lon, lat, 0.01), "Plan de prueba", "mañana", 2.54, true, 0.613, plan,
@@ -65,6 +70,9 @@ public class FieldKitBuilderTests
         Assert.Equal("https://barrio.example.pe/geo/api/routes/17/gpx", route.GpxUrl);
         Assert.Contains((FieldKitText.Spanish.Length, "3.2 km"), route.Figures);
         Assert.Contains((FieldKitText.Spanish.Mode, "a pie"), route.Figures);
+        Assert.Contains((FieldKitText.Spanish.PatrolTime, "435 min (7:15 h)"), route.Figures);
+        Assert.Equal(["se mantuvo: el tiempo de patrullaje del turno; no se cumplió: una visita cada 2 h al punto caliente (Mercado), por 30 min (150 de 120 min)"],
+            route.RulesMissed);
         var gpx = Assert.IsType<PdfAttachment>(route.Gpx);
         Assert.Equal(Gpx, gpx.Content);
         Assert.Equal("ruta_S1_manana_17.gpx", gpx.FileName);

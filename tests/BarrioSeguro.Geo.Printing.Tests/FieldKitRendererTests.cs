@@ -50,6 +50,7 @@ public class FieldKitRendererTests
             : $"Nota {i + 1}: el punto caliente {name} queda a más de 2 h de marcha de la base; se mantuvo la regla del turno y se perdió la de las 2 h por 35 min.").ToList();
         var route = new SheetRoute(track, stops, [(text.Length, "3,2 km"), (text.Deadhead, "4,1 %")], notes, gpxUrl, gpx)
         {
+            RulesMissed = ["se mantuvo: el tiempo de patrullaje del turno; no se cumplió: una visita cada 2 h, por 30 min"],
             Legs = Enumerable.Range(0, legCount).Select(i => i == 0 ? "Inicio: Jr. Los Álamos, 350 m" : $"Calle {i} → Av. Pachacútec tramo {i + 1}, {10 * i} m").ToList(),
         };
         var cover = new FieldKitCover("El Milagro", "Plan de prueba", "mañana", "1 de diciembre de 2026",
@@ -83,6 +84,7 @@ public class FieldKitRendererTests
         Assert.Contains("Mercado Santa Rosa", text);
         Assert.Contains("Paradas (llegada, hora de Lima)", text);
         Assert.Contains("Recorrido calle por calle", text);
+        Assert.Contains("Reglas que la ruta no pudo cumplir a la vez", text);
         Assert.Contains("Calle 1 → Av. Pachacútec tramo 2, 10 m", text);
         Assert.Contains("ruta_S1_manana_17.gpx", text);
         Assert.Contains("Sin ruta calculada para este turno", text);
