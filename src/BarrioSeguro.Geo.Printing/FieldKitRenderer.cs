@@ -13,6 +13,9 @@ namespace BarrioSeguro.Geo.Printing;
 /// </summary>
 public sealed class FieldKitRenderer(MapStyle style)
 {
+    // Where each attached GPX's name was printed, filled while drawing: the paperclip annotation goes there.
+    private readonly Dictionary<PdfAttachment, PdfPlace> paperclips = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>A4 in PDF points.</summary>
     public const float PageWidth = 595, PageHeight = 842;
     /// <summary>Every text stays this far (points) from the page's edges.</summary>
@@ -43,6 +46,7 @@ public sealed class FieldKitRenderer(MapStyle style)
     {
         // First where everything goes, so the footer can say "page 3/9"; then the drawing.
         var pages = new List<Action<SKCanvas, int, int>>();
+        paperclips.Clear();
         pages.AddRange(CoverPages(kit));
         foreach (var sheet in kit.Sheets) pages.AddRange(SheetPages(kit, sheet));
         if (kit.Calendar is { } calendar) pages.AddRange(CalendarPages(kit, calendar));
@@ -64,7 +68,9 @@ public sealed class FieldKitRenderer(MapStyle style)
             }
             doc.Close();
         }
-        var attachments = kit.Sheets.Select(s => s.Route?.Gpx).OfType<PdfAttachment>().ToList();
+        // Each GPX in the document's list of attachments, and as a paperclip beside its name on the sector's page.
+        var attachments = kit.Sheets.Select(s => s.Route?.Gpx).OfType<PdfAttachment>()
+            .Select(a => paperclips.TryGetValue(a, out var place) ? a with { Place = place } : a).ToList();
         output.Write(PdfUpdate.Apply(skia.ToArray(), kit.Text.Culture.Name, attachments));
         return pages.Count;
     }
@@ -204,7 +210,8 @@ public sealed class FieldKitRenderer(MapStyle style)
         var info = $"{kit.Cover.Neighborhood} · {t.Plan}: {kit.Cover.PlanName} · {t.ShiftLabel}: {kit.Cover.Shift} · {kit.Cover.Date}";
         yield return (c, page, pages) =>
         {
-            Sheet(c, kit, sheet, title, info);
+            if (Sheet(c, kit, sheet, title, info) is { } clip && sheet.Route?.Gpx is { } gpx)
+                paperclips[gpx] = new PdfPlace(page - 1, clip.Left, clip.Top, clip.Right, clip.Bottom);
             flow.Draw(0, c);
             Footer(c, t, page, pages);
         };
@@ -238,7 +245,8 @@ public sealed class FieldKitRenderer(MapStyle style)
         Text(c, Fit(info, width, 9.5f), Margin, 70, 9.5f, style.Muted);
     }
 
-    private void Sheet(SKCanvas c, FieldKit kit, SectorSheet sheet, string title, string info)
+    /// <summary>Draws a sector's first page; returns where the paperclip of its attached GPX goes, if it has one.</summary>
+    private SKRect? Sheet(SKCanvas c, FieldKit kit, SectorSheet sheet, string title, string info)
     {
         var t = kit.Text;
         var color = style.SectorColor(sheet.Sector.Index);
@@ -294,7 +302,7 @@ public sealed class FieldKitRenderer(MapStyle style)
             using var box = Stroke(style.Muted, 0.8f, dash: [3, 3]);
             c.DrawRect(QrRect, box);
             Paragraph(c, t.NoRoute, QrRect.Left + 8, QrRect.MidY - 6, QrRect.Width - 16, 8, style.Muted, maxY: QrRect.Bottom - 4);
-            return;
+            return null;
         }
         Text(c, t.Route, Margin, y, 11, style.Ink, bold: true);
         FigureRows(c, rt.Figures, Margin, y + 4, colWidth);
@@ -313,11 +321,12 @@ public sealed class FieldKitRenderer(MapStyle style)
             Paragraph(c, kit.LinkNote ?? t.NoPublicAddress, QrRect.Left + 6, QrRect.Top + 4, QrRect.Width - 12, 8, style.Ink, maxY: QrRect.Bottom - 4);
             cy = QrRect.Bottom + 4;
         }
-        if (rt.Gpx is { } gpx)
-        {
-            cy = Paragraph(c, t.AttachedGpx, QrRect.Left, cy + 6, QrRect.Width, 7.5f, style.Ink, bold: true, maxY: BodyBottom);
-            Paragraph(c, gpx.FileName, QrRect.Left, cy + 1, QrRect.Width, 7, style.Muted, breakAnywhere: true, maxY: BodyBottom);
-        }
+        if (rt.Gpx is not { } gpx) return null;
+        var clipTop = cy + 6;
+        cy = Paragraph(c, t.AttachedGpx, QrRect.Left, cy + 6, QrRect.Width, 7.5f, style.Ink, bold: true, maxY: BodyBottom);
+        Paragraph(c, gpx.FileName, QrRect.Left, cy + 1, QrRect.Width, 7, style.Muted, breakAnywhere: true, maxY: BodyBottom);
+        // In the gap between the figures' column and the QR code's.
+        return new SKRect(QrRect.Left - 18, clipTop, QrRect.Left - 4, clipTop + 18);
     }
 
     private IEnumerable<Action<SKCanvas, int, int>> CalendarPages(FieldKit kit, CalendarSheet calendar)

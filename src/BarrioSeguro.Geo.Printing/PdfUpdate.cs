@@ -6,12 +6,21 @@ namespace BarrioSeguro.Geo.Printing;
 
 /// <summary>A file carried inside a PDF (an embedded file of the document's Names/EmbeddedFiles tree).</summary>
 /// <param name="FileName">The name a reader saves it under; ASCII letters, digits, '_', '-' and '.' only.</param>
-public sealed record PdfAttachment(string FileName, byte[] Content, string MimeType, string Description, DateTimeOffset Modified);
+public sealed record PdfAttachment(string FileName, byte[] Content, string MimeType, string Description, DateTimeOffset Modified)
+{
+    /// <summary>Where a paperclip (a FileAttachment annotation) opens the file on a page too; null: only in the document's list.</summary>
+    public PdfPlace? Place { get; init; }
+}
+
+/// <summary>A rectangle on a page (0-based), in points from the page's top left corner, as the renderer draws.</summary>
+public sealed record PdfPlace(int Page, float Left, float Top, float Right, float Bottom);
 
 /// <summary>
 /// What SkiaSharp's PDF backend cannot write, added as a PDF incremental update (ISO 32000-1 §7.5.6): the original bytes
 /// stay as they are, followed by new objects (embedded files, their file specifications, a name tree), a new catalog
 /// under the same object number with <c>/Lang</c>, <c>/Names /EmbeddedFiles</c> and <c>/PageMode /UseAttachments</c>,
+/// a FileAttachment annotation (a paperclip) on a page where the attachment has a <see cref="PdfAttachment.Place"/>
+/// (that page rewritten under its own number with the annotation added to <c>/Annots</c>),
 /// a cross-reference section for just those objects and a trailer whose <c>/Prev</c> points at the original one.
 /// Reads only what Skia writes: a classic cross-reference table (no xref streams) and an uncompressed catalog.
 /// </summary>
@@ -56,6 +65,7 @@ public static class PdfUpdate
 
         var next = size;
         var specs = new List<(string Name, int Spec)>();
+        var placed = new List<(PdfPlace Place, int Spec, string Description)>();
         foreach (var a in attachments.OrderBy(a => a.FileName, StringComparer.Ordinal))
         {
             if (a.FileName.Length == 0 || a.FileName.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' or '.')))
@@ -70,6 +80,37 @@ public static class PdfUpdate
                 $"<< /Type /Filespec /F ({a.FileName}) /UF {TextString(a.FileName)} /EF << /F {file} 0 R /UF {file} 0 R >> " +
                 $"/Desc {TextString(a.Description)} /AFRelationship /Supplement >>"));
             specs.Add((a.FileName, spec));
+            if (a.Place is { } place) placed.Add((place, spec, a.Description));
+        }
+        if (placed.Count > 0)
+        {
+            var pages = Pages(text, (int)prev, RefNumber(catalog["/Pages"]));
+            foreach (var group in placed.GroupBy(p => p.Place.Page))
+            {
+                if (group.Key < 0 || group.Key >= pages.Count)
+                    throw new ArgumentException($"No page {group.Key + 1} for an attachment (the PDF has {pages.Count}).", nameof(attachments));
+                var pageNumber = pages[group.Key];
+                var page = Dictionary(text, text.IndexOf("<<", XrefOffset(text, (int)prev, pageNumber), StringComparison.Ordinal), out _);
+                var box = MediaBox(text, (int)prev, page);
+                var height = box.Length == 4 ? double.Parse(box[3], CultureInfo.InvariantCulture) : throw new FormatException($"Page {group.Key + 1} has no /MediaBox.");
+                var annots = new List<string>();
+                if (page.TryGetValue("/Annots", out var existing))
+                {
+                    if (!existing.StartsWith('[')) throw new FormatException("A page's /Annots is not an array written in place.");
+                    annots.Add(existing.Trim('[', ']').Trim());
+                }
+                foreach (var (place, spec, description) in group)
+                {
+                    var annot = next++;
+                    var rect = string.Create(CultureInfo.InvariantCulture,
+                        $"[{place.Left:0.##} {height - place.Bottom:0.##} {place.Right:0.##} {height - place.Top:0.##}]");
+                    Obj(annot, Latin1($"<< /Type /Annot /Subtype /FileAttachment /Rect {rect} /FS {spec} 0 R /Contents {TextString(description)} " +
+                                      $"/Name /Paperclip /F 4 /P {pageNumber} 0 R >>"));
+                    annots.Add($"{annot} 0 R");
+                }
+                page["/Annots"] = $"[{string.Join(" ", annots.Where(x => x.Length > 0))}]";
+                Obj(pageNumber, Latin1("<< " + string.Join(" ", page.Select(p => $"{p.Key} {p.Value}")) + " >>"));
+            }
         }
         if (language.Length == 0 || language.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch == '-')))
             throw new ArgumentException($"'{language}' is not a BCP 47 language tag such as es-PE.", nameof(language));
@@ -125,6 +166,29 @@ public static class PdfUpdate
         var off = at.Offset;
         var sign = off < TimeSpan.Zero ? '-' : '+';
         return at.ToString("'D:'yyyyMMddHHmmss", CultureInfo.InvariantCulture) + $"{sign}{Math.Abs(off.Hours):00}'{Math.Abs(off.Minutes):00}'";
+    }
+
+    /// <summary>A page's /MediaBox numbers, its own or inherited from its parents.</summary>
+    private static string[] MediaBox(string text, int xref, Dictionary<string, string> node)
+    {
+        for (var depth = 0; depth < 64; depth++)
+        {
+            if (node.TryGetValue("/MediaBox", out var mb)) return mb.Trim('[', ']').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (!node.TryGetValue("/Parent", out var parent)) break;
+            node = Dictionary(text, text.IndexOf("<<", XrefOffset(text, xref, RefNumber(parent)), StringComparison.Ordinal), out _);
+        }
+        return [];
+    }
+
+    /// <summary>The object numbers of the pages in order, walking the page tree from <paramref name="node"/>.</summary>
+    private static List<int> Pages(string text, int xref, int node)
+    {
+        var dict = Dictionary(text, text.IndexOf("<<", XrefOffset(text, xref, node), StringComparison.Ordinal), out _);
+        if (!dict.TryGetValue("/Kids", out var kids)) return [node];
+        var pages = new List<int>();
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(kids, @"(\d+)\s+\d+\s+R"))
+            pages.AddRange(Pages(text, xref, int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
+        return pages;
     }
 
     private static int RefNumber(string reference) =>

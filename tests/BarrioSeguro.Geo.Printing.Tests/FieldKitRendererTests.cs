@@ -132,7 +132,8 @@ public class FieldKitRendererTests
         var file = await PdfOf(Kit(FieldKitText.Spanish), dir);
         // poppler lists and saves the embedded file of the Names/EmbeddedFiles tree ...
         var list = await PdfTools.RunAsync("pdfdetach", "-list", file);
-        Assert.Contains("1 embedded files", list);
+        // (twice: in the document's list and as the paperclip annotation on the sector's page)
+        Assert.Contains("2 embedded files", list);
         Assert.Contains("ruta_S1_manana_17.gpx", list);
         var saved = dir.File("saved.gpx");
         await PdfTools.RunAsync("pdfdetach", "-save", "1", "-o", saved, file);
@@ -151,6 +152,14 @@ public class FieldKitRendererTests
         var catalog = await PdfTools.RunAsync("qpdf", $"--show-object={root}", file);
         Assert.Contains("/Lang (es-PE)", catalog);
         Assert.Contains("/EmbeddedFiles", catalog);
+        // The paperclip: a FileAttachment annotation on S1's page (page 2) opening the same file specification.
+        var pageLines = (await PdfTools.RunAsync("qpdf", "--show-pages", file)).Split('\n').Where(l => l.StartsWith("page ", StringComparison.Ordinal)).ToList();
+        var s1 = System.Text.RegularExpressions.Regex.Match(pageLines[1], @"(\d+) 0 R").Groups[1].Value;
+        var annots = System.Text.RegularExpressions.Regex.Match(await PdfTools.RunAsync("qpdf", $"--show-object={s1}", file), @"/Annots \[ (\d+) 0 R \]");
+        Assert.True(annots.Success, "page 2 has one annotation");
+        var annot = await PdfTools.RunAsync("qpdf", $"--show-object={annots.Groups[1].Value}", file);
+        Assert.Contains("/Subtype /FileAttachment", annot);
+        Assert.DoesNotContain("/Annots", await PdfTools.RunAsync("qpdf", $"--show-object={System.Text.RegularExpressions.Regex.Match(pageLines[2], @"(\d+) 0 R").Groups[1].Value}", file));
         var en = await PdfOf(Kit(FieldKitText.English), dir);
         var enRoot = System.Text.RegularExpressions.Regex.Match(await PdfTools.RunAsync("qpdf", "--show-object=trailer", en), @"/Root (\d+) 0 R").Groups[1].Value;
         Assert.Contains("/Lang (en-GB)", await PdfTools.RunAsync("qpdf", $"--show-object={enRoot}", en));

@@ -87,7 +87,7 @@ public class FieldKitEndpointsTests(ApiFixture api)
         Assert.Contains("SincódigoQR:", flat);
         // ... and the GPX of every route is attached inside the PDF, byte for byte what the service serves.
         var list = await Run("pdfdetach", "-list", file);
-        Assert.Contains("3 embedded files", list);
+        Assert.Contains("6 embedded files", list); // each in the document's list and as a paperclip on its page
         var attached = dir.File("s1.gpx");
         var name = $"ruta_S1_manana_{s1}.gpx";
         Assert.Contains(name, list);
