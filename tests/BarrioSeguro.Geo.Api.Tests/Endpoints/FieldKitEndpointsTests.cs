@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using BarrioSeguro.Geo.Printing.Tests;
+using Microsoft.AspNetCore.Hosting;
 using Xunit;
 
 namespace BarrioSeguro.Geo.Api.Tests.Endpoints;
@@ -198,5 +199,31 @@ public class FieldKitEndpointsTests(ApiFixture api)
         public string Path { get; } = Directory.CreateTempSubdirectory("barrio-fieldkit-").FullName;
         public string File(string name) => System.IO.Path.Combine(Path, name);
         public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}
+
+/// <summary>The service refuses to start with a public address officers cannot reach from the field.</summary>
+public class PublicBaseUrlStartupTests
+{
+    [Theory]
+    [InlineData("http://127.0.0.1:5080")]
+    [InlineData("http://localhost:5080")]
+    [InlineData("barrio.example.pe")]
+    public void A_loopback_or_relative_public_address_stops_the_service_at_start_with_the_setting_named(string url)
+    {
+        using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            // No database is reached: the settings are checked first.
+            web.UseSetting("Barrio:ConnectionString", "Host=/nonexistent;Database=none");
+            web.UseSetting("Barrio:PublicBaseUrl", url);
+        });
+        var e = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var messages = string.Join(" | ", Chain(e).Select(x => x.Message));
+        Assert.Contains("Barrio:PublicBaseUrl", messages);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException) yield return x;
     }
 }
