@@ -81,6 +81,18 @@ public class FieldKitEndpointsTests(ApiFixture api)
         Assert.Contains("Inicio: ", text);
         Assert.Contains(" → ", text);
 
+        // The cycle calendar is printed from the cycle each kept route carries (when the routes are computed with one).
+        var cycles = routes.EnumerateArray().Select(r => r.GetProperty("report"))
+            .Where(r => r.TryGetProperty("cycle", out var c) && c.ValueKind == JsonValueKind.Object).Select(r => r.GetProperty("cycle")).ToList();
+        if (cycles.Count > 0)
+        {
+            Assert.Contains("Calendario del ciclo", text);
+            var lastDay = cycles.SelectMany(c => c.GetProperty("calendar").EnumerateArray()).Max(e => e.GetProperty("day").GetInt32());
+            Assert.Contains($"Día {lastDay}", text);
+            foreach (var c in cycles) Assert.Contains($"{c.GetProperty("sector").GetString()} (en bicicleta): una pasada completa toma", text);
+        }
+        else Assert.DoesNotContain("Calendario del ciclo", text);
+
         // The service answers on 127.0.0.1 and no public address is set: no QR code to a loopback address, a line says so ...
         var flat = string.Concat(text.Where(ch => !char.IsWhiteSpace(ch)));
         Assert.DoesNotContain("/api/routes/", flat);
