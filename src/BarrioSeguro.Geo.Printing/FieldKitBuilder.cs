@@ -60,7 +60,7 @@ public static class FieldKitBuilder
         {
             var mode = text.ModeName(c.Mode);
             var passes = string.Join(", ", c.ShiftsForFullPass.Select(p =>
-                (object?)p.Shifts is int n ? text.Format(text.PassPattern, n, text.ModeName(p.Mode)) : text.Format(text.NoPassPattern, text.ModeName(p.Mode))));
+                (object?)p.Shifts is int n ? text.Format(n == 1 ? text.PassOnePattern : text.PassPattern, n, text.ModeName(p.Mode)) : text.Format(text.NoPassPattern, text.ModeName(p.Mode))));
             var cover = c.CoveredInCycle
                 ? text.Format(text.CycleCoveredPattern, text.Number(c.CoveredPct, 0), text.Number(c.ReachableKm, 1), text.Number(c.DeadheadPct, 0))
                 : text.Format(text.CycleNotCoveredPattern, text.Number(c.CoveredPct, 0), text.Number(c.ReachableKm, 1));

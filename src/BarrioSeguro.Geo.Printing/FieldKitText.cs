@@ -76,6 +76,8 @@ public sealed record FieldKitText
     public required string CyclePassPattern { get; init; }
     /// <summary>"{0} shifts {1}" (count, mode in words).</summary>
     public required string PassPattern { get; init; }
+    /// <summary>"1 shift {1}": <see cref="PassPattern"/> for one shift.</summary>
+    public required string PassOnePattern { get; init; }
     /// <summary>"not possible {0}" (mode in words): streets out of reach.</summary>
     public required string NoPassPattern { get; init; }
     /// <summary>"the cycle walks {0} % of {1} km reachable, {2} % deadhead".</summary>
@@ -149,6 +151,7 @@ public sealed record FieldKitText
         CalendarLegend = "En cada celda: sector · longitud de la ruta · calles recorridas por primera vez en el ciclo (+km) · calles del sector recorridas al terminar el turno (%).",
         CyclePassPattern = "{0} ({1}): una pasada completa toma {2}",
         PassPattern = "{0} turnos {1}",
+        PassOnePattern = "1 turno {1}",
         NoPassPattern = "imposible {0}",
         CycleCoveredPattern = "el ciclo recorre el {0} % de {1} km alcanzables, con {2} % de ida en vacío",
         CycleNotCoveredPattern = "NO se cubre en el ciclo con las unidades que tiene: {0} % de {1} km alcanzables",
@@ -220,6 +223,7 @@ public sealed record FieldKitText
         CalendarLegend = "In each cell: sector · route length · streets walked for the first time in the cycle (+km) · sector streets walked by the end of the shift (%).",
         CyclePassPattern = "{0} ({1}): a full pass takes {2}",
         PassPattern = "{0} shifts {1}",
+        PassOnePattern = "1 shift {1}",
         NoPassPattern = "not possible {0}",
         CycleCoveredPattern = "the cycle walks {0} % of {1} km reachable, with {2} % deadhead",
         CycleNotCoveredPattern = "NOT covered within the cycle with its units: {0} % of {1} km reachable",

@@ -157,6 +157,8 @@ public class CalendarTests
         Assert.Contains("NO se cubre en el ciclo con las unidades que tiene: 78 %", sheet.Summary[1]);
         Assert.Null(FieldKitBuilder.Calendar([], FieldKitText.Spanish));
         Assert.Equal("Cycle calendar: 7 days × 2 shifts", FieldKitBuilder.Calendar([Cycle("S1", 7)], FieldKitText.English)!.Title);
+        var one = Cycle("S3", 1) with { ShiftsForFullPass = [new PassReport("bike", 1, 400)] };
+        Assert.StartsWith("S3 (a pie): una pasada completa toma 1 turno en bicicleta;", FieldKitBuilder.Calendar([one], FieldKitText.Spanish)!.Summary[0]);
     }
 }
 
