@@ -25,6 +25,11 @@ public sealed class BarrioOptions
     /// </summary>
     [Range(0, 24 * 3600)]
     public int StatementTimeoutSeconds { get; set; } = 120;
+    /// The address officers reach the service at from the field (e.g. https://barrio.example.pe): the field kit's QR
+    /// codes and links point there (environment: BARRIO_PUBLIC_URL). Unset: the kit prints no QR code and says so; the
+    /// request's own host is never used. A loopback address is refused at start.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
 
     /// <summary>Largest request body accepted for uploads, in bytes.</summary>
     [Range(1024, 1L << 31)]

@@ -8,6 +8,8 @@ using BarrioSeguro.Geo.Data;
 var builder = WebApplication.CreateBuilder(args);
 if (Environment.GetEnvironmentVariable("BARRIO_DB") is { Length: > 0 } db)
     builder.Configuration[$"{BarrioOptions.Section}:{nameof(BarrioOptions.ConnectionString)}"] = db;
+if (Environment.GetEnvironmentVariable("BARRIO_PUBLIC_URL") is { Length: > 0 } publicUrl)
+    builder.Configuration[$"{BarrioOptions.Section}:{nameof(BarrioOptions.PublicBaseUrl)}"] = publicUrl;
 if (Environment.GetEnvironmentVariable("BARRIO_URLS") is { Length: > 0 } urls)
     builder.WebHost.UseUrls(urls);
 
@@ -15,6 +17,8 @@ builder.Services.AddOptions<BarrioOptions>().Bind(builder.Configuration.GetSecti
     .ValidateDataAnnotations()
     .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString) || !string.IsNullOrWhiteSpace(o.LocalDatabaseDirectory),
         "No database: set Barrio:ConnectionString (or BARRIO_DB) to a PostGIS connection string, or Barrio:LocalDatabaseDirectory for a private server.")
+    .Validate(o => string.IsNullOrWhiteSpace(o.PublicBaseUrl) || BarrioSeguro.Geo.Printing.PublicBaseUrl.Parse(o.PublicBaseUrl, out _) is not null,
+        "Barrio:PublicBaseUrl (or BARRIO_PUBLIC_URL) must be the absolute http(s) address officers reach the service at, not a loopback one.")
     .ValidateOnStart();
 builder.Services.AddDatabaseConnection();
 builder.Services.AddBarrioData(sp => sp.GetRequiredService<DatabaseConnection>().Value);

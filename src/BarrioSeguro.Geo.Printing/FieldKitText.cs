@@ -37,8 +37,54 @@ public sealed record FieldKitText
     public required string Deadhead { get; init; }
     public required string StreetsCovered { get; init; }
     public required string Stops { get; init; }
-    public required string Arrive { get; init; }
-    public required string FromStart { get; init; }
+    /// <summary>The heading of the stop list, saying the times are Lima clock times.</summary>
+    public required string StopsHeading { get; init; }
+    public required string Mode { get; init; }
+    public required string ModeFoot { get; init; }
+    public required string ModeBike { get; init; }
+    public required string ModeMoto { get; init; }
+    public required string ModeCar { get; init; }
+    /// <summary>The heading of the street-by-street list.</summary>
+    public required string StreetByStreet { get; init; }
+    public required string Start { get; init; }
+    public required string Unnamed { get; init; }
+    public required string Continued { get; init; }
+    /// <summary>Where the attached GPX is, followed by its file name.</summary>
+    public required string AttachedGpx { get; init; }
+    /// <summary>Printed instead of the QR code when no public address of the service is set.</summary>
+    public required string NoPublicAddress { get; init; }
+    /// <summary>"{0}: {1} officers on duty, {2} units"; {0} the shift.</summary>
+    public required string StaffingPattern { get; init; }
+    /// <summary>"Sectors per shift: {0}".</summary>
+    public required string SectorsPerShiftPattern { get; init; }
+    public required string LimaClock { get; init; }
+    public required string Calendar { get; init; }
+    public required string Day { get; init; }
+    public required string PatrolTime { get; init; }
+    public required string RulesMissed { get; init; }
+    /// <summary>"kept: {0}; missed: {1}{2} by {3} min ({4} of {5} min)"; {2} the hot spot, if any.</summary>
+    public required string RuleMissPattern { get; init; }
+    public required string RulePatrolTime { get; init; }
+    public required string RuleHotspotInterval { get; init; }
+    /// <summary>"{0}: {1} days × {2} shifts"; {0} is <see cref="Calendar"/>.</summary>
+    public required string CalendarTitlePattern { get; init; }
+    /// <summary>"Day {0}".</summary>
+    public required string DayPattern { get; init; }
+    /// <summary>A cell line: "{0} · {1} km · +{2} km · {3} %" (sector, route length, new streets, share walked by then).</summary>
+    public required string CalendarCellPattern { get; init; }
+    public required string CalendarLegend { get; init; }
+    /// <summary>"{0} ({1}): a full pass takes {2}"; {2} the passes per mode.</summary>
+    public required string CyclePassPattern { get; init; }
+    /// <summary>"{0} shifts {1}" (count, mode in words).</summary>
+    public required string PassPattern { get; init; }
+    /// <summary>"1 shift {1}": <see cref="PassPattern"/> for one shift.</summary>
+    public required string PassOnePattern { get; init; }
+    /// <summary>"not possible {0}" (mode in words): streets out of reach.</summary>
+    public required string NoPassPattern { get; init; }
+    /// <summary>"the cycle walks {0} % of {1} km reachable, {2} % deadhead".</summary>
+    public required string CycleCoveredPattern { get; init; }
+    /// <summary>"NOT covered within the cycle with its units: {0} % of {1} km reachable".</summary>
+    public required string CycleNotCoveredPattern { get; init; }
     public required string Minutes { get; init; }
     public required string Notes { get; init; }
     public required string NoRoute { get; init; }
@@ -81,8 +127,38 @@ public sealed record FieldKitText
         Deadhead = "Ida en vacío",
         StreetsCovered = "Calles cubiertas",
         Stops = "Paradas",
-        Arrive = "llegada",
-        FromStart = "desde el inicio del turno",
+        StopsHeading = "Paradas (llegada, hora de Lima)",
+        Mode = "Modo",
+        ModeFoot = "a pie",
+        ModeBike = "en bicicleta",
+        ModeMoto = "en moto",
+        ModeCar = "en auto",
+        StreetByStreet = "Recorrido calle por calle",
+        Start = "Inicio",
+        Unnamed = "calle sin nombre",
+        Continued = "continuación",
+        AttachedGpx = "GPX adjunto en este PDF (sin conexión):",
+        NoPublicAddress = "Sin código QR: la dirección pública del servicio no está configurada (Barrio:PublicBaseUrl). Use el GPX adjunto en este PDF.",
+        StaffingPattern = "Turno {0}: {1} efectivos de servicio, {2} unidades",
+        SectorsPerShiftPattern = "Sectores por turno: {0}",
+        LimaClock = "hora de Lima",
+        Calendar = "Calendario del ciclo",
+        Day = "Día",
+        PatrolTime = "Tiempo de patrullaje",
+        RulesMissed = "Reglas que la ruta no pudo cumplir a la vez",
+        RuleMissPattern = "se mantuvo: {0}; no se cumplió: {1}{2}, por {3} min ({4} de {5} min)",
+        RulePatrolTime = "el tiempo de patrullaje del turno",
+        RuleHotspotInterval = "una visita cada 2 h al punto caliente",
+        CalendarTitlePattern = "{0}: {1} días × {2} turnos",
+        DayPattern = "Día {0}",
+        CalendarCellPattern = "{0} · {1} km · +{2} km · {3} %",
+        CalendarLegend = "En cada celda: sector · longitud de la ruta · calles recorridas por primera vez en el ciclo (+km) · calles del sector recorridas al terminar el turno (%).",
+        CyclePassPattern = "{0} ({1}): una pasada completa toma {2}",
+        PassPattern = "{0} turnos {1}",
+        PassOnePattern = "1 turno {1}",
+        NoPassPattern = "imposible {0}",
+        CycleCoveredPattern = "el ciclo recorre el {0} % de {1} km alcanzables, con {2} % de ida en vacío",
+        CycleNotCoveredPattern = "NO se cubre en el ciclo con las unidades que tiene: {0} % de {1} km alcanzables",
         Minutes = "min",
         Notes = "Notas",
         NoRoute = "Sin ruta calculada para este turno",
@@ -123,8 +199,38 @@ public sealed record FieldKitText
         Deadhead = "Deadhead",
         StreetsCovered = "Streets covered",
         Stops = "Stops",
-        Arrive = "arrive",
-        FromStart = "from the start of the shift",
+        StopsHeading = "Stops (arrival, Lima time)",
+        Mode = "Mode",
+        ModeFoot = "on foot",
+        ModeBike = "by bicycle",
+        ModeMoto = "by motorcycle",
+        ModeCar = "by car",
+        StreetByStreet = "Street by street",
+        Start = "Start",
+        Unnamed = "unnamed street",
+        Continued = "continued",
+        AttachedGpx = "GPX attached to this PDF (works offline):",
+        NoPublicAddress = "No QR code: the service's public address is not set (Barrio:PublicBaseUrl). Use the GPX attached to this PDF.",
+        StaffingPattern = "{0} shift: {1} officers on duty, {2} units",
+        SectorsPerShiftPattern = "Sectors per shift: {0}",
+        LimaClock = "Lima time",
+        Calendar = "Cycle calendar",
+        Day = "Day",
+        PatrolTime = "Patrol time",
+        RulesMissed = "Rules the route could not keep together",
+        RuleMissPattern = "kept: {0}; missed: {1}{2}, by {3} min ({4} of {5} min)",
+        RulePatrolTime = "the shift's patrol time",
+        RuleHotspotInterval = "a visit every 2 h to the hot spot",
+        CalendarTitlePattern = "{0}: {1} days × {2} shifts",
+        DayPattern = "Day {0}",
+        CalendarCellPattern = "{0} · {1} km · +{2} km · {3} %",
+        CalendarLegend = "In each cell: sector · route length · streets walked for the first time in the cycle (+km) · sector streets walked by the end of the shift (%).",
+        CyclePassPattern = "{0} ({1}): a full pass takes {2}",
+        PassPattern = "{0} shifts {1}",
+        PassOnePattern = "1 shift {1}",
+        NoPassPattern = "not possible {0}",
+        CycleCoveredPattern = "the cycle walks {0} % of {1} km reachable, with {2} % deadhead",
+        CycleNotCoveredPattern = "NOT covered within the cycle with its units: {0} % of {1} km reachable",
         Minutes = "min",
         Notes = "Notes",
         NoRoute = "No route computed for this shift",
@@ -150,6 +256,45 @@ public sealed record FieldKitText
 
     /// <summary>A calendar date written out in the kit's language, e.g. "1 de diciembre de 2026".</summary>
     public string Date(DateTimeOffset when) => when.ToString(DatePattern, Culture);
+
+    /// <summary>The date and the clock time, e.g. "1 de diciembre de 2026, 06:15 (hora de Lima)"; the time is taken as given.</summary>
+    public string DateAndClock(DateTimeOffset when) =>
+        $"{Date(when)}, {when.ToString("HH:mm", CultureInfo.InvariantCulture)} ({LimaClock})";
+
+    /// <summary>A travel mode code (foot, bike, moto, car) in words; an unknown code as it is.</summary>
+    public string ModeName(string mode) => mode.ToLowerInvariant() switch
+    {
+        "foot" => ModeFoot, "bike" => ModeBike, "moto" => ModeMoto, "car" => ModeCar, _ => mode,
+    };
+
+    public string StaffingLine(string shift, int officersOnDuty, int units) =>
+        string.Format(Culture, StaffingPattern, shift, officersOnDuty, units);
+
+    public string SectorsPerShiftLine(int sectors) => string.Format(Culture, SectorsPerShiftPattern, sectors);
+
+    /// <summary>A stretch of the route: "Jr. Los Álamos → Av. Pachacútec, 350 m" (the first: "Inicio: ...").</summary>
+    public string Leg(StreetLeg leg)
+    {
+        var street = leg.Street ?? Unnamed;
+        var from = leg.First ? Start : leg.From ?? Unnamed;
+        return leg.First ? $"{from}: {street}, {Metres(leg.Metres)}" : $"{from} → {street}, {Metres(leg.Metres)}";
+    }
+
+    /// <summary>A length in metres: whole metres under 100 m, tens of metres above ("350 m", "1.250 m").</summary>
+    public string Metres(double metres)
+    {
+        var rounded = metres < 100 ? Math.Round(metres) : Math.Round(metres / 10) * 10;
+        return $"{rounded.ToString("N0", Culture)} m";
+    }
+
+    /// <summary>A rule code of a route report (patrol-time, hotspot-interval) in words; an unknown code as it is.</summary>
+    public string RuleName(string code) => code switch
+    {
+        "patrol-time" => RulePatrolTime, "hotspot-interval" => RuleHotspotInterval, _ => code,
+    };
+
+    /// <summary>Fills one of the patterns above in the kit's culture.</summary>
+    public string Format(string pattern, params object[] args) => string.Format(Culture, pattern, args);
 
     /// <summary>Minutes as "h:mm".</summary>
     public static string Clock(double minutes)

@@ -2,6 +2,7 @@ using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Data.Sectors;
 using BarrioSeguro.Geo.Printing;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
 
@@ -12,18 +13,21 @@ public static class FieldKitEndpoints
     {
         app.MapGet("/api/plans/{planId:int}/fieldkit.pdf", FieldKitPdf).WithTags("Sector plans").ReadsKeptReports()
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
-            .WithSummary("The plan as an A4 PDF to print for the officers: ?shift=mañana (the kept routes of that shift), ?lang=es|en.");
+            .WithSummary("The plan as an A4 PDF to print for the officers: ?shift=mañana (the kept routes of that shift), ?lang=es|en. " +
+                         "QR codes point at Barrio:PublicBaseUrl (none when unset); each route's GPX is attached inside the PDF.");
         return app;
     }
 
     /// <summary>Loads the kit (<see cref="FieldKitSource"/>, computes nothing), lays it out and streams it as a PDF.</summary>
     public static async Task<Results<FileContentHttpResult, NotFoundProblem, ServiceUnavailableProblem>> FieldKitPdf(
-        int planId, string? shift, string? lang, HttpRequest http, FieldKitSource source, CancellationToken ct)
+        int planId, string? shift, string? lang, IOptions<BarrioOptions> options, FieldKitSource source, CancellationToken ct)
     {
         var text = FieldKitText.For(lang);
         var input = await source.LoadAsync(planId, shift, ct);
         if (input is null) return Problems.NotFound($"No plan {planId}.");
-        var kit = FieldKitBuilder.Build(input, text, $"{http.Scheme}://{http.Host}", DateTimeOffset.UtcNow);
+        // The QR codes point at the configured public address, never at the request's host (often 127.0.0.1 or a proxy's).
+        var publicBase = string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? null : PublicBaseUrl.Parse(options.Value.PublicBaseUrl, out _);
+        var kit = FieldKitBuilder.Build(input, text, publicBase, DateTimeOffset.UtcNow);
         MapStyle style;
         try
         {

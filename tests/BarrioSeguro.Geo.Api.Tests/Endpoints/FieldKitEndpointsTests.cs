@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using BarrioSeguro.Geo.Printing.Tests;
+using Microsoft.AspNetCore.Hosting;
 using Xunit;
 
 namespace BarrioSeguro.Geo.Api.Tests.Endpoints;
@@ -39,42 +40,100 @@ public class FieldKitEndpointsTests(ApiFixture api)
         return file;
     }
 
+    private const string PublicBase = "https://barrio.example.pe/geo";
+
     private (int ExitCode, string Out, string Error) Cli(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var all = args.Concat(["--db", api.ConnectionString, "--url", api.BaseAddress.GetLeftPart(UriPartial.Authority)]).ToArray();
+        var all = args.Concat(["--db", api.ConnectionString]).ToArray();
         var code = BarrioSeguro.Geo.Cli.Program.Run(all, stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
     }
 
     [SkippableFact]
-    public async Task Field_kit_prints_a_cover_and_a_page_per_sector_with_its_figures_and_the_address_of_the_GPX()
+    public async Task Field_kit_prints_a_cover_and_a_page_per_sector_with_its_figures_streets_and_the_GPX_attached()
     {
         var planId = await PlanOf(3, seed: 5);
         var routes = await RoutesOf(planId, "mañana");
         var s1 = routes.EnumerateArray().First(r => r.GetProperty("sector").GetInt32() == 0).GetProperty("id").GetInt32();
         using var dir = new TempDir();
         var file = await PdfOf($"/api/plans/{planId}/fieldkit.pdf?shift=mañana&lang=es", dir, "kit.pdf");
-        Assert.Equal(1 + 3, await PagesOf(file));
+        Assert.True(await PagesOf(file) >= 1 + 3);
 
         var text = await Run("pdftotext", "-layout", file, "-");
         Assert.Contains("Sector S1", text);
+        Assert.Contains("Sector S3", text);
         Assert.Contains("km", text);
         Assert.Contains("Ida en vacío", text);
         Assert.Contains("Desviación máx.", text);
         Assert.Contains("Contigüidad", text);
-        // The cover carries the contingent's staffing from the typed plan report, in Spanish ...
-        Assert.Contains("20 efectivos", text);
-        Assert.DoesNotContain("20 officers", text);
-        // ... and each stop its arrival as the Lima clock time of the route report.
+        // The cover carries the contingent's staffing in Spanish, from the typed plan report's per-shift figures ...
+        Assert.Contains("Dotación", text);
+        Assert.Contains("efectivos de servicio", text);
+        Assert.DoesNotContain("officers", text);
+        // ... each stop its arrival as the Lima clock time of the route report ...
         var firstStop = routes.EnumerateArray().SelectMany(r => r.GetProperty("report").GetProperty("stops").EnumerateArray()).First();
         Assert.Contains($"{firstStop.GetProperty("arrive").GetString()} · {firstStop.GetProperty("minutes").GetInt32()} min", text);
-        var gpxUrl = $"{api.BaseAddress.Scheme}://{api.BaseAddress.Authority}/api/routes/{s1}/gpx";
-        Assert.Contains(gpxUrl, string.Concat(text.Where(ch => !char.IsWhiteSpace(ch))));
-        // ... and that address serves the route's GPX.
-        var gpx = await api.Client().GetAsync(gpxUrl);
+        Assert.Contains("Paradas (llegada, hora de Lima)", text);
+        // ... and each route its streets by the names FieldKitSource loads from PostGIS.
+        Assert.Contains("Recorrido calle por calle", text);
+        Assert.Contains("Inicio: ", text);
+        Assert.Contains(" → ", text);
+
+        // The cycle calendar is printed from the cycle each kept route carries (when the routes are computed with one).
+        var cycles = routes.EnumerateArray().Select(r => r.GetProperty("report"))
+            .Where(r => r.TryGetProperty("cycle", out var c) && c.ValueKind == JsonValueKind.Object).Select(r => r.GetProperty("cycle")).ToList();
+        if (cycles.Count > 0)
+        {
+            Assert.Contains("Calendario del ciclo", text);
+            var lastDay = cycles.SelectMany(c => c.GetProperty("calendar").EnumerateArray()).Max(e => e.GetProperty("day").GetInt32());
+            Assert.Contains($"Día {lastDay}", text);
+            foreach (var c in cycles) Assert.Contains($"{c.GetProperty("sector").GetString()} (en bicicleta): una pasada completa toma", text);
+        }
+        else Assert.DoesNotContain("Calendario del ciclo", text);
+
+        // The service answers on 127.0.0.1 and no public address is set: no QR code to a loopback address, a line says so ...
+        var flat = string.Concat(text.Where(ch => !char.IsWhiteSpace(ch)));
+        Assert.DoesNotContain("/api/routes/", flat);
+        Assert.DoesNotContain("127.0.0.1", flat);
+        Assert.Contains("SincódigoQR:", flat);
+        // ... and the GPX of every route is attached inside the PDF, byte for byte what the service serves.
+        var list = await Run("pdfdetach", "-list", file);
+        Assert.Contains("6 embedded files", list); // each in the document's list and as a paperclip on its page
+        var attached = dir.File("s1.gpx");
+        var name = $"ruta_S1_manana_{s1}.gpx";
+        Assert.Contains(name, list);
+        var index = list.Split('\n').Select(l => l.Trim()).First(l => l.EndsWith(name, StringComparison.Ordinal)).Split(':')[0];
+        await Run("pdfdetach", "-save", index, "-o", attached, file);
+        var gpx = await api.Client().GetAsync($"/api/routes/{s1}/gpx");
         Assert.Equal("application/gpx+xml", gpx.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(await gpx.Content.ReadAsByteArrayAsync(), await File.ReadAllBytesAsync(attached));
+        Assert.Contains("using driver `GPX' successful", await Run("ogrinfo", "-ro", attached));
+        Assert.Contains("No syntax or stream encoding errors found", await Run("qpdf", "--check", file));
+    }
+
+    [SkippableFact]
+    public async Task The_CLI_points_the_QR_codes_at_the_public_address_given_and_refuses_a_loopback_one()
+    {
+        var planId = await PlanOf(2, seed: 8);
+        var routes = await RoutesOf(planId, "mañana");
+        var s1 = routes.EnumerateArray().First(r => r.GetProperty("sector").GetInt32() == 0).GetProperty("id").GetInt32();
+        using var dir = new TempDir();
+        var kit = dir.File("kit.pdf");
+        var run = Cli("fieldkit", "--plan", planId.ToString(), "--shift", "mañana", "--base-url", PublicBase + "/", "--out", kit);
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        Assert.DoesNotContain("no public address", run.Error);
+        var flat = string.Concat((await Run("pdftotext", kit, "-")).Where(ch => !char.IsWhiteSpace(ch)));
+        Assert.Contains($"{PublicBase}/api/routes/{s1}/gpx", flat);
+
+        foreach (var loopback in new[] { api.BaseAddress.GetLeftPart(UriPartial.Authority), "http://localhost:5080" })
+        {
+            var refused = Cli("fieldkit", "--plan", planId.ToString(), "--base-url", loopback, "--out", dir.File("loop.pdf"));
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains("loopback address", refused.Error);
+            Assert.False(File.Exists(dir.File("loop.pdf")));
+        }
     }
 
     [SkippableFact]
@@ -88,7 +147,8 @@ public class FieldKitEndpointsTests(ApiFixture api)
         var fromCli = dir.File("cli.pdf");
         var run = Cli("fieldkit", "--plan", planId.ToString(), "--shift", "tarde", "--out", fromCli);
         Assert.True(run.ExitCode == 0, run.Out + run.Error);
-        Assert.Contains("4 pages (a cover and 3 sectors, 3 with a route)", run.Out);
+        Assert.Matches(@"\d+ pages \(a cover and 3 sectors, 3 with a route, 3 GPX attached\)", run.Out);
+        Assert.Contains("no public address", run.Error);
         Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(fromCli), 0, 4));
         Assert.Equal(await PagesOf(fromApi), await PagesOf(fromCli));
         var cliText = await Run("pdftotext", "-layout", fromCli, "-");
@@ -97,7 +157,9 @@ public class FieldKitEndpointsTests(ApiFixture api)
         Assert.Contains("Ida en vacío", cliText);
         Assert.Contains("Turno: tarde", cliText);
         // Same plan, shift, language and address: the same words and figures on every page.
-        Assert.Equal(await Run("pdftotext", "-layout", fromApi, "-"), cliText);
+        // (but the clock time it was printed at, which may tick between the two).
+        static string Unstamped(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\d\d:\d\d \(hora de Lima\)", "");
+        Assert.Equal(Unstamped(await Run("pdftotext", "-layout", fromApi, "-")), Unstamped(cliText));
         Assert.Equal(["api.pdf", "cli.pdf"], Directory.GetFiles(dir.Path).Select(f => Path.GetFileName(f)!).Order().ToArray());
     }
 
@@ -149,5 +211,31 @@ public class FieldKitEndpointsTests(ApiFixture api)
         public string Path { get; } = Directory.CreateTempSubdirectory("barrio-fieldkit-").FullName;
         public string File(string name) => System.IO.Path.Combine(Path, name);
         public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}
+
+/// <summary>The service refuses to start with a public address officers cannot reach from the field.</summary>
+public class PublicBaseUrlStartupTests
+{
+    [Theory]
+    [InlineData("http://127.0.0.1:5080")]
+    [InlineData("http://localhost:5080")]
+    [InlineData("barrio.example.pe")]
+    public void A_loopback_or_relative_public_address_stops_the_service_at_start_with_the_setting_named(string url)
+    {
+        using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            // No database is reached: the settings are checked first.
+            web.UseSetting("Barrio:ConnectionString", "Host=/nonexistent;Database=none");
+            web.UseSetting("Barrio:PublicBaseUrl", url);
+        });
+        var e = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var messages = string.Join(" | ", Chain(e).Select(x => x.Message));
+        Assert.Contains("Barrio:PublicBaseUrl", messages);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException) yield return x;
     }
 }
