@@ -28,6 +28,9 @@ public sealed record SectorCycle(
 /// </summary>
 public static class SectorRouting
 {
+    /// <summary>How patrol routes solve their postman: see <see cref="Plan"/>.</summary>
+    public static PostmanOptions PatrolPostman { get; } = new() { ExactTimeLimit = TimeSpan.Zero };
+
     /// <summary>Plans the route of one sector for one shift: the first shift of a one-shift cycle (see <see cref="PlanCycle"/>).</summary>
     /// <param name="graph">The street graph for the patrol mode.</param>
     /// <param name="sector">The sector, lon/lat polygon.</param>
@@ -97,7 +100,10 @@ public static class SectorRouting
 
         var startNode = NearestNode(graph, start ?? sector.InteriorPoint, double.PositiveInfinity)
                         ?? throw new ArgumentException($"Sector {sectorName}: no node to start from.");
-        var tour = ChinesePostman.Solve(postman, startNode, options.Seed);
+        // Heuristic tours only: the integer model stops on the wall clock, so whether it proves a better tour in time
+        // depends on the machine's load, and a plan's seed must give the same walk everywhere (the CLI and the service
+        // agree). The model's proven bound and tours are in `barrio bench routes`.
+        var tour = ChinesePostman.Solve(postman, startNode, options.Seed, PatrolPostman);
 
         var notes = new List<Note>(tour.Notes);
         var spots = new List<RouteHotspot>();

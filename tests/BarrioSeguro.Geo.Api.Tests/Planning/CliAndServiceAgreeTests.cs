@@ -125,7 +125,7 @@ public class CliAndServiceAgreeTests(ApiFixture api)
                 .ToDictionary(r => r.GetProperty("sector").GetString()!);
             var sectorFile = await Save("sectores.geojson", $"/api/plans/{planId}/sectors");
             cli = Barrio("routes", "--streets", near, "--sectors", sectorFile, "--mode", "bike", "--shift-hours", "8", "--shift-name", "mañana",
-                "--seed", "3", "--incidents", incidents, "--out", File("rutas.geojson"), "--report", File("rutas.json"));
+                "--seed", "3", "--incidents", incidents, "--out", File("rutas.geojson"), "--report", File("rutas.json"), "--lang", "es"); // the API speaks Spanish by default
             Assert.True(cli.ExitCode == 0, cli.Error);
             var cliRoutes = Json(await System.IO.File.ReadAllTextAsync(File("rutas.json"))).GetProperty("routes").EnumerateArray()
                 .ToDictionary(r => r.GetProperty("sector").GetString()!);
