@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using BarrioSeguro.Geo.Data.Accounts;
+using Microsoft.Playwright;
+using Npgsql;
+using Xunit;
+
+namespace BarrioSeguro.Geo.Api.Tests.Viewer;
+
+/// <summary>
+/// Drawing and reshaping boundaries in a real browser through the real controls, signed in as a planner through the
+/// sign-in form: clicks on the map draw a neighbourhood that the API then lists; dragging a vertex, undo/redo and saving
+/// make a new version; a stale save shows the conflict with whose change came first. Neighbourhoods made here are
+/// deleted afterwards so El Milagro stays alone for the other tests.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public class ViewerDrawTests(ApiFixture api) : BrowserTest(api)
+{
+    /// <summary>
+    /// Page pixels of the corners of a square (side px) inside district 130104 that touches no neighbourhood, and the
+    /// same corners in lon/lat: [[x, y, lon, lat] x4], or null.
+    /// </summary>
+    private const string FreeSquare = """
+        side => {
+          const { map, layers } = window.barrioViewer;
+          const district = layers.districts.getSource().getFeatures().find(f => f.get('ubigeo') === '130104');
+          const others = layers.neighborhoods.getSource().getFeatures();
+          const rect = map.getTargetElement().getBoundingClientRect();
+          const [w, h] = map.getSize();
+          for (let cy = side; cy < h - side; cy += 20)
+            for (let cx = side; cx < w - side; cx += 20) {
+              let ok = true;
+              for (let i = 0; i <= 6 && ok; i++)
+                for (let j = 0; j <= 6 && ok; j++) {
+                  const c = map.getCoordinateFromPixel([cx - side / 2 + side * i / 6, cy - side / 2 + side * j / 6]);
+                  if (!district.getGeometry().intersectsCoordinate(c) || others.some(o => o.getGeometry().intersectsCoordinate(c))) ok = false;
+                }
+              if (!ok) continue;
+              return [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([dx, dy]) => {
+                const px = [cx + dx * side / 2, cy + dy * side / 2];
+                const ll = ol.proj.toLonLat(map.getCoordinateFromPixel(px), map.getView().getProjection());
+                return [rect.left + px[0], rect.top + px[1], ll[0], ll[1]];
+              });
+            }
+          return null;
+        }
+        """;
+
+    private static double[][] Corners(JsonElement json) =>
+        json.EnumerateArray().Select(c => c.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+
+    /// <summary>Area in m² of a lon/lat ring on a local plane (small shapes near the equator).</summary>
+    private static double AreaM2(IReadOnlyList<double[]> lonLat)
+    {
+        var lat0 = lonLat.Average(c => c[1]) * Math.PI / 180;
+        double sum = 0;
+        for (var i = 0; i < lonLat.Count; i++)
+        {
+            var a = lonLat[i];
+            var b = lonLat[(i + 1) % lonLat.Count];
+            sum += (a[0] * b[1] - b[0] * a[1]) * Math.Cos(lat0);
+        }
+        return Math.Abs(sum) / 2 * 111_320 * 110_574;
+    }
+
+    private async Task<IPage> OpenAsPlanner(string query = "", int width = 1280, int height = 800, bool touch = false)
+    {
+        var name = $"dibujante-{Guid.NewGuid():N}"[..18];
+        await Api.AddUserAsync(name, Role.Planner, ["130104"]);
+        var page = await OpenViewer(query, width, height, anonymous: true, touch: touch);
+        await SignIn(page, name, ApiFixture.Password);
+        return page;
+    }
+
+    private async Task Delete(int id)
+    {
+        await using var connection = new NpgsqlConnection(Api.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand("DELETE FROM neighborhoods WHERE id = @id", connection);
+        cmd.Parameters.AddWithValue("id", id);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The neighbourhood of that name as the API lists it, or null.</summary>
+    private async Task<JsonElement?> Listed(string name)
+    {
+        var all = await ApiFixture.JsonOf(await Api.Client().GetAsync("/api/collections/neighborhoods/items"));
+        foreach (var f in all.GetProperty("features").EnumerateArray())
+            if (f.GetProperty("properties").GetProperty("name").GetString() == name) return f;
+        return null;
+    }
+
+    [SkippableFact]
+    public async Task A_planner_draws_a_neighbourhood_with_clicks_on_the_map_and_saves_it()
+    {
+        Api.Require();
+        var page = await OpenAsPlanner();
+        var draw = page.GetByRole(AriaRole.Button, new() { Name = "Dibujar barrio", Exact = true });
+        await draw.ClickAsync();
+        await WaitFor(page, "() => document.getElementById('draw-panel').dataset.state === 'drawing'");
+
+        var corners = Corners(await page.EvaluateAsync<JsonElement>(FreeSquare, 160));
+        Assert.True(corners.Length == 4, "no free square in the district on the map");
+        foreach (var c in corners) await page.Mouse.ClickAsync((float)c[0], (float)c[1]);
+        // While drawing, the shape is checked as it goes (four vertices and the pointer).
+        await WaitFor(page, "() => document.getElementById('draw-live').dataset.checked === 'true'");
+        await page.Mouse.ClickAsync((float)corners[0][0], (float)corners[0][1]); // on the first vertex: closes it
+        await WaitFor(page, "() => document.getElementById('draw-panel').dataset.state === 'drawn'");
+        await WaitFor(page, "() => document.getElementById('draw-live').dataset.checked === 'true'");
+        Assert.Equal("0", await page.GetAttributeAsync("#draw-live", "data-problems"));
+        Assert.Contains("Sin problemas", await page.InnerTextAsync("#draw-live"));
+        Assert.Equal("4", await page.GetAttributeAsync("#draw-figures", "data-vertices"));
+        Assert.Matches(@"\d\s+km²", await page.InnerTextAsync("#draw-figures [data-figure='area']"));
+        var drawnKm2 = double.Parse((await page.GetAttributeAsync("#draw-figures", "data-area-km2"))!, System.Globalization.CultureInfo.InvariantCulture);
+
+        // No name: refused in the page, in Spanish.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Guardar barrio", Exact = true }).ClickAsync();
+        Assert.Contains("Escriba un nombre", await page.InnerTextAsync("#draw-error"));
+
+        var name = $"Dibujado {Guid.NewGuid():N}"[..20];
+        await page.GetByLabel("Nombre del barrio").FillAsync(name);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Guardar barrio", Exact = true }).ClickAsync();
+        await WaitFor(page, "() => document.getElementById('draw-saved') !== null && document.getElementById('planner-panel').dataset.state === 'ready'");
+        await Screenshot(page, "viewer-draw-saved.png");
+
+        var listed = await Listed(name);
+        Assert.NotNull(listed);
+        var id = listed!.Value.GetProperty("properties").GetProperty("id").GetInt32();
+        try
+        {
+            Assert.Equal(id.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.GetAttributeAsync("#planner-panel", "data-neighborhood-id"));
+            var ring = listed.Value.GetProperty("geometry").GetProperty("coordinates")[0][0];
+            Assert.Equal(5, ring.GetArrayLength()); // four vertices, closed
+            var areaKm2 = listed.Value.GetProperty("properties").GetProperty("areaKm2").GetDouble();
+            Assert.InRange(areaKm2, drawnKm2 * 0.98, drawnKm2 * 1.02); // what the page showed is what was saved
+            var clickedKm2 = AreaM2(corners.Select(c => new[] { c[2], c[3] }).ToList()) / 1e6;
+            Assert.InRange(areaKm2, clickedKm2 * 0.75, clickedKm2 * 1.25); // the clicked square (snapping moves corners a little)
+            Assert.Equal("130104", listed.Value.GetProperty("properties").GetProperty("districtUbigeo").GetString());
+        }
+        finally
+        {
+            await Delete(id);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_boundary_that_crosses_itself_is_said_while_drawing_in_English_too()
+    {
+        Api.Require();
+        var page = await OpenAsPlanner("?lang=en");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Draw neighbourhood", Exact = true }).ClickAsync();
+        var c = Corners(await page.EvaluateAsync<JsonElement>(FreeSquare, 160));
+        Assert.True(c.Length == 4, "no free square in the district on the map");
+        // A bow tie: the second and fourth edges cross.
+        foreach (var i in new[] { 0, 1, 3, 2 }) await page.Mouse.ClickAsync((float)c[i][0], (float)c[i][1]);
+        await WaitFor(page, "() => document.querySelector('#draw-live [data-kind=\"self-intersection\"]') !== null");
+        Assert.Contains("Self-intersection", await page.InnerTextAsync("#draw-live"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Undo", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Discard", Exact = true }).ClickAsync();
+        Assert.True(await page.IsHiddenAsync("#draw-panel"));
+    }
+}
