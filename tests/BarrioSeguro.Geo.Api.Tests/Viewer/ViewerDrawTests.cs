@@ -145,6 +145,131 @@ public class ViewerDrawTests(ApiFixture api) : BrowserTest(api)
         }
     }
 
+    /// <summary>Creates a neighbourhood through the API from lon/lat corners; returns its id.</summary>
+    private async Task<int> Create(string name, IEnumerable<double[]> lonLat)
+    {
+        var ring = lonLat.Select(c => FormattableString.Invariant($"[{c[0]:F7},{c[1]:F7}]")).ToList();
+        ring.Add(ring[0]);
+        var body = $$$"""{"type":"Feature","properties":{"name":"{{{name}}}","districtUbigeo":"130104","status":"draft"},"geometry":{"type":"Polygon","coordinates":[[{{{string.Join(",", ring)}}}]]}}""";
+        var response = await Api.Client().PostAsync("/api/neighborhoods", new StringContent(body, Encoding.UTF8, "application/geo+json"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await ApiFixture.JsonOf(response)).GetProperty("properties").GetProperty("id").GetInt32();
+    }
+
+    /// <summary>Page pixel of a lon/lat on the map.</summary>
+    private static async Task<(float X, float Y)> Pixel(IPage page, double lon, double lat)
+    {
+        var p = await page.EvaluateAsync<double[]>("""
+            ([lon, lat]) => { const { map } = window.barrioViewer; const rect = map.getTargetElement().getBoundingClientRect();
+              const p = map.getPixelFromCoordinate(ol.proj.fromLonLat([lon, lat], map.getView().getProjection())); return [rect.left + p[0], rect.top + p[1]]; }
+            """, new[] { lon, lat });
+        return ((float)p[0], (float)p[1]);
+    }
+
+    private static async Task Drag(IPage page, (float X, float Y) from, float dx, float dy)
+    {
+        await page.Mouse.MoveAsync(from.X, from.Y);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(from.X + dx, from.Y + dy, new() { Steps = 8 });
+        await page.Mouse.UpAsync();
+    }
+
+    private static async Task<string> DraftArea(IPage page) => (await page.GetAttributeAsync("#draw-figures", "data-area-km2"))!;
+
+    [SkippableFact]
+    public async Task A_planner_moves_a_vertex_undoes_and_redoes_saves_a_new_version_and_a_stale_save_shows_the_conflict()
+    {
+        Api.Require();
+        var page = await OpenAsPlanner();
+        var corners = Corners(await page.EvaluateAsync<JsonElement>(FreeSquare, 160));
+        Assert.True(corners.Length == 4, "no free square in the district on the map");
+        var lonLat = corners.Select(c => new[] { c[2], c[3] }).ToArray();
+        var id = await Create($"Reforma {Guid.NewGuid():N}"[..20], lonLat);
+        try
+        {
+            await page.ReloadAsync();
+            await WaitFor(page, "() => document.body.dataset.ready === 'true' && document.body.dataset.user !== undefined");
+            await WaitFor(page, "id => window.barrioViewer.layers.neighborhoods.getSource().getFeatureById(id) !== null", id);
+
+            // A click inside it opens the planner's panel; "Editar límite" puts it in the editor.
+            var centre = await Pixel(page, lonLat.Average(c => c[0]), lonLat.Average(c => c[1]));
+            await page.Mouse.ClickAsync(centre.X, centre.Y);
+            await WaitFor(page, "id => { const p = document.getElementById('planner-panel'); return p.dataset.state === 'ready' && p.dataset.neighborhoodId === String(id); }", id);
+            var areaBefore = await page.InnerTextAsync("#planner-figures [data-figure='area'] .fig-value");
+            Assert.Equal("1", await page.GetAttributeAsync("#planner-panel", "data-version"));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Editar límite", Exact = true }).ClickAsync();
+            await WaitFor(page, "() => document.getElementById('draw-panel').dataset.state === 'drawn'");
+            var original = await DraftArea(page);
+            var undoButton = page.GetByRole(AriaRole.Button, new() { Name = "Deshacer", Exact = true });
+            var redoButton = page.GetByRole(AriaRole.Button, new() { Name = "Rehacer", Exact = true });
+            Assert.True(await undoButton.IsDisabledAsync());
+
+            // Move the first corner outwards (up and left).
+            await Drag(page, await Pixel(page, lonLat[0][0], lonLat[0][1]), -45, -45);
+            await WaitFor(page, "a => document.getElementById('draw-figures').dataset.areaKm2 !== a", original);
+            var moved = await DraftArea(page);
+            Assert.True(double.Parse(moved, System.Globalization.CultureInfo.InvariantCulture) > double.Parse(original, System.Globalization.CultureInfo.InvariantCulture));
+
+            await undoButton.ClickAsync();
+            Assert.Equal(original, await DraftArea(page));
+            await redoButton.ClickAsync();
+            Assert.Equal(moved, await DraftArea(page));
+            await page.Keyboard.PressAsync("Control+z");
+            Assert.Equal(original, await DraftArea(page));
+            await page.Keyboard.PressAsync("Control+y");
+            Assert.Equal(moved, await DraftArea(page));
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Guardar barrio", Exact = true }).ClickAsync();
+            await WaitFor(page, "() => document.getElementById('draw-saved') !== null && document.getElementById('planner-panel').dataset.state === 'ready'");
+            Assert.Equal("2", await page.GetAttributeAsync("#planner-panel", "data-version"));
+            Assert.NotEqual(areaBefore, await page.InnerTextAsync("#planner-figures [data-figure='area'] .fig-value"));
+            Assert.Contains("versión 2", await page.InnerTextAsync("#planner-meta"));
+
+            // Edit again from version 2 while another planner saves version 3 first.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Editar límite", Exact = true }).ClickAsync();
+            await WaitFor(page, "() => document.getElementById('draw-panel').dataset.state === 'drawn' && document.getElementById('draw-panel').dataset.version === '2'");
+            var other = await Api.ClientAs(Role.Planner, "130104");
+            var current = await ApiFixture.JsonOf(await Api.Client().GetAsync($"/api/neighborhoods/{id}"));
+            var put = new StringContent(
+                $$"""{"type":"Feature","properties":{"comment":"otro cambio"},"geometry":{{current.GetProperty("geometry").GetRawText()}}}""",
+                Encoding.UTF8, "application/geo+json");
+            put.Headers.ContentType = new MediaTypeHeaderValue("application/geo+json");
+            var request = new HttpRequestMessage(HttpMethod.Put, $"/api/neighborhoods/{id}") { Content = put };
+            request.Headers.TryAddWithoutValidation("If-Match", "\"2\"");
+            Assert.Equal(HttpStatusCode.OK, (await other.SendAsync(request)).StatusCode);
+            var revisions = await ApiFixture.JsonOf(await Api.Client().GetAsync($"/api/neighborhoods/{id}/revisions"));
+            var firstAuthor = revisions.EnumerateArray().First(r => r.GetProperty("version").GetInt32() == 3).GetProperty("author").GetString()!;
+
+            var third = lonLat[2];
+            var draft = await DraftArea(page);
+            await Drag(page, await Pixel(page, third[0], third[1]), 40, 40);
+            await WaitFor(page, "a => document.getElementById('draw-figures').dataset.areaKm2 !== a", draft);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Guardar barrio", Exact = true }).ClickAsync();
+            await WaitFor(page, "() => document.getElementById('draw-conflict') !== null && document.querySelector('#draw-conflict li') !== null");
+            var conflict = await page.InnerTextAsync("#draw-conflict");
+            Assert.Contains("versión 3", conflict);
+            Assert.Contains(firstAuthor, conflict);
+            Assert.Equal("3", await page.GetAttributeAsync("#draw-conflict", "data-current-version"));
+            await Screenshot(page, "viewer-draw-conflict.png");
+
+            // Keep the own drawing as a draft on version 3, then save it over: version 4 with the own shape.
+            var mine = await DraftArea(page);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Conservar mi dibujo como borrador", Exact = true }).ClickAsync();
+            Assert.Equal("3", await page.GetAttributeAsync("#draw-panel", "data-version"));
+            Assert.Equal(mine, await DraftArea(page));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Guardar barrio", Exact = true }).ClickAsync();
+            await WaitFor(page, "() => document.getElementById('draw-saved') !== null && document.getElementById('planner-panel').dataset.version === '4'");
+            var saved = await ApiFixture.JsonOf(await Api.Client().GetAsync($"/api/neighborhoods/{id}"));
+            Assert.Equal(4, saved.GetProperty("properties").GetProperty("version").GetInt32());
+            Assert.InRange(saved.GetProperty("properties").GetProperty("areaKm2").GetDouble(),
+                double.Parse(mine, System.Globalization.CultureInfo.InvariantCulture) * 0.98, double.Parse(mine, System.Globalization.CultureInfo.InvariantCulture) * 1.02);
+        }
+        finally
+        {
+            await Delete(id);
+        }
+    }
+
     [SkippableFact]
     public async Task A_boundary_that_crosses_itself_is_said_while_drawing_in_English_too()
     {
