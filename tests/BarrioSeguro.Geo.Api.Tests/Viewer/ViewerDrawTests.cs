@@ -271,6 +271,58 @@ public class ViewerDrawTests(ApiFixture api) : BrowserTest(api)
     }
 
     [SkippableFact]
+    public async Task Drawing_works_with_touch_on_a_tablet_and_the_Spanish_panel_has_no_English()
+    {
+        Api.Require();
+        var page = await OpenAsPlanner(width: 1024, height: 768, touch: true);
+        var start = page.GetByRole(AriaRole.Button, new() { Name = "Dibujar barrio", Exact = true });
+        var box = (await start.BoundingBoxAsync())!;
+        await page.Touchscreen.TapAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await WaitFor(page, "() => document.getElementById('draw-panel').dataset.state === 'drawing'");
+        var corners = Corners(await page.EvaluateAsync<JsonElement>(FreeSquare, 140));
+        Assert.True(corners.Length == 4, "no free square in the district on the map");
+        foreach (var c in corners.Append(corners[0])) await page.Touchscreen.TapAsync((float)c[0], (float)c[1]);
+        await WaitFor(page, "() => document.getElementById('draw-panel').dataset.state === 'drawn'");
+        Assert.Equal("4", await page.GetAttributeAsync("#draw-figures", "data-vertices"));
+        var drawnKm2 = double.Parse((await page.GetAttributeAsync("#draw-figures", "data-area-km2"))!, System.Globalization.CultureInfo.InvariantCulture);
+        var tappedKm2 = AreaM2(corners.Select(c => new[] { c[2], c[3] }).ToList()) / 1e6;
+        Assert.InRange(drawnKm2, tappedKm2 * 0.75, tappedKm2 * 1.25);
+        await WaitFor(page, "() => document.getElementById('draw-live').dataset.checked === 'true'");
+        await Screenshot(page, "viewer-draw-touch.png");
+
+        // The new controls say nothing in English in the Spanish page.
+        var text = await page.InnerTextAsync("#draw-panel") + " " + await page.InnerTextAsync(".toolbar");
+        foreach (var word in new[] { "Draw", "Undo", "Redo", "Save", "Discard", "vertices", "Vertices", "Snap", "Finish", "problems", "boundary", "neighbourhood" })
+            Assert.DoesNotContain(word, text);
+        var panelTitles = await page.EvaluateAsync<string>("() => [...document.querySelectorAll('#draw-panel [title], #draw-panel [aria-label], #draw-start')].map(e => (e.title || '') + ' ' + (e.getAttribute('aria-label') || '')).join(' ')");
+        foreach (var word in new[] { "Undo", "Redo", "Draw", "Close", "vertex" }) Assert.DoesNotContain(word, panelTitles);
+
+        // English through the language control, then back.
+        await page.Locator("#lang-en").TapAsync();
+        Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Draw neighbourhood", Exact = true }).IsVisibleAsync());
+        Assert.Contains("Save neighbourhood", await page.InnerTextAsync("#draw-panel"));
+        Assert.Contains("4 vertices", await page.InnerTextAsync("#draw-figures"));
+
+        // Deleting a vertex: the "Delete vertices" control, then a click on one; Undo brings it back; Alt+click too.
+        var delete = page.GetByRole(AriaRole.Button, new() { Name = "Delete vertices", Exact = true });
+        await delete.ClickAsync();
+        Assert.Equal("true", await delete.GetAttributeAsync("aria-pressed"));
+        var at = await Pixel(page, corners[1][2], corners[1][3]);
+        await page.Mouse.MoveAsync(at.X, at.Y);
+        await page.Mouse.ClickAsync(at.X, at.Y);
+        await WaitFor(page, "() => document.getElementById('draw-figures').dataset.vertices === '3'");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Undo", Exact = true }).ClickAsync();
+        Assert.Equal("4", await page.GetAttributeAsync("#draw-figures", "data-vertices"));
+        await delete.ClickAsync();
+        Assert.Equal("false", await delete.GetAttributeAsync("aria-pressed"));
+        await page.Mouse.MoveAsync(at.X + 1, at.Y);
+        await page.Keyboard.DownAsync("Alt");
+        await page.Mouse.ClickAsync(at.X, at.Y);
+        await page.Keyboard.UpAsync("Alt");
+        await WaitFor(page, "() => document.getElementById('draw-figures').dataset.vertices === '3'");
+    }
+
+    [SkippableFact]
     public async Task A_boundary_that_crosses_itself_is_said_while_drawing_in_English_too()
     {
         Api.Require();
