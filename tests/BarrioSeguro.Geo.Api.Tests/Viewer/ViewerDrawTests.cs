@@ -323,19 +323,67 @@ public class ViewerDrawTests(ApiFixture api) : BrowserTest(api)
     }
 
     [SkippableFact]
-    public async Task A_boundary_that_crosses_itself_is_said_while_drawing_in_English_too()
+    public async Task A_boundary_that_crosses_itself_is_said_while_drawing_and_its_refusal_is_the_servers_in_Spanish()
     {
         Api.Require();
-        var page = await OpenAsPlanner("?lang=en");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Draw neighbourhood", Exact = true }).ClickAsync();
+        var page = await OpenAsPlanner();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Dibujar barrio", Exact = true }).ClickAsync();
         var c = Corners(await page.EvaluateAsync<JsonElement>(FreeSquare, 160));
         Assert.True(c.Length == 4, "no free square in the district on the map");
         // A bow tie: the second and fourth edges cross.
         foreach (var i in new[] { 0, 1, 3, 2 }) await page.Mouse.ClickAsync((float)c[i][0], (float)c[i][1]);
         await WaitFor(page, "() => document.querySelector('#draw-live [data-kind=\"self-intersection\"]') !== null");
+        Assert.Contains("Autointersección", await page.InnerTextAsync("#draw-live"));
+        await page.Mouse.ClickAsync((float)c[0][0], (float)c[0][1]);
+        await WaitFor(page, "() => document.getElementById('draw-panel').dataset.state === 'drawn'");
+
+        // Saved anyway: the server refuses it, and the page says the server's ProblemDetails in Spanish.
+        var name = $"Corbata {Guid.NewGuid():N}"[..20];
+        await page.GetByLabel("Nombre del barrio").FillAsync(name);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Guardar barrio", Exact = true }).ClickAsync();
+        await WaitFor(page, "() => document.getElementById('draw-panel').dataset.state === 'error'");
+        var error = await page.InnerTextAsync("#draw-error");
+        Assert.Contains("422", error);
+        Assert.Contains("Geometría no válida", error);
+        Assert.Null(await Listed(name));
+
+        // The same shape in English through the language control.
+        await page.ClickAsync("#lang-en");
+        await WaitFor(page, "() => document.documentElement.lang.startsWith('en')");
         Assert.Contains("Self-intersection", await page.InnerTextAsync("#draw-live"));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Undo", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Discard", Exact = true }).ClickAsync();
         Assert.True(await page.IsHiddenAsync("#draw-panel"));
+    }
+
+    [SkippableFact]
+    public async Task Drawing_over_El_Milagro_shows_the_overlap_on_the_map_as_it_is_drawn()
+    {
+        Api.Require();
+        var milagro = await Api.MilagroIdAsync();
+        var page = await OpenAsPlanner();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Dibujar barrio", Exact = true }).ClickAsync();
+        // A triangle around one of El Milagro's vertices: part of it inside El Milagro.
+        var corners = await page.EvaluateAsync<double[][]>("""
+            id => {
+              const { map, layers } = window.barrioViewer;
+              const rect = map.getTargetElement().getBoundingClientRect();
+              const ring = layers.neighborhoods.getSource().getFeatureById(id).getGeometry().getPolygon(0).getCoordinates()[0];
+              const [w, h] = map.getSize();
+              const v = ring.map(c => map.getPixelFromCoordinate(c)).find(p => p[0] > 120 && p[1] > 120 && p[0] < w - 120 && p[1] < h - 120);
+              return [[-70, -60], [70, -60], [0, 70]].map(([dx, dy]) => [rect.left + v[0] + dx, rect.top + v[1] + dy]);
+            }
+            """, milagro);
+        foreach (var c in corners) await page.Mouse.ClickAsync((float)c[0], (float)c[1]);
+        await WaitFor(page, "() => document.querySelector('#draw-live [data-kind=\"overlap\"]') !== null");
+        var live = await page.InnerTextAsync("#draw-live");
+        Assert.Contains("Superposición", live);
+        Assert.Contains("El Milagro", live);
+        Assert.Matches(@"\d\s*m²", live);
+        // Drawn on the map: the overlap's polygon is in the problems layer under the sketch.
+        var kinds = await page.EvaluateAsync<string[]>("""
+            () => window.barrioViewer.map.getLayers().getArray().find(l => l.get('name') === 'draft-problems')
+                    .getSource().getFeatures().map(f => f.get('kind'))
+            """);
+        Assert.Contains("overlap", kinds);
     }
 }

@@ -43,6 +43,7 @@ const state = {
   version: null, // the version the edit started from (If-Match)
   props: null,
   sketch: null, // the polygon being drawn, before it is finished
+  otherParts: [], // the parts of a MultiPolygon after the first, kept as they are (the editor reshapes the first)
   undo: [], // snapshots (rings in the view's projection), the last one is the current shape
   redo: [],
   deleteMode: false,
@@ -79,7 +80,9 @@ function currentGeometry() {
     const ring = currentRing();
     return ring ? new ol.geom.Polygon([ring]) : null;
   }
-  return draftSource.getFeatures()[0]?.getGeometry() ?? null;
+  const g = draftSource.getFeatures()[0]?.getGeometry();
+  if (!g) return null;
+  return state.otherParts.length ? new ol.geom.MultiPolygon([g.getCoordinates(), ...state.otherParts]) : g;
 }
 
 function segmentsCross(a, b, c, d) {
@@ -262,7 +265,7 @@ function problemBox(err, id) {
     'div',
     { class: 'problem-box', role: 'alert', id },
     el('strong', null, http ? `${err.status} — ${err.title ?? ''}` : err instanceof ApiError ? err.describe() : String(err?.message ?? err)),
-    http && err.detail && err.detail !== err.title ? el('p', { class: 'problem-detail' }, err.detail) : null,
+    http && err.detail && err.detail !== err.title ? el('p', { class: 'problem-detail', lang: 'en' }, err.detail) : null, // Core's reason, as written
   );
 }
 
@@ -275,9 +278,10 @@ function changed() {
 
 // ---- undo / redo ----------------------------------------------------------------------------------------------------
 
+/** The edited polygon's rings (outer and holes) as plain coordinates. */
 const snapshot = () => {
-  const ring = currentRing();
-  return ring ? ring.map((c) => c.slice(0, 2)) : null;
+  const g = state.sketch ? null : draftSource.getFeatures()[0]?.getGeometry();
+  return g ? g.getCoordinates().map((ring) => ring.map((c) => c.slice(0, 2))) : null;
 };
 
 function remember() {
@@ -290,10 +294,10 @@ function remember() {
   updateButtons();
 }
 
-function restore(ring) {
+function restore(rings) {
   const f = draftSource.getFeatures()[0];
   if (!f) return;
-  f.getGeometry().setCoordinates([ring.map((c) => c.slice())]);
+  f.getGeometry().setCoordinates(rings.map((ring) => ring.map((c) => c.slice())));
   changed();
 }
 
@@ -309,9 +313,9 @@ export function undo() {
 
 export function redo() {
   if (state.sketch || state.redo.length === 0) return;
-  const ring = state.redo.pop();
-  state.undo.push(ring);
-  restore(ring);
+  const rings = state.redo.pop();
+  state.undo.push(rings);
+  restore(rings);
 }
 
 // ---- interactions ---------------------------------------------------------------------------------------------------
@@ -384,7 +388,7 @@ function reset() {
   removeInteractions();
   draftSource.clear();
   problemSource.clear();
-  Object.assign(state, { sketch: null, undo: [], redo: [], deleteMode: false, problems: [], id: null, version: null, props: null });
+  Object.assign(state, { sketch: null, otherParts: [], undo: [], redo: [], deleteMode: false, problems: [], id: null, version: null, props: null });
   dom.live.dataset.checked = 'false';
   fill(dom.result);
   fill(dom.live);
@@ -425,10 +429,11 @@ function loadForEdit(body, response) {
   state.props = body.properties ?? {};
   state.version = Number(etag ?? state.props.version);
   const g = feature.getGeometry();
-  const poly = g.getType() === 'MultiPolygon' ? g.getPolygon(0) : g; // the editor reshapes the first part
+  const parts = g.getType() === 'MultiPolygon' ? g.getCoordinates() : [g.getCoordinates()];
   removeInteractions();
   draftSource.clear();
-  draftSource.addFeature(new ol.Feature(new ol.geom.Polygon([poly.getCoordinates()[0]])));
+  draftSource.addFeature(new ol.Feature(new ol.geom.Polygon(parts[0]))); // holes included
+  state.otherParts = parts.slice(1);
   state.undo = [];
   state.redo = [];
   remember();
@@ -536,7 +541,7 @@ async function reloadCurrent() {
 /** Keeps the own shape in the editor (and in this browser) as a draft on top of the current version. */
 function keepDraft(current) {
   if (current !== null) state.version = Number(current);
-  localStorage.setItem(DRAFT_KEY + state.id, JSON.stringify({ version: state.version, ring: snapshot() }));
+  localStorage.setItem(DRAFT_KEY + state.id, JSON.stringify({ version: state.version, rings: snapshot(), otherParts: state.otherParts }));
   dom.panel.dataset.version = String(state.version);
   setState('drawn');
   fill(dom.result, el('p', { class: 'planner-msg is-muted', id: 'draw-kept' }, t('draw.kept', { v: state.version })));
