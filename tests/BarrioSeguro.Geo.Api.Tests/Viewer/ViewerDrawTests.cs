@@ -257,6 +257,14 @@ public class ViewerDrawTests(ApiFixture api) : BrowserTest(api)
             await page.GetByRole(AriaRole.Button, new() { Name = "Conservar mi dibujo como borrador", Exact = true }).ClickAsync();
             Assert.Equal("3", await page.GetAttributeAsync("#draw-panel", "data-version"));
             Assert.Equal(mine, await DraftArea(page));
+            // The draft outlives the editor: discarded here, offered back when the boundary is edited again.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Descartar", Exact = true }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Editar límite", Exact = true }).ClickAsync();
+            await WaitFor(page, "() => document.getElementById('draw-panel').dataset.state === 'drawn' && document.getElementById('draw-restore') !== null");
+            Assert.Equal("3", await page.GetAttributeAsync("#draw-panel", "data-version"));
+            Assert.NotEqual(mine, await DraftArea(page));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Recuperar mi borrador", Exact = true }).ClickAsync();
+            Assert.Equal(mine, await DraftArea(page));
             await page.GetByRole(AriaRole.Button, new() { Name = "Guardar barrio", Exact = true }).ClickAsync();
             await WaitFor(page, "() => document.getElementById('draw-saved') !== null && document.getElementById('planner-panel').dataset.version === '4'");
             var saved = await ApiFixture.JsonOf(await Api.Client().GetAsync($"/api/neighborhoods/{id}"));

@@ -420,7 +420,31 @@ export async function startEditing(id) {
   setState('loading');
   const { body, response } = await request(`${API}/${state.id}`);
   loadForEdit(body, response);
+  offerDraft();
   return state.version;
+}
+
+/** A drawing kept after a conflict (in this browser): offered back when the same neighbourhood is edited again. */
+function offerDraft() {
+  let draft = null;
+  try {
+    draft = JSON.parse(localStorage.getItem(DRAFT_KEY + state.id) ?? 'null');
+  } catch {
+    draft = null;
+  }
+  if (!Array.isArray(draft?.rings)) return;
+  fill(
+    dom.result,
+    el(
+      'div',
+      { class: 'planner-row', id: 'draw-draft' },
+      el('span', { class: 'sub' }, t('draw.draftFound', { v: draft.version })),
+      el('button', {
+        type: 'button', id: 'draw-restore', class: 'action-btn',
+        on: { click: () => { state.otherParts = draft.otherParts ?? []; restore(draft.rings); remember(); fill(dom.result); } },
+      }, t('draw.restore')),
+    ),
+  );
 }
 
 function loadForEdit(body, response) {
@@ -577,7 +601,12 @@ dom.discard.addEventListener('click', close);
 dom.close.addEventListener('click', close);
 
 document.addEventListener('keydown', (e) => {
-  if (!isEditing() || !(e.ctrlKey || e.metaKey)) return;
+  if (!isEditing()) return;
+  if (e.key === 'Escape' && state.sketch) {
+    draw?.abortDrawing(); // starts over; the panel stays open
+    return;
+  }
+  if (!(e.ctrlKey || e.metaKey)) return;
   if (e.target instanceof HTMLInputElement && e.target.type === 'text') return; // the name field keeps its own undo
   const key = e.key.toLowerCase();
   if (key === 'z' && !e.shiftKey) undo();
