@@ -200,6 +200,10 @@ public class ViewerDrawTests(ApiFixture api) : BrowserTest(api)
             await page.GetByRole(AriaRole.Button, new() { Name = "Editar límite", Exact = true }).ClickAsync();
             await WaitFor(page, "() => document.getElementById('draw-panel').dataset.state === 'drawn'");
             var original = await DraftArea(page);
+            // Checked as it is: no overlap with its own stored boundary.
+            await WaitFor(page, "() => document.getElementById('draw-live').dataset.checked === 'true'");
+            Assert.Equal(0, await page.Locator("#draw-live [data-kind='overlap']").CountAsync());
+            Assert.Contains("Sin problemas", await page.InnerTextAsync("#draw-live"));
             var undoButton = page.GetByRole(AriaRole.Button, new() { Name = "Deshacer", Exact = true });
             var redoButton = page.GetByRole(AriaRole.Button, new() { Name = "Rehacer", Exact = true });
             Assert.True(await undoButton.IsDisabledAsync());

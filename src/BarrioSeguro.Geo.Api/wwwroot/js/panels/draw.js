@@ -236,7 +236,7 @@ async function validateNow() {
   try {
     const { body } = await request(`${API}/validate`, {
       method: 'POST',
-      json: asGeoJson(g, { districtUbigeo: districtOf(ring) }),
+      json: asGeoJson(g, { districtUbigeo: districtOf(ring), ...(state.id !== null ? { id: state.id } : {}) }), // a reshape is no overlap with itself
       signal: controller.signal,
     });
     if (check !== state.checks) return;
