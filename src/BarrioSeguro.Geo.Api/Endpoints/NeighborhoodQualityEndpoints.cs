@@ -22,7 +22,7 @@ public static class NeighborhoodQualityEndpoints
         var group = app.MapGroup("/api/neighborhoods").WithTags("Neighborhoods");
         group.MapPost("/validate", ValidateDraft)
             .Accepts<object>("application/geo+json", "application/json")
-            .WithSummary("Validates a drawn boundary (GeoJSON Feature) against its district and the other neighbourhoods: self-intersections, overlaps, parts outside the district, slivers, holes, several parts. Problems come back as GeoJSON features with their place.");
+            .WithSummary("Validates a drawn boundary (GeoJSON Feature) against its district and the other neighbourhoods: self-intersections, overlaps, parts outside the district, slivers, holes, several parts. Problems come back as GeoJSON features with their place. A property 'id' names the neighbourhood being reshaped, whose stored boundary is then not counted as an overlap.");
         group.MapGet("/{id:int}/validation", ValidateStored).WithSummary("Validates a stored neighbourhood.");
         group.MapPost("/{id:int}/repair", Repair)
             .WithSummary("Repairs a stored boundary (make valid, drop slivers, fill small holes, clip to the district; removeOverlaps=true also cuts the other neighbourhoods out) and says what changed. apply=true saves it as a new version (If-Match names the current one).");
@@ -48,7 +48,10 @@ public static class NeighborhoodQualityEndpoints
         var (feature, error) = await GeoJsonBody.ReadFeatureAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
         var ubigeo = feature!.Attributes?.Exists("districtUbigeo") == true ? feature.Attributes["districtUbigeo"]?.ToString() : null;
-        var around = await surroundings.LoadAsync(feature.Geometry.Envelope, ubigeo, null, ct);
+        // A reshaped boundary names its neighbourhood ('id'): its stored version is not an overlap with itself.
+        int? self = feature.Attributes?.Exists("id") == true
+                    && int.TryParse(Convert.ToString(feature.Attributes["id"], System.Globalization.CultureInfo.InvariantCulture), out var sid) ? sid : null;
+        var around = await surroundings.LoadAsync(feature.Geometry.Envelope, ubigeo, self, ct);
         return Report(BoundaryValidator.Validate(feature.Geometry, around.District?.Boundary, Others(around)));
     }
 

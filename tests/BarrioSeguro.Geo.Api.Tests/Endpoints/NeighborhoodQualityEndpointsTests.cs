@@ -41,6 +41,25 @@ public class NeighborhoodQualityEndpointsTests(ApiFixture api)
     }
 
     [SkippableFact]
+    public async Task A_reshaped_boundary_that_names_its_neighbourhood_does_not_overlap_its_own_stored_version()
+    {
+        var id = await api.MilagroIdAsync();
+        var stored = await Body(await api.Client().GetAsync($"/api/neighborhoods/{id}"));
+        var geometry = stored.GetProperty("geometry").GetRawText();
+        static IEnumerable<string?> OverlapsWith(JsonElement report) => report.GetProperty("problems").GetProperty("features").EnumerateArray()
+            .Where(f => f.GetProperty("properties").GetProperty("kind").GetString() == "overlap")
+            .Select(f => f.GetProperty("properties").GetProperty("other").GetString());
+
+        // Unnamed, El Milagro's own shape overlaps El Milagro; named by its id, it does not.
+        var anonymous = await Body(await api.Client().PostAsync("/api/neighborhoods/validate",
+            Json($$"""{"type":"Feature","properties":{"districtUbigeo":"130104"},"geometry":{{geometry}}}""")));
+        Assert.Contains("El Milagro", OverlapsWith(anonymous));
+        var named = await Body(await api.Client().PostAsync("/api/neighborhoods/validate",
+            Json($$"""{"type":"Feature","properties":{"districtUbigeo":"130104","id":{{id}}},"geometry":{{geometry}}}""")));
+        Assert.DoesNotContain("El Milagro", OverlapsWith(named));
+    }
+
+    [SkippableFact]
     public async Task A_bowtie_draft_is_reported_not_refused_with_its_crossing()
     {
         const string bowtie = "[[-79.10,-8.10],[-79.09,-8.09],[-79.09,-8.10],[-79.10,-8.09],[-79.10,-8.10]]";

@@ -23,6 +23,7 @@ import { computePlan, showPlan, comparePlans } from './panels/sectors.js';
 import { computeCoverage } from './panels/coverage.js';
 import { computeRoutes } from './panels/routes.js';
 import { renderAccount, signIn, signOut } from './panels/account.js';
+import { isEditing } from './panels/draw.js';
 
 Object.assign(hook, {
   map,
@@ -45,6 +46,7 @@ Object.assign(hook, {
 // ---- clicks on the map ------------------------------------------------------------------------------------------------
 
 map.on('singleclick', (evt) => {
+  if (isEditing()) return; // clicks draw or reshape the boundary (panels/draw.js)
   const byLayer = new Map();
   const all = []; // every hit, top-most first, for the planner (overlapping neighbourhoods, problems)
   map.forEachFeatureAtPixel(
