@@ -12,6 +12,28 @@ public sealed record SectorBarrier(string Name, Geometry Line)
 {
     /// <summary>Most vertices all barriers of one plan may have together.</summary>
     public const int MaxVertices = 200_000;
+
+    /// <summary>
+    /// The streets of the given classes (OSM <c>highway</c>, e.g. trunk, primary) as barriers, one per class and name
+    /// ("Carretera Panamericana Norte (motorway)"; unnamed ones by their class).
+    /// </summary>
+    /// <exception cref="ArgumentException">No class given, or no street of any of them (the classes present are named).</exception>
+    public static IReadOnlyList<SectorBarrier> FromStreets(IEnumerable<Network.NetworkStreet> streets, IReadOnlyCollection<string> classes)
+    {
+        var wanted = classes.Select(c => c.Trim()).Where(c => c.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (wanted.Count == 0) throw new ArgumentException("Name at least one street class for the barriers (e.g. trunk, primary).");
+        var all = streets.ToList();
+        var chosen = all.Where(s => wanted.Contains(s.Class) && s.Geometry is LineString or MultiLineString).ToList();
+        if (chosen.Count == 0)
+            throw new ArgumentException($"No street of class {string.Join(", ", wanted.Order(StringComparer.Ordinal))} for the barriers; the streets have classes " +
+                $"{string.Join(", ", all.Select(s => s.Class).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal))}.");
+        return chosen
+            .GroupBy(s => (Class: s.Class.ToLowerInvariant(), Name: string.IsNullOrWhiteSpace(s.Name) ? null : s.Name.Trim()))
+            .OrderBy(g => g.Key.Class, StringComparer.Ordinal).ThenBy(g => g.Key.Name ?? "", StringComparer.Ordinal)
+            .Select(g => new SectorBarrier(g.Key.Name is null ? g.Key.Class : $"{g.Key.Name} ({g.Key.Class})",
+                g.First().Geometry.Factory.BuildGeometry(g.Select(s => s.Geometry).ToList())))
+            .ToList();
+    }
 }
 
 /// <summary>Two neighbouring blocks on either side of a barrier, kept neighbours because without the link a part of the area
@@ -124,6 +146,27 @@ internal static class BarrierPartition
             if (open.Count == 0) break; // k is at most the blocks: cannot happen
             var p = open.MaxBy(q => (w[q] / sectors[q], -q));
             sectors[p]++;
+        }
+        // D'Hondt bounds the heaviest sector; a light part can still be the worst: move a sector while that lowers the worst
+        // |part workload / its sectors − mean|.
+        {
+            var minimum = Enumerable.Range(0, count).Select(p => Math.Max(1, anchorPart.Count(a => a == p))).ToArray();
+            var size = new int[count];
+            foreach (var q in part) size[q]++;
+            double Worst(int[] m) => Enumerable.Range(0, count).Max(q => Math.Abs(w[q] / m[q] - mean));
+            for (var improved = true; improved;)
+            {
+                improved = false;
+                var now = Worst(sectors);
+                for (var from = 0; from < count && !improved; from++)
+                for (var to = 0; to < count && !improved; to++)
+                {
+                    if (from == to || sectors[from] <= minimum[from] || sectors[to] >= size[to]) continue;
+                    sectors[from]--; sectors[to]++;
+                    if (Worst(sectors) < now - 1e-9) improved = true;
+                    else { sectors[from]++; sectors[to]--; }
+                }
+            }
         }
 
         // Global sector numbers: anchored sectors keep theirs; the others in part order.
