@@ -31,7 +31,8 @@ public sealed record SectorBarrier(string Name, Geometry Line)
             .GroupBy(s => (Class: s.Class.ToLowerInvariant(), Name: string.IsNullOrWhiteSpace(s.Name) ? null : s.Name.Trim()))
             .OrderBy(g => g.Key.Class, StringComparer.Ordinal).ThenBy(g => g.Key.Name ?? "", StringComparer.Ordinal)
             .Select(g => new SectorBarrier(g.Key.Name is null ? g.Key.Class : $"{g.Key.Name} ({g.Key.Class})",
-                g.First().Geometry.Factory.BuildGeometry(g.Select(s => s.Geometry).ToList())))
+                g.First().Geometry.Factory.CreateMultiLineString(g.SelectMany(s => Enumerable.Range(0, s.Geometry.NumGeometries)
+                    .Select(i => (LineString)s.Geometry.GetGeometryN(i))).ToArray())))
             .ToList();
     }
 }

@@ -119,3 +119,26 @@ public class BarrierTests
         Assert.Contains("Barrier 1 (dot)", e.Message);
     }
 }
+
+public class BarriersFromStreetsTests
+{
+    [Fact]
+    public void Streets_of_the_classes_become_one_multiline_per_name_lines_and_multilines_alike()
+    {
+        var f = SectorSamples.Factory;
+        LineString L(double x) => f.CreateLineString([new Coordinate(x, 0), new Coordinate(x, 1)]);
+        var streets = new List<BarrioSeguro.Geo.Core.Network.NetworkStreet>
+        {
+            new(L(0), "primary", Name: "Av. Grau"),
+            new(f.CreateMultiLineString([L(1), L(2)]), "primary", Name: "Av. Grau"),
+            new(L(3), "trunk"),
+            new(L(4), "residential", Name: "Jr. Uno"),
+        };
+        var barriers = SectorBarrier.FromStreets(streets, ["Primary", "trunk"]);
+        Assert.Equal(["Av. Grau (primary)", "trunk"], barriers.Select(b => b.Name));
+        Assert.IsType<MultiLineString>(barriers[0].Line);
+        Assert.Equal(3, barriers[0].Line.NumGeometries);
+        var e = Assert.Throws<ArgumentException>(() => SectorBarrier.FromStreets(streets, ["canal"]));
+        Assert.Contains("primary, residential, trunk", e.Message);
+    }
+}
