@@ -88,6 +88,25 @@ public class BarrierTests
     }
 
     [Fact]
+    public void More_parts_than_sectors_keep_a_link_so_one_sector_holds_both_sides()
+    {
+        var units = RandomGrid(Rows, Cols, seed: 7);
+        var plan = Sectorizer.Partition(units, Options(1, NorthSouth("Av. Test", X(6))));
+        SectorizerTests.AssertValidPlan(units, plan, 1);
+        Assert.Equal(1, plan.Report.Barriers!.LinksKept);
+        Assert.Equal(Rows - 1, plan.Report.Barriers.LinksCut);
+    }
+
+    [Fact]
+    public void Barriers_with_locks_are_refused_with_the_reason()
+    {
+        var units = RandomGrid(Rows, Cols, seed: 7);
+        var e = Assert.Throws<ArgumentException>(() => Sectorizer.Partition(units,
+            Options(4, NorthSouth("Av. Test", X(6))) with { LockedBlocks = new Dictionary<string, int> { ["r0c0"] = 0 } }));
+        Assert.Contains("Barriers cannot yet be combined with locks", e.Message);
+    }
+
+    [Fact]
     public void A_line_that_runs_between_no_blocks_cuts_nothing()
     {
         var units = RandomGrid(Rows, Cols, seed: 7);
