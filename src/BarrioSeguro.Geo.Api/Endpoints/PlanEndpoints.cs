@@ -27,20 +27,28 @@ namespace BarrioSeguro.Geo.Api.Endpoints;
 /// <param name="SectorUnits">Patrol units per sector (sector 0 first): the number of sectors, and each sector's workload
 /// target is its share (two pairs take twice the work of one).</param>
 /// <param name="PolishSeconds">Response: seconds (up to 60) for the exact polish on SCIP; the report gives bound and gap.</param>
+/// <param name="BarrierClasses">Street classes (OSM highway: trunk, primary, ...) whose stored streets no sector may cross.</param>
+/// <param name="Barriers">Lines no sector may cross: GeoJSON LineString or MultiLineString geometries (lon/lat), or
+/// Features of them whose properties.name names them; at most <see cref="PlanEndpoints.MaxBarrierLines"/> lines and
+/// <see cref="SectorBarrier.MaxVertices"/> vertices in all.</param>
 public sealed record PlanRequest(
     int? Sectors = null, int? ContingentId = null, IReadOnlyList<WorkloadTerm>? Weights = null, int Seed = 1, double? TimeBudgetSeconds = null,
     IReadOnlyDictionary<string, int>? Locks = null, int? PreviousPlanId = null, string? Islands = null, string? Name = null, string? Author = null,
     string? Objective = null, string? Mode = null, IReadOnlyList<int>? CentreStationIds = null, IReadOnlyList<double[]>? Centres = null,
-    double? StraightLineKmh = null, double? CompactnessWeight = null, IReadOnlyList<int>? SectorUnits = null, double? PolishSeconds = null);
+    double? StraightLineKmh = null, double? CompactnessWeight = null, IReadOnlyList<int>? SectorUnits = null, double? PolishSeconds = null,
+    IReadOnlyList<string>? BarrierClasses = null, IReadOnlyList<System.Text.Json.JsonElement>? Barriers = null);
 
 /// <summary>Patrol sector plans: computed for a neighbourhood and its contingent, kept with what reproduces them, compared.</summary>
 public static class PlanEndpoints
 {
+    /// <summary>Most barrier lines one request may give.</summary>
+    public const int MaxBarrierLines = 1000;
+
     public static IEndpointRouteBuilder MapPlans(this IEndpointRouteBuilder app)
     {
         var n = app.MapGroup("/api/neighborhoods").WithTags("Sector plans");
         n.MapPost("/{id:int}/plans", Create).MayRefuse()
-            .WithSummary("Computes and keeps a sector plan: {\"sectors\": 4} or the contingent's staffing decides; weights, seed, locks, previousPlanId, islands (attach|own|refuse), timeBudgetSeconds; objective (compactness|response), mode (foot|bike|moto|car: travel on the streets), centreStationIds, centres [[lon,lat]], straightLineKmh, compactnessWeight, sectorUnits (units per sector), polishSeconds.");
+            .WithSummary("Computes and keeps a sector plan: {\"sectors\": 4} or the contingent's staffing decides; weights, seed, locks, previousPlanId, islands (attach|own|refuse), timeBudgetSeconds; objective (compactness|response), mode (foot|bike|moto|car: travel on the streets), centreStationIds, centres [[lon,lat]], straightLineKmh, compactnessWeight, sectorUnits (units per sector), polishSeconds; barrierClasses (street classes no sector crosses), barriers (GeoJSON lines).");
         n.MapGet("/{id:int}/plans", List).WithSummary("The kept plans of a neighbourhood, newest first.");
         var p = app.MapGroup("/api/plans").WithTags("Sector plans");
         p.MapGet("/{planId:int}", Get).ReadsKeptReports()
@@ -107,6 +115,15 @@ public static class PlanEndpoints
             return Problems.Unprocessable("No plan", $"polishSeconds must be from 0 to 60 (got {ps}).");
         if (request.CompactnessWeight is { } cw && !(cw >= 0 && double.IsFinite(cw)))
             return Problems.Unprocessable("No plan", $"compactnessWeight must be 0 or more (got {cw}).");
+        var (barriers, barrierProblem) = BarriersOf(request.Barriers);
+        if (barrierProblem is not null) return barrierProblem;
+        if (request.BarrierClasses is { } classes)
+        {
+            if (classes.Count == 0 || classes.Any(string.IsNullOrWhiteSpace))
+                return Problems.Unprocessable("No plan", "barrierClasses must name street classes (e.g. [\"trunk\", \"primary\"]).");
+            try { (barriers ??= []).AddRange(SectorBarrier.FromStreets(await plans.StreetsAsync(n, ct), classes)); }
+            catch (ArgumentException e) { return Problems.Unprocessable("No plan", $"barrierClasses: {e.Message}"); }
+        }
         StreetGraph? streets = null;
         if (request.Mode is { } modeText) streets = await plans.StreetGraphAsync(n, TravelModes.Parse(modeText), ct);
         var planning = new SectorPlanRequest
@@ -116,6 +133,7 @@ public static class PlanEndpoints
             Objective = objective, Centres = centres.Count > 0 ? centres : null, Streets = streets, StraightLineKmh = speed,
             CompactnessWeight = request.CompactnessWeight ?? 0, SectorUnits = request.SectorUnits,
             PolishSeconds = objective == SectorObjective.Response ? request.PolishSeconds ?? 0 : 0,
+            Barriers = barriers,
         };
         var k = SectorPlanning.SectorsOf(planning);
         var outcome = SectorPlanning.Plan(await plans.UnitsAsync(n, ct), planning, ct: ct);
@@ -135,6 +153,8 @@ public static class PlanEndpoints
                     StraightLineKmh = streets is null ? speed : null,
                     CompactnessWeight = objective == SectorObjective.Response ? planning.CompactnessWeight : null,
                     Centres = centres.Count > 0 ? centres.Select(p => new[] { p.X, p.Y }).ToList() : null,
+                    BarrierClasses = request.BarrierClasses,
+                    BarrierLines = request.Barriers is { Count: > 0 } given ? given.Count : null,
                 },
             },
         };
@@ -208,6 +228,52 @@ public static class PlanEndpoints
         var c = await plans.ContingentAsync(id, ct);
         if (c is null) return Problems.NotFound($"No contingent {id}.");
         return TypedResults.Ok(StaffingReport.From(SectorPlanning.Staff(SectorPlanning.PlanOf(c)), c.Id));
+    }
+
+    /// <summary>The request's barrier lines, or the 422 that names the member and the limit.</summary>
+    private static (List<SectorBarrier>? Barriers, UnprocessableProblem? Problem) BarriersOf(IReadOnlyList<System.Text.Json.JsonElement>? given)
+    {
+        if (given is null || given.Count == 0) return (null, null);
+        if (given.Count > MaxBarrierLines)
+            return (null, Problems.Unprocessable("No plan", $"barriers: {given.Count} lines; the limit is {MaxBarrierLines}."));
+        var result = new List<SectorBarrier>();
+        var vertices = 0;
+        for (var i = 0; i < given.Count; i++)
+        {
+            var element = given[i];
+            string? name = null;
+            NetTopologySuite.Geometries.Geometry? line = null;
+            try
+            {
+                if (element.ValueKind == System.Text.Json.JsonValueKind.Object && element.TryGetProperty("type", out var type) && type.ValueKind == System.Text.Json.JsonValueKind.String)
+                {
+                    if (type.GetString() == "Feature")
+                    {
+                        if (element.TryGetProperty("properties", out var props) && props.ValueKind == System.Text.Json.JsonValueKind.Object
+                            && props.TryGetProperty("name", out var nm) && nm.ValueKind == System.Text.Json.JsonValueKind.String) name = nm.GetString();
+                        if (element.TryGetProperty("geometry", out var g) && g.ValueKind == System.Text.Json.JsonValueKind.Object)
+                            line = System.Text.Json.JsonSerializer.Deserialize<NetTopologySuite.Geometries.Geometry>(g.GetRawText(), GeoJson.Options);
+                    }
+                    else line = System.Text.Json.JsonSerializer.Deserialize<NetTopologySuite.Geometries.Geometry>(element.GetRawText(), GeoJson.Options);
+                }
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
+            {
+                line = null;
+            }
+            if (line is not (NetTopologySuite.Geometries.LineString or NetTopologySuite.Geometries.MultiLineString) || line.IsEmpty)
+                return (null, Problems.Unprocessable("No plan", $"barriers[{i}] must be a GeoJSON LineString or MultiLineString (or a Feature of one), lon/lat."));
+            if (line.Coordinates.Any(c => !double.IsFinite(c.X) || !double.IsFinite(c.Y) || Math.Abs(c.X) > 180 || Math.Abs(c.Y) > 90))
+                return (null, Problems.Unprocessable("No plan", $"barriers[{i}] has a vertex outside lon/lat degrees."));
+            if (line.NumPoints > Core.Spatial.InputLimits.VerticesPerGeometry)
+                return (null, Problems.Unprocessable("No plan", $"barriers[{i}] has {line.NumPoints} vertices; the limit is {Core.Spatial.InputLimits.VerticesPerGeometry} per line."));
+            vertices += line.NumPoints;
+            if (vertices > SectorBarrier.MaxVertices)
+                return (null, Problems.Unprocessable("No plan", $"barriers: more than {SectorBarrier.MaxVertices} vertices in all (the limit), at barriers[{i}]."));
+            line.SRID = 4326;
+            result.Add(new SectorBarrier(string.IsNullOrWhiteSpace(name) ? $"barriers[{i}]" : name.Trim(), line));
+        }
+        return (result, null);
     }
 
     private static PlanView View(KeptPlan kept)

@@ -29,6 +29,7 @@ public sealed class SectorizeCommand : ICommand
                                 [--previous PLAN] [--islands attach|own|refuse] [--tolerance PCT] [--budget SECONDS]
                                 [--objective compactness|response] [--centres FILE|LON,LAT;... [--centre-names N,...]]
                                 [--streets STREETS --mode foot|bike|moto|car | --speed KMH] [--compactness W] [--polish SECONDS]
+                                [--barriers LINES] [--barrier-classes CLASS,...]
 
         Splits the blocks (manzanas) into K patrol sectors: every sector is contiguous (its blocks share
         edges), the workloads are balanced within the tolerance, and within it the sectors are made as
@@ -78,6 +79,12 @@ public sealed class SectorizeCommand : ICommand
           --compactness W      response: workload·minutes one km of boundary counts. Default 0 (ties only)
           --polish SECONDS     response: then an exact polish on SCIP (p-median with balance and contiguity over
                                the plan's centres) for up to SECONDS; the report gives its bound and gap
+          --barriers FILE      lines no sector may cross (main roads, rivers, rail; any format and CRS, the
+                               'name' attribute names each): two blocks whose link runs across a line are not
+                               neighbours. A part of the area cut off with too little work for a sector keeps
+                               its longest link across, named in the report
+          --barrier-classes C,...  the streets of --streets of these highway classes (e.g. trunk,primary) are
+                               barriers too
 
         Output:
           --out FILE           one polygon per sector (the union of its blocks): sector, workload, blocks,
@@ -90,7 +97,9 @@ public sealed class SectorizeCommand : ICommand
                                weights, notes, parameters (seed, k, weights, islands, locks, tolerance,
                                input files with their SHA-256) to reproduce the plan,
                                objective, travel (measure, totalWeightedMinutes, meanMinutes, worstMinutes,
-                               totalWeightedKm in a straight line, sectors[]: centre, weighted, mean and worst minutes)
+                               totalWeightedKm in a straight line, sectors[]: centre, weighted, mean and worst minutes),
+                               barriers (lines, linksCut, linksKept, parts, sectorsPerPart, kept[]: blockA,
+                               blockB, barrier)
 
         Prints the weights and staffing used, then one line: sectors, max deviation, contiguity, mean
         Polsby-Popper and time. Exit codes: 0 done; 1 bad input (unknown attribute, zero total workload,
@@ -106,7 +115,7 @@ public sealed class SectorizeCommand : ICommand
         var clock = Stopwatch.StartNew();
         var parsed = CommandArgs.Parse(args, "--blocks", "--sectors", "--contingent", "--weight", "--seed", "--lock", "--previous",
             "--out", "--assignment", "--report", "--islands", "--tolerance", "--budget", "--objective", "--centres", "--centre-names",
-            "--streets", "--mode", "--speed", "--compactness", "--units", "--polish", StreetInput.Option);
+            "--streets", "--mode", "--speed", "--compactness", "--units", "--polish", "--barriers", "--barrier-classes", StreetInput.Option);
         parsed.NoPositionals();
         var blocksPath = parsed.Required("--blocks", "FILE");
         var outPath = parsed.Required("--out", "SECTORS");
@@ -180,11 +189,33 @@ public sealed class SectorizeCommand : ICommand
         if (parsed.Option("--centre-names") is not null && parsed.Option("--centres") is null) throw new UsageException("--centre-names needs --centres FILE");
         (IReadOnlyList<NetTopologySuite.Geometries.Point> Points, string? File)? centres =
             parsed.Option("--centres") is { } centresText ? SectorFiles.ReadCentres(centresText, parsed.Option("--centre-names")) : null;
+        var barriersPath = parsed.Option("--barriers");
+        List<string>? barrierClasses = null;
+        if (parsed.Option("--barrier-classes") is { } classesText)
+        {
+            barrierClasses = classesText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+            if (barrierClasses.Count == 0) throw new UsageException("--barrier-classes names no street class");
+            if (streetsPath is null) throw new UsageException("--barrier-classes needs --streets FILE (the streets whose highway class is matched)");
+        }
         StreetGraph? streets = null;
+        List<NetworkStreet>? streetLines = null;
         if (streetsPath is not null)
         {
-            try { streets = StreetGraph.Build(StreetLines.Network(StreetInput.Read(streetsPath, parsed, context)), mode!.Value); }
+            streetLines = StreetLines.Network(StreetInput.Read(streetsPath, parsed, context));
+            try { streets = StreetGraph.Build(streetLines, mode!.Value); }
             catch (ArgumentException e) { throw new CommandFailedException($"streets {Path.GetFileName(streetsPath)}: {e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" ")}", e); }
+        }
+        List<SectorBarrier>? barriers = null;
+        if (barriersPath is not null)
+        {
+            var lines = StreetLines.Network(StreetInput.Read(barriersPath, parsed, context));
+            if (lines.Count == 0) throw new CommandFailedException($"barriers {Path.GetFileName(barriersPath)}: the file has no lines");
+            barriers = lines.Select((l, i) => new SectorBarrier(l.Name ?? $"{Path.GetFileName(barriersPath)} #{i + 1}", l.Geometry)).ToList();
+        }
+        if (barrierClasses is not null)
+        {
+            try { (barriers ??= []).AddRange(SectorBarrier.FromStreets(streetLines!, barrierClasses)); }
+            catch (ArgumentException e) { throw new CommandFailedException($"--barrier-classes: {e.Message}", e); }
         }
 
         // Inputs.
@@ -214,6 +245,7 @@ public sealed class SectorizeCommand : ICommand
             Sectors = sectorsOption, Staffing = staffing, Weights = usedWeights, Seed = seed, Islands = islands, TolerancePct = tolerance,
             TimeBudget = TimeSpan.FromSeconds(budget), Locks = locks, Previous = previous,
             SectorUnits = sectorUnits, PolishSeconds = polishSeconds, Objective = objective, Centres = centres?.Points, Streets = streets, StraightLineKmh = speed, CompactnessWeight = compactness,
+            Barriers = barriers,
         };
         SectorPlanOutcome outcome;
         using (var bar = ProgressBar.ForStderr(context))
@@ -262,6 +294,9 @@ public sealed class SectorizeCommand : ICommand
                 CentresSha256 = centres?.File is { } cf2 ? SectorFiles.Sha256(cf2) : null,
                 StreetsFile = streetsPath is null ? null : Path.GetFileName(streetsPath),
                 StreetsSha256 = streetsPath is null ? null : SectorFiles.Sha256(streetsPath),
+                BarrierClasses = barrierClasses,
+                BarriersFile = barriersPath is null ? null : Path.GetFileName(barriersPath),
+                BarriersSha256 = barriersPath is null ? null : SectorFiles.Sha256(barriersPath),
             },
         };
 

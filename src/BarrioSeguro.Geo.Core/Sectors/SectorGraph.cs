@@ -34,7 +34,9 @@ internal sealed class SectorGraph
 
     public IEnumerable<int> IslandBlocks() => Enumerable.Range(0, Count).Where(i => Component[i] != MainComponent);
 
-    public static SectorGraph Build(IReadOnlyList<SectorUnit> units, double gapTolerance, double minShared, bool bridgeIslands)
+    /// <param name="cut">Links (i, j with i &lt; j) left out: those across a barrier (null: none).</param>
+    public static SectorGraph Build(IReadOnlyList<SectorUnit> units, double gapTolerance, double minShared, bool bridgeIslands,
+        IReadOnlySet<(int, int)>? cut = null)
     {
         Validate(units);
         var n = units.Count;
@@ -74,7 +76,7 @@ internal sealed class SectorGraph
         {
             foreach (var j in tree.Query(envelopes[i]))
             {
-                if (j <= i) continue;
+                if (j <= i || (cut is not null && cut.Contains((i, j)))) continue;
                 var shared = SharedLength(segments[i], segments[j], envelopes[j], gapTolerance);
                 if (shared < minShared) continue;
                 lists[i].Add((j, shared));

@@ -104,6 +104,16 @@ public sealed record PartitionOptions
     /// with balance and contiguity over the heuristic's centres); the report gives the bound and the gap. 0 (default): off.
     /// </summary>
     public double PolishSeconds { get; init; }
+
+    /// <summary>
+    /// Lines no sector may cross (main roads, rivers, rail): two blocks whose link runs across one are not neighbours,
+    /// unless a part of the area would be cut off with too little work for a sector (then the link is kept and named).
+    /// Null or empty (default): no barriers, the plan as without them.
+    /// </summary>
+    public IReadOnlyList<SectorBarrier>? Barriers { get; init; }
+
+    /// <summary>Links (block indices i &lt; j) left out of the adjacency: those across barriers, for one part of the area.</summary>
+    internal IReadOnlySet<(int, int)>? CutLinks { get; init; }
 }
 
 /// <summary>The figures of one sector. Areas and lengths in the UTM zone of the data.</summary>
@@ -147,6 +157,9 @@ public sealed record PlanReport(
 
     /// <summary>The objective the plan was computed for (null for an evaluated plan).</summary>
     public SectorObjective? Objective { get; init; }
+
+    /// <summary>What the barriers did (null without barriers).</summary>
+    public BarrierFigures? Barriers { get; init; }
 }
 
 /// <summary>A plan: each block id with its sector 0..k-1, and the report.</summary>

@@ -46,8 +46,10 @@ public static class Sectorizer
             shares = given.ToArray();
         }
 
+        if (options.Barriers is { Count: > 0 }) return BarrierPartition.Partition(units, options, progress, ct);
+
         var graph = SectorGraph.Build(units, options.GapToleranceMeters, options.MinSharedEdgeMeters,
-            bridgeIslands: options.Islands == IslandPolicy.AttachToNearest);
+            bridgeIslands: options.Islands == IslandPolicy.AttachToNearest, options.CutLinks);
         if (graph.Weight.Sum() <= 0) throw new ArgumentException("The total workload is zero: there is nothing to balance. Check the workload terms.");
         progress?.Report(0.1);
 

@@ -51,6 +51,11 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
         return StreetGraph.Build(streets.Select(s => new NetworkStreet(s.Geometry, s.Class, s.Layer, s.Oneway, s.Name)), mode);
     }
 
+    /// <summary>The stored streets in and around the neighbourhood, with their class and name (for barriers by class).</summary>
+    public async Task<List<NetworkStreet>> StreetsAsync(Neighborhood n, CancellationToken ct) =>
+        (await blocks.StreetsAroundAsync(n.Boundary, ct, BlockPlanning.NetworkMarginDegrees))
+            .Select(s => new NetworkStreet(s.Geometry, s.Class, s.Layer, s.Oneway, s.Name)).ToList();
+
     /// <summary>The stations (comisarías) with these ids, in the order given; the ids that name none are returned apart.</summary>
     public async Task<(List<Station> Found, List<int> Missing)> StationsAsync(IReadOnlyList<int> ids, CancellationToken ct)
     {

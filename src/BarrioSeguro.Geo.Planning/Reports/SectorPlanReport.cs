@@ -54,6 +54,12 @@ public sealed record SectorPlanParameters
     public double? PolishSeconds { get; init; }
     public string? StreetsFile { get; init; }
     public string? StreetsSha256 { get; init; }
+    /// <summary>Street classes whose streets were barriers.</summary>
+    public IReadOnlyList<string>? BarrierClasses { get; init; }
+    public string? BarriersFile { get; init; }
+    public string? BarriersSha256 { get; init; }
+    /// <summary>API: barrier lines given in the request.</summary>
+    public int? BarrierLines { get; init; }
     public string? CentresFile { get; init; }
     public string? CentresSha256 { get; init; }
 }
@@ -81,6 +87,8 @@ public sealed record SectorPlanReport(
     public TravelFigures? Travel { get; init; }
     /// <summary>The exact polish (solver, status, objective, bound, gap), when it ran.</summary>
     public PolishFigures? Polish { get; init; }
+    /// <summary>What the barriers did: lines, links cut, links kept by necessity (named), parts and their sectors.</summary>
+    public BarrierFigures? Barriers { get; init; }
 
     public const string IslandSentence = "these blocks share no edge with the rest: contiguous only by necessity";
 
@@ -99,6 +107,7 @@ public sealed record SectorPlanReport(
         r.Islands, r.Islands.Count > 0 ? IslandSentence : null, Math.Round(r.ElapsedMs, 1), staffing, weights, notes.ToList())
     {
         Objective = r.Objective is { } o ? SectorPlanning.NameOf(o) : null,
+        Barriers = r.Barriers,
         Travel = Rounded(r.Travel),
         Polish = r.Polish is { } p ? p with
         {

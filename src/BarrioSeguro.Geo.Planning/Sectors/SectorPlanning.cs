@@ -46,6 +46,8 @@ public sealed record SectorPlanRequest
     public IReadOnlyList<int>? SectorUnits { get; init; }
     /// <summary>Response: seconds for the exact polish on SCIP (0: off).</summary>
     public double PolishSeconds { get; init; }
+    /// <summary>Lines no sector may cross (from a file, or streets of the chosen classes); null: none.</summary>
+    public IReadOnlyList<SectorBarrier>? Barriers { get; init; }
 }
 
 /// <summary>A computed plan, its report and what it used.</summary>
@@ -145,6 +147,7 @@ public static class SectorPlanning
             StraightLineKmh = request.StraightLineKmh,
             CompactnessWeight = request.CompactnessWeight,
             PolishSeconds = request.PolishSeconds,
+            Barriers = request.Barriers,
             SectorShares = request.SectorUnits is { Count: > 0 } su ? su.Select(u => (double)u).ToList() : null,
         };
         var plan = Sectorizer.Partition(weighed, options, progress, ct);
