@@ -106,6 +106,7 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
             e.Property(r => r.ReportJson).HasColumnType("jsonb");
             e.Property(r => r.Track).HasColumnType("geometry(LineString,4326)");
             e.Property(r => r.Stops).HasColumnType("geometry(MultiPoint,4326)");
+            e.Property(r => r.CycleDay).HasDefaultValue(1);
             e.HasIndex(r => r.PlanId);
             e.HasOne<SectorPlan>().WithMany().HasForeignKey(r => r.PlanId).OnDelete(DeleteBehavior.Cascade);
         });

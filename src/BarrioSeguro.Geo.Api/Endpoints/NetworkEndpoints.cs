@@ -39,7 +39,8 @@ public static class NetworkEndpoints
         p.MapGet("/{planId:int}/coverage", ListCoverage).ReadsKeptReports().WithSummary("The kept coverage computations of a plan.");
         p.MapPost("/{planId:int}/routes", ComputeRoutes).MayRefuse().ReadsKeptReports()
             .WithSummary("One patrol route per sector for a shift, within its patrol time: {\"mode\": \"foot\", \"shiftHours\": 8, \"shift\": \"mañana\", \"seed\": 1, \"breakMinutes\": 30, \"handoverMinutes\": 15, \"cycleDays\": 7}. Hot-spot stops of 10-15 min at least every 2 h, preventive patrol by priority, and the coverage cycle (day × shift → route) that walks every reachable street.");
-        p.MapGet("/{planId:int}/routes", ListRoutes).ReadsKeptReports().WithSummary("The kept routes of a plan as GeoJSON: tracks and stops.");
+        p.MapGet("/{planId:int}/routes", ListRoutes).MayRefuse().ReadsKeptReports()
+            .WithSummary("The kept routes of a plan as GeoJSON: tracks and stops; ?day=N&shift=S (and optionally &mode=) the routes of that calendar entry of the cycle.");
         p.MapGet("/{planId:int}/routes/cycle", ListCycles).ReadsKeptReports()
             .WithSummary("The coverage cycles of a plan's kept routes, per shift and mode: per sector the shifts a full pass takes, whether the cycle covers it, and the calendar.");
         app.MapGet("/api/coverages/{id:int}/pieces", CoveragePieces).WithTags("Coverage and routes")
@@ -125,16 +126,19 @@ public static class NetworkEndpoints
         var outcome = RoutePlanning.Plan(input.Graph, sectors, shift, passModes: passModes);
         if (outcome.Routes.Count == 0)
             return Problems.Unprocessable("No route", string.Join(" ", outcome.Report.Skipped.Select(s => s.Reason)));
-        var withGpx = outcome.Routes.Select(r =>
+        static byte[] Gpx(Core.Routes.PatrolRoute route)
         {
             using var gpx = new MemoryStream();
-            GpxWriter.Write(gpx, r.Route.Route);
-            return (r.Sector.Number!.Value, r, gpx.ToArray());
-        }).ToList();
-        var kept = await routes.ReplaceAsync(planId, shift.Shift, outcome.Report.Mode, request.Seed, withGpx, ct);
+            GpxWriter.Write(gpx, route);
+            return gpx.ToArray();
+        }
+        var toKeep = outcome.Routes.Select(r => new RouteToKeep(r.Sector.Number!.Value, r, Gpx(r.Route.Route), r.Entries.Select(e => Gpx(e.Route.Route)).ToList())).ToList();
+        var kept = await routes.ReplaceAsync(planId, shift.Shift, outcome.Report.Mode, request.Seed, toKeep, ct);
         var report = outcome.Report;
+        // The kept calendars name each entry's route.
+        var cycle = report.Cycle is { } c ? c with { Sectors = kept.Select(k => k.Report.Cycle).OfType<SectorCycleReport>().ToList() } : null;
         return TypedResults.Created($"/api/plans/{planId}/routes",
-            new RoutesView(kept.Select(View).ToList(), report.Notes, report.Skipped, report.PatrolMinutes, report.BreakMinutes, report.HandoverMinutes, report.Cycle));
+            new RoutesView(kept.Select(View).ToList(), report.Notes, report.Skipped, report.PatrolMinutes, report.BreakMinutes, report.HandoverMinutes, cycle));
 
         static string outcomeMode(PlanNetworkInput i) => Core.Network.TravelModes.Name(i.Graph.Mode);
     }
@@ -151,23 +155,35 @@ public static class NetworkEndpoints
 
     private static RouteView View(KeptRoute r) => new(r.Row.Id, r.Row.PlanId, r.Row.Sector, r.Row.Shift, r.Row.Mode, r.Row.Seed, r.Report);
 
-    /// <summary>Feature kinds of the routes' GeoJSON, the same in the CLI's routes file (<see cref="RouteGeoJson"/>).</summary>
-    public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem>> ListRoutes(int planId, PlanStore plans, RouteStore routes, CancellationToken ct)
+    /// <summary>
+    /// The kept routes asked for (day 1 of each computation's shift), or with <paramref name="day"/> and
+    /// <paramref name="shift"/> the routes of that calendar entry (optionally of one <paramref name="mode"/>), as GeoJSON.
+    /// Feature kinds as in the CLI's routes file (<see cref="RouteGeoJson"/>); a track's <c>shift</c> and <c>day</c> are its entry's.
+    /// </summary>
+    public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem, UnprocessableProblem>> ListRoutes(
+        int planId, PlanStore plans, RouteStore routes, CancellationToken ct, int? day = null, string? shift = null, string? mode = null)
     {
         if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound($"No plan {planId}.");
+        if ((day is null) != string.IsNullOrWhiteSpace(shift))
+            return Problems.Unprocessable("No route", "day and shift go together: give both (a calendar entry) or neither (the routes asked for).");
+        if (day is < 1 or > RoutePlanning.MaxCycleDays)
+            return Problems.Unprocessable("No route", $"day must be from 1 to {RoutePlanning.MaxCycleDays}, not {day}.");
+        var list = day is { } d ? await routes.EntryAsync(planId, d, Shifts.Code(shift!), mode, ct) : await routes.ListAsync(planId, ct);
         var features = new List<IFeature>();
-        foreach (var (row, report) in await routes.ListAsync(planId, ct))
+        foreach (var (row, report) in list)
         {
             features.Add(new Feature(row.Track, new AttributesTable
             {
-                { "routeId", row.Id }, { "kind", RouteGeoJson.TrackKind }, { "sector", row.Sector }, { "label", report.Sector }, { "shift", row.Shift },
+                { "routeId", row.Id }, { "kind", RouteGeoJson.TrackKind }, { "sector", row.Sector }, { "label", report.Sector }, { "shift", row.CycleShift },
+                { "day", row.CycleDay }, { "computedFor", row.Shift }, { "name", report.Name },
                 { "mode", row.Mode }, { "seed", row.Seed }, { "lengthKm", report.LengthKm }, { "durationMin", report.DurationMin },
                 { "deadheadPct", report.DeadheadPct }, { "streetsCoveredPct", report.StreetsCoveredPct }, { "gpx", $"/api/routes/{row.Id}/gpx" },
             }));
             for (var i = 0; i < row.Stops.NumGeometries; i++)
                 features.Add(new Feature(row.Stops.GetGeometryN(i), new AttributesTable
                 {
-                    { "routeId", row.Id }, { "kind", RouteGeoJson.StopKind }, { "sector", row.Sector }, { "shift", row.Shift }, { "stop", i + 1 },
+                    { "routeId", row.Id }, { "kind", RouteGeoJson.StopKind }, { "sector", row.Sector }, { "shift", row.CycleShift }, { "day", row.CycleDay },
+                    { "stop", i + 1 },
                 }));
         }
         return GeoJson.FeatureCollection(features, features.Count, []);
@@ -175,6 +191,6 @@ public static class NetworkEndpoints
 
     public static async Task<Results<FileContentHttpResult, NotFoundProblem>> RouteGpx(int id, RouteStore routes, CancellationToken ct) =>
         await routes.GpxAsync(id, ct) is { } r
-            ? TypedResults.File(r.Gpx, "application/gpx+xml", $"ruta_{SectorLabel.Of(r.Sector)}_{r.Shift}.gpx")
+            ? TypedResults.File(r.Gpx, "application/gpx+xml", $"ruta_{SectorLabel.Of(r.Sector)}_{r.Shift}{(r.Day > 1 ? $"_dia{r.Day}" : "")}.gpx")
             : Problems.NotFound($"No route {id}.");
 }

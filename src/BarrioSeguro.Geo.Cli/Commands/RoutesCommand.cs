@@ -75,6 +75,8 @@ public sealed class RoutesCommand : ICommand
                                   Default: the hot spots
           --seed N                varies the walk, stop lengths and times (not the length of a round)
           --out FILE              .gpx (GPX 1.1: a track per route, a waypoint per stop) or .geojson
+          --calendar-out DIR      also a GPX file per entry of each sector's cycle calendar (day × shift),
+                                  named ruta_S1_dia3_tarde.gpx, in DIR (made if missing)
           --report FILE           JSON, the service's route report per route: sector, name, shift, start,
                                   lengthKm, durationMin, deadheadPct, streetsCoveredPct, rounds, stops[]
                                   (number, name, lon, lat, arrive in Lima time, minutes), unreachable
@@ -92,7 +94,7 @@ public sealed class RoutesCommand : ICommand
     {
         var parsed = CommandArgs.Parse(args, "--streets", "--sectors", "--hotspots", "--start", "--mode", "--shift-hours",
             "--shift-start", "--date", "--shift-name", "--stop-minutes", "--max-interval-hours", "--seed", "--out", "--report",
-            "--break-minutes", "--handover-minutes", "--cycle-days", "--cycle-shifts", "--incidents", StreetInput.Option);
+            "--calendar-out", "--break-minutes", "--handover-minutes", "--cycle-days", "--cycle-shifts", "--incidents", StreetInput.Option);
         parsed.NoPositionals();
         var streetsPath = parsed.Required("--streets", "FILE");
         var sectorsPath = parsed.Required("--sectors", "FILE");
@@ -208,6 +210,7 @@ public sealed class RoutesCommand : ICommand
         {
             throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
         }
+        var calendarFiles = parsed.Option("--calendar-out") is { } dir ? WriteCalendar(dir, planned) : 0;
         SectorFiles.WriteJson(reportPath, outcome.Report with { ElapsedMs = Math.Round(sw.Elapsed.TotalMilliseconds, 1) });
 
         var sb = new System.Text.StringBuilder();
@@ -236,9 +239,44 @@ public sealed class RoutesCommand : ICommand
         foreach (var n in outcome.Report.Notes) sb.AppendLine(n.ToString());
         sb.Append(string.Create(Ci,
             $"Wrote {written} route{(written == 1 ? "" : "s")} ({routes.Sum(r => r.Figures.LengthKm):N2} km, {routes.Sum(r => r.Stops.Count)} stops) to {Path.GetFileName(output)} " +
+            $"{(calendarFiles > 0 ? $"({calendarFiles} calendar routes to {parsed.Option("--calendar-out")}) " : "")}" +
             $"and the report to {Path.GetFileName(reportPath)}{(skipped.Count > 0 ? $"; {skipped.Count} sector{(skipped.Count == 1 ? "" : "s")} skipped" : "")} ({sw.Elapsed.TotalMilliseconds:N0} ms)"));
         context.Out.WriteLine(sb.ToString());
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The GPX file name of a calendar entry's route: sector, day, shift.</summary>
+    public static string CalendarFileName(string sector, int day, string shift) =>
+        string.Create(Ci, $"ruta_{sector}_dia{day}_{shift.Replace(' ', '_')}.gpx");
+
+    /// <summary>Writes each calendar entry's route as GPX into <paramref name="dir"/>: all in a scratch folder first, so nothing is half-written.</summary>
+    private static int WriteCalendar(string dir, IReadOnlyList<PlannedRoute> planned)
+    {
+        var full = Path.GetFullPath(dir);
+        var scratch = Path.Combine(Path.GetDirectoryName(full.TrimEnd(Path.DirectorySeparatorChar)) ?? full, $".{Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar))}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(scratch);
+            var names = new List<string>();
+            foreach (var p in planned)
+                foreach (var e in p.Entries)
+                {
+                    var name = CalendarFileName(p.Sector.Label, e.Day, e.Shift);
+                    using (var stream = File.Create(Path.Combine(scratch, name))) GpxWriter.Write(stream, e.Route.Route);
+                    names.Add(name);
+                }
+            Directory.CreateDirectory(full);
+            foreach (var name in names) File.Move(Path.Combine(scratch, name), Path.Combine(full, name), overwrite: true);
+            return names.Count;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailedException($"--calendar-out {dir}: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+        finally
+        {
+            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        }
     }
 
     private sealed record SectorInput(string Name, Geometry Polygon);

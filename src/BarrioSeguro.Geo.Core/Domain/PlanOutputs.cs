@@ -19,13 +19,22 @@ public sealed class PlanCoverage
     public required MultiLineString Backup { get; set; }
 }
 
-/// <summary>The patrol route of one sector of a kept plan for one shift: the track, the stops, figures and the GPX file.</summary>
+/// <summary>
+/// The patrol route of one sector of a kept plan for one calendar entry of a computation: the track, the stops, figures
+/// and the GPX file. A computation for a shift keeps a row per entry (day × shift) of its cycle; the route asked for is
+/// the one of day 1 of <see cref="Shift"/> (<see cref="CycleDay"/> 1, <see cref="CycleShift"/> = <see cref="Shift"/>).
+/// </summary>
 public sealed class PlanRoute
 {
     public int Id { get; set; }
     public int PlanId { get; set; }
     public int Sector { get; set; }
+    /// <summary>The shift the routes were computed for (the computation's key, with the mode).</summary>
     public required string Shift { get; set; }
+    /// <summary>The day of the cycle (1-based) this row's route is for.</summary>
+    public int CycleDay { get; set; } = 1;
+    /// <summary>The shift code of the calendar entry this row's route is for.</summary>
+    public required string CycleShift { get; set; }
     public required string Mode { get; set; }
     public int Seed { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

@@ -33,7 +33,7 @@ public sealed class FieldKitSource(BarrioDbContext db)
         var streets = await db.Streets.Intersecting(s => s.Geometry, SpatialQueries.Box(around)).AsNoTracking()
             .Select(s => new FieldKitStreet(s.Name, s.Geometry)).ToListAsync(ct);
         // The newest kept route of each sector for the shift, whatever its travel mode.
-        var routes = (await db.PlanRoutes.AsNoTracking().Where(r => r.PlanId == planId && r.Shift == shift).ToListAsync(ct))
+        var routes = (await RouteStore.Asked(db.PlanRoutes.AsNoTracking()).Where(r => r.PlanId == planId && r.Shift == shift).ToListAsync(ct))
             .GroupBy(r => r.Sector).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!);
         var sectors = (await db.PlanSectors.AsNoTracking().Where(s => s.PlanId == planId).OrderBy(s => s.Sector).ToListAsync(ct))
             .Select(s => new FieldKitSector(s.Sector, s.Geometry,

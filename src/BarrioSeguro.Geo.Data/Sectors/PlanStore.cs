@@ -181,7 +181,7 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
         var stations = (await db.Stations.Intersecting(s => s.Location, BlockPlanning.Around(n.Boundary, BlockPlanning.NetworkMarginDegrees)).AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct))
             .Select(s => (s.Name ?? $"comisaría {s.Id}", s.Location)).ToList();
         var modeName = travel.Name();
-        var routes = (await db.PlanRoutes.AsNoTracking().Where(r => r.PlanId == planId && r.Mode == modeName).OrderByDescending(r => r.Id).ToListAsync(ct))
+        var routes = (await RouteStore.Asked(db.PlanRoutes.AsNoTracking()).Where(r => r.PlanId == planId && r.Mode == modeName).OrderByDescending(r => r.Id).ToListAsync(ct))
             .GroupBy(r => r.Sector).Select(g => g.First()).OrderBy(r => r.Sector)
             .Select(r => (r.Sector, r.Track, RouteStore.ReportOf(r))).ToList();
         return new PlanNetworkInput(plan.Id, n.Name, n.Boundary, sectors.Select(s => (s.Sector, (Geometry)s.Geometry)).ToList(), staffing,

@@ -34,6 +34,9 @@ public sealed record RouteReport(
     /// <summary>Length of the preventive patrol (km) walked on the cycle's streets of this shift: new streets of the pass.</summary>
     public double NewStreetsKm { get; init; }
 
+    /// <summary>The day of the cycle (1-based) this route is for; with <see cref="Shift"/> its calendar entry.</summary>
+    public int Day { get; init; } = 1;
+
     /// <summary>Rules the route could not keep together, with the figures (e.g. a hot spot too far for the 2 h rule).</summary>
     public IReadOnlyList<RuleMissReport> RulesMissed { get; init; } = [];
 }
@@ -94,4 +97,8 @@ public sealed record SectorCycleReport(
 /// the street length it walks first in the cycle (<paramref name="NewStreetsKm"/>) and the share of the sector's
 /// reachable streets walked by the end of it (<paramref name="CoveredPct"/>, cumulative).
 /// </summary>
-public sealed record CalendarEntry(int Day, string Shift, string RouteName, double LengthKm, double DurationMin, double NewStreetsKm, double CoveredPct);
+public sealed record CalendarEntry(int Day, string Shift, string RouteName, double LengthKm, double DurationMin, double NewStreetsKm, double CoveredPct)
+{
+    /// <summary>The kept route of this entry (its track, stops and GPX: GET /api/routes/{id}/gpx); null before it is kept (the CLI).</summary>
+    public int? RouteId { get; init; }
+}

@@ -50,7 +50,13 @@ public sealed record PlannedRoute(RouteSector Sector, SectorRoute Route, RouteRe
 {
     /// <summary>The sector's whole cycle (a route per shift of the calendar); the kept route is its first shift of the asked shift code.</summary>
     public SectorCycle? Cycle { get; init; }
+
+    /// <summary>Every calendar entry's route with its report, in the calendar's order (the asked shift's day 1 among them).</summary>
+    public IReadOnlyList<CalendarRoute> Entries { get; init; } = [];
 }
+
+/// <summary>The route of one calendar entry (day × shift of the cycle) with its report.</summary>
+public sealed record CalendarRoute(int Day, string Shift, SectorRoute Route, RouteReport Report);
 
 /// <summary>The routes of a shift, the sectors skipped, and the report.</summary>
 public sealed record RoutesOutcome(IReadOnlyList<PlannedRoute> Routes, RoutesReport Report);
@@ -122,10 +128,16 @@ public static class RoutePlanning
                 }
                 var cycleReport = CycleReportOf(cycle, mode, passes);
                 cycleSectors.Add(cycleReport);
-                var route = cycle.RouteOf(asked);
-                planned.Add(new PlannedRoute(sector, route, ReportOf(route, sector.Label, shift.Shift, mode, sector.Start?.Name) with { Cycle = cycleReport })
+                var entries = cycle.Cycle.Routes.Select((r, slot) =>
+                {
+                    var entry = cycle.RouteOf(slot);
+                    return new CalendarRoute(r.Slot.Day, r.Slot.Shift, entry,
+                        ReportOf(entry, sector.Label, r.Slot.Shift, mode, sector.Start?.Name) with { Cycle = cycleReport, Day = r.Slot.Day });
+                }).ToList();
+                planned.Add(new PlannedRoute(sector, entries[asked].Route, entries[asked].Report)
                 {
                     Cycle = cycle,
+                    Entries = entries,
                 });
             }
             catch (ArgumentException e)

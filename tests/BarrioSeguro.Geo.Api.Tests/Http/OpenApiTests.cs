@@ -44,7 +44,7 @@ public class OpenApiTests(ApiFixture api)
         { "get", "/api/plans/{planId}/coverage", [200, 404, 409] },
         { "get", "/api/coverages/{id}/pieces", [200, 404] },
         { "post", "/api/plans/{planId}/routes", [201, 404, 409, 422] },
-        { "get", "/api/plans/{planId}/routes", [200, 404, 409] },
+        { "get", "/api/plans/{planId}/routes", [200, 404, 409, 422] },
         { "get", "/api/routes/{id}/gpx", [200, 404] },
         { "get", "/api/plans/{planId}/fieldkit.pdf", [200, 404, 409, 503] },
         { "get", "/api/audit", [200, 400] },

@@ -90,6 +90,36 @@ public class ViewerCycleTests(ApiFixture api) : BrowserTest(api)
                 $"#routes-cycle-table .cycle-entry[data-day='{first.GetProperty("day").GetInt32()}'][data-shift='mañana']", "aria-pressed"));
         }
 
+        // A day-3 entry (not the asked shift's day 1): its own kept route is drawn, one track as long as the entry says.
+        var last = sectors[^1];
+        var day3 = last.GetProperty("calendar").EnumerateArray().First(e => e.GetProperty("day").GetInt32() == 3 && e.GetProperty("shift").GetString() != "mañana");
+        var day3Id = day3.GetProperty("routeId").GetInt32();
+        Assert.DoesNotContain(tracks, p => p.GetProperty("routeId").GetInt32() == day3Id);
+        await page.ClickAsync($"#routes-cycle-table .cycle-entry[data-day='3'][data-shift='{day3.GetProperty("shift").GetString()}']");
+        await WaitFor(page, "id => document.getElementById('routes-cycle-shown')?.dataset.routeId === String(id)", day3Id);
+        var drawn = await page.EvaluateAsync<double[]>("""
+            id => {
+              const fs = window.barrioViewer.layers.routes.getSource().getFeatures().filter(f => f.get('kind') === 'track' && f.get('routeId') === id);
+              const rad = (d) => d * Math.PI / 180;
+              const km = fs.map(f => {
+                const c = f.getGeometry().clone().transform('EPSG:3857', 'EPSG:4326').getCoordinates();
+                let m = 0;
+                for (let i = 1; i < c.length; i++) {
+                  const [a, b] = [c[i - 1], c[i]];
+                  const h = Math.sin(rad(b[1] - a[1]) / 2) ** 2 + Math.cos(rad(a[1])) * Math.cos(rad(b[1])) * Math.sin(rad(b[0] - a[0]) / 2) ** 2;
+                  m += 2 * 6371008.8 * Math.asin(Math.sqrt(h));
+                }
+                return m / 1000;
+              });
+              return [fs.length, km.reduce((a, b) => a + b, 0), fs.filter(f => f.get('highlight')).length];
+            }
+            """, day3Id);
+        Assert.Equal(1, drawn[0]);
+        Assert.Equal(1, drawn[2]);
+        var entryKm = day3.GetProperty("lengthKm").GetDouble();
+        Assert.True(Math.Abs(drawn[1] / entryKm - 1) <= 0.02, $"drawn {drawn[1]:0.000} km, the entry says {entryKm} km");
+        Assert.Equal("true", await page.GetAttributeAsync($"#routes-cycle-table .cycle-entry[data-day='3'][data-shift='{day3.GetProperty("shift").GetString()}']", "aria-pressed"));
+
         // English re-says the calendar.
         await page.ClickAsync(".lang-toggle button[data-lang='en']");
         Assert.Contains("Coverage cycle", await page.InnerTextAsync("#routes-cycle"));

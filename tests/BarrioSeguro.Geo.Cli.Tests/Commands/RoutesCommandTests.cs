@@ -214,6 +214,39 @@ public class RoutesCommandTests(ElMilagroSectorsFixture milagro) : IClassFixture
         Assert.Equal("barrio routes: puntos.geojson: no street in the file: left out 1 feature that is not a line: #1 Point", run.ErrorLine);
     }
 
+    [Fact]
+    public void Calendar_out_writes_each_entry_of_the_cycle_as_GPX_whose_track_GDAL_measures_as_long_as_the_entry_says()
+    {
+        using var dir = new TempDir();
+        var calendarDir = Path.Combine(dir.Path, "calendario");
+        var run = Routes(dir, milagro.Sectors, dir.File("rutas.gpx"), "--cycle-days", "3", "--calendar-out", calendarDir);
+        Assert.True(run.ExitCode == 0, run.Error);
+        var sectors = Report(dir.File("r.json")).GetProperty("cycle").GetProperty("sectors").EnumerateArray().ToList();
+        Assert.Equal(3, sectors.Count);
+        var files = 0;
+        foreach (var sector in sectors)
+        {
+            var label = sector.GetProperty("sector").GetString()!;
+            var calendar = sector.GetProperty("calendar").EnumerateArray().ToList();
+            Assert.Equal(9, calendar.Count); // 3 days × mañana, tarde, noche
+            foreach (var e in calendar)
+            {
+                var (day, shift) = (e.GetProperty("day").GetInt32(), e.GetProperty("shift").GetString()!);
+                var file = Path.Combine(calendarDir, $"ruta_{label}_dia{day}_{shift}.gpx");
+                Assert.True(File.Exists(file), $"no {Path.GetFileName(file)}");
+                files++;
+                // GDAL reads it back: the track's geodesic length (SpatiaLite on the ellipsoid) is the entry's lengthKm.
+                var info = OgrInfo("-q", "-dialect", "SQLite", "-sql", "SELECT name, ST_Length(geometry, 1) / 1000 AS km FROM tracks", file);
+                var km = double.Parse(Regex.Match(info, @"km \(Real\) = ([-\d.eE+]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                var expected = e.GetProperty("lengthKm").GetDouble();
+                Assert.True(Math.Abs(km - expected) <= Math.Max(0.02 * expected, 0.005), $"{Path.GetFileName(file)}: GDAL {km:0.000} km, the entry {expected} km");
+                Assert.Contains(e.GetProperty("routeName").GetString()!, info);
+            }
+        }
+        Assert.Equal(files, Directory.GetFiles(calendarDir).Length); // nothing else left there (no scratch files)
+        Assert.Contains($"({files} calendar routes to {calendarDir})", run.Out);
+    }
+
     /// <summary>The track points (lat, lon) of a GPX, in order.</summary>
     private static List<string> Track(string gpx) =>
         Regex.Matches(File.ReadAllText(gpx), "<trkpt lat=\"([^\"]+)\" lon=\"([^\"]+)\"").Select(m => m.Groups[1].Value + " " + m.Groups[2].Value).ToList();

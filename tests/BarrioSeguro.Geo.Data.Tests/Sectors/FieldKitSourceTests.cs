@@ -23,7 +23,7 @@ public class FieldKitSourceTests(PostgisFixture postgis)
 
     private static PlanRoute Route(int planId, int sector, string shift, string mode, string reportJson, byte[] gpx) => new()
     {
-        PlanId = planId, Sector = sector, Shift = shift, Mode = mode, Seed = 1, CreatedAt = DateTimeOffset.UtcNow,
+        PlanId = planId, Sector = sector, Shift = shift, CycleShift = shift, Mode = mode, Seed = 1, CreatedAt = DateTimeOffset.UtcNow,
         Track = (LineString)TestGeometry.Wkt("LINESTRING(-79.039 -8.059,-79.035 -8.059)"),
         Stops = (MultiPoint)TestGeometry.Wkt("MULTIPOINT((-79.035 -8.059))"), ReportJson = reportJson, Gpx = gpx,
     };

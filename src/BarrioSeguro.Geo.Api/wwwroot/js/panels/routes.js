@@ -116,10 +116,22 @@ function gapCell(spots) {
 }
 
 /**
- * The kept track of a calendar entry: the newest kept route of the sector, mode and shift of that day (a track with
- * a `day`), else of that shift, which is kept for the first day the calendar has it.
+ * The kept track of a calendar entry: the one its `routeId` names (fetched from GET .../routes?day=&shift= when not
+ * yet loaded); for a calendar kept before entries had routes, the newest kept route of the sector, mode and shift of
+ * that day (a track with a `day`), else of that shift, which is kept for the first day the calendar has it.
  */
-function entryTrack(route, entry) {
+async function entryTrack(route, entry) {
+  if (entry.routeId != null) {
+    const byId = (id) => state.allTracks.find((f) => Number(f.get('routeId')) === Number(id)) ?? null;
+    if (!byId(entry.routeId) && state.plan) {
+      const q = new URLSearchParams({ day: String(entry.day), shift: String(entry.shift), mode: String(route.mode) });
+      const { body: geo } = await request(`api/plans/${state.plan.id}/routes?${q}`);
+      const more = readFeatures({ ...geo, features: (geo.features ?? []).filter((f) => f.properties?.kind === 'track') });
+      more.forEach((f) => f.setId(`route-${f.get('routeId')}`));
+      state.allTracks.push(...more.filter((f) => !byId(f.get('routeId'))));
+    }
+    if (byId(entry.routeId)) return byId(entry.routeId);
+  }
   const cycle = cycleOf(state.body, route);
   const same = state.allTracks.filter((f) => Number(f.get('sector')) === route.sector && f.get('mode') === route.mode && f.get('shift') === entry.shift);
   const firstDay = Math.min(...(cycle?.calendar ?? []).filter((e) => e.shift === entry.shift).map((e) => Number(e.day)));
@@ -128,8 +140,13 @@ function entryTrack(route, entry) {
 }
 
 /** Shows a calendar entry's route on the map (highlighted, zoomed to), or says it is not kept. */
-function showEntry(route, entry) {
-  const track = entryTrack(route, entry);
+async function showEntry(route, entry) {
+  let track = null;
+  try {
+    track = await entryTrack(route, entry);
+  } catch (err) {
+    console.error('Viewer: calendar entry route failed', err);
+  }
   state.cycleRouteId = route.id;
   state.entry = { routeId: route.id, day: entry.day, shift: entry.shift, trackId: track ? track.get('routeId') : null };
   if (track) {
@@ -141,6 +158,7 @@ function showEntry(route, entry) {
     zoomTo(track);
   }
   render();
+  if (track) await rendered();
   // The panel was drawn again: the keyboard stays on the entry.
   dom.result.querySelector(`.cycle-entry[data-route-id="${route.id}"][data-day="${entry.day}"][data-shift="${CSS.escape(String(entry.shift))}"]`)?.focus();
 }
