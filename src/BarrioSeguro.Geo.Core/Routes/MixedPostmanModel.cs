@@ -166,7 +166,7 @@ internal static class MixedPostmanModel
             // CP-SAT needs finite domains: no walk at most as dear as the hint travels an edge more often than this;
             // a free edge gets m + 1 (more never helps: a cycle of free edges can be dropped or shortened).
             var cap = e.Cost > 0 ? (long)Math.Floor(heuristicCost / e.Cost + 1e-9) : m + 1;
-            cap = Math.Max(1, Math.Min(cap, 4L * m + 4));
+            cap = Math.Max(1, cap);
             var lb = e.OneWay && isRequired[i] ? 1 : 0;
             fwd[i] = model.NewIntVar(lb, cap, $"f{i}");
             terms.Add(fwd[i] * scaled[i]);
