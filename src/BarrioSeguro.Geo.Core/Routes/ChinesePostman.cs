@@ -47,6 +47,8 @@ public static class ChinesePostman
         ArgumentNullException.ThrowIfNull(options);
         if (options.ExactTimeLimit < TimeSpan.Zero)
             throw new ArgumentException($"the exact solver's time limit must be zero or more, not {options.ExactTimeLimit}", nameof(options));
+        if (options.ExactWork is { } work && !(work >= 0 && double.IsFinite(work)))
+            throw new ArgumentException($"the exact solver's deterministic work must be zero or more seconds, not {work}", nameof(options));
         if (options.ExactNodeLimit is < 1)
             throw new ArgumentException($"the exact solver's node limit must be 1 or more, not {options.ExactNodeLimit}", nameof(options));
         ArgumentNullException.ThrowIfNull(graph);
@@ -247,7 +249,8 @@ public static class ChinesePostman
             }
             if (halfFlips > 0) notes.Add(Note.Of("postman.both_ways", ("count", halfFlips)));
             method = optimal ? "min-cost flow" : "min-cost flow (heuristic)";
-            if (!optimal && options.ExactTimeLimit > TimeSpan.Zero) steps = Exact(required, steps);
+            if (!optimal && (options.ExactWork is > 0 || options.ExactWork is null && options.ExactTimeLimit > TimeSpan.Zero))
+                steps = Exact(required, steps);
             return DirectedEuler(steps);
         }
 
@@ -263,14 +266,16 @@ public static class ChinesePostman
                 if (PostmanTour.IsForward(s)) f[s]++; else b[~s]++;
                 heuristicCost += g.Edges[PostmanTour.EdgeOf(s)].Cost;
             }
-            var r = MixedPostmanModel.Solve(g, required, start, options.ExactTimeLimit, options.ExactNodeLimit, (f, b));
+            var r = options.ExactWork is { } work
+                ? MixedPostmanModel.SolveDeterministic(g, required, start, work, (f, b))
+                : MixedPostmanModel.Solve(g, required, start, options.ExactTimeLimit, options.ExactNodeLimit, (f, b));
             if (r.Bound > 0) bound = r.Bound;
             var tolerance = 1e-9 * Math.Max(1, heuristicCost);
             if (r.Forward is null || r.Backward is null || !r.Proven && (r.Objective > heuristicCost - tolerance || !options.AcceptUnproven))
             {
-                if (r.Forward is null) notes.Add(Note.Of("postman.exact_no_tour", ("seconds", options.ExactTimeLimit.TotalSeconds)));
+                if (r.Forward is null) notes.Add(Note.Of("postman.exact_no_tour", ("seconds", options.ExactWork ?? options.ExactTimeLimit.TotalSeconds)));
                 else if (r.Objective < heuristicCost - tolerance) notes.Add(Note.Of("postman.exact_unproven_kept_heuristic",
-                    ("shorter", 100 * (heuristicCost - r.Objective) / heuristicCost), ("seconds", options.ExactTimeLimit.TotalSeconds)));
+                    ("shorter", 100 * (heuristicCost - r.Objective) / heuristicCost), ("seconds", options.ExactWork ?? options.ExactTimeLimit.TotalSeconds)));
                 if (bound is { } lb && heuristicCost > 0)
                     notes.Add(Note.Of("postman.lower_bound", ("bound", lb), ("above", 100 * Math.Max(0, heuristicCost - lb) / heuristicCost)));
                 if (bound is { } lb2 && heuristicCost <= lb2 + tolerance)
@@ -289,9 +294,14 @@ public static class ChinesePostman
                 for (var c = 0; c < r.Backward[i]; c++) steps.Add(PostmanTour.Step(i, false));
             }
             optimal = r.Proven;
-            method = "integer model (SCIP)";
+            method = options.ExactWork is null ? "integer model (SCIP)" : "integer model (CP-SAT, deterministic)";
             DropHeuristicNotes();
-            notes.Add(r.Proven
+            if (options.ExactWork is { } w)
+                notes.Add(r.Proven
+                    ? Note.Of("postman.sat_proven", ("work", w), ("heuristicAbove", 100 * (heuristicCost - r.Objective) / r.Objective))
+                    : Note.Of("postman.sat_stopped", ("work", w), ("tour", r.Objective), ("bound", r.Bound),
+                        ("above", 100 * Math.Max(0, r.Objective - r.Bound) / r.Objective)));
+            else notes.Add(r.Proven
                 ? Note.Of("postman.exact_proven", ("seconds", r.Seconds), ("heuristicAbove", 100 * (heuristicCost - r.Objective) / r.Objective))
                 : Note.Of("postman.exact_stopped", ("seconds", options.ExactTimeLimit.TotalSeconds), ("nodes", (double)(options.ExactNodeLimit ?? 0)),
                     ("tour", r.Objective), ("bound", r.Bound), ("above", 100 * Math.Max(0, r.Objective - r.Bound) / r.Objective)));

@@ -1,6 +1,11 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Google.OrTools.LinearSolver;
+using CpModel = Google.OrTools.Sat.CpModel;
+using CpSolver = Google.OrTools.Sat.CpSolver;
+using CpSolverStatus = Google.OrTools.Sat.CpSolverStatus;
+using IntVar = Google.OrTools.Sat.IntVar;
+using SatExpr = Google.OrTools.Sat.LinearExpr;
 
 [assembly: InternalsVisibleTo("BarrioSeguro.Geo.Core.Tests")]
 
@@ -131,6 +136,152 @@ internal static class MixedPostmanModel
             foreach (var inside in pieces) AddCut(solver, g, fwd, bwd, inside, $"cut{rounds}");
         }
         return new Result(null, null, double.PositiveInfinity, bound, false, rounds, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The same model on CP-SAT with one worker, a fixed seed and a deterministic work limit
+    /// (<paramref name="work"/>, CP-SAT's deterministic seconds): the same graph gives the same counts on any machine
+    /// under any load. Costs are scaled to hundredths of their unit (centiseconds or centimetres) and rounded down, so
+    /// the bound CP-SAT proves, divided by 100, stays a lower bound on the real cost.
+    /// </summary>
+    public static Result SolveDeterministic(PostmanGraph g, IReadOnlyList<int> required, int start, double work,
+        (int[] Forward, int[] Backward) hint)
+    {
+        var clock = Stopwatch.StartNew();
+        var m = g.Edges.Count;
+        var isRequired = new bool[m];
+        foreach (var i in required) isRequired[i] = true;
+        var heuristicCost = 0.0;
+        for (var i = 0; i < m; i++) heuristicCost += (hint.Forward[i] + hint.Backward[i]) * g.Edges[i].Cost;
+
+        var model = new CpModel();
+        var scaled = new long[m];
+        var fwd = new IntVar[m];
+        var bwd = new IntVar?[m];
+        var terms = new List<SatExpr>();
+        for (var i = 0; i < m; i++)
+        {
+            var e = g.Edges[i];
+            scaled[i] = (long)Math.Floor(100 * e.Cost);
+            // CP-SAT needs finite domains: no walk at most as dear as the hint travels an edge more often than this;
+            // a free edge gets m + 1 (more never helps: a cycle of free edges can be dropped or shortened).
+            var cap = e.Cost > 0 ? (long)Math.Floor(heuristicCost / e.Cost + 1e-9) : m + 1;
+            cap = Math.Max(1, cap);
+            var lb = e.OneWay && isRequired[i] ? 1 : 0;
+            fwd[i] = model.NewIntVar(lb, cap, $"f{i}");
+            terms.Add(fwd[i] * scaled[i]);
+            if (e.OneWay || e.From == e.To) continue;
+            bwd[i] = model.NewIntVar(0, cap, $"b{i}");
+            terms.Add(bwd[i]! * scaled[i]);
+            if (isRequired[i]) model.Add(fwd[i] + bwd[i]! >= 1);
+        }
+        model.Minimize(SatExpr.Sum(terms));
+
+        var balance = new List<SatExpr>[g.NodeCount];
+        for (var v = 0; v < g.NodeCount; v++) balance[v] = [];
+        for (var i = 0; i < m; i++)
+        {
+            var e = g.Edges[i];
+            if (e.From == e.To) continue;
+            balance[e.From].Add(fwd[i]); balance[e.To].Add(-fwd[i]);
+            if (bwd[i] is { } b) { balance[e.To].Add(b); balance[e.From].Add(-b); }
+        }
+        foreach (var terms0 in balance) if (terms0.Count > 0) model.Add(SatExpr.Sum(terms0) == 0);
+
+        for (var i = 0; i < m; i++)
+        {
+            model.AddHint(fwd[i], hint.Forward[i]);
+            if (bwd[i] is { } b) model.AddHint(b, hint.Backward[i]);
+        }
+
+        var mustMeet = new bool[g.NodeCount];
+        mustMeet[start] = true;
+        foreach (var i in required) mustMeet[g.Edges[i].From] = mustMeet[g.Edges[i].To] = true;
+        var initial = RequiredPieces(g, required, start);
+        if (initial.Count > 1) Connect(model, g, fwd, bwd, initial, start);
+
+        var bound = 0.0;
+        var rounds = 0;
+        var left = work;
+        while (left > 0)
+        {
+            var solver = new CpSolver
+            {
+                StringParameters = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"num_workers:1,random_seed:1,max_deterministic_time:{left:R}"),
+            };
+            rounds++;
+            var status = solver.Solve(model);
+            left -= (solver.Response?.DeterministicTime ?? left);
+            if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible)) break;
+            bound = Math.Max(bound, solver.BestObjectiveBound / 100);
+            var f = new int[m];
+            var b = new int[m];
+            for (var i = 0; i < m; i++)
+            {
+                f[i] = (int)solver.Value(fwd[i]);
+                if (bwd[i] is { } bv) b[i] = (int)solver.Value(bv);
+            }
+            var pieces = Pieces(g, f, b, mustMeet);
+            if (pieces is null)
+            {
+                DropStrayCycles(g, f, b, start);
+                var cost = 0.0;
+                for (var i = 0; i < m; i++) cost += (f[i] + b[i]) * g.Edges[i].Cost;
+                // Optimal for the rounded costs is proven for the real ones only when the bound meets the cost.
+                var proven = status == CpSolverStatus.Optimal && cost <= bound + 1e-9 * Math.Max(1, cost);
+                return new Result(f, b, cost, bound, proven, rounds, clock.Elapsed.TotalSeconds);
+            }
+            foreach (var inside in pieces) AddCut(model, g, fwd, bwd, inside);
+            // The next round starts from this round's counts.
+            model.ClearHints();
+            for (var i = 0; i < m; i++)
+            {
+                model.AddHint(fwd[i], f[i]);
+                if (bwd[i] is { } bv) model.AddHint(bv, b[i]);
+            }
+        }
+        return new Result(null, null, double.PositiveInfinity, bound, false, rounds, clock.Elapsed.TotalSeconds);
+    }
+
+    private static void Connect(CpModel model, PostmanGraph g, IntVar[] fwd, IntVar?[] bwd, List<bool[]> pieces, int start)
+    {
+        var targets = pieces.Where(p => !p[start]).Select(p => Array.IndexOf(p, true)).ToList();
+        var k = targets.Count;
+        var conservation = new List<SatExpr>[g.NodeCount];
+        for (var v = 0; v < g.NodeCount; v++) conservation[v] = [];
+        void Arc(int from, int to, IntVar travels, string name)
+        {
+            var y = model.NewIntVar(0, k, name);
+            model.Add(y <= travels * k);
+            conservation[from].Add(y);
+            conservation[to].Add(-y);
+        }
+        for (var i = 0; i < g.Edges.Count; i++)
+        {
+            var e = g.Edges[i];
+            if (e.From == e.To) continue;
+            Arc(e.From, e.To, fwd[i], $"yf{i}");
+            if (bwd[i] is { } b) Arc(e.To, e.From, b, $"yb{i}");
+        }
+        for (var v = 0; v < g.NodeCount; v++)
+        {
+            var supply = v == start ? k : targets.Contains(v) ? -1 : 0;
+            model.Add(SatExpr.Sum(conservation[v]) == supply);
+        }
+    }
+
+    private static void AddCut(CpModel model, PostmanGraph g, IntVar[] fwd, IntVar?[] bwd, bool[] inside)
+    {
+        var leaving = new List<SatExpr>();
+        for (var i = 0; i < g.Edges.Count; i++)
+        {
+            var e = g.Edges[i];
+            if (inside[e.From] == inside[e.To]) continue;
+            if (inside[e.From]) leaving.Add(fwd[i]);
+            else if (bwd[i] is { } bv) leaving.Add(bv);
+        }
+        model.Add(SatExpr.Sum(leaving) >= 1);
     }
 
     /// <summary>

@@ -90,6 +90,12 @@ public sealed record PostmanOptions
     /// hundred streets, so a small limit does not make the model fast.</summary>
     public long? ExactNodeLimit { get; init; }
 
+    /// <summary>Deterministic work (CP-SAT's deterministic seconds, roughly seconds of one core) the integer model
+    /// may take on CP-SAT with one worker and a fixed seed; null (the default): SCIP within <see cref="ExactTimeLimit"/>.
+    /// Set, it replaces the wall clock: the same graph gives the same tour on any machine under any load, so an
+    /// unproven tour may be accepted without losing a seed's walk.</summary>
+    public double? ExactWork { get; init; }
+
     /// <summary>Use the model's tour when it is cheaper but not proven optimal (stopped by a limit). False (the
     /// default): only a proven optimal tour replaces the heuristic's, so a plan's seed gives the same walk whatever the
     /// machine's speed; the proven bound is reported either way.</summary>

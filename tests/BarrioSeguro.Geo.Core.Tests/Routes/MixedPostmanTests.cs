@@ -31,6 +31,53 @@ public class MixedPostmanTests
 
     public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 40)];
 
+    /// <summary>The same enumeration for the deterministic CP-SAT model (integer costs here, so centi-units lose nothing).</summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Deterministic_model_matches_brute_force_on_small_mixed_graphs(int seed)
+    {
+        var g = SmallMixed(new Random(seed));
+        var t = ChinesePostman.Solve(g, 0, seed, new PostmanOptions { ExactWork = 10 });
+        RouteChecks.AssertClosedWalkCovering(g, t);
+        var required = Enumerable.Range(0, g.Edges.Count).Where(i => g.Edges[i].Required).Except(t.UnreachableRequiredEdges).ToList();
+        var best = BruteForce(g, required, 0);
+        Assert.Equal(best, t.TotalCost, 6);
+        Assert.True(t.Optimal, $"seed {seed}: {string.Join("; ", t.Notes)}");
+        Assert.Equal(t.TotalCost, t.LowerBound!.Value, 6);
+    }
+
+    /// <summary>
+    /// The deterministic model stops on work, not on the clock: solved again while every core is kept busy by other
+    /// threads, the same graph gives the same steps, bound and notes, and the unproven tour it accepts is the same.
+    /// </summary>
+    [Fact]
+    public void The_deterministic_model_gives_the_same_tour_under_load()
+    {
+        var g = RouteChecks.Grid(12, 12, new Random(5), requiredShare: 0.9, oneWayShare: 0.3, integerCosts: false, diagonals: true);
+        var options = new PostmanOptions { ExactWork = 1, AcceptUnproven = true };
+        var quiet = ChinesePostman.Solve(g, 0, 7, options);
+        RouteChecks.AssertClosedWalkCovering(g, quiet);
+        Assert.Equal("integer model (CP-SAT, deterministic)", quiet.Method);
+
+        using var stop = new CancellationTokenSource();
+        var burners = Enumerable.Range(0, 2 * Environment.ProcessorCount).Select(_ => new Thread(() =>
+        {
+            var x = 0.0;
+            while (!stop.IsCancellationRequested) x = Math.Sqrt(x + 1);
+        }) { IsBackground = true }).ToList();
+        burners.ForEach(t => t.Start());
+        PostmanTour loaded;
+        try { loaded = ChinesePostman.Solve(g, 0, 7, options); }
+        finally { stop.Cancel(); burners.ForEach(t => t.Join()); }
+
+        Assert.Equal(quiet.EdgeSequence, loaded.EdgeSequence);
+        Assert.Equal(quiet.LowerBound, loaded.LowerBound);
+        Assert.Equal(quiet.Notes.Select(n => n.ToString()), loaded.Notes.Select(n => n.ToString()));
+        var heuristic = ChinesePostman.Solve(g, 0, 7, new PostmanOptions { ExactTimeLimit = TimeSpan.Zero });
+        Assert.True(quiet.TotalCost <= heuristic.TotalCost + 1e-6, $"model {quiet.TotalCost}, heuristic {heuristic.TotalCost}");
+        Assert.True(quiet.LowerBound <= quiet.TotalCost + 1e-6);
+    }
+
     [Fact]
     public void Euler_circuit_travels_each_required_link_as_required()
     {
@@ -98,6 +145,8 @@ public class MixedPostmanTests
         Assert.Contains("time limit", ex.Message);
         var nodes = Assert.Throws<ArgumentException>(() => ChinesePostman.Solve(g, 0, 0, new PostmanOptions { ExactNodeLimit = 0 }));
         Assert.Contains("node limit", nodes.Message);
+        var work = Assert.Throws<ArgumentException>(() => ChinesePostman.Solve(g, 0, 0, new PostmanOptions { ExactWork = -1 }));
+        Assert.Contains("deterministic work", work.Message);
     }
 
     /// <summary>4-5 nodes, 6 links, at most 10 counts to enumerate.</summary>
