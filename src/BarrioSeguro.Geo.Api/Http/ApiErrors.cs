@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Spatial;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -97,6 +98,9 @@ public static class ApiErrors
         /// <summary>The table of what each refusal becomes; anything else is left to the 500 handler.</summary>
         private static readonly Answer[] Answers =
         [
+            // A refusal thrown by Core with a note: its reason in the request's language, with its code and arguments.
+            Of<RefusalException>(StatusCodes.Status422UnprocessableEntity, "Refused", (e, _) => Reason(e),
+                (e, _) => new Dictionary<string, object?> { ["code"] = e.Reason.Code, ["args"] = e.Reason.Args, ["parameter"] = e.ParamName }),
             // A refusal thrown by Core: its reason, and the parameter when it names one.
             Of<ArgumentException>(StatusCodes.Status422UnprocessableEntity, "Refused", (e, _) => Reason(e),
                 (e, _) => e.ParamName is { } p ? new Dictionary<string, object?> { ["parameter"] = p } : None),

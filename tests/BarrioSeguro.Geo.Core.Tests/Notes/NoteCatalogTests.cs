@@ -133,6 +133,23 @@ public sealed partial class NoteCatalogTests
         Assert.Equal("An old sentence.", JsonSerializer.Deserialize<Note>("\"An old sentence.\"")!.Text("es"));
     }
 
+    [Fact]
+    public void A_refusal_says_its_note_in_the_current_language_and_names_its_parameter()
+    {
+        var refusal = new RefusalException(Note.Of("blocks.slivers_merged", ("count", 3)), "blocks");
+        var before = NoteLanguage.Current;
+        try
+        {
+            NoteLanguage.Current = "es";
+            Assert.Equal("3 astillas unidas a una manzana vecina (Parameter 'blocks')", refusal.Message);
+            NoteLanguage.Current = "en";
+            Assert.Equal("3 slivers merged into a neighbouring block (Parameter 'blocks')", refusal.Message);
+            Assert.IsAssignableFrom<ArgumentException>(refusal);
+            Assert.Equal("blocks.slivers_merged", refusal.Reason.Code);
+        }
+        finally { NoteLanguage.Current = before; }
+    }
+
     [Theory]
     [InlineData("es-PE,es;q=0.9,en;q=0.8", "es")]
     [InlineData("en-GB,en;q=0.9", "en")]
