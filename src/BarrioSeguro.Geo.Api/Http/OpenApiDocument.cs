@@ -16,6 +16,7 @@ public static class OpenApiDocument
         {
             o.AddSchemaTransformer(DescribeGeoJson);
             o.AddOperationTransformer(ListEditHeaders);
+            o.AddOperationTransformer(RateLimits.ListRefusal);
         });
 
     private static Task DescribeGeoJson(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)

@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using BarrioSeguro.Geo.Api.Auth;
+using BarrioSeguro.Geo.Core.Notes;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -33,7 +36,7 @@ public sealed class LimitsOptions
 /// Core's rate limiter. One table from endpoint to limit, as the access table: the endpoints need no code. A refusal is
 /// a 429 ProblemDetails naming the limit ("at most 12 sector plan computations per minute per user"), with Retry-After.
 /// </summary>
-public static class RateLimits
+public static partial class RateLimits
 {
     /// <summary>One limit: what it counts, and whom (a user or a client address).</summary>
     public sealed record Limit(string Name, string What, bool PerUser, Func<LimitsOptions, int> Count);
@@ -68,6 +71,45 @@ public static class RateLimits
 
     public static string Describe(Limit limit, LimitsOptions o) =>
         $"at most {limit.Count(o).ToString("N0", CultureInfo.InvariantCulture)} {limit.What} per {Window(o.Window)} per {(limit.PerUser ? "user" : "client address")}";
+
+    /// <summary>The refusal as a note, so it reads in the request's language.</summary>
+    public static Note Refusal(Limit limit, LimitsOptions o, int seconds)
+    {
+        var (count, window) = (limit.Count(o), o.Window.TotalMinutes);
+        return limit.Name switch
+        {
+            "plans" => Note.Of("limits.plans", ("count", count), ("window", window), ("seconds", seconds)),
+            "routes" => Note.Of("limits.routes", ("count", count), ("window", window), ("seconds", seconds)),
+            "coverage" => Note.Of("limits.coverage", ("count", count), ("window", window), ("seconds", seconds)),
+            _ => Note.Of("limits.sign_ins", ("count", count), ("window", window), ("seconds", seconds)),
+        };
+    }
+
+    /// <summary>Lists the 429 (with Retry-After) on the routes a limit counts, in the OpenAPI document.</summary>
+    public static Task ListRefusal(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        var key = Constraint().Replace($"{context.Description.HttpMethod} /{context.Description.RelativePath}", "}");
+        if (!Table.Keys.Any(k => string.Equals(Constraint().Replace(k, "}"), key, StringComparison.OrdinalIgnoreCase))) return Task.CompletedTask;
+        operation.Responses ??= [];
+        var problem = operation.Responses.Values.OfType<OpenApiResponse>()
+            .Select(r => r.Content is { } c && c.TryGetValue("application/problem+json", out var m) ? m : null).FirstOrDefault(m => m is not null);
+        operation.Responses["429"] = new OpenApiResponse
+        {
+            Description = "Too many requests: a rate limit of Barrio:Limits (named in the detail and in \"limit\").",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/problem+json"] = problem ?? new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } },
+            },
+            Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["Retry-After"] = new OpenApiHeader { Description = "Whole seconds until the window has room again.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+            },
+        };
+        return Task.CompletedTask;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(":[^}]*}")]
+    private static partial System.Text.RegularExpressions.Regex Constraint();
 
     private static string Window(TimeSpan w) =>
         w == TimeSpan.FromMinutes(1) ? "minute"
@@ -108,7 +150,7 @@ public static class RateLimits
         {
             Status = StatusCodes.Status429TooManyRequests,
             Title = "Too many requests",
-            Detail = $"Refused: {described}. Try again in {seconds} s.",
+            Detail = limit is null ? $"Refused: a rate limit. Try again in {seconds} s." : Refusal(limit, options, seconds).Text(NoteLanguages.Of(http.Request)),
             Instance = http.Request.Path,
         };
         problem.Extensions["limit"] = described;

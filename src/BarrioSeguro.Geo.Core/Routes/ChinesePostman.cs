@@ -283,7 +283,7 @@ public static class ChinesePostman
                     optimal = true;
                     method = "min-cost flow, proven optimal by the integer model";
                     DropHeuristicNotes();
-                    notes.Add(Note.Of("postman.heuristic_proven"));
+                    notes.Add(Note.Of("postman.heuristic_proven", ("solver", options.ExactWork is null ? "SCIP" : "CP-SAT")));
                 }
                 return heuristic;
             }

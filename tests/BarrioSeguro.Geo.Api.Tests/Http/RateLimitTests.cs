@@ -53,7 +53,7 @@ public sealed class RateLimitTests(ApiFixture api) : IAsyncLifetime
     private static Task<HttpResponseMessage> Post(HttpClient client, string url) =>
         client.PostAsync(url, new StringContent("{", Encoding.UTF8, "application/json"));
 
-    private static async Task AssertRefused(HttpResponseMessage response, string named)
+    private static async Task AssertRefused(HttpResponseMessage response, string named, string spanish)
     {
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -63,7 +63,10 @@ public sealed class RateLimitTests(ApiFixture api) : IAsyncLifetime
         Assert.True(retry is { } d && d > TimeSpan.Zero && d <= Window && d.TotalSeconds == Math.Floor(d.TotalSeconds), $"Retry-After: {retry}");
         var problem = await ApiFixture.JsonOf(response);
         Assert.Equal(429, problem.GetProperty("status").GetInt32());
-        Assert.Contains(named, problem.GetProperty("detail").GetString());
+        // The detail is said in the request's language (Spanish by default); "limit" stays English for scripts.
+        var wait = retry!.Value.TotalSeconds.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal($"Rechazado: como máximo {spanish} cada 1,440 min. Intente de nuevo en {wait} s.",
+            problem.GetProperty("detail").GetString());
         Assert.Equal(named, problem.GetProperty("limit").GetString());
     }
 
@@ -81,12 +84,12 @@ public sealed class RateLimitTests(ApiFixture api) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, (await Post(client, plans)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await Post(client, plans)).StatusCode);
-        await AssertRefused(await Post(client, plans), "at most 2 sector plan computations per 1440 minutes per user");
+        await AssertRefused(await Post(client, plans), "at most 2 sector plan computations per 1440 minutes per user", "2 cálculos de planes de sectores por usuario");
         // Routes and coverage have limits of their own.
         Assert.Equal(HttpStatusCode.BadRequest, (await Post(client, "/api/plans/1/routes")).StatusCode);
-        await AssertRefused(await Post(client, "/api/plans/1/routes"), "at most 1 patrol route computations per 1440 minutes per user");
+        await AssertRefused(await Post(client, "/api/plans/1/routes"), "at most 1 patrol route computations per 1440 minutes per user", "1 cálculos de rutas de patrullaje por usuario");
         Assert.Equal(HttpStatusCode.BadRequest, (await Post(client, "/api/plans/1/coverage")).StatusCode);
-        await AssertRefused(await Post(client, "/api/plans/1/coverage"), "at most 1 coverage computations per 1440 minutes per user");
+        await AssertRefused(await Post(client, "/api/plans/1/coverage"), "at most 1 coverage computations per 1440 minutes per user", "1 cálculos de cobertura por usuario");
 
         // Another user has its own allowance; reads are not limited.
         var second = await SignedIn(other);
@@ -108,7 +111,9 @@ public sealed class RateLimitTests(ApiFixture api) : IAsyncLifetime
         } while (last.StatusCode != HttpStatusCode.TooManyRequests && statuses.Count < 10);
         // Each test has a service of its own: three attempts, then the refusal.
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
-        await AssertRefused(last, "at most 3 sign-in attempts per 1440 minutes per client address");
+        await AssertRefused(last, "at most 3 sign-in attempts per 1440 minutes per client address", "3 intentos de ingreso por dirección de cliente");
+        var english = await ApiFixture.JsonOf(await client.PostAsJsonAsync("/api/auth/token?lang=en", new { username = "nobody-limits", password = "x" }));
+        Assert.StartsWith("Refused: at most 3 sign-in attempts per client address every 1,440 min. Try again in ", english.GetProperty("detail").GetString());
         // Even the right password waits.
         Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/api/auth/token", new { username = ApiFixture.AdminName, password = ApiFixture.Password })).StatusCode);
 

@@ -44,6 +44,9 @@ public class MixedPostmanTests
         Assert.Equal(best, t.TotalCost, 6);
         Assert.True(t.Optimal, $"seed {seed}: {string.Join("; ", t.Notes)}");
         Assert.Equal(t.TotalCost, t.LowerBound!.Value, 6);
+        // A proof says which solver gave it: CP-SAT here, never SCIP.
+        Assert.DoesNotContain(t.Notes, n => n.English.Contains("SCIP"));
+        Assert.All(t.Notes.Where(n => n.Code == "postman.heuristic_proven"), n => Assert.Equal("CP-SAT", n.Args["solver"]));
     }
 
     /// <summary>
