@@ -116,6 +116,20 @@ public class ViewerBlocksTests(ApiFixture api) : BrowserTest(api)
         await WaitFor(page, "() => document.getElementById('draw-live').dataset.checked === 'true'");
         await Screenshot(page, "viewer-blocks-picked.png");
 
+        // "Terminar selección": the union becomes an ordinary draft, reshaped and undone like a drawn one.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Terminar selección", Exact = true }).ClickAsync();
+        await WaitFor(page, "() => document.getElementById('draw-panel').dataset.state === 'drawn'");
+        Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Deshacer", Exact = true }).IsDisabledAsync());
+        Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Quitar vértices", Exact = true }).IsEnabledAsync());
+        Assert.False(await page.GetByRole(AriaRole.Button, new() { Name = "Terminar selección", Exact = true }).IsVisibleAsync());
+        // Clicks on blocks no longer change the shape (checked once the map has handled the click).
+        var finished = await page.GetAttributeAsync("#draw-figures", "data-area-km2");
+        await page.EvaluateAsync("() => { window.__clicked = new Promise(r => window.barrioViewer.map.once('singleclick', () => setTimeout(r))); }");
+        await page.Mouse.ClickAsync((float)last.GetProperty("x").GetDouble(), (float)last.GetProperty("y").GetDouble());
+        await page.EvaluateAsync("() => window.__clicked");
+        Assert.Equal("3", await page.GetAttributeAsync("#draw-panel", "data-picked"));
+        Assert.Equal(finished, await page.GetAttributeAsync("#draw-figures", "data-area-km2"));
+
         var name = $"Manzanas {Guid.NewGuid():N}"[..20];
         await page.GetByLabel("Nombre del barrio").FillAsync(name);
         await page.GetByRole(AriaRole.Button, new() { Name = "Guardar barrio", Exact = true }).ClickAsync();

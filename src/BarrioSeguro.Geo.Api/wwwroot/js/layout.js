@@ -4,7 +4,7 @@
 
 import { t } from './i18n.js';
 import { map, layers } from './map.js';
-import { emit } from './events.js';
+import { emit, on } from './events.js';
 
 const KEY = 'barrioViewer.sidebarWidth';
 const MIN = 280;
@@ -84,6 +84,7 @@ handle.addEventListener('keydown', (e) => {
 });
 
 window.addEventListener('resize', () => setSidebarWidth(sidebarWidth(), { keep: false }));
+on('language', () => handle.setAttribute('aria-valuetext', t('layout.width', { px: Math.round(sidebarWidth()) })));
 
 // ---- tables scroll inside their panel -------------------------------------------------------------------------------
 

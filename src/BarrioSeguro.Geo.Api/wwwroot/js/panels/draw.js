@@ -683,6 +683,7 @@ on('language', () => {
   if (isEditing()) {
     renderFigures();
     renderLive();
+    updateButtons(); // "Terminar dibujo" / "Terminar selección" is set here, not by data-i18n
   }
 });
 
