@@ -76,6 +76,22 @@ public class ViewerBlocksTests(ApiFixture api) : BrowserTest(api)
         }
         """;
 
+    /// <summary>Waits until n blocks are picked and a newer union than shapesBefore is the draft; says the panel's state if not.</summary>
+    private static async Task WaitPicked(IPage page, int n, string shapesBefore)
+    {
+        try
+        {
+            await WaitFor(page, "([n, s]) => { const p = document.getElementById('draw-panel'); return p.dataset.picked === n && p.dataset.shapes !== s; }",
+                new object[] { n.ToString(CultureInfo.InvariantCulture), shapesBefore });
+        }
+        catch (TimeoutException e)
+        {
+            var state = await page.EvaluateAsync<string>(
+                "() => { const p = document.getElementById('draw-panel'); return JSON.stringify({ ...p.dataset, status: document.getElementById('blocks-status').innerText }); }");
+            throw new TimeoutException($"waiting for {n} picked blocks and a new union (after {shapesBefore}): {state}", e);
+        }
+    }
+
     [SkippableFact]
     public async Task Three_clicked_blocks_make_a_neighbourhood_whose_boundary_is_their_PostGIS_union()
     {
@@ -96,8 +112,7 @@ public class ViewerBlocksTests(ApiFixture api) : BrowserTest(api)
             var shapes = await page.GetAttributeAsync("#draw-panel", "data-shapes") ?? "0";
             await page.Mouse.ClickAsync((float)pick.GetProperty("x").GetDouble(), (float)pick.GetProperty("y").GetDouble());
             // The union of the blocks picked so far is the draft.
-            await WaitFor(page, "([n, s]) => { const p = document.getElementById('draw-panel'); return p.dataset.picked === n && p.dataset.shapes !== s; }",
-                new object[] { ids.Count.ToString(CultureInfo.InvariantCulture), shapes });
+            await WaitPicked(page, ids.Count, shapes);
         }
         Assert.Contains("3 manzanas elegidas", await page.InnerTextAsync("#blocks-status"));
         // Checked as it goes, like a drawn one.
@@ -109,10 +124,10 @@ public class ViewerBlocksTests(ApiFixture api) : BrowserTest(api)
         var last = picks[2];
         await page.Mouse.ClickAsync((float)last.GetProperty("x").GetDouble(), (float)last.GetProperty("y").GetDouble());
         await WaitFor(page, "() => document.getElementById('draw-panel').dataset.picked === '2'");
-        var shapes2 = await page.GetAttributeAsync("#draw-panel", "data-shapes");
-        await WaitFor(page, "a => document.getElementById('draw-figures').dataset.areaKm2 !== a", shownKm2.ToString("R", CultureInfo.InvariantCulture));
+        await WaitFor(page, "a => Number(document.getElementById('draw-figures').dataset.areaKm2) < Number(a)", shownKm2.ToString("R", CultureInfo.InvariantCulture));
+        var shapes2 = await page.GetAttributeAsync("#draw-panel", "data-shapes") ?? "0";
         await page.Mouse.ClickAsync((float)last.GetProperty("x").GetDouble(), (float)last.GetProperty("y").GetDouble());
-        await WaitFor(page, "s => { const p = document.getElementById('draw-panel'); return p.dataset.picked === '3' && p.dataset.shapes !== s; }", shapes2);
+        await WaitPicked(page, 3, shapes2);
         await WaitFor(page, "() => document.getElementById('draw-live').dataset.checked === 'true'");
         await Screenshot(page, "viewer-blocks-picked.png");
 
