@@ -40,11 +40,11 @@ public abstract class BrowserTest(ApiFixture api) : IAsyncLifetime
     /// anything of another host.
     /// </summary>
     /// <summary>The viewer signed in as the fixture's admin through the page's own sign-in form; anonymous when asked.</summary>
-    protected async Task<IPage> OpenViewer(string query = "", int width = 1280, int height = 800, bool downloads = false, bool anonymous = false, bool touch = false)
+    protected async Task<IPage> OpenViewer(string query = "", int width = 1280, int height = 800, bool downloads = false, bool anonymous = false, bool touch = false, bool mobile = false)
     {
         var page = await Browser.NewPageAsync(new BrowserNewPageOptions
         {
-            ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = downloads, HasTouch = touch,
+            ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = downloads, HasTouch = touch || mobile, IsMobile = mobile,
         });
         var external = new List<string>();
         page.Request += (_, request) =>

@@ -24,6 +24,8 @@ import { computeCoverage } from './panels/coverage.js';
 import { computeRoutes } from './panels/routes.js';
 import { renderAccount, signIn, signOut } from './panels/account.js';
 import { isEditing } from './panels/draw.js';
+import './panels/blockpick.js'; // "Crear desde manzanas"
+import './layout.js'; // sidebar width, tables that scroll, overlays that give way
 
 Object.assign(hook, {
   map,

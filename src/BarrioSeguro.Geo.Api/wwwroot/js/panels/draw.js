@@ -1,11 +1,12 @@
 // "Dibujar barrio" and "Editar límite": a planner draws a new neighbourhood or reshapes one on the map.
 // OpenLayers Draw (Polygon), Modify (move, add by dragging an edge, delete with Alt+click or "Quitar vértices") and Snap
-// (street centrelines and the other neighbourhoods' edges). While drawing, the shape is checked as it goes: a local
+// (street centrelines, the district's block edges and the other neighbourhoods' edges). "Crear desde manzanas"
+// (panels/blockpick.js) gives the shape as the union of clicked blocks instead of drawn vertices. While drawing, the shape is checked as it goes: a local
 // self-intersection test at once, and POST /api/neighborhoods/validate (debounced) for overlaps and parts outside the
 // district, drawn on the map. Undo/redo (buttons, Ctrl+Z / Ctrl+Y). Saving: POST /api/neighborhoods (new) or
 // PUT /api/neighborhoods/{id} with If-Match (a new version); a 412 says whose change came first (from .../revisions)
 // and lets the planner reload or keep the drawing as a draft.
-// #draw-panel[data-mode] is 'draw' | 'edit'; [data-state] 'drawing' | 'drawn' | 'saving' | 'saved' | 'error' | 'conflict';
+// #draw-panel[data-mode] is 'draw' | 'edit'; [data-state] 'drawing' | 'picking' | 'drawn' | 'saving' | 'saved' | 'error' | 'conflict';
 // #draw-live[data-checked="true"] once the server's answer for the current shape is shown.
 
 import { t } from '../i18n.js';
@@ -15,7 +16,8 @@ import { request, session, isAbort, ApiError } from '../api.js';
 import { on } from '../events.js';
 import { map, layers, readFeature, DATA_PROJECTION, reloadNeighborhoods } from '../map.js';
 import * as styles from '../styles.js';
-import { selectNeighborhood } from './neighborhood.js';
+import { selectNeighborhood, clearOverlays } from './neighborhood.js';
+import { blockSource, blockLayer, loadBlocks, districtInView, setPicking } from '../blocks.js';
 
 const API = 'api/neighborhoods';
 const VALIDATE_DELAY_MS = 400;
@@ -47,6 +49,7 @@ const state = {
   undo: [], // snapshots (rings in the view's projection), the last one is the current shape
   redo: [],
   deleteMode: false,
+  picking: false, // "Crear desde manzanas": the shape is the union of the picked blocks
   checks: 0, // validation requests sent, to drop stale answers
   problems: [],
   validateTimer: null,
@@ -136,11 +139,12 @@ function setState(s) {
 
 function updateButtons() {
   const drawing = state.sketch !== null || (state.mode === 'draw' && draftSource.getFeatures().length === 0);
-  dom.finish.hidden = state.mode !== 'draw' || !drawing;
-  dom.finish.disabled = !state.sketch || (currentRing()?.length ?? 0) < 4;
-  dom.undo.disabled = state.sketch ? false : state.undo.length <= 1;
-  dom.redo.disabled = state.sketch !== null || state.redo.length === 0;
-  dom.delete.disabled = drawing;
+  dom.finish.hidden = state.mode !== 'draw' || !(drawing || state.picking);
+  dom.finish.disabled = state.picking ? draftSource.getFeatures().length === 0 : !state.sketch || (currentRing()?.length ?? 0) < 4;
+  dom.finish.textContent = t(state.picking ? 'blocks.finish' : 'draw.finish');
+  dom.undo.disabled = state.picking || (state.sketch ? false : state.undo.length <= 1);
+  dom.redo.disabled = state.picking || state.sketch !== null || state.redo.length === 0;
+  dom.delete.disabled = drawing || state.picking;
   dom.delete.setAttribute('aria-pressed', String(state.deleteMode));
   dom.save.disabled = drawing || draftSource.getFeatures().length === 0 || dom.panel.dataset.state === 'saving';
 }
@@ -149,6 +153,9 @@ function renderTitle() {
   if (state.mode === 'edit') {
     dom.title.textContent = t('draw.editTitle', { name: state.props?.name ?? `#${state.id}` });
     dom.hint.textContent = t('draw.editHint');
+  } else if (dom.panel.dataset.source === 'blocks') {
+    dom.title.textContent = t('blocks.title');
+    dom.hint.textContent = t(state.picking ? 'blocks.hint' : 'draw.editHint');
   } else {
     dom.title.textContent = t('draw.title');
     dom.hint.textContent = t('draw.hint');
@@ -159,7 +166,7 @@ function renderTitle() {
 function renderFigures() {
   const g = currentGeometry();
   if (!g) {
-    fill(dom.figures, el('p', { class: 'hint' }, t('draw.noShape')));
+    fill(dom.figures, el('p', { class: 'hint' }, t(state.picking ? 'blocks.none' : 'draw.noShape')));
     return;
   }
   const ring = currentRing();
@@ -322,7 +329,11 @@ export function redo() {
 
 function addSnaps(exceptId) {
   const others = new ol.Collection(layers.neighborhoods.getSource().getFeatures().filter((f) => f.getId() !== exceptId));
-  snaps = [new ol.interaction.Snap({ source: layers.streets.getSource() }), new ol.interaction.Snap({ features: others })];
+  snaps = [
+    new ol.interaction.Snap({ source: layers.streets.getSource() }),
+    new ol.interaction.Snap({ source: blockSource }), // block edges: where streets were cut off or clipped at the district
+    new ol.interaction.Snap({ features: others }),
+  ];
   for (const s of snaps) {
     s.setActive(dom.snap.checked);
     map.addInteraction(s); // after Draw and Modify: Snap must see the pointer first
@@ -388,7 +399,11 @@ function reset() {
   removeInteractions();
   draftSource.clear();
   problemSource.clear();
-  Object.assign(state, { sketch: null, otherParts: [], undo: [], redo: [], deleteMode: false, problems: [], id: null, version: null, props: null });
+  Object.assign(state, { sketch: null, otherParts: [], undo: [], redo: [], deleteMode: false, picking: false, problems: [], id: null, version: null, props: null });
+  for (const f of blockSource.getFeatures()) if (f.get('picked')) f.unset('picked');
+  setPicking(false);
+  delete dom.panel.dataset.source;
+  delete dom.panel.dataset.picked;
   dom.live.dataset.checked = 'false';
   fill(dom.result);
   fill(dom.live);
@@ -400,6 +415,8 @@ function open(mode) {
   dom.panel.hidden = false;
   dom.panel.dataset.mode = mode;
   document.body.dataset.editing = mode;
+  clearOverlays(); // the last step's validation or repair marks do not belong to the new boundary
+  blockLayer.setVisible(true);
   renderTitle();
 }
 
@@ -411,6 +428,50 @@ export function startDrawing() {
   addSnaps(null);
   setState('drawing');
   changed();
+  loadBlocks(districtInView()).catch(() => {}); // to snap to; none kept: streets and boundaries only
+}
+
+/** "Crear desde manzanas": the draft is whatever panels/blockpick.js gives to setShape (the union of the picked blocks). */
+export function startFromBlocks() {
+  open('draw');
+  dom.panel.dataset.source = 'blocks';
+  dom.name.value = '';
+  state.picking = true;
+  setPicking(true);
+  renderTitle();
+  setState('picking');
+  changed();
+}
+
+export const isPicking = () => state.picking;
+
+/** The picked blocks' union (an ol Polygon or MultiPolygon in the view's projection, or null) as the draft. */
+export function setShape(geometry) {
+  if (!state.picking) return;
+  removeInteractions();
+  draftSource.clear();
+  state.otherParts = [];
+  if (geometry) {
+    const parts = geometry.getType() === 'MultiPolygon' ? geometry.getCoordinates() : [geometry.getCoordinates()];
+    draftSource.addFeature(new ol.Feature(new ol.geom.Polygon(parts[0]))); // real holes (unpicked blocks inside) kept
+    state.otherParts = parts.slice(1);
+  }
+  dom.panel.dataset.shapes = String(Number(dom.panel.dataset.shapes ?? 0) + 1);
+  changed();
+}
+
+/** Ends the picking: the union becomes an ordinary draft to reshape (snapping to streets and blocks) and save. */
+function finishPicking() {
+  if (!state.picking || draftSource.getFeatures().length === 0) return;
+  state.picking = false;
+  setPicking(false);
+  startModify();
+  addSnaps(null);
+  remember();
+  renderTitle();
+  setState('drawn');
+  changed();
+  dom.name.focus();
 }
 
 /** "Editar límite": the neighbourhood's current boundary in the editor, its version kept for If-Match. */
@@ -421,6 +482,7 @@ export async function startEditing(id) {
   const { body, response } = await request(`${API}/${state.id}`);
   loadForEdit(body, response);
   offerDraft();
+  loadBlocks(state.props?.districtUbigeo ?? districtInView()).catch(() => {});
   return state.version;
 }
 
@@ -473,6 +535,7 @@ export function close() {
   reset();
   state.mode = null;
   dom.panel.hidden = true;
+  blockLayer.setVisible(false);
   delete dom.panel.dataset.mode;
   delete document.body.dataset.editing;
   setState('closed');
@@ -588,7 +651,7 @@ editButton.addEventListener('click', () => {
   const id = byId('planner-panel').dataset.neighborhoodId;
   if (id) startEditing(id).catch((err) => fill(dom.result, problemBox(err, 'draw-error')));
 });
-dom.finish.addEventListener('click', () => draw?.finishDrawing());
+dom.finish.addEventListener('click', () => (state.picking ? finishPicking() : draw?.finishDrawing()));
 dom.undo.addEventListener('click', undo);
 dom.redo.addEventListener('click', redo);
 dom.delete.addEventListener('click', () => {
@@ -620,6 +683,7 @@ on('language', () => {
   if (isEditing()) {
     renderFigures();
     renderLive();
+    updateButtons(); // "Terminar dibujo" / "Terminar selección" is set here, not by data-i18n
   }
 });
 

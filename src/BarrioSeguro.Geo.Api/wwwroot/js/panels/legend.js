@@ -1,9 +1,10 @@
-// "Leyenda": small SVG swatches that mirror the map styles (styles.js), for the layers that show something.
+// "Leyenda": small SVG swatches that mirror the map styles (styles.js), for the visible layers that show something;
+// it follows the layer switcher (a hidden layer leaves the legend).
 
 import { t } from '../i18n.js';
 import { el, svg, fill, byId } from '../dom.js';
 import { fmt, isTrue } from '../format.js';
-import { layers } from '../map.js';
+import { layers, LAYER_KEYS, PLANNER_KEYS } from '../map.js';
 import { on } from '../events.js';
 import { SECTOR_COLORS, COVERAGE_COLORS, INCIDENT_REAL, INCIDENT_SYNTHETIC, STATION_SHAPES, RED, GREEN, NAVY } from '../styles.js';
 import { updateLayerSwitcher } from './layers.js';
@@ -200,9 +201,12 @@ function groups() {
 }
 
 export function renderLegend() {
+  const shown = groups().filter((group) => group.items.length > 0 && layers[group.layer].getVisible());
+  list.dataset.layers = shown.map((g) => g.layer).join(' ');
   fill(
     list,
-    groups().map((group) => [
+    shown.length === 0 ? el('li', { class: 'legend-empty hint' }, t('legend.empty')) : null,
+    shown.map((group) => [
       el('li', { class: 'legend-group', dataset: { layerGroup: group.layer } }, t(`layer.${group.layer}`)),
       group.items.map((item) =>
         el(
@@ -220,3 +224,4 @@ export function renderLegend() {
 // The synthetic / illustrative notes follow later loads; the overlays follow the panels.
 for (const key of ['incidents', 'neighborhoods']) layers[key].getSource().on('featuresloadend', () => renderLegend());
 on('layers', renderLegend);
+for (const key of [...PLANNER_KEYS, ...LAYER_KEYS]) layers[key].on('change:visible', () => renderLegend());

@@ -429,7 +429,8 @@ function isConflict(err) {
 function renderRepair(v) {
   const p = v.preview;
   const changes = p.changes ?? [];
-  const out = [el('div', { class: 'result-head' }, el('span', null, t('repair.title')))];
+  // Once applied it is saved: the head no longer says "preview, not saved".
+  const out = [el('div', { class: 'result-head', dataset: { applied: v.outcome?.applied ? 'true' : null } }, el('span', null, t(v.outcome?.applied ? 'repair.titleApplied' : 'repair.title')))];
   if (changes.length === 0) {
     out.push(el('div', { class: 'valid-badge', dataset: { valid: 'true' } }, el('span', { class: 'check', 'aria-hidden': 'true' }, '✓'), el('span', null, t('repair.none'))));
   } else {
