@@ -65,7 +65,7 @@ public static class NeighborhoodQualityEndpoints
     }
 
     public static async Task<Results<JsonOk<RepairView>, NotFoundProblem, ConflictProblem, PreconditionRequiredProblem, PreconditionFailedProblem>> Repair(
-        int id, bool? apply, bool? removeOverlaps, EditContext edit, NeighborhoodStore store, SurroundingsQuery surroundings, CancellationToken ct)
+        int id, bool? apply, bool? removeOverlaps, EditContext edit, NeighborhoodStore store, SurroundingsQuery surroundings, HttpRequest request, CancellationToken ct)
     {
         if (apply == true && edit.UnusableIfMatch() is { } unusable) return unusable;
         var n = await store.FindAsync(id, ct);
@@ -82,8 +82,11 @@ public static class NeighborhoodQualityEndpoints
             if (edit.ExpectedVersion() is not { } expected)
                 return Problems.VersionRequired("Name the current version in an If-Match header to apply a repair.");
             var saved = await store.UpdateAsync(id, expected, new NeighborhoodChange(null, null, repaired, null, null, null),
-                // The version's comment in the language of who applied it: the history shows it as written.
-                new Edit(edit.Author(), (Core.Notes.NoteLanguage.Current == "es" ? "Reparación: " : "Repair: ") + string.Join(" ", repair.Changes)), ct);
+                // The version's comment in the language the request asks for (the viewer's), English when it asks for
+                // none (scripts, as for titles): the history shows it as written.
+                new Edit(edit.Author(), NoteLanguages.Asked(request) == "es"
+                    ? "Reparación: " + string.Join(" ", repair.ChangeNotes.Select(c => c.Text("es")))
+                    : "Repair: " + string.Join(" ", repair.ChangeNotes.Select(c => c.English))), ct);
             if (saved.Outcome == NeighborhoodSaveOutcome.StaleVersion)
                 return EditContext.StalePrecondition(saved.Detail, saved.Neighborhood?.Version);
             if (saved.Outcome != NeighborhoodSaveOutcome.Saved)
