@@ -67,13 +67,14 @@ public partial class ViewerLanguageTests(ApiFixture api) : BrowserTest(api)
         }
         """);
 
-    /// <summary>The names of places the page knows (data: they stay as the map's sources wrote them).</summary>
+    /// <summary>The names of places the page knows and the planners' descriptions (data: they stay as written).</summary>
     private static async Task<string[]> PlaceNames(IPage page) => await page.EvaluateAsync<string[]>("""
         () => {
           const { layers } = window.barrioViewer;
           const names = new Set();
           for (const key of ['districts', 'neighborhoods', 'streets', 'stations'])
-            for (const f of layers[key].getSource().getFeatures()) if (f.get('name')) names.add(String(f.get('name')));
+            for (const f of layers[key].getSource().getFeatures())
+              for (const p of ['name', 'description']) if (f.get(p)) names.add(String(f.get(p))); // a planner's own words
           for (const el of document.querySelectorAll('[data-street], .street-name')) names.add(el.textContent);
           return [...names].sort((a, b) => b.length - a.length);
         }
