@@ -25,6 +25,10 @@ public sealed record BoundaryProblem(
     double? AreaSquareMeters = null,
     string? Other = null)
 {
+    /// <summary>A problem told by a sentence that has no code (said as written, in any language).</summary>
+    public BoundaryProblem(string kind, string message, Geometry location, double? areaSquareMeters = null, string? other = null)
+        : this(kind, Note.Of("text", ("text", message)), location, areaSquareMeters, other) { }
+
     /// <summary>The sentence in <see cref="NoteLanguage.Current"/>.</summary>
     public string Message => Note.ToString();
 }
