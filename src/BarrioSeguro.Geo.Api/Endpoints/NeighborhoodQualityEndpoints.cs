@@ -36,9 +36,10 @@ public static class NeighborhoodQualityEndpoints
     /// <summary>Whether the boundary is valid, and its problems as GeoJSON features with their place.</summary>
     public sealed record ValidationReport(bool Valid, FeatureCollection Problems);
 
-    /// <summary>What a repair changed (m²), the repaired boundary and the added and removed areas as GeoJSON.</summary>
+    /// <summary>What a repair changed (m²), the repaired boundary and the added and removed areas as GeoJSON;
+    /// <paramref name="ChangeNotes"/> are <paramref name="Changes"/> as notes (code, args, text).</summary>
     public sealed record RepairView(bool Applied, int Version, IReadOnlyList<string> Changes, double AddedSquareMeters,
-        double RemovedSquareMeters, Feature Repaired, Feature Added, Feature Removed);
+        double RemovedSquareMeters, Feature Repaired, Feature Added, Feature Removed, IReadOnlyList<Core.Notes.Note> ChangeNotes);
 
     public sealed record FiguresView(int NeighborhoodId, int Version, double AreaKm2, double PerimeterKm, double PolsbyPopper,
         double StreetKm, Dictionary<string, double> StreetKmByClass, int Blocks, int Incidents, int Stations);
@@ -64,7 +65,7 @@ public static class NeighborhoodQualityEndpoints
     }
 
     public static async Task<Results<JsonOk<RepairView>, NotFoundProblem, ConflictProblem, PreconditionRequiredProblem, PreconditionFailedProblem>> Repair(
-        int id, bool? apply, bool? removeOverlaps, EditContext edit, NeighborhoodStore store, SurroundingsQuery surroundings, CancellationToken ct)
+        int id, bool? apply, bool? removeOverlaps, EditContext edit, NeighborhoodStore store, SurroundingsQuery surroundings, HttpRequest request, CancellationToken ct)
     {
         if (apply == true && edit.UnusableIfMatch() is { } unusable) return unusable;
         var n = await store.FindAsync(id, ct);
@@ -81,7 +82,11 @@ public static class NeighborhoodQualityEndpoints
             if (edit.ExpectedVersion() is not { } expected)
                 return Problems.VersionRequired("Name the current version in an If-Match header to apply a repair.");
             var saved = await store.UpdateAsync(id, expected, new NeighborhoodChange(null, null, repaired, null, null, null),
-                new Edit(edit.Author(), "Repair: " + string.Join(" ", repair.Changes)), ct);
+                // The version's comment in the language the request asks for (the viewer's), English when it asks for
+                // none (scripts, as for titles): the history shows it as written.
+                new Edit(edit.Author(), NoteLanguages.Asked(request) == "es"
+                    ? "Reparación: " + string.Join(" ", repair.ChangeNotes.Select(c => c.Text("es")))
+                    : "Repair: " + string.Join(" ", repair.ChangeNotes.Select(c => c.English))), ct);
             if (saved.Outcome == NeighborhoodSaveOutcome.StaleVersion)
                 return EditContext.StalePrecondition(saved.Detail, saved.Neighborhood?.Version);
             if (saved.Outcome != NeighborhoodSaveOutcome.Saved)
@@ -97,7 +102,8 @@ public static class NeighborhoodQualityEndpoints
             Math.Round(repair.RemovedSquareMeters, 1),
             new Feature(repaired, new AttributesTable { { "name", n.Name }, { "areaKm2", Math.Round(Measure.AreaSquareMeters(repaired) / 1e6, 4) } }),
             new Feature(repair.Added, new AttributesTable { { "change", "added" } }),
-            new Feature(repair.Removed, new AttributesTable { { "change", "removed" } })));
+            new Feature(repair.Removed, new AttributesTable { { "change", "removed" } }),
+            repair.ChangeNotes));
     }
 
     public static async Task<Results<Ok<FiguresView>, NotFoundProblem>> Figures(int id, NeighborhoodStore store, SurroundingsQuery surroundings, CancellationToken ct)
@@ -130,6 +136,14 @@ public static class NeighborhoodQualityEndpoints
     private static IEnumerable<OtherBoundary> Others(Surroundings around) =>
         around.Others.Select(o => new OtherBoundary(o.Name, o.Boundary));
 
+    /// <summary>A note's arguments as a GeoJSON property (numbers, strings, lists of strings).</summary>
+    private static AttributesTable NoteArgs(Core.Notes.Note note)
+    {
+        var table = new AttributesTable();
+        foreach (var (name, value) in note.Args) table.Add(name, value);
+        return table;
+    }
+
     private static JsonOk<ValidationReport> Report(BoundaryValidation validation)
     {
         var features = new FeatureCollection();
@@ -137,6 +151,8 @@ public static class NeighborhoodQualityEndpoints
             features.Add(new Feature(p.Location, new AttributesTable
             {
                 { "kind", p.Kind }, { "message", p.Message }, { "areaM2", p.AreaSquareMeters is { } a ? Math.Round(a, 1) : null }, { "other", p.Other },
+                // The message's note: a client says it in its own language from the catalog (GET /api/notes/catalog).
+                { "code", p.Note.Code }, { "args", NoteArgs(p.Note) },
             }));
         return GeoJson.Ok(new ValidationReport(validation.IsValid, features));
     }

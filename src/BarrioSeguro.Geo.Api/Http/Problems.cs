@@ -26,6 +26,8 @@ public static class Problems
             ["feature"] = p.Feature,
             ["kind"] = p.Problem.Kind,
             ["message"] = p.Problem.Message,
+            ["code"] = p.Problem.Note.Code,
+            ["args"] = p.Problem.Note.Args,
             ["location"] = p.Problem.Location is { } c ? new[] { c.X, c.Y } : null,
         }).ToList();
         return RequestProblem.Refused("Invalid geometry", string.Join(" ", list.Take(5).Select(p => p["message"])),

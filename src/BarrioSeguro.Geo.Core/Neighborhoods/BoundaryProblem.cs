@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Core.Neighborhoods;
@@ -9,7 +10,8 @@ namespace BarrioSeguro.Geo.Core.Neighborhoods;
 /// A stable machine-readable kind: "self-intersection", "invalid-ring", "overlap", "outside-district", "sliver", "hole",
 /// "multiple-parts", "empty", "not-polygonal", "outside-peru", "axis-order".
 /// </param>
-/// <param name="Message">A sentence for a planner, with the place ("lon, lat", 6 decimals) and the area in m² or km².</param>
+/// <param name="Note">The sentence for a planner as a code with arguments (notes.json), with the place ("lon, lat", 6
+/// decimals) and the area in m² or km²; <see cref="Message"/> says it in the reader's language.</param>
 /// <param name="Location">
 /// A point for self-intersections, invalid rings, coordinates outside Peru; a polygon for overlaps, parts outside the
 /// district, slivers, holes and extra parts; an empty point when there is no place (empty input).
@@ -18,10 +20,18 @@ namespace BarrioSeguro.Geo.Core.Neighborhoods;
 /// <param name="Other">The name of the other neighbourhood, for overlaps.</param>
 public sealed record BoundaryProblem(
     string Kind,
-    string Message,
+    Note Note,
     Geometry Location,
     double? AreaSquareMeters = null,
-    string? Other = null);
+    string? Other = null)
+{
+    /// <summary>A problem told by a sentence that has no code (said as written, in any language).</summary>
+    public BoundaryProblem(string kind, string message, Geometry location, double? areaSquareMeters = null, string? other = null)
+        : this(kind, Note.Of("text", ("text", message)), location, areaSquareMeters, other) { }
+
+    /// <summary>The sentence in <see cref="NoteLanguage.Current"/>.</summary>
+    public string Message => Note.ToString();
+}
 
 /// <summary>
 /// Thresholds of <see cref="BoundaryValidator"/> and <see cref="BoundaryRepairer"/>. Lengths and areas are metres,

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Utilities;
@@ -30,16 +31,20 @@ public sealed record RepairOptions
 /// <param name="Repaired">The repaired boundary, a MultiPolygon in EPSG:4326 (empty when nothing was left).</param>
 /// <param name="AddedSquareMeters">Area in the repaired boundary that was not in the input, on the ellipsoid.</param>
 /// <param name="RemovedSquareMeters">Area of the input that the repaired boundary no longer holds.</param>
-/// <param name="Changes">One sentence per change, with its area; empty when nothing changed.</param>
+/// <param name="ChangeNotes">One note per change, with its area (notes.json, repair.*); empty when nothing changed.</param>
 /// <param name="Added">Where area was added (polygonal, EPSG:4326).</param>
 /// <param name="Removed">Where area was removed (polygonal, EPSG:4326).</param>
 public sealed record BoundaryRepair(
     Geometry Repaired,
     double AddedSquareMeters,
     double RemovedSquareMeters,
-    IReadOnlyList<string> Changes,
+    IReadOnlyList<Note> ChangeNotes,
     Geometry Added,
-    Geometry Removed);
+    Geometry Removed)
+{
+    /// <summary>One sentence per change, in <see cref="NoteLanguage.Current"/>.</summary>
+    public IReadOnlyList<string> Changes => ChangeNotes.Select(n => n.ToString()).ToList();
+}
 
 /// <summary>Repairs a neighbourhood boundary and says what it changed. Never throws on bad geometry.</summary>
 public static class BoundaryRepairer
@@ -61,9 +66,9 @@ public static class BoundaryRepairer
         var empty = MetricFrame.Factory.CreateMultiPolygon();
         var polygonal = boundary is null ? empty : MetricFrame.Polygonal(boundary);
         if (polygonal.IsEmpty || polygonal.Coordinates.Any(c => !double.IsFinite(c.X) || !double.IsFinite(c.Y)))
-            return new BoundaryRepair(empty, 0, 0, ["Nothing to repair: the boundary holds no usable polygon."], empty, empty);
+            return new BoundaryRepair(empty, 0, 0, [Note.Of("repair.nothing")], empty, empty);
 
-        var changes = new List<string>();
+        var changes = new List<Note>();
         var frame = MetricFrame.For(polygonal);
         Geometry reference;
         Geometry current;
@@ -77,16 +82,15 @@ public static class BoundaryRepairer
             else if (!options.MakeValid)
             {
                 return new BoundaryRepair(polygonal.Copy(), 0, 0,
-                    ["Left as drawn: the boundary is not valid and making it valid was not asked for, so nothing else was repaired."],
+                    [Note.Of("repair.left_as_drawn")],
                     empty, empty);
             }
             else
             {
                 reference = MetricFrame.Polygonal(GeometryFixer.Fix(utm));
                 var crossings = RingCrossings.Find(polygonal.Geometries.Cast<Polygon>()).Count;
-                changes.Add($"Made valid: the drawn rings crossed or touched at {crossings} place{(crossings == 1 ? "" : "s")}; " +
-                            $"the valid boundary has {reference.NumGeometries} part{(reference.NumGeometries == 1 ? "" : "s")} and " +
-                            $"{MetricFrame.Area(Measure.AreaSquareMeters(frame.ToLonLat(reference)))}.");
+                changes.Add(Note.Of("repair.made_valid", ("crossings", crossings), ("parts", reference.NumGeometries),
+                    ("area", Measure.AreaSquareMeters(frame.ToLonLat(reference)))));
             }
             current = reference;
 
@@ -95,7 +99,7 @@ public static class BoundaryRepairer
                 var slivers = Slivers.Find(current, rules);
                 if (slivers.Count > 0)
                     current = Step(frame, changes, current, MetricFrame.Difference(current, MetricFrame.Union(slivers.Select(s => s.Piece))),
-                        (added, removed) => $"Dropped {slivers.Count} sliver{(slivers.Count == 1 ? "" : "s")} ({MetricFrame.Area(removed)} removed).");
+                        (added, removed) => Note.Of("repair.slivers_dropped", ("count", slivers.Count), ("removed", removed)));
             }
             if (options.FillSmallHoles)
             {
@@ -109,22 +113,22 @@ public static class BoundaryRepairer
                 }).ToArray();
                 if (filled > 0)
                     current = Step(frame, changes, current, current.Factory.CreateMultiPolygon(parts),
-                        (added, _) => $"Filled {filled} hole{(filled == 1 ? "" : "s")} smaller than {MetricFrame.Area(rules.HoleMinAreaSquareMeters)} ({MetricFrame.Area(added)} added).");
+                        (added, _) => Note.Of("repair.holes_filled", ("count", filled), ("min", rules.HoleMinAreaSquareMeters), ("added", added)));
             }
             if (options.ClipToDistrict && district is not null && !district.IsEmpty)
                 current = Step(frame, changes, current, MetricFrame.Intersection(current, BoundaryValidator.Prepare(district, frame)),
-                    (_, removed) => $"Clipped to the district ({MetricFrame.Area(removed)} outside it removed).");
+                    (_, removed) => Note.Of("repair.clipped", ("removed", removed)));
             if (options.RemoveOverlaps)
                 foreach (var o in others ?? [])
                 {
                     if (o?.Boundary is null || o.Boundary.IsEmpty) continue;
                     current = Step(frame, changes, current, MetricFrame.Difference(current, BoundaryValidator.Prepare(o.Boundary, frame)),
-                        (_, removed) => $"Removed the overlap with {o.Name} ({MetricFrame.Area(removed)} removed).");
+                        (_, removed) => Note.Of("repair.overlap_removed", ("other", o.Name), ("removed", removed)));
                 }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return new BoundaryRepair(polygonal.Copy(), 0, 0, [$"Not repaired: the repair could not run on this geometry ({e.Message})."], empty, empty);
+            return new BoundaryRepair(polygonal.Copy(), 0, 0, [Note.Of("repair.failed", ("error", e.Message))], empty, empty);
         }
 
         var addedGeometry = frame.ToLonLat(MetricFrame.Polygonal(MetricFrame.Difference(current, reference)));
@@ -138,8 +142,8 @@ public static class BoundaryRepairer
     private static double Clean(double area) => area < Noise ? 0 : area;
 
     /// <summary>Applies one step: records its sentence when it changed the area by more than noise.</summary>
-    private static Geometry Step(MetricFrame frame, List<string> changes, Geometry before, Geometry after,
-        Func<double, double, string> sentence)
+    private static Geometry Step(MetricFrame frame, List<Note> changes, Geometry before, Geometry after,
+        Func<double, double, Note> sentence)
     {
         var result = MetricFrame.Polygonal(after);
         var added = Clean(Measure.AreaSquareMeters(frame.ToLonLat(MetricFrame.Difference(result, before))));

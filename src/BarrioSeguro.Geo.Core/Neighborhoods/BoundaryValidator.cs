@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Utilities;
@@ -29,7 +30,7 @@ public static class BoundaryValidator
         var problems = new List<BoundaryProblem>();
         if (boundary is null || boundary.IsEmpty)
         {
-            problems.Add(new BoundaryProblem("empty", "The boundary is empty: draw at least one polygon.", NoPlace));
+            problems.Add(new BoundaryProblem("empty", Note.Of("boundary.empty"), NoPlace));
             return new BoundaryValidation(problems);
         }
         if (InputProblem(boundary) is { } input)
@@ -44,7 +45,7 @@ public static class BoundaryValidator
         {
             var g = boundary.Factory.BuildGeometry(other);
             problems.Add(new BoundaryProblem("not-polygonal",
-                $"The boundary holds {other.Count} {(other.Count == 1 ? "geometry" : "geometries")} that {(other.Count == 1 ? "is" : "are")} not a polygon ({other[0].GeometryType}) at {MetricFrame.Place(g.Coordinate)}: a neighbourhood is a Polygon or MultiPolygon.",
+                Note.Of("boundary.not_polygonal", ("count", other.Count), ("type", other[0].GeometryType), ("place", MetricFrame.Place(g.Coordinate))),
                 g));
             if (polygonal.IsEmpty) return new BoundaryValidation(problems);
         }
@@ -66,7 +67,7 @@ public static class BoundaryValidator
                 var d = Prepare(district, frame);
                 foreach (var piece in Pieces(MetricFrame.Difference(valid, d), frame, rules.OverlapToleranceSquareMeters))
                     problems.Add(new BoundaryProblem("outside-district",
-                        $"{MetricFrame.Area(piece.Area)} of the boundary lie outside the district near {MetricFrame.Place(piece.LonLat)}.",
+                        Note.Of("boundary.outside_district", ("area", piece.Area), ("place", MetricFrame.Place(piece.LonLat))),
                         piece.LonLat, piece.Area));
             });
         foreach (var o in others ?? [])
@@ -77,7 +78,7 @@ public static class BoundaryValidator
                 var b = Prepare(o.Boundary, frame);
                 foreach (var piece in Pieces(MetricFrame.Intersection(valid, b), frame, rules.OverlapToleranceSquareMeters))
                     problems.Add(new BoundaryProblem("overlap",
-                        $"Overlaps {o.Name} by {MetricFrame.Area(piece.Area)} near {MetricFrame.Place(piece.LonLat)}.",
+                        Note.Of("boundary.overlap", ("other", o.Name), ("area", piece.Area), ("place", MetricFrame.Place(piece.LonLat))),
                         piece.LonLat, piece.Area, o.Name));
             });
         }
@@ -89,11 +90,11 @@ public static class BoundaryValidator
     {
         foreach (var c in boundary.Coordinates)
             if (!double.IsFinite(c.X) || !double.IsFinite(c.Y))
-                return new BoundaryProblem("not-polygonal", "A coordinate of the boundary is not a finite number.", NoPlace);
+                return new BoundaryProblem("not-polygonal", Note.Of("boundary.not_a_number"), NoPlace);
         var first = InputGeometryCheck.Check(boundary).FirstOrDefault(p => p.Kind is "outside-peru" or "axis-order");
         return first is null
             ? null
-            : new BoundaryProblem(first.Kind, first.Message,
+            : new BoundaryProblem(first.Kind, first.Note,
                 first.Location is null ? NoPlace : MetricFrame.Factory.CreatePoint(first.Location));
     }
 
@@ -117,10 +118,10 @@ public static class BoundaryValidator
         foreach (var c in found)
         {
             var what = c.SameRing
-                ? c.Proper ? "crosses itself" : "touches or runs back over itself"
-                : c.Proper ? "has two rings crossing" : "has two rings sharing an edge";
+                ? c.Proper ? "crosses-itself" : "touches-itself"
+                : c.Proper ? "rings-cross" : "rings-share-edge";
             problems.Add(new BoundaryProblem("self-intersection",
-                $"The boundary {what} at {MetricFrame.Place(c.At)}.", MetricFrame.Factory.CreatePoint(c.At)));
+                Note.Of("boundary.crossing", ("what", what), ("place", MetricFrame.Place(c.At))), MetricFrame.Factory.CreatePoint(c.At)));
         }
         if (found.Count > 0) return;
         // What noding does not see: rings too short, holes outside their shell, nested parts.
@@ -131,7 +132,9 @@ public static class BoundaryValidator
             : "self-intersection";
         var at = error.Coordinate;
         problems.Add(new BoundaryProblem(kind,
-            at is null ? $"The boundary is not valid: {error.Message}." : $"The boundary is not valid: {error.Message} at {MetricFrame.Place(at)}.",
+            at is null
+                ? Note.Of("boundary.invalid", ("error", InputGeometryCheck.Validity(error)))
+                : Note.Of("boundary.invalid_at", ("error", InputGeometryCheck.Validity(error)), ("place", MetricFrame.Place(at))),
             at is null ? NoPlace : MetricFrame.Factory.CreatePoint(at)));
     }
 
@@ -148,7 +151,7 @@ public static class BoundaryValidator
                 var lonLat = frame.ToLonLat(extra);
                 var area = Measure.AreaSquareMeters(lonLat);
                 problems.Add(new BoundaryProblem("multiple-parts",
-                    $"The boundary has {total} parts where one is expected; this one of {MetricFrame.Area(area)} is near {MetricFrame.Place(lonLat)}.",
+                    Note.Of("boundary.multiple_parts", ("count", total), ("area", area), ("place", MetricFrame.Place(lonLat))),
                     lonLat, area));
             }
         }
@@ -156,9 +159,10 @@ public static class BoundaryValidator
         {
             var lonLat = frame.ToLonLat(s.Piece);
             var area = Measure.AreaSquareMeters(lonLat);
-            var what = s.WholePart ? "part" : "piece";
             problems.Add(new BoundaryProblem("sliver",
-                $"A sliver {what} of {MetricFrame.Area(area)} (narrower than {rules.SliverMaxWidthMeters:0.#} m or smaller than {MetricFrame.Area(rules.SliverMaxAreaSquareMeters)}) near {MetricFrame.Place(lonLat)}.",
+                s.WholePart
+                    ? Note.Of("boundary.sliver_part", ("area", area), ("width", rules.SliverMaxWidthMeters), ("max", rules.SliverMaxAreaSquareMeters), ("place", MetricFrame.Place(lonLat)))
+                    : Note.Of("boundary.sliver_piece", ("area", area), ("width", rules.SliverMaxWidthMeters), ("max", rules.SliverMaxAreaSquareMeters), ("place", MetricFrame.Place(lonLat))),
                 lonLat, area));
         }
     }
@@ -172,7 +176,7 @@ public static class BoundaryValidator
                 var area = Measure.AreaSquareMeters(lonLat);
                 if (area >= rules.HoleMinAreaSquareMeters) continue;
                 problems.Add(new BoundaryProblem("hole",
-                    $"A hole of {MetricFrame.Area(area)} (smaller than {MetricFrame.Area(rules.HoleMinAreaSquareMeters)}) near {MetricFrame.Place(lonLat)}.",
+                    Note.Of("boundary.hole", ("area", area), ("min", rules.HoleMinAreaSquareMeters), ("place", MetricFrame.Place(lonLat))),
                     lonLat, area));
             }
     }
@@ -199,7 +203,7 @@ public static class BoundaryValidator
         try { check(); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            problems.Add(new BoundaryProblem(kind, $"The {kind} check could not run on this geometry: {e.Message}", NoPlace));
+            problems.Add(new BoundaryProblem(kind, Note.Of("boundary.check_failed", ("check", kind), ("error", e.Message)), NoPlace));
         }
     }
 }

@@ -13,7 +13,11 @@ public sealed partial class NoteCatalog
 {
     /// <summary>One argument's kind: a number with digits and unit, a list of names, a value with words, or a name.</summary>
     public sealed record Kind(int? Digits, int? MaxDigits, string? Unit, bool List, bool And, int Max, bool Invariant,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? Values);
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? Values)
+    {
+        /// <summary>An area in m², said in km² (2 digits) from 0.1 km², in m² (whole) from 10 m², else in m² (1 digit).</summary>
+        public bool Area { get; init; }
+    }
 
     /// <summary>One code: the kind of each argument and a template per language.</summary>
     public sealed record Entry(IReadOnlyDictionary<string, string> Args, IReadOnlyDictionary<string, string> Templates);
@@ -49,7 +53,10 @@ public sealed partial class NoteCatalog
             p.Value.TryGetProperty("invariant", out var inv) && inv.GetBoolean(),
             p.Value.TryGetProperty("values", out var vs)
                 ? vs.EnumerateObject().ToDictionary(v => v.Name, v => (IReadOnlyDictionary<string, string>)v.Value.EnumerateObject().ToDictionary(w => w.Name, w => w.Value.GetString()!))
-                : null));
+                : null)
+        {
+            Area = p.Value.TryGetProperty("area", out var area) && area.GetBoolean(),
+        });
         Titles = root.GetProperty("titles").EnumerateObject().Where(t => t.Name != "about").ToDictionary(t => t.Name, t => t.Value.GetString()!, StringComparer.Ordinal);
         Entries = root.GetProperty("notes").EnumerateObject().ToDictionary(p => p.Name, p => new Entry(
             p.Value.GetProperty("args").EnumerateObject().ToDictionary(a => a.Name, a => a.Value.GetString()!),
@@ -105,6 +112,8 @@ public sealed partial class NoteCatalog
                 return kind?.Values is { } words && words.TryGetValue(s, out var w) && w.TryGetValue(language, out var said) ? said : s;
             case double d:
                 if (kind is null) return Number(d, null, 6, lang);
+                if (kind.Area)
+                    return d >= 100_000 ? Number(d / 1e6, 2, null, lang) + " km²" : d >= 10 ? Number(d, 0, null, lang) + " m²" : Number(d, null, 1, lang) + " m²";
                 var number = kind.Invariant
                     ? d.ToString("0." + new string('#', kind.MaxDigits ?? kind.Digits ?? 6), CultureInfo.InvariantCulture)
                     : Number(d, kind.Digits, kind.MaxDigits, lang);

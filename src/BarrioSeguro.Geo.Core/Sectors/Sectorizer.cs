@@ -25,11 +25,11 @@ public static class Sectorizer
     {
         var clock = Stopwatch.StartNew();
         ArgumentNullException.ThrowIfNull(options);
-        if (units is null || units.Count == 0) throw new ArgumentException("There are no blocks to split into sectors.");
+        if (units is null || units.Count == 0) throw new RefusalException(Note.Of("sectors.refused_no_blocks"));
         var k = options.Sectors;
-        if (k < 1) throw new ArgumentException($"Ask for at least 1 sector (got {k}).");
+        if (k < 1) throw new RefusalException(Note.Of("sectors.refused_too_few", ("sectors", k)));
         if (k > units.Count)
-            throw new ArgumentException($"{k} sectors from {units.Count} blocks: every sector needs at least one block. Ask for at most {units.Count}.");
+            throw new RefusalException(Note.Of("sectors.refused_too_many", ("sectors", k), ("blocks", units.Count)));
         if (!(options.TargetDeviation >= 0)) throw new ArgumentException("The balance tolerance must be 0 or more.");
         if (options.Attempts < 1) throw new ArgumentException("Make at least one attempt.");
         if (options.StayCloseWeight < 0) throw new ArgumentException("The weight of staying close to the previous plan must be 0 or more.");
@@ -50,7 +50,7 @@ public static class Sectorizer
 
         var graph = SectorGraph.Build(units, options.GapToleranceMeters, options.MinSharedEdgeMeters,
             bridgeIslands: options.Islands == IslandPolicy.AttachToNearest, options.CutLinks);
-        if (graph.Weight.Sum() <= 0) throw new ArgumentException("The total workload is zero: there is nothing to balance. Check the workload terms.");
+        if (graph.Weight.Sum() <= 0) throw new RefusalException(Note.Of("sectors.refused_zero_workload"));
         progress?.Report(0.1);
 
         var n = units.Count;
@@ -73,7 +73,7 @@ public static class Sectorizer
                         ". Attach them to the nearest sector, give them sectors of their own, or fix the blocks.");
                 case IslandPolicy.OwnSector:
                     if (islandComponents.Count >= k)
-                        throw new ArgumentException($"{islandComponents.Count} island(s) would each take a sector of their own, leaving none of the {k} for the rest.");
+                        throw new RefusalException(Note.Of("sectors.refused_islands_own", ("islands", islandComponents.Count), ("sectors", k)));
                     kMain = k - islandComponents.Count;
                     for (var c = 0; c < islandComponents.Count; c++)
                     {
@@ -96,22 +96,22 @@ public static class Sectorizer
         var locks = new Dictionary<string, int>(StringComparer.Ordinal);
         if (options.LockedSectors is { Count: > 0 } lockedSectors)
         {
-            if (options.PreviousPlan is null) throw new ArgumentException("Locked sectors are sectors of the previous plan: give the previous plan.");
+            if (options.PreviousPlan is null) throw new RefusalException(Note.Of("sectors.refused_locked_no_previous"));
             foreach (var s in lockedSectors)
             {
-                if (s < 0 || s >= k) throw new ArgumentException($"Locked sector {s} is not one of the sectors 0..{k - 1}.");
+                if (s < 0 || s >= k) throw new RefusalException(Note.Of("sectors.refused_locked_sector", ("sector", s), ("last", k - 1)));
                 foreach (var (id, ps) in options.PreviousPlan) if (ps == s && index.ContainsKey(id)) locks[id] = s;
             }
         }
         if (options.LockedBlocks is not null)
         {
             var unknown = options.LockedBlocks.Keys.Where(id => !index.ContainsKey(id)).Order(StringComparer.Ordinal).ToList();
-            if (unknown.Count > 0) throw new ArgumentException($"Locked block(s) that do not exist: {PlanEvaluator.Ids(unknown)}.");
+            if (unknown.Count > 0) throw new RefusalException(Note.Of("sectors.refused_locked_unknown", ("blocks", unknown)));
             foreach (var (id, s) in options.LockedBlocks)
             {
-                if (s < 0 || s >= k) throw new ArgumentException($"Block '{id}' is locked to sector {s}, but the sectors are 0..{k - 1}.");
+                if (s < 0 || s >= k) throw new RefusalException(Note.Of("sectors.refused_lock_range", ("block", id), ("sector", s), ("last", k - 1)));
                 if (locks.TryGetValue(id, out var other) && other != s)
-                    throw new ArgumentException($"Block '{id}' is locked to sector {s} and, through locked sector {other}, to {other}.");
+                    throw new RefusalException(Note.Of("sectors.refused_lock_twice", ("block", id), ("sector", s), ("other", other)));
                 locks[id] = s;
             }
         }
@@ -119,9 +119,9 @@ public static class Sectorizer
         {
             var i = index[id];
             if (fixedSector[i] >= 0 && fixedSector[i] != s)
-                throw new ArgumentException($"Block '{id}' is locked to sector {s} but it is an island with sector {fixedSector[i]} of its own.");
+                throw new RefusalException(Note.Of("sectors.refused_lock_island", ("block", id), ("sector", s), ("own", fixedSector[i])));
             if (fixedSector[i] < 0 && s >= kMain)
-                throw new ArgumentException($"Block '{id}' is locked to sector {s}, which is an island's own sector.");
+                throw new RefusalException(Note.Of("sectors.refused_lock_island_sector", ("block", id), ("sector", s)));
             fixedSector[i] = s;
         }
         for (var s = 0; s < kMain; s++)
@@ -130,9 +130,7 @@ public static class Sectorizer
             if (locked.Count == 0) continue;
             var sector = s;
             if (!graph.IsConnected(locked, j => fixedSector[j] == sector))
-                throw new ArgumentException(
-                    $"The locked blocks of sector {s} are not connected ({PlanEvaluator.Ids(locked.Select(i => units[i].Id).ToList(), 6)}): " +
-                    "lock the blocks between them too, or unlock some.");
+                throw new RefusalException(Note.Of("sectors.refused_locks_apart", ("sector", s), ("blocks", locked.Select(i => units[i].Id).ToList())));
             fixedWeights.Add((locked.Sum(i => graph.Weight[i]), false));
         }
         if (locks.Count > 0) notes.Add(Note.Of("sectors.locked", ("count", locks.Count)));

@@ -138,26 +138,28 @@ public static class StaffingCalculator
 
     private static void Validate(ContingentPlan plan)
     {
-        if (plan.Officers <= 0) throw new ArgumentException($"The contingent needs at least one officer (got {plan.Officers}).");
-        if (plan.Shifts is null || plan.Shifts.Count == 0) throw new ArgumentException("Give at least one shift.");
+        if (plan.Officers <= 0) throw new RefusalException(Note.Of("staffing.refused_officers", ("officers", plan.Officers)));
+        if (plan.Shifts is null || plan.Shifts.Count == 0) throw new RefusalException(Note.Of("staffing.refused_shifts"));
         if (!(plan.Availability > 0 && plan.Availability <= 1))
-            throw new ArgumentException($"Availability is the share of officers available, between 0 and 1 (got {plan.Availability}).");
-        if (plan.Mode is null || plan.Mode.CrewSize < 1) throw new ArgumentException("A patrol mode needs a crew of at least 1.");
+            throw new RefusalException(Note.Of("staffing.refused_availability", ("availability", plan.Availability)));
+        if (plan.Mode is null || plan.Mode.CrewSize < 1) throw new RefusalException(Note.Of("staffing.refused_crew_min"));
         if (PatrolMode.KnownCrews.TryGetValue(plan.Mode.Name, out var allowed) && !allowed.Contains(plan.Mode.CrewSize))
-            throw new ArgumentException($"A {plan.Mode.Name} unit has a crew of {string.Join(" or ", allowed)}, not {plan.Mode.CrewSize}.");
-        if (plan.JointUnits < 0) throw new ArgumentException($"Joint units cannot be negative (got {plan.JointUnits}).");
-        if (plan.FixedSectors is < 1) throw new ArgumentException($"A fixed number of sectors must be at least 1 (got {plan.FixedSectors}).");
+            throw new RefusalException(allowed.Length == 1
+                ? Note.Of("staffing.refused_crew", ("mode", plan.Mode.Name), ("allowed", allowed[0]), ("crew", plan.Mode.CrewSize))
+                : Note.Of("staffing.refused_crew_two", ("mode", plan.Mode.Name), ("low", allowed[0]), ("high", allowed[^1]), ("crew", plan.Mode.CrewSize)));
+        if (plan.JointUnits < 0) throw new RefusalException(Note.Of("staffing.refused_joint", ("joint", plan.JointUnits)));
+        if (plan.FixedSectors is < 1) throw new RefusalException(Note.Of("staffing.refused_fixed", ("sectors", plan.FixedSectors!.Value)));
         foreach (var s in plan.Shifts)
         {
-            if (!(s.Hours > 0 && s.Hours <= 24)) throw new ArgumentException($"Shift '{s.Name}' lasts {s.Hours} h: give 0 to 24 h.");
-            if (s.Officers < 0) throw new ArgumentException($"Shift '{s.Name}' has {s.Officers} officers.");
+            if (!(s.Hours > 0 && s.Hours <= 24)) throw new RefusalException(Note.Of("staffing.refused_hours", ("shift", s.Name), ("hours", s.Hours)));
+            if (s.Officers < 0) throw new RefusalException(Note.Of("staffing.refused_shift_officers", ("shift", s.Name), ("officers", s.Officers)));
         }
         var explicitCount = plan.Shifts.Count(s => s.Officers > 0);
         if (explicitCount != 0 && explicitCount != plan.Shifts.Count)
-            throw new ArgumentException("Either every shift names its officers or none does (0 shares the roster evenly).");
+            throw new RefusalException(Note.Of("staffing.refused_mixed"));
         var assigned = plan.Shifts.Sum(s => s.Officers);
         if (assigned > plan.Officers)
-            throw new ArgumentException($"The shifts have {assigned} officers but the contingent has {plan.Officers}.");
+            throw new RefusalException(Note.Of("staffing.refused_assigned", ("assigned", assigned), ("officers", plan.Officers)));
     }
 
     private static int FloorOf(double x) => (int)Math.Floor(x + 1e-9);

@@ -1,4 +1,4 @@
-using System.Globalization;
+using BarrioSeguro.Geo.Core.Notes;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Valid;
 
@@ -19,14 +19,14 @@ public static class InputGeometryCheck
         var problems = new List<GeometryProblem>();
         if (geometry.IsEmpty)
         {
-            problems.Add(new GeometryProblem("empty", "The geometry is empty."));
+            problems.Add(new GeometryProblem("empty", Note.Of("geometry.empty")));
             return problems;
         }
 
         foreach (var c in geometry.Coordinates)
         {
             if (double.IsFinite(c.X) && double.IsFinite(c.Y)) continue;
-            problems.Add(new GeometryProblem("not-a-number", "A coordinate is not a finite number."));
+            problems.Add(new GeometryProblem("not-a-number", Note.Of("geometry.not_a_number")));
             return problems;
         }
 
@@ -36,12 +36,10 @@ public static class InputGeometryCheck
             var swapped = geometry.Coordinates.All(c => PeruExtent.Contains(c.Y, c.X));
             problems.Add(swapped
                 ? new GeometryProblem("axis-order",
-                    string.Create(CultureInfo.InvariantCulture,
-                        $"Latitude and longitude look swapped: ({outside.X}, {outside.Y}) lies outside Peru, but ({outside.Y}, {outside.X}) lies inside. GeoJSON and this API use longitude first."),
+                    Note.Of("geometry.axis_order", ("x", outside.X), ("y", outside.Y)),
                     outside)
                 : new GeometryProblem("outside-peru",
-                    string.Create(CultureInfo.InvariantCulture,
-                        $"Coordinate ({outside.X}, {outside.Y}) lies outside Peru. Coordinates must be WGS 84 longitude, latitude (EPSG:4326)."),
+                    Note.Of("geometry.outside_peru", ("x", outside.X), ("y", outside.Y)),
                     outside));
             return problems;
         }
@@ -62,10 +60,26 @@ public static class InputGeometryCheck
             var at = validity.Coordinate;
             problems.Add(new GeometryProblem(kind,
                 at is null
-                    ? $"Invalid geometry: {validity.Message}."
-                    : string.Create(CultureInfo.InvariantCulture, $"Invalid geometry: {validity.Message} at ({at.X:0.#######}, {at.Y:0.#######})."),
+                    ? Note.Of("geometry.invalid", ("error", Validity(validity)))
+                    : Note.Of("geometry.invalid_at", ("error", Validity(validity)), ("x", Math.Round(at.X, 7)), ("y", Math.Round(at.Y, 7))),
                 at));
         }
         return problems;
     }
+
+    /// <summary>NTS's error type as a code the catalog says in each language (its own message is English only).</summary>
+    internal static string Validity(TopologyValidationError error) => error.ErrorType switch
+    {
+        TopologyValidationErrors.SelfIntersection => "self-intersection",
+        TopologyValidationErrors.RingSelfIntersection => "ring-self-intersection",
+        TopologyValidationErrors.TooFewPoints => "too-few-points",
+        TopologyValidationErrors.RingNotClosed => "ring-not-closed",
+        TopologyValidationErrors.HoleOutsideShell => "hole-outside-shell",
+        TopologyValidationErrors.NestedHoles => "nested-holes",
+        TopologyValidationErrors.NestedShells => "nested-shells",
+        TopologyValidationErrors.DisconnectedInteriors => "disconnected-interior",
+        TopologyValidationErrors.DuplicateRings => "duplicate-rings",
+        TopologyValidationErrors.InvalidCoordinate => "invalid-coordinate",
+        _ => "invalid",
+    };
 }

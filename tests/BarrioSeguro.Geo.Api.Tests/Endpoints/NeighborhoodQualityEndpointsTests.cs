@@ -121,4 +121,70 @@ public class NeighborhoodQualityEndpointsTests(ApiFixture api)
         var history = await Body(await client.GetAsync(location + "/revisions"));
         Assert.StartsWith("Repair:", history[1].GetProperty("comment").GetString());
     }
+
+    /// <summary>Issue 12: the problems, repair changes and geometry refusals come as notes, said in the asked language.</summary>
+    [SkippableFact]
+    public async Task Problems_changes_and_geometry_refusals_are_notes_said_in_Spanish_or_English_as_asked()
+    {
+        var client = api.Client();
+        const string ring = "[[-79.0660,-8.0160],[-79.0600,-8.0160],[-79.0600,-8.0100],[-79.0660,-8.0100],[-79.0660,-8.0160]]";
+        async Task<JsonElement> Validate(string lang)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/neighborhoods/validate") { Content = Json(Polygon("Borrador", ring)) };
+            request.Headers.AcceptLanguage.ParseAdd(lang);
+            var report = await Body(await client.SendAsync(request));
+            return report.GetProperty("problems").GetProperty("features").EnumerateArray()
+                .Single(f => f.GetProperty("properties").GetProperty("kind").GetString() == "overlap").GetProperty("properties");
+        }
+        var es = await Validate("es-PE");
+        var en = await Validate("en");
+        Assert.Equal("boundary.overlap", es.GetProperty("code").GetString());
+        Assert.Equal(es.GetProperty("code").GetString(), en.GetProperty("code").GetString());
+        Assert.Equal("El Milagro", es.GetProperty("args").GetProperty("other").GetString());
+        Assert.Equal(es.GetProperty("args").GetProperty("area").GetDouble(), en.GetProperty("args").GetProperty("area").GetDouble());
+        Assert.StartsWith("Se superpone con El Milagro en ", es.GetProperty("message").GetString());
+        Assert.StartsWith("Overlaps El Milagro by ", en.GetProperty("message").GetString());
+
+        // A repair preview: each change a note beside its sentence.
+        var name = $"Espiga {Guid.NewGuid():N}"[..20];
+        const string spike = "[[-79.100,-8.070],[-79.095,-8.070],[-79.095,-8.0675],[-79.0923,-8.067495],[-79.095,-8.06749],[-79.095,-8.065],[-79.100,-8.065],[-79.100,-8.070]]";
+        var created = await client.PostAsync("/api/neighborhoods", Json(Polygon(name, spike)));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        async Task<JsonElement> Preview(string lang)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, created.Headers.Location + "/repair");
+            request.Headers.AcceptLanguage.ParseAdd(lang);
+            return await Body(await client.SendAsync(request));
+        }
+        var previewEs = await Preview("es");
+        var previewEn = await Preview("en");
+        var notesEs = previewEs.GetProperty("changeNotes").EnumerateArray().ToList();
+        Assert.NotEmpty(notesEs);
+        Assert.All(notesEs, n => Assert.StartsWith("repair.", n.GetProperty("code").GetString()));
+        Assert.Equal(notesEs.Select(n => n.GetProperty("text").GetString()), previewEs.GetProperty("changes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(notesEs.Select(n => n.GetProperty("code").GetString()), previewEn.GetProperty("changeNotes").EnumerateArray().Select(n => n.GetProperty("code").GetString()));
+        Assert.Contains(previewEs.GetProperty("changes").EnumerateArray(), c => c.GetString()!.Contains("quit"));
+        Assert.Contains(previewEn.GetProperty("changes").EnumerateArray(), c => c.GetString()!.Contains("removed"));
+
+        // A boundary outside Peru is refused (422) with each problem's code and arguments, in the asked language.
+        async Task<JsonElement> Refused(string lang)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/neighborhoods")
+            {
+                Content = Json(Polygon("Fuera", "[[10,10],[10.01,10],[10.01,10.01],[10,10.01],[10,10]]")),
+            };
+            request.Headers.AcceptLanguage.ParseAdd(lang);
+            var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            return await Body(response);
+        }
+        var refusedEs = await Refused("es");
+        var refusedEn = await Refused("en");
+        var problemEs = refusedEs.GetProperty("problems")[0];
+        Assert.Equal("geometry.outside_peru", problemEs.GetProperty("code").GetString());
+        Assert.Equal(10, problemEs.GetProperty("args").GetProperty("x").GetDouble());
+        Assert.Contains("queda fuera del Perú", refusedEs.GetProperty("detail").GetString());
+        Assert.Contains("lies outside Peru", refusedEn.GetProperty("detail").GetString());
+        Assert.Equal("Geometría no válida", refusedEs.GetProperty("title").GetString());
+    }
 }

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Neighborhoods;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Geometries;
@@ -108,5 +109,25 @@ public class BoundaryRepairerTests
         Assert.IsType<MultiPolygon>(r.Repaired);
         Assert.True(r.Repaired.IsEmpty);
         Assert.StartsWith("Nothing to repair", Assert.Single(r.Changes));
+    }
+
+    [Fact]
+    public void Each_change_is_a_note_with_a_code_and_its_area_said_in_Spanish_and_in_English()
+    {
+        var r = BoundaryRepairer.Repair(M("POLYGON((0 0, 150 0, 150 100, 0 100, 0 0))"), M(Square));
+        var note = Assert.Single(r.ChangeNotes);
+        Assert.Equal("repair.clipped", note.Code);
+        Assert.InRange((double)note.Args["removed"], 4900, 5100);
+        Assert.StartsWith("Clipped to the district (4,99", note.Text("en"));
+        Assert.StartsWith("Recortado al distrito (se quitaron 4,99", note.Text("es"));
+        Assert.DoesNotContain("Clipped", note.Text("es"));
+        // Changes follow the reader's language.
+        var before = NoteLanguage.Current;
+        try
+        {
+            NoteLanguage.Current = "es";
+            Assert.Equal(note.Text("es"), Assert.Single(r.Changes));
+        }
+        finally { NoteLanguage.Current = before; }
     }
 }

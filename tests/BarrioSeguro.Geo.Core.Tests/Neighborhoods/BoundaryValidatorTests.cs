@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Neighborhoods;
 using NetTopologySuite.Geometries;
 using Xunit;
@@ -170,5 +171,16 @@ public class BoundaryValidatorTests
         var others = new[] { new OtherBoundary("B", M("POLYGON((80 0, 200 0, 200 100, 80 100, 80 0))")) };
         var v = BoundaryValidator.Validate(M("POLYGON((0 0, 150 0, 150 100, 0 100, 0 0), (40 40, 50 40, 50 50, 40 50, 40 40))"), district, others);
         Assert.Equal(["hole", "outside-district", "overlap"], v.Problems.Select(p => p.Kind));
+    }
+
+    [Fact]
+    public void A_problem_is_a_note_said_in_Spanish_with_its_place_and_area()
+    {
+        var others = new[] { new OtherBoundary("La Esperanza", M("POLYGON((50 0, 150 0, 150 100, 50 100, 50 0))")) };
+        var p = Single(BoundaryValidator.Validate(M(Square), others: others), "overlap");
+        Assert.Equal("boundary.overlap", p.Note.Code);
+        Assert.Equal("La Esperanza", p.Note.Args["other"]);
+        Assert.Matches(@"^Se superpone con La Esperanza en 4,99\d m² cerca de -79\.\d{6}, -8\.\d{6}\.$", p.Note.Text("es"));
+        Assert.Equal(p.Note.Text("en"), p.Message); // the tests' language is English
     }
 }

@@ -123,7 +123,7 @@ public class SectorizerTests
     public void Locked_blocks_of_a_sector_must_be_connected()
     {
         var units = RandomGrid(6, 6, 1);
-        var e = Assert.Throws<ArgumentException>(() => Sectorizer.Partition(units,
+        var e = Assert.ThrowsAny<ArgumentException>(() => Sectorizer.Partition(units,
             new PartitionOptions { Sectors = 3, LockedBlocks = new Dictionary<string, int> { ["r0c0"] = 1, ["r5c5"] = 1 } }));
         Assert.Contains("locked blocks of sector 1 are not connected", e.Message);
     }
@@ -180,7 +180,7 @@ public class SectorizerTests
         Assert.Equal(3, own.Assignment["corner"]);
         Assert.Equal(1, own.Report.Sectors.Count(s => s.Id == 2 && s.Blocks == 1));
         Assert.Contains(own.Report.Notes, n => n.English.Contains("far is sector 2 of its own"));
-        Assert.Throws<ArgumentException>(() => Sectorizer.Partition(units, new PartitionOptions { Sectors = 2, Islands = IslandPolicy.OwnSector }));
+        Assert.ThrowsAny<ArgumentException>(() => Sectorizer.Partition(units, new PartitionOptions { Sectors = 2, Islands = IslandPolicy.OwnSector }));
     }
 
     [Fact]
@@ -211,21 +211,21 @@ public class SectorizerTests
     [MemberData(nameof(BadOptions))]
     public void Bad_options_get_a_clear_error(string why, PartitionOptions options, string expected)
     {
-        var e = Assert.Throws<ArgumentException>(() => Sectorizer.Partition(Grid(1, 4, (_, _) => 1), options));
+        var e = Assert.ThrowsAny<ArgumentException>(() => Sectorizer.Partition(Grid(1, 4, (_, _) => 1), options));
         Assert.True(e.Message.Contains(expected), $"{why}: {e.Message}");
     }
 
     [Fact]
     public void Bad_blocks_get_a_clear_error()
     {
-        var zero = Assert.Throws<ArgumentException>(() => Sectorizer.Partition(Grid(2, 2, (_, _) => 0), new PartitionOptions { Sectors = 2 }));
+        var zero = Assert.ThrowsAny<ArgumentException>(() => Sectorizer.Partition(Grid(2, 2, (_, _) => 0), new PartitionOptions { Sectors = 2 }));
         Assert.Contains("total workload is zero", zero.Message);
         var negative = Assert.Throws<ArgumentException>(() => Sectorizer.Partition(Grid(2, 2, (r, _) => r == 0 ? -1 : 1), new PartitionOptions { Sectors = 2 }));
         Assert.Contains("r0c0", negative.Message);
         var twice = Grid(2, 2, (_, _) => 1);
         twice[1] = twice[1] with { Id = "r0c0" };
         Assert.Contains("twice", Assert.Throws<ArgumentException>(() => Sectorizer.Partition(twice, new PartitionOptions { Sectors = 2 })).Message);
-        Assert.Contains("no blocks", Assert.Throws<ArgumentException>(() => Sectorizer.Partition([], new PartitionOptions { Sectors = 1 })).Message);
+        Assert.Contains("no blocks", Assert.ThrowsAny<ArgumentException>(() => Sectorizer.Partition([], new PartitionOptions { Sectors = 1 })).Message);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Sectors;
 using Xunit;
 
@@ -84,7 +85,14 @@ public class StaffingTests
     [MemberData(nameof(BadPlans))]
     public void Bad_plans_get_a_clear_error(ContingentPlan plan, string expected)
     {
-        var e = Assert.Throws<ArgumentException>(() => StaffingCalculator.Compute(plan));
+        // A refusal with a note (RefusalException is an ArgumentException): the same English, and Spanish from its code.
+        var e = Assert.Throws<RefusalException>(() => StaffingCalculator.Compute(plan));
         Assert.Contains(expected, e.Message);
+        Assert.StartsWith("staffing.refused_", e.Reason.Code);
+        Assert.Contains(expected, e.Reason.Text("en"));
+        var spanish = e.Reason.Text("es");
+        Assert.NotEqual(e.Reason.Text("en"), spanish);
+        Assert.DoesNotContain(expected, spanish);
+        Assert.DoesNotContain("officers", spanish);
     }
 }

@@ -61,9 +61,30 @@ export class ApiError extends Error {
     if (this.kind === 'badJson') return t('error.badJson');
     const parts = [t('error.http', { status: this.status })];
     if (this.title) parts.push(this.title);
-    if (this.detail && this.detail !== this.title) parts.push(this.detail);
+    const detail = this.reason();
+    if (detail && detail !== this.title) parts.push(detail);
     return parts.join(' — ');
   }
+
+  // i18n (issue 12): a refusal with a note (code, args) is said in the viewer's current language.
+  /** The server's reason: its note in the viewer's language when it has one the catalog knows, else its detail. */
+  reason() {
+    const note = this.note();
+    return (note && sayNote?.(note)) || this.detail;
+  }
+
+  /** The refusal's note {code, args, text}, or null. */
+  note() {
+    const b = this.body;
+    return b && typeof b.code === 'string' && b.args && typeof b.args === 'object' ? { code: b.code, args: b.args, text: this.detail } : null;
+  }
+}
+
+// Set by notes.js once loaded (notes.js imports this module, so it cannot be imported back here).
+let sayNote = null;
+/** i18n (issue 12): how a note is said (notes.js registers noteText when the catalog knows the code, else null). */
+export function setNoteSayer(fn) {
+  sayNote = fn;
 }
 
 /** True when the request was cancelled (Cancelar, or a newer request took its place). */
@@ -80,7 +101,7 @@ export function describe(err) {
 export function failure(err) {
   if (isAbort(err)) return { cancelled: true };
   if (err instanceof ApiError && err.kind === 'http') {
-    return { status: err.status, title: err.title ?? null, detail: err.detail ?? null, text: err.describe() };
+    return { status: err.status, title: err.title ?? null, detail: err.reason() ?? null, text: err.describe(), said: Boolean(err.note() && err.reason() !== err.detail) };
   }
   return { text: describe(err) };
 }

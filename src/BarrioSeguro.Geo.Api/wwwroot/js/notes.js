@@ -4,7 +4,7 @@
 // has loaded or for a code the catalog does not know.
 
 import { getLang } from './i18n.js';
-import { request } from './api.js';
+import { request, setNoteSayer } from './api.js';
 
 let catalog = null;
 
@@ -36,6 +36,12 @@ function argument(value, kind = {}, lang, language) {
     return value.length > max ? `${shown} ${language.more.replace('{count}', number(value.length - max, { digits: 0 }, language))}` : shown;
   }
   if (typeof value === 'string') return kind.values?.[value]?.[lang] ?? value;
+  if ((typeof value === 'number' || value === null) && kind.area) {
+    // An area in m²: km² from 0.1 km², whole m² from 10 m² (the service's NoteCatalog says it the same way).
+    const v = Number(value);
+    if (v >= 100000) return `${number(v / 1e6, { digits: 2 }, language)} km²`;
+    return `${number(v, v >= 10 ? { digits: 0 } : { maxDigits: 1 }, language)} m²`;
+  }
   if (typeof value === 'number' || value === null) {
     const n = number(value, kind, language);
     return kind.unit ? `${n} ${kind.unit}` : n;
@@ -61,3 +67,6 @@ export function noteText(note, lang = getLang()) {
 
 /** True when the viewer can say the note itself (else it shows the server's text, in the language the server chose). */
 export const knowsNote = (note) => Boolean(note && typeof note === 'object' && catalog?.notes?.[note.code]);
+
+// i18n (issue 12): the ProblemDetails of a refusal (code, args) is said from the catalog too.
+setNoteSayer((note) => (knowsNote(note) ? noteText(note) : null));

@@ -67,7 +67,7 @@ export function renderFailure(box, e, id, head, hint = null) {
           'div',
           { class: 'problem-box', role: 'alert', id },
           el('strong', null, head),
-          el('p', { class: 'problem-detail', lang: 'en' }, e.detail ?? e.title ?? ''),
+          el('p', { class: 'problem-detail', lang: e.said ? null : 'en' }, e.detail ?? e.title ?? ''), // i18n: said from its note when it has one
           hint ? el('p', { class: 'sub' }, hint) : null,
         )
       : message('error', t('planner.failed', { message: e.text ?? '' }), { role: 'alert', id }),

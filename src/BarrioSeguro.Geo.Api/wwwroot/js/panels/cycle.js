@@ -8,6 +8,7 @@ import { el } from '../dom.js';
 import { fmt, fmtKm, fmtPct } from '../format.js';
 import { selectRow, sectorChip } from '../panel.js';
 import { translateNote, noteItem } from '../network.js';
+import { shiftLabel, routeName } from '../codes.js'; // i18n (issue 12)
 
 /** The cycle of a route's sector: its report's, else the answer's for its label. */
 export function cycleOf(body, route) {
@@ -56,7 +57,7 @@ export function cycleSection(body, routes, { sectorRouteId, chosen, onSector, on
         {
           type: 'button', class: ['cycle-entry', isChosen(e) && 'is-active'],
           dataset: { routeId: route.id, day: e.day, shift: e.shift, pct: e.coveredPct },
-          title: t('cycle.entryTitle', { name: e.routeName ?? '', km: fmtKm(e.newStreetsKm, 1) }),
+          title: t('cycle.entryTitle', { name: routeName(label, e.shift, e.day), km: fmtKm(e.newStreetsKm, 1) }),
           'aria-pressed': String(!!isChosen(e)),
           on: { click: () => onEntry(route, e) },
         },
@@ -94,7 +95,7 @@ export function cycleSection(body, routes, { sectorRouteId, chosen, onSector, on
     el(
       'table',
       { class: 'sector-table cycle-table', id: 'routes-cycle-table' },
-      el('thead', null, el('tr', null, el('th', null, t('cycle.day')), shifts.map((s) => el('th', { class: 'c' }, String(s))))),
+      el('thead', null, el('tr', null, el('th', null, t('cycle.day')), shifts.map((s) => el('th', { class: 'c' }, shiftLabel(s))))),
       el(
         'tbody',
         null,

@@ -272,7 +272,7 @@ function problemBox(err, id) {
     'div',
     { class: 'problem-box', role: 'alert', id },
     el('strong', null, http ? `${err.status} — ${err.title ?? ''}` : err instanceof ApiError ? err.describe() : String(err?.message ?? err)),
-    http && err.detail && err.detail !== err.title ? el('p', { class: 'problem-detail', lang: 'en' }, err.detail) : null, // Core's reason, as written
+    http && err.detail && err.detail !== err.title ? el('p', { class: 'problem-detail', lang: err.reason() !== err.detail ? null : 'en' }, err.reason()) : null, // Core's reason: its note in the viewer's language when it has one
   );
 }
 

@@ -6,7 +6,7 @@ import { fmt, fmtDateTime, yesNo, isTrue } from '../format.js';
 import { layers, selectionSource } from '../map.js';
 
 const FIELDS = {
-  districts: ['name', 'ubigeo', 'province'],
+  districts: ['name', 'ubigeo', 'province', 'department'],
   neighborhoods: ['name', 'areaKm2', 'districtUbigeo', 'status', 'version', 'isIllustrative', 'description', 'id'],
   stations: ['name', 'operator', 'osmId', 'id'],
   streets: ['name', 'class', 'oneway', 'osmId', 'id'],
@@ -46,8 +46,13 @@ function formatValue(prop, value) {
       return yesNo(isTrue(value) || value === 'yes');
     case 'occurredAt':
       return [fmtDateTime(value), ' ', sub(`${t('value.timeZone')} · `, el('time', { datetime: String(value) }, String(value)))];
-    case 'status':
-      return has(`status.${value}`) ? t(`status.${value}`) : String(value);
+    case 'status': {
+      // i18n (issue 12): the service says the status as its enum name ("Active"); the viewer says it from its code.
+      const code = String(value).toLowerCase();
+      return has(`status.${code}`) ? t(`status.${code}`) : String(value);
+    }
+    case 'layer':
+      return [String(value), ' ', sub(t('value.layerLevel'))];
     case 'class':
       return has(`class.${value}`) ? [t(`class.${value}`), ' ', sub(`highway=${value}`)] : `highway=${value}`;
     case 'districtUbigeo': {

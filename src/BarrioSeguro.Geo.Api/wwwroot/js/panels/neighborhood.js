@@ -12,6 +12,7 @@ import { emit, on } from '../events.js';
 import { map, layers, readFeature, readFeatures, readAllFeatures, rendered, setFocus, fitWith, toLonLat, reloadNeighborhoods } from '../map.js';
 import { showNeighborhood } from './information.js';
 import { elements, busy, figure, message } from '../panel.js';
+import { noteText, knowsNote } from '../notes.js';
 
 const API = 'api/neighborhoods/';
 
@@ -276,7 +277,8 @@ function problemPlace(feature) {
 /** A sentence in the current language from the structured problem; the server's (English) sentence otherwise. */
 function problemMessage(p) {
   const key = `msg.${p.kind}`;
-  if (!has(key)) return p.message;
+  // i18n (issue 12): a kind the viewer has no sentence for is said from the server's note (code, args).
+  if (!has(key)) return p.code && knowsNote(p) ? noteText(p) : p.message;
   const near = p.place ? t('planner.near', { place: fmtLonLat(p.place) }) : '';
   return t(key, { other: p.other ?? '?', area: fmtArea(p.areaM2), near }).replace(/\s+\./, '.');
 }
@@ -294,6 +296,9 @@ export async function validate() {
         index: i + 1,
         kind: f.get('kind'),
         message: f.get('message'),
+        code: f.get('code') ?? null,
+        args: f.get('args') ?? null,
+        text: f.get('message'),
         areaM2: f.get('areaM2') ?? null,
         other: f.get('other') ?? null,
         geometryType: hasPlace ? g.getType() : null,
@@ -428,7 +433,8 @@ function isConflict(err) {
 
 function renderRepair(v) {
   const p = v.preview;
-  const changes = p.changes ?? [];
+  // i18n (issue 12): each change said from its note in the viewer's language; the server's sentence otherwise.
+  const changes = p.changeNotes?.length ? p.changeNotes : (p.changes ?? []);
   // Once applied it is saved: the head no longer says "preview, not saved".
   const out = [el('div', { class: 'result-head', dataset: { applied: v.outcome?.applied ? 'true' : null } }, el('span', null, t(v.outcome?.applied ? 'repair.titleApplied' : 'repair.title')))];
   if (changes.length === 0) {
@@ -443,7 +449,7 @@ function renderRepair(v) {
         p.repaired?.properties?.areaKm2 !== undefined ? el('li', null, t('repair.newArea', { area: fmtKm2(p.repaired.properties.areaKm2, 3) })) : null,
       ),
       el('h4', { class: 'sub-head' }, t('repair.changes')),
-      el('ul', { class: 'repair-changes', lang: 'en' }, changes.map((c) => el('li', null, String(c)))),
+      el('ul', { class: 'repair-changes' }, changes.map((c) => el('li', { dataset: { code: c?.code ?? '' } }, noteText(c)))),
     );
     if (!v.outcome?.applied && !v.outcome?.conflict) {
       out.push(

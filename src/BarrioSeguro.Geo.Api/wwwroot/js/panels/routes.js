@@ -4,6 +4,7 @@
 // of its times (stops.js), opened by a click on the marker or by the place's button under the table; then the cycle
 // calendar (cycle.js). #routes-result[data-drawn="true"] once drawn; [data-state] 'ready' | 'error' | 'cancelled'.
 
+import { shiftLabel } from '../codes.js'; // i18n (issue 12)
 import { t } from '../i18n.js';
 import { el, fill } from '../dom.js';
 import { fmt, fmtKm, fmtPct } from '../format.js';
@@ -178,8 +179,8 @@ function cycleBlock(routes) {
   if (e && e.routeId === Number(section.dataset.routeId)) {
     section.append(
       e.trackId != null
-        ? el('p', { class: 'sub', id: 'routes-cycle-shown', dataset: { routeId: e.trackId } }, t('cycle.shown', { day: e.day, shift: e.shift }))
-        : el('p', { class: 'planner-msg is-muted', id: 'routes-cycle-shown' }, t('cycle.notKept', { day: e.day, shift: e.shift })),
+        ? el('p', { class: 'sub', id: 'routes-cycle-shown', dataset: { routeId: e.trackId } }, t('cycle.shown', { day: e.day, shift: shiftLabel(e.shift) }))
+        : el('p', { class: 'planner-msg is-muted', id: 'routes-cycle-shown' }, t('cycle.notKept', { day: e.day, shift: shiftLabel(e.shift) })),
     );
   }
   return section;
@@ -271,7 +272,7 @@ function render() {
   fill(
     box,
     planHead(
-      t('routes.head', { mode: t(`mode.${first?.mode ?? 'foot'}`), shift: first?.shift ?? '', h: fmt(state.hours, 0) }),
+      t('routes.head', { mode: t(`mode.${first?.mode ?? 'foot'}`), shift: shiftLabel(first?.shift ?? ''), h: fmt(state.hours, 0) }),
       [patrolMin ? t('routes.patrolShort', { min: fmt(patrolMin, 0) }) : null, t('routes.seedShort', { seed: first?.seed ?? '' })].filter(Boolean).join(' · '),
     ),
     table(

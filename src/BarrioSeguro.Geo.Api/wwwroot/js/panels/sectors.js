@@ -11,6 +11,8 @@ import { layers, readFeatures, rendered, fitWith, zoomTo } from '../map.js';
 import { sectorColor } from '../styles.js';
 import { computePanel, table, figure, notesList, selectRow, message, renderFailure, planHead, sectorChip, onMapHit, highlightIn } from '../panel.js';
 import { noteText } from '../notes.js';
+import { workloadExplained } from '../workload.js'; // i18n (issue 12): what "carga" is
+import { planName } from '../codes.js';
 
 const API = 'api/neighborhoods/';
 const BALANCE_TARGET_PCT = 5; // PartitionOptions.TargetDeviation
@@ -360,7 +362,7 @@ function renderResult() {
       { class: 'sector-table', id: 'sectors-table' },
       [
         { text: t('sectors.col.sector') },
-        { text: t('sectors.col.load'), class: 'num' },
+        { text: t('sectors.col.load'), class: 'num', title: workloadExplained(r.weights) },
         { text: t('sectors.col.blocks'), class: 'num', title: t('sectors.col.blocksTitle') },
         { text: 'km²', class: 'num' },
         { text: 'P-P', class: 'num', title: t('planner.polsbyPopperNote') },
@@ -368,6 +370,7 @@ function renderResult() {
       ],
       rows,
     ),
+    el('p', { class: 'hint workload-help', id: 'workload-help' }, workloadExplained(r.weights)),
     el(
       'table',
       { class: 'props figures-table plan-figures', id: 'plan-figures' },
@@ -422,7 +425,7 @@ function renderPlans() {
       { dataset: { planId: p.id }, class: active && 'is-active', 'aria-current': active && 'true' },
       el(
         'button',
-        { type: 'button', class: 'plan-item', dataset: { planId: p.id }, title: p.name ?? '', on: { click: () => showPlan(p.id).catch(() => {}) } },
+        { type: 'button', class: 'plan-item', dataset: { planId: p.id }, title: planName(p.name), on: { click: () => showPlan(p.id).catch(() => {}) } },
         el('span', { class: 'plan-id' }, `#${p.id}`),
         el('span', { class: 'plan-main' }, label(p), el('span', { class: 'plan-when' }, `${fmtShortDateTime(p.createdAt)} · ${p.author ?? ''}`)),
         el('span', { class: ['plan-dev', !(p.maxDeviationPct <= BALANCE_TARGET_PCT) && 'is-over'] }, `±${fmtPct(p.maxDeviationPct, 1)}`),
