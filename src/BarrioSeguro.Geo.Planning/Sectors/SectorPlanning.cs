@@ -174,6 +174,10 @@ public static class SectorPlanning
     /// <summary>The notes of sector planning, one small method per kind.</summary>
     public static class Notes
     {
+        /// <summary>A plan painted by hand from a kept plan: the blocks moved and their share of the workload.</summary>
+        public static Note Edited(int planId, int blocks, double workloadPct) =>
+            Note.Of("sectors.edited", ("plan", $"#{planId}"), ("blocks", blocks), ("pct", workloadPct));
+
         public static Note UnitsShort(int asked, string shift, int units) =>
             Note.Of("sectors.units_short", ("asked", asked), ("shift", shift), ("units", units));
     }
