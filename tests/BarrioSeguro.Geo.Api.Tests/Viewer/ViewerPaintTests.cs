@@ -128,7 +128,25 @@ public class ViewerPaintTests(ApiFixture api) : BrowserTest(api)
             Assert.Equal(0, (await StateOf(page)).Blocks[i].Sector);
         }
 
-        // 5. Undo and redo the last move, then keep the painted plan: listed and shown as the new plan.
+        // 5. A block locked with the lock tool cannot be painted; the server is asked with the lock.
+        string lockedId;
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Bloquear", Exact = true }).ClickAsync();
+            var (blocks, _) = await StateOf(page);
+            var j = Enumerable.Range(0, blocks.Count).First(x => blocks[x].Sector == 0 && blocks[x].Shown
+                && blocks[x].Neighbours.Any(y => blocks[y].Sector == 1) && StaysWhole(blocks, 0, x));
+            lockedId = blocks[j].Id;
+            await page.Mouse.ClickAsync((float)blocks[j].X, (float)blocks[j].Y);
+            await WaitFor(page, "id => window.barrioViewer.paintState().body.locks.blocks.includes(id)", lockedId);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Pintar con S2", Exact = true }).ClickAsync();
+            await page.Mouse.ClickAsync((float)blocks[j].X, (float)blocks[j].Y);
+            await WaitFor(page, "() => document.querySelector('#paint-message [data-code=\"sectors.move_locked\"]') !== null");
+            Assert.Contains("bloqueada", await page.InnerTextAsync("#paint-message"));
+            Assert.Equal("3", await page.GetAttributeAsync("#paint-summary", "data-moved"));
+            await WaitFor(page, "() => document.getElementById('paint-box').dataset.confirmed === 'true'");
+        }
+
+        // 6. Undo and redo the last move, then keep the painted plan: listed and shown as the new plan.
         await page.GetByRole(AriaRole.Button, new() { Name = "Deshacer", Exact = true }).ClickAsync();
         await WaitFor(page, "() => document.getElementById('paint-summary').dataset.moved === '2'");
         await page.GetByRole(AriaRole.Button, new() { Name = "Rehacer", Exact = true }).ClickAsync();
@@ -140,8 +158,9 @@ public class ViewerPaintTests(ApiFixture api) : BrowserTest(api)
         var kept = await ApiFixture.JsonOf(await Api.Client().GetAsync($"/api/plans/{keptId}"));
         Assert.Equal(parentId, kept.GetProperty("parameters").GetProperty("editedFromPlanId").GetInt32());
         Assert.Equal(clicked.Order(StringComparer.Ordinal), kept.GetProperty("parameters").GetProperty("moves").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(0, kept.GetProperty("parameters").GetProperty("locks").GetProperty(lockedId).GetInt32());
 
-        // 6. Compare the kept plan with its parent on the map: the three blocks outlined, with their share of workload.
+        // 7. Compare the kept plan with its parent on the map: the three blocks outlined, with their share of workload.
         await page.GetByLabel("Comparar planes").SelectOptionAsync(parentId.ToString(CultureInfo.InvariantCulture));
         await WaitFor(page, "() => document.getElementById('paint-compare-summary') !== null");
         Assert.Equal("3", await page.GetAttributeAsync("#paint-compare-summary", "data-changed"));
