@@ -183,5 +183,31 @@ public class ViewerPaintTests(ApiFixture api) : BrowserTest(api)
             """);
         Assert.Equal(3, red);
         await Screenshot(page, "viewer-paint.png");
+
+        // 8. Dragging paints every block it passes over (the kept plan, painted again) and does not pan the map.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pintar sector", Exact = true }).ClickAsync();
+        await WaitFor(page, "() => document.getElementById('paint-box').dataset.painting === 'true'");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pintar con S2", Exact = true }).ClickAsync();
+        {
+            var (blocks, _) = await StateOf(page);
+            var (a, b) = (from i in Enumerable.Range(0, blocks.Count)
+                          where blocks[i].Sector == 0 && blocks[i].Shown && blocks[i].Neighbours.Any(x => blocks[x].Sector == 1) && StaysWhole(blocks, 0, i)
+                          from j in blocks[i].Neighbours
+                          where blocks[j].Sector == 0 && blocks[j].Shown && StaysWhole(blocks.Select((x, n) => n == i ? x with { Sector = 1 } : x).ToList(), 0, j)
+                          select (i, j)).First();
+            var centre = await page.EvaluateAsync<double[]>("() => window.barrioViewer.map.getView().getCenter()");
+            await page.Mouse.MoveAsync((float)blocks[a].X, (float)blocks[a].Y);
+            await page.Mouse.DownAsync();
+            await page.Mouse.MoveAsync((float)blocks[b].X, (float)blocks[b].Y, new() { Steps = 12 });
+            await page.Mouse.UpAsync();
+            await WaitFor(page, "() => Number(document.getElementById('paint-summary').dataset.moved) >= 2");
+            var (painted, _) = await StateOf(page);
+            Assert.Equal(1, painted[a].Sector);
+            Assert.Equal(1, painted[b].Sector);
+            Assert.Equal(centre, await page.EvaluateAsync<double[]>("() => window.barrioViewer.map.getView().getCenter()"));
+            // One stroke: one undo takes it all back.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Deshacer", Exact = true }).ClickAsync();
+            await WaitFor(page, "() => document.getElementById('paint-summary').dataset.moved === '0'");
+        }
     }
 }
