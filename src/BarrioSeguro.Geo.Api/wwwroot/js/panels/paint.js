@@ -10,7 +10,7 @@ import { t } from '../i18n.js';
 import { el, fill, byId } from '../dom.js';
 import { fmt, fmtPct } from '../format.js';
 import { ApiError, request, isAbort, describe } from '../api.js';
-import { on, emit } from '../events.js';
+import { on } from '../events.js';
 import { map, readFeatures, rendered } from '../map.js';
 import { sectorColor, rgba } from '../styles.js';
 import { table, sectorChip, message, selectRow } from '../panel.js';
@@ -803,4 +803,3 @@ export function paintState() {
   return { planId: state.plan?.id ?? null, painting: state.painting, version: state.version, body: body(), blocks };
 }
 
-emit('layers');
