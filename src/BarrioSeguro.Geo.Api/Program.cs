@@ -55,6 +55,7 @@ app.MapNeighborhoods();
 app.MapNeighborhoodQuality();
 app.MapBlocks();
 app.MapPlans();
+app.MapPlanEdits();
 app.MapNetwork();
 app.MapFieldKit();
 app.MapContingents();

@@ -105,6 +105,10 @@ public static class AccessTable
         ["GET /api/plans/{planId:int}/sectors"] = new(Need.Read, Scope.Plan),
         ["GET /api/plans/{planId:int}/blocks/{blockId}/why"] = new(Need.Read, Scope.Plan),
         ["GET /api/plans/compare"] = new(Need.Read, Scope.PlanPair),
+        // Painting sectors (PlanEditEndpoints): the chief's, as computing a plan is.
+        ["GET /api/plans/{planId:int}/paint"] = new(Need.Read, Scope.Plan),
+        ["POST /api/plans/{planId:int}/evaluate"] = new(Need.Chief, Scope.Plan),
+        ["POST /api/plans/{planId:int}/edits"] = new(Need.Chief, Scope.Plan),
         ["GET /api/plans/{planId:int}/fieldkit.pdf"] = new(Need.Chief, Scope.Plan),
         ["POST /api/plans/{planId:int}/coverage"] = new(Need.Chief, Scope.Plan),
         ["GET /api/plans/{planId:int}/coverage"] = new(Need.Read, Scope.Plan),

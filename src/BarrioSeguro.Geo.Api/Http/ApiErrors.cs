@@ -67,6 +67,8 @@ public static class ApiErrors
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
         {
             if (!http.Request.Path.StartsWithSegments("/api")) return false;
+            // The handler runs outside UseNoteLanguage, whose language does not flow back out: set it again for the reason.
+            NoteLanguage.Current = NoteLanguages.Of(http.Request);
             var rule = Answers.FirstOrDefault(r => r.When(exception));
             var problem = rule is null ? null : new ProblemDetails { Status = rule.Status, Title = rule.Title, Detail = rule.Detail(exception, options.Value) };
             if (rule is not null) foreach (var (key, value) in rule.Extensions(exception, options.Value)) problem!.Extensions[key] = value;

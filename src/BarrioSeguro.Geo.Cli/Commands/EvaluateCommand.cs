@@ -21,6 +21,7 @@ public sealed class EvaluateCommand : ICommand
     public string Help => """
         Usage: barrio evaluate --blocks BLOCKS --plan PLAN --report REPORT.json
                                [--weight FIELD[=W],...] [--previous PLAN] [--attach-uncovered yes] [--out SECTORS]
+                               [--moves MOVES.json]
 
         Measures a plan the way 'barrio sectorize' measures its own: workload per sector and the largest
         deviation from the mean, contiguity, Polsby-Popper, area, islands, churn against --previous.
@@ -42,6 +43,10 @@ public sealed class EvaluateCommand : ICommand
           --previous PLAN      an assigned-blocks file to count churn against
           --attach-uncovered yes|no   see above. Default: no
           --out FILE           also write the sectors (union of their blocks) with their figures
+          --moves FILE         blocks painted into other sectors, as POST /api/plans/{id}/evaluate takes them:
+                               {"moves": {"<block id>": sector, ...}, "locks": {"blocks": [...], "sectors": [...]}};
+                               a move that splits or empties a sector or touches a lock is refused (exit 1);
+                               churn is then against PLAN (unless --previous)
 
         Exit codes: 0 done; 1 bad input (unknown attribute, blocks outside the drawn sectors, unreadable
         file); 2 bad command line.
@@ -52,7 +57,7 @@ public sealed class EvaluateCommand : ICommand
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
         var clock = Stopwatch.StartNew();
-        var parsed = CommandArgs.Parse(args, "--blocks", "--plan", "--report", "--weight", "--previous", "--attach-uncovered", "--out");
+        var parsed = CommandArgs.Parse(args, "--blocks", "--plan", "--report", "--weight", "--previous", "--attach-uncovered", "--out", "--moves");
         parsed.NoPositionals();
         var blocksPath = parsed.Required("--blocks", "FILE");
         var planPath = parsed.Required("--plan", "FILE");
@@ -72,10 +77,18 @@ public sealed class EvaluateCommand : ICommand
         var (assignment, kind) = ReadPlan(planPath, blocks, units, attach, notes);
         var previous = parsed.Option("--previous") is { } previousPath ? SectorFiles.ReadAssignment(previousPath, "previous plan") : null;
 
+        var movesPath = parsed.Option("--moves");
+        (IReadOnlyDictionary<string, int> Moves, PlanLocks? Locks)? painted = movesPath is null ? null : ReadMoves(movesPath);
         PlanReport report;
         try
         {
-            report = PlanEvaluator.Evaluate(units, assignment, previous);
+            if (painted is { } edit)
+            {
+                var result = PlanEdits.Evaluate(units, assignment, edit.Moves, edit.Locks);
+                report = previous is null ? result.Report : PlanEvaluator.Evaluate(units, result.Assignment, previous);
+                context.Out.WriteLine($"moves: {result.Moved.Count} block(s) painted into another sector");
+            }
+            else report = PlanEvaluator.Evaluate(units, assignment, previous);
         }
         catch (ArgumentException e)
         {
@@ -98,6 +111,8 @@ public sealed class EvaluateCommand : ICommand
                 PlanSha256 = SectorFiles.Sha256(planPath),
                 PreviousFile = parsed.Option("--previous") is { } p ? Path.GetFileName(p) : null,
                 PreviousSha256 = parsed.Option("--previous") is { } p2 ? SectorFiles.Sha256(p2) : null,
+                Moves = painted?.Moves,
+                LockedSectors = painted?.Locks?.Sectors,
             },
         };
         if (parsed.Option("--out") is { } outPath)
@@ -110,6 +125,25 @@ public sealed class EvaluateCommand : ICommand
         context.Out.WriteLine($"plan: {(kind == "assigned" ? "assigned blocks" : "drawn sectors, blocks assigned by largest share")}; report written to {Path.GetFileName(reportPath)}");
         context.Out.WriteLine(SectorFiles.Summary(report, clock.Elapsed.TotalSeconds));
         return ExitCodes.Ok;
+    }
+
+    private sealed record MovesFile(Dictionary<string, int>? Moves, PlanLocks? Locks);
+
+    /// <summary>The moves file: the body of POST /api/plans/{id}/evaluate.</summary>
+    private static (IReadOnlyDictionary<string, int> Moves, PlanLocks? Locks) ReadMoves(string path)
+    {
+        MovesFile? file;
+        try
+        {
+            file = System.Text.Json.JsonSerializer.Deserialize<MovesFile>(File.ReadAllText(path), Planning.PlanningJson.Options);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailedException($"moves {Path.GetFileName(path)}: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+        if (file?.Moves is null)
+            throw new CommandFailedException($"moves {Path.GetFileName(path)}: expected {{\"moves\": {{\"<block id>\": sector, ...}}}}");
+        return (file.Moves, file.Locks);
     }
 
     private static (IReadOnlyDictionary<string, int> Assignment, string Kind) ReadPlan(

@@ -57,6 +57,10 @@ internal sealed class TravelCost
     private readonly double _scale;
 
     public int Origins => _x.Length;
+    /// <summary>UTM scale factor at the blocks' centre (ground m = grid m / Scale).</summary>
+    public double Scale => _scale;
+    /// <summary>Straight-line speed in m/s (on a network: the streets' mean speed, for blocks off it).</summary>
+    public double SpeedMps => _speed;
     public bool OnNetwork => _streets is not null;
     public int OffNetwork { get; }
     public string Measure { get; }

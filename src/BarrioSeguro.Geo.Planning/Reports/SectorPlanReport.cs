@@ -60,6 +60,12 @@ public sealed record SectorPlanParameters
     public string? BarriersSha256 { get; init; }
     /// <summary>API: barrier lines given in the request.</summary>
     public int? BarrierLines { get; init; }
+    /// <summary>edit: the kept plan this one was painted from.</summary>
+    public int? EditedFromPlanId { get; init; }
+    /// <summary>edit: the blocks moved, each with its new sector.</summary>
+    public IReadOnlyDictionary<string, int>? Moves { get; init; }
+    /// <summary>edit: whole sectors locked while painting.</summary>
+    public IReadOnlyList<int>? LockedSectors { get; init; }
     public string? CentresFile { get; init; }
     public string? CentresSha256 { get; init; }
 }

@@ -50,6 +50,9 @@ public sealed record SectorPlanRequest
     public IReadOnlyList<SectorBarrier>? Barriers { get; init; }
 }
 
+/// <summary>An edited plan, its report and what it was measured with.</summary>
+public sealed record SectorEditOutcome(PlanEdit Edit, SectorPlanReport Report, IReadOnlyList<SectorUnit> Units, IReadOnlyList<WorkloadTerm> Weights);
+
 /// <summary>A computed plan, its report and what it used.</summary>
 public sealed record SectorPlanOutcome(Plan Plan, SectorPlanReport Report, IReadOnlyList<SectorUnit> Units, IReadOnlyList<WorkloadTerm> Weights, int Attempts);
 
@@ -171,9 +174,35 @@ public static class SectorPlanning
         return WhyHereReport.From(Core.Sectors.WhyHere.Explain(weighed, assignment, blockId, options), terms);
     }
 
+    /// <summary>
+    /// A kept plan painted by hand: the moves applied (refused when they split or empty a sector or touch a lock), the
+    /// result measured with the parent's weights, travel and targets, churn against the parent.
+    /// </summary>
+    /// <exception cref="RefusalException">PlanEdits' refusals (codes sectors.move_*, sectors.lock_unknown).</exception>
+    /// <exception cref="ArgumentException">Unknown weights, a parent plan that no longer fits the blocks.</exception>
+    public static SectorEditOutcome Edit(
+        IReadOnlyList<PlanningUnit> units, IReadOnlyDictionary<string, int> assignment, IReadOnlyDictionary<string, int> moves,
+        PlanLocks? locks, IReadOnlyList<WorkloadTerm>? weights, EditOptions options, StaffingReport? staffing = null)
+    {
+        var (weighed, terms) = Weigh(units, weights);
+        var edit = PlanEdits.Evaluate(weighed, assignment, moves, locks, options);
+        var sectorUnits = options.SectorShares?.Select(s => (int)Math.Round(s)).ToList();
+        var report = SectorPlanReport.From(edit.Report, weighed.Count, staffing, terms, edit.Report.Notes, sectorUnits);
+        return new SectorEditOutcome(edit, report, weighed, terms);
+    }
+
+    /// <summary>What the viewer paints with: the blocks' figures and links, with the parent's weights, travel and targets.</summary>
+    public static PaintBasis Basis(IReadOnlyList<PlanningUnit> units, IReadOnlyDictionary<string, int> assignment,
+        IReadOnlyList<WorkloadTerm>? weights, EditOptions options) =>
+        PlanEdits.Basis(Weigh(units, weights).Units, assignment, options);
+
     /// <summary>The notes of sector planning, one small method per kind.</summary>
     public static class Notes
     {
+        /// <summary>A plan painted by hand from a kept plan: the blocks moved and their share of the workload.</summary>
+        public static Note Edited(int planId, int blocks, double workloadPct) =>
+            Note.Of("sectors.edited", ("plan", $"#{planId}"), ("blocks", blocks), ("pct", workloadPct));
+
         public static Note UnitsShort(int asked, string shift, int units) =>
             Note.Of("sectors.units_short", ("asked", asked), ("shift", shift), ("units", units));
     }

@@ -4,7 +4,8 @@
 // window.barrioViewer = { map, layers: {districts, neighborhoods, streets, stations, incidents, validation, diff,
 //   sectors, coverage, routes}, ready, errors, selectNeighborhood(id), validate(), repairPreview(), applyRepair(),
 //   history(), diff(from, to), computePlan({sectors, seed}), showPlan(id), comparePlans(a, b),
-//   computeCoverage({mode, minutes}), computeRoutes({mode, shiftHours, shift, seed}), signIn(user, password), signOut() }
+//   computeCoverage({mode, minutes}), computeRoutes({mode, shiftHours, shift, seed}), signIn(user, password), signOut(),
+//   startPainting(), saveAsPlan(), comparePainted(b), undoPaint(), redoPaint(), evaluateLocally(), paintState() }
 //   ready resolves after the initial layers loaded (or failed, see `errors`) and the view was fitted; then
 //   document.body.dataset.ready = "true" (and dataset.loadError = "true" if any layer failed). Each function resolves
 //   once the panel shows (and the map drew) what it asked for: see panels/*.js.
@@ -26,6 +27,7 @@ import { renderAccount, signIn, signOut } from './panels/account.js';
 import { isEditing } from './panels/draw.js';
 import './panels/blockpick.js'; // "Crear desde manzanas"
 import './layout.js'; // sidebar width, tables that scroll, overlays that give way
+import { isPainting, startPainting, saveAsPlan, comparePainted, undo as undoPaint, redo as redoPaint, evaluateLocally, paintState } from './panels/paint.js';
 
 Object.assign(hook, {
   map,
@@ -43,12 +45,20 @@ Object.assign(hook, {
   computeRoutes,
   signIn,
   signOut,
+  // painting sectors (panels/paint.js)
+  startPainting,
+  saveAsPlan,
+  comparePainted,
+  undoPaint,
+  redoPaint,
+  evaluateLocally,
+  paintState,
 });
 
 // ---- clicks on the map ------------------------------------------------------------------------------------------------
 
 map.on('singleclick', (evt) => {
-  if (isEditing()) return; // clicks draw or reshape the boundary (panels/draw.js)
+  if (isEditing() || isPainting()) return; // clicks draw or reshape the boundary (panels/draw.js), or paint sectors (panels/paint.js)
   const byLayer = new Map();
   const all = []; // every hit, top-most first, for the planner (overlapping neighbourhoods, problems)
   map.forEachFeatureAtPixel(

@@ -195,6 +195,13 @@ async function draw(plan, signal) {
   return plan;
 }
 
+/** A plan kept elsewhere (painted: panels/paint.js) joins the list of kept plans and is shown; resolves once drawn. */
+export async function addKeptPlan(created) {
+  state.plans = [created, ...state.plans.filter((p) => p.id !== created.id)];
+  renderPlans();
+  return showPlan(created.id);
+}
+
 /** Resolves with the comparison of two plans (blocks that change sector). */
 export async function comparePlans(a, b) {
   requireNeighborhood();
