@@ -56,6 +56,7 @@ app.MapNeighborhoodQuality();
 app.MapBlocks();
 app.MapPlans();
 app.MapNetwork();
+app.MapExports();
 app.MapFieldKit();
 app.MapContingents();
 app.MapAudit();

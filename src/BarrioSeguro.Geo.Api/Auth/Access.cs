@@ -106,6 +106,7 @@ public static class AccessTable
         ["GET /api/plans/{planId:int}/blocks/{blockId}/why"] = new(Need.Read, Scope.Plan),
         ["GET /api/plans/compare"] = new(Need.Read, Scope.PlanPair),
         ["GET /api/plans/{planId:int}/fieldkit.pdf"] = new(Need.Chief, Scope.Plan),
+        ["GET /api/plans/{planId:int}/export"] = new(Need.Read, Scope.Plan),
         ["POST /api/plans/{planId:int}/coverage"] = new(Need.Chief, Scope.Plan),
         ["GET /api/plans/{planId:int}/coverage"] = new(Need.Read, Scope.Plan),
         ["POST /api/plans/{planId:int}/routes"] = new(Need.Chief, Scope.Plan),
