@@ -25,8 +25,8 @@ public static class CsvFile
 {
     /// <summary>Column names read as the geometry: WKT, or a pair of coordinates.</summary>
     private static readonly string[] WktNames = ["wkt", "geometry", "geom", "the_geom"];
-    private static readonly string[] XNames = ["lon", "longitude", "lng", "long", "x"];
-    private static readonly string[] YNames = ["lat", "latitude", "y"];
+    private static readonly string[] XNames = ["lon", "longitude", "longitud", "lng", "long", "x"];
+    private static readonly string[] YNames = ["lat", "latitude", "latitud", "y"];
 
     /// <summary>Writes the features moved from <paramref name="sourceEpsg"/> to <paramref name="targetEpsg"/>; returns the number written.</summary>
     public static int Write(Stream output, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg)
@@ -67,7 +67,7 @@ public static class CsvFile
 
     /// <summary>
     /// Reads a CSV with a header row whose geometry is in a WKT column (WKT, geometry, geom, the_geom) or in a pair of
-    /// coordinate columns (lon/lat, longitude/latitude, x/y), any case; coordinates are taken as EPSG:4326 (CSV cannot
+    /// coordinate columns (lon/lat, longitude/latitude, longitud/latitud, x/y), any case; coordinates are taken as EPSG:4326 (CSV cannot
     /// say; <see cref="InputCheck"/> refuses values that cannot be degrees). Each other column is typed by its values:
     /// integers, numbers, true/false, else text; an empty field is null.
     /// </summary>

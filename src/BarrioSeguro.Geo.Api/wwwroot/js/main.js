@@ -24,6 +24,7 @@ import { computeCoverage } from './panels/coverage.js';
 import { computeRoutes } from './panels/routes.js';
 import { renderAccount, signIn, signOut } from './panels/account.js';
 import { isEditing } from './panels/draw.js';
+import { exportShown } from './panels/export.js';
 
 Object.assign(hook, {
   map,
@@ -41,6 +42,7 @@ Object.assign(hook, {
   computeRoutes,
   signIn,
   signOut,
+  exportShown,
 });
 
 // ---- clicks on the map ------------------------------------------------------------------------------------------------
