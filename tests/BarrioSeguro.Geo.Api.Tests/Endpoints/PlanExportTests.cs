@@ -181,6 +181,55 @@ public partial class PlanExportTests(ApiFixture api)
         Assert.Contains("GPX is for routes", (await Body(gpx)).GetProperty("detail").GetString());
     }
 
+    /// <summary>QGIS (Debian's qgis and python3-qgis, headless) opens what a GIS user downloads of a plan.</summary>
+    [SkippableFact]
+    public async Task QGIS_opens_the_plans_shapefile_and_GeoPackage_in_the_UTM_zone_with_every_sector()
+    {
+        var planId = await PlanAsync(3, withRoutesAndCoverage: false);
+        using var folder = new TempFolder();
+        var (zip, _) = await DownloadAsync($"/api/plans/{planId}/export?layer=sectors&format=shapefile", folder);
+        var (gpkg, _) = await DownloadAsync($"/api/plans/{planId}/export?layer=blocks&format=geopackage", folder);
+        var sectors = await Body(await api.Client().GetAsync($"/api/plans/{planId}/sectors"));
+        var blockCount = sectors.GetProperty("features").EnumerateArray().Sum(f => f.GetProperty("properties").GetProperty("blocks").GetInt32());
+
+        var script = Path.Combine(folder.Path, "open.py");
+        await File.WriteAllTextAsync(script, """
+            import json, os, sys
+            from qgis.core import QgsApplication, QgsVectorLayer
+            app = QgsApplication([], False)
+            app.initQgis()
+            out = []
+            for path in sys.argv[1:]:
+                layer = QgsVectorLayer(path, "export", "ogr")
+                out.append({"valid": layer.isValid(), "count": layer.featureCount() if layer.isValid() else -1,
+                            "crs": layer.crs().authid(), "fields": [f.name() for f in layer.fields()]})
+            sys.stdout.write(json.dumps(out) + "\n")
+            sys.stdout.flush()
+            # QGIS 3.22's Python bindings crash while tearing down (exitQgis or interpreter exit): leave at once.
+            os._exit(0)
+            """);
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(script);
+        psi.ArgumentList.Add("/vsizip/" + zip);
+        psi.ArgumentList.Add(gpkg);
+        psi.Environment["QT_QPA_PLATFORM"] = "offscreen";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"QGIS (python3-qgis) exited {p.ExitCode}: {await stderr} {await stdout}");
+        using var result = JsonDocument.Parse((await stdout).Trim().Split('\n')[^1]);
+        var (shp, blocks) = (result.RootElement[0], result.RootElement[1]);
+        Assert.True(shp.GetProperty("valid").GetBoolean());
+        Assert.Equal(3, shp.GetProperty("count").GetInt32());
+        Assert.Equal("EPSG:32717", shp.GetProperty("crs").GetString());
+        Assert.Contains("label", shp.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        Assert.True(blocks.GetProperty("valid").GetBoolean());
+        Assert.Equal(blockCount, blocks.GetProperty("count").GetInt32());
+        Assert.Equal("EPSG:32717", blocks.GetProperty("crs").GetString());
+        Assert.Contains("sector", blocks.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+    }
+
     private static double[] Extent(string ogrinfo)
     {
         var m = ExtentLine().Match(ogrinfo);

@@ -2,13 +2,13 @@
 // units, written by the server's export code: GET /api/collections/{name}/export (base layers) and
 // GET /api/plans/{planId}/export?layer=sectors|blocks|routes|coverage (the plan), with format (shapefile, geopackage,
 // geojson, kml, csv; gpx for routes) and crs (EPSG:4326 or the UTM zone of the map's centre). The file comes with the
-// bearer token, so it is fetched here and saved under the server's file name, with its progress (bytes of
-// Content-Length) and a cancel button. #export-panel[data-state] 'idle' | 'busy' | 'done' | 'error' | 'cancelled'.
+// bearer token, so api.js's download() fetches it and saves it under the server's file name, with its progress (bytes
+// of Content-Length) and a cancel button. #export-panel[data-state] 'idle' | 'busy' | 'done' | 'error' | 'cancelled'.
 
 import { t } from '../i18n.js';
 import { el, fill, byId } from '../dom.js';
 import { fmt } from '../format.js';
-import { ApiError, session, isAbort, describe } from '../api.js';
+import { download, isAbort, describe } from '../api.js';
 import { on } from '../events.js';
 import { map, layers, LAYER_KEYS, toLonLat } from '../map.js';
 
@@ -111,6 +111,10 @@ function renderTexts() {
   dom.labels.layer.textContent = t('export.layer');
   dom.labels.format.textContent = t('export.format');
   dom.labels.crs.textContent = t('export.crs');
+  // The accessible names of the lists: a label around a list would add the chosen option to the name.
+  dom.layer.setAttribute('aria-label', t('export.layer'));
+  dom.format.setAttribute('aria-label', t('export.format'));
+  dom.crs.setAttribute('aria-label', t('export.crs'));
   dom.submit.textContent = t('export.submit');
   dom.submit.setAttribute('aria-label', t('export.submit'));
   dom.cancel.textContent = t('planner.cancel');
@@ -157,41 +161,15 @@ export async function exportShown() {
   fill(dom.result);
   setBusy(true, t('export.preparing'));
   try {
-    const signedIn = session();
-    const response = await fetch(new URL(exportUrl(), document.baseURI), {
-      headers: signedIn ? { Authorization: `Bearer ${signedIn.token}` } : {},
+    const { fileName, bytes: received, warnings } = await download(exportUrl(), 'export', {
       signal: controller.signal,
-    }).catch((err) => {
-      throw isAbort(err) ? err : new ApiError('network');
+      onProgress: (got, total) => {
+        if (total > 0) {
+          dom.progress.value = Math.round((100 * got) / total);
+          dom.progressText.textContent = t('export.progress', { pct: fmt((100 * got) / total, 0), kb: fmt(got / 1024, 0) });
+        } else dom.progressText.textContent = t('export.received', { kb: fmt(got / 1024, 0) });
+      },
     });
-    if (!response.ok) {
-      let body = null;
-      try { body = await response.json(); } catch { body = null; }
-      throw new ApiError('http', { status: response.status, title: body?.title ?? response.statusText, detail: body?.detail, body });
-    }
-    const total = Number(response.headers.get('content-length')) || 0;
-    const chunks = [];
-    let received = 0;
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      received += value.length;
-      if (total > 0) {
-        dom.progress.value = Math.round((100 * received) / total);
-        dom.progressText.textContent = t('export.progress', { pct: fmt((100 * received) / total, 0), kb: fmt(received / 1024, 0) });
-      } else dom.progressText.textContent = t('export.received', { kb: fmt(received / 1024, 0) });
-    }
-    const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(response.headers.get('content-disposition') ?? '');
-    const fileName = match ? decodeURIComponent(match[1]) : 'export';
-    const url = URL.createObjectURL(new Blob(chunks, { type: response.headers.get('content-type') ?? 'application/octet-stream' }));
-    const a = el('a', { href: url, download: fileName, hidden: true });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    const warnings = Number(response.headers.get('x-barrio-warning-count')) || 0;
     fill(dom.result, el('p', { class: ['planner-msg', 'is-muted'] }, t('export.done', { file: fileName, kb: fmt(received / 1024, 0) })),
       warnings > 0 ? el('p', { class: ['planner-msg', 'is-muted'] }, t('export.warnings', { n: warnings })) : null);
     root.dataset.state = 'done';
