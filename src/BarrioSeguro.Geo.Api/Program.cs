@@ -57,6 +57,7 @@ app.MapBlocks();
 app.MapPlans();
 app.MapPlanEdits();
 app.MapNetwork();
+app.MapExports();
 app.MapFieldKit();
 app.MapContingents();
 app.MapAudit();

@@ -1,6 +1,9 @@
 using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.IO.Csv;
 using BarrioSeguro.Geo.IO.GeoJson;
 using BarrioSeguro.Geo.IO.GeoPackage;
+using BarrioSeguro.Geo.IO.Gpx;
+using BarrioSeguro.Geo.IO.Kml;
 using BarrioSeguro.Geo.IO.Shapefile;
 using NetTopologySuite.Features;
 
@@ -8,12 +11,19 @@ namespace BarrioSeguro.Geo.IO;
 
 /// <summary>
 /// Reads and writes vector files, the format chosen by extension:
-/// <c>.geojson</c>/<c>.json</c> (GeoJSON), <c>.gpkg</c> (GeoPackage), <c>.shp</c> (shapefile set), <c>.zip</c> (zipped shapefiles).
+/// <c>.geojson</c>/<c>.json</c> (GeoJSON), <c>.gpkg</c> (GeoPackage), <c>.shp</c> (shapefile set), <c>.zip</c> (zipped shapefiles),
+/// <c>.kml</c> (KML 2.2), <c>.csv</c> (WKT or lon/lat columns) and, written only, <c>.gpx</c> (points and lines).
 /// </summary>
 public static class VectorFile
 {
-    /// <summary>The extensions this class reads and writes, lower case with the dot.</summary>
-    public static IReadOnlyList<string> Extensions { get; } = [".geojson", ".json", ".gpkg", ".shp", ".zip"];
+    /// <summary>The extensions this class writes, lower case with the dot.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".csv", ".gpx"];
+
+    /// <summary>The extensions this class reads (all it writes but GPX).</summary>
+    public static IReadOnlyList<string> ReadExtensions { get; } = [".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".csv"];
+
+    /// <summary>Whether a format holds WGS 84 longitude/latitude only (KML, GPX): any other target CRS is refused.</summary>
+    public static bool IsLonLatOnly(string path) => FormatOf(path) is Format.Kml or Format.Gpx;
 
     /// <summary>
     /// Reads all features of a file and the CRS of their coordinates. See <see cref="GeoJsonFile.Read"/>,
@@ -32,19 +42,22 @@ public static class VectorFile
             Format.GeoJson => GeoJsonFile.Read(path),
             Format.GeoPackage => GeoPackageFile.Read(path),
             Format.Shapefile => ShapefileSet.Read(path, options),
+            Format.Kml => KmlFile.Read(path),
+            Format.Csv => CsvFile.Read(path),
+            Format.Gpx => throw new InvalidVectorFileException(path, $"GPX is written, not read (read {string.Join(", ", ReadExtensions)})"),
             _ => ShapefileZip.Read(path, options),
         };
         return InputCheck.Checked(path, set);
     }
 
     /// <summary>
-    /// The CRS a write uses when the caller names none: EPSG:4326 for GeoJSON (RFC 7946); for shapefiles and
+    /// The CRS a write uses when the caller names none: EPSG:4326 for GeoJSON (RFC 7946), KML, GPX and CSV; for shapefiles and
     /// GeoPackages the WGS 84 UTM zone of the data (data already in a WGS 84 UTM zone keeps it), since Peruvian GIS
     /// teams exchange those in UTM.
     /// </summary>
     /// <exception cref="InvalidVectorFileException">Unknown extension.</exception>
     public static int DefaultTargetEpsg(string path, IReadOnlyList<IFeature> features, int sourceEpsg) =>
-        FormatOf(path) == Format.GeoJson ? Crs.Wgs84 : FeatureTransform.UtmZoneOf(features, sourceEpsg);
+        FormatOf(path) is Format.GeoJson or Format.Kml or Format.Gpx or Format.Csv ? Crs.Wgs84 : FeatureTransform.UtmZoneOf(features, sourceEpsg);
 
     /// <summary>
     /// Writes features to a file, the format chosen by extension, coordinates moved from <paramref name="sourceEpsg"/>
@@ -57,11 +70,14 @@ public static class VectorFile
     /// to 254 bytes are named in <see cref="WriteSummary.Warnings"/>; <see cref="Shapefile.DbfFieldNames.Restore"/>
     /// maps the names back on reading.</item>
     /// <item>GeoPackage: one feature table, the CRS registered in gpkg_spatial_ref_sys.</item>
+    /// <item>KML, GPX: WGS 84 lon/lat only (see <see cref="KmlFile"/>, <see cref="GpxFeatures"/>); CSV: WKT or lon/lat
+    /// (x/y when projected) columns, see <see cref="CsvFile"/>.</item>
     /// </list>
     /// Everything is written to a scratch folder beside the destination first and moved into place only on success:
     /// a failure leaves no partial output. The input features are not modified.
     /// </summary>
-    /// <exception cref="InvalidVectorFileException">Unknown extension, no features, or a geometry the format cannot hold.</exception>
+    /// <exception cref="InvalidVectorFileException">Unknown extension, no features, a geometry the format cannot hold, or
+    /// a target CRS other than EPSG:4326 for KML or GPX.</exception>
     /// <exception cref="UnknownCrsException">An EPSG code is not supported.</exception>
     public static WriteSummary Write(string path, IEnumerable<IFeature> features, int sourceEpsg, int? targetEpsg = null)
     {
@@ -69,6 +85,8 @@ public static class VectorFile
         var list = features as IReadOnlyList<IFeature> ?? features.ToList();
         var target = targetEpsg ?? DefaultTargetEpsg(path, list, sourceEpsg);
         if (!Crs.IsSupported(target)) throw new UnknownCrsException($"EPSG:{target}");
+        if (target != Crs.Wgs84 && format is Format.Kml or Format.Gpx)
+            throw new InvalidVectorFileException(path, $"{format.ToString().ToUpperInvariant()} holds WGS 84 longitude/latitude only (EPSG:4326), not EPSG:{target}");
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var fileName = Path.GetFileName(path);
         var layer = Path.GetFileNameWithoutExtension(path);
@@ -92,6 +110,15 @@ public static class VectorFile
                         File.WriteAllBytes(Path.Combine(scratch, name), bytes);
                     count = moved.Count;
                     break;
+                case Format.Kml:
+                    using (var s = File.Create(scratchFile)) count = KmlFile.Write(s, layer, list, sourceEpsg);
+                    break;
+                case Format.Csv:
+                    using (var s = File.Create(scratchFile)) count = CsvFile.Write(s, list, sourceEpsg, target);
+                    break;
+                case Format.Gpx:
+                    using (var s = File.Create(scratchFile)) count = GpxFeatures.Write(s, path, list, sourceEpsg);
+                    break;
                 default:
                     using (var s = File.Create(scratchFile)) count = ShapefileZip.Write(s, layer, list, sourceEpsg, target, warnings);
                     break;
@@ -100,7 +127,7 @@ public static class VectorFile
         return new WriteSummary(count, target, files) { Warnings = warnings };
     }
 
-    private enum Format { GeoJson, GeoPackage, Shapefile, ShapefileZip }
+    private enum Format { GeoJson, GeoPackage, Shapefile, ShapefileZip, Kml, Csv, Gpx }
 
     private static Format FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
@@ -108,6 +135,9 @@ public static class VectorFile
         ".gpkg" => Format.GeoPackage,
         ".shp" => Format.Shapefile,
         ".zip" => Format.ShapefileZip,
+        ".kml" => Format.Kml,
+        ".csv" => Format.Csv,
+        ".gpx" => Format.Gpx,
         var ext => throw new InvalidVectorFileException(path,
             $"unknown file type '{(ext.Length == 0 ? "(no extension)" : ext)}' (use {string.Join(", ", Extensions)})"),
     };

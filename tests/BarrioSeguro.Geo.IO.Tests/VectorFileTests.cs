@@ -86,7 +86,7 @@ public class VectorFileTests
     }
 
     [Theory]
-    [InlineData("datos.kml", "datos.kml: unknown file type '.kml'")]
+    [InlineData("datos.dwg", "datos.dwg: unknown file type '.dwg'")]
     [InlineData("datos", "datos: unknown file type '(no extension)'")]
     public void Unknown_extension(string name, string message)
     {

@@ -26,7 +26,7 @@ public class FieldKitBuilderTests
         var report = new RouteReport("S1", "Sector S1 · turno mañana", "mañana", "foot", null, 3.24, 95, 4.06, 100, 1, true,
             [new StopReport(1, "h1", "Mercado", lon + 0.003, lat + 0.001, "06:20", 20, 10, false)], 0, [],
             [new HotspotReport("h1", "Mercado", ["06:20"], [20], [], 0, false)],
-            [Note.Of("route.hotspot_interval_missed", ("name", "Mercado"), ("gap", 131.6), ("max", 120))])
+            [Note.Of("route.hotspot_interval_over", ("name", "Mercado"), ("gap", 131.6), ("over", 11.6), ("max", 120), ("patrol", 435))])
         {
             PatrolMinutes = 435,
             RulesMissed = [new RuleMissReport("patrol-time", "hotspot-interval", "h1", 120, 150, 30)],
@@ -70,7 +70,7 @@ public class FieldKitBuilderTests
         Assert.InRange(kit.Streets[2].Length, 1_000, 1_200); // 0.01° of longitude at 8° S ≈ 1.1 km
 
         var route = Assert.IsType<SheetRoute>(kit.Sheets[0].Route);
-        Assert.StartsWith("punto caliente Mercado: el mayor intervalo es de 132 min, más de los 120 min pedidos", Assert.Single(route.Notes));
+        Assert.StartsWith("punto caliente Mercado: el mayor intervalo es de 132 min, 12 min más de los 120 min pedidos", Assert.Single(route.Notes));
         Assert.Equal("https://barrio.example.pe/geo/api/routes/17/gpx", route.GpxUrl);
         Assert.Contains((FieldKitText.Spanish.Length, "3.2 km"), route.Figures);
         Assert.Contains((FieldKitText.Spanish.Mode, "a pie"), route.Figures);
@@ -86,8 +86,8 @@ public class FieldKitBuilderTests
     }
 
     [Theory]
-    [InlineData("es", "1,234 manzana(s) fijadas.", "punto caliente Mercado: el mayor intervalo es de 132 min, más de los 120 min pedidos")]
-    [InlineData("en", "1,234 block(s) locked.", "hot spot Mercado: the longest gap is 132 min, over the 120 min asked")]
+    [InlineData("es", "1,234 manzana(s) fijadas.", "punto caliente Mercado: el mayor intervalo es de 132 min, 12 min más de los 120 min pedidos")]
+    [InlineData("en", "1,234 block(s) locked.", "hot spot Mercado: the longest gap is 132 min, 12 min over the 120 min asked")]
     public async Task The_printed_kit_says_the_plan_and_route_notes_in_its_language_through_the_one_catalog(string lang, string cover, string route)
     {
         using var dir = new TempDir();

@@ -110,6 +110,7 @@ public static class AccessTable
         ["POST /api/plans/{planId:int}/evaluate"] = new(Need.Chief, Scope.Plan),
         ["POST /api/plans/{planId:int}/edits"] = new(Need.Chief, Scope.Plan),
         ["GET /api/plans/{planId:int}/fieldkit.pdf"] = new(Need.Chief, Scope.Plan),
+        ["GET /api/plans/{planId:int}/export"] = new(Need.Read, Scope.Plan),
         ["POST /api/plans/{planId:int}/coverage"] = new(Need.Chief, Scope.Plan),
         ["GET /api/plans/{planId:int}/coverage"] = new(Need.Read, Scope.Plan),
         ["POST /api/plans/{planId:int}/routes"] = new(Need.Chief, Scope.Plan),

@@ -8,7 +8,7 @@ using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
 
-/// <summary>Read access to every published collection as GeoJSON, and export as files (shapefile, GeoPackage, GeoJSON).</summary>
+/// <summary>Read access to every published collection as GeoJSON, and export as files (shapefile, GeoPackage, GeoJSON, KML, CSV).</summary>
 public static class CollectionsEndpoints
 {
     public static IEndpointRouteBuilder MapCollections(this IEndpointRouteBuilder app)
@@ -22,9 +22,10 @@ public static class CollectionsEndpoints
         group.MapGet("/{name}/items", GetItems).WithSummary("Features of a collection as a GeoJSON FeatureCollection, with bbox filter and paging.");
         group.MapGet("/{name}/items/{id}", GetItem).WithSummary("One feature.");
         group.MapGet("/{name}/export", Export)
-            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip", "application/geopackage+sqlite3", "application/geo+json")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip", "application/geopackage+sqlite3", "application/geo+json",
+                "application/vnd.google-earth.kml+xml", "text/csv")
             .MayWarn()
-            .WithSummary("A collection as a file: format=shapefile (zip with .shp/.shx/.dbf/.prj/.cpg, the default), geopackage or geojson; crs=EPSG:n (default: the UTM zone of the data; GeoJSON is always EPSG:4326). What the format cannot hold (shapefile field names over 10 bytes, text over 254 bytes) is named in X-Barrio-Warning headers.");
+            .WithSummary("A collection as a file: format=shapefile (zip with .shp/.shx/.dbf/.prj/.cpg, the default), geopackage, geojson, kml or csv (WKT column; lon,lat for points); crs=EPSG:n (default: the UTM zone of the data for shapefile and geopackage, else EPSG:4326; GeoJSON and KML are always EPSG:4326). What the format cannot hold (shapefile field names over 10 bytes, text over 254 bytes) is named in X-Barrio-Warning headers.");
         return app;
     }
 
@@ -89,6 +90,8 @@ public static class CollectionsEndpoints
                 new GeoJson.Link(self + "/items", "items", "application/geo+json"),
                 new GeoJson.Link(self + "/export?format=shapefile", "enclosure", "application/zip", "Shapefile (zip)"),
                 new GeoJson.Link(self + "/export?format=geopackage", "enclosure", "application/geopackage+sqlite3", "GeoPackage"),
+                new GeoJson.Link(self + "/export?format=kml", "enclosure", "application/vnd.google-earth.kml+xml", "KML"),
+                new GeoJson.Link(self + "/export?format=csv", "enclosure", "text/csv", "CSV"),
             ]);
     }
 
@@ -124,45 +127,17 @@ public static class CollectionsEndpoints
     public static async Task<Results<FileContentHttpResult, BadRequestProblem, NotFoundProblem>> Export(string name, string? format, string? crs, string? bbox, FeatureCatalog catalog, HttpResponse http, CancellationToken ct)
     {
         if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
-        var extension = (format ?? "shapefile").ToLowerInvariant() switch
-        {
-            "shapefile" or "shp" or "zip" => ".zip",
-            "geopackage" or "gpkg" => ".gpkg",
-            "geojson" or "json" => ".geojson",
-            _ => null,
-        };
-        if (extension is null)
-            return Problems.BadRequest("Unknown format", $"format '{format}' is not one of shapefile, geopackage, geojson.");
-        int? target = null;
-        if (!string.IsNullOrEmpty(crs))
-        {
-            try { target = Crs.Parse(crs); }
-            catch (UnknownCrsException ex) { return Problems.BadRequest("Unknown CRS", ex.Message); }
-        }
+        var (chosen, badFormat) = FileExport.ParseFormat(format, FileExport.CollectionFormats,
+            "GPX is for routes: GET /api/plans/{planId}/export?layer=routes&format=gpx.");
+        if (badFormat is not null) return badFormat;
+        var (target, badCrs) = FileExport.ParseCrs(crs, chosen!);
+        if (badCrs is not null) return badCrs;
         var (box, error) = QueryParameters.ParseBbox(bbox);
         if (error is not null) return Problems.BadRequest("Invalid bbox", error);
 
         var features = await catalog.GetAllAsync(name, box, ct, http.HttpContext.User.DistrictsOf());
         if (features.Count == 0) return Problems.NotFound($"Collection '{name}' has no features{(box is null ? "" : " in that bbox")} to export.");
-        if (extension == ".geojson") target = Crs.Wgs84;
-        target ??= Crs.UtmZoneFor(new GeometryCollection(features.Select(f => f.Geometry).ToArray()));
-
-        // Written to a private temporary folder first: a failure sends an error, never half a file.
-        var folder = Directory.CreateTempSubdirectory("barrio-export-");
-        try
-        {
-            var path = Path.Combine(folder.FullName, name + extension);
-            var written = VectorFile.Write(path, features, Crs.Wgs84, target.Value);
-            // Nothing is cut silently: each field name and value the format shortened goes with the download.
-            WarningHeaders.Add(http, written.Warnings);
-            var bytes = await File.ReadAllBytesAsync(path, ct);
-            var contentType = extension switch { ".zip" => "application/zip", ".gpkg" => "application/geopackage+sqlite3", _ => "application/geo+json" };
-            return TypedResults.File(bytes, contentType, $"{name}_epsg{target.Value}{extension}");
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        return await FileExport.SendAsync(features, name, chosen!, target, http, ct);
     }
 
     private static NotFoundProblem UnknownCollection(string name) =>

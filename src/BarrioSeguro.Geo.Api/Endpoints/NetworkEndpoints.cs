@@ -87,14 +87,25 @@ public static class NetworkEndpoints
     {
         var c = await coverages.PiecesAsync(id, ct);
         if (c is null) return Problems.NotFound($"No coverage {id}.");
-        Feature Piece(Geometry g, string status) =>
-            new(g, new AttributesTable { { "status", status }, { "shift", c.Shift }, { "mode", c.Mode }, { "minutes", c.Minutes } });
-        // Inside the neighbourhood by status; "outside": the streets beyond it, whatever reaches them.
-        var features = new List<IFeature>
-        {
-            Piece(c.Covered, "covered"), Piece(c.Backup, "backup"), Piece(c.Uncovered, "uncovered"), Piece(c.Outside, "outside"),
-        };
+        var features = CoverageFeatures(c);
         return GeoJson.FeatureCollection(features, features.Count, []);
+    }
+
+    /// <summary>A computation's pieces as features by status (covered, backup, uncovered inside the neighbourhood;
+    /// outside: the streets beyond it, whatever reaches them); <paramref name="coverageId"/> adds its id to each.</summary>
+    public static List<IFeature> CoverageFeatures(CoveragePieces c, int? coverageId = null)
+    {
+        Feature Piece(Geometry g, string status)
+        {
+            var a = new AttributesTable();
+            if (coverageId is { } cid) a.Add("coverageId", cid);
+            a.Add("status", status);
+            a.Add("shift", c.Shift);
+            a.Add("mode", c.Mode);
+            a.Add("minutes", c.Minutes);
+            return new Feature(g, a);
+        }
+        return [Piece(c.Covered, "covered"), Piece(c.Backup, "backup"), Piece(c.Uncovered, "uncovered"), Piece(c.Outside, "outside")];
     }
 
     /// <summary>An unknown mode or shift hours out of range are Core's refusals: the global 422 of <see cref="ApiErrors"/>.
@@ -164,11 +175,27 @@ public static class NetworkEndpoints
         int planId, PlanStore plans, RouteStore routes, CancellationToken ct, int? day = null, string? shift = null, string? mode = null)
     {
         if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound($"No plan {planId}.");
+        var (list, problem) = await RoutesAskedAsync(planId, routes, ct, day, shift, mode);
+        if (problem is not null) return problem;
+        var features = RouteFeatures(list!);
+        return GeoJson.FeatureCollection(features, features.Count, []);
+    }
+
+    /// <summary>The kept routes GET .../routes and the plan's export give: day 1 of each computation, or one calendar
+    /// entry (<paramref name="day"/> with <paramref name="shift"/>, optionally of one <paramref name="mode"/>).</summary>
+    public static async Task<(List<KeptRoute>? Routes, UnprocessableProblem? Problem)> RoutesAskedAsync(
+        int planId, RouteStore routes, CancellationToken ct, int? day, string? shift, string? mode)
+    {
         if ((day is null) != string.IsNullOrWhiteSpace(shift))
-            return Problems.Unprocessable("No route", "day and shift go together: give both (a calendar entry) or neither (the routes asked for).");
+            return (null, Problems.Unprocessable("No route", "day and shift go together: give both (a calendar entry) or neither (the routes asked for)."));
         if (day is < 1 or > RoutePlanning.MaxCycleDays)
-            return Problems.Unprocessable("No route", $"day must be from 1 to {RoutePlanning.MaxCycleDays}, not {day}.");
-        var list = day is { } d ? await routes.EntryAsync(planId, d, Shifts.Code(shift!), mode, ct) : await routes.ListAsync(planId, ct);
+            return (null, Problems.Unprocessable("No route", $"day must be from 1 to {RoutePlanning.MaxCycleDays}, not {day}."));
+        return (day is { } d ? await routes.EntryAsync(planId, d, Shifts.Code(shift!), mode, ct) : await routes.ListAsync(planId, ct), null);
+    }
+
+    /// <summary>Kept routes as features: a track per route and a point per stop (see <see cref="ListRoutes"/>).</summary>
+    public static List<IFeature> RouteFeatures(IEnumerable<KeptRoute> list)
+    {
         var features = new List<IFeature>();
         foreach (var (row, report) in list)
         {
@@ -186,7 +213,7 @@ public static class NetworkEndpoints
                     { "stop", i + 1 },
                 }));
         }
-        return GeoJson.FeatureCollection(features, features.Count, []);
+        return features;
     }
 
     public static async Task<Results<FileContentHttpResult, NotFoundProblem>> RouteGpx(int id, RouteStore routes, CancellationToken ct) =>

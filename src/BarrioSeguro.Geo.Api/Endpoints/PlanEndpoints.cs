@@ -175,14 +175,18 @@ public static class PlanEndpoints
     public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem>> Sectors(int planId, PlanStore plans, CancellationToken ct)
     {
         if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound($"No plan {planId}.");
-        var features = (await plans.SectorsAsync(planId, ct)).Select(s => (IFeature)new Feature(s.Geometry, new AttributesTable
+        var features = SectorFeatures(await plans.SectorsAsync(planId, ct));
+        return GeoJson.FeatureCollection(features, features.Count, []);
+    }
+
+    /// <summary>The sectors as features, the same in GET .../sectors and in the plan's export.</summary>
+    public static List<IFeature> SectorFeatures(IEnumerable<Core.Domain.PlanSector> sectors) =>
+        sectors.Select(s => (IFeature)new Feature(s.Geometry, new AttributesTable
         {
             { "planId", s.PlanId }, { "sector", s.Sector }, { "label", SectorLabel.Of(s.Sector) }, { "workload", Math.Round(s.Workload, 3) },
             { "blocks", s.Blocks }, { "areaKm2", Math.Round(s.AreaKm2, 4) }, { "polsbyPopper", Math.Round(s.PolsbyPopper, 4) },
             { "contiguous", s.Contiguous },
         })).ToList();
-        return GeoJson.FeatureCollection(features, features.Count, []);
-    }
 
     /// <summary>Core's refusals (a block the plan does not have, blocks changed since the plan) are the global 422.</summary>
     public static async Task<Results<Ok<WhyHereReport>, NotFoundProblem>> Why(int planId, string blockId, PlanStore plans, CancellationToken ct)

@@ -16,11 +16,13 @@ public sealed class ExportCommand : ICommand
         Usage: barrio export COLLECTION --out FILE [--crs EPSG:n] [--db CONNECTION]
 
         Writes COLLECTION ({string.Join(", ", FeatureCatalog.Collections.Select(c => c.Name))}) to FILE; the format
-        comes from the extension (.geojson, .gpkg, .shp, .zip).
+        comes from the extension: .geojson, .gpkg, .shp, .zip (zipped shapefile), .kml (KML 2.2), .csv (a WKT
+        column; lon,lat columns for points, x,y when projected) or .gpx (points and lines).
 
         Options:
           --out FILE       the file to write; replaced only when the export succeeded
-          --crs EPSG:n     CRS of FILE. Default: EPSG:4326 for GeoJSON, else the WGS 84 UTM zone of the data
+          --crs EPSG:n     CRS of FILE. Default: EPSG:4326 for GeoJSON, KML, GPX and CSV, else the WGS 84 UTM
+                           zone of the data. KML and GPX hold EPSG:4326 only
 
         Shapefiles hold field names of 10 bytes and text of 254 bytes: names cut (districtUbigeo as
         districtUb) and every value cut are named in warnings on stderr; barrio import maps the names back.

@@ -35,7 +35,7 @@ public sealed class RouteGeometry(int epsg, Func<int, Coordinate> node, Func<int
 /// <summary>A hot spot the patrol must stop at, at a graph node (snap points to their nearest node first).</summary>
 public sealed record RouteHotspot(string Id, string Name, int Node);
 
-/// <summary>Options of <see cref="PatrolRoutePlanner"/>.</summary>
+/// <summary>Options of <see cref="ShiftRoutePlanner"/>.</summary>
 public sealed record RouteOptions
 {
     /// <summary>Route name, e.g. "Sector S1 · turno mañana".</summary>
@@ -58,9 +58,6 @@ public sealed record RouteOptions
 
     /// <summary>Each hot spot is visited at least this often (hours), counted from the start of the route to its end.</summary>
     public double MaxIntervalHours { get; init; } = 2;
-
-    /// <summary>Repeat the whole tour while one more complete round still fits in the shift (at least one round).</summary>
-    public bool FillShift { get; init; } = true;
 
     /// <summary>Varies stop lengths and which passes over a hot spot become stops.</summary>
     public int Seed { get; init; }
@@ -104,7 +101,7 @@ public sealed record PatrolRoute(
     RouteFigures Figures,
     IReadOnlyList<Note> Notes)
 {
-    /// <summary>The patrol time the route had to fit (minutes); 0 for a full-tour route of <see cref="PatrolRoutePlanner"/>.</summary>
+    /// <summary>The patrol time the route had to fit (minutes).</summary>
     public double PatrolMinutes { get; init; }
 
     /// <summary>Length (m) of the sector's streets this route walks first in its cycle pass.</summary>

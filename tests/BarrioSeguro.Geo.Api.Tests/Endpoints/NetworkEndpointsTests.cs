@@ -99,7 +99,7 @@ public class NetworkEndpointsTests(ApiFixture api)
             foreach (var h in report.GetProperty("hotspots").EnumerateArray())
                 Assert.True(h.GetProperty("maxIntervalMinutes").GetDouble() <= 120 + 1e-6
                             || (!h.GetProperty("withinLimit").GetBoolean() && report.GetProperty("notes").EnumerateArray()
-                                .Any(n => n.GetProperty("code").GetString() == "route.hotspot_interval_missed"
+                                .Any(n => n.GetProperty("code").GetString() is "route.hotspot_interval_over" or "route.hotspot_interval_over_for_streets"
                                           && n.GetProperty("args").GetProperty("name").GetString() == h.GetProperty("name").GetString())), report.GetRawText());
             Assert.Contains(report.GetProperty("hotspots").EnumerateArray(), h => h.GetProperty("withinLimit").GetBoolean());
         }

@@ -54,8 +54,8 @@ public class ConvertCommandTests
     [Theory]
     [InlineData("bad.geojson", "{ \"type\": \"FeatureCollection\", \"features\": [ }", "out.zip", "barrio convert: bad.geojson: malformed GeoJSON at line 1, position 46")] // the "}" inside the array
     [InlineData("missing.geojson", null, "out.zip", "barrio convert: missing.geojson: file not found")]
-    [InlineData("calles.geojson", Streets, "out.kml", "barrio convert: out.kml: unknown file type '.kml' (use .geojson, .json, .gpkg, .shp, .zip)")]
-    [InlineData("calles.txt", "x", "out.zip", "barrio convert: calles.txt: unknown file type '.txt' (use .geojson, .json, .gpkg, .shp, .zip)")]
+    [InlineData("calles.geojson", Streets, "out.dwg", "barrio convert: out.dwg: unknown file type '.dwg' (use .geojson, .json, .gpkg, .shp, .zip, .kml, .csv, .gpx)")]
+    [InlineData("calles.txt", "x", "out.zip", "barrio convert: calles.txt: unknown file type '.txt' (use .geojson, .json, .gpkg, .shp, .zip, .kml, .csv, .gpx)")]
     public void Failures_exit_1_with_one_line_and_write_nothing(string inputName, string? content, string output, string message)
     {
         using var dir = new TempDir();

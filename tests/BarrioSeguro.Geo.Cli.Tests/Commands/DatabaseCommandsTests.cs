@@ -43,6 +43,32 @@ public class DatabaseCommandsTests(PostgisFixture postgis)
     }
 
     [SkippableFact]
+    public async Task Export_writes_KML_and_CSV_GDAL_reads_and_refuses_KML_in_UTM_with_one_line()
+    {
+        var cs = await postgis.CreateDatabaseAsync("cli");
+        var stations = SharedGeodata.PathOf("police/comisarias_trujillo_osm.geojson");
+        var import = CliRun.Of("import", stations, "--collection", "stations", "--db", cs);
+        Assert.True(import.ExitCode == 0, import.Error);
+        var count = await Count(cs, "stations");
+
+        using var dir = new TempDir();
+        var kml = CliRun.Of("export", "stations", "--out", dir.File("comisarias.kml"), "--db", cs);
+        Assert.True(kml.ExitCode == 0, kml.Error);
+        Assert.Contains("(WGS 84)", kml.Out);
+        Assert.Contains($"Feature Count: {count}", Run("ogrinfo", "-so", "-al", dir.File("comisarias.kml")));
+
+        var csv = CliRun.Of("export", "stations", "--out", dir.File("comisarias.csv"), "--crs", "EPSG:32717", "--db", cs);
+        Assert.True(csv.ExitCode == 0, csv.Error);
+        Assert.StartsWith("x,y,", File.ReadLines(dir.File("comisarias.csv")).First());
+        Assert.Contains($"Feature Count: {count}", Run("ogrinfo", "-so", "-al", "-oo", "X_POSSIBLE_NAMES=x", "-oo", "Y_POSSIBLE_NAMES=y", dir.File("comisarias.csv")));
+
+        var utm = CliRun.Of("export", "stations", "--out", dir.File("utm.kml"), "--crs", "EPSG:32717", "--db", cs);
+        Assert.NotEqual(0, utm.ExitCode);
+        Assert.Contains("EPSG:4326", utm.ErrorLine);
+        Assert.False(File.Exists(dir.File("utm.kml")));
+    }
+
+    [SkippableFact]
     public async Task A_file_with_one_bad_polygon_is_refused_whole_with_a_one_line_reason()
     {
         var cs = await postgis.CreateDatabaseAsync("cli");

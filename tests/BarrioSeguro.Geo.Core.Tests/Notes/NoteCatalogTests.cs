@@ -94,9 +94,11 @@ public sealed partial class NoteCatalogTests
         var note = Note.Of("coverage.no_unit", ("count", 1234), ("of", 2000), ("km", 2.345678));
         Assert.Equal("1,234 de 2,000 partes conexas de la red (2.35 km) no tienen unidad: no se pueden alcanzar y cuentan como no cubiertas", note.Text("es"));
         Assert.Equal("1,234 of 2,000 connected pieces of the network (2.35 km) have no unit: they cannot be reached and count as not covered", note.Text("en"));
-        var shift = Note.Of("route.round_longer", ("minutes", 1381.4), ("shift", 8));
-        Assert.Equal("una vuelta del recorrido con sus paradas toma 1,381 min, más que el turno de 8 h", shift.Text("es"));
-        Assert.Equal("one round of the tour with its stops takes 1,381 min, longer than the 8 h shift", shift.Text("en"));
+        var shift = Note.Of("staffing.hours_not_24", ("hours", 20));
+        Assert.Equal("nota: los turnos cubren 20 h, no 24 h", shift.Text("es"));
+        Assert.Equal("note: the shifts cover 20 h, not 24 h", shift.Text("en"));
+        var far = Note.Of("route.hotspot_too_far", ("name", "Mercado"), ("roundTrip", 1381.4), ("patrol", 435));
+        Assert.StartsWith("punto caliente Mercado: ir, detenerse y volver toma 1,381 min, más que los 435 min de patrullaje", far.Text("es"));
         // Coordinates stay machine-readable (a comma would split them), modes are words of the language.
         Assert.StartsWith("Moto 2 en (-79.03, -8.1) está a 250 m", Note.Of("coverage.unit_far", ("unit", "Moto 2"), ("lon", -79.03), ("lat", -8.1), ("distance", 250.4), ("tolerance", 30)).Text("es"));
         Assert.Contains("en bicicleta", Note.Of("network.class_excluded", ("count", 3), ("km", 0.5), ("mode", "bike")).Text("es"));

@@ -163,6 +163,44 @@ public class ShiftRoutePlannerTests
     }
 
     [Fact]
+    public void A_hot_spot_off_the_sector_is_reached_by_detours_counted_as_deadhead()
+    {
+        // Sector: the first 3 columns of an 8 × 4 grid; the hot spot sits at the far column, 500 m away.
+        var (g, geo) = Grid(8, 4, 3);
+        var cycle = ShiftRoutePlanner.PlanCycle(g, ChinesePostman.Solve(g, 0), geo, [new RouteHotspot("far", "Paradero", 7)], new RouteOptions { Seed = 2 }, Slots(1, "mañana"));
+        var route = cycle.Routes[0].Route;
+        Assert.Contains(route.Stops, s => s.Detour);
+        Assert.True(route.Figures.Hotspots[0].WithinLimit, route.Figures.Hotspots[0].MaxIntervalMinutes.ToString());
+        Assert.Contains(route.Legs, l => l.Detour && l.Deadhead);
+        Assert.True(route.Figures.DeadheadPct > 0);
+    }
+
+    [Fact]
+    public void A_hot_spot_no_street_reaches_is_reported_not_hidden()
+    {
+        var (g, geo) = Grid(3, 3, 3);
+        var island = new PostmanGraph(g.NodeCount + 1, g.Edges);
+        var geometry = new RouteGeometry(32717, n => n < 9 ? geo.Node(n) : new Coordinate(718000, 9107000));
+        var cycle = ShiftRoutePlanner.PlanCycle(island, ChinesePostman.Solve(island, 0), geometry, [new RouteHotspot("x", "Isla", 9)], new RouteOptions(), Slots(1, "mañana"));
+        var route = cycle.Routes[0].Route;
+        Assert.False(route.Figures.Hotspots[0].WithinLimit);
+        Assert.Empty(route.Figures.Hotspots[0].VisitMinutes);
+        Assert.Contains(route.Notes, n => n.English.Contains("Isla"));
+    }
+
+    [Fact]
+    public void Lengths_in_wgs84_are_measured_on_the_ellipsoid()
+    {
+        // Two nodes 0.001° of latitude apart near Trujillo: about 110.6 m each way.
+        var g = new PostmanGraph(2, [new PostmanEdge(0, 1, 80, false, true)]);
+        var geo = new RouteGeometry(4326, n => new Coordinate(-79.05, -8.05 + n * 0.001));
+        var route = ShiftRoutePlanner.PlanCycle(g, ChinesePostman.Solve(g, 0), geo, [], new RouteOptions(), Slots(1, "mañana")).Routes[0].Route;
+        Assert.NotEmpty(route.Legs);
+        Assert.All(route.Legs, l => Assert.InRange(l.LengthMeters, 110.25, 110.75));
+        Assert.Equal(route.Legs.Sum(l => l.LengthMeters) / 1000, route.Figures.LengthKm, 6);
+    }
+
+    [Fact]
     public void No_patrol_time_is_refused()
     {
         var (g, geo) = Grid(3, 3, 3);

@@ -26,7 +26,10 @@ public class GpxWriterTests
         var geo = new RouteGeometry(32717, n => new Coordinate(717000 + 100 * (n % w), 9106000 + 100 * (n / w)));
         var tour = ChinesePostman.Solve(g, 0, 3);
         var spots = new[] { new RouteHotspot("h1", "Mercado Señor de los Milagros", 5), new RouteHotspot("h2", "Plazuela Ñañez", 15) };
-        return PatrolRoutePlanner.Plan(g, tour, geo, spots, new RouteOptions { Name = Name, Seed = 3, ShiftStart = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero) });
+        // One shift of the planner the service uses; no hand-over, so the route starts when the shift does.
+        var slot = new CycleSlot(1, "mañana", Name, new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var cycle = ShiftRoutePlanner.PlanCycle(g, tour, geo, spots, new RouteOptions { Name = Name, Seed = 3, HandoverMinutes = 0 }, [slot]);
+        return Assert.Single(cycle.Routes).Route;
     }
 
     [Fact]

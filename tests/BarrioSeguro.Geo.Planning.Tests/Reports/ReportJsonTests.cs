@@ -36,7 +36,7 @@ public class ReportJsonTests
         var route = new RouteReport("S1", RouteName.Of("S1", "mañana"), "mañana", "foot", new RouteStart("Comisaría", -79.07, -8.02), 12.5, 470, 10, 100, 2, true,
             [new StopReport(1, "H1", "Mercado", -79.071, -8.021, "07:15", 75, 12, false)], 0, [],
             [new HotspotReport("H1", "Mercado", ["07:15"], [75], [75, 395], 395, false)],
-            [Note.Of("route.hotspot_interval_missed", ("name", "Mercado"), ("gap", 395.2), ("max", 120))]);
+            [Note.Of("route.hotspot_interval_over", ("name", "Mercado"), ("gap", 395.2), ("over", 275.2), ("max", 120), ("patrol", 435))]);
         var json = PlanningJson.Serialize(route);
         Assert.Equal(json, PlanningJson.Serialize(PlanningJson.Deserialize<RouteReport>(json)));
         var root = JsonDocument.Parse(json).RootElement;
@@ -46,9 +46,9 @@ public class ReportJsonTests
         Assert.Equal("S1", root.GetProperty("sector").GetString());
         // A note: its code, its arguments as numbers and names, and the text for clients that only show text.
         var note = root.GetProperty("notes")[0];
-        Assert.Equal("route.hotspot_interval_missed", note.GetProperty("code").GetString());
+        Assert.Equal("route.hotspot_interval_over", note.GetProperty("code").GetString());
         Assert.Equal(395.2, note.GetProperty("args").GetProperty("gap").GetDouble());
         Assert.Equal("Mercado", note.GetProperty("args").GetProperty("name").GetString());
-        Assert.StartsWith("hot spot Mercado: the longest gap is 395 min, over the 120 min asked", note.GetProperty("text").GetString());
+        Assert.StartsWith("hot spot Mercado: the longest gap is 395 min, 275 min over the 120 min asked", note.GetProperty("text").GetString());
     }
 }

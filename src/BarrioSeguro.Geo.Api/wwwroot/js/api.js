@@ -152,28 +152,46 @@ export async function request(path, { method = 'GET', headers = {}, signal, json
 }
 
 /**
- * Downloads a file the server answers (GPX, PDF) with the bearer token, which a plain <a download> cannot send:
- * the body becomes a blob and a temporary link saves it under the server's file name.
+ * Downloads a file the server answers (GPX, PDF, exports) with the bearer token, which a plain <a download> cannot send:
+ * the body becomes a blob and a temporary link saves it under the server's file name. onProgress(received, total)
+ * follows the bytes (total 0 when the server sent no Content-Length); signal cancels. Resolves with
+ * {fileName, bytes, warnings} (warnings: the X-Barrio-Warning-Count of the answer).
  */
-export async function download(path, fallbackName) {
+export async function download(path, fallbackName, { signal, onProgress } = {}) {
   const signedIn = session();
   const response = await fetch(new URL(path, document.baseURI), {
     headers: signedIn ? { Authorization: `Bearer ${signedIn.token}` } : {},
+    signal,
+  }).catch((err) => {
+    throw isAbort(err) ? err : new ApiError('network');
   });
   if (!response.ok) {
     let body = null;
     try { body = await response.json(); } catch { body = null; }
     throw new ApiError('http', { status: response.status, title: body?.title ?? response.statusText, detail: body?.detail, body });
   }
+  const total = Number(response.headers.get('content-length')) || 0;
+  const chunks = [];
+  let received = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    onProgress?.(received, total);
+  }
   const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(response.headers.get('content-disposition') ?? '');
-  const url = URL.createObjectURL(await response.blob());
+  const fileName = match ? decodeURIComponent(match[1]) : fallbackName;
+  const url = URL.createObjectURL(new Blob(chunks, { type: response.headers.get('content-type') ?? 'application/octet-stream' }));
   const a = document.createElement('a');
   a.href = url;
-  a.download = match ? decodeURIComponent(match[1]) : fallbackName;
+  a.download = fileName;
   document.body.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return { fileName, bytes: received, warnings: Number(response.headers.get('x-barrio-warning-count')) || 0 };
 }
 
 /** Reads a GeoJSON collection and follows its rel="next" links (at most maxPages pages); returns all features. */

@@ -28,6 +28,7 @@ import { isEditing } from './panels/draw.js';
 import './panels/blockpick.js'; // "Crear desde manzanas"
 import './layout.js'; // sidebar width, tables that scroll, overlays that give way
 import { isPainting, startPainting, saveAsPlan, comparePainted, undo as undoPaint, redo as redoPaint, evaluateLocally, paintState } from './panels/paint.js';
+import { exportShown } from './panels/export.js';
 
 Object.assign(hook, {
   map,
@@ -53,6 +54,7 @@ Object.assign(hook, {
   redoPaint,
   evaluateLocally,
   paintState,
+  exportShown,
 });
 
 // ---- clicks on the map ------------------------------------------------------------------------------------------------

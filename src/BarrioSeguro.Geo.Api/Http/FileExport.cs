@@ -1,0 +1,92 @@
+using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.IO;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+
+namespace BarrioSeguro.Geo.Api.Http;
+
+/// <summary>
+/// Features sent as a file download, the one path of every export (collections, plan layers): the format and CRS read
+/// from the query, the file written by <see cref="VectorFile.Write"/> (as the CLI's <c>barrio export</c>) into a private
+/// temporary folder, then sent whole with a file name that says what it is and in which CRS.
+/// </summary>
+public static class FileExport
+{
+    /// <summary>A format the service exports: the names the query takes, its extension and content type.</summary>
+    public sealed record Format(string Name, string[] Aliases, string Extension, string ContentType);
+
+    public static readonly Format Shapefile = new("shapefile", ["shapefile", "shp", "zip"], ".zip", "application/zip");
+    public static readonly Format GeoPackage = new("geopackage", ["geopackage", "gpkg"], ".gpkg", "application/geopackage+sqlite3");
+    public static readonly Format GeoJsonFile = new("geojson", ["geojson", "json"], ".geojson", "application/geo+json");
+    public static readonly Format Kml = new("kml", ["kml"], ".kml", "application/vnd.google-earth.kml+xml");
+    public static readonly Format Csv = new("csv", ["csv"], ".csv", "text/csv; charset=utf-8");
+    public static readonly Format Gpx = new("gpx", ["gpx"], ".gpx", "application/gpx+xml");
+
+    /// <summary>What collections export (GPX is for routes: a plan's routes layer).</summary>
+    public static readonly IReadOnlyList<Format> CollectionFormats = [Shapefile, GeoPackage, GeoJsonFile, Kml, Csv];
+
+    /// <summary>The content types of every format, for the OpenAPI document.</summary>
+    public static readonly string[] ContentTypes = [Shapefile.ContentType, GeoPackage.ContentType, GeoJsonFile.ContentType, Kml.ContentType, Csv.ContentType, Gpx.ContentType];
+
+    /// <summary>The format a query names among <paramref name="allowed"/> (null: shapefile), or a 400 naming the parameter.</summary>
+    public static (Format? Format, BadRequestProblem? Problem) ParseFormat(string? format, IReadOnlyList<Format> allowed, string? why = null)
+    {
+        var text = (format ?? Shapefile.Name).Trim().ToLowerInvariant();
+        if (allowed.FirstOrDefault(f => f.Aliases.Contains(text)) is { } found) return (found, null);
+        var names = string.Join(", ", allowed.Select(f => f.Name));
+        var gpx = Gpx.Aliases.Contains(text) && why is not null ? $" {why}" : "";
+        return (null, Problems.BadRequest("Unknown format", $"format '{format}' is not one of {names}.{gpx}", Parameter("format")));
+    }
+
+    /// <summary>
+    /// The target CRS a query names (null: the format's default), or a 400 naming the parameter: an unknown code, or a
+    /// CRS other than EPSG:4326 for KML and GPX (they hold longitude/latitude only).
+    /// </summary>
+    public static (int? Epsg, BadRequestProblem? Problem) ParseCrs(string? crs, Format format)
+    {
+        if (string.IsNullOrWhiteSpace(crs)) return (null, null);
+        int epsg;
+        try { epsg = Crs.Parse(crs.Trim()); }
+        catch (UnknownCrsException ex) { return (null, Problems.BadRequest("Unknown CRS", ex.Message, Parameter("crs"))); }
+        if (epsg != Crs.Wgs84 && (format == Kml || format == Gpx))
+            return (null, Problems.BadRequest("Invalid crs",
+                $"crs '{crs}': {format.Name.ToUpperInvariant()} holds WGS 84 longitude/latitude only; use EPSG:4326 or leave crs out.", Parameter("crs")));
+        return (epsg, null);
+    }
+
+    /// <summary>
+    /// Writes the features (in EPSG:4326) as <paramref name="format"/> in <paramref name="target"/> (null: EPSG:4326 for
+    /// GeoJSON, KML, GPX and CSV; else the UTM zone of the data) and answers the file, named
+    /// <c>{baseName}_epsg{code}{extension}</c>. GeoJSON is always EPSG:4326 (RFC 7946). What the format cut goes in
+    /// <see cref="WarningHeaders"/>.
+    /// </summary>
+    public static async Task<FileContentHttpResult> SendAsync(
+        IReadOnlyList<IFeature> features, string baseName, Format format, int? target, HttpResponse http, CancellationToken ct)
+    {
+        if (format == GeoJsonFile || format == Kml || format == Gpx) target = Crs.Wgs84;
+        target ??= format == Csv ? Crs.Wgs84 : Crs.UtmZoneFor(new GeometryCollection(features.Select(f => f.Geometry).Where(g => g is not null).ToArray()));
+        // Written to a private temporary folder first: a failure sends an error, never half a file.
+        var folder = Directory.CreateTempSubdirectory("barrio-export-");
+        try
+        {
+            var fileName = $"{Safe(baseName)}_epsg{target.Value}{format.Extension}";
+            var path = Path.Combine(folder.FullName, fileName);
+            var written = VectorFile.Write(path, features, Crs.Wgs84, target.Value);
+            // Nothing is cut silently: each field name and value the format shortened goes with the download.
+            WarningHeaders.Add(http, written.Warnings);
+            var bytes = await File.ReadAllBytesAsync(path, ct);
+            return TypedResults.File(bytes, format.ContentType, fileName);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    public static Dictionary<string, object?> Parameter(string name) => new() { ["parameter"] = name };
+
+    // File names of letters, digits, '_' and '-' only: the same on every system and in a Content-Disposition.
+    private static string Safe(string name) =>
+        new(name.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' ? ch : '_').ToArray());
+}
