@@ -58,6 +58,7 @@ app.MapPlans();
 app.MapNetwork();
 app.MapFieldKit();
 app.MapContingents();
+app.MapEntries(); // issue 12, forms: contingents, stations, hot spots, incidents (create, read, update, delete, CSV)
 app.MapAudit();
 app.MapNotes();
 app.MapUsers();
