@@ -55,7 +55,7 @@ public static class EntryEndpoints
         app.MapGet("/api/hotspots", ListHotSpots).WithTags("Hot spots").Produces<List<HotSpotView>>()
             .WithSummary("Every hot spot (of the user's districts when limited to some).");
         app.MapPost("/api/incidents/import", Import).WithTags("Incidents")
-            .Accepts<string>("text/csv")
+            // No Accepts("text/csv"): routing would answer 415 before sign-in is checked; the handler refuses other types.
             .Produces<ImportView>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -150,8 +150,8 @@ public static class EntryEndpoints
         {
             if (Str(body, "category", partial) is { } category) i.Category = category.Trim();
             if (Str(body, "occurredAt", partial) is { } when)
-                i.OccurredAt = IncidentCsv.ParseDateTime(when)
-                    ?? throw new RefusalException(Note.Of("entry.bad_date", ("field", "occurredAt"), ("value", when)), "occurredAt");
+                i.OccurredAt = (IncidentCsv.ParseDateTime(when)
+                    ?? throw new RefusalException(Note.Of("entry.bad_date", ("field", "occurredAt"), ("value", when)), "occurredAt")).ToUniversalTime();
             i.Location = Location(body, i.Location, partial);
         },
         i => EntryRules.Check(i, DateTimeOffset.UtcNow),
@@ -164,8 +164,8 @@ public static class EntryEndpoints
     {
         var group = app.MapGroup($"/api/{path}").WithTags(tag);
         var body = $"JSON members as GET answers them ({typeof(TView).Name}); lon/lat in EPSG:4326 for points.";
-        group.MapPost("/", (HttpRequest r, EditContext e, EntryStore s, IOptions<BarrioOptions> o, CancellationToken ct) => Create(path, kind, r, e, s, o, ct))
-            .Accepts<TView>("application/json").Produces<TView>(StatusCodes.Status201Created)
+        app.MapPost($"/api/{path}", (HttpRequest r, EditContext e, EntryStore s, IOptions<BarrioOptions> o, CancellationToken ct) => Create(path, kind, r, e, s, o, ct))
+            .WithTags(tag).Accepts<TView>("application/json").Produces<TView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
@@ -328,7 +328,7 @@ public static class EntryEndpoints
         var factory = NetTopologySuite.NtsGeometryServices.Instance.CreateGeometryFactory(Crs.Wgs84);
         var incidents = read.Rows.Select(r => new Incident
         {
-            Category = r.Category, OccurredAt = r.OccurredAt, Location = factory.CreatePoint(new Coordinate(r.Lon, r.Lat)), IsSynthetic = false,
+            Category = r.Category, OccurredAt = r.OccurredAt.ToUniversalTime(), Location = factory.CreatePoint(new Coordinate(r.Lon, r.Lat)), IsSynthetic = false,
         }).ToList();
         if (request.HttpContext.User.DistrictsOf() is { Count: > 0 } districts)
         {

@@ -72,6 +72,8 @@ public static class ApiErrors
             if (rule is not null) foreach (var (key, value) in rule.Extensions(exception, options.Value)) problem!.Extensions[key] = value;
             if (problem is null) return false;
             problem.Instance = http.Request.Path;
+            // The handler runs after the request's language scope ended: say a note's reason in it here.
+            if (exception is RefusalException refusal) problem.Detail = refusal.Reason.Text(NoteLanguages.Of(http.Request));
             NoteLanguages.Localize(problem, http.Request);
             // A refusal is an answer, not a fault: one line in the log, no stack trace.
             log.LogInformation("{Method} {Path} refused ({Status}): {Reason}", http.Request.Method, http.Request.Path, problem.Status, problem.Detail);

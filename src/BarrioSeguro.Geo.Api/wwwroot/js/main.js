@@ -24,6 +24,7 @@ import { computeCoverage } from './panels/coverage.js';
 import { computeRoutes } from './panels/routes.js';
 import { renderAccount, signIn, signOut } from './panels/account.js';
 import { isEditing } from './panels/draw.js';
+import './panels/forms.js'; // issue 12, forms: contingents, stations, hot spots, incidents (its map clicks come first)
 
 Object.assign(hook, {
   map,
