@@ -37,6 +37,8 @@ public class ViewerFormsTests(ApiFixture api) : BrowserTest(api)
         Api.Require();
         var page = await OpenViewer();
         await Button(page, "Nuevo contingente").ClickAsync();
+        // Other tests may have left neighbourhoods of their own for a moment: pick El Milagro by its name.
+        await page.GetByLabel("Barrio", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "El Milagro" });
         await page.GetByLabel("Nombre", new() { Exact = true }).FillAsync("Contingente del formulario");
         await page.GetByLabel("Efectivos", new() { Exact = true }).FillAsync("0");
         await Button(page, "Guardar").ClickAsync();
