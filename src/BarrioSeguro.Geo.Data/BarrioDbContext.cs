@@ -16,6 +16,7 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
     public DbSet<Street> Streets => Set<Street>();
     public DbSet<Incident> Incidents => Set<Incident>();
     public DbSet<Contingent> Contingents => Set<Contingent>();
+    public DbSet<HotSpot> HotSpots => Set<HotSpot>();
     public DbSet<Dataset> Datasets => Set<Dataset>();
     public DbSet<NeighborhoodRevision> NeighborhoodRevisions => Set<NeighborhoodRevision>();
     public DbSet<Block> Blocks => Set<Block>();
@@ -116,6 +117,15 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
             e.ToTable("stations");
             e.Property(s => s.Location).HasColumnType("geometry(Point,4326)");
             e.HasIndex(s => s.Location).HasMethod("gist");
+            e.Property(s => s.Version).IsConcurrencyToken(); // forms: a change from an older version is refused
+        });
+
+        model.Entity<HotSpot>(e =>
+        {
+            e.ToTable("hot_spots");
+            e.Property(h => h.Location).HasColumnType("geometry(Point,4326)");
+            e.HasIndex(h => h.Location).HasMethod("gist");
+            e.Property(h => h.Version).IsConcurrencyToken();
         });
 
         model.Entity<Street>(e =>
@@ -132,12 +142,14 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
             e.Property(i => i.Location).HasColumnType("geometry(Point,4326)");
             e.HasIndex(i => i.Location).HasMethod("gist");
             e.HasIndex(i => i.OccurredAt);
+            e.Property(i => i.Version).IsConcurrencyToken();
         });
 
         model.Entity<Contingent>(e =>
         {
             e.ToTable("contingents");
             e.Ignore(c => c.OfficersPerShift);
+            e.Property(c => c.Version).IsConcurrencyToken();
             e.HasOne<Neighborhood>().WithMany().HasForeignKey(c => c.NeighborhoodId).OnDelete(DeleteBehavior.Cascade);
             e.ToTable(t =>
             {

@@ -44,6 +44,12 @@ public enum Scope
     Contingent,
     /// <summary>{ubigeo} is the district.</summary>
     District,
+    /// <summary>{id} is a station (the district its point is in).</summary>
+    Station,
+    /// <summary>{id} is a hot spot (the district its point is in).</summary>
+    HotSpot,
+    /// <summary>{id} is an incident (the district its point is in).</summary>
+    Incident,
 }
 
 public sealed record AccessRule(Need Need, Scope Scope = Scope.None);
@@ -121,6 +127,30 @@ public static class AccessTable
 
         ["GET /api/contingents"] = new(Need.Read),
         ["GET /api/contingents/{id:int}/staffing"] = new(Need.Read, Scope.Contingent),
+
+        // issue 12, forms: what chiefs (contingents, hot spots, incidents) and planners (stations) enter by hand.
+        ["POST /api/contingents"] = new(Need.Chief),
+        ["GET /api/contingents/{id:int}"] = new(Need.Read, Scope.Contingent),
+        ["PUT /api/contingents/{id:int}"] = new(Need.Chief, Scope.Contingent),
+        ["PATCH /api/contingents/{id:int}"] = new(Need.Chief, Scope.Contingent),
+        ["DELETE /api/contingents/{id:int}"] = new(Need.Chief, Scope.Contingent),
+        ["POST /api/stations"] = new(Need.Planner),
+        ["GET /api/stations/{id:int}"] = new(Need.Read, Scope.Station),
+        ["PUT /api/stations/{id:int}"] = new(Need.Planner, Scope.Station),
+        ["PATCH /api/stations/{id:int}"] = new(Need.Planner, Scope.Station),
+        ["DELETE /api/stations/{id:int}"] = new(Need.Planner, Scope.Station),
+        ["GET /api/hotspots"] = new(Need.Read),
+        ["POST /api/hotspots"] = new(Need.Chief),
+        ["GET /api/hotspots/{id:int}"] = new(Need.Read, Scope.HotSpot),
+        ["PUT /api/hotspots/{id:int}"] = new(Need.Chief, Scope.HotSpot),
+        ["PATCH /api/hotspots/{id:int}"] = new(Need.Chief, Scope.HotSpot),
+        ["DELETE /api/hotspots/{id:int}"] = new(Need.Chief, Scope.HotSpot),
+        ["POST /api/incidents"] = new(Need.Chief),
+        ["POST /api/incidents/import"] = new(Need.Chief),
+        ["GET /api/incidents/{id:int}"] = new(Need.Read, Scope.Incident),
+        ["PUT /api/incidents/{id:int}"] = new(Need.Chief, Scope.Incident),
+        ["PATCH /api/incidents/{id:int}"] = new(Need.Chief, Scope.Incident),
+        ["DELETE /api/incidents/{id:int}"] = new(Need.Chief, Scope.Incident),
     };
 
     /// <summary>"GET /api/plans/{planId:int}": the key of an endpoint in <see cref="Rules"/>.</summary>
@@ -180,6 +210,12 @@ public sealed class DistrictScope(BarrioDbContext db)
                               select n.DistrictUbigeo).ToListAsync(ct);
             case Scope.District when route.GetValueOrDefault("ubigeo")?.ToString() is { } u:
                 return [u];
+            case Scope.Station when id is { } st:
+                return await AtPoint(db.Stations.Where(x => x.Id == st).Select(x => x.Location), request.HttpContext.User, ct);
+            case Scope.HotSpot when id is { } h:
+                return await AtPoint(db.HotSpots.Where(x => x.Id == h).Select(x => x.Location), request.HttpContext.User, ct);
+            case Scope.Incident when id is { } i:
+                return await AtPoint(db.Incidents.Where(x => x.Id == i).Select(x => x.Location), request.HttpContext.User, ct);
             default:
                 return [];
         }
@@ -200,6 +236,18 @@ public sealed class DistrictScope(BarrioDbContext db)
             district = await db.Neighborhoods.Where(x => x.Id == n).Select(x => x.DistrictUbigeo).FirstOrDefaultAsync(ct);
         if (district is null || !user.Covers(district))
             throw new OutsideDistrictException($"The scope '{scope}' is outside your districts ({string.Join(", ", user.DistrictsOf())}).");
+    }
+
+    /// <summary>
+    /// The district of a point entry: one of the user's that holds it when there is one (INEI's limits overlap a
+    /// little), else the first that holds it, else none (null); empty when the entry does not exist.
+    /// </summary>
+    private async Task<IReadOnlyList<string?>> AtPoint(IQueryable<NetTopologySuite.Geometries.Point> point, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var p = await point.FirstOrDefaultAsync(ct);
+        if (p is null) return [];
+        var districts = await db.Districts.Where(d => d.Boundary.Intersects(p)).OrderBy(d => d.Ubigeo).Select(d => d.Ubigeo).ToListAsync(ct);
+        return [districts.FirstOrDefault(user.Covers) ?? districts.FirstOrDefault()];
     }
 
     private async Task<IReadOnlyList<string?>> OfPlans(int[] plans, CancellationToken ct) =>

@@ -11,17 +11,15 @@ namespace BarrioSeguro.Geo.Api.Endpoints;
 /// <summary>The police contingents of the neighbourhoods.</summary>
 public static class ContingentEndpoints
 {
-    public sealed record ContingentView(int Id, int NeighborhoodId, string Name, int Officers, int Shifts, double OfficersPerShift);
-
     public static IEndpointRouteBuilder MapContingents(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/contingents").WithTags("Contingents")
-            .MapGet("/", List).WithSummary("Every contingent: officers and shifts per neighbourhood.");
+            .MapGet("/", List).WithSummary("Every contingent: officers, shifts, availability, mode, crew size, serenazgo units and version per neighbourhood.");
         return app;
     }
 
     /// <summary>Every contingent; a user limited to districts gets those of its districts' neighbourhoods only.</summary>
-    public static async Task<Ok<List<ContingentView>>> List(PlanStore plans, BarrioDbContext db, ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<Ok<List<EntryEndpoints.ContingentView>>> List(PlanStore plans, BarrioDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
         var contingents = await plans.ContingentsAsync(ct);
         if (user.DistrictsOf() is { Count: > 0 } districts)
@@ -30,7 +28,7 @@ public static class ContingentEndpoints
             contingents = contingents.Where(c => allowed.Contains(c.NeighborhoodId)).ToList();
         }
         return TypedResults.Ok(contingents
-            .Select(c => new ContingentView(c.Id, c.NeighborhoodId, c.Name, c.Officers, c.Shifts, Math.Round(c.OfficersPerShift, 2)))
+            .Select(EntryEndpoints.ViewOf)
             .ToList());
     }
 }

@@ -1,7 +1,7 @@
 namespace BarrioSeguro.Geo.Core.Domain;
 
 /// <summary>The police officers assigned to one neighbourhood, and how many shifts they cover a day.</summary>
-public sealed class Contingent
+public sealed class Contingent : IVersioned
 {
     public int Id { get; set; }
     public int NeighborhoodId { get; set; }
@@ -19,4 +19,8 @@ public sealed class Contingent
 
     /// <summary>Officers on duty in one shift when they are spread evenly over the shifts.</summary>
     public double OfficersPerShift => Shifts > 0 ? (double)Officers / Shifts : 0;
+    /// <summary>1 when made; one more on every change (the ETag of the API).</summary>
+    public int Version { get; set; } = 1;
+    public string? ChangedBy { get; set; }
+    public DateTimeOffset? ChangedAt { get; set; }
 }

@@ -104,7 +104,8 @@ public class AccessMatrixTests(ApiFixture api, ITestOutputHelper output)
         Assert.Empty(wrong);
     }
 
-    private sealed record Ids(int Neighborhood, int Plan, int Coverage, int Route, int Contingent, string Ubigeo, string OtherUbigeo);
+    private sealed record Ids(int Neighborhood, int Plan, int Coverage, int Route, int Contingent, string Ubigeo, string OtherUbigeo,
+        int Station = 0, int HotSpot = 0, int Incident = 0);
 
     private async Task<Ids> Resources()
     {
@@ -120,7 +121,14 @@ public class AccessMatrixTests(ApiFixture api, ITestOutputHelper output)
         Assert.True((await admin.PostAsJsonAsync($"/api/plans/{plan}/routes", new { mode = "foot", shiftHours = 8, seed = 1 })).IsSuccessStatusCode);
         var coverage = await db.PlanCoverages.Where(c => c.PlanId == plan).Select(c => c.Id).FirstAsync();
         var route = await db.PlanRoutes.Where(r => r.PlanId == plan).Select(r => r.Id).FirstAsync();
-        return new Ids(milagro, plan, coverage, route, contingent, ubigeo, other);
+        // Forms (issue 12): a station and an incident of the district, and a hot spot made in it.
+        var district = await db.Districts.Where(d => d.Ubigeo == ubigeo).Select(d => d.Boundary).SingleAsync();
+        var station = await db.Stations.Where(s => district.Intersects(s.Location)).OrderBy(s => s.Id).Select(s => s.Id).FirstAsync();
+        var incident = await db.Incidents.Where(i => district.Intersects(i.Location)).OrderBy(i => i.Id).Select(i => i.Id).FirstAsync();
+        var inside = await db.Neighborhoods.Where(n => n.Id == milagro).Select(n => n.Boundary.PointOnSurface).SingleAsync();
+        var hotSpot = (await ApiFixture.JsonOf(await admin.PostAsJsonAsync("/api/hotspots", new { name = "Matriz de acceso", lon = inside.X, lat = inside.Y })))
+            .GetProperty("id").GetInt32();
+        return new Ids(milagro, plan, coverage, route, contingent, ubigeo, other, station, hotSpot, incident);
     }
 
     private static string Url(string pattern, Scope scope, Ids ids)
@@ -130,6 +138,9 @@ public class AccessMatrixTests(ApiFixture api, ITestOutputHelper output)
             Scope.Coverage => ids.Coverage,
             Scope.Route => ids.Route,
             Scope.Contingent => ids.Contingent,
+            Scope.Station => ids.Station,
+            Scope.HotSpot => ids.HotSpot,
+            Scope.Incident => ids.Incident,
             _ => ids.Neighborhood,
         };
         var url = pattern.Replace("{id:int}", id.ToString(System.Globalization.CultureInfo.InvariantCulture))

@@ -48,6 +48,12 @@ public class OpenApiTests(ApiFixture api)
         { "get", "/api/routes/{id}/gpx", [200, 404] },
         { "get", "/api/plans/{planId}/fieldkit.pdf", [200, 404, 409, 503] },
         { "get", "/api/audit", [200, 400] },
+        { "post", "/api/contingents", [201, 400, 403, 413, 415, 422] },
+        { "get", "/api/contingents/{id}", [200, 304, 404] },
+        { "put", "/api/contingents/{id}", [200, 400, 403, 404, 412, 413, 415, 422, 428] },
+        { "patch", "/api/stations/{id}", [200, 400, 403, 404, 412, 413, 415, 422, 428] },
+        { "delete", "/api/hotspots/{id}", [204, 404, 412, 428] },
+        { "post", "/api/incidents/import", [200, 400, 403, 413, 415, 422] },
     };
 
     // One service serves the whole collection: its document is read once.

@@ -110,7 +110,7 @@ export function failure(err) {
  * Sends a request and reads its JSON answer. Resolves with {body, response}; rejects with an ApiError, or with the
  * AbortError when the signal fired.
  */
-export async function request(path, { method = 'GET', headers = {}, signal, json } = {}) {
+export async function request(path, { method = 'GET', headers = {}, signal, json, text, contentType } = {}) {
   let response;
   const signedIn = session();
   try {
@@ -121,9 +121,10 @@ export async function request(path, { method = 'GET', headers = {}, signal, json
         'Accept-Language': `${getLocale()}, ${getLang()};q=0.9`, // the server's notes and texts in the viewer's language
         ...(signedIn ? { Authorization: `Bearer ${signedIn.token}` } : {}),
         ...(json !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...(text !== undefined ? { 'Content-Type': contentType ?? 'text/plain' } : {}), // a file sent as it is (CSV)
         ...headers,
       },
-      body: json !== undefined ? JSON.stringify(json) : undefined,
+      body: json !== undefined ? JSON.stringify(json) : text,
       signal,
     });
   } catch (err) {
@@ -147,6 +148,7 @@ export async function request(path, { method = 'GET', headers = {}, signal, json
       body,
     });
   }
+  if (response.status === 204) return { body: null, response }; // a delete: no body
   if (body === null) throw new ApiError('badJson', { status: response.status });
   return { body, response };
 }
