@@ -83,6 +83,28 @@ public class SectorizeBarrierTests(ElMilagroBlocksFixture milagro) : IClassFixtu
     }
 
     [Fact]
+    public void Barriers_with_units_a_previous_plan_and_a_lock_honour_all_four()
+    {
+        using var first = new TempDir();
+        var run = Sectorize(first, milagro.Path, "--sectors", "3", "--streets", Streets, "--mode", "foot", "--barrier-classes", "primary");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var previous = VectorFile.Read(first.File("a.geojson")).Features;
+        var block = (string)previous[0].Attributes["id"];
+        using var dir = new TempDir();
+        run = Sectorize(dir, milagro.Path, "--units", "2,1,1", "--seed", "4", "--streets", Streets, "--mode", "foot", "--barrier-classes", "primary",
+            "--previous", first.File("a.geojson"), "--lock", $"{block}=1");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var r = Report(dir.File("r.json"));
+        Assert.True(r.GetProperty("contiguous").GetBoolean());
+        Assert.Equal(JsonValueKind.Object, r.GetProperty("churn").ValueKind);
+        var s = r.GetProperty("sectors").EnumerateArray().ToList();
+        Assert.Equal(2 * s[1].GetProperty("targetWorkload").GetDouble(), s[0].GetProperty("targetWorkload").GetDouble(), 3);
+        var assigned = VectorFile.Read(dir.File("a.geojson")).Features.ToDictionary(f => (string)f.Attributes["id"], f => Convert.ToInt32(f.Attributes["sector"]));
+        Assert.Equal(1, assigned[block]);
+        Assert.All(RoadInside(dir.File("s.geojson"), MiguelGrau()), l => Assert.True(l < 1e-4, $"a sector holds {l * 111_000:F0} m of the avenue"));
+    }
+
+    [Fact]
     public void Bad_barrier_options_exit_with_one_line()
     {
         using var dir = new TempDir();
