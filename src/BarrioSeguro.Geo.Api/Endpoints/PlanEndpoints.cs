@@ -201,6 +201,8 @@ public static class PlanEndpoints
             Centres = p?.Centres?.Select(c => new NetTopologySuite.Geometries.Point(c[0], c[1]) { SRID = 4326 }).ToList(),
             SectorShares = p?.SectorUnits?.Select(u => (double)u).ToList(),
             TolerancePct = p?.TolerancePct ?? 5,
+            Barriers = kept.Report?.Barriers?.Paths?.Select(b => b.ToBarrier()).ToList(),
+            KeptLinks = kept.Report?.Barriers?.Kept,
         };
         var weights = p?.Weights is { Count: > 0 } w ? w : null;
         return TypedResults.Ok(SectorPlanning.WhyHere(await plans.UnitsAsync(n, ct), assignment, blockId, weights, options));

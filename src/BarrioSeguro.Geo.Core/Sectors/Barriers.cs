@@ -47,7 +47,28 @@ public sealed record KeptLink(string BlockA, string BlockB, string Barrier);
 /// <param name="LinksKept">Links across a barrier kept by necessity (in <paramref name="Kept"/>).</param>
 /// <param name="Parts">Parts of the area the barriers leave, each split into sectors of its own.</param>
 /// <param name="SectorsPerPart">Sectors given to each part, by its workload.</param>
-public sealed record BarrierFigures(int Lines, int LinksCut, int LinksKept, int Parts, IReadOnlyList<int> SectorsPerPart, IReadOnlyList<KeptLink> Kept);
+public sealed record BarrierFigures(int Lines, int LinksCut, int LinksKept, int Parts, IReadOnlyList<int> SectorsPerPart, IReadOnlyList<KeptLink> Kept)
+{
+    /// <summary>The barrier lines themselves (lon/lat, 7 decimals), so a kept plan can draw and explain them.</summary>
+    public IReadOnlyList<BarrierPath>? Paths { get; init; }
+}
+
+/// <summary>A barrier as plain coordinates: its name and its lines, each a list of [lon, lat].</summary>
+public sealed record BarrierPath(string Name, IReadOnlyList<IReadOnlyList<double[]>> Lines)
+{
+    public static BarrierPath Of(SectorBarrier b) => new(b.Name, Enumerable.Range(0, b.Line.NumGeometries)
+        .Select(i => (IReadOnlyList<double[]>)b.Line.GetGeometryN(i).Coordinates.Select(c => new[] { Math.Round(c.X, 7), Math.Round(c.Y, 7) }).ToList()).ToList());
+
+    /// <summary>The barrier again (a MultiLineString, SRID 4326).</summary>
+    /// <exception cref="ArgumentException">A line with fewer than two points.</exception>
+    public SectorBarrier ToBarrier()
+    {
+        var factory = new GeometryFactory(new PrecisionModel(), 4326);
+        if (Lines.Count == 0 || Lines.Any(l => l.Count < 2 || l.Any(c => c.Length < 2)))
+            throw new ArgumentException($"Barrier {Name} has a line of fewer than two points.");
+        return new SectorBarrier(Name, factory.CreateMultiLineString(Lines.Select(l => factory.CreateLineString(l.Select(c => new Coordinate(c[0], c[1])).ToArray())).ToArray()));
+    }
+}
 
 /// <summary>
 /// Barriers in the partition. A link between two blocks is across a barrier when the path from one block's centroid to
@@ -226,7 +247,10 @@ internal static class BarrierPartition
         foreach (var g in locks.GroupBy(l => l.Value))
             bound = Math.Max(bound, Math.Max(0, g.Sum(l => graph.Weight[index[l.Key]]) - target[g.Key]) / target[g.Key]);
         var keptLinks = kept.Select(l => new KeptLink(units[l.A].Id, units[l.B].Id, barriers[l.Barrier].Name)).ToList();
-        var result = new BarrierFigures(barriers.Count, crossing.Count - kept.Count, kept.Count, count, sectors, keptLinks);
+        var result = new BarrierFigures(barriers.Count, crossing.Count - kept.Count, kept.Count, count, sectors, keptLinks)
+        {
+            Paths = barriers.Select(BarrierPath.Of).ToList(),
+        };
         notes.Insert(0, Note.Of("sectors.barriers", ("count", barriers.Count), ("cut", result.LinksCut), ("kept", result.LinksKept), ("parts", count)));
         foreach (var l in keptLinks)
             notes.Insert(1, Note.Of("sectors.barrier_kept", ("block", l.BlockA), ("other", l.BlockB), ("barrier", l.Barrier)));
