@@ -272,10 +272,20 @@ internal static class BarrierPartition
             };
         }
         var report = new PlanReport(figures, maxDev, bound * 100, contiguous, figures.Average(f => f.PolsbyPopper), options.Seed, churn, islands,
-            clock.Elapsed.TotalMilliseconds, notes)
+            0, notes)
         {
             Travel = travel, Polish = polish, Objective = options.Objective, Barriers = result,
         };
+        if (options.Objective == SectorObjective.Response && travel is not null)
+        {
+            // The bound of the whole area (barriers relaxed: still a bound for a plan that honours them).
+            var origins = Enumerable.Range(0, k).Select(s => s < centres.Count ? n + s : -1).ToArray();
+            var (lower, boundNote) = ResponseBound.Of(graph, new TravelCost(graph, centres, options.Streets, options.StraightLineKmh), origins, shares,
+                options.TargetDeviation, report);
+            report = report with { Bound = lower };
+            notes.Add(boundNote);
+        }
+        report = report with { ElapsedMs = clock.Elapsed.TotalMilliseconds };
         progress?.Report(1);
         return new Plan(assignment, report);
     }

@@ -89,6 +89,9 @@ public sealed record SectorPlanReport(
     public PolishFigures? Polish { get; init; }
     /// <summary>What the barriers did: lines, links cut, links kept by necessity (named), parts and their sectors.</summary>
     public BarrierFigures? Barriers { get; init; }
+    /// <summary>Response: the lower bound of every plan's weighted travel (Lagrangian dual of the p-median LP with
+    /// balance; free centres) and the plan's gap to it; beside <see cref="Polish"/>'s bound, which is for its centres only.</summary>
+    public TravelBound? Bound { get; init; }
 
     public const string IslandSentence = "these blocks share no edge with the rest: contiguous only by necessity";
 
@@ -108,6 +111,11 @@ public sealed record SectorPlanReport(
     {
         Objective = r.Objective is { } o ? SectorPlanning.NameOf(o) : null,
         Barriers = r.Barriers,
+        Bound = r.Bound is { } lb ? lb with
+        {
+            BoundMinutes = Math.Round(lb.BoundMinutes, 1), PlanMinutes = Math.Round(lb.PlanMinutes, 1), GapPct = Math.Round(lb.GapPct, 3),
+            TolerancePct = Math.Round(lb.TolerancePct, 3),
+        } : null,
         Travel = Rounded(r.Travel),
         Polish = r.Polish is { } p ? p with
         {
