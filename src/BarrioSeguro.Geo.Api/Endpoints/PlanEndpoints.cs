@@ -97,11 +97,13 @@ public static class PlanEndpoints
         var budget = Math.Clamp(request.TimeBudgetSeconds ?? 2, 0.1, 60);
         var objective = SectorPlanning.ObjectiveOf(request.Objective);
         var centres = new List<NetTopologySuite.Geometries.Point>();
+        var centreNames = new List<string?>();
         if (request.CentreStationIds is { Count: > 0 } stationIds)
         {
             var (found, missing) = await plans.StationsAsync(stationIds, ct);
             if (missing.Count > 0) return Problems.NotFound($"No station {string.Join(", ", missing)} (centreStationIds).");
             centres.AddRange(found.Select(s => s.Location));
+            centreNames.AddRange(found.Select(s => (string?)s.Name));
         }
         foreach (var (c, i) in (request.Centres ?? []).Select((c, i) => (c, i)))
         {
@@ -153,6 +155,7 @@ public static class PlanEndpoints
                     StraightLineKmh = streets is null ? speed : null,
                     CompactnessWeight = objective == SectorObjective.Response ? planning.CompactnessWeight : null,
                     Centres = centres.Count > 0 ? centres.Select(p => new[] { p.X, p.Y }).ToList() : null,
+                    CentreNames = centreNames.Count > 0 ? centreNames.Concat(Enumerable.Repeat<string?>(null, centres.Count - centreNames.Count)).ToList() : null,
                     BarrierClasses = request.BarrierClasses,
                     BarrierLines = request.Barriers is { Count: > 0 } given ? given.Count : null,
                 },

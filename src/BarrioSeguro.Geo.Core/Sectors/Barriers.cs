@@ -51,6 +51,10 @@ public sealed record BarrierFigures(int Lines, int LinksCut, int LinksKept, int 
 {
     /// <summary>The barrier lines themselves (lon/lat, 7 decimals), so a kept plan can draw and explain them.</summary>
     public IReadOnlyList<BarrierPath>? Paths { get; init; }
+
+    /// <summary>Sectors with blocks on both sides of a barrier that ends inside their part (joined around its end, named
+    /// in notes <c>sectors.barrier_wrapped</c>); 0 when no sector has both sides.</summary>
+    public int SectorsAcross { get; init; }
 }
 
 /// <summary>A barrier as plain coordinates: its name and its lines, each a list of [lon, lat].</summary>
@@ -83,6 +87,9 @@ public sealed record BarrierPath(string Name, IReadOnlyList<IReadOnlyList<double
 internal static class BarrierPartition
 {
     public const double TouchMetres = 1.0;
+
+    /// <summary>Further seeds tried for a part whose plan has a sector on both sides of a barrier that ends inside it.</summary>
+    public const int WrapRetries = 4;
 
     public static Plan Partition(IReadOnlyList<SectorUnit> units, PartitionOptions options, IProgress<double>? progress, CancellationToken ct)
     {
@@ -192,6 +199,8 @@ internal static class BarrierPartition
         var contiguous = true;
         PolishFigures? polish = null;
         var kCut = cut.Keys.ToHashSet();
+        var wraps = new List<Note>();
+        var sectorsAcross = 0;
         for (var p = 0; p < count; p++)
         {
             var local = new Dictionary<int, int>();
@@ -205,14 +214,36 @@ internal static class BarrierPartition
                 : members[p].Where(i => prev[i] >= 0 && localOf.ContainsKey(prev[i])).ToDictionary(i => units[i].Id, i => localOf[prev[i]], StringComparer.Ordinal);
             var subCut = kCut.Where(l => part[l.Item1] == p && part[l.Item2] == p).Select(l => (local[l.Item1], local[l.Item2])).ToHashSet();
             var share = (double)sectors[p] / k;
-            var sub = Sectorizer.Partition(members[p].Select(i => units[i]).ToList(), options with
+            var subUnits = members[p].Select(i => units[i]).ToList();
+            // A barrier that does not split its part (it ends inside the area) can still have one sector on both of its
+            // sides, joined around its end: try other seeds (at most WrapRetries) for a plan without such a sector.
+            Plan? sub = null;
+            var wrappedLinks = new List<(int, int)>();
+            for (var retry = 0; retry <= WrapRetries; retry++)
             {
-                Sectors = sectors[p], Barriers = null, CutLinks = subCut, Centres = subCentres, Seeds = subSeeds,
-                LockedBlocks = subLocks.Count > 0 ? subLocks : null, LockedSectors = null, PreviousPlan = subPrevious,
-                SectorShares = shares is null ? null : ids.Select(s => shares[s]).ToList(),
-                TimeBudget = options.TimeBudget * share, PolishSeconds = options.PolishSeconds * share,
-            }, null, ct);
-            foreach (var (id, s) in sub.Assignment) assignment[id] = ids[s];
+                var tried = Sectorizer.Partition(subUnits, options with
+                {
+                    Sectors = sectors[p], Barriers = null, CutLinks = subCut, Centres = subCentres, Seeds = subSeeds,
+                    LockedBlocks = subLocks.Count > 0 ? subLocks : null, LockedSectors = null, PreviousPlan = subPrevious,
+                    SectorShares = shares is null ? null : ids.Select(s => shares[s]).ToList(),
+                    TimeBudget = options.TimeBudget * share, PolishSeconds = options.PolishSeconds * share,
+                    Seed = unchecked(options.Seed + retry * 7_919),
+                }, null, ct);
+                var wrapped = subCut.Where(l => tried.Assignment[subUnits[l.Item1].Id] == tried.Assignment[subUnits[l.Item2].Id])
+                    .Select(l => (members[p][l.Item1], members[p][l.Item2])).OrderBy(l => l).ToList();
+                var worse = sub is not null && (tried.Report.MaxDeviationPct > Math.Max(options.TargetDeviation * 100, sub.Report.MaxDeviationPct) + 1e-9
+                                                || wrapped.Count >= wrappedLinks.Count);
+                if (sub is null || !worse) { sub = tried; wrappedLinks = wrapped; }
+                if (wrappedLinks.Count == 0) break;
+            }
+            foreach (var group in wrappedLinks.GroupBy(l => sub!.Assignment[units[l.Item1].Id]))
+            {
+                var (a, bb) = group.First();
+                wraps.Add(Note.Of("sectors.barrier_wrapped", ("sector", ids[group.Key]), ("block", units[a].Id), ("other", units[bb].Id),
+                    ("barrier", barriers[cut[(a, bb)]].Name), ("count", group.Count())));
+            }
+            sectorsAcross += wrappedLinks.Select(l => sub!.Assignment[units[l.Item1].Id]).Distinct().Count();
+            foreach (var (id, s) in sub!.Assignment) assignment[id] = ids[s];
             foreach (var f in sub.Report.Sectors) figures.Add(f with { Id = ids[f.Id], TargetWorkload = target[ids[f.Id]] });
             if (sub.Report.Travel is { } tf)
             {
@@ -250,7 +281,9 @@ internal static class BarrierPartition
         var result = new BarrierFigures(barriers.Count, crossing.Count - kept.Count, kept.Count, count, sectors, keptLinks)
         {
             Paths = barriers.Select(BarrierPath.Of).ToList(),
+            SectorsAcross = sectorsAcross,
         };
+        notes.AddRange(wraps);
         notes.Insert(0, Note.Of("sectors.barriers", ("count", barriers.Count), ("cut", result.LinksCut), ("kept", result.LinksKept), ("parts", count)));
         foreach (var l in keptLinks)
             notes.Insert(1, Note.Of("sectors.barrier_kept", ("block", l.BlockA), ("other", l.BlockB), ("barrier", l.Barrier)));

@@ -47,6 +47,8 @@ public sealed record SectorPlanParameters
     public double? StraightLineKmh { get; init; }
     /// <summary>Fixed centres, [lon, lat] per sector in order.</summary>
     public IReadOnlyList<double[]>? Centres { get; init; }
+    /// <summary>The names of the fixed centres (a station's name; null for a bare point), in the order of <see cref="Centres"/>.</summary>
+    public IReadOnlyList<string?>? CentreNames { get; init; }
     public double? CompactnessWeight { get; init; }
     /// <summary>Patrol units per sector, when given.</summary>
     public IReadOnlyList<int>? SectorUnits { get; init; }
