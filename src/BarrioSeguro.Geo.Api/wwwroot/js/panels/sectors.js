@@ -11,6 +11,7 @@ import { layers, readFeatures, rendered, fitWith, zoomTo } from '../map.js';
 import { sectorColor } from '../styles.js';
 import { computePanel, table, figure, notesList, selectRow, message, renderFailure, planHead, sectorChip, onMapHit, highlightIn } from '../panel.js';
 import { noteText } from '../notes.js';
+import './sectorextras.js'; // part "barriers": the plan's barriers, centres and why-here
 
 const API = 'api/neighborhoods/';
 const BALANCE_TARGET_PCT = 5; // PartitionOptions.TargetDeviation
