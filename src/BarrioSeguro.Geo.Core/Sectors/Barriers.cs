@@ -221,20 +221,24 @@ internal static class BarrierPartition
             var wrappedLinks = new List<(int, int)>();
             for (var retry = 0; retry <= WrapRetries; retry++)
             {
+                // A plan that came out split (a lock far from its sector's old blocks) is made again without the old plan.
+                var previousHere = sub is not null && !sub.Report.Contiguous ? null : subPrevious;
                 var tried = Sectorizer.Partition(subUnits, options with
                 {
                     Sectors = sectors[p], Barriers = null, CutLinks = subCut, Centres = subCentres, Seeds = subSeeds,
-                    LockedBlocks = subLocks.Count > 0 ? subLocks : null, LockedSectors = null, PreviousPlan = subPrevious,
+                    LockedBlocks = subLocks.Count > 0 ? subLocks : null, LockedSectors = null, PreviousPlan = previousHere,
                     SectorShares = shares is null ? null : ids.Select(s => shares[s]).ToList(),
                     TimeBudget = options.TimeBudget * share, PolishSeconds = options.PolishSeconds * share,
                     Seed = unchecked(options.Seed + retry * 7_919),
                 }, null, ct);
                 var wrapped = subCut.Where(l => tried.Assignment[subUnits[l.Item1].Id] == tried.Assignment[subUnits[l.Item2].Id])
                     .Select(l => (members[p][l.Item1], members[p][l.Item2])).OrderBy(l => l).ToList();
-                var worse = sub is not null && (tried.Report.MaxDeviationPct > Math.Max(options.TargetDeviation * 100, sub.Report.MaxDeviationPct) + 1e-9
-                                                || wrapped.Count >= wrappedLinks.Count);
+                var worse = sub is not null && (sub.Report.Contiguous && !tried.Report.Contiguous
+                    || sub.Report.Contiguous == tried.Report.Contiguous
+                       && (tried.Report.MaxDeviationPct > Math.Max(options.TargetDeviation * 100, sub.Report.MaxDeviationPct) + 1e-9
+                           || wrapped.Count >= wrappedLinks.Count));
                 if (sub is null || !worse) { sub = tried; wrappedLinks = wrapped; }
-                if (wrappedLinks.Count == 0) break;
+                if (wrappedLinks.Count == 0 && sub.Report.Contiguous) break;
             }
             foreach (var group in wrappedLinks.GroupBy(l => sub!.Assignment[units[l.Item1].Id]))
             {

@@ -72,7 +72,7 @@ public class PlanBarrierTests(ApiFixture api)
         var plan = await Body(response);
         var report = plan.GetProperty("report");
         Assert.Equal(3, report.GetProperty("barriers").GetProperty("sectorsPerPart").EnumerateArray().Sum(x => x.GetInt32()));
-        Assert.True(report.GetProperty("contiguous").GetBoolean());
+        Assert.True(report.GetProperty("contiguous").GetBoolean(), report.GetProperty("notes").GetRawText());
         Assert.Equal(JsonValueKind.Object, report.GetProperty("churn").ValueKind);
         var targets = report.GetProperty("sectors").EnumerateArray().Select(s => s.GetProperty("targetWorkload").GetDouble()).ToList();
         Assert.Equal(2 * targets[1], targets[0], 2);
