@@ -97,11 +97,13 @@ public static class PlanEndpoints
         var budget = Math.Clamp(request.TimeBudgetSeconds ?? 2, 0.1, 60);
         var objective = SectorPlanning.ObjectiveOf(request.Objective);
         var centres = new List<NetTopologySuite.Geometries.Point>();
+        var centreNames = new List<string?>();
         if (request.CentreStationIds is { Count: > 0 } stationIds)
         {
             var (found, missing) = await plans.StationsAsync(stationIds, ct);
             if (missing.Count > 0) return Problems.NotFound($"No station {string.Join(", ", missing)} (centreStationIds).");
             centres.AddRange(found.Select(s => s.Location));
+            centreNames.AddRange(found.Select(s => (string?)s.Name));
         }
         foreach (var (c, i) in (request.Centres ?? []).Select((c, i) => (c, i)))
         {
@@ -153,6 +155,7 @@ public static class PlanEndpoints
                     StraightLineKmh = streets is null ? speed : null,
                     CompactnessWeight = objective == SectorObjective.Response ? planning.CompactnessWeight : null,
                     Centres = centres.Count > 0 ? centres.Select(p => new[] { p.X, p.Y }).ToList() : null,
+                    CentreNames = centreNames.Count > 0 ? centreNames.Concat(Enumerable.Repeat<string?>(null, centres.Count - centreNames.Count)).ToList() : null,
                     BarrierClasses = request.BarrierClasses,
                     BarrierLines = request.Barriers is { Count: > 0 } given ? given.Count : null,
                 },
@@ -205,6 +208,8 @@ public static class PlanEndpoints
             Centres = p?.Centres?.Select(c => new NetTopologySuite.Geometries.Point(c[0], c[1]) { SRID = 4326 }).ToList(),
             SectorShares = p?.SectorUnits?.Select(u => (double)u).ToList(),
             TolerancePct = p?.TolerancePct ?? 5,
+            Barriers = kept.Report?.Barriers?.Paths?.Select(b => b.ToBarrier()).ToList(),
+            KeptLinks = kept.Report?.Barriers?.Kept,
         };
         var weights = p?.Weights is { Count: > 0 } w ? w : null;
         return TypedResults.Ok(SectorPlanning.WhyHere(await plans.UnitsAsync(n, ct), assignment, blockId, weights, options));

@@ -290,6 +290,8 @@ public sealed class SectorizeCommand : ICommand
                 StraightLineKmh = streets is null ? speed : null,
                 CompactnessWeight = objective == SectorObjective.Response ? compactness : null,
                 Centres = centres?.Points.Select(p => new[] { p.X, p.Y }).ToList(),
+                CentreNames = parsed.Option("--centre-names") is { } cn
+                    ? cn.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(x => (string?)x).ToList() : null,
                 CentresFile = centres?.File is { } cf ? Path.GetFileName(cf) : null,
                 CentresSha256 = centres?.File is { } cf2 ? SectorFiles.Sha256(cf2) : null,
                 StreetsFile = streetsPath is null ? null : Path.GetFileName(streetsPath),

@@ -24,7 +24,7 @@ public sealed class WhyCommand : ICommand
         Usage: barrio why --blocks BLOCKS --assignment ASSIGNED_BLOCKS --block ID [--weight FIELD[=W],...]
                           [--streets STREETS --mode foot|bike|moto|car | --speed KMH]
                           [--centres FILE|LON,LAT;... [--centre-names N,...]] [--units N,N,...] [--tolerance PCT]
-                          [--report WHY.json]
+                          [--plan REPORT.json] [--report WHY.json]
 
         Explains the place of one block in a plan: its sector's centre (fixed by --centres for sectors 0, 1, ...
         in order, else the sector's best block: the least workload-weighted travel to the rest) and the minutes
@@ -37,6 +37,9 @@ public sealed class WhyCommand : ICommand
           --block ID           the block to explain (its 'id')
           --weight, --streets, --mode, --speed, --centres, --centre-names, --units, --tolerance
                                as for 'barrio sectorize' (use the plan's own)
+          --plan REPORT.json   the plan's report ('barrio sectorize --report'): its barriers (lines and links kept
+                               across) are honoured: the next best sector is one reachable without crossing a
+                               barrier, and a move across one is said to be refused
           --report FILE        JSON, camelCase, the shape of the service's answer: block, sector, label,
                                workload, measure, own and nextBest (sector, centreBlock, centreLon, centreLat,
                                centreFixed, minutes, touches), ifMoved (toSector, fromStaysContiguous,
@@ -52,7 +55,7 @@ public sealed class WhyCommand : ICommand
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
         var parsed = CommandArgs.Parse(args, "--blocks", "--assignment", "--block", "--weight", "--streets", "--mode", "--speed",
-            "--centres", "--centre-names", "--units", "--tolerance", "--report", StreetInput.Option);
+            "--centres", "--centre-names", "--units", "--tolerance", "--report", "--plan", StreetInput.Option);
         parsed.NoPositionals();
         var blocksPath = parsed.Required("--blocks", "FILE");
         var assignmentPath = parsed.Required("--assignment", "ASSIGNED_BLOCKS");
@@ -90,11 +93,24 @@ public sealed class WhyCommand : ICommand
             try { streets = StreetGraph.Build(StreetLines.Network(StreetInput.Read(streetsPath, parsed, context)), mode); }
             catch (ArgumentException e) { throw new CommandFailedException($"streets {Path.GetFileName(streetsPath)}: {e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" ")}", e); }
         }
+        BarrierFigures? barriers = null;
+        if (parsed.Option("--plan") is { } planPath)
+        {
+            try { barriers = PlanningJson.Deserialize<SectorPlanReport>(File.ReadAllText(planPath)).Barriers; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+            {
+                throw new CommandFailedException($"plan {Path.GetFileName(planPath)}: not a readable sectorize report ({e.Message.ReplaceLineEndings(" ")})", e);
+            }
+        }
         WhyHereReport report;
         try
         {
             report = SectorPlanning.WhyHere(blocks.Units(), assignment, blockId, weights,
-                new ExplainOptions { Streets = streets, StraightLineKmh = speed, Centres = centres, SectorShares = shares, TolerancePct = tolerance });
+                new ExplainOptions
+                {
+                    Streets = streets, StraightLineKmh = speed, Centres = centres, SectorShares = shares, TolerancePct = tolerance,
+                    Barriers = barriers?.Paths?.Select(b => b.ToBarrier()).ToList(), KeptLinks = barriers?.Kept,
+                });
         }
         catch (ArgumentException e)
         {

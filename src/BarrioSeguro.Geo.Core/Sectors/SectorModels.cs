@@ -160,6 +160,10 @@ public sealed record PlanReport(
 
     /// <summary>What the barriers did (null without barriers).</summary>
     public BarrierFigures? Barriers { get; init; }
+
+    /// <summary>Response plans: a lower bound of every plan's weighted travel and this plan's gap to it (null when the
+    /// blocks are over <see cref="ResponseBound.MaxBlocks"/>, named in a note).</summary>
+    public TravelBound? Bound { get; init; }
 }
 
 /// <summary>A plan: each block id with its sector 0..k-1, and the report.</summary>

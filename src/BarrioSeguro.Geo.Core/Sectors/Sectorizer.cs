@@ -235,6 +235,12 @@ public static class Sectorizer
             Travel = PlanEvaluator.TravelOf(graph, units, best.Part, travel, fixedOrigin, best.Origins),
             Polish = polish,
         };
+        if (response is not null && options.CutLinks is null)
+        {
+            var (bound, boundNote) = ResponseBound.Of(graph, travel, fixedOrigin, shares, options.TargetDeviation, report);
+            report = report with { Bound = bound };
+            notes.Add(boundNote);
+        }
         var tolerance = options.TargetDeviation * 100;
         if (report.MaxDeviationPct > tolerance + 1e-9)
             notes.Add(report.BalanceBoundPct > tolerance

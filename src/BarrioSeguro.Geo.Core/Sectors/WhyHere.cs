@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Core.Network;
+using BarrioSeguro.Geo.Core.Notes;
 using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Core.Sectors;
@@ -15,11 +16,19 @@ public sealed record ExplainOptions
     public IReadOnlyList<double>? SectorShares { get; init; }
     /// <summary>Balance tolerance in percent.</summary>
     public double TolerancePct { get; init; } = 5;
+    /// <summary>The plan's barriers: no block moves across one, and the next best sector is one reachable without crossing.</summary>
+    public IReadOnlyList<SectorBarrier>? Barriers { get; init; }
+    /// <summary>Links across a barrier the plan kept by necessity (its report's barriers.kept): these join as usual.</summary>
+    public IReadOnlyList<KeptLink>? KeptLinks { get; init; }
 }
 
 /// <summary>A sector as seen from one block: its centre and the minutes from it to the block.</summary>
 /// <param name="Touches">The block shares an edge with the sector (or is in it).</param>
-public sealed record SectorFromBlock(int Sector, string? CentreBlock, double CentreLon, double CentreLat, bool CentreFixed, double Minutes, bool Touches);
+public sealed record SectorFromBlock(int Sector, string? CentreBlock, double CentreLon, double CentreLat, bool CentreFixed, double Minutes, bool Touches)
+{
+    /// <summary>The barrier between the block and this sector (it lies only across it); null when reachable.</summary>
+    public string? Barrier { get; init; }
+}
 
 /// <summary>What would happen if the block moved to another sector (centres kept where they are).</summary>
 /// <param name="ToSector">The sector it would move to.</param>
@@ -36,9 +45,13 @@ public sealed record MoveEffect(int ToSector, bool FromStaysContiguous,
 /// <param name="Own">Its sector, its centre and the minutes from it.</param>
 /// <param name="NextBest">The other sector whose centre is nearest the block (null with one sector).</param>
 /// <param name="IfMoved">The effect of moving it to the nearest-centred sector it touches (null when it touches none).</param>
-/// <param name="Reasons">The explanation in sentences.</param>
+/// <param name="Reasons">The explanation, as notes (codes with arguments, said in the reader's language).</param>
 public sealed record BlockExplanation(string Block, double Workload, string Measure, SectorFromBlock Own, SectorFromBlock? NextBest,
-    MoveEffect? IfMoved, IReadOnlyList<string> Reasons);
+    MoveEffect? IfMoved, IReadOnlyList<Note> Reasons)
+{
+    /// <summary>A sector whose centre is nearer than <see cref="NextBest"/>'s but lies across a barrier (null when none).</summary>
+    public SectorFromBlock? Across { get; init; }
+}
 
 /// <summary>"Why is this block in this sector": its centre, the next best sector, and what moving it would do.</summary>
 public static class WhyHere
@@ -73,19 +86,48 @@ public static class WhyHere
         var w = labels.ToDictionary(l => l, l => members[l].Sum(i => graph.Weight[i]));
         double Dev(int label, double load) => Math.Abs(load - Target(label)) / Target(label) * 100;
 
+        // Barriers: links across one joining different sectors are cut (the plan did not keep them); the block reaches
+        // the sectors of its region only.
+        var cut = new Dictionary<(int, int), string>();
+        if (options.Barriers is { Count: > 0 } barriers)
+        {
+            var kept = (options.KeptLinks ?? []).Select(l => (index.GetValueOrDefault(l.BlockA, -1), index.GetValueOrDefault(l.BlockB, -1)))
+                .Select(l => (Math.Min(l.Item1, l.Item2), Math.Max(l.Item1, l.Item2))).ToHashSet();
+            foreach (var (link, bar) in BarrierPartition.Crossing(graph, units, barriers))
+                if (part[link.Item1] != part[link.Item2] && !kept.Contains(link)) cut[link] = barriers[bar].Name;
+        }
+        bool Cut(int i, int j) => cut.ContainsKey((Math.Min(i, j), Math.Max(i, j)));
+        var region = Regions(graph, Cut);
+
         var touching = new HashSet<int> { part[b] };
-        for (var e = graph.Start[b]; e < graph.Start[b + 1]; e++) touching.Add(part[graph.Neighbours[e]]);
+        var touchingAcross = new Dictionary<int, string>();
+        for (var e = graph.Start[b]; e < graph.Start[b + 1]; e++)
+        {
+            var j = graph.Neighbours[e];
+            if (!Cut(b, j)) touching.Add(part[j]);
+            else touchingAcross.TryAdd(part[j], cut[(Math.Min(b, j), Math.Max(b, j))]);
+        }
+        var reachable = Enumerable.Range(0, part.Length).Where(i => region[i] == region[b]).Select(i => part[i]).ToHashSet();
+        string BarrierTo(int label) =>
+            touchingAcross.TryGetValue(label, out var name) ? name
+            : cut.Where(c => (region[c.Key.Item1] == region[b] && part[c.Key.Item2] == label) || (region[c.Key.Item2] == region[b] && part[c.Key.Item1] == label))
+                .OrderBy(c => c.Key).Select(c => c.Value).FirstOrDefault() ?? cut.OrderBy(c => c.Key).First().Value;
         SectorFromBlock From(int label)
         {
             var o = origin[label];
             var (lon, lat) = travel.LonLat(o, graph.Zone);
             var fixedCentre = o >= graph.Count;
-            return new SectorFromBlock(label, fixedCentre ? null : units[o].Id, lon, lat, fixedCentre, travel.Row(o)[b] / 60, touching.Contains(label));
+            return new SectorFromBlock(label, fixedCentre ? null : units[o].Id, lon, lat, fixedCentre, travel.Row(o)[b] / 60, touching.Contains(label))
+            {
+                Barrier = reachable.Contains(label) ? null : BarrierTo(label),
+            };
         }
         var own = From(part[b]);
-        var others = labels.Where(l => l != part[b]).Select(From).OrderBy(s => (s.Minutes, s.Sector)).ToList();
+        var all = labels.Where(l => l != part[b]).Select(From).OrderBy(s => (s.Minutes, s.Sector)).ToList();
+        var others = all.Where(s => s.Barrier is null).ToList();
         var next = others.FirstOrDefault();
-        var reasons = new List<string>();
+        var across = all.FirstOrDefault(s => s.Barrier is not null && (next is null || s.Minutes < next.Minutes));
+        var reasons = new List<Note>();
 
         MoveEffect? effect = null;
         var to = others.FirstOrDefault(s => s.Touches);
@@ -110,10 +152,14 @@ public static class WhyHere
                 fromAfter <= options.TolerancePct + 1e-9 && toAfter <= options.TolerancePct + 1e-9);
         }
 
-        if (next is null) reasons.Add(Reasons.OnlySector());
-        else if (own.Minutes <= next.Minutes) reasons.Add(Reasons.Nearest(own, next));
-        else reasons.Add(Reasons.NotNearest(own, next));
-        if (to is null && next is not null) reasons.Add(Reasons.Interior(part[b]));
+        if (next is null && across is null) reasons.Add(Reasons.OnlySector());
+        else if (next is not null && own.Minutes <= next.Minutes) reasons.Add(Reasons.Nearest(own, next));
+        else if (next is not null) reasons.Add(Reasons.NotNearest(own, next));
+        if (across is not null) reasons.Add(Reasons.AcrossBarrier(own, across));
+        // A sector it touches only across a barrier, nearer than the one it could move to: that move is refused.
+        var refused = all.FirstOrDefault(s => s.Barrier is not null && touchingAcross.ContainsKey(s.Sector) && (to is null || s.Minutes < to.Minutes));
+        if (refused is not null) reasons.Add(Reasons.MoveRefused(refused.Sector, touchingAcross[refused.Sector]));
+        if (to is null && next is not null && refused is null) reasons.Add(Reasons.Interior(part[b]));
         else if (effect is not null && to is not null)
         {
             if (!effect.FromStaysContiguous) reasons.Add(Reasons.WouldSplit(part[b], to.Sector));
@@ -121,38 +167,68 @@ public static class WhyHere
             else if (effect.WeightedMinutesAfter >= effect.WeightedMinutesBefore) reasons.Add(Reasons.WouldLengthen(effect));
             else reasons.Add(Reasons.WouldShorten(effect));
         }
-        return new BlockExplanation(units[b].Id, graph.Weight[b], travel.Measure, own, next, effect, reasons);
+        return new BlockExplanation(units[b].Id, graph.Weight[b], travel.Measure, own, next, effect, reasons) { Across = across };
     }
 
-    /// <summary>The sentences of an explanation, one small method per kind.</summary>
+    /// <summary>Components of the graph (bridges included) without the cut links.</summary>
+    private static int[] Regions(SectorGraph g, Func<int, int, bool> cut)
+    {
+        var region = Enumerable.Repeat(-1, g.Count).ToArray();
+        var stack = new Stack<int>();
+        for (int s = 0, count = 0; s < g.Count; s++)
+        {
+            if (region[s] >= 0) continue;
+            region[s] = count;
+            stack.Push(s);
+            while (stack.Count > 0)
+            {
+                var i = stack.Pop();
+                for (var e = g.Start[i]; e < g.Start[i + 1]; e++)
+                {
+                    var j = g.Neighbours[e];
+                    if (region[j] >= 0 || cut(i, j)) continue;
+                    region[j] = count;
+                    stack.Push(j);
+                }
+            }
+            count++;
+        }
+        return region;
+    }
+
+    /// <summary>The reasons of an explanation as notes (see notes.json, codes sectors.why_*), one small method per kind.</summary>
     internal static class Reasons
     {
         private static string L(int s) => $"S{s + 1}";
 
-        public static string OnlySector() => "There is one sector: every block is in it.";
+        public static Note OnlySector() => Note.Of("sectors.why_only_sector");
 
-        public static string Nearest(SectorFromBlock own, SectorFromBlock next) =>
-            $"Its sector's centre is the nearest: {own.Minutes:0.0} min, against {next.Minutes:0.0} min to {L(next.Sector)}'s.";
+        public static Note Nearest(SectorFromBlock own, SectorFromBlock next) =>
+            Note.Of("sectors.why_nearest", ("own", own.Minutes), ("next", L(next.Sector)), ("nextMinutes", next.Minutes));
 
-        public static string NotNearest(SectorFromBlock own, SectorFromBlock next) =>
-            $"{L(next.Sector)}'s centre is nearer ({next.Minutes:0.0} min against {own.Minutes:0.0} min to its own).";
+        public static Note NotNearest(SectorFromBlock own, SectorFromBlock next) =>
+            Note.Of("sectors.why_not_nearest", ("next", L(next.Sector)), ("nextMinutes", next.Minutes), ("own", own.Minutes));
 
-        public static string Interior(int sector) =>
-            $"It touches no other sector: moving it would leave it apart from the sector it joined, so it stays in {L(sector)}.";
+        public static Note AcrossBarrier(SectorFromBlock own, SectorFromBlock across) =>
+            Note.Of("sectors.why_across_barrier", ("sector", L(across.Sector)), ("minutes", across.Minutes), ("own", own.Minutes), ("barrier", across.Barrier!));
 
-        public static string WouldSplit(int from, int to) =>
-            $"Moving it to {L(to)} would split {L(from)} in two: the block holds its sector together.";
+        public static Note MoveRefused(int sector, string barrier) =>
+            Note.Of("sectors.why_move_refused", ("sector", L(sector)), ("barrier", barrier));
 
-        public static string WouldUnbalance(MoveEffect e, double tolerance) =>
-            $"Moving it to {L(e.ToSector)} would take the sectors to {e.FromDeviationPctAfter:0.0} % and {e.ToDeviationPctAfter:0.0} % off their " +
-            $"targets (now {e.FromDeviationPctBefore:0.0} % and {e.ToDeviationPctBefore:0.0} %), beyond the {tolerance:0.#} % tolerance.";
+        public static Note Interior(int sector) => Note.Of("sectors.why_interior", ("sector", L(sector)));
 
-        public static string WouldLengthen(MoveEffect e) =>
-            $"Moving it to {L(e.ToSector)} would keep the balance ({e.MaxDeviationPctAfter:0.0} % at most) but lengthen the weighted travel " +
-            $"from {e.WeightedMinutesBefore:0.#} to {e.WeightedMinutesAfter:0.#} workload·min.";
+        public static Note WouldSplit(int from, int to) => Note.Of("sectors.why_would_split", ("to", L(to)), ("from", L(from)));
 
-        public static string WouldShorten(MoveEffect e) =>
-            $"Moving it to {L(e.ToSector)} would shorten the weighted travel from {e.WeightedMinutesBefore:0.#} to {e.WeightedMinutesAfter:0.#} " +
-            $"workload·min within the tolerance ({e.MaxDeviationPctAfter:0.0} % at most): the plan was made for compactness, or could improve.";
+        public static Note WouldUnbalance(MoveEffect e, double tolerance) =>
+            Note.Of("sectors.why_would_unbalance", ("to", L(e.ToSector)), ("fromAfter", e.FromDeviationPctAfter), ("toAfter", e.ToDeviationPctAfter),
+                ("fromBefore", e.FromDeviationPctBefore), ("toBefore", e.ToDeviationPctBefore), ("tolerance", tolerance));
+
+        public static Note WouldLengthen(MoveEffect e) =>
+            Note.Of("sectors.why_would_lengthen", ("to", L(e.ToSector)), ("deviation", e.MaxDeviationPctAfter),
+                ("before", e.WeightedMinutesBefore), ("after", e.WeightedMinutesAfter));
+
+        public static Note WouldShorten(MoveEffect e) =>
+            Note.Of("sectors.why_would_shorten", ("to", L(e.ToSector)), ("deviation", e.MaxDeviationPctAfter),
+                ("before", e.WeightedMinutesBefore), ("after", e.WeightedMinutesAfter));
     }
 }

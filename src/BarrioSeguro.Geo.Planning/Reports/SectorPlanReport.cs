@@ -47,6 +47,8 @@ public sealed record SectorPlanParameters
     public double? StraightLineKmh { get; init; }
     /// <summary>Fixed centres, [lon, lat] per sector in order.</summary>
     public IReadOnlyList<double[]>? Centres { get; init; }
+    /// <summary>The names of the fixed centres (a station's name; null for a bare point), in the order of <see cref="Centres"/>.</summary>
+    public IReadOnlyList<string?>? CentreNames { get; init; }
     public double? CompactnessWeight { get; init; }
     /// <summary>Patrol units per sector, when given.</summary>
     public IReadOnlyList<int>? SectorUnits { get; init; }
@@ -95,6 +97,9 @@ public sealed record SectorPlanReport(
     public PolishFigures? Polish { get; init; }
     /// <summary>What the barriers did: lines, links cut, links kept by necessity (named), parts and their sectors.</summary>
     public BarrierFigures? Barriers { get; init; }
+    /// <summary>Response: the lower bound of every plan's weighted travel (Lagrangian dual of the p-median LP with
+    /// balance; free centres) and the plan's gap to it; beside <see cref="Polish"/>'s bound, which is for its centres only.</summary>
+    public TravelBound? Bound { get; init; }
 
     public const string IslandSentence = "these blocks share no edge with the rest: contiguous only by necessity";
 
@@ -114,6 +119,11 @@ public sealed record SectorPlanReport(
     {
         Objective = r.Objective is { } o ? SectorPlanning.NameOf(o) : null,
         Barriers = r.Barriers,
+        Bound = r.Bound is { } lb ? lb with
+        {
+            BoundMinutes = Math.Round(lb.BoundMinutes, 1), PlanMinutes = Math.Round(lb.PlanMinutes, 1), GapPct = Math.Round(lb.GapPct, 3),
+            TolerancePct = Math.Round(lb.TolerancePct, 3),
+        } : null,
         Travel = Rounded(r.Travel),
         Polish = r.Polish is { } p ? p with
         {

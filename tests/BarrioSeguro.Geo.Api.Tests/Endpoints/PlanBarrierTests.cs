@@ -55,6 +55,34 @@ public class PlanBarrierTests(ApiFixture api)
     }
 
     [SkippableFact]
+    public async Task Barriers_work_with_units_per_sector_a_previous_plan_and_a_lock()
+    {
+        var client = api.Client();
+        var id = await api.MilagroIdAsync();
+        var first = await Body(await client.PostAsJsonAsync($"/api/neighborhoods/{id}/plans",
+            new { sectors = 3, seed = 1, objective = "response", barrierClasses = new[] { "primary" } }));
+        // Sector 0's centre, locked into sector 2.
+        var block = first.GetProperty("report").GetProperty("travel").GetProperty("sectors")[0].GetProperty("centreBlock").GetString()!;
+        var response = await client.PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new
+        {
+            seed = 2, barrierClasses = new[] { "primary" }, sectorUnits = new[] { 2, 1, 1 }, previousPlanId = first.GetProperty("id").GetInt32(),
+            locks = new Dictionary<string, int> { [block] = 2 },
+        });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var plan = await Body(response);
+        var report = plan.GetProperty("report");
+        Assert.Equal(3, report.GetProperty("barriers").GetProperty("sectorsPerPart").EnumerateArray().Sum(x => x.GetInt32()));
+        Assert.True(report.GetProperty("contiguous").GetBoolean(), report.GetProperty("notes").GetRawText());
+        Assert.Equal(JsonValueKind.Object, report.GetProperty("churn").ValueKind);
+        var targets = report.GetProperty("sectors").EnumerateArray().Select(s => s.GetProperty("targetWorkload").GetDouble()).ToList();
+        Assert.Equal(2 * targets[1], targets[0], 2);
+        Assert.Equal(targets[1], targets[2], 2);
+        Assert.All(await RoadInsideAsync(plan.GetProperty("id").GetInt32(), MiguelGrau()), l => Assert.True(l < 1e-4, $"a sector holds {l * 111_000:F0} m of the avenue"));
+        var why = await Body(await client.GetAsync($"/api/plans/{plan.GetProperty("id").GetInt32()}/blocks/{Uri.EscapeDataString(block)}/why"));
+        Assert.Equal(2, why.GetProperty("sector").GetInt32());
+    }
+
+    [SkippableFact]
     public async Task A_GeoJSON_line_in_the_request_is_a_barrier_named_by_its_feature()
     {
         var id = await api.MilagroIdAsync();

@@ -67,7 +67,10 @@ public class PlanResponseTests(ApiFixture api)
         Assert.Equal(0, why.GetProperty("own").GetProperty("minutes").GetDouble(), 6);
         Assert.True(why.GetProperty("nextBest").GetProperty("minutes").GetDouble() > 0);
         Assert.NotEmpty(why.GetProperty("reasons").EnumerateArray());
-        Assert.Contains("is the nearest", why.GetProperty("reasons")[0].GetString());
+        Assert.Equal("sectors.why_nearest", why.GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.Contains("es el más cercano", why.GetProperty("reasons")[0].GetProperty("text").GetString());
+        var english = await Body(await client.GetAsync($"/api/plans/{planId}/blocks/{Uri.EscapeDataString(block)}/why?lang=en"));
+        Assert.Contains("is the nearest", english.GetProperty("reasons")[0].GetProperty("text").GetString());
 
         var unknown = await client.GetAsync($"/api/plans/{planId}/blocks/nada/why");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);

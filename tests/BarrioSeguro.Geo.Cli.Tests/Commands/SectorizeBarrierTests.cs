@@ -83,6 +83,67 @@ public class SectorizeBarrierTests(ElMilagroBlocksFixture milagro) : IClassFixtu
     }
 
     [Fact]
+    public void Barriers_with_units_a_previous_plan_and_a_lock_honour_all_four()
+    {
+        using var first = new TempDir();
+        var run = Sectorize(first, milagro.Path, "--sectors", "3", "--streets", Streets, "--mode", "foot", "--barrier-classes", "primary");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var previous = VectorFile.Read(first.File("a.geojson")).Features;
+        var block = (string)previous[0].Attributes["id"];
+        using var dir = new TempDir();
+        run = Sectorize(dir, milagro.Path, "--units", "2,1,1", "--seed", "4", "--streets", Streets, "--mode", "foot", "--barrier-classes", "primary",
+            "--previous", first.File("a.geojson"), "--lock", $"{block}=1");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var r = Report(dir.File("r.json"));
+        Assert.True(r.GetProperty("contiguous").GetBoolean());
+        Assert.Equal(JsonValueKind.Object, r.GetProperty("churn").ValueKind);
+        var s = r.GetProperty("sectors").EnumerateArray().ToList();
+        Assert.Equal(2 * s[1].GetProperty("targetWorkload").GetDouble(), s[0].GetProperty("targetWorkload").GetDouble(), 3);
+        var assigned = VectorFile.Read(dir.File("a.geojson")).Features.ToDictionary(f => (string)f.Attributes["id"], f => Convert.ToInt32(f.Attributes["sector"]));
+        Assert.Equal(1, assigned[block]);
+        Assert.All(RoadInside(dir.File("s.geojson"), MiguelGrau()), l => Assert.True(l < 1e-4, $"a sector holds {l * 111_000:F0} m of the avenue"));
+    }
+
+    [Fact]
+    public void Why_with_the_plan_s_report_refuses_a_move_across_the_avenue()
+    {
+        using var dir = new TempDir();
+        var run = Sectorize(dir, milagro.Path, "--sectors", "4", "--streets", Streets, "--mode", "foot", "--barrier-classes", "primary");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var road = MiguelGrau();
+        // Blocks along the avenue: the blocks across it are their neighbours (it is a shared edge), in other sectors.
+        var along = VectorFile.Read(dir.File("a.geojson")).Features.Where(f => f.Geometry.Distance(road) < 2e-5)
+            .Select(f => (string)f.Attributes["id"]).Order(StringComparer.Ordinal).Take(12).ToList();
+        Assert.NotEmpty(along);
+        var refusedSeen = 0;
+        foreach (var block in along)
+        {
+            var plain = CliRun.Of("why", "--blocks", milagro.Path, "--assignment", dir.File("a.geojson"), "--block", block, "--report", dir.File("w0.json"));
+            Assert.True(plain.ExitCode == 0, plain.Error);
+            var withPlan = CliRun.Of("why", "--blocks", milagro.Path, "--assignment", dir.File("a.geojson"), "--block", block,
+                "--plan", dir.File("r.json"), "--report", dir.File("w1.json"));
+            Assert.True(withPlan.ExitCode == 0, withPlan.Error);
+            var w0 = Report(dir.File("w0.json"));
+            var w1 = Report(dir.File("w1.json"));
+            var reasons = w1.GetProperty("reasons").EnumerateArray().ToList();
+            Assert.All(reasons, r => Assert.StartsWith("sectors.why_", r.GetProperty("code").GetString()));
+            foreach (var r in reasons.Where(r => r.GetProperty("code").GetString() == "sectors.why_move_refused"))
+            {
+                refusedSeen++;
+                Assert.Contains("Avenida Miguel Grau", r.GetProperty("args").GetProperty("barrier").GetString());
+                Assert.Contains(r.GetProperty("text").GetString()!, withPlan.Out);
+                // The refused sector is one the block could move to without the barriers.
+                var label = r.GetProperty("args").GetProperty("sector").GetString();
+                Assert.Contains(w0.GetProperty("reasons").EnumerateArray(), x => x.GetProperty("args").TryGetProperty("to", out var to) && to.GetString() == label
+                    || w0.GetProperty("ifMoved").ValueKind == JsonValueKind.Object);
+                if (w1.TryGetProperty("ifMoved", out var moved) && moved.ValueKind == JsonValueKind.Object)
+                    Assert.NotEqual(label, $"S{moved.GetProperty("toSector").GetInt32() + 1}");
+            }
+        }
+        Assert.True(refusedSeen > 0, $"no block of {string.Join(", ", along)} was refused a move across the avenue");
+    }
+
+    [Fact]
     public void Bad_barrier_options_exit_with_one_line()
     {
         using var dir = new TempDir();

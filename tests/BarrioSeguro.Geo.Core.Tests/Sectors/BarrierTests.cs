@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Sectors;
 using NetTopologySuite.Geometries;
 using Xunit;
@@ -97,13 +98,67 @@ public class BarrierTests
         Assert.Equal(Rows - 1, plan.Report.Barriers.LinksCut);
     }
 
+    private static void AssertOneSide(IReadOnlyList<SectorUnit> units, Plan plan, int k)
+    {
+        foreach (var s in Enumerable.Range(0, k))
+            Assert.True(units.Where(u => plan.Assignment[u.Id] == s).Select(u => Col(u.Id) < 6).Distinct().Count() == 1,
+                $"sector {s} has blocks on both sides of the barrier");
+    }
+
     [Fact]
-    public void Barriers_with_locks_are_refused_with_the_reason()
+    public void Locks_on_either_side_are_kept_and_the_barrier_too()
     {
         var units = RandomGrid(Rows, Cols, seed: 7);
-        var e = Assert.Throws<ArgumentException>(() => Sectorizer.Partition(units,
-            Options(4, NorthSouth("Av. Test", X(6))) with { LockedBlocks = new Dictionary<string, int> { ["r0c0"] = 0 } }));
-        Assert.Contains("Barriers cannot yet be combined with locks", e.Message);
+        var locks = new Dictionary<string, int> { ["r0c0"] = 2, ["r1c0"] = 2, ["r9c11"] = 0 };
+        var plan = Sectorizer.Partition(units, Options(4, NorthSouth("Av. Test", X(6))) with { LockedBlocks = locks });
+        SectorizerTests.AssertValidPlan(units, plan, 4);
+        AssertOneSide(units, plan, 4);
+        foreach (var (id, s) in locks) Assert.Equal(s, plan.Assignment[id]);
+        Assert.Contains(plan.Report.Notes, n => n.Code == "sectors.locked" && (double)n.Args["count"] == 3);
+    }
+
+    [Fact]
+    public void A_sector_locked_on_both_sides_is_refused_with_a_note_naming_the_barrier()
+    {
+        var units = RandomGrid(Rows, Cols, seed: 7);
+        var e = Assert.Throws<RefusalException>(() => Sectorizer.Partition(units,
+            Options(4, NorthSouth("Av. Test", X(6))) with { LockedBlocks = new Dictionary<string, int> { ["r0c0"] = 1, ["r0c11"] = 1 } }));
+        Assert.Equal("sectors.barrier_lock_across", e.Reason.Code);
+        Assert.Equal("Av. Test", e.Reason.Args["barrier"]);
+        Assert.Equal(new[] { "r0c0", "r0c11" }, new[] { (string)e.Reason.Args["block"], (string)e.Reason.Args["other"] }.Order());
+    }
+
+    [Fact]
+    public void A_previous_plan_with_a_locked_sector_is_kept_and_the_rest_stays_close()
+    {
+        var units = RandomGrid(Rows, Cols, seed: 7);
+        var first = Sectorizer.Partition(units, Options(4, NorthSouth("Av. Test", X(6))));
+        var again = Sectorizer.Partition(units, Options(4, NorthSouth("Av. Test", X(6))) with
+        {
+            Seed = 11, PreviousPlan = first.Assignment, LockedSectors = [1], StayCloseWeight = 5,
+        });
+        var fresh = Sectorizer.Partition(units, Options(4, NorthSouth("Av. Test", X(6))) with { Seed = 11 });
+        SectorizerTests.AssertValidPlan(units, again, 4);
+        AssertOneSide(units, again, 4);
+        Assert.All(units.Where(u => first.Assignment[u.Id] == 1), u => Assert.Equal(1, again.Assignment[u.Id]));
+        var churn = again.Report.Churn!;
+        var freshChanged = units.Count(u => fresh.Assignment[u.Id] != first.Assignment[u.Id]);
+        Assert.True(churn.BlocksChanged <= freshChanged, $"{churn.BlocksChanged} blocks changed with the previous plan, {freshChanged} without");
+        Assert.Equal(units.Count(u => again.Assignment[u.Id] != first.Assignment[u.Id]), churn.BlocksChanged);
+    }
+
+    [Fact]
+    public void Capacities_per_sector_go_to_the_sides_so_that_each_side_carries_its_targets()
+    {
+        // 120 equal blocks, halves of 60; capacities 2,1,1,2 → targets 40, 20, 20, 40: each half takes a 40 and a 20.
+        var units = Grid(Rows, Cols, (_, _) => 1);
+        var plan = Sectorizer.Partition(units, Options(4, NorthSouth("Av. Test", X(6))) with { SectorShares = [2, 1, 1, 2] });
+        SectorizerTests.AssertValidPlan(units, plan, 4);
+        AssertOneSide(units, plan, 4);
+        Assert.Equal(new[] { 40.0, 20, 20, 40 }, plan.Report.Sectors.Select(s => s.TargetWorkload));
+        Assert.All(plan.Report.Sectors, s => Assert.True(Math.Abs(s.Workload - s.TargetWorkload) / s.TargetWorkload <= 0.05 + 1e-9,
+            $"sector {s.Id}: {s.Workload} against {s.TargetWorkload}"));
+        Assert.True(plan.Report.MaxDeviationPct <= 5 + 1e-9);
     }
 
     [Fact]

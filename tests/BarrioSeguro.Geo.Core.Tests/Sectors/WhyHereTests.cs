@@ -30,8 +30,11 @@ public class WhyHereTests
         Assert.False(m.WithinTolerance);
         Assert.Equal(2 * d / 100.0, m.WeightedMinutesBefore, 2);
         Assert.Equal(m.WeightedMinutesBefore + 3 * e.NextBest.Minutes, m.WeightedMinutesAfter, 6);
-        Assert.Contains("is the nearest", e.Reasons[0]);
-        Assert.Contains("beyond the 5 % tolerance", e.Reasons[1]);
+        Assert.Equal(["sectors.why_nearest", "sectors.why_would_unbalance"], e.Reasons.Select(r => r.Code));
+        Assert.Equal("S2", e.Reasons[0].Args["next"]);
+        Assert.Contains("is the nearest", e.Reasons[0].English);
+        Assert.Contains("beyond the 5 % tolerance", e.Reasons[1].English);
+        Assert.Contains("más allá de la tolerancia de 5 %", e.Reasons[1].Text("es"));
     }
 
     [Fact]
@@ -44,7 +47,8 @@ public class WhyHereTests
         var e = WhyHere.Explain(units, plan, units[1].Id);
         Assert.NotNull(e.IfMoved);
         Assert.False(e.IfMoved!.FromStaysContiguous);
-        Assert.Contains("would split S1 in two", string.Join(" ", e.Reasons));
+        Assert.Contains("would split S1 in two", string.Join(" ", e.Reasons.Select(r => r.English)));
+        Assert.Contains("partiría S1 en dos", string.Join(" ", e.Reasons.Select(r => r.Text("es"))));
     }
 
     [Fact]
@@ -57,5 +61,36 @@ public class WhyHereTests
         Assert.Equal(0, e.Own.Minutes, 6);
         var error = Assert.Throws<ArgumentException>(() => WhyHere.Explain(Row, Plan, "nada"));
         Assert.Contains("No block 'nada'", error.Message);
+    }
+
+    [Fact]
+    public void The_next_best_sector_is_one_reachable_without_crossing_a_barrier_and_a_move_across_is_refused()
+    {
+        // A row of six: S1 {c0, c1}, S2 {c2, c3}, S3 {c4, c5}; heavier c1 and c4 are the centres of S1 and S3. A road runs
+        // between c3 and c4: from c3, S3's centre is one block away and S1's two, but S3 lies across the road.
+        var units = Grid(1, 6, (_, c) => c is 1 or 4 ? 3 : 1);
+        var plan = units.Select((u, i) => (u.Id, i / 2)).ToDictionary(x => x.Id, x => x.Item2);
+        var road = new SectorBarrier("Av. Miguel Grau", Factory.CreateLineString([new NetTopologySuite.Geometries.Coordinate(X(4), Y(0) - 0.001),
+            new NetTopologySuite.Geometries.Coordinate(X(4), Y(1) + 0.001)]));
+        var plain = WhyHere.Explain(units, plan, units[3].Id);
+        Assert.Equal(2, plain.NextBest!.Sector); // without the road S3 is the next best (else this test proves nothing)
+        Assert.Equal(2, plain.IfMoved!.ToSector);
+
+        var e = WhyHere.Explain(units, plan, units[3].Id, new ExplainOptions { Barriers = [road] });
+        Assert.Equal(0, e.NextBest!.Sector);
+        Assert.Null(e.NextBest.Barrier);
+        Assert.Equal(2, e.Across!.Sector);
+        Assert.Equal("Av. Miguel Grau", e.Across.Barrier);
+        Assert.True(e.Across.Minutes < e.NextBest.Minutes);
+        Assert.Null(e.IfMoved);
+        Assert.Contains(e.Reasons, r => r.Code == "sectors.why_across_barrier" && (string)r.Args["sector"] == "S3" && (string)r.Args["barrier"] == "Av. Miguel Grau");
+        var refused = Assert.Single(e.Reasons, r => r.Code == "sectors.why_move_refused");
+        Assert.Equal("Pasarla a S3 no se permite: S3 queda al otro lado de la barrera Av. Miguel Grau.", refused.Text("es"));
+        Assert.DoesNotContain(e.Reasons, r => r.Code == "sectors.why_interior");
+
+        // A link the plan kept across the road joins as usual.
+        var kept = WhyHere.Explain(units, plan, units[3].Id, new ExplainOptions { Barriers = [road], KeptLinks = [new KeptLink(units[3].Id, units[4].Id, road.Name)] });
+        Assert.Equal(2, kept.NextBest!.Sector);
+        Assert.Null(kept.Across);
     }
 }

@@ -13,6 +13,7 @@ import { computePanel, table, figure, notesList, selectRow, message, renderFailu
 import { noteText } from '../notes.js';
 import { workloadExplained } from '../workload.js'; // i18n (issue 12): what "carga" is
 import { planName } from '../codes.js';
+import './sectorextras.js'; // part "barriers": the plan's barriers, centres and why-here
 
 const API = 'api/neighborhoods/';
 const BALANCE_TARGET_PCT = 5; // PartitionOptions.TargetDeviation
