@@ -4,7 +4,7 @@ namespace BarrioSeguro.Geo.Core.Sectors;
 /// One attempt of the partition: seed, grow, then local search. See Sectors/README.md. Every choice depends only on
 /// the graph, the inputs and the given <see cref="Random"/>: no hash order, no clock.
 /// </summary>
-internal sealed class PartitionSearch
+internal sealed partial class PartitionSearch
 {
     private readonly SectorGraph _g;
     private readonly int _k;
@@ -85,12 +85,14 @@ internal sealed class PartitionSearch
         {
             Grow(random, recentred);
             Balance(order, stopAtTarget: _previous.Any(p => p >= 0));
+            Repair();
             var bound = Math.Max(_target, MaxDeviation());
             if (_response is null) Compact(order, bound);
             else Respond(order, bound);
             if (MaxDeviation() > _target + 1e-12)
             {
                 Balance(order, stopAtTarget: false);
+                Repair();
                 if (_response is not null) Respond(order, Math.Max(_target, MaxDeviation()));
             }
             var result = Snapshot();
@@ -102,6 +104,7 @@ internal sealed class PartitionSearch
                 {
                     if (!PriceAssign()) break;
                     Balance(order, stopAtTarget: false);
+                    Repair();
                     Respond(order, Math.Max(_target, MaxDeviation()));
                     var priced = Snapshot();
                     if (priced.BetterThan(best, _target)) best = priced;
