@@ -55,6 +55,126 @@ internal sealed partial class PartitionSearch
         return kept;
     }
 
+    /// <summary>
+    /// Where chains cannot help (a region holding one sector too many or too few for its work), a sector moves: the
+    /// lightest is dissolved into its neighbours (each of its blocks to the neighbouring sector that reaches it first,
+    /// so they stay connected), grown again inside the heaviest from the block furthest within it up to half its work,
+    /// and the chains run again; kept only when Σ((W − T) / T)² falls. A few tries, each on the next lightest sector.
+    /// </summary>
+    private void Rebalance(int tries = 8)
+    {
+        Repair();
+        var tried = new bool[_k];
+        var split = new bool[_k];
+        var failures = 0;
+        var hasFixed = new bool[_k];
+        for (var i = 0; i < _g.Count; i++) if (_fixed[i] >= 0) hasFixed[_fixed[i]] = true;
+        for (var t = 0; t < tries && _k >= 3; t++)
+        {
+            _ct.ThrowIfCancellationRequested();
+            if (MaxDeviation() <= _target + 1e-12) return;
+            int light = -1, heavy = -1;
+            for (var s = 0; s < _k; s++)
+            {
+                if (!tried[s] && !hasFixed[s] && (light < 0 || _w[s] / T(s) < _w[light] / T(light))) light = s;
+                if (!split[s] && (heavy < 0 || _w[s] / T(s) > _w[heavy] / T(heavy))) heavy = s;
+            }
+            if (light < 0 || heavy < 0 || heavy == light || _w[light] / T(light) > 1 - _target) return;
+            tried[light] = true;
+            split[heavy] = true; // a sector whose split did not help (one held heavy by a hub) is not split again
+            var before = Spread();
+            var saved = (int[])_part.Clone();
+            if (Dissolve(light) && SplitInto(heavy, light))
+            {
+                Repair();
+                if (Spread() < before - 1e-9) { split[heavy] = false; failures = 0; continue; }
+            }
+            if (++failures >= 3) t = tries;
+            _part = saved;
+            Array.Clear(_w);
+            Array.Clear(_size);
+            for (var i = 0; i < _g.Count; i++) { _w[_part[i]] += _g.Weight[i]; _size[_part[i]]++; }
+        }
+    }
+
+    /// <summary>Gives every block of sector s to a neighbouring sector, growing each from its boundary.</summary>
+    private bool Dissolve(int s)
+    {
+        var queue = new PriorityQueue<(int Block, int To), (int Hop, double W, int Block)>();
+        for (var i = 0; i < _g.Count; i++)
+        {
+            if (_part[i] != s) continue;
+            for (var e = _g.Start[i]; e < _g.Start[i + 1]; e++)
+            {
+                var t = _part[_g.Neighbours[e]];
+                if (t != s) queue.Enqueue((i, t), (0, _w[t] / T(t), i));
+            }
+        }
+        while (queue.TryDequeue(out var item, out var key))
+        {
+            if (_part[item.Block] != s) continue;
+            Move(item.Block, item.To);
+            for (var e = _g.Start[item.Block]; e < _g.Start[item.Block + 1]; e++)
+            {
+                var j = _g.Neighbours[e];
+                if (_part[j] == s) queue.Enqueue((j, item.To), (key.Hop + 1, _w[item.To] / T(item.To), j));
+            }
+        }
+        return _size[s] == 0;
+    }
+
+    /// <summary>Grows the empty sector s inside sector h from the block of h furthest (in steps) from another of its
+    /// blocks, up to half of h's work, keeping h connected.</summary>
+    private bool SplitInto(int h, int s)
+    {
+        var members = new List<int>();
+        for (var i = 0; i < _g.Count; i++) if (_part[i] == h) members.Add(i);
+        if (members.Count < 2) return false;
+        var far = Furthest(Furthest(members[0], h), h);
+        if (_fixed[far] >= 0 || !StaysConnectedWithout(far)) return false;
+        Move(far, s);
+        var queue = new PriorityQueue<int, (int, int)>();
+        var hop = new Dictionary<int, int> { [far] = 0 };
+        void Offer(int i)
+        {
+            for (var e = _g.Start[i]; e < _g.Start[i + 1]; e++)
+            {
+                var j = _g.Neighbours[e];
+                if (_part[j] == h && !hop.ContainsKey(j)) { hop[j] = hop[i] + 1; queue.Enqueue(j, (hop[j], j)); }
+            }
+        }
+        Offer(far);
+        while (queue.TryDequeue(out var i, out _))
+        {
+            if (_part[i] != h || _fixed[i] >= 0) continue;
+            if (_w[s] + _g.Weight[i] > _w[h] - _g.Weight[i]) break;
+            if (_size[h] <= 1 || !StaysConnectedWithout(i)) continue;
+            Move(i, s);
+            Offer(i);
+        }
+        return _size[s] > 0 && _size[h] > 0;
+    }
+
+    /// <summary>The block of sector s furthest in steps from block a within s (ties: the lower index).</summary>
+    private int Furthest(int a, int s)
+    {
+        var dist = new Dictionary<int, int> { [a] = 0 };
+        var queue = new Queue<int>();
+        queue.Enqueue(a);
+        var best = a;
+        while (queue.Count > 0)
+        {
+            var i = queue.Dequeue();
+            if (dist[i] > dist[best] || (dist[i] == dist[best] && i < best)) best = i;
+            for (var e = _g.Start[i]; e < _g.Start[i + 1]; e++)
+            {
+                var j = _g.Neighbours[e];
+                if (_part[j] == s && !dist.ContainsKey(j)) { dist[j] = dist[i] + 1; queue.Enqueue(j); }
+            }
+        }
+        return best;
+    }
+
     private double Spread()
     {
         var sum = 0.0;
@@ -70,7 +190,7 @@ internal sealed partial class PartitionSearch
         var before = Spread();
         var blocked = new HashSet<(int, int)>();
         var adjacency = SectorAdjacency();
-        for (var attempt = 0; attempt < 10; attempt++)
+        for (var attempt = 0; attempt < 4; attempt++)
         {
             var path = NearestOtherSide(s, over, adjacency, blocked, 0.2 * Math.Abs(_w[s] - T(s)))
                        ?? NearestOtherSide(s, over, adjacency, blocked, 1e-9 * T(s));
