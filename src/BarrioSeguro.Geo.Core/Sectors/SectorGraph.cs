@@ -309,7 +309,7 @@ internal sealed class SectorGraph
     /// </summary>
     /// <param name="Hub">The block.</param>
     /// <param name="Hanging">The blocks of the light parts.</param>
-    /// <param name="Weight">The hub's workload plus the light parts': the least its sector can carry.</param>
+    /// <param name="Weight">The hub's workload plus the light parts': the least its sector carries when they stay with it.</param>
     public sealed record Hostage(int Hub, IReadOnlyList<int> Hanging, double Weight);
 
     /// <summary>
@@ -320,7 +320,8 @@ internal sealed class SectorGraph
     /// for v is the least δ with w(v) + Σ_{W(C) &lt; (1 − δ)T} W(C) ≤ (1 + δ)T. Returns the worst hub (null when none
     /// bounds the plan above 0) and its bound (a fraction).
     /// </summary>
-    public (Hostage? Worst, double Bound) HostageBound(double target)
+    /// <param name="tolerance">Names as hanging the parts too light for a sector within this tolerance.</param>
+    public (Hostage? Worst, double Bound) HostageBound(double target, double tolerance = 0.05)
     {
         var n = Count;
         var disc = Enumerable.Repeat(-1, n).ToArray();
@@ -380,7 +381,7 @@ internal sealed class SectorGraph
                 var bound = BoundOf(Weight[v], parts.Select(x => x.W).ToList(), target);
                 if (bound <= worstBound + 1e-12) continue;
                 worstBound = bound;
-                var least = (1 - bound) * target;
+                var least = (1 - tolerance) * target;
                 var hanging = new List<int>();
                 var weight = Weight[v];
                 foreach (var (w, from, count) in parts)

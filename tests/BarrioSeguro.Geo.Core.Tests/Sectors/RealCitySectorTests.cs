@@ -84,6 +84,34 @@ public sealed class RealCitySectorTests
     }
 }
 
+/// <summary>The bound of a hub block, on a grid with a development that reaches it only through one block.</summary>
+public sealed class HubBoundTests
+{
+    [Fact]
+    public void A_light_part_that_reaches_the_rest_through_one_block_bounds_the_balance_and_is_named()
+    {
+        // 6 × 6 blocks of 1, block h (3) below the corner r0c0, and a row of four blocks of 1 below h that touch only h.
+        var units = SectorSamples.Grid(6, 6, (_, _) => 1);
+        var s = SectorSamples.Step;
+        units.Add(new SectorUnit("h", SectorSamples.Square(SectorSamples.X(0), Math.Round(SectorSamples.Y(0) - s, 9), s), 3));
+        for (var c = 0; c < 4; c++)
+            units.Add(new SectorUnit($"p{c}", SectorSamples.Square(SectorSamples.X(c), Math.Round(SectorSamples.Y(0) - 2 * s, 9), s), 1));
+        var plan = Sectorizer.Partition(units, new PartitionOptions { Sectors = 8, Seed = 1 });
+        var target = 43.0 / 8;
+        // The row (4) is under 0.95 × target, so it goes with h (3 + 4 = 7, +30.2 %), or stands alone (−25.6 %).
+        var bound = (1 - 4 / target) * 100;
+        Assert.Equal(bound, plan.Report.BalanceBoundPct, 6);
+        Assert.True(plan.Report.MaxDeviationPct >= bound - 1e-9);
+        Assert.True(plan.Report.MaxDeviationPct <= (7 / target - 1) * 100 + 1e-9);
+        var note = Assert.Single(plan.Report.Notes, n => n.Code == "sectors.balance_bound_hub");
+        Assert.Equal("h", note.Args["block"]);
+        Assert.Equal(new[] { "p0", "p1", "p2", "p3" }, ((string[])note.Args["blocks"]).Order());
+        Assert.DoesNotContain(plan.Report.Notes, n => n.Code is "sectors.balance_bound" or "sectors.balance_missed");
+        // An evaluated plan has the same bound.
+        Assert.Equal(bound, PlanEvaluator.Evaluate(units, plan.Assignment).BalanceBoundPct, 6);
+    }
+}
+
 /// <summary>The fixture: one block a line, id, workload and WKT (WGS 84), gzip.</summary>
 internal static class RealCity
 {
