@@ -59,7 +59,8 @@ internal sealed partial class PartitionSearch
     /// Where chains cannot help (a region holding one sector too many or too few for its work), a sector moves: the
     /// lightest is dissolved into its neighbours (each of its blocks to the neighbouring sector that reaches it first,
     /// so they stay connected), grown again inside the heaviest from the block furthest within it up to half its work,
-    /// and the chains run again; kept only when Σ((W − T) / T)² falls. A few tries, each on the next lightest sector.
+    /// and the chains run again; kept when the largest deviation falls, or stays and Σ((W − T) / T)² falls. A few tries,
+    /// each on the next lightest sector.
     /// </summary>
     private void Rebalance(int tries = 8)
     {
@@ -83,11 +84,14 @@ internal sealed partial class PartitionSearch
             tried[light] = true;
             split[heavy] = true; // a sector whose split did not help (one held heavy by a hub) is not split again
             var before = Spread();
+            var beforeMax = MaxDeviation();
             var saved = (int[])_part.Clone();
             if (Dissolve(light) && SplitInto(heavy, light))
             {
                 Repair();
-                if (Spread() < before - 1e-9) { split[heavy] = false; failures = 0; continue; }
+                // The largest deviation first (what the plan is judged by), then the spread.
+                var max = MaxDeviation();
+                if (max < beforeMax - 1e-9 || (max <= beforeMax + 1e-9 && Spread() < before - 1e-9)) { split[heavy] = false; failures = 0; continue; }
             }
             if (++failures >= 3) t = tries;
             _part = saved;
