@@ -4,7 +4,7 @@ namespace BarrioSeguro.Geo.Core.Sectors;
 /// One attempt of the partition: seed, grow, then local search. See Sectors/README.md. Every choice depends only on
 /// the graph, the inputs and the given <see cref="Random"/>: no hash order, no clock.
 /// </summary>
-internal sealed class PartitionSearch
+internal sealed partial class PartitionSearch
 {
     private readonly SectorGraph _g;
     private readonly int _k;
@@ -85,13 +85,15 @@ internal sealed class PartitionSearch
         {
             Grow(random, recentred);
             Balance(order, stopAtTarget: _previous.Any(p => p >= 0));
-            var bound = Math.Max(_target, MaxDeviation());
+            Rebalance();
+            var bound = Allow();
             if (_response is null) Compact(order, bound);
             else Respond(order, bound);
             if (MaxDeviation() > _target + 1e-12)
             {
                 Balance(order, stopAtTarget: false);
-                if (_response is not null) Respond(order, Math.Max(_target, MaxDeviation()));
+                Rebalance();
+                if (_response is not null) Respond(order, Allow());
             }
             var result = Snapshot();
             if (best is null || result.BetterThan(best, _target)) best = result;
@@ -102,7 +104,8 @@ internal sealed class PartitionSearch
                 {
                     if (!PriceAssign()) break;
                     Balance(order, stopAtTarget: false);
-                    Respond(order, Math.Max(_target, MaxDeviation()));
+                    Rebalance();
+                    Respond(order, Allow());
                     var priced = Snapshot();
                     if (priced.BetterThan(best, _target)) best = priced;
                     else if (!priced.BetterThan(result, _target)) break;
@@ -312,7 +315,19 @@ internal sealed class PartitionSearch
     private double T(int s) => _share is null ? _mean : _mean * _share[s];
 
     /// <summary>A workload w for sector s is within the bound (relative to its target).</summary>
-    private bool Fits(double w, int s, double bound) => Math.Abs(w - T(s)) <= bound * T(s) + 1e-12;
+    private bool Fits(double w, int s, double bound) => Math.Abs(w - T(s)) <= Math.Max(bound, _allow[s]) * T(s) + 1e-12;
+
+    // Per sector, how far it may be from its target in the moves that follow: the tolerance, or as far as it already is.
+    private double[] _allow = [];
+
+    /// <summary>Lets each sector stay as far from its target as it is now (at least the tolerance), so one sector held
+    /// above it (a hub, an island) does not let every other drift as far; returns the tolerance.</summary>
+    private double Allow()
+    {
+        _allow = new double[_k];
+        for (var s = 0; s < _k; s++) _allow[s] = Math.Max(_target, Math.Abs(_w[s] - T(s)) / T(s));
+        return _target;
+    }
 
     private double MaxDeviation()
     {

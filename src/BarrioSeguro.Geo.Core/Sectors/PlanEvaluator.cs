@@ -139,6 +139,8 @@ public static class PlanEvaluator
         if (k == g.Count) bound = g.Weight.Max(w => Math.Abs(w - mean)) / mean;
         foreach (var (w, exact) in fixedWeights)
             bound = Math.Max(bound, (exact ? Math.Abs(w - mean) : Math.Max(0, w - mean)) / mean);
+        // A block holding light parts hostage (SectorGraph.HostageBound): with equal targets and nothing fixed.
+        if (shares is null && fixedWeights.Count == 0 && k > 1 && k < g.Count) bound = Math.Max(bound, g.HostageBound(mean).Bound);
 
         Churn? churn = null;
         if (prev.Any(p => p >= 0))

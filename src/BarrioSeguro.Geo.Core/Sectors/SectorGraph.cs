@@ -302,6 +302,130 @@ internal sealed class SectorGraph
         return bridges;
     }
 
+    /// <summary>
+    /// A block that holds others hostage: the parts the graph falls into without it that are too light to carry a
+    /// sector of their own (under <paramref name="least"/>) can reach the rest only through it, so the sector holding
+    /// it holds them all (an island behind its bridge, a development that only a park touches).
+    /// </summary>
+    /// <param name="Hub">The block.</param>
+    /// <param name="Hanging">The blocks of the light parts.</param>
+    /// <param name="Weight">The hub's workload plus the light parts': the least its sector carries when they stay with it.</param>
+    public sealed record Hostage(int Hub, IReadOnlyList<int> Hanging, double Weight);
+
+    /// <summary>
+    /// The least largest deviation any contiguous plan of sectors of target <paramref name="target"/> can reach because
+    /// of blocks whose removal cuts the graph (articulation points, Tarjan's depth-first search over every edge,
+    /// bridges included): for a hub v, the light parts of the graph without it must go with v, so v's sector carries
+    /// at least w(v) + Σ W(light parts). A part is light at deviation δ when it weighs under (1 − δ) × target; the bound
+    /// for v is the least δ with w(v) + Σ_{W(C) &lt; (1 − δ)T} W(C) ≤ (1 + δ)T. Returns the worst hub (null when none
+    /// bounds the plan above 0) and its bound (a fraction).
+    /// </summary>
+    /// <param name="tolerance">Names as hanging the parts too light for a sector within this tolerance.</param>
+    public (Hostage? Worst, double Bound) HostageBound(double target, double tolerance = 0.05)
+    {
+        var n = Count;
+        var disc = Enumerable.Repeat(-1, n).ToArray();
+        var low = new int[n];
+        var sub = new double[n];   // workload of the depth-first subtree
+        var size = new int[n];     // blocks of the subtree
+        var order = new int[n];    // blocks by discovery: a subtree is order[disc .. disc + size)
+        var edge = new int[n];
+        var parent = Enumerable.Repeat(-1, n).ToArray();
+        var time = 0;
+        Hostage? worst = null;
+        var worstBound = 0.0;
+        var stack = new Stack<int>();
+        for (var root = 0; root < n; root++)
+        {
+            if (disc[root] >= 0) continue;
+            var rootStart = time;
+            Visit(root);
+            stack.Push(root);
+            while (stack.Count > 0)
+            {
+                var v = stack.Peek();
+                if (edge[v] < Start[v + 1])
+                {
+                    var j = Neighbours[edge[v]++];
+                    if (disc[j] < 0) { parent[j] = v; Visit(j); stack.Push(j); }
+                    else if (j != parent[v]) low[v] = Math.Min(low[v], disc[j]);
+                    continue;
+                }
+                stack.Pop();
+                if (parent[v] >= 0)
+                {
+                    var p = parent[v];
+                    low[p] = Math.Min(low[p], low[v]);
+                    sub[p] += sub[v];
+                    size[p] += size[v];
+                }
+            }
+            var total = sub[root];
+            // Every block of this component: its separated children, and the rest of the component.
+            for (var i = rootStart; i < time; i++)
+            {
+                var v = order[i];
+                var parts = new List<(double W, int From, int Count)>();
+                var separated = 0.0;
+                var separatedCount = 0;
+                for (var e = Start[v]; e < Start[v + 1]; e++)
+                {
+                    var c = Neighbours[e];
+                    if (parent[c] != v || low[c] < disc[v]) continue;
+                    parts.Add((sub[c], disc[c], size[c]));
+                    separated += sub[c];
+                    separatedCount += size[c];
+                }
+                if (parent[v] >= 0 && parts.Count > 0) parts.Add((total - Weight[v] - separated, -1, 0));
+                if (parts.Count < 2) continue;
+                var bound = BoundOf(Weight[v], parts.Select(x => x.W).ToList(), target);
+                if (bound <= worstBound + 1e-12) continue;
+                worstBound = bound;
+                var least = (1 - tolerance) * target;
+                var hanging = new List<int>();
+                var weight = Weight[v];
+                foreach (var (w, from, count) in parts)
+                {
+                    if (!(w < least)) continue;
+                    weight += w;
+                    if (from >= 0) for (var q = from; q < from + count; q++) hanging.Add(order[q]);
+                    else
+                        // The rest of the component, outside v's subtree.
+                        for (var q = rootStart; q < time; q++)
+                            if (q < disc[v] || q >= disc[v] + size[v]) hanging.Add(order[q]);
+                }
+                hanging.Sort();
+                worst = new Hostage(v, hanging, weight);
+            }
+        }
+        return (worst, worstBound);
+
+        void Visit(int v)
+        {
+            disc[v] = low[v] = time;
+            order[time++] = v;
+            edge[v] = Start[v];
+            sub[v] = Weight[v];
+            size[v] = 1;
+        }
+    }
+
+    /// <summary>The least δ ≥ 0 with hub + Σ_{W &lt; (1 − δ)T} W ≤ (1 + δ)T; the parts by weight, the lightest first.</summary>
+    internal static double BoundOf(double hub, List<double> parts, double target)
+    {
+        parts.Sort();
+        // With the j lightest parts forced (those under (1 − δ)T, i.e. δ ≥ 1 − W_j / T for the first left out).
+        var best = double.MaxValue;
+        var sum = hub;
+        for (var j = 0; j <= parts.Count; j++)
+        {
+            var from = j < parts.Count ? Math.Max(0, 1 - parts[j] / target) : 0;
+            best = Math.Min(best, Math.Max(Math.Max(sum / target - 1, from), 0));
+            if (j < parts.Count) sum += parts[j];
+        }
+        return best;
+    }
+
     /// <summary>Connected parts of the given blocks over real shared edges (bridges not counted).</summary>
     public int CountParts(IReadOnlyList<int> blocks, Func<int, bool> member)
     {

@@ -242,7 +242,16 @@ public static class Sectorizer
             notes.Add(boundNote);
         }
         var tolerance = options.TargetDeviation * 100;
-        if (report.MaxDeviationPct > tolerance + 1e-9)
+        // Blocks that cut the graph: the light parts behind one go with it (equal targets, nothing fixed).
+        // (The report's bound has it already; the note names the hub when no single block explains the bound.)
+        var mean = graph.Weight.Sum() / k;
+        var (hostage, hostageBound) = shares is null && fixedSector.All(f => f < 0) && k > 1 && k < n ? graph.HostageBound(mean, options.TargetDeviation) : (null, 0);
+        if (report.MaxDeviationPct > tolerance + 1e-9 && hostage is not null && hostageBound * 100 > tolerance
+            && hostageBound * 100 >= report.BalanceBoundPct - 1e-9 && hostageBound > (graph.Weight.Max() - mean) / mean + 1e-9)
+            notes.Add(Note.Of("sectors.balance_bound_hub", ("bound", hostageBound * 100), ("deviation", report.MaxDeviationPct),
+                ("block", units[hostage.Hub].Id), ("count", hostage.Hanging.Count), ("blocks", hostage.Hanging.Select(i => units[i].Id).ToList()),
+                ("weight", hostage.Weight), ("target", mean)));
+        else if (report.MaxDeviationPct > tolerance + 1e-9)
             notes.Add(report.BalanceBoundPct > tolerance
                 ? Note.Of("sectors.balance_bound", ("bound", report.BalanceBoundPct), ("deviation", report.MaxDeviationPct))
                 : Note.Of("sectors.balance_missed", ("tolerance", tolerance), ("deviation", report.MaxDeviationPct)));
