@@ -37,18 +37,8 @@ public class PlanEditEndpointsTests(ApiFixture api)
         b.GetProperty("id").GetString()!, b.GetProperty("sector").GetInt32(), b.GetProperty("workload").GetDouble(),
         b.GetProperty("neighbours").EnumerateArray().Select(n => (int)n[0].GetDouble()).ToArray())).ToList();
 
-    /// <summary>Whether sector s stays in one piece without block `without` (a search over the basis' links).</summary>
-    private static bool StaysWhole(List<Block> blocks, int s, int without)
-    {
-        var members = Enumerable.Range(0, blocks.Count).Where(i => blocks[i].Sector == s && i != without).ToList();
-        if (members.Count == 0) return false;
-        var seen = new HashSet<int> { members[0] };
-        var stack = new Stack<int>([members[0]]);
-        while (stack.Count > 0)
-            foreach (var j in blocks[stack.Pop()].Neighbours)
-                if (j != without && blocks[j].Sector == s && seen.Add(j)) stack.Push(j);
-        return seen.Count == members.Count;
-    }
+    private static bool StaysWhole(List<Block> blocks, int s, int without) =>
+        Endpoints.PaintChecks.StaysWhole(blocks.Select(b => b.Sector).ToList(), blocks.Select(b => b.Neighbours).ToList(), s, without);
 
     /// <summary>A block of sector `from` next to sector `to` whose move keeps `from` whole.</summary>
     private static int Movable(List<Block> blocks, int from, int to, IEnumerable<int>? not = null) =>

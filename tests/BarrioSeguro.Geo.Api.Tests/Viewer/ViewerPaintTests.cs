@@ -31,18 +31,8 @@ public class ViewerPaintTests(ApiFixture api) : BrowserTest(api)
         return (blocks, state);
     }
 
-    /// <summary>Whether sector s stays in one piece without block `without`.</summary>
-    private static bool StaysWhole(List<Block> blocks, int s, int without)
-    {
-        var members = Enumerable.Range(0, blocks.Count).Where(i => blocks[i].Sector == s && i != without).ToList();
-        if (members.Count == 0) return false;
-        var seen = new HashSet<int> { members[0] };
-        var stack = new Stack<int>([members[0]]);
-        while (stack.Count > 0)
-            foreach (var j in blocks[stack.Pop()].Neighbours)
-                if (j != without && blocks[j].Sector == s && seen.Add(j)) stack.Push(j);
-        return seen.Count == members.Count;
-    }
+    private static bool StaysWhole(List<Block> blocks, int s, int without) =>
+        Endpoints.PaintChecks.StaysWhole(blocks.Select(b => b.Sector).ToList(), blocks.Select(b => b.Neighbours).ToList(), s, without);
 
     [SkippableFact]
     public async Task A_chief_paints_three_blocks_sees_the_figures_move_is_refused_a_split_keeps_the_plan_and_compares_it()
