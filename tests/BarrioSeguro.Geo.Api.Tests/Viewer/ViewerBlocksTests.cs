@@ -47,8 +47,9 @@ public class ViewerBlocksTests(ApiFixture api) : BrowserTest(api)
     }
 
     /// <summary>
-    /// Three blocks in view, each sharing an edge with another, touching no neighbourhood, big enough to click:
-    /// [{id, x, y}] in page pixels (a point inside each), or null.
+    /// Three blocks in view (INVIEW true), each sharing an edge with another, touching no neighbourhood, big enough to
+    /// click: [{id, x, y}] in page pixels (a point inside each), or null; with INVIEW false, anywhere: the map is centred
+    /// on them (true) or there are none (false).
     /// </summary>
     private const string ThreeAdjacentBlocks = """
         () => {
@@ -61,7 +62,8 @@ public class ViewerBlocksTests(ApiFixture api) : BrowserTest(api)
           const inView = f => { const p = map.getPixelFromCoordinate(f.getGeometry().getInteriorPoint().getCoordinates().slice(0, 2));
                                 return p[0] > 40 && p[1] > 40 && p[0] < w - 40 && p[1] < h - 40 ? p : null; };
           const free = f => !others.some(o => o.getGeometry().intersectsExtent(f.getGeometry().getExtent()));
-          const ok = blocks.filter(f => f.getGeometry().getType() === 'Polygon' && f.getGeometry().getArea() / (res * res) > 600 && free(f) && inView(f));
+          const inViewOnly = INVIEW;
+          const ok = blocks.filter(f => f.getGeometry().getType() === 'Polygon' && f.getGeometry().getArea() / (res * res) > 600 && free(f) && (!inViewOnly || inView(f)));
           const key = c => c[0].toFixed(2) + ',' + c[1].toFixed(2);
           const verts = new Map(ok.map(f => [f, new Set(f.getGeometry().getCoordinates()[0].map(key))]));
           const shares = (a, b) => { let n = 0; for (const k of verts.get(b)) if (verts.get(a).has(k) && ++n >= 2) return true; return false; };
@@ -69,10 +71,12 @@ public class ViewerBlocksTests(ApiFixture api) : BrowserTest(api)
             if (a === b || !shares(a, b)) continue;
             for (const c of ok) {
               if (c === a || c === b || !(shares(a, c) || shares(b, c))) continue;
+              // First call: centre the map on them; second: where to click.
+              if (!inViewOnly) { map.getView().setCenter(a.getGeometry().getInteriorPoint().getCoordinates().slice(0, 2)); map.renderSync(); return true; }
               return [a, b, c].map(f => { const p = inView(f); return { id: String(f.getId()), x: rect.left + p[0], y: rect.top + p[1] }; });
             }
           }
-          return null;
+          return inViewOnly ? null : false;
         }
         """;
 
@@ -103,7 +107,10 @@ public class ViewerBlocksTests(ApiFixture api) : BrowserTest(api)
         Assert.Equal("picking", await page.GetAttributeAsync("#draw-panel", "data-state"));
         Assert.Equal("Crear barrio desde manzanas", await page.TextContentAsync("#draw-title"));
 
-        var picks = await page.EvaluateAsync<JsonElement>(ThreeAdjacentBlocks);
+        // Other tests leave neighbourhoods in the district: look at free blocks first, wherever they are.
+        Assert.True(await page.EvaluateAsync<bool>(ThreeAdjacentBlocks.Replace("INVIEW", "false", StringComparison.Ordinal)), "no three adjacent free blocks in the district");
+        await page.EvaluateAsync("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
+        var picks = await page.EvaluateAsync<JsonElement>(ThreeAdjacentBlocks.Replace("INVIEW", "true", StringComparison.Ordinal));
         Assert.True(picks.ValueKind == JsonValueKind.Array, "no three adjacent free blocks in view");
         var ids = new List<string>();
         foreach (var pick in picks.EnumerateArray())

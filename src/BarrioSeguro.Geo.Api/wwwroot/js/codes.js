@@ -19,5 +19,8 @@ export const routeName = (sector, shift, day) =>
 /** A plan's name: the one the service made ("El Milagro: 3 sectores (semilla 5)") said again; a given name as it is. */
 export function planName(name) {
   const made = /^(.*): (\d+) sectores \(semilla (-?\d+)\)$/.exec(String(name ?? ''));
-  return made ? t('codes.planName', { hood: made[1], n: fmt(Number(made[2]), 0), seed: made[3] }) : String(name ?? '');
+  if (made) return t('codes.planName', { hood: made[1], n: fmt(Number(made[2]), 0), seed: made[3] });
+  // A painted plan kept by the service: "El Milagro: 3 sectores, editado del plan #65".
+  const edited = /^(.*): (\d+) sectores, editado del plan #(\d+)$/.exec(String(name ?? ''));
+  return edited ? t('codes.planNameEdited', { hood: edited[1], n: fmt(Number(edited[2]), 0), plan: edited[3] }) : String(name ?? '');
 }

@@ -110,6 +110,7 @@ const messages = {
     'codes.routeName': 'Sector {sector} · turno {shift}',
     'codes.routeNameDay': 'Sector {sector} · turno {shift} · día {day}',
     'codes.planName': '{hood}: {n} sectores (semilla {seed})',
+    'codes.planNameEdited': '{hood}: {n} sectores, editado del plan #{plan}',
     // ---- end i18n (issue 12) ----
     'status.draft': 'borrador',
     'status.active': 'activo',
@@ -674,6 +675,7 @@ const messages = {
     'codes.routeName': 'Sector {sector} · {shift} shift',
     'codes.routeNameDay': 'Sector {sector} · {shift} shift · day {day}',
     'codes.planName': '{hood}: {n} sectors (seed {seed})',
+    'codes.planNameEdited': '{hood}: {n} sectors, edited from plan #{plan}',
     // ---- end i18n (issue 12) ----
     'status.draft': 'draft',
     'status.active': 'active',

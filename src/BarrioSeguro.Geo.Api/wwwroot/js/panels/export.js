@@ -6,6 +6,7 @@
 // of Content-Length) and a cancel button. #export-panel[data-state] 'idle' | 'busy' | 'done' | 'error' | 'cancelled'.
 
 import { t } from '../i18n.js';
+import { planName } from '../codes.js';
 import { el, fill, byId } from '../dom.js';
 import { fmt } from '../format.js';
 import { download, isAbort, describe } from '../api.js';
@@ -34,7 +35,7 @@ function choices() {
   if (state.plan) {
     for (const layer of PLAN_LAYERS) {
       if ((layer === 'routes' || layer === 'coverage') && layers[layer].getSource().getFeatures().length === 0) continue;
-      list.push({ value: `plan:${layer}`, label: t(`export.plan.${layer}`, { name: state.plan.name ?? state.plan.id }) });
+      list.push({ value: `plan:${layer}`, label: t(`export.plan.${layer}`, { name: state.plan.name ? planName(state.plan.name) : state.plan.id }) });
     }
   }
   return list;

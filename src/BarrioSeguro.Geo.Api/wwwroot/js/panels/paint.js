@@ -16,6 +16,7 @@ import { sectorColor, rgba } from '../styles.js';
 import { table, sectorChip, message, selectRow } from '../panel.js';
 import { noteText } from '../notes.js';
 import { addKeptPlan } from './sectors.js';
+import { planName } from '../codes.js';
 
 const DEBOUNCE_MS = 350;
 
@@ -643,7 +644,7 @@ function renderCompare() {
             if (b) comparePainted(b).catch(() => {});
             else clearCompare();
           },
-          [el('option', { value: '' }, '—'), others.map((p) => el('option', { value: String(p.id), selected: c?.b === p.id }, `#${p.id} · ${p.name ?? ''}`))],
+          [el('option', { value: '' }, '—'), others.map((p) => el('option', { value: String(p.id), selected: c?.b === p.id }, `#${p.id} · ${planName(p.name)}`))],
         )
       : null;
   let result = null;
