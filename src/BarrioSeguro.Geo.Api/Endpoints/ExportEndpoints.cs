@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Data.Blocks;
 using BarrioSeguro.Geo.Data.Sectors;
@@ -49,7 +50,7 @@ public static class ExportEndpoints
             return Problems.BadRequest("Unknown parameter", "coverage chooses a coverage computation: use it with layer=coverage.", FileExport.Parameter("coverage"));
 
         var kept = await plans.GetAsync(planId, ct);
-        if (kept is null) return Problems.NotFound($"No plan {planId}.");
+        if (kept is null) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
         var baseName = $"plan{planId}_{name}";
         List<IFeature> features;
         switch (name)
@@ -75,12 +76,12 @@ public static class ExportEndpoints
                 if (coverage is { } cid)
                 {
                     if (await coverages.GetAsync(cid, ct) is not { } row || row.PlanId != planId)
-                        return Problems.NotFound($"Plan {planId} has no coverage {cid}.");
+                        return Problems.NotFound(Note.Of("api.plan_no_coverage", ("plan", planId), ("coverage", cid)));
                     ids.Add(cid);
                 }
                 else ids.AddRange((await coverages.ListAsync(planId, ct)).GroupBy(c => c.Row.Shift).Select(g => g.First().Row.Id).OrderBy(i => i));
                 if (ids.Count == 0)
-                    return Problems.NotFound($"Plan {planId} has no kept coverage to export: compute it first (POST /api/plans/{planId}/coverage).");
+                    return Problems.NotFound(Note.Of("api.no_kept_coverage", ("plan", planId)));
                 features = [];
                 foreach (var id in ids)
                     if (await coverages.PiecesAsync(id, ct) is { } pieces)

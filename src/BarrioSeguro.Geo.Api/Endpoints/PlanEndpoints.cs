@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Network;
@@ -78,9 +79,9 @@ public static class PlanEndpoints
         int id, PlanRequest request, EditContext edit, PlanStore plans, CancellationToken ct)
     {
         var n = await plans.NeighborhoodAsync(id, ct);
-        if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
+        if (n is null) return Problems.NotFound(Note.Of("api.no_neighborhood", ("id", id)));
         var contingent = await plans.ContingentOfAsync(id, request.ContingentId, ct);
-        if (request.ContingentId is not null && contingent is null) return Problems.NotFound($"Neighbourhood {id} has no contingent {request.ContingentId}.");
+        if (request.ContingentId is not null && contingent is null) return Problems.NotFound(Note.Of("api.neighborhood_no_contingent", ("id", id), ("contingent", request.ContingentId)));
         Staffing? staffing = null;
         try
         {
@@ -92,7 +93,7 @@ public static class PlanEndpoints
         }
         IReadOnlyDictionary<string, int>? previous = null;
         if (request.PreviousPlanId is { } pid && (previous = await plans.AssignmentAsync(id, pid, ct)) is null)
-            return Problems.NotFound($"Neighbourhood {id} has no plan {pid}.");
+            return Problems.NotFound(Note.Of("api.neighborhood_no_plan", ("id", id), ("plan", pid)));
 
         var budget = Math.Clamp(request.TimeBudgetSeconds ?? 2, 0.1, 60);
         var objective = SectorPlanning.ObjectiveOf(request.Objective);
@@ -101,7 +102,7 @@ public static class PlanEndpoints
         if (request.CentreStationIds is { Count: > 0 } stationIds)
         {
             var (found, missing) = await plans.StationsAsync(stationIds, ct);
-            if (missing.Count > 0) return Problems.NotFound($"No station {string.Join(", ", missing)} (centreStationIds).");
+            if (missing.Count > 0) return Problems.NotFound(Note.Of("api.no_station", ("stations", missing.Select(m => m.ToString(System.Globalization.CultureInfo.InvariantCulture)))));
             centres.AddRange(found.Select(s => s.Location));
             centreNames.AddRange(found.Select(s => (string?)s.Name));
         }
@@ -168,16 +169,16 @@ public static class PlanEndpoints
 
     public static async Task<Results<Ok<List<PlanView>>, NotFoundProblem>> List(int id, PlanStore plans, CancellationToken ct)
     {
-        if (!await plans.NeighborhoodExistsAsync(id, ct)) return Problems.NotFound($"No neighbourhood {id}.");
+        if (!await plans.NeighborhoodExistsAsync(id, ct)) return Problems.NotFound(Note.Of("api.no_neighborhood", ("id", id)));
         return TypedResults.Ok((await plans.ListAsync(id, ct)).Select(p => View(new KeptPlan(p, null, null))).ToList());
     }
 
     public static async Task<Results<Ok<PlanView>, NotFoundProblem>> Get(int planId, PlanStore plans, CancellationToken ct) =>
-        await plans.GetAsync(planId, ct) is { } plan ? TypedResults.Ok(View(plan)) : Problems.NotFound($"No plan {planId}.");
+        await plans.GetAsync(planId, ct) is { } plan ? TypedResults.Ok(View(plan)) : Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
 
     public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem>> Sectors(int planId, PlanStore plans, CancellationToken ct)
     {
-        if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound($"No plan {planId}.");
+        if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
         var features = SectorFeatures(await plans.SectorsAsync(planId, ct));
         return GeoJson.FeatureCollection(features, features.Count, []);
     }
@@ -195,9 +196,9 @@ public static class PlanEndpoints
     public static async Task<Results<Ok<WhyHereReport>, NotFoundProblem>> Why(int planId, string blockId, PlanStore plans, CancellationToken ct)
     {
         var kept = await plans.GetAsync(planId, ct);
-        if (kept is null) return Problems.NotFound($"No plan {planId}.");
+        if (kept is null) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
         var assignment = PlanStore.AssignmentOf(kept.Plan);
-        if (!assignment.ContainsKey(blockId)) return Problems.NotFound($"Plan {planId} has no block '{blockId}'.");
+        if (!assignment.ContainsKey(blockId)) return Problems.NotFound(Note.Of("api.plan_no_block", ("plan", planId), ("block", blockId)));
         var n = (await plans.NeighborhoodAsync(kept.Plan.NeighborhoodId, ct))!;
         var p = kept.Parameters;
         var streets = p?.Mode is { } mode ? await plans.StreetGraphAsync(n, TravelModes.Parse(mode), ct) : null;
@@ -219,7 +220,7 @@ public static class PlanEndpoints
     {
         var pa = await plans.GetAsync(a, ct);
         var pb = await plans.GetAsync(b, ct);
-        if (pa is null || pb is null) return Problems.NotFound($"No plan {(pa is null ? a : b)}.");
+        if (pa is null || pb is null) return Problems.NotFound(Note.Of("api.no_plan", ("plan", (pa is null ? a : b))));
         if (pa.Plan.NeighborhoodId != pb.Plan.NeighborhoodId)
             return Problems.BadRequest("Different neighbourhoods", $"Plans {a} and {b} belong to different neighbourhoods.");
         var sa = PlanStore.AssignmentOf(pa.Plan);
@@ -235,7 +236,7 @@ public static class PlanEndpoints
     public static async Task<Results<Ok<StaffingReport>, NotFoundProblem>> Staffing(int id, PlanStore plans, CancellationToken ct)
     {
         var c = await plans.ContingentAsync(id, ct);
-        if (c is null) return Problems.NotFound($"No contingent {id}.");
+        if (c is null) return Problems.NotFound(Note.Of("api.no_contingent", ("contingent", id)));
         return TypedResults.Ok(StaffingReport.From(SectorPlanning.Staff(SectorPlanning.PlanOf(c)), c.Id));
     }
 
