@@ -38,16 +38,16 @@ public static class ExportEndpoints
     {
         var name = (layer ?? "sectors").Trim().ToLowerInvariant();
         if (!Layers.Contains(name))
-            return Problems.BadRequest("Unknown layer", $"layer '{layer}' is not one of {string.Join(", ", Layers)}.", FileExport.Parameter("layer"));
+            return Problems.BadRequest("Unknown layer", Note.Of("api.unknown_layer", ("layer", layer ?? ""), ("layers", Layers)), FileExport.Parameter("layer"));
         var (chosen, badFormat) = FileExport.ParseFormat(format, name == "routes" ? RouteFormats : PlanFormats,
             "GPX holds routes: use layer=routes.");
         if (badFormat is not null) return badFormat;
         var (target, badCrs) = FileExport.ParseCrs(crs, chosen!);
         if (badCrs is not null) return badCrs;
         if (name != "routes" && (day is not null || shift is not null || mode is not null))
-            return Problems.BadRequest("Unknown parameter", "day, shift and mode choose routes: use them with layer=routes.", FileExport.Parameter(day is not null ? "day" : shift is not null ? "shift" : "mode"));
+            return Problems.BadRequest("Unknown parameter", Note.Of("api.route_parameters_need_routes"), FileExport.Parameter(day is not null ? "day" : shift is not null ? "shift" : "mode"));
         if (name != "coverage" && coverage is not null)
-            return Problems.BadRequest("Unknown parameter", "coverage chooses a coverage computation: use it with layer=coverage.", FileExport.Parameter("coverage"));
+            return Problems.BadRequest("Unknown parameter", Note.Of("api.coverage_parameter_needs_coverage"), FileExport.Parameter("coverage"));
 
         var kept = await plans.GetAsync(planId, ct);
         if (kept is null) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));

@@ -146,7 +146,7 @@ public static class NeighborhoodEndpoints
     {
         if (snapMeters is null) return null;
         if (snapMeters is <= 0 or > 100)
-            return RequestProblem.Malformed("Invalid snapMeters", "snapMeters must be more than 0 and at most 100 m.");
+            return RequestProblem.Malformed("Invalid snapMeters", Note.Of("api.snap_range", ("limit", 100)));
         if (InputGeometryCheck.Check(feature.Geometry).Count > 0) return null; // ToChange reports it
         var search = feature.Geometry.EnvelopeInternal.Copy();
         search.ExpandBy(snapMeters.Value / 100_000); // a little over snapMeters in degrees near the equator

@@ -125,7 +125,7 @@ public static class NetworkEndpoints
         if (request.ShiftStart is { } start)
         {
             if (!TimeOnly.TryParseExact(start, ["H:mm", "HH:mm"], out var clock))
-                return Problems.Unprocessable("No route", $"shiftStart must be a time HH:mm (Lima), not '{start}'.");
+                return Problems.Unprocessable("No route", Note.Of("api.shift_start_not_time", ("value", start)));
             shift = shift with { ShiftStart = LimaTime.At(DateOnly.FromDateTime(RouteShift.DefaultStart.DateTime), clock) };
         }
         var sectors = input.Sectors.Select(s => new RouteSector(SectorLabel.Of(s.Sector), s.Polygon,
@@ -187,9 +187,9 @@ public static class NetworkEndpoints
         int planId, RouteStore routes, CancellationToken ct, int? day, string? shift, string? mode)
     {
         if ((day is null) != string.IsNullOrWhiteSpace(shift))
-            return (null, Problems.Unprocessable("No route", "day and shift go together: give both (a calendar entry) or neither (the routes asked for)."));
+            return (null, Problems.Unprocessable("No route", Note.Of("api.day_shift_together")));
         if (day is < 1 or > RoutePlanning.MaxCycleDays)
-            return (null, Problems.Unprocessable("No route", $"day must be from 1 to {RoutePlanning.MaxCycleDays}, not {day}."));
+            return (null, Problems.Unprocessable("No route", Note.Of("api.day_range", ("max", RoutePlanning.MaxCycleDays), ("day", day!.Value))));
         return (day is { } d ? await routes.EntryAsync(planId, d, Shifts.Code(shift!), mode, ct) : await routes.ListAsync(planId, ct), null);
     }
 

@@ -109,21 +109,21 @@ public static class PlanEndpoints
         foreach (var (c, i) in (request.Centres ?? []).Select((c, i) => (c, i)))
         {
             if (c is not { Length: 2 } || !double.IsFinite(c[0]) || !double.IsFinite(c[1]) || Math.Abs(c[0]) > 180 || Math.Abs(c[1]) > 90)
-                return Problems.Unprocessable("No plan", $"centres[{i}] must be [lon, lat] in degrees.");
+                return Problems.Unprocessable("No plan", Note.Of("api.centre_not_lonlat", ("index", i)));
             centres.Add(new NetTopologySuite.Geometries.Point(c[0], c[1]) { SRID = 4326 });
         }
         var speed = request.StraightLineKmh ?? 5;
-        if (!(speed > 0) || speed > 200) return Problems.Unprocessable("No plan", $"straightLineKmh must be above 0 and at most 200 km/h (got {speed}).");
+        if (!(speed > 0) || speed > 200) return Problems.Unprocessable("No plan", Note.Of("api.speed_range", ("kmh", speed)));
         if (request.PolishSeconds is { } ps && !(ps >= 0 && ps <= 60))
-            return Problems.Unprocessable("No plan", $"polishSeconds must be from 0 to 60 (got {ps}).");
+            return Problems.Unprocessable("No plan", Note.Of("api.polish_range", ("seconds", ps)));
         if (request.CompactnessWeight is { } cw && !(cw >= 0 && double.IsFinite(cw)))
-            return Problems.Unprocessable("No plan", $"compactnessWeight must be 0 or more (got {cw}).");
+            return Problems.Unprocessable("No plan", Note.Of("api.compactness_range", ("weight", cw)));
         var (barriers, barrierProblem) = BarriersOf(request.Barriers);
         if (barrierProblem is not null) return barrierProblem;
         if (request.BarrierClasses is { } classes)
         {
             if (classes.Count == 0 || classes.Any(string.IsNullOrWhiteSpace))
-                return Problems.Unprocessable("No plan", "barrierClasses must name street classes (e.g. [\"trunk\", \"primary\"]).");
+                return Problems.Unprocessable("No plan", Note.Of("api.barrier_classes_empty"));
             try { (barriers ??= []).AddRange(SectorBarrier.FromStreets(await plans.StreetsAsync(n, ct), classes)); }
             catch (ArgumentException e) { return Problems.Unprocessable("No plan", $"barrierClasses: {e.Message}"); }
         }
@@ -245,7 +245,7 @@ public static class PlanEndpoints
     {
         if (given is null || given.Count == 0) return (null, null);
         if (given.Count > MaxBarrierLines)
-            return (null, Problems.Unprocessable("No plan", $"barriers: {given.Count} lines; the limit is {MaxBarrierLines}."));
+            return (null, Problems.Unprocessable("No plan", Note.Of("api.barriers_too_many", ("lines", given.Count), ("limit", MaxBarrierLines))));
         var result = new List<SectorBarrier>();
         var vertices = 0;
         for (var i = 0; i < given.Count; i++)
@@ -272,14 +272,14 @@ public static class PlanEndpoints
                 line = null;
             }
             if (line is not (NetTopologySuite.Geometries.LineString or NetTopologySuite.Geometries.MultiLineString) || line.IsEmpty)
-                return (null, Problems.Unprocessable("No plan", $"barriers[{i}] must be a GeoJSON LineString or MultiLineString (or a Feature of one), lon/lat."));
+                return (null, Problems.Unprocessable("No plan", Note.Of("api.barrier_not_line", ("index", i))));
             if (line.Coordinates.Any(c => !double.IsFinite(c.X) || !double.IsFinite(c.Y) || Math.Abs(c.X) > 180 || Math.Abs(c.Y) > 90))
-                return (null, Problems.Unprocessable("No plan", $"barriers[{i}] has a vertex outside lon/lat degrees."));
+                return (null, Problems.Unprocessable("No plan", Note.Of("api.barrier_outside_degrees", ("index", i))));
             if (line.NumPoints > Core.Spatial.InputLimits.VerticesPerGeometry)
-                return (null, Problems.Unprocessable("No plan", $"barriers[{i}] has {line.NumPoints} vertices; the limit is {Core.Spatial.InputLimits.VerticesPerGeometry} per line."));
+                return (null, Problems.Unprocessable("No plan", Note.Of("api.barrier_vertices", ("index", i), ("vertices", line.NumPoints), ("limit", Core.Spatial.InputLimits.VerticesPerGeometry))));
             vertices += line.NumPoints;
             if (vertices > SectorBarrier.MaxVertices)
-                return (null, Problems.Unprocessable("No plan", $"barriers: more than {SectorBarrier.MaxVertices} vertices in all (the limit), at barriers[{i}]."));
+                return (null, Problems.Unprocessable("No plan", Note.Of("api.barriers_vertices", ("limit", SectorBarrier.MaxVertices), ("index", i))));
             line.SRID = 4326;
             result.Add(new SectorBarrier(string.IsNullOrWhiteSpace(name) ? $"barriers[{i}]" : name.Trim(), line));
         }

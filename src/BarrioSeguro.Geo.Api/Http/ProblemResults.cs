@@ -126,6 +126,17 @@ public sealed class RequestProblem : ProblemResult, IEndpointMetadataProvider
     public static RequestProblem Malformed(string title, string detail, IDictionary<string, object?>? extensions = null) =>
         new(StatusCodes.Status400BadRequest, title, detail, extensions);
 
+    private RequestProblem(int status, string title, Note reason, IDictionary<string, object?>? extensions)
+        : base(status, title, reason, extensions) { }
+
+    /// <summary>400 whose detail is a note, said in the request's language.</summary>
+    public static RequestProblem Malformed(string title, Note reason, IDictionary<string, object?>? extensions = null) =>
+        new(StatusCodes.Status400BadRequest, title, reason, extensions);
+
+    /// <summary>422 whose detail is a note, said in the request's language.</summary>
+    public static RequestProblem Refused(string title, Note reason, IDictionary<string, object?>? extensions = null) =>
+        new(StatusCodes.Status422UnprocessableEntity, title, reason, extensions);
+
     public static RequestProblem TooLarge(string detail) => new(StatusCodes.Status413PayloadTooLarge, "Body too large", detail, null);
 
     public static RequestProblem UnsupportedMediaType(string detail) => new(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail, null);
