@@ -66,8 +66,10 @@ public static class ExportEndpoints
                 if (problem is not null) return problem;
                 if (list!.Count == 0)
                     return Problems.NotFound(day is null
-                        ? $"Plan {planId} has no kept routes to export: compute them first (POST /api/plans/{planId}/routes)."
-                        : $"Plan {planId} has no kept route for day {day}, shift '{shift}'{(mode is null ? "" : $", mode '{mode}'")}.");
+                        ? Note.Of("api.no_kept_routes", ("plan", planId))
+                        : mode is null
+                            ? Note.Of("api.no_kept_route_entry", ("plan", planId), ("day", day.Value), ("shift", shift ?? ""))
+                            : Note.Of("api.no_kept_route_entry_mode", ("plan", planId), ("day", day.Value), ("shift", shift ?? ""), ("mode", mode)));
                 features = NetworkEndpoints.RouteFeatures(list);
                 if (day is { } d) baseName += $"_dia{d}_{Shifts.Code(shift!)}";
                 break;
@@ -89,7 +91,7 @@ public static class ExportEndpoints
                 if (coverage is { } one) baseName += $"_{one}";
                 break;
         }
-        if (features.Count == 0) return Problems.NotFound($"The {name} of plan {planId} have no geometry to export.");
+        if (features.Count == 0) return Problems.NotFound(Note.Of("api.layer_no_geometry", ("layer", name), ("plan", planId)));
         return await FileExport.SendAsync(features, baseName, chosen!, target, http, ct);
     }
 

@@ -222,7 +222,7 @@ public static class PlanEndpoints
         var pb = await plans.GetAsync(b, ct);
         if (pa is null || pb is null) return Problems.NotFound(Note.Of("api.no_plan", ("plan", (pa is null ? a : b))));
         if (pa.Plan.NeighborhoodId != pb.Plan.NeighborhoodId)
-            return Problems.BadRequest("Different neighbourhoods", $"Plans {a} and {b} belong to different neighbourhoods.");
+            return Problems.BadRequest("Different neighbourhoods", Note.Of("api.plans_apart", ("a", a), ("b", b)));
         var sa = PlanStore.AssignmentOf(pa.Plan);
         var sb = PlanStore.AssignmentOf(pb.Plan);
         var common = sa.Keys.Intersect(sb.Keys).ToList();
