@@ -120,7 +120,7 @@ public static class PlanEditEndpoints
         var kept = await plans.GetAsync(planId, ct);
         if (kept is null) return (null, null, Problems.NotFound(Note.Of("api.no_plan", ("plan", planId))));
         var moves = request.Moves ?? new Dictionary<string, int>();
-        if (moves.Count > MaxMoves) return (null, null, Problems.Unprocessable("No plan", $"moves: {moves.Count} blocks; the limit is {MaxMoves}."));
+        if (moves.Count > MaxMoves) return (null, null, Problems.Unprocessable("No plan", Note.Of("api.moves_too_many", ("moves", moves.Count), ("limit", MaxMoves))));
         var n = (await plans.NeighborhoodAsync(kept.Plan.NeighborhoodId, ct))!;
         var p = kept.Parameters;
         StreetGraph? streets = p?.Mode is { } mode ? await plans.StreetGraphAsync(n, TravelModes.Parse(mode), ct) : null;
