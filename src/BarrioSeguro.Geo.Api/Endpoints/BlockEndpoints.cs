@@ -44,13 +44,13 @@ public static class BlockEndpoints
     public static async Task<Results<Ok<BlockSummary>, NotFoundProblem>> ComputeForNeighborhood(int id, NeighborhoodStore neighborhoods, BlockStore store, CancellationToken ct)
     {
         var n = await neighborhoods.FindAsync(id, ct);
-        return n is null ? Problems.NotFound($"No neighbourhood {id}.") : await Compute(BlockStore.NeighborhoodScope(id), n.Boundary, store, ct);
+        return n is null ? Problems.NotFound(Note.Of("api.no_neighborhood", ("id", id))) : await Compute(BlockStore.NeighborhoodScope(id), n.Boundary, store, ct);
     }
 
     public static async Task<Results<Ok<BlockSummary>, NotFoundProblem>> ComputeForDistrict(string ubigeo, MapLayers layers, BlockStore store, CancellationToken ct)
     {
         var d = await layers.DistrictAsync(ubigeo, ct);
-        return d is null ? Problems.NotFound($"No district with ubigeo '{ubigeo}'.") : await Compute(BlockStore.DistrictScope(ubigeo), d.Boundary, store, ct);
+        return d is null ? Problems.NotFound(Note.Of("api.no_district", ("ubigeo", ubigeo))) : await Compute(BlockStore.DistrictScope(ubigeo), d.Boundary, store, ct);
     }
 
     public static Task<GeoJsonFeatureCollection> ListForNeighborhood(int id, BlockStore store, CancellationToken ct) => List(BlockStore.NeighborhoodScope(id), store, ct);

@@ -205,7 +205,7 @@ public static class EntryEndpoints
     private static async Task<IResult> Get<T>(int id, Kind<T> kind, HttpRequest request, EntryStore store, CancellationToken ct) where T : class, IVersioned
     {
         var entry = await store.FindAsync<T>(id, ct);
-        if (entry is null) return Problems.NotFound($"No {typeof(T).Name.ToLowerInvariant()} {id}.");
+        if (entry is null) return Problems.NotFound(Note.Of("api.no_entry", ("kind", typeof(T).Name.ToLowerInvariant()), ("id", id)));
         if (NoneMatch(request, entry.Version)) return new NotModified(entry.Version);
         return new EntryResult(kind.View(entry), entry.Version);
     }
@@ -214,7 +214,7 @@ public static class EntryEndpoints
         IOptions<BarrioOptions> options, CancellationToken ct) where T : class, IVersioned
     {
         var current = await store.FindAsync<T>(id, ct);
-        if (current is null) return Problems.NotFound($"No {typeof(T).Name.ToLowerInvariant()} {id}.");
+        if (current is null) return Problems.NotFound(Note.Of("api.no_entry", ("kind", typeof(T).Name.ToLowerInvariant()), ("id", id)));
         if (Precondition(edit, current) is { } refused) return refused;
         var (body, error) = await ReadBodyAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
@@ -227,21 +227,21 @@ public static class EntryEndpoints
         {
             EntryOutcome.Saved => new EntryResult(kind.View(result.Entry!), result.Entry!.Version),
             EntryOutcome.Stale => Stale(result.Entry!, edit.IfMatch.Value),
-            _ => Problems.NotFound($"No {typeof(T).Name.ToLowerInvariant()} {id}."),
+            _ => Problems.NotFound(Note.Of("api.no_entry", ("kind", typeof(T).Name.ToLowerInvariant()), ("id", id))),
         };
     }
 
     private static async Task<IResult> Delete<T>(int id, EditContext edit, EntryStore store, CancellationToken ct) where T : class, IVersioned
     {
         var current = await store.FindAsync<T>(id, ct);
-        if (current is null) return Problems.NotFound($"No {typeof(T).Name.ToLowerInvariant()} {id}.");
+        if (current is null) return Problems.NotFound(Note.Of("api.no_entry", ("kind", typeof(T).Name.ToLowerInvariant()), ("id", id)));
         if (Precondition(edit, current) is { } refused) return refused;
         var result = await store.DeleteAsync<T>(id, edit.IfMatch!.Value, ct);
         return result.Outcome switch
         {
             EntryOutcome.Saved => TypedResults.NoContent(),
             EntryOutcome.Stale => Stale(result.Entry!, edit.IfMatch.Value),
-            _ => Problems.NotFound($"No {typeof(T).Name.ToLowerInvariant()} {id}."),
+            _ => Problems.NotFound(Note.Of("api.no_entry", ("kind", typeof(T).Name.ToLowerInvariant()), ("id", id))),
         };
     }
 

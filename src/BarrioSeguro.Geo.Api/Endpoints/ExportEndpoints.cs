@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Data.Blocks;
 using BarrioSeguro.Geo.Data.Sectors;
@@ -37,19 +38,19 @@ public static class ExportEndpoints
     {
         var name = (layer ?? "sectors").Trim().ToLowerInvariant();
         if (!Layers.Contains(name))
-            return Problems.BadRequest("Unknown layer", $"layer '{layer}' is not one of {string.Join(", ", Layers)}.", FileExport.Parameter("layer"));
+            return Problems.BadRequest("Unknown layer", Note.Of("api.unknown_layer", ("layer", layer ?? ""), ("layers", Layers)), FileExport.Parameter("layer"));
         var (chosen, badFormat) = FileExport.ParseFormat(format, name == "routes" ? RouteFormats : PlanFormats,
             "GPX holds routes: use layer=routes.");
         if (badFormat is not null) return badFormat;
         var (target, badCrs) = FileExport.ParseCrs(crs, chosen!);
         if (badCrs is not null) return badCrs;
         if (name != "routes" && (day is not null || shift is not null || mode is not null))
-            return Problems.BadRequest("Unknown parameter", "day, shift and mode choose routes: use them with layer=routes.", FileExport.Parameter(day is not null ? "day" : shift is not null ? "shift" : "mode"));
+            return Problems.BadRequest("Unknown parameter", Note.Of("api.route_parameters_need_routes"), FileExport.Parameter(day is not null ? "day" : shift is not null ? "shift" : "mode"));
         if (name != "coverage" && coverage is not null)
-            return Problems.BadRequest("Unknown parameter", "coverage chooses a coverage computation: use it with layer=coverage.", FileExport.Parameter("coverage"));
+            return Problems.BadRequest("Unknown parameter", Note.Of("api.coverage_parameter_needs_coverage"), FileExport.Parameter("coverage"));
 
         var kept = await plans.GetAsync(planId, ct);
-        if (kept is null) return Problems.NotFound($"No plan {planId}.");
+        if (kept is null) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
         var baseName = $"plan{planId}_{name}";
         List<IFeature> features;
         switch (name)
@@ -65,8 +66,10 @@ public static class ExportEndpoints
                 if (problem is not null) return problem;
                 if (list!.Count == 0)
                     return Problems.NotFound(day is null
-                        ? $"Plan {planId} has no kept routes to export: compute them first (POST /api/plans/{planId}/routes)."
-                        : $"Plan {planId} has no kept route for day {day}, shift '{shift}'{(mode is null ? "" : $", mode '{mode}'")}.");
+                        ? Note.Of("api.no_kept_routes", ("plan", planId))
+                        : mode is null
+                            ? Note.Of("api.no_kept_route_entry", ("plan", planId), ("day", day.Value), ("shift", shift ?? ""))
+                            : Note.Of("api.no_kept_route_entry_mode", ("plan", planId), ("day", day.Value), ("shift", shift ?? ""), ("mode", mode)));
                 features = NetworkEndpoints.RouteFeatures(list);
                 if (day is { } d) baseName += $"_dia{d}_{Shifts.Code(shift!)}";
                 break;
@@ -75,12 +78,12 @@ public static class ExportEndpoints
                 if (coverage is { } cid)
                 {
                     if (await coverages.GetAsync(cid, ct) is not { } row || row.PlanId != planId)
-                        return Problems.NotFound($"Plan {planId} has no coverage {cid}.");
+                        return Problems.NotFound(Note.Of("api.plan_no_coverage", ("plan", planId), ("coverage", cid)));
                     ids.Add(cid);
                 }
                 else ids.AddRange((await coverages.ListAsync(planId, ct)).GroupBy(c => c.Row.Shift).Select(g => g.First().Row.Id).OrderBy(i => i));
                 if (ids.Count == 0)
-                    return Problems.NotFound($"Plan {planId} has no kept coverage to export: compute it first (POST /api/plans/{planId}/coverage).");
+                    return Problems.NotFound(Note.Of("api.no_kept_coverage", ("plan", planId)));
                 features = [];
                 foreach (var id in ids)
                     if (await coverages.PiecesAsync(id, ct) is { } pieces)
@@ -88,7 +91,7 @@ public static class ExportEndpoints
                 if (coverage is { } one) baseName += $"_{one}";
                 break;
         }
-        if (features.Count == 0) return Problems.NotFound($"The {name} of plan {planId} have no geometry to export.");
+        if (features.Count == 0) return Problems.NotFound(Note.Of("api.layer_no_geometry", ("layer", name), ("plan", planId)));
         return await FileExport.SendAsync(features, baseName, chosen!, target, http, ct);
     }
 

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Data.Sectors;
 using BarrioSeguro.Geo.Printing;
@@ -24,7 +25,7 @@ public static class FieldKitEndpoints
     {
         var text = FieldKitText.For(lang);
         var input = await source.LoadAsync(planId, shift, ct);
-        if (input is null) return Problems.NotFound($"No plan {planId}.");
+        if (input is null) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
         // The QR codes point at the configured public address, never at the request's host (often 127.0.0.1 or a proxy's).
         var publicBase = string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? null : PublicBaseUrl.Parse(options.Value.PublicBaseUrl, out _);
         var kit = FieldKitBuilder.Build(input, text, publicBase, DateTimeOffset.UtcNow);

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Globalization;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Domain;
@@ -47,7 +48,7 @@ public static class NeighborhoodEndpoints
     public static async Task<Results<Ok<List<RevisionView>>, NotFoundProblem>> Revisions(int id, NeighborhoodStore store, CancellationToken ct)
     {
         var revisions = await store.RevisionsAsync(id, ct);
-        if (revisions.Count == 0) return Problems.NotFound($"No neighbourhood {id}.");
+        if (revisions.Count == 0) return Problems.NotFound(Note.Of("api.no_neighborhood", ("id", id)));
         return TypedResults.Ok(revisions.Select(r => new RevisionView(r.Version, r.Author, r.Comment, r.CreatedAt,
             r.AddedSquareMeters, r.RemovedSquareMeters, Math.Round(Measure.AreaSquareMeters(r.Boundary) / 1e6, 4))).ToList());
     }
@@ -55,7 +56,7 @@ public static class NeighborhoodEndpoints
     public static async Task<Results<GeoJsonFeature, NotFoundProblem>> Revision(int id, int version, NeighborhoodStore store, CancellationToken ct)
     {
         var r = await store.RevisionAsync(id, version, ct);
-        if (r is null) return Problems.NotFound($"Neighbourhood {id} has no version {version}.");
+        if (r is null) return Problems.NotFound(Note.Of("api.no_version", ("id", id), ("version", version)));
         return GeoJson.Feature(new Feature(r.Boundary, new AttributesTable
         {
             { "neighborhoodId", r.NeighborhoodId }, { "version", r.Version }, { "author", r.Author }, { "comment", r.Comment },
@@ -66,7 +67,7 @@ public static class NeighborhoodEndpoints
     public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem>> Diff(int id, int from, int to, HttpRequest request, NeighborhoodStore store, CancellationToken ct)
     {
         var change = await store.DiffAsync(id, from, to, ct);
-        if (change is null) return Problems.NotFound($"Neighbourhood {id} has no version {from} or no version {to}.");
+        if (change is null) return Problems.NotFound(Note.Of("api.no_versions", ("id", id), ("from", from), ("to", to)));
         var features = new List<IFeature>
         {
             new Feature(change.Added, new AttributesTable { { "change", "added" }, { "areaM2", Math.Round(change.AddedSquareMeters, 1) }, { "from", from }, { "to", to } }),
@@ -91,14 +92,14 @@ public static class NeighborhoodEndpoints
             NeighborhoodSaveOutcome.StaleVersion when edit.IfMatch is not null => EditContext.StalePrecondition(result.Detail, result.Neighborhood?.Version),
             NeighborhoodSaveOutcome.StaleVersion => Stale(result),
             NeighborhoodSaveOutcome.UnknownRevision => Problems.NotFound(result.Detail ?? "No such version."),
-            _ => Problems.NotFound("No such neighbourhood."),
+            _ => Problems.NotFound(Note.Of("api.no_such_neighborhood")),
         };
     }
 
     public static async Task<Results<GeoJsonFeature, NotFoundProblem>> Get(int id, NeighborhoodStore store, CancellationToken ct)
     {
         var n = await store.FindAsync(id, ct);
-        if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
+        if (n is null) return Problems.NotFound(Note.Of("api.no_neighborhood", ("id", id)));
         return GeoJson.Feature(FeatureCatalog.ToFeature(n)).WithETag(n.Version);
     }
 
@@ -145,7 +146,7 @@ public static class NeighborhoodEndpoints
     {
         if (snapMeters is null) return null;
         if (snapMeters is <= 0 or > 100)
-            return RequestProblem.Malformed("Invalid snapMeters", "snapMeters must be more than 0 and at most 100 m.");
+            return RequestProblem.Malformed("Invalid snapMeters", Note.Of("api.snap_range", ("limit", 100)));
         if (InputGeometryCheck.Check(feature.Geometry).Count > 0) return null; // ToChange reports it
         var search = feature.Geometry.EnvelopeInternal.Copy();
         search.ExpandBy(snapMeters.Value / 100_000); // a little over snapMeters in degrees near the equator
@@ -204,7 +205,7 @@ public static class NeighborhoodEndpoints
     private static SaveOutcome Saved(NeighborhoodSaveResult result, EditContext edit) => result.Outcome switch
     {
         NeighborhoodSaveOutcome.Saved => GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)).WithETag(result.Neighborhood!.Version),
-        NeighborhoodSaveOutcome.NotFound => Problems.NotFound("No such neighbourhood."),
+        NeighborhoodSaveOutcome.NotFound => Problems.NotFound(Note.Of("api.no_such_neighborhood")),
         NeighborhoodSaveOutcome.StaleVersion when edit.IfMatch is not null => EditContext.StalePrecondition(result.Detail, result.Neighborhood?.Version),
         NeighborhoodSaveOutcome.StaleVersion => Stale(result),
         NeighborhoodSaveOutcome.DuplicateName => Problems.Conflict("Duplicate name", result.Detail),

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Blocks;
 using BarrioSeguro.Geo.Core.Neighborhoods;
@@ -59,7 +60,7 @@ public static class NeighborhoodQualityEndpoints
     public static async Task<Results<JsonOk<ValidationReport>, NotFoundProblem>> ValidateStored(int id, NeighborhoodStore store, SurroundingsQuery surroundings, CancellationToken ct)
     {
         var n = await store.FindAsync(id, ct);
-        if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
+        if (n is null) return Problems.NotFound(Note.Of("api.no_neighborhood", ("id", id)));
         var around = await surroundings.LoadAsync(n.Boundary, n.DistrictUbigeo, n.Id, ct);
         return Report(BoundaryValidator.Validate(n.Boundary, around.District?.Boundary, Others(around)));
     }
@@ -69,7 +70,7 @@ public static class NeighborhoodQualityEndpoints
     {
         if (apply == true && edit.UnusableIfMatch() is { } unusable) return unusable;
         var n = await store.FindAsync(id, ct);
-        if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
+        if (n is null) return Problems.NotFound(Note.Of("api.no_neighborhood", ("id", id)));
         if (apply == true && edit.IfMatch is { } named && named != n.Version) // refused even when there is nothing to repair
             return EditContext.StalePrecondition($"Neighbourhood {id} is at version {n.Version}, not {named}. Reload it and repair again.", n.Version);
         var around = await surroundings.LoadAsync(n.Boundary, n.DistrictUbigeo, n.Id, ct);
@@ -109,7 +110,7 @@ public static class NeighborhoodQualityEndpoints
     public static async Task<Results<Ok<FiguresView>, NotFoundProblem>> Figures(int id, NeighborhoodStore store, SurroundingsQuery surroundings, CancellationToken ct)
     {
         var n = await store.FindAsync(id, ct);
-        if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
+        if (n is null) return Problems.NotFound(Note.Of("api.no_neighborhood", ("id", id)));
         var around = await surroundings.LoadAsync(n.Boundary, n.DistrictUbigeo, n.Id, ct);
         // Blocks straight from the streets: the figures never depend on whether blocks were kept before.
         IEnumerable<Geometry> blocks;

@@ -68,7 +68,7 @@ public static class NetworkEndpoints
         int planId, CoverageRequest request, PlanStore plans, CoverageStore coverages, CancellationToken ct)
     {
         var input = await plans.NetworkInputAsync(planId, request.Mode, ct);
-        if (input is null) return Problems.NotFound($"No plan {planId}.");
+        if (input is null) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
         var outcomes = PlanNetworkCoverage.Compute(input, request.Units, request.Minutes, request.AtMinute);
         var kept = await coverages.AddAsync(planId, outcomes, ct);
         return TypedResults.Created($"/api/plans/{planId}/coverage", kept.Select(View).ToList());
@@ -77,7 +77,7 @@ public static class NetworkEndpoints
     public static async Task<Results<Ok<List<CoverageView>>, NotFoundProblem>> ListCoverage(
         int planId, PlanStore plans, CoverageStore coverages, CancellationToken ct)
     {
-        if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound($"No plan {planId}.");
+        if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
         return TypedResults.Ok((await coverages.ListAsync(planId, ct)).Select(View).ToList());
     }
 
@@ -86,7 +86,7 @@ public static class NetworkEndpoints
     public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem>> CoveragePieces(int id, CoverageStore coverages, CancellationToken ct)
     {
         var c = await coverages.PiecesAsync(id, ct);
-        if (c is null) return Problems.NotFound($"No coverage {id}.");
+        if (c is null) return Problems.NotFound(Note.Of("api.no_coverage", ("coverage", id)));
         var features = CoverageFeatures(c);
         return GeoJson.FeatureCollection(features, features.Count, []);
     }
@@ -114,7 +114,7 @@ public static class NetworkEndpoints
         int planId, RouteRequest request, PlanStore plans, RouteStore routes, CancellationToken ct)
     {
         var input = await plans.NetworkInputAsync(planId, request.Mode, ct, withBlocks: false);
-        if (input is null) return Problems.NotFound($"No plan {planId}.");
+        if (input is null) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
         var shift = RouteShift.Default(request.ShiftHours, request.Shift ?? input.Staffing?.PerShift.FirstOrDefault().Shift, request.Seed) with
         {
             BreakMinutes = request.BreakMinutes,
@@ -125,7 +125,7 @@ public static class NetworkEndpoints
         if (request.ShiftStart is { } start)
         {
             if (!TimeOnly.TryParseExact(start, ["H:mm", "HH:mm"], out var clock))
-                return Problems.Unprocessable("No route", $"shiftStart must be a time HH:mm (Lima), not '{start}'.");
+                return Problems.Unprocessable("No route", Note.Of("api.shift_start_not_time", ("value", start)));
             shift = shift with { ShiftStart = LimaTime.At(DateOnly.FromDateTime(RouteShift.DefaultStart.DateTime), clock) };
         }
         var sectors = input.Sectors.Select(s => new RouteSector(SectorLabel.Of(s.Sector), s.Polygon,
@@ -157,7 +157,7 @@ public static class NetworkEndpoints
     /// <summary>The cycles kept with the routes (each kept route carries its sector's cycle), by shift and mode.</summary>
     public static async Task<Results<Ok<List<CycleView>>, NotFoundProblem>> ListCycles(int planId, PlanStore plans, RouteStore routes, CancellationToken ct)
     {
-        if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound($"No plan {planId}.");
+        if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
         return TypedResults.Ok((await routes.ListAsync(planId, ct))
             .GroupBy(r => (r.Row.Shift, r.Row.Mode))
             .Select(g => new CycleView(g.Key.Shift, g.Key.Mode, g.OrderBy(r => r.Row.Sector).Select(r => r.Report.Cycle).OfType<SectorCycleReport>().ToList()))
@@ -174,7 +174,7 @@ public static class NetworkEndpoints
     public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem, UnprocessableProblem>> ListRoutes(
         int planId, PlanStore plans, RouteStore routes, CancellationToken ct, int? day = null, string? shift = null, string? mode = null)
     {
-        if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound($"No plan {planId}.");
+        if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
         var (list, problem) = await RoutesAskedAsync(planId, routes, ct, day, shift, mode);
         if (problem is not null) return problem;
         var features = RouteFeatures(list!);
@@ -187,9 +187,9 @@ public static class NetworkEndpoints
         int planId, RouteStore routes, CancellationToken ct, int? day, string? shift, string? mode)
     {
         if ((day is null) != string.IsNullOrWhiteSpace(shift))
-            return (null, Problems.Unprocessable("No route", "day and shift go together: give both (a calendar entry) or neither (the routes asked for)."));
+            return (null, Problems.Unprocessable("No route", Note.Of("api.day_shift_together")));
         if (day is < 1 or > RoutePlanning.MaxCycleDays)
-            return (null, Problems.Unprocessable("No route", $"day must be from 1 to {RoutePlanning.MaxCycleDays}, not {day}."));
+            return (null, Problems.Unprocessable("No route", Note.Of("api.day_range", ("max", RoutePlanning.MaxCycleDays), ("day", day!.Value))));
         return (day is { } d ? await routes.EntryAsync(planId, d, Shifts.Code(shift!), mode, ct) : await routes.ListAsync(planId, ct), null);
     }
 
@@ -219,5 +219,5 @@ public static class NetworkEndpoints
     public static async Task<Results<FileContentHttpResult, NotFoundProblem>> RouteGpx(int id, RouteStore routes, CancellationToken ct) =>
         await routes.GpxAsync(id, ct) is { } r
             ? TypedResults.File(r.Gpx, "application/gpx+xml", $"ruta_{SectorLabel.Of(r.Sector)}_{r.Shift}{(r.Day > 1 ? $"_dia{r.Day}" : "")}.gpx")
-            : Problems.NotFound($"No route {id}.");
+            : Problems.NotFound(Note.Of("api.no_route", ("route", id)));
 }

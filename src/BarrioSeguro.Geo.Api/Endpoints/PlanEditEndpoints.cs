@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Core.Sectors;
@@ -52,7 +53,7 @@ public static class PlanEditEndpoints
     public static async Task<Results<JsonOk<PaintView>, NotFoundProblem>> Basis(int planId, PlanStore plans, CancellationToken ct)
     {
         var kept = await plans.GetAsync(planId, ct);
-        if (kept is null) return Problems.NotFound($"No plan {planId}.");
+        if (kept is null) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
         var n = (await plans.NeighborhoodAsync(kept.Plan.NeighborhoodId, ct))!;
         var p = kept.Parameters;
         var units = await plans.UnitsAsync(n, ct);
@@ -117,9 +118,9 @@ public static class PlanEditEndpoints
         int planId, PlanEditRequest request, PlanStore plans, CancellationToken ct)
     {
         var kept = await plans.GetAsync(planId, ct);
-        if (kept is null) return (null, null, Problems.NotFound($"No plan {planId}."));
+        if (kept is null) return (null, null, Problems.NotFound(Note.Of("api.no_plan", ("plan", planId))));
         var moves = request.Moves ?? new Dictionary<string, int>();
-        if (moves.Count > MaxMoves) return (null, null, Problems.Unprocessable("No plan", $"moves: {moves.Count} blocks; the limit is {MaxMoves}."));
+        if (moves.Count > MaxMoves) return (null, null, Problems.Unprocessable("No plan", Note.Of("api.moves_too_many", ("moves", moves.Count), ("limit", MaxMoves))));
         var n = (await plans.NeighborhoodAsync(kept.Plan.NeighborhoodId, ct))!;
         var p = kept.Parameters;
         StreetGraph? streets = p?.Mode is { } mode ? await plans.StreetGraphAsync(n, TravelModes.Parse(mode), ct) : null;

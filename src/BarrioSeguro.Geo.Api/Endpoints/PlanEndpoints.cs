@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Network;
@@ -78,9 +79,9 @@ public static class PlanEndpoints
         int id, PlanRequest request, EditContext edit, PlanStore plans, CancellationToken ct)
     {
         var n = await plans.NeighborhoodAsync(id, ct);
-        if (n is null) return Problems.NotFound($"No neighbourhood {id}.");
+        if (n is null) return Problems.NotFound(Note.Of("api.no_neighborhood", ("id", id)));
         var contingent = await plans.ContingentOfAsync(id, request.ContingentId, ct);
-        if (request.ContingentId is not null && contingent is null) return Problems.NotFound($"Neighbourhood {id} has no contingent {request.ContingentId}.");
+        if (request.ContingentId is not null && contingent is null) return Problems.NotFound(Note.Of("api.neighborhood_no_contingent", ("id", id), ("contingent", request.ContingentId)));
         Staffing? staffing = null;
         try
         {
@@ -92,7 +93,7 @@ public static class PlanEndpoints
         }
         IReadOnlyDictionary<string, int>? previous = null;
         if (request.PreviousPlanId is { } pid && (previous = await plans.AssignmentAsync(id, pid, ct)) is null)
-            return Problems.NotFound($"Neighbourhood {id} has no plan {pid}.");
+            return Problems.NotFound(Note.Of("api.neighborhood_no_plan", ("id", id), ("plan", pid)));
 
         var budget = Math.Clamp(request.TimeBudgetSeconds ?? 2, 0.1, 60);
         var objective = SectorPlanning.ObjectiveOf(request.Objective);
@@ -101,28 +102,28 @@ public static class PlanEndpoints
         if (request.CentreStationIds is { Count: > 0 } stationIds)
         {
             var (found, missing) = await plans.StationsAsync(stationIds, ct);
-            if (missing.Count > 0) return Problems.NotFound($"No station {string.Join(", ", missing)} (centreStationIds).");
+            if (missing.Count > 0) return Problems.NotFound(Note.Of("api.no_station", ("stations", missing.Select(m => m.ToString(System.Globalization.CultureInfo.InvariantCulture)))));
             centres.AddRange(found.Select(s => s.Location));
             centreNames.AddRange(found.Select(s => (string?)s.Name));
         }
         foreach (var (c, i) in (request.Centres ?? []).Select((c, i) => (c, i)))
         {
             if (c is not { Length: 2 } || !double.IsFinite(c[0]) || !double.IsFinite(c[1]) || Math.Abs(c[0]) > 180 || Math.Abs(c[1]) > 90)
-                return Problems.Unprocessable("No plan", $"centres[{i}] must be [lon, lat] in degrees.");
+                return Problems.Unprocessable("No plan", Note.Of("api.centre_not_lonlat", ("index", i)));
             centres.Add(new NetTopologySuite.Geometries.Point(c[0], c[1]) { SRID = 4326 });
         }
         var speed = request.StraightLineKmh ?? 5;
-        if (!(speed > 0) || speed > 200) return Problems.Unprocessable("No plan", $"straightLineKmh must be above 0 and at most 200 km/h (got {speed}).");
+        if (!(speed > 0) || speed > 200) return Problems.Unprocessable("No plan", Note.Of("api.speed_range", ("kmh", speed)));
         if (request.PolishSeconds is { } ps && !(ps >= 0 && ps <= 60))
-            return Problems.Unprocessable("No plan", $"polishSeconds must be from 0 to 60 (got {ps}).");
+            return Problems.Unprocessable("No plan", Note.Of("api.polish_range", ("seconds", ps)));
         if (request.CompactnessWeight is { } cw && !(cw >= 0 && double.IsFinite(cw)))
-            return Problems.Unprocessable("No plan", $"compactnessWeight must be 0 or more (got {cw}).");
+            return Problems.Unprocessable("No plan", Note.Of("api.compactness_range", ("weight", cw)));
         var (barriers, barrierProblem) = BarriersOf(request.Barriers);
         if (barrierProblem is not null) return barrierProblem;
         if (request.BarrierClasses is { } classes)
         {
             if (classes.Count == 0 || classes.Any(string.IsNullOrWhiteSpace))
-                return Problems.Unprocessable("No plan", "barrierClasses must name street classes (e.g. [\"trunk\", \"primary\"]).");
+                return Problems.Unprocessable("No plan", Note.Of("api.barrier_classes_empty"));
             try { (barriers ??= []).AddRange(SectorBarrier.FromStreets(await plans.StreetsAsync(n, ct), classes)); }
             catch (ArgumentException e) { return Problems.Unprocessable("No plan", $"barrierClasses: {e.Message}"); }
         }
@@ -168,16 +169,16 @@ public static class PlanEndpoints
 
     public static async Task<Results<Ok<List<PlanView>>, NotFoundProblem>> List(int id, PlanStore plans, CancellationToken ct)
     {
-        if (!await plans.NeighborhoodExistsAsync(id, ct)) return Problems.NotFound($"No neighbourhood {id}.");
+        if (!await plans.NeighborhoodExistsAsync(id, ct)) return Problems.NotFound(Note.Of("api.no_neighborhood", ("id", id)));
         return TypedResults.Ok((await plans.ListAsync(id, ct)).Select(p => View(new KeptPlan(p, null, null))).ToList());
     }
 
     public static async Task<Results<Ok<PlanView>, NotFoundProblem>> Get(int planId, PlanStore plans, CancellationToken ct) =>
-        await plans.GetAsync(planId, ct) is { } plan ? TypedResults.Ok(View(plan)) : Problems.NotFound($"No plan {planId}.");
+        await plans.GetAsync(planId, ct) is { } plan ? TypedResults.Ok(View(plan)) : Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
 
     public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem>> Sectors(int planId, PlanStore plans, CancellationToken ct)
     {
-        if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound($"No plan {planId}.");
+        if (!await plans.ExistsAsync(planId, ct)) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
         var features = SectorFeatures(await plans.SectorsAsync(planId, ct));
         return GeoJson.FeatureCollection(features, features.Count, []);
     }
@@ -195,9 +196,9 @@ public static class PlanEndpoints
     public static async Task<Results<Ok<WhyHereReport>, NotFoundProblem>> Why(int planId, string blockId, PlanStore plans, CancellationToken ct)
     {
         var kept = await plans.GetAsync(planId, ct);
-        if (kept is null) return Problems.NotFound($"No plan {planId}.");
+        if (kept is null) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
         var assignment = PlanStore.AssignmentOf(kept.Plan);
-        if (!assignment.ContainsKey(blockId)) return Problems.NotFound($"Plan {planId} has no block '{blockId}'.");
+        if (!assignment.ContainsKey(blockId)) return Problems.NotFound(Note.Of("api.plan_no_block", ("plan", planId), ("block", blockId)));
         var n = (await plans.NeighborhoodAsync(kept.Plan.NeighborhoodId, ct))!;
         var p = kept.Parameters;
         var streets = p?.Mode is { } mode ? await plans.StreetGraphAsync(n, TravelModes.Parse(mode), ct) : null;
@@ -219,9 +220,9 @@ public static class PlanEndpoints
     {
         var pa = await plans.GetAsync(a, ct);
         var pb = await plans.GetAsync(b, ct);
-        if (pa is null || pb is null) return Problems.NotFound($"No plan {(pa is null ? a : b)}.");
+        if (pa is null || pb is null) return Problems.NotFound(Note.Of("api.no_plan", ("plan", (pa is null ? a : b))));
         if (pa.Plan.NeighborhoodId != pb.Plan.NeighborhoodId)
-            return Problems.BadRequest("Different neighbourhoods", $"Plans {a} and {b} belong to different neighbourhoods.");
+            return Problems.BadRequest("Different neighbourhoods", Note.Of("api.plans_apart", ("a", a), ("b", b)));
         var sa = PlanStore.AssignmentOf(pa.Plan);
         var sb = PlanStore.AssignmentOf(pb.Plan);
         var common = sa.Keys.Intersect(sb.Keys).ToList();
@@ -235,7 +236,7 @@ public static class PlanEndpoints
     public static async Task<Results<Ok<StaffingReport>, NotFoundProblem>> Staffing(int id, PlanStore plans, CancellationToken ct)
     {
         var c = await plans.ContingentAsync(id, ct);
-        if (c is null) return Problems.NotFound($"No contingent {id}.");
+        if (c is null) return Problems.NotFound(Note.Of("api.no_contingent", ("contingent", id)));
         return TypedResults.Ok(StaffingReport.From(SectorPlanning.Staff(SectorPlanning.PlanOf(c)), c.Id));
     }
 
@@ -244,7 +245,7 @@ public static class PlanEndpoints
     {
         if (given is null || given.Count == 0) return (null, null);
         if (given.Count > MaxBarrierLines)
-            return (null, Problems.Unprocessable("No plan", $"barriers: {given.Count} lines; the limit is {MaxBarrierLines}."));
+            return (null, Problems.Unprocessable("No plan", Note.Of("api.barriers_too_many", ("lines", given.Count), ("limit", MaxBarrierLines))));
         var result = new List<SectorBarrier>();
         var vertices = 0;
         for (var i = 0; i < given.Count; i++)
@@ -271,14 +272,14 @@ public static class PlanEndpoints
                 line = null;
             }
             if (line is not (NetTopologySuite.Geometries.LineString or NetTopologySuite.Geometries.MultiLineString) || line.IsEmpty)
-                return (null, Problems.Unprocessable("No plan", $"barriers[{i}] must be a GeoJSON LineString or MultiLineString (or a Feature of one), lon/lat."));
+                return (null, Problems.Unprocessable("No plan", Note.Of("api.barrier_not_line", ("index", i))));
             if (line.Coordinates.Any(c => !double.IsFinite(c.X) || !double.IsFinite(c.Y) || Math.Abs(c.X) > 180 || Math.Abs(c.Y) > 90))
-                return (null, Problems.Unprocessable("No plan", $"barriers[{i}] has a vertex outside lon/lat degrees."));
+                return (null, Problems.Unprocessable("No plan", Note.Of("api.barrier_outside_degrees", ("index", i))));
             if (line.NumPoints > Core.Spatial.InputLimits.VerticesPerGeometry)
-                return (null, Problems.Unprocessable("No plan", $"barriers[{i}] has {line.NumPoints} vertices; the limit is {Core.Spatial.InputLimits.VerticesPerGeometry} per line."));
+                return (null, Problems.Unprocessable("No plan", Note.Of("api.barrier_vertices", ("index", i), ("vertices", line.NumPoints), ("limit", Core.Spatial.InputLimits.VerticesPerGeometry))));
             vertices += line.NumPoints;
             if (vertices > SectorBarrier.MaxVertices)
-                return (null, Problems.Unprocessable("No plan", $"barriers: more than {SectorBarrier.MaxVertices} vertices in all (the limit), at barriers[{i}]."));
+                return (null, Problems.Unprocessable("No plan", Note.Of("api.barriers_vertices", ("limit", SectorBarrier.MaxVertices), ("index", i))));
             line.SRID = 4326;
             result.Add(new SectorBarrier(string.IsNullOrWhiteSpace(name) ? $"barriers[{i}]" : name.Trim(), line));
         }

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Api.Http;
 
@@ -13,9 +14,22 @@ namespace BarrioSeguro.Geo.Api.Http;
 public abstract class ProblemResult : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<ProblemDetails>, IContentTypeHttpResult
 {
     private readonly ProblemHttpResult _problem;
+    private readonly Note? _reason;
 
     private protected ProblemResult(int status, string title, string? detail, IDictionary<string, object?>? extensions) =>
         _problem = TypedResults.Problem(detail, statusCode: status, title: title, extensions: extensions);
+
+    /// <summary>A problem whose detail is a note: said in the request's language on the way out, with its code and args.</summary>
+    private protected ProblemResult(int status, string title, Note reason, IDictionary<string, object?>? extensions)
+        : this(status, title, reason.English, extensions)
+    {
+        _reason = reason;
+        _problem.ProblemDetails.Extensions["code"] = reason.Code;
+        _problem.ProblemDetails.Extensions["args"] = reason.Args;
+    }
+
+    /// <summary>The note the detail says, when it is one.</summary>
+    public Note? Reason => _reason;
 
     public ProblemDetails ProblemDetails => _problem.ProblemDetails;
     public int? StatusCode => _problem.StatusCode;
@@ -26,6 +40,7 @@ public abstract class ProblemResult : IResult, IStatusCodeHttpResult, IValueHttp
     public Task ExecuteAsync(HttpContext httpContext)
     {
         NoteLanguages.Localize(_problem.ProblemDetails, httpContext.Request);
+        if (_reason is not null) _problem.ProblemDetails.Detail = _reason.Text(NoteLanguages.Of(httpContext.Request));
         return _problem.ExecuteAsync(httpContext);
     }
 
@@ -37,16 +52,24 @@ public abstract class ProblemResult : IResult, IStatusCodeHttpResult, IValueHttp
 }
 
 /// <summary>400: a parameter is malformed (a bbox, a format, a number out of its range).</summary>
-public sealed class BadRequestProblem(string title, string detail, IDictionary<string, object?>? extensions = null)
-    : ProblemResult(StatusCodes.Status400BadRequest, title, detail, extensions), IEndpointMetadataProvider
+public sealed class BadRequestProblem : ProblemResult, IEndpointMetadataProvider
 {
+    public BadRequestProblem(string title, string detail, IDictionary<string, object?>? extensions = null)
+        : base(StatusCodes.Status400BadRequest, title, detail, extensions) { }
+
+    public BadRequestProblem(string title, Note reason, IDictionary<string, object?>? extensions = null)
+        : base(StatusCodes.Status400BadRequest, title, reason, extensions) { }
+
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status400BadRequest);
 }
 
 /// <summary>404: what the path names does not exist.</summary>
-public sealed class NotFoundProblem(string detail)
-    : ProblemResult(StatusCodes.Status404NotFound, "Not found", detail, null), IEndpointMetadataProvider
+public sealed class NotFoundProblem : ProblemResult, IEndpointMetadataProvider
 {
+    public NotFoundProblem(string detail) : base(StatusCodes.Status404NotFound, "Not found", detail, null) { }
+
+    public NotFoundProblem(Note reason) : base(StatusCodes.Status404NotFound, "Not found", reason, null) { }
+
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status404NotFound);
 }
 
@@ -58,9 +81,14 @@ public sealed class ConflictProblem(string title, string? detail, IDictionary<st
 }
 
 /// <summary>422: the request is well formed but refused (Core's reason in the detail).</summary>
-public sealed class UnprocessableProblem(string title, string? detail, IDictionary<string, object?>? extensions = null)
-    : ProblemResult(StatusCodes.Status422UnprocessableEntity, title, detail, extensions), IEndpointMetadataProvider
+public sealed class UnprocessableProblem : ProblemResult, IEndpointMetadataProvider
 {
+    public UnprocessableProblem(string title, string? detail, IDictionary<string, object?>? extensions = null)
+        : base(StatusCodes.Status422UnprocessableEntity, title, detail, extensions) { }
+
+    public UnprocessableProblem(string title, Note reason, IDictionary<string, object?>? extensions = null)
+        : base(StatusCodes.Status422UnprocessableEntity, title, reason, extensions) { }
+
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status422UnprocessableEntity);
 }
 
@@ -97,6 +125,17 @@ public sealed class RequestProblem : ProblemResult, IEndpointMetadataProvider
 
     public static RequestProblem Malformed(string title, string detail, IDictionary<string, object?>? extensions = null) =>
         new(StatusCodes.Status400BadRequest, title, detail, extensions);
+
+    private RequestProblem(int status, string title, Note reason, IDictionary<string, object?>? extensions)
+        : base(status, title, reason, extensions) { }
+
+    /// <summary>400 whose detail is a note, said in the request's language.</summary>
+    public static RequestProblem Malformed(string title, Note reason, IDictionary<string, object?>? extensions = null) =>
+        new(StatusCodes.Status400BadRequest, title, reason, extensions);
+
+    /// <summary>422 whose detail is a note, said in the request's language.</summary>
+    public static RequestProblem Refused(string title, Note reason, IDictionary<string, object?>? extensions = null) =>
+        new(StatusCodes.Status422UnprocessableEntity, title, reason, extensions);
 
     public static RequestProblem TooLarge(string detail) => new(StatusCodes.Status413PayloadTooLarge, "Body too large", detail, null);
 

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Spatial;
 
 namespace BarrioSeguro.Geo.Api.Http;
@@ -9,6 +10,17 @@ public static class Problems
         new(title, detail, extensions);
 
     public static NotFoundProblem NotFound(string detail) => new(detail);
+
+    /// <summary>404 whose detail is a note, said in the request's language (with <c>code</c> and <c>args</c>).</summary>
+    public static NotFoundProblem NotFound(Note reason) => new(reason);
+
+    /// <summary>400 whose detail is a note, said in the request's language (with <c>code</c> and <c>args</c>).</summary>
+    public static BadRequestProblem BadRequest(string title, Note reason, IDictionary<string, object?>? extensions = null) =>
+        new(title, reason, extensions);
+
+    /// <summary>422 whose detail is a note, said in the request's language (with <c>code</c> and <c>args</c>).</summary>
+    public static UnprocessableProblem Unprocessable(string title, Note reason, IDictionary<string, object?>? extensions = null) =>
+        new(title, reason, extensions);
 
     public static ConflictProblem Conflict(string title, string? detail, IDictionary<string, object?>? extensions = null) =>
         new(title, detail, extensions);

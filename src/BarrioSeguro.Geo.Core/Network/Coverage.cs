@@ -36,9 +36,9 @@ public static class Coverage
         options ??= new CoverageOptions();
         var clock = Stopwatch.StartNew();
         if (!(minutes > 0) || double.IsInfinity(minutes))
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"the time must be more than 0 minutes, not {minutes}"), nameof(minutes));
+            throw new RefusalException(Note.Of("coverage.minutes_range", ("minutes", double.IsNaN(minutes) ? "NaN" : minutes.ToString(CultureInfo.InvariantCulture))), nameof(minutes));
         if (!(options.SnapToleranceM >= 0)) throw new ArgumentException("the snap tolerance must be 0 or more metres", nameof(options));
-        if (units.Count == 0) throw new ArgumentException("no units given: coverage needs at least one patrol unit", nameof(units));
+        if (units.Count == 0) throw new RefusalException(Note.Of("coverage.no_units"), nameof(units));
         if (options.UnitNames is { } names && names.Count != units.Count)
             throw new ArgumentException($"{names.Count} unit names for {units.Count} units", nameof(options));
         var limit = minutes * 60;

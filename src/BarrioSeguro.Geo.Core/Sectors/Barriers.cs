@@ -21,12 +21,12 @@ public sealed record SectorBarrier(string Name, Geometry Line)
     public static IReadOnlyList<SectorBarrier> FromStreets(IEnumerable<Network.NetworkStreet> streets, IReadOnlyCollection<string> classes)
     {
         var wanted = classes.Select(c => c.Trim()).Where(c => c.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        if (wanted.Count == 0) throw new ArgumentException("Name at least one street class for the barriers (e.g. trunk, primary).");
+        if (wanted.Count == 0) throw new RefusalException(Note.Of("barriers.refused_no_class"));
         var all = streets.ToList();
         var chosen = all.Where(s => wanted.Contains(s.Class) && s.Geometry is LineString or MultiLineString).ToList();
         if (chosen.Count == 0)
-            throw new ArgumentException($"No street of class {string.Join(", ", wanted.Order(StringComparer.Ordinal))} for the barriers; the streets have classes " +
-                $"{string.Join(", ", all.Select(s => s.Class).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal))}.");
+            throw new RefusalException(Note.Of("barriers.refused_no_street", ("wanted", wanted.Order(StringComparer.Ordinal).ToList()),
+                ("classes", all.Select(s => s.Class).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList())));
         return chosen
             .GroupBy(s => (Class: s.Class.ToLowerInvariant(), Name: string.IsNullOrWhiteSpace(s.Name) ? null : s.Name.Trim()))
             .OrderBy(g => g.Key.Class, StringComparer.Ordinal).ThenBy(g => g.Key.Name ?? "", StringComparer.Ordinal)
@@ -155,7 +155,7 @@ internal static class BarrierPartition
         var centres = options.Centres ?? [];
         var seeds = options.Seeds ?? [];
         var pointed = Math.Max(centres.Count, seeds.Count);
-        if (pointed > k) throw new ArgumentException($"{pointed} seed or centre points for {k} sectors: give at most one per sector.");
+        if (pointed > k) throw new RefusalException(Note.Of("sectors.refused_points_count", ("given", pointed), ("sectors", k)));
         var anchor = new Dictionary<int, (int Part, int Block)>();
         for (var s = 0; s < pointed; s++)
         {

@@ -30,19 +30,19 @@ public static class Sectorizer
         if (k < 1) throw new RefusalException(Note.Of("sectors.refused_too_few", ("sectors", k)));
         if (k > units.Count)
             throw new RefusalException(Note.Of("sectors.refused_too_many", ("sectors", k), ("blocks", units.Count)));
-        if (!(options.TargetDeviation >= 0)) throw new ArgumentException("The balance tolerance must be 0 or more.");
+        if (!(options.TargetDeviation >= 0)) throw new RefusalException(Note.Of("sectors.refused_tolerance"));
         if (options.Attempts < 1) throw new ArgumentException("Make at least one attempt.");
         if (options.StayCloseWeight < 0) throw new ArgumentException("The weight of staying close to the previous plan must be 0 or more.");
         if (!(options.CompactnessWeight >= 0) || !double.IsFinite(options.CompactnessWeight))
-            throw new ArgumentException("The weight of compactness against travel must be a number of 0 or more.");
+            throw new RefusalException(Note.Of("sectors.refused_compactness_weight"));
         if (!(options.StraightLineKmh > 0) || !double.IsFinite(options.StraightLineKmh))
-            throw new ArgumentException("The straight-line travel speed must be above 0 km/h.");
+            throw new RefusalException(Note.Of("sectors.refused_speed"));
         double[]? shares = null;
         if (options.SectorShares is { } given)
         {
-            if (given.Count != k) throw new ArgumentException($"{given.Count} sector capacities for {k} sectors: give one per sector.");
+            if (given.Count != k) throw new RefusalException(Note.Of("sectors.refused_capacities_count", ("given", given.Count), ("sectors", k)));
             var bad = given.Select((x, i) => (x, i)).FirstOrDefault(p => !(p.x > 0) || !double.IsFinite(p.x), (1, -1));
-            if (bad.Item2 >= 0) throw new ArgumentException($"The capacity of sector {bad.Item2} is {bad.Item1}; capacities must be above 0.");
+            if (bad.Item2 >= 0) throw new RefusalException(Note.Of("sectors.refused_capacity", ("sector", bad.Item2), ("capacity", bad.Item1.ToString(System.Globalization.CultureInfo.InvariantCulture))));
             shares = given.ToArray();
         }
 
@@ -67,10 +67,8 @@ public static class Sectorizer
             switch (options.Islands)
             {
                 case IslandPolicy.Refuse:
-                    throw new ArgumentException(
-                        $"{islandComponents.Count} island(s) share no edge with the other blocks: " +
-                        string.Join("; ", islandIds.Select(ids => PlanEvaluator.Ids(ids, 5))) +
-                        ". Attach them to the nearest sector, give them sectors of their own, or fix the blocks.");
+                    throw new RefusalException(Note.Of("sectors.refused_islands",
+                        ("islands", islandComponents.Count), ("blocks", string.Join("; ", islandIds.Select(ids => PlanEvaluator.Ids(ids, 5))))));
                 case IslandPolicy.OwnSector:
                     if (islandComponents.Count >= k)
                         throw new RefusalException(Note.Of("sectors.refused_islands_own", ("islands", islandComponents.Count), ("sectors", k)));
@@ -139,7 +137,7 @@ public static class Sectorizer
         var seedBlocks = Enumerable.Repeat(-1, k).ToArray();
         if (options.Seeds is { Count: > 0 } seeds)
         {
-            if (seeds.Count > kMain) throw new ArgumentException($"{seeds.Count} seed points for {kMain} sectors: give at most one per sector.");
+            if (seeds.Count > kMain) throw new RefusalException(Note.Of("sectors.refused_seeds_count", ("given", seeds.Count), ("sectors", kMain)));
             for (var s = 0; s < seeds.Count; s++)
             {
                 var (x, y) = Crs.Transform(seeds[s].X, seeds[s].Y, Crs.Wgs84, graph.Zone);
@@ -155,12 +153,12 @@ public static class Sectorizer
 
         // Centres fixed by the chief: travel from the point, growth from the block under it.
         var centres = options.Centres ?? [];
-        if (centres.Count > kMain) throw new ArgumentException($"{centres.Count} fixed centres for {kMain} sectors: give at most one per sector.");
+        if (centres.Count > kMain) throw new RefusalException(Note.Of("sectors.refused_centres_count", ("given", centres.Count), ("sectors", kMain)));
         var fixedOrigin = Enumerable.Repeat(-1, k).ToArray();
         for (var s = 0; s < centres.Count; s++)
         {
             if (centres[s] is null || centres[s].IsEmpty || !double.IsFinite(centres[s].X) || !double.IsFinite(centres[s].Y))
-                throw new ArgumentException($"Fixed centre {s} is not a point.");
+                throw new RefusalException(Note.Of("sectors.refused_centre_not_point", ("centre", s)));
             fixedOrigin[s] = n + s;
             var (x, y) = Crs.Transform(centres[s].X, centres[s].Y, Crs.Wgs84, graph.Zone);
             var b = Enumerable.Range(0, n).FirstOrDefault(i => units[i].Geometry.Covers(centres[s]), -1);

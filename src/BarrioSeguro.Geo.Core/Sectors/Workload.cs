@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Globalization;
 using System.Text.Json;
 
@@ -28,18 +29,19 @@ public static class Workload
         IReadOnlyList<IReadOnlyDictionary<string, object?>> attributes, IReadOnlyList<WorkloadTerm>? terms = null)
     {
         terms ??= DefaultTerms;
-        if (terms.Count == 0) throw new ArgumentException("Give at least one workload term.");
+        if (terms.Count == 0) throw new RefusalException(Note.Of("workload.no_terms"));
         foreach (var t in terms)
         {
-            if (!double.IsFinite(t.Weight)) throw new ArgumentException($"The weight of '{t.Attribute}' is not a number.");
-            if (t.Weight < 0) throw new ArgumentException($"The weight of '{t.Attribute}' is negative ({t.Weight}); weights must be 0 or more.");
+            if (!double.IsFinite(t.Weight)) throw new RefusalException(Note.Of("workload.weight_not_number", ("attribute", t.Attribute)));
+            if (t.Weight < 0) throw new RefusalException(Note.Of("workload.weight_negative", ("attribute", t.Attribute), ("weight", t.Weight)));
         }
         var known = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var a in attributes) known.UnionWith(a.Keys);
         foreach (var t in terms)
             if (!known.Contains(t.Attribute))
-                throw new ArgumentException(
-                    $"Unknown attribute '{t.Attribute}'. The blocks have: {(known.Count == 0 ? "no attributes" : string.Join(", ", known))}.");
+                throw new RefusalException(known.Count == 0
+                    ? Note.Of("workload.unknown_attribute_none", ("attribute", t.Attribute))
+                    : Note.Of("workload.unknown_attribute", ("attribute", t.Attribute), ("known", known.ToList())));
 
         var result = new double[attributes.Count];
         for (var i = 0; i < attributes.Count; i++)
@@ -50,14 +52,14 @@ public static class Workload
             {
                 if (!lookup.TryGetValue(t.Attribute, out var raw) || raw is null) continue;
                 if (ToNumber(raw) is not { } value)
-                    throw new ArgumentException($"Block {i}: '{t.Attribute}' is '{raw}', not a number.");
+                    throw new RefusalException(Note.Of("workload.value_not_number", ("block", i), ("attribute", t.Attribute), ("value", Convert.ToString(raw, CultureInfo.InvariantCulture) ?? "")));
                 sum += t.Weight * value;
             }
-            if (sum < 0) throw new ArgumentException($"Block {i} has a negative workload ({sum}); attribute values must not be negative.");
+            if (sum < 0) throw new RefusalException(Note.Of("workload.block_negative", ("block", i), ("workload", sum)));
             result[i] = sum;
         }
         if (result.Sum() <= 0)
-            throw new ArgumentException("The total workload is zero: no block has a positive value for any term. Choose other terms or weights.");
+            throw new RefusalException(Note.Of("workload.total_zero"));
         return result;
     }
 

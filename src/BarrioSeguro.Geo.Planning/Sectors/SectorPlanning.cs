@@ -84,9 +84,9 @@ public static class SectorPlanning
         if (known.Contains(BlockPlanning.FrontageM)) terms.Add(new WorkloadTerm(BlockPlanning.FrontageM, 0.01));
         else if (known.Contains(BlockPlanning.FrontageAlias)) terms.Add(new WorkloadTerm(BlockPlanning.FrontageAlias, 0.01));
         if (terms.Count == 0)
-            throw new ArgumentException(
-                $"The blocks have no incidents or frontage_m attribute for the default workload; name the attributes of the workload " +
-                $"(the blocks have: {(known.Count == 0 ? "no attributes" : string.Join(", ", known.Order(StringComparer.OrdinalIgnoreCase)))}).");
+            throw new RefusalException(known.Count == 0
+                ? Note.Of("workload.no_default_none")
+                : Note.Of("workload.no_default", ("known", known.Order(StringComparer.OrdinalIgnoreCase).ToList())));
         return terms;
     }
 
@@ -116,13 +116,13 @@ public static class SectorPlanning
         if (request.SectorUnits is { Count: > 0 } units)
         {
             if (request.Sectors is { } fixedK && fixedK != units.Count)
-                throw new ArgumentException($"{units.Count} sectors' units given for {fixedK} sectors: give one number of units per sector.");
-            if (units.Any(u => u < 1)) throw new ArgumentException("Every sector needs at least 1 patrol unit.");
+                throw new RefusalException(Note.Of("sectors.refused_units_count", ("given", units.Count), ("sectors", fixedK)));
+            if (units.Any(u => u < 1)) throw new RefusalException(Note.Of("sectors.refused_units_zero"));
             return units.Count;
         }
         if (request.Sectors is { } k) return k;
-        if (request.Staffing is null) throw new ArgumentException("Give the number of sectors, or a contingent.");
-        if (request.Staffing.SectorsPerShift < 1) throw new ArgumentException("The contingent staffs no sector around the clock.");
+        if (request.Staffing is null) throw new RefusalException(Note.Of("sectors.refused_no_count"));
+        if (request.Staffing.SectorsPerShift < 1) throw new RefusalException(Note.Of("sectors.refused_unstaffed"));
         return request.Staffing.SectorsPerShift;
     }
 
@@ -214,7 +214,7 @@ public static class SectorPlanning
         null or "" or "attach" => IslandPolicy.AttachToNearest,
         "own" => IslandPolicy.OwnSector,
         "refuse" => IslandPolicy.Refuse,
-        _ => throw new ArgumentException($"islands must be attach, own or refuse, not '{text}'."),
+        _ => throw new RefusalException(Note.Of("sectors.refused_islands_word", ("value", text ?? ""))),
     };
 
     /// <summary>"objective": compactness (default; also "compact") or response.</summary>
@@ -223,7 +223,7 @@ public static class SectorPlanning
     {
         null or "" or "compactness" or "compact" => SectorObjective.Compactness,
         "response" => SectorObjective.Response,
-        _ => throw new ArgumentException($"objective must be compactness or response, not '{text}'."),
+        _ => throw new RefusalException(Note.Of("sectors.refused_objective_word", ("value", text ?? ""))),
     };
 
     public static string NameOf(SectorObjective objective) => objective == SectorObjective.Response ? "response" : "compactness";

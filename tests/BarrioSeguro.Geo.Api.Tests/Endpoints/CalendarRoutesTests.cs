@@ -167,7 +167,7 @@ public class CalendarRoutesTests(ApiFixture api)
     {
         var id = await api.MilagroIdAsync();
         var plan = await Body(await api.Client().PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectors = 2, seed = 2 }));
-        var response = await api.Client().GetAsync($"/api/plans/{plan.GetProperty("id").GetInt32()}/routes?{query}");
+        var response = await api.Client().GetAsync($"/api/plans/{plan.GetProperty("id").GetInt32()}/routes?{query}&lang=en");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var problem = await Body(response);
         Assert.Contains(reason, problem.GetProperty("detail").GetString());

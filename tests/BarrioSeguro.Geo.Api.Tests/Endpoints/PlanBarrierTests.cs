@@ -105,7 +105,7 @@ public class PlanBarrierTests(ApiFixture api)
     public async Task Bad_barriers_are_a_422_naming_the_member(string body, string expected)
     {
         var id = await api.MilagroIdAsync();
-        var response = await api.Client().PostAsync($"/api/neighborhoods/{id}/plans", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var response = await api.Client().PostAsync($"/api/neighborhoods/{id}/plans?lang=en", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, text);
         Assert.Contains(expected, text);
@@ -118,7 +118,7 @@ public class PlanBarrierTests(ApiFixture api)
         var n = Core.Spatial.InputLimits.VerticesPerGeometry + 1;
         var coords = string.Join(",", Enumerable.Range(0, n).Select(i => $"[{-79.06 + i * 1e-7:F7},-8.02]"));
         var body = $"{{\"sectors\":4,\"barriers\":[{{\"type\":\"LineString\",\"coordinates\":[{coords}]}}]}}";
-        var response = await api.Client().PostAsync($"/api/neighborhoods/{id}/plans", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var response = await api.Client().PostAsync($"/api/neighborhoods/{id}/plans?lang=en", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, text);
         Assert.Contains($"barriers[0] has {n} vertices; the limit is {Core.Spatial.InputLimits.VerticesPerGeometry} per line", text);

@@ -101,7 +101,7 @@ public class PlanEndpointsTests(ApiFixture api)
     public async Task Impossible_requests_get_a_problem_that_says_why(string body, string reason)
     {
         var id = await api.MilagroIdAsync();
-        var response = await api.Client().PostAsync($"/api/neighborhoods/{id}/plans",
+        var response = await api.Client().PostAsync($"/api/neighborhoods/{id}/plans?lang=en",
             new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains(reason, (await Body(response)).GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);

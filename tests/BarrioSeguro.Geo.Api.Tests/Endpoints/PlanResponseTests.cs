@@ -72,7 +72,7 @@ public class PlanResponseTests(ApiFixture api)
         var english = await Body(await client.GetAsync($"/api/plans/{planId}/blocks/{Uri.EscapeDataString(block)}/why?lang=en"));
         Assert.Contains("is the nearest", english.GetProperty("reasons")[0].GetProperty("text").GetString());
 
-        var unknown = await client.GetAsync($"/api/plans/{planId}/blocks/nada/why");
+        var unknown = await client.GetAsync($"/api/plans/{planId}/blocks/nada/why?lang=en");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("has no block 'nada'", await unknown.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/plans/999999/blocks/{block}/why")).StatusCode);
@@ -104,7 +104,7 @@ public class PlanResponseTests(ApiFixture api)
     public async Task Bad_response_options_are_problems_with_their_reason(string body, HttpStatusCode status, string reason)
     {
         var id = await api.MilagroIdAsync();
-        var response = await api.Client().PostAsync($"/api/neighborhoods/{id}/plans", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var response = await api.Client().PostAsync($"/api/neighborhoods/{id}/plans?lang=en", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, text);
         Assert.Contains(reason, text);

@@ -118,8 +118,8 @@ public class CoverageTests
         var e = Assert.Throws<ArgumentException>(() => Coverage.Compute(g, [P(10, 400)], 5));
         Assert.Contains("unit 1 at (", e.Message);
         Assert.Contains("400 m from the nearest street", e.Message);
-        Assert.Throws<ArgumentException>(() => Coverage.Compute(g, [P(0, 0)], 0));
-        Assert.Throws<ArgumentException>(() => Coverage.Compute(g, [], 5));
+        Assert.Throws<BarrioSeguro.Geo.Core.Notes.RefusalException>(() => Coverage.Compute(g, [P(0, 0)], 0));
+        Assert.Throws<BarrioSeguro.Geo.Core.Notes.RefusalException>(() => Coverage.Compute(g, [], 5));
     }
 
     [Fact]

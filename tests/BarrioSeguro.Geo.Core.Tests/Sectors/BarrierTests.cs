@@ -212,7 +212,7 @@ public class BarriersFromStreetsTests
         Assert.Equal(["Av. Grau (primary)", "trunk"], barriers.Select(b => b.Name));
         Assert.IsType<MultiLineString>(barriers[0].Line);
         Assert.Equal(3, barriers[0].Line.NumGeometries);
-        var e = Assert.Throws<ArgumentException>(() => SectorBarrier.FromStreets(streets, ["canal"]));
+        var e = Assert.Throws<BarrioSeguro.Geo.Core.Notes.RefusalException>(() => SectorBarrier.FromStreets(streets, ["canal"]));
         Assert.Contains("primary, residential, trunk", e.Message);
     }
 }

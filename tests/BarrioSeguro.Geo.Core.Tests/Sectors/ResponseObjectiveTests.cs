@@ -98,10 +98,10 @@ public class ResponseObjectiveTests(ITestOutputHelper output)
     public void Bad_response_options_are_refused()
     {
         var units = Grid(3, 3, (_, _) => 1);
-        Assert.Throws<ArgumentException>(() => Sectorizer.Partition(units, new PartitionOptions { Sectors = 2, CompactnessWeight = -1 }));
-        Assert.Throws<ArgumentException>(() => Sectorizer.Partition(units, new PartitionOptions { Sectors = 2, StraightLineKmh = 0 }));
+        Assert.Throws<BarrioSeguro.Geo.Core.Notes.RefusalException>(() => Sectorizer.Partition(units, new PartitionOptions { Sectors = 2, CompactnessWeight = -1 }));
+        Assert.Throws<BarrioSeguro.Geo.Core.Notes.RefusalException>(() => Sectorizer.Partition(units, new PartitionOptions { Sectors = 2, StraightLineKmh = 0 }));
         var p = Factory.CreatePoint(new Coordinate(-79.07, -8.03));
-        var e = Assert.Throws<ArgumentException>(() => Sectorizer.Partition(units, new PartitionOptions { Sectors = 2, Centres = [p, p, p] }));
+        var e = Assert.Throws<BarrioSeguro.Geo.Core.Notes.RefusalException>(() => Sectorizer.Partition(units, new PartitionOptions { Sectors = 2, Centres = [p, p, p] }));
         Assert.Contains("3 fixed centres for 2 sectors", e.Message);
     }
 

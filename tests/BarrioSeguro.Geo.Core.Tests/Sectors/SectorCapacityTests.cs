@@ -45,7 +45,7 @@ public class SectorCapacityTests
     public void Bad_capacities_are_refused(double[] shares, string message)
     {
         var units = Grid(3, 3, (_, _) => 1);
-        var e = Assert.Throws<ArgumentException>(() => Sectorizer.Partition(units, new PartitionOptions { Sectors = 3, SectorShares = shares }));
+        var e = Assert.Throws<BarrioSeguro.Geo.Core.Notes.RefusalException>(() => Sectorizer.Partition(units, new PartitionOptions { Sectors = 3, SectorShares = shares }));
         Assert.Contains(message, e.Message);
     }
 }

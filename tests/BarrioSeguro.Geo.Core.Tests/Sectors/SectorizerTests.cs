@@ -171,7 +171,7 @@ public class SectorizerTests
         Assert.Contains(plan.Report.Notes, n => n.English.Contains("far") && n.English.Contains("contiguous only by necessity"));
         Assert.Contains(plan.Report.Notes, n => n.English.Contains("corner") && n.English.Contains("r4c4"));
 
-        var e = Assert.Throws<ArgumentException>(() => Sectorizer.Partition(units, new PartitionOptions { Sectors = 3, Islands = IslandPolicy.Refuse }));
+        var e = Assert.Throws<BarrioSeguro.Geo.Core.Notes.RefusalException>(() => Sectorizer.Partition(units, new PartitionOptions { Sectors = 3, Islands = IslandPolicy.Refuse }));
         Assert.Contains("far", e.Message);
         Assert.Contains("corner", e.Message);
 

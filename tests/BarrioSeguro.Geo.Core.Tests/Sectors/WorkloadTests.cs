@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Sectors;
 using Xunit;
 
@@ -33,7 +34,7 @@ public class WorkloadTests
     [Fact]
     public void An_unknown_attribute_is_named_with_the_known_ones()
     {
-        var e = Assert.Throws<ArgumentException>(() => Workload.Compute([Row(("incidents", 1), ("area_m2", 5))], [new("robos", 1)]));
+        var e = Assert.Throws<RefusalException>(() => Workload.Compute([Row(("incidents", 1), ("area_m2", 5))], [new("robos", 1)]));
         Assert.Contains("'robos'", e.Message);
         Assert.Contains("area_m2, incidents", e.Message);
     }
@@ -41,14 +42,14 @@ public class WorkloadTests
     [Fact]
     public void A_negative_weight_is_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => Workload.Compute([Row(("incidents", 1))], [new("incidents", -1)]));
+        var e = Assert.Throws<RefusalException>(() => Workload.Compute([Row(("incidents", 1))], [new("incidents", -1)]));
         Assert.Contains("negative", e.Message);
     }
 
     [Fact]
     public void A_value_that_is_not_a_number_names_the_block()
     {
-        var e = Assert.Throws<ArgumentException>(() => Workload.Compute([Row(("incidents", 1)), Row(("incidents", "many"))], [new("incidents", 1)]));
+        var e = Assert.Throws<RefusalException>(() => Workload.Compute([Row(("incidents", 1)), Row(("incidents", "many"))], [new("incidents", 1)]));
         Assert.Contains("Block 1", e.Message);
         Assert.Contains("many", e.Message);
     }
@@ -56,7 +57,7 @@ public class WorkloadTests
     [Fact]
     public void Zero_total_workload_is_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => Workload.Compute([Row(("incidents", 0)), Row(("incidents", 0))], [new("incidents", 1)]));
+        var e = Assert.Throws<RefusalException>(() => Workload.Compute([Row(("incidents", 0)), Row(("incidents", 0))], [new("incidents", 1)]));
         Assert.Contains("total workload is zero", e.Message);
     }
 }

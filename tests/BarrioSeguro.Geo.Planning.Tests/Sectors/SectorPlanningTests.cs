@@ -72,7 +72,7 @@ public class SectorPlanningTests
     public void Without_incidents_or_frontage_the_default_workload_says_what_the_blocks_have()
     {
         List<PlanningUnit> units = [new("a", Cell(0, 0), new Dictionary<string, object?> { ["calls"] = 3 })];
-        var e = Assert.Throws<ArgumentException>(() => SectorPlanning.Weigh(units, null));
+        var e = Assert.Throws<BarrioSeguro.Geo.Core.Notes.RefusalException>(() => SectorPlanning.Weigh(units, null));
         Assert.Contains("no incidents or frontage_m attribute", e.Message);
         Assert.Contains("calls", e.Message);
     }
@@ -83,7 +83,7 @@ public class SectorPlanningTests
         var staffing = SectorPlanning.Staff(new ContingentPlan(20, Shifts.Of(3).Select(s => new ShiftPlan(s.Code, 8)).ToList(), 1, PatrolMode.FootPair));
         Assert.Equal(3, SectorPlanning.SectorsOf(new SectorPlanRequest { Staffing = staffing }));
         Assert.Equal(2, SectorPlanning.SectorsOf(new SectorPlanRequest { Staffing = staffing, Sectors = 2 }));
-        Assert.Throws<ArgumentException>(() => SectorPlanning.SectorsOf(new SectorPlanRequest()));
+        Assert.Throws<BarrioSeguro.Geo.Core.Notes.RefusalException>(() => SectorPlanning.SectorsOf(new SectorPlanRequest()));
         Assert.Equal("mañana", staffing.PerShift[0].Shift);
     }
 }
