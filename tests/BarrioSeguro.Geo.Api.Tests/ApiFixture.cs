@@ -86,7 +86,7 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>A client that sends the token as Authorization: Bearer.</summary>
     public HttpClient ClientWithToken(string token)
     {
-        var client = Require().CreateClient();
+        var client = NewClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
@@ -105,7 +105,16 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     /// <summary>A client that sends no credentials.</summary>
-    public HttpClient AnonymousClient() => Require().CreateClient();
+    public HttpClient AnonymousClient() => NewClient();
+
+    // HttpClient's default 100 s is shorter than a route or field-kit request takes on a loaded 2-core CI machine;
+    // a test waits for the answer rather than failing on the machine's speed.
+    private HttpClient NewClient()
+    {
+        var client = Require().CreateClient();
+        client.Timeout = TimeSpan.FromMinutes(10);
+        return client;
+    }
 
     /// <summary>Skips the calling test when PostGIS is missing (never in CI, where the fixture fails instead).</summary>
     public WebApplicationFactory<Program> Require()
