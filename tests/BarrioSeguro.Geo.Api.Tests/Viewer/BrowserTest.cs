@@ -9,8 +9,9 @@ namespace BarrioSeguro.Geo.Api.Tests.Viewer;
 /// </summary>
 public abstract class BrowserTest(ApiFixture api) : IAsyncLifetime
 {
-    /// <summary>How long a condition may take to become true, in milliseconds.</summary>
-    protected const int Timeout = 120_000;
+    /// <summary>How long a condition may take to become true, in milliseconds: generous, because a loaded 2-core
+    /// machine can take minutes to plan routes; a wrong page still fails, only later.</summary>
+    protected const int Timeout = 300_000;
 
     private IPlaywright? _playwright;
 
