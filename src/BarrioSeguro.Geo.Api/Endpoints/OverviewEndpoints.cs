@@ -27,7 +27,7 @@ public static class OverviewEndpoints
     public static IEndpointRouteBuilder MapOverview(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/overview", Get).WithTags("Overview")
-            .Produces<NationalOverviewReport>(StatusCodes.Status200OK, "application/json")
+            .Produces<NationalOverviewReport>(contentType: "application/json")
             .Produces(StatusCodes.Status200OK, typeof(Stream), FileExport.Csv.ContentType, FileExport.GeoPackage.ContentType)
             .WithSummary("The national overview: every neighbourhood by department, province and district (status, area km², blocks, incidents, contingents and officers, kept plans and sectors per shift, the latest coverage per mode as % of street km within its minutes), with totals per level. sort=name|status|department|province|district|ubigeo|areaKm2|blocks|incidents|contingents|officers|plans|sectors|sectorsPerShift|coverage, dir=asc|desc; department= and province= (ubigeo prefix of 2 or 4 digits, or name), district= (ubigeo or name), status=draft|active|archived; format=json (default) | csv (one point a row, lon/lat) | geopackage (gpkg: the boundaries, EPSG:4326 unless crs=). A user limited to districts sees only theirs. Audited.");
         return app;
@@ -48,15 +48,13 @@ public static class OverviewEndpoints
             return Problems.BadRequest("Invalid status", Note.Of("overview.unknown_status", ("status", status),
                 ("allowed", Enum.GetNames<NeighborhoodStatus>().Select(s => s.ToLowerInvariant()).ToArray())), FileExport.Parameter("status"));
         var formatName = (format ?? "json").Trim().ToLowerInvariant();
-        FileExport.Format? file = formatName switch
+        FileExport.Format? file = null; // null: JSON
+        if (formatName != "json")
         {
-            "json" => null,
-            _ when FileExport.Csv.Aliases.Contains(formatName) => FileExport.Csv,
-            _ when FileExport.GeoPackage.Aliases.Contains(formatName) => FileExport.GeoPackage,
-            _ => FileExport.Shapefile, // marks an unknown one
-        };
-        if (file == FileExport.Shapefile)
-            return Problems.BadRequest("Unknown format", Note.Of("overview.unknown_format", ("format", format ?? ""), ("allowed", Formats)), FileExport.Parameter("format"));
+            file = new[] { FileExport.Csv, FileExport.GeoPackage }.FirstOrDefault(f => f.Aliases.Contains(formatName));
+            if (file is null)
+                return Problems.BadRequest("Unknown format", Note.Of("overview.unknown_format", ("format", format ?? ""), ("allowed", Formats)), FileExport.Parameter("format"));
+        }
         int? target = null;
         if (file is not null)
         {
@@ -68,7 +66,7 @@ public static class OverviewEndpoints
         var filter = new OverviewFilter(http.User.DistrictsOf(), department, province, district, status);
         var rows = await store.RowsAsync(filter, ct);
         var report = NationalOverview.Of(rows, key, direction == "desc");
-        await AuditAsync(http, audit, formatName == "json" ? "json" : file!.Name, rows.Count);
+        await AuditAsync(http, audit, file?.Name ?? "json", rows.Count);
         if (file is null) return GeoJson.Ok(report);
 
         var boundaries = file == FileExport.GeoPackage ? await store.BoundariesAsync(rows.Select(r => r.Id).ToArray(), ct) : null;

@@ -42,9 +42,10 @@ public sealed class OverviewStore(BarrioDbContext db)
                c.contingents, c.names, c.officers,
                p.plans, lp.id AS plan_id, lp.sectors, lp.report_json -> 'staffing' AS staffing,
                cov.coverage,
-               ST_X(ST_PointOnSurface(n.boundary)) AS lon, ST_Y(ST_PointOnSurface(n.boundary)) AS lat,
+               ST_X(pos.p) AS lon, ST_Y(pos.p) AS lat,
                ST_XMin(n.boundary) AS xmin, ST_YMin(n.boundary) AS ymin, ST_XMax(n.boundary) AS xmax, ST_YMax(n.boundary) AS ymax
         FROM n
+        CROSS JOIN LATERAL (SELECT ST_PointOnSurface(n.boundary) AS p) pos
         CROSS JOIN LATERAL (
             SELECT count(*)::int AS incidents, count(*) FILTER (WHERE x.is_synthetic)::int AS synthetic
             FROM incidents x WHERE ST_Intersects(x.location, n.boundary)) i
