@@ -24,6 +24,7 @@ public sealed class BenchCommand : ICommand
         new RoutesBenchmark(),
         new CoverageBenchmark(),
         new LoadBenchmark(),
+        new OverviewBenchmark(), // issue 13.3: the national overview at hundreds of neighbourhoods
     ];
 
     public string Name => "bench";

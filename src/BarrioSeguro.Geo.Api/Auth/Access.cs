@@ -151,6 +151,9 @@ public static class AccessTable
         ["PUT /api/incidents/{id:int}"] = new(Need.Chief, Scope.Incident),
         ["PATCH /api/incidents/{id:int}"] = new(Need.Chief, Scope.Incident),
         ["DELETE /api/incidents/{id:int}"] = new(Need.Chief, Scope.Incident),
+
+        // issue 13.3, overview: any role; the handler keeps a district-limited user to their districts.
+        ["GET /api/overview"] = new(Need.Read),
     };
 
     /// <summary>"GET /api/plans/{planId:int}": the key of an endpoint in <see cref="Rules"/>.</summary>

@@ -30,6 +30,7 @@ import './layout.js'; // sidebar width, tables that scroll, overlays that give w
 import { isPainting, startPainting, saveAsPlan, comparePainted, undo as undoPaint, redo as redoPaint, evaluateLocally, paintState } from './panels/paint.js';
 import { exportShown } from './panels/export.js';
 import './panels/forms.js'; // issue 12, forms: contingents, stations, hot spots, incidents (its map clicks come first)
+import { openOverview, sortBy as sortOverview, showPeru, zoomToRow } from './panels/overview.js'; // issue 13.3: the national overview
 
 Object.assign(hook, {
   map,
@@ -56,6 +57,11 @@ Object.assign(hook, {
   evaluateLocally,
   paintState,
   exportShown,
+  // national overview (panels/overview.js)
+  openOverview,
+  sortOverview,
+  showPeru,
+  zoomToOverviewRow: zoomToRow,
 });
 
 // ---- clicks on the map ------------------------------------------------------------------------------------------------
