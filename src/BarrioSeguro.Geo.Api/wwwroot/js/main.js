@@ -30,6 +30,7 @@ import './layout.js'; // sidebar width, tables that scroll, overlays that give w
 import { isPainting, startPainting, saveAsPlan, comparePainted, undo as undoPaint, redo as redoPaint, evaluateLocally, paintState } from './panels/paint.js';
 import { exportShown } from './panels/export.js';
 import './panels/forms.js'; // issue 12, forms: contingents, stations, hot spots, incidents (its map clicks come first)
+import { choose as chooseDistrict, workingDistrict } from './panels/districtsearch.js'; // issue 13.2: "Buscar distrito"
 
 Object.assign(hook, {
   map,
@@ -56,6 +57,8 @@ Object.assign(hook, {
   evaluateLocally,
   paintState,
   exportShown,
+  chooseDistrict, // issue 13.2: zooms to a district ({ubigeo, name, bbox, ...}) and makes it the working district
+  workingDistrict,
 });
 
 // ---- clicks on the map ------------------------------------------------------------------------------------------------
