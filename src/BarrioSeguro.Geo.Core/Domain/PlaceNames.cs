@@ -9,8 +9,10 @@ namespace BarrioSeguro.Geo.Core.Domain;
 /// </summary>
 public static class PlaceNames
 {
-    // Spanish keeps articles, prepositions and conjunctions in lower case inside a name ("San Juan de la Frontera").
-    private static readonly HashSet<string> Particles = new(StringComparer.Ordinal) { "de", "del", "la", "las", "los", "el", "y", "e", "en" };
+    // Spanish keeps prepositions, conjunctions and articles after them in lower case inside a name ("San Juan de la
+    // Frontera"); "El" stays a capital ("Villa El Salvador", as the district writes itself).
+    public static readonly IReadOnlyList<string> Particles = ["de", "del", "la", "las", "los", "y", "e", "en"];
+    private static readonly HashSet<string> ParticleSet = new(Particles, StringComparer.Ordinal);
 
     private static readonly TextInfo Spanish = CultureInfo.GetCultureInfo("es-PE").TextInfo;
 
@@ -27,7 +29,7 @@ public static class PlaceNames
         {
             var lower = words[i].ToLower(CultureInfo.GetCultureInfo("es-PE"));
             if (i > 0) result.Append(' ');
-            result.Append(i > 0 && Particles.Contains(lower) ? lower : Capitalise(lower));
+            result.Append(i > 0 && ParticleSet.Contains(lower) ? lower : Capitalise(lower));
         }
         return result.ToString();
     }

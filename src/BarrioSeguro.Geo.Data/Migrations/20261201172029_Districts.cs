@@ -71,6 +71,14 @@ namespace BarrioSeguro.Geo.Data.Migrations
                 table: "provinces",
                 column: "boundary")
                 .Annotation("Npgsql:IndexMethod", "gist");
+
+            // Names loaded before were title-cased word by word ("Florencia De Mora"): Spanish writes the particles in
+            // lower case inside a name, as PlaceNames.Display now does (its particles as of this migration).
+            foreach (var particle in new[] { "de", "del", "la", "las", "los", "y", "e", "en" })
+            {
+                var capital = char.ToUpperInvariant(particle[0]) + particle[1..];
+                migrationBuilder.Sql($"UPDATE districts SET name = replace(name, ' {capital} ', ' {particle} ') WHERE name LIKE '% {capital} %';");
+            }
         }
 
         /// <inheritdoc />

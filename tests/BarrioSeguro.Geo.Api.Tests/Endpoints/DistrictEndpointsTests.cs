@@ -306,6 +306,22 @@ public class DistrictEndpointsTests(ApiFixture api)
     }
 
     [SkippableFact]
+    public async Task Provinces_and_departments_are_public_OGC_collections_to_draw()
+    {
+        var anonymous = api.AnonymousClient();
+        var provinces = await Body(await anonymous.GetAsync("/api/collections/provinces/items?limit=1000"));
+        Assert.Equal(await Scalar("SELECT count(DISTINCT left(ubigeo, 4)) FROM districts"), provinces.GetProperty("numberMatched").GetInt64());
+        var trujillo = provinces.GetProperty("features").EnumerateArray().Single(f => f.GetProperty("properties").GetProperty("code").GetString() == "1301");
+        Assert.Equal("Trujillo", trujillo.GetProperty("properties").GetProperty("name").GetString());
+        Assert.Equal("La Libertad", trujillo.GetProperty("properties").GetProperty("department").GetString());
+        var departments = await Body(await anonymous.GetAsync("/api/collections/departments/items"));
+        Assert.Equal(25, departments.GetProperty("numberMatched").GetInt32());
+        var one = await anonymous.GetAsync("/api/collections/departments/items/13");
+        Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+        Assert.Equal("MultiPolygon", (await Body(one)).GetProperty("geometry").GetProperty("type").GetString());
+    }
+
+    [SkippableFact]
     public async Task GDAL_pages_through_every_district_of_the_OGC_collection()
     {
         api.Require();

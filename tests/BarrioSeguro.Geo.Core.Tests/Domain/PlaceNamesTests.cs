@@ -15,6 +15,7 @@ public class PlaceNamesTests
     [InlineData("ANCO_HUALLO", "Anco Huallo")]
     [InlineData("VICTOR LARCO HERRERA", "Victor Larco Herrera")]
     [InlineData("la libertad", "La Libertad")]
+    [InlineData("VILLA EL SALVADOR", "Villa El Salvador")]
     [InlineData("  EL   PORVENIR ", "El Porvenir")]
     public void Display_writes_names_in_Spanish_title_case(string inei, string shown) => Assert.Equal(shown, PlaceNames.Display(inei));
 
