@@ -51,6 +51,7 @@ app.MapAuth();
 
 app.MapOpenApi();
 app.MapCollections();
+app.MapDistricts(); // issue 13.2: districts, provinces, departments of Peru
 app.MapNeighborhoods();
 app.MapNeighborhoodQuality();
 app.MapBlocks();

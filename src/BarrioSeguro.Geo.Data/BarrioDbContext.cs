@@ -11,6 +11,8 @@ namespace BarrioSeguro.Geo.Data;
 public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) : DbContext(options)
 {
     public DbSet<District> Districts => Set<District>();
+    public DbSet<Province> Provinces => Set<Province>();
+    public DbSet<Department> Departments => Set<Department>();
     public DbSet<Neighborhood> Neighborhoods => Set<Neighborhood>();
     public DbSet<Station> Stations => Set<Station>();
     public DbSet<Street> Streets => Set<Street>();
@@ -27,6 +29,9 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<UserAccount> Users => Set<UserAccount>();
 
+    /// <summary>The shadow property of districts, provinces and departments holding <see cref="PlaceNames.Fold"/> of the name.</summary>
+    public const string SearchName = "SearchName";
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.HasPostgresExtension("postgis");
@@ -38,6 +43,30 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
             e.Property(d => d.Ubigeo).HasMaxLength(6);
             e.Property(d => d.Boundary).HasColumnType("geometry(MultiPolygon,4326)");
             e.HasIndex(d => d.Boundary).HasMethod("gist");
+            // The folded name searched by GET /api/districts (accents and case aside), kept by PostgreSQL itself.
+            e.Property<string>(SearchName).HasColumnName("search_name").HasComputedColumnSql(PlaceNames.SqlFold("name"), stored: true);
+            e.HasIndex(d => d.Province);
+            e.HasIndex(d => d.Department);
+        });
+
+        model.Entity<Province>(e =>
+        {
+            e.ToTable("provinces");
+            e.HasKey(p => p.Code);
+            e.Property(p => p.Code).HasMaxLength(4);
+            e.Property(p => p.Boundary).HasColumnType("geometry(MultiPolygon,4326)");
+            e.HasIndex(p => p.Boundary).HasMethod("gist");
+            e.Property<string>(SearchName).HasColumnName("search_name").HasComputedColumnSql(PlaceNames.SqlFold("name"), stored: true);
+        });
+
+        model.Entity<Department>(e =>
+        {
+            e.ToTable("departments");
+            e.HasKey(d => d.Code);
+            e.Property(d => d.Code).HasMaxLength(2);
+            e.Property(d => d.Boundary).HasColumnType("geometry(MultiPolygon,4326)");
+            e.HasIndex(d => d.Boundary).HasMethod("gist");
+            e.Property<string>(SearchName).HasColumnName("search_name").HasComputedColumnSql(PlaceNames.SqlFold("name"), stored: true);
         });
 
         model.Entity<Neighborhood>(e =>

@@ -24,6 +24,7 @@ public static class DataServiceCollectionExtensions
         services.AddDbContext<BarrioDbContext>((sp, o) => BarrioDatabase.Configure(o, connectionString(sp)));
         services.AddScoped<FeatureCatalog>();
         services.AddScoped<MapLayers>();
+        services.AddScoped<AdminAreas>(); // districts, provinces, departments: search and detail
         services.AddScoped<NeighborhoodStore>();
         services.AddScoped<SurroundingsQuery>();
         services.AddScoped<BlockStore>();

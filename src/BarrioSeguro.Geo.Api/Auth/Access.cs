@@ -61,7 +61,7 @@ public sealed record AccessRule(Need Need, Scope Scope = Scope.None);
 public static class AccessTable
 {
     /// <summary>The base layers anyone may read and export.</summary>
-    public static readonly IReadOnlySet<string> PublicCollections = new HashSet<string>(["districts", "streets", "stations"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> PublicCollections = new HashSet<string>(["districts", "streets", "stations", "provinces", "departments"], StringComparer.Ordinal);
 
     public static readonly AccessRule Unlisted = new(Need.Admin);
 
@@ -102,6 +102,13 @@ public static class AccessTable
         ["POST /api/neighborhoods/{id:int}/blocks"] = new(Need.Planner, Scope.Neighborhood),
         ["GET /api/neighborhoods/{id:int}/blocks"] = new(Need.Read, Scope.Neighborhood),
         ["POST /api/neighborhoods/proposals"] = new(Need.Planner),
+        // issue 13.2, districts: INEI's limits are published data, public like the districts collection.
+        ["GET /api/districts"] = new(Need.Public),
+        ["GET /api/districts/{ubigeo}"] = new(Need.Public),
+        ["GET /api/provinces"] = new(Need.Public),
+        ["GET /api/provinces/{code}"] = new(Need.Public),
+        ["GET /api/departments"] = new(Need.Public),
+        ["GET /api/departments/{code}"] = new(Need.Public),
         ["POST /api/districts/{ubigeo}/blocks"] = new(Need.Planner, Scope.District),
         ["GET /api/districts/{ubigeo}/blocks"] = new(Need.Read, Scope.District),
 

@@ -14,7 +14,8 @@ using NetTopologySuite.Features;
 namespace BarrioSeguro.Geo.Api.Hosting;
 
 /// <summary>
-/// Loads the sample data of geodata/ (see geodata/SOURCES.md): real districts, streets and stations, the illustrative
+/// Loads the sample data of geodata/ (see geodata/SOURCES.md): real districts (all of Peru), provinces, departments,
+/// streets and stations, the illustrative
 /// El Milagro boundary, its contingent, and seeded synthetic incidents. Running it again adds nothing.
 /// </summary>
 public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
@@ -27,7 +28,12 @@ public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
         if (!Directory.Exists(geodata))
             throw new DirectoryNotFoundException($"Sample data folder '{geodata}' does not exist.");
         var importer = new CollectionImporter(db);
+        // The INEI 2023 limits of Huanchaco and its neighbours first: a district already loaded keeps its boundary, so
+        // they win over the simplified 2007 limits of all of Peru loaded next (AdminLimitsImporter).
         await Load(importer, "districts", Path.Combine(geodata, "admin", "huanchaco_y_vecinos_inei2023.geojson"), ct);
+        await Load(importer, "districts", Path.Combine(geodata, "admin", "peru_distrital_simple.geojson"), ct);
+        await Load(importer, "provinces", Path.Combine(geodata, "admin", "peru_provincial_simple.geojson"), ct);
+        await Load(importer, "departments", Path.Combine(geodata, "admin", "peru_departamental_simple.geojson"), ct);
         await Load(importer, "stations", Path.Combine(geodata, "police", "comisarias_trujillo_osm.geojson"), ct);
         var streets = await Load(importer, "streets", Path.Combine(geodata, "osm", "el_milagro_streets_wgs84.geojson"), ct);
         var boundaryFile = Path.Combine(geodata, "sample", "el_milagro_barrio_seguro_illustrative.geojson");

@@ -29,9 +29,12 @@ public sealed class ImportCommand : ICommand
         from 1 in file order), attributes no column takes, columns no attribute fills, encoding guesses.
 
         Options:
-          --collection NAME  streets, stations, districts, neighborhoods or incidents. Default: guessed from
-                             the data: lines are streets; polygons with a ubigeo are districts, other polygons
-                             neighborhoods; points with a date are incidents, other points stations.
+          --collection NAME  streets, stations, districts, provinces, departments, neighborhoods or
+                             incidents. Default: guessed from the data: lines are streets; polygons with a
+                             ubigeo are districts (INEI's province and department files: provinces,
+                             departments), other polygons neighborhoods; points with a date are incidents,
+                             other points stations. A district, province or department already loaded keeps
+                             its boundary (the first loaded wins; a warning names them).
           --non-lines skip|refuse
                              street features that are not lines (Points, MultiPoints, collections without
                              lines: what clipping leaves where a street touches the boundary). skip: left
@@ -121,6 +124,8 @@ public sealed class ImportCommand : ICommand
         {
             _ when kind == 0 => "streets",
             IPolygonal when Has("ubigeo", "IDDIST") && !Has("districtUbigeo") => "districts",
+            IPolygonal when Has("FIRST_IDPR", "IDPROV") => "provinces", // INEI's province file
+            IPolygonal when Has("FIRST_IDDP", "IDDPTO") => "departments",
             IPolygonal => "neighborhoods",
             IPuntal when Has("occurredAt", "occurred_at", "date", "fecha") => "incidents",
             IPuntal => "stations",

@@ -20,7 +20,8 @@ public sealed record FeaturePage(IReadOnlyList<IFeature> Features, int NumberMat
 /// The published collections and their queries: one table from collection name to entity, geometry and attributes.
 /// The bounding box is a parameter compared with the stored geometry, so PostGIS uses the GiST index.
 /// A district limit (the ubigeos a signed-in user may see; null or empty for all of Peru) keeps the neighbourhoods of
-/// those districts and the incidents inside them; the base layers (districts, stations, streets) are public and whole.
+/// those districts and the incidents inside them; the base layers (districts, provinces, departments, stations, streets)
+/// are public and whole.
 /// </summary>
 public sealed class FeatureCatalog(BarrioDbContext db)
 {
@@ -34,6 +35,9 @@ public sealed class FeatureCatalog(BarrioDbContext db)
         new("stations", "Police stations (comisarías)", "Point"),
         new("streets", "Streets (OpenStreetMap)", "MultiLineString"),
         new("incidents", "Incidents", "Point"),
+        // issue 13.2: INEI's provinces and departments, for the national overview and the viewer to draw.
+        new("provinces", "Provinces (INEI)", "MultiPolygon"),
+        new("departments", "Departments (INEI)", "MultiPolygon"),
     ];
 
     public static bool Exists(string name) => Collections.Any(c => c.Name == name);
@@ -49,6 +53,8 @@ public sealed class FeatureCatalog(BarrioDbContext db)
             "stations" => Page(db.Stations, s => s.Id, s => s.Location, ToFeature, bbox, limit, offset, null, ct),
             "streets" => Page(db.Streets, s => s.Id, s => s.Geometry, ToFeature, bbox, limit, offset, null, ct),
             "incidents" => Page(db.Incidents, i => i.Id, i => i.Location, ToFeature, bbox, limit, offset, q => InDistricts(q, districts), ct),
+            "provinces" => Page(db.Provinces, p => p.Code, p => p.Boundary, ToFeature, bbox, limit, offset, null, ct),
+            "departments" => Page(db.Departments, d => d.Code, d => d.Boundary, ToFeature, bbox, limit, offset, null, ct),
             _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
         };
 
@@ -57,6 +63,10 @@ public sealed class FeatureCatalog(BarrioDbContext db)
     {
         if (collection == "districts")
             return await db.Districts.AsNoTracking().Where(d => d.Ubigeo == id).Select(d => ToFeature(d)).FirstOrDefaultAsync(ct);
+        if (collection == "provinces")
+            return await db.Provinces.AsNoTracking().Where(p => p.Code == id).Select(p => ToFeature(p)).FirstOrDefaultAsync(ct);
+        if (collection == "departments")
+            return await db.Departments.AsNoTracking().Where(d => d.Code == id).Select(d => ToFeature(d)).FirstOrDefaultAsync(ct);
         if (!int.TryParse(id, out var key)) return null;
         return collection switch
         {
@@ -109,6 +119,8 @@ public sealed class FeatureCatalog(BarrioDbContext db)
         "stations" => db.Stations.ExtentAsync(s => s.Location, ct),
         "streets" => db.Streets.ExtentAsync(s => s.Geometry, ct),
         "incidents" => db.Incidents.ExtentAsync(i => i.Location, ct),
+        "provinces" => db.Provinces.ExtentAsync(p => p.Boundary, ct),
+        "departments" => db.Departments.ExtentAsync(d => d.Boundary, ct),
         _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
     };
 
@@ -132,6 +144,16 @@ public sealed class FeatureCatalog(BarrioDbContext db)
     public static IFeature ToFeature(District d) => new Feature(d.Boundary, new AttributesTable
     {
         { "ubigeo", d.Ubigeo }, { "name", d.Name }, { "province", d.Province }, { "department", d.Department },
+    });
+
+    public static IFeature ToFeature(Province p) => new Feature(p.Boundary, new AttributesTable
+    {
+        { "code", p.Code }, { "name", p.Name }, { "department", p.Department },
+    });
+
+    public static IFeature ToFeature(Department d) => new Feature(d.Boundary, new AttributesTable
+    {
+        { "code", d.Code }, { "name", d.Name },
     });
 
     public static IFeature ToFeature(Neighborhood n) => new Feature(n.Boundary, new AttributesTable

@@ -40,7 +40,7 @@ public sealed record ImportOptions(NonLines NonLines = NonLines.Skip);
 /// </summary>
 public sealed class CollectionImporter(BarrioDbContext db)
 {
-    public static readonly IReadOnlyList<string> ImportableCollections = ["districts", "neighborhoods", "stations", "streets", "incidents"];
+    public static readonly IReadOnlyList<string> ImportableCollections = ["districts", "neighborhoods", "stations", "streets", "incidents", "provinces", "departments"];
 
     /// <summary>
     /// The columns of each collection that come from attributes: those of the common sources (OSM extracts, INEI files)
@@ -52,6 +52,16 @@ public sealed class CollectionImporter(BarrioDbContext db)
         [
             new("ubigeo", "ubigeo", "IDDIST"), new("name", "name", "nombre_distrito", "NOMBDIST", "nombre"),
             new("province", "province", "nombre_provincia", "NOMBPROV"), new("department", "department", "nombre_departamento", "NOMBDEP"),
+            new("source", "source", "fuente"),
+        ],
+        ["provinces"] =
+        [
+            new("code", "code", "IDPROV", "FIRST_IDPR", "ubigeo"), new("name", "name", "NOMBPROV", "nombre_provincia", "nombre"),
+            new("department", "department", "FIRST_NOMB", "NOMBDEP", "nombre_departamento"), new("source", "source", "fuente"),
+        ],
+        ["departments"] =
+        [
+            new("code", "code", "IDDPTO", "FIRST_IDDP", "ubigeo"), new("name", "name", "NOMBDEP", "nombre_departamento", "nombre"),
             new("source", "source", "fuente"),
         ],
         ["neighborhoods"] =
@@ -97,6 +107,12 @@ public sealed class CollectionImporter(BarrioDbContext db)
             throw new ImportException($"Unknown collection '{collection}'. Known: {string.Join(", ", ImportableCollections)}.", []);
         if (features.Count == 0)
             throw new ImportException($"'{datasetName}' holds no features.", []);
+        if (AdminLimitsImporter.Collections.Contains(collection))
+        {
+            // INEI limits load in bulk, and a unit already loaded is kept (see AdminLimitsImporter).
+            var loaded = await new AdminLimitsImporter(db).ImportAsync(collection, features, datasetName, sha256, ct);
+            return loaded.AlreadyLoaded ? loaded : loaded with { Notes = [.. loaded.Notes, .. AttributeNotes(collection, features)] };
+        }
         if (await db.Datasets.AnyAsync(d => d.Collection == collection && d.Sha256 == sha256, ct))
             return new ImportResult(collection, 0, true);
 
@@ -335,7 +351,6 @@ public sealed class CollectionImporter(BarrioDbContext db)
         var o => Convert.ToDouble(o, CultureInfo.InvariantCulture) != 0,
     };
 
-    // INEI files write names in lower or upper case; show them as titles ("la libertad" -> "La Libertad").
-    private static string? Title(string? s) =>
-        s is null ? null : CultureInfo.GetCultureInfo("es-PE").TextInfo.ToTitleCase(s.ToLowerInvariant());
+    // INEI files write names in lower or upper case; show them as Spanish titles ("florencia de mora" -> "Florencia de Mora").
+    private static string? Title(string? s) => PlaceNames.Display(s);
 }

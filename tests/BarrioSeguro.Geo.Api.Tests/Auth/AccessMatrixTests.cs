@@ -49,9 +49,10 @@ public class AccessMatrixTests(ApiFixture api, ITestOutputHelper output)
             .Where(e => AccessTable.For(e.Method, e.Pattern).Need is Need.Public or Need.Read or Need.CollectionRead or Need.SignedIn)
             .Select(e => AccessTable.Key(e.Method, e.Pattern)).ToList();
         Assert.Equal(["POST /api/auth/revoke", "POST /api/auth/token"], openWrites.Order(StringComparer.Ordinal));
-        // A route naming a neighbourhood, plan, coverage, route, contingent or district is limited to the user's districts.
+        // A route naming a neighbourhood, plan, coverage, route, contingent or district is limited to the user's districts,
+        // unless it is public (INEI's limits of a district, GET /api/districts/{ubigeo}: published data).
         var unscoped = endpoints.Where(e => (e.Pattern.Contains("{id:int}") || e.Pattern.Contains("{planId") || e.Pattern.Contains("{ubigeo}"))
-                                            && AccessTable.For(e.Method, e.Pattern).Scope == Scope.None).ToList();
+                                            && AccessTable.For(e.Method, e.Pattern) is { Scope: Scope.None, Need: not Need.Public }).ToList();
         Assert.Empty(unscoped);
     }
 

@@ -8,6 +8,16 @@ const messages = {
   es: {
     'app.title': 'BarrioSeguro.Geo — Visor de mapa',
     'app.subtitle': 'Estrategia Multisectorial Barrio Seguro',
+    // issue 13.2, districts: "Buscar distrito" (panels/districtsearch.js)
+    'districtSearch.label': 'Buscar distrito',
+    'districtSearch.list': 'Distritos',
+    'districtSearch.placeholder': 'Buscar distrito…',
+    'districtSearch.count': '{n} distritos encontrados',
+    'districtSearch.none': 'Ningún distrito coincide con «{q}»',
+    'districtSearch.failed': 'No se pudo buscar distritos',
+    'districtSearch.tooLong': 'Escriba a lo más {max} caracteres',
+    'districtSearch.working': 'Distrito de trabajo: {name}',
+    'districtSearch.noBoundary': 'Distrito de trabajo: {name} (el archivo del INEI no tiene su límite)',
     'lang.label': 'Idioma',
     'lang.switchTo': 'Cambiar idioma',
     'account.username': 'Usuario',
@@ -614,6 +624,16 @@ const messages = {
   en: {
     'app.title': 'BarrioSeguro.Geo — Map viewer',
     'app.subtitle': 'Safe Neighbourhood Strategy (Barrio Seguro)',
+    // issue 13.2, districts: "Find district" (panels/districtsearch.js)
+    'districtSearch.label': 'Find district',
+    'districtSearch.list': 'Districts',
+    'districtSearch.placeholder': 'Find district…',
+    'districtSearch.count': '{n} districts found',
+    'districtSearch.none': 'No district matches “{q}”',
+    'districtSearch.failed': 'Could not search the districts',
+    'districtSearch.tooLong': 'Type at most {max} characters',
+    'districtSearch.working': 'Working district: {name}',
+    'districtSearch.noBoundary': 'Working district: {name} (INEI’s file has no boundary for it)',
     'lang.label': 'Language',
     'lang.switchTo': 'Change language',
     'account.username': 'User name',

@@ -31,6 +31,7 @@ import { isPainting, startPainting, saveAsPlan, comparePainted, undo as undoPain
 import { exportShown } from './panels/export.js';
 import './panels/forms.js'; // issue 12, forms: contingents, stations, hot spots, incidents (its map clicks come first)
 import { openOverview, sortBy as sortOverview, showPeru, zoomToRow } from './panels/overview.js'; // issue 13.3: the national overview
+import { choose as chooseDistrict, workingDistrict } from './panels/districtsearch.js'; // issue 13.2: "Buscar distrito"
 
 Object.assign(hook, {
   map,
@@ -62,6 +63,8 @@ Object.assign(hook, {
   sortOverview,
   showPeru,
   zoomToOverviewRow: zoomToRow,
+  chooseDistrict, // issue 13.2: zooms to a district ({ubigeo, name, bbox, ...}) and makes it the working district
+  workingDistrict,
 });
 
 // ---- clicks on the map ------------------------------------------------------------------------------------------------

@@ -115,10 +115,20 @@ function districtOf(ring) {
     }
   }
   if (state.props?.districtUbigeo) return state.props.districtUbigeo;
+  // The district chosen in "Buscar distrito" (issue 13.2) wins where the shape lies in it (INEI's limits overlap a
+  // little) or in no district drawn (one INEI's file has no boundary for).
+  if (working && (counts.has(working.ubigeo) || counts.size === 0)) return working.ubigeo;
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
+/** The working district of "Buscar distrito" (panels/districtsearch.js), or null. */
+let working = null;
+on('workingdistrict', (d) => {
+  working = d;
+});
+
 function districtName(ubigeo) {
+  if (working?.ubigeo === ubigeo) return working.name;
   const d = layers.districts.getSource().getFeatures().find((f) => f.get('ubigeo') === ubigeo);
   return d?.get('name') ?? ubigeo;
 }
