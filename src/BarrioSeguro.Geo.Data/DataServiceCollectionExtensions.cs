@@ -33,6 +33,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<FieldKitSource>();
         services.AddScoped<AuditStore>();
         services.AddScoped<Accounts.AccountStore>();
+        services.AddScoped<Lifecycle.LifecycleStore>(); // lifecycle: delete, restore, dataset versions
         services.AddScoped<Entries.EntryStore>(); // forms: contingents, stations, hot spots, incidents
         return services;
     }
