@@ -224,12 +224,12 @@ public static class LifecycleEndpoints
 
     // ---- shared ---------------------------------------------------------------------------------------------------
 
-    /// <summary>428 without If-Match; 412 when it names no version or another than <paramref name="current"/>.</summary>
+    /// <summary>428 without If-Match; 412 when it names no version (the store refuses another version than the
+    /// current one, in its transaction, and says who changed it last).</summary>
     private static IResult? Precondition(EditContext edit, int current)
     {
         if (!edit.IfMatchGiven) return Problems.VersionRequired($"Send If-Match: \"{current}\" (the ETag you read) to delete or restore it.");
-        if (edit.UnusableIfMatch() is { } unusable) return unusable;
-        return edit.IfMatch != current ? Stale(new LifecycleResult(LifecycleOutcome.Stale, current), edit.IfMatch!.Value) : null;
+        return edit.UnusableIfMatch();
     }
 
     private static async Task<IResult> Answer(LifecycleResult result, string kind, int id, Func<Task<(DateTimeOffset? At, string? By)>> deleted,

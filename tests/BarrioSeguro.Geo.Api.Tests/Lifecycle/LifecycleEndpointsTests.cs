@@ -31,7 +31,7 @@ public class LifecycleEndpointsTests(ApiFixture api)
         var client = api.Client();
         var created = await client.PostAsJsonAsync("/api/neighborhoods", grid.NeighborhoodBody($"{name} {grid.Ubigeo}"));
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
-        var id = (await Body(created)).GetProperty("id").GetInt32();
+        var id = int.Parse(created.Headers.Location!.ToString().Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
         var plan = await client.PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectors = 2, seed = 5 });
         Assert.True(plan.StatusCode == HttpStatusCode.Created, await plan.Content.ReadAsStringAsync());
         return (grid, id, (await Body(plan)).GetProperty("id").GetInt32());
@@ -42,7 +42,7 @@ public class LifecycleEndpointsTests(ApiFixture api)
         var a = grid.Area(0.001).EnvelopeInternal;
         var page = await Body(await client.GetAsync(FormattableString.Invariant(
             $"/api/collections/{collection}/items?bbox={a.MinX},{a.MinY},{a.MaxX},{a.MaxY}&limit=1000")));
-        return page.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("id").GetInt32()).ToList();
+        return page.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("id").GetInt32()).ToList();
     }
 
     [SkippableFact]
