@@ -30,6 +30,7 @@ import './layout.js'; // sidebar width, tables that scroll, overlays that give w
 import { isPainting, startPainting, saveAsPlan, comparePainted, undo as undoPaint, redo as redoPaint, evaluateLocally, paintState } from './panels/paint.js';
 import { exportShown } from './panels/export.js';
 import './panels/forms.js'; // issue 12, forms: contingents, stations, hot spots, incidents (its map clicks come first)
+import './panels/lifecycle.js'; // issue 13.5: delete, restore, dataset versions
 
 Object.assign(hook, {
   map,
