@@ -30,7 +30,9 @@ public class ViewerLifecycleTests(ApiFixture api) : BrowserTest(api)
         var id = int.Parse(created.Headers.Location!.ToString().Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
         var plan = await client.PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectors = 2, seed = 3 });
         Assert.Equal(HttpStatusCode.Created, plan.StatusCode);
-        var planId = (await ApiFixture.JsonOf(plan)).GetProperty("id").GetInt32();
+        var planBody = await ApiFixture.JsonOf(plan);
+        var planId = planBody.GetProperty("id").GetInt32();
+        var planName = planBody.GetProperty("name").GetString();
         var newer = await grid.ImportStreetsAsync(Api, grid.NewerStreets(), $"visor-{grid.Ubigeo}-v2.geojson");
 
         var page = await OpenViewer();
@@ -42,7 +44,9 @@ public class ViewerLifecycleTests(ApiFixture api) : BrowserTest(api)
         Assert.Equal("Datos antiguos", (await row.Locator(".lifecycle-badge").InnerTextAsync()).Trim());
 
         // Recalcular: a new plan on the current data, listed without the badge.
-        await row.GetByRole(AriaRole.Button, new() { Name = "Recalcular", Exact = true }).ClickAsync();
+        var recompute = row.GetByRole(AriaRole.Button, new() { Name = $"Recalcular el plan «{planName}» con los datos vigentes", Exact = true });
+        Assert.Equal("Recalcular", (await recompute.InnerTextAsync()).Trim());
+        await recompute.ClickAsync();
         await WaitFor(page, "() => document.getElementById('lifecycle-panel').dataset.state === 'done'"
             + " && document.querySelectorAll('#lifecycle-plans li').length === 2");
         var plans = await ApiFixture.JsonOf(await client.GetAsync($"/api/neighborhoods/{id}/plans"));
@@ -82,7 +86,7 @@ public class ViewerLifecycleTests(ApiFixture api) : BrowserTest(api)
         var englishRow = english.Locator($"#lifecycle-plans [data-plan-id='{planId}']");
         await englishRow.WaitForAsync();
         Assert.Equal("Older data", (await englishRow.Locator(".lifecycle-badge").InnerTextAsync()).Trim());
-        Assert.Equal(1, await englishRow.GetByRole(AriaRole.Button, new() { Name = "Recompute", Exact = true }).CountAsync());
+        Assert.Equal("Recompute", (await englishRow.GetByRole(AriaRole.Button, new() { Name = $"Recompute plan “{planName}” on the current data", Exact = true }).InnerTextAsync()).Trim());
         Assert.True(newer.DatasetId > 0);
     }
 }
