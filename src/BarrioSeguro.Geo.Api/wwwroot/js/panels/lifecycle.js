@@ -18,7 +18,7 @@ import { layers } from '../map.js';
 const CAN = {
   neighborhood: new Set(['planner', 'admin']),
   plan: new Set(['chief', 'admin']),
-  import: new Set(['gis', 'admin']),
+  dataset: new Set(['gis', 'admin']), // imports
 };
 const VERSIONED = new Set(['streets', 'stations']);
 const role = () => session()?.role;
@@ -149,7 +149,7 @@ function importItem(i) {
     el('span', { class: 'lifecycle-name' }, i.sourceName),
     el('span', { class: 'lifecycle-meta' }, line + (i.current ? ` · ${t('lifecycle.current')}` : '')),
     button(`lifecycle-diff-${i.id}`, t('lifecycle.diff'), t('lifecycle.diffOf', { name: i.sourceName }), () => showDiff(i)),
-    i.current && VERSIONED.has(i.collection) && can('import')
+    i.current && VERSIONED.has(i.collection) && can('dataset')
       ? button(`lifecycle-delete-import-${i.id}`, t('lifecycle.delete'), t('lifecycle.deleteImport', { name: i.sourceName }), () => deleteImport(i)) : null);
 }
 
