@@ -61,6 +61,7 @@ app.MapNetwork();
 app.MapExports();
 app.MapFieldKit();
 app.MapContingents();
+app.MapLifecycle(); // issue 13.5: delete, restore, dataset versions
 app.MapEntries(); // issue 12, forms: contingents, stations, hot spots, incidents (create, read, update, delete, CSV)
 app.MapOverview(); // issue 13.3: the national overview
 app.MapAudit();

@@ -3,6 +3,7 @@ using BarrioSeguro.Geo.Data.Audit;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Data.Accounts;
 using BarrioSeguro.Geo.Data.Blocks;
+using BarrioSeguro.Geo.Data.Import;
 using Microsoft.EntityFrameworkCore;
 
 namespace BarrioSeguro.Geo.Data;
@@ -28,6 +29,10 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
     public DbSet<PlanRoute> PlanRoutes => Set<PlanRoute>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<UserAccount> Users => Set<UserAccount>();
+    public DbSet<ImportFeature> ImportFeatures => Set<ImportFeature>();
+
+    /// <summary>Shadow column of streets and stations: the import (dataset) a row came from; null for rows entered by hand.</summary>
+    public const string DatasetColumn = "DatasetId";
 
     /// <summary>The shadow property of districts, provinces and departments holding <see cref="PlaceNames.Fold"/> of the name.</summary>
     public const string SearchName = "SearchName";
@@ -79,6 +84,8 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
             // Optimistic concurrency: an update that started from an older version fails instead of overwriting.
             e.Property(n => n.Version).IsConcurrencyToken();
             e.HasOne<District>().WithMany().HasForeignKey(n => n.DistrictUbigeo).OnDelete(DeleteBehavior.Restrict);
+            // lifecycle: a deleted neighbourhood is kept but hidden from every query; IgnoreQueryFilters() sees it.
+            e.HasQueryFilter(n => n.DeletedAt == null);
         });
 
         model.Entity<NeighborhoodRevision>(e =>
@@ -108,6 +115,7 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
             e.HasIndex(p => p.NeighborhoodId);
             e.HasOne<Neighborhood>().WithMany().HasForeignKey(p => p.NeighborhoodId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Contingent>().WithMany().HasForeignKey(p => p.ContingentId).OnDelete(DeleteBehavior.SetNull);
+            e.HasQueryFilter(p => p.DeletedAt == null); // lifecycle: deleted plans are hidden, restorable
         });
 
         model.Entity<PlanSector>(e =>
@@ -147,6 +155,7 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
             e.Property(s => s.Location).HasColumnType("geometry(Point,4326)");
             e.HasIndex(s => s.Location).HasMethod("gist");
             e.Property(s => s.Version).IsConcurrencyToken(); // forms: a change from an older version is refused
+            e.Property<int?>(DatasetColumn);
         });
 
         model.Entity<HotSpot>(e =>
@@ -163,6 +172,8 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
             e.Property(s => s.Geometry).HasColumnType("geometry(MultiLineString,4326)");
             e.HasIndex(s => s.Geometry).HasMethod("gist");
             e.HasIndex(s => s.OsmId);
+            e.Property<int?>(DatasetColumn);
+            e.HasIndex(DatasetColumn);
         });
 
         model.Entity<Incident>(e =>
@@ -202,7 +213,20 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
         model.Entity<Dataset>(e =>
         {
             e.ToTable("datasets");
-            e.HasIndex(d => new { d.Collection, d.Sha256 }).IsUnique();
+            // A deleted import no longer holds its checksum: the same file may be loaded again.
+            e.HasIndex(d => new { d.Collection, d.Sha256 }).IsUnique().HasFilter("deleted_at IS NULL");
+            e.HasIndex(d => new { d.Collection, d.DistrictUbigeo, d.Version });
+            e.Property(d => d.DistrictUbigeo).HasMaxLength(6);
+            e.HasQueryFilter(d => d.DeletedAt == null);
+        });
+
+        model.Entity<ImportFeature>(e =>
+        {
+            e.ToTable("import_features");
+            e.Property(f => f.Geometry).HasColumnType("geometry(Geometry,4326)");
+            e.Property(f => f.PropertiesJson).HasColumnType("jsonb");
+            e.HasIndex(f => new { f.DatasetId, f.Ordinal });
+            e.HasOne<Dataset>().WithMany().HasForeignKey(f => f.DatasetId).OnDelete(DeleteBehavior.Cascade);
         });
 
         model.Entity<UserAccount>(e =>

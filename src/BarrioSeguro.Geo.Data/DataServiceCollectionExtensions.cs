@@ -34,6 +34,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<FieldKitSource>();
         services.AddScoped<AuditStore>();
         services.AddScoped<Accounts.AccountStore>();
+        services.AddScoped<Lifecycle.LifecycleStore>(); // lifecycle: delete, restore, dataset versions
         services.AddScoped<Entries.EntryStore>(); // forms: contingents, stations, hot spots, incidents
         services.AddScoped<Overview.OverviewStore>(); // issue 13.3: the national overview
         return services;

@@ -50,6 +50,8 @@ public enum Scope
     HotSpot,
     /// <summary>{id} is an incident (the district its point is in).</summary>
     Incident,
+    /// <summary>{id} is an import (the district it is an extract of).</summary>
+    Import,
 }
 
 public sealed record AccessRule(Need Need, Scope Scope = Scope.None);
@@ -161,6 +163,18 @@ public static class AccessTable
 
         // issue 13.3, overview: any role; the handler keeps a district-limited user to their districts.
         ["GET /api/overview"] = new(Need.Read),
+        // issue 13.5, lifecycle: deleting is the right of who may change it; the deleted lists (?deleted=true) are the admins'.
+        ["GET /api/neighborhoods"] = new(Need.Read),
+        ["DELETE /api/neighborhoods/{id:int}"] = new(Need.Planner, Scope.Neighborhood),
+        ["POST /api/neighborhoods/{id:int}/restore"] = new(Need.Planner, Scope.Neighborhood),
+        ["DELETE /api/plans/{planId:int}"] = new(Need.Chief, Scope.Plan),
+        ["POST /api/plans/{planId:int}/restore"] = new(Need.Chief, Scope.Plan),
+        ["POST /api/plans/{planId:int}/recompute"] = new(Need.Chief, Scope.Plan),
+        ["GET /api/imports"] = new(Need.Read),
+        ["GET /api/imports/{id:int}"] = new(Need.Read, Scope.Import),
+        ["GET /api/imports/{id:int}/diff"] = new(Need.Read, Scope.Import),
+        ["DELETE /api/imports/{id:int}"] = new(Need.Gis, Scope.Import),
+        ["POST /api/imports/{id:int}/restore"] = new(Need.Gis, Scope.Import),
     };
 
     /// <summary>"GET /api/plans/{planId:int}": the key of an endpoint in <see cref="Rules"/>.</summary>
@@ -203,7 +217,8 @@ public sealed class DistrictScope(BarrioDbContext db)
         switch (scope)
         {
             case Scope.Neighborhood when id is { } n:
-                return await db.Neighborhoods.Where(x => x.Id == n).Select(x => x.DistrictUbigeo).ToListAsync(ct);
+                // Deleted ones too: a restore is limited to the neighbourhood's district like any change.
+                return await db.Neighborhoods.IgnoreQueryFilters().Where(x => x.Id == n).Select(x => x.DistrictUbigeo).ToListAsync(ct);
             case Scope.Plan when Int(route.GetValueOrDefault("planId")?.ToString()) is { } p:
                 return await OfPlans([p], ct);
             case Scope.PlanPair:
@@ -226,6 +241,8 @@ public sealed class DistrictScope(BarrioDbContext db)
                 return await AtPoint(db.HotSpots.Where(x => x.Id == h).Select(x => x.Location), request.HttpContext.User, ct);
             case Scope.Incident when id is { } i:
                 return await AtPoint(db.Incidents.Where(x => x.Id == i).Select(x => x.Location), request.HttpContext.User, ct);
+            case Scope.Import when id is { } d:
+                return await db.Datasets.IgnoreQueryFilters().Where(x => x.Id == d).Select(x => x.DistrictUbigeo).ToListAsync(ct);
             default:
                 return [];
         }
@@ -261,8 +278,8 @@ public sealed class DistrictScope(BarrioDbContext db)
     }
 
     private async Task<IReadOnlyList<string?>> OfPlans(int[] plans, CancellationToken ct) =>
-        await (from p in db.SectorPlans
-               join n in db.Neighborhoods on p.NeighborhoodId equals n.Id
+        await (from p in db.SectorPlans.IgnoreQueryFilters()
+               join n in db.Neighborhoods.IgnoreQueryFilters() on p.NeighborhoodId equals n.Id
                where plans.Contains(p.Id)
                select n.DistrictUbigeo).ToListAsync(ct);
 }

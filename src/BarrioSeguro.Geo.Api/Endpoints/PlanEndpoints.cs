@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Core.Notes;
+using BarrioSeguro.Geo.Api.Auth;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Network;
@@ -68,7 +69,17 @@ public static class PlanEndpoints
     public sealed record PlanView(
         int Id, int NeighborhoodId, int NeighborhoodVersion, int? ContingentId, string Name, string Author, DateTimeOffset CreatedAt,
         int Sectors, int Seed, string DataVersion, double MaxDeviationPct, double MeanPolsbyPopper, bool Contiguous,
-        SectorPlanParameters? Parameters = null, SectorPlanReport? Report = null);
+        SectorPlanParameters? Parameters = null, SectorPlanReport? Report = null)
+    {
+        /// <summary>lifecycle: made on street data older than the current (a newer import since); null when not asked.</summary>
+        public bool? Stale { get; init; }
+        /// <summary>The version of the street dataset the plan was made on (null: before imports were versioned).</summary>
+        public int? DatasetVersion { get; init; }
+        /// <summary>The version of the street dataset current for the neighbourhood.</summary>
+        public int? CurrentVersion { get; init; }
+        public DateTimeOffset? DeletedAt { get; init; }
+        public string? DeletedBy { get; init; }
+    }
 
     /// <summary>Two plans side by side.</summary>
     public sealed record PlanComparison(PlanView A, PlanView B, int CommonBlocks, int BlocksChanged, double BlocksChangedPct, bool SameData, string Note);
@@ -167,14 +178,35 @@ public static class PlanEndpoints
         return TypedResults.Created($"/api/plans/{kept.Plan.Id}", View(kept));
     }
 
-    public static async Task<Results<Ok<List<PlanView>>, NotFoundProblem>> List(int id, PlanStore plans, CancellationToken ct)
+    /// <summary>The kept plans, each saying whether it was made on older street data; ?deleted=true: the deleted ones (admins).</summary>
+    public static async Task<Results<Ok<List<PlanView>>, NotFoundProblem, LifecycleForbidden>> List(
+        int id, bool? deleted, HttpContext http, PlanStore plans, Data.Lifecycle.LifecycleStore life, CancellationToken ct)
     {
-        if (!await plans.NeighborhoodExistsAsync(id, ct)) return Problems.NotFound(Note.Of("api.no_neighborhood", ("id", id)));
-        return TypedResults.Ok((await plans.ListAsync(id, ct)).Select(p => View(new KeptPlan(p, null, null))).ToList());
+        if (deleted == true)
+        {
+            if (http.User.RoleOf() != Data.Accounts.Role.Admin) return new LifecycleForbidden(Note.Of("lifecycle.deleted_admins"));
+            if (await life.AnyNeighborhoodAsync(id, ct) is null) return Problems.NotFound(Note.Of("api.no_neighborhood", ("id", id)));
+            return TypedResults.Ok((await plans.ListDeletedAsync(id, ct))
+                .Select(p => View(new KeptPlan(p, null, null)) with { DeletedAt = p.DeletedAt, DeletedBy = p.DeletedBy }).ToList());
+        }
+        var n = await plans.NeighborhoodAsync(id, ct);
+        if (n is null) return Problems.NotFound(Note.Of("api.no_neighborhood", ("id", id)));
+        var list = await plans.ListAsync(id, ct);
+        var state = await life.DataStatesAsync(n, list, ct);
+        return TypedResults.Ok(list.Select(p => WithState(View(new KeptPlan(p, null, null)), state(p))).ToList());
     }
 
-    public static async Task<Results<Ok<PlanView>, NotFoundProblem>> Get(int planId, PlanStore plans, CancellationToken ct) =>
-        await plans.GetAsync(planId, ct) is { } plan ? TypedResults.Ok(View(plan)) : Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
+    /// <summary>A plan with its ETag (a kept plan never changes: "1") and whether it was made on older data.</summary>
+    public static async Task<Results<Ok<PlanView>, NotFoundProblem>> Get(int planId, HttpResponse response, PlanStore plans, Data.Lifecycle.LifecycleStore life, CancellationToken ct)
+    {
+        if (await plans.GetAsync(planId, ct) is not { } plan) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
+        var n = (await plans.NeighborhoodAsync(plan.Plan.NeighborhoodId, ct))!;
+        response.Headers.ETag = $"\"{Data.Lifecycle.LifecycleStore.PlanVersion}\"";
+        return TypedResults.Ok(WithState(View(plan), (await life.DataStatesAsync(n, [plan.Plan], ct))(plan.Plan)));
+    }
+
+    private static PlanView WithState(PlanView view, Data.Lifecycle.PlanDataState s) =>
+        view with { Stale = s.Stale, DatasetVersion = s.DatasetVersion, CurrentVersion = s.CurrentVersion };
 
     public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem>> Sectors(int planId, PlanStore plans, CancellationToken ct)
     {

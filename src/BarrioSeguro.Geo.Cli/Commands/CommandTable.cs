@@ -18,6 +18,9 @@ public static class CommandTable
         new RoutesCommand(),
         new FieldKitCommand(),
         new UserCommand(),
+        new DeleteCommand(), // lifecycle (issue 13.5)
+        new RestoreCommand(),
+        new ImportsCommand(),
     ];
 
     /// <summary>The command with that name, or null.</summary>

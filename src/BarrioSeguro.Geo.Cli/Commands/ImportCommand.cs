@@ -40,6 +40,10 @@ public sealed class ImportCommand : ICommand
                              lines: what clipping leaves where a street touches the boundary). skip: left
                              out and named in one warning; refuse: the file is refused, naming the first
                              one. A GeometryCollection keeps its lines (refuse: refused). Default: skip
+          --district UBIGEO  the district the file is an extract of: streets and stations of a district are one
+                             dataset, and a newer extract is a new version that replaces the previous one (see
+                             `barrio imports`; `barrio delete import ID` puts the previous one back). Default: none,
+                             the file adds to the collection
           --encoding NAME    text encoding of shapefile DBFs (UTF-8, cp1252, ISO-8859-1, cp850, ...), over
                              their .cpg and language byte. Default: the .cpg, else the language byte (byte
                              29), else UTF-8 when all the text is valid UTF-8, else windows-1252
@@ -52,15 +56,18 @@ public sealed class ImportCommand : ICommand
         Example: barrio import calles.zip --collection streets
         """;
 
+    /// <summary>lifecycle: the district the file is an extract of (a newer one is a new version of its dataset).</summary>
+    public const string DistrictOption = "--district";
+
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        var parsed = CommandArgs.Parse(args, "--collection", StreetInput.Option, EncodingOption.Name, "--db", CliAudit.AsOption);
+        var parsed = CommandArgs.Parse(args, "--collection", StreetInput.Option, EncodingOption.Name, "--db", CliAudit.AsOption, DistrictOption);
         if (parsed.Positionals.Count == 0) throw new UsageException("expected at least one FILE");
         var collection = parsed.Option("--collection");
         if (collection is not null && !CollectionImporter.ImportableCollections.Contains(collection))
             throw new UsageException($"unknown collection '{collection}' (one of {string.Join(", ", CollectionImporter.ImportableCollections)})");
 
-        var options = new ImportOptions(StreetInput.Policy(parsed));
+        var options = new ImportOptions(StreetInput.Policy(parsed)) { District = parsed.Option(DistrictOption), User = CliAudit.User(parsed) };
         var readOptions = EncodingOption.Parse(parsed);
 
         // Read and check every file before touching the database.
@@ -97,11 +104,11 @@ public sealed class ImportCommand : ICommand
             {
                 var result = await new CollectionImporter(dbContext).ImportAsync(collection, features, Path.GetFileName(path), sha, options);
                 await CliAudit.AppendAsync(database, user, "import", collection, Path.GetFileName(path), 200,
-                    ("sha256", sha), ("inserted", result.Inserted), ("alreadyLoaded", result.AlreadyLoaded));
+                    ("sha256", sha), ("inserted", result.Inserted), ("alreadyLoaded", result.AlreadyLoaded), ("import", result.DatasetId), ("version", result.Version));
                 CliWarnings.Write(context, path, result.Notes);
                 context.Out.WriteLine(result.AlreadyLoaded
                     ? $"{Path.GetFileName(path)}: already loaded into {collection}, nothing added"
-                    : string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(path)}: {result.Inserted:N0} features loaded into {collection}"));
+                    : string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(path)}: {result.Inserted:N0} features loaded into {collection} (import {result.DatasetId}, version {result.Version}{(result.Replaced is { } r ? $", replacing import {r}" : "")})"));
             }
             catch (ImportException e)
             {

@@ -24,4 +24,7 @@ public sealed class Neighborhood
     public bool IsIllustrative { get; set; }
     public string? Description { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Set when the neighbourhood is deleted (kept, hidden, restorable); null while it is in use.</summary>
+    public DateTimeOffset? DeletedAt { get; set; }
+    public string? DeletedBy { get; set; }
 }

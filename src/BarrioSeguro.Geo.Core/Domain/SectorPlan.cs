@@ -29,6 +29,11 @@ public sealed class SectorPlan
     public double MaxDeviationPct { get; set; }
     public double MeanPolsbyPopper { get; set; }
     public bool Contiguous { get; set; }
+    /// <summary>The street dataset (import) current for the neighbourhood when the plan was made; null before imports were versioned.</summary>
+    public int? DatasetId { get; set; }
+    /// <summary>Set when the plan is deleted (kept, hidden, restorable); null while it is in use.</summary>
+    public DateTimeOffset? DeletedAt { get; set; }
+    public string? DeletedBy { get; set; }
 }
 
 /// <summary>One sector of a kept plan: its polygon (the union of its blocks) and figures.</summary>

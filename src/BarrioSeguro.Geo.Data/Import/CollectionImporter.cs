@@ -12,6 +12,13 @@ namespace BarrioSeguro.Geo.Data.Import;
 /// <param name="AlreadyLoaded">True when a dataset with the same checksum was already in the collection.</param>
 public sealed record ImportResult(string Collection, int Inserted, bool AlreadyLoaded)
 {
+    /// <summary>The import recorded (the dataset version); 0 when nothing was loaded.</summary>
+    public int DatasetId { get; init; }
+    /// <summary>Its version number in its collection and district.</summary>
+    public int Version { get; init; }
+    /// <summary>The version whose features it replaced (the same collection and district); null when none.</summary>
+    public int? Replaced { get; init; }
+
     /// <summary>
     /// One-line notes for the user about what was not loaded as given: features left out (e.g. "left out 3 features
     /// that are not lines: #17 MultiPoint, ..."), collections of which only the lines were kept, attributes no column
@@ -31,7 +38,18 @@ public sealed record ImportColumn(string Name, params string[] Attributes)
 
 /// <summary>How an import treats input that is not quite what the collection holds.</summary>
 /// <param name="NonLines">Street features that are not lines: left out with a note (default) or refused.</param>
-public sealed record ImportOptions(NonLines NonLines = NonLines.Skip);
+public sealed record ImportOptions(NonLines NonLines = NonLines.Skip)
+{
+    /// <summary>
+    /// The district (ubigeo) the file is an extract of. Streets and stations of a district are one dataset: a newer
+    /// extract is a new version that replaces the current version's features (kept, so a delete puts them back).
+    /// Null: the file adds to the collection, as a version of its own with no district.
+    /// </summary>
+    public string? District { get; init; }
+
+    /// <summary>Who loads the file, kept with the import.</summary>
+    public string? User { get; init; }
+}
 
 /// <summary>
 /// Loads lon/lat features into a collection, all or nothing: every geometry is checked first, and the rows and the
@@ -41,6 +59,9 @@ public sealed record ImportOptions(NonLines NonLines = NonLines.Skip);
 public sealed class CollectionImporter(BarrioDbContext db)
 {
     public static readonly IReadOnlyList<string> ImportableCollections = ["districts", "neighborhoods", "stations", "streets", "incidents", "provinces", "departments"];
+
+    /// <summary>The collections kept as dataset versions: their rows name their import, a newer one replaces them.</summary>
+    public static readonly IReadOnlySet<string> VersionedCollections = new HashSet<string>(["streets", "stations"], StringComparer.Ordinal);
 
     /// <summary>
     /// The columns of each collection that come from attributes: those of the common sources (OSM extracts, INEI files)
@@ -115,6 +136,8 @@ public sealed class CollectionImporter(BarrioDbContext db)
         }
         if (await db.Datasets.AnyAsync(d => d.Collection == collection && d.Sha256 == sha256, ct))
             return new ImportResult(collection, 0, true);
+        if (options.District is { } district && !await db.Districts.AnyAsync(d => d.Ubigeo == district, ct))
+            throw new ImportException($"'{datasetName}' was not imported: district ubigeo '{district}' is not in the database.", []);
 
         var problems = new List<FeatureProblem>();
         var entities = new List<object>();
@@ -184,14 +207,17 @@ public sealed class CollectionImporter(BarrioDbContext db)
                 problems);
         }
 
+        ImportResult result;
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            db.AddRange(entities);
-            db.Datasets.Add(new Dataset
+            var (dataset, replaced) = await NewVersionAsync(collection, datasetName, sha256, entities.Count, options, ct);
+            if (VersionedCollections.Contains(collection))
             {
-                Name = datasetName, Collection = collection, Sha256 = sha256, FeatureCount = entities.Count, LoadedAt = DateTimeOffset.UtcNow,
-            });
+                foreach (var e in entities) db.Entry(e).Property(BarrioDbContext.DatasetColumn).CurrentValue = dataset.Id;
+                db.ImportFeatures.AddRange(entities.Select((e, i) => Archive(dataset.Id, i, e)));
+            }
+            db.AddRange(entities);
             await db.SaveChangesAsync(ct);
             // Imported neighbourhoods start their history at version 1, like drawn ones.
             foreach (var n in entities.OfType<Neighborhood>())
@@ -204,6 +230,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            result = new ImportResult(collection, entities.Count, false) { Notes = notes, DatasetId = dataset.Id, Version = dataset.Version, Replaced = replaced };
         }
         catch (DbUpdateException e) when (DatabaseConflict.IsUniqueViolation(e, DatabaseConflict.DatasetHash))
         {
@@ -217,7 +244,80 @@ public sealed class CollectionImporter(BarrioDbContext db)
             throw new ImportException($"'{datasetName}' was not imported: a neighbourhood of the same name was created meanwhile; neighbourhood names are unique.", []);
         }
         db.ChangeTracker.Clear();
-        return new ImportResult(collection, entities.Count, false) { Notes = notes };
+        return result;
+    }
+
+    /// <summary>
+    /// Records the import as the next version of its collection and district and, for a versioned collection with a
+    /// district, removes the rows of the version it replaces (their features stay in <see cref="ImportFeature"/>).
+    /// Runs inside the import's transaction; imports of one collection and district wait for each other.
+    /// </summary>
+    private async Task<(Dataset Dataset, int? Replaced)> NewVersionAsync(
+        string collection, string datasetName, string sha256, int count, ImportOptions options, CancellationToken ct)
+    {
+        await LockLineageAsync(db, collection, options.District, ct);
+        var lineage = db.Datasets.IgnoreQueryFilters().Where(d => d.Collection == collection && d.DistrictUbigeo == options.District);
+        var last = await lineage.MaxAsync(d => (int?)d.Version, ct) ?? 0;
+        int? replaced = null;
+        if (options.District is not null && VersionedCollections.Contains(collection)
+            && await CurrentAsync(db, collection, options.District, ct) is { } current)
+        {
+            replaced = current.Id;
+            await DeleteRowsAsync(db, collection, current.Id, ct);
+        }
+        var dataset = new Dataset
+        {
+            Name = datasetName, Collection = collection, Sha256 = sha256, FeatureCount = count, LoadedAt = DateTimeOffset.UtcNow,
+            DistrictUbigeo = options.District, Version = last + 1, ImportedBy = options.User, ReplacesId = replaced,
+        };
+        db.Datasets.Add(dataset);
+        await db.SaveChangesAsync(ct);
+        return (dataset, replaced);
+    }
+
+    /// <summary>Serialises writers of one dataset (collection and district) until the transaction ends.</summary>
+    internal static Task LockLineageAsync(BarrioDbContext db, string collection, string? district, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtext({"dataset:" + collection + ":" + (district ?? "")}))", ct);
+
+    /// <summary>The newest import of a collection and district that is not deleted; null when none.</summary>
+    public static Task<Dataset?> CurrentAsync(BarrioDbContext db, string collection, string? district, CancellationToken ct) =>
+        db.Datasets.Where(d => d.Collection == collection && d.DistrictUbigeo == district).OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
+
+    /// <summary>Removes the rows of a versioned collection that an import loaded (its kept features stay).</summary>
+    internal static Task<int> DeleteRowsAsync(BarrioDbContext db, string collection, int datasetId, CancellationToken ct) => collection switch
+    {
+        "streets" => db.Streets.Where(s => EF.Property<int?>(s, BarrioDbContext.DatasetColumn) == datasetId).ExecuteDeleteAsync(ct),
+        "stations" => db.Stations.Where(s => EF.Property<int?>(s, BarrioDbContext.DatasetColumn) == datasetId).ExecuteDeleteAsync(ct),
+        _ => throw new InvalidOperationException($"{collection} is not kept in versions"),
+    };
+
+    /// <summary>A row as it was loaded, in attributes <see cref="ToEntity"/> reads back into the same row.</summary>
+    private static ImportFeature Archive(int datasetId, int ordinal, object entity) => entity switch
+    {
+        Street s => new ImportFeature
+        {
+            DatasetId = datasetId, Ordinal = ordinal, OsmId = s.OsmId, Name = s.Name, Geometry = s.Geometry,
+            // oneway "yes" with the line as stored: an OSM "-1" was reversed already.
+            PropertiesJson = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["class"] = s.Class, ["oneway"] = s.Oneway ? "yes" : "no", ["layer"] = s.Layer.ToString(CultureInfo.InvariantCulture),
+            }),
+        },
+        Station s => new ImportFeature
+        {
+            DatasetId = datasetId, Ordinal = ordinal, OsmId = s.OsmId, Name = s.Name, Geometry = s.Location,
+            PropertiesJson = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?> { ["operator"] = s.Operator }),
+        },
+        _ => throw new InvalidOperationException(entity.GetType().Name),
+    };
+
+    /// <summary>The row a kept feature was loaded as (its columns as they were), for the version a delete puts back.</summary>
+    internal static object Restored(string collection, ImportFeature f)
+    {
+        var attributes = new AttributesTable { { "osmId", f.OsmId?.ToString(CultureInfo.InvariantCulture) }, { "name", f.Name } };
+        foreach (var (k, v) in System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string?>>(f.PropertiesJson) ?? [])
+            attributes.Add(k, v);
+        return ToEntity(collection, new Feature(f.Geometry, attributes));
     }
 
     /// <summary>

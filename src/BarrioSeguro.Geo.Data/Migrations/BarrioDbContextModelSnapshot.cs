@@ -160,9 +160,26 @@ namespace BarrioSeguro.Geo.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("collection");
 
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("deleted_by");
+
+                    b.Property<string>("DistrictUbigeo")
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("district_ubigeo");
+
                     b.Property<int>("FeatureCount")
                         .HasColumnType("integer")
                         .HasColumnName("feature_count");
+
+                    b.Property<string>("ImportedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("imported_by");
 
                     b.Property<DateTimeOffset>("LoadedAt")
                         .HasColumnType("timestamp with time zone")
@@ -173,17 +190,29 @@ namespace BarrioSeguro.Geo.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("name");
 
+                    b.Property<int?>("ReplacesId")
+                        .HasColumnType("integer")
+                        .HasColumnName("replaces_id");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("sha256");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
 
                     b.HasKey("Id")
                         .HasName("pk_datasets");
 
                     b.HasIndex("Collection", "Sha256")
                         .IsUnique()
-                        .HasDatabaseName("ix_datasets_collection_sha256");
+                        .HasDatabaseName("ix_datasets_collection_sha256")
+                        .HasFilter("deleted_at IS NULL");
+
+                    b.HasIndex("Collection", "DistrictUbigeo", "Version")
+                        .HasDatabaseName("ix_datasets_collection_district_ubigeo_version");
 
                     b.ToTable("datasets", (string)null);
                 });
@@ -396,6 +425,14 @@ namespace BarrioSeguro.Geo.Data.Migrations
                         .IsRequired()
                         .HasColumnType("geometry(MultiPolygon,4326)")
                         .HasColumnName("boundary");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("deleted_by");
 
                     b.Property<string>("Description")
                         .HasColumnType("text")
@@ -763,6 +800,18 @@ namespace BarrioSeguro.Geo.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("data_version");
 
+                    b.Property<int?>("DatasetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("DeletedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("deleted_by");
+
                     b.Property<double>("MaxDeviationPct")
                         .HasColumnType("double precision")
                         .HasColumnName("max_deviation_pct");
@@ -831,6 +880,10 @@ namespace BarrioSeguro.Geo.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("changed_by");
 
+                    b.Property<int?>("DatasetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("dataset_id");
+
                     b.Property<string>("DistrictUbigeo")
                         .HasColumnType("text")
                         .HasColumnName("district_ubigeo");
@@ -882,6 +935,10 @@ namespace BarrioSeguro.Geo.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("class");
 
+                    b.Property<int?>("DatasetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("dataset_id");
+
                     b.Property<MultiLineString>("Geometry")
                         .IsRequired()
                         .HasColumnType("geometry(MultiLineString,4326)")
@@ -905,6 +962,9 @@ namespace BarrioSeguro.Geo.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_streets");
+
+                    b.HasIndex("DatasetId")
+                        .HasDatabaseName("ix_streets_dataset_id");
 
                     b.HasIndex("Geometry")
                         .HasDatabaseName("ix_streets_geometry");
@@ -1044,6 +1104,50 @@ namespace BarrioSeguro.Geo.Data.Migrations
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("BarrioSeguro.Geo.Data.Import.ImportFeature", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("DatasetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<Geometry>("Geometry")
+                        .IsRequired()
+                        .HasColumnType("geometry(Geometry,4326)")
+                        .HasColumnName("geometry");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<long?>("OsmId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("osm_id");
+
+                    b.Property<string>("PropertiesJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("properties_json");
+
+                    b.HasKey("Id")
+                        .HasName("pk_import_features");
+
+                    b.HasIndex("DatasetId", "Ordinal")
+                        .HasDatabaseName("ix_import_features_dataset_id_ordinal");
+
+                    b.ToTable("import_features", (string)null);
+                });
+
             modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.Contingent", b =>
                 {
                     b.HasOne("BarrioSeguro.Geo.Core.Domain.Neighborhood", null)
@@ -1117,6 +1221,16 @@ namespace BarrioSeguro.Geo.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_sector_plans_neighborhoods_neighborhood_id");
+                });
+
+            modelBuilder.Entity("BarrioSeguro.Geo.Data.Import.ImportFeature", b =>
+                {
+                    b.HasOne("BarrioSeguro.Geo.Core.Domain.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_import_features_datasets_dataset_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -71,6 +71,11 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
     public Task<List<SectorPlan>> ListAsync(int neighborhoodId, CancellationToken ct) =>
         db.SectorPlans.AsNoTracking().Where(p => p.NeighborhoodId == neighborhoodId).OrderByDescending(p => p.Id).ToListAsync(ct);
 
+    /// <summary>The deleted kept plans of a neighbourhood, deleted or not, newest first (lifecycle).</summary>
+    public Task<List<SectorPlan>> ListDeletedAsync(int neighborhoodId, CancellationToken ct) =>
+        db.SectorPlans.IgnoreQueryFilters().AsNoTracking().Where(p => p.NeighborhoodId == neighborhoodId && p.DeletedAt != null)
+            .OrderByDescending(p => p.Id).ToListAsync(ct);
+
     public Task<bool> ExistsAsync(int planId, CancellationToken ct) => db.SectorPlans.AnyAsync(p => p.Id == planId, ct);
 
     public Task<List<PlanSector>> SectorsAsync(int planId, CancellationToken ct) =>
@@ -117,6 +122,7 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
             Seed = report.Seed,
             ParametersJson = PlanningJson.Serialize(report.Parameters),
             DataVersion = await DataVersionAsync(n, ct),
+            DatasetId = (await Lifecycle.LifecycleStore.StreetDatasetOfAsync(db, n, ct))?.Id,
             AssignmentJson = PlanningJson.Serialize(new SortedDictionary<string, int>(outcome.Plan.Assignment.ToDictionary(), StringComparer.Ordinal)),
             ReportJson = PlanningJson.Serialize(report),
             MaxDeviationPct = outcome.Plan.Report.MaxDeviationPct,

@@ -106,7 +106,7 @@ public class AccessMatrixTests(ApiFixture api, ITestOutputHelper output)
     }
 
     private sealed record Ids(int Neighborhood, int Plan, int Coverage, int Route, int Contingent, string Ubigeo, string OtherUbigeo,
-        int Station = 0, int HotSpot = 0, int Incident = 0);
+        int Station = 0, int HotSpot = 0, int Incident = 0, int Import = 0);
 
     private async Task<Ids> Resources()
     {
@@ -129,7 +129,15 @@ public class AccessMatrixTests(ApiFixture api, ITestOutputHelper output)
         var inside = await db.Neighborhoods.Where(n => n.Id == milagro).Select(n => n.Boundary.PointOnSurface).SingleAsync();
         var hotSpot = (await ApiFixture.JsonOf(await admin.PostAsJsonAsync("/api/hotspots", new { name = "Matriz de acceso", lon = inside.X, lat = inside.Y })))
             .GetProperty("id").GetInt32();
-        return new Ids(milagro, plan, coverage, route, contingent, ubigeo, other, station, hotSpot, incident);
+        // lifecycle (issue 13.5): an import of the district, with no rows (nothing else reads an empty stations version).
+        var import = new Core.Domain.Dataset
+        {
+            Name = "matriz-de-acceso.geojson", Collection = "stations", Sha256 = Guid.NewGuid().ToString("N"), LoadedAt = DateTimeOffset.UtcNow,
+            DistrictUbigeo = ubigeo, Version = 1_000,
+        };
+        db.Datasets.Add(import);
+        await db.SaveChangesAsync();
+        return new Ids(milagro, plan, coverage, route, contingent, ubigeo, other, station, hotSpot, incident, import.Id);
     }
 
     private static string Url(string pattern, Scope scope, Ids ids)
@@ -142,6 +150,7 @@ public class AccessMatrixTests(ApiFixture api, ITestOutputHelper output)
             Scope.Station => ids.Station,
             Scope.HotSpot => ids.HotSpot,
             Scope.Incident => ids.Incident,
+            Scope.Import => ids.Import,
             _ => ids.Neighborhood,
         };
         var url = pattern.Replace("{id:int}", id.ToString(System.Globalization.CultureInfo.InvariantCulture))

@@ -36,7 +36,7 @@ public class OpenApiTests(ApiFixture api)
         { "get", "/api/contingents", [200] },
         { "get", "/api/contingents/{id}/staffing", [200, 404, 422] },
         { "post", "/api/neighborhoods/{id}/plans", [201, 404, 422, 429] },
-        { "get", "/api/neighborhoods/{id}/plans", [200, 404] },
+        { "get", "/api/neighborhoods/{id}/plans", [200, 403, 404] }, // 403: ?deleted=true is for admins (lifecycle)
         { "get", "/api/plans/{planId}", [200, 404, 409] },
         { "get", "/api/plans/{planId}/sectors", [200, 404] },
         { "get", "/api/plans/compare", [200, 400, 404, 409] },

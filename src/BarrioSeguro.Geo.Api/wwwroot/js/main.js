@@ -32,6 +32,7 @@ import { exportShown } from './panels/export.js';
 import './panels/forms.js'; // issue 12, forms: contingents, stations, hot spots, incidents (its map clicks come first)
 import { openOverview, sortBy as sortOverview, showPeru, zoomToRow } from './panels/overview.js'; // issue 13.3: the national overview
 import { choose as chooseDistrict, workingDistrict } from './panels/districtsearch.js'; // issue 13.2: "Buscar distrito"
+import './panels/lifecycle.js'; // issue 13.5: delete, restore, dataset versions
 
 Object.assign(hook, {
   map,
