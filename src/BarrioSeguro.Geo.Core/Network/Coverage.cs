@@ -118,8 +118,11 @@ public static class Coverage
         var nearest = refused.Where(r => r.NearestStreetM is not null).MinBy(r => r.NearestStreetM);
         return nearest is null
             ? Note.Of("coverage.refused_none_within_10km", ("count", refused.Count), ("tolerance", toleranceM), ("mode", mode.Name()))
-            : Note.Of("coverage.refused_none_near", ("count", refused.Count), ("tolerance", toleranceM), ("mode", mode.Name()),
-                ("unit", nearest.Name), ("lon", nearest.LonLat.X), ("lat", nearest.LonLat.Y), ("distance", Math.Round(nearest.NearestStreetM!.Value)));
+            : refused.Count == 1
+                ? Note.Of("coverage.refused_none_near", ("tolerance", toleranceM), ("mode", mode.Name()),
+                    ("unit", nearest.Name), ("lon", nearest.LonLat.X), ("lat", nearest.LonLat.Y), ("distance", Math.Round(nearest.NearestStreetM!.Value)))
+                : Note.Of("coverage.refused_none_near_of", ("count", refused.Count), ("tolerance", toleranceM), ("mode", mode.Name()),
+                    ("unit", nearest.Name), ("lon", nearest.LonLat.X), ("lat", nearest.LonLat.Y), ("distance", Math.Round(nearest.NearestStreetM!.Value)));
     }
 
     internal static Note RefusedNote(RefusedUnit r, double toleranceM) => r.NearestStreetM is { } d
