@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using NetTopologySuite.Features;
 
 namespace BarrioSeguro.Geo.IO;
@@ -13,8 +14,11 @@ public sealed record FeatureSet(IReadOnlyList<IFeature> Features, int Epsg)
     /// <summary>Number of features.</summary>
     public int Count => Features.Count;
 
-    /// <summary>One-line warnings of the read the user should see (e.g. how a DBF's text encoding was chosen).</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>What the read guessed that the user should see (e.g. how a DBF's text encoding was chosen), as notes.</summary>
+    public IReadOnlyList<Note> Notes { get; init; } = [];
+
+    /// <summary><see cref="Notes"/> as one line each in <see cref="NoteLanguage.Current"/>.</summary>
+    public IReadOnlyList<string> Warnings => Notes.Select(n => n.ToString()).ToList();
 
     /// <summary>
     /// True when the attribute names are DBF field names (shapefiles): names over 10 bytes were cut on writing, and

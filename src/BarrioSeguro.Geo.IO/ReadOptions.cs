@@ -14,5 +14,5 @@ public sealed record ReadOptions(Encoding? DbfEncoding = null)
     /// <summary>An encoding named on a command line or in a query ("cp1252", "windows-1252", "UTF-8", "850", ...).</summary>
     /// <exception cref="ArgumentException">Not a name .NET knows; the message gives examples.</exception>
     public static Encoding ParseEncoding(string name) => Shapefile.DbfEncodings.FromCpg(name)
-        ?? throw new ArgumentException($"unknown encoding '{name}' (try UTF-8, cp1252, ISO-8859-1, cp850, cp437)", nameof(name));
+        ?? throw new BarrioSeguro.Geo.Core.Notes.RefusalException(BarrioSeguro.Geo.Core.Notes.Note.Of("io.unknown_encoding", ("encoding", name)), nameof(name));
 }

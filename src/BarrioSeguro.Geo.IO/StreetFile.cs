@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Features;
 
@@ -9,9 +10,9 @@ namespace BarrioSeguro.Geo.IO;
 /// boundary; they hold no street, so they are left out with a note (or refused, see <see cref="NonLines"/>).
 /// </summary>
 /// <param name="Lines">The features kept, each a LineString or MultiLineString, attributes untouched, file order.</param>
-/// <param name="Notes">One-line notes for the user: features left out, collections of which only lines were kept,
+/// <param name="Notes">Notes for the user: features left out, collections of which only lines were kept,
 /// and the notes of the read (see <see cref="FeatureSet.Warnings"/>).</param>
-public sealed record StreetFile(FeatureSet Lines, IReadOnlyList<string> Notes)
+public sealed record StreetFile(FeatureSet Lines, IReadOnlyList<Note> Notes)
 {
     /// <summary>Reads a street file and keeps its lines. See <see cref="Select"/>.</summary>
     /// <exception cref="InvalidVectorFileException">The file cannot be read; or, with <see cref="NonLines.Refuse"/>,
@@ -53,15 +54,15 @@ public sealed record StreetFile(FeatureSet Lines, IReadOnlyList<string> Notes)
             // A collection of lines and points is not a line either: refuse names whichever comes first.
             var first = leftOut.Concat(partly.Select(n => new NonLineFeature(n, set.Features[n - 1].Geometry!.GeometryType)))
                 .MinBy(f => f.Number)!;
-            throw new InvalidVectorFileException(path, StreetGeometry.RefusalOf(first, leftOut.Count + partly.Count));
+            throw new InvalidVectorFileException(path, StreetGeometry.Refusal(first, leftOut.Count + partly.Count));
         }
 
         if (leftOut.Count > 0 && !kept.Any(f => f.Geometry is not null))
-            throw new InvalidVectorFileException(path, $"no street in the file: {StreetGeometry.LeftOutNote(leftOut)}");
+            throw new InvalidVectorFileException(path, StreetGeometry.NoStreet(leftOut));
 
-        var notes = new List<string>(set.Warnings);
-        if (StreetGeometry.LeftOutNote(leftOut) is { } note) notes.Add(note);
-        if (StreetGeometry.PartlyKeptNote(partly) is { } partNote) notes.Add(partNote);
+        var notes = new List<Note>(set.Notes);
+        if (StreetGeometry.LeftOut(leftOut) is { } note) notes.Add(note);
+        if (StreetGeometry.PartlyKept(partly) is { } partNote) notes.Add(partNote);
         return new StreetFile(set with { Features = kept }, notes);
     }
 }

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.IO.Csv;
 using BarrioSeguro.Geo.IO.GeoJson;
@@ -35,7 +36,7 @@ public static class VectorFile
     /// over an <see cref="InputLimits"/> limit, or coordinates that cannot be in the CRS the file names (see <see cref="InputCheck"/>).</exception>
     public static FeatureSet Read(string path, ReadOptions? options = null)
     {
-        if (!File.Exists(path)) throw new InvalidVectorFileException(path, "file not found");
+        if (!File.Exists(path)) throw new InvalidVectorFileException(path, Note.Of("io.not_found"));
         options ??= ReadOptions.Default;
         var set = FormatOf(path) switch
         {
@@ -44,7 +45,7 @@ public static class VectorFile
             Format.Shapefile => ShapefileSet.Read(path, options),
             Format.Kml => KmlFile.Read(path),
             Format.Csv => CsvFile.Read(path),
-            Format.Gpx => throw new InvalidVectorFileException(path, $"GPX is written, not read (read {string.Join(", ", ReadExtensions)})"),
+            Format.Gpx => throw new InvalidVectorFileException(path, Note.Of("io.gpx_not_read", ("extensions", ReadExtensions))),
             _ => ShapefileZip.Read(path, options),
         };
         return InputCheck.Checked(path, set);
@@ -86,12 +87,12 @@ public static class VectorFile
         var target = targetEpsg ?? DefaultTargetEpsg(path, list, sourceEpsg);
         if (!Crs.IsSupported(target)) throw new UnknownCrsException($"EPSG:{target}");
         if (target != Crs.Wgs84 && format is Format.Kml or Format.Gpx)
-            throw new InvalidVectorFileException(path, $"{format.ToString().ToUpperInvariant()} holds WGS 84 longitude/latitude only (EPSG:4326), not EPSG:{target}");
+            throw new InvalidVectorFileException(path, Note.Of("io.lonlat_only", ("format", format.ToString().ToUpperInvariant()), ("epsg", target)));
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var fileName = Path.GetFileName(path);
         var layer = Path.GetFileNameWithoutExtension(path);
         var count = 0;
-        var warnings = new List<string>();
+        var warnings = new List<Note>();
 
         var files = AtomicOutput.Write(directory, scratch =>
         {
@@ -124,7 +125,7 @@ public static class VectorFile
                     break;
             }
         });
-        return new WriteSummary(count, target, files) { Warnings = warnings };
+        return new WriteSummary(count, target, files) { Notes = warnings };
     }
 
     private enum Format { GeoJson, GeoPackage, Shapefile, ShapefileZip, Kml, Csv, Gpx }
@@ -138,7 +139,8 @@ public static class VectorFile
         ".kml" => Format.Kml,
         ".csv" => Format.Csv,
         ".gpx" => Format.Gpx,
-        var ext => throw new InvalidVectorFileException(path,
-            $"unknown file type '{(ext.Length == 0 ? "(no extension)" : ext)}' (use {string.Join(", ", Extensions)})"),
+        var ext => throw new InvalidVectorFileException(path, ext.Length == 0
+            ? Note.Of("io.no_extension", ("extensions", Extensions))
+            : Note.Of("io.unknown_extension", ("extension", ext), ("extensions", Extensions))),
     };
 }

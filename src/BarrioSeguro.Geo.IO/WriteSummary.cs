@@ -1,3 +1,5 @@
+using BarrioSeguro.Geo.Core.Notes;
+
 namespace BarrioSeguro.Geo.IO;
 
 /// <summary>What a write produced: how many features, in which CRS, and the files now on disk.</summary>
@@ -7,8 +9,12 @@ namespace BarrioSeguro.Geo.IO;
 public sealed record WriteSummary(int FeatureCount, int Epsg, IReadOnlyList<string> Files)
 {
     /// <summary>
-    /// One line for each thing the format could not hold as given, e.g. "description of feature #12 (id 7) cut from
-    /// 300 to 254 bytes (a DBF text field holds 254)" or "field names cut to 10 bytes: districtUbigeo as districtUb".
+    /// A note for each thing the format could not hold as given, e.g. "description of feature #12 (id 7) cut from
+    /// 300 to 254 bytes (a DBF text field holds 254)" (io.text_cut) or "field names cut to 10 bytes: districtUbigeo as
+    /// districtUb" (io.fields_renamed).
     /// </summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public IReadOnlyList<Note> Notes { get; init; } = [];
+
+    /// <summary><see cref="Notes"/> as one line each in <see cref="NoteLanguage.Current"/>.</summary>
+    public IReadOnlyList<string> Warnings => Notes.Select(n => n.ToString()).ToList();
 }

@@ -124,7 +124,7 @@ public sealed class CoverageCommand : ICommand
         }
         catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
         {
-            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+            throw new CommandFailedException(CliText.Of(e), e);
         }
         SectorFiles.WriteJson(reportPath, report);
 
@@ -155,7 +155,7 @@ public sealed class CoverageCommand : ICommand
         }
         catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
         {
-            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+            throw new CommandFailedException(CliText.Of(e), e);
         }
     }
 

@@ -92,7 +92,7 @@ public sealed class EvaluateCommand : ICommand
         }
         catch (ArgumentException e)
         {
-            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+            throw new CommandFailedException(CliText.Of(e), e);
         }
         notes.AddRange(report.Notes);
 
@@ -183,7 +183,7 @@ public sealed class EvaluateCommand : ICommand
         }
         catch (ArgumentException e)
         {
-            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+            throw new CommandFailedException(CliText.Of(e), e);
         }
     }
 }

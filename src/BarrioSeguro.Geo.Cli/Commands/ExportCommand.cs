@@ -62,7 +62,7 @@ public sealed class ExportCommand : ICommand
         }
         catch (Exception e) when (e is InvalidVectorFileException or IOException or UnauthorizedAccessException)
         {
-            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+            throw new CommandFailedException(CliText.Of(e), e);
         }
         return ExitCodes.Ok;
     }

@@ -85,7 +85,7 @@ public sealed class ImportCommand : ICommand
             }
             catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException)
             {
-                throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+                throw new CommandFailedException(CliText.Of(e), e);
             }
         }).ToList();
 

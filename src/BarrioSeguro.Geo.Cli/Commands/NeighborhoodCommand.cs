@@ -63,7 +63,7 @@ public sealed class NeighborhoodCommand : ICommand
         }
         catch (ArgumentException e)
         {
-            throw new CommandFailedException(e.Message, e);
+            throw new CommandFailedException(CliText.Of(e), e);
         }
 
         var name = p.Option("--name") ?? "Barrio propuesto";
@@ -80,7 +80,7 @@ public sealed class NeighborhoodCommand : ICommand
         }
         catch (Exception e) when (e is InvalidVectorFileException or IOException or UnauthorizedAccessException)
         {
-            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+            throw new CommandFailedException(CliText.Of(e), e);
         }
         foreach (var note in proposal.Notes) context.Out.WriteLine("  " + note);
         return ExitCodes.Ok;
@@ -95,7 +95,7 @@ public sealed class NeighborhoodCommand : ICommand
         }
         catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException)
         {
-            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+            throw new CommandFailedException(CliText.Of(e), e);
         }
     }
 

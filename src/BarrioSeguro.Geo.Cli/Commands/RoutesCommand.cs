@@ -208,7 +208,7 @@ public sealed class RoutesCommand : ICommand
         }
         catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
         {
-            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+            throw new CommandFailedException(CliText.Of(e), e);
         }
         var calendarFiles = parsed.Option("--calendar-out") is { } dir ? WriteCalendar(dir, planned) : 0;
         SectorFiles.WriteJson(reportPath, outcome.Report with { ElapsedMs = Math.Round(sw.Elapsed.TotalMilliseconds, 1) });
@@ -321,7 +321,7 @@ public sealed class RoutesCommand : ICommand
         }
         catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
         {
-            throw new CommandFailedException($"{what}: {e.Message.ReplaceLineEndings(" ")}", e);
+            throw new CommandFailedException($"{what}: {CliText.Of(e)}", e);
         }
     }
 

@@ -40,7 +40,7 @@ internal static class SectorFiles
         }
         catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
         {
-            throw new CommandFailedException($"{what}: {e.Message.ReplaceLineEndings(" ")}", e);
+            throw new CommandFailedException($"{what}: {CliText.Of(e)}", e);
         }
     }
 
@@ -203,7 +203,7 @@ internal static class SectorFiles
         }
         catch (ArgumentException e)
         {
-            throw new CommandFailedException(terms is null ? $"{Path.GetFileName(blocks.Path)}: {e.Message}" : e.Message.ReplaceLineEndings(" "), e);
+            throw new CommandFailedException(terms is null ? $"{Path.GetFileName(blocks.Path)}: {CliText.Of(e)}" : CliText.Of(e), e);
         }
     }
 
@@ -283,7 +283,7 @@ internal static class SectorFiles
         }
         catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
         {
-            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+            throw new CommandFailedException(CliText.Of(e), e);
         }
     }
 

@@ -230,7 +230,7 @@ public sealed class SectorizeCommand : ICommand
             }
             catch (ArgumentException e)
             {
-                throw new CommandFailedException($"contingent {Path.GetFileName(contingentPath)}: {e.Message}", e);
+                throw new CommandFailedException($"contingent {Path.GetFileName(contingentPath)}: {CliText.Of(e)}", e);
             }
             foreach (var line in staffing.Explanation) context.Out.WriteLine("staffing: " + line);
             if (staffing.SectorsPerShift < 1)
@@ -256,7 +256,7 @@ public sealed class SectorizeCommand : ICommand
             }
             catch (ArgumentException e)
             {
-                throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+                throw new CommandFailedException(CliText.Of(e), e);
             }
         }
         var plan = outcome.Plan;

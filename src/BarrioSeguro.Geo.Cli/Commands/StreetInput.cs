@@ -46,7 +46,7 @@ internal static class StreetInput
         }
         catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
         {
-            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+            throw new CommandFailedException(CliText.Of(e), e);
         }
         CliWarnings.Write(context, path, file.Notes);
         return file.Lines;

@@ -114,7 +114,7 @@ public sealed class WhyCommand : ICommand
         }
         catch (ArgumentException e)
         {
-            throw new CommandFailedException(e.Message.ReplaceLineEndings(" "), e);
+            throw new CommandFailedException(CliText.Of(e), e);
         }
         if (parsed.Option("--report") is { } reportPath) SectorFiles.WriteJson(reportPath, report);
         context.Out.WriteLine(string.Create(Ci, $"Block {report.Block} is in {report.Label} ({report.Measure}):"));

@@ -72,8 +72,7 @@ public static class BlockBuilder
             clip = PrepareBoundary(boundary, zone, notes);
             var prepClip = PreparedGeometryFactory.Prepare(clip);
             if (!prepared.Lines.Any(prepClip.Intersects))
-                throw new ArgumentException(
-                    "The boundary meets no street: no block can lie inside it (is it the right area, in lon/lat?).", nameof(boundary));
+                throw new RefusalException(Note.Of("blocks.refused_boundary_no_street"), nameof(boundary));
         }
         progress?.Report(0.3);
 
@@ -114,27 +113,23 @@ public static class BlockBuilder
         options ??= new BlockOptions();
         CheckOptions(options);
         var list = streets.ToList();
-        if (list.Count == 0) throw new ArgumentException("No streets given: blocks are made from at least one street line.", nameof(streets));
+        if (list.Count == 0) throw new RefusalException(Note.Of("blocks.refused_no_streets"), nameof(streets));
 
         int byClass = 0, otherLayer = 0;
         var kept = new List<Geometry>();
         for (var i = 0; i < list.Count; i++)
         {
-            var s = list[i] ?? throw new ArgumentException($"Street {i} is null.", nameof(streets));
-            if (s.Geometry is null) throw new ArgumentException($"Street {i} has no geometry.", nameof(streets));
+            var s = list[i] ?? throw new RefusalException(Note.Of("network.refused_street_null", ("index", i)), nameof(streets));
+            if (s.Geometry is null) throw new RefusalException(Note.Of("blocks.refused_street_no_geometry", ("street", i)), nameof(streets));
             if (s.Geometry is not (LineString or MultiLineString))
-                throw new ArgumentException(
-                    $"Street {i} is a {s.Geometry.GeometryType}, not a line: blocks are made from LineString or MultiLineString streets.",
-                    nameof(streets));
-            var g = ToWgs84(s.Geometry, $"Street {i}", nameof(streets));
+                throw new RefusalException(Note.Of("blocks.refused_street_not_line", ("street", i), ("type", s.Geometry.GeometryType)), nameof(streets));
+            var g = ToWgs84(s.Geometry, i, nameof(streets));
             if (options.ExcludedClasses.Contains(s.Class ?? "")) byClass++;
             else if (s.Layer != 0) otherLayer++;
             else if (!g.IsEmpty) kept.Add(g);
         }
         if (kept.Count == 0)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"No street can bound a block: of {list.Count:N0}, {byClass:N0} are of an excluded class, {otherLayer:N0} on another layer, the rest empty."),
-                nameof(streets));
+            throw new RefusalException(Note.Of("blocks.refused_none_usable", ("count", list.Count), ("excluded", byClass), ("layer", otherLayer)), nameof(streets));
 
         var envelope = new Envelope();
         foreach (var g in kept) envelope.ExpandToInclude(g.EnvelopeInternal);
@@ -224,35 +219,38 @@ public static class BlockBuilder
     private static void CheckOptions(BlockOptions o)
     {
         if (!(o.SnapToleranceMeters >= 0) || double.IsInfinity(o.SnapToleranceMeters))
-            throw new ArgumentException($"The snap tolerance must be 0 or more metres, not {o.SnapToleranceMeters}.", nameof(o.SnapToleranceMeters));
-        if (!(o.MinAreaSquareMeters >= 0)) throw new ArgumentException("The minimum area must be 0 or more m².", nameof(o.MinAreaSquareMeters));
-        if (!(o.SliverWidthMeters >= 0)) throw new ArgumentException("The sliver width must be 0 or more metres.", nameof(o.SliverWidthMeters));
-        if (!(o.GridMeters > 0 && o.GridMeters <= 0.1)) throw new ArgumentException("The grid must be more than 0 and at most 0.1 m.", nameof(o.GridMeters));
+            throw new RefusalException(Note.Of("blocks.refused_snap_tolerance", ("tolerance", o.SnapToleranceMeters.ToString(CultureInfo.InvariantCulture))), nameof(o.SnapToleranceMeters));
+        if (!(o.MinAreaSquareMeters >= 0)) throw new RefusalException(Note.Of("blocks.refused_min_area"), nameof(o.MinAreaSquareMeters));
+        if (!(o.SliverWidthMeters >= 0)) throw new RefusalException(Note.Of("blocks.refused_sliver_width"), nameof(o.SliverWidthMeters));
+        if (!(o.GridMeters > 0 && o.GridMeters <= 0.1)) throw new RefusalException(Note.Of("blocks.refused_grid", ("grid", o.GridMeters.ToString(CultureInfo.InvariantCulture))), nameof(o.GridMeters));
         ArgumentNullException.ThrowIfNull(o.ExcludedClasses);
     }
 
-    private static Geometry ToWgs84(Geometry g, string what, string parameter)
+    /// <param name="street">The street's index, or null for the boundary.</param>
+    private static Geometry ToWgs84(Geometry g, int? street, string parameter)
     {
         if (g.SRID > 0 && g.SRID != Crs.Wgs84)
         {
             if (!Crs.IsSupported(g.SRID))
-                throw new ArgumentException($"{what} is in an unknown CRS (EPSG:{g.SRID}): {new UnknownCrsException($"EPSG:{g.SRID}").Message}", parameter);
+                throw new RefusalException(street is { } i
+                    ? Note.Of("blocks.refused_street_unknown_crs", ("street", i), ("epsg", g.SRID))
+                    : Note.Of("blocks.refused_boundary_unknown_crs", ("epsg", g.SRID)), parameter);
             g = Crs.Transform(g, g.SRID, Crs.Wgs84);
         }
         foreach (var c in g.Coordinates)
             if (!(c.X is >= -180 and <= 180 && c.Y is >= -90 and <= 90))
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"{what} has coordinate ({c.X}, {c.Y}), which is not longitude/latitude: give EPSG:4326 (or set the geometry's SRID to its CRS)."),
-                    parameter);
+                throw new RefusalException(street is { } i
+                    ? Note.Of("blocks.refused_street_not_lonlat", ("street", i), ("x", c.X), ("y", c.Y))
+                    : Note.Of("blocks.refused_boundary_not_lonlat", ("x", c.X), ("y", c.Y)), parameter);
         return g;
     }
 
     private static Geometry PrepareBoundary(Geometry boundary, int zone, List<Note> notes)
     {
         if (boundary is not (Polygon or MultiPolygon))
-            throw new ArgumentException($"The boundary is a {boundary.GeometryType}: it must be a Polygon or MultiPolygon.", nameof(boundary));
-        if (boundary.IsEmpty) throw new ArgumentException("The boundary is empty.", nameof(boundary));
-        var utm = Crs.Transform(ToWgs84(boundary, "The boundary", nameof(boundary)), Crs.Wgs84, zone);
+            throw new RefusalException(Note.Of("blocks.refused_boundary_type", ("type", boundary.GeometryType)), nameof(boundary));
+        if (boundary.IsEmpty) throw new RefusalException(Note.Of("blocks.refused_boundary_empty"), nameof(boundary));
+        var utm = Crs.Transform(ToWgs84(boundary, null, nameof(boundary)), Crs.Wgs84, zone);
         if (!utm.IsValid)
         {
             utm = GeometryFixer.Fix(utm);

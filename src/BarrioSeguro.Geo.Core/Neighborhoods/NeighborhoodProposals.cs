@@ -33,11 +33,11 @@ public static class NeighborhoodProposals
     /// <exception cref="ArgumentException">An id names no block, or no id is given.</exception>
     public static NeighborhoodProposal FromBlocks(IReadOnlyList<BlockShape> blocks, IReadOnlyCollection<string> ids)
     {
-        if (ids.Count == 0) throw new ArgumentException("Name at least one block.");
+        if (ids.Count == 0) throw new RefusalException(Note.Of("neighborhood.refused_no_block"), nameof(ids));
         var byId = blocks.ToDictionary(b => b.Id);
         var unknown = ids.Where(id => !byId.ContainsKey(id)).ToList();
         if (unknown.Count > 0)
-            throw new ArgumentException($"Unknown block id(s): {string.Join(", ", unknown.Take(10))}{(unknown.Count > 10 ? ", ..." : "")}.");
+            throw new RefusalException(Note.Of("neighborhood.refused_unknown_blocks", ("blocks", unknown)), nameof(ids));
         var chosen = ids.Distinct().Select(id => byId[id]).ToList();
         return Union(chosen, [], fillHoles: false);
     }
@@ -50,15 +50,14 @@ public static class NeighborhoodProposals
     public static NeighborhoodProposal FromHotspots(IReadOnlyList<Point> incidents, IReadOnlyList<BlockShape> blocks, HotspotOptions? options = null)
     {
         options ??= new HotspotOptions();
-        if (incidents.Count == 0) throw new ArgumentException("There are no incidents to find hot spots in.");
-        if (blocks.Count == 0) throw new ArgumentException("There are no blocks to build the boundary from.");
+        if (incidents.Count == 0) throw new RefusalException(Note.Of("neighborhood.refused_no_incidents"), nameof(incidents));
+        if (blocks.Count == 0) throw new RefusalException(Note.Of("neighborhood.refused_no_blocks"), nameof(blocks));
         var zone = Crs.UtmZoneFor(blocks[0].Geometry);
         var points = incidents.Select(p => Crs.Transform(p, Crs.Wgs84, zone)).ToList();
         var clusters = Dbscan(points, options.RadiusMeters, options.MinIncidents)
             .OrderByDescending(c => c.Count).Take(options.MaxClusters).ToList();
         if (clusters.Count == 0)
-            throw new ArgumentException(
-                $"No hot spot: no {options.MinIncidents} incidents lie within {options.RadiusMeters:0} m of each other. Lower the count or widen the radius.");
+            throw new RefusalException(Note.Of("neighborhood.refused_no_hotspot", ("count", options.MinIncidents), ("radius", options.RadiusMeters)), nameof(options));
 
         var index = new STRtree<(BlockShape Block, Geometry Utm)>();
         foreach (var b in blocks)

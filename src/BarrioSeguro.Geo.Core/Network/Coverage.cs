@@ -37,10 +37,10 @@ public static class Coverage
         var clock = Stopwatch.StartNew();
         if (!(minutes > 0) || double.IsInfinity(minutes))
             throw new RefusalException(Note.Of("coverage.minutes_range", ("minutes", double.IsNaN(minutes) ? "NaN" : minutes.ToString(CultureInfo.InvariantCulture))), nameof(minutes));
-        if (!(options.SnapToleranceM >= 0)) throw new ArgumentException("the snap tolerance must be 0 or more metres", nameof(options));
+        if (!(options.SnapToleranceM >= 0)) throw new RefusalException(Note.Of("coverage.refused_snap_tolerance", ("tolerance", options.SnapToleranceM.ToString(CultureInfo.InvariantCulture))), nameof(options.SnapToleranceM));
         if (units.Count == 0) throw new RefusalException(Note.Of("coverage.no_units"), nameof(units));
         if (options.UnitNames is { } names && names.Count != units.Count)
-            throw new ArgumentException($"{names.Count} unit names for {units.Count} units", nameof(options));
+            throw new RefusalException(Note.Of("coverage.refused_names_count", ("names", names.Count), ("units", units.Count)), nameof(options.UnitNames));
         var limit = minutes * 60;
 
         // 1. Snap.
@@ -48,16 +48,15 @@ public static class Coverage
         var refused = new List<RefusedUnit>();
         for (var i = 0; i < units.Count; i++)
         {
-            var p = units[i] ?? throw new ArgumentException($"unit {i + 1} is null", nameof(units));
+            var p = units[i] ?? throw new RefusalException(Note.Of("coverage.refused_unit_null", ("index", i + 1)), nameof(units));
             var name = options.UnitNames?[i] ?? $"unit {i + 1}";
             if (p.IsEmpty || !(p.X is >= -180 and <= 180 && p.Y is >= -90 and <= 90))
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{name} at ({p.X}, {p.Y}) is not a lon/lat point"), nameof(units));
+                throw new RefusalException(Note.Of("coverage.refused_not_lonlat", ("unit", name), ("x", p.IsEmpty ? double.NaN : p.X), ("y", p.IsEmpty ? double.NaN : p.Y)), nameof(units));
             if (graph.Snap(p, options.SnapToleranceM) is { } at) snapped.Add(new SnappedUnit(i, name, p, at));
             else refused.Add(new RefusedUnit(i, name, p, graph.Snap(p, 10_000)?.DistanceMeters));
         }
         if (snapped.Count == 0)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"no unit is within {options.SnapToleranceM:0.#} m of a street usable {StreetGraph.Travel(graph.Mode)}: {string.Join("; ", refused.Select(Describe))}"), nameof(units));
+            throw new RefusalException(NoneNear(refused, options.SnapToleranceM, graph.Mode), nameof(units));
 
         // 2. Two best distinct units per node.
         var search = new TwoBest(graph.NodeCount);
@@ -113,9 +112,18 @@ public static class Coverage
         return result;
     }
 
-    private static string Describe(RefusedUnit r) => r.NearestStreetM is { } d
-        ? string.Create(CultureInfo.InvariantCulture, $"{r.Name} at ({r.LonLat.X:0.######}, {r.LonLat.Y:0.######}) is {d:0} m from the nearest street")
-        : string.Create(CultureInfo.InvariantCulture, $"{r.Name} at ({r.LonLat.X:0.######}, {r.LonLat.Y:0.######}) has no street within 10 km");
+    /// <summary>Why no unit could start: the unit nearest to a street named with its distance, or none within 10 km.</summary>
+    private static Note NoneNear(List<RefusedUnit> refused, double toleranceM, TravelMode mode)
+    {
+        var nearest = refused.Where(r => r.NearestStreetM is not null).MinBy(r => r.NearestStreetM);
+        return nearest is null
+            ? Note.Of("coverage.refused_none_within_10km", ("count", refused.Count), ("tolerance", toleranceM), ("mode", mode.Name()))
+            : refused.Count == 1
+                ? Note.Of("coverage.refused_none_near", ("tolerance", toleranceM), ("mode", mode.Name()),
+                    ("unit", nearest.Name), ("lon", nearest.LonLat.X), ("lat", nearest.LonLat.Y), ("distance", Math.Round(nearest.NearestStreetM!.Value)))
+                : Note.Of("coverage.refused_none_near_of", ("count", refused.Count), ("tolerance", toleranceM), ("mode", mode.Name()),
+                    ("unit", nearest.Name), ("lon", nearest.LonLat.X), ("lat", nearest.LonLat.Y), ("distance", Math.Round(nearest.NearestStreetM!.Value)));
+    }
 
     internal static Note RefusedNote(RefusedUnit r, double toleranceM) => r.NearestStreetM is { } d
         ? Note.Of("coverage.unit_far", ("unit", r.Name), ("lon", r.LonLat.X), ("lat", r.LonLat.Y), ("distance", d), ("tolerance", toleranceM))

@@ -146,7 +146,7 @@ public sealed class CoverageResult
         for (var i = 0; i < incidents.Count; i++)
         {
             if (!(incidents[i].Weight >= 0) || double.IsInfinity(incidents[i].Weight))
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"incident {i + 1} has weight {incidents[i].Weight}: weights must be 0 or more"), "options");
+                throw new RefusalException(Note.Of("coverage.refused_incident_weight", ("index", i + 1), ("weight", incidents[i].Weight.ToString(CultureInfo.InvariantCulture))), "options");
             incidentAt[i] = g.Snap(incidents[i].LonLat, _options.SnapToleranceM);
         }
         IncidentsOffNetwork = incidentAt.Count(b => b is null);

@@ -36,6 +36,7 @@ public sealed record NetworkStreet(Geometry Geometry, string Class, int Layer = 
         return h is "motorway" ? 1 : 0;
     }
 
-    internal string Describe(int index) =>
-        string.IsNullOrWhiteSpace(Name) ? string.Create(CultureInfo.InvariantCulture, $"street {index} ({Class})") : $"street {index} '{Name}' ({Class})";
+    /// <summary>The street as a note names it: its index, its name when it has one and its class ("3 'Av. España' (primary)").</summary>
+    internal string Label(int index) =>
+        string.IsNullOrWhiteSpace(Name) ? string.Create(CultureInfo.InvariantCulture, $"{index} ({Class})") : string.Create(CultureInfo.InvariantCulture, $"{index} '{Name}' ({Class})");
 }

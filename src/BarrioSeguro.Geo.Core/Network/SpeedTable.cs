@@ -45,8 +45,8 @@ public sealed class SpeedTable
         foreach (var (key, kmh) in overrides ?? [])
         {
             if (kmh is { } v && !(v > 0 && !double.IsInfinity(v)))
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"speed for {key.Mode.Name()} on '{key.Class}' must be more than 0 km/h, not {v}"), nameof(overrides));
+                throw new BarrioSeguro.Geo.Core.Notes.RefusalException(BarrioSeguro.Geo.Core.Notes.Note.Of("network.refused_speed",
+                    ("mode", key.Mode.Name()), ("class", key.Class), ("speed", v.ToString(CultureInfo.InvariantCulture))), nameof(overrides));
             _overrides[(key.Mode, key.Class.Trim().ToLowerInvariant())] = kmh;
         }
     }

@@ -162,27 +162,25 @@ public sealed class StreetGraph
         ArgumentNullException.ThrowIfNull(streets);
         speeds ??= SpeedTable.Default;
         var list = streets.ToList();
-        if (list.Count == 0) throw new ArgumentException("No streets given: a street graph needs at least one street line.", nameof(streets));
+        if (list.Count == 0) throw new RefusalException(Note.Of("network.refused_no_streets"), nameof(streets));
 
         var kept = new List<(int Street, Geometry Lonlat, double Kmh)>();
         var excluded = new List<Geometry>();
         var oneways = 0;
         for (var i = 0; i < list.Count; i++)
         {
-            var s = list[i] ?? throw new ArgumentException($"Street {i} is null.", nameof(streets));
-            if (s.Geometry is null) throw new ArgumentException($"{s.Describe(i)} has no geometry.", nameof(streets));
+            var s = list[i] ?? throw new RefusalException(Note.Of("network.refused_street_null", ("index", i)), nameof(streets));
+            if (s.Geometry is null) throw new RefusalException(Note.Of("network.refused_no_geometry", ("street", s.Label(i))), nameof(streets));
             if (s.Geometry is not (LineString or MultiLineString))
-                throw new ArgumentException($"{s.Describe(i)} is a {s.Geometry.GeometryType}, not a line.", nameof(streets));
-            var g = ToWgs84(s.Geometry, s.Describe(i));
+                throw new RefusalException(Note.Of("network.refused_not_line", ("street", s.Label(i)), ("type", s.Geometry.GeometryType)), nameof(streets));
+            var g = ToWgs84(s.Geometry, s.Label(i));
             if (g.IsEmpty) continue;
             if (s.Oneway) oneways++;
             if (speeds.SpeedKmh(mode, s.Class) is { } kmh) kept.Add((i, g, kmh));
             else excluded.Add(g);
         }
         if (kept.Count == 0)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"No street can be used {Travel(mode)}: of {list.Count:N0}, {excluded.Count:N0} are of a class the mode may not use, the rest empty."),
-                nameof(streets));
+            throw new RefusalException(Note.Of("network.refused_none_usable", ("mode", mode.Name()), ("count", list.Count), ("excluded", excluded.Count)), nameof(streets));
 
         var envelope = new Envelope();
         foreach (var k in kept) envelope.ExpandToInclude(k.Lonlat.EnvelopeInternal);
@@ -530,13 +528,12 @@ public sealed class StreetGraph
         if (g.SRID > 0 && g.SRID != Crs.Wgs84)
         {
             if (!Crs.IsSupported(g.SRID))
-                throw new ArgumentException($"{what} is in an unknown CRS (EPSG:{g.SRID}).", "streets");
+                throw new RefusalException(Note.Of("network.refused_unknown_crs", ("street", what), ("epsg", g.SRID)), "streets");
             g = Crs.Transform(g, g.SRID, Crs.Wgs84);
         }
         foreach (var c in g.Coordinates)
             if (!(c.X is >= -180 and <= 180 && c.Y is >= -90 and <= 90))
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"{what} has coordinate ({c.X}, {c.Y}), which is not longitude/latitude: give EPSG:4326."), "streets");
+                throw new RefusalException(Note.Of("network.refused_not_lonlat", ("street", what), ("x", c.X), ("y", c.Y)), "streets");
         return g;
     }
 }

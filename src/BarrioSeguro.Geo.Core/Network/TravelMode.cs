@@ -33,6 +33,6 @@ public static class TravelModes
         "bike" or "bicycle" or "bicicleta" => TravelMode.Bike,
         "moto" or "motorcycle" => TravelMode.Moto,
         "car" or "patrullero" => TravelMode.Car,
-        _ => throw new ArgumentException($"unknown travel mode '{text}': use foot, bike, moto or car", nameof(text)),
+        _ => throw new BarrioSeguro.Geo.Core.Notes.RefusalException(BarrioSeguro.Geo.Core.Notes.Note.Of("network.refused_mode", ("mode", text ?? "")), nameof(text)),
     };
 }

@@ -46,21 +46,21 @@ public static class ChinesePostman
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.ExactTimeLimit < TimeSpan.Zero)
-            throw new ArgumentException($"the exact solver's time limit must be zero or more, not {options.ExactTimeLimit}", nameof(options));
+            throw new RefusalException(Note.Of("postman.refused_time_limit", ("limit", options.ExactTimeLimit.TotalSeconds)), nameof(options.ExactTimeLimit));
         if (options.ExactWork is { } work && !(work >= 0 && double.IsFinite(work)))
-            throw new ArgumentException($"the exact solver's deterministic work must be zero or more seconds, not {work}", nameof(options));
+            throw new RefusalException(Note.Of("postman.refused_work", ("work", work.ToString(CultureInfo.InvariantCulture))), nameof(options.ExactWork));
         if (options.ExactNodeLimit is < 1)
-            throw new ArgumentException($"the exact solver's node limit must be 1 or more, not {options.ExactNodeLimit}", nameof(options));
+            throw new RefusalException(Note.Of("postman.refused_node_limit", ("limit", options.ExactNodeLimit!.Value)), nameof(options.ExactNodeLimit));
         ArgumentNullException.ThrowIfNull(graph);
         var n = graph.NodeCount;
-        if (start < 0 || start >= n) throw new ArgumentException($"start node {start} is not in 0..{n - 1}", nameof(start));
+        if (start < 0 || start >= n) throw new RefusalException(Note.Of("postman.refused_start", ("start", start), ("last", n - 1)), nameof(start));
         for (var i = 0; i < graph.Edges.Count; i++)
         {
             var e = graph.Edges[i];
             if (e.From < 0 || e.From >= n || e.To < 0 || e.To >= n)
-                throw new ArgumentException($"edge {i} joins nodes {e.From} and {e.To}, not in 0..{n - 1}", nameof(graph));
+                throw new RefusalException(Note.Of("postman.refused_edge_nodes", ("edge", i), ("from", e.From), ("to", e.To), ("last", n - 1)), nameof(graph));
             if (!(e.Cost >= 0) || !double.IsFinite(e.Cost))
-                throw new ArgumentException($"edge {i} has cost {e.Cost}; costs must be finite and non-negative", nameof(graph));
+                throw new RefusalException(Note.Of("postman.refused_edge_cost", ("edge", i), ("cost", e.Cost.ToString(CultureInfo.InvariantCulture))), nameof(graph));
         }
         return new Solver(graph, start, seed, options).Run();
     }

@@ -101,7 +101,7 @@ public static class SectorRouting
         var postman = new PostmanGraph(graph.NodeCount, edges);
 
         var startNode = NearestNode(graph, start ?? sector.InteriorPoint, double.PositiveInfinity)
-                        ?? throw new ArgumentException($"Sector {sectorName}: no node to start from.");
+                        ?? throw new RefusalException(Note.Of("route.refused_no_start", ("sector", sectorName)), nameof(start));
         // Heuristic tours only: the integer model stops on the wall clock, so whether it proves a better tour in time
         // depends on the machine's load, and a plan's seed must give the same walk everywhere (the CLI and the service
         // agree). The model's proven bound and tours are in `barrio bench routes`.

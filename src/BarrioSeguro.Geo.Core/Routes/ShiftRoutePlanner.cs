@@ -54,7 +54,7 @@ public static class ShiftRoutePlanner
         IReadOnlyList<CycleSlot> slots, IReadOnlyList<double>? edgeWeight = null)
     {
         var net = Prepare(graph, tour, geometry, hotspots, options, edgeWeight);
-        if (slots.Count == 0) throw new ArgumentException("a cycle needs at least one shift", nameof(slots));
+        if (slots.Count == 0) throw new RefusalException(Note.Of("route.refused_no_shift"), nameof(slots));
         var (fewest, fewestMinutes) = net.FewestShifts(Math.Max(4 * slots.Count, 60));
         var totalPass = tour.EdgeSequence.Sum(s => net.Seconds[PostmanTour.EdgeOf(s)]);
         // Spread the pass over the cycle: the smallest share per shift (tried in growing steps) that still covers it;
@@ -100,15 +100,15 @@ public static class ShiftRoutePlanner
         ArgumentNullException.ThrowIfNull(hotspots);
         ArgumentNullException.ThrowIfNull(options);
         if (options.StopMinutes.Min < 0 || options.StopMinutes.Max < options.StopMinutes.Min)
-            throw new ArgumentException("StopMinutes must be a range 0 <= min <= max", nameof(options));
-        if (!(options.SpeedKmh > 0)) throw new ArgumentException("SpeedKmh must be positive", nameof(options));
+            throw new RefusalException(Note.Of("route.refused_stop_minutes", ("min", options.StopMinutes.Min), ("max", options.StopMinutes.Max)), nameof(options.StopMinutes));
+        if (!(options.SpeedKmh > 0)) throw new RefusalException(Note.Of("route.refused_speed"), nameof(options.SpeedKmh));
         if (!(options.PatrolMinutes > 0))
-            throw new ArgumentException($"the patrol time (shift {options.ShiftHours * 60:0} min minus break {options.BreakMinutes:0} min and hand-over {options.HandoverMinutes:0} min) must be more than 0", nameof(options));
-        if (options.BreakMinutes < 0 || options.HandoverMinutes < 0) throw new ArgumentException("break and hand-over minutes must not be negative", nameof(options));
-        if (!(options.MaxIntervalHours > 0)) throw new ArgumentException("MaxIntervalHours must be positive", nameof(options));
+            throw new RefusalException(Note.Of("route.refused_patrol_time", ("shift", options.ShiftHours * 60), ("break", options.BreakMinutes), ("handover", options.HandoverMinutes)), nameof(options));
+        if (options.BreakMinutes < 0 || options.HandoverMinutes < 0) throw new RefusalException(Note.Of("route.refused_break_negative"), nameof(options));
+        if (!(options.MaxIntervalHours > 0)) throw new RefusalException(Note.Of("route.refused_interval"), nameof(options.MaxIntervalHours));
         if (edgeWeight is not null && edgeWeight.Count != graph.Edges.Count) throw new ArgumentException("one weight per edge", nameof(edgeWeight));
         foreach (var h in hotspots)
-            if (h.Node < 0 || h.Node >= graph.NodeCount) throw new ArgumentException($"hot spot {h.Id} is at node {h.Node}, not in the graph", nameof(hotspots));
+            if (h.Node < 0 || h.Node >= graph.NodeCount) throw new RefusalException(Note.Of("route.refused_hotspot_node", ("hotspot", h.Id), ("node", h.Node)), nameof(hotspots));
         return new Network(graph, tour, geometry, hotspots, options, edgeWeight);
     }
 

@@ -69,7 +69,7 @@ public sealed record BarrierPath(string Name, IReadOnlyList<IReadOnlyList<double
     {
         var factory = new GeometryFactory(new PrecisionModel(), 4326);
         if (Lines.Count == 0 || Lines.Any(l => l.Count < 2 || l.Any(c => c.Length < 2)))
-            throw new ArgumentException($"Barrier {Name} has a line of fewer than two points.");
+            throw new RefusalException(Note.Of("barriers.line_too_short", ("barrier", Name ?? "")), "barriers");
         return new SectorBarrier(Name, factory.CreateMultiLineString(Lines.Select(l => factory.CreateLineString(l.Select(c => new Coordinate(c[0], c[1])).ToArray())).ToArray()));
     }
 }
@@ -100,11 +100,13 @@ internal static class BarrierPartition
         {
             var line = barriers[b]?.Line;
             if (line is null || line.IsEmpty || line is not (LineString or MultiLineString))
-                throw new ArgumentException($"Barrier {b} ({barriers[b]?.Name}) is {(line is null || line.IsEmpty ? "empty" : "a " + line.GeometryType)}; a barrier is a line.");
+                throw new RefusalException(line is null || line.IsEmpty
+                    ? Note.Of("barriers.empty", ("index", b), ("barrier", barriers[b]?.Name ?? ""))
+                    : Note.Of("barriers.not_line", ("index", b), ("barrier", barriers[b]?.Name ?? ""), ("type", line.GeometryType)), nameof(options.Barriers));
             vertices += line.NumPoints;
         }
         if (vertices > SectorBarrier.MaxVertices)
-            throw new ArgumentException($"The barriers have {vertices} vertices; the limit is {SectorBarrier.MaxVertices}.");
+            throw new RefusalException(Note.Of("barriers.too_many_vertices", ("count", vertices), ("limit", SectorBarrier.MaxVertices)), nameof(options.Barriers));
         var k = options.Sectors;
         var graph = SectorGraph.Build(units, options.GapToleranceMeters, options.MinSharedEdgeMeters, bridgeIslands: options.Islands == IslandPolicy.AttachToNearest);
         if (options.Islands == IslandPolicy.Refuse && graph.ComponentCount > 1)
@@ -161,7 +163,7 @@ internal static class BarrierPartition
         {
             var point = s < centres.Count ? centres[s] : seeds[s];
             if (point is null || point.IsEmpty || !double.IsFinite(point.X) || !double.IsFinite(point.Y))
-                throw new ArgumentException($"{(s < centres.Count ? "Fixed centre" : "Seed")} {s} is not a point.");
+                throw new RefusalException(s < centres.Count ? Note.Of("sectors.refused_centre_not_point", ("centre", s)) : Note.Of("sectors.refused_seed_not_point", ("seed", s)));
             var at = BlockAt(graph, units, point);
             anchor[s] = (part[at], at);
         }
@@ -179,8 +181,7 @@ internal static class BarrierPartition
         foreach (var q in part) size[q]++;
         var minimum = Enumerable.Range(0, count).Select(p => Math.Max(1, anchor.Values.Count(a => a.Part == p))).ToArray();
         if (minimum.Sum() > k)
-            throw new ArgumentException($"The barriers leave {count} parts that each need a sector of their own ({minimum.Sum()} with the fixed centres and locks), " +
-                $"but there are {k} sectors: ask for more sectors or fewer barriers.");
+            throw new RefusalException(Note.Of("barriers.too_many_parts", ("parts", count), ("needed", minimum.Sum()), ("sectors", k)), nameof(options.Barriers));
         var prev = PlanEvaluator.Previous(units, options.PreviousPlan, out var unknownPrevious);
         for (var i = 0; i < n; i++) if (prev[i] >= k) prev[i] = -1;
         var members = Enumerable.Range(0, count).Select(p => Enumerable.Range(0, n).Where(i => part[i] == p).ToList()).ToArray();
@@ -333,21 +334,21 @@ internal static class BarrierPartition
         var locks = new Dictionary<string, int>(StringComparer.Ordinal);
         if (options.LockedSectors is { Count: > 0 } lockedSectors)
         {
-            if (options.PreviousPlan is null) throw new ArgumentException("Locked sectors are sectors of the previous plan: give the previous plan.");
+            if (options.PreviousPlan is null) throw new RefusalException(Note.Of("sectors.refused_locked_no_previous"), nameof(options.LockedSectors));
             foreach (var s in lockedSectors)
             {
-                if (s < 0 || s >= k) throw new ArgumentException($"Locked sector {s} is not one of the sectors 0..{k - 1}.");
+                if (s < 0 || s >= k) throw new RefusalException(Note.Of("sectors.refused_locked_sector", ("sector", s), ("last", k - 1)), nameof(options.LockedSectors));
                 foreach (var (id, ps) in options.PreviousPlan) if (ps == s && index.ContainsKey(id)) locks[id] = s;
             }
         }
         if (options.LockedBlocks is null) return locks;
         var unknown = options.LockedBlocks.Keys.Where(id => !index.ContainsKey(id)).Order(StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0) throw new ArgumentException($"Locked block(s) that do not exist: {PlanEvaluator.Ids(unknown)}.");
+        if (unknown.Count > 0) throw new RefusalException(Note.Of("sectors.refused_locked_unknown", ("blocks", unknown)), nameof(options.LockedBlocks));
         foreach (var (id, s) in options.LockedBlocks)
         {
-            if (s < 0 || s >= k) throw new ArgumentException($"Block '{id}' is locked to sector {s}, but the sectors are 0..{k - 1}.");
+            if (s < 0 || s >= k) throw new RefusalException(Note.Of("sectors.refused_lock_range", ("block", id), ("sector", s), ("last", k - 1)), nameof(options.LockedBlocks));
             if (locks.TryGetValue(id, out var other) && other != s)
-                throw new ArgumentException($"Block '{id}' is locked to sector {s} and, through locked sector {other}, to {other}.");
+                throw new RefusalException(Note.Of("sectors.refused_lock_twice", ("block", id), ("sector", s), ("other", other)), nameof(options.LockedBlocks));
             locks[id] = s;
         }
         return locks;

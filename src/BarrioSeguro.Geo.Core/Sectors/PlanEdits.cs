@@ -123,11 +123,11 @@ public static class PlanEdits
     {
         var index = PlanEvaluator.IndexOf(units);
         var unknown = assignment.Keys.Where(id => !index.ContainsKey(id)).OrderBy(id => id, StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0) throw new ArgumentException($"The plan names block(s) that do not exist: {PlanEvaluator.Ids(unknown)}.");
+        if (unknown.Count > 0) throw new RefusalException(Note.Of("sectors.plan_unknown_blocks", ("blocks", unknown)), "assignment");
         var missing = units.Where(u => !assignment.ContainsKey(u.Id)).Select(u => u.Id).ToList();
-        if (missing.Count > 0) throw new ArgumentException($"{missing.Count} block(s) have no sector: {PlanEvaluator.Ids(missing)}.");
+        if (missing.Count > 0) throw new RefusalException(Note.Of("sectors.plan_missing_blocks", ("count", missing.Count), ("blocks", missing)), "assignment");
         var part = units.Select(u => assignment[u.Id]).ToArray();
-        if (part.Any(s => s < 0)) throw new ArgumentException("Sector numbers must be 0 or more.");
+        if (part.Any(s => s < 0)) throw new RefusalException(Note.Of("sectors.plan_negative_sector"), "assignment");
         return part;
     }
 

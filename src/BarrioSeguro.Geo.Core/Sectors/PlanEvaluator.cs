@@ -30,12 +30,12 @@ public static class PlanEvaluator
         var graph = SectorGraph.Build(units, defaults.GapToleranceMeters, defaults.MinSharedEdgeMeters, bridgeIslands: true);
         var index = IndexOf(units);
         var unknown = assignment.Keys.Where(id => !index.ContainsKey(id)).OrderBy(id => id, StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0) throw new ArgumentException($"The plan names block(s) that do not exist: {Ids(unknown)}.");
+        if (unknown.Count > 0) throw new RefusalException(Note.Of("sectors.plan_unknown_blocks", ("blocks", unknown)), "assignment");
         var missing = units.Where(u => !assignment.ContainsKey(u.Id)).Select(u => u.Id).ToList();
-        if (missing.Count > 0) throw new ArgumentException($"{missing.Count} block(s) have no sector: {Ids(missing)}.");
+        if (missing.Count > 0) throw new RefusalException(Note.Of("sectors.plan_missing_blocks", ("count", missing.Count), ("blocks", missing)), "assignment");
         var part = units.Select(u => assignment[u.Id]).ToArray();
-        if (part.Any(s => s < 0)) throw new ArgumentException("Sector numbers must be 0 or more.");
-        if (graph.Weight.Sum() <= 0) throw new ArgumentException("The total workload is zero: there is nothing to balance.");
+        if (part.Any(s => s < 0)) throw new RefusalException(Note.Of("sectors.plan_negative_sector"), "assignment");
+        if (graph.Weight.Sum() <= 0) throw new RefusalException(Note.Of("sectors.refused_zero_workload"), "units");
         var prev = Previous(units, previous, out _);
         var notes = new List<Note>();
         var report = Build(graph, units, part, prev, seed: 0, fixedWeights: [], notes, islandsByNecessity: true);
@@ -53,7 +53,7 @@ public static class PlanEvaluator
     public static IReadOnlyDictionary<string, int> AssignByLargestShare(
         IReadOnlyList<SectorUnit> units, IReadOnlyList<(int Sector, Geometry Polygon)> drawn, bool attachUncoveredToNearest = false)
     {
-        if (drawn is null || drawn.Count == 0) throw new ArgumentException("No sector was drawn.");
+        if (drawn is null || drawn.Count == 0) throw new RefusalException(Note.Of("sectors.none_drawn"), nameof(drawn));
         var tree = new STRtree<int>();
         for (var d = 0; d < drawn.Count; d++) tree.Insert(drawn[d].Polygon.EnvelopeInternal, d);
         var result = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -73,7 +73,7 @@ public static class PlanEvaluator
             else result[u.Id] = drawn[best].Sector;
         }
         if (uncovered.Count > 0)
-            throw new ArgumentException($"{uncovered.Count} block(s) lie outside every drawn sector: {Ids(uncovered)}. Draw over them, or attach them to the nearest sector.");
+            throw new RefusalException(Note.Of("sectors.outside_drawn", ("count", uncovered.Count), ("blocks", uncovered)), nameof(drawn));
         return result;
     }
 

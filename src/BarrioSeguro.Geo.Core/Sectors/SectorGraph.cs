@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Core.Notes;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
 
@@ -127,18 +128,18 @@ internal sealed class SectorGraph
 
     private static void Validate(IReadOnlyList<SectorUnit> units)
     {
-        if (units is null || units.Count == 0) throw new ArgumentException("There are no blocks.");
+        if (units is null || units.Count == 0) throw new RefusalException(Note.Of("sectors.refused_no_blocks"), nameof(units));
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < units.Count; i++)
         {
-            var u = units[i] ?? throw new ArgumentException($"Block {i} is null.");
-            if (string.IsNullOrEmpty(u.Id)) throw new ArgumentException($"Block {i} has no id.");
-            if (!ids.Add(u.Id)) throw new ArgumentException($"Block id '{u.Id}' appears twice.");
-            if (u.Geometry is null || u.Geometry.IsEmpty) throw new ArgumentException($"Block '{u.Id}' has no geometry.");
+            var u = units[i] ?? throw new RefusalException(Note.Of("sectors.block_null", ("index", i)), nameof(units));
+            if (string.IsNullOrEmpty(u.Id)) throw new RefusalException(Note.Of("sectors.block_no_id", ("index", i)), nameof(units));
+            if (!ids.Add(u.Id)) throw new RefusalException(Note.Of("sectors.block_id_twice", ("block", u.Id)), nameof(units));
+            if (u.Geometry is null || u.Geometry.IsEmpty) throw new RefusalException(Note.Of("sectors.block_no_geometry", ("block", u.Id)), nameof(units));
             if (u.Geometry is not (Polygon or MultiPolygon))
-                throw new ArgumentException($"Block '{u.Id}' is a {u.Geometry.GeometryType}; a planning unit is a polygon or a multipolygon.");
+                throw new RefusalException(Note.Of("sectors.block_not_polygon", ("block", u.Id), ("type", u.Geometry.GeometryType)), nameof(units));
             if (!double.IsFinite(u.Workload) || u.Workload < 0)
-                throw new ArgumentException($"Block '{u.Id}' has workload {u.Workload}; it must be a number of 0 or more.");
+                throw new RefusalException(Note.Of("sectors.block_bad_workload", ("block", u.Id), ("workload", u.Workload.ToString(System.Globalization.CultureInfo.InvariantCulture))), nameof(units));
         }
     }
 

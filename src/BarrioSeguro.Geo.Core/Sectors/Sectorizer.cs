@@ -31,8 +31,8 @@ public static class Sectorizer
         if (k > units.Count)
             throw new RefusalException(Note.Of("sectors.refused_too_many", ("sectors", k), ("blocks", units.Count)));
         if (!(options.TargetDeviation >= 0)) throw new RefusalException(Note.Of("sectors.refused_tolerance"));
-        if (options.Attempts < 1) throw new ArgumentException("Make at least one attempt.");
-        if (options.StayCloseWeight < 0) throw new ArgumentException("The weight of staying close to the previous plan must be 0 or more.");
+        if (options.Attempts < 1) throw new RefusalException(Note.Of("sectors.refused_attempts", ("attempts", options.Attempts)), nameof(options.Attempts));
+        if (options.StayCloseWeight < 0) throw new RefusalException(Note.Of("sectors.refused_stay_close", ("weight", options.StayCloseWeight)), nameof(options.StayCloseWeight));
         if (!(options.CompactnessWeight >= 0) || !double.IsFinite(options.CompactnessWeight))
             throw new RefusalException(Note.Of("sectors.refused_compactness_weight"));
         if (!(options.StraightLineKmh > 0) || !double.IsFinite(options.StraightLineKmh))

@@ -67,7 +67,7 @@ internal sealed class TravelCost
 
     public TravelCost(SectorGraph g, IReadOnlyList<Point> fixedPoints, StreetGraph? streets, double straightKmh)
     {
-        if (!(straightKmh > 0)) throw new ArgumentException("The straight-line travel speed must be above 0 km/h.");
+        if (!(straightKmh > 0)) throw new BarrioSeguro.Geo.Core.Notes.RefusalException(BarrioSeguro.Geo.Core.Notes.Note.Of("sectors.refused_speed"), nameof(straightKmh));
         _n = g.Count;
         var m = fixedPoints.Count;
         _x = new double[_n + m];

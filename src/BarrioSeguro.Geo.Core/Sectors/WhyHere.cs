@@ -65,11 +65,11 @@ public static class WhyHere
         var defaults = new PartitionOptions();
         var graph = SectorGraph.Build(units, defaults.GapToleranceMeters, defaults.MinSharedEdgeMeters, bridgeIslands: true);
         var index = PlanEvaluator.IndexOf(units);
-        if (!index.TryGetValue(blockId ?? "", out var b)) throw new ArgumentException($"No block '{blockId}' in the plan's blocks.");
+        if (!index.TryGetValue(blockId ?? "", out var b)) throw new RefusalException(Note.Of("sectors.why_no_block", ("block", blockId ?? "")), nameof(blockId));
         var missing = units.Where(u => !assignment.ContainsKey(u.Id)).Select(u => u.Id).ToList();
-        if (missing.Count > 0) throw new ArgumentException($"{missing.Count} block(s) have no sector: {PlanEvaluator.Ids(missing)}.");
+        if (missing.Count > 0) throw new RefusalException(Note.Of("sectors.plan_missing_blocks", ("count", missing.Count), ("blocks", missing)), "assignment");
         var part = units.Select(u => assignment[u.Id]).ToArray();
-        if (part.Any(s => s < 0)) throw new ArgumentException("Sector numbers must be 0 or more.");
+        if (part.Any(s => s < 0)) throw new RefusalException(Note.Of("sectors.plan_negative_sector"), "assignment");
         var labels = part.Distinct().Order().ToArray();
         var centres = options.Centres ?? [];
         var travel = new TravelCost(graph, centres, options.Streets, options.StraightLineKmh);
@@ -81,7 +81,7 @@ public static class WhyHere
         var total = graph.Weight.Sum();
         var shares = options.SectorShares;
         if (shares is not null && shares.Count != labels.Length)
-            throw new ArgumentException($"{shares.Count} sector capacities for {labels.Length} sectors: give one per sector.");
+            throw new RefusalException(Note.Of("sectors.refused_capacities_count", ("given", shares.Count), ("sectors", labels.Length)), nameof(options));
         double Target(int label) => shares is null ? total / labels.Length : total * shares[Array.IndexOf(labels, label)] / shares.Sum();
         var w = labels.ToDictionary(l => l, l => members[l].Sum(i => graph.Weight[i]));
         double Dev(int label, double load) => Math.Abs(load - Target(label)) / Target(label) * 100;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BarrioSeguro.Geo.Core.Notes;
 
 namespace BarrioSeguro.Geo.Core.Spatial;
 
@@ -38,6 +39,34 @@ public static class InputLimits
 
     /// <summary>Nesting depth of a JSON document (GeoJSON needs 6 for a MultiPolygon inside a FeatureCollection).</summary>
     public const int JsonDepth = 32;
+
+    /// <summary>The refusal of a file of more than <see cref="FeaturesPerFile"/> features (null when within it).</summary>
+    public static Note? FileFeatures(long count) => count <= FeaturesPerFile ? null
+        : Note.Of("limits.file_features", ("count", count), ("limit", FeaturesPerFile));
+
+    /// <summary>The refusal of a file of more than <see cref="VerticesPerFile"/> vertices (null when within it).</summary>
+    public static Note? FileVertices(long count) => count <= VerticesPerFile ? null
+        : Note.Of("limits.file_vertices", ("count", count), ("limit", VerticesPerFile));
+
+    /// <summary>The refusal of feature number <paramref name="feature"/> (from 1) of more than <see cref="VerticesPerGeometry"/> vertices.</summary>
+    public static Note? FeatureVertices(long feature, long count) => count <= VerticesPerGeometry ? null
+        : Note.Of("limits.feature_vertices", ("feature", feature), ("count", count), ("limit", VerticesPerGeometry));
+
+    /// <summary>The refusal of one geometry of more than <see cref="VerticesPerGeometry"/> vertices (null when within it).</summary>
+    public static Note? GeometryVertices(long count) => count <= VerticesPerGeometry ? null
+        : Note.Of("limits.geometry_vertices", ("count", count), ("limit", VerticesPerGeometry));
+
+    /// <summary>The refusal of a zip of more than <see cref="ZipEntries"/> entries (null when within it).</summary>
+    public static Note? ZipEntryCount(long count) => count <= ZipEntries ? null
+        : Note.Of("limits.zip_entries", ("count", count), ("limit", ZipEntries));
+
+    /// <summary>The refusal of a DBF that declares more than <see cref="FeaturesPerFile"/> records (null when within it).</summary>
+    public static Note? DbfRecords(string file, long count) => count <= FeaturesPerFile ? null
+        : Note.Of("limits.dbf_records", ("file", file), ("count", count), ("limit", FeaturesPerFile));
+
+    /// <summary>The refusal of a text field longer than its limit (null when within it or absent).</summary>
+    public static Note? FieldLength(string field, string? value, int limit) => value is null || value.Length <= limit ? null
+        : Note.Of("limits.field_length", ("field", field), ("count", value.Length), ("limit", limit));
 
     /// <summary>"the boundary has 1,000,001 vertices; at most 50,000" (null when within the limit).</summary>
     public static string? TooMany(string what, long count, long limit, string unit) => count <= limit ? null

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Globalization;
 using NetTopologySuite.Geometries;
 
@@ -30,7 +31,7 @@ public static class StreetGeometry
     {
         "skip" => NonLines.Skip,
         "refuse" => NonLines.Refuse,
-        _ => throw new ArgumentException($"non-lines must be skip or refuse, not '{text}'", nameof(text)),
+        _ => throw new RefusalException(Note.Of("input.refused_non_lines_word", ("value", text)), nameof(text)),
     };
 
     /// <summary>
@@ -64,31 +65,52 @@ public static class StreetGeometry
         && lines.NumGeometries < CountParts(c);
 
     /// <summary>
-    /// The one-line note for the left-out features, e.g.
+    /// The note for the left-out features, e.g.
     /// "left out 3 features that are not lines: #17 MultiPoint, #18 GeometryCollection, #20 Point"; null when none.
     /// </summary>
-    public static string? LeftOutNote(IReadOnlyList<NonLineFeature> leftOut)
+    public static Note? LeftOut(IReadOnlyList<NonLineFeature> leftOut)
     {
         if (leftOut.Count == 0) return null;
-        var named = string.Join(", ", leftOut.Take(NamedInNote).Select(f => string.Create(CultureInfo.InvariantCulture, $"#{f.Number} {f.GeometryType}")));
-        var more = leftOut.Count > NamedInNote ? string.Create(CultureInfo.InvariantCulture, $" and {leftOut.Count - NamedInNote} more") : "";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"left out {leftOut.Count} feature{(leftOut.Count == 1 ? " that is not a line" : "s that are not lines")}: {named}{more}");
+        var named = Named(leftOut);
+        return leftOut.Count > NamedInNote
+            ? Note.Of("streets.left_out_more", ("count", leftOut.Count), ("features", named), ("more", leftOut.Count - NamedInNote))
+            : Note.Of("streets.left_out", ("count", leftOut.Count), ("features", named));
+    }
+
+    /// <summary>The refusal of a file in which no feature is a street line: the left-out features named.</summary>
+    public static Note NoStreet(IReadOnlyList<NonLineFeature> leftOut)
+    {
+        var named = Named(leftOut);
+        return leftOut.Count > NamedInNote
+            ? Note.Of("streets.none_more", ("count", leftOut.Count), ("features", named), ("more", leftOut.Count - NamedInNote))
+            : Note.Of("streets.none", ("count", leftOut.Count), ("features", named));
     }
 
     /// <summary>The note for collections whose points or polygons were dropped and lines kept; null when none.</summary>
-    public static string? PartlyKeptNote(IReadOnlyList<int> numbers)
+    public static Note? PartlyKept(IReadOnlyList<int> numbers)
     {
         if (numbers.Count == 0) return null;
-        var named = string.Join(", ", numbers.Take(NamedInNote).Select(n => string.Create(CultureInfo.InvariantCulture, $"#{n}")));
-        var more = numbers.Count > NamedInNote ? string.Create(CultureInfo.InvariantCulture, $" and {numbers.Count - NamedInNote} more") : "";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"kept only the lines of {numbers.Count} GeometryCollection{(numbers.Count == 1 ? "" : "s")}: {named}{more}");
+        var named = numbers.Take(NamedInNote).Select(n => string.Create(CultureInfo.InvariantCulture, $"#{n}")).ToList();
+        return numbers.Count > NamedInNote
+            ? Note.Of("streets.partly_kept_more", ("count", numbers.Count), ("features", named), ("more", numbers.Count - NamedInNote))
+            : Note.Of("streets.partly_kept", ("count", numbers.Count), ("features", named));
     }
 
-    /// <summary>The one-line refusal for the first non-line feature under <see cref="NonLines.Refuse"/>.</summary>
-    public static string RefusalOf(NonLineFeature first, int total) => string.Create(CultureInfo.InvariantCulture,
-        $"feature #{first.Number} is a {first.GeometryType}, not a line ({total} such feature{(total == 1 ? "" : "s")}; non-line features are refused)");
+    /// <summary>The refusal of the first non-line feature under <see cref="NonLines.Refuse"/>.</summary>
+    public static Note Refusal(NonLineFeature first, int total) =>
+        Note.Of("streets.refused_non_line", ("feature", first.Number), ("type", first.GeometryType), ("count", total));
+
+    /// <summary><see cref="LeftOut"/> in English (for messages built in English).</summary>
+    public static string? LeftOutNote(IReadOnlyList<NonLineFeature> leftOut) => LeftOut(leftOut)?.English;
+
+    /// <summary><see cref="PartlyKept"/> in English.</summary>
+    public static string? PartlyKeptNote(IReadOnlyList<int> numbers) => PartlyKept(numbers)?.English;
+
+    /// <summary><see cref="Refusal"/> in English.</summary>
+    public static string RefusalOf(NonLineFeature first, int total) => Refusal(first, total).English;
+
+    private static List<string> Named(IReadOnlyList<NonLineFeature> leftOut) =>
+        leftOut.Take(NamedInNote).Select(f => string.Create(CultureInfo.InvariantCulture, $"#{f.Number} {f.GeometryType}")).ToList();
 
     private static void Collect(Geometry g, List<LineString> lines)
     {

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Globalization;
 using System.Text;
 using BarrioSeguro.Geo.Core.Spatial;
@@ -84,22 +85,22 @@ public static class CsvFile
         try
         {
             if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } h)
-                throw new InvalidVectorFileException(path, "no header row");
+                throw new InvalidVectorFileException(path, Note.Of("io.csv_no_header"));
             header = h.Select(x => x.Trim()).ToArray();
             while (csv.Read())
             {
                 if (rows.Count >= InputLimits.FeaturesPerFile)
-                    throw new InvalidVectorFileException(path, $"more than {InputLimits.FeaturesPerFile:N0} rows (limit: {InputLimits.FeaturesPerFile:N0} features per file)");
+                    throw new InvalidVectorFileException(path, Note.Of("limits.csv_rows", ("limit", InputLimits.FeaturesPerFile)));
                 rows.Add(Enumerable.Range(0, header.Length).Select(i => csv.TryGetField<string>(i, out var v) ? v ?? "" : "").ToArray());
             }
         }
         catch (DecoderFallbackException)
         {
-            throw new InvalidVectorFileException(path, "not UTF-8 text");
+            throw new InvalidVectorFileException(path, Note.Of("io.not_utf8"));
         }
         catch (CsvHelperException e)
         {
-            throw new InvalidVectorFileException(path, $"row {e.Context?.Parser?.Row}: {e.Message.Split('\n')[0]}");
+            throw new InvalidVectorFileException(path, Note.Of("io.csv_bad_row", ("row", e.Context?.Parser?.Row ?? 0), ("detail", e.Message.Split('\n')[0])));
         }
 
         int Find(string[] names) => Array.FindIndex(header, h => names.Contains(h, StringComparer.OrdinalIgnoreCase));
@@ -107,7 +108,7 @@ public static class CsvFile
         var xColumn = Find(XNames);
         var yColumn = Find(YNames);
         if (wktColumn < 0 && (xColumn < 0 || yColumn < 0))
-            throw new InvalidVectorFileException(path, "no geometry column: name one WKT, or two lon and lat (or x and y)");
+            throw new InvalidVectorFileException(path, Note.Of("io.csv_no_geometry"));
         var geometryColumns = wktColumn >= 0 ? new HashSet<int> { wktColumn } : [xColumn, yColumn];
         var attributeColumns = Enumerable.Range(0, header.Length).Where(i => !geometryColumns.Contains(i)).ToList();
         var kinds = attributeColumns.ToDictionary(i => i, i => KindOf(rows.Select(r => r[i])));
@@ -123,7 +124,7 @@ public static class CsvFile
             if (wktColumn >= 0)
             {
                 try { geometry = string.IsNullOrWhiteSpace(row[wktColumn]) ? null : wkt.Read(row[wktColumn]); }
-                catch (ParseException e) { throw new InvalidVectorFileException(path, $"row {line}, column {header[wktColumn]}: not WKT ({e.Message})"); }
+                catch (ParseException e) { throw new InvalidVectorFileException(path, Note.Of("io.csv_not_wkt", ("row", line), ("column", header[wktColumn]), ("detail", e.Message))); }
             }
             else
             {
@@ -131,7 +132,7 @@ public static class CsvFile
                 else if (double.TryParse(row[xColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
                     && double.TryParse(row[yColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out var y))
                     geometry = factory.CreatePoint(new Coordinate(x, y));
-                else throw new InvalidVectorFileException(path, $"row {line}: '{row[xColumn]}', '{row[yColumn]}' is not a pair of numbers ({header[xColumn]}, {header[yColumn]})");
+                else throw new InvalidVectorFileException(path, Note.Of("io.csv_not_numbers", ("row", line), ("x", row[xColumn]), ("y", row[yColumn]), ("xname", header[xColumn]), ("yname", header[yColumn])));
             }
             var attributes = new AttributesTable();
             foreach (var i in attributeColumns) attributes.Add(header[i], Typed(row[i], kinds[i]));

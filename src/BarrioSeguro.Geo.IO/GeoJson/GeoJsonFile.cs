@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -28,13 +29,13 @@ public static class GeoJsonFile
     /// <exception cref="InvalidVectorFileException">Empty, malformed (with line and position), not GeoJSON, or an unknown CRS.</exception>
     public static FeatureSet Read(string path)
     {
-        if (!File.Exists(path)) throw new InvalidVectorFileException(path, "file not found");
+        if (!File.Exists(path)) throw new InvalidVectorFileException(path, Note.Of("io.not_found"));
         var bytes = File.ReadAllBytes(path);
         if (bytes.AsSpan().Trim(" \t\r\n\uFEFF"u8).IsEmpty)
-            throw new InvalidVectorFileException(path, "empty file");
+            throw new InvalidVectorFileException(path, Note.Of("io.empty_file"));
 
-        if (GeoJsonScan.InvalidUtf8(bytes.AsSpan(Bom(bytes))) is { } where8)
-            throw new InvalidVectorFileException(path, $"not valid UTF-8 at {where8}: GeoJSON is UTF-8 text");
+        if (GeoJsonScan.InvalidUtf8At(bytes.AsSpan(Bom(bytes))) is { } where8)
+            throw new InvalidVectorFileException(path, where8 > 0 ? Note.Of("io.geojson_not_utf8", ("byte", where8)) : Note.Of("io.geojson_not_utf8_somewhere"));
 
         JsonDocument doc;
         try
@@ -43,15 +44,16 @@ public static class GeoJsonFile
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? $" at line {line + 1}, position {(e.BytePositionInLine ?? 0) + 1}" : "";
-            throw new InvalidVectorFileException(path, $"malformed GeoJSON{where}", e);
+            throw new InvalidVectorFileException(path, e.LineNumber is { } line
+                ? Note.Of("io.geojson_malformed_at", ("line", line + 1), ("position", (e.BytePositionInLine ?? 0) + 1))
+                : Note.Of("io.geojson_malformed"), e);
         }
 
         using (doc)
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
-                throw new InvalidVectorFileException(path, "not GeoJSON: the top level is not an object with a \"type\"");
+                throw new InvalidVectorFileException(path, Note.Of("io.geojson_no_type"));
 
             var epsg = ReadCrs(path, root);
             var features = new List<IFeature>();
@@ -59,15 +61,15 @@ public static class GeoJsonFile
             {
                 case "FeatureCollection":
                     if (!root.TryGetProperty("features", out var array) || array.ValueKind != JsonValueKind.Array)
-                        throw new InvalidVectorFileException(path, "FeatureCollection without a \"features\" array");
-                    if (InputLimits.TooMany("the file", array.GetArrayLength(), InputLimits.FeaturesPerFile, "features") is { } many)
+                        throw new InvalidVectorFileException(path, Note.Of("io.geojson_no_features"));
+                    if (InputLimits.FileFeatures(array.GetArrayLength()) is { } many)
                         throw new InvalidVectorFileException(path, many);
                     long total = 0;
                     var n = 0;
                     foreach (var f in array.EnumerateArray()) // counted before any geometry is built
                         if (f.ValueKind == JsonValueKind.Object && f.TryGetProperty("geometry", out var fg))
                             total += Scanned(path, fg, ++n);
-                    if (InputLimits.TooMany("the file", total, InputLimits.VerticesPerFile, "vertices") is { } huge)
+                    if (InputLimits.FileVertices(total) is { } huge)
                         throw new InvalidVectorFileException(path, huge);
                     var i = 0;
                     foreach (var f in array.EnumerateArray()) features.Add(ReadFeature(path, f, ++i, epsg));
@@ -152,17 +154,17 @@ public static class GeoJsonFile
             if (props.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String) name = n.GetString();
             else if (props.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number) name = "EPSG:" + c.GetRawText();
         }
-        if (name is null) throw new InvalidVectorFileException(path, $"unreadable \"crs\" member: {crs.GetRawText()}");
+        if (name is null) throw new InvalidVectorFileException(path, Note.Of("io.geojson_bad_crs", ("crs", crs.GetRawText())));
         try { return Crs.Parse(name); }
-        catch (UnknownCrsException e) { throw new InvalidVectorFileException(path, $"unknown CRS \"{name}\" in the \"crs\" member", e); }
+        catch (UnknownCrsException e) { throw new InvalidVectorFileException(path, Note.Of("io.geojson_unknown_crs", ("crs", name)), e); }
     }
 
     /// <summary>The vertices of a geometry, counted and checked before it is built.</summary>
     private static long Scanned(string path, JsonElement geometry, int index)
     {
         var scan = GeoJsonScan.Count(geometry);
-        if (scan.Problem is not null) throw new InvalidVectorFileException(path, $"feature #{index}: {scan.Problem}");
-        if (InputLimits.TooMany($"feature #{index}", scan.Count, InputLimits.VerticesPerGeometry, "vertices") is { } big)
+        if (scan.Issue is { } issue) throw new InvalidVectorFileException(path, Note.Of("io.feature_not_finite", ("feature", index), ("value", issue.Args["value"])));
+        if (InputLimits.FeatureVertices(index, scan.Count) is { } big)
             throw new InvalidVectorFileException(path, big);
         return scan.Count;
     }
@@ -170,7 +172,7 @@ public static class GeoJsonFile
     private static Feature ReadFeature(string path, JsonElement f, int index, int epsg)
     {
         if (f.ValueKind != JsonValueKind.Object || !f.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String || t.GetString() != "Feature")
-            throw new InvalidVectorFileException(path, $"feature #{index} is not a GeoJSON Feature");
+            throw new InvalidVectorFileException(path, Note.Of("io.geojson_not_feature", ("feature", index)));
         var geometry = f.TryGetProperty("geometry", out var g) ? ReadGeometry(path, g, index, epsg) : null;
         var attributes = new AttributesTable();
         if (f.TryGetProperty("properties", out var props) && props.ValueKind == JsonValueKind.Object)
@@ -190,7 +192,7 @@ public static class GeoJsonFile
         }
         catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
-            throw new InvalidVectorFileException(path, $"feature #{index} has an invalid geometry ({FirstLine(e.Message)})", e);
+            throw new InvalidVectorFileException(path, Note.Of("io.geojson_bad_geometry", ("feature", index), ("detail", FirstLine(e.Message))), e);
         }
     }
 

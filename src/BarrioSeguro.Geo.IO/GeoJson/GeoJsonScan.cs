@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -11,14 +12,18 @@ namespace BarrioSeguro.Geo.IO.GeoJson;
 public static class GeoJsonScan
 {
     /// <summary>What a geometry holds: its positions, the most numbers in one (3: Z, 4: Z and M), a problem if any.</summary>
-    public readonly record struct Positions(long Count, int MaxDimension, string? Problem);
+    public readonly record struct Positions(long Count, int MaxDimension, Note? Issue)
+    {
+        /// <summary><see cref="Issue"/> in English.</summary>
+        public string? Problem => Issue?.English;
+    }
 
     /// <summary>Counts the positions of a GeoJSON geometry object (GeometryCollections included).</summary>
     public static Positions Count(JsonElement geometry)
     {
         long count = 0;
         var dimension = 0;
-        string? problem = null;
+        Note? problem = null;
         void Walk(JsonElement e)
         {
             if (problem is not null) return;
@@ -38,7 +43,7 @@ public static class GeoJsonScan
                 foreach (var n in e.EnumerateArray())
                     if (n.ValueKind == JsonValueKind.Number && (!n.TryGetDouble(out var v) || !double.IsFinite(v)))
                     {
-                        problem = $"the coordinate {Short(n.GetRawText())} is not a finite number";
+                        problem = Note.Of("io.coordinate_not_finite", ("value", Short(n.GetRawText())));
                         return;
                     }
                 return;
@@ -50,12 +55,20 @@ public static class GeoJsonScan
     }
 
     /// <summary>Null when the bytes are valid UTF-8, else where they are not ("byte 1,234").</summary>
-    public static string? InvalidUtf8(ReadOnlySpan<byte> bytes)
+    public static string? InvalidUtf8(ReadOnlySpan<byte> bytes) => InvalidUtf8At(bytes) switch
+    {
+        null => null,
+        0 => "an unknown byte",
+        var at => string.Create(CultureInfo.InvariantCulture, $"byte {at:N0}"),
+    };
+
+    /// <summary>Null when the bytes are valid UTF-8, else the first byte that is not (from 1; 0 when the decoder cannot tell).</summary>
+    public static long? InvalidUtf8At(ReadOnlySpan<byte> bytes)
     {
         if (System.Text.Unicode.Utf8.IsValid(bytes)) return null;
         try { new UTF8Encoding(false, true).GetCharCount(bytes); }
-        catch (DecoderFallbackException e) { return string.Create(CultureInfo.InvariantCulture, $"byte {e.Index + 1:N0}"); }
-        return "an unknown byte";
+        catch (DecoderFallbackException e) { return e.Index + 1; }
+        return 0;
     }
 
     /// <summary>Options that bound the nesting of a document (deep nesting is refused, not recursed into).</summary>

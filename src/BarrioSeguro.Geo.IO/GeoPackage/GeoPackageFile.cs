@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Globalization;
 using BarrioSeguro.Geo.Core.Spatial;
 using Microsoft.Data.Sqlite;
@@ -26,8 +27,8 @@ public static class GeoPackageFile
     public static FeatureSet Read(string path)
     {
         var info = new FileInfo(path);
-        if (!info.Exists) throw new InvalidVectorFileException(path, "file not found");
-        if (info.Length == 0) throw new InvalidVectorFileException(path, "empty file");
+        if (!info.Exists) throw new InvalidVectorFileException(path, Note.Of("io.not_found"));
+        if (info.Length == 0) throw new InvalidVectorFileException(path, Note.Of("io.empty_file"));
         try
         {
             using var db = Open(path, SqliteOpenMode.ReadOnly);
@@ -44,7 +45,7 @@ public static class GeoPackageFile
                     layers.Add((r.GetString(0), r.GetString(1), EpsgOf(path, r.GetInt32(2), r.IsDBNull(3) ? null : r.GetString(3),
                         r.IsDBNull(4) ? null : r.GetInt32(4), r.IsDBNull(5) ? null : r.GetString(5))));
             }
-            if (layers.Count == 0) throw new InvalidVectorFileException(path, "no feature table in the GeoPackage");
+            if (layers.Count == 0) throw new InvalidVectorFileException(path, Note.Of("io.gpkg_no_table"));
 
             var epsg = layers[0].Epsg;
             var all = new List<IFeature>();
@@ -57,9 +58,9 @@ public static class GeoPackageFile
         }
         catch (SqliteException e)
         {
-            var reason = e.SqliteErrorCode == 26 ? "not a GeoPackage (not an SQLite database)"
-                : e.Message.Contains("no such table", StringComparison.Ordinal) ? "not a GeoPackage (no gpkg_contents/gpkg_geometry_columns tables)"
-                : $"unreadable GeoPackage ({e.Message})";
+            var reason = e.SqliteErrorCode == 26 ? Note.Of("io.gpkg_not_sqlite")
+                : e.Message.Contains("no such table", StringComparison.Ordinal) ? Note.Of("io.gpkg_no_tables")
+                : Note.Of("io.gpkg_unreadable", ("detail", e.Message.ReplaceLineEndings(" ")));
             throw new InvalidVectorFileException(path, reason, e);
         }
     }
@@ -73,7 +74,7 @@ public static class GeoPackageFile
     public static int Write(string path, string layerName, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg)
     {
         var moved = FeatureTransform.To(features, sourceEpsg, targetEpsg);
-        if (moved.Count == 0) throw new InvalidVectorFileException(path, "no features to write");
+        if (moved.Count == 0) throw new InvalidVectorFileException(path, Note.Of("io.no_features_to_write"));
         var columns = AttributeSchema.Infer(moved);
         var names = ColumnNames(columns);
 
@@ -199,7 +200,9 @@ public static class GeoPackageFile
             return code;
         if (srsId == 0) return Crs.Wgs84; // "undefined geographic": the only geographic system here
         if (definition is not null && Shapefile.EsriPrj.ToEpsg(definition) is { } fromWkt) return fromWkt; // other organisations, same WKT
-        throw new InvalidVectorFileException(path, $"unknown CRS (srs_id {srsId}, {organization ?? "no organization"} {organizationId})");
+        throw new InvalidVectorFileException(path, organization is null
+            ? Note.Of("io.gpkg_unknown_crs", ("srs", srsId))
+            : Note.Of("io.gpkg_unknown_crs_of", ("srs", srsId), ("organization", organization), ("code", organizationId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "")));
     }
 
     private static object? FromSql(object? value, string declaredType) => value switch

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Globalization;
 using System.Text;
 using System.Xml;
@@ -25,7 +26,7 @@ public static class GpxFeatures
         var moved = FeatureTransform.To(features, sourceEpsg, Crs.Wgs84);
         var index = moved.FindIndex(f => f.Geometry is Polygon or MultiPolygon);
         if (index >= 0)
-            throw new InvalidVectorFileException(path, $"feature #{index + 1} is a {moved[index].Geometry.GeometryType}: GPX holds points (waypoints) and lines (tracks) only");
+            throw new InvalidVectorFileException(path, Note.Of("io.gpx_polygon", ("feature", index + 1), ("type", moved[index].Geometry.GeometryType)));
         var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true, CloseOutput = false };
         using var w = XmlWriter.Create(output, settings);
         w.WriteStartDocument();

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Globalization;
 using System.Text;
 using System.Xml;
@@ -94,11 +95,11 @@ public static class KmlFile
         }
         catch (XmlException e)
         {
-            throw new InvalidVectorFileException(path, $"not well-formed XML at line {e.LineNumber}: {e.Message}");
+            throw new InvalidVectorFileException(path, Note.Of("io.xml_malformed", ("line", e.LineNumber), ("detail", e.Message.ReplaceLineEndings(" "))));
         }
         var root = doc.Root;
         if (root is null || root.Name.LocalName != "kml")
-            throw new InvalidVectorFileException(path, "not a KML file (the root element is not <kml>)");
+            throw new InvalidVectorFileException(path, Note.Of("io.kml_not_kml"));
         var ns = root.Name.Namespace;
         var types = root.Descendants(ns + "Schema")
             .SelectMany(s => s.Elements(ns + "SimpleField").Select(f => (Schema: "#" + (string?)s.Attribute("id"), Name: (string?)f.Attribute("name"), Type: (string?)f.Attribute("type"))))
@@ -141,11 +142,11 @@ public static class KmlFile
         }
         catch (FormatException)
         {
-            throw new InvalidVectorFileException(path, $"line {((IXmlLineInfo)at).LineNumber}: '{text}' is not a {type}");
+            throw new InvalidVectorFileException(path, Note.Of("io.kml_bad_value", ("line", ((IXmlLineInfo)at).LineNumber), ("value", text), ("type", type)));
         }
         catch (OverflowException)
         {
-            throw new InvalidVectorFileException(path, $"line {((IXmlLineInfo)at).LineNumber}: '{text}' is out of range for a {type}");
+            throw new InvalidVectorFileException(path, Note.Of("io.kml_out_of_range", ("line", ((IXmlLineInfo)at).LineNumber), ("value", text), ("type", type)));
         }
     }
 
@@ -161,7 +162,7 @@ public static class KmlFile
                 if (parts.Length < 2
                     || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var lon)
                     || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var lat))
-                    throw new InvalidVectorFileException(path, $"line {((IXmlLineInfo)parent!).LineNumber}: '{tuple}' is not lon,lat[,alt]");
+                    throw new InvalidVectorFileException(path, Note.Of("io.kml_bad_tuple", ("line", ((IXmlLineInfo)parent!).LineNumber), ("value", tuple)));
                 list.Add(new Coordinate(lon, lat));
             }
             return [.. list];
@@ -182,7 +183,7 @@ public static class KmlFile
         }
         catch (ArgumentException ex)
         {
-            throw new InvalidVectorFileException(path, $"line {((IXmlLineInfo)e).LineNumber}: {e.Name.LocalName} {ex.Message}");
+            throw new InvalidVectorFileException(path, Note.Of("io.kml_bad_geometry", ("line", ((IXmlLineInfo)e).LineNumber), ("element", e.Name.LocalName), ("detail", ex.Message.ReplaceLineEndings(" "))));
         }
     }
 

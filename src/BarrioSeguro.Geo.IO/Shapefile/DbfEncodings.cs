@@ -1,10 +1,11 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Globalization;
 using System.Text;
 
 namespace BarrioSeguro.Geo.IO.Shapefile;
 
 /// <summary>The text encoding chosen for a DBF, and a one-line warning when it was a guess (null when it was stated).</summary>
-public sealed record DbfEncodingChoice(Encoding Encoding, string? Warning);
+public sealed record DbfEncodingChoice(Encoding Encoding, Note? Warning);
 
 /// <summary>
 /// Decides how a DBF's text is encoded: the caller's choice (<c>--encoding</c>) first, then the .cpg file, then the
@@ -46,25 +47,36 @@ public static class DbfEncodings
     public static DbfEncodingChoice Choose(Encoding? given, string? cpg, byte languageDriverId, ReadOnlySpan<byte> dbfBytes)
     {
         if (given is not null) return new DbfEncodingChoice(given, null);
-        string? cpgProblem = null;
+        string? badCpg = null;
         if (cpg is not null)
         {
             if (FromCpg(cpg) is { } stated) return new DbfEncodingChoice(stated, null);
-            cpgProblem = $"the .cpg names an unknown code page '{Shorten(cpg)}'";
+            badCpg = Shorten(cpg);
         }
-        var why = cpgProblem ?? "no .cpg";
+        var hex = $"0x{languageDriverId:X2}";
         if (FromLdid(languageDriverId) is { } fromByte)
-            return new DbfEncodingChoice(fromByte,
-                $"{why}: read the DBF as {fromByte.WebName} from its language byte 0x{languageDriverId:X2} (use --encoding to change)");
-        var unknownByte = languageDriverId == 0 ? "" : $", an unknown language byte 0x{languageDriverId:X2}";
+            return new DbfEncodingChoice(fromByte, badCpg is null
+                ? Note.Of("io.dbf_ldid", ("encoding", fromByte.WebName), ("ldid", hex))
+                : Note.Of("io.dbf_ldid_bad_cpg", ("cpg", badCpg!), ("encoding", fromByte.WebName), ("ldid", hex)));
+        var unknownByte = languageDriverId != 0;
         if (LooksUtf8(dbfBytes, out var hasNonAscii) && hasNonAscii)
-            return new DbfEncodingChoice(new UTF8Encoding(false),
-                $"{why}{unknownByte}: read the DBF as utf-8, since all its text is valid UTF-8 (use --encoding to change)");
+            return new DbfEncodingChoice(new UTF8Encoding(false), (badCpg, unknownByte) switch
+            {
+                (null, false) => Note.Of("io.dbf_utf8"),
+                (null, true) => Note.Of("io.dbf_utf8_byte", ("ldid", hex)),
+                (_, false) => Note.Of("io.dbf_utf8_bad_cpg", ("cpg", badCpg!)),
+                _ => Note.Of("io.dbf_utf8_bad_cpg_byte", ("cpg", badCpg!), ("ldid", hex)),
+            });
         var cp1252 = Encoding.GetEncoding(Windows1252);
         // Plain ASCII reads the same in every code page: nothing was guessed.
-        return new DbfEncodingChoice(cp1252, hasNonAscii
-            ? $"{why}{unknownByte}: read the DBF as windows-1252, the code page of Spanish-language Windows (use --encoding to change)"
-            : null);
+        if (!hasNonAscii) return new DbfEncodingChoice(cp1252, null);
+        return new DbfEncodingChoice(cp1252, (badCpg, unknownByte) switch
+        {
+            (null, false) => Note.Of("io.dbf_cp1252"),
+            (null, true) => Note.Of("io.dbf_cp1252_byte", ("ldid", hex)),
+            (_, false) => Note.Of("io.dbf_cp1252_bad_cpg", ("cpg", badCpg!)),
+            _ => Note.Of("io.dbf_cp1252_bad_cpg_byte", ("cpg", badCpg!), ("ldid", hex)),
+        });
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Globalization;
 using NetTopologySuite.Features;
 using NetTopologySuite.IO.Esri.Dbf.Fields;
@@ -44,10 +45,10 @@ internal sealed class DbfSchema
     /// One line naming the attributes whose field names were cut or changed to fit 10 bytes
     /// ("field names cut to 10 bytes: districtUbigeo as districtUb, ..."), or null when all fit.
     /// </summary>
-    public string? RenamedNote()
+    public Note? RenamedNote()
     {
-        var renamed = _columns.Where(c => c.Column.Name != c.Field).Select(c => $"{c.Column.Name} as {c.Field}").ToList();
-        return renamed.Count == 0 ? null : $"field names cut to {DbfFieldNames.MaxBytes} bytes: {string.Join(", ", renamed)}";
+        var renamed = _columns.Where(c => c.Column.Name != c.Field).Select(c => $"{c.Column.Name} → {c.Field}").ToList();
+        return renamed.Count == 0 ? null : Note.Of("io.fields_renamed", ("bytes", DbfFieldNames.MaxBytes), ("fields", renamed));
     }
 
     /// <summary>
@@ -55,7 +56,7 @@ internal sealed class DbfSchema
     /// Text longer than 254 bytes is cut at a character boundary, and each cut is a line in <paramref name="warnings"/>:
     /// "description of feature #12 (id 7) cut from 300 to 254 bytes" (#: position from 1 in the layer written).
     /// </summary>
-    public AttributesTable Convert(IAttributesTable? attributes, int featureNumber, ICollection<string> warnings)
+    public AttributesTable Convert(IAttributesTable? attributes, int featureNumber, ICollection<Note> warnings)
     {
         var table = new AttributesTable();
         foreach (var (column, field) in _columns)
@@ -74,13 +75,14 @@ internal sealed class DbfSchema
         return table;
     }
 
-    private static string Cut(string name, string text, IAttributesTable attributes, int featureNumber, ICollection<string> warnings)
+    private static string Cut(string name, string text, IAttributesTable attributes, int featureNumber, ICollection<Note> warnings)
     {
         var cut = DbfFieldNames.Truncate(text, MaxCharacterBytes);
         if (cut.Length == text.Length) return text;
-        var id = attributes.Exists("id") && attributes["id"] is { } v ? $" (id {AttributeSchema.AsText(v)})" : "";
-        warnings.Add(string.Create(CultureInfo.InvariantCulture,
-            $"{name} of feature #{featureNumber}{id} cut from {System.Text.Encoding.UTF8.GetByteCount(text)} to {System.Text.Encoding.UTF8.GetByteCount(cut)} bytes (a DBF text field holds {MaxCharacterBytes})"));
+        var (before, after) = (System.Text.Encoding.UTF8.GetByteCount(text), System.Text.Encoding.UTF8.GetByteCount(cut));
+        warnings.Add(attributes.Exists("id") && attributes["id"] is { } v
+            ? Note.Of("io.text_cut_id", ("field", name), ("feature", featureNumber), ("id", AttributeSchema.AsText(v)), ("from", before), ("to", after), ("limit", MaxCharacterBytes))
+            : Note.Of("io.text_cut", ("field", name), ("feature", featureNumber), ("from", before), ("to", after), ("limit", MaxCharacterBytes)));
         return cut;
     }
 }

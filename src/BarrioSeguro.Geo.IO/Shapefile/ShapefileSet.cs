@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Globalization;
 using System.Text;
 using BarrioSeguro.Geo.Core.Spatial;
@@ -29,11 +30,11 @@ internal static class ShapefileSet
     /// </summary>
     /// <exception cref="InvalidVectorFileException">No features, or a geometry a shapefile cannot hold.</exception>
     public static IReadOnlyList<(string Name, byte[] Bytes)> Encode(
-        string layerName, IReadOnlyList<IFeature> features, int epsg, ICollection<string>? warnings = null)
+        string layerName, IReadOnlyList<IFeature> features, int epsg, ICollection<Note>? warnings = null)
     {
-        warnings ??= new List<string>();
+        warnings ??= new List<Note>();
         var shpName = layerName + ".shp";
-        if (features.Count == 0) throw new InvalidVectorFileException(shpName, "no features to write");
+        if (features.Count == 0) throw new InvalidVectorFileException(shpName, Note.Of("io.no_features_to_write"));
         var prj = EsriPrj.For(epsg);
 
         // One schema for the whole layer, so the split files share field names and types.
@@ -53,13 +54,12 @@ internal static class ShapefileSet
                 Point or MultiPoint => Group.Points,
                 LineString or MultiLineString => Group.Lines,
                 Polygon or MultiPolygon => Group.Polygons,
-                _ => throw new InvalidVectorFileException(shpName,
-                    $"feature #{i + 1} is a {g.GeometryType}, which a shapefile cannot hold"),
+                _ => throw new InvalidVectorFileException(shpName, Note.Of("io.shapefile_cannot_hold", ("feature", i + 1), ("type", g.GeometryType))),
             };
             if (!groups.TryGetValue(group, out var list)) { groups[group] = list = []; order.Add(group); }
             list.Add(row);
         }
-        if (order.Count == 0) throw new InvalidVectorFileException(shpName, "no feature has a geometry");
+        if (order.Count == 0) throw new InvalidVectorFileException(shpName, Note.Of("io.no_geometry"));
         // Features without geometry go with the first group as null shapes; their attributes are kept.
         groups[order[0]].AddRange(nulls);
 
@@ -120,13 +120,13 @@ internal static class ShapefileSet
     public static FeatureSet Read(string shpPath, ReadOptions options)
     {
         var info = new FileInfo(shpPath);
-        if (!info.Exists) throw new InvalidVectorFileException(shpPath, "file not found");
-        if (info.Length == 0) throw new InvalidVectorFileException(shpPath, "empty file");
+        if (!info.Exists) throw new InvalidVectorFileException(shpPath, Note.Of("io.not_found"));
+        if (info.Length == 0) throw new InvalidVectorFileException(shpPath, Note.Of("io.empty_file"));
         // The reader below does not need the .shx, but GDAL, QGIS and ArcGIS do: a set without it is broken for them.
         if (Sibling(shpPath, ".shx") is null) throw new InvalidVectorFileException(shpPath,
-            $"missing {Path.GetFileNameWithoutExtension(shpPath)}.shx (a shapefile needs its .shp, .shx and .dbf together)");
+            Note.Of("io.shapefile_missing", ("file", Path.GetFileNameWithoutExtension(shpPath) + ".shx")));
         var dbf = Sibling(shpPath, ".dbf") ?? throw new InvalidVectorFileException(shpPath,
-            $"missing {Path.GetFileNameWithoutExtension(shpPath)}.dbf (a shapefile needs its .shp, .shx and .dbf together)");
+            Note.Of("io.shapefile_missing", ("file", Path.GetFileNameWithoutExtension(shpPath) + ".dbf")));
 
         var cpg = Sibling(shpPath, ".cpg") is { } cpgPath ? File.ReadAllText(cpgPath) : null;
         var dbfBytes = File.ReadAllBytes(dbf);
@@ -135,7 +135,7 @@ internal static class ShapefileSet
 
         // The DBF header says how many records follow: refuse a file over the limit before a geometry is built.
         if (dbfBytes.Length >= 8 && BitConverter.ToInt32(dbfBytes, 4) is var declared &&
-            InputLimits.TooMany(Path.GetFileName(dbf), (uint)declared, InputLimits.FeaturesPerFile, "records") is { } many)
+            InputLimits.DbfRecords(Path.GetFileName(dbf), (uint)declared) is { } many)
             throw new InvalidVectorFileException(shpPath, many);
 
         var features = new List<Feature>();
@@ -155,14 +155,13 @@ internal static class ShapefileSet
                 // Counted as the records stream in: a .shp whose header lies stops here, not after filling memory.
                 vertices += feature.Geometry?.NumPoints ?? 0;
                 if (features.Count >= InputLimits.FeaturesPerFile || vertices > InputLimits.VerticesPerFile)
-                    throw new InvalidVectorFileException(shpPath, string.Create(CultureInfo.InvariantCulture,
-                        $"the shapefile holds more than {InputLimits.FeaturesPerFile:N0} features or {InputLimits.VerticesPerFile:N0} vertices, the most allowed"));
+                    throw new InvalidVectorFileException(shpPath, Note.Of("limits.shapefile", ("features", InputLimits.FeaturesPerFile), ("vertices", InputLimits.VerticesPerFile)));
                 features.Add(feature);
             }
         }
         catch (Exception e) when (e is not InvalidVectorFileException)
         {
-            throw new InvalidVectorFileException(shpPath, $"not a readable shapefile ({e.Message})", e);
+            throw new InvalidVectorFileException(shpPath, Note.Of("io.shapefile_unreadable", ("detail", e.Message.ReplaceLineEndings(" "))), e);
         }
 
         int epsg;
@@ -170,19 +169,19 @@ internal static class ShapefileSet
         {
             var wkt = File.ReadAllText(prjPath);
             epsg = EsriPrj.ToEpsg(wkt) ?? throw new InvalidVectorFileException(shpPath,
-                $"unknown CRS in {Path.GetFileName(prjPath)}: {Describe(wkt)}");
+                Note.Of("io.prj_unknown_crs", ("file", Path.GetFileName(prjPath)), ("wkt", Describe(wkt))));
         }
         else
         {
             var envelope = new Envelope();
             foreach (var f in features) if (f.Geometry is { } g) envelope.ExpandToInclude(g.EnvelopeInternal);
             if (!envelope.IsNull && (envelope.MinX < -180 || envelope.MaxX > 180 || envelope.MinY < -90 || envelope.MaxY > 90))
-                throw new InvalidVectorFileException(shpPath, "no .prj, and the coordinates are not longitude/latitude: cannot tell the CRS");
+                throw new InvalidVectorFileException(shpPath, Note.Of("io.no_prj_not_lonlat"));
             epsg = Crs.Wgs84;
         }
 
         var result = features.Select(f => (IFeature)new Feature(WithSrid(f.Geometry, epsg), Normalise(f.Attributes, wholeNumbers))).ToList();
-        return new FeatureSet(result, epsg) { Warnings = choice.Warning is { } w ? [w] : [], FromDbf = true };
+        return new FeatureSet(result, epsg) { Notes = choice.Warning is { } w ? [w] : [], FromDbf = true };
     }
 
     private static Geometry? WithSrid(Geometry? g, int epsg)

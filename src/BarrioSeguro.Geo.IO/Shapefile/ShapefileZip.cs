@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.IO.Compression;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Features;
@@ -20,7 +21,7 @@ public static class ShapefileZip
     /// <exception cref="InvalidVectorFileException">No features, or a geometry a shapefile cannot hold.</exception>
     /// <exception cref="UnknownCrsException">Either EPSG code is not supported.</exception>
     public static int Write(Stream output, string layerName, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg,
-        ICollection<string>? warnings = null)
+        ICollection<Note>? warnings = null)
     {
         var moved = FeatureTransform.To(features, sourceEpsg, targetEpsg);
         var files = ShapefileSet.Encode(layerName, moved, targetEpsg, warnings);
@@ -42,19 +43,18 @@ public static class ShapefileZip
     private static void Extract(string zipPath, string scratch)
     {
         using var zip = ZipFile.OpenRead(zipPath);
-        if (InputLimits.TooMany("the zip", zip.Entries.Count, InputLimits.ZipEntries, "entries") is { } many)
+        if (InputLimits.ZipEntryCount(zip.Entries.Count) is { } many)
             throw new InvalidVectorFileException(zipPath, many);
         var declared = zip.Entries.Sum(e => e.Length);
         if (declared > InputLimits.ZipUncompressedBytes)
-            throw new InvalidVectorFileException(zipPath, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"the zip unpacks to {declared / 1048576.0:N0} MiB; at most {InputLimits.ZipUncompressedBytes / 1048576:N0} MiB are allowed"));
+            throw new InvalidVectorFileException(zipPath, Note.Of("limits.zip_bytes", ("mib", Math.Round(declared / 1048576.0)), ("limit", InputLimits.ZipUncompressedBytes / 1048576)));
         var root = Path.GetFullPath(scratch) + Path.DirectorySeparatorChar;
         var targets = new List<(ZipArchiveEntry Entry, string Path)>();
         foreach (var entry in zip.Entries)
         {
             var target = Path.GetFullPath(Path.Combine(root, entry.FullName));
             if (!target.StartsWith(root, StringComparison.Ordinal) || Path.IsPathRooted(entry.FullName))
-                throw new InvalidVectorFileException(zipPath, $"the entry '{entry.FullName}' would be written outside the folder it is unpacked in");
+                throw new InvalidVectorFileException(zipPath, Note.Of("io.zip_entry_outside", ("entry", entry.FullName)));
             targets.Add((entry, target));
         }
         Directory.CreateDirectory(root);
@@ -73,7 +73,7 @@ public static class ShapefileZip
                 own += read;
                 written += read;
                 if (own > entry.Length || written > InputLimits.ZipUncompressedBytes)
-                    throw new InvalidVectorFileException(zipPath, $"the entry '{entry.FullName}' unpacks to more than the {entry.Length:N0} bytes it declares");
+                    throw new InvalidVectorFileException(zipPath, Note.Of("io.zip_entry_inflates", ("entry", entry.FullName), ("bytes", entry.Length)));
                 output.Write(buffer, 0, read);
             }
         }
@@ -87,8 +87,8 @@ public static class ShapefileZip
     public static FeatureSet Read(string zipPath, ReadOptions? options = null)
     {
         var info = new FileInfo(zipPath);
-        if (!info.Exists) throw new InvalidVectorFileException(zipPath, "file not found");
-        if (info.Length == 0) throw new InvalidVectorFileException(zipPath, "empty file");
+        if (!info.Exists) throw new InvalidVectorFileException(zipPath, Note.Of("io.not_found"));
+        if (info.Length == 0) throw new InvalidVectorFileException(zipPath, Note.Of("io.empty_file"));
         var scratch = Path.Combine(Path.GetTempPath(), $"barrio-zip-{Guid.NewGuid():N}");
         try
         {
@@ -98,15 +98,15 @@ public static class ShapefileZip
             }
             catch (Exception e) when (e is InvalidDataException or IOException)
             {
-                throw new InvalidVectorFileException(zipPath, $"not a readable zip ({e.Message})", e);
+                throw new InvalidVectorFileException(zipPath, Note.Of("io.zip_unreadable", ("detail", e.Message.ReplaceLineEndings(" "))), e);
             }
             var shps = Directory.GetFiles(scratch, "*", SearchOption.AllDirectories)
                 .Where(f => f.EndsWith(".shp", StringComparison.OrdinalIgnoreCase) && !Path.GetFileName(f).StartsWith("._", StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal).ToList();
-            if (shps.Count == 0) throw new InvalidVectorFileException(zipPath, "no .shp file inside the zip");
+            if (shps.Count == 0) throw new InvalidVectorFileException(zipPath, Note.Of("io.zip_no_shp"));
 
             var all = new List<IFeature>();
-            var warnings = new List<string>();
+            var warnings = new List<Note>();
             int? epsg = null;
             foreach (var shp in shps)
             {
@@ -114,14 +114,14 @@ public static class ShapefileZip
                 try { set = ShapefileSet.Read(shp, options ?? ReadOptions.Default); }
                 catch (InvalidVectorFileException e)
                 {
-                    throw new InvalidVectorFileException(zipPath, $"{Path.GetRelativePath(scratch, shp)}: {e.Reason}", e);
+                    throw new InvalidVectorFileException(zipPath, e.Note, e, Path.GetRelativePath(scratch, shp));
                 }
                 // Warnings name the shapefile inside the zip, as errors do.
-                warnings.AddRange(set.Warnings.Select(w => shps.Count == 1 ? w : $"{Path.GetRelativePath(scratch, shp)}: {w}"));
+                warnings.AddRange(set.Notes.Select(w => shps.Count == 1 ? w : Note.Of("io.in_entry", ("entry", Path.GetRelativePath(scratch, shp)), ("text", w.ToString()))));
                 epsg ??= set.Epsg;
                 all.AddRange(set.Epsg == epsg ? set.Features : FeatureTransform.To(set.Features, set.Epsg, epsg.Value));
             }
-            return new FeatureSet(all, epsg!.Value) { Warnings = warnings, FromDbf = true };
+            return new FeatureSet(all, epsg!.Value) { Notes = warnings, FromDbf = true };
         }
         finally
         {

@@ -41,7 +41,7 @@ public static class CoveragePlanning
     public static CoverageOutcome Once(
         StreetGraph graph, IReadOnlyList<CoverageUnit> units, double minutes, CoverageTargets targets, string? shift, string placement, IEnumerable<Note> notes)
     {
-        if (!(minutes > 0) || minutes > MaxMinutes) throw new ArgumentException($"minutes must be more than 0 and at most {MaxMinutes:0}.");
+        if (!(minutes > 0) || minutes > MaxMinutes) throw new RefusalException(Note.Of("coverage.refused_minutes", ("minutes", minutes.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("limit", MaxMinutes)), nameof(minutes));
         var sectors = targets.Headline is null ? targets.Sectors : [targets.Headline, .. targets.Sectors ?? []];
         var result = Coverage.Compute(graph, units.Select(u => u.Place).ToList(), minutes, new CoverageOptions
         {

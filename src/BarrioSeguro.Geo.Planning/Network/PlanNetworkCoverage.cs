@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Core.Sectors;
 using BarrioSeguro.Geo.Planning.Reports;
@@ -26,7 +27,7 @@ public static class PlanNetworkCoverage
     /// <exception cref="ArgumentException">Minutes out of range, an unknown placement, no station near, no kept routes.</exception>
     public static List<CoverageOutcome> Compute(PlanNetworkInput plan, string? units, double minutes, double? atMinute)
     {
-        if (!(minutes > 0) || minutes > MaxMinutes) throw new ArgumentException($"minutes must be more than 0 and at most {MaxMinutes:0}.");
+        if (!(minutes > 0) || minutes > MaxMinutes) throw new RefusalException(Note.Of("coverage.refused_minutes", ("minutes", minutes.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("limit", MaxMinutes)), nameof(minutes));
         var placement = (units ?? "sectors").Trim().ToLowerInvariant();
         var targets = new CoverageTargets(
             plan.Blocks, plan.Incidents.Select(i => new WeightedPoint(i)).ToList(),
@@ -41,16 +42,16 @@ public static class PlanNetworkCoverage
                 var shifts = plan.Staffing?.PerShift.Select(p => (p.Shift, p.Units)).ToList() ?? [(all, anchors.Count)];
                 return CoveragePlanning.PerShift(plan.Graph, anchors, shifts, minutes, targets, placement);
             case "stations":
-                if (plan.Stations.Count == 0) throw new ArgumentException("No police station lies in or within about 500 m of the neighbourhood.");
+                if (plan.Stations.Count == 0) throw new RefusalException(Note.Of("coverage.refused_no_station"), nameof(units));
                 var stations = plan.Stations.Select(s => new CoverageUnit(s.Name, s.Place)).ToList();
                 return [CoveragePlanning.Once(plan.Graph, stations, minutes, targets, all, placement, [])];
             case "routes":
                 if (plan.Routes.Count == 0)
-                    throw new ArgumentException($"Plan {plan.PlanId} has no kept {plan.Graph.Mode.Name()} routes: compute the routes first (POST /api/plans/{plan.PlanId}/routes).");
+                    throw new RefusalException(Note.Of("coverage.refused_no_routes", ("plan", plan.PlanId), ("mode", plan.Graph.Mode.Name())), nameof(units));
                 var along = CoveragePlanning.AlongRoutes(plan.Routes, atMinute);
                 return [CoveragePlanning.Once(plan.Graph, along, minutes, targets, along[0].Shift, placement, [])];
             default:
-                throw new ArgumentException($"units must be sectors, stations or routes, not '{units}'.");
+                throw new RefusalException(Note.Of("coverage.refused_units_word", ("value", units ?? "")), nameof(units));
         }
     }
 }

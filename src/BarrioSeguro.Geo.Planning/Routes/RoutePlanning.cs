@@ -79,13 +79,12 @@ public static class RoutePlanning
     public static RoutesOutcome Plan(
         StreetGraph graph, IReadOnlyList<RouteSector> sectors, RouteShift shift, IEnumerable<Note>? notes = null, IReadOnlyList<StreetGraph>? passModes = null)
     {
-        if (!(shift.ShiftHours > 0) || shift.ShiftHours > 24) throw new ArgumentException("shiftHours must be more than 0 and at most 24.");
+        if (!(shift.ShiftHours > 0) || shift.ShiftHours > 24) throw new RefusalException(Note.Of("route.refused_shift_hours", ("hours", shift.ShiftHours.ToString(CultureInfo.InvariantCulture))), "shiftHours");
         if (!(shift.BreakMinutes >= 0) || !(shift.HandoverMinutes >= 0))
-            throw new ArgumentException("breakMinutes and handoverMinutes must be 0 or more.");
+            throw new RefusalException(Note.Of("route.refused_break_handover"), "breakMinutes");
         if (!(shift.PatrolMinutes > 0))
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"breakMinutes ({shift.BreakMinutes:0}) and handoverMinutes ({shift.HandoverMinutes:0}) leave no patrol time in a {shift.ShiftHours * 60:0} min shift."));
-        if (shift.CycleDays is < 1 or > MaxCycleDays) throw new ArgumentException($"cycleDays must be from 1 to {MaxCycleDays}, not {shift.CycleDays}.");
+            throw new RefusalException(Note.Of("route.refused_no_patrol_time", ("break", shift.BreakMinutes), ("handover", shift.HandoverMinutes), ("shift", shift.ShiftHours * 60)), "breakMinutes");
+        if (shift.CycleDays is < 1 or > MaxCycleDays) throw new RefusalException(Note.Of("route.refused_cycle_days", ("days", shift.CycleDays), ("limit", MaxCycleDays)), "cycleDays");
         var clock = Stopwatch.StartNew();
         var planned = new List<PlannedRoute>();
         var skipped = new List<SkippedSector>();
@@ -143,10 +142,15 @@ public static class RoutePlanning
             catch (ArgumentException e)
             {
                 var reason = e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" ");
-                skipped.Add(new SkippedSector(sector.Label, reason));
-                allNotes.Add(e is SectorWithoutStreetsException none
-                    ? Note.Of("route.sector_no_street", ("sector", none.Sector))
-                    : Note.Of("route.sector_skipped", ("reason", reason.TrimEnd('.'))));
+                var why = e switch
+                {
+                    SectorWithoutStreetsException none => Note.Of("route.sector_no_street", ("sector", none.Sector)),
+                    RefusalException refusal => refusal.Reason,
+                    _ => Note.Of("route.sector_skipped", ("reason", reason.TrimEnd('.'))),
+                };
+                skipped.Add(new SkippedSector(sector.Label, reason) { Note = why });
+                if (e is RefusalException) allNotes.Add(Note.Of("route.sector_refused", ("sector", sector.Label)));
+                allNotes.Add(why);
             }
         }
         var report = new RoutesReport(mode, shift.Shift, shift.ShiftHours, LimaTime.Stamp(shift.ShiftStart), [shift.StopMinutes.Min, shift.StopMinutes.Max],

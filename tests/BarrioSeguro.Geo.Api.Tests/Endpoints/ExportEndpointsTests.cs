@@ -75,12 +75,12 @@ public class ExportEndpointsTests(ApiFixture api)
         var folder = Directory.CreateTempSubdirectory("barrio-export-test-");
         try
         {
-            var response = await client.GetAsync("/api/collections/neighborhoods/export?format=shapefile&bbox=-79.1305,-8.1305,-79.1275,-8.1275");
+            var response = await client.GetAsync("/api/collections/neighborhoods/export?format=shapefile&bbox=-79.1305,-8.1305,-79.1275,-8.1275&lang=en");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var warnings = response.Headers.GetValues("X-Barrio-Warning").Select(Uri.UnescapeDataString).ToList();
             // The header names the feature and the field, and by how much it was cut.
             Assert.Contains($"description of feature #1 (id {id}) cut from {description.Length} to 254 bytes (a DBF text field holds 254)", warnings);
-            Assert.Contains(warnings, w => w.StartsWith("field names cut to 10 bytes:", StringComparison.Ordinal) && w.Contains("description as descriptio"));
+            Assert.Contains(warnings, w => w.StartsWith("field names cut to 10 bytes:", StringComparison.Ordinal) && w.Contains("description → descriptio"));
             Assert.Equal(warnings.Count.ToString(), Assert.Single(response.Headers.GetValues("X-Barrio-Warning-Count")));
 
             var zip = Path.Combine(folder.FullName, "neighborhoods.zip");

@@ -223,7 +223,7 @@ public class NetworkEndpointsTests(ApiFixture api)
     public async Task Bad_requests_get_a_problem_that_says_why(string what, string body, string reason)
     {
         var planId = await PlanOf(2);
-        var response = await api.Client().PostAsync($"/api/plans/{planId}/{what}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var response = await api.Client().PostAsync($"/api/plans/{planId}/{what}?lang=en", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains(reason, (await Body(response)).GetProperty("detail").GetString());
     }

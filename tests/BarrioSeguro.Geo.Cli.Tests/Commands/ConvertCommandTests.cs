@@ -28,7 +28,7 @@ public class ConvertCommandTests
 
         // A DBF field name holds 10 bytes: the 11-byte "ubicación1" is cut, and a warning says so.
         var shapefile = output.EndsWith(".shp") || output.EndsWith(".zip");
-        Assert.Equal(shapefile ? $"warning: {output}: field names cut to 10 bytes: ubicación1 as ubicación" : "", run.Error.TrimEnd());
+        Assert.Equal(shapefile ? $"warning: {output}: field names cut to 10 bytes: ubicación1 → ubicación" : "", run.Error.TrimEnd());
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(summary, run.Out.TrimEnd());
         var read = output.EndsWith(".shp") ? VectorFile.Read(dir.File("out_points.shp")) : VectorFile.Read(dir.File(output));

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Blocks;
 using NetTopologySuite.Geometries;
 using static BarrioSeguro.Geo.Core.Tests.Blocks.BlockSamples;
@@ -246,15 +247,15 @@ public class BlockBuilderTests
     [Fact]
     public void Streets_that_are_not_lines_are_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => BlockBuilder.Build([.. Hash(), new StreetLine(Metres("POINT(5 5)"), "residential")], null));
+        var e = Assert.Throws<RefusalException>(() => BlockBuilder.Build([.. Hash(), new StreetLine(Metres("POINT(5 5)"), "residential")], null));
         Assert.Contains("Street 4 is a Point, not a line", e.Message);
     }
 
     [Fact]
     public void No_streets_is_refused()
     {
-        Assert.Contains("No streets", Assert.Throws<ArgumentException>(() => BlockBuilder.Build([], null)).Message);
-        var e = Assert.Throws<ArgumentException>(() => BlockBuilder.Build([Street("LINESTRING(0 0, 10 0)", "footway")], null));
+        Assert.Contains("No streets", Assert.Throws<RefusalException>(() => BlockBuilder.Build([], null)).Message);
+        var e = Assert.Throws<RefusalException>(() => BlockBuilder.Build([Street("LINESTRING(0 0, 10 0)", "footway")], null));
         Assert.Contains("1 are of an excluded class", e.Message);
     }
 
@@ -262,19 +263,19 @@ public class BlockBuilderTests
     public void A_boundary_that_meets_no_street_is_refused()
     {
         var far = Metres("POLYGON((5000 5000, 5100 5000, 5100 5100, 5000 5100, 5000 5000))");
-        Assert.Contains("meets no street", Assert.Throws<ArgumentException>(() => BlockBuilder.Build(Hash(), far)).Message);
+        Assert.Contains("meets no street", Assert.Throws<RefusalException>(() => BlockBuilder.Build(Hash(), far)).Message);
         var line = Metres("LINESTRING(0 0, 10 10)");
-        Assert.Contains("must be a Polygon", Assert.Throws<ArgumentException>(() => BlockBuilder.Build(Hash(), line)).Message);
+        Assert.Contains("must be a Polygon", Assert.Throws<RefusalException>(() => BlockBuilder.Build(Hash(), line)).Message);
     }
 
     [Fact]
     public void An_unknown_crs_or_projected_coordinates_are_refused()
     {
         var utm = new NetTopologySuite.IO.WKTReader().Read("LINESTRING(715000 9113000, 715100 9113000)");
-        Assert.Contains("not longitude/latitude", Assert.Throws<ArgumentException>(() => BlockBuilder.Build([new StreetLine(utm, "residential")], null)).Message);
+        Assert.Contains("not longitude/latitude", Assert.Throws<RefusalException>(() => BlockBuilder.Build([new StreetLine(utm, "residential")], null)).Message);
         var unknown = utm.Copy();
         unknown.SRID = 99999;
-        Assert.Contains("unknown CRS (EPSG:99999)", Assert.Throws<ArgumentException>(() => BlockBuilder.Build([new StreetLine(unknown, "residential")], null)).Message);
+        Assert.Contains("unknown CRS (EPSG:99999)", Assert.Throws<RefusalException>(() => BlockBuilder.Build([new StreetLine(unknown, "residential")], null)).Message);
 
         // A supported projected CRS is fine when the SRID says so.
         var square = new NetTopologySuite.IO.WKTReader().Read("LINESTRING(715000 9113000, 715100 9113000, 715100 9113100, 715000 9113100, 715000 9113000)");

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Neighborhoods;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Geometries;
@@ -54,7 +55,7 @@ public class NeighborhoodProposalsTests
     [Fact]
     public void Unknown_ids_are_named()
     {
-        var ex = Assert.Throws<ArgumentException>(() => NeighborhoodProposals.FromBlocks(Grid(), ["r0c0", "nope"]));
+        var ex = Assert.Throws<RefusalException>(() => NeighborhoodProposals.FromBlocks(Grid(), ["r0c0", "nope"]));
         Assert.Contains("nope", ex.Message);
     }
 
@@ -81,7 +82,7 @@ public class NeighborhoodProposalsTests
     public void No_cluster_says_what_to_change()
     {
         var lonely = new List<Point> { Factory.CreatePoint(new Coordinate(-79.0685, -8.0285)) };
-        var ex = Assert.Throws<ArgumentException>(() => NeighborhoodProposals.FromHotspots(lonely, Grid()));
+        var ex = Assert.Throws<RefusalException>(() => NeighborhoodProposals.FromHotspots(lonely, Grid()));
         Assert.Contains("Lower the count or widen the radius", ex.Message);
     }
 }

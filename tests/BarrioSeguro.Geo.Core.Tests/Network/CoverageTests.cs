@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Bench.Synthetic;
 using BarrioSeguro.Geo.Core.Network;
 using NetTopologySuite.Geometries;
@@ -115,7 +116,7 @@ public class CoverageTests
         Assert.Equal(400, refused.NearestStreetM!.Value, 0);
         Assert.Contains(r.Notes, n => n.English.StartsWith("Moto 2 at ("));
 
-        var e = Assert.Throws<ArgumentException>(() => Coverage.Compute(g, [P(10, 400)], 5));
+        var e = Assert.Throws<RefusalException>(() => Coverage.Compute(g, [P(10, 400)], 5));
         Assert.Contains("unit 1 at (", e.Message);
         Assert.Contains("400 m from the nearest street", e.Message);
         Assert.Throws<BarrioSeguro.Geo.Core.Notes.RefusalException>(() => Coverage.Compute(g, [P(0, 0)], 0));

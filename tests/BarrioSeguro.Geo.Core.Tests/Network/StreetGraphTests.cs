@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Bench.Synthetic;
 using BarrioSeguro.Geo.Core.Network;
 using NetTopologySuite.Geometries;
@@ -82,7 +83,7 @@ public class StreetGraphTests
         Assert.Equal(1, car.Report.ExcludedForMode);
         Assert.Contains(car.Report.Notes, n => n.English.Contains("by car"));
         Assert.Equal(2, StreetGraph.Build(streets, TravelMode.Foot).Edges.Count);
-        var e = Assert.Throws<ArgumentException>(() => StreetGraph.Build([streets[1]], TravelMode.Car));
+        var e = Assert.Throws<RefusalException>(() => StreetGraph.Build([streets[1]], TravelMode.Car));
         Assert.Contains("No street can be used by car", e.Message);
     }
 
@@ -173,11 +174,11 @@ public class StreetGraphTests
         Assert.Null(t.SpeedKmh(TravelMode.Car, "pedestrian"));
         Assert.Equal(18, t.With(TravelMode.Bike, "footway", 18).SpeedKmh(TravelMode.Bike, "footway"));
 
-        var zero = Assert.Throws<ArgumentException>(() => t.With(TravelMode.Car, "residential", 0));
+        var zero = Assert.Throws<RefusalException>(() => t.With(TravelMode.Car, "residential", 0));
         Assert.Contains("car", zero.Message);
         Assert.Contains("'residential'", zero.Message);
-        Assert.Throws<ArgumentException>(() => t.With(TravelMode.Foot, "path", -5));
-        var mode = Assert.Throws<ArgumentException>(() => TravelModes.Parse("helicopter"));
+        Assert.Throws<RefusalException>(() => t.With(TravelMode.Foot, "path", -5));
+        var mode = Assert.Throws<RefusalException>(() => TravelModes.Parse("helicopter"));
         Assert.Contains("unknown travel mode 'helicopter'", mode.Message);
         Assert.Equal(TravelMode.Moto, TravelModes.Parse("MOTO"));
     }

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Routes;
 
 using Xunit;
@@ -144,11 +145,11 @@ public class MixedPostmanTests
     public void A_negative_time_limit_is_refused()
     {
         var g = new PostmanGraph(2, [new PostmanEdge(0, 1, 1, true, true), new PostmanEdge(1, 0, 1, false, true)]);
-        var ex = Assert.Throws<ArgumentException>(() => ChinesePostman.Solve(g, 0, 0, new PostmanOptions { ExactTimeLimit = TimeSpan.FromSeconds(-1) }));
+        var ex = Assert.Throws<RefusalException>(() => ChinesePostman.Solve(g, 0, 0, new PostmanOptions { ExactTimeLimit = TimeSpan.FromSeconds(-1) }));
         Assert.Contains("time limit", ex.Message);
-        var nodes = Assert.Throws<ArgumentException>(() => ChinesePostman.Solve(g, 0, 0, new PostmanOptions { ExactNodeLimit = 0 }));
+        var nodes = Assert.Throws<RefusalException>(() => ChinesePostman.Solve(g, 0, 0, new PostmanOptions { ExactNodeLimit = 0 }));
         Assert.Contains("node limit", nodes.Message);
-        var work = Assert.Throws<ArgumentException>(() => ChinesePostman.Solve(g, 0, 0, new PostmanOptions { ExactWork = -1 }));
+        var work = Assert.Throws<RefusalException>(() => ChinesePostman.Solve(g, 0, 0, new PostmanOptions { ExactWork = -1 }));
         Assert.Contains("deterministic work", work.Message);
     }
 

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Routes;
 using NetTopologySuite.Geometries;
 
@@ -204,7 +205,7 @@ public class ShiftRoutePlannerTests
     public void No_patrol_time_is_refused()
     {
         var (g, geo) = Grid(3, 3, 3);
-        var e = Assert.Throws<ArgumentException>(() => ShiftRoutePlanner.PlanCycle(g, ChinesePostman.Solve(g, 0), geo, [],
+        var e = Assert.Throws<RefusalException>(() => ShiftRoutePlanner.PlanCycle(g, ChinesePostman.Solve(g, 0), geo, [],
             new RouteOptions { ShiftHours = 1, BreakMinutes = 40, HandoverMinutes = 20 }, Slots(1, "mañana")));
         Assert.Contains("patrol time", e.Message);
     }

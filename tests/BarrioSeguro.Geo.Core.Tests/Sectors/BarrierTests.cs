@@ -188,7 +188,7 @@ public class BarrierTests
     public void A_barrier_that_is_not_a_line_is_refused_by_its_number()
     {
         var units = RandomGrid(Rows, Cols, seed: 7);
-        var e = Assert.Throws<ArgumentException>(() => Sectorizer.Partition(units,
+        var e = Assert.Throws<RefusalException>(() => Sectorizer.Partition(units,
             Options(4, NorthSouth("ok", X(6)), new SectorBarrier("dot", Factory.CreatePoint(new Coordinate(X(3), Y(3)))))));
         Assert.Contains("Barrier 1 (dot)", e.Message);
     }

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Bench.Synthetic;
 using BarrioSeguro.Geo.Core.Sectors;
 using NetTopologySuite.Geometries;
@@ -35,7 +36,7 @@ public class PlanEvaluatorTests
     {
         var units = Grid(1, 3, (_, _) => 1);
         var drawn = new List<(int, Geometry)> { (0, Box(X(0), Y(0), X(2), Y(1))) };
-        var e = Assert.Throws<ArgumentException>(() => PlanEvaluator.AssignByLargestShare(units, drawn));
+        var e = Assert.Throws<RefusalException>(() => PlanEvaluator.AssignByLargestShare(units, drawn));
         Assert.Contains("r0c2", e.Message);
         Assert.Equal(0, PlanEvaluator.AssignByLargestShare(units, drawn, attachUncoveredToNearest: true)["r0c2"]);
     }
@@ -58,8 +59,8 @@ public class PlanEvaluatorTests
     public void Missing_and_unknown_blocks_are_errors()
     {
         var units = Grid(1, 2, (_, _) => 1);
-        Assert.Contains("r0c1", Assert.Throws<ArgumentException>(() => PlanEvaluator.Evaluate(units, new Dictionary<string, int> { ["r0c0"] = 0 })).Message);
-        Assert.Contains("zz", Assert.Throws<ArgumentException>(() => PlanEvaluator.Evaluate(units,
+        Assert.Contains("r0c1", Assert.Throws<RefusalException>(() => PlanEvaluator.Evaluate(units, new Dictionary<string, int> { ["r0c0"] = 0 })).Message);
+        Assert.Contains("zz", Assert.Throws<RefusalException>(() => PlanEvaluator.Evaluate(units,
             new Dictionary<string, int> { ["r0c0"] = 0, ["r0c1"] = 0, ["zz"] = 1 })).Message);
     }
 

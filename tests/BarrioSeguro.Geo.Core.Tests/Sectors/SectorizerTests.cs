@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Sectors;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Coverage;
@@ -220,11 +221,11 @@ public class SectorizerTests
     {
         var zero = Assert.ThrowsAny<ArgumentException>(() => Sectorizer.Partition(Grid(2, 2, (_, _) => 0), new PartitionOptions { Sectors = 2 }));
         Assert.Contains("total workload is zero", zero.Message);
-        var negative = Assert.Throws<ArgumentException>(() => Sectorizer.Partition(Grid(2, 2, (r, _) => r == 0 ? -1 : 1), new PartitionOptions { Sectors = 2 }));
+        var negative = Assert.Throws<RefusalException>(() => Sectorizer.Partition(Grid(2, 2, (r, _) => r == 0 ? -1 : 1), new PartitionOptions { Sectors = 2 }));
         Assert.Contains("r0c0", negative.Message);
         var twice = Grid(2, 2, (_, _) => 1);
         twice[1] = twice[1] with { Id = "r0c0" };
-        Assert.Contains("twice", Assert.Throws<ArgumentException>(() => Sectorizer.Partition(twice, new PartitionOptions { Sectors = 2 })).Message);
+        Assert.Contains("twice", Assert.Throws<RefusalException>(() => Sectorizer.Partition(twice, new PartitionOptions { Sectors = 2 })).Message);
         Assert.Contains("no blocks", Assert.ThrowsAny<ArgumentException>(() => Sectorizer.Partition([], new PartitionOptions { Sectors = 1 })).Message);
     }
 

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Sectors;
 using Xunit;
 using static BarrioSeguro.Geo.Core.Tests.Sectors.SectorSamples;
@@ -59,7 +60,7 @@ public class WhyHereTests
         Assert.True(e.Own.CentreFixed);
         Assert.Null(e.Own.CentreBlock);
         Assert.Equal(0, e.Own.Minutes, 6);
-        var error = Assert.Throws<ArgumentException>(() => WhyHere.Explain(Row, Plan, "nada"));
+        var error = Assert.Throws<RefusalException>(() => WhyHere.Explain(Row, Plan, "nada"));
         Assert.Contains("No block 'nada'", error.Message);
     }
 

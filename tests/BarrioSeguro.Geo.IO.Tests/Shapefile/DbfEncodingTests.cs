@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Text;
 using BarrioSeguro.Geo.IO.Shapefile;
 using BarrioSeguro.Geo.IO.Tests.Support;
@@ -140,7 +141,7 @@ public class DbfEncodingTests
     [Fact]
     public void An_unknown_encoding_name_is_refused_with_examples()
     {
-        var e = Assert.Throws<ArgumentException>(() => ReadOptions.ParseEncoding("martian"));
+        var e = Assert.Throws<RefusalException>(() => ReadOptions.ParseEncoding("martian"));
         Assert.StartsWith("unknown encoding 'martian' (try UTF-8, cp1252", e.Message);
     }
 

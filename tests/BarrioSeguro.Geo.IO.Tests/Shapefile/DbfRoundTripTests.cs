@@ -32,7 +32,7 @@ public class DbfRoundTripTests
         var summary = VectorFile.Write(dir.File("barrios.zip"), features, 4326);
 
         Assert.Equal(
-            ["field names cut to 10 bytes: districtUbigeo as districtUb, isIllustrative as isIllustra, description as descriptio",
+            ["field names cut to 10 bytes: districtUbigeo → districtUb, isIllustrative → isIllustra, description → descriptio",
              // 254 would split an é: the cut stops before it.
              "description of feature #2 (id 12) cut from 300 to 253 bytes (a DBF text field holds 254)"],
             summary.Warnings);

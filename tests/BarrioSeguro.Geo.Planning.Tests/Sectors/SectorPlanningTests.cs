@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Globalization;
 using BarrioSeguro.Geo.Core.Sectors;
 using BarrioSeguro.Geo.Planning.Sectors;
@@ -53,7 +54,7 @@ public class SectorPlanningTests
     {
         var units = GridWithTwoPartUnit();
         units.Add(new PlanningUnit("punto", F.CreatePoint(new Coordinate(-79.0, -8.0)), Attributes(1)));
-        var e = Assert.Throws<ArgumentException>(() => SectorPlanning.Plan(units, new SectorPlanRequest { Sectors = 2 }));
+        var e = Assert.Throws<RefusalException>(() => SectorPlanning.Plan(units, new SectorPlanRequest { Sectors = 2 }));
         Assert.Contains("'punto' is a Point", e.Message);
     }
 
