@@ -24,6 +24,7 @@ public sealed class BenchCommand : ICommand
         new RoutesBenchmark(),
         new CoverageBenchmark(),
         new LoadBenchmark(),
+        new CrsBenchmark(),
     ];
 
     public string Name => "bench";
