@@ -68,7 +68,7 @@ public class ProjectReferenceTests
     {
         var core = Src["Core"];
         Assert.Empty(core.Projects);
-        Assert.Equal(["Google.OrTools", "NetTopologySuite", "ProjNET"], core.Packages);
+        Assert.Equal(["Google.OrTools", "NetTopologySuite"], core.Packages); // PROJ is libproj by P/Invoke, no package
         Assert.Equal("Microsoft.NET.Sdk", core.Sdk);
     }
 

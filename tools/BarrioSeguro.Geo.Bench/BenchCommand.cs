@@ -25,6 +25,7 @@ public sealed class BenchCommand : ICommand
         new CoverageBenchmark(),
         new LoadBenchmark(),
         new OverviewBenchmark(), // issue 13.3: the national overview at hundreds of neighbourhoods
+        new CrsBenchmark(),
     ];
 
     public string Name => "bench";

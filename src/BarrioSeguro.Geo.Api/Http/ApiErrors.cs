@@ -106,7 +106,8 @@ public static class ApiErrors
             // A refusal thrown by Core: its reason, and the parameter when it names one.
             Of<ArgumentException>(StatusCodes.Status422UnprocessableEntity, "Refused", (e, _) => Reason(e),
                 (e, _) => e.ParamName is { } p ? new Dictionary<string, object?> { ["parameter"] = p } : None),
-            Of<UnknownCrsException>(StatusCodes.Status400BadRequest, "Unknown CRS", (e, _) => e.Message),
+            Of<UnknownCrsException>(StatusCodes.Status400BadRequest, "Unknown CRS", (e, _) => e.Message,
+                (e, _) => new Dictionary<string, object?> { ["code"] = e.Reason.Code, ["args"] = e.Reason.Args }),
             // A report kept by an earlier build in another shape: the plan is there but must be computed again.
             Of<Data.Sectors.KeptInOlderShapeException>(StatusCodes.Status409Conflict, "Kept in an older shape", (e, _) => e.Message),
             // A body that places a neighbourhood outside the signed-in user's districts.

@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using BarrioSeguro.Geo.Core.Notes;
 using NetTopologySuite.Geometries;
-using ProjNet.CoordinateSystems;
-using ProjNet.CoordinateSystems.Transformations;
 
 namespace BarrioSeguro.Geo.Core.Spatial;
 
 /// <summary>
-/// The coordinate reference systems the service knows, by EPSG code, and transformations between them.
+/// The coordinate reference systems the service knows, by EPSG code, and transformations between them, both as PROJ
+/// (libproj, see <see cref="Proj"/>) defines them: every EPSG code PROJ knows for a geographic or projected system, with
+/// PROJ's own choice of transformation, so PSAD56, SIRGAS 2000 and Peru96 land where cs2cs, GDAL and QGIS put them.
 /// Storage is EPSG:4326 (x = longitude, y = latitude); metric work happens in the UTM zone of the data.
 /// </summary>
 public static partial class Crs
@@ -16,48 +17,79 @@ public static partial class Crs
     public const int Wgs84 = 4326;
     public const int WebMercator = 3857;
 
-    private static readonly CoordinateSystemFactory Factory = new();
-    private static readonly CoordinateTransformationFactory TransformFactory = new();
-    private static readonly ConcurrentDictionary<int, CoordinateSystem> Systems = new();
-    private static readonly ConcurrentDictionary<(int, int), MathTransform> Transforms = new();
+    private static readonly ConcurrentDictionary<int, CrsInfo?> Infos = new();
+    private static readonly ConcurrentDictionary<int, string> EsriTexts = new();
 
-    // PSAD56 to WGS 84 for Peru, as PROJ's default for EPSG:24877-24879 (about 5 m accuracy).
-    private const string Psad56Geogcs =
-        "GEOGCS[\"PSAD56\",DATUM[\"Provisional_South_American_Datum_1956\",SPHEROID[\"International 1924\",6378388,297]," +
-        "TOWGS84[-288,175,-376,0,0,0,0]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433],AUTHORITY[\"EPSG\",\"4248\"]]";
-
-    /// <summary>True when the code names a system this service can transform.</summary>
-    public static bool IsSupported(int epsg) => TryCreate(epsg) is not null;
+    /// <summary>True when PROJ knows the code as a geographic or projected system (positions in 2D).</summary>
+    public static bool IsSupported(int epsg) => TryInfo(epsg) is { } i && (i.IsGeographic || i.IsProjected);
 
     /// <summary>The CRS measures in degrees (longitude, latitude), not metres.</summary>
-    public static bool IsGeographic(int epsg) => Get(epsg) is ProjNet.CoordinateSystems.GeographicCoordinateSystem;
-
-    /// <summary>The ProjNet coordinate system for an EPSG code.</summary>
     /// <exception cref="UnknownCrsException">The code is not supported.</exception>
-    public static CoordinateSystem Get(int epsg) =>
-        Systems.GetOrAdd(epsg, code => TryCreate(code) ?? throw new UnknownCrsException($"EPSG:{code}"));
+    public static bool IsGeographic(int epsg) => Info(epsg).IsGeographic;
 
-    /// <summary>A human name for the system, e.g. "WGS 84 / UTM zone 17S".</summary>
-    public static string NameOf(int epsg) => epsg switch
+    /// <summary>What PROJ says of a supported system.</summary>
+    /// <exception cref="UnknownCrsException">PROJ does not know the code, or not as a 2D geographic or projected system.</exception>
+    public static CrsInfo Info(int epsg) => TryInfo(epsg) switch
     {
-        Wgs84 => "WGS 84",
-        WebMercator => "WGS 84 / Pseudo-Mercator",
-        _ when Utm(epsg) is { } u => $"{(u.Psad56 ? "PSAD56" : "WGS 84")} / UTM zone {u.Zone}{(u.North ? "N" : "S")}",
-        _ => throw new UnknownCrsException($"EPSG:{epsg}"),
+        null => throw new UnknownCrsException($"EPSG:{epsg}"),
+        { IsGeographic: false, IsProjected: false } => throw new UnknownCrsException($"EPSG:{epsg}",
+            Note.Of("crs.not_horizontal", ("crs", $"EPSG:{epsg}"))),
+        var i => i,
     };
+
+    /// <summary>PROJ's name of the system, e.g. "WGS 84 / UTM zone 17S", "PSAD56 / UTM zone 18S".</summary>
+    /// <exception cref="UnknownCrsException">The code is not supported.</exception>
+    public static string NameOf(int epsg) => Info(epsg).Name;
+
+    /// <summary>The system in OGC WKT 1 as GDAL writes it (a GeoPackage's gpkg_spatial_ref_sys definition).</summary>
+    /// <exception cref="UnknownCrsException">The code is not supported.</exception>
+    public static string Wkt(int epsg)
+    {
+        Info(epsg);
+        return Proj.With(w => w.Wkt(epsg, Proj.WktType.Wkt1Gdal)) ?? throw new UnknownCrsException($"EPSG:{epsg}");
+    }
+
+    /// <summary>The system in ESRI WKT (a shapefile's .prj), as PROJ writes it.</summary>
+    /// <exception cref="UnknownCrsException">The code is not supported, or has no ESRI form.</exception>
+    public static string EsriWkt(int epsg)
+    {
+        Info(epsg);
+        return EsriTexts.GetOrAdd(epsg, code =>
+            Proj.With(w => w.Wkt(code, Proj.WktType.Wkt1Esri)) ?? throw new UnknownCrsException($"EPSG:{code}"));
+    }
+
+    /// <summary>
+    /// The EPSG code of a WKT (OGC WKT 1 or 2, or ESRI's dialect) as PROJ identifies it: its own EPSG identifier, else
+    /// the best match in PROJ's database with at least 70 % confidence (the same definition under another name).
+    /// Null when PROJ cannot read the text or finds no supported system for it.
+    /// </summary>
+    public static int? Identify(string wkt)
+    {
+        if (string.IsNullOrWhiteSpace(wkt)) return null;
+        var code = Proj.With(w => w.Identify(wkt));
+        return code is { } c && IsSupported(c) ? c : null;
+    }
+
+    /// <summary>The PROJ release this process uses, e.g. "9.1.1".</summary>
+    public static string ProjVersion => Proj.Version;
+
+    private static CrsInfo? TryInfo(int epsg) =>
+        epsg <= 0 ? null : Infos.GetOrAdd(epsg, code => Proj.With(w => w.Info(code)));
 
     /// <summary>
     /// Reads "EPSG:32717", "32717", "urn:ogc:def:crs:EPSG::32717", "http://www.opengis.net/def/crs/EPSG/0/32717" or CRS84.
     /// </summary>
-    /// <exception cref="UnknownCrsException">The text names no supported system.</exception>
+    /// <exception cref="UnknownCrsException">The text names no system PROJ knows.</exception>
     public static int Parse(string text)
     {
         var t = text.Trim();
         if (t.EndsWith("CRS84", StringComparison.OrdinalIgnoreCase)) return Wgs84;
         var m = EpsgPattern().Match(t);
-        if (m.Success && int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var code)
-            && IsSupported(code))
+        if (m.Success && int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var code))
+        {
+            Info(code); // refuses with its reason: unknown to PROJ, or not a 2D system
             return code;
+        }
         throw new UnknownCrsException(text);
     }
 
@@ -81,75 +113,100 @@ public static partial class Crs
         Utm(utmEpsg) is { } u ? -183 + 6 * u.Zone : throw new ArgumentException($"EPSG:{utmEpsg} is not UTM");
 
     /// <summary>A new geometry with every coordinate moved from one system to another; the input is not touched.</summary>
+    /// <exception cref="UnknownCrsException">Either code is not supported.</exception>
+    /// <exception cref="RefusalException">A coordinate PROJ cannot move (far outside the systems' reach).</exception>
     public static TGeometry Transform<TGeometry>(TGeometry geometry, int fromEpsg, int toEpsg)
         where TGeometry : Geometry
     {
         var copy = (TGeometry)geometry.Copy();
-        if (fromEpsg == toEpsg)
+        if (fromEpsg != toEpsg && !copy.IsEmpty)
         {
-            copy.SRID = toEpsg;
-            return copy;
+            Check(fromEpsg, toEpsg);
+            Proj.With(w =>
+            {
+                copy.Apply(new TransformFilter(w, fromEpsg, toEpsg));
+                return 0;
+            });
+            copy.GeometryChanged();
         }
-        var transform = Transforms.GetOrAdd((fromEpsg, toEpsg),
-            k => TransformFactory.CreateFromCoordinateSystems(Get(k.Item1), Get(k.Item2)).MathTransform);
-        copy.Apply(new TransformFilter(transform));
-        copy.GeometryChanged();
         copy.SRID = toEpsg;
         return copy;
     }
 
     /// <summary>Transforms one coordinate pair.</summary>
+    /// <exception cref="UnknownCrsException">Either code is not supported.</exception>
+    /// <exception cref="RefusalException">PROJ cannot move the point.</exception>
     public static (double X, double Y) Transform(double x, double y, int fromEpsg, int toEpsg)
     {
         if (fromEpsg == toEpsg) return (x, y);
-        var transform = Transforms.GetOrAdd((fromEpsg, toEpsg),
-            k => TransformFactory.CreateFromCoordinateSystems(Get(k.Item1), Get(k.Item2)).MathTransform);
-        transform.Transform(ref x, ref y);
-        return (x, y);
+        double[] xs = [x], ys = [y];
+        Transform(xs, ys, fromEpsg, toEpsg);
+        return (xs[0], ys[0]);
     }
 
-    private static CoordinateSystem? TryCreate(int epsg)
+    /// <summary>Transforms many points in place (x: longitude or easting) in one call into PROJ.</summary>
+    /// <exception cref="UnknownCrsException">Either code is not supported.</exception>
+    /// <exception cref="RefusalException">PROJ cannot move a point; the arrays are then left partly moved.</exception>
+    public static void Transform(double[] xs, double[] ys, int fromEpsg, int toEpsg)
     {
-        if (epsg == Wgs84) return GeographicCoordinateSystem.WGS84;
-        if (epsg == WebMercator) return ProjectedCoordinateSystem.WebMercator;
-        if (Utm(epsg) is not { } u) return null;
-        if (!u.Psad56) return ProjectedCoordinateSystem.WGS84_UTM(u.Zone, u.North);
-        var cm = (-183 + 6 * u.Zone).ToString(CultureInfo.InvariantCulture);
-        var wkt = $"PROJCS[\"PSAD56 / UTM zone {u.Zone}S\",{Psad56Geogcs},PROJECTION[\"Transverse_Mercator\"]," +
-                  $"PARAMETER[\"latitude_of_origin\",0],PARAMETER[\"central_meridian\",{cm}]," +
-                  "PARAMETER[\"scale_factor\",0.9996],PARAMETER[\"false_easting\",500000],PARAMETER[\"false_northing\",10000000]," +
-                  $"UNIT[\"metre\",1],AUTHORITY[\"EPSG\",\"{epsg}\"]]";
-        return (CoordinateSystem)Factory.CreateFromWkt(wkt);
+        if (xs.Length != ys.Length) throw new ArgumentException("as many x as y are needed", nameof(ys));
+        if (fromEpsg == toEpsg || xs.Length == 0) return;
+        Check(fromEpsg, toEpsg);
+        var failed = Proj.With(w => w.Transform(fromEpsg, toEpsg, xs, ys, xs.Length));
+        if (failed >= 0) throw OutOfReach(failed, fromEpsg, toEpsg);
     }
 
-    private readonly record struct UtmInfo(int Zone, bool North, bool Psad56);
+    private static void Check(int fromEpsg, int toEpsg)
+    {
+        Info(fromEpsg);
+        Info(toEpsg);
+    }
+
+    private static RefusalException OutOfReach(int index, int fromEpsg, int toEpsg) => new(
+        Note.Of("crs.out_of_reach", ("index", index + 1), ("from", $"EPSG:{fromEpsg}"), ("to", $"EPSG:{toEpsg}")), "geometry");
+
+    private readonly record struct UtmInfo(int Zone, bool North);
 
     private static UtmInfo? Utm(int epsg) => epsg switch
     {
-        >= 32601 and <= 32660 => new UtmInfo(epsg - 32600, true, false),
-        >= 32701 and <= 32760 => new UtmInfo(epsg - 32700, false, false),
-        >= 24877 and <= 24879 => new UtmInfo(epsg - 24860, false, true),
+        >= 32601 and <= 32660 => new UtmInfo(epsg - 32600, true),
+        >= 32701 and <= 32760 => new UtmInfo(epsg - 32700, false),
+        >= 24877 and <= 24879 => new UtmInfo(epsg - 24860, false), // PSAD56 / UTM 17S-19S
+        >= 31977 and <= 31979 => new UtmInfo(epsg - 31960, false), // SIRGAS 2000 / UTM 17S-19S
         _ => null,
     };
 
-    /// <summary>True for the projected UTM systems (WGS 84 or PSAD56).</summary>
+    /// <summary>True for the UTM systems of WGS 84 (every zone), and of PSAD56 and SIRGAS 2000 over Peru (17S-19S).</summary>
     public static bool IsUtm(int epsg) => Utm(epsg) is not null;
 
-    [GeneratedRegex(@"^(?:EPSG:{1,2}|urn:ogc:def:crs:EPSG:[0-9.]*:|https?://www\.opengis\.net/def/crs/EPSG/[0-9.]+/)?(\d{4,5})$",
+    [GeneratedRegex(@"^(?:EPSG:{1,2}|urn:ogc:def:crs:EPSG:[0-9.]*:|https?://www\.opengis\.net/def/crs/EPSG/[0-9.]+/)?(\d{1,6})$",
         RegexOptions.IgnoreCase)]
     private static partial Regex EpsgPattern();
 
-    private sealed class TransformFilter(MathTransform transform) : ICoordinateSequenceFilter
+    // Moves a whole coordinate sequence in one PROJ call when the filter reaches its first coordinate.
+    private sealed class TransformFilter(Proj.Worker worker, int fromEpsg, int toEpsg) : ICoordinateSequenceFilter
     {
         public bool Done => false;
         public bool GeometryChanged => true;
 
         public void Filter(CoordinateSequence seq, int i)
         {
-            double x = seq.GetX(i), y = seq.GetY(i);
-            transform.Transform(ref x, ref y);
-            seq.SetX(i, x);
-            seq.SetY(i, y);
+            if (i != 0) return;
+            var n = seq.Count;
+            var xs = new double[n];
+            var ys = new double[n];
+            for (var k = 0; k < n; k++)
+            {
+                xs[k] = seq.GetX(k);
+                ys[k] = seq.GetY(k);
+            }
+            var failed = worker.Transform(fromEpsg, toEpsg, xs, ys, n);
+            if (failed >= 0) throw OutOfReach(failed, fromEpsg, toEpsg);
+            for (var k = 0; k < n; k++)
+            {
+                seq.SetX(k, xs[k]);
+                seq.SetY(k, ys[k]);
+            }
         }
     }
 }

@@ -1,8 +1,17 @@
+using BarrioSeguro.Geo.Core.Notes;
+
 namespace BarrioSeguro.Geo.Core.Spatial;
 
-/// <summary>A coordinate reference system this service cannot transform to or from.</summary>
-public sealed class UnknownCrsException(string crs)
-    : Exception($"Unknown or unsupported CRS '{crs}'. Supported: EPSG:4326, EPSG:3857, WGS 84 / UTM (EPSG:326xx, 327xx), PSAD56 / UTM 17S-19S (EPSG:24877-24879).")
+/// <summary>
+/// A coordinate reference system PROJ does not know (or not as a 2D geographic or projected system). Its message is
+/// its <see cref="Reason"/> in <see cref="NoteLanguage.Current"/>.
+/// </summary>
+public sealed class UnknownCrsException(string crs, Note? reason = null) : Exception(null)
 {
     public string Crs { get; } = crs;
+
+    /// <summary>The note that says why: crs.unknown or crs.not_horizontal, with the CRS as given.</summary>
+    public Note Reason { get; } = reason ?? Note.Of("crs.unknown", ("crs", crs));
+
+    public override string Message => Reason.ToString();
 }

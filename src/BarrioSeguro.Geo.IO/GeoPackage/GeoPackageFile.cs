@@ -97,8 +97,8 @@ public static class GeoPackageFile
         // The three rows the spec requires, plus the target system.
         InsertSrs(db, "Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system");
         InsertSrs(db, "Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system");
-        InsertSrs(db, "WGS 84 geodetic", Crs.Wgs84, "EPSG", Crs.Wgs84, Crs.Get(Crs.Wgs84).WKT, "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid");
-        if (targetEpsg != Crs.Wgs84) InsertSrs(db, Crs.NameOf(targetEpsg), targetEpsg, "EPSG", targetEpsg, Crs.Get(targetEpsg).WKT, null);
+        InsertSrs(db, "WGS 84 geodetic", Crs.Wgs84, "EPSG", Crs.Wgs84, Crs.Wkt(Crs.Wgs84), "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid");
+        if (targetEpsg != Crs.Wgs84) InsertSrs(db, Crs.NameOf(targetEpsg), targetEpsg, "EPSG", targetEpsg, Crs.Wkt(targetEpsg), null);
 
         var envelope = new Envelope();
         foreach (var f in moved) if (f.Geometry is { IsEmpty: false } g) envelope.ExpandToInclude(g.EnvelopeInternal);

@@ -5,53 +5,23 @@ using BarrioSeguro.Geo.Core.Spatial;
 namespace BarrioSeguro.Geo.IO.Shapefile;
 
 /// <summary>
-/// The ESRI flavour of WKT that goes in a shapefile's .prj, and the way back from a .prj (ESRI or OGC WKT) to an EPSG code.
-/// ArcGIS writes and expects the ESRI names (GCS_WGS_1984, D_WGS_1984); GDAL and QGIS read both flavours.
+/// The ESRI flavour of WKT that goes in a shapefile's .prj, and the way back from a .prj (ESRI or OGC WKT) to an EPSG code,
+/// both through PROJ (see <see cref="Crs"/>). ArcGIS writes and expects the ESRI names (GCS_WGS_1984, D_WGS_1984);
+/// GDAL and QGIS read both flavours.
 /// </summary>
 public static partial class EsriPrj
 {
-    private const string GcsWgs84 =
-        "GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,298.257223563]]," +
-        "PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]]";
-
-    private const string GcsPsad56 =
-        "GEOGCS[\"GCS_Provisional_S_American_1956\",DATUM[\"D_Provisional_S_American_1956\"," +
-        "SPHEROID[\"International_1924\",6378388.0,297.0]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]]";
+    /// <summary>The ESRI WKT for any EPSG code PROJ knows as a 2D system, as PROJ writes it (PJ_WKT1_ESRI).</summary>
+    /// <exception cref="UnknownCrsException">A code PROJ does not know, or one without an ESRI form.</exception>
+    public static string For(int epsg) => Crs.EsriWkt(epsg);
 
     /// <summary>
-    /// The ESRI WKT for an EPSG code: 4326, 3857, WGS 84 UTM zones (32601-32660, 32701-32760),
-    /// PSAD56 UTM 17S-19S (24877-24879).
+    /// The EPSG code of a .prj's WKT (ESRI or OGC flavour): an EPSG AUTHORITY on the outer system wins; then PROJ reads
+    /// the text and identifies it in its database (proj_identify, at least 70 % confidence); then, for the partial
+    /// texts some producers write, the system's name (WGS_1984_UTM_Zone_17S, "WGS 84 / UTM zone 17S", PSAD56 forms, Web
+    /// Mercator, GCS_WGS_1984) or, for Transverse Mercator on WGS 84 or PSAD56, the central meridian and false northing.
     /// </summary>
-    /// <exception cref="UnknownCrsException">Any other code.</exception>
-    public static string For(int epsg)
-    {
-        if (epsg == Crs.Wgs84) return GcsWgs84;
-        if (epsg == Crs.WebMercator)
-            return "PROJCS[\"WGS_1984_Web_Mercator_Auxiliary_Sphere\"," + GcsWgs84 +
-                   ",PROJECTION[\"Mercator_Auxiliary_Sphere\"],PARAMETER[\"False_Easting\",0.0],PARAMETER[\"False_Northing\",0.0]," +
-                   "PARAMETER[\"Central_Meridian\",0.0],PARAMETER[\"Standard_Parallel_1\",0.0],PARAMETER[\"Auxiliary_Sphere_Type\",0.0]," +
-                   "UNIT[\"Meter\",1.0]]";
-        var (zone, north, psad) = epsg switch
-        {
-            >= 32601 and <= 32660 => (epsg - 32600, true, false),
-            >= 32701 and <= 32760 => (epsg - 32700, false, false),
-            >= 24877 and <= 24879 => (epsg - 24860, false, true),
-            _ => throw new UnknownCrsException($"EPSG:{epsg}"),
-        };
-        var name = $"{(psad ? "PSAD_1956" : "WGS_1984")}_UTM_Zone_{zone}{(north ? "N" : "S")}";
-        return $"PROJCS[\"{name}\",{(psad ? GcsPsad56 : GcsWgs84)},PROJECTION[\"Transverse_Mercator\"]," +
-               "PARAMETER[\"False_Easting\",500000.0]," +
-               $"PARAMETER[\"False_Northing\",{(north ? "0.0" : "10000000.0")}]," +
-               $"PARAMETER[\"Central_Meridian\",{Number(-183 + 6 * zone)}]," +
-               "PARAMETER[\"Scale_Factor\",0.9996],PARAMETER[\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]";
-    }
-
-    /// <summary>
-    /// The EPSG code of a .prj's WKT (ESRI or OGC flavour): an EPSG AUTHORITY on the outer system wins, then the
-    /// system's name (WGS_1984_UTM_Zone_17S, "WGS 84 / UTM zone 17S", PSAD56 forms, Web Mercator, GCS_WGS_1984),
-    /// then, for Transverse Mercator on WGS 84 or PSAD56, the central meridian and false northing.
-    /// </summary>
-    /// <returns>The code, or null when the WKT names no system this service supports.</returns>
+    /// <returns>The code, or null when the WKT names no system PROJ knows.</returns>
     public static int? ToEpsg(string wkt)
     {
         var text = wkt.Trim();
@@ -65,6 +35,12 @@ public static partial class EsriPrj
             if (Crs.IsSupported(code)) return code;
         }
 
+        return Crs.Identify(text) ?? ByName(text);
+    }
+
+    // Partial texts PROJ cannot read (no parameters, no units): the name, then the UTM parameters.
+    private static int? ByName(string text)
+    {
         var head = HeadPattern().Match(text);
         if (!head.Success) return null;
         var kind = head.Groups[1].Value.ToUpperInvariant();
@@ -126,9 +102,6 @@ public static partial class EsriPrj
 
     private static string Normalise(string name) =>
         new(name.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
-
-    private static string Number(double value) =>
-        value == Math.Floor(value) ? value.ToString("0.0", CultureInfo.InvariantCulture) : value.ToString("R", CultureInfo.InvariantCulture);
 
     [GeneratedRegex("AUTHORITY\\[\"EPSG\",\\s*\"?(\\d+)\"?\\s*\\]", RegexOptions.IgnoreCase)]
     private static partial Regex AuthorityPattern();

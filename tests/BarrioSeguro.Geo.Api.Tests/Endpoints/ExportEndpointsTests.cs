@@ -41,6 +41,29 @@ public class ExportEndpointsTests(ApiFixture api)
         }
     }
 
+    // Any code PROJ knows, the Peruvian ones the service refused before PROJ among them: GDAL reads the system back.
+    [SkippableTheory]
+    [InlineData("EPSG:31977", "SIRGAS 2000 / UTM zone 17S")]
+    [InlineData("EPSG:24877", "PSAD56 / UTM zone 17S")]
+    [InlineData("EPSG:5387", "Peru96 / UTM zone 18S")]
+    public async Task Stations_as_GeoPackage_in_a_Peruvian_system_open_in_GDAL_in_it(string crs, string name)
+    {
+        var response = await api.Client().GetAsync($"/api/collections/stations/export?format=geopackage&crs={crs}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var file = Path.Combine(Path.GetTempPath(), $"barrio-stations-{Guid.NewGuid():N}.gpkg");
+        try
+        {
+            await File.WriteAllBytesAsync(file, await response.Content.ReadAsByteArrayAsync());
+            var summary = Ogrinfo("-so", "-al", file);
+            Assert.Contains(name, summary);
+            Assert.Contains("Feature Count: 29", summary);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [SkippableFact]
     public async Task Stations_as_GeoPackage_default_to_the_UTM_zone_of_the_data()
     {

@@ -45,7 +45,10 @@ public class ApiErrorsTests
 
         var crs = await client.GetAsync("/api/crs");
         Assert.Equal(HttpStatusCode.BadRequest, crs.StatusCode);
-        Assert.Contains("EPSG:9999", (await ApiFixture.JsonOf(crs)).GetProperty("detail").GetString());
+        var body = await ApiFixture.JsonOf(crs);
+        Assert.Contains("EPSG:9999", body.GetProperty("detail").GetString());
+        Assert.Equal("crs.unknown", body.GetProperty("code").GetString());
+        Assert.Equal("EPSG:9999", body.GetProperty("args").GetProperty("crs").GetString());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Spatial;
 using NetTopologySuite.Geometries;
 
@@ -17,6 +18,11 @@ public class CrsTests
     [InlineData("urn:ogc:def:crs:OGC:1.3:CRS84", 4326)]
     [InlineData("http://www.opengis.net/def/crs/EPSG/0/24877", 24877)]
     [InlineData(" EPSG:3857 ", 3857)]
+    [InlineData("EPSG:31977", 31977)] // SIRGAS 2000 / UTM 17S
+    [InlineData("EPSG:4248", 4248)] // PSAD56
+    [InlineData("EPSG:5373", 5373)] // Peru96
+    [InlineData("EPSG:5387", 5387)] // Peru96 / UTM 18S
+    [InlineData("EPSG:2000", 2000)] // far from Peru, but PROJ knows it
     public void Parse_reads_the_usual_spellings(string text, int expected) => Assert.Equal(expected, Crs.Parse(text));
 
     [Theory]
@@ -24,10 +30,53 @@ public class CrsTests
     [InlineData("EPSG:")]
     [InlineData("WGS84 please")]
     [InlineData("")]
+    [InlineData("EPSG:7030")] // an ellipsoid, not a CRS
     public void Parse_refuses_unknown_systems(string text)
     {
         var ex = Assert.Throws<UnknownCrsException>(() => Crs.Parse(text));
         Assert.Contains("Unknown or unsupported CRS", ex.Message);
+        Assert.Equal("crs.unknown", ex.Reason.Code);
+        Assert.DoesNotContain("Supported:", ex.Message); // no hand-kept list of codes any more
+    }
+
+    [Fact]
+    public void An_unknown_system_is_refused_in_Spanish_too()
+    {
+        var before = NoteLanguage.Current;
+        NoteLanguage.Current = "es";
+        try
+        {
+            var ex = Assert.Throws<UnknownCrsException>(() => Crs.Parse("EPSG:9999"));
+            Assert.Contains("PROJ no lo conoce", ex.Message);
+            Assert.Contains("EPSG:9999", ex.Message);
+        }
+        finally { NoteLanguage.Current = before; }
+    }
+
+    [Fact]
+    public void A_vertical_system_is_known_to_PROJ_but_refused_for_positions()
+    {
+        var ex = Assert.Throws<UnknownCrsException>(() => Crs.Parse("EPSG:5703")); // NAVD88 height
+        Assert.Equal("crs.not_horizontal", ex.Reason.Code);
+        Assert.False(Crs.IsSupported(5703));
+    }
+
+    [Fact]
+    public void A_point_PROJ_cannot_move_is_refused_with_its_place()
+    {
+        var ex = Assert.Throws<RefusalException>(() => Crs.Transform(1e30, 1e30, 32717, Crs.Wgs84));
+        Assert.Equal("crs.out_of_reach", ex.Reason.Code);
+        Assert.Equal("EPSG:32717", ex.Reason.Args["from"]);
+    }
+
+    [Fact]
+    public void Threads_transforming_at_once_get_the_same_answers()
+    {
+        var points = ProjOracleTests.Peru;
+        var expected = points.Select(p => Crs.Transform(p.Lon, p.Lat, Crs.Wgs84, 24878)).ToList();
+        var results = new (double, double)[16][];
+        Parallel.For(0, results.Length, i => results[i] = points.Select(p => Crs.Transform(p.Lon, p.Lat, Crs.Wgs84, 24878)).ToArray());
+        Assert.All(results, r => Assert.Equal(expected, r));
     }
 
     [Theory]
@@ -44,6 +93,9 @@ public class CrsTests
     [InlineData(32717, "WGS 84 / UTM zone 17S")]
     [InlineData(24878, "PSAD56 / UTM zone 18S")]
     [InlineData(4326, "WGS 84")]
+    [InlineData(31977, "SIRGAS 2000 / UTM zone 17S")]
+    [InlineData(4248, "PSAD56")]
+    [InlineData(5387, "Peru96 / UTM zone 18S")]
     public void NameOf_names_the_system(int epsg, string name) => Assert.Equal(name, Crs.NameOf(epsg));
 
     [Fact]
@@ -69,9 +121,8 @@ public class CrsTests
     {
         var (x, y) = Crs.Transform(lon, lat, 4326, epsg);
         var (px, py) = GdalTransform(epsg, lon, lat);
-        // PSAD56 uses the same 3-parameter shift (EPSG:1201, stated accuracy 42 m) here and in PROJ, but ProjNet and PROJ
-        // round-trip the ellipsoidal height differently: they agree within 10 m, far inside the shift's own accuracy.
-        var tolerance = epsg == 24877 ? 10.0 : 0.001;
+        // Both are PROJ now (ProjNet's PSAD56 was 9.25 m off here): 1 mm, PSAD56 included.
+        const double tolerance = 0.001;
         Assert.InRange(Math.Abs(x - px), 0, tolerance);
         Assert.InRange(Math.Abs(y - py), 0, tolerance);
     }

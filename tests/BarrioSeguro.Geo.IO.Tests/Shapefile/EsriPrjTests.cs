@@ -29,13 +29,29 @@ public class EsriPrjTests
     [InlineData(32760, "PARAMETER[\"Central_Meridian\",177.0]")]
     public void Utm_parameters(int epsg, string fragment) => Assert.Contains(fragment, EsriPrj.For(epsg));
 
+    // Codes PROJ does not know (9999, 1), a non-CRS object's code (7030, an ellipsoid), a vertical system (5703).
     [Theory]
-    [InlineData(2000)]
-    [InlineData(24880)]
-    [InlineData(32700)]
+    [InlineData(9999)]
+    [InlineData(1)]
+    [InlineData(7030)]
+    [InlineData(5703)]
     public void Unsupported_codes_throw(int epsg) => Assert.Throws<UnknownCrsException>(() => EsriPrj.For(epsg));
 
-    public static TheoryData<int> Supported => new() { 4326, 3857, 32601, 32617, 32660, 32701, 32717, 32718, 32719, 32760, 24877, 24878, 24879 };
+    // Written by PROJ: SIRGAS 2000 / UTM, PSAD56 and Peru96 geographic and UTM, and any other code PROJ knows.
+    [Theory]
+    [InlineData(31977, "PROJCS[\"SIRGAS_2000_UTM_Zone_17S\",GEOGCS[\"GCS_SIRGAS_2000\"")]
+    [InlineData(31979, "PROJCS[\"SIRGAS_2000_UTM_Zone_19S\",")]
+    [InlineData(4248, "GEOGCS[\"GCS_Provisional_S_American_1956\",")]
+    [InlineData(5373, "GEOGCS[\"GCS_Peru96\",")]
+    [InlineData(5387, "PROJCS[\"Peru96_UTM_Zone_18S\",")]
+    [InlineData(24880, "PROJCS[\"PSAD_1956_UTM_Zone_20S\",")]
+    public void Codes_PROJ_knows_have_their_esri_text(int epsg, string start) => Assert.StartsWith(start, EsriPrj.For(epsg));
+
+    public static TheoryData<int> Supported => new()
+    {
+        4326, 3857, 32601, 32617, 32660, 32701, 32717, 32718, 32719, 32760, 24877, 24878, 24879,
+        31977, 31978, 31979, 4248, 5373, 5387, 5389, 5839, // 5388 (Peru96 / UTM 17S) is deprecated for 5839
+    };
 
     [Theory]
     [MemberData(nameof(Supported))]
@@ -43,7 +59,7 @@ public class EsriPrjTests
 
     [Theory]
     [MemberData(nameof(Supported))]
-    public void Ogc_wkt_reads_back_to_its_code(int epsg) => Assert.Equal(epsg, EsriPrj.ToEpsg(Crs.Get(epsg).WKT));
+    public void Ogc_wkt_reads_back_to_its_code(int epsg) => Assert.Equal(epsg, EsriPrj.ToEpsg(Crs.Wkt(epsg)));
 
     [Theory]
     // GDAL's OGC WKT1 with authority
@@ -56,9 +72,17 @@ public class EsriPrjTests
     [InlineData("GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]]", 4326)]
     public void Other_flavours(string wkt, int epsg) => Assert.Equal(epsg, EsriPrj.ToEpsg(wkt));
 
+    // Systems the old hand-written reader refused: PROJ identifies them.
+    [Theory]
+    [InlineData("PROJCS[\"SAD69 / UTM zone 17S\",GEOGCS[\"SAD69\",DATUM[\"South_American_Datum_1969\",SPHEROID[\"GRS 1967 Modified\",6378160,298.25]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",0],PARAMETER[\"central_meridian\",-81],PARAMETER[\"scale_factor\",0.9996],PARAMETER[\"false_easting\",500000],PARAMETER[\"false_northing\",10000000],UNIT[\"metre\",1]]", 29187)]
+    [InlineData("GEOGCS[\"GCS_North_American_1983\",DATUM[\"D_North_American_1983\",SPHEROID[\"GRS_1980\",6378137.0,298.257222101]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]]", 4269)]
+    [InlineData("PROJCS[\"SIRGAS_2000_UTM_Zone_18S\",GEOGCS[\"GCS_SIRGAS_2000\",DATUM[\"D_SIRGAS_2000\",SPHEROID[\"GRS_1980\",6378137.0,298.257222101]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"False_Easting\",500000.0],PARAMETER[\"False_Northing\",10000000.0],PARAMETER[\"Central_Meridian\",-75.0],PARAMETER[\"Scale_Factor\",0.9996],PARAMETER[\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]", 31978)]
+    public void PROJ_identifies_other_systems(string wkt, int epsg) => Assert.Equal(epsg, EsriPrj.ToEpsg(wkt));
+
     [Theory]
     [InlineData("")]
-    [InlineData("PROJCS[\"SAD69 / UTM zone 17S\",GEOGCS[\"SAD69\",DATUM[\"South_American_Datum_1969\",SPHEROID[\"GRS 1967 Modified\",6378160,298.25]]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"central_meridian\",-81],PARAMETER[\"scale_factor\",0.9996],PARAMETER[\"false_easting\",500000],PARAMETER[\"false_northing\",10000000]]")]
-    [InlineData("GEOGCS[\"GCS_North_American_1983\",DATUM[\"D_North_American_1983\",SPHEROID[\"GRS_1980\",6378137.0,298.257222101]]]")]
+    [InlineData("not a WKT at all")]
+    // A Transverse Mercator of someone's own (central meridian -80.5, scale 1): no EPSG system is that.
+    [InlineData("PROJCS[\"Trujillo_local\",GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"False_Easting\",250000.0],PARAMETER[\"False_Northing\",0.0],PARAMETER[\"Central_Meridian\",-80.5],PARAMETER[\"Scale_Factor\",1.0],PARAMETER[\"Latitude_Of_Origin\",-8.0],UNIT[\"Meter\",1.0]]")]
     public void Unknown_systems_give_null(string wkt) => Assert.Null(EsriPrj.ToEpsg(wkt));
 }

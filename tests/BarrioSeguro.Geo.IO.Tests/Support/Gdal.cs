@@ -22,3 +22,36 @@ public static class Gdal
         return stdout.Result + stderr.Result;
     }
 }
+
+/// <summary>GDAL's ogr2ogr, the oracle for where QGIS puts a file's features (it transforms through PROJ as QGIS does).</summary>
+public static class Ogr2Ogr
+{
+    public static void Run(params string[] args)
+    {
+        var exe = new[] { "/usr/bin/ogr2ogr", "/usr/local/bin/ogr2ogr" }.FirstOrDefault(File.Exists)
+                  ?? throw new Xunit.Sdk.XunitException("ogr2ogr not found: install gdal-bin (apt-get install gdal-bin) to run the GDAL checks");
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new Xunit.Sdk.XunitException($"ogr2ogr {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Result}{stdout.Result}");
+    }
+
+    /// <summary>Every coordinate pair of a GeoJSON file GDAL wrote, in file order (x first, as GDAL writes GeoJSON).</summary>
+    public static List<(double X, double Y)> Coordinates(string geoJsonPath)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(geoJsonPath));
+        var result = new List<(double, double)>();
+        foreach (var f in doc.RootElement.GetProperty("features").EnumerateArray())
+            Walk(f.GetProperty("geometry").GetProperty("coordinates"), result);
+        return result;
+    }
+
+    private static void Walk(System.Text.Json.JsonElement e, List<(double, double)> into)
+    {
+        if (e[0].ValueKind == System.Text.Json.JsonValueKind.Number) into.Add((e[0].GetDouble(), e[1].GetDouble()));
+        else foreach (var c in e.EnumerateArray()) Walk(c, into);
+    }
+}
