@@ -24,8 +24,8 @@ public static class BenchRun
 public class BenchCommandTests(PostgisFixture postgis)
 {
     [Theory]
-    [InlineData(new string[0], "name a benchmark (blocks, sectors, routes, coverage, load, crs)")]
-    [InlineData(new[] { "tiles" }, "unknown benchmark 'tiles' (blocks, sectors, routes, coverage, load, crs)")]
+    [InlineData(new string[0], "name a benchmark (blocks, sectors, routes, coverage, load, overview, crs)")]
+    [InlineData(new[] { "tiles" }, "unknown benchmark 'tiles' (blocks, sectors, routes, coverage, load, overview, crs)")]
     [InlineData(new[] { "blocks", "--runs", "0" }, "--runs must be a whole number from 1 to 1000")]
     [InlineData(new[] { "load", "--seconds", "0" }, "--seconds must be a whole number from 1 to 600, not '0'")]
     [InlineData(new[] { "load", "--connections", "many" }, "--connections must be a whole number from 1 to 1,024")]
