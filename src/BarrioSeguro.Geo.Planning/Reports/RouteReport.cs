@@ -50,8 +50,11 @@ public sealed record RouteReport(
 /// <param name="OverMinutes">ActualMinutes - LimitMinutes.</param>
 public sealed record RuleMissReport(string Kept, string Missed, string? HotspotId, double LimitMinutes, double ActualMinutes, double OverMinutes);
 
-/// <summary>A sector that got no route, and why.</summary>
-public sealed record SkippedSector(string Sector, string Reason);
+/// <summary>A sector that got no route, and why (<see cref="Note"/>: the same as a note, said in the reader's language).</summary>
+public sealed record SkippedSector(string Sector, string Reason)
+{
+    public Note? Note { get; init; }
+}
 
 /// <summary>The routes of one shift: the CLI's --report file and the answer of POST /api/plans/{id}/routes share these members.</summary>
 public sealed record RoutesReport(

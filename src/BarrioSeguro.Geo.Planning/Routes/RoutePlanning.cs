@@ -147,6 +147,7 @@ public static class RoutePlanning
                 allNotes.Add(e is SectorWithoutStreetsException none
                     ? Note.Of("route.sector_no_street", ("sector", none.Sector))
                     : Note.Of("route.sector_skipped", ("reason", reason.TrimEnd('.'))));
+                skipped[^1] = skipped[^1] with { Note = allNotes[^1] };
             }
         }
         var report = new RoutesReport(mode, shift.Shift, shift.ShiftHours, LimaTime.Stamp(shift.ShiftStart), [shift.StopMinutes.Min, shift.StopMinutes.Max],
