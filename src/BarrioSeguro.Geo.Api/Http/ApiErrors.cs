@@ -17,7 +17,7 @@ public static class ApiErrors
 {
     public static IServiceCollection AddApiErrors(this IServiceCollection services)
     {
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = SayFrameworkProblem);
         services.AddExceptionHandler<RefusalHandler>();
         return services;
     }
@@ -56,6 +56,31 @@ public static class ApiErrors
 
     /// <summary>Whether <paramref name="exception"/> (or what it wraps) is a statement the server cancelled for running over the service's statement_timeout.</summary>
     public static bool IsQueryTimeout(Exception exception) => Data.DatabaseConflict.Fault(exception) == Data.DatabaseFault.QueryTimeout;
+
+    /// <summary>
+    /// A problem ASP.NET Core writes by itself (no route, a method or content type routing refuses, a fault) has no
+    /// detail: it gets a note's, in the request's language, with its code and args, and a title in that language.
+    /// </summary>
+    private static void SayFrameworkProblem(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Detail is not null || problem.Extensions.ContainsKey("code")) return;
+        var request = context.HttpContext.Request;
+        var reason = problem.Status switch
+        {
+            StatusCodes.Status404NotFound => Note.Of("api.no_such_route", ("method", request.Method), ("path", request.Path.ToString())),
+            StatusCodes.Status405MethodNotAllowed => Note.Of("api.method_not_allowed", ("method", request.Method), ("path", request.Path.ToString())),
+            StatusCodes.Status415UnsupportedMediaType => string.IsNullOrEmpty(request.ContentType)
+                ? Note.Of("api.media_type_none") : Note.Of("api.media_type_unsupported", ("type", request.ContentType)),
+            StatusCodes.Status500InternalServerError => Note.Of("api.internal_error"),
+            _ => null,
+        };
+        if (reason is null) return;
+        problem.Detail = reason.Text(NoteLanguages.Of(request));
+        problem.Extensions["code"] = reason.Code;
+        problem.Extensions["args"] = reason.Args;
+        NoteLanguages.Localize(problem, request);
+    }
 
     /// <summary>An unknown CRS as a note (UnknownCrsException's own message is English).</summary>
     public static Note UnknownCrs(UnknownCrsException e) => Note.Of("api.unknown_crs", ("crs", e.Crs));
