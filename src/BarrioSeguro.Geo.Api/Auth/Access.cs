@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Data;
 using BarrioSeguro.Geo.Data.Accounts;
@@ -262,7 +263,7 @@ public sealed class DistrictScope(BarrioDbContext db)
                  && int.TryParse(scope["neighborhood:".Length..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
             district = await db.Neighborhoods.Where(x => x.Id == n).Select(x => x.DistrictUbigeo).FirstOrDefaultAsync(ct);
         if (district is null || !user.Covers(district))
-            throw new OutsideDistrictException($"The scope '{scope}' is outside your districts ({string.Join(", ", user.DistrictsOf())}).");
+            throw new OutsideDistrictException(Note.Of("auth.scope_outside", ("scope", scope), ("districts", user.DistrictsOf().ToArray())));
     }
 
     /// <summary>
@@ -306,7 +307,8 @@ public sealed class AccessGate(RequestDelegate next)
         }
         if (!AccessTable.Allows(rule.Need, role, collection))
         {
-            await new ForbiddenProblem($"The role {role.ToString().ToLowerInvariant()} may not {http.Request.Method} {http.Request.Path}.").ExecuteAsync(http);
+            await new ForbiddenProblem(Note.Of("auth.role_may_not", ("role", role.ToString().ToLowerInvariant()),
+                ("method", http.Request.Method), ("path", http.Request.Path.ToString()))).ExecuteAsync(http);
             return;
         }
         if (rule.Scope != Scope.None && user.DistrictsOf().Count > 0)
@@ -316,8 +318,8 @@ public sealed class AccessGate(RequestDelegate next)
             if (involved.Any(d => d is null || !user.Covers(d)))
             {
                 await new ForbiddenProblem(outside is null
-                    ? "This resource has no district; only a user of all of Peru may use it."
-                    : $"This resource is in district {outside}, outside the districts of {user.FindFirst(BarrioClaims.Name)?.Value}.").ExecuteAsync(http);
+                    ? Note.Of("auth.no_district")
+                    : Note.Of("auth.outside_district", ("district", outside), ("user", user.FindFirst(BarrioClaims.Name)?.Value ?? ""))).ExecuteAsync(http);
                 return;
             }
         }
@@ -332,25 +334,30 @@ public static class AuthProblems
     {
         // The handler keeps its result for the request: this asks again for the reason, it does not check twice.
         var failure = (await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(http)).Failure;
-        var detail = failure switch
+        var reason = failure switch
         {
-            null when !http.Request.Headers.Authorization.Any() =>
-                "Sign in: POST /api/auth/token with {\"username\", \"password\"}, then send Authorization: Bearer TOKEN.",
-            null => "The Authorization header holds no bearer token.",
-            Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException => "The token has expired: sign in again.",
-            RevokedTokenException e => e.Message,
-            _ => "The token is not valid: sign in again.",
+            null when !http.Request.Headers.Authorization.Any() => Note.Of("auth.sign_in"),
+            null => Note.Of("auth.no_bearer"),
+            Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException => Note.Of("auth.token_expired"),
+            RevokedTokenException e => e.Reason,
+            _ => Note.Of("auth.token_invalid"),
         };
-        return new UnauthorizedProblem(detail);
+        return new UnauthorizedProblem(reason);
     }
 }
 
 /// <summary>A token whose user was disabled, changed or signed out after it was issued.</summary>
-public sealed class RevokedTokenException(string message) : Exception(message);
+public sealed class RevokedTokenException(Note reason) : Exception(reason.English)
+{
+    public Note Reason { get; } = reason;
+}
 
 /// <summary>A change that would put a resource in a district outside the user's: a 403 (see ApiErrors).</summary>
-public sealed class OutsideDistrictException(string message) : Exception(message)
+public sealed class OutsideDistrictException(Note reason) : Exception(reason.English)
 {
+    /// <summary>Why, in the reader's language (the API's 403 detail).</summary>
+    public Note Reason { get; } = reason;
+
     /// <summary>
     /// Refuses a neighbourhood the body places outside the user's districts (the route's district is checked by
     /// <see cref="AccessGate"/>; a body can name another). Null: the body names none (kept on update).
@@ -361,7 +368,7 @@ public sealed class OutsideDistrictException(string message) : Exception(message
         if (ubigeo is null && !creating) return;
         if (ubigeo is null || !user.Covers(ubigeo))
             throw new OutsideDistrictException(ubigeo is null
-                ? $"Name the district (ubigeo): you may create neighbourhoods only in {string.Join(", ", user.DistrictsOf())}."
-                : $"District {ubigeo} is outside your districts ({string.Join(", ", user.DistrictsOf())}).");
+                ? Note.Of("auth.name_the_district", ("districts", user.DistrictsOf().ToArray()))
+                : Note.Of("auth.district_outside", ("district", ubigeo), ("districts", user.DistrictsOf().ToArray())));
     }
 }

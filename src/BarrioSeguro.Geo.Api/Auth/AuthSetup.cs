@@ -1,4 +1,5 @@
 using System.Globalization;
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Data.Accounts;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
@@ -54,8 +55,8 @@ public static class AuthSetup
         var version = principal.FindFirst(BarrioClaims.TokenVersion)?.Value;
         var user = await accounts.FindAsync(id, context.HttpContext.RequestAborted);
         if (user is null || user.Disabled)
-            context.Fail(new RevokedTokenException("The account of this token is disabled or gone."));
+            context.Fail(new RevokedTokenException(Note.Of("auth.account_gone")));
         else if (user.TokenVersion.ToString(CultureInfo.InvariantCulture) != version)
-            context.Fail(new RevokedTokenException("The token was revoked (signed out, or the role changed): sign in again."));
+            context.Fail(new RevokedTokenException(Note.Of("auth.token_revoked")));
     }
 }

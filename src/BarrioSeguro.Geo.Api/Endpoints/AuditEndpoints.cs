@@ -1,5 +1,6 @@
 using System.Globalization;
 using BarrioSeguro.Geo.Api.Http;
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Data.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -31,8 +32,8 @@ public static class AuditEndpoints
         string? user, string? action, string? resourceKind, string? resourceId, string? from, string? to, int? limit, int? offset,
         HttpRequest request, AuditStore store, CancellationToken ct)
     {
-        if (limit is < 1 or > MaxLimit) return Problems.BadRequest("Invalid limit", $"limit must be from 1 to {MaxLimit:N0}.");
-        if (offset is < 0) return Problems.BadRequest("Invalid offset", "offset must be 0 or more.");
+        if (limit is < 1 or > MaxLimit) return Problems.BadRequest("Invalid limit", Note.Of("api.limit_range", ("limit", limit.Value), ("max", MaxLimit)));
+        if (offset is < 0) return Problems.BadRequest("Invalid offset", Note.Of("api.offset_negative", ("offset", offset.Value)));
         if (Time(from, "from") is { Error: { } fromError }) return fromError;
         if (Time(to, "to") is { Error: { } toError }) return toError;
         var take = limit ?? DefaultLimit;
@@ -53,7 +54,7 @@ public static class AuditEndpoints
         if (string.IsNullOrWhiteSpace(text)) return (null, null);
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
             ? (value, null)
-            : (null, Problems.BadRequest($"Invalid {name}", $"{name} '{text}' is not a time: use ISO 8601, e.g. 2026-12-01T09:00:00Z or 2026-12-01T04:00:00-05:00."));
+            : (null, Problems.BadRequest($"Invalid {name}", Note.Of("api.not_a_time", ("parameter", name), ("value", text))));
     }
 
     private static string Url(HttpRequest request, int offset, int limit)

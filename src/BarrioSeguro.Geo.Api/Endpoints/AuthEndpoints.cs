@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Serialization;
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Api.Auth;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Data.Accounts;
@@ -36,18 +37,17 @@ public static class AuthEndpoints
         TokenRequest request, AccountStore accounts, TokenIssuer tokens, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password))
-            return new BadRequestProblem("Missing credentials", "The body needs both \"username\" and \"password\".");
+            return new BadRequestProblem("Missing credentials", Note.Of("auth.credentials_missing"));
         if (request.Username.Length > 64 || request.Password.Length > 1024)
-            return new UnauthorizedProblem("Unknown user name or wrong password.");
+            return new UnauthorizedProblem(Note.Of("auth.wrong_password"));
         var (result, user) = await accounts.SignInAsync(request.Username, request.Password, ct);
         return result switch
         {
             SignInResult.Ok => TypedResults.Ok(new TokenResponse(tokens.Issue(user!), "Bearer", (int)tokens.Lifetime.TotalSeconds,
                 user!.Name, user.Role.ToString().ToLowerInvariant(), user.Districts)),
-            SignInResult.LockedOut => new UnauthorizedProblem(
-                $"Too many failed sign-ins: the account is locked for {AccountStore.LockoutTime.TotalMinutes:0} minutes."),
+            SignInResult.LockedOut => new UnauthorizedProblem(Note.Of("auth.locked_out", ("minutes", AccountStore.LockoutTime.TotalMinutes))),
             // A disabled account is answered like a wrong password: the answer does not tell which accounts exist.
-            _ => new UnauthorizedProblem("Unknown user name or wrong password."),
+            _ => new UnauthorizedProblem(Note.Of("auth.wrong_password")),
         };
     }
 

@@ -64,7 +64,7 @@ public static class BlockEndpoints
         await districts.CheckBlockScopeAsync(user, request.Scope, ct);
         var blocks = await store.ListAsync(request.Scope ?? "", ct);
         if (blocks.Count == 0)
-            return Problems.BadRequest("No blocks", $"No blocks are kept for scope '{request.Scope}'. Compute them first (POST /api/districts/{{ubigeo}}/blocks or /api/neighborhoods/{{id}}/blocks).");
+            return Problems.BadRequest("No blocks", Note.Of("api.no_blocks_for_scope", ("scope", request.Scope ?? "")));
         var shapes = blocks.Select(b => new BlockShape(b.Id, b.Geometry)).ToList();
         // Core refuses impossible proposals with an ArgumentException: ApiErrors makes it a 422.
         NeighborhoodProposal proposal;
@@ -79,7 +79,7 @@ public static class BlockEndpoints
                 RadiusMeters = h.RadiusMeters ?? 150, MinIncidents = h.MinIncidents ?? 4, MaxClusters = h.Clusters ?? 1,
             });
         }
-        else return Problems.BadRequest("Nothing to propose", "Give 'blockIds' or 'hotspots'.");
+        else return Problems.BadRequest("Nothing to propose", Note.Of("api.nothing_to_propose"));
         return GeoJson.Feature(new Feature(proposal.Boundary, new AttributesTable
         {
             { "name", request.Name ?? "Barrio propuesto" },

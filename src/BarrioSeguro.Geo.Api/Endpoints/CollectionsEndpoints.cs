@@ -1,5 +1,6 @@
 using BarrioSeguro.Geo.Api.Auth;
 using BarrioSeguro.Geo.Api.Http;
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.IO;
@@ -103,8 +104,8 @@ public static class CollectionsEndpoints
         if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
         var (box, error) = QueryParameters.ParseBbox(bbox);
         if (error is not null) return Problems.BadRequest("Invalid bbox", error);
-        if (limit is < 1) return Problems.BadRequest("Invalid limit", "limit must be at least 1.");
-        if (offset is < 0) return Problems.BadRequest("Invalid offset", "offset must be 0 or more.");
+        if (limit is < 1) return Problems.BadRequest("Invalid limit", Note.Of("api.limit_min", ("limit", limit.Value)));
+        if (offset is < 0) return Problems.BadRequest("Invalid offset", Note.Of("api.offset_negative", ("offset", offset.Value)));
         var take = Math.Min(limit ?? QueryParameters.DefaultLimit, QueryParameters.MaxLimit);
         var skip = offset ?? 0;
 
@@ -121,14 +122,14 @@ public static class CollectionsEndpoints
         if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
         // Outside the user's districts a feature is not found: its id tells nothing.
         var feature = await catalog.GetItemAsync(name, id, ct, request.HttpContext.User.DistrictsOf());
-        return feature is null ? Problems.NotFound($"No feature '{id}' in collection '{name}'.") : GeoJson.Feature(feature);
+        return feature is null ? Problems.NotFound(Note.Of("api.no_feature", ("id", id), ("collection", name))) : GeoJson.Feature(feature);
     }
 
     public static async Task<Results<FileContentHttpResult, BadRequestProblem, NotFoundProblem>> Export(string name, string? format, string? crs, string? bbox, FeatureCatalog catalog, HttpResponse http, CancellationToken ct)
     {
         if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
         var (chosen, badFormat) = FileExport.ParseFormat(format, FileExport.CollectionFormats,
-            "GPX is for routes: GET /api/plans/{planId}/export?layer=routes&format=gpx.");
+            (f, all) => Note.Of("export.gpx_for_routes", ("format", f), ("formats", all)));
         if (badFormat is not null) return badFormat;
         var (target, badCrs) = FileExport.ParseCrs(crs, chosen!);
         if (badCrs is not null) return badCrs;
@@ -136,12 +137,12 @@ public static class CollectionsEndpoints
         if (error is not null) return Problems.BadRequest("Invalid bbox", error);
 
         var features = await catalog.GetAllAsync(name, box, ct, http.HttpContext.User.DistrictsOf());
-        if (features.Count == 0) return Problems.NotFound($"Collection '{name}' has no features{(box is null ? "" : " in that bbox")} to export.");
+        if (features.Count == 0) return Problems.NotFound(box is null ? Note.Of("export.collection_empty", ("collection", name)) : Note.Of("export.collection_empty_bbox", ("collection", name)));
         return await FileExport.SendAsync(features, name, chosen!, target, http, ct);
     }
 
     private static NotFoundProblem UnknownCollection(string name) =>
-        Problems.NotFound($"No collection named '{name}'. Known: {string.Join(", ", FeatureCatalog.Collections.Select(c => c.Name))}.");
+        Problems.NotFound(Note.Of("api.no_collection", ("collection", name), ("known", FeatureCatalog.Collections.Select(c => c.Name).ToArray())));
 
     private static string Url(HttpRequest request, int offset, int limit)
     {

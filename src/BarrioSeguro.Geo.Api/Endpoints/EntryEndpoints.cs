@@ -101,7 +101,9 @@ public static class EntryEndpoints
             var (exists, district) = await x.Store.NeighborhoodDistrictAsync(c.NeighborhoodId, ct);
             if (!exists) throw new RefusalException(Note.Of("entry.unknown_neighborhood", ("id", c.NeighborhoodId)), "neighborhoodId");
             if (x.User.DistrictsOf().Count > 0 && (district is null || !x.User.Covers(district)))
-                throw new OutsideDistrictException($"Neighbourhood {c.NeighborhoodId} is in district {district ?? "(none)"}, outside your districts ({string.Join(", ", x.User.DistrictsOf())}).");
+                throw new OutsideDistrictException(district is null
+                    ? Note.Of("auth.neighborhood_no_district", ("id", c.NeighborhoodId), ("districts", x.User.DistrictsOf().ToArray()))
+                    : Note.Of("auth.neighborhood_outside", ("id", c.NeighborhoodId), ("district", district), ("districts", x.User.DistrictsOf().ToArray())));
         },
         c => ViewOf(c));
 
@@ -249,14 +251,16 @@ public static class EntryEndpoints
     private static IResult? Precondition(EditContext edit, IVersioned current)
     {
         if (!edit.IfMatchGiven)
-            return Problems.VersionRequired($"Send If-Match: \"{current.Version}\" (the ETag you read) to change or delete it.");
+            return Problems.VersionRequired(Note.Of("api.if_match_send", ("version", current.Version)));
         if (edit.UnusableIfMatch() is { } unusable) return unusable;
         return edit.IfMatch != current.Version ? Stale(current, edit.IfMatch!.Value) : null;
     }
 
     /// <summary>412 with the current ETag (header and member), its version and who changed it last.</summary>
     private static IResult Stale(IVersioned current, int asked) => new WithETag(new PreconditionFailedProblem(
-        $"If-Match names version {asked}, but version {current.Version} is current{(current.ChangedBy is { } who ? $" (changed by {who})" : "")}: reload it and make the change again.",
+        current.ChangedBy is { } who
+            ? Note.Of("api.if_match_stale_by", ("asked", asked), ("version", current.Version), ("user", who))
+            : Note.Of("api.if_match_stale", ("asked", asked), ("version", current.Version)),
         new Dictionary<string, object?>
         {
             ["currentVersion"] = current.Version, ["currentETag"] = $"\"{current.Version}\"",
@@ -295,8 +299,9 @@ public static class EntryEndpoints
         IOptions<BarrioOptions> options, CancellationToken ct)
     {
         if (!MediaType(request.ContentType, "text/csv", "application/csv"))
-            return RequestProblem.UnsupportedMediaType(
-                $"Send the CSV file with Content-Type: text/csv, not {(string.IsNullOrEmpty(request.ContentType) ? "no Content-Type" : request.ContentType)}.");
+            return RequestProblem.UnsupportedMediaType(string.IsNullOrEmpty(request.ContentType)
+                ? Note.Of("api.send_csv_none")
+                : Note.Of("api.send_csv", ("type", request.ContentType)));
         var epsg = string.IsNullOrWhiteSpace(crs) ? (int?)null : Crs.Parse(crs); // an unknown CRS is a 400 (ApiErrors)
         var (bytes, tooLarge) = await ReadAllAsync(request, options.Value.MaxUploadBytes, ct);
         if (tooLarge is not null) return tooLarge;
@@ -335,8 +340,8 @@ public static class EntryEndpoints
             var boundaries = await store.DistrictBoundariesAsync(districts, ct);
             for (var i = 0; i < incidents.Count; i++)
                 if (!boundaries.Any(b => b.Intersects(incidents[i].Location)))
-                    throw new OutsideDistrictException(
-                        $"Line {read.Rows[i].Line}: ({read.Rows[i].Lon}, {read.Rows[i].Lat}) is outside your districts ({string.Join(", ", districts)}); nothing was imported.");
+                    throw new OutsideDistrictException(Note.Of("auth.csv_point_outside", ("line", read.Rows[i].Line),
+                        ("lon", read.Rows[i].Lon), ("lat", read.Rows[i].Lat), ("districts", districts.ToArray())));
         }
         var dry = dryRun == true;
         var imported = dry ? 0 : await store.AddIncidentsAsync(incidents, edit.Author(), ct);
@@ -410,8 +415,7 @@ public static class EntryEndpoints
         var at = await x.Store.DistrictsAtAsync(point, ct);
         if (x.User.DistrictsOf() is not { Count: > 0 } mine) return at.FirstOrDefault();
         return at.FirstOrDefault(x.User.Covers)
-            ?? throw new OutsideDistrictException(
-                $"The point ({point.X.ToString(CultureInfo.InvariantCulture)}, {point.Y.ToString(CultureInfo.InvariantCulture)}) is outside your districts ({string.Join(", ", mine)}).");
+            ?? throw new OutsideDistrictException(Note.Of("auth.point_outside", ("lon", point.X), ("lat", point.Y), ("districts", mine.ToArray())));
     }
 
     // ---- HTTP details -----------------------------------------------------------------------------------------------
@@ -423,27 +427,28 @@ public static class EntryEndpoints
     private static async Task<(JsonElement Body, IResult? Error)> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
         if (!GeoJsonBody.IsJson(request.ContentType))
-            return (default, RequestProblem.UnsupportedMediaType(
-                $"Send the body as JSON (Content-Type: application/json), not {(string.IsNullOrEmpty(request.ContentType) ? "no Content-Type" : request.ContentType)}."));
+            return (default, RequestProblem.UnsupportedMediaType(string.IsNullOrEmpty(request.ContentType)
+                ? Note.Of("api.send_json_none")
+                : Note.Of("api.send_json", ("type", request.ContentType))));
         var (bytes, tooLarge) = await ReadAllAsync(request, maxBytes, ct);
         if (tooLarge is not null) return (default, tooLarge);
         try
         {
             using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = InputLimits.JsonDepth });
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                return (default, RequestProblem.Malformed("Invalid entry", "The body must be a JSON object."));
+                return (default, RequestProblem.Malformed("Invalid entry", Note.Of("api.body_not_object")));
             return (doc.RootElement.Clone(), null);
         }
         catch (JsonException e)
         {
             return (default, RequestProblem.Malformed("Invalid entry",
-                $"The body is not JSON (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1})."));
+                Note.Of("api.body_not_json", ("line", (e.LineNumber ?? 0) + 1), ("byte", (e.BytePositionInLine ?? 0) + 1))));
         }
     }
 
     private static async Task<(byte[] Bytes, IResult? TooLarge)> ReadAllAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
-        IResult Refuse() => RequestProblem.TooLarge($"The body is over {maxBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes (Barrio:MaxUploadBytes).");
+        IResult Refuse() => RequestProblem.TooLarge(Note.Of("api.body_over_bytes", ("bytes", maxBytes)));
         if (request.ContentLength > maxBytes) return ([], Refuse());
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];

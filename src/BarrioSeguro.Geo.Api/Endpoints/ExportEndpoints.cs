@@ -40,7 +40,7 @@ public static class ExportEndpoints
         if (!Layers.Contains(name))
             return Problems.BadRequest("Unknown layer", Note.Of("api.unknown_layer", ("layer", layer ?? ""), ("layers", Layers)), FileExport.Parameter("layer"));
         var (chosen, badFormat) = FileExport.ParseFormat(format, name == "routes" ? RouteFormats : PlanFormats,
-            "GPX holds routes: use layer=routes.");
+            (f, all) => Note.Of("export.gpx_layer_routes", ("format", f), ("formats", all)));
         if (badFormat is not null) return badFormat;
         var (target, badCrs) = FileExport.ParseCrs(crs, chosen!);
         if (badCrs is not null) return badCrs;

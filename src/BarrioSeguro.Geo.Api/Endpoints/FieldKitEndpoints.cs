@@ -21,7 +21,7 @@ public static class FieldKitEndpoints
 
     /// <summary>Loads the kit (<see cref="FieldKitSource"/>, computes nothing), lays it out and streams it as a PDF.</summary>
     public static async Task<Results<FileContentHttpResult, NotFoundProblem, ServiceUnavailableProblem>> FieldKitPdf(
-        int planId, string? shift, string? lang, IOptions<BarrioOptions> options, FieldKitSource source, CancellationToken ct)
+        int planId, string? shift, string? lang, IOptions<BarrioOptions> options, FieldKitSource source, ILoggerFactory logs, CancellationToken ct)
     {
         var text = FieldKitText.For(lang);
         var input = await source.LoadAsync(planId, shift, ct);
@@ -36,7 +36,9 @@ public static class FieldKitEndpoints
         }
         catch (FontsMissingException e)
         {
-            return new ServiceUnavailableProblem("Fonts missing", e.Message);
+            // Printing's message (English, with the path) is for the log; the reader is told what to install.
+            logs.CreateLogger(typeof(FieldKitEndpoints)).LogWarning("Field kit refused: {Reason}", e.Message);
+            return new ServiceUnavailableProblem("Fonts missing", Note.Of("api.fonts_missing"));
         }
         using var pdf = new MemoryStream();
         FieldKitRenderer.Render(kit, style, pdf);

@@ -79,19 +79,19 @@ public static class NeighborhoodEndpoints
     public static async Task<Results<GeoJsonFeature, NotFoundProblem, ConflictProblem, PreconditionRequiredProblem, PreconditionFailedProblem, RequestProblem>> Revert(
         int id, RevertRequest body, EditContext edit, NeighborhoodStore store, CancellationToken ct)
     {
-        if ((InputLimits.TooLong("comment", body.Comment, InputLimits.CommentLength) ?? InputLimits.TooLong("author", body.Author, InputLimits.AuthorLength)) is { } tooLong)
-            return RequestProblem.Refused("Too long", tooLong + ".");
+        if ((GeoJsonBody.TooLong("comment", body.Comment, InputLimits.CommentLength) ?? GeoJsonBody.TooLong("author", body.Author, InputLimits.AuthorLength)) is { } tooLong)
+            return RequestProblem.Refused("Too long", tooLong);
         if (edit.UnusableIfMatch() is { } unusable) return unusable;
         if (edit.ExpectedVersion(body.Version) is not { } expected)
-            return Problems.VersionRequired("Name the current version: an If-Match header (\"3\") or a 'version' member.");
+            return Problems.VersionRequired(Note.Of("api.version_required_member"));
         var result = await store.RevertAsync(id, expected, body.ToVersion, new Edit(edit.Author(body.Author), body.Comment), ct);
         // A revert changes only the boundary: no name or district to refuse.
         return result.Outcome switch
         {
             NeighborhoodSaveOutcome.Saved => GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)).WithETag(result.Neighborhood!.Version),
-            NeighborhoodSaveOutcome.StaleVersion when edit.IfMatch is not null => EditContext.StalePrecondition(result.Detail, result.Neighborhood?.Version),
+            NeighborhoodSaveOutcome.StaleVersion when edit.IfMatch is not null => EditContext.StalePrecondition(result.Reason, result.Neighborhood?.Version),
             NeighborhoodSaveOutcome.StaleVersion => Stale(result),
-            NeighborhoodSaveOutcome.UnknownRevision => Problems.NotFound(result.Detail ?? "No such version."),
+            NeighborhoodSaveOutcome.UnknownRevision => Problems.NotFound(result.Reason ?? Note.Of("api.no_such_version")),
             _ => Problems.NotFound(Note.Of("api.no_such_neighborhood")),
         };
     }
@@ -117,9 +117,9 @@ public static class NeighborhoodEndpoints
         {
             NeighborhoodSaveOutcome.Saved => GeoJson.Created(FeatureCatalog.ToFeature(result.Neighborhood!),
                 $"/api/neighborhoods/{result.Neighborhood!.Id}").WithETag(result.Neighborhood.Version),
-            NeighborhoodSaveOutcome.DuplicateName => Problems.Conflict("Duplicate name", result.Detail),
-            NeighborhoodSaveOutcome.UnknownDistrict => RequestProblem.Refused("Unknown district", result.Detail),
-            _ => RequestProblem.Malformed("Missing field", result.Detail ?? "A required field is missing."),
+            NeighborhoodSaveOutcome.DuplicateName => Problems.Conflict("Duplicate name", result.Reason!),
+            NeighborhoodSaveOutcome.UnknownDistrict => RequestProblem.Refused("Unknown district", result.Reason!),
+            _ => RequestProblem.Malformed("Missing field", result.Reason ?? Note.Of("store.field_missing")),
         };
     }
 
@@ -130,7 +130,7 @@ public static class NeighborhoodEndpoints
         if (error is not null) return error;
         if (edit.UnusableIfMatch() is { } unusable) return unusable;
         if (edit.ExpectedVersion(BodyVersion(feature!)) is not { } expected)
-            return Problems.VersionRequired("Name the version the change started from: an If-Match header (\"3\") or a 'version' property.");
+            return Problems.VersionRequired(Note.Of("api.version_required_property"));
         if (await Snap(feature!, snapMeters, layers, ct) is { } snapError) return snapError;
         var (change, invalid) = ToChange(feature!);
         if (invalid is not null) return invalid;
@@ -164,8 +164,7 @@ public static class NeighborhoodEndpoints
             _ => null,
         };
         if (boundary is null)
-            return (null, RequestProblem.Refused("Invalid geometry",
-                $"A neighbourhood boundary must be a Polygon or MultiPolygon, not a {feature.Geometry.GeometryType}."));
+            return (null, RequestProblem.Refused("Invalid geometry", Note.Of("api.boundary_not_polygon", ("type", feature.Geometry.GeometryType))));
         var problems = InputGeometryCheck.Check(boundary);
         if (problems.Count > 0) return (null, Problems.InvalidGeometry(problems.Select(p => ((int?)null, p))));
 
@@ -175,7 +174,7 @@ public static class NeighborhoodEndpoints
         if (Text("status") is { } s)
         {
             if (!Enum.TryParse<NeighborhoodStatus>(s, true, out var parsed))
-                return (null, RequestProblem.Malformed("Invalid status", $"status '{s}' is not one of {string.Join(", ", Enum.GetNames<NeighborhoodStatus>())}."));
+                return (null, RequestProblem.Malformed("Invalid status", Note.Of("api.unknown_status", ("status", s), ("statuses", Enum.GetNames<NeighborhoodStatus>()))));
             status = parsed;
         }
         bool? illustrative = a?.Exists("isIllustrative") == true ? a["isIllustrative"] as bool? : null;
@@ -198,7 +197,7 @@ public static class NeighborhoodEndpoints
                && int.TryParse(Convert.ToString(version, CultureInfo.InvariantCulture), out var pv) ? pv : null;
     }
 
-    private static ConflictProblem Stale(NeighborhoodSaveResult result) => Problems.Conflict("Stale version", result.Detail,
+    private static ConflictProblem Stale(NeighborhoodSaveResult result) => Problems.Conflict("Stale version", result.Reason!,
         new Dictionary<string, object?> { ["currentVersion"] = result.Neighborhood?.Version });
 
     /// <summary>The saved neighbourhood with its version as ETag, or why nothing was saved.</summary>
@@ -206,11 +205,11 @@ public static class NeighborhoodEndpoints
     {
         NeighborhoodSaveOutcome.Saved => GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)).WithETag(result.Neighborhood!.Version),
         NeighborhoodSaveOutcome.NotFound => Problems.NotFound(Note.Of("api.no_such_neighborhood")),
-        NeighborhoodSaveOutcome.StaleVersion when edit.IfMatch is not null => EditContext.StalePrecondition(result.Detail, result.Neighborhood?.Version),
+        NeighborhoodSaveOutcome.StaleVersion when edit.IfMatch is not null => EditContext.StalePrecondition(result.Reason, result.Neighborhood?.Version),
         NeighborhoodSaveOutcome.StaleVersion => Stale(result),
-        NeighborhoodSaveOutcome.DuplicateName => Problems.Conflict("Duplicate name", result.Detail),
-        NeighborhoodSaveOutcome.UnknownRevision => Problems.NotFound(result.Detail ?? "No such version."),
-        NeighborhoodSaveOutcome.UnknownDistrict => RequestProblem.Refused("Unknown district", result.Detail),
-        _ => RequestProblem.Malformed("Missing field", result.Detail ?? "A required field is missing."),
+        NeighborhoodSaveOutcome.DuplicateName => Problems.Conflict("Duplicate name", result.Reason!),
+        NeighborhoodSaveOutcome.UnknownRevision => Problems.NotFound(result.Reason ?? Note.Of("api.no_such_version")),
+        NeighborhoodSaveOutcome.UnknownDistrict => RequestProblem.Refused("Unknown district", result.Reason!),
+        _ => RequestProblem.Malformed("Missing field", result.Reason ?? Note.Of("store.field_missing")),
     };
 }

@@ -72,7 +72,7 @@ public static class NeighborhoodQualityEndpoints
         var n = await store.FindAsync(id, ct);
         if (n is null) return Problems.NotFound(Note.Of("api.no_neighborhood", ("id", id)));
         if (apply == true && edit.IfMatch is { } named && named != n.Version) // refused even when there is nothing to repair
-            return EditContext.StalePrecondition($"Neighbourhood {id} is at version {n.Version}, not {named}. Reload it and repair again.", n.Version);
+            return EditContext.StalePrecondition(Note.Of("api.repair_stale", ("id", id), ("version", n.Version), ("asked", named)), n.Version);
         var around = await surroundings.LoadAsync(n.Boundary, n.DistrictUbigeo, n.Id, ct);
         var repair = BoundaryRepairer.Repair(n.Boundary, around.District?.Boundary, Others(around),
             new RepairOptions { RemoveOverlaps = removeOverlaps ?? false });
@@ -81,7 +81,7 @@ public static class NeighborhoodQualityEndpoints
         if (apply == true && repair.Changes.Count > 0)
         {
             if (edit.ExpectedVersion() is not { } expected)
-                return Problems.VersionRequired("Name the current version in an If-Match header to apply a repair.");
+                return Problems.VersionRequired(Note.Of("api.repair_version_required"));
             var saved = await store.UpdateAsync(id, expected, new NeighborhoodChange(null, null, repaired, null, null, null),
                 // The version's comment in the language the request asks for (the viewer's), English when it asks for
                 // none (scripts, as for titles): the history shows it as written.
@@ -89,9 +89,9 @@ public static class NeighborhoodQualityEndpoints
                     ? "Reparación: " + string.Join(" ", repair.ChangeNotes.Select(c => c.Text("es")))
                     : "Repair: " + string.Join(" ", repair.ChangeNotes.Select(c => c.English))), ct);
             if (saved.Outcome == NeighborhoodSaveOutcome.StaleVersion)
-                return EditContext.StalePrecondition(saved.Detail, saved.Neighborhood?.Version);
+                return EditContext.StalePrecondition(saved.Reason, saved.Neighborhood?.Version);
             if (saved.Outcome != NeighborhoodSaveOutcome.Saved)
-                return Problems.Conflict("Not saved", saved.Detail,
+                return Problems.Conflict("Not saved", saved.Reason ?? Note.Of("store.field_missing"),
                     new Dictionary<string, object?> { ["currentVersion"] = saved.Neighborhood?.Version });
             version = saved.Neighborhood!.Version;
         }

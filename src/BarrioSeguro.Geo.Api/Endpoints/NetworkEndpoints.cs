@@ -136,7 +136,8 @@ public static class NetworkEndpoints
             if (await plans.NetworkInputAsync(planId, other, ct, withBlocks: false) is { } o) passModes.Add(o.Graph);
         var outcome = RoutePlanning.Plan(input.Graph, sectors, shift, passModes: passModes);
         if (outcome.Routes.Count == 0)
-            return Problems.Unprocessable("No route", string.Join(" ", outcome.Report.Skipped.Select(s => s.Reason)));
+            return Problems.Unprocessable("No route", Note.Of("api.no_route_for_any", ("reasons", outcome.Report.Skipped.Select(s => s.Note?.ToString() ?? s.Reason).ToArray())),
+                new Dictionary<string, object?> { ["skipped"] = outcome.Report.Skipped });
         static byte[] Gpx(Core.Routes.PatrolRoute route)
         {
             using var gpx = new MemoryStream();

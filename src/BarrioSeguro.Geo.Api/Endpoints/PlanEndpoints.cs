@@ -100,7 +100,7 @@ public static class PlanEndpoints
         }
         catch (ArgumentException e)
         {
-            return Problems.Unprocessable("No plan", $"The contingent cannot be staffed: {e.Message}");
+            return Because(reason => Note.Of("api.cannot_staff", ("reason", reason)), e);
         }
         IReadOnlyDictionary<string, int>? previous = null;
         if (request.PreviousPlanId is { } pid && (previous = await plans.AssignmentAsync(id, pid, ct)) is null)
@@ -136,7 +136,7 @@ public static class PlanEndpoints
             if (classes.Count == 0 || classes.Any(string.IsNullOrWhiteSpace))
                 return Problems.Unprocessable("No plan", Note.Of("api.barrier_classes_empty"));
             try { (barriers ??= []).AddRange(SectorBarrier.FromStreets(await plans.StreetsAsync(n, ct), classes)); }
-            catch (ArgumentException e) { return Problems.Unprocessable("No plan", $"barrierClasses: {e.Message}"); }
+            catch (ArgumentException e) { return Because(reason => Note.Of("api.barrier_classes_refused", ("reason", reason)), e); }
         }
         StreetGraph? streets = null;
         if (request.Mode is { } modeText) streets = await plans.StreetGraphAsync(n, TravelModes.Parse(modeText), ct);
@@ -177,6 +177,14 @@ public static class PlanEndpoints
         var kept = await plans.SaveAsync(n, contingent?.Id, name, edit.Author(request.Author).Trim(), outcome, ct);
         return TypedResults.Created($"/api/plans/{kept.Plan.Id}", View(kept));
     }
+
+    /// <summary>
+    /// A refusal of Core said inside one of the API's ("the contingent cannot be staffed: ..."), in the request's
+    /// language; Core's own code and arguments go in "reason" when it refused with a note.
+    /// </summary>
+    private static UnprocessableProblem Because(Func<string, Note> ours, ArgumentException e) =>
+        Problems.Unprocessable("No plan", ours((e is RefusalException r ? r.Reason.ToString() : ApiErrors.Reason(e)).TrimEnd('.')),
+            e is RefusalException refusal ? new Dictionary<string, object?> { ["reason"] = new Dictionary<string, object?> { ["code"] = refusal.Reason.Code, ["args"] = refusal.Reason.Args } } : null);
 
     /// <summary>The kept plans, each saying whether it was made on older street data; ?deleted=true: the deleted ones (admins).</summary>
     public static async Task<Results<Ok<List<PlanView>>, NotFoundProblem, LifecycleForbidden>> List(

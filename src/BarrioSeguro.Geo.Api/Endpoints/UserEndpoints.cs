@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using BarrioSeguro.Geo.Api.Auth;
 using BarrioSeguro.Geo.Api.Http;
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Data.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -50,9 +51,9 @@ public static class UserEndpoints
         }
         catch (UserExistsException e)
         {
-            return Problems.Conflict("Name taken", ApiErrors.Reason(e), new Dictionary<string, object?> { ["parameter"] = "name" });
+            return Problems.Conflict("Name taken", e.Reason, new Dictionary<string, object?> { ["parameter"] = "name" });
         }
-        catch (ArgumentException e)
+        catch (RefusalException e)
         {
             return Refused(e);
         }
@@ -67,10 +68,10 @@ public static class UserEndpoints
         {
             var role = AccountStore.ParseRole(body.Role!);
             if (IsSelf(me, name) && (role != Role.Admin || body.Districts is { Count: > 0 }))
-                return SelfLockout("change your own role or districts");
+                return SelfLockout(Note.Of("auth.own_role"));
             return TypedResults.Ok(View(await accounts.SetRoleAsync(name, role, body.Districts ?? [], ct)));
         }
-        catch (ArgumentException e)
+        catch (RefusalException e)
         {
             return Refused(e);
         }
@@ -80,28 +81,27 @@ public static class UserEndpoints
         string name, ClaimsPrincipal me, AccountStore accounts, CancellationToken ct)
     {
         if (await accounts.FindAsync(name, ct) is null) return NoUser(name);
-        if (IsSelf(me, name)) return SelfLockout("disable your own account");
+        if (IsSelf(me, name)) return SelfLockout(Note.Of("auth.own_disable"));
         return TypedResults.Ok(View(await accounts.DisableAsync(name, ct)));
     }
 
     // An admin who demoted or disabled itself could leave nobody to manage the accounts: another admin (or the CLI) does it.
     private static bool IsSelf(ClaimsPrincipal me, string name) => string.Equals(me.FindFirst(BarrioClaims.Name)?.Value, name, StringComparison.Ordinal);
 
-    private static ConflictProblem SelfLockout(string what) =>
-        Problems.Conflict("Own account", $"An admin may not {what} through the API (it could leave no admin); another admin, or barrio user on the server, may.");
+    private static ConflictProblem SelfLockout(Note what) => Problems.Conflict("Own account", what);
 
-    private static NotFoundProblem NoUser(string name) => Problems.NotFound($"No user '{name}'.");
+    private static NotFoundProblem NoUser(string name) => Problems.NotFound(Note.Of("api.no_user", ("name", name)));
 
     private static UnprocessableProblem? Missing(params (string Name, string? Value)[] members) =>
         members.FirstOrDefault(m => string.IsNullOrEmpty(m.Value)) is { Name: { } absent }
-            ? Problems.Unprocessable("Refused", $"the body needs \"{absent}\"", new Dictionary<string, object?> { ["parameter"] = absent })
+            ? Problems.Unprocessable("Refused", Note.Of("api.body_needs", ("member", absent)), new Dictionary<string, object?> { ["parameter"] = absent })
             : null;
 
     private static UnprocessableProblem? NullDistrict(IReadOnlyList<string>? districts) =>
         districts?.Any(d => d is null) == true
-            ? Problems.Unprocessable("Refused", "a district is a ubigeo (6 digits), not null", new Dictionary<string, object?> { ["parameter"] = "district" })
+            ? Problems.Unprocessable("Refused", Note.Of("store.district_null"), new Dictionary<string, object?> { ["parameter"] = "district" })
             : null;
 
-    private static UnprocessableProblem Refused(ArgumentException e) =>
-        Problems.Unprocessable("Refused", ApiErrors.Reason(e), new Dictionary<string, object?> { ["parameter"] = e.ParamName });
+    private static UnprocessableProblem Refused(RefusalException e) =>
+        Problems.Unprocessable("Refused", e.Reason, new Dictionary<string, object?> { ["parameter"] = e.ParamName });
 }

@@ -17,7 +17,7 @@ public static class ApiErrors
 {
     public static IServiceCollection AddApiErrors(this IServiceCollection services)
     {
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = SayFrameworkProblem);
         services.AddExceptionHandler<RefusalHandler>();
         return services;
     }
@@ -57,6 +57,34 @@ public static class ApiErrors
     /// <summary>Whether <paramref name="exception"/> (or what it wraps) is a statement the server cancelled for running over the service's statement_timeout.</summary>
     public static bool IsQueryTimeout(Exception exception) => Data.DatabaseConflict.Fault(exception) == Data.DatabaseFault.QueryTimeout;
 
+    /// <summary>
+    /// A problem ASP.NET Core writes by itself (no route, a method or content type routing refuses, a fault) has no
+    /// detail: it gets a note's, in the request's language, with its code and args, and a title in that language.
+    /// </summary>
+    private static void SayFrameworkProblem(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Detail is not null || problem.Extensions.ContainsKey("code")) return;
+        var request = context.HttpContext.Request;
+        var reason = problem.Status switch
+        {
+            StatusCodes.Status404NotFound => Note.Of("api.no_such_route", ("method", request.Method), ("path", request.Path.ToString())),
+            StatusCodes.Status405MethodNotAllowed => Note.Of("api.method_not_allowed", ("method", request.Method), ("path", request.Path.ToString())),
+            StatusCodes.Status415UnsupportedMediaType => string.IsNullOrEmpty(request.ContentType)
+                ? Note.Of("api.media_type_none") : Note.Of("api.media_type_unsupported", ("type", request.ContentType)),
+            StatusCodes.Status500InternalServerError => Note.Of("api.internal_error"),
+            _ => null,
+        };
+        if (reason is null) return;
+        problem.Detail = reason.Text(NoteLanguages.Of(request));
+        problem.Extensions["code"] = reason.Code;
+        problem.Extensions["args"] = reason.Args;
+        NoteLanguages.Localize(problem, request);
+    }
+
+    /// <summary>An unknown CRS as a note (UnknownCrsException's own message is English).</summary>
+    public static Note UnknownCrs(UnknownCrsException e) => e.Reason;
+
     /// <summary>The reason of an ArgumentException without .NET's " (Parameter 'x')" tail.</summary>
     public static string Reason(ArgumentException e) =>
         e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
@@ -70,9 +98,12 @@ public static class ApiErrors
             // The handler runs outside UseNoteLanguage, whose language does not flow back out: set it again for the reason.
             NoteLanguage.Current = NoteLanguages.Of(http.Request);
             var rule = Answers.FirstOrDefault(r => r.When(exception));
-            var problem = rule is null ? null : new ProblemDetails { Status = rule.Status, Title = rule.Title, Detail = rule.Detail(exception, options.Value) };
-            if (rule is not null) foreach (var (key, value) in rule.Extensions(exception, options.Value)) problem!.Extensions[key] = value;
-            if (problem is null) return false;
+            if (rule is null) return false;
+            // A note is said in the request's language and sent with its code and arguments too.
+            var reason = rule.Reason?.Invoke(exception, options.Value);
+            var problem = new ProblemDetails { Status = rule.Status, Title = rule.Title, Detail = reason?.ToString() ?? rule.Detail(exception, options.Value) };
+            if (reason is not null) { problem.Extensions["code"] = reason.Code; problem.Extensions["args"] = reason.Args; }
+            foreach (var (key, value) in rule.Extensions(exception, options.Value)) problem.Extensions[key] = value;
             problem.Instance = http.Request.Path;
             NoteLanguages.Localize(problem, http.Request);
             // A refusal is an answer, not a fault: one line in the log, no stack trace.
@@ -87,40 +118,53 @@ public static class ApiErrors
 
         /// <summary>One exception the service answers, and how; the first that matches answers.</summary>
         private sealed record Answer(Func<Exception, bool> When, int Status, string Title, Func<Exception, BarrioOptions, string> Detail,
-            Func<Exception, BarrioOptions, IReadOnlyDictionary<string, object?>> Extensions);
+            Func<Exception, BarrioOptions, IReadOnlyDictionary<string, object?>> Extensions)
+        {
+            /// <summary>The detail as a note (preferred to <see cref="Detail"/>): said in the request's language.</summary>
+            public Func<Exception, BarrioOptions, Note>? Reason { get; init; }
+        }
 
         private static Answer Of<T>(int status, string title, Func<T, BarrioOptions, string> detail,
             Func<T, BarrioOptions, IReadOnlyDictionary<string, object?>>? extensions = null) where T : Exception =>
             new(e => e is T, status, title, (e, o) => detail((T)e, o), (e, o) => extensions?.Invoke((T)e, o) ?? None);
 
-        private static Answer Of(DatabaseFault fault, int status, string title, Func<BarrioOptions, string> detail,
+        private static Answer Said<T>(int status, string title, Func<T, BarrioOptions, Note> reason,
+            Func<T, BarrioOptions, IReadOnlyDictionary<string, object?>>? extensions = null) where T : Exception =>
+            new(e => e is T, status, title, (e, o) => reason((T)e, o).English, (e, o) => extensions?.Invoke((T)e, o) ?? None)
+            {
+                Reason = (e, o) => reason((T)e, o),
+            };
+
+        private static Answer Of(DatabaseFault fault, int status, string title, Func<BarrioOptions, Note> reason,
             Func<BarrioOptions, IReadOnlyDictionary<string, object?>>? extensions = null) =>
-            new(e => DatabaseConflict.Fault(e) == fault, status, title, (_, o) => detail(o), (_, o) => extensions?.Invoke(o) ?? None);
+            new(e => DatabaseConflict.Fault(e) == fault, status, title, (_, o) => reason(o).English, (_, o) => extensions?.Invoke(o) ?? None)
+            {
+                Reason = (_, o) => reason(o),
+            };
 
         /// <summary>The table of what each refusal becomes; anything else is left to the 500 handler.</summary>
         private static readonly Answer[] Answers =
         [
             // A refusal thrown by Core with a note: its reason in the request's language, with its code and arguments.
-            Of<RefusalException>(StatusCodes.Status422UnprocessableEntity, "Refused", (e, _) => Reason(e),
-                (e, _) => new Dictionary<string, object?> { ["code"] = e.Reason.Code, ["args"] = e.Reason.Args, ["parameter"] = e.ParamName }),
+            Said<RefusalException>(StatusCodes.Status422UnprocessableEntity, "Refused", (e, _) => e.Reason,
+                (e, _) => new Dictionary<string, object?> { ["parameter"] = e.ParamName }),
             // A refusal thrown by Core: its reason, and the parameter when it names one.
             Of<ArgumentException>(StatusCodes.Status422UnprocessableEntity, "Refused", (e, _) => Reason(e),
                 (e, _) => e.ParamName is { } p ? new Dictionary<string, object?> { ["parameter"] = p } : None),
-            Of<UnknownCrsException>(StatusCodes.Status400BadRequest, "Unknown CRS", (e, _) => e.Message,
-                (e, _) => new Dictionary<string, object?> { ["code"] = e.Reason.Code, ["args"] = e.Reason.Args }),
+            Said<UnknownCrsException>(StatusCodes.Status400BadRequest, "Unknown CRS", (e, _) => UnknownCrs(e)),
             // A report kept by an earlier build in another shape: the plan is there but must be computed again.
-            Of<Data.Sectors.KeptInOlderShapeException>(StatusCodes.Status409Conflict, "Kept in an older shape", (e, _) => e.Message),
+            Said<Data.Sectors.KeptInOlderShapeException>(StatusCodes.Status409Conflict, "Kept in an older shape", (e, _) => e.Reason),
             // A body that places a neighbourhood outside the signed-in user's districts.
-            Of<Auth.OutsideDistrictException>(StatusCodes.Status403Forbidden, "Not allowed", (e, _) => e.Message),
+            Said<Auth.OutsideDistrictException>(StatusCodes.Status403Forbidden, "Not allowed", (e, _) => e.Reason),
             // A racing writer won (a unique key, a serialization failure): a conflict to retry, never a 500.
             Of(DatabaseFault.Race, StatusCodes.Status409Conflict, "Conflict",
-                _ => "Another change was saved at the same moment; nothing of this one was written. Reload and try again."),
+                _ => Note.Of("api.race")),
             // A query over the service's statement timeout: cancelled by PostgreSQL, named, never a 500.
             Of(DatabaseFault.QueryTimeout, StatusCodes.Status503ServiceUnavailable, "Query too long",
-                o => $"The database query ran over the limit of {o.StatementTimeoutSeconds} s (Barrio:StatementTimeoutSeconds) and was cancelled; nothing was written. Try again later or ask for less (a smaller area or page).",
+                o => Note.Of("api.query_timeout", ("seconds", o.StatementTimeoutSeconds)),
                 o => new Dictionary<string, object?> { ["limit"] = $"at most {o.StatementTimeoutSeconds} s per database statement" }),
             Of(DatabaseFault.Unavailable, StatusCodes.Status503ServiceUnavailable, "Database unavailable",
-                _ => $"The database does not answer right now; the service reconnects by itself. Try again in {DatabaseRetryAfterSeconds} s."),
+                _ => Note.Of("api.database_down", ("seconds", DatabaseRetryAfterSeconds))),
         ];
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using BarrioSeguro.Geo.Core.Notes;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace BarrioSeguro.Geo.Api.Http;
@@ -50,15 +51,15 @@ public sealed record EditContext(int? IfMatch, string? User, bool SignedIn = fal
     /// must never let the change through, whatever the body says.
     /// </summary>
     public PreconditionFailedProblem? UnusableIfMatch() => IfMatchGiven && IfMatch is null
-        ? new PreconditionFailedProblem("If-Match must name the current version as \"<version>\" (e.g. \"3\"); it names none.")
+        ? new PreconditionFailedProblem(Note.Of("api.if_match_unusable"))
         : null;
 
     /// <summary>The version the change started from: If-Match, else the one the body names; null when neither does.</summary>
     public int? ExpectedVersion(int? fromBody = null) => IfMatch ?? fromBody;
 
     /// <summary>412 for a change whose If-Match named an old version (HTTP's precondition).</summary>
-    public static PreconditionFailedProblem StalePrecondition(string? detail, int? currentVersion) =>
-        new(detail ?? "If-Match names no current version.", new Dictionary<string, object?> { ["currentVersion"] = currentVersion });
+    public static PreconditionFailedProblem StalePrecondition(Note? reason, int? currentVersion) =>
+        new(reason ?? Note.Of("api.if_match_not_current"), new Dictionary<string, object?> { ["currentVersion"] = currentVersion });
 
     /// <summary>The author: the signed-in user; else the body's, else the X-Barrio-User header, else "anonymous".</summary>
     public string Author(string? fromBody = null) =>

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.IO;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,14 +30,18 @@ public static class FileExport
     /// <summary>The content types of every format, for the OpenAPI document.</summary>
     public static readonly string[] ContentTypes = [Shapefile.ContentType, GeoPackage.ContentType, GeoJsonFile.ContentType, Kml.ContentType, Csv.ContentType, Gpx.ContentType];
 
-    /// <summary>The format a query names among <paramref name="allowed"/> (null: shapefile), or a 400 naming the parameter.</summary>
-    public static (Format? Format, BadRequestProblem? Problem) ParseFormat(string? format, IReadOnlyList<Format> allowed, string? why = null)
+    /// <summary>The format a query names among <paramref name="allowed"/> (null: shapefile), or a 400 naming the parameter;
+    /// <paramref name="gpxNote"/>: the note (of the format and the formats allowed) said when GPX is asked but not allowed.</summary>
+    public static (Format? Format, BadRequestProblem? Problem) ParseFormat(string? format, IReadOnlyList<Format> allowed, Func<string, string[], Note>? gpxNote = null)
     {
         var text = (format ?? Shapefile.Name).Trim().ToLowerInvariant();
         if (allowed.FirstOrDefault(f => f.Aliases.Contains(text)) is { } found) return (found, null);
-        var names = string.Join(", ", allowed.Select(f => f.Name));
-        var gpx = Gpx.Aliases.Contains(text) && why is not null ? $" {why}" : "";
-        return (null, Problems.BadRequest("Unknown format", $"format '{format}' is not one of {names}.{gpx}", Parameter("format")));
+        var names = allowed.Select(f => f.Name).ToArray();
+        // GPX asked where it is not offered: the note (same arguments) that also says where GPX is.
+        var reason = Gpx.Aliases.Contains(text) && gpxNote is not null
+            ? gpxNote(format ?? "", names)
+            : Note.Of("export.unknown_format", ("format", format ?? ""), ("formats", names));
+        return (null, Problems.BadRequest("Unknown format", reason, Parameter("format")));
     }
 
     /// <summary>
@@ -48,10 +53,10 @@ public static class FileExport
         if (string.IsNullOrWhiteSpace(crs)) return (null, null);
         int epsg;
         try { epsg = Crs.Parse(crs.Trim()); }
-        catch (UnknownCrsException ex) { return (null, Problems.BadRequest("Unknown CRS", ex.Message, Parameter("crs"))); }
+        catch (UnknownCrsException ex) { return (null, Problems.BadRequest("Unknown CRS", ApiErrors.UnknownCrs(ex), Parameter("crs"))); }
         if (epsg != Crs.Wgs84 && (format == Kml || format == Gpx))
             return (null, Problems.BadRequest("Invalid crs",
-                $"crs '{crs}': {format.Name.ToUpperInvariant()} holds WGS 84 longitude/latitude only; use EPSG:4326 or leave crs out.", Parameter("crs")));
+                Note.Of("export.lonlat_only", ("crs", crs), ("format", format.Name.ToUpperInvariant())), Parameter("crs")));
         return (epsg, null);
     }
 

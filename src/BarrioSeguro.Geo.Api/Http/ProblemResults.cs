@@ -74,9 +74,14 @@ public sealed class NotFoundProblem : ProblemResult, IEndpointMetadataProvider
 }
 
 /// <summary>409: the change clashes with what is stored (a newer version, a name in use); nothing was written.</summary>
-public sealed class ConflictProblem(string title, string? detail, IDictionary<string, object?>? extensions = null)
-    : ProblemResult(StatusCodes.Status409Conflict, title, detail, extensions), IEndpointMetadataProvider
+public sealed class ConflictProblem : ProblemResult, IEndpointMetadataProvider
 {
+    public ConflictProblem(string title, string? detail, IDictionary<string, object?>? extensions = null)
+        : base(StatusCodes.Status409Conflict, title, detail, extensions) { }
+
+    public ConflictProblem(string title, Note reason, IDictionary<string, object?>? extensions = null)
+        : base(StatusCodes.Status409Conflict, title, reason, extensions) { }
+
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status409Conflict);
 }
 
@@ -93,23 +98,34 @@ public sealed class UnprocessableProblem : ProblemResult, IEndpointMetadataProvi
 }
 
 /// <summary>428: a change must name the version it started from (If-Match or a version member).</summary>
-public sealed class PreconditionRequiredProblem(string detail)
-    : ProblemResult(StatusCodes.Status428PreconditionRequired, "Version required", detail, null), IEndpointMetadataProvider
+public sealed class PreconditionRequiredProblem : ProblemResult, IEndpointMetadataProvider
 {
+    public PreconditionRequiredProblem(string detail) : base(StatusCodes.Status428PreconditionRequired, "Version required", detail, null) { }
+
+    public PreconditionRequiredProblem(Note reason) : base(StatusCodes.Status428PreconditionRequired, "Version required", reason, null) { }
+
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status428PreconditionRequired);
 }
 
 /// <summary>412: If-Match names no current version (stale, or not a version at all); nothing was written.</summary>
-public sealed class PreconditionFailedProblem(string detail, IDictionary<string, object?>? extensions = null)
-    : ProblemResult(StatusCodes.Status412PreconditionFailed, "Precondition failed", detail, extensions), IEndpointMetadataProvider
+public sealed class PreconditionFailedProblem : ProblemResult, IEndpointMetadataProvider
 {
+    public PreconditionFailedProblem(string detail, IDictionary<string, object?>? extensions = null)
+        : base(StatusCodes.Status412PreconditionFailed, "Precondition failed", detail, extensions) { }
+
+    public PreconditionFailedProblem(Note reason, IDictionary<string, object?>? extensions = null)
+        : base(StatusCodes.Status412PreconditionFailed, "Precondition failed", reason, extensions) { }
+
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status412PreconditionFailed);
 }
 
 /// <summary>503: the service lacks something the answer needs (fonts to print with); the detail says what to install.</summary>
-public sealed class ServiceUnavailableProblem(string title, string? detail)
-    : ProblemResult(StatusCodes.Status503ServiceUnavailable, title, detail, null), IEndpointMetadataProvider
+public sealed class ServiceUnavailableProblem : ProblemResult, IEndpointMetadataProvider
 {
+    public ServiceUnavailableProblem(string title, string? detail) : base(StatusCodes.Status503ServiceUnavailable, title, detail, null) { }
+
+    public ServiceUnavailableProblem(string title, Note reason) : base(StatusCodes.Status503ServiceUnavailable, title, reason, null) { }
+
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status503ServiceUnavailable);
 }
 
@@ -139,7 +155,11 @@ public sealed class RequestProblem : ProblemResult, IEndpointMetadataProvider
 
     public static RequestProblem TooLarge(string detail) => new(StatusCodes.Status413PayloadTooLarge, "Body too large", detail, null);
 
+    public static RequestProblem TooLarge(Note reason) => new(StatusCodes.Status413PayloadTooLarge, "Body too large", reason, null);
+
     public static RequestProblem UnsupportedMediaType(string detail) => new(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail, null);
+
+    public static RequestProblem UnsupportedMediaType(Note reason) => new(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", reason, null);
 
     public static RequestProblem Refused(string title, string? detail, IDictionary<string, object?>? extensions = null) =>
         new(StatusCodes.Status422UnprocessableEntity, title, detail, extensions);
@@ -150,15 +170,21 @@ public sealed class RequestProblem : ProblemResult, IEndpointMetadataProvider
 }
 
 /// <summary>401: no valid credentials (none, expired, revoked); the answer carries WWW-Authenticate: Bearer.</summary>
-public sealed class UnauthorizedProblem(string detail)
-    : ProblemResult(StatusCodes.Status401Unauthorized, "Sign-in required", detail, null), IEndpointMetadataProvider
+public sealed class UnauthorizedProblem : ProblemResult, IEndpointMetadataProvider
 {
+    public UnauthorizedProblem(string detail) : base(StatusCodes.Status401Unauthorized, "Sign-in required", detail, null) { }
+
+    public UnauthorizedProblem(Note reason) : base(StatusCodes.Status401Unauthorized, "Sign-in required", reason, null) { }
+
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status401Unauthorized);
 }
 
 /// <summary>403: signed in, but the role or the district scope does not allow it.</summary>
-public sealed class ForbiddenProblem(string detail)
-    : ProblemResult(StatusCodes.Status403Forbidden, "Not allowed", detail, null), IEndpointMetadataProvider
+public sealed class ForbiddenProblem : ProblemResult, IEndpointMetadataProvider
 {
+    public ForbiddenProblem(string detail) : base(StatusCodes.Status403Forbidden, "Not allowed", detail, null) { }
+
+    public ForbiddenProblem(Note reason) : base(StatusCodes.Status403Forbidden, "Not allowed", reason, null) { }
+
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status403Forbidden);
 }

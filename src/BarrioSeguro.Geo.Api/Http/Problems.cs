@@ -30,6 +30,13 @@ public static class Problems
 
     public static PreconditionRequiredProblem VersionRequired(string detail) => new(detail);
 
+    /// <summary>409 whose detail is a note, said in the request's language (with <c>code</c> and <c>args</c>).</summary>
+    public static ConflictProblem Conflict(string title, Note reason, IDictionary<string, object?>? extensions = null) =>
+        new(title, reason, extensions);
+
+    /// <summary>428 whose detail is a note, said in the request's language (with <c>code</c> and <c>args</c>).</summary>
+    public static PreconditionRequiredProblem VersionRequired(Note reason) => new(reason);
+
     /// <summary>422 with each problem and, where known, its location as [lon, lat].</summary>
     public static RequestProblem InvalidGeometry(IEnumerable<(int? Feature, GeometryProblem Problem)> problems)
     {

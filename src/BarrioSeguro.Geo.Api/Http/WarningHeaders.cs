@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using BarrioSeguro.Geo.Core.Notes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -8,12 +11,15 @@ namespace BarrioSeguro.Geo.Api.Http;
 /// <summary>
 /// What a file answer could not hold as asked (a shapefile's field names cut to 10 bytes, text cut to 254 bytes), sent
 /// with the download so nothing is cut silently: one <c>X-Barrio-Warning</c> header per warning, the total in
-/// <c>X-Barrio-Warning-Count</c>. Header values are ASCII: the warning is UTF-8 with every byte outside printable ASCII,
-/// and '%', percent-encoded (%XX), so JavaScript's <c>decodeURIComponent</c> reads it back.
+/// <c>X-Barrio-Warning-Count</c>. Each warning is a note: said in the request's language in <c>X-Barrio-Warning</c>, and
+/// as <c>{"code", "args"}</c> JSON in <c>X-Barrio-Warning-Note</c> (one per warning, in the same order). Header values are
+/// ASCII: UTF-8 with every byte outside printable ASCII, and '%', percent-encoded (%XX), so JavaScript's
+/// <c>decodeURIComponent</c> reads it back.
 /// </summary>
-public static class WarningHeaders
+public static partial class WarningHeaders
 {
     public const string Name = "X-Barrio-Warning";
+    public const string NoteName = "X-Barrio-Warning-Note";
     public const string CountName = "X-Barrio-Warning-Count";
 
     /// <summary>At most this many warnings go out as headers (proxies limit header size); the last one says how many more.</summary>
@@ -22,18 +28,57 @@ public static class WarningHeaders
     public const string Description =
         "One per thing the file could not hold as asked (e.g. \"description of feature #12 (id 7) cut from 300 to 254 bytes "
         + "(a DBF text field holds 254)\", \"field names cut to 10 bytes: districtUbigeo as districtUb\"). UTF-8, "
-        + "percent-encoded outside printable ASCII and for '%' (decodeURIComponent reads it). At most 50; then one saying how many more.";
+        + "percent-encoded outside printable ASCII and for '%' (decodeURIComponent reads it). In the request's language (?lang=, "
+        + "Accept-Language); its note as {\"code\", \"args\"} JSON in X-Barrio-Warning-Note, same order, same encoding. At most 50; then one saying how many more.";
 
-    public static void Add(HttpResponse response, IReadOnlyList<string> warnings)
+    public const string NoteDescription =
+        "One per X-Barrio-Warning, in the same order: the warning as a note, {\"code\": \"export.text_cut\", \"args\": {...}} JSON, "
+        + "percent-encoded like X-Barrio-Warning (the viewer says it with notes.js in its language).";
+
+    /// <summary>The warnings of a write (IO's lines), each as its note, in the language of the request.</summary>
+    public static void Add(HttpResponse response, IReadOnlyList<string> warnings) =>
+        Add(response, warnings.Select(NoteOf).ToList(), NoteLanguages.Of(response.HttpContext.Request));
+
+    public static void Add(HttpResponse response, IReadOnlyList<Note> warnings, string language)
     {
         if (warnings.Count == 0) return;
         response.Headers[CountName] = warnings.Count.ToString(CultureInfo.InvariantCulture);
         var listed = warnings.Count <= MaxHeaders ? warnings : warnings.Take(MaxHeaders - 1).ToList();
-        foreach (var w in listed) response.Headers.Append(Name, Encode(w));
         if (listed.Count < warnings.Count)
-            response.Headers.Append(Name, Encode(string.Create(CultureInfo.InvariantCulture,
-                $"{warnings.Count - listed.Count} more warnings not listed (at most {MaxHeaders} are sent); export as GeoPackage to keep every name and value whole")));
+            listed = [.. listed, Note.Of("export.more_warnings", ("count", warnings.Count - listed.Count), ("max", MaxHeaders))];
+        foreach (var w in listed)
+        {
+            response.Headers.Append(Name, Encode(w.Text(language)));
+            response.Headers.Append(NoteName, Encode(JsonSerializer.Serialize(new { code = w.Code, args = w.Args })));
+        }
     }
+
+    /// <summary>
+    /// A warning line of the writer (IO words them in English) as its note: the field names cut, a text cut; any other
+    /// line as the plain "text" note.
+    /// </summary>
+    public static Note NoteOf(string warning)
+    {
+        if (Renamed().Match(warning) is { Success: true } r)
+            return Note.Of("export.fields_renamed", ("max", int.Parse(r.Groups["max"].Value, CultureInfo.InvariantCulture)),
+                ("fields", r.Groups["list"].Value.Split(", ").Select(pair => pair.Replace(" as ", " → ", StringComparison.Ordinal)).ToArray()));
+        if (Cut().Match(warning) is { Success: true } c)
+        {
+            int N(string g) => int.Parse(c.Groups[g].Value, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            return c.Groups["id"].Success
+                ? Note.Of("export.text_cut_id", ("field", c.Groups["field"].Value), ("feature", N("feature")), ("id", c.Groups["id"].Value),
+                    ("from", N("from")), ("to", N("to")), ("max", N("max")))
+                : Note.Of("export.text_cut", ("field", c.Groups["field"].Value), ("feature", N("feature")),
+                    ("from", N("from")), ("to", N("to")), ("max", N("max")));
+        }
+        return Note.Of("text", ("text", warning));
+    }
+
+    [GeneratedRegex(@"^field names cut to (?<max>\d+) bytes: (?<list>.+)$")]
+    private static partial Regex Renamed();
+
+    [GeneratedRegex(@"^(?<field>.+) of feature #(?<feature>\d+)(?: \(id (?<id>.*)\))? cut from (?<from>\d+) to (?<to>\d+) bytes \(a DBF text field holds (?<max>\d+)\)$")]
+    private static partial Regex Cut();
 
     /// <summary>UTF-8, with bytes outside 0x20-0x7E and '%' as %XX.</summary>
     public static string Encode(string warning)
@@ -47,7 +92,7 @@ public static class WarningHeaders
         return sb.ToString();
     }
 
-    /// <summary>Lists both headers on the route's 200 answer in the OpenAPI document.</summary>
+    /// <summary>Lists the warning headers on the route's 200 answer in the OpenAPI document.</summary>
     public static RouteHandlerBuilder MayWarn(this RouteHandlerBuilder builder) =>
         builder.AddOpenApiOperationTransformer((operation, context, ct) =>
         {
@@ -55,6 +100,7 @@ public static class WarningHeaders
             {
                 response.Headers ??= new Dictionary<string, IOpenApiHeader>();
                 response.Headers[Name] = new OpenApiHeader { Description = Description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                response.Headers[NoteName] = new OpenApiHeader { Description = NoteDescription, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
                 response.Headers[CountName] = new OpenApiHeader
                 {
                     Description = "How many warnings there are in all (absent when none).", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },

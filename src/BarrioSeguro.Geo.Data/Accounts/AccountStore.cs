@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,11 @@ public enum SignInResult
 }
 
 /// <summary>A user name that is taken (the service answers 409; the CLI, like any bad argument, exit 1).</summary>
-public sealed class UserExistsException(string name) : ArgumentException($"the user '{name}' exists already", nameof(name));
+public sealed class UserExistsException(string name) : ArgumentException(Note.Of("store.user_exists", ("name", name)).ToString(), nameof(name))
+{
+    /// <summary>The same in the reader's language (the API's 409 detail).</summary>
+    public Note Reason { get; } = Note.Of("store.user_exists", ("name", name));
+}
 
 /// <summary>Accounts: create, check a password with lockout, change role, disable, revoke tokens.</summary>
 public sealed partial class AccountStore(BarrioDbContext db)
@@ -54,7 +59,7 @@ public sealed partial class AccountStore(BarrioDbContext db)
     public async Task<UserAccount> AddAsync(string name, string password, Role role, IReadOnlyCollection<string> districts, CancellationToken ct = default)
     {
         if (!NamePattern().IsMatch(name))
-            throw new ArgumentException("a user name is 1 to 64 letters, digits or . _ @ -", nameof(name));
+            throw new RefusalException(Note.Of("store.user_name"), nameof(name));
         CheckPassword(password);
         var ubigeos = await CheckDistrictsAsync(districts, ct);
         if (await db.Users.AnyAsync(u => u.Name == name, ct))
@@ -131,20 +136,20 @@ public sealed partial class AccountStore(BarrioDbContext db)
     public static void CheckPassword(string password)
     {
         if (password.Length < MinPasswordLength)
-            throw new ArgumentException($"a password has at least {MinPasswordLength} characters", nameof(password));
+            throw new RefusalException(Note.Of("store.password_short", ("min", MinPasswordLength)), nameof(password));
     }
 
     private async Task<UserAccount> Existing(string name, CancellationToken ct) =>
-        await FindAsync(name, ct) ?? throw new ArgumentException($"no user '{name}'", nameof(name));
+        await FindAsync(name, ct) ?? throw new RefusalException(Note.Of("store.no_user", ("name", name)), nameof(name));
 
     private async Task<string[]> CheckDistrictsAsync(IReadOnlyCollection<string> districts, CancellationToken ct)
     {
         var ubigeos = districts.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         foreach (var u in ubigeos)
-            if (!UbigeoPattern().IsMatch(u)) throw new ArgumentException($"'{u}' is not a ubigeo (6 digits)", "district");
+            if (!UbigeoPattern().IsMatch(u)) throw new RefusalException(Note.Of("store.not_ubigeo", ("value", u)), "district");
         var known = await db.Districts.Where(d => ubigeos.Contains(d.Ubigeo)).Select(d => d.Ubigeo).ToListAsync(ct);
         var unknown = ubigeos.Except(known).FirstOrDefault();
-        if (unknown is not null) throw new ArgumentException($"no district with ubigeo {unknown}", "district");
+        if (unknown is not null) throw new RefusalException(Note.Of("store.unknown_ubigeo", ("ubigeo", unknown)), "district");
         return ubigeos;
     }
 
@@ -154,5 +159,5 @@ public sealed partial class AccountStore(BarrioDbContext db)
     public static Role ParseRole(string text) =>
         Enum.TryParse<Role>(text, ignoreCase: true, out var role) && Enum.IsDefined(role) && !int.TryParse(text, out _)
             ? role
-            : throw new ArgumentException($"unknown role '{text}' (viewer, planner, chief, gis, admin)", "role");
+            : throw new RefusalException(Note.Of("store.unknown_role", ("role", text)), "role");
 }

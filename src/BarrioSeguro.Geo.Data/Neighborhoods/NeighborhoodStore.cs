@@ -1,5 +1,6 @@
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Neighborhoods;
+using BarrioSeguro.Geo.Core.Notes;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 
@@ -26,7 +27,11 @@ public enum NeighborhoodSaveOutcome
 /// <summary>Who makes a change, and why: kept in the neighbourhood's history.</summary>
 public sealed record Edit(string Author, string? Comment = null);
 
-public sealed record NeighborhoodSaveResult(NeighborhoodSaveOutcome Outcome, Neighborhood? Neighborhood = null, string? Detail = null);
+public sealed record NeighborhoodSaveResult(NeighborhoodSaveOutcome Outcome, Neighborhood? Neighborhood = null, Note? Reason = null)
+{
+    /// <summary>The reason in English (logs, the CLI's messages); the API says <see cref="Reason"/> in the reader's language.</summary>
+    public string? Detail => Reason?.English;
+}
 
 /// <summary>Creates and updates neighbourhoods with optimistic concurrency on their version.</summary>
 public sealed class NeighborhoodStore(BarrioDbContext db)
@@ -38,7 +43,7 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
     public async Task<NeighborhoodSaveResult> CreateAsync(NeighborhoodChange change, Edit edit, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(change.Name) || change.Boundary is null)
-            return new(NeighborhoodSaveOutcome.MissingField, Detail: "A new neighbourhood needs a 'name' property and a polygon geometry.");
+            return new(NeighborhoodSaveOutcome.MissingField, Reason: Note.Of("store.neighborhood_needs_name"));
         if (await Conflicts(change, null, ct) is { } conflict) return conflict;
 
         var n = new Neighborhood
@@ -65,7 +70,7 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
         {
             // Another create took the name between our check and our insert.
             db.ChangeTracker.Clear();
-            return new(NeighborhoodSaveOutcome.DuplicateName, Detail: $"A neighbourhood named '{n.Name}' exists already.");
+            return new(NeighborhoodSaveOutcome.DuplicateName, Reason: Note.Of("store.duplicate_name", ("name", n.Name)));
         }
         return new(NeighborhoodSaveOutcome.Saved, n);
     }
@@ -77,7 +82,7 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
         if (n is null) return new(NeighborhoodSaveOutcome.NotFound);
         if (n.Version != expectedVersion)
             return new(NeighborhoodSaveOutcome.StaleVersion, n,
-                $"Neighbourhood {id} is at version {n.Version}, but the change started from version {expectedVersion}. Reload it and apply the change again.");
+                Note.Of("store.stale_version", ("id", id), ("version", n.Version), ("expected", expectedVersion)));
         if (await Conflicts(change, id, ct) is { } conflict) return conflict;
 
         var before = n.Boundary;
@@ -99,7 +104,7 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
         catch (DbUpdateException e) when (DatabaseConflict.IsUniqueViolation(e, DatabaseConflict.NeighborhoodName))
         {
             db.ChangeTracker.Clear();
-            return new(NeighborhoodSaveOutcome.DuplicateName, Detail: $"A neighbourhood named '{change.Name?.Trim()}' exists already.");
+            return new(NeighborhoodSaveOutcome.DuplicateName, Reason: Note.Of("store.duplicate_name", ("name", change.Name?.Trim() ?? "")));
         }
         catch (DbUpdateException e) when (DatabaseConflict.IsRace(e))
         {
@@ -107,7 +112,7 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
             // matched no row. Either way nothing of ours was written.
             db.ChangeTracker.Clear();
             return new(NeighborhoodSaveOutcome.StaleVersion, await FindAsync(id, ct),
-                $"Neighbourhood {id} was changed by someone else while this change was saved. Reload it and apply the change again.");
+                Note.Of("store.changed_meanwhile", ("id", id)));
         }
         return new(NeighborhoodSaveOutcome.Saved, n);
     }
@@ -118,7 +123,7 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
         var target = await RevisionAsync(id, toVersion, ct);
         if (target is null)
             return await db.Neighborhoods.AnyAsync(n => n.Id == id, ct)
-                ? new(NeighborhoodSaveOutcome.UnknownRevision, Detail: $"Neighbourhood {id} has no version {toVersion}.")
+                ? new(NeighborhoodSaveOutcome.UnknownRevision, Reason: Note.Of("api.no_version", ("id", id), ("version", toVersion)))
                 : new(NeighborhoodSaveOutcome.NotFound);
         var comment = edit.Comment ?? $"Reverted to version {toVersion}.";
         return await UpdateAsync(id, expectedVersion, new NeighborhoodChange(null, null, target.Boundary, null, null, null), edit with { Comment = comment }, ct);
@@ -158,9 +163,9 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
     private async Task<NeighborhoodSaveResult?> Conflicts(NeighborhoodChange change, int? id, CancellationToken ct)
     {
         if (change.Name is { } name && await db.Neighborhoods.AnyAsync(n => n.Name == name.Trim() && n.Id != id, ct))
-            return new(NeighborhoodSaveOutcome.DuplicateName, Detail: $"A neighbourhood named '{name.Trim()}' exists already.");
+            return new(NeighborhoodSaveOutcome.DuplicateName, Reason: Note.Of("store.duplicate_name", ("name", name.Trim())));
         if (change.DistrictUbigeo is { } ubigeo && !await db.Districts.AnyAsync(d => d.Ubigeo == ubigeo, ct))
-            return new(NeighborhoodSaveOutcome.UnknownDistrict, Detail: $"No district has ubigeo '{ubigeo}'.");
+            return new(NeighborhoodSaveOutcome.UnknownDistrict, Reason: Note.Of("api.no_district", ("ubigeo", ubigeo)));
         return null;
     }
 }

@@ -35,7 +35,9 @@ public class AuthEndpointsTests(ApiFixture api)
             Assert.Equal("application/problem+json", wrong.Content.Headers.ContentType?.MediaType);
         }
         var locked = await client.PostAsJsonAsync("/api/auth/token", new { username = "lockme", password = "not the password" });
-        Assert.Contains("locked", (await ApiFixture.JsonOf(locked)).GetProperty("detail").GetString());
+        // The detail is said in the request's language (Spanish by default): its note's code says which refusal it is.
+        Assert.Equal("auth.locked_out", (await ApiFixture.JsonOf(locked)).GetProperty("code").GetString());
+        Assert.Contains("bloqueada", (await ApiFixture.JsonOf(locked)).GetProperty("detail").GetString());
         var right = await client.PostAsJsonAsync("/api/auth/token", new { username = "lockme", password = ApiFixture.Password });
         Assert.Equal(HttpStatusCode.Unauthorized, right.StatusCode);
     }
@@ -49,6 +51,7 @@ public class AuthEndpointsTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.Unauthorized, incidents.StatusCode);
         Assert.Equal("Bearer", incidents.Headers.WwwAuthenticate.Single().Scheme);
         Assert.Contains("/api/auth/token", (await ApiFixture.JsonOf(incidents)).GetProperty("detail").GetString());
+        Assert.Equal("auth.sign_in", (await ApiFixture.JsonOf(incidents)).GetProperty("code").GetString());
         foreach (var open in new[] { "/", "/js/main.js", "/api", "/api/collections", "/api/collections/streets/items?limit=1", "/api/collections/districts/items", "/api/collections/stations/items" })
             Assert.True((await anonymous.GetAsync(open)).StatusCode == HttpStatusCode.OK, open);
         Assert.Equal(HttpStatusCode.OK, (await api.Client().GetAsync("/api/collections/incidents/items?limit=1")).StatusCode);
@@ -68,7 +71,7 @@ public class AuthEndpointsTests(ApiFixture api)
 
         var after = await client.GetAsync("/api/auth/me");
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
-        Assert.Contains("revoked", (await ApiFixture.JsonOf(after)).GetProperty("detail").GetString());
+        Assert.Equal("auth.token_revoked", (await ApiFixture.JsonOf(after)).GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.ClientWithToken(other).GetAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.ClientWithToken(await api.ExpiredTokenAsync("signout")).GetAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.ClientWithToken(await api.SignInAsync("signout")).GetAsync("/api/auth/me")).StatusCode);
@@ -80,7 +83,7 @@ public class AuthEndpointsTests(ApiFixture api)
         api.Require();
         var expired = await api.ClientWithToken(await api.ExpiredTokenAsync(ApiFixture.AdminName)).GetAsync("/api/collections/incidents/items?limit=1");
         Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
-        Assert.Contains("expired", (await ApiFixture.JsonOf(expired)).GetProperty("detail").GetString());
+        Assert.Equal("auth.token_expired", (await ApiFixture.JsonOf(expired)).GetProperty("code").GetString());
         var token = await api.SignInAsync(ApiFixture.AdminName);
         var forged = token[..^4] + (token[^4..] == "AAAA" ? "BBBB" : "AAAA");
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.ClientWithToken(forged).GetAsync("/api/collections/incidents/items?limit=1")).StatusCode);

@@ -73,7 +73,7 @@ public sealed class RestartTests(ApiFixture api) : IDisposable
             Assert.Equal(kept, (await ApiFixture.JsonOf(me)).GetProperty("name").GetString());
             var refused = await Me(second, revokedToken);
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-            Assert.Contains("revoked", (await ApiFixture.JsonOf(refused)).GetProperty("detail").GetString());
+            Assert.Equal("auth.token_revoked", (await ApiFixture.JsonOf(refused)).GetProperty("code").GetString());
         }
 
         // The key is what carries them: a service with another secrets folder knows none of these tokens.

@@ -89,28 +89,30 @@ public class UserEndpointsTests(ApiFixture api)
         Assert.Contains(("POST /api/users/{name}/disable", ApiFixture.AdminName, 200), actions);
     }
 
-    public static TheoryData<string, string, string> BadBodies() => new()
+    // The reason is asked in English (lang=en); its note's code is the same in any language.
+    public static TheoryData<string, string, string, string> BadBodies() => new()
     {
-        { """{"password":"a long password","role":"viewer"}""", "name", "name" },
-        { """{"name":"has space","password":"a long password","role":"viewer"}""", "name", "letters" },
-        { """{"name":"NAME","password":"short","role":"viewer"}""", "password", "at least 10" },
-        { """{"name":"NAME","password":"a long password","role":"sheriff"}""", "role", "sheriff" },
-        { """{"name":"NAME","password":"a long password","role":"viewer","districts":["13010"]}""", "district", "13010" },
-        { """{"name":"NAME","password":"a long password","role":"viewer","districts":["999999"]}""", "district", "999999" },
-        { """{"name":"NAME","password":"a long password","role":"viewer","districts":[null]}""", "district", "ubigeo" },
+        { """{"password":"a long password","role":"viewer"}""", "name", "name", "api.body_needs" },
+        { """{"name":"has space","password":"a long password","role":"viewer"}""", "name", "letters", "store.user_name" },
+        { """{"name":"NAME","password":"short","role":"viewer"}""", "password", "at least 10", "store.password_short" },
+        { """{"name":"NAME","password":"a long password","role":"sheriff"}""", "role", "sheriff", "store.unknown_role" },
+        { """{"name":"NAME","password":"a long password","role":"viewer","districts":["13010"]}""", "district", "13010", "store.not_ubigeo" },
+        { """{"name":"NAME","password":"a long password","role":"viewer","districts":["999999"]}""", "district", "999999", "store.unknown_ubigeo" },
+        { """{"name":"NAME","password":"a long password","role":"viewer","districts":[null]}""", "district", "ubigeo", "store.district_null" },
     };
 
     [SkippableTheory]
     [MemberData(nameof(BadBodies))]
-    public async Task A_bad_account_is_refused_with_422_naming_the_member_and_nothing_is_written(string json, string parameter, string reason)
+    public async Task A_bad_account_is_refused_with_422_naming_the_member_and_nothing_is_written(string json, string parameter, string reason, string code)
     {
         var before = await UserCount();
-        var response = await api.Client().PostAsync("/api/users", new StringContent(json.Replace("NAME", Unique("bad.")), System.Text.Encoding.UTF8, "application/json"));
+        var response = await api.Client().PostAsync("/api/users?lang=en", new StringContent(json.Replace("NAME", Unique("bad.")), System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await ApiFixture.JsonOf(response);
         Assert.Equal(parameter, problem.GetProperty("parameter").GetString());
         Assert.Contains(reason, problem.GetProperty("detail").GetString());
+        Assert.Equal(code, problem.GetProperty("code").GetString());
         Assert.Equal(before, await UserCount());
     }
 
@@ -120,9 +122,10 @@ public class UserEndpointsTests(ApiFixture api)
         var admin = api.Client();
         var name = Unique("beto.");
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/users", new { name, password = "a long password", role = "viewer" })).StatusCode);
-        var again = await admin.PostAsJsonAsync("/api/users", new { name, password = "another password", role = "admin" });
+        var again = await admin.PostAsJsonAsync("/api/users?lang=en", new { name, password = "another password", role = "admin" });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("exists already", (await ApiFixture.JsonOf(again)).GetProperty("detail").GetString());
+        Assert.Equal("store.user_exists", (await ApiFixture.JsonOf(again)).GetProperty("code").GetString());
         await using (var scope = api.Require().Services.CreateAsyncScope())
             Assert.Equal(Role.Viewer, (await scope.ServiceProvider.GetRequiredService<AccountStore>().FindAsync(name))!.Role);
 

@@ -99,21 +99,26 @@ public class CollectionsEndpointsTests(ApiFixture api)
     }
 
     [SkippableTheory]
-    [InlineData("/api/collections/streets/items?bbox=1,2,3", HttpStatusCode.BadRequest, "4 numbers")]
-    [InlineData("/api/collections/streets/items?bbox=-8.03,-79.07,-8.02,-79.06", HttpStatusCode.BadRequest, "looks like latitude,longitude")]
-    [InlineData("/api/collections/streets/items?bbox=-79,-91,-78,-7", HttpStatusCode.BadRequest, "latitude within ±90")]
-    [InlineData("/api/collections/streets/items?bbox=-79,-8,-80,-7", HttpStatusCode.BadRequest, "minimum is greater")]
-    [InlineData("/api/collections/streets/items?limit=0", HttpStatusCode.BadRequest, "limit")]
-    [InlineData("/api/collections/parks/items", HttpStatusCode.NotFound, "No collection named 'parks'")]
-    [InlineData("/api/collections/streets/items/999999", HttpStatusCode.NotFound, "No feature")]
-    [InlineData("/api/collections/streets/export?crs=EPSG:9999", HttpStatusCode.BadRequest, "EPSG:9999")] // the detail is in the request's language (Spanish by default)
-    [InlineData("/api/collections/streets/export?format=dwg", HttpStatusCode.BadRequest, "not one of")]
-    public async Task Bad_queries_get_a_problem_that_says_why(string url, HttpStatusCode status, string reason)
+    [InlineData("/api/collections/streets/items?bbox=1,2,3", HttpStatusCode.BadRequest, "4 numbers", "api.bbox_count")]
+    [InlineData("/api/collections/streets/items?bbox=-8.03,-79.07,-8.02,-79.06", HttpStatusCode.BadRequest, "looks like latitude,longitude", "api.bbox_swapped")]
+    [InlineData("/api/collections/streets/items?bbox=-79,-91,-78,-7", HttpStatusCode.BadRequest, "latitude within ±90", "api.bbox_degrees")]
+    [InlineData("/api/collections/streets/items?bbox=-79,-8,-80,-7", HttpStatusCode.BadRequest, "minimum is greater", "api.bbox_order")]
+    [InlineData("/api/collections/streets/items?limit=0", HttpStatusCode.BadRequest, "limit", "api.limit_min")]
+    [InlineData("/api/collections/parks/items", HttpStatusCode.NotFound, "No collection named 'parks'", "api.no_collection")]
+    [InlineData("/api/collections/streets/items/999999", HttpStatusCode.NotFound, "No feature", "api.no_feature")]
+    [InlineData("/api/collections/streets/export?crs=EPSG:9999", HttpStatusCode.BadRequest, "EPSG:9999", "crs.unknown")]
+    [InlineData("/api/collections/streets/export?format=dwg", HttpStatusCode.BadRequest, "not one of", "export.unknown_format")]
+    public async Task Bad_queries_get_a_problem_that_says_why(string url, HttpStatusCode status, string reason, string code)
     {
-        var response = await api.Client().GetAsync(url);
+        // In English (the default is Spanish); the note's code is the same in both.
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("Accept-Language", "en");
+        var response = await api.Client().SendAsync(request);
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        Assert.Contains(reason, (await Json(response)).GetProperty("detail").GetString());
+        var problem = await Json(response);
+        Assert.Contains(reason, problem.GetProperty("detail").GetString());
+        Assert.Equal(code, problem.GetProperty("code").GetString());
     }
 
     [SkippableFact]

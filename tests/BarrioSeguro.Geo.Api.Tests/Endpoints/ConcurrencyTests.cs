@@ -68,7 +68,10 @@ public class ConcurrencyTests(ApiFixture api)
             var refused = await client.SendAsync(Put(location, Feature(name, Square(-79.302), ",\"version\":2"), ifMatch));
             Assert.Equal(HttpStatusCode.PreconditionFailed, refused.StatusCode);
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
-            Assert.Contains("version", (await ApiFixture.JsonOf(refused)).GetProperty("detail").GetString());
+            // Said in Spanish (no language asked): its note's code names the refusal.
+            var problem = await ApiFixture.JsonOf(refused);
+            Assert.Contains("versión", problem.GetProperty("detail").GetString());
+            Assert.Equal(ifMatch == "\"1\"" ? "store.stale_version" : "api.if_match_unusable", problem.GetProperty("code").GetString());
             Assert.Equal(2, await VersionOf(client, location));
 
             var revert = new HttpRequestMessage(HttpMethod.Post, location + "/revert") { Content = JsonContent.Create(new { toVersion = 1, version = 2 }) };

@@ -337,7 +337,9 @@ public class EntryEndpointsTests(ApiFixture api)
         var response = await outsider.PostAsync("/api/incidents/import",
             Csv(string.Create(Ci, $"lon,lat,date,category\n{place.Lon},{place.Lat},2024-03-04,{category}\n")));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains("Line 2", (await ApiFixture.JsonOf(response)).GetProperty("detail").GetString());
+        var refusal = await ApiFixture.JsonOf(response);
+        Assert.Equal("auth.csv_point_outside", refusal.GetProperty("code").GetString());
+        Assert.Contains("Línea 2", refusal.GetProperty("detail").GetString()); // Spanish when no language is asked
         Assert.Equal(before, await CountAsync("SELECT count(*) FROM incidents"));
         await DeleteIncidentsAsync(category);
     }

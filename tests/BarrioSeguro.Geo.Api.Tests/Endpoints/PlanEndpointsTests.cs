@@ -125,10 +125,11 @@ public class PlanEndpointsTests(ApiFixture api)
                 old.Parameters.AddWithValue("p", planId);
                 Assert.Equal(1, await old.ExecuteNonQueryAsync());
             }
-            var response = await client.GetAsync($"/api/plans/{planId}");
+            var response = await client.GetAsync($"/api/plans/{planId}?lang=en");
             Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
             var problem = await Body(response);
             Assert.Equal($"Plan {planId} was kept in an older report shape; compute it again.", problem.GetProperty("detail").GetString());
+            Assert.Equal("store.kept_older_plan", problem.GetProperty("code").GetString());
             Assert.Equal($"/api/plans/{planId}", problem.GetProperty("instance").GetString());
         }
         finally

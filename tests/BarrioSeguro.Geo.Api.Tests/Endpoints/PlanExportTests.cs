@@ -176,9 +176,10 @@ public partial class PlanExportTests(ApiFixture api)
         var (csv, _) = await DownloadAsync("/api/collections/stations/export?format=csv", folder);
         Assert.StartsWith("lon,lat,", File.ReadLines(csv).First());
         Assert.Contains("Feature Count: 29", Ogr("ogrinfo", "-so", "-al", "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat", csv));
-        var gpx = await api.Client().GetAsync("/api/collections/stations/export?format=gpx");
+        var gpx = await api.Client().GetAsync("/api/collections/stations/export?format=gpx&lang=en");
         Assert.Equal(HttpStatusCode.BadRequest, gpx.StatusCode);
         Assert.Contains("GPX is for routes", (await Body(gpx)).GetProperty("detail").GetString());
+        Assert.Equal("export.gpx_for_routes", (await Body(gpx)).GetProperty("code").GetString());
     }
 
     /// <summary>QGIS (Debian's qgis and python3-qgis, headless) opens what a GIS user downloads of a plan.</summary>

@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Data.Accounts;
 using NetTopologySuite.Geometries;
 using Xunit;
@@ -86,11 +87,14 @@ public class AccountStoreTests(PostgisFixture postgis)
         await store.AddAsync("dora", Password, Role.Gis, []);
 
         Assert.Contains("exists", (await Assert.ThrowsAsync<UserExistsException>(() => store.AddAsync("dora", Password, Role.Gis, []))).Message);
-        Assert.Contains("10 characters", (await Assert.ThrowsAsync<ArgumentException>(() => store.AddAsync("eva", "short", Role.Gis, []))).Message);
-        Assert.Contains("150101", (await Assert.ThrowsAsync<ArgumentException>(() => store.AddAsync("eva", Password, Role.Gis, ["150101"]))).Message);
-        await Assert.ThrowsAsync<ArgumentException>(() => store.AddAsync("eva; drop table users", Password, Role.Gis, []));
-        Assert.Throws<ArgumentException>(() => AccountStore.ParseRole("root"));
-        Assert.Throws<ArgumentException>(() => AccountStore.ParseRole("3"));
+        // Refusals are notes (RefusalException, an ArgumentException): the API says them in the reader's language.
+        var shortPassword = await Assert.ThrowsAsync<RefusalException>(() => store.AddAsync("eva", "short", Role.Gis, []));
+        Assert.Contains("10 characters", shortPassword.Reason.English);
+        Assert.Equal("store.password_short", shortPassword.Reason.Code);
+        Assert.Contains("150101", (await Assert.ThrowsAsync<RefusalException>(() => store.AddAsync("eva", Password, Role.Gis, ["150101"]))).Message);
+        Assert.Equal("store.user_name", (await Assert.ThrowsAsync<RefusalException>(() => store.AddAsync("eva; drop table users", Password, Role.Gis, []))).Reason.Code);
+        Assert.Equal("store.unknown_role", Assert.Throws<RefusalException>(() => AccountStore.ParseRole("root")).Reason.Code);
+        Assert.Throws<RefusalException>(() => AccountStore.ParseRole("3"));
         Assert.Equal(Role.Gis, AccountStore.ParseRole("GIS"));
     }
 }
