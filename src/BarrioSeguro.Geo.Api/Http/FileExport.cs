@@ -79,7 +79,7 @@ public static class FileExport
             var path = Path.Combine(folder.FullName, fileName);
             var written = VectorFile.Write(path, features, Crs.Wgs84, target.Value);
             // Nothing is cut silently: each field name and value the format shortened goes with the download.
-            WarningHeaders.Add(http, written.Warnings);
+            WarningHeaders.Add(http, written.Notes);
             var bytes = await File.ReadAllBytesAsync(path, ct);
             return TypedResults.File(bytes, format.ContentType, fileName);
         }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using BarrioSeguro.Geo.Core.Notes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -16,7 +15,7 @@ namespace BarrioSeguro.Geo.Api.Http;
 /// ASCII: UTF-8 with every byte outside printable ASCII, and '%', percent-encoded (%XX), so JavaScript's
 /// <c>decodeURIComponent</c> reads it back.
 /// </summary>
-public static partial class WarningHeaders
+public static class WarningHeaders
 {
     public const string Name = "X-Barrio-Warning";
     public const string NoteName = "X-Barrio-Warning-Note";
@@ -27,17 +26,17 @@ public static partial class WarningHeaders
 
     public const string Description =
         "One per thing the file could not hold as asked (e.g. \"description of feature #12 (id 7) cut from 300 to 254 bytes "
-        + "(a DBF text field holds 254)\", \"field names cut to 10 bytes: districtUbigeo as districtUb\"). UTF-8, "
+        + "(a DBF text field holds 254)\", \"field names cut to 10 bytes: districtUbigeo → districtUb\"). UTF-8, "
         + "percent-encoded outside printable ASCII and for '%' (decodeURIComponent reads it). In the request's language (?lang=, "
         + "Accept-Language); its note as {\"code\", \"args\"} JSON in X-Barrio-Warning-Note, same order, same encoding. At most 50; then one saying how many more.";
 
     public const string NoteDescription =
-        "One per X-Barrio-Warning, in the same order: the warning as a note, {\"code\": \"export.text_cut\", \"args\": {...}} JSON, "
+        "One per X-Barrio-Warning, in the same order: the warning as a note, {\"code\": \"io.text_cut\", \"args\": {...}} JSON, "
         + "percent-encoded like X-Barrio-Warning (the viewer says it with notes.js in its language).";
 
-    /// <summary>The warnings of a write (IO's lines), each as its note, in the language of the request.</summary>
-    public static void Add(HttpResponse response, IReadOnlyList<string> warnings) =>
-        Add(response, warnings.Select(NoteOf).ToList(), NoteLanguages.Of(response.HttpContext.Request));
+    /// <summary>The warnings of a write (IO's notes), in the language of the request.</summary>
+    public static void Add(HttpResponse response, IReadOnlyList<Note> warnings) =>
+        Add(response, warnings, NoteLanguages.Of(response.HttpContext.Request));
 
     public static void Add(HttpResponse response, IReadOnlyList<Note> warnings, string language)
     {
@@ -52,33 +51,6 @@ public static partial class WarningHeaders
             response.Headers.Append(NoteName, Encode(JsonSerializer.Serialize(new { code = w.Code, args = w.Args })));
         }
     }
-
-    /// <summary>
-    /// A warning line of the writer (IO words them in English) as its note: the field names cut, a text cut; any other
-    /// line as the plain "text" note.
-    /// </summary>
-    public static Note NoteOf(string warning)
-    {
-        if (Renamed().Match(warning) is { Success: true } r)
-            return Note.Of("export.fields_renamed", ("max", int.Parse(r.Groups["max"].Value, CultureInfo.InvariantCulture)),
-                ("fields", r.Groups["list"].Value.Split(", ").Select(pair => pair.Replace(" as ", " → ", StringComparison.Ordinal)).ToArray()));
-        if (Cut().Match(warning) is { Success: true } c)
-        {
-            int N(string g) => int.Parse(c.Groups[g].Value, NumberStyles.Integer, CultureInfo.InvariantCulture);
-            return c.Groups["id"].Success
-                ? Note.Of("export.text_cut_id", ("field", c.Groups["field"].Value), ("feature", N("feature")), ("id", c.Groups["id"].Value),
-                    ("from", N("from")), ("to", N("to")), ("max", N("max")))
-                : Note.Of("export.text_cut", ("field", c.Groups["field"].Value), ("feature", N("feature")),
-                    ("from", N("from")), ("to", N("to")), ("max", N("max")));
-        }
-        return Note.Of("text", ("text", warning));
-    }
-
-    [GeneratedRegex(@"^field names cut to (?<max>\d+) bytes: (?<list>.+)$")]
-    private static partial Regex Renamed();
-
-    [GeneratedRegex(@"^(?<field>.+) of feature #(?<feature>\d+)(?: \(id (?<id>.*)\))? cut from (?<from>\d+) to (?<to>\d+) bytes \(a DBF text field holds (?<max>\d+)\)$")]
-    private static partial Regex Cut();
 
     /// <summary>UTF-8, with bytes outside 0x20-0x7E and '%' as %XX.</summary>
     public static string Encode(string warning)

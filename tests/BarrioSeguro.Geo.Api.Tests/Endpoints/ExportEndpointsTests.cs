@@ -103,22 +103,22 @@ public class ExportEndpointsTests(ApiFixture api)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var warnings = response.Headers.GetValues("X-Barrio-Warning").Select(Uri.UnescapeDataString).ToList();
             // The header names the feature and the field, and by how much it was cut.
-            Assert.Contains($"description of feature #1 (id {id}) cut from {description.Length} to 254 bytes (a DBF text field holds 254)", warnings);
+            Assert.Contains($"description of feature #1 (id {id}) cut from {description.Length} to 254 bytes (a DBF text field holds 254 bytes)", warnings);
             Assert.Contains(warnings, w => w.StartsWith("field names cut to 10 bytes:", StringComparison.Ordinal) && w.Contains("description → descriptio"));
             Assert.Equal(warnings.Count.ToString(), Assert.Single(response.Headers.GetValues("X-Barrio-Warning-Count")));
             // Each warning's note goes with it (same order), as {code, args} JSON: a viewer says it in its own language.
             var notes = response.Headers.GetValues("X-Barrio-Warning-Note").Select(n => System.Text.Json.JsonDocument.Parse(Uri.UnescapeDataString(n)).RootElement).ToList();
             Assert.Equal(warnings.Count, notes.Count);
             var cut = notes[warnings.FindIndex(w => w.StartsWith("description of feature", StringComparison.Ordinal))];
-            Assert.Equal("export.text_cut_id", cut.GetProperty("code").GetString());
+            Assert.Equal("io.text_cut_id", cut.GetProperty("code").GetString());
             Assert.Equal(description.Length, cut.GetProperty("args").GetProperty("from").GetInt32());
             Assert.Equal(id, cut.GetProperty("args").GetProperty("id").GetString());
-            Assert.Contains(notes, n => n.GetProperty("code").GetString() == "export.fields_renamed");
+            Assert.Contains(notes, n => n.GetProperty("code").GetString() == "io.fields_renamed");
             Assert.All(response.Headers.GetValues("X-Barrio-Warning").Concat(response.Headers.GetValues("X-Barrio-Warning-Note")),
                 h => Assert.True(h.All(ch => ch is >= ' ' and <= '~'), h));
             // In Spanish (the default) the same warnings say it in Spanish.
             var spanish = (await client.GetAsync(url)).Headers.GetValues("X-Barrio-Warning").Select(Uri.UnescapeDataString).ToList();
-            Assert.Contains($"description del elemento n.º 1 (id {id}) recortado de {description.Length} a 254 bytes (un campo de texto DBF guarda 254)", spanish);
+            Assert.Contains($"description de la entidad n.º 1 (id {id}) recortado de {description.Length} a 254 bytes (un campo de texto DBF guarda 254 bytes)", spanish);
             Assert.Contains(spanish, w => w.StartsWith("nombres de campo recortados a 10 bytes:", StringComparison.Ordinal));
 
             var zip = Path.Combine(folder.FullName, "neighborhoods.zip");
