@@ -170,7 +170,8 @@ public sealed class CollectionImporter(BarrioDbContext db)
 
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // Inside a caller's transaction (an OSM import writes several collections all or nothing) it commits none.
+            await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
             db.AddRange(entities);
             db.Datasets.Add(new Dataset
             {
@@ -187,7 +188,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
                 });
             }
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            if (tx is not null) await tx.CommitAsync(ct);
         }
         catch (DbUpdateException e) when (DatabaseConflict.IsUniqueViolation(e, DatabaseConflict.DatasetHash))
         {
