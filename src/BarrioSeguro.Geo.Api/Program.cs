@@ -24,6 +24,7 @@ builder.Services.AddDatabaseConnection();
 builder.Services.AddBarrioData(sp => sp.GetRequiredService<DatabaseConnection>().Value);
 builder.Services.AddScoped<SampleData>();
 builder.Services.AddApiErrors();
+builder.Services.AddOsmImports(); // issue 13.1: OSM PBF uploads
 builder.Services.AddAuditTrail(); // every write under /api leaves a row in the audit trail, refused or not
 builder.Services.AddBarrioOpenApi();
 // --- sign-in and access (issue 9, auth) ---
@@ -60,7 +61,8 @@ app.MapNetwork();
 app.MapExports();
 app.MapFieldKit();
 app.MapContingents();
-app.MapEntries(); // issue 12, forms: contingents, stations, hot spots, incidents (create, read, update, delete, CSV)
+app.MapEntries();
+app.MapOsmImports(); // issue 13.1: POST /api/imports/osm // issue 12, forms: contingents, stations, hot spots, incidents (create, read, update, delete, CSV)
 app.MapAudit();
 app.MapNotes();
 app.MapUsers();

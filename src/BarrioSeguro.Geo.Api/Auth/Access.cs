@@ -151,6 +151,10 @@ public static class AccessTable
         ["PUT /api/incidents/{id:int}"] = new(Need.Chief, Scope.Incident),
         ["PATCH /api/incidents/{id:int}"] = new(Need.Chief, Scope.Incident),
         ["DELETE /api/incidents/{id:int}"] = new(Need.Chief, Scope.Incident),
+
+        // issue 13.1, osm: OpenStreetMap extracts uploaded by planners (the handler keeps a district-limited one to its districts).
+        ["POST /api/imports/osm"] = new(Need.Planner),
+        ["GET /api/imports/osm/{jobId}"] = new(Need.Planner),
     };
 
     /// <summary>"GET /api/plans/{planId:int}": the key of an endpoint in <see cref="Rules"/>.</summary>

@@ -54,7 +54,7 @@ public sealed record OsmImportResult(
 public sealed class OsmImporter(BarrioDbContext db)
 {
     /// <summary>Below this percent of the area inside the extract's data the import is refused.</summary>
-    public const double RefuseBelowPct = 50;
+    public const double RefuseBelowPct = 25;
 
     /// <summary>Below this percent (and from <see cref="RefuseBelowPct"/>) the import goes on with a warning.</summary>
     public const double WarnBelowPct = 99;

@@ -15,8 +15,10 @@ namespace BarrioSeguro.Geo.IO.Osm;
 /// <param name="Stations">amenity=police nodes, and ways or relations as a point on their surface: osm_id, osm_type, name, operator.</param>
 /// <param name="Buildings">building ways and relations as polygons (read only when asked): osm_id, building, name.</param>
 /// <param name="DataBounds">
-/// The box of the streets and stations read. Not the file's own data box: an extract cut with complete ways and
-/// relations holds far-away nodes of the relations it keeps (this one's spans all of Peru).
+/// The box where the extract's streets and stations lie: the box of their vertices less the
+/// <see cref="OsmPbf.TrimmedShare"/> farthest out on each side. Not the file's own data box: an extract cut with
+/// complete ways keeps the tails of the ways crossing its edge and the far nodes of its relations (the shared
+/// Huanchaco extract's box spans all of Peru, its streets' box reaches a district whose only street is one such tail).
 /// </param>
 public sealed record OsmExtract(
     IReadOnlyList<IFeature> Streets, IReadOnlyList<IFeature> Stations, IReadOnlyList<IFeature> Buildings, Envelope DataBounds)
@@ -54,6 +56,9 @@ public static class OsmPbf
         "aeroway", "amenity", "boundary", "building", "craft", "geological", "historic", "landuse", "leisure", "military",
         "natural", "office", "place", "shop", "sport", "tourism",
     ];
+
+    /// <summary>Share of the vertices left out on each side of <see cref="OsmExtract.DataBounds"/>: 0.5 %.</summary>
+    public const double TrimmedShare = 0.005;
 
     private static readonly string[] StreetTags = ["name", "highway", "oneway", "layer", "bridge", "tunnel", "maxspeed"];
 
@@ -162,7 +167,12 @@ public static class OsmPbf
         var streets = new List<IFeature>();
         var stations = new List<IFeature>();
         var houses = new List<IFeature>();
-        var bounds = new Envelope();
+        var xs = new List<double>();
+        var ys = new List<double>();
+        void Add(Geometry g)
+        {
+            foreach (var c in g.Coordinates) { xs.Add(c.X); ys.Add(c.Y); }
+        }
         var areasLeftOut = 0;
         foreach (var line in File.ReadLines(seqPath, Encoding.UTF8))
         {
@@ -186,7 +196,7 @@ public static class OsmPbf
                 var attributes = new AttributesTable { { "osm_id", id } };
                 foreach (var key in StreetTags) if (Tag(key) is { } v) attributes.Add(key, v);
                 streets.Add(new Feature(geometry, attributes));
-                bounds.ExpandToInclude(geometry.EnvelopeInternal);
+                Add(geometry);
             }
             else if (Tag("amenity") == "police" && (type == "node" || geometry is IPolygonal))
             {
@@ -195,7 +205,7 @@ public static class OsmPbf
                 if (Tag("name") is { } n) attributes.Add("name", n);
                 if (Tag("operator") is { } o) attributes.Add("operator", o);
                 stations.Add(new Feature(point, attributes));
-                bounds.ExpandToInclude(point.EnvelopeInternal);
+                Add(point);
             }
             else if (buildings && Tag("building") is { } b && geometry is IPolygonal)
             {
@@ -204,9 +214,18 @@ public static class OsmPbf
                 houses.Add(new Feature(geometry, attributes));
             }
         }
-        return new OsmExtract(streets, stations, houses, bounds) { AreasLeftOut = areasLeftOut };
+        return new OsmExtract(streets, stations, houses, Trimmed(xs, ys)) { AreasLeftOut = areasLeftOut };
 
         static Geometry? GeometryOf(JsonNode? node, GeometryFactory factory) => node is null ? null : Geometry(node, factory);
+    }
+
+    private static Envelope Trimmed(List<double> xs, List<double> ys)
+    {
+        if (xs.Count == 0) return new Envelope();
+        xs.Sort();
+        ys.Sort();
+        var cut = (int)(xs.Count * TrimmedShare);
+        return new Envelope(xs[cut], xs[^(cut + 1)], ys[cut], ys[^(cut + 1)]);
     }
 
     private static Geometry Geometry(JsonNode node, GeometryFactory f)

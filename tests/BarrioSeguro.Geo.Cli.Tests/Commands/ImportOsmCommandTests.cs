@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using System.Text.Json;
 using BarrioSeguro.Geo.Data.Tests;
+using BarrioSeguro.Geo.Data.Tests.Import;
 using Npgsql;
 
 namespace BarrioSeguro.Geo.Cli.Tests.Commands;
@@ -33,11 +32,11 @@ public class ImportOsmCommandTests(PostgisFixture postgis)
         Assert.Contains("The extract covers", run.Error);
 
         using var dir = new TempDir();
-        var gdal = GdalLines(dir.File("lines.geojson"));
+        var gdal = OsmOracle.GdalLines(Pbf, dir.File("lines.geojson"));
         await using var connection = new NpgsqlConnection(cs);
         await connection.OpenAsync();
-        var oracle = await ClippedLengths(connection, gdal, "130104");
-        var rows = await Streets(connection);
+        var oracle = await OsmOracle.ClippedLengths(connection, gdal, "130104");
+        var rows = await OsmOracle.Streets(connection);
         Assert.Equal(rows.Count, rows.Select(r => r.Id).Distinct().Count()); // one row per way
         var imported = rows.ToDictionary(r => r.Id, r => r.Row);
         Assert.Equal(oracle.Keys.OrderBy(k => k), imported.Keys.OrderBy(k => k));
@@ -58,9 +57,9 @@ public class ImportOsmCommandTests(PostgisFixture postgis)
         }
 
         // Comisarías: the police nodes and areas GDAL finds inside the district.
-        var police = GdalPolice(dir);
-        var stations = await Names(connection, "SELECT coalesce(name, '') FROM stations");
-        var inside = await PoliceInside(connection, police, "130104");
+        var police = OsmOracle.GdalPolice(Pbf, dir.Path);
+        var stations = await OsmOracle.Names(connection, "SELECT coalesce(name, '') FROM stations");
+        var inside = await OsmOracle.PoliceInside(connection, police, "130104");
         Assert.True(inside.Count > 0);
         Assert.Equal(inside.Order(), stations.Order());
         Assert.Contains("COMISARIA DE HUANCHACO", stations);
@@ -69,7 +68,7 @@ public class ImportOsmCommandTests(PostgisFixture postgis)
         var again = CliRun.Of("import-osm", Pbf, "--district", "130104", "--db", cs);
         Assert.True(again.ExitCode == 0, again.Error);
         Assert.Contains("already loaded", again.Out);
-        Assert.Equal(imported.Count, await Count(connection, "streets"));
+        Assert.Equal(imported.Count, await OsmOracle.Count(connection, "streets"));
     }
 
     [SkippableFact]
@@ -89,7 +88,9 @@ public class ImportOsmCommandTests(PostgisFixture postgis)
             ([truncated, "--district", "130104"], "damaged or incomplete"),
             ([text, "--district", "130104"], "is not an OpenStreetMap PBF file"),
             ([Pbf, "--district", "999999"], "No district has ubigeo 999999"),
-            ([Pbf, "--district", "130102"], "The extract covers only"), // El Porvenir: about 14 % inside the extract's data
+            ([Pbf, "--district", "130102"], "The extract covers only"), // El Porvenir: about 1 % inside the extract's data
+            // Florencia de Mora: inside the box of every street vertex (one way's tail reaches it), not of where the data lies.
+            ([Pbf, "--district", "130103"], "The extract covers only 0"),
             ([Pbf, "--bbox", "-75.1,-12.2,-75.0,-12.1"], "The extract covers only 0"),
             ([Pbf, "--bbox", "-79,-8,-80,-7"], "is not valid"),
         };
@@ -99,123 +100,13 @@ public class ImportOsmCommandTests(PostgisFixture postgis)
             Assert.True(run.ExitCode == 1, $"{string.Join(' ', args)}: exit {run.ExitCode}\n{run.Error}");
             Assert.Contains(says, run.ErrorLine);
             Assert.StartsWith("barrio import-osm: ", run.ErrorLine);
-            Assert.Equal(0, await Count(connection, "streets"));
-            Assert.Equal(0, await Count(connection, "stations"));
+            Assert.Equal(0, await OsmOracle.Count(connection, "streets"));
+            Assert.Equal(0, await OsmOracle.Count(connection, "stations"));
         }
 
         var spanish = CliRun.Of("import-osm", Pbf, "--district", "130102", "--db", cs, "--lang", "es");
         Assert.Contains("El extracto cubre solo el", spanish.ErrorLine);
-        Assert.Matches(@"cubre solo el 1\d(\.\d)? %", spanish.ErrorLine);
+        Assert.Matches(@"cubre solo el \d(\.\d)? %", spanish.ErrorLine);
         Assert.Equal(2, CliRun.Of("import-osm", Pbf, "--db", cs).ExitCode); // no area: a usage error
-    }
-
-    // ---- the oracle: GDAL's OSM driver ----------------------------------------------------------------------------
-
-    private sealed record Way(string? Name, bool Oneway, string Highway, string Wkt);
-
-    private static Dictionary<long, Way> GdalLines(string output)
-    {
-        Ogr2Ogr("-f", "GeoJSON", output, Pbf, "lines", "-where", "highway IS NOT NULL", "-lco", "COORDINATE_PRECISION=7");
-        using var doc = JsonDocument.Parse(File.ReadAllText(output));
-        var ways = new Dictionary<long, Way>();
-        foreach (var f in doc.RootElement.GetProperty("features").EnumerateArray())
-        {
-            var p = f.GetProperty("properties");
-            var other = p.TryGetProperty("other_tags", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString()! : "";
-            var name = p.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
-            ways.Add(long.Parse(p.GetProperty("osm_id").GetString()!), new Way(name,
-                other.Contains("\"oneway\"=>\"yes\"") || other.Contains("\"oneway\"=>\"-1\"") || other.Contains("\"oneway\"=>\"1\""),
-                p.GetProperty("highway").GetString()!, GeoJsonToWkt(f.GetProperty("geometry"))));
-        }
-        return ways;
-    }
-
-    private static List<(string Name, string Wkt)> GdalPolice(TempDir dir)
-    {
-        var list = new List<(string, string)>();
-        foreach (var (layer, where) in new[] { ("points", "other_tags LIKE '%\"amenity\"=>\"police\"%'"), ("multipolygons", "amenity = 'police'") })
-        {
-            var output = dir.File(layer + ".geojson");
-            Ogr2Ogr("-f", "GeoJSON", output, Pbf, layer, "-where", where);
-            using var doc = JsonDocument.Parse(File.ReadAllText(output));
-            foreach (var f in doc.RootElement.GetProperty("features").EnumerateArray())
-            {
-                var p = f.GetProperty("properties");
-                var name = p.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "";
-                list.Add((name, GeoJsonToWkt(f.GetProperty("geometry"))));
-            }
-        }
-        return list;
-    }
-
-    private static void Ogr2Ogr(params string[] args)
-    {
-        var start = new ProcessStartInfo("ogr2ogr") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var p = Process.Start(start)!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"ogr2ogr failed: {err}");
-    }
-
-    // PostGIS reads the GeoJSON geometry itself (ST_GeomFromGeoJSON): no conversion of ours between GDAL and PostGIS.
-    private static string GeoJsonToWkt(JsonElement geometry) => geometry.GetRawText();
-
-    private static async Task<Dictionary<long, double>> ClippedLengths(NpgsqlConnection c, Dictionary<long, Way> ways, string ubigeo)
-    {
-        await using var cmd = new NpgsqlCommand("""
-            SELECT w.id, ST_Length(ST_CollectionExtract(ST_Intersection(ST_SetSRID(ST_GeomFromGeoJSON(w.g), 4326), d.boundary), 2)::geography)
-            FROM unnest(@ids, @geoms) AS w(id, g), districts d WHERE d.ubigeo = @ubigeo
-            """, c);
-        cmd.Parameters.AddWithValue("ids", ways.Keys.ToArray());
-        cmd.Parameters.AddWithValue("geoms", ways.Values.Select(w => w.Wkt).ToArray());
-        cmd.Parameters.AddWithValue("ubigeo", ubigeo);
-        var lengths = new Dictionary<long, double>();
-        await using var r = await cmd.ExecuteReaderAsync();
-        while (await r.ReadAsync())
-            if (!r.IsDBNull(1) && r.GetDouble(1) > 0) lengths[r.GetInt64(0)] = r.GetDouble(1);
-        return lengths;
-    }
-
-    private static async Task<List<string>> PoliceInside(NpgsqlConnection c, List<(string Name, string Json)> police, string ubigeo)
-    {
-        await using var cmd = new NpgsqlCommand("""
-            SELECT p.name FROM unnest(@names, @geoms) AS p(name, g), districts d
-            WHERE d.ubigeo = @ubigeo AND ST_Intersects(d.boundary, ST_PointOnSurface(ST_SetSRID(ST_GeomFromGeoJSON(p.g), 4326)))
-            """, c);
-        cmd.Parameters.AddWithValue("names", police.Select(p => p.Name).ToArray());
-        cmd.Parameters.AddWithValue("geoms", police.Select(p => p.Json).ToArray());
-        cmd.Parameters.AddWithValue("ubigeo", ubigeo);
-        var names = new List<string>();
-        await using var r = await cmd.ExecuteReaderAsync();
-        while (await r.ReadAsync()) names.Add(r.GetString(0));
-        return names;
-    }
-
-    private sealed record Row(string? Name, bool Oneway, string Class, double Meters);
-
-    private static async Task<List<(long Id, Row Row)>> Streets(NpgsqlConnection c)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT osm_id, name, oneway, class, ST_Length(geometry::geography) FROM streets", c);
-        var rows = new List<(long, Row)>();
-        await using var r = await cmd.ExecuteReaderAsync();
-        while (await r.ReadAsync())
-            rows.Add((r.GetInt64(0), new Row(r.IsDBNull(1) ? null : r.GetString(1), r.GetBoolean(2), r.GetString(3), r.GetDouble(4))));
-        return rows;
-    }
-
-    private static async Task<List<string>> Names(NpgsqlConnection c, string sql)
-    {
-        await using var cmd = new NpgsqlCommand(sql, c);
-        var names = new List<string>();
-        await using var r = await cmd.ExecuteReaderAsync();
-        while (await r.ReadAsync()) names.Add(r.GetString(0));
-        return names;
-    }
-
-    private static async Task<long> Count(NpgsqlConnection c, string table)
-    {
-        await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM {table}", c);
-        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 }
