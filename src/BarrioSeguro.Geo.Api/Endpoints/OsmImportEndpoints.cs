@@ -22,10 +22,11 @@ public static partial class OsmImportEndpoints
     /// <param name="Area">The ubigeo or the box the extract was clipped to.</param>
     /// <param name="CoveredPct">Percent of the area's surface inside the box of the extract's data.</param>
     /// <param name="StreetKm">Length of the streets written, km.</param>
+    /// <param name="Summary">What was loaded, as a note (code, args, text).</param>
     /// <param name="Warnings">Notes the user must read (a partly covered area): code, args and text.</param>
     /// <param name="Notes">What the collections did not take as given (attributes no column keeps), in English.</param>
     public sealed record OsmImportView(
-        string Area, double CoveredPct, int Streets, double StreetKm, int Stations, bool AlreadyLoaded, string Summary,
+        string Area, double CoveredPct, int Streets, double StreetKm, int Stations, bool AlreadyLoaded, Note Summary,
         IReadOnlyList<Note> Warnings, IReadOnlyList<string> Notes);
 
     /// <param name="Stage">check | read | write | done | failed.</param>
@@ -122,7 +123,7 @@ public static partial class OsmImportEndpoints
                 ? Note.Of("osm.already_loaded", ("area", area.Label))
                 : Note.Of("osm.loaded", ("streets", result.Streets), ("km", result.StreetKm), ("stations", result.Stations), ("area", area.Label));
             return TypedResults.Ok(new OsmImportView(result.Area, result.CoveredPct, result.Streets, result.StreetKm, result.Stations,
-                result.AlreadyLoaded, summary.ToString(), result.Warnings, result.ImportNotes));
+                result.AlreadyLoaded, summary, result.Warnings, result.ImportNotes));
         }
         catch (ImportException e)
         {

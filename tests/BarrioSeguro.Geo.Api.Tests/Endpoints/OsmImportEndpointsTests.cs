@@ -85,7 +85,8 @@ public sealed class OsmImportEndpointsTests(ApiFixture api)
         Assert.Equal("130104", body.GetProperty("area").GetString());
         Assert.InRange(body.GetProperty("coveredPct").GetDouble(), 25, 99); // the extract stops short of Huanchaco's north
         Assert.Equal("osm.partly_covered", body.GetProperty("warnings")[0].GetProperty("code").GetString());
-        Assert.Contains("streets", body.GetProperty("summary").GetString());
+        Assert.Equal("osm.loaded", body.GetProperty("summary").GetProperty("code").GetString());
+        Assert.Contains("streets", body.GetProperty("summary").GetProperty("text").GetString());
 
         // The same ways as GDAL's lines layer clipped by the district in PostGIS; the same length within 0.1 %.
         using var dir = new TempFolder();
