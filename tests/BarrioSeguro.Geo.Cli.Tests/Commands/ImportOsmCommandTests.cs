@@ -56,6 +56,13 @@ public class ImportOsmCommandTests(PostgisFixture postgis)
             Assert.Equal(way.Highway, imported[id].Class);
         }
 
+        // maxspeed (km/h) and bridge kept on every way GDAL reads them for.
+        var speeds = gdal.Where(g => oracle.ContainsKey(g.Key) && int.TryParse(g.Value.MaxSpeed, out _)).ToList();
+        Assert.NotEmpty(speeds);
+        Assert.All(speeds, s => Assert.Equal(int.Parse(s.Value.MaxSpeed!), imported[s.Key].MaxSpeedKmh));
+        Assert.Equal(gdal.Where(g => oracle.ContainsKey(g.Key) && g.Value.Bridge).Select(g => g.Key).Order(),
+            imported.Where(r => r.Value.Bridge).Select(r => r.Key).Order());
+
         // Comisarías: the police nodes and areas GDAL finds inside the district.
         var police = OsmOracle.GdalPolice(Pbf, dir.Path);
         var stations = await OsmOracle.Names(connection, "SELECT coalesce(name, '') FROM stations");

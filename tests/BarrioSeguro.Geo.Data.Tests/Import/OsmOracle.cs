@@ -12,7 +12,13 @@ namespace BarrioSeguro.Geo.Data.Tests.Import;
 public static class OsmOracle
 {
 
-    public sealed record Way(string? Name, bool Oneway, string Highway, string Json);
+    public sealed record Way(string? Name, bool Oneway, string Highway, string Json)
+    {
+        /// <summary>The maxspeed tag as GDAL gives it (in other_tags).</summary>
+        public string? MaxSpeed { get; init; }
+
+        public bool Bridge { get; init; }
+    }
 
     public static Dictionary<long, Way> GdalLines(string pbf, string output)
     {
@@ -26,7 +32,11 @@ public static class OsmOracle
             var name = p.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
             ways.Add(long.Parse(p.GetProperty("osm_id").GetString()!), new Way(name,
                 other.Contains("\"oneway\"=>\"yes\"") || other.Contains("\"oneway\"=>\"-1\"") || other.Contains("\"oneway\"=>\"1\""),
-                p.GetProperty("highway").GetString()!, GeometryJson(f.GetProperty("geometry"))));
+                p.GetProperty("highway").GetString()!, GeometryJson(f.GetProperty("geometry")))
+            {
+                MaxSpeed = System.Text.RegularExpressions.Regex.Match(other, "\"maxspeed\"=>\"([^\"]*)\"") is { Success: true } m ? m.Groups[1].Value : null,
+                Bridge = other.Contains("\"bridge\"=>") && !other.Contains("\"bridge\"=>\"no\""),
+            });
         }
         return ways;
     }
@@ -93,15 +103,16 @@ public static class OsmOracle
         return names;
     }
 
-    public sealed record Row(string? Name, bool Oneway, string Class, double Meters);
+    public sealed record Row(string? Name, bool Oneway, string Class, double Meters, int? MaxSpeedKmh, bool Bridge);
 
     public static async Task<List<(long Id, Row Row)>> Streets(NpgsqlConnection c)
     {
-        await using var cmd = new NpgsqlCommand("SELECT osm_id, name, oneway, class, ST_Length(geometry::geography) FROM streets", c);
+        await using var cmd = new NpgsqlCommand("SELECT osm_id, name, oneway, class, ST_Length(geometry::geography), max_speed_kmh, bridge FROM streets", c);
         var rows = new List<(long, Row)>();
         await using var r = await cmd.ExecuteReaderAsync();
         while (await r.ReadAsync())
-            rows.Add((r.GetInt64(0), new Row(r.IsDBNull(1) ? null : r.GetString(1), r.GetBoolean(2), r.GetString(3), r.GetDouble(4))));
+            rows.Add((r.GetInt64(0), new Row(r.IsDBNull(1) ? null : r.GetString(1), r.GetBoolean(2), r.GetString(3), r.GetDouble(4),
+                r.IsDBNull(5) ? null : r.GetInt32(5), r.GetBoolean(6))));
         return rows;
     }
 
