@@ -34,4 +34,11 @@ public sealed class BarrioOptions
     /// <summary>Largest request body accepted for uploads, in bytes.</summary>
     [Range(1024, 1L << 31)]
     public long MaxUploadBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest OpenStreetMap PBF extract accepted by POST /api/imports/osm, in bytes (a department's extract fits).</summary>
+    [Range(1024, 1L << 34)]
+    public long MaxOsmUploadBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>How long each osmium run of an OSM import may take.</summary>
+    public TimeSpan OsmReadTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -24,6 +24,7 @@ builder.Services.AddDatabaseConnection();
 builder.Services.AddBarrioData(sp => sp.GetRequiredService<DatabaseConnection>().Value);
 builder.Services.AddScoped<SampleData>();
 builder.Services.AddApiErrors();
+builder.Services.AddOsmImports(); // issue 13.1: OSM PBF uploads
 builder.Services.AddAuditTrail(); // every write under /api leaves a row in the audit trail, refused or not
 builder.Services.AddBarrioOpenApi();
 // --- sign-in and access (issue 9, auth) ---
@@ -64,6 +65,7 @@ app.MapContingents();
 app.MapLifecycle(); // issue 13.5: delete, restore, dataset versions
 app.MapEntries(); // issue 12, forms: contingents, stations, hot spots, incidents (create, read, update, delete, CSV)
 app.MapOverview(); // issue 13.3: the national overview
+app.MapOsmImports(); // issue 13.1: POST /api/imports/osm
 app.MapAudit();
 app.MapNotes();
 app.MapUsers();

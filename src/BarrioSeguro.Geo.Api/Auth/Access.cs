@@ -176,6 +176,9 @@ public static class AccessTable
         ["GET /api/imports/{id:int}/diff"] = new(Need.Read, Scope.Import),
         ["DELETE /api/imports/{id:int}"] = new(Need.Gis, Scope.Import),
         ["POST /api/imports/{id:int}/restore"] = new(Need.Gis, Scope.Import),
+        // issue 13.1, osm: OpenStreetMap extracts uploaded by planners (the handler keeps a district-limited one to its districts).
+        ["POST /api/imports/osm"] = new(Need.Planner),
+        ["GET /api/imports/osm/{jobId}"] = new(Need.Planner),
     };
 
     /// <summary>"GET /api/plans/{planId:int}": the key of an endpoint in <see cref="Rules"/>.</summary>

@@ -7,6 +7,7 @@ public static class CommandTable
     [
         new ConvertCommand(),
         new ImportCommand(),
+        new ImportOsmCommand(),
         new ExportCommand(),
         new NeighborhoodCommand(),
         new ValidateCommand(),

@@ -18,6 +18,15 @@ public sealed class Street
     /// </summary>
     public int Layer { get; set; }
 
+    /// <summary>OSM maxspeed in km/h (a value in mph converted), when tagged with a number.</summary>
+    public int? MaxSpeedKmh { get; set; }
+
+    /// <summary>OSM bridge=* (other than no): the street is on a bridge.</summary>
+    public bool Bridge { get; set; }
+
+    /// <summary>OSM tunnel=* (other than no): the street is in a tunnel.</summary>
+    public bool Tunnel { get; set; }
+
     /// <summary>Centreline in EPSG:4326 (lon/lat); a MultiLineString where a clip split a way.</summary>
     public required MultiLineString Geometry { get; set; }
 }

@@ -94,7 +94,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
         ["streets"] =
         [
             new("osmId", "osmId", "osm_way_id", "osm_id"), new("name", "name", "nombre"), new("class", "class", "highway"),
-            new("oneway", "oneway"), new("layer", "layer", "bridge", "tunnel"),
+            new("oneway", "oneway"), new("layer", "layer", "bridge", "tunnel"), new("maxSpeedKmh", "maxSpeedKmh", "maxspeed"),
         ],
         ["incidents"] =
         [
@@ -210,7 +210,8 @@ public sealed class CollectionImporter(BarrioDbContext db)
         ImportResult result;
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // Inside a caller's transaction (an OSM import writes several collections all or nothing) it commits none.
+            await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
             var (dataset, replaced) = await NewVersionAsync(collection, datasetName, sha256, entities.Count, options, ct);
             if (VersionedCollections.Contains(collection))
             {
@@ -229,7 +230,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
                 });
             }
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            if (tx is not null) await tx.CommitAsync(ct);
             result = new ImportResult(collection, entities.Count, false) { Notes = notes, DatasetId = dataset.Id, Version = dataset.Version, Replaced = replaced };
         }
         catch (DbUpdateException e) when (DatabaseConflict.IsUniqueViolation(e, DatabaseConflict.DatasetHash))
@@ -407,8 +408,22 @@ public sealed class CollectionImporter(BarrioDbContext db)
             Class = Text(f, A("streets", "class")) ?? "unclassified",
             Oneway = oneway is "yes" or "true" or "1" or "-1",
             Layer = LayerOf(f),
+            MaxSpeedKmh = MaxSpeedOf(Text(f, A("streets", "maxSpeedKmh"))),
+            Bridge = Text(f, "bridge") is { } b && b != "no",
+            Tunnel = Text(f, "tunnel") is { } t && t != "no",
             Geometry = (MultiLineString)Factory.CreateGeometry(lines),
         };
+    }
+
+    /// <summary>OSM maxspeed: "40", "40 km/h", "30 mph" (converted); none for "signals", "none", "PE:urban" and the like.</summary>
+    private static int? MaxSpeedOf(string? text)
+    {
+        if (text is null) return null;
+        var t = text.Trim().ToLowerInvariant();
+        var mph = t.EndsWith("mph", StringComparison.Ordinal);
+        t = t.Replace("km/h", "").Replace("kmh", "").Replace("mph", "").Trim();
+        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || v <= 0 || v > 300) return null;
+        return (int)Math.Round(mph ? v * 1.609344 : v);
     }
 
     /// <summary>OSM's layer tag, else +1 for a bridge and -1 for a tunnel (their implied layers), else 0.</summary>

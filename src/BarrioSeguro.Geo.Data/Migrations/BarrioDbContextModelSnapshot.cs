@@ -930,6 +930,10 @@ namespace BarrioSeguro.Geo.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<bool>("Bridge")
+                        .HasColumnType("boolean")
+                        .HasColumnName("bridge");
+
                     b.Property<string>("Class")
                         .IsRequired()
                         .HasColumnType("text")
@@ -948,6 +952,10 @@ namespace BarrioSeguro.Geo.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("layer");
 
+                    b.Property<int?>("MaxSpeedKmh")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_speed_kmh");
+
                     b.Property<string>("Name")
                         .HasColumnType("text")
                         .HasColumnName("name");
@@ -959,6 +967,10 @@ namespace BarrioSeguro.Geo.Data.Migrations
                     b.Property<long?>("OsmId")
                         .HasColumnType("bigint")
                         .HasColumnName("osm_id");
+
+                    b.Property<bool>("Tunnel")
+                        .HasColumnType("boolean")
+                        .HasColumnName("tunnel");
 
                     b.HasKey("Id")
                         .HasName("pk_streets");

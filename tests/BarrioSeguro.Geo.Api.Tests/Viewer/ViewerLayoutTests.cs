@@ -99,7 +99,7 @@ public class ViewerLayoutTests(ApiFixture api) : BrowserTest(api)
             await page.EvaluateAsync("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
             await Screenshot(page, $"viewer-layout-{w}x{h}.png");
             var panels = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('#sidebar > .panel')].filter(p => !p.hidden).map(p => p.id)");
-            Assert.Equal(["draw-panel", "planner-panel", "forms-panel", "lifecycle-panel", "layers-panel", "export-panel", "info-panel", "legend-panel"], panels);
+            Assert.Equal(["draw-panel", "planner-panel", "forms-panel", "lifecycle-panel", "layers-panel", "export-panel", "osmimport-panel", "info-panel", "legend-panel"], panels);
             foreach (var id in panels)
             {
                 await page.Locator($"#{id}").ScrollIntoViewIfNeededAsync();

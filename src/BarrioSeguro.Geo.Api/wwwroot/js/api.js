@@ -110,7 +110,7 @@ export function failure(err) {
  * Sends a request and reads its JSON answer. Resolves with {body, response}; rejects with an ApiError, or with the
  * AbortError when the signal fired.
  */
-export async function request(path, { method = 'GET', headers = {}, signal, json, text, contentType } = {}) {
+export async function request(path, { method = 'GET', headers = {}, signal, json, text, contentType, form } = {}) {
   let response;
   const signedIn = session();
   try {
@@ -124,7 +124,7 @@ export async function request(path, { method = 'GET', headers = {}, signal, json
         ...(text !== undefined ? { 'Content-Type': contentType ?? 'text/plain' } : {}), // a file sent as it is (CSV)
         ...headers,
       },
-      body: json !== undefined ? JSON.stringify(json) : text,
+      body: json !== undefined ? JSON.stringify(json) : (form ?? text), // form: a FormData (multipart, the browser sets its boundary)
       signal,
     });
   } catch (err) {

@@ -29,6 +29,7 @@ import './panels/blockpick.js'; // "Crear desde manzanas"
 import './layout.js'; // sidebar width, tables that scroll, overlays that give way
 import { isPainting, startPainting, saveAsPlan, comparePainted, undo as undoPaint, redo as redoPaint, evaluateLocally, paintState } from './panels/paint.js';
 import { exportShown } from './panels/export.js';
+import './panels/osmimport.js'; // issue 13.1, osm: upload an OpenStreetMap PBF for a district
 import './panels/forms.js'; // issue 12, forms: contingents, stations, hot spots, incidents (its map clicks come first)
 import { openOverview, sortBy as sortOverview, showPeru, zoomToRow } from './panels/overview.js'; // issue 13.3: the national overview
 import { choose as chooseDistrict, workingDistrict } from './panels/districtsearch.js'; // issue 13.2: "Buscar distrito"
