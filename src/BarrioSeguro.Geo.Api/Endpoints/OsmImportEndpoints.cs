@@ -87,13 +87,13 @@ public static partial class OsmImportEndpoints
             return Problems.BadRequest("No area", Note.Of("osm.area_required"));
         var jobId = form["jobId"].ToString();
         if (jobId.Length > 0 && !JobIdPattern().IsMatch(jobId))
-            return Problems.BadRequest("Bad job id", "jobId: 1 to 64 letters, digits, '-' or '_'.");
+            return Problems.BadRequest("Bad job id", Note.Of("osm.bad_job_id", ("job", jobId)));
 
         // A user limited to districts imports only into them.
         var mine = request.HttpContext.User.DistrictsOf();
         if (mine.Count > 0 && (district.Length == 0 || !mine.Contains(district)))
-            throw new OutsideDistrictException(
-                $"The import's area ({(district.Length > 0 ? district : "bbox " + bbox)}) is outside your districts ({string.Join(", ", mine)}).");
+            throw new OutsideDistrictException(Note.Of("osm.outside_districts",
+                ("area", district.Length > 0 ? district : "bbox " + bbox), ("districts", mine.ToArray())));
 
         var job = jobs.Start(jobId.Length > 0 ? jobId : null);
         var path = Path.Combine(Path.GetTempPath(), $"barrio-upload-{Guid.NewGuid():N}.osm.pbf");
