@@ -10,7 +10,7 @@ public sealed record WriteSummary(int FeatureCount, int Epsg, IReadOnlyList<stri
 {
     /// <summary>
     /// A note for each thing the format could not hold as given, e.g. "description of feature #12 (id 7) cut from
-    /// 300 to 254 bytes (a DBF text field holds 254)" (io.text_cut) or "field names cut to 10 bytes: districtUbigeo as
+    /// 300 to 254 bytes (a DBF text field holds 254)" (io.text_cut) or "field names cut to 10 bytes: districtUbigeo →
     /// districtUb" (io.fields_renamed).
     /// </summary>
     public IReadOnlyList<Note> Notes { get; init; } = [];

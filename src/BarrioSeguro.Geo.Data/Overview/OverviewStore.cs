@@ -26,7 +26,8 @@ public sealed class OverviewStore(BarrioDbContext db)
             SELECT n.id, n.name, n.status, n.district_ubigeo, n.is_illustrative, n.boundary, d.name AS district, d.province, d.department
             FROM neighborhoods n
             LEFT JOIN districts d ON d.ubigeo = n.district_ubigeo
-            WHERE (@districts IS NULL OR n.district_ubigeo = ANY(@districts))
+            WHERE n.deleted_at IS NULL -- deleted neighbourhoods (and their plans) are left out until restored
+              AND (@districts IS NULL OR n.district_ubigeo = ANY(@districts))
               AND (@status IS NULL OR lower(n.status) = lower(@status))
               AND (@department IS NULL OR left(n.district_ubigeo, 2) = @department OR lower(d.department) = lower(@department)
                    OR translate(lower(d.department), 'áéíóúüñ', 'aeiouun') = translate(lower(@department), 'áéíóúüñ', 'aeiouun'))
@@ -52,9 +53,9 @@ public sealed class OverviewStore(BarrioDbContext db)
         CROSS JOIN LATERAL (
             SELECT count(*)::int AS contingents, string_agg(k.name, '; ' ORDER BY k.id) AS names, COALESCE(sum(k.officers), 0)::int AS officers
             FROM contingents k WHERE k.neighborhood_id = n.id) c
-        CROSS JOIN LATERAL (SELECT count(*)::int AS plans FROM sector_plans s WHERE s.neighborhood_id = n.id) p
+        CROSS JOIN LATERAL (SELECT count(*)::int AS plans FROM sector_plans s WHERE s.neighborhood_id = n.id AND s.deleted_at IS NULL) p
         LEFT JOIN LATERAL (
-            SELECT s.id, s.sectors, s.report_json FROM sector_plans s WHERE s.neighborhood_id = n.id ORDER BY s.created_at DESC, s.id DESC LIMIT 1) lp ON true
+            SELECT s.id, s.sectors, s.report_json FROM sector_plans s WHERE s.neighborhood_id = n.id AND s.deleted_at IS NULL ORDER BY s.created_at DESC, s.id DESC LIMIT 1) lp ON true
         LEFT JOIN LATERAL (
             -- Per mode: its newest computation (plan, minutes), then the newest figure of each shift at that plan and minutes.
             SELECT jsonb_agg(jsonb_build_object('mode', m.mode, 'minutes', m.minutes, 'pct', m.pct, 'streetKm', m.street_km,
@@ -66,7 +67,7 @@ public sealed class OverviewStore(BarrioDbContext db)
                 FROM (
                     SELECT DISTINCT ON (pc.mode) pc.mode, pc.minutes, pc.plan_id
                     FROM plan_coverages pc JOIN sector_plans s ON s.id = pc.plan_id
-                    WHERE s.neighborhood_id = n.id
+                    WHERE s.neighborhood_id = n.id AND s.deleted_at IS NULL
                     ORDER BY pc.mode, pc.created_at DESC, pc.id DESC) latest
                 CROSS JOIN LATERAL (
                     SELECT DISTINCT ON (pc.shift) pc.shift, pc.created_at, pc.report_json

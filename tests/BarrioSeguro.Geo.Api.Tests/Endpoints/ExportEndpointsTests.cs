@@ -103,7 +103,7 @@ public class ExportEndpointsTests(ApiFixture api)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var warnings = response.Headers.GetValues("X-Barrio-Warning").Select(Uri.UnescapeDataString).ToList();
             // The header names the feature and the field, and by how much it was cut.
-            Assert.Contains($"description of feature #1 (id {id}) cut from {description.Length} to 254 bytes (a DBF text field holds 254 bytes)", warnings);
+            Assert.Contains($"description of feature #1 (id {id}) cut from {description.Length} to 254 bytes (a DBF text field holds 254)", warnings);
             Assert.Contains(warnings, w => w.StartsWith("field names cut to 10 bytes:", StringComparison.Ordinal) && w.Contains("description → descriptio"));
             Assert.Equal(warnings.Count.ToString(), Assert.Single(response.Headers.GetValues("X-Barrio-Warning-Count")));
             // Each warning's note goes with it (same order), as {code, args} JSON: a viewer says it in its own language.

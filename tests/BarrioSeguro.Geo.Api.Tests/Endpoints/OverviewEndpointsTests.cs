@@ -30,9 +30,8 @@ public class OverviewEndpointsTests(ApiFixture api)
     }
 
     /// <summary>The Lima neighbourhood (created once per database): a 0.004° square at a point inside the district.</summary>
-    private async Task<int> LimaNeighborhoodAsync()
+    private async Task<int> LimaNeighborhoodAsync(string name = "Vista nacional Lima (prueba)", double dx = 0)
     {
-        const string name = "Vista nacional Lima (prueba)";
         await using var db = await OpenAsync();
         await using (var add = new NpgsqlCommand("""
             INSERT INTO districts (ubigeo, name, province, department, boundary, source)
@@ -54,7 +53,7 @@ public class OverviewEndpointsTests(ApiFixture api)
             at.Parameters.AddWithValue("u", LimaUbigeo);
             await using var r = await at.ExecuteReaderAsync();
             await r.ReadAsync();
-            (x, y) = (r.GetDouble(0), r.GetDouble(1));
+            (x, y) = (r.GetDouble(0) + dx, r.GetDouble(1));
         }
         string P(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
         var ring = $"[[{P(x - .002)},{P(y - .002)}],[{P(x + .002)},{P(y - .002)}],[{P(x + .002)},{P(y + .002)}],[{P(x - .002)},{P(y + .002)}],[{P(x - .002)},{P(y - .002)}]]";
@@ -79,6 +78,29 @@ public class OverviewEndpointsTests(ApiFixture api)
 
     private static JsonElement Row(JsonElement overview, int id) =>
         overview.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("id").GetInt32() == id);
+
+    [SkippableFact]
+    public async Task A_deleted_neighbourhood_leaves_the_overview_and_comes_back_when_restored()
+    {
+        var id = await LimaNeighborhoodAsync("Vista nacional borrado (prueba)", dx: 0.006);
+        async Task<bool> Listed() => (await Body(await api.Client().GetAsync("/api/overview"))).GetProperty("rows").EnumerateArray()
+            .Any(r => r.GetProperty("id").GetInt32() == id);
+        // A delete keeps the version, so the same ETag restores it.
+        var etag = (await api.Client().GetAsync($"/api/neighborhoods/{id}")).Headers.ETag!.Tag;
+        async Task<HttpResponseMessage> Send(HttpMethod method, string url)
+        {
+            using var request = new HttpRequestMessage(method, url);
+            request.Headers.TryAddWithoutValidation("If-Match", etag);
+            return await api.Client().SendAsync(request);
+        }
+        Assert.True(await Listed());
+        var deleted = await Send(HttpMethod.Delete, $"/api/neighborhoods/{id}");
+        Assert.True(deleted.IsSuccessStatusCode, await deleted.Content.ReadAsStringAsync());
+        Assert.False(await Listed());
+        var restored = await Send(HttpMethod.Post, $"/api/neighborhoods/{id}/restore");
+        Assert.True(restored.IsSuccessStatusCode, await restored.Content.ReadAsStringAsync());
+        Assert.True(await Listed());
+    }
 
     [SkippableFact]
     public async Task Neighbourhoods_of_two_departments_are_grouped_with_the_figures_the_database_measures()
