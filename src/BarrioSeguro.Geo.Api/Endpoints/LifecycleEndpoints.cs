@@ -228,7 +228,7 @@ public static class LifecycleEndpoints
     /// current one, in its transaction, and says who changed it last).</summary>
     private static IResult? Precondition(EditContext edit, int current)
     {
-        if (!edit.IfMatchGiven) return Problems.VersionRequired($"Send If-Match: \"{current}\" (the ETag you read) to delete or restore it.");
+        if (!edit.IfMatchGiven) return Problems.VersionRequired(Note.Of("lifecycle.if_match_send", ("version", current)));
         return edit.UnusableIfMatch();
     }
 

@@ -61,8 +61,8 @@ public static partial class OsmImportEndpoints
         IOptions<BarrioOptions> options, CancellationToken ct)
     {
         if (!request.HasFormContentType)
-            return RequestProblem.UnsupportedMediaType(
-                $"Send the extract as multipart/form-data (a 'file' field), not {(string.IsNullOrEmpty(request.ContentType) ? "no Content-Type" : request.ContentType)}.");
+            return RequestProblem.UnsupportedMediaType(string.IsNullOrEmpty(request.ContentType)
+                ? Note.Of("osm.send_form_none") : Note.Of("osm.send_form", ("type", request.ContentType)));
         var max = options.Value.MaxOsmUploadBytes;
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = max;
         if (request.ContentLength > max) return TooLarge(max);
@@ -128,7 +128,7 @@ public static partial class OsmImportEndpoints
         catch (ImportException e)
         {
             job.Report("failed", 100);
-            return Problems.Unprocessable("Not imported", e.Message);
+            return Problems.Unprocessable("Not imported", e.Reason);
         }
         catch
         {
@@ -147,7 +147,7 @@ public static partial class OsmImportEndpoints
             : Problems.NotFound(Note.Of("osm.no_job", ("job", jobId)));
 
     private static RequestProblem TooLarge(long max) =>
-        RequestProblem.TooLarge($"The extract is over {max.ToString("N0", CultureInfo.InvariantCulture)} bytes (Barrio:MaxOsmUploadBytes).");
+        RequestProblem.TooLarge(Note.Of("osm.too_large", ("bytes", max)));
 
     private sealed class Scaled(OsmImportProgress.Job job, string stage, double from, double to) : IProgress<double>
     {

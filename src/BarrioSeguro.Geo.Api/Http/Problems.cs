@@ -6,11 +6,6 @@ namespace BarrioSeguro.Geo.Api.Http;
 /// <summary>ProblemDetails (RFC 9457) for the service's errors, with the place of geometry problems.</summary>
 public static class Problems
 {
-    public static BadRequestProblem BadRequest(string title, string detail, IDictionary<string, object?>? extensions = null) =>
-        new(title, detail, extensions);
-
-    public static NotFoundProblem NotFound(string detail) => new(detail);
-
     /// <summary>404 whose detail is a note, said in the request's language (with <c>code</c> and <c>args</c>).</summary>
     public static NotFoundProblem NotFound(Note reason) => new(reason);
 
@@ -21,14 +16,6 @@ public static class Problems
     /// <summary>422 whose detail is a note, said in the request's language (with <c>code</c> and <c>args</c>).</summary>
     public static UnprocessableProblem Unprocessable(string title, Note reason, IDictionary<string, object?>? extensions = null) =>
         new(title, reason, extensions);
-
-    public static ConflictProblem Conflict(string title, string? detail, IDictionary<string, object?>? extensions = null) =>
-        new(title, detail, extensions);
-
-    public static UnprocessableProblem Unprocessable(string title, string? detail, IDictionary<string, object?>? extensions = null) =>
-        new(title, detail, extensions);
-
-    public static PreconditionRequiredProblem VersionRequired(string detail) => new(detail);
 
     /// <summary>409 whose detail is a note, said in the request's language (with <c>code</c> and <c>args</c>).</summary>
     public static ConflictProblem Conflict(string title, Note reason, IDictionary<string, object?>? extensions = null) =>

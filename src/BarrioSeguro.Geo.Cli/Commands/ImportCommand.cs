@@ -113,7 +113,7 @@ public sealed class ImportCommand : ICommand
             catch (ImportException e)
             {
                 await CliAudit.AppendAsync(database, user, "import", collection, Path.GetFileName(path), 422, ("sha256", sha), ("refused", e.Message));
-                throw new CommandFailedException($"{Path.GetFileName(path)}: {e.Message}", e);
+                throw new CommandFailedException($"{Path.GetFileName(path)}: {e.Local}", e);
             }
         }
         return ExitCodes.Ok;

@@ -106,7 +106,7 @@ public sealed class ImportOsmCommand : ICommand
         }
         catch (Exception e) when (e is RefusalException or ImportException)
         {
-            var reason = e is RefusalException r ? r.Reason.ToString() : e.Message;
+            var reason = e is RefusalException r ? r.Reason.ToString() : ((ImportException)e).Local;
             await CliAudit.AppendAsync(database, user, "import-osm", "streets", $"{file} ({area?.Label ?? ubigeo})", 422, ("sha256", sha), ("refused", reason));
             throw new CommandFailedException($"{file}: {reason}", e);
         }

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Globalization;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Spatial;
@@ -41,7 +42,7 @@ public sealed class AdminLimitsImporter(BarrioDbContext db)
     {
         var (table, key, digits, unit) = Shape(collection);
         if (features.Count == 0)
-            throw new ImportException($"'{datasetName}' holds no features.", []);
+            throw new ImportException(Note.Of("import.no_features", ("dataset", datasetName)), []);
         if (await db.Datasets.AnyAsync(d => d.Collection == collection && d.Sha256 == sha256, ct))
             return new ImportResult(collection, 0, true);
 
@@ -89,8 +90,8 @@ public sealed class AdminLimitsImporter(BarrioDbContext db)
         if (problems.Count > 0)
         {
             var first = problems[0];
-            throw new ImportException(
-                $"'{datasetName}' was not imported: {problems.Count} problem(s); first, feature {first.FeatureIndex}: {first.Problem.Message}", problems);
+            throw new ImportException(Note.Of("import.problems", ("dataset", datasetName), ("count", problems.Count),
+                ("feature", first.FeatureIndex), ("problem", first.Problem.Message)), problems);
         }
 
         var notes = new List<string>();
@@ -177,7 +178,8 @@ public sealed class AdminLimitsImporter(BarrioDbContext db)
         if (collection == "districts")
         {
             var twice = groups[0].ToList();
-            throw new ImportException($"'{datasetName}' was not imported: district {groups[0].Key} appears {twice.Count} times (features {string.Join(", ", twice.Select(r => r.Index))}).",
+            throw new ImportException(Note.Of("import.district_twice", ("dataset", datasetName), ("ubigeo", groups[0].Key),
+                    ("count", twice.Count), ("features", twice.Select(r => r.Index).ToArray())),
                 twice.Skip(1).Select(r => new FeatureProblem(r.Index, new GeometryProblem("duplicate-code", $"District {r.Code} appears more than once."))).ToList());
         }
         var merged = new List<Row>();

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using System.Globalization;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Spatial;
@@ -125,9 +126,9 @@ public sealed class CollectionImporter(BarrioDbContext db)
         CancellationToken ct = default)
     {
         if (!ImportableCollections.Contains(collection))
-            throw new ImportException($"Unknown collection '{collection}'. Known: {string.Join(", ", ImportableCollections)}.", []);
+            throw new ImportException(Note.Of("import.unknown_collection", ("collection", collection), ("known", ImportableCollections.ToArray())), []);
         if (features.Count == 0)
-            throw new ImportException($"'{datasetName}' holds no features.", []);
+            throw new ImportException(Note.Of("import.no_features", ("dataset", datasetName)), []);
         if (AdminLimitsImporter.Collections.Contains(collection))
         {
             // INEI limits load in bulk, and a unit already loaded is kept (see AdminLimitsImporter).
@@ -137,7 +138,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
         if (await db.Datasets.AnyAsync(d => d.Collection == collection && d.Sha256 == sha256, ct))
             return new ImportResult(collection, 0, true);
         if (options.District is { } district && !await db.Districts.AnyAsync(d => d.Ubigeo == district, ct))
-            throw new ImportException($"'{datasetName}' was not imported: district ubigeo '{district}' is not in the database.", []);
+            throw new ImportException(Note.Of("import.unknown_district", ("dataset", datasetName), ("ubigeo", district)), []);
 
         var problems = new List<FeatureProblem>();
         var entities = new List<object>();
@@ -179,11 +180,12 @@ public sealed class CollectionImporter(BarrioDbContext db)
             }
         }
         if (options.NonLines == NonLines.Refuse && leftOut.Count > 0)
-            throw new ImportException($"'{datasetName}' was not imported: {StreetGeometry.RefusalOf(leftOut[0], leftOut.Count)}",
+            throw new ImportException(Note.Of("import.non_line", ("dataset", datasetName), ("feature", leftOut[0].Number),
+                    ("type", leftOut[0].GeometryType), ("count", leftOut.Count)),
                 leftOut.Select(n => new FeatureProblem(n.Number - 1, new GeometryProblem("not-a-line",
                     $"The feature is a {n.GeometryType}, not a line."))).ToList());
         if (entities.Count == 0 && leftOut.Count > 0)
-            throw new ImportException($"'{datasetName}' holds no street (a street must be a line): {StreetGeometry.LeftOutNote(leftOut)}", []);
+            throw new ImportException(Note.Of("import.no_street", ("dataset", datasetName), ("count", leftOut.Count)), []);
         var notes = new[] { StreetGeometry.LeftOutNote(leftOut), StreetGeometry.PartlyKeptNote(partly) }.OfType<string>().ToList();
         notes.AddRange(AttributeNotes(collection, features));
 
@@ -202,9 +204,8 @@ public sealed class CollectionImporter(BarrioDbContext db)
         if (problems.Count > 0)
         {
             var first = problems[0];
-            throw new ImportException(
-                $"'{datasetName}' was not imported: {problems.Count} problem(s); first, feature {first.FeatureIndex}: {first.Problem.Message}",
-                problems);
+            throw new ImportException(Note.Of("import.problems", ("dataset", datasetName), ("count", problems.Count),
+                ("feature", first.FeatureIndex), ("problem", first.Problem.Message)), problems);
         }
 
         ImportResult result;
@@ -242,7 +243,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
         catch (DbUpdateException e) when (DatabaseConflict.IsUniqueViolation(e, DatabaseConflict.NeighborhoodName))
         {
             db.ChangeTracker.Clear();
-            throw new ImportException($"'{datasetName}' was not imported: a neighbourhood of the same name was created meanwhile; neighbourhood names are unique.", []);
+            throw new ImportException(Note.Of("import.name_race", ("dataset", datasetName)), []);
         }
         db.ChangeTracker.Clear();
         return result;

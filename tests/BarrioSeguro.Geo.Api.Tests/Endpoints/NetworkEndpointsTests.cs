@@ -137,7 +137,9 @@ public class NetworkEndpointsTests(ApiFixture api)
 
         var before = await api.Client().PostAsJsonAsync($"/api/plans/{planId}/coverage", new { mode = "bike", minutes = 5, units = "routes" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, before.StatusCode); // no routes yet: says to compute them first
-        Assert.Contains("compute the routes first", (await Body(before)).GetProperty("detail").GetString());
+        var refusal = await Body(before);
+        Assert.Equal("coverage.refused_no_routes", refusal.GetProperty("code").GetString());
+        Assert.Contains("calcule primero las rutas", refusal.GetProperty("detail").GetString()); // Spanish, the default
 
         await api.Client().PostAsJsonAsync($"/api/plans/{planId}/routes", new { mode = "bike", shiftHours = 8, seed = 1 });
         var along = await Body(await api.Client().PostAsJsonAsync($"/api/plans/{planId}/coverage", new { mode = "bike", minutes = 5, units = "routes", atMinute = 60 }));

@@ -157,7 +157,7 @@ public sealed class OsmImportEndpointsTests(ApiFixture api)
     }
 
     [SkippableFact]
-    public async Task Blocks_and_sectors_are_computed_on_a_district_imported_from_the_extract()
+    public async Task A_district_imported_from_the_extract_gets_blocks_sectors_coverage_routes_a_field_kit_and_a_row_in_the_overview()
     {
         await using var service = await StartAsync("osmapiplan");
         // A planner of La Esperanza imports it: nearly all of it lies in the extract's data.
@@ -186,7 +186,29 @@ public sealed class OsmImportEndpointsTests(ApiFixture api)
         if (neighborhoodBlocks.GetProperty("blocks").GetInt32() == 0) Assert.Fail(neighborhoodBlocks.GetRawText());
         var plan = await admin.PostAsJsonAsync($"/api/neighborhoods/{id}/plans", new { sectors = 3, seed = 1 });
         Assert.True(plan.StatusCode == HttpStatusCode.Created, await plan.Content.ReadAsStringAsync());
-        Assert.Equal(3, (await ApiFixture.JsonOf(plan)).GetProperty("sectors").GetInt32());
+        var kept = await ApiFixture.JsonOf(plan);
+        Assert.Equal(3, kept.GetProperty("sectors").GetInt32());
+        var planId = kept.GetProperty("id").GetInt32();
+
+        // The rest of a chief's work on it: coverage, routes for a shift, and the printed field kit.
+        var coverage = await admin.PostAsJsonAsync($"/api/plans/{planId}/coverage", new { mode = "foot", minutes = 5 });
+        Assert.True(coverage.StatusCode == HttpStatusCode.Created, await coverage.Content.ReadAsStringAsync());
+        var covered = (await ApiFixture.JsonOf(coverage)).EnumerateArray().ToList();
+        Assert.NotEmpty(covered);
+        var routes = await admin.PostAsJsonAsync($"/api/plans/{planId}/routes", new { mode = "foot", shiftHours = 8, shift = "mañana", seed = 1 });
+        Assert.True(routes.StatusCode == HttpStatusCode.Created, await routes.Content.ReadAsStringAsync());
+        Assert.Equal(3, (await ApiFixture.JsonOf(routes)).GetProperty("routes").GetArrayLength());
+        var kit = await admin.GetAsync($"/api/plans/{planId}/fieldkit.pdf?shift=mañana");
+        Assert.True(kit.StatusCode == HttpStatusCode.OK, await kit.Content.ReadAsStringAsync());
+        Assert.Equal("application/pdf", kit.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString((await kit.Content.ReadAsByteArrayAsync())[..5]));
+
+        // The national overview lists it under La Libertad > Trujillo > La Esperanza, with its plan.
+        var overview = await ApiFixture.JsonOf(await admin.GetAsync("/api/overview"));
+        var row = overview.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "La Esperanza OSM");
+        Assert.Equal("130105", row.GetProperty("ubigeo").GetString());
+        Assert.Equal(planId, row.GetProperty("planId").GetInt32());
+        Assert.Contains(row.GetProperty("coverage").EnumerateArray(), c => c.GetProperty("mode").GetString() == "foot");
     }
 
     private sealed class TempFolder : IDisposable

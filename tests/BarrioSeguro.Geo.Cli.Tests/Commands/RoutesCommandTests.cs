@@ -59,7 +59,9 @@ public class RoutesCommandTests(ElMilagroSectorsFixture milagro) : IClassFixture
             @"^Sector S[123] · turno mañana: [\d.]+ km, \d+ min of 435 min of patrol \(480 min shift\), deadhead [\d.]+ %, streets walked [\d.]+ %, ", RegexOptions.Multiline);
         Assert.Equal(3, summaries.Count);
         Assert.Equal(3, Regex.Matches(run.Out, @"^  cycle: S[123]: \d+ shifts? by bike, \d+ shifts? on foot; every reachable street walked in \d+ of 21 shifts", RegexOptions.Multiline).Count);
-        Assert.Contains("not proven optimal", run.Out); // bikes keep to one-way streets: the mixed case is a heuristic
+        // Bikes keep to one-way streets: the mixed case is a heuristic, or an integer model stopped at its limit; either
+        // way the report says the tour is not proven optimal (which one wins depends on the street lengths to the cm).
+        Assert.Matches(@"not proven optimal|stopped at its .* limit.*at most [\d.]+ % above the optimum", run.Out);
         Assert.Matches(@"\nWrote 3 routes \([\d.,]+ km, \d+ stops\) to rutas\.gpx and the report to r\.json \([\d,]+ ms\)\s*$", run.Out);
 
         var report = Report(dir.File("r.json"));
