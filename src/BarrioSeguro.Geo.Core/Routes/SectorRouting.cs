@@ -79,6 +79,17 @@ public static class SectorRouting
     private sealed record Prepared(
         List<PostmanEdge> Edges, PostmanGraph Postman, PostmanTour Tour, RouteGeometry Geometry, List<RouteHotspot> Spots, RouteOptions Options, List<Note> Notes);
 
+    /// <summary>
+    /// A street is the sector's when its interior point lies in it, or when most of its length does: a long street that
+    /// leaves the neighbourhood can have its interior point outside every sector while hundreds of metres of it lie in one.
+    /// </summary>
+    private static bool Holds(NetTopologySuite.Geometries.Prepared.IPreparedGeometry sector, Geometry street)
+    {
+        if (sector.Contains(street.InteriorPoint)) return true;
+        if (!sector.Intersects(street) || street.Length <= 0) return false;
+        return sector.Geometry.Intersection(street).Length > 0.5 * street.Length;
+    }
+
     private static Prepared Prepare(
         StreetGraph graph, Geometry sector, string sectorName, IReadOnlyList<(string Name, Point Place)> hotspots, RouteOptions options, Point? start)
     {
@@ -91,7 +102,7 @@ public static class SectorRouting
             var backward = double.IsFinite(e.BackwardSeconds);
             // A street the mode cannot use either way stays in the list (indices match the graph) at a cost nobody pays.
             var cost = forward ? e.ForwardSeconds : backward ? e.BackwardSeconds : 1e9;
-            var mine = utmSector.Contains(e.Geometry.InteriorPoint) && (forward || backward);
+            var mine = (forward || backward) && Holds(utmSector, e.Geometry);
             if (mine) required++;
             edges.Add(forward && !backward ? new PostmanEdge(e.From, e.To, cost, true, mine, e.Id)
                 : !forward && backward ? new PostmanEdge(e.To, e.From, cost, true, mine, e.Id)

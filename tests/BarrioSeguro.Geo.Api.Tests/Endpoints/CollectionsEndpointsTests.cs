@@ -36,16 +36,7 @@ public class CollectionsEndpointsTests(ApiFixture api)
         foreach (var layer in new[] { "districts", "neighborhoods", "stations", "streets", "incidents" }) Assert.Contains(layer, layers);
     }
 
-    private static async Task<string> Ogr(string tool, params string[] args)
-    {
-        var psi = new System.Diagnostics.ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = System.Diagnostics.Process.Start(psi) ?? throw new InvalidOperationException($"{tool} (package gdal-bin) is needed.");
-        var output = await p.StandardOutput.ReadToEndAsync();
-        var error = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, $"{tool} {string.Join(' ', args)}: {error}");
-        return output;
-    }
+    private static Task<string> Ogr(string tool, params string[] args) => GdalTool.RunAsync(tool, args);
 
     [SkippableFact]
     public async Task The_sample_neighbourhood_is_served_with_its_area_as_PostGIS_measures_it()

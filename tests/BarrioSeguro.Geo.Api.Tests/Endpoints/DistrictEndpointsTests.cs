@@ -14,16 +14,7 @@ public class DistrictEndpointsTests(ApiFixture api)
 {
     private static string NationalFile => Path.Combine(ApiFixture.GeodataPath, "admin", "peru_distrital_simple.geojson");
 
-    private static async Task<string> Run(string tool, params string[] args)
-    {
-        var psi = new System.Diagnostics.ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = System.Diagnostics.Process.Start(psi) ?? throw new InvalidOperationException($"{tool} (package gdal-bin) is needed.");
-        var output = await p.StandardOutput.ReadToEndAsync();
-        var error = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, $"{tool} {string.Join(' ', args)}: {error}");
-        return output;
-    }
+    private static Task<string> Run(string tool, params string[] args) => GdalTool.RunAsync(tool, args);
 
     /// <summary>The ubigeos of INEI's national file as GDAL reads it, with how many have no geometry.</summary>
     private static async Task<(HashSet<string> Ubigeos, int WithoutGeometry)> FileAsReadByGdal()

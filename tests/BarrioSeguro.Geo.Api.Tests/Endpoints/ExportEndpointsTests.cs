@@ -148,14 +148,5 @@ public class ExportEndpointsTests(ApiFixture api)
         Assert.False(response.Headers.Contains("X-Barrio-Warning-Count"));
     }
 
-    private static string Ogrinfo(params string[] args)
-    {
-        var psi = new ProcessStartInfo("ogrinfo", args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("ogrinfo (package gdal-bin) is needed.");
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"ogrinfo {string.Join(' ', args)} failed: {error}");
-        return output;
-    }
+    private static string Ogrinfo(params string[] args) => GdalTool.Run("ogrinfo", args);
 }

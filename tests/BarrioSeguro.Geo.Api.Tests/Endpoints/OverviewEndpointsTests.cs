@@ -298,14 +298,5 @@ public class OverviewEndpointsTests(ApiFixture api)
     private static string Layer(string summary) =>
         summary.Split('\n').First(l => l.StartsWith("Layer name: ", StringComparison.Ordinal))["Layer name: ".Length..].Trim();
 
-    private static string Ogrinfo(params string[] args)
-    {
-        var psi = new ProcessStartInfo("ogrinfo", args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("ogrinfo (package gdal-bin) is needed.");
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"ogrinfo {string.Join(' ', args)} failed: {error}");
-        return output;
-    }
+    private static string Ogrinfo(params string[] args) => GdalTool.Run("ogrinfo", args);
 }

@@ -50,7 +50,7 @@ public class ViewerOsmImportTests(ApiFixture api) : BrowserTest(api)
         await SignIn(page, "planificadora", ApiFixture.Password);
         await WaitFor(page, "() => !document.getElementById('osmimport-panel').hidden");
         Assert.Equal("Importar OpenStreetMap", await page.TextContentAsync("#osmimport-title"));
-        Assert.Equal("Importar", await page.TextContentAsync("#osmimport-submit"));
+        Assert.Equal("Importar extracto", await page.TextContentAsync("#osmimport-submit")); // not "Importar": the incidents form has that one
         // The districts of the map are offered by ubigeo.
         await WaitFor(page, "() => document.querySelectorAll('#osmimport-districts option').length === 5");
 

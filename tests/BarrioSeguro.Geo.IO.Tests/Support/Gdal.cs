@@ -8,17 +8,20 @@ namespace BarrioSeguro.Geo.IO.Tests.Support;
 /// </summary>
 public static class Gdal
 {
-    public static string OgrInfo(params string[] args)
+    public static string OgrInfo(params string[] args) => Run("ogrinfo", args);
+
+    /// <summary>Runs a GDAL tool (ogrinfo, ogr2ogr) with the arguments; its stdout and stderr, or a failure naming both.</summary>
+    internal static string Run(string tool, string[] args)
     {
-        var exe = new[] { "/usr/bin/ogrinfo", "/usr/local/bin/ogrinfo" }.FirstOrDefault(File.Exists)
-                  ?? throw new Xunit.Sdk.XunitException("ogrinfo not found: install gdal-bin (apt-get install gdal-bin) to run the GDAL checks");
+        var exe = new[] { $"/usr/bin/{tool}", $"/usr/local/bin/{tool}" }.FirstOrDefault(File.Exists)
+                  ?? throw new Xunit.Sdk.XunitException($"{tool} not found: install gdal-bin (apt-get install gdal-bin) to run the GDAL checks");
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         p.WaitForExit();
-        if (p.ExitCode != 0) throw new Xunit.Sdk.XunitException($"ogrinfo {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Result}");
+        if (p.ExitCode != 0) throw new Xunit.Sdk.XunitException($"{tool} {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Result}{stdout.Result}");
         return stdout.Result + stderr.Result;
     }
 }
@@ -26,18 +29,7 @@ public static class Gdal
 /// <summary>GDAL's ogr2ogr, the oracle for where QGIS puts a file's features (it transforms through PROJ as QGIS does).</summary>
 public static class Ogr2Ogr
 {
-    public static void Run(params string[] args)
-    {
-        var exe = new[] { "/usr/bin/ogr2ogr", "/usr/local/bin/ogr2ogr" }.FirstOrDefault(File.Exists)
-                  ?? throw new Xunit.Sdk.XunitException("ogr2ogr not found: install gdal-bin (apt-get install gdal-bin) to run the GDAL checks");
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new Xunit.Sdk.XunitException($"ogr2ogr {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Result}{stdout.Result}");
-    }
+    public static void Run(params string[] args) => Gdal.Run("ogr2ogr", args);
 
     /// <summary>Every coordinate pair of a GeoJSON file GDAL wrote, in file order (x first, as GDAL writes GeoJSON).</summary>
     public static List<(double X, double Y)> Coordinates(string geoJsonPath)
