@@ -61,7 +61,10 @@ public static class BlockBuilder
         var clock = Stopwatch.StartNew();
         options ??= new BlockOptions();
         progress?.Report(0);
-        var prepared = PrepareLines(streets, options);
+        // The UTM zone (and so every block id) follows the boundary when there is one, not the streets given: a street
+        // file of several regions would otherwise move the zone, and the ids, of the same blocks.
+        int? zoneOfBoundary = boundary is { IsEmpty: false } ? Crs.UtmZoneFor(ToWgs84(boundary, null, nameof(boundary))) : null;
+        var prepared = PrepareLines(streets, options, zoneOfBoundary);
         var notes = new List<Note>(prepared.Notes);
         var zone = prepared.UtmEpsg;
         progress?.Report(0.25);
@@ -107,7 +110,8 @@ public static class BlockBuilder
     /// counts of what was left out, snapped or dropped.
     /// </summary>
     /// <exception cref="ArgumentException">As for <see cref="Build"/>.</exception>
-    public static PreparedStreets PrepareLines(IEnumerable<StreetLine> streets, BlockOptions? options = null)
+    /// <param name="zone">The UTM zone (EPSG) to work in; null: the zone of the streets' centre.</param>
+    public static PreparedStreets PrepareLines(IEnumerable<StreetLine> streets, BlockOptions? options = null, int? zone = null)
     {
         ArgumentNullException.ThrowIfNull(streets);
         options ??= new BlockOptions();
@@ -133,7 +137,7 @@ public static class BlockBuilder
 
         var envelope = new Envelope();
         foreach (var g in kept) envelope.ExpandToInclude(g.EnvelopeInternal);
-        var zone = Crs.UtmZoneFor(envelope.Centre.X, envelope.Centre.Y);
+        var utmZone = zone ?? Crs.UtmZoneFor(envelope.Centre.X, envelope.Centre.Y);
         var grid = options.GridMeters;
         var notes = new List<Note>();
 
@@ -142,7 +146,7 @@ public static class BlockBuilder
         var degenerate = 0;
         foreach (var g in kept)
         {
-            var utm = Crs.Transform(g, Crs.Wgs84, zone);
+            var utm = Crs.Transform(g, Crs.Wgs84, utmZone);
             for (var p = 0; p < utm.NumGeometries; p++)
             {
                 var coords = Clean(((LineString)utm.GetGeometryN(p)).Coordinates.Select(c => new Coordinate(Round(c.X, grid), Round(c.Y, grid))));
@@ -166,11 +170,11 @@ public static class BlockBuilder
             var cleaned = Clean(c);
             if (cleaned.Length < 2) { degenerate++; continue; }
             var ls = Utm.CreateLineString(cleaned);
-            ls.SRID = zone;
+            ls.SRID = utmZone;
             result.Add(ls);
         }
         if (degenerate > 0) notes.Add(Note.Of("blocks.short_parts_dropped", ("count", degenerate)));
-        return new PreparedStreets(result, zone, list.Count, byClass, otherLayer, snapped, duplicates, notes);
+        return new PreparedStreets(result, utmZone, list.Count, byClass, otherLayer, snapped, duplicates, notes);
     }
 
     /// <summary>

@@ -12,6 +12,27 @@ namespace BarrioSeguro.Geo.Core.Tests.Blocks;
 public class RealDataBlockTests(ITestOutputHelper output)
 {
     [Fact]
+    public void Streets_far_away_in_the_same_file_change_no_block_id_of_the_boundary()
+    {
+        // A street file of two regions (El Milagro and a grid in zone 18, at -75.3°): the streets' centre falls in zone 18,
+        // but the blocks of El Milagro are measured and named in its own zone 17, as with its streets alone.
+        var streets = OsmStreets("osm/el_milagro_streets_wgs84.geojson");
+        var boundary = ReadGeoJson("sample/el_milagro_barrio_seguro_illustrative.geojson")[0].Geometry;
+        var factory = new GeometryFactory(new PrecisionModel(), 4326);
+        var far = Enumerable.Range(0, 5).SelectMany(i => new[]
+        {
+            new StreetLine(factory.CreateLineString([new(-75.3 + i * 0.001, -12.1), new(-75.3 + i * 0.001, -12.096)]), "residential"),
+            new StreetLine(factory.CreateLineString([new(-75.3, -12.1 + i * 0.001), new(-75.296, -12.1 + i * 0.001)]), "residential"),
+        });
+        var alone = BlockBuilder.Build(streets, boundary);
+        var both = BlockBuilder.Build(streets.Concat(far), boundary);
+        Assert.Equal(32717, Core.Spatial.Crs.UtmZoneFor(boundary));
+        Assert.NotEqual(32717, Core.Spatial.Crs.UtmZoneFor(new GeometryCollection(streets.Concat(far).Select(s => s.Geometry).ToArray(), factory)));
+        Assert.Equal(alone.Blocks.Select(b => b.Id), both.Blocks.Select(b => b.Id));
+        Assert.Equal(alone.Blocks.Select(b => Math.Round(b.AreaSquareMeters, 3)), both.Blocks.Select(b => Math.Round(b.AreaSquareMeters, 3)));
+    }
+
+    [Fact]
     public void El_Milagro_end_to_end()
     {
         var streets = OsmStreets("osm/el_milagro_streets_wgs84.geojson");
