@@ -17,6 +17,7 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
     public DbSet<Neighborhood> Neighborhoods => Set<Neighborhood>();
     public DbSet<Station> Stations => Set<Station>();
     public DbSet<Street> Streets => Set<Street>();
+    public DbSet<Building> Buildings => Set<Building>();
     public DbSet<Incident> Incidents => Set<Incident>();
     public DbSet<Contingent> Contingents => Set<Contingent>();
     public DbSet<HotSpot> HotSpots => Set<HotSpot>();
@@ -172,6 +173,16 @@ public sealed class BarrioDbContext(DbContextOptions<BarrioDbContext> options) :
             e.Property(s => s.Geometry).HasColumnType("geometry(MultiLineString,4326)");
             e.HasIndex(s => s.Geometry).HasMethod("gist");
             e.HasIndex(s => s.OsmId);
+            e.Property<int?>(DatasetColumn);
+            e.HasIndex(DatasetColumn);
+        });
+
+        model.Entity<Building>(e =>
+        {
+            e.ToTable("buildings");
+            e.Property(b => b.Geometry).HasColumnType("geometry(MultiPolygon,4326)");
+            e.HasIndex(b => b.Geometry).HasMethod("gist");
+            e.HasIndex(b => b.OsmId);
             e.Property<int?>(DatasetColumn);
             e.HasIndex(DatasetColumn);
         });

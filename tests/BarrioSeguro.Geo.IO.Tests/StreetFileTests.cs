@@ -66,7 +66,7 @@ public class StreetFileTests
     {
         var many = Enumerable.Range(1, 13).Select(n => new NonLineFeature(n * 2, "Point")).ToList();
         Assert.Equal("left out 13 features that are not lines: #2 Point, #4 Point, #6 Point, #8 Point, #10 Point, #12 Point, " +
-                     "#14 Point, #16 Point, #18 Point, #20 Point and 3 more", StreetGeometry.LeftOutNote(many));
+                     "#14 Point, #16 Point, #18 Point, #20 Point and 3 more", StreetGeometry.LeftOut(many)!.English);
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed record AccessRule(Need Need, Scope Scope = Scope.None);
 public static class AccessTable
 {
     /// <summary>The base layers anyone may read and export.</summary>
-    public static readonly IReadOnlySet<string> PublicCollections = new HashSet<string>(["districts", "streets", "stations", "provinces", "departments"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> PublicCollections = new HashSet<string>(["districts", "streets", "stations", "provinces", "departments", "buildings"], StringComparer.Ordinal);
 
     public static readonly AccessRule Unlisted = new(Need.Admin);
 

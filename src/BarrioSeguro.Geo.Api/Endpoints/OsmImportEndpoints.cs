@@ -27,7 +27,11 @@ public static partial class OsmImportEndpoints
     /// <param name="Notes">What the collections did not take as given (attributes no column keeps), in English.</param>
     public sealed record OsmImportView(
         string Area, double CoveredPct, int Streets, double StreetKm, int Stations, bool AlreadyLoaded, Note Summary,
-        IReadOnlyList<Note> Warnings, IReadOnlyList<string> Notes);
+        IReadOnlyList<Note> Warnings, IReadOnlyList<Note> Notes)
+    {
+        /// <summary>Buildings written; null when the form did not ask for them (buildings=true).</summary>
+        public int? Buildings { get; init; }
+    }
 
     /// <param name="Stage">check | read | write | done | failed.</param>
     /// <param name="Percent">0-100 over the whole import.</param>
@@ -47,7 +51,7 @@ public static partial class OsmImportEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithSummary("Imports an OpenStreetMap PBF extract (multipart/form-data: file, and district (ubigeo) or bbox (minlon,minlat,maxlon,maxlat); optional jobId to follow its progress): every highway way into streets, amenity=police into stations, clipped to the area, all or nothing.");
+            .WithSummary("Imports an OpenStreetMap PBF extract (multipart/form-data: file, and district (ubigeo) or bbox (minlon,minlat,maxlon,maxlat); optional buildings=true to load building footprints too, and jobId to follow its progress): every highway way into streets, amenity=police into stations, buildings into buildings, clipped to the area, all or nothing.");
         app.MapGet("/api/imports/osm/{jobId}", Progress).WithTags("Imports")
             .Produces<OsmImportProgressView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("How far the upload with that job id got: stage (check, read, write, done, failed) and percent.");
@@ -85,6 +89,10 @@ public static partial class OsmImportEndpoints
         var bbox = form["bbox"].ToString().Trim();
         if ((district.Length > 0) == (bbox.Length > 0))
             return Problems.BadRequest("No area", Note.Of("osm.area_required"));
+        var buildingsField = form["buildings"].ToString().Trim().ToLowerInvariant();
+        if (buildingsField is not ("" or "true" or "false" or "on" or "1" or "0"))
+            return Problems.BadRequest("Bad buildings field", Note.Of("osm.bad_buildings", ("value", buildingsField)));
+        var buildings = buildingsField is "true" or "on" or "1";
         var jobId = form["jobId"].ToString();
         if (jobId.Length > 0 && !JobIdPattern().IsMatch(jobId))
             return Problems.BadRequest("Bad job id", Note.Of("osm.bad_job_id", ("job", jobId)));
@@ -107,23 +115,24 @@ public static partial class OsmImportEndpoints
             OsmExtract extract;
             try
             {
-                extract = await Task.Run(() => OsmPbf.Read(path, new OsmReadOptions(Timeout: options.Value.OsmReadTimeout),
+                extract = await Task.Run(() => OsmPbf.Read(path, new OsmReadOptions(Buildings: buildings, Timeout: options.Value.OsmReadTimeout),
                     new Scaled(job, "read", 5, 50), ct), ct);
             }
             catch (OsmReaderUnavailableException e)
             {
                 job.Report("failed", 100);
-                return new ServiceUnavailableProblem("OSM reader unavailable", e.Message);
+                return new ServiceUnavailableProblem("OSM reader unavailable", e.Reason);
             }
             job.Report("write", 50);
-            var result = await importer.ImportAsync(new OsmFeatures(extract.Streets, extract.Stations, extract.DataBounds), area,
+            var result = await importer.ImportAsync(new OsmFeatures(extract.Streets, extract.Stations, extract.DataBounds,
+                    buildings ? extract.Buildings : null), area,
                 Path.GetFileName(file.FileName), sha, new Scaled(job, "write", 50, 100), ct);
             job.Report("done", 100);
             var summary = result.AlreadyLoaded
                 ? Note.Of("osm.already_loaded", ("area", area.Label))
                 : Note.Of("osm.loaded", ("streets", result.Streets), ("km", result.StreetKm), ("stations", result.Stations), ("area", area.Label));
             return TypedResults.Ok(new OsmImportView(result.Area, result.CoveredPct, result.Streets, result.StreetKm, result.Stations,
-                result.AlreadyLoaded, summary, result.Warnings, result.ImportNotes));
+                result.AlreadyLoaded, summary, result.Warnings, result.ImportNotes) { Buildings = result.Buildings });
         }
         catch (ImportException e)
         {

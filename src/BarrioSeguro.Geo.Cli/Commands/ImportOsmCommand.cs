@@ -19,22 +19,25 @@ public sealed class ImportOsmCommand : ICommand
 
     public string Help => $"""
         Usage: barrio import-osm FILE.osm.pbf (--district UBIGEO | --boundary FILE | --bbox MINLON,MINLAT,MAXLON,MAXLAT)
-                                 [--timeout SECONDS] [--db CONNECTION] [--as NAME]
+                                 [--buildings] [--timeout SECONDS] [--db CONNECTION] [--as NAME]
 
         Reads the extract with osmium-tool (Debian package osmium-tool) and loads, clipped to the area:
         every highway way into streets (osm_id, name, class = the highway value, oneway, layer, bridge,
         tunnel; a way cut by the boundary keeps the pieces inside), and every amenity=police node or area
-        into stations (a point on the area's surface, with its name). All or nothing: one transaction.
+        into stations (a point on the area's surface, with its name), and with --buildings every building
+        way or relation that overlaps the area into buildings (osm_id, kind = the building value, name;
+        blocks count them). All or nothing: one transaction.
         The same file for the same area loaded again adds nothing.
 
         Refused, writing nothing: a file that is not a PBF or is truncated, an unknown ubigeo, an area of
-        which less than {OsmImporter.RefuseBelowPct.ToString(CultureInfo.InvariantCulture)} % lies inside the box of the extract's streets and
-        comisarías (below {OsmImporter.WarnBelowPct.ToString(CultureInfo.InvariantCulture)} % the import goes on with a warning naming the share).
+        which less than {AreaClip.RefuseBelowPct.ToString(CultureInfo.InvariantCulture)} % lies inside the box of the extract's streets and
+        comisarías (below {AreaClip.WarnBelowPct.ToString(CultureInfo.InvariantCulture)} % the import goes on with a warning naming the share).
 
         Options:
           --district UBIGEO  a district of the database (six digits; Huanchaco is 130104)
           --boundary FILE    polygon(s) of a file in any supported format and CRS, merged
           --bbox BOX         minlon,minlat,maxlon,maxlat in degrees
+          --buildings        also load the building footprints
           --timeout SECONDS  how long osmium may run. Default: {OsmReadOptions.DefaultTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}
         {CliDatabase.Help}
         {CliAudit.Help}
@@ -44,7 +47,8 @@ public sealed class ImportOsmCommand : ICommand
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        var parsed = CommandArgs.Parse(args, "--district", "--boundary", "--bbox", "--timeout", "--db", CliAudit.AsOption);
+        var buildings = args.Contains("--buildings");
+        var parsed = CommandArgs.Parse(args.Where(a => a != "--buildings").ToList(), "--district", "--boundary", "--bbox", "--timeout", "--db", CliAudit.AsOption);
         if (parsed.Positionals.Count != 1) throw new UsageException("expected one FILE.osm.pbf");
         var path = parsed.Positionals[0];
         var given = new[] { "--district", "--boundary", "--bbox" }.Where(o => parsed.Option(o) is not null).ToList();
@@ -62,8 +66,8 @@ public sealed class ImportOsmCommand : ICommand
                 : parsed.Option("--boundary") is { } boundary ? new OsmArea(Path.GetFileName(boundary), Boundary(boundary)) : null;
             OsmExtract extract;
             using (var bar = ProgressBar.ForStderr(context))
-                extract = OsmPbf.Read(path, new OsmReadOptions(Timeout: timeout), new Progress(bar, 0, 0.5));
-            return RunAsync(path, extract, area, parsed.Option("--district"), parsed.Option("--db"), CliAudit.User(parsed), context)
+                extract = OsmPbf.Read(path, new OsmReadOptions(Buildings: buildings, Timeout: timeout), new Progress(bar, 0, 0.5));
+            return RunAsync(path, extract, buildings, area, parsed.Option("--district"), parsed.Option("--db"), CliAudit.User(parsed), context)
                 .GetAwaiter().GetResult();
         }
         catch (RefusalException e)
@@ -81,7 +85,7 @@ public sealed class ImportOsmCommand : ICommand
     }
 
     private static async Task<int> RunAsync(
-        string path, OsmExtract extract, OsmArea? area, string? ubigeo, string? db, string user, CommandContext context)
+        string path, OsmExtract extract, bool buildings, OsmArea? area, string? ubigeo, string? db, string user, CommandContext context)
     {
         await using var database = await CliDatabase.OpenAsync(db, CancellationToken.None);
         await using var dbContext = database.NewContext();
@@ -93,12 +97,15 @@ public sealed class ImportOsmCommand : ICommand
             area ??= await importer.DistrictAsync(ubigeo!);
             OsmImportResult result;
             using (var bar = ProgressBar.ForStderr(context))
-                result = await importer.ImportAsync(new OsmFeatures(extract.Streets, extract.Stations, extract.DataBounds), area, file, sha,
+                result = await importer.ImportAsync(new OsmFeatures(extract.Streets, extract.Stations, extract.DataBounds,
+                    buildings ? extract.Buildings : null), area, file, sha,
                     new Progress(bar, 0.5, 1));
             await CliAudit.AppendAsync(database, user, "import-osm", "streets", $"{file} ({area.Label})", 200,
                 ("sha256", sha), ("streets", result.Streets), ("stations", result.Stations), ("coveredPct", result.CoveredPct),
-                ("alreadyLoaded", result.AlreadyLoaded));
-            CliWarnings.Write(context, path, result.Warnings.Select(w => w.ToString()).Concat(result.ImportNotes));
+                ("buildings", result.Buildings ?? 0), ("alreadyLoaded", result.AlreadyLoaded));
+            CliWarnings.Write(context, path, result.Warnings.Concat(result.ImportNotes));
+            if (result.Buildings is { } b)
+                context.Out.WriteLine($"{file}: " + Note.Of("osm.buildings_loaded", ("count", b), ("area", area.Label)));
             context.Out.WriteLine($"{file}: " + (result.AlreadyLoaded
                 ? Note.Of("osm.already_loaded", ("area", area.Label)).ToString()
                 : Note.Of("osm.loaded", ("streets", result.Streets), ("km", result.StreetKm), ("stations", result.Stations), ("area", area.Label)).ToString()));

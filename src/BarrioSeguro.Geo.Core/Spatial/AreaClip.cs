@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Notes;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
 
@@ -46,5 +47,22 @@ public sealed class AreaClip
         if (whole <= 0 || data.IsNull) return 0;
         var inside = Measure.AreaSquareMeters(_area.Intersection(_area.Factory.ToGeometry(data)));
         return Math.Clamp(100 * inside / whole, 0, 100);
+    }
+
+    /// <summary>Below this percent of the area inside the data the import is refused: a clip would pass for the whole area.</summary>
+    public const double RefuseBelowPct = 25;
+
+    /// <summary>Below this percent (and from <see cref="RefuseBelowPct"/>) the import goes on with a warning.</summary>
+    public const double WarnBelowPct = 99;
+
+    /// <summary>How much of the area the data's box covers, rounded to 0.1 %, with a warning when it is partly covered.</summary>
+    /// <param name="label">The area as the user names it (ubigeo, boundary file, box).</param>
+    /// <exception cref="RefusalException">Less than <see cref="RefuseBelowPct"/> % is covered.</exception>
+    public (double Pct, Note? Warning) CheckCovered(Envelope data, string label)
+    {
+        var covered = Math.Round(CoveredPercent(data), 1);
+        if (covered < RefuseBelowPct)
+            throw new RefusalException(Note.Of("osm.not_covered", ("area", label), ("pct", covered), ("min", RefuseBelowPct)), "district");
+        return (covered, covered < WarnBelowPct ? Note.Of("osm.partly_covered", ("area", label), ("pct", covered)) : null);
     }
 }

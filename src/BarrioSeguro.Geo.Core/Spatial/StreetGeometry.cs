@@ -100,15 +100,6 @@ public static class StreetGeometry
     public static Note Refusal(NonLineFeature first, int total) =>
         Note.Of("streets.refused_non_line", ("feature", first.Number), ("type", first.GeometryType), ("count", total));
 
-    /// <summary><see cref="LeftOut"/> in English (for messages built in English).</summary>
-    public static string? LeftOutNote(IReadOnlyList<NonLineFeature> leftOut) => LeftOut(leftOut)?.English;
-
-    /// <summary><see cref="PartlyKept"/> in English.</summary>
-    public static string? PartlyKeptNote(IReadOnlyList<int> numbers) => PartlyKept(numbers)?.English;
-
-    /// <summary><see cref="Refusal"/> in English.</summary>
-    public static string RefusalOf(NonLineFeature first, int total) => Refusal(first, total).English;
-
     private static List<string> Named(IReadOnlyList<NonLineFeature> leftOut) =>
         leftOut.Take(NamedInNote).Select(f => string.Create(CultureInfo.InvariantCulture, $"#{f.Number} {f.GeometryType}")).ToList();
 

@@ -27,7 +27,10 @@ public sealed class BlockStore(BarrioDbContext db)
     {
         var streets = await StreetsAroundAsync(area, ct);
         var incidents = await db.Incidents.Intersecting(i => i.Location, area).AsNoTracking().OrderBy(i => i.Id).Select(i => i.Location).ToListAsync(ct);
-        return BlockPlanning.Build(streets.Select(s => new StreetLine(s.Geometry, s.Class, s.Layer)).ToList(), area, incidents);
+        // Buildings only where an OSM import loaded them (import-osm --buildings): none leaves the count at 0.
+        var buildings = await db.Buildings.Intersecting(b => b.Geometry, area).AsNoTracking().OrderBy(b => b.Id).Select(b => (Geometry)b.Geometry).ToListAsync(ct);
+        return BlockPlanning.Build(streets.Select(s => new StreetLine(s.Geometry, s.Class, s.Layer)).ToList(), area, incidents,
+            buildings.Count > 0 ? buildings : null);
     }
 
     /// <summary>The stored streets that meet the box <see cref="BlockPlanning.Around"/> the area, ordered by id.</summary>

@@ -38,6 +38,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
         // issue 13.2: INEI's provinces and departments, for the national overview and the viewer to draw.
         new("provinces", "Provinces (INEI)", "MultiPolygon"),
         new("departments", "Departments (INEI)", "MultiPolygon"),
+        new("buildings", "Buildings (OpenStreetMap)", "MultiPolygon"),
     ];
 
     public static bool Exists(string name) => Collections.Any(c => c.Name == name);
@@ -55,6 +56,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
             "incidents" => Page(db.Incidents, i => i.Id, i => i.Location, ToFeature, bbox, limit, offset, q => InDistricts(q, districts), ct),
             "provinces" => Page(db.Provinces, p => p.Code, p => p.Boundary, ToFeature, bbox, limit, offset, null, ct),
             "departments" => Page(db.Departments, d => d.Code, d => d.Boundary, ToFeature, bbox, limit, offset, null, ct),
+            "buildings" => Page(db.Buildings, b => b.Id, b => b.Geometry, ToFeature, bbox, limit, offset, null, ct),
             _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
         };
 
@@ -74,6 +76,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
             "stations" => await db.Stations.AsNoTracking().Where(s => s.Id == key).Select(s => ToFeature(s)).FirstOrDefaultAsync(ct),
             "streets" => await db.Streets.AsNoTracking().Where(s => s.Id == key).Select(s => ToFeature(s)).FirstOrDefaultAsync(ct),
             "incidents" => await InDistricts(db.Incidents.AsNoTracking(), districts).Where(i => i.Id == key).Select(i => ToFeature(i)).FirstOrDefaultAsync(ct),
+            "buildings" => await db.Buildings.AsNoTracking().Where(b => b.Id == key).Select(b => ToFeature(b)).FirstOrDefaultAsync(ct),
             _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
         };
     }
@@ -121,6 +124,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
         "incidents" => db.Incidents.ExtentAsync(i => i.Location, ct),
         "provinces" => db.Provinces.ExtentAsync(p => p.Boundary, ct),
         "departments" => db.Departments.ExtentAsync(d => d.Boundary, ct),
+        "buildings" => db.Buildings.ExtentAsync(b => b.Geometry, ct),
         _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
     };
 
@@ -171,6 +175,11 @@ public sealed class FeatureCatalog(BarrioDbContext db)
     public static IFeature ToFeature(Street s) => new Feature(s.Geometry, new AttributesTable
     {
         { "id", s.Id }, { "osmId", s.OsmId }, { "name", s.Name }, { "class", s.Class }, { "oneway", s.Oneway }, { "layer", s.Layer },
+    });
+
+    public static IFeature ToFeature(Building b) => new Feature(b.Geometry, new AttributesTable
+    {
+        { "id", b.Id }, { "osmId", b.OsmId }, { "kind", b.Kind }, { "name", b.Name },
     });
 
     public static IFeature ToFeature(Incident i) => new Feature(i.Location, new AttributesTable

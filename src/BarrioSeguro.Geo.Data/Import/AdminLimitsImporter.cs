@@ -94,11 +94,10 @@ public sealed class AdminLimitsImporter(BarrioDbContext db)
                 ("feature", first.FeatureIndex), ("problem", first.Problem.Message)), problems);
         }
 
-        var notes = new List<string>();
+        var notes = new List<Note>();
         rows = Merge(collection, rows, datasetName, notes);
         if (withoutBoundary.Count > 0)
-            notes.Add($"{withoutBoundary.Count} {unit}{(withoutBoundary.Count == 1 ? " has" : "s have")} no boundary in the file, kept without one " +
-                      $"(searchable, not drawn): {string.Join(", ", withoutBoundary.Select(r => $"{r.Code} {r.Name}"))}");
+            notes.Add(NoBoundary(unit, withoutBoundary.Count, withoutBoundary.Select(r => $"{r.Code} {r.Name}").ToList()));
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
@@ -150,8 +149,7 @@ public sealed class AdminLimitsImporter(BarrioDbContext db)
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             if (kept.Count > 0)
-                notes.Insert(0, $"{kept.Count} {unit}{(kept.Count == 1 ? " was" : "s were")} in the database already and kept as they are (the boundary loaded first wins): " +
-                                string.Join(", ", kept.Take(20)) + (kept.Count > 20 ? $", and {kept.Count - 20} more" : ""));
+                notes.Insert(0, Kept(unit, kept.Count, kept));
             return new ImportResult(collection, inserted, false) { Notes = notes };
         }
         catch (DbUpdateException e) when (DatabaseConflict.IsUniqueViolation(e, DatabaseConflict.DatasetHash))
@@ -171,7 +169,29 @@ public sealed class AdminLimitsImporter(BarrioDbContext db)
     /// pieces with the same code (Piura 2001 and a piece misspelt "PUIRA"): their polygons are joined, and the name is
     /// the one of the piece with most districts.
     /// </summary>
-    private static List<Row> Merge(string collection, List<Row> rows, string datasetName, List<string> notes)
+    // One code per level: each language says "district", "provincia"... with its own grammar.
+    private static Note Kept(string unit, int count, List<string> names) => unit switch
+    {
+        "district" => Note.Of("admin.kept_district", ("count", count), ("names", names)),
+        "province" => Note.Of("admin.kept_province", ("count", count), ("names", names)),
+        _ => Note.Of("admin.kept_department", ("count", count), ("names", names)),
+    };
+
+    private static Note NoBoundary(string unit, int count, List<string> names) => unit switch
+    {
+        "district" => Note.Of("admin.no_boundary_district", ("count", count), ("names", names)),
+        "province" => Note.Of("admin.no_boundary_province", ("count", count), ("names", names)),
+        _ => Note.Of("admin.no_boundary_department", ("count", count), ("names", names)),
+    };
+
+    private static Note Pieces(string unit, string code, int count, List<string> names, string name) => unit switch
+    {
+        "district" => Note.Of("admin.pieces_district", ("code", code), ("count", count), ("names", names), ("name", name)),
+        "province" => Note.Of("admin.pieces_province", ("code", code), ("count", count), ("names", names), ("name", name)),
+        _ => Note.Of("admin.pieces_department", ("code", code), ("count", count), ("names", names), ("name", name)),
+    };
+
+    private static List<Row> Merge(string collection, List<Row> rows, string datasetName, List<Note> notes)
     {
         var groups = rows.GroupBy(r => r.Code).Where(g => g.Count() > 1).ToList();
         if (groups.Count == 0) return rows;
@@ -190,7 +210,7 @@ public sealed class AdminLimitsImporter(BarrioDbContext db)
             var main = parts.OrderByDescending(p => p.Weight).First();
             var polygons = parts.SelectMany(p => Enumerable.Range(0, p.Boundary.NumGeometries).Select(i => (Polygon)p.Boundary.GetGeometryN(i))).ToArray();
             merged.Add(main with { Boundary = Factory.CreateMultiPolygon(polygons) });
-            notes.Add($"{Shape(collection).Unit} {g.Key} comes in {parts.Count} pieces ({string.Join(", ", parts.Select(p => p.Name))}): joined as {main.Name}");
+            notes.Add(Pieces(Shape(collection).Unit, g.Key, parts.Count, parts.Select(p => p.Name).ToList(), main.Name));
         }
         return merged.OrderBy(r => r.Index).ToList();
     }

@@ -21,11 +21,11 @@ public sealed record ImportResult(string Collection, int Inserted, bool AlreadyL
     public int? Replaced { get; init; }
 
     /// <summary>
-    /// One-line notes for the user about what was not loaded as given: features left out (e.g. "left out 3 features
-    /// that are not lines: #17 MultiPoint, ..."), collections of which only the lines were kept, attributes no column
-    /// takes and columns no attribute fills (see <see cref="CollectionImporter.AttributeNotes"/>).
+    /// Notes for the user about what was not loaded as given: features left out (streets.left_out), collections of
+    /// which only the lines were kept, attributes no column takes and columns no attribute fills
+    /// (see <see cref="CollectionImporter.AttributeNotes"/>).
     /// </summary>
-    public IReadOnlyList<string> Notes { get; init; } = [];
+    public IReadOnlyList<Note> Notes { get; init; } = [];
 }
 
 /// <summary>A column an import fills from attributes, and the attribute names read for it, first found wins.</summary>
@@ -33,8 +33,8 @@ public sealed record ImportResult(string Collection, int Inserted, bool AlreadyL
 /// <param name="Attributes">Attribute names read for it, matched without regard to case; the first is <paramref name="Name"/>.</param>
 public sealed record ImportColumn(string Name, params string[] Attributes)
 {
-    /// <summary>"name (or nombre)".</summary>
-    public override string ToString() => Attributes.Length == 1 ? Name : $"{Name} (or {string.Join(", ", Attributes.Skip(1))})";
+    /// <summary>"name (nombre)": the column and the other attribute names read for it, in no language.</summary>
+    public override string ToString() => Attributes.Length == 1 ? Name : $"{Name} ({string.Join(", ", Attributes.Skip(1))})";
 }
 
 /// <summary>How an import treats input that is not quite what the collection holds.</summary>
@@ -59,10 +59,10 @@ public sealed record ImportOptions(NonLines NonLines = NonLines.Skip)
 /// </summary>
 public sealed class CollectionImporter(BarrioDbContext db)
 {
-    public static readonly IReadOnlyList<string> ImportableCollections = ["districts", "neighborhoods", "stations", "streets", "incidents", "provinces", "departments"];
+    public static readonly IReadOnlyList<string> ImportableCollections = ["districts", "neighborhoods", "stations", "streets", "incidents", "provinces", "departments", "buildings"];
 
     /// <summary>The collections kept as dataset versions: their rows name their import, a newer one replaces them.</summary>
-    public static readonly IReadOnlySet<string> VersionedCollections = new HashSet<string>(["streets", "stations"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> VersionedCollections = new HashSet<string>(["streets", "stations", "buildings"], StringComparer.Ordinal);
 
     /// <summary>
     /// The columns of each collection that come from attributes: those of the common sources (OSM extracts, INEI files)
@@ -97,6 +97,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
             new("osmId", "osmId", "osm_way_id", "osm_id"), new("name", "name", "nombre"), new("class", "class", "highway"),
             new("oneway", "oneway"), new("layer", "layer", "bridge", "tunnel"), new("maxSpeedKmh", "maxSpeedKmh", "maxspeed"),
         ],
+        ["buildings"] = [new("osmId", "osmId", "osm_id", "osm_way_id"), new("kind", "kind", "building"), new("name", "name", "nombre")],
         ["incidents"] =
         [
             new("occurredAt", "occurredAt", "occurred_at", "date", "fecha"), new("category", "category", "categoria", "tipo"),
@@ -186,7 +187,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
                     $"The feature is a {n.GeometryType}, not a line."))).ToList());
         if (entities.Count == 0 && leftOut.Count > 0)
             throw new ImportException(Note.Of("import.no_street", ("dataset", datasetName), ("count", leftOut.Count)), []);
-        var notes = new[] { StreetGeometry.LeftOutNote(leftOut), StreetGeometry.PartlyKeptNote(partly) }.OfType<string>().ToList();
+        var notes = new[] { StreetGeometry.LeftOut(leftOut), StreetGeometry.PartlyKept(partly) }.OfType<Note>().ToList();
         notes.AddRange(AttributeNotes(collection, features));
 
         // A neighbourhood names its district by ubigeo: one the database does not hold would fail on the foreign key.
@@ -214,6 +215,13 @@ public sealed class CollectionImporter(BarrioDbContext db)
             // Inside a caller's transaction (an OSM import writes several collections all or nothing) it commits none.
             await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
             var (dataset, replaced) = await NewVersionAsync(collection, datasetName, sha256, entities.Count, options, ct);
+            if (options.District is not null && VersionedCollections.Contains(collection))
+            {
+                // The same OSM ways loaded before with no district (the sample streets, a city file) give way to the
+                // district's: two copies of a street would count its km twice. They come back if this import is deleted.
+                var shadowed = await ShadowAsync(db, collection, OsmIdsOf(entities), ct);
+                if (shadowed > 0) notes.Add(Note.Of("import.shadowed", ("count", shadowed), ("collection", collection)));
+            }
             if (VersionedCollections.Contains(collection))
             {
                 foreach (var e in entities) db.Entry(e).Property(BarrioDbContext.DatasetColumn).CurrentValue = dataset.Id;
@@ -290,8 +298,57 @@ public sealed class CollectionImporter(BarrioDbContext db)
     {
         "streets" => db.Streets.Where(s => EF.Property<int?>(s, BarrioDbContext.DatasetColumn) == datasetId).ExecuteDeleteAsync(ct),
         "stations" => db.Stations.Where(s => EF.Property<int?>(s, BarrioDbContext.DatasetColumn) == datasetId).ExecuteDeleteAsync(ct),
+        "buildings" => db.Buildings.Where(s => EF.Property<int?>(s, BarrioDbContext.DatasetColumn) == datasetId).ExecuteDeleteAsync(ct),
         _ => throw new InvalidOperationException($"{collection} is not kept in versions"),
     };
+
+    private static List<long> OsmIdsOf(IEnumerable<object> entities) =>
+        entities.Select(e => e switch { Street st => st.OsmId, Station sn => sn.OsmId, Building b => b.OsmId, _ => null }).OfType<long>().Distinct().ToList();
+
+    /// <summary>Removes the rows of imports with no district that are the same OSM features (osm_id) as a district's.</summary>
+    internal static Task<int> ShadowAsync(BarrioDbContext db, string collection, List<long> osmIds, CancellationToken ct)
+    {
+        var undistricted = db.Datasets.Where(d => d.DistrictUbigeo == null).Select(d => (int?)d.Id);
+        return collection switch
+        {
+            "streets" => db.Streets.Where(s => s.OsmId != null && osmIds.Contains(s.OsmId.Value)
+                && undistricted.Contains(EF.Property<int?>(s, BarrioDbContext.DatasetColumn))).ExecuteDeleteAsync(ct),
+            "stations" => db.Stations.Where(s => s.OsmId != null && osmIds.Contains(s.OsmId.Value)
+                && undistricted.Contains(EF.Property<int?>(s, BarrioDbContext.DatasetColumn))).ExecuteDeleteAsync(ct),
+            "buildings" => db.Buildings.Where(s => s.OsmId != null && osmIds.Contains(s.OsmId.Value)
+                && undistricted.Contains(EF.Property<int?>(s, BarrioDbContext.DatasetColumn))).ExecuteDeleteAsync(ct),
+            _ => throw new InvalidOperationException($"{collection} is not kept in versions"),
+        };
+    }
+
+    /// <summary>
+    /// Puts back the rows of imports with no district that a district's import had shadowed, for the OSM ids of that
+    /// import no live row holds any more (after its rows were removed).
+    /// </summary>
+    internal static async Task<int> UnshadowAsync(BarrioDbContext db, string collection, int datasetId, CancellationToken ct)
+    {
+        var ids = await db.ImportFeatures.Where(f => f.DatasetId == datasetId && f.OsmId != null).Select(f => f.OsmId!.Value).Distinct().ToListAsync(ct);
+        if (ids.Count == 0) return 0;
+        var live = collection switch
+        {
+            "streets" => await db.Streets.Where(s => s.OsmId != null && ids.Contains(s.OsmId.Value)).Select(s => s.OsmId!.Value).ToListAsync(ct),
+            "stations" => await db.Stations.Where(s => s.OsmId != null && ids.Contains(s.OsmId.Value)).Select(s => s.OsmId!.Value).ToListAsync(ct),
+            _ => await db.Buildings.Where(s => s.OsmId != null && ids.Contains(s.OsmId.Value)).Select(s => s.OsmId!.Value).ToListAsync(ct),
+        };
+        var missing = ids.Except(live).ToList();
+        var undistricted = db.Datasets.Where(d => d.DistrictUbigeo == null && d.Collection == collection).Select(d => d.Id);
+        var kept = await db.ImportFeatures.AsNoTracking()
+            .Where(f => f.OsmId != null && missing.Contains(f.OsmId.Value) && undistricted.Contains(f.DatasetId)).ToListAsync(ct);
+        foreach (var f in kept)
+        {
+            var row = Restored(collection, f);
+            db.Add(row);
+            db.Entry(row).Property(BarrioDbContext.DatasetColumn).CurrentValue = f.DatasetId;
+        }
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return kept.Count;
+    }
 
     /// <summary>A row as it was loaded, in attributes <see cref="ToEntity"/> reads back into the same row.</summary>
     private static ImportFeature Archive(int datasetId, int ordinal, object entity) => entity switch
@@ -303,7 +360,14 @@ public sealed class CollectionImporter(BarrioDbContext db)
             PropertiesJson = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
             {
                 ["class"] = s.Class, ["oneway"] = s.Oneway ? "yes" : "no", ["layer"] = s.Layer.ToString(CultureInfo.InvariantCulture),
+                ["maxSpeedKmh"] = s.MaxSpeedKmh?.ToString(CultureInfo.InvariantCulture), ["bridge"] = s.Bridge ? "yes" : "no",
+                ["tunnel"] = s.Tunnel ? "yes" : "no",
             }),
+        },
+        Building b => new ImportFeature
+        {
+            DatasetId = datasetId, Ordinal = ordinal, OsmId = b.OsmId, Name = b.Name, Geometry = b.Geometry,
+            PropertiesJson = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?> { ["kind"] = b.Kind }),
         },
         Station s => new ImportFeature
         {
@@ -326,7 +390,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
     /// What the attributes of the file do not give: attributes no column takes (named, never dropped silently), and
     /// columns no attribute fills (left empty in every row).
     /// </summary>
-    public static IReadOnlyList<string> AttributeNotes(string collection, IReadOnlyList<IFeature> features)
+    public static IReadOnlyList<Note> AttributeNotes(string collection, IReadOnlyList<IFeature> features)
     {
         var columns = Columns[collection];
         var known = new HashSet<string>(columns.SelectMany(c => c.Attributes), StringComparer.OrdinalIgnoreCase);
@@ -335,17 +399,16 @@ public sealed class CollectionImporter(BarrioDbContext db)
         foreach (var f in features)
             foreach (var name in f.Attributes?.GetNames() ?? [])
                 if (seen.Add(name)) present.Add(name);
-        var notes = new List<string>();
+        var notes = new List<Note>();
         var unmapped = present.Where(n => !known.Contains(n)).ToList();
         if (unmapped.Count > 0)
-            notes.Add($"{unmapped.Count} attribute{(unmapped.Count == 1 ? "" : "s")} not imported, no {collection} column takes " +
-                      $"{(unmapped.Count == 1 ? "it" : "them")}: {string.Join(", ", unmapped)} " +
-                      $"({collection} reads {string.Join(", ", columns)})");
+            notes.Add(Note.Of("import.attributes_unmapped", ("count", unmapped.Count), ("collection", collection),
+                ("names", unmapped), ("columns", columns.Select(c => c.ToString()).ToList())));
         var empty = columns.Where(c => !c.Attributes.Any(seen.Contains)).Select(c => c.Name).ToList();
         if (empty.Count > 0 && present.Count > 0)
-            notes.Add($"no attribute for {string.Join(", ", empty)}: left empty in every row");
+            notes.Add(Note.Of("import.columns_empty", ("columns", empty)));
         else if (present.Count == 0)
-            notes.Add($"the features have no attributes: {string.Join(", ", columns.Select(c => c.Name))} left empty in every row");
+            notes.Add(Note.Of("import.no_attributes", ("columns", columns.Select(c => c.Name).ToList())));
         return notes;
     }
 
@@ -380,6 +443,13 @@ public sealed class CollectionImporter(BarrioDbContext db)
             Location = f.Geometry as Point ?? Factory.CreatePoint(f.Geometry.InteriorPoint.Coordinate),
         },
         "streets" => Street(f),
+        "buildings" => new Building
+        {
+            OsmId = Long(f, A("buildings", "osmId")),
+            Kind = Text(f, A("buildings", "kind")) ?? "yes",
+            Name = Text(f, A("buildings", "name")),
+            Geometry = Polygons(f.Geometry),
+        },
         "incidents" => new Incident
         {
             OccurredAt = DateTimeOffset.TryParse(Text(f, A("incidents", "occurredAt")), CultureInfo.InvariantCulture,

@@ -33,7 +33,9 @@ public sealed record OsmArea(string Label, Geometry Boundary, string? Ubigeo = n
 
 /// <summary>The features of an extract that go into the database, already read (IO's OsmPbf) but not yet clipped.</summary>
 /// <param name="DataBounds">The box of the data read: how much of the area it covers decides whether the import goes on.</param>
-public sealed record OsmFeatures(IReadOnlyList<IFeature> Streets, IReadOnlyList<IFeature> Stations, Envelope DataBounds);
+/// <param name="Buildings">Building footprints, when the user asked for them (null: not read).</param>
+public sealed record OsmFeatures(IReadOnlyList<IFeature> Streets, IReadOnlyList<IFeature> Stations, Envelope DataBounds,
+    IReadOnlyList<IFeature>? Buildings = null);
 
 /// <summary>What an OSM import wrote.</summary>
 /// <param name="CoveredPct">Percent of the area's surface inside the extract's data box.</param>
@@ -42,8 +44,11 @@ public sealed record OsmFeatures(IReadOnlyList<IFeature> Streets, IReadOnlyList<
 public sealed record OsmImportResult(
     string Area, double CoveredPct, int Streets, double StreetKm, int Stations, bool AlreadyLoaded, IReadOnlyList<Note> Warnings)
 {
-    /// <summary>The one-line notes of the collection imports (attributes no column takes, features left out).</summary>
-    public IReadOnlyList<string> ImportNotes { get; init; } = [];
+    /// <summary>Buildings written (clipped to the area); null when they were not asked for.</summary>
+    public int? Buildings { get; init; }
+
+    /// <summary>The notes of the collection imports (attributes no column takes, features left out).</summary>
+    public IReadOnlyList<Note> ImportNotes { get; init; } = [];
 }
 
 /// <summary>
@@ -53,12 +58,6 @@ public sealed record OsmImportResult(
 /// </summary>
 public sealed class OsmImporter(BarrioDbContext db)
 {
-    /// <summary>Below this percent of the area inside the extract's data the import is refused.</summary>
-    public const double RefuseBelowPct = 25;
-
-    /// <summary>Below this percent (and from <see cref="RefuseBelowPct"/>) the import goes on with a warning.</summary>
-    public const double WarnBelowPct = 99;
-
     /// <summary>The district of the database as the area.</summary>
     /// <exception cref="RefusalException">No district has that ubigeo.</exception>
     public async Task<OsmArea> DistrictAsync(string ubigeo, CancellationToken ct = default)
@@ -77,11 +76,8 @@ public sealed class OsmImporter(BarrioDbContext db)
         OsmFeatures features, OsmArea area, string datasetName, string sha256, IProgress<double>? progress = null, CancellationToken ct = default)
     {
         var clip = new AreaClip(area.Boundary);
-        var covered = Math.Round(clip.CoveredPercent(features.DataBounds), 1);
-        if (covered < RefuseBelowPct)
-            throw new RefusalException(Note.Of("osm.not_covered", ("area", area.Label), ("pct", covered), ("min", RefuseBelowPct)), "district");
-        var warnings = new List<Note>();
-        if (covered < WarnBelowPct) warnings.Add(Note.Of("osm.partly_covered", ("area", area.Label), ("pct", covered)));
+        var (covered, partly) = clip.CheckCovered(features.DataBounds, area.Label);
+        var warnings = partly is null ? new List<Note>() : [partly];
 
         var streets = new List<IFeature>();
         for (var i = 0; i < features.Streets.Count; i++)
@@ -93,13 +89,16 @@ public sealed class OsmImporter(BarrioDbContext db)
             throw new RefusalException(Note.Of("osm.no_streets", ("area", area.Label)), "district");
         var stations = features.Stations.Where(s => s.Geometry is Point p && clip.Holds(p))
             .Select(s => (IFeature)new Feature(s.Geometry, Without(s.Attributes, "osm_type"))).ToList();
+        // A building is kept whole when it overlaps the area (a block counts it by its interior point).
+        var buildings = features.Buildings?.Where(b => b.Geometry is not null && clip.Polygons(b.Geometry) is not null)
+            .Select(b => (IFeature)new Feature(b.Geometry, Without(b.Attributes, "osm_type"))).ToList();
         progress?.Report(0.35);
 
         // One checksum per file and area: the same extract clipped to another district is another dataset.
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"osm:v1:{sha256}:{area.Label}:{area.Boundary.AsText()}")));
         var name = $"{datasetName} ({area.Label})";
         var importer = new CollectionImporter(db);
-        var notes = new List<string>();
+        var notes = new List<Note>();
         // A district's extract is a version of that district's dataset: a newer one replaces it (kept, so a delete puts it back).
         var versioned = new ImportOptions { District = area.Ubigeo };
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
@@ -114,12 +113,23 @@ public sealed class OsmImporter(BarrioDbContext db)
                 notes.AddRange(station.Notes);
                 stationCount = station.Inserted;
             }
+            int? buildingCount = null;
+            if (buildings is not null)
+            {
+                buildingCount = 0;
+                if (buildings.Count > 0)
+                {
+                    var building = await importer.ImportAsync("buildings", buildings, name, key, versioned, ct);
+                    notes.AddRange(building.Notes);
+                    buildingCount = building.Inserted;
+                }
+            }
             await tx.CommitAsync(ct);
             progress?.Report(1);
             var km = street.AlreadyLoaded ? 0 : Math.Round(streets.Sum(s => Measure.LengthMeters(s.Geometry)) / 1000, 2);
             return new OsmImportResult(area.Label, covered, street.Inserted, km, stationCount, street.AlreadyLoaded, warnings)
             {
-                ImportNotes = notes,
+                ImportNotes = notes, Buildings = buildingCount,
             };
         }
     }

@@ -282,6 +282,8 @@ public sealed class LifecycleStore(BarrioDbContext db)
         if (current?.Id != d.Id) return new(LifecycleOutcome.NotCurrent, d.Version, CurrentImportId: current?.Id);
         var features = await CollectionImporter.DeleteRowsAsync(db, d.Collection, d.Id, ct);
         if (d.ReplacesId is { } previous) features += await PutBackAsync(d.Collection, previous, ct);
+        // The first version of a district had taken the place of the same OSM features loaded with no district.
+        else if (d.DistrictUbigeo is not null) features += await CollectionImporter.UnshadowAsync(db, d.Collection, d.Id, ct);
         await db.Datasets.Where(x => x.Id == id)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.DeletedAt, Now()).SetProperty(x => x.DeletedBy, user), ct);
         await tx.CommitAsync(ct);
@@ -306,6 +308,11 @@ public sealed class LifecycleStore(BarrioDbContext db)
         var features = 0;
         if (d.ReplacesId is { } previous) features += await CollectionImporter.DeleteRowsAsync(db, d.Collection, previous, ct);
         features += await PutBackAsync(d.Collection, d.Id, ct);
+        if (d.DistrictUbigeo is not null)
+        {
+            var ids = await db.ImportFeatures.Where(f => f.DatasetId == d.Id && f.OsmId != null).Select(f => f.OsmId!.Value).Distinct().ToListAsync(ct);
+            await CollectionImporter.ShadowAsync(db, d.Collection, ids, ct);
+        }
         await db.Datasets.IgnoreQueryFilters().Where(x => x.Id == id)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.DeletedAt, (DateTimeOffset?)null).SetProperty(x => x.DeletedBy, (string?)null), ct);
         await tx.CommitAsync(ct);

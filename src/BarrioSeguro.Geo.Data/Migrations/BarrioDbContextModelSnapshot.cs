@@ -72,6 +72,54 @@ namespace BarrioSeguro.Geo.Data.Migrations
                     b.ToTable("blocks", (string)null);
                 });
 
+            modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.Building", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("DatasetId")
+                        .HasColumnType("integer")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<MultiPolygon>("Geometry")
+                        .IsRequired()
+                        .HasColumnType("geometry(MultiPolygon,4326)")
+                        .HasColumnName("geometry");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<long?>("OsmId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("osm_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_buildings");
+
+                    b.HasIndex("DatasetId")
+                        .HasDatabaseName("ix_buildings_dataset_id");
+
+                    b.HasIndex("Geometry")
+                        .HasDatabaseName("ix_buildings_geometry");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Geometry"), "gist");
+
+                    b.HasIndex("OsmId")
+                        .HasDatabaseName("ix_buildings_osm_id");
+
+                    b.ToTable("buildings", (string)null);
+                });
+
             modelBuilder.Entity("BarrioSeguro.Geo.Core.Domain.Contingent", b =>
                 {
                     b.Property<int>("Id")

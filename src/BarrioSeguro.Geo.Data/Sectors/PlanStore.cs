@@ -36,7 +36,9 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
 
     public Task<Contingent?> ContingentAsync(int id, CancellationToken ct) => db.Contingents.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
 
-    public Task<List<Contingent>> ContingentsAsync(CancellationToken ct) => db.Contingents.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct);
+    /// <summary>The contingents of the neighbourhoods not deleted (a deleted one's come back with it).</summary>
+    public Task<List<Contingent>> ContingentsAsync(CancellationToken ct) =>
+        db.Contingents.AsNoTracking().Where(c => db.Neighborhoods.Any(n => n.Id == c.NeighborhoodId)).OrderBy(c => c.Id).ToListAsync(ct);
 
     /// <summary>The planning units of a neighbourhood: its blocks from the stored streets (<see cref="BlockStore.BuildAsync"/>).</summary>
     /// <exception cref="ArgumentException">No street of the neighbourhood bounds a block.</exception>

@@ -133,6 +133,7 @@ public sealed class OsmImportEndpointsTests(ApiFixture api)
             (admin, Form(bytes, "h.osm.pbf", ("district", "130102")), HttpStatusCode.UnprocessableEntity, "osm.not_covered"),
             (admin, Form(bytes, "h.osm.pbf", ("bbox", "-79,-8,-80,-7")), HttpStatusCode.UnprocessableEntity, "osm.bad_bbox"),
             (admin, Form(bytes, "h.osm.pbf"), HttpStatusCode.BadRequest, "osm.area_required"),
+            (admin, Form(bytes, "h.osm.pbf", ("district", "130104"), ("buildings", "quizás")), HttpStatusCode.BadRequest, "osm.bad_buildings"),
             (admin, new MultipartFormDataContent { { new StringContent("130104"), "district" } }, HttpStatusCode.BadRequest, "osm.no_file"),
             (admin, JsonContent.Create(new { district = "130104" }), HttpStatusCode.UnsupportedMediaType, null),
             (await As(service, "viewer"), Form(bytes, "h.osm.pbf", ("district", "130104")), HttpStatusCode.Forbidden, null),
@@ -162,10 +163,15 @@ public sealed class OsmImportEndpointsTests(ApiFixture api)
         await using var service = await StartAsync("osmapiplan");
         // A planner of La Esperanza imports it: nearly all of it lies in the extract's data.
         var planner = await As(service, "planner-esperanza");
-        var import = await planner.PostAsync("/api/imports/osm", Form(await File.ReadAllBytesAsync(Pbf), "h.osm.pbf", ("district", "130105")));
+        var import = await planner.PostAsync("/api/imports/osm", Form(await File.ReadAllBytesAsync(Pbf), "h.osm.pbf", ("district", "130105"), ("buildings", "true")));
         Assert.True(import.StatusCode == HttpStatusCode.OK, await import.Content.ReadAsStringAsync());
         var imported = await ApiFixture.JsonOf(import);
         if (imported.GetProperty("streets").GetInt32() == 0) Assert.Fail(imported.GetRawText());
+        // Its buildings too, readable as a collection, counted by the blocks.
+        var buildingCount = imported.GetProperty("buildings").GetInt32();
+        Assert.True(buildingCount > 0, imported.GetRawText());
+        var buildingPage = await ApiFixture.JsonOf(await planner.GetAsync("/api/collections/buildings/items?limit=1"));
+        Assert.Equal(buildingCount, buildingPage.GetProperty("numberMatched").GetInt32());
 
         var admin = await As(service, "admin");
         var blocks = await admin.PostAsync("/api/districts/130105/blocks", null);

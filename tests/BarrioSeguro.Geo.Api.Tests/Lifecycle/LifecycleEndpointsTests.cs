@@ -45,11 +45,22 @@ public class LifecycleEndpointsTests(ApiFixture api)
         return page.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("id").GetInt32()).ToList();
     }
 
+    private static async Task<List<int>> ContingentIds(HttpClient client) =>
+        (await Body(await client.GetAsync("/api/contingents"))).EnumerateArray().Select(c => c.GetProperty("id").GetInt32()).ToList();
+
     [SkippableFact]
-    public async Task Deleting_a_neighbourhood_hides_it_and_its_plans_and_restoring_brings_both_back_identical()
+    public async Task Deleting_a_neighbourhood_hides_it_its_plans_and_contingents_and_restoring_brings_them_back_identical()
     {
         var (grid, id, plan) = await NeighborhoodWithPlanAsync("Borrable");
         var client = api.Client();
+        var contingent = await client.PostAsJsonAsync("/api/contingents", new Dictionary<string, object>
+        {
+            ["neighborhoodId"] = id, ["name"] = "Contingente borrable", ["officers"] = 12, ["shifts"] = 2, ["availability"] = 0.9,
+            ["mode"] = "foot", ["crewSize"] = 2, ["jointUnits"] = 0,
+        });
+        Assert.True(contingent.StatusCode == HttpStatusCode.Created, await contingent.Content.ReadAsStringAsync());
+        var contingentId = (await Body(contingent)).GetProperty("id").GetInt32();
+        Assert.Contains(contingentId, await ContingentIds(client));
         var before = await client.GetAsync($"/api/neighborhoods/{id}");
         var beforeText = await before.Content.ReadAsStringAsync();
         var etag = before.Headers.ETag!.Tag;
@@ -78,6 +89,7 @@ public class LifecycleEndpointsTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/collections/neighborhoods/items/{id}")).StatusCode);
         Assert.DoesNotContain(id, await CollectionIds(client, "neighborhoods", grid));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/plans/{plan}")).StatusCode);
+        Assert.DoesNotContain(contingentId, await ContingentIds(client));
         var live = await Body(await client.GetAsync("/api/neighborhoods"));
         Assert.DoesNotContain(live.EnumerateArray(), n => n.GetProperty("id").GetInt32() == id);
         var listed = (await Body(await client.GetAsync("/api/neighborhoods?deleted=true"))).EnumerateArray()
@@ -96,6 +108,7 @@ public class LifecycleEndpointsTests(ApiFixture api)
         Assert.Equal(beforeText, await (await client.GetAsync($"/api/neighborhoods/{id}")).Content.ReadAsStringAsync());
         Assert.Equal(planBefore, await (await client.GetAsync($"/api/plans/{plan}")).Content.ReadAsStringAsync());
         Assert.Contains(id, await CollectionIds(client, "neighborhoods", grid));
+        Assert.Contains(contingentId, await ContingentIds(client));
         Assert.DoesNotContain((await Body(await client.GetAsync("/api/neighborhoods?deleted=true"))).EnumerateArray(),
             n => n.GetProperty("id").GetInt32() == id);
         // A second restore: nothing to restore.

@@ -79,6 +79,28 @@ public class ImportOsmCommandTests(PostgisFixture postgis)
     }
 
     [SkippableFact]
+    public async Task With_buildings_the_footprints_GDAL_reads_in_the_district_are_loaded_too_and_versioned_with_the_streets()
+    {
+        var cs = await DatabaseWithDistrictsAsync("osmbuildings");
+        var run = CliRun.Of("import-osm", Pbf, "--district", "130104", "--buildings", "--db", cs);
+        Assert.True(run.ExitCode == 0, run.Error);
+
+        using var dir = new TempDir();
+        await using var connection = new NpgsqlConnection(cs);
+        await connection.OpenAsync();
+        var oracle = await OsmOracle.BuildingsInside(connection, Pbf, dir.File("buildings.geojson"), "130104");
+        Assert.True(oracle.Count > 100, $"{oracle.Count} buildings in the oracle");
+        var ours = new List<long>();
+        await using (var cmd = new NpgsqlCommand("SELECT osm_id FROM buildings", connection))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) ours.Add(r.GetInt64(0));
+        Assert.Equal(oracle.Order(), ours.Order());
+        Assert.Contains("buildings loaded for 130104", run.Out);
+        // One dataset version of the district, like the streets'.
+        Assert.Equal(1L, await OsmOracle.Count(connection, "datasets WHERE collection = 'buildings' AND district_ubigeo = '130104'"));
+    }
+
+    [SkippableFact]
     public async Task Bad_input_is_one_line_a_non_zero_exit_and_nothing_written()
     {
         var cs = await DatabaseWithDistrictsAsync("osmclibad");

@@ -85,8 +85,8 @@ public class ShapefileEncodingTests(PostgisFixture postgis)
         Assert.Contains("warning: comisarias.shp: no .cpg: read the DBF as windows-1252", run.Error);
         // ogr2ogr cut addr_street, addr_housenumber and en_distrito_huanchaco_inei2023 to 10 bytes.
         Assert.Contains("warning: comisarias.shp: 8 attributes not imported, no stations column takes them: osm_type, amenity, " +
-                        "addr_stree, addr_house, addr_city, phone, alt_name, en_distrit (stations reads osmId (or osm_id), " +
-                        "name (or nombre), operator)", run.Error);
+                        "addr_stree, addr_house, addr_city, phone, alt_name, en_distrit (stations reads osmId (osm_id), " +
+                        "name (nombre), operator)", run.Error);
         Assert.DoesNotContain("left empty", run.Error);
         Assert.Equal(Quoted, await Scalar(cs, "SELECT name FROM stations WHERE name LIKE '%Sánchez%'"));
         Assert.Equal(29L, await Scalar(cs, "SELECT count(*) FROM stations WHERE osm_id IS NOT NULL"));
@@ -105,7 +105,7 @@ public class ShapefileEncodingTests(PostgisFixture postgis)
 
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("warning: comisarias.shp: 3 attributes not imported, no stations column takes them: id_osm, nomb_comis, operador " +
-                        "(stations reads osmId (or osm_id), name (or nombre), operator)", run.Error);
+                        "(stations reads osmId (osm_id), name (nombre), operator)", run.Error);
         Assert.Contains("warning: comisarias.shp: no attribute for osmId, name, operator: left empty in every row", run.Error);
     }
 

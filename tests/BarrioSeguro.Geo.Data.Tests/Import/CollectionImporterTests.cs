@@ -130,9 +130,12 @@ public class CollectionImporterTests(PostgisFixture postgis)
 
         Assert.Equal(1, result.Inserted);
         Assert.Equal(
-            ["2 attributes not imported, no stations column takes them: NOMBRE_COM, amenity (stations reads osmId (or osm_id), name (or nombre), operator)",
+            ["2 attributes not imported, no stations column takes them: NOMBRE_COM, amenity (stations reads osmId (osm_id), name (nombre), operator)",
              "no attribute for osmId, name, operator: left empty in every row"],
-            result.Notes);
+            result.Notes.Select(n => n.English));
+        Assert.Equal(["import.attributes_unmapped", "import.columns_empty"], result.Notes.Select(n => n.Code));
+        // The same notes in Spanish, from the one catalogue.
+        Assert.StartsWith("2 atributos no importados, ninguna columna de stations los toma: NOMBRE_COM, amenity", result.Notes[0].Text("es"));
     }
 
     [SkippableFact]
@@ -153,7 +156,7 @@ public class CollectionImporterTests(PostgisFixture postgis)
         var result = await new CollectionImporter(db).ImportAsync("streets", features, "s.geojson", "sha-r");
 
         Assert.Equal(2, result.Inserted);
-        Assert.Equal("left out 1 feature that is not a line: #2 MultiPoint", result.Notes[0]);
-        Assert.Equal("kept only the lines of 1 GeometryCollection: #3", result.Notes[1]);
+        Assert.Equal("left out 1 feature that is not a line: #2 MultiPoint", result.Notes[0].English);
+        Assert.Equal("kept only the lines of 1 GeometryCollection: #3", result.Notes[1].English);
     }
 }

@@ -59,6 +59,35 @@ public static class OsmOracle
         return list;
     }
 
+    /// <summary>The OSM ids (way or relation) of GDAL's building areas that overlap the district, clipped in PostGIS.</summary>
+    public static async Task<List<long>> BuildingsInside(NpgsqlConnection c, string pbf, string output, string ubigeo)
+    {
+        Ogr2Ogr("-f", "GeoJSON", output, pbf, "multipolygons", "-where", "building IS NOT NULL");
+        using var doc = JsonDocument.Parse(File.ReadAllText(output));
+        var ids = new List<long>();
+        var geoms = new List<string>();
+        foreach (var f in doc.RootElement.GetProperty("features").EnumerateArray())
+        {
+            var p = f.GetProperty("properties");
+            // Closed ways carry osm_way_id, relations osm_id.
+            var id = p.TryGetProperty("osm_way_id", out var w) && w.ValueKind == JsonValueKind.String ? w.GetString()! : p.GetProperty("osm_id").GetString()!;
+            ids.Add(long.Parse(id));
+            geoms.Add(GeometryJson(f.GetProperty("geometry")));
+        }
+        await using var cmd = new NpgsqlCommand("""
+            SELECT b.id FROM unnest(@ids, @geoms) AS b(id, g), districts d
+            WHERE d.ubigeo = @ubigeo AND ST_Intersects(d.boundary, ST_SetSRID(ST_GeomFromGeoJSON(b.g), 4326))
+              AND ST_Area(ST_Intersection(d.boundary, ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(b.g), 4326)))) > 0
+            """, c);
+        cmd.Parameters.AddWithValue("ids", ids.ToArray());
+        cmd.Parameters.AddWithValue("geoms", geoms.ToArray());
+        cmd.Parameters.AddWithValue("ubigeo", ubigeo);
+        var inside = new List<long>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) inside.Add(r.GetInt64(0));
+        return inside;
+    }
+
     public static void Ogr2Ogr(params string[] args)
     {
         var start = new ProcessStartInfo("ogr2ogr") { RedirectStandardError = true, RedirectStandardOutput = true };

@@ -73,6 +73,30 @@ public class LifecycleStoreTests(PostgisFixture postgis)
     }
 
     [SkippableFact]
+    public async Task A_district_extract_takes_the_place_of_the_same_OSM_ways_loaded_with_no_district_and_gives_it_back_when_deleted()
+    {
+        await using var db = await NewDatabase();
+        static IFeature Way(long osmId, double y, string name) =>
+            TestGeometry.Feature(FormattableString.Invariant($"LINESTRING(-79.075 {y},-79.070 {y})"), ("osm_id", osmId), ("name", name), ("highway", "residential"));
+        // A city file with no district (as the sample streets are), then the district's own extract sharing two ways.
+        await new CollectionImporter(db).ImportAsync("streets", [Way(1, -8.015, "Uno"), Way(2, -8.02, "Dos"), Way(3, -8.025, "Tres")], "city.geojson", "sha-city");
+        var district = await new CollectionImporter(db).ImportAsync("streets",
+            [Way(2, -8.02, "Dos"), Way(3, -8.025, "Tres"), Way(4, -8.028, "Cuatro")], "district.pbf", "sha-district",
+            new ImportOptions { District = "990002", User = "ana" });
+
+        Assert.Equal([1L, 2, 3, 4], await db.Streets.AsNoTracking().OrderBy(s => s.OsmId).Select(s => s.OsmId!.Value).ToListAsync());
+        var shadowed = Assert.Single(district.Notes, n => n.Code == "import.shadowed");
+        Assert.Equal("2 streets features loaded before with no district are the same OSM features (osm_id) and give way to the district's (they come back if this import is deleted)", shadowed.English);
+
+        // Deleted: the city file's two ways are back, once each; restored: the district's again.
+        var store = new LifecycleStore(db);
+        Assert.Equal(LifecycleOutcome.Done, (await store.DeleteImportAsync(district.DatasetId, 1, "ana", default)).Outcome);
+        Assert.Equal([1L, 2, 3], await db.Streets.AsNoTracking().OrderBy(s => s.OsmId).Select(s => s.OsmId!.Value).ToListAsync());
+        Assert.Equal(LifecycleOutcome.Done, (await store.RestoreImportAsync(district.DatasetId, 1, default)).Outcome);
+        Assert.Equal([1L, 2, 3, 4], await db.Streets.AsNoTracking().OrderBy(s => s.OsmId).Select(s => s.OsmId!.Value).ToListAsync());
+    }
+
+    [SkippableFact]
     public async Task Imports_without_a_district_add_to_the_collection_and_others_are_not_kept_in_versions()
     {
         await using var db = await NewDatabase();

@@ -29,11 +29,14 @@ function build() {
   const districts = el('datalist', { id: 'osmimport-districts' });
   const fileLabel = el('span');
   const file = el('input', { id: 'osmimport-file', name: 'file', type: 'file', accept: '.pbf,.osm.pbf', required: true });
+  const buildingsLabel = el('span');
+  const buildings = el('input', { id: 'osmimport-buildings', name: 'buildings', type: 'checkbox' });
   const submit = el('button', { type: 'submit', id: 'osmimport-submit', class: ['action-btn', 'is-primary'] });
   const form = el('form', { id: 'osmimport-form', class: 'sectors-form', novalidate: true },
     el('label', { class: 'field', htmlFor: 'osmimport-district' }, districtLabel, district),
     districts,
     el('label', { class: 'field', htmlFor: 'osmimport-file' }, fileLabel, file),
+    el('label', { class: 'field', htmlFor: 'osmimport-buildings' }, buildings, buildingsLabel),
     submit);
   const progress = el('progress', { id: 'osmimport-progress', max: 100 });
   const progressText = el('span', { id: 'osmimport-busy-text' });
@@ -49,7 +52,7 @@ function build() {
     importOsm().catch(() => {}); // the failure is shown in #osmimport-result
   });
   cancel.addEventListener('click', () => controller?.abort());
-  return { title, hint, districtLabel, district, districts, fileLabel, file, submit, busy, progress, progressText, cancel, result };
+  return { title, hint, districtLabel, district, districts, fileLabel, file, buildingsLabel, buildings, submit, busy, progress, progressText, cancel, result };
 }
 
 function renderTexts() {
@@ -60,6 +63,7 @@ function renderTexts() {
   dom.district.placeholder = '130104';
   dom.fileLabel.textContent = t('osmimport.file');
   dom.file.setAttribute('aria-label', t('osmimport.file'));
+  dom.buildingsLabel.textContent = t('osmimport.buildings');
   dom.submit.textContent = t('osmimport.submit');
   dom.cancel.textContent = t('planner.cancel');
 }
@@ -113,6 +117,7 @@ export async function importOsm() {
   const form = new FormData();
   form.append('district', dom.district.value.trim());
   form.append('jobId', jobId);
+  form.append('buildings', dom.buildings.checked ? 'true' : 'false');
   form.append('file', dom.file.files[0]);
   root.dataset.state = 'busy';
   fill(dom.result);
@@ -124,7 +129,9 @@ export async function importOsm() {
     fill(dom.result,
       el('p', { class: ['planner-msg', 'is-muted'], id: 'osmimport-summary' }, noteText(body.summary)),
       el('p', { class: ['planner-msg', 'is-muted'] }, t('osmimport.covered', { pct: fmt(body.coveredPct, 1) })),
-      ...body.warnings.map((w) => el('p', { class: ['planner-msg', 'is-muted'], role: 'note' }, noteText(w))));
+      ...(body.buildings == null ? [] : [el('p', { class: ['planner-msg', 'is-muted'], id: 'osmimport-buildings-count' },
+        t('osmimport.buildingsLoaded', { count: fmt(body.buildings, 0) }))]),
+      ...[...body.warnings, ...(body.notes ?? [])].map((w) => el('p', { class: ['planner-msg', 'is-muted'], role: 'note' }, noteText(w))));
     root.dataset.state = 'done';
     layers.streets.getSource().refresh();
     layers.stations.getSource().refresh();
