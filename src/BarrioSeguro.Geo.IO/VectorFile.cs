@@ -55,8 +55,8 @@ public static class VectorFile
     }
 
     /// <summary>
-    /// The CRS a write uses when the caller names none: EPSG:4326 for GeoJSON (RFC 7946), KML, GPX and CSV; for shapefiles and
-    /// GeoPackages the WGS 84 UTM zone of the data (data already in a WGS 84 UTM zone keeps it), since Peruvian GIS
+    /// The CRS a write uses when the caller names none: EPSG:4326 for GeoJSON (RFC 7946), KML, GPX and CSV; for shapefiles,
+    /// GeoPackages and FlatGeobuf the WGS 84 UTM zone of the data (data already in a WGS 84 UTM zone keeps it), since Peruvian GIS
     /// teams exchange those in UTM.
     /// </summary>
     /// <exception cref="InvalidVectorFileException">Unknown extension.</exception>

@@ -11,7 +11,7 @@ namespace BarrioSeguro.Geo.IO.Tests;
 /// </summary>
 public class GdalInteropTests
 {
-    // Lines (a shapefile holds one geometry type), accented names, an integer over 32 bits.
+    // Lines and multi-lines of one and two parts (a shapefile holds one geometry type), accented names, an integer over 32 bits.
     private const string Lines = """
         {
           "type": "FeatureCollection",
@@ -21,7 +21,9 @@ public class GdalInteropTests
             { "type": "Feature", "properties": { "name": "Avenida Perú", "carriles": 4, "longitud_m": 410.25, "ubigeo": 130101123457 },
               "geometry": { "type": "LineString", "coordinates": [[-79.0330, -8.0440], [-79.0290, -8.0400]] } },
             { "type": "Feature", "properties": { "name": "Calle Ñandú", "carriles": 1, "longitud_m": 80, "ubigeo": 130101123458 },
-              "geometry": { "type": "LineString", "coordinates": [[-79.1330, -8.1440], [-79.1290, -8.1400]] } }
+              "geometry": { "type": "MultiLineString", "coordinates": [[[-79.1330, -8.1440], [-79.1290, -8.1400]]] } },
+            { "type": "Feature", "properties": { "name": "Pasaje Los Olivos", "carriles": 1, "longitud_m": 95.5, "ubigeo": 130101123459 },
+              "geometry": { "type": "MultiLineString", "coordinates": [[[-79.0230, -8.0340], [-79.0190, -8.0300]], [[-79.0190, -8.0300], [-79.0170, -8.0310]]] } }
           ]
         }
         """;

@@ -156,14 +156,15 @@ public static class FlatGeobufFile
             for (var i = 0; i < coordinates.Length; i++) (flat[2 * i], flat[2 * i + 1]) = (coordinates[i].X, coordinates[i].Y);
             xy = DoubleVector(b, flat);
             if (hasZ) z = DoubleVector(b, coordinates.Select(c => double.IsNaN(c.Z) ? 0 : c.Z).ToArray());
-            // Ends of each ring (polygon) or line (multi-line), counted in coordinate pairs; one part needs none.
+            // Ends of each ring (polygon) or line (multi-line), counted in coordinate pairs. A polygon of one ring needs
+            // none; a multi-line always has them (GDAL 3.6 refuses one without: "Unexpected nullptr: MultiLineString ends").
             var lengths = g switch
             {
                 Polygon p => new[] { p.ExteriorRing }.Concat(p.InteriorRings).Select(r => r.NumPoints).ToArray(),
                 MultiLineString m => Enumerable.Range(0, m.NumGeometries).Select(i => m.GetGeometryN(i).NumPoints).ToArray(),
                 _ => [],
             };
-            if (lengths.Length > 1)
+            if (lengths.Length > 1 || g is MultiLineString)
             {
                 var cumulative = new uint[lengths.Length];
                 uint sum = 0;
