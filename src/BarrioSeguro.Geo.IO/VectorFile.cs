@@ -1,6 +1,7 @@
 using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.IO.Csv;
+using BarrioSeguro.Geo.IO.FlatGeobuf;
 using BarrioSeguro.Geo.IO.GeoJson;
 using BarrioSeguro.Geo.IO.GeoPackage;
 using BarrioSeguro.Geo.IO.Gpx;
@@ -13,15 +14,16 @@ namespace BarrioSeguro.Geo.IO;
 /// <summary>
 /// Reads and writes vector files, the format chosen by extension:
 /// <c>.geojson</c>/<c>.json</c> (GeoJSON), <c>.gpkg</c> (GeoPackage), <c>.shp</c> (shapefile set), <c>.zip</c> (zipped shapefiles),
-/// <c>.kml</c> (KML 2.2), <c>.csv</c> (WKT or lon/lat columns) and, written only, <c>.gpx</c> (points and lines).
+/// <c>.kml</c> (KML 2.2), <c>.csv</c> (WKT or lon/lat columns), <c>.fgb</c> (FlatGeobuf) and <c>.gpx</c> (points and
+/// lines written; waypoints, routes and tracks read).
 /// </summary>
 public static class VectorFile
 {
     /// <summary>The extensions this class writes, lower case with the dot.</summary>
-    public static IReadOnlyList<string> Extensions { get; } = [".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".csv", ".gpx"];
+    public static IReadOnlyList<string> Extensions { get; } = [".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".csv", ".fgb", ".gpx"];
 
-    /// <summary>The extensions this class reads (all it writes but GPX).</summary>
-    public static IReadOnlyList<string> ReadExtensions { get; } = [".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".csv"];
+    /// <summary>The extensions this class reads (all it writes).</summary>
+    public static IReadOnlyList<string> ReadExtensions { get; } = [".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".csv", ".fgb", ".gpx"];
 
     /// <summary>Whether a format holds WGS 84 longitude/latitude only (KML, GPX): any other target CRS is refused.</summary>
     public static bool IsLonLatOnly(string path) => FormatOf(path) is Format.Kml or Format.Gpx;
@@ -45,15 +47,16 @@ public static class VectorFile
             Format.Shapefile => ShapefileSet.Read(path, options),
             Format.Kml => KmlFile.Read(path),
             Format.Csv => CsvFile.Read(path),
-            Format.Gpx => throw new InvalidVectorFileException(path, Note.Of("io.gpx_not_read", ("extensions", ReadExtensions))),
+            Format.FlatGeobuf => FlatGeobufFile.Read(path),
+            Format.Gpx => GpxFile.Read(path),
             _ => ShapefileZip.Read(path, options),
         };
         return InputCheck.Checked(path, set);
     }
 
     /// <summary>
-    /// The CRS a write uses when the caller names none: EPSG:4326 for GeoJSON (RFC 7946), KML, GPX and CSV; for shapefiles and
-    /// GeoPackages the WGS 84 UTM zone of the data (data already in a WGS 84 UTM zone keeps it), since Peruvian GIS
+    /// The CRS a write uses when the caller names none: EPSG:4326 for GeoJSON (RFC 7946), KML, GPX and CSV; for shapefiles,
+    /// GeoPackages and FlatGeobuf the WGS 84 UTM zone of the data (data already in a WGS 84 UTM zone keeps it), since Peruvian GIS
     /// teams exchange those in UTM.
     /// </summary>
     /// <exception cref="InvalidVectorFileException">Unknown extension.</exception>
@@ -70,7 +73,8 @@ public static class VectorFile
     /// geometry type (layer_points, layer_lines, layer_polygons) when the layer mixes them. Field names cut and text cut
     /// to 254 bytes are named in <see cref="WriteSummary.Warnings"/>; <see cref="Shapefile.DbfFieldNames.Restore"/>
     /// maps the names back on reading.</item>
-    /// <item>GeoPackage: one feature table, the CRS registered in gpkg_spatial_ref_sys.</item>
+    /// <item>GeoPackage: one feature table, the CRS registered in gpkg_spatial_ref_sys, an R-tree index.</item>
+    /// <item>FlatGeobuf: one layer with its packed Hilbert R-tree, see <see cref="FlatGeobufFile"/>.</item>
     /// <item>KML, GPX: WGS 84 lon/lat only (see <see cref="KmlFile"/>, <see cref="GpxFeatures"/>); CSV: WKT or lon/lat
     /// (x/y when projected) columns, see <see cref="CsvFile"/>.</item>
     /// </list>
@@ -117,6 +121,9 @@ public static class VectorFile
                 case Format.Csv:
                     using (var s = File.Create(scratchFile)) count = CsvFile.Write(s, list, sourceEpsg, target);
                     break;
+                case Format.FlatGeobuf:
+                    using (var s = File.Create(scratchFile)) count = FlatGeobufFile.Write(s, path, layer, list, sourceEpsg, target);
+                    break;
                 case Format.Gpx:
                     using (var s = File.Create(scratchFile)) count = GpxFeatures.Write(s, path, list, sourceEpsg);
                     break;
@@ -128,7 +135,7 @@ public static class VectorFile
         return new WriteSummary(count, target, files) { Notes = warnings };
     }
 
-    private enum Format { GeoJson, GeoPackage, Shapefile, ShapefileZip, Kml, Csv, Gpx }
+    private enum Format { GeoJson, GeoPackage, Shapefile, ShapefileZip, Kml, Csv, FlatGeobuf, Gpx }
 
     private static Format FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
@@ -138,6 +145,7 @@ public static class VectorFile
         ".zip" => Format.ShapefileZip,
         ".kml" => Format.Kml,
         ".csv" => Format.Csv,
+        ".fgb" => Format.FlatGeobuf,
         ".gpx" => Format.Gpx,
         var ext => throw new InvalidVectorFileException(path, ext.Length == 0
             ? Note.Of("io.no_extension", ("extensions", Extensions))

@@ -24,9 +24,9 @@ public static class CollectionsEndpoints
         group.MapGet("/{name}/items/{id}", GetItem).WithSummary("One feature.");
         group.MapGet("/{name}/export", Export)
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip", "application/geopackage+sqlite3", "application/geo+json",
-                "application/vnd.google-earth.kml+xml", "text/csv")
+                "application/vnd.google-earth.kml+xml", "text/csv", "application/flatgeobuf")
             .MayWarn()
-            .WithSummary("A collection as a file: format=shapefile (zip with .shp/.shx/.dbf/.prj/.cpg, the default), geopackage, geojson, kml or csv (WKT column; lon,lat for points); crs=EPSG:n (default: the UTM zone of the data for shapefile and geopackage, else EPSG:4326; GeoJSON and KML are always EPSG:4326). What the format cannot hold (shapefile field names over 10 bytes, text over 254 bytes) is named in X-Barrio-Warning headers.");
+            .WithSummary("A collection as a file: format=shapefile (zip with .shp/.shx/.dbf/.prj/.cpg, the default), geopackage, geojson, kml, csv (WKT column; lon,lat for points) or flatgeobuf (with its spatial index); crs=EPSG:n (default: the UTM zone of the data for shapefile and geopackage, else EPSG:4326; GeoJSON and KML are always EPSG:4326). What the format cannot hold (shapefile field names over 10 bytes, text over 254 bytes) is named in X-Barrio-Warning headers.");
         return app;
     }
 
@@ -93,6 +93,7 @@ public static class CollectionsEndpoints
                 new GeoJson.Link(self + "/export?format=geopackage", "enclosure", "application/geopackage+sqlite3", "GeoPackage"),
                 new GeoJson.Link(self + "/export?format=kml", "enclosure", "application/vnd.google-earth.kml+xml", "KML"),
                 new GeoJson.Link(self + "/export?format=csv", "enclosure", "text/csv", "CSV"),
+                new GeoJson.Link(self + "/export?format=flatgeobuf", "enclosure", "application/flatgeobuf", "FlatGeobuf"),
             ]);
     }
 

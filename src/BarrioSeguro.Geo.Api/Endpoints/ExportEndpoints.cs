@@ -20,7 +20,7 @@ public static class ExportEndpoints
     public static readonly IReadOnlyList<string> Layers = ["sectors", "blocks", "routes", "coverage"];
 
     private static readonly IReadOnlyList<FileExport.Format> PlanFormats =
-        [FileExport.Shapefile, FileExport.GeoPackage, FileExport.GeoJsonFile, FileExport.Kml, FileExport.Csv];
+        [FileExport.Shapefile, FileExport.GeoPackage, FileExport.GeoJsonFile, FileExport.Kml, FileExport.Csv, FileExport.FlatGeobuf];
 
     private static readonly IReadOnlyList<FileExport.Format> RouteFormats = [.. PlanFormats, FileExport.Gpx];
 

@@ -23,12 +23,13 @@ public static class FileExport
     public static readonly Format Kml = new("kml", ["kml"], ".kml", "application/vnd.google-earth.kml+xml");
     public static readonly Format Csv = new("csv", ["csv"], ".csv", "text/csv; charset=utf-8");
     public static readonly Format Gpx = new("gpx", ["gpx"], ".gpx", "application/gpx+xml");
+    public static readonly Format FlatGeobuf = new("flatgeobuf", ["flatgeobuf", "fgb"], ".fgb", "application/flatgeobuf");
 
     /// <summary>What collections export (GPX is for routes: a plan's routes layer).</summary>
-    public static readonly IReadOnlyList<Format> CollectionFormats = [Shapefile, GeoPackage, GeoJsonFile, Kml, Csv];
+    public static readonly IReadOnlyList<Format> CollectionFormats = [Shapefile, GeoPackage, GeoJsonFile, Kml, Csv, FlatGeobuf];
 
     /// <summary>The content types of every format, for the OpenAPI document.</summary>
-    public static readonly string[] ContentTypes = [Shapefile.ContentType, GeoPackage.ContentType, GeoJsonFile.ContentType, Kml.ContentType, Csv.ContentType, Gpx.ContentType];
+    public static readonly string[] ContentTypes = [Shapefile.ContentType, GeoPackage.ContentType, GeoJsonFile.ContentType, Kml.ContentType, Csv.ContentType, Gpx.ContentType, FlatGeobuf.ContentType];
 
     /// <summary>The format a query names among <paramref name="allowed"/> (null: shapefile), or a 400 naming the parameter;
     /// <paramref name="gpxNote"/>: the note (of the format and the formats allowed) said when GPX is asked but not allowed.</summary>

@@ -9,7 +9,7 @@ public sealed class ConvertCommand : ICommand
 {
     public string Name => "convert";
 
-    public string Summary => "Convert a vector file (GeoJSON, GeoPackage, shapefile, zipped shapefile, KML, CSV) to another";
+    public string Summary => "Convert a vector file (GeoJSON, GeoPackage, shapefile, zipped shapefile, KML, CSV, FlatGeobuf, GPX) to another";
 
     public string Help => """
         Usage: barrio convert IN OUT [--crs EPSG:n] [--encoding NAME]
@@ -22,11 +22,13 @@ public sealed class ConvertCommand : ICommand
           .zip             zipped shapefile set
           .kml             KML 2.2 (EPSG:4326 only)
           .csv             CSV: a WKT column, or lon,lat (x,y when projected) columns for points
-          .gpx             GPX 1.1, written only: points as waypoints, lines as tracks (EPSG:4326 only)
+          .fgb             FlatGeobuf, with its packed Hilbert R-tree index
+          .gpx             GPX 1.1: points written as waypoints, lines as tracks (EPSG:4326 only); read:
+                           waypoints, routes and tracks
 
         Options:
           --crs EPSG:n     CRS of OUT, e.g. EPSG:32717 (WGS 84 / UTM zone 17S) or EPSG:24877 (PSAD56 / UTM 17S).
-                           Default: EPSG:4326 for GeoJSON, KML, CSV and GPX; for shapefile and GeoPackage
+                           Default: EPSG:4326 for GeoJSON, KML, CSV and GPX; for shapefile, GeoPackage and FlatGeobuf
                            the WGS 84 UTM zone of the data. Another CRS for GeoJSON adds a legacy "crs" member.
           --encoding NAME  text encoding of IN's shapefile DBF (UTF-8, cp1252, ISO-8859-1, cp850, ...), over
                            its .cpg and language byte. Default: the .cpg, else the language byte (byte 29),

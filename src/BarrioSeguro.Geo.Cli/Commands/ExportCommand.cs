@@ -17,7 +17,7 @@ public sealed class ExportCommand : ICommand
 
         Writes COLLECTION ({string.Join(", ", FeatureCatalog.Collections.Select(c => c.Name))}) to FILE; the format
         comes from the extension: .geojson, .gpkg, .shp, .zip (zipped shapefile), .kml (KML 2.2), .csv (a WKT
-        column; lon,lat columns for points, x,y when projected) or .gpx (points and lines).
+        column; lon,lat columns for points, x,y when projected), .fgb (FlatGeobuf) or .gpx (points and lines).
 
         Options:
           --out FILE       the file to write; replaced only when the export succeeded

@@ -11,7 +11,8 @@ namespace BarrioSeguro.Geo.IO.GeoPackage;
 /// <summary>
 /// OGC GeoPackage 1.3 feature layers. NetTopologySuite.IO.GeoPackage only encodes geometry blobs, so the container
 /// (gpkg_spatial_ref_sys, gpkg_contents, gpkg_geometry_columns, the feature table) is written here with SQLite, per
-/// the specification's required tables; no spatial index (optional in the spec; GDAL and QGIS read without one).
+/// the specification's required tables, plus the R-tree spatial index (gpkg_rtree_index extension) as GDAL makes it.
+/// Geometry blobs carry a 2D envelope (XYZ when the geometry has Z), as GDAL writes them.
 /// </summary>
 public static class GeoPackageFile
 {
@@ -132,11 +133,14 @@ public static class GeoPackageFile
         {
             insert.CommandText = $"INSERT INTO {Quote(layerName)} ({GeometryColumn}{string.Concat(names.Select(n => ", " + Quote(n)))}) " +
                                  $"VALUES ($g{string.Concat(names.Select((_, i) => $", $p{i}"))})";
-            var writer = new GeoPackageGeoWriter();
+            var flat = new GeoPackageGeoWriter { HandleOrdinates = Ordinates.XY };
+            var withZ = new GeoPackageGeoWriter { HandleOrdinates = Ordinates.XYZ };
             foreach (var f in moved)
             {
                 insert.Parameters.Clear();
-                insert.Parameters.AddWithValue("$g", f.Geometry is null ? DBNull.Value : writer.Write(WithSrid(f.Geometry, targetEpsg)));
+                // The writer's default (XYZM) gives 2D lines NaN Z and M and a 4D envelope: name the ordinates the data has.
+                insert.Parameters.AddWithValue("$g", f.Geometry is not { IsEmpty: false } g ? DBNull.Value
+                    : WithXyEnvelope((HasZ(g) ? withZ : flat).Write(WithSrid(g, targetEpsg)), g.EnvelopeInternal));
                 for (var i = 0; i < columns.Count; i++)
                 {
                     var value = f.Attributes is { } a && a.Exists(columns[i].Name) ? a[columns[i].Name] : null;
@@ -145,8 +149,88 @@ public static class GeoPackageFile
                 insert.ExecuteNonQuery();
             }
         }
+        CreateSpatialIndex(db, layerName);
         tx.Commit();
         return moved.Count;
+    }
+
+    /// <summary>
+    /// The blob with its header's envelope replaced by the 2D one (indicator 1, as GDAL writes): the writer gives XYZ
+    /// geometries a Z range of 0..0 whatever their heights.
+    /// </summary>
+    private static byte[] WithXyEnvelope(byte[] blob, Envelope e)
+    {
+        var doubles = ((blob[3] >> 1) & 7) switch { 0 => 0, 1 => 4, 2 or 3 => 6, _ => 8 };
+        var wkb = blob.AsSpan(8 + doubles * 8);
+        var result = new byte[8 + 32 + wkb.Length];
+        blob.AsSpan(0, 8).CopyTo(result);
+        result[3] = (byte)((blob[3] & ~0b1110) | (1 << 1));
+        var littleEndian = (blob[3] & 1) == 1;
+        foreach (var (v, i) in new[] { e.MinX, e.MaxX, e.MinY, e.MaxY }.Select((v, i) => (v, i)))
+        {
+            var slot = result.AsSpan(8 + i * 8, 8);
+            if (littleEndian) System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(slot, v);
+            else System.Buffers.Binary.BinaryPrimitives.WriteDoubleBigEndian(slot, v);
+        }
+        wkb.CopyTo(result.AsSpan(40));
+        return result;
+    }
+
+    private static bool HasZ(Geometry g) => g.Coordinates.Any(c => !double.IsNaN(c.Z));
+
+    /// <summary>
+    /// The R-tree index of the geometry column, filled from the rows written, and the triggers that keep it current, in
+    /// GDAL's words (the spec's: they call ST_* functions that GDAL and SpatiaLite provide, so they are created after
+    /// the rows: our own inserts never fire them).
+    /// </summary>
+    private static void CreateSpatialIndex(SqliteConnection db, string table)
+    {
+        var rtree = $"rtree_{table}_{GeometryColumn}";
+        var (t, r, g, id) = (Quote(table), Quote(rtree), Quote(GeometryColumn), Quote(IdColumn));
+        Exec(db, "CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL, " +
+                 "scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))");
+        using (var cmd = db.CreateCommand())
+        {
+            cmd.CommandText = "INSERT INTO gpkg_extensions VALUES ($t, $c, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')";
+            cmd.Parameters.AddWithValue("$t", table);
+            cmd.Parameters.AddWithValue("$c", GeometryColumn);
+            cmd.ExecuteNonQuery();
+        }
+        Exec(db, $"CREATE VIRTUAL TABLE {r} USING rtree(id, minx, maxx, miny, maxy)");
+        using (var select = db.CreateCommand())
+        using (var insert = db.CreateCommand())
+        {
+            select.CommandText = $"SELECT {id}, {g} FROM {t} WHERE {g} IS NOT NULL";
+            insert.CommandText = $"INSERT INTO {r} VALUES ($id, $minx, $maxx, $miny, $maxy)";
+            var reader = new GeoPackageGeoReader();
+            using var rows = select.ExecuteReader();
+            while (rows.Read())
+            {
+                var e = reader.Read((byte[])rows.GetValue(1)).EnvelopeInternal;
+                if (e.IsNull) continue;
+                insert.Parameters.Clear();
+                insert.Parameters.AddWithValue("$id", rows.GetInt64(0));
+                // SQLite's R-tree keeps 32-bit floats, rounding minima down and maxima up itself.
+                insert.Parameters.AddWithValue("$minx", e.MinX);
+                insert.Parameters.AddWithValue("$maxx", e.MaxX);
+                insert.Parameters.AddWithValue("$miny", e.MinY);
+                insert.Parameters.AddWithValue("$maxy", e.MaxY);
+                insert.ExecuteNonQuery();
+            }
+        }
+        var values = $"VALUES (NEW.{id},ST_MinX(NEW.{g}), ST_MaxX(NEW.{g}),ST_MinY(NEW.{g}), ST_MaxY(NEW.{g}))";
+        Exec(db, $"CREATE TRIGGER {Quote(rtree + "_insert")} AFTER INSERT ON {t} WHEN (new.{g} NOT NULL AND NOT ST_IsEmpty(NEW.{g})) " +
+                 $"BEGIN INSERT OR REPLACE INTO {r} {values}; END");
+        Exec(db, $"CREATE TRIGGER {Quote(rtree + "_update1")} AFTER UPDATE OF {g} ON {t} WHEN OLD.{id} = NEW.{id} AND (NEW.{g} NOTNULL AND NOT ST_IsEmpty(NEW.{g})) " +
+                 $"BEGIN INSERT OR REPLACE INTO {r} {values}; END");
+        Exec(db, $"CREATE TRIGGER {Quote(rtree + "_update2")} AFTER UPDATE OF {g} ON {t} WHEN OLD.{id} = NEW.{id} AND (NEW.{g} ISNULL OR ST_IsEmpty(NEW.{g})) " +
+                 $"BEGIN DELETE FROM {r} WHERE id = OLD.{id}; END");
+        Exec(db, $"CREATE TRIGGER {Quote(rtree + "_update3")} AFTER UPDATE ON {t} WHEN OLD.{id} != NEW.{id} AND (NEW.{g} NOTNULL AND NOT ST_IsEmpty(NEW.{g})) " +
+                 $"BEGIN DELETE FROM {r} WHERE id = OLD.{id}; INSERT OR REPLACE INTO {r} {values}; END");
+        Exec(db, $"CREATE TRIGGER {Quote(rtree + "_update4")} AFTER UPDATE ON {t} WHEN OLD.{id} != NEW.{id} AND (NEW.{g} ISNULL OR ST_IsEmpty(NEW.{g})) " +
+                 $"BEGIN DELETE FROM {r} WHERE id IN (OLD.{id}, NEW.{id}); END");
+        Exec(db, $"CREATE TRIGGER {Quote(rtree + "_delete")} AFTER DELETE ON {t} WHEN old.{g} NOT NULL " +
+                 $"BEGIN DELETE FROM {r} WHERE id = OLD.{id}; END");
     }
 
     private static List<IFeature> ReadTable(SqliteConnection db, string table, string geometryColumn, int epsg)

@@ -34,7 +34,8 @@ internal sealed class DbfSchema
     {
         // GDAL reads N fields up to 9 digits as Integer and wider ones as Integer64: size to the values.
         AttributeKind.Int32 => (DbfField)new DbfNumericInt32Field(c.Field, Math.Clamp(c.Column.MaxBytes, 9, 11)),
-        AttributeKind.Int64 => new DbfNumericInt64Field(c.Field),
+        // GDAL writes Integer64 as N(18) and reads N(10..18) back as Integer64 (N(19) as Real): 18 unless a value needs more.
+        AttributeKind.Int64 => new DbfNumericInt64Field(c.Field, Math.Clamp(c.Column.MaxBytes, 18, 20)),
         AttributeKind.Double => new DbfNumericDoubleField(c.Field),
         AttributeKind.Bool => new DbfLogicalField(c.Field),
         AttributeKind.Date => new DbfDateField(c.Field),

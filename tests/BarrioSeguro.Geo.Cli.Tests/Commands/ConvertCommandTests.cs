@@ -19,6 +19,8 @@ public class ConvertCommandTests
     [InlineData("out.zip", new[] { "--crs", "EPSG:32718" }, "Wrote 2 features to out.zip (WGS 84 / UTM zone 18S)", 32718)]
     [InlineData("out.gpkg", new[] { "--crs=EPSG:24877" }, "Wrote 2 features to out.gpkg (PSAD56 / UTM zone 17S)", 24877)]
     [InlineData("out.shp", new[] { "--crs", "32717" }, "Wrote 2 features to out.shp (WGS 84 / UTM zone 17S): out_lines.shp, out_points.shp", 32717)]
+    [InlineData("out.fgb", new string[0], "Wrote 2 features to out.fgb (WGS 84 / UTM zone 17S)", 32717)]
+    [InlineData("out.fgb", new[] { "--crs", "EPSG:4326" }, "Wrote 2 features to out.fgb (WGS 84)", 4326)]
     public void Converts_by_extension(string output, string[] options, string summary, int epsg)
     {
         using var dir = new TempDir();
@@ -54,8 +56,11 @@ public class ConvertCommandTests
     [Theory]
     [InlineData("bad.geojson", "{ \"type\": \"FeatureCollection\", \"features\": [ }", "out.zip", "barrio convert: bad.geojson: malformed GeoJSON at line 1, position 46")] // the "}" inside the array
     [InlineData("missing.geojson", null, "out.zip", "barrio convert: missing.geojson: file not found")]
-    [InlineData("calles.geojson", Streets, "out.dwg", "barrio convert: out.dwg: unknown file type '.dwg' (use .geojson, .json, .gpkg, .shp, .zip, .kml, .csv, .gpx)")]
-    [InlineData("calles.txt", "x", "out.zip", "barrio convert: calles.txt: unknown file type '.txt' (use .geojson, .json, .gpkg, .shp, .zip, .kml, .csv, .gpx)")]
+    [InlineData("calles.geojson", Streets, "out.dwg", "barrio convert: out.dwg: unknown file type '.dwg' (use .geojson, .json, .gpkg, .shp, .zip, .kml, .csv, .fgb, .gpx)")]
+    [InlineData("calles.txt", "x", "out.zip", "barrio convert: calles.txt: unknown file type '.txt' (use .geojson, .json, .gpkg, .shp, .zip, .kml, .csv, .fgb, .gpx)")]
+    [InlineData("bad.fgb", "{ \"type\": \"FeatureCollection\" }", "out.gpkg", "barrio convert: bad.fgb: not a FlatGeobuf file (it does not start with the bytes 'fgb')")]
+    [InlineData("short.gpx", "<gpx version=\"1.1\" creator=\"x\" xmlns=\"http://www.topografix.com/GPX/1/1\"><rte><rtept lat=\"-8\" lon=\"-79\"/></rte></gpx>", "out.fgb",
+        "barrio convert: short.gpx: route (rte) #1 has 1 point(s): a line needs at least 2")]
     public void Failures_exit_1_with_one_line_and_write_nothing(string inputName, string? content, string output, string message)
     {
         using var dir = new TempDir();
@@ -67,6 +72,23 @@ public class ConvertCommandTests
         Assert.Equal(message, run.ErrorLine);
         Assert.Equal("", run.Out);
         Assert.Equal(content is null ? [] : [inputName], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_GPX_track_converts_to_FlatGeobuf_and_back_with_its_vertices()
+    {
+        using var dir = new TempDir();
+        var gpx = dir.Write("ronda.gpx", """
+            <gpx version="1.1" creator="Garmin" xmlns="http://www.topografix.com/GPX/1/1">
+              <trk><name>Ronda</name><trkseg><trkpt lat="-8.0421" lon="-79.0312"/><trkpt lat="-8.0410" lon="-79.0301"/></trkseg></trk>
+            </gpx>
+            """);
+        var run = CliRun.Of("convert", gpx, dir.File("ronda.fgb"), "--crs", "EPSG:4326");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("Wrote 1 feature to ronda.fgb (WGS 84)", run.Out.TrimEnd());
+        var back = VectorFile.Read(dir.File("ronda.fgb")).Features.Single();
+        Assert.Equal("Ronda", back.Attributes["name"]);
+        Assert.Equal([-79.0312, -79.0301], back.Geometry.Coordinates.Select(c => c.X));
     }
 
     [Fact]
