@@ -65,7 +65,7 @@ public sealed class PlanCollections(BarrioDbContext db)
     /// <summary>
     /// One feature by its id, or null (also outside the district limit): plans by plan id, routes by route id, sectors
     /// "planId-sector" (0-based, as <c>sector</c>), plan blocks "planId-blockId", coverage "coverageId-status", blocks
-    /// "scope/blockId" (scope "neighborhood:12" or "district:130104").
+    /// "scope:blockId" (scope "neighborhood:12" or "district:130104").
     /// </summary>
     public async Task<IFeature?> GetItemAsync(string collection, string id, IReadOnlyCollection<string>? districts, CancellationToken ct)
     {
@@ -84,7 +84,7 @@ public sealed class PlanCollections(BarrioDbContext db)
                 return (await RoutesAsync(null, 1, 0, null, r, districts, ct)).Features.FirstOrDefault();
             case Coverage when head is { } c && tail.Length > 0:
                 return (await CoverageAsync(null, c, districts, ct)).FirstOrDefault(f => Equals(f.Attributes["status"], tail));
-            case Blocks when id.LastIndexOf('/') is var slash and > 0:
+            case Blocks when id.LastIndexOf(':') is var slash and > 0:
                 return (await BlocksAsync(null, 1, 0, (id[..slash], id[(slash + 1)..]), districts, ct)).Features.FirstOrDefault();
             default:
                 return null;
@@ -232,9 +232,7 @@ public sealed class PlanCollections(BarrioDbContext db)
         foreach (var group in plans.GroupBy(p => p.NeighborhoodId))
         {
             var n = await db.Neighborhoods.AsNoTracking().FirstAsync(x => x.Id == group.Key, ct);
-            IReadOnlyList<Core.Blocks.Block> built;
-            try { built = (await store.BuildAsync(n.Boundary, ct)).Blocks; }
-            catch (ArgumentException) { continue; } // no street bounds a block any more: none to show
+            var built = await BuiltBlocksAsync(n, store, ct);
             foreach (var p in group)
             {
                 var assignment = PlanStore.AssignmentOf(p);
@@ -253,6 +251,34 @@ public sealed class PlanCollections(BarrioDbContext db)
             }
         }
         return features;
+    }
+
+    private sealed record BuiltBlocks(DateTimeOffset At, IReadOnlyList<Core.Blocks.Block> Blocks);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, BuiltBlocks> BlockBuilds = new(StringComparer.Ordinal);
+
+    /// <summary>How long a neighbourhood's built blocks are reused: GDAL and QGIS read a layer page by page, and each
+    /// page would build them again. The key changes with what the build reads, so this only bounds what it misses.</summary>
+    public static readonly TimeSpan BlockBuildReuse = TimeSpan.FromMinutes(5);
+
+    private const int BlockBuildsKept = 16;
+
+    /// <summary>The neighbourhood's blocks built from the stored streets, reused while the boundary, the streets and the
+    /// incidents are the same (count, newest id, versions); empty when no street bounds a block.</summary>
+    private async Task<IReadOnlyList<Core.Blocks.Block>> BuiltBlocksAsync(Neighborhood n, BlockStore store, CancellationToken ct)
+    {
+        var streets = await db.Streets.CountAsync(ct) + ":" + await db.Streets.MaxAsync(s => (int?)s.Id, ct);
+        var incidents = await db.Incidents.CountAsync(ct) + ":" + await db.Incidents.MaxAsync(i => (int?)i.Id, ct) + ":" + await db.Incidents.SumAsync(i => (long)i.Version, ct);
+        var key = $"{db.Database.GetConnectionString()}|{n.Id}|v{n.Version}|{await new PlanStore(db, store).DataVersionAsync(n, ct)}|{streets}|{incidents}";
+        var now = DateTimeOffset.UtcNow;
+        if (BlockBuilds.TryGetValue(key, out var kept) && now - kept.At < BlockBuildReuse) return kept.Blocks;
+        IReadOnlyList<Core.Blocks.Block> built;
+        try { built = (await store.BuildAsync(n.Boundary, ct)).Blocks; }
+        catch (ArgumentException) { built = []; } // no street bounds a block any more: none to show
+        foreach (var old in BlockBuilds.Where(e => now - e.Value.At >= BlockBuildReuse).Select(e => e.Key).ToList()) BlockBuilds.TryRemove(old, out _);
+        if (BlockBuilds.Count >= BlockBuildsKept) BlockBuilds.Clear();
+        BlockBuilds[key] = new BuiltBlocks(now, built);
+        return built;
     }
 
     // ---- routes ---------------------------------------------------------------------------------------------------
@@ -335,7 +361,7 @@ public sealed class PlanCollections(BarrioDbContext db)
         {
             var a = new AttributesTable
             {
-                { "id", $"{r.Scope}/{r.Block.Id}" }, { "blockId", r.Block.Id }, { "scope", r.Scope },
+                { "id", $"{r.Scope}:{r.Block.Id}" }, { "blockId", r.Block.Id }, { "scope", r.Scope },
                 { "neighborhoodId", r.Scope.StartsWith("neighborhood:", StringComparison.Ordinal) ? int.Parse(r.Scope["neighborhood:".Length..], CultureInfo.InvariantCulture) : null },
                 { "districtUbigeo", r.Scope.StartsWith("district:", StringComparison.Ordinal) ? r.Scope["district:".Length..] : null },
             };
