@@ -99,7 +99,7 @@ public static class CollectionsEndpoints
     private static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
 
     public static async Task<Results<GeoJsonFeatureCollection, BadRequestProblem, NotFoundProblem>> GetItems(
-        string name, string? bbox, int? limit, int? offset, HttpRequest request, FeatureCatalog catalog, CancellationToken ct, string? plan = null)
+        string name, string? bbox, int? limit, int? offset, HttpRequest request, FeatureCatalog catalog, CancellationToken ct, [System.ComponentModel.Description(PlanCollectionParameters.Description)] string? plan = null)
     {
         if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
         var (planId, badPlan) = PlanCollectionParameters.Parse(name, plan);
@@ -127,7 +127,7 @@ public static class CollectionsEndpoints
         return feature is null ? Problems.NotFound(Note.Of("api.no_feature", ("id", id), ("collection", name))) : GeoJson.Feature(feature);
     }
 
-    public static async Task<Results<FileContentHttpResult, BadRequestProblem, NotFoundProblem>> Export(string name, string? format, string? crs, string? bbox, FeatureCatalog catalog, HttpResponse http, CancellationToken ct, string? plan = null)
+    public static async Task<Results<FileContentHttpResult, BadRequestProblem, NotFoundProblem>> Export(string name, string? format, string? crs, string? bbox, FeatureCatalog catalog, HttpResponse http, CancellationToken ct, [System.ComponentModel.Description(PlanCollectionParameters.Description)] string? plan = null)
     {
         if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
         var (planId, badPlan) = PlanCollectionParameters.Parse(name, plan);

@@ -8,6 +8,9 @@ namespace BarrioSeguro.Geo.Api.Endpoints;
 /// <summary>issue 14.5, plans: the <c>plan</c> query parameter of the plan collections (items and export).</summary>
 public static class PlanCollectionParameters
 {
+    public const string Description =
+        "The id of a kept plan: only its features (collections plans, sectors, plan-blocks, routes and coverage; 400 on the others). Without it, every plan the user's districts allow.";
+
     /// <summary>The plan asked for (null: every plan the user may see), or a 400 naming the parameter: plan=… on a
     /// collection of no plan, or a value that is no plan number.</summary>
     public static (int? Plan, BadRequestProblem? Problem) Parse(string collection, string? plan)

@@ -50,7 +50,7 @@ public class PlanCollectionsClientTests(ApiFixture api)
     [MemberData(nameof(Layers))]
     public async Task GDAL_reads_each_plan_collection_through_OGC_API_Features(string layer, string geometry, string field)
     {
-        await PlanCollectionsTests.KeepPlanAsync(api);
+        await PlanCollectionsTests.SharedPlanAsync(api);
         var expected = await MatchedAsync($"/api/collections/{layer}/items?limit=1");
         var info = await OgrInfoAsync("-ro", "-so", $"OAPIF:{api.BaseAddress}api", layer);
         Assert.Contains($"Feature Count: {expected}", info);
@@ -72,7 +72,7 @@ public class PlanCollectionsClientTests(ApiFixture api)
     [SkippableFact]
     public async Task A_plans_sectors_export_as_a_GeoPackage_GDAL_reads_back()
     {
-        var (plan, _) = await PlanCollectionsTests.KeepPlanAsync(api, 3);
+        var plan = await PlanCollectionsTests.SharedPlanAsync(api);
         var response = await api.Client().GetAsync($"/api/collections/sectors/export?format=geopackage&plan={plan}&crs=EPSG:4326");
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var file = Path.Combine(Path.GetTempPath(), $"barrio-plan-collection-{Guid.NewGuid():N}.gpkg");
@@ -92,7 +92,7 @@ public class PlanCollectionsClientTests(ApiFixture api)
     [SkippableFact]
     public async Task QGIS_opens_the_plan_collections_and_filters_one_plan()
     {
-        var (plan, _) = await PlanCollectionsTests.KeepPlanAsync(api, 3);
+        var plan = await PlanCollectionsTests.SharedPlanAsync(api);
         var expected = new Dictionary<string, int>();
         foreach (var layer in PlanCollectionsTests.PlanCollectionNames) expected[layer] = await MatchedAsync($"/api/collections/{layer}/items?limit=1");
         var script = Path.Combine(Path.GetTempPath(), $"barrio-qgis-plans-{Guid.NewGuid():N}.py");
