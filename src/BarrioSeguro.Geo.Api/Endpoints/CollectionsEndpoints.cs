@@ -100,9 +100,11 @@ public static class CollectionsEndpoints
     private static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
 
     public static async Task<Results<GeoJsonFeatureCollection, BadRequestProblem, NotFoundProblem>> GetItems(
-        string name, string? bbox, int? limit, int? offset, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
+        string name, string? bbox, int? limit, int? offset, HttpRequest request, FeatureCatalog catalog, CancellationToken ct, [System.ComponentModel.Description(PlanCollectionParameters.Description)] string? plan = null)
     {
         if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
+        var (planId, badPlan) = PlanCollectionParameters.Parse(name, plan);
+        if (badPlan is not null) return badPlan;
         var (box, error) = QueryParameters.ParseBbox(bbox);
         if (error is not null) return Problems.BadRequest("Invalid bbox", error);
         if (limit is < 1) return Problems.BadRequest("Invalid limit", Note.Of("api.limit_min", ("limit", limit.Value)));
@@ -111,7 +113,7 @@ public static class CollectionsEndpoints
         var skip = offset ?? 0;
 
         // A user limited to districts reads the neighbourhoods and incidents of those districts only.
-        var page = await catalog.GetItemsAsync(name, box, take, skip, ct, request.HttpContext.User.DistrictsOf());
+        var page = await catalog.GetItemsAsync(name, box, take, skip, ct, request.HttpContext.User.DistrictsOf(), planId);
         var links = new List<GeoJson.Link> { new(Url(request, skip, take), "self", "application/geo+json") };
         if (skip + page.Features.Count < page.NumberMatched)
             links.Add(new GeoJson.Link(Url(request, skip + take, take), "next", "application/geo+json"));
@@ -126,9 +128,11 @@ public static class CollectionsEndpoints
         return feature is null ? Problems.NotFound(Note.Of("api.no_feature", ("id", id), ("collection", name))) : GeoJson.Feature(feature);
     }
 
-    public static async Task<Results<FileContentHttpResult, BadRequestProblem, NotFoundProblem>> Export(string name, string? format, string? crs, string? bbox, FeatureCatalog catalog, HttpResponse http, CancellationToken ct)
+    public static async Task<Results<FileContentHttpResult, BadRequestProblem, NotFoundProblem>> Export(string name, string? format, string? crs, string? bbox, FeatureCatalog catalog, HttpResponse http, CancellationToken ct, [System.ComponentModel.Description(PlanCollectionParameters.Description)] string? plan = null)
     {
         if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
+        var (planId, badPlan) = PlanCollectionParameters.Parse(name, plan);
+        if (badPlan is not null) return badPlan;
         var (chosen, badFormat) = FileExport.ParseFormat(format, FileExport.CollectionFormats,
             (f, all) => Note.Of("export.gpx_for_routes", ("format", f), ("formats", all)));
         if (badFormat is not null) return badFormat;
@@ -137,7 +141,7 @@ public static class CollectionsEndpoints
         var (box, error) = QueryParameters.ParseBbox(bbox);
         if (error is not null) return Problems.BadRequest("Invalid bbox", error);
 
-        var features = await catalog.GetAllAsync(name, box, ct, http.HttpContext.User.DistrictsOf());
+        var features = await catalog.GetAllAsync(name, box, ct, http.HttpContext.User.DistrictsOf(), planId);
         if (features.Count == 0) return Problems.NotFound(box is null ? Note.Of("export.collection_empty", ("collection", name)) : Note.Of("export.collection_empty_bbox", ("collection", name)));
         return await FileExport.SendAsync(features, name, chosen!, target, http, ct);
     }

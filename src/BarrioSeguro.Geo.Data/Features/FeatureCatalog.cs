@@ -26,7 +26,7 @@ public sealed record FeaturePage(IReadOnlyList<IFeature> Features, int NumberMat
 public sealed class FeatureCatalog(BarrioDbContext db)
 {
     /// <summary>The collections a district limit applies to.</summary>
-    public static readonly IReadOnlySet<string> DistrictLimited = new HashSet<string>(["neighborhoods", "incidents"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> DistrictLimited = new HashSet<string>(["neighborhoods", "incidents", .. PlanCollections.Names], StringComparer.Ordinal);
 
     public static readonly IReadOnlyList<CollectionInfo> Collections =
     [
@@ -39,6 +39,8 @@ public sealed class FeatureCatalog(BarrioDbContext db)
         new("provinces", "Provinces (INEI)", "MultiPolygon"),
         new("departments", "Departments (INEI)", "MultiPolygon"),
         new("buildings", "Buildings (OpenStreetMap)", "MultiPolygon"),
+        // issue 14.5: kept plans, their sectors, blocks, routes and coverage; the neighbourhoods' blocks.
+        .. PlanCollections.Collections,
     ];
 
     public static bool Exists(string name) => Collections.Any(c => c.Name == name);
@@ -46,9 +48,10 @@ public sealed class FeatureCatalog(BarrioDbContext db)
     /// <summary>Features of a collection ordered by id, optionally inside a lon/lat box.</summary>
     /// <exception cref="KeyNotFoundException">No collection has that name.</exception>
     public Task<FeaturePage> GetItemsAsync(string collection, Envelope? bbox, int limit, int offset, CancellationToken ct,
-        IReadOnlyCollection<string>? districts = null) =>
+        IReadOnlyCollection<string>? districts = null, int? plan = null) =>
         collection switch
         {
+            _ when PlanCollections.Handles(collection) => new PlanCollections(db).GetItemsAsync(collection, bbox, limit, offset, plan, districts, ct),
             "districts" => Page(db.Districts, d => d.Ubigeo, d => d.Boundary, ToFeature, bbox, limit, offset, null, ct),
             "neighborhoods" => Page(db.Neighborhoods, n => n.Id, n => n.Boundary, ToFeature, bbox, limit, offset, q => InDistricts(q, districts), ct),
             "stations" => Page(db.Stations, s => s.Id, s => s.Location, ToFeature, bbox, limit, offset, null, ct),
@@ -63,6 +66,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
     /// <summary>One feature by its id (the ubigeo for districts), or null (also when outside the district limit).</summary>
     public async Task<IFeature?> GetItemAsync(string collection, string id, CancellationToken ct, IReadOnlyCollection<string>? districts = null)
     {
+        if (PlanCollections.Handles(collection)) return await new PlanCollections(db).GetItemAsync(collection, id, districts, ct);
         if (collection == "districts")
             return await db.Districts.AsNoTracking().Where(d => d.Ubigeo == id).Select(d => ToFeature(d)).FirstOrDefaultAsync(ct);
         if (collection == "provinces")
@@ -117,6 +121,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
 
     private Task<Envelope?> WholeExtentAsync(string collection, CancellationToken ct) => collection switch
     {
+        _ when PlanCollections.Handles(collection) => new PlanCollections(db).ExtentAsync(collection, ct),
         "districts" => db.Districts.ExtentAsync(d => d.Boundary, ct),
         "neighborhoods" => db.Neighborhoods.ExtentAsync(n => n.Boundary, ct),
         "stations" => db.Stations.ExtentAsync(s => s.Location, ct),
@@ -129,8 +134,8 @@ public sealed class FeatureCatalog(BarrioDbContext db)
     };
 
     /// <summary>Every feature of a collection, for export.</summary>
-    public async Task<IReadOnlyList<IFeature>> GetAllAsync(string collection, Envelope? bbox, CancellationToken ct, IReadOnlyCollection<string>? districts = null) =>
-        (await GetItemsAsync(collection, bbox, int.MaxValue, 0, ct, districts)).Features;
+    public async Task<IReadOnlyList<IFeature>> GetAllAsync(string collection, Envelope? bbox, CancellationToken ct, IReadOnlyCollection<string>? districts = null, int? plan = null) =>
+        (await GetItemsAsync(collection, bbox, int.MaxValue, 0, ct, districts, plan)).Features;
 
     private async Task<FeaturePage> Page<T, TKey>(
         DbSet<T> set, Expression<Func<T, TKey>> orderKey, Expression<Func<T, Geometry>> geometry, Func<T, IFeature> toFeature,
