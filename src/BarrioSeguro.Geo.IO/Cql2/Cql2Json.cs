@@ -25,7 +25,7 @@ public static class Cql2Json
         }
         catch (JsonException e)
         {
-            var depth = e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase);
+            var depth = e.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase);
             throw depth
                 ? new Cql2Exception(Note.Of("cql.too_deep", ("pos", (int)(e.BytePositionInLine ?? 0) + 1), ("max", Cql2Limits.MaxDepth)))
                 : new Cql2Exception(Note.Of("cql.json_syntax", ("line", (int)(e.LineNumber ?? 0) + 1), ("pos", (int)(e.BytePositionInLine ?? 0) + 1)));

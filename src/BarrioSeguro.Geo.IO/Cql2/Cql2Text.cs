@@ -262,7 +262,9 @@ public sealed class Cql2Text
 
     private CqlNumber Number()
     {
+        Skip();
         var start = _i;
+        if (AtEnd) throw Unexpected("a number");
         if (_s[_i] is '-' or '+') _i++;
         while (_i < _s.Length && (char.IsAsciiDigit(_s[_i]) || _s[_i] == '.')) _i++;
         if (_i < _s.Length && _s[_i] is 'e' or 'E')
