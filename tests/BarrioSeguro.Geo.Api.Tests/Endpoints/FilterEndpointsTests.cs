@@ -23,7 +23,7 @@ public class FilterEndpointsTests(ApiFixture api)
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
-    private const string Square = "POLYGON((-79.045 -8.06, -79.035 -8.06, -79.035 -8.05, -79.045 -8.05, -79.045 -8.06))";
+    private const string Square = "POLYGON((-79.075 -8.025, -79.065 -8.025, -79.065 -8.015, -79.075 -8.015, -79.075 -8.025))";
 
     /// <summary>collection, filter-lang, filter, filter-crs, the same predicate in PostGIS SQL.</summary>
     public static TheoryData<string, string, string, string, string> Matches => new()
@@ -36,21 +36,21 @@ public class FilterEndpointsTests(ApiFixture api)
         { "streets", "cql2-text", "id <= 10", "", "SELECT count(*) FROM streets WHERE id <= 10" },
         { "streets", "cql2-text", "name = 'x''; DROP TABLE streets; --'", "", "SELECT count(*) FROM streets WHERE name = 'x''; DROP TABLE streets; --'" },
         { "streets", "cql2-text", $"S_INTERSECTS(geometry, {Square})", "", $"SELECT count(*) FROM streets WHERE ST_Intersects(geometry, ST_GeomFromText('{Square}', 4326))" },
-        { "streets", "cql2-text", "S_INTERSECTS(geometry, BBOX(-79.045, -8.06, -79.035, -8.05)) AND class = 'residential'", "",
-            "SELECT count(*) FROM streets WHERE ST_Intersects(geometry, ST_MakeEnvelope(-79.045, -8.06, -79.035, -8.05, 4326)) AND class = 'residential'" },
-        { "streets", "cql2-text", "S_INTERSECTS(geometry, POLYGON((-8.06 -79.045, -8.06 -79.035, -8.05 -79.035, -8.05 -79.045, -8.06 -79.045)))",
+        { "streets", "cql2-text", "S_INTERSECTS(geometry, BBOX(-79.075, -8.025, -79.065, -8.015)) AND class = 'residential'", "",
+            "SELECT count(*) FROM streets WHERE ST_Intersects(geometry, ST_MakeEnvelope(-79.075, -8.025, -79.065, -8.015, 4326)) AND class = 'residential'" },
+        { "streets", "cql2-text", "S_INTERSECTS(geometry, POLYGON((-8.025 -79.075, -8.025 -79.065, -8.015 -79.065, -8.015 -79.075, -8.025 -79.075)))",
             "http://www.opengis.net/def/crs/EPSG/0/4326", $"SELECT count(*) FROM streets WHERE ST_Intersects(geometry, ST_GeomFromText('{Square}', 4326))" },
-        { "streets", "cql2-text", "S_INTERSECTS(geometry, BBOX(715000, 9108500, 716500, 9109600))", "EPSG:32717",
-            "SELECT count(*) FROM streets WHERE ST_Intersects(geometry, ST_Transform(ST_MakeEnvelope(715000, 9108500, 716500, 9109600, 32717), 4326))" },
-        { "streets", "cql2-text", "S_WITHIN(geometry, BBOX(-79.045, -8.06, -79.035, -8.05))", "",
-            "SELECT count(*) FROM streets WHERE ST_Within(geometry, ST_MakeEnvelope(-79.045, -8.06, -79.035, -8.05, 4326))" },
+        { "streets", "cql2-text", "S_INTERSECTS(geometry, BBOX(712200, 9112500, 713200, 9113500))", "EPSG:32717",
+            "SELECT count(*) FROM streets WHERE ST_Intersects(geometry, ST_Transform(ST_MakeEnvelope(712200, 9112500, 713200, 9113500, 32717), 4326))" },
+        { "streets", "cql2-text", "S_WITHIN(geometry, BBOX(-79.075, -8.025, -79.065, -8.015))", "",
+            "SELECT count(*) FROM streets WHERE ST_Within(geometry, ST_MakeEnvelope(-79.075, -8.025, -79.065, -8.015, 4326))" },
         { "stations", "cql2-text", "S_INTERSECTS(geometry, BBOX(-79.2, -8.2, -78.9, -7.9))", "",
             "SELECT count(*) FROM stations WHERE ST_Intersects(location, ST_MakeEnvelope(-79.2, -8.2, -78.9, -7.9, 4326))" },
         { "incidents", "cql2-text", "occurredAt >= TIMESTAMP('2017-06-01T00:00:00Z')", "", "SELECT count(*) FROM incidents WHERE occurred_at >= '2017-06-01T00:00:00Z'" },
         { "incidents", "cql2-text", "occurredAt < DATE('2017-06-01') AND isSynthetic = false", "",
             "SELECT count(*) FROM incidents WHERE (occurred_at AT TIME ZONE 'UTC')::date < '2017-06-01' AND NOT is_synthetic" },
-        { "districts", "cql2-text", "S_INTERSECTS(geometry, POINT(-79.04 -8.05))", "", "SELECT count(*) FROM districts WHERE ST_Intersects(boundary, ST_SetSRID(ST_MakePoint(-79.04, -8.05), 4326))" },
-        { "streets", "cql2-json", """{"op":"and","args":[{"op":"=","args":[{"property":"class"},"residential"]},{"op":"s_intersects","args":[{"property":"geometry"},{"type":"Polygon","coordinates":[[[-79.045,-8.06],[-79.035,-8.06],[-79.035,-8.05],[-79.045,-8.05],[-79.045,-8.06]]]}]}]}""", "",
+        { "districts", "cql2-text", "S_INTERSECTS(geometry, POINT(-79.04 -8.015))", "", "SELECT count(*) FROM districts WHERE ST_Intersects(boundary, ST_SetSRID(ST_MakePoint(-79.04, -8.015), 4326))" },
+        { "streets", "cql2-json", """{"op":"and","args":[{"op":"=","args":[{"property":"class"},"residential"]},{"op":"s_intersects","args":[{"property":"geometry"},{"type":"Polygon","coordinates":[[[-79.075,-8.025],[-79.065,-8.025],[-79.065,-8.015],[-79.075,-8.015],[-79.075,-8.025]]]}]}]}""", "",
             $"SELECT count(*) FROM streets WHERE class = 'residential' AND ST_Intersects(geometry, ST_GeomFromText('{Square}', 4326))" },
         { "streets", "cql2-json", """{"op":"not","args":[{"op":"isNull","args":[{"property":"name"}]}]}""", "", "SELECT count(*) FROM streets WHERE name IS NOT NULL" },
         { "incidents", "cql2-json", """{"op":"<","args":[{"property":"occurredAt"},{"timestamp":"2017-03-01T00:00:00Z"}]}""", "", "SELECT count(*) FROM incidents WHERE occurred_at < '2017-03-01T00:00:00Z'" },
@@ -78,7 +78,7 @@ public class FilterEndpointsTests(ApiFixture api)
         var residential = await Oracle("SELECT count(*) FROM streets WHERE class = 'residential'");
         Assert.InRange(residential, 1, all - 1);
         Assert.InRange(await Oracle($"SELECT count(*) FROM streets WHERE ST_Intersects(geometry, ST_GeomFromText('{Square}', 4326))"), 1, all - 1);
-        Assert.InRange(await Oracle("SELECT count(*) FROM streets WHERE ST_Intersects(geometry, ST_Transform(ST_MakeEnvelope(715000, 9108500, 716500, 9109600, 32717), 4326))"), 1, all - 1);
+        Assert.InRange(await Oracle("SELECT count(*) FROM streets WHERE ST_Intersects(geometry, ST_Transform(ST_MakeEnvelope(712200, 9112500, 713200, 9113500, 32717), 4326))"), 1, all - 1);
         var incidents = await Oracle("SELECT count(*) FROM incidents");
         Assert.InRange(await Oracle("SELECT count(*) FROM incidents WHERE occurred_at >= '2017-06-01T00:00:00Z'"), 1, incidents - 1);
 
@@ -100,7 +100,6 @@ public class FilterEndpointsTests(ApiFixture api)
         { "streets", "filter=" + Uri.EscapeDataString("class = 'residential' AND"), "cql.unexpected_end" },
         { "streets", "filter=" + Uri.EscapeDataString("class === 'x'"), "cql.unexpected" },
         { "streets", "filter=" + Uri.EscapeDataString(new string('(', 100) + "id = 1" + new string(')', 100)), "cql.too_deep" },
-        { "streets", "filter=" + Uri.EscapeDataString("name = '" + new string('x', 10_001) + "'"), "cql.too_long" },
         { "streets", "filter-lang=cql2-json&filter=" + Uri.EscapeDataString("{\"op\":\"=\",\"args\":[1]}"), "cql.json_args" },
         { "streets", "filter-lang=cql2-json&filter=" + Uri.EscapeDataString("class = 'x'"), "cql.json_syntax" },
         { "streets", "filter-lang=ecql&filter=id%3D1", "cql.unknown_lang" },
@@ -122,12 +121,23 @@ public class FilterEndpointsTests(ApiFixture api)
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
     }
 
+    /// <summary>
+    /// Kestrel refuses a request line over 8 KB (414) before the filter's own limit of 10,000 characters (checked in
+    /// Cql2ParserTests) is reached: a huge literal never reaches the parser.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_huge_literal_is_refused()
+    {
+        var response = await api.Client().GetAsync("/api/collections/streets/items?filter=" + Uri.EscapeDataString("name = '" + new string('x', 10_001) + "'"));
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, response.StatusCode);
+    }
+
     [SkippableFact]
     public async Task A_syntax_error_names_its_character_and_a_type_error_the_queryables()
     {
         var syntax = await Json(await api.Client().GetAsync("/api/collections/streets/items?filter=" + Uri.EscapeDataString("class == 'x'")));
-        Assert.Equal(7, problemArg(syntax, "pos").GetInt32());
-        Assert.Contains("7", syntax.GetProperty("detail").GetString());
+        Assert.Equal(8, problemArg(syntax, "pos").GetInt32());
+        Assert.Contains("8", syntax.GetProperty("detail").GetString());
         var type = await Json(await api.Client().GetAsync("/api/collections/streets/items?lang=es&filter=" + Uri.EscapeDataString("class = 1")));
         Assert.Equal("class", problemArg(type, "property").GetString());
         Assert.Contains("oneway (boolean)", type.GetProperty("detail").GetString());
@@ -198,13 +208,36 @@ public class FilterEndpointsTests(ApiFixture api)
         Assert.Contains("http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter", classes);
     }
 
-    /// <summary>GDAL's OAPIF driver: -where is sent to the server as CQL2 text when the service conforms to Part 3.</summary>
+    /// <summary>
+    /// GDAL's OAPIF driver reads a filtered layer (-where) with the right count. GDAL 3.6 knows only the Part 3 draft
+    /// ("cql-text", found in the OpenAPI document's filter-lang enum), so it evaluates -where itself on every page:
+    /// its debug log shows items URLs without filter=. A CQL2 filter in the URL does reach the server (next test).
+    /// </summary>
     [SkippableFact]
     public async Task GDAL_reads_a_filtered_layer()
     {
         var expected = await Oracle("SELECT count(*) FROM streets WHERE class = 'residential' AND oneway");
-        var info = await GdalTool.RunAsync("ogrinfo", "-ro", "-so", "-where", "class = 'residential' AND oneway = 1", $"OAPIF:{api.BaseAddress}api", "streets");
+        var (info, log) = await Run("ogrinfo", ["-ro", "-so", "--config", "CPL_DEBUG", "ON", "-where", "class = 'residential' AND oneway = 1",
+            $"OAPIF:{api.BaseAddress}api", "streets"]);
         Assert.Contains($"Feature Count: {expected}", info);
+        Assert.Contains("/items", log);
+    }
+
+    /// <summary>
+    /// GDAL's OAPIF driver keeps the query of the URL it opens on every request it makes: a CQL2 filter given there is
+    /// applied by the server (GDAL's debug log shows the items URLs), and GDAL reads only the matching streets.
+    /// </summary>
+    [SkippableFact]
+    public async Task GDAL_passes_a_CQL2_filter_given_in_the_URL()
+    {
+        var expected = await Oracle("SELECT count(*) FROM streets WHERE class = 'residential'");
+        var url = $"OAPIF:{api.BaseAddress}api/collections/streets?filter={Uri.EscapeDataString("class = 'residential'")}";
+        var (info, log) = await Run("ogrinfo", ["-ro", "-al", "-q", "--config", "CPL_DEBUG", "ON", url]);
+        Assert.Equal(expected, info.Split('\n').Count(l => l.Contains("OGRFeature(", StringComparison.Ordinal)));
+        Assert.Equal(expected, info.Split('\n').Count(l => l.Trim() == "class (String) = residential"));
+        var fetched = log.Split('\n').Where(l => l.Contains("/items", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(fetched);
+        Assert.All(fetched, l => Assert.Contains("filter=", l));
     }
 
     /// <summary>OWSLib (Debian's python3-owslib) sends filter= through collection_items.</summary>
@@ -224,7 +257,10 @@ public class FilterEndpointsTests(ApiFixture api)
         Assert.Equal(new[] { "residential" }, result.RootElement.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToArray());
     }
 
-    /// <summary>QGIS headless (python3-qgis) opens a layer with a subset string: its OAPIF provider sends it as a filter.</summary>
+    /// <summary>
+    /// QGIS headless (python3-qgis 3.22) opens the layer with a subset string and gets exactly the matching streets.
+    /// QGIS 3.22's OAPIF provider predates CQL2, so the subset is not known to reach the server as a filter.
+    /// </summary>
     [SkippableFact]
     public async Task QGIS_reads_a_filtered_layer()
     {
@@ -249,6 +285,18 @@ public class FilterEndpointsTests(ApiFixture api)
         Assert.True(result.RootElement.GetProperty("valid").GetBoolean());
         Assert.Equal(expected, result.RootElement.GetProperty("count").GetInt64());
         Assert.Equal(new[] { "residential" }, result.RootElement.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToArray());
+    }
+
+    private static async Task<(string Out, string Err)> Run(string tool, string[] args)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"{tool} exited {p.ExitCode}: {await stderr}");
+        return (await stdout, await stderr);
     }
 
     private static async Task<string> Python(string script, params string[] args)
