@@ -38,6 +38,8 @@ public static class FeatureFilters
     /// <summary>The CRSs a filter's geometries may be in: SRID and whether the axes are lat, lon (EPSG:4326's order).</summary>
     private static readonly IReadOnlyDictionary<string, (int Srid, bool LatLon)> FilterCrss = BuildCrss();
 
+    private static readonly string[] CrsUris = FilterCrss.Keys.Where(k => k.StartsWith("http", StringComparison.Ordinal)).ToArray();
+
     private static Dictionary<string, (int, bool)> BuildCrss()
     {
         var crss = new Dictionary<string, (int, bool)>(StringComparer.OrdinalIgnoreCase)
@@ -67,8 +69,7 @@ public static class FeatureFilters
         var crsText = q["filter-crs"].ToString();
         var crs = (Srid: 4326, LatLon: false);
         if (crsText.Length > 0 && !FilterCrss.TryGetValue(crsText, out crs))
-            return (null, Problems.BadRequest("Invalid filter-crs", Note.Of("cql.unknown_crs", ("crs", crsText),
-                ("allowed", FilterCrss.Keys.Where(k => k.StartsWith("http", StringComparison.Ordinal)).ToArray()))));
+            return (null, Problems.BadRequest("Invalid filter-crs", Note.Of("cql.unknown_crs", ("crs", crsText), ("allowed", CrsUris))));
 
         CqlNode? filter = null;
         var filterText = q["filter"].ToString();
