@@ -145,6 +145,21 @@ public class FilterEndpointsTests(ApiFixture api)
         static JsonElement problemArg(JsonElement p, string name) => p.GetProperty("args").GetProperty(name);
     }
 
+    /// <summary>A filter narrows what a user may read; it never widens it past the user's districts (OR TRUE included).</summary>
+    [SkippableFact]
+    public async Task A_filter_keeps_the_district_limit()
+    {
+        var viewer = await api.ClientAs(BarrioSeguro.Geo.Data.Accounts.Role.Viewer, "130101");
+        const string inDistrict = "FROM incidents i WHERE EXISTS (SELECT 1 FROM districts d WHERE d.ubigeo = '130101' AND ST_Intersects(d.boundary, i.location))";
+        foreach (var filter in new[] { "id >= 0 OR TRUE", "category IS NULL OR category IS NOT NULL" })
+        {
+            var root = await Json(await viewer.GetAsync("/api/collections/incidents/items?limit=10000&filter=" + Uri.EscapeDataString(filter)));
+            Assert.Equal(await Oracle("SELECT count(*) " + inDistrict), root.GetProperty("numberMatched").GetInt64());
+        }
+        var late = await Json(await viewer.GetAsync("/api/collections/incidents/items?limit=10000&filter=" + Uri.EscapeDataString("occurredAt >= TIMESTAMP('2017-06-01T00:00:00Z')")));
+        Assert.Equal(await Oracle("SELECT count(*) " + inDistrict + " AND i.occurred_at >= '2017-06-01T00:00:00Z'"), late.GetProperty("numberMatched").GetInt64());
+    }
+
     [SkippableFact]
     public async Task Paging_keeps_the_filter_and_counts_every_match()
     {
