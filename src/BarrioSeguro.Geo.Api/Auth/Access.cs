@@ -78,6 +78,7 @@ public static class AccessTable
         ["GET /api/collections/{name}"] = new(Need.CollectionRead),
         ["GET /api/collections/{name}/items"] = new(Need.CollectionRead),
         ["GET /api/collections/{name}/items/{id}"] = new(Need.CollectionRead),
+        ["GET /api/collections/{name}/queryables"] = new(Need.CollectionRead),
         ["GET /api/collections/{name}/export"] = new(Need.CollectionExport),
 
         ["POST /api/auth/token"] = new(Need.Public),

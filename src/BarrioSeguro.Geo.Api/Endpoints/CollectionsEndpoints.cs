@@ -21,6 +21,7 @@ public static class CollectionsEndpoints
         group.MapGet("/", ListCollections).WithSummary("The published collections (OGC API - Features).");
         group.MapGet("/{name}", GetCollection).WithSummary("One collection with its extent.");
         group.MapGet("/{name}/items", GetItems).WithSummary("Features of a collection as a GeoJSON FeatureCollection, with bbox filter and paging.");
+        group.MapGet("/{name}/queryables", FeatureFilters.GetQueryables).WithSummary("What filter and sortby may name (OGC API Features Part 3), as JSON Schema.");
         group.MapGet("/{name}/items/{id}", GetItem).WithSummary("One feature.");
         group.MapGet("/{name}/export", Export)
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip", "application/geopackage+sqlite3", "application/geo+json",
@@ -62,6 +63,7 @@ public static class CollectionsEndpoints
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+        .. FeatureFilters.ConformanceClasses,
     ]));
 
     public static async Task<JsonOk<CollectionList>> ListCollections(HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
@@ -89,6 +91,8 @@ public static class CollectionsEndpoints
             [
                 new GeoJson.Link(self, "self", "application/json"),
                 new GeoJson.Link(self + "/items", "items", "application/geo+json"),
+                .. (Queryables.Of(c.Name) is null ? Array.Empty<GeoJson.Link>()
+                    : [new GeoJson.Link(self + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "Queryables")]),
                 new GeoJson.Link(self + "/export?format=shapefile", "enclosure", "application/zip", "Shapefile (zip)"),
                 new GeoJson.Link(self + "/export?format=geopackage", "enclosure", "application/geopackage+sqlite3", "GeoPackage"),
                 new GeoJson.Link(self + "/export?format=kml", "enclosure", "application/vnd.google-earth.kml+xml", "KML"),
@@ -111,13 +115,15 @@ public static class CollectionsEndpoints
         if (offset is < 0) return Problems.BadRequest("Invalid offset", Note.Of("api.offset_negative", ("offset", offset.Value)));
         var take = Math.Min(limit ?? QueryParameters.DefaultLimit, QueryParameters.MaxLimit);
         var skip = offset ?? 0;
+        var (asked, badQuery) = FeatureFilters.Read(name, request);
+        if (badQuery is not null) return badQuery;
 
         // A user limited to districts reads the neighbourhoods and incidents of those districts only.
-        var page = await catalog.GetItemsAsync(name, box, take, skip, ct, request.HttpContext.User.DistrictsOf(), planId);
+        var page = await catalog.GetItemsAsync(name, box, take, skip, ct, request.HttpContext.User.DistrictsOf(), planId, asked!.Query);
         var links = new List<GeoJson.Link> { new(Url(request, skip, take), "self", "application/geo+json") };
         if (skip + page.Features.Count < page.NumberMatched)
             links.Add(new GeoJson.Link(Url(request, skip + take, take), "next", "application/geo+json"));
-        return GeoJson.FeatureCollection(page.Features, page.NumberMatched, links);
+        return GeoJson.FeatureCollection(FeatureFilters.Select(page.Features, asked.Properties), page.NumberMatched, links);
     }
 
     public static async Task<Results<GeoJsonFeature, NotFoundProblem>> GetItem(string name, string id, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)

@@ -48,18 +48,18 @@ public sealed class FeatureCatalog(BarrioDbContext db)
     /// <summary>Features of a collection ordered by id, optionally inside a lon/lat box.</summary>
     /// <exception cref="KeyNotFoundException">No collection has that name.</exception>
     public Task<FeaturePage> GetItemsAsync(string collection, Envelope? bbox, int limit, int offset, CancellationToken ct,
-        IReadOnlyCollection<string>? districts = null, int? plan = null) =>
+        IReadOnlyCollection<string>? districts = null, int? plan = null, FeatureQuery? featureQuery = null) =>
         collection switch
         {
             _ when PlanCollections.Handles(collection) => new PlanCollections(db).GetItemsAsync(collection, bbox, limit, offset, plan, districts, ct),
-            "districts" => Page(db.Districts, d => d.Ubigeo, d => d.Boundary, ToFeature, bbox, limit, offset, null, ct),
-            "neighborhoods" => Page(db.Neighborhoods, n => n.Id, n => n.Boundary, ToFeature, bbox, limit, offset, q => InDistricts(q, districts), ct),
-            "stations" => Page(db.Stations, s => s.Id, s => s.Location, ToFeature, bbox, limit, offset, null, ct),
-            "streets" => Page(db.Streets, s => s.Id, s => s.Geometry, ToFeature, bbox, limit, offset, null, ct),
-            "incidents" => Page(db.Incidents, i => i.Id, i => i.Location, ToFeature, bbox, limit, offset, q => InDistricts(q, districts), ct),
-            "provinces" => Page(db.Provinces, p => p.Code, p => p.Boundary, ToFeature, bbox, limit, offset, null, ct),
-            "departments" => Page(db.Departments, d => d.Code, d => d.Boundary, ToFeature, bbox, limit, offset, null, ct),
-            "buildings" => Page(db.Buildings, b => b.Id, b => b.Geometry, ToFeature, bbox, limit, offset, null, ct),
+            "districts" => Page(db.Districts, d => d.Ubigeo, d => d.Boundary, ToFeature, bbox, limit, offset, null, ct, featureQuery),
+            "neighborhoods" => Page(db.Neighborhoods, n => n.Id, n => n.Boundary, ToFeature, bbox, limit, offset, q => InDistricts(q, districts), ct, featureQuery),
+            "stations" => Page(db.Stations, s => s.Id, s => s.Location, ToFeature, bbox, limit, offset, null, ct, featureQuery),
+            "streets" => Page(db.Streets, s => s.Id, s => s.Geometry, ToFeature, bbox, limit, offset, null, ct, featureQuery),
+            "incidents" => Page(db.Incidents, i => i.Id, i => i.Location, ToFeature, bbox, limit, offset, q => InDistricts(q, districts), ct, featureQuery),
+            "provinces" => Page(db.Provinces, p => p.Code, p => p.Boundary, ToFeature, bbox, limit, offset, null, ct, featureQuery),
+            "departments" => Page(db.Departments, d => d.Code, d => d.Boundary, ToFeature, bbox, limit, offset, null, ct, featureQuery),
+            "buildings" => Page(db.Buildings, b => b.Id, b => b.Geometry, ToFeature, bbox, limit, offset, null, ct, featureQuery),
             _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
         };
 
@@ -139,12 +139,14 @@ public sealed class FeatureCatalog(BarrioDbContext db)
 
     private async Task<FeaturePage> Page<T, TKey>(
         DbSet<T> set, Expression<Func<T, TKey>> orderKey, Expression<Func<T, Geometry>> geometry, Func<T, IFeature> toFeature,
-        Envelope? bbox, int limit, int offset, Func<IQueryable<T>, IQueryable<T>>? only, CancellationToken ct)
+        Envelope? bbox, int limit, int offset, Func<IQueryable<T>, IQueryable<T>>? only, CancellationToken ct, FeatureQuery? featureQuery = null)
         where T : class
     {
-        var query = bbox is null ? set : set.Intersecting(geometry, SpatialQueries.Box(bbox));
+        // Part 3: a CQL2 filter joins the bbox in one SQL query (CqlSql: parameters only); sortby orders before the key.
+        var query = featureQuery?.Filter is { } filter ? set.Matching(geometry, bbox is null ? null : SpatialQueries.Box(bbox), filter, featureQuery)
+            : bbox is null ? set : set.Intersecting(geometry, SpatialQueries.Box(bbox));
         if (only is not null) query = only(query);
-        query = query.AsNoTracking().OrderBy(orderKey);
+        query = query.AsNoTracking().Sorted(featureQuery?.SortBy, orderKey);
         var matched = await query.CountAsync(ct);
         var rows = await query.Skip(offset).Take(limit).ToListAsync(ct);
         return new FeaturePage(rows.Select(toFeature).ToList(), matched);
