@@ -21,7 +21,7 @@ public static class CollectionsEndpoints
         group.MapGet("/", ListCollections).WithSummary("The published collections (OGC API - Features).");
         group.MapGet("/{name}", GetCollection).WithSummary("One collection with its extent.");
         group.MapGet("/{name}/items", GetItems).WithSummary("Features of a collection as a GeoJSON FeatureCollection, with bbox filter and paging.");
-        group.MapGet("/{name}/items/{id}", GetItem).WithSummary("One feature.");
+        group.MapGet("/{name}/items/{id}", GetItem).AddEndpointFilter(FeatureEditEndpoints.ItemETag).WithSummary("One feature.");
         group.MapGet("/{name}/export", Export)
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip", "application/geopackage+sqlite3", "application/geo+json",
                 "application/vnd.google-earth.kml+xml", "text/csv")
@@ -62,6 +62,7 @@ public static class CollectionsEndpoints
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+        .. FeatureEditEndpoints.ConformanceClasses, // issue 14.4: Part 4
     ]));
 
     public static async Task<JsonOk<CollectionList>> ListCollections(HttpRequest request, FeatureCatalog catalog, CancellationToken ct)

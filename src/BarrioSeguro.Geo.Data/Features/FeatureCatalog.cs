@@ -26,7 +26,7 @@ public sealed record FeaturePage(IReadOnlyList<IFeature> Features, int NumberMat
 public sealed class FeatureCatalog(BarrioDbContext db)
 {
     /// <summary>The collections a district limit applies to.</summary>
-    public static readonly IReadOnlySet<string> DistrictLimited = new HashSet<string>(["neighborhoods", "incidents"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> DistrictLimited = new HashSet<string>(["neighborhoods", "incidents", ContingentFeatures.Name], StringComparer.Ordinal);
 
     public static readonly IReadOnlyList<CollectionInfo> Collections =
     [
@@ -38,6 +38,8 @@ public sealed class FeatureCatalog(BarrioDbContext db)
         // issue 13.2: INEI's provinces and departments, for the national overview and the viewer to draw.
         new("provinces", "Provinces (INEI)", "MultiPolygon"),
         new("departments", "Departments (INEI)", "MultiPolygon"),
+        // issue 14.4: contingents, drawn at a point of their neighbourhood (ContingentFeatures).
+        new(ContingentFeatures.Name, "Police contingents", "Point"),
     ];
 
     public static bool Exists(string name) => Collections.Any(c => c.Name == name);
@@ -55,6 +57,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
             "incidents" => Page(db.Incidents, i => i.Id, i => i.Location, ToFeature, bbox, limit, offset, q => InDistricts(q, districts), ct),
             "provinces" => Page(db.Provinces, p => p.Code, p => p.Boundary, ToFeature, bbox, limit, offset, null, ct),
             "departments" => Page(db.Departments, d => d.Code, d => d.Boundary, ToFeature, bbox, limit, offset, null, ct),
+            ContingentFeatures.Name => ContingentFeatures.PageAsync(db, bbox, limit, offset, districts, ct),
             _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
         };
 
@@ -74,6 +77,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
             "stations" => await db.Stations.AsNoTracking().Where(s => s.Id == key).Select(s => ToFeature(s)).FirstOrDefaultAsync(ct),
             "streets" => await db.Streets.AsNoTracking().Where(s => s.Id == key).Select(s => ToFeature(s)).FirstOrDefaultAsync(ct),
             "incidents" => await InDistricts(db.Incidents.AsNoTracking(), districts).Where(i => i.Id == key).Select(i => ToFeature(i)).FirstOrDefaultAsync(ct),
+            ContingentFeatures.Name => await ContingentFeatures.ItemAsync(db, key, districts, ct),
             _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
         };
     }
@@ -121,6 +125,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
         "incidents" => db.Incidents.ExtentAsync(i => i.Location, ct),
         "provinces" => db.Provinces.ExtentAsync(p => p.Boundary, ct),
         "departments" => db.Departments.ExtentAsync(d => d.Boundary, ct),
+        ContingentFeatures.Name => ContingentFeatures.ExtentAsync(db, ct),
         _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
     };
 
