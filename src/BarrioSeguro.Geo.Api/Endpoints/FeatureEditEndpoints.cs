@@ -233,15 +233,27 @@ public static class FeatureEditEndpoints
     /// <summary>The body as JSON (its members checked) and as a feature (GeoJsonBody's checks: UTF-8, vertices, CRS, geometry).</summary>
     private static (JsonObject? Body, IFeature? Feature, IResult? Error) Read(string name, ReadOnlyMemory<byte> bytes)
     {
+        JsonObject? body = null;
+        try
+        {
+            body = JsonNode.Parse(bytes.Span, documentOptions: new JsonDocumentOptions { MaxDepth = Core.Spatial.InputLimits.JsonDepth }) as JsonObject;
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            // Not JSON (or not UTF-8): GeoJsonBody says where, below.
+        }
+        // A Feature's members are checked before NTS reads it (it may skip what it does not know).
+        if (body?["type"] is JsonValue t && t.GetValueKind() == JsonValueKind.String && t.GetValue<string>() == "Feature")
+        {
+            foreach (var member in body)
+                if (member.Key is not ("type" or "id" or "geometry" or "properties" or "bbox" or "links" or "crs"))
+                    return (null, null, RequestProblem.Malformed("Unknown member", Note.Of("edit.unknown_member", ("member", member.Key))));
+            if (body["properties"] is not (null or JsonObject))
+                return (null, null, RequestProblem.Malformed("Malformed GeoJSON", Note.Of("api.feature_unusable")));
+        }
         var (feature, error) = GeoJsonBody.ParseFeature(bytes, geometryRequired: name != ContingentFeatures.Name);
         if (error is not null) return (null, null, error);
-        var body = JsonNode.Parse(bytes.Span, documentOptions: new JsonDocumentOptions { MaxDepth = Core.Spatial.InputLimits.JsonDepth })!.AsObject();
-        foreach (var member in body)
-            if (member.Key is not ("type" or "id" or "geometry" or "properties" or "bbox" or "links" or "crs"))
-                return (null, null, RequestProblem.Malformed("Unknown member", Note.Of("edit.unknown_member", ("member", member.Key))));
-        if (body["properties"] is not (null or JsonObject))
-            return (null, null, RequestProblem.Malformed("Malformed GeoJSON", Note.Of("api.feature_unusable")));
-        return (body, feature, null);
+        return (body!, feature, null);
     }
 
     /// <summary>

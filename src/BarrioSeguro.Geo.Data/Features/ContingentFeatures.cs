@@ -14,12 +14,16 @@ public static class ContingentFeatures
 {
     public const string Name = "contingents";
 
-    private sealed record Row(Contingent Contingent, Point At);
+    private sealed class Row
+    {
+        public required Contingent Contingent { get; init; }
+        public required Geometry At { get; init; }
+    }
 
     private static IQueryable<Row> Rows(BarrioDbContext db, IReadOnlyCollection<string>? districts) =>
         from c in db.Contingents.AsNoTracking()
         join n in FeatureCatalog.InDistricts(db.Neighborhoods.AsNoTracking(), districts) on c.NeighborhoodId equals n.Id
-        select new Row(c, (Point)n.Boundary.PointOnSurface);
+        select new Row { Contingent = c, At = n.Boundary.PointOnSurface };
 
     public static async Task<FeaturePage> PageAsync(BarrioDbContext db, Envelope? bbox, int limit, int offset,
         IReadOnlyCollection<string>? districts, CancellationToken ct)
@@ -33,25 +37,28 @@ public static class ContingentFeatures
         query = query.OrderBy(r => r.Contingent.Id);
         var matched = await query.CountAsync(ct);
         var rows = await query.Skip(offset).Take(limit).ToListAsync(ct);
-        return new FeaturePage(rows.Select(r => ToFeature(r.Contingent, r.At)).ToList(), matched);
+        return new FeaturePage(rows.Select(r => ToFeature(r.Contingent, r.At as Point)).ToList(), matched);
     }
 
     public static async Task<IFeature?> ItemAsync(BarrioDbContext db, int id, IReadOnlyCollection<string>? districts, CancellationToken ct)
     {
         var row = await Rows(db, districts).Where(r => r.Contingent.Id == id).FirstOrDefaultAsync(ct);
-        return row is null ? null : ToFeature(row.Contingent, row.At);
+        return row is null ? null : ToFeature(row.Contingent, row.At as Point);
     }
 
     /// <summary>The point a contingent is drawn at (its neighbourhood's), or null when the neighbourhood is gone.</summary>
     public static Task<Point?> PointOfAsync(BarrioDbContext db, int neighborhoodId, CancellationToken ct) =>
-        db.Neighborhoods.AsNoTracking().Where(n => n.Id == neighborhoodId).Select(n => (Point?)n.Boundary.PointOnSurface).FirstOrDefaultAsync(ct);
+        PointOf(db, neighborhoodId, ct);
+
+    private static async Task<Point?> PointOf(BarrioDbContext db, int neighborhoodId, CancellationToken ct) =>
+        await db.Neighborhoods.AsNoTracking().Where(n => n.Id == neighborhoodId).Select(n => n.Boundary.PointOnSurface).FirstOrDefaultAsync(ct) as Point;
 
     public static async Task<Envelope?> ExtentAsync(BarrioDbContext db, CancellationToken ct)
     {
         var points = await Rows(db, null).Select(r => r.At).ToListAsync(ct);
         if (points.Count == 0) return null;
         var box = new Envelope();
-        foreach (var p in points) box.ExpandToInclude(p.Coordinate);
+        foreach (var p in points) box.ExpandToInclude(p.EnvelopeInternal);
         return box;
     }
 

@@ -15,7 +15,7 @@ public class CollectionsEndpointsTests(ApiFixture api)
     {
         var root = await Json(await api.Client().GetAsync("/api/collections"));
         var ids = root.GetProperty("collections").EnumerateArray().Select(c => c.GetProperty("id").GetString()).ToList();
-        Assert.Equal(["districts", "neighborhoods", "stations", "streets", "incidents", "provinces", "departments"], ids);
+        Assert.Equal(["districts", "neighborhoods", "stations", "streets", "incidents", "provinces", "departments", "contingents"], ids);
         var streets = await Json(await api.Client().GetAsync("/api/collections/streets"));
         var bbox = streets.GetProperty("extent").GetProperty("spatial").GetProperty("bbox")[0];
         Assert.InRange(bbox[0].GetDouble(), -79.2, -79.0); // El Milagro's streets, lon/lat
