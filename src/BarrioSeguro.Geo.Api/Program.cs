@@ -52,6 +52,7 @@ app.MapAuth();
 
 app.MapOpenApi();
 app.MapCollections();
+app.MapFeatureEdits(); // issue 14.4: OGC API - Features Part 4 (POST, PUT, PATCH, DELETE on collection items)
 app.MapDistricts(); // issue 13.2: districts, provinces, departments of Peru
 app.MapNeighborhoods();
 app.MapNeighborhoodQuality();

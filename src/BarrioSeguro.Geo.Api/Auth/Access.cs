@@ -25,6 +25,11 @@ public enum Need
     CollectionRead,
     /// <summary>Exporting a collection: public for the base layers, gis for the others.</summary>
     CollectionExport,
+    /// <summary>
+    /// Writing a collection's features (OGC API - Features Part 4): the role that edits the same things elsewhere,
+    /// planners for neighbourhoods and stations, chiefs for incidents and contingents; admins only for the others.
+    /// </summary>
+    CollectionWrite,
 }
 
 /// <summary>Which route value names the resource whose district limits the call.</summary>
@@ -53,6 +58,8 @@ public enum Scope
     Incident,
     /// <summary>{id} is an import (the district it is an extract of).</summary>
     Import,
+    /// <summary>{id} is a feature of the collection {name}: the scope of that kind (neighbourhood, station, incident, contingent).</summary>
+    CollectionItem,
 }
 
 public sealed record AccessRule(Need Need, Scope Scope = Scope.None);
@@ -80,6 +87,11 @@ public static class AccessTable
         ["GET /api/collections/{name}/items/{id}"] = new(Need.CollectionRead),
         ["GET /api/collections/{name}/queryables"] = new(Need.CollectionRead),
         ["GET /api/collections/{name}/export"] = new(Need.CollectionExport),
+        // issue 14.4, OGC API - Features Part 4: the same roles and district limits as the forms and neighbourhood edits.
+        ["POST /api/collections/{name}/items"] = new(Need.CollectionWrite),
+        ["PUT /api/collections/{name}/items/{id}"] = new(Need.CollectionWrite, Scope.CollectionItem),
+        ["PATCH /api/collections/{name}/items/{id}"] = new(Need.CollectionWrite, Scope.CollectionItem),
+        ["DELETE /api/collections/{name}/items/{id}"] = new(Need.CollectionWrite, Scope.CollectionItem),
 
         ["POST /api/auth/token"] = new(Need.Public),
         ["POST /api/auth/revoke"] = new(Need.SignedIn),
@@ -198,7 +210,31 @@ public static class AccessTable
         Need.Planner => role is Role.Planner or Role.Admin,
         Need.Chief => role is Role.Chief or Role.Admin,
         Need.Gis or Need.CollectionExport => role is Role.Gis or Role.Admin,
+        Need.CollectionWrite => WriterOf(collection) switch
+        {
+            Need.Planner => role is Role.Planner or Role.Admin,
+            Need.Chief => role is Role.Chief or Role.Admin,
+            _ => role is Role.Admin,
+        },
         _ => role is Role.Admin,
+    };
+
+    /// <summary>The role that writes a collection's features: as POST /api/neighborhoods, /api/stations, /api/incidents, /api/contingents.</summary>
+    public static Need WriterOf(string? collection) => collection switch
+    {
+        "neighborhoods" or "stations" => Need.Planner,
+        "incidents" or "contingents" => Need.Chief,
+        _ => Need.Admin,
+    };
+
+    /// <summary>The district scope of a collection's feature ids.</summary>
+    public static Scope ItemScopeOf(string? collection) => collection switch
+    {
+        "neighborhoods" => Scope.Neighborhood,
+        "stations" => Scope.Station,
+        "incidents" => Scope.Incident,
+        "contingents" => Scope.Contingent,
+        _ => Scope.None,
     };
 
     /// <summary>True when anonymous callers may use it (a base layer for the collection needs).</summary>
@@ -219,6 +255,12 @@ public sealed class DistrictScope(BarrioDbContext db)
         int? Int(string? s) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
         var route = request.RouteValues;
         var id = Int(route.GetValueOrDefault("id")?.ToString());
+        if (scope == Scope.CollectionItem)
+        {
+            // A collection with no district (or none at all) limits nothing here: its handler refuses it.
+            var of = AccessTable.ItemScopeOf(route.GetValueOrDefault("name")?.ToString());
+            return of == Scope.None ? [] : await DistrictsAsync(of, request, ct);
+        }
         switch (scope)
         {
             case Scope.Neighborhood when id is { } n:

@@ -22,7 +22,7 @@ public static class CollectionsEndpoints
         group.MapGet("/{name}", GetCollection).WithSummary("One collection with its extent.");
         group.MapGet("/{name}/items", GetItems).WithSummary("Features of a collection as a GeoJSON FeatureCollection, with bbox filter and paging.");
         group.MapGet("/{name}/queryables", FeatureFilters.GetQueryables).WithSummary("What filter and sortby may name (OGC API Features Part 3), as JSON Schema.");
-        group.MapGet("/{name}/items/{id}", GetItem).WithSummary("One feature.");
+        group.MapGet("/{name}/items/{id}", GetItem).AddEndpointFilter(FeatureEditEndpoints.ItemETag).WithSummary("One feature.");
         group.MapGet("/{name}/export", Export)
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip", "application/geopackage+sqlite3", "application/geo+json",
                 "application/vnd.google-earth.kml+xml", "text/csv", "application/flatgeobuf")
@@ -64,6 +64,7 @@ public static class CollectionsEndpoints
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
         .. FeatureFilters.ConformanceClasses,
+        .. FeatureEditEndpoints.ConformanceClasses, // issue 14.4: Part 4
     ]));
 
     public static async Task<JsonOk<CollectionList>> ListCollections(HttpRequest request, FeatureCatalog catalog, CancellationToken ct)

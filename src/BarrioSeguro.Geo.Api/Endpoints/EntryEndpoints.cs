@@ -196,12 +196,18 @@ public static class EntryEndpoints
     {
         var (body, error) = await ReadBodyAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
+        var saved = await CreateCore(kind, body, edit, store, request.HttpContext.User, ct);
+        return new EntryResult(kind.View(saved), saved.Version, StatusCodes.Status201Created, $"/api/{path}/{saved.Id}");
+    }
+
+    private static async Task<T> CreateCore<T>(Kind<T> kind, JsonElement body, EditContext edit, EntryStore store, ClaimsPrincipal user,
+        CancellationToken ct) where T : class, IVersioned
+    {
         var entry = kind.New();
         kind.Apply(body, entry, false);
         kind.Check(entry);
-        await kind.Place(entry, new EntryContext(store, request.HttpContext.User), ct);
-        var saved = await store.CreateAsync(entry, edit.Author(), ct);
-        return new EntryResult(kind.View(saved), saved.Version, StatusCodes.Status201Created, $"/api/{path}/{saved.Id}");
+        await kind.Place(entry, new EntryContext(store, user), ct);
+        return await store.CreateAsync(entry, edit.Author(), ct);
     }
 
     private static async Task<IResult> Get<T>(int id, Kind<T> kind, HttpRequest request, EntryStore store, CancellationToken ct) where T : class, IVersioned
@@ -220,18 +226,83 @@ public static class EntryEndpoints
         if (Precondition(edit, current) is { } refused) return refused;
         var (body, error) = await ReadBodyAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
+        var (saved, notSaved) = await UpdateCore(id, current, partial, kind, body, edit, store, request.HttpContext.User, ct);
+        return saved is null ? notSaved! : new EntryResult(kind.View(saved), saved.Version);
+    }
+
+    /// <summary>Applies a checked change to <paramref name="current"/> (its precondition already held).</summary>
+    private static async Task<(T? Saved, IResult? Refused)> UpdateCore<T>(int id, T current, bool partial, Kind<T> kind, JsonElement body,
+        EditContext edit, EntryStore store, ClaimsPrincipal user, CancellationToken ct) where T : class, IVersioned
+    {
         var changed = kind.Copy(current);
         kind.Apply(body, changed, partial);
         kind.Check(changed);
-        await kind.Place(changed, new EntryContext(store, request.HttpContext.User), ct);
+        await kind.Place(changed, new EntryContext(store, user), ct);
         var result = await store.UpdateAsync<T>(id, edit.IfMatch!.Value, stored => CopyInto(kind, changed, stored), edit.Author(), ct);
         return result.Outcome switch
         {
-            EntryOutcome.Saved => new EntryResult(kind.View(result.Entry!), result.Entry!.Version),
-            EntryOutcome.Stale => Stale(result.Entry!, edit.IfMatch.Value),
-            _ => Problems.NotFound(Note.Of("api.no_entry", ("kind", typeof(T).Name.ToLowerInvariant()), ("id", id))),
+            EntryOutcome.Saved => (result.Entry!, null),
+            EntryOutcome.Stale => (null, Stale(result.Entry!, edit.IfMatch.Value)),
+            _ => (null, Problems.NotFound(Note.Of("api.no_entry", ("kind", typeof(T).Name.ToLowerInvariant()), ("id", id)))),
         };
     }
+
+    // ---- the seam OGC API - Features Part 4 writes through (FeatureEditEndpoints): same checks, places, store ---------
+
+    /// <summary>What a write through the seam did: the entry saved (or deleted), else the refusal to answer.</summary>
+    internal sealed record EntryWrite(IVersioned? Entry, IResult? Refused);
+
+    /// <summary>The entry of a kind ("stations", "incidents", "contingents"), or null.</summary>
+    internal static async Task<IVersioned?> FindEntryAsync(string path, int id, EntryStore store, CancellationToken ct) => path switch
+    {
+        "contingents" => await store.FindAsync<Contingent>(id, ct),
+        "stations" => await store.FindAsync<Station>(id, ct),
+        "incidents" => await store.FindAsync<Incident>(id, ct),
+        _ => throw new KeyNotFoundException(path),
+    };
+
+    /// <summary>Creates an entry from its members (as POST /api/{path} reads them).</summary>
+    internal static async Task<IVersioned> CreateEntryAsync(string path, JsonElement body, EditContext edit, EntryStore store, ClaimsPrincipal user,
+        CancellationToken ct) => path switch
+    {
+        "contingents" => await CreateCore(ContingentKind, body, edit, store, user, ct),
+        "stations" => await CreateCore(StationKind, body, edit, store, user, ct),
+        "incidents" => await CreateCore(IncidentKind, body, edit, store, user, ct),
+        _ => throw new KeyNotFoundException(path),
+    };
+
+    /// <summary>Replaces an entry with these members: If-Match as PUT /api/{path}/{id} checks it (428, 412).</summary>
+    internal static async Task<EntryWrite> ReplaceEntryAsync(string path, int id, JsonElement body, EditContext edit, EntryStore store,
+        ClaimsPrincipal user, CancellationToken ct)
+    {
+        async Task<EntryWrite> Run<T>(Kind<T> kind) where T : class, IVersioned
+        {
+            var current = await store.FindAsync<T>(id, ct);
+            if (current is null) return new(null, Problems.NotFound(Note.Of("api.no_entry", ("kind", typeof(T).Name.ToLowerInvariant()), ("id", id))));
+            if (Precondition(edit, current) is { } refused) return new(null, refused);
+            var (saved, notSaved) = await UpdateCore(id, current, false, kind, body, edit, store, user, ct);
+            return new(saved, notSaved);
+        }
+        return path switch
+        {
+            "contingents" => await Run(ContingentKind),
+            "stations" => await Run(StationKind),
+            "incidents" => await Run(IncidentKind),
+            _ => throw new KeyNotFoundException(path),
+        };
+    }
+
+    /// <summary>The If-Match check of an entry's change (428 missing, 412 stale with the current ETag); null when it holds.</summary>
+    internal static IResult? PreconditionOf(EditContext edit, IVersioned current) => Precondition(edit, current);
+
+    /// <summary>Deletes an entry as DELETE /api/{path}/{id} does (If-Match checked).</summary>
+    internal static async Task<IResult> DeleteEntryAsync(string path, int id, EditContext edit, EntryStore store, CancellationToken ct) => path switch
+    {
+        "contingents" => await Delete<Contingent>(id, edit, store, ct),
+        "stations" => await Delete<Station>(id, edit, store, ct),
+        "incidents" => await Delete<Incident>(id, edit, store, ct),
+        _ => throw new KeyNotFoundException(path),
+    };
 
     private static async Task<IResult> Delete<T>(int id, EditContext edit, EntryStore store, CancellationToken ct) where T : class, IVersioned
     {

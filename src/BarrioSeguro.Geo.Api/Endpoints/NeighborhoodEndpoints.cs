@@ -89,7 +89,7 @@ public static class NeighborhoodEndpoints
         return result.Outcome switch
         {
             NeighborhoodSaveOutcome.Saved => GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)).WithETag(result.Neighborhood!.Version),
-            NeighborhoodSaveOutcome.StaleVersion when edit.IfMatch is not null => EditContext.StalePrecondition(result.Reason, result.Neighborhood?.Version),
+            NeighborhoodSaveOutcome.StaleVersion when edit.IfMatch is not null => EditContext.StalePrecondition(result.Reason, result.Neighborhood?.Version, result.ChangedBy, result.ChangedAt),
             NeighborhoodSaveOutcome.StaleVersion => Stale(result),
             NeighborhoodSaveOutcome.UnknownRevision => Problems.NotFound(result.Reason ?? Note.Of("api.no_such_version")),
             _ => Problems.NotFound(Note.Of("api.no_such_neighborhood")),
@@ -108,15 +108,23 @@ public static class NeighborhoodEndpoints
     {
         var (feature, error) = await GeoJsonBody.ReadFeatureAsync(request, options.Value.MaxUploadBytes, ct);
         if (error is not null) return error;
-        if (await Snap(feature!, snapMeters, layers, ct) is { } snapError) return snapError;
-        var (change, invalid) = ToChange(feature!);
+        return await CreateFrom(feature!, snapMeters, "/api/neighborhoods", request, edit, store, layers, ct);
+    }
+
+    /// <summary>Creates a neighbourhood from a feature already read; Location is <paramref name="locationBase"/>/{id}.</summary>
+    /// <remarks>The one create path: POST /api/neighborhoods and OGC API - Features Part 4 both come here.</remarks>
+    public static async Task<Results<GeoJsonCreated, RequestProblem, ConflictProblem>> CreateFrom(
+        IFeature feature, double? snapMeters, string locationBase, HttpRequest request, EditContext edit, NeighborhoodStore store, MapLayers layers, CancellationToken ct)
+    {
+        if (await Snap(feature, snapMeters, layers, ct) is { } snapError) return snapError;
+        var (change, invalid) = ToChange(feature);
         if (invalid is not null) return invalid;
         Auth.OutsideDistrictException.Check(request.HttpContext.User, change!.DistrictUbigeo, creating: true);
-        var result = await store.CreateAsync(change!, EditOf(edit, feature!), ct);
+        var result = await store.CreateAsync(change!, EditOf(edit, feature), ct);
         return result.Outcome switch
         {
             NeighborhoodSaveOutcome.Saved => GeoJson.Created(FeatureCatalog.ToFeature(result.Neighborhood!),
-                $"/api/neighborhoods/{result.Neighborhood!.Id}").WithETag(result.Neighborhood.Version),
+                $"{locationBase}/{result.Neighborhood!.Id}").WithETag(result.Neighborhood.Version),
             NeighborhoodSaveOutcome.DuplicateName => Problems.Conflict("Duplicate name", result.Reason!),
             NeighborhoodSaveOutcome.UnknownDistrict => RequestProblem.Refused("Unknown district", result.Reason!),
             _ => RequestProblem.Malformed("Missing field", result.Reason ?? Note.Of("store.field_missing")),
@@ -131,11 +139,19 @@ public static class NeighborhoodEndpoints
         if (edit.UnusableIfMatch() is { } unusable) return unusable;
         if (edit.ExpectedVersion(BodyVersion(feature!)) is not { } expected)
             return Problems.VersionRequired(Note.Of("api.version_required_property"));
-        if (await Snap(feature!, snapMeters, layers, ct) is { } snapError) return snapError;
-        var (change, invalid) = ToChange(feature!);
+        return await UpdateFrom(id, expected, feature!, snapMeters, request, edit, store, layers, ct);
+    }
+
+    /// <summary>Changes a neighbourhood from a feature already read, if it is still at <paramref name="expected"/>.</summary>
+    /// <remarks>The one update path: PUT /api/neighborhoods/{id} and OGC API - Features Part 4 (PUT, PATCH) both come here.</remarks>
+    public static async Task<SaveOutcome> UpdateFrom(
+        int id, int expected, IFeature feature, double? snapMeters, HttpRequest request, EditContext edit, NeighborhoodStore store, MapLayers layers, CancellationToken ct)
+    {
+        if (await Snap(feature, snapMeters, layers, ct) is { } snapError) return snapError;
+        var (change, invalid) = ToChange(feature);
         if (invalid is not null) return invalid;
         Auth.OutsideDistrictException.Check(request.HttpContext.User, change!.DistrictUbigeo, creating: false);
-        return Saved(await store.UpdateAsync(id, expected, change!, EditOf(edit, feature!), ct), edit);
+        return Saved(await store.UpdateAsync(id, expected, change!, EditOf(edit, feature), ct), edit);
     }
 
     /// <summary>
@@ -205,7 +221,7 @@ public static class NeighborhoodEndpoints
     {
         NeighborhoodSaveOutcome.Saved => GeoJson.Feature(FeatureCatalog.ToFeature(result.Neighborhood!)).WithETag(result.Neighborhood!.Version),
         NeighborhoodSaveOutcome.NotFound => Problems.NotFound(Note.Of("api.no_such_neighborhood")),
-        NeighborhoodSaveOutcome.StaleVersion when edit.IfMatch is not null => EditContext.StalePrecondition(result.Reason, result.Neighborhood?.Version),
+        NeighborhoodSaveOutcome.StaleVersion when edit.IfMatch is not null => EditContext.StalePrecondition(result.Reason, result.Neighborhood?.Version, result.ChangedBy, result.ChangedAt),
         NeighborhoodSaveOutcome.StaleVersion => Stale(result),
         NeighborhoodSaveOutcome.DuplicateName => Problems.Conflict("Duplicate name", result.Reason!),
         NeighborhoodSaveOutcome.UnknownRevision => Problems.NotFound(result.Reason ?? Note.Of("api.no_such_version")),

@@ -89,7 +89,7 @@ public static class NeighborhoodQualityEndpoints
                     ? "Reparación: " + string.Join(" ", repair.ChangeNotes.Select(c => c.Text("es")))
                     : "Repair: " + string.Join(" ", repair.ChangeNotes.Select(c => c.English))), ct);
             if (saved.Outcome == NeighborhoodSaveOutcome.StaleVersion)
-                return EditContext.StalePrecondition(saved.Reason, saved.Neighborhood?.Version);
+                return EditContext.StalePrecondition(saved.Reason, saved.Neighborhood?.Version, saved.ChangedBy, saved.ChangedAt);
             if (saved.Outcome != NeighborhoodSaveOutcome.Saved)
                 return Problems.Conflict("Not saved", saved.Reason ?? Note.Of("store.field_missing"),
                     new Dictionary<string, object?> { ["currentVersion"] = saved.Neighborhood?.Version });

@@ -40,6 +40,10 @@ public static partial class AuditTrail
     [GeneratedRegex(@"^/api/([^/?]+)/([^/?]+)")]
     private static partial Regex ApiResource();
 
+    // OGC API - Features Part 4: a feature of /api/collections/{name}/items/{id} is kept as the resource {name} {id}.
+    [GeneratedRegex(@"^/api/collections/([^/?]+)/items(?:/([^/?]+))?")]
+    private static partial Regex CollectionItem();
+
     private sealed class StartupFilter : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
@@ -101,7 +105,12 @@ public static partial class AuditTrail
         // The resource: a created one where Location points, else the first collection and id of the path.
         string? kind = null, id = null;
         var location = http.Response.Headers.Location.ToString();
-        if (status == StatusCodes.Status201Created && ApiResource().Match(location) is { Success: true } created)
+        var locationPath = Uri.TryCreate(location, UriKind.Absolute, out var absolute) ? absolute.AbsolutePath : location;
+        if (status == StatusCodes.Status201Created && CollectionItem().Match(locationPath) is { Success: true } madeItem)
+            (kind, id) = (madeItem.Groups[1].Value, madeItem.Groups[2].Success ? madeItem.Groups[2].Value : null);
+        else if (CollectionItem().Match(request.Path.Value ?? "") is { Success: true } item)
+            (kind, id) = (item.Groups[1].Value, item.Groups[2].Success ? item.Groups[2].Value : null);
+        else if (status == StatusCodes.Status201Created && ApiResource().Match(location) is { Success: true } created)
             (kind, id) = (created.Groups[1].Value, created.Groups[2].Value);
         else if (endpoint is not null)
         {

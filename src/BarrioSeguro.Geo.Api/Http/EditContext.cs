@@ -58,8 +58,14 @@ public sealed record EditContext(int? IfMatch, string? User, bool SignedIn = fal
     public int? ExpectedVersion(int? fromBody = null) => IfMatch ?? fromBody;
 
     /// <summary>412 for a change whose If-Match named an old version (HTTP's precondition).</summary>
-    public static PreconditionFailedProblem StalePrecondition(Note? reason, int? currentVersion) =>
-        new(reason ?? Note.Of("api.if_match_not_current"), new Dictionary<string, object?> { ["currentVersion"] = currentVersion });
+    /// <remarks>With the current ETag as a member (and in the ETag header, when the version is known) and who changed it last.</remarks>
+    public static PreconditionFailedProblem StalePrecondition(Note? reason, int? currentVersion, string? changedBy = null, DateTimeOffset? changedAt = null) =>
+        new(reason ?? Note.Of("api.if_match_not_current"), new Dictionary<string, object?>
+        {
+            ["currentVersion"] = currentVersion, ["currentETag"] = currentVersion is { } v ? $"\"{v}\"" : null,
+            ["changedBy"] = changedBy, ["changedAt"] = changedAt,
+        })
+        { CurrentVersion = currentVersion };
 
     /// <summary>The author: the signed-in user; else the body's, else the X-Barrio-User header, else "anonymous".</summary>
     public string Author(string? fromBody = null) =>

@@ -39,10 +39,15 @@ public static class GeoJsonBody
             buffer.Write(chunk, 0, read);
             if (buffer.Length > maxBytes) return (null, TooLarge(maxBytes));
         }
-        if (buffer.Length == 0)
+        return ParseFeature(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+    }
+
+    /// <summary>The feature in these bytes with the same checks as a request body (a merged PATCH is read here too).</summary>
+    public static (IFeature? Feature, RequestProblem? Error) ParseFeature(ReadOnlyMemory<byte> bytes, bool geometryRequired = true)
+    {
+        if (bytes.Length == 0)
             return (null, RequestProblem.Malformed("Empty body", Note.Of("api.body_empty")));
 
-        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         if (GeoJsonScan.InvalidUtf8(bytes.Span) is not null)
             return (null, RequestProblem.Malformed("Invalid UTF-8", Note.Of("api.body_not_utf8", ("byte", FirstInvalidByte(bytes.Span)))));
         int sourceEpsg;
@@ -104,6 +109,7 @@ public static class GeoJsonBody
             return (null, RequestProblem.Malformed("Malformed GeoJSON", Note.Of("api.feature_unusable"),
                 new Dictionary<string, object?> { ["error"] = FirstSentence(ex.Message) }));
         }
+        if (feature is not null && feature.Geometry is null && !geometryRequired) return (feature, null);
         if (feature?.Geometry is null)
             return (null, RequestProblem.Malformed("No geometry", Note.Of("api.feature_no_geometry")));
         feature.Geometry = Flat2D.Of(feature.Geometry);

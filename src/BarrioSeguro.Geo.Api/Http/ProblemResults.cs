@@ -37,8 +37,12 @@ public abstract class ProblemResult : IResult, IStatusCodeHttpResult, IValueHttp
     object? IValueHttpResult.Value => _problem.ProblemDetails;
     ProblemDetails? IValueHttpResult<ProblemDetails>.Value => _problem.ProblemDetails;
 
+    /// <summary>A version to send in the ETag header with the problem (a 412 names the current one).</summary>
+    private protected int? TaggedVersion { get; set; }
+
     public Task ExecuteAsync(HttpContext httpContext)
     {
+        if (TaggedVersion is { } tagged) httpContext.Response.Headers.ETag = $"\"{tagged}\"";
         NoteLanguages.Localize(_problem.ProblemDetails, httpContext.Request);
         if (_reason is not null) _problem.ProblemDetails.Detail = _reason.Text(NoteLanguages.Of(httpContext.Request));
         return _problem.ExecuteAsync(httpContext);
@@ -115,6 +119,9 @@ public sealed class PreconditionFailedProblem : ProblemResult, IEndpointMetadata
 
     public PreconditionFailedProblem(Note reason, IDictionary<string, object?>? extensions = null)
         : base(StatusCodes.Status412PreconditionFailed, "Precondition failed", reason, extensions) { }
+
+    /// <summary>The current version, sent as the ETag header when known.</summary>
+    public int? CurrentVersion { get => TaggedVersion; init => TaggedVersion = value; }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status412PreconditionFailed);
 }

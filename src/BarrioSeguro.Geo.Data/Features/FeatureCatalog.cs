@@ -26,7 +26,7 @@ public sealed record FeaturePage(IReadOnlyList<IFeature> Features, int NumberMat
 public sealed class FeatureCatalog(BarrioDbContext db)
 {
     /// <summary>The collections a district limit applies to.</summary>
-    public static readonly IReadOnlySet<string> DistrictLimited = new HashSet<string>(["neighborhoods", "incidents", .. PlanCollections.Names], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> DistrictLimited = new HashSet<string>(["neighborhoods", "incidents", ContingentFeatures.Name, .. PlanCollections.Names], StringComparer.Ordinal);
 
     public static readonly IReadOnlyList<CollectionInfo> Collections =
     [
@@ -38,6 +38,8 @@ public sealed class FeatureCatalog(BarrioDbContext db)
         // issue 13.2: INEI's provinces and departments, for the national overview and the viewer to draw.
         new("provinces", "Provinces (INEI)", "MultiPolygon"),
         new("departments", "Departments (INEI)", "MultiPolygon"),
+        // issue 14.4: contingents, drawn at a point of their neighbourhood (ContingentFeatures).
+        new(ContingentFeatures.Name, "Police contingents", "Point"),
         new("buildings", "Buildings (OpenStreetMap)", "MultiPolygon"),
         // issue 14.5: kept plans, their sectors, blocks, routes and coverage; the neighbourhoods' blocks.
         .. PlanCollections.Collections,
@@ -60,6 +62,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
             "provinces" => Page(db.Provinces, p => p.Code, p => p.Boundary, ToFeature, bbox, limit, offset, null, ct, featureQuery),
             "departments" => Page(db.Departments, d => d.Code, d => d.Boundary, ToFeature, bbox, limit, offset, null, ct, featureQuery),
             "buildings" => Page(db.Buildings, b => b.Id, b => b.Geometry, ToFeature, bbox, limit, offset, null, ct, featureQuery),
+            ContingentFeatures.Name => ContingentFeatures.PageAsync(db, bbox, limit, offset, districts, ct),
             _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
         };
 
@@ -81,6 +84,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
             "streets" => await db.Streets.AsNoTracking().Where(s => s.Id == key).Select(s => ToFeature(s)).FirstOrDefaultAsync(ct),
             "incidents" => await InDistricts(db.Incidents.AsNoTracking(), districts).Where(i => i.Id == key).Select(i => ToFeature(i)).FirstOrDefaultAsync(ct),
             "buildings" => await db.Buildings.AsNoTracking().Where(b => b.Id == key).Select(b => ToFeature(b)).FirstOrDefaultAsync(ct),
+            ContingentFeatures.Name => await ContingentFeatures.ItemAsync(db, key, districts, ct),
             _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
         };
     }
@@ -130,6 +134,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
         "provinces" => db.Provinces.ExtentAsync(p => p.Boundary, ct),
         "departments" => db.Departments.ExtentAsync(d => d.Boundary, ct),
         "buildings" => db.Buildings.ExtentAsync(b => b.Geometry, ct),
+        ContingentFeatures.Name => ContingentFeatures.ExtentAsync(db, ct),
         _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
     };
 

@@ -27,7 +27,9 @@ public enum NeighborhoodSaveOutcome
 /// <summary>Who makes a change, and why: kept in the neighbourhood's history.</summary>
 public sealed record Edit(string Author, string? Comment = null);
 
-public sealed record NeighborhoodSaveResult(NeighborhoodSaveOutcome Outcome, Neighborhood? Neighborhood = null, Note? Reason = null)
+/// <param name="ChangedBy">For a stale version: who made the current one (its revision's author), and when.</param>
+public sealed record NeighborhoodSaveResult(NeighborhoodSaveOutcome Outcome, Neighborhood? Neighborhood = null, Note? Reason = null,
+    string? ChangedBy = null, DateTimeOffset? ChangedAt = null)
 {
     /// <summary>The reason in English (logs, the CLI's messages); the API says <see cref="Reason"/> in the reader's language.</summary>
     public string? Detail => Reason?.English;
@@ -81,8 +83,8 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
         var n = await db.Neighborhoods.FirstOrDefaultAsync(x => x.Id == id, ct);
         if (n is null) return new(NeighborhoodSaveOutcome.NotFound);
         if (n.Version != expectedVersion)
-            return new(NeighborhoodSaveOutcome.StaleVersion, n,
-                Note.Of("store.stale_version", ("id", id), ("version", n.Version), ("expected", expectedVersion)));
+            return await WithLastChange(new(NeighborhoodSaveOutcome.StaleVersion, n,
+                Note.Of("store.stale_version", ("id", id), ("version", n.Version), ("expected", expectedVersion))), ct);
         if (await Conflicts(change, id, ct) is { } conflict) return conflict;
 
         var before = n.Boundary;
@@ -111,10 +113,19 @@ public sealed class NeighborhoodStore(BarrioDbContext db)
             // A racing writer got there first: its revision took our version number (23505), or the version token
             // matched no row. Either way nothing of ours was written.
             db.ChangeTracker.Clear();
-            return new(NeighborhoodSaveOutcome.StaleVersion, await FindAsync(id, ct),
-                Note.Of("store.changed_meanwhile", ("id", id)));
+            return await WithLastChange(new(NeighborhoodSaveOutcome.StaleVersion, await FindAsync(id, ct),
+                Note.Of("store.changed_meanwhile", ("id", id))), ct);
         }
         return new(NeighborhoodSaveOutcome.Saved, n);
+    }
+
+    /// <summary>A stale result with who made the current version and when (its last revision).</summary>
+    private async Task<NeighborhoodSaveResult> WithLastChange(NeighborhoodSaveResult stale, CancellationToken ct)
+    {
+        if (stale.Neighborhood is not { } n) return stale;
+        var last = await db.NeighborhoodRevisions.AsNoTracking().Where(r => r.NeighborhoodId == n.Id && r.Version == n.Version)
+            .Select(r => new { r.Author, r.CreatedAt }).FirstOrDefaultAsync(ct);
+        return stale with { ChangedBy = last?.Author, ChangedAt = last?.CreatedAt };
     }
 
     /// <summary>Makes the boundary of an earlier version the current one, as a new version (history is never rewritten).</summary>

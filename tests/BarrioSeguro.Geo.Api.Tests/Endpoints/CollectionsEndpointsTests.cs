@@ -15,7 +15,7 @@ public class CollectionsEndpointsTests(ApiFixture api)
     {
         var root = await Json(await api.Client().GetAsync("/api/collections"));
         var ids = root.GetProperty("collections").EnumerateArray().Select(c => c.GetProperty("id").GetString()).ToList();
-        Assert.Equal(["districts", "neighborhoods", "stations", "streets", "incidents", "provinces", "departments", "buildings",
+        Assert.Equal(["districts", "neighborhoods", "stations", "streets", "incidents", "provinces", "departments", "contingents", "buildings",
             "plans", "sectors", "plan-blocks", "routes", "coverage", "blocks"], ids); // issue 14.5: the plan collections
         var streets = await Json(await api.Client().GetAsync("/api/collections/streets"));
         var bbox = streets.GetProperty("extent").GetProperty("spatial").GetProperty("bbox")[0];
