@@ -31,14 +31,7 @@ public static class OgcOpenApi
 
         if (isItems)
         {
-            Add(Query("limit", "How many features in a page: 1 to 10000 (a larger value is taken as 10000); default 1000.",
-                new OpenApiSchema
-                {
-                    Type = JsonSchemaType.Integer,
-                    Minimum = "1",
-                    Maximum = QueryParameters.MaxLimit.ToString(CultureInfo.InvariantCulture),
-                    Default = JsonValue.Create(QueryParameters.DefaultLimit),
-                }));
+            if (names.Add("limit")) operation.Parameters.Add(new OpenApiParameterReference("limit", context.Document));
             Add(Query("offset", "How many matching features to skip (the next links use it).",
                 new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0", Default = JsonValue.Create(0) }));
             var bbox = Query("bbox", "minLon,minLat,maxLon,maxLat (or 6 numbers with min/max height, ignored: the data is 2D), in bbox-crs (default CRS84).",
@@ -54,6 +47,25 @@ public static class OgcOpenApi
             Add(Query("crs", "The CRS of the answer's geometries (OGC API - Features Part 2); default CRS84. EPSG:4326 by its URI is latitude first.", CrsSchema()));
         Add(Query("f", "The answer's format: json (GeoJSON for features) or html; without it, the Accept header decides.",
             new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("json"), JsonValue.Create("html")] }));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// limit as the standard's own OpenAPI fragments have it, in components/parameters/limit: QGIS 3.22 reads its page
+    /// size (maximum, default) there and only there.
+    /// </summary>
+    public static Task ShareLimit(Microsoft.OpenApi.OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
+    {
+        document.Components ??= new OpenApiComponents();
+        document.Components.Parameters ??= new Dictionary<string, IOpenApiParameter>();
+        document.Components.Parameters["limit"] = Query("limit", "How many features in a page: 1 to 10000 (a larger value is taken as 10000); default 1000.",
+            new OpenApiSchema
+            {
+                Type = JsonSchemaType.Integer,
+                Minimum = "1",
+                Maximum = QueryParameters.MaxLimit.ToString(CultureInfo.InvariantCulture),
+                Default = JsonValue.Create(QueryParameters.DefaultLimit),
+            });
         return Task.CompletedTask;
     }
 

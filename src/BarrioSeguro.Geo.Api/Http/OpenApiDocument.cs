@@ -18,6 +18,7 @@ public static class OpenApiDocument
             o.AddOperationTransformer(ListEditHeaders);
             o.AddOperationTransformer(RateLimits.ListRefusal);
             o.AddOperationTransformer(OgcOpenApi.DescribeParameters);
+            o.AddDocumentTransformer(OgcOpenApi.ShareLimit);
         });
 
     private static Task DescribeGeoJson(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)

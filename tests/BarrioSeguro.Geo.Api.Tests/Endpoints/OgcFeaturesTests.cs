@@ -277,8 +277,10 @@ public class OgcFeaturesTests(ApiFixture api)
     {
         var doc = await Get("/openapi/v1.json");
         var parameters = doc.GetProperty("paths").GetProperty("/api/collections/{name}/items").GetProperty("get").GetProperty("parameters")
-            .EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p);
-        var limit = parameters["limit"].GetProperty("schema");
+            .EnumerateArray().ToDictionary(p => p.TryGetProperty("name", out var n) ? n.GetString()! : "limit", p => p);
+        // limit by reference to components/parameters/limit, where QGIS reads its page size.
+        Assert.Equal("#/components/parameters/limit", parameters["limit"].GetProperty("$ref").GetString());
+        var limit = doc.GetProperty("components").GetProperty("parameters").GetProperty("limit").GetProperty("schema");
         Assert.Equal("1", Text(limit.GetProperty("minimum")));
         Assert.Equal("10000", Text(limit.GetProperty("maximum")));
         Assert.Equal("1000", Text(limit.GetProperty("default")));
