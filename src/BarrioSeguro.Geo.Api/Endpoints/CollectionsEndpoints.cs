@@ -31,69 +31,111 @@ public static class CollectionsEndpoints
         return app;
     }
 
-    private const string Crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+    private const string Crs84 = QueryParameters.Crs84;
+
+    /// <summary>The conformance classes served: Part 1 (core, GeoJSON, HTML, OpenAPI 3.0), Part 2 (crs), Part 3 (CQL2 filters) and Part 4 (edits).</summary>
+    public static readonly IReadOnlyList<string> ConformsTo =
+    [
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+        "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+        .. FeatureFilters.ConformanceClasses, // Part 3
+        .. FeatureEditEndpoints.ConformanceClasses, // issue 14.4: Part 4
+    ];
 
     public sealed record LandingPage(string Title, string Description, IReadOnlyList<GeoJson.Link> Links);
 
     public sealed record ConformanceClasses(IReadOnlyList<string> ConformsTo);
 
-    public sealed record CollectionList(IReadOnlyList<CollectionView> Collections, IReadOnlyList<GeoJson.Link> Links);
+    public sealed record CollectionList(IReadOnlyList<CollectionView> Collections, IReadOnlyList<GeoJson.Link> Links, IReadOnlyList<string> Crs);
 
-    /// <summary>A collection as OGC API - Features describes it; Extent is left out when the collection is empty.</summary>
+    /// <summary>
+    /// A collection as OGC API - Features describes it (Part 2: its CRS list and storage CRS); Extent is left out when
+    /// the collection is empty, its temporal part when the collection has no time.
+    /// </summary>
     public sealed record CollectionView(string Id, string Title, string ItemType, string GeometryType, IReadOnlyList<string> Crs,
-        CollectionExtent? Extent, IReadOnlyList<GeoJson.Link> Links);
+        string StorageCrs, CollectionExtent? Extent, IReadOnlyList<GeoJson.Link> Links);
 
-    public sealed record CollectionExtent(SpatialExtent Spatial);
+    public sealed record CollectionExtent(SpatialExtent Spatial, TemporalExtent? Temporal = null);
 
     /// <summary>[[minLon, minLat, maxLon, maxLat]] in CRS84.</summary>
     public sealed record SpatialExtent(IReadOnlyList<double[]> Bbox, string Crs);
 
-    public static JsonOk<LandingPage> Landing(HttpRequest request) => GeoJson.Ok(new LandingPage(
-        "BarrioSeguro.Geo",
-        "Patrol zoning for Peru's Barrio Seguro strategy: districts, neighbourhoods, stations, streets and incidents.",
-        [
-            new GeoJson.Link(Base(request) + "/api", "self", "application/json", "This document"),
-            new GeoJson.Link(Base(request) + "/openapi/v1.json", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "The API definition"),
-            new GeoJson.Link(Base(request) + "/api/conformance", "conformance", "application/json", "Conformance classes"),
-            new GeoJson.Link(Base(request) + "/api/collections", "data", "application/json", "The collections"),
-        ]));
+    /// <summary>[[first, last]] as RFC 3339 UTC times, in the Gregorian calendar.</summary>
+    public sealed record TemporalExtent(IReadOnlyList<string?[]> Interval, string Trs = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian");
 
-    public static JsonOk<ConformanceClasses> Conformance() => GeoJson.Ok(new ConformanceClasses(
-    [
-        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-        .. FeatureFilters.ConformanceClasses,
-        .. FeatureEditEndpoints.ConformanceClasses, // issue 14.4: Part 4
-    ]));
+    private const string ServiceDocPath = "/api/docs";
 
-    public static async Task<JsonOk<CollectionList>> ListCollections(HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
+    public static Results<OgcPageResult<LandingPage>, BadRequestProblem, NotAcceptableProblem> Landing(HttpRequest request)
     {
+        if (Refused(request, [], "application/json", out var format, out var bad, out var notAcceptable)) return bad is not null ? bad : notAcceptable!;
+        var page = new LandingPage(
+            "BarrioSeguro.Geo",
+            "Patrol zoning for Peru's Barrio Seguro strategy: districts, neighbourhoods, stations, streets and incidents.",
+            [
+                new GeoJson.Link(Base(request) + "/api", "self", "application/json", "This document"),
+                new GeoJson.Link(Base(request) + "/api?f=html", "alternate", "text/html", "This document as HTML"),
+                new GeoJson.Link(Base(request) + "/openapi/v1.json", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "The API definition"),
+                new GeoJson.Link(Base(request) + ServiceDocPath, "service-doc", "text/html", "The API documentation"),
+                new GeoJson.Link(Base(request) + "/api/conformance", "conformance", "application/json", "Conformance classes"),
+                new GeoJson.Link(Base(request) + "/api/collections", "data", "application/json", "The collections"),
+            ]);
+        return new OgcPageResult<LandingPage>(page, r => OgcHtml.Landing(r, page.Title, page.Description, page.Links), format);
+    }
+
+    public static Results<OgcPageResult<ConformanceClasses>, BadRequestProblem, NotAcceptableProblem> Conformance(HttpRequest request)
+    {
+        if (Refused(request, [], "application/json", out var format, out var bad, out var notAcceptable)) return bad is not null ? bad : notAcceptable!;
+        return new OgcPageResult<ConformanceClasses>(new ConformanceClasses(ConformsTo), r => OgcHtml.Conformance(r, ConformsTo), format);
+    }
+
+    public static async Task<Results<OgcPageResult<CollectionList>, BadRequestProblem, NotAcceptableProblem>> ListCollections(
+        HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
+    {
+        if (Refused(request, [], "application/json", out var format, out var bad, out var notAcceptable)) return bad is not null ? bad : notAcceptable!;
         var collections = new List<CollectionView>();
         foreach (var c in FeatureCatalog.Collections) collections.Add(await Describe(c, request, catalog, ct));
         // Anonymous callers see the extents of the base layers only (the others need a role to read).
-        return GeoJson.Ok(new CollectionList(collections, [new GeoJson.Link(Base(request) + "/api/collections", "self", "application/json")]));
+        var list = new CollectionList(collections,
+            [
+                new GeoJson.Link(Base(request) + "/api/collections", "self", "application/json"),
+                new GeoJson.Link(Base(request) + "/api/collections?f=html", "alternate", "text/html"),
+            ],
+            QueryParameters.OfferedCrs);
+        return new OgcPageResult<CollectionList>(list,
+            r => OgcHtml.Collections(r, collections.Select(c => (c.Id, c.Title, $"{Base(r)}/api/collections/{c.Id}"))), format);
     }
 
-    public static async Task<Results<JsonOk<CollectionView>, NotFoundProblem>> GetCollection(
-        string name, HttpRequest request, FeatureCatalog catalog, CancellationToken ct) =>
-        FeatureCatalog.Collections.FirstOrDefault(c => c.Name == name) is { } c
-            ? GeoJson.Ok(await Describe(c, request, catalog, ct))
-            : UnknownCollection(name);
+    public static async Task<Results<OgcPageResult<CollectionView>, BadRequestProblem, NotAcceptableProblem, NotFoundProblem>> GetCollection(
+        string name, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
+    {
+        if (FeatureCatalog.Find(name) is not { } c) return UnknownCollection(name);
+        if (Refused(request, [], "application/json", out var format, out var bad, out var notAcceptable)) return bad is not null ? bad : notAcceptable!;
+        var view = await Describe(c, request, catalog, ct);
+        return new OgcPageResult<CollectionView>(view, r => OgcHtml.Collection(r, view.Id, view.Title, view.GeometryType,
+            view.Extent?.Spatial.Bbox[0], view.Extent?.Temporal is { } t ? $"{t.Interval[0][0]} / {t.Interval[0][1]}" : null,
+            view.Crs, view.StorageCrs, $"{Base(r)}/api/collections/{view.Id}"), format);
+    }
 
     private static async Task<CollectionView> Describe(CollectionInfo c, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
     {
-        var extent = request.HttpContext.User.RoleOf() is null && !AccessTable.PublicCollections.Contains(c.Name)
-            ? null
-            : await catalog.ExtentAsync(c.Name, ct, request.HttpContext.User.DistrictsOf());
+        var open = !(request.HttpContext.User.RoleOf() is null && !AccessTable.PublicCollections.Contains(c.Name));
+        var extent = open ? await catalog.ExtentAsync(c.Name, ct, request.HttpContext.User.DistrictsOf()) : null;
+        var time = open && c.TimeProperty is not null ? await catalog.TimeExtentAsync(c.Name, ct) : null;
         var self = $"{Base(request)}/api/collections/{c.Name}";
-        return new CollectionView(c.Name, c.Title, "feature", c.GeometryType, [Crs84],
-            extent is null ? null : new CollectionExtent(new SpatialExtent([[extent.MinX, extent.MinY, extent.MaxX, extent.MaxY]], Crs84)),
+        return new CollectionView(c.Name, c.Title, "feature", c.GeometryType, QueryParameters.OfferedCrs, Crs84,
+            extent is null ? null : new CollectionExtent(
+                new SpatialExtent([[extent.MinX, extent.MinY, extent.MaxX, extent.MaxY]], Crs84),
+                time is { } t ? new TemporalExtent([[Rfc3339(t.First), Rfc3339(t.Last)]]) : null),
             [
                 new GeoJson.Link(self, "self", "application/json"),
+                new GeoJson.Link(self + "?f=html", "alternate", "text/html"),
                 new GeoJson.Link(self + "/items", "items", "application/geo+json"),
                 .. (Queryables.Of(c.Name) is null ? Array.Empty<GeoJson.Link>()
                     : [new GeoJson.Link(self + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "Queryables")]),
+                new GeoJson.Link(self + "/items?f=html", "items", "text/html"),
                 new GeoJson.Link(self + "/export?format=shapefile", "enclosure", "application/zip", "Shapefile (zip)"),
                 new GeoJson.Link(self + "/export?format=geopackage", "enclosure", "application/geopackage+sqlite3", "GeoPackage"),
                 new GeoJson.Link(self + "/export?format=kml", "enclosure", "application/vnd.google-earth.kml+xml", "KML"),
@@ -102,37 +144,81 @@ public static class CollectionsEndpoints
             ]);
     }
 
+    private static string Rfc3339(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     private static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
 
-    public static async Task<Results<GeoJsonFeatureCollection, BadRequestProblem, NotFoundProblem>> GetItems(
-        string name, string? bbox, int? limit, int? offset, HttpRequest request, FeatureCatalog catalog, CancellationToken ct, [System.ComponentModel.Description(PlanCollectionParameters.Description)] string? plan = null)
+    /// <summary>An unknown parameter (400), an unknown f (400) or an Accept the endpoint cannot meet (406); else false and the format.</summary>
+    private static bool Refused(HttpRequest request, IReadOnlyList<string> accepted, string jsonType, out OgcFormat format,
+        out BadRequestProblem? bad, out NotAcceptableProblem? notAcceptable)
     {
-        if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
-        var (planId, badPlan) = PlanCollectionParameters.Parse(name, plan);
+        (format, bad, notAcceptable) = (OgcFormat.Json, null, null);
+        if (QueryParameters.Unknown(request.Query, accepted) is { } unknown)
+        {
+            bad = Problems.BadRequest("Unknown parameter", unknown);
+            return true;
+        }
+        var (picked, problem) = OgcNegotiation.Pick(request, jsonType);
+        format = picked;
+        bad = problem as BadRequestProblem;
+        notAcceptable = problem as NotAcceptableProblem;
+        return problem is not null;
+    }
+
+    public static async Task<Results<OgcItemsResult, BadRequestProblem, NotAcceptableProblem, NotFoundProblem>> GetItems(
+        string name, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
+    {
+        if (FeatureCatalog.Find(name) is not { } c) return UnknownCollection(name);
+        if (Refused(request, QueryParameters.Items, GeoJson.MediaType, out var format, out var bad, out var notAcceptable)) return bad is not null ? bad : notAcceptable!;
+        var q = request.Query;
+        var (take, badLimit) = QueryParameters.ParseLimit(q.TryGetValue("limit", out var l) ? l.ToString() : null);
+        if (badLimit is not null) return Problems.BadRequest("Invalid limit", badLimit);
+        var (skip, badOffset) = QueryParameters.ParseOffset(q.TryGetValue("offset", out var o) ? o.ToString() : null);
+        if (badOffset is not null) return Problems.BadRequest("Invalid offset", badOffset);
+        var (crs, badCrs) = QueryParameters.ParseCrs(q.TryGetValue("crs", out var cr) ? cr.ToString() : null, "crs");
+        if (badCrs is not null) return Problems.BadRequest("Invalid crs", badCrs);
+        var (bboxCrs, badBboxCrs) = QueryParameters.ParseCrs(q.TryGetValue("bbox-crs", out var bc) ? bc.ToString() : null, "bbox-crs");
+        if (badBboxCrs is not null) return Problems.BadRequest("Invalid bbox-crs", badBboxCrs);
+        var (box, badBox) = QueryParameters.ParseBbox(q.TryGetValue("bbox", out var b) ? b.ToString() : null, q.ContainsKey("bbox-crs") ? bboxCrs : null);
+        if (badBox is not null) return Problems.BadRequest("Invalid bbox", badBox);
+        var (time, badTime) = QueryParameters.ParseDatetime(q.TryGetValue("datetime", out var dt) ? dt.ToString() : null);
+        if (badTime is not null) return Problems.BadRequest("Invalid datetime", badTime);
+        var (planId, badPlan) = PlanCollectionParameters.Parse(name, q.TryGetValue(PlanCollections.PlanParameter, out var pl) ? pl.ToString() : null);
         if (badPlan is not null) return badPlan;
-        var (box, error) = QueryParameters.ParseBbox(bbox);
-        if (error is not null) return Problems.BadRequest("Invalid bbox", error);
-        if (limit is < 1) return Problems.BadRequest("Invalid limit", Note.Of("api.limit_min", ("limit", limit.Value)));
-        if (offset is < 0) return Problems.BadRequest("Invalid offset", Note.Of("api.offset_negative", ("offset", offset.Value)));
-        var take = Math.Min(limit ?? QueryParameters.DefaultLimit, QueryParameters.MaxLimit);
-        var skip = offset ?? 0;
         var (asked, badQuery) = FeatureFilters.Read(name, request);
         if (badQuery is not null) return badQuery;
 
-        // A user limited to districts reads the neighbourhoods and incidents of those districts only.
-        var page = await catalog.GetItemsAsync(name, box, take, skip, ct, request.HttpContext.User.DistrictsOf(), planId, asked!.Query);
-        var links = new List<GeoJson.Link> { new(Url(request, skip, take), "self", "application/geo+json") };
+        // A user limited to districts reads the neighbourhoods and incidents of those districts only. A collection
+        // without time matches any datetime (17-069r4, requirement 25 C).
+        var range = time is not null && c.TimeProperty is not null ? new TimeRange(time.Start, time.End) : null;
+        var page = await catalog.GetItemsAsync(name, box, take, skip, ct, request.HttpContext.User.DistrictsOf(), planId, asked!.Query, range);
+        var links = new List<GeoJson.Link>
+        {
+            new(Url(request, skip, take), "self", GeoJson.MediaType),
+            new(Url(request, skip, take, "html"), "alternate", "text/html"),
+        };
         if (skip + page.Features.Count < page.NumberMatched)
-            links.Add(new GeoJson.Link(Url(request, skip + take, take), "next", "application/geo+json"));
-        return GeoJson.FeatureCollection(FeatureFilters.Select(page.Features, asked.Properties), page.NumberMatched, links);
+            links.Add(new GeoJson.Link(Url(request, skip + take, take), "next", GeoJson.MediaType));
+        if (skip > 0)
+            links.Add(new GeoJson.Link(Url(request, Math.Max(0, skip - take), take), "prev", GeoJson.MediaType));
+        var collectionUrl = $"{Base(request)}/api/collections/{name}";
+        links.Add(new GeoJson.Link(collectionUrl, "collection", "application/json"));
+        // properties chooses the attributes; the key stays, as the feature's top-level id is read from it.
+        var features = FeatureFilters.Select(page.Features, asked.Properties is { } chosen && !chosen.Contains(c.IdProperty) ? [.. chosen, c.IdProperty] : asked.Properties);
+        return new OgcItemsResult(features, page.NumberMatched, links, c.IdProperty, collectionUrl, c.Title, crs!, format);
     }
 
-    public static async Task<Results<GeoJsonFeature, NotFoundProblem>> GetItem(string name, string id, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
+    public static async Task<Results<OgcItemResult, BadRequestProblem, NotAcceptableProblem, NotFoundProblem>> GetItem(
+        string name, string id, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
     {
-        if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
+        if (FeatureCatalog.Find(name) is not { } c) return UnknownCollection(name);
+        if (Refused(request, QueryParameters.Item, GeoJson.MediaType, out var format, out var bad, out var notAcceptable)) return bad is not null ? bad : notAcceptable!;
+        var (crs, badCrs) = QueryParameters.ParseCrs(request.Query.TryGetValue("crs", out var cr) ? cr.ToString() : null, "crs");
+        if (badCrs is not null) return Problems.BadRequest("Invalid crs", badCrs);
         // Outside the user's districts a feature is not found: its id tells nothing.
         var feature = await catalog.GetItemAsync(name, id, ct, request.HttpContext.User.DistrictsOf());
-        return feature is null ? Problems.NotFound(Note.Of("api.no_feature", ("id", id), ("collection", name))) : GeoJson.Feature(feature);
+        if (feature is null) return Problems.NotFound(Note.Of("api.no_feature", ("id", id), ("collection", name)));
+        return new OgcItemResult(feature, c.IdProperty, $"{Base(request)}/api/collections/{name}", c.Title, crs!, format);
     }
 
     public static async Task<Results<FileContentHttpResult, BadRequestProblem, NotFoundProblem>> Export(string name, string? format, string? crs, string? bbox, FeatureCatalog catalog, HttpResponse http, CancellationToken ct, [System.ComponentModel.Description(PlanCollectionParameters.Description)] string? plan = null)
@@ -156,11 +242,12 @@ public static class CollectionsEndpoints
     private static NotFoundProblem UnknownCollection(string name) =>
         Problems.NotFound(Note.Of("api.no_collection", ("collection", name), ("known", FeatureCatalog.Collections.Select(c => c.Name).ToArray())));
 
-    private static string Url(HttpRequest request, int offset, int limit)
+    private static string Url(HttpRequest request, int offset, int limit, string? f = null)
     {
-        var query = request.Query.Where(q => q.Key is not ("offset" or "limit"))
+        var query = request.Query.Where(q => q.Key is not ("offset" or "limit") && (f is null || q.Key != "f"))
             .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}")
             .Append($"limit={limit}").Append($"offset={offset}");
+        if (f is not null) query = query.Append($"f={f}");
         return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?{string.Join('&', query)}";
     }
 }

@@ -17,6 +17,8 @@ public static class OpenApiDocument
             o.AddSchemaTransformer(DescribeGeoJson);
             o.AddOperationTransformer(ListEditHeaders);
             o.AddOperationTransformer(RateLimits.ListRefusal);
+            o.AddOperationTransformer(OgcOpenApi.DescribeParameters);
+            o.AddDocumentTransformer(OgcOpenApi.ShareLimit);
         });
 
     private static Task DescribeGeoJson(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)

@@ -11,7 +11,12 @@ namespace BarrioSeguro.Geo.Data.Features;
 /// <param name="Name">The name in URLs, e.g. "streets".</param>
 /// <param name="Title">A title for people.</param>
 /// <param name="GeometryType">The OGC geometry type of every feature.</param>
-public sealed record CollectionInfo(string Name, string Title, string GeometryType);
+/// <param name="IdProperty">The property that is the feature's id (OGC API - Features: the feature's top-level "id").</param>
+/// <param name="TimeProperty">The property the datetime parameter is compared with; null when the features have no time.</param>
+public sealed record CollectionInfo(string Name, string Title, string GeometryType, string IdProperty = "id", string? TimeProperty = null);
+
+/// <summary>A time interval of the datetime parameter, both ends included; a null end is open.</summary>
+public sealed record TimeRange(DateTimeOffset? Start, DateTimeOffset? End);
 
 /// <summary>One page of features, and how many match in all.</summary>
 public sealed record FeaturePage(IReadOnlyList<IFeature> Features, int NumberMatched);
@@ -30,14 +35,14 @@ public sealed class FeatureCatalog(BarrioDbContext db)
 
     public static readonly IReadOnlyList<CollectionInfo> Collections =
     [
-        new("districts", "Districts (INEI)", "MultiPolygon"),
+        new("districts", "Districts (INEI)", "MultiPolygon", "ubigeo"),
         new("neighborhoods", "Barrio Seguro neighbourhoods", "MultiPolygon"),
         new("stations", "Police stations (comisarías)", "Point"),
         new("streets", "Streets (OpenStreetMap)", "MultiLineString"),
-        new("incidents", "Incidents", "Point"),
+        new("incidents", "Incidents", "Point", TimeProperty: "occurredAt"),
         // issue 13.2: INEI's provinces and departments, for the national overview and the viewer to draw.
-        new("provinces", "Provinces (INEI)", "MultiPolygon"),
-        new("departments", "Departments (INEI)", "MultiPolygon"),
+        new("provinces", "Provinces (INEI)", "MultiPolygon", "code"),
+        new("departments", "Departments (INEI)", "MultiPolygon", "code"),
         // issue 14.4: contingents, drawn at a point of their neighbourhood (ContingentFeatures).
         new(ContingentFeatures.Name, "Police contingents", "Point"),
         new("buildings", "Buildings (OpenStreetMap)", "MultiPolygon"),
@@ -47,10 +52,16 @@ public sealed class FeatureCatalog(BarrioDbContext db)
 
     public static bool Exists(string name) => Collections.Any(c => c.Name == name);
 
-    /// <summary>Features of a collection ordered by id, optionally inside a lon/lat box.</summary>
+    /// <summary>The collection of that name, or null.</summary>
+    public static CollectionInfo? Find(string name) => Collections.FirstOrDefault(c => c.Name == name);
+
+    /// <summary>
+    /// Features of a collection ordered by id, optionally inside a lon/lat box and, on a collection with time, in a time
+    /// range (17-069r4 7.15.4: a collection without time matches any range).
+    /// </summary>
     /// <exception cref="KeyNotFoundException">No collection has that name.</exception>
     public Task<FeaturePage> GetItemsAsync(string collection, Envelope? bbox, int limit, int offset, CancellationToken ct,
-        IReadOnlyCollection<string>? districts = null, int? plan = null, FeatureQuery? featureQuery = null) =>
+        IReadOnlyCollection<string>? districts = null, int? plan = null, FeatureQuery? featureQuery = null, TimeRange? time = null) =>
         collection switch
         {
             _ when PlanCollections.Handles(collection) => new PlanCollections(db).GetItemsAsync(collection, bbox, limit, offset, plan, districts, ct),
@@ -58,7 +69,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
             "neighborhoods" => Page(db.Neighborhoods, n => n.Id, n => n.Boundary, ToFeature, bbox, limit, offset, q => InDistricts(q, districts), ct, featureQuery),
             "stations" => Page(db.Stations, s => s.Id, s => s.Location, ToFeature, bbox, limit, offset, null, ct, featureQuery),
             "streets" => Page(db.Streets, s => s.Id, s => s.Geometry, ToFeature, bbox, limit, offset, null, ct, featureQuery),
-            "incidents" => Page(db.Incidents, i => i.Id, i => i.Location, ToFeature, bbox, limit, offset, q => InDistricts(q, districts), ct, featureQuery),
+            "incidents" => Page(db.Incidents, i => i.Id, i => i.Location, ToFeature, bbox, limit, offset, q => InTime(InDistricts(q, districts), time), ct, featureQuery),
             "provinces" => Page(db.Provinces, p => p.Code, p => p.Boundary, ToFeature, bbox, limit, offset, null, ct, featureQuery),
             "departments" => Page(db.Departments, d => d.Code, d => d.Boundary, ToFeature, bbox, limit, offset, null, ct, featureQuery),
             "buildings" => Page(db.Buildings, b => b.Id, b => b.Geometry, ToFeature, bbox, limit, offset, null, ct, featureQuery),
@@ -103,6 +114,22 @@ public sealed class FeatureCatalog(BarrioDbContext db)
         if (districts is not { Count: > 0 }) return query;
         var ubigeos = districts.ToArray();
         return query.Where(i => db.Districts.Any(d => ubigeos.Contains(d.Ubigeo) && d.Boundary.Intersects(i.Location)));
+    }
+
+    private static IQueryable<Incident> InTime(IQueryable<Incident> query, TimeRange? time)
+    {
+        if (time?.Start is { } start) query = query.Where(i => i.OccurredAt >= start);
+        if (time?.End is { } end) query = query.Where(i => i.OccurredAt <= end);
+        return query;
+    }
+
+    /// <summary>The first and last time of a collection with time (UTC), or null when it has none or is empty.</summary>
+    public async Task<(DateTimeOffset First, DateTimeOffset Last)?> TimeExtentAsync(string collection, CancellationToken ct)
+    {
+        if (collection != "incidents" || !await db.Incidents.AnyAsync(ct)) return null;
+        var first = await db.Incidents.MinAsync(i => i.OccurredAt, ct);
+        var last = await db.Incidents.MaxAsync(i => i.OccurredAt, ct);
+        return (first.ToUniversalTime(), last.ToUniversalTime());
     }
 
     /// <summary>

@@ -10,12 +10,12 @@ public class OpenApiTests(ApiFixture api)
 {
     public static TheoryData<string, string, int[]> Routes => new()
     {
-        { "get", "/api", [200] },
-        { "get", "/api/conformance", [200] },
-        { "get", "/api/collections", [200] },
-        { "get", "/api/collections/{name}", [200, 404] },
-        { "get", "/api/collections/{name}/items", [200, 400, 404] },
-        { "get", "/api/collections/{name}/items/{id}", [200, 404] },
+        { "get", "/api", [200, 400, 406] },
+        { "get", "/api/conformance", [200, 400, 406] },
+        { "get", "/api/collections", [200, 400, 406] },
+        { "get", "/api/collections/{name}", [200, 400, 404, 406] },
+        { "get", "/api/collections/{name}/items", [200, 400, 404, 406] },
+        { "get", "/api/collections/{name}/items/{id}", [200, 400, 404, 406] },
         { "get", "/api/collections/{name}/export", [200, 400, 404] },
         { "get", "/api/neighborhoods/{id}", [200, 404] },
         { "post", "/api/neighborhoods", [201, 400, 409, 413, 415, 422] },
