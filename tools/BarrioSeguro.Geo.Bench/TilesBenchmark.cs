@@ -49,8 +49,10 @@ public sealed class TilesBenchmark : IBenchmark
         var geodata = Path.GetDirectoryName(Path.GetDirectoryName(sample))!;
 
         await using var database = await CliDatabase.OpenAsync(options.Db, ct);
-        // One pool per side, each no bigger than the connections driven: PostgreSQL takes 100 in all.
-        var serviceDb = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = connections }.ConnectionString;
+        // One pool per side of at most 40 database connections (PostgreSQL takes 100 in all, 3 kept for superusers); the 64
+        // HTTP connections and the peer's 64 tasks queue for them alike. Each side's pool is emptied before the other runs.
+        var pool = Math.Min(connections, 40);
+        var serviceDb = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = pool }.ConnectionString;
         await using var factory = new WebApplicationFactory<global::Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Barrio:ConnectionString", serviceDb);
@@ -68,7 +70,7 @@ public sealed class TilesBenchmark : IBenchmark
         var cache = factory.Services.GetRequiredService<TileCache>();
 
         await using var peer = new NpgsqlDataSourceBuilder(
-            new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = connections }.ConnectionString).Build();
+            new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = pool }.ConnectionString).Build();
 
         // The OSM extract's streets (every district it touches), then the copies.
         var extract = Path.Combine(geodata, Extract);
@@ -149,14 +151,15 @@ public sealed class TilesBenchmark : IBenchmark
             var cached = new List<double>();
             var raw = new List<double>();
             var failures = 0;
+            var failed = new ConcurrentQueue<string>();
             for (var round = 0; round < options.Runs + 1; round++)
             {
                 cache.Clear();
+                peer.Clear();
+                var (c1, f1) = await PassAsync(all, connections, t => Ours(client, t, ct), failed);
+                var (c2, f2) = await PassAsync(all, connections, t => Ours(client, t, ct), failed);
                 NpgsqlConnection.ClearAllPools();
-                var (c1, f1) = await PassAsync(all, connections, t => Ours(client, t, ct));
-                var (c2, f2) = await PassAsync(all, connections, t => Ours(client, t, ct));
-                NpgsqlConnection.ClearAllPools();
-                var (c3, f3) = await PassAsync(all, connections, async t => { await RawTileAsync(peer, t.Z, t.X, t.Y, ct); return true; });
+                var (c3, f3) = await PassAsync(all, connections, async t => { await RawTileAsync(peer, t.Z, t.X, t.Y, ct); return null; }, failed);
                 failures += f1 + f2 + f3;
                 if (round == 0) continue; // warm-up round
                 cold.Add(all.Count / c1);
@@ -172,7 +175,7 @@ public sealed class TilesBenchmark : IBenchmark
             var cachedRatios = cached.Zip(raw, (a, b) => a / b).ToList();
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  ratio ours / peer: cold {BenchTiming.Median(coldRatios):N2} (spread {coldRatios.Min():N2}-{coldRatios.Max():N2}), cached {BenchTiming.Median(cachedRatios):N2} (spread {cachedRatios.Min():N2}-{cachedRatios.Max():N2})"));
-            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  failed requests: {failures:N0}"));
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  failed requests: {failures:N0}{(failed.TryPeek(out var first) ? $" (first: {first})" : "")}"));
             return failures == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         }
         finally
@@ -183,15 +186,19 @@ public sealed class TilesBenchmark : IBenchmark
         }
     }
 
-    private static async Task<bool> Ours(HttpClient client, (int Z, int X, int Y) t, CancellationToken ct)
+    /// <summary>Null when the tile came (200 or 204), else what went wrong.</summary>
+    private static async Task<string?> Ours(HttpClient client, (int Z, int X, int Y) t, CancellationToken ct)
     {
         using var response = await client.GetAsync($"/api/collections/streets/tiles/WebMercatorQuad/{t.Z}/{t.Y}/{t.X}", ct);
-        await response.Content.ReadAsByteArrayAsync(ct);
-        return response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent;
+        var body = await response.Content.ReadAsByteArrayAsync(ct);
+        return response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent
+            ? null
+            : $"{t.Z}/{t.Y}/{t.X}: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 200))}";
     }
 
-    /// <summary>Seconds to fetch every tile once, N at a time, and how many failed.</summary>
-    private static async Task<(double Seconds, int Failures)> PassAsync(List<(int Z, int X, int Y)> tiles, int connections, Func<(int Z, int X, int Y), Task<bool>> fetch)
+    /// <summary>Seconds to fetch every tile once, N at a time, and how many failed (what went wrong queued in failed).</summary>
+    private static async Task<(double Seconds, int Failures)> PassAsync(List<(int Z, int X, int Y)> tiles, int connections,
+        Func<(int Z, int X, int Y), Task<string?>> fetch, ConcurrentQueue<string> failed)
     {
         var queue = new ConcurrentQueue<(int Z, int X, int Y)>(tiles);
         var failures = 0;
@@ -200,8 +207,12 @@ public sealed class TilesBenchmark : IBenchmark
         {
             while (queue.TryDequeue(out var t))
             {
-                try { if (!await fetch(t)) Interlocked.Increment(ref failures); }
-                catch (Exception e) when (e is HttpRequestException or NpgsqlException or TaskCanceledException) { Interlocked.Increment(ref failures); }
+                string? error;
+                try { error = await fetch(t); }
+                catch (Exception e) when (e is HttpRequestException or NpgsqlException or TaskCanceledException or InvalidOperationException) { error = e.Message; }
+                if (error is null) continue;
+                Interlocked.Increment(ref failures);
+                failed.Enqueue(error);
             }
         })));
         return (clock.Elapsed.TotalSeconds, failures);
