@@ -27,6 +27,7 @@ builder.Services.AddApiErrors();
 builder.Services.AddOsmImports(); // issue 13.1: OSM PBF uploads
 builder.Services.AddAuditTrail(); // every write under /api leaves a row in the audit trail, refused or not
 builder.Services.AddBarrioOpenApi();
+builder.Services.AddTiles(); // issue 14.6: vector tiles
 // --- sign-in and access (issue 9, auth) ---
 builder.Services.AddBarrioAuth(builder.Configuration);
 builder.Services.AddBarrioLimits(builder.Configuration); // rate limits per user on computations, per address on sign-in
@@ -53,6 +54,7 @@ app.MapAuth();
 app.MapOpenApi();
 app.MapCollections();
 app.MapFeatureEdits(); // issue 14.4: OGC API - Features Part 4 (POST, PUT, PATCH, DELETE on collection items)
+app.MapTiles(); // issue 14.6: /api/collections/{name}/tiles (OGC API - Tiles)
 app.MapDistricts(); // issue 13.2: districts, provinces, departments of Peru
 app.MapNeighborhoods();
 app.MapNeighborhoodQuality();

@@ -26,6 +26,7 @@ public sealed class BenchCommand : ICommand
         new LoadBenchmark(),
         new OverviewBenchmark(), // issue 13.3: the national overview at hundreds of neighbourhoods
         new CrsBenchmark(),
+        new TilesBenchmark(), // issue 14.6: vector tiles beside raw ST_AsMVT, and the map at many districts
     ];
 
     public string Name => "bench";
@@ -50,6 +51,7 @@ public sealed class BenchCommand : ICommand
                            tools/BarrioSeguro.Geo.Bench/data/carrollton/README.md)
 
         {LoadBenchmark.OptionsHelp}
+        {TilesBenchmark.OptionsHelp}
 
         Example: barrio bench blocks --db "Host=localhost;Database=barrio;Username=barrio"
         """;
@@ -58,7 +60,8 @@ public sealed class BenchCommand : ICommand
     {
         var quick = args.Contains("--quick");
         var parsed = CommandArgs.Parse(args.Where(a => a != "--quick").ToList(), "--runs", "--db", SectorsBenchmark.CarrolltonOption,
-            LoadBenchmark.SecondsOption, LoadBenchmark.ConnectionsOption, LoadBenchmark.RequestsOption, LoadBenchmark.TokenOption, LoadBenchmark.WritersOption);
+            LoadBenchmark.SecondsOption, LoadBenchmark.ConnectionsOption, LoadBenchmark.RequestsOption, LoadBenchmark.TokenOption, LoadBenchmark.WritersOption,
+            TilesBenchmark.CopiesOption);
         if (parsed.Positionals.Count == 0)
             throw new UsageException($"name a benchmark ({string.Join(", ", Benchmarks.Select(b => b.Name))})");
         if (parsed.Positionals.Count > 1) throw new UsageException($"unexpected argument '{parsed.Positionals[1]}'");

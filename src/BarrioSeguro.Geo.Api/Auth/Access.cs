@@ -92,6 +92,11 @@ public static class AccessTable
         ["PUT /api/collections/{name}/items/{id}"] = new(Need.CollectionWrite, Scope.CollectionItem),
         ["PATCH /api/collections/{name}/items/{id}"] = new(Need.CollectionWrite, Scope.CollectionItem),
         ["DELETE /api/collections/{name}/items/{id}"] = new(Need.CollectionWrite, Scope.CollectionItem),
+        // issue 14.6, tiles: read as the features are (public base layers; police layers for any role, district-limited in SQL).
+        ["GET /api/collections/{name}/tiles"] = new(Need.CollectionRead),
+        ["GET /api/collections/{name}/tiles/{tileMatrixSetId}"] = new(Need.CollectionRead),
+        ["GET /api/collections/{name}/tiles/{tileMatrixSetId}/tilejson"] = new(Need.CollectionRead),
+        ["GET /api/collections/{name}/tiles/{tileMatrixSetId}/{z}/{y}/{x}"] = new(Need.CollectionRead),
 
         ["POST /api/auth/token"] = new(Need.Public),
         ["POST /api/auth/revoke"] = new(Need.SignedIn),
@@ -241,7 +246,8 @@ public static class AccessTable
     public static bool IsOpen(Need need, string? collection) => need switch
     {
         Need.Public => true,
-        Need.CollectionRead or Need.CollectionExport => collection is null || PublicCollections.Contains(collection) || !Data.Features.FeatureCatalog.Exists(collection),
+        Need.CollectionRead or Need.CollectionExport => collection is null || PublicCollections.Contains(collection)
+            || !(Data.Features.FeatureCatalog.Exists(collection) || Data.Tiles.TileStore.Exists(collection)), // tiles: blocks are police data
         _ => false,
     };
 }

@@ -24,8 +24,9 @@ public static class BenchRun
 public class BenchCommandTests(PostgisFixture postgis)
 {
     [Theory]
-    [InlineData(new string[0], "name a benchmark (blocks, sectors, routes, coverage, load, overview, crs)")]
-    [InlineData(new[] { "tiles" }, "unknown benchmark 'tiles' (blocks, sectors, routes, coverage, load, overview, crs)")]
+    [InlineData(new string[0], "name a benchmark (blocks, sectors, routes, coverage, load, overview, crs, tiles)")]
+    [InlineData(new[] { "maps" }, "unknown benchmark 'maps' (blocks, sectors, routes, coverage, load, overview, crs, tiles)")]
+    [InlineData(new[] { "tiles", "--copies", "many" }, "--copies must be a whole number from 0 to 200, not 'many'")]
     [InlineData(new[] { "blocks", "--runs", "0" }, "--runs must be a whole number from 1 to 1000")]
     [InlineData(new[] { "load", "--seconds", "0" }, "--seconds must be a whole number from 1 to 600, not '0'")]
     [InlineData(new[] { "load", "--connections", "many" }, "--connections must be a whole number from 1 to 1,024")]
@@ -107,5 +108,33 @@ public class SectorsPostgisTests(PostgisFixture postgis)
         Assert.Contains("ST_ClusterKMeans", run.Out);
         Assert.Matches(@"target El Milagro < 1,000 ms each and contiguous: (met|MISSED) \(slowest [\d,]+ ms\)", run.Out);
         Assert.Contains("skipped (--quick)", run.Out);
+    }
+}
+
+/// <summary>Vector tiles beside raw ST_AsMVT (issue 14.6): the report's shape, no failed request, copies removed (no timing asserted).</summary>
+[Collection(PostgisCollection.Name)]
+public class TilesBenchmarkTests(PostgisFixture postgis)
+{
+    [SkippableFact]
+    public async Task Tiles_reports_each_zoom_and_the_throughput_of_ours_and_the_peer_and_removes_its_copies()
+    {
+        var cs = await postgis.CreateDatabaseAsync("tiles");
+        var run = BenchRun.Of("tiles", "--runs", "1", "--copies", "1", "--connections", "8", "--db", cs);
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        var text = run.Out.ReplaceLineEndings("\n");
+        Assert.Matches(@"Tiles: [\d,]+ streets \(1 copies of [\d,]+\)", text);
+        Assert.Matches(@"the whole streets layer as GeoJSON .*: [\d,.]+ MiB", text);
+        for (var z = 12; z <= 16; z++)
+            Assert.Matches($@"\n +{z} +[1-9][\d,]* +[1-9][\d,]* +[\d,.]+ +[\d,.]+ +[\d,.]+ +[\d,.]+ +[\d,.]+ +[\d,]+\n", text);
+        Assert.Matches(@"ours, cold \(cache empty\) +median +[\d,]+ tiles/s", text);
+        Assert.Matches(@"peer: raw ST_AsMVT +median +[\d,]+ tiles/s", text);
+        Assert.Matches(@"ratio ours / peer: cold \d+\.\d\d \(spread", text);
+        Assert.Contains("failed requests: 0", text);
+
+        // The copies are gone: every street left is the sample's or the extract's (none east of the extract).
+        await using var connection = new NpgsqlConnection(cs);
+        await connection.OpenAsync();
+        await using var east = new NpgsqlCommand("SELECT count(*) FROM streets WHERE ST_XMin(geometry) > -78.9", connection);
+        Assert.Equal(0L, await east.ExecuteScalarAsync());
     }
 }

@@ -34,10 +34,12 @@ import './panels/forms.js'; // issue 12, forms: contingents, stations, hot spots
 import { openOverview, sortBy as sortOverview, showPeru, zoomToRow } from './panels/overview.js'; // issue 13.3: the national overview
 import { choose as chooseDistrict, workingDistrict } from './panels/districtsearch.js'; // issue 13.2: "Buscar distrito"
 import './panels/lifecycle.js'; // issue 13.5: delete, restore, dataset versions
+import { tileLayers, dataFeature } from './tiles.js'; // issue 14.6: streets, districts and blocks drawn from vector tiles
 
 Object.assign(hook, {
   map,
   layers,
+  tileLayers, // issue 14.6: the vector tile layers (tiles.js)
   selectNeighborhood: (id) => selectNeighborhood(id),
   validate,
   repairPreview,
@@ -77,14 +79,17 @@ map.on('singleclick', (evt) => {
   const all = []; // every hit, top-most first, for the planner (overlapping neighbourhoods, problems)
   map.forEachFeatureAtPixel(
     evt.pixel,
-    (feature, layer) => {
-      const key = layer?.get('name');
+    (hit, hitLayer) => {
+      // A tile feature (tiles.js) stands for its layer's feature: the whole one when the layer has it loaded.
+      const key = hitLayer?.get('tilesOf') ?? hitLayer?.get('name');
+      const layer = hitLayer?.get('tilesOf') ? layers[key] : hitLayer;
+      const feature = hitLayer?.get('tilesOf') ? dataFeature(key, hit) : hit;
       if (key && key in layers) {
         all.push({ feature, layer });
         if (!byLayer.has(key)) byLayer.set(key, feature);
       }
     },
-    { hitTolerance: 4, layerFilter: (l) => l.get('name') in layers },
+    { hitTolerance: 4, layerFilter: (l) => (l.get('tilesOf') ?? l.get('name')) in layers },
   );
   // A click on a validation problem or a change picks it, and keeps the planner's neighbourhood and the information.
   if (!all.some((h) => h.layer === layers.validation || h.layer === layers.diff)) {

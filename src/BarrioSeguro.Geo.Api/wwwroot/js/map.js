@@ -38,12 +38,12 @@ function updateLoading() {
   document.body.dataset.loading = pendingLoads > 0 ? 'true' : 'false';
 }
 
-function beginLoad() {
+export function beginLoad() { // also the tile layers' (tiles.js)
   pendingLoads++;
   updateLoading();
 }
 
-function endLoad() {
+export function endLoad() {
   pendingLoads--;
   updateLoading();
   if (pendingLoads === 0) idleWaiters.splice(0).forEach((fn) => fn());
