@@ -24,6 +24,7 @@ public static class ApiDocsPage
                 .DisableTelemetry()
                 .DisableAgent()
                 .DisableMcp()
+                .HideDeveloperTools()
                 .WithNonce();
             // The nonce is made as the page is written: the policy reads it when the answer starts.
             http.Items[PolicyItem] = (Func<string>)(() => Policy(http.Items[ScalarOptions.NonceHttpContextItemKey] as string));

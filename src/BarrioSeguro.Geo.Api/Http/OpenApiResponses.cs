@@ -29,7 +29,7 @@ public static class OpenApiResponses
         [412] = "Precondition failed: If-Match names a version that is not the current one (\"currentVersion\" says which is).",
         [413] = "Payload too large: the body is over Barrio:MaxUploadBytes.",
         [415] = "Unsupported media type: the body's Content-Type is not one this route reads.",
-        [416] = "Range not satisfiable: the Range header asks for bytes the file does not have.",
+        [416] = "Range not satisfiable: the Range header asks for bytes the file does not have (no body).",
         [422] = "Unprocessable: the request is well formed but cannot be done (the detail says why, \"code\" and \"args\" are its note).",
         [428] = "Precondition required: the change needs If-Match with the version it started from.",
         [429] = "Too many requests: a rate limit of Barrio:Limits.",
@@ -91,6 +91,14 @@ public static class OpenApiResponses
             if (Meanings.TryGetValue(status, out var meaning) && (string.IsNullOrEmpty(response.Description) || IsDefaultDescription(response.Description)))
                 response.Description = meaning;
             var headers = response.Headers;
+            if (status == StatusCodes.Status416RangeNotSatisfiable)
+            {
+                // Written by ASP.NET Core's range processing: no body, the file's length in Content-Range.
+                response.Content = null;
+                response.Headers = headers ?? new Dictionary<string, IOpenApiHeader>();
+                response.Headers.TryAdd("Content-Range", new OpenApiHeader { Description = "bytes */LENGTH: the file's length.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
+                continue;
+            }
             response.Content = new Dictionary<string, OpenApiMediaType>
             {
                 [ProblemContentType] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, context.Document) },
