@@ -77,8 +77,8 @@ public class OpenApiTests(ApiFixture api)
         var listed = operation.GetProperty("responses").EnumerateObject().Select(r => int.Parse(r.Name)).ToHashSet();
         Assert.Equal(statuses.Order(), listed.Order());
 
-        // Every error is a ProblemDetails.
-        foreach (var error in operation.GetProperty("responses").EnumerateObject().Where(r => int.Parse(r.Name) >= 400))
+        // Every error is a ProblemDetails (but 416: ASP.NET Core's range processing sends Content-Range and no body).
+        foreach (var error in operation.GetProperty("responses").EnumerateObject().Where(r => int.Parse(r.Name) >= 400 && r.Name != "416"))
             Assert.True(error.Value.GetProperty("content").TryGetProperty("application/problem+json", out _),
                 $"{method.ToUpperInvariant()} {path} answers {error.Name} without application/problem+json.");
     }
