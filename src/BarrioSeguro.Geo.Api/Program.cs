@@ -40,6 +40,8 @@ app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"BarrioSeguro.Geo is up: {addresses}  (viewer at /, API at /api, OpenAPI at /openapi/v1.json)");
 });
 
+app.UseHeadAsGet(); // issue 14, openapi: HEAD wherever GET is (before routing, so it finds the GET routes)
+app.UseRouting();
 app.UseSecurityHeaders(); // hardening: CSP, nosniff, no framing on every answer
 app.UseApiErrors();
 app.UseNoteLanguage(); // notes said in ?lang= or Accept-Language, Spanish by default
@@ -52,6 +54,7 @@ app.MapAuth();
 // --- end sign-in and access ---
 
 app.MapOpenApi();
+app.MapApiDocs(); // issue 14, openapi: the interactive documentation at /api/docs (Scalar, served from here)
 app.MapCollections();
 app.MapFeatureEdits(); // issue 14.4: OGC API - Features Part 4 (POST, PUT, PATCH, DELETE on collection items)
 app.MapTiles(); // issue 14.6: /api/collections/{name}/tiles (OGC API - Tiles)

@@ -78,6 +78,11 @@ public static class AccessTable
     public static readonly IReadOnlyDictionary<string, AccessRule> Rules = new Dictionary<string, AccessRule>(StringComparer.Ordinal)
     {
         ["GET /openapi/{documentName}.json"] = new(Need.Public),
+        // issue 14, openapi: the documentation page (Scalar) and its embedded assets.
+        ["GET /api/docs/{documentName?}"] = new(Need.Public),
+        ["GET /api/docs/scalar.js"] = new(Need.Public),
+        ["GET /api/docs/scalar.aspnetcore.js"] = new(Need.Public),
+        ["GET /api/docs/favicon.svg"] = new(Need.Public),
         ["GET /api"] = new(Need.Public),
         ["GET /api/conformance"] = new(Need.Public),
         ["GET /api/notes/catalog"] = new(Need.Public),

@@ -25,22 +25,22 @@ public static class LifecycleEndpoints
     {
         var n = app.MapGroup("/api/neighborhoods").WithTags("Lifecycle");
         n.MapGet("/", Neighborhoods).WithSummary("The neighbourhoods (id, name, district, status, version); ?deleted=true: the deleted ones with who deleted them and when (admins).");
-        n.MapDelete("/{id:int}", DeleteNeighborhood)
+        n.MapDelete("/{id:int}", DeleteNeighborhood).Produces<LifecycleView>()
             .WithSummary("Deletes a neighbourhood with its plans (kept, hidden; restore brings both back). If-Match names its current version (missing: 428, stale: 412).");
-        n.MapPost("/{id:int}/restore", RestoreNeighborhood)
+        n.MapPost("/{id:int}/restore", RestoreNeighborhood).Produces<LifecycleView>()
             .WithSummary("Restores a deleted neighbourhood as it was, with the plans deleted with it. If-Match names its version.");
         var p = app.MapGroup("/api/plans").WithTags("Lifecycle");
-        p.MapDelete("/{planId:int}", DeletePlan).WithSummary("Deletes a kept plan (kept, hidden, restorable). If-Match: \"1\" (a kept plan never changes).");
-        p.MapPost("/{planId:int}/restore", RestorePlan).WithSummary("Restores a deleted plan (its neighbourhood must not be deleted). If-Match: \"1\".");
+        p.MapDelete("/{planId:int}", DeletePlan).Produces<LifecycleView>().WithSummary("Deletes a kept plan (kept, hidden, restorable). If-Match: \"1\" (a kept plan never changes).");
+        p.MapPost("/{planId:int}/restore", RestorePlan).Produces<LifecycleView>().WithSummary("Restores a deleted plan (its neighbourhood must not be deleted). If-Match: \"1\".");
         p.MapPost("/{planId:int}/recompute", Recompute).MayRefuse().ReadsKeptReports()
             .WithSummary("Computes the plan again with the same parameters (sectors, seed, weights, objective, mode, centres, barriers) on the current data, kept as a new plan.");
         var i = app.MapGroup("/api/imports").WithTags("Lifecycle");
         i.MapGet("/", Imports).WithSummary("The imports (dataset versions), newest first: collection, district, source file, features, who, when, version; collection=, district=; deleted=true: the deleted ones (admins).");
-        i.MapGet("/{id:int}", Import).WithSummary("One import; its ETag is its version number.");
+        i.MapGet("/{id:int}", Import).Produces<ImportView>().WithSummary("One import; its ETag is its version number.");
         i.MapGet("/{id:int}/diff", Diff).WithSummary("What changed from the version an import replaced: features added, removed, renamed and with another geometry, matched by osm_id (else by geometry and name).");
-        i.MapDelete("/{id:int}", DeleteImport)
+        i.MapDelete("/{id:int}", DeleteImport).Produces<LifecycleView>()
             .WithSummary("Deletes the newest version of a dataset (streets, stations): its features go and the version it replaced is current again. If-Match names its version.");
-        i.MapPost("/{id:int}/restore", RestoreImport)
+        i.MapPost("/{id:int}/restore", RestoreImport).Produces<LifecycleView>()
             .WithSummary("Restores a deleted import as the current version again (when none was loaded since). If-Match names its version.");
         return app;
     }

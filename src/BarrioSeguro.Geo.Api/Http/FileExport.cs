@@ -72,22 +72,12 @@ public static class FileExport
     {
         if (format == GeoJsonFile || format == Kml || format == Gpx) target = Crs.Wgs84;
         target ??= format == Csv ? Crs.Wgs84 : Crs.UtmZoneFor(new GeometryCollection(features.Select(f => f.Geometry).Where(g => g is not null).ToArray()));
-        // Written to a private temporary folder first: a failure sends an error, never half a file.
-        var folder = Directory.CreateTempSubdirectory("barrio-export-");
-        try
-        {
-            var fileName = $"{Safe(baseName)}_epsg{target.Value}{format.Extension}";
-            var path = Path.Combine(folder.FullName, fileName);
-            var written = VectorFile.Write(path, features, Crs.Wgs84, target.Value);
-            // Nothing is cut silently: each field name and value the format shortened goes with the download.
-            WarningHeaders.Add(http, written.Notes);
-            var bytes = await File.ReadAllBytesAsync(path, ct);
-            return TypedResults.File(bytes, format.ContentType, fileName);
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        var fileName = $"{Safe(baseName)}_epsg{target.Value}{format.Extension}";
+        // Opened by URL too (GDAL /vsicurl/, QGIS): the same bytes for the same data, with ETag, Last-Modified and ranges.
+        var written = await ExportFiles.GetOrWriteAsync(features, fileName, target.Value, ct);
+        // Nothing is cut silently: each field name and value the format shortened goes with the download.
+        WarningHeaders.Add(http, written.Notes);
+        return TypedResults.File(written.Bytes, format.ContentType, fileName, enableRangeProcessing: true, lastModified: written.LastModified, entityTag: written.ETag);
     }
 
     public static Dictionary<string, object?> Parameter(string name) => new() { ["parameter"] = name };

@@ -14,11 +14,14 @@ public static class OpenApiDocument
     public static IServiceCollection AddBarrioOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(o =>
         {
+            // OAS 3.0, as /api/conformance claims (oas30): GDAL, QGIS and OWSLib read 3.0; 3.1 has type arrays they do not.
+            o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_0;
             o.AddSchemaTransformer(DescribeGeoJson);
             o.AddOperationTransformer(ListEditHeaders);
             o.AddOperationTransformer(RateLimits.ListRefusal);
             o.AddOperationTransformer(OgcOpenApi.DescribeParameters);
             o.AddDocumentTransformer(OgcOpenApi.ShareLimit);
+            OpenApiResponses.AddTo(o); // last: every error, the 429 above included, gets the one Problem schema
         });
 
     private static Task DescribeGeoJson(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)

@@ -26,7 +26,8 @@ public static class SecurityHeaders
         {
             var headers = http.Response.Headers;
             var api = http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/openapi");
-            headers.ContentSecurityPolicy = api ? ApiPolicy : ViewerPolicy;
+            // The documentation page (ApiDocsPage) is the one page under /api: its own policy, with its script's nonce.
+            headers.ContentSecurityPolicy = http.Items[ApiDocsPage.PolicyItem] is Func<string> docs ? docs() : api ? ApiPolicy : ViewerPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";

@@ -156,12 +156,12 @@ public class CliAndServiceAgreeTests(ApiFixture api)
 public class PlanningOpenApiTests(ApiFixture api)
 {
     [SkippableTheory]
-    [InlineData("/api/neighborhoods/{id}/plans", "post", "201,404,422,429")]
-    [InlineData("/api/plans/{planId}", "get", "200,404,409")]
-    [InlineData("/api/plans/{planId}/coverage", "post", "201,404,409,422,429")]
-    [InlineData("/api/plans/{planId}/routes", "post", "201,404,409,422,429")]
-    [InlineData("/api/routes/{id}/gpx", "get", "200,404")]
-    [InlineData("/api/contingents/{id}/staffing", "get", "200,404,422")]
+    [InlineData("/api/neighborhoods/{id}/plans", "post", "201,401,403,404,422,429")]
+    [InlineData("/api/plans/{planId}", "get", "200,401,403,404,409")]
+    [InlineData("/api/plans/{planId}/coverage", "post", "201,401,403,404,409,422,429")]
+    [InlineData("/api/plans/{planId}/routes", "post", "201,401,403,404,409,422,429")]
+    [InlineData("/api/routes/{id}/gpx", "get", "200,401,403,404")]
+    [InlineData("/api/contingents/{id}/staffing", "get", "200,401,403,404,422")]
     public async Task Every_outcome_is_listed(string path, string method, string statuses)
     {
         var doc = await ApiFixture.JsonOf(await api.Client().GetAsync("/openapi/v1.json"));
