@@ -517,33 +517,10 @@ public static class EntryEndpoints
         }
     }
 
-    private static async Task<(byte[] Bytes, IResult? TooLarge)> ReadAllAsync(HttpRequest request, long maxBytes, CancellationToken ct)
-    {
-        IResult Refuse() => RequestProblem.TooLarge(Note.Of("api.body_over_bytes", ("bytes", maxBytes)));
-        if (request.ContentLength > maxBytes) return ([], Refuse());
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > maxBytes) return ([], Refuse());
-        }
-        return (buffer.ToArray(), null);
-    }
+    private static Task<(byte[] Bytes, IResult? TooLarge)> ReadAllAsync(HttpRequest request, long maxBytes, CancellationToken ct) =>
+        RequestBodies.ReadAsync(request, maxBytes, Note.Of("api.body_over_bytes", ("bytes", maxBytes)), ct);
 
-    /// <summary>If-None-Match names the current version (weak comparison, as RFC 9110 says for it) or is *.</summary>
-    private static bool NoneMatch(HttpRequest request, int version)
-    {
-        foreach (var value in request.Headers.IfNoneMatch)
-            foreach (var part in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (part == "*") return true;
-                var tag = part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part;
-                if (tag == $"\"{version}\"") return true;
-            }
-        return false;
-    }
+    private static bool NoneMatch(HttpRequest request, int version) => RequestBodies.NoneMatch(request, version);
 
     /// <summary>200 or 201 with the entry as JSON, its version as a strong ETag, and Location when made.</summary>
     private sealed class EntryResult(object view, int version, int status = StatusCodes.Status200OK, string? location = null) : IResult

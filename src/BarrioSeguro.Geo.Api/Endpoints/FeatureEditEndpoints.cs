@@ -369,33 +369,10 @@ public static class FeatureEditEndpoints
         ? Note.Of("api.send_geojson_none")
         : Note.Of("api.send_geojson", ("type", request.ContentType)));
 
-    private static async Task<(byte[] Bytes, IResult? TooLarge)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
-    {
-        IResult Refuse() => RequestProblem.TooLarge(Note.Of("api.body_over_mib", ("mib", maxBytes / (1024 * 1024))));
-        if (request.ContentLength > maxBytes) return ([], Refuse());
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > maxBytes) return ([], Refuse());
-        }
-        return (buffer.ToArray(), null);
-    }
+    private static Task<(byte[] Bytes, IResult? TooLarge)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken ct) =>
+        RequestBodies.ReadAsync(request, maxBytes, Note.Of("api.body_over_mib", ("mib", maxBytes / (1024 * 1024))), ct);
 
-    /// <summary>If-None-Match names the current version (weak comparison, as RFC 9110 says for it) or is *.</summary>
-    private static bool NoneMatch(HttpRequest request, int version)
-    {
-        foreach (var value in request.Headers.IfNoneMatch)
-            foreach (var part in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (part == "*") return true;
-                var tag = part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part;
-                if (tag == $"\"{version}\"") return true;
-            }
-        return false;
-    }
+    private static bool NoneMatch(HttpRequest request, int version) => RequestBodies.NoneMatch(request, version);
 
     /// <summary>A feature with its version as a strong ETag; 201 with Location when made.</summary>
     private sealed class FeatureResult(IFeature feature, int version, int status = StatusCodes.Status200OK, string? location = null) : IResult
