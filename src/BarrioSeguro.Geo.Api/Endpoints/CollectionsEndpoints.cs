@@ -5,6 +5,7 @@ using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.IO;
 using Microsoft.AspNetCore.Http.HttpResults;
+using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.Api.Endpoints;
@@ -203,8 +204,10 @@ public static class CollectionsEndpoints
             links.Add(new GeoJson.Link(Url(request, Math.Max(0, skip - take), take), "prev", GeoJson.MediaType));
         var collectionUrl = $"{Base(request)}/api/collections/{name}";
         links.Add(new GeoJson.Link(collectionUrl, "collection", "application/json"));
-        // properties chooses the attributes; the key stays, as the feature's top-level id is read from it.
-        var features = FeatureFilters.Select(page.Features, asked.Properties is { } chosen && !chosen.Contains(c.IdProperty) ? [.. chosen, c.IdProperty] : asked.Properties);
+        // properties chooses the attributes; the feature keeps its top-level id all the same.
+        var chosen = FeatureFilters.Select(page.Features, asked.Properties);
+        IReadOnlyList<IFeature> features = asked.Properties is null ? chosen
+            : chosen.Select((f, i) => (IFeature)new OgcFeatureWriter.KeyedFeature(f.Geometry, f.Attributes, OgcFeatureWriter.IdOf(page.Features[i], c.IdProperty))).ToList();
         return new OgcItemsResult(features, page.NumberMatched, links, c.IdProperty, collectionUrl, c.Title, crs!, format);
     }
 

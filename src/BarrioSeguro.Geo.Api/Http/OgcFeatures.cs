@@ -67,7 +67,16 @@ public sealed class NotAcceptableProblem(Note reason)
 public static class OgcFeatureWriter
 {
     public static object? IdOf(IFeature feature, string idProperty) =>
-        feature.Attributes is { } a && a.Exists(idProperty) ? a[idProperty] : null;
+        feature is KeyedFeature k ? k.Key : feature.Attributes is { } a && a.Exists(idProperty) ? a[idProperty] : null;
+
+    /// <summary>The chosen attributes of a feature (Part 3 properties) and its key, which they may leave out.</summary>
+    public sealed class KeyedFeature(Geometry geometry, IAttributesTable attributes, object? key) : IFeature
+    {
+        public object? Key { get; } = key;
+        public Geometry Geometry { get; set; } = geometry;
+        public Envelope BoundingBox { get; set; } = geometry?.EnvelopeInternal!;
+        public IAttributesTable Attributes { get; set; } = attributes;
+    }
 
     public static string IdText(object? id) => Convert.ToString(id, CultureInfo.InvariantCulture) ?? "";
 

@@ -197,6 +197,9 @@ public class FilterEndpointsTests(ApiFixture api)
         {
             Assert.Equal(["name", "class"], f.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order().Reverse().ToArray());
             Assert.Equal("MultiLineString", f.GetProperty("geometry").GetProperty("type").GetString());
+            // The key is not a chosen attribute, yet the feature keeps its top-level id and self link (Part 1).
+            var id = f.GetProperty("id").GetInt32();
+            Assert.EndsWith($"/api/collections/streets/items/{id}", f.GetProperty("links")[0].GetProperty("href").GetString());
         });
     }
 
