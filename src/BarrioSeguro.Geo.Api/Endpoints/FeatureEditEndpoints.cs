@@ -157,7 +157,7 @@ public static class FeatureEditEndpoints
         var name = http.Request.RouteValues["name"]?.ToString();
         if (name is null || !Writable.ContainsKey(name) || !int.TryParse(http.Request.RouteValues["id"]?.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var key))
             return result;
-        var found = result is GeoJsonFeature || (result as INestedHttpResult)?.Result is GeoJsonFeature;
+        var found = result is GeoJsonFeature or OgcItemResult || (result as INestedHttpResult)?.Result is GeoJsonFeature or OgcItemResult;
         if (!found) return result;
         var db = http.RequestServices.GetRequiredService<BarrioDbContext>();
         if (await VersionAsync(name, key, db, http.RequestAborted) is not { } version) return result;

@@ -1,6 +1,7 @@
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Data.Features;
+using BarrioSeguro.Geo.Core.Filters;
 using BarrioSeguro.Geo.IO.Cql2;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Features;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Text;
 using BarrioSeguro.Geo.Core.Notes;
-using BarrioSeguro.Geo.IO.Cql2;
+using BarrioSeguro.Geo.Core.Filters;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using NetTopologySuite.Geometries;

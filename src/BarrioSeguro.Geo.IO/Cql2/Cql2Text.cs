@@ -1,4 +1,5 @@
 using System.Globalization;
+using BarrioSeguro.Geo.Core.Filters;
 using BarrioSeguro.Geo.Core.Notes;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;

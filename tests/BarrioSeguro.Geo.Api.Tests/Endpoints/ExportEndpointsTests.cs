@@ -41,6 +41,9 @@ public class ExportEndpointsTests(ApiFixture api)
         }
     }
 
+    private async Task<int> StationCount() =>
+        (await ApiFixture.JsonOf(await api.Client().GetAsync("/api/collections/stations/items?limit=1"))).GetProperty("numberMatched").GetInt32();
+
     // Any code PROJ knows, the Peruvian ones the service refused before PROJ among them: GDAL reads the system back.
     [SkippableTheory]
     [InlineData("EPSG:31977", "SIRGAS 2000 / UTM zone 17S")]
@@ -56,7 +59,7 @@ public class ExportEndpointsTests(ApiFixture api)
             await File.WriteAllBytesAsync(file, await response.Content.ReadAsByteArrayAsync());
             var summary = Ogrinfo("-so", "-al", file);
             Assert.Contains(name, summary);
-            Assert.Contains("Feature Count: 29", summary);
+            Assert.Contains($"Feature Count: {await StationCount()}", summary); // 29 from the sample, and what edit tests added
         }
         finally
         {
@@ -75,7 +78,7 @@ public class ExportEndpointsTests(ApiFixture api)
             await File.WriteAllBytesAsync(file, await response.Content.ReadAsByteArrayAsync());
             var summary = Ogrinfo("-so", "-al", file);
             Assert.Contains("WGS 84 / UTM zone 17S", summary);
-            Assert.Contains("Feature Count: 29", summary);
+            Assert.Contains($"Feature Count: {await StationCount()}", summary); // 29 from the sample, and what edit tests added
             Assert.Contains("COMISARÍA", Ogrinfo("-al", "-q", file).ToUpperInvariant());
         }
         finally

@@ -22,6 +22,13 @@ public class SampleDataTests(ApiFixture api)
         }
         await using var milagro = new NpgsqlCommand("SELECT count(*) FROM neighborhoods WHERE name = 'El Milagro'", connection);
         counts["El Milagro"] = (long)(await milagro.ExecuteScalarAsync())!;
+        // What the sample itself loaded: other tests of the shared service add stations and contingents of their own.
+        await using var sampleStations = new NpgsqlCommand(
+            "SELECT count(*) FROM stations s JOIN datasets d ON d.id = s.dataset_id WHERE d.name = 'comisarias_trujillo_osm.geojson'", connection);
+        counts["sample stations"] = (long)(await sampleStations.ExecuteScalarAsync())!;
+        await using var milagroContingents = new NpgsqlCommand(
+            "SELECT count(*) FROM contingents c JOIN neighborhoods n ON n.id = c.neighborhood_id WHERE n.name = 'El Milagro'", connection);
+        counts["El Milagro contingents"] = (long)(await milagroContingents.ExecuteScalarAsync())!;
         return counts;
     }
 
@@ -37,10 +44,10 @@ public class SampleDataTests(ApiFixture api)
         // Every district of INEI's national file (issue 13.2; the five of huanchaco_y_vecinos_inei2023 among them).
         using (var national = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(ApiFixture.GeodataPath, "admin", "peru_distrital_simple.geojson"))))
             Assert.Equal(national.RootElement.GetProperty("features").GetArrayLength(), after["districts"]);
-        Assert.Equal(29, after["stations"]);
+        Assert.Equal(29, after["sample stations"]);
         Assert.Equal(1060, after["streets"]);
         Assert.Equal(1, after["El Milagro"]);
-        Assert.Equal(1, after["contingents"]);
+        Assert.Equal(1, after["El Milagro contingents"]);
     }
 
     /// <summary>Rows of every table of the schema, by table.</summary>

@@ -1,3 +1,4 @@
+using BarrioSeguro.Geo.Core.Filters;
 using BarrioSeguro.Geo.IO.Cql2;
 using NetTopologySuite.Geometries;
 using Xunit;

@@ -1,6 +1,6 @@
 using BarrioSeguro.Geo.Core.Notes;
 
-namespace BarrioSeguro.Geo.IO.Cql2;
+namespace BarrioSeguro.Geo.Core.Filters;
 
 /// <summary>
 /// A filter, sort or property list that cannot be used: a syntax error (its note names the character position for the

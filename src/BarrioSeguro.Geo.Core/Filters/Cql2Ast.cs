@@ -1,6 +1,6 @@
 using NetTopologySuite.Geometries;
 
-namespace BarrioSeguro.Geo.IO.Cql2;
+namespace BarrioSeguro.Geo.Core.Filters;
 
 /// <summary>
 /// A CQL2 expression (OGC 21-065r2), read from the text or the JSON encoding into the same tree. It knows nothing of SQL:
