@@ -22,7 +22,8 @@ public static class CollectionsEndpoints
         group.MapGet("/", ListCollections).WithSummary("The published collections (OGC API - Features).");
         group.MapGet("/{name}", GetCollection).WithSummary("One collection with its extent.");
         group.MapGet("/{name}/items", GetItems).WithSummary("Features of a collection as a GeoJSON FeatureCollection, with bbox filter and paging.");
-        group.MapGet("/{name}/queryables", FeatureFilters.GetQueryables).WithSummary("What filter and sortby may name (OGC API Features Part 3), as JSON Schema.");
+        group.MapGet("/{name}/queryables", FeatureFilters.GetQueryables)
+            .Produces(StatusCodes.Status200OK, typeof(Dictionary<string, object>), "application/schema+json").WithSummary("What filter and sortby may name (OGC API Features Part 3), as JSON Schema.");
         group.MapGet("/{name}/items/{id}", GetItem).AddEndpointFilter(FeatureEditEndpoints.ItemETag).WithSummary("One feature.");
         group.MapGet("/{name}/export", Export)
             .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip", "application/geopackage+sqlite3", "application/geo+json",
