@@ -66,7 +66,7 @@ public static class FeatureFilters
         if (Queryables.Of(collection) is not { } queryables)
         {
             // Collections made in memory (a plan's blocks and coverage, ...) have no SQL to filter or sort in.
-            if (new[] { "filter", "filter-lang", "filter-crs", "sortby", "properties" }.FirstOrDefault(q.ContainsKey) is { } asked)
+            if (QueryParameters.OtherParts.Where(p => p != PlanCollections.PlanParameter).FirstOrDefault(q.ContainsKey) is { } asked)
                 return (null, Problems.BadRequest("Invalid filter", Note.Of("cql.not_filterable", ("collection", collection), ("parameter", asked),
                     ("collections", FeatureCatalog.Collections.Select(c => c.Name).Where(n => Queryables.Of(n) is not null).ToArray()))));
             return (new ItemRequest(null, null), null);

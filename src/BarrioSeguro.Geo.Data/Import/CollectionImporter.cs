@@ -321,13 +321,17 @@ public sealed class CollectionImporter(BarrioDbContext db)
         };
     }
 
+    /// <summary>The OSM ids of the features kept with an import.</summary>
+    internal static Task<List<long>> OsmIdsOfImportAsync(BarrioDbContext db, int datasetId, CancellationToken ct) =>
+        db.ImportFeatures.Where(f => f.DatasetId == datasetId && f.OsmId != null).Select(f => f.OsmId!.Value).Distinct().ToListAsync(ct);
+
     /// <summary>
     /// Puts back the rows of imports with no district that a district's import had shadowed, for the OSM ids of that
     /// import no live row holds any more (after its rows were removed).
     /// </summary>
     internal static async Task<int> UnshadowAsync(BarrioDbContext db, string collection, int datasetId, CancellationToken ct)
     {
-        var ids = await db.ImportFeatures.Where(f => f.DatasetId == datasetId && f.OsmId != null).Select(f => f.OsmId!.Value).Distinct().ToListAsync(ct);
+        var ids = await OsmIdsOfImportAsync(db, datasetId, ct);
         if (ids.Count == 0) return 0;
         var live = collection switch
         {

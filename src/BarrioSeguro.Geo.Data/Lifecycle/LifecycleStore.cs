@@ -309,10 +309,7 @@ public sealed class LifecycleStore(BarrioDbContext db)
         if (d.ReplacesId is { } previous) features += await CollectionImporter.DeleteRowsAsync(db, d.Collection, previous, ct);
         features += await PutBackAsync(d.Collection, d.Id, ct);
         if (d.DistrictUbigeo is not null)
-        {
-            var ids = await db.ImportFeatures.Where(f => f.DatasetId == d.Id && f.OsmId != null).Select(f => f.OsmId!.Value).Distinct().ToListAsync(ct);
-            await CollectionImporter.ShadowAsync(db, d.Collection, ids, ct);
-        }
+            await CollectionImporter.ShadowAsync(db, d.Collection, await CollectionImporter.OsmIdsOfImportAsync(db, d.Id, ct), ct);
         await db.Datasets.IgnoreQueryFilters().Where(x => x.Id == id)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.DeletedAt, (DateTimeOffset?)null).SetProperty(x => x.DeletedBy, (string?)null), ct);
         await tx.CommitAsync(ct);
