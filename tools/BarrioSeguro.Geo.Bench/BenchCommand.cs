@@ -108,6 +108,94 @@ public static class BenchTiming
         return times;
     }
 
+    /// <summary>
+    /// Times ours and the peer interleaved (A B A B ...) so the machine's load falls on both alike: <paramref name="warmups"/>
+    /// untimed pairs, then <paramref name="runs"/> timed pairs. Each side's managed allocation and the process's peak
+    /// working set are taken with it; a peer in another process (ogr2ogr, psql) reports its own memory through
+    /// <see cref="Sample.Memory"/> by returning it from <paramref name="peer"/>.
+    /// </summary>
+    public static async Task<Paired> InterleaveAsync(int runs, Func<Task<long?>> ours, Func<Task<long?>> peer, int warmups = 1)
+    {
+        var a = new List<Sample>(runs);
+        var b = new List<Sample>(runs);
+        for (var i = 0; i < Math.Max(0, warmups) + runs; i++)
+        {
+            var timed = i >= warmups;
+            var sa = await MeasureAsync(ours);
+            var sb = await MeasureAsync(peer);
+            if (!timed) continue;
+            a.Add(sa);
+            b.Add(sb);
+        }
+        return new Paired(a, b);
+    }
+
+    /// <summary><see cref="InterleaveAsync(int, Func{Task{long?}}, Func{Task{long?}}, int)"/> for sides that report no memory of their own.</summary>
+    public static Task<Paired> InterleaveAsync(int runs, Func<Task> ours, Func<Task> peer, int warmups = 1) =>
+        InterleaveAsync(runs, async () => { await ours(); return (long?)null; }, async () => { await peer(); return (long?)null; }, warmups);
+
+    private static async Task<Sample> MeasureAsync(Func<Task<long?>> action)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = Stopwatch.StartNew();
+        var memory = await action();
+        var ms = clock.Elapsed.TotalMilliseconds;
+        return new Sample(ms, GC.GetTotalAllocatedBytes(precise: true) - allocated, memory);
+    }
+
+    /// <summary>One timed run: milliseconds, managed bytes allocated meanwhile, and the peak memory (bytes) the side
+    /// reported of itself (a child process's peak resident set), if any.</summary>
+    public sealed record Sample(double Milliseconds, long AllocatedBytes, long? Memory);
+
+    /// <summary>Interleaved runs of ours (A) and the peer (B), pair by pair.</summary>
+    public sealed record Paired(IReadOnlyList<Sample> Ours, IReadOnlyList<Sample> Peer)
+    {
+        public IReadOnlyList<double> OurMs => Ours.Select(s => s.Milliseconds).ToList();
+        public IReadOnlyList<double> PeerMs => Peer.Select(s => s.Milliseconds).ToList();
+
+        /// <summary>Peer time over ours, pair by pair: above 1 ours is faster.</summary>
+        public IReadOnlyList<double> Ratios => Ours.Zip(Peer, (a, b) => b.Milliseconds / Math.Max(a.Milliseconds, 1e-6)).ToList();
+
+        public double MedianRatio => Median(Ratios);
+
+        /// <summary>"median 3.41x (range 2.90-3.80 over 5 pairs)": the ratio a target is judged on, with its spread.</summary>
+        public string RatioText(string peerName) => string.Create(CultureInfo.InvariantCulture,
+            $"  ratio {peerName} / ours: median {MedianRatio:N2} (range {Ratios.Min():N2}-{Ratios.Max():N2} over {Ratios.Count} interleaved pair(s)); ours is {(MedianRatio >= 1 ? $"{MedianRatio:N1}x faster" : $"{1 / MedianRatio:N1}x slower")}");
+
+        /// <summary>Whether ours is at least <paramref name="times"/> as fast as the peer, judged on the median ratio.</summary>
+        public bool Meets(double times) => MedianRatio >= times;
+    }
+
+    /// <summary>Peak resident set of a process that has not been reaped yet (VmHWM of /proc/PID/status), in bytes;
+    /// polled while a peer process runs, the last reading before it exits is its peak.</summary>
+    public static long? PeakResidentBytes(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return null;
+    }
+
+    /// <summary>A line of one side's times and memory: median, min, max (ms), managed MiB allocated, peak MiB if known.</summary>
+    public static string Line(string who, IReadOnlyList<Sample> samples, string what)
+    {
+        var ms = samples.Select(s => s.Milliseconds).ToList();
+        var alloc = Median(samples.Select(s => (double)s.AllocatedBytes).ToList()) / 1048576.0;
+        var peaks = samples.Where(s => s.Memory is not null).Select(s => (double)s.Memory!.Value).ToList();
+        var memory = peaks.Count > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"peak {peaks.Max() / 1048576.0:N0} MiB")
+            : string.Create(CultureInfo.InvariantCulture, $"{alloc:N0} MiB allocated");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  {who,-28} median {Median(ms),8:N1} ms   (min {ms.Min():N1}, max {ms.Max():N1})   {memory}   {what}");
+    }
+
     public static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToList();
