@@ -79,14 +79,18 @@ public static class BlockBuilder
         }
         progress?.Report(0.3);
 
-        var noded = UnaryUnionNG.Union(Utm.BuildGeometry(prepared.Lines), new PrecisionModel(1 / options.GridMeters));
-        progress?.Report(0.6);
-
-        var polygonizer = new Polygonizer(extractOnlyPolygonal: false);
-        polygonizer.Add(noded);
-        var faces = polygonizer.GetPolygons().Cast<Polygon>().ToList();
-        var dangles = polygonizer.GetDangles().Count;
-        var cutEdges = polygonizer.GetCutEdges().Count;
+        // Node and polygonize each cluster of lines on its own, the clusters side by side on the cores: clusters lie in
+        // boxes apart, so nothing in one can cross, snap to or enclose anything in another, and the faces are those of
+        // all the lines at once.
+        var precision = new PrecisionModel(1 / options.GridMeters);
+        var clusters = Clusters(prepared.Lines, Math.Max(options.GridMeters * 4, 0.01));
+        var parts = new FacesOfCluster[clusters.Count];
+        Parallel.ForEach(Enumerable.Range(0, clusters.Count).OrderByDescending(i => clusters[i].Count),
+            i => parts[i] = NodeAndPolygonize(clusters[i], precision));
+        var noded = Utm.BuildGeometry(parts.SelectMany(p => p.Noded).ToList());
+        var faces = parts.SelectMany(p => p.Faces).ToList();
+        var dangles = parts.Sum(p => p.Dangles);
+        var cutEdges = parts.Sum(p => p.CutEdges);
         if (cutEdges > 0) notes.Add(Note.Of("blocks.cut_edges", ("count", cutEdges)));
         progress?.Report(0.75);
 
@@ -141,18 +145,22 @@ public static class BlockBuilder
         var grid = options.GridMeters;
         var notes = new List<Note>();
 
-        // To UTM on the grid, one coordinate array per LineString part.
+        // To UTM on the grid, one coordinate array per LineString part (the streets side by side on the cores, kept in order).
+        var projected = new Coordinate[kept.Count][][];
+        Parallel.For(0, kept.Count, i =>
+        {
+            var utm = Crs.Transform(kept[i], Crs.Wgs84, utmZone);
+            var parts = new Coordinate[utm.NumGeometries][];
+            for (var p = 0; p < parts.Length; p++)
+                parts[p] = Clean(((LineString)utm.GetGeometryN(p)).Coordinates.Select(c => new Coordinate(Round(c.X, grid), Round(c.Y, grid))));
+            projected[i] = parts;
+        });
         var lines = new List<Coordinate[]>();
         var degenerate = 0;
-        foreach (var g in kept)
+        foreach (var coords in projected.SelectMany(p => p))
         {
-            var utm = Crs.Transform(g, Crs.Wgs84, utmZone);
-            for (var p = 0; p < utm.NumGeometries; p++)
-            {
-                var coords = Clean(((LineString)utm.GetGeometryN(p)).Coordinates.Select(c => new Coordinate(Round(c.X, grid), Round(c.Y, grid))));
-                if (coords.Length >= 2) lines.Add(coords);
-                else degenerate++;
-            }
+            if (coords.Length >= 2) lines.Add(coords);
+            else degenerate++;
         }
 
         // Exact duplicates (either direction).
@@ -287,6 +295,69 @@ public static class BlockBuilder
     }
 
     private static int Compare(Coordinate a, Coordinate b) => a.X != b.X ? a.X.CompareTo(b.X) : a.Y.CompareTo(b.Y);
+
+    // ---- noding and polygonizing, cluster by cluster ----
+
+    private sealed record FacesOfCluster(IReadOnlyList<Geometry> Noded, IReadOnlyList<Polygon> Faces, int Dangles, int CutEdges);
+
+    private static FacesOfCluster NodeAndPolygonize(List<LineString> lines, PrecisionModel precision)
+    {
+        var noded = UnaryUnionNG.Union(Utm.BuildGeometry(lines), precision);
+        var polygonizer = new Polygonizer(extractOnlyPolygonal: false);
+        polygonizer.Add(noded);
+        var faces = polygonizer.GetPolygons().Cast<Polygon>().ToList();
+        var parts = Enumerable.Range(0, noded.NumGeometries).Select(noded.GetGeometryN).ToList();
+        return new FacesOfCluster(parts, faces, polygonizer.GetDangles().Count, polygonizer.GetCutEdges().Count);
+    }
+
+    /// <summary>
+    /// The lines split into clusters whose boxes (grown by <paramref name="margin"/>) are apart: cut wherever a gap
+    /// runs across the whole set from side to side, west to east, then south to north within each part, and so on
+    /// until no gap is left. Lines of two clusters can neither meet (no node, no snap) nor enclose one another.
+    /// In the order of the input within a cluster; clusters west to east, then south to north.
+    /// </summary>
+    private static List<List<LineString>> Clusters(IReadOnlyList<LineString> lines, double margin)
+    {
+        var result = new List<List<LineString>>();
+        var work = new Stack<(List<int> Items, bool AlongX, bool OtherTried)>();
+        work.Push((Enumerable.Range(0, lines.Count).ToList(), true, false));
+        var pending = new List<(int Order, List<int> Items)>();
+        while (work.Count > 0)
+        {
+            var (items, alongX, otherTried) = work.Pop();
+            var groups = Gaps(items, lines, margin, alongX);
+            if (groups.Count == 1)
+            {
+                if (otherTried) pending.Add((0, items));
+                else work.Push((items, !alongX, true));
+                continue;
+            }
+            // Pushed in reverse so the westmost (southmost) group is cut first and comes out first.
+            for (var g = groups.Count - 1; g >= 0; g--) work.Push((groups[g], !alongX, false));
+        }
+        foreach (var (_, items) in pending)
+        {
+            items.Sort();
+            result.Add(items.Select(i => lines[i]).ToList());
+        }
+        return result;
+    }
+
+    private static List<List<int>> Gaps(List<int> items, IReadOnlyList<LineString> lines, double margin, bool alongX)
+    {
+        double Min(int i) => alongX ? lines[i].EnvelopeInternal.MinX : lines[i].EnvelopeInternal.MinY;
+        double Max(int i) => alongX ? lines[i].EnvelopeInternal.MaxX : lines[i].EnvelopeInternal.MaxY;
+        var sorted = items.OrderBy(Min).ThenBy(i => i).ToList();
+        var groups = new List<List<int>>();
+        var reach = double.NegativeInfinity;
+        foreach (var i in sorted)
+        {
+            if (groups.Count == 0 || Min(i) > reach + margin) groups.Add([]);
+            groups[^1].Add(i);
+            reach = Math.Max(reach, Max(i));
+        }
+        return groups;
+    }
 
     // ---- snapping ----
 
@@ -472,27 +543,35 @@ public static class BlockBuilder
     private static List<Block> Finish(List<Piece> pieces, int zone, Geometry streets)
     {
         IndexedFacetDistance? streetIndex = null;
-        var blocks = new List<(Block Block, string BaseId, Coordinate At)>(pieces.Count);
-        foreach (var piece in pieces)
+        if (pieces.Any(p => p.Clipped))
         {
+            streetIndex = new IndexedFacetDistance(streets);
+            streetIndex.IsWithinDistance(Utm.CreatePoint(streets.Coordinate), 0); // builds its tree here, not in two threads at once
+        }
+        var measured = new (Block Block, string BaseId, Coordinate At)[pieces.Count];
+        // Each piece on its own, side by side on the cores: the results go to their own slot, so the order is kept.
+        Parallel.For(0, pieces.Count, i =>
+        {
+            var piece = pieces[i];
             var utm = piece.Geometry;
             var lonLat = Crs.Transform(utm, zone, Crs.Wgs84);
             lonLat.Normalize();
             var centre = lonLat.EnvelopeInternal.Centre;
             var k = Measure.UtmScaleFactor(centre.X, centre.Y, zone);
             var perimeter = utm.Length;
-            var frontage = piece.Clipped ? Frontage(utm, streetIndex ??= new IndexedFacetDistance(streets)) : perimeter;
+            var frontage = piece.Clipped ? Frontage(utm, streetIndex!) : perimeter;
             var at = utm.InteriorPoint.Coordinate;
             var baseId = IdOf(zone, at);
-            blocks.Add((new Block
+            measured[i] = (new Block
             {
                 Id = baseId,
                 Geometry = lonLat,
                 AreaSquareMeters = utm.Area / (k * k),
                 PerimeterMeters = perimeter / k,
                 FrontageMeters = frontage / k,
-            }, baseId, at));
-        }
+            }, baseId, at);
+        });
+        var blocks = measured.ToList();
 
         // Unique ids: a clash (two tiny blocks whose interior points round to the same metre) gets -2, -3, ... in a
         // deterministic order.
