@@ -1,11 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using BarrioSeguro.Geo.Core.Blocks;
-using BarrioSeguro.Geo.Bench.Peers;
 using BarrioSeguro.Geo.Cli.Commands;
-using BarrioSeguro.Geo.IO;
-using NetTopologySuite.Geometries;
-using Npgsql;
 
 namespace BarrioSeguro.Geo.Bench;
 
@@ -227,74 +222,5 @@ public static class BenchTiming
             return null;
         // pgRouting is a peer: the private server makes it as its superuser (the service connects as a plain owner).
         return await CliDatabase.OpenAsync(db, ct, ["pgrouting"]);
-    }
-}
-
-/// <summary>
-/// Blocks of all Huanchaco streets clipped to the district (target: under 2 s) with <see cref="BlockBuilder"/>,
-/// against PostGIS on the same prepared lines: <c>ST_Polygonize(ST_Node(ST_Collect(geom)))</c> and the clip.
-/// </summary>
-public sealed class BlocksBenchmark : IBenchmark
-{
-    private const string StreetsFile = "osm/huanchaco_130104_streets_clipped_wgs84.geojson";
-    private const string DistrictFile = "admin/huanchaco_130104_inei2023.geojson";
-    private const double TargetMilliseconds = 2000;
-
-    public string Name => "blocks";
-
-    public string Summary => "Blocks of the 3,030 Huanchaco streets clipped to the district (target < 2 s) vs PostGIS";
-
-    public async Task<int> RunAsync(BenchOptions options, CommandContext context, CancellationToken ct)
-    {
-        var streetsPath = BenchTiming.Geodata(StreetsFile) ?? throw new CommandFailedException($"geodata/{StreetsFile} not found: run from the repository");
-        var districtPath = BenchTiming.Geodata(DistrictFile) ?? throw new CommandFailedException($"geodata/{DistrictFile} not found: run from the repository");
-        var streets = StreetLines.From(VectorFile.Read(streetsPath));
-        var district = StreetLines.Geometries(VectorFile.Read(districtPath)).Single();
-
-        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"blocks: Huanchaco, {streets.Count:N0} streets clipped to the district; {options.Runs} runs after a warm-up"));
-
-        BlockSet? ours = null;
-        var ourTimes = await BenchTiming.TimeAsync(options.Runs, () =>
-        {
-            ours = BlockBuilder.Build(streets, district);
-            return Task.CompletedTask;
-        });
-        var ourMedian = BenchTiming.Median(ourTimes);
-        context.Out.WriteLine(BenchTiming.Line("BarrioSeguro (NTS)", ourTimes,
-            string.Create(CultureInfo.InvariantCulture, $"{ours!.Blocks.Count:N0} blocks, {ours.Blocks.Sum(b => b.AreaSquareMeters) / 1e6:N3} km²")));
-
-        await using var database = await BenchTiming.OpenPeerAsync(options.Db, ct);
-        if (database is null)
-        {
-            context.Out.WriteLine("  PostGIS: skipped (no database: give --db CONNECTION or set BARRIO_DB)");
-        }
-        else
-        {
-            await using var connection = new NpgsqlConnection(database.ConnectionString);
-            await connection.OpenAsync(ct);
-            var version = await VersionAsync(connection, ct);
-            context.Out.WriteLine("  PostGIS runs ST_Polygonize(ST_Node(ST_Collect(geom))) and the clip on the same prepared lines, loaded before timing");
-            var prepared = BlockBuilder.PrepareLines(streets);
-            await PostgisBlocks.LoadAsync(connection, prepared, ct);
-            List<PostgisBlocks.Face>? faces = null;
-            var peerTimes = await BenchTiming.TimeAsync(options.Runs, async () =>
-                faces = await PostgisBlocks.PolygonizeAsync(connection, prepared.UtmEpsg, district, 1.0, ct));
-            var peerMedian = BenchTiming.Median(peerTimes);
-            context.Out.WriteLine(BenchTiming.Line($"PostGIS {version}", peerTimes,
-                string.Create(CultureInfo.InvariantCulture, $"{faces!.Count:N0} pieces, {faces.Sum(f => f.AreaSquareMeters) / 1e6:N3} km²")));
-            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  ratio PostGIS / ours: {peerMedian / ourMedian:N2} (ours is {(peerMedian >= ourMedian ? $"{peerMedian / ourMedian:N1}x faster" : $"{ourMedian / peerMedian:N1}x slower")})"));
-        }
-        var met = ourMedian < TargetMilliseconds;
-        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  target < {TargetMilliseconds:N0} ms: {(met ? "met" : "MISSED")} ({ourMedian:N0} ms)"));
-        return met ? ExitCodes.Ok : ExitCodes.Failure;
-    }
-
-    private static async Task<string> VersionAsync(NpgsqlConnection connection, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT postgis_lib_version() || ', GEOS ' || split_part(postgis_geos_version(), '-', 1)", connection);
-        return (string)(await cmd.ExecuteScalarAsync(ct))!;
     }
 }

@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Core.Blocks;
+using BarrioSeguro.Geo.Bench;
 using BarrioSeguro.Geo.Bench.Peers;
 using BarrioSeguro.Geo.IO;
 using NetTopologySuite.Algorithm.Locate;
@@ -69,6 +70,37 @@ public class BlockOracleTests(PostgisFixture postgis, ITestOutputHelper output)
 
         AssertClose(theirs.Sum(f => f.AreaSquareMeters), ours.Blocks.Sum(b => b.AreaSquareMeters), 0.0001, "total area");
         await AssertGeographyAreas(connection, ours.Blocks);
+    }
+
+    [SkippableFact]
+    public async Task Metro_scale_blocks_are_those_of_ST_Polygonize_ST_Node_and_each_copy_keeps_its_ids()
+    {
+        // The real extract's streets twice side by side (6,058 ways each, as the metro case of `barrio bench blocks`):
+        // the copies are clusters apart, noded and polygonized each on its own and side by side on the cores. The faces
+        // must be PostGIS's, and the blocks of the first copy must be those of that copy built alone (same ids, areas).
+        var both = StreetLines.From(MetroArea.Streets(2));
+        var first = both.Take(both.Count / 2).ToList();
+        var ours = BlockBuilder.Build(both, null, RawFaces);
+        var alone = BlockBuilder.Build(first, null, RawFaces);
+        var prepared = BlockBuilder.PrepareLines(both, RawFaces);
+        Assert.Equal(alone.UtmEpsg, ours.UtmEpsg);
+        await using var connection = await Connect();
+        await PostgisBlocks.LoadAsync(connection, prepared);
+        var theirs = await PostgisBlocks.PolygonizeAsync(connection, prepared.UtmEpsg, null);
+        output.WriteLine($"ours {ours.Blocks.Count} faces, {ours.Blocks.Sum(b => b.AreaSquareMeters):F0} m²; " +
+                         $"PostGIS {theirs.Count} faces, {theirs.Sum(f => f.AreaSquareMeters):F0} m²; first copy alone {alone.Blocks.Count}");
+
+        Assert.InRange(alone.Blocks.Count, 1000, ours.Blocks.Count / 2 + 1);
+        Assert.Equal(theirs.Count, ours.Blocks.Count);
+        AssertClose(theirs.Sum(f => f.AreaSquareMeters), ours.Blocks.Sum(b => b.AreaSquareMeters), 0.0001, "total area");
+        AssertEveryFaceMatched(theirs, ours.Blocks);
+        await AssertGeographyAreas(connection, ours.Blocks);
+
+        var east = alone.Blocks.Max(b => b.Geometry.EnvelopeInternal.MaxX);
+        var firstCopy = ours.Blocks.Where(b => b.Geometry.EnvelopeInternal.MaxX <= east).ToList();
+        Assert.Equal(alone.Blocks.Select(b => b.Id), firstCopy.Select(b => b.Id));
+        Assert.Equal(alone.Blocks.Select(b => Math.Round(b.AreaSquareMeters, 6)), firstCopy.Select(b => Math.Round(b.AreaSquareMeters, 6)));
+        Assert.Equal(alone.Blocks.Select(b => Math.Round(b.FrontageMeters, 6)), firstCopy.Select(b => Math.Round(b.FrontageMeters, 6)));
     }
 
     [SkippableFact]
