@@ -22,6 +22,7 @@ public sealed class BenchCommand : ICommand
         new OverviewBenchmark(), // issue 13.3: the national overview at hundreds of neighbourhoods
         new CrsBenchmark(),
         new TilesBenchmark(), // issue 14.6: vector tiles beside raw ST_AsMVT, and the map at many districts
+        new ImportBenchmark(), // issue 15.2: imports with binary COPY beside ogr2ogr
     ];
 
     public string Name => "bench";

@@ -50,6 +50,10 @@ public sealed record ImportOptions(NonLines NonLines = NonLines.Skip)
 
     /// <summary>Who loads the file, kept with the import.</summary>
     public string? User { get; init; }
+
+    /// <summary>Told each phase of the import as it ends (its name and how long it took): where the time goes, for
+    /// <c>barrio bench import</c>. Null: not timed.</summary>
+    public Action<string, TimeSpan>? Phases { get; init; }
 }
 
 /// <summary>
@@ -141,6 +145,7 @@ public sealed class CollectionImporter(BarrioDbContext db)
         if (options.District is { } district && !await db.Districts.AnyAsync(d => d.Ubigeo == district, ct))
             throw new ImportException(Note.Of("import.unknown_district", ("dataset", datasetName), ("ubigeo", district)), []);
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var problems = new List<FeatureProblem>();
         var entities = new List<object>();
         var featureOf = new List<int>(); // entity -> index of its feature
@@ -209,6 +214,8 @@ public sealed class CollectionImporter(BarrioDbContext db)
                 ("feature", first.FeatureIndex), ("problem", first.Problem.Message)), problems);
         }
 
+        options.Phases?.Invoke("check", clock.Elapsed);
+        clock.Restart();
         ImportResult result;
         try
         {
@@ -222,24 +229,28 @@ public sealed class CollectionImporter(BarrioDbContext db)
                 var shadowed = await ShadowAsync(db, collection, OsmIdsOf(entities), ct);
                 if (shadowed > 0) notes.Add(Note.Of("import.shadowed", ("count", shadowed), ("collection", collection)));
             }
-            if (VersionedCollections.Contains(collection))
+            options.Phases?.Invoke("new version, old one archived, shadowing", clock.Elapsed);
+            clock.Restart();
+            if (BulkRows.Writes(collection))
+                await BulkRows.WriteAsync(db, collection, entities, dataset.Id, ArchivedProperties, options.Phases, ct);
+            else
             {
-                foreach (var e in entities) db.Entry(e).Property(BarrioDbContext.DatasetColumn).CurrentValue = dataset.Id;
-                db.ImportFeatures.AddRange(entities.Select((e, i) => Archive(dataset.Id, i, e)));
-            }
-            db.AddRange(entities);
-            await db.SaveChangesAsync(ct);
-            // Imported neighbourhoods start their history at version 1, like drawn ones.
-            foreach (var n in entities.OfType<Neighborhood>())
-            {
-                db.NeighborhoodRevisions.Add(new NeighborhoodRevision
+                db.AddRange(entities);
+                await db.SaveChangesAsync(ct);
+                // Imported neighbourhoods start their history at version 1, like drawn ones.
+                foreach (var n in entities.OfType<Neighborhood>())
                 {
-                    NeighborhoodId = n.Id, Version = n.Version, Boundary = n.Boundary, Author = $"import: {datasetName}",
-                    CreatedAt = n.UpdatedAt, AddedSquareMeters = Math.Round(Measure.AreaSquareMeters(n.Boundary), 1),
-                });
+                    db.NeighborhoodRevisions.Add(new NeighborhoodRevision
+                    {
+                        NeighborhoodId = n.Id, Version = n.Version, Boundary = n.Boundary, Author = $"import: {datasetName}",
+                        CreatedAt = n.UpdatedAt, AddedSquareMeters = Math.Round(Measure.AreaSquareMeters(n.Boundary), 1),
+                    });
+                }
+                await db.SaveChangesAsync(ct);
             }
-            await db.SaveChangesAsync(ct);
+            clock.Restart();
             if (tx is not null) await tx.CommitAsync(ct);
+            options.Phases?.Invoke("commit", clock.Elapsed);
             result = new ImportResult(collection, entities.Count, false) { Notes = notes, DatasetId = dataset.Id, Version = dataset.Version, Replaced = replaced };
         }
         catch (DbUpdateException e) when (DatabaseConflict.IsUniqueViolation(e, DatabaseConflict.DatasetHash))
@@ -354,30 +365,19 @@ public sealed class CollectionImporter(BarrioDbContext db)
         return kept.Count;
     }
 
-    /// <summary>A row as it was loaded, in attributes <see cref="ToEntity"/> reads back into the same row.</summary>
-    private static ImportFeature Archive(int datasetId, int ordinal, object entity) => entity switch
+    /// <summary>The columns of a row other than its OSM id, name and geometry, as attributes <see cref="ToEntity"/>
+    /// reads back into the same row (import_features.properties_json).</summary>
+    private static string ArchivedProperties(object entity) => entity switch
     {
-        Street s => new ImportFeature
+        // oneway "yes" with the line as stored: an OSM "-1" was reversed already.
+        Street s => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
         {
-            DatasetId = datasetId, Ordinal = ordinal, OsmId = s.OsmId, Name = s.Name, Geometry = s.Geometry,
-            // oneway "yes" with the line as stored: an OSM "-1" was reversed already.
-            PropertiesJson = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
-            {
-                ["class"] = s.Class, ["oneway"] = s.Oneway ? "yes" : "no", ["layer"] = s.Layer.ToString(CultureInfo.InvariantCulture),
-                ["maxSpeedKmh"] = s.MaxSpeedKmh?.ToString(CultureInfo.InvariantCulture), ["bridge"] = s.Bridge ? "yes" : "no",
-                ["tunnel"] = s.Tunnel ? "yes" : "no",
-            }),
-        },
-        Building b => new ImportFeature
-        {
-            DatasetId = datasetId, Ordinal = ordinal, OsmId = b.OsmId, Name = b.Name, Geometry = b.Geometry,
-            PropertiesJson = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?> { ["kind"] = b.Kind }),
-        },
-        Station s => new ImportFeature
-        {
-            DatasetId = datasetId, Ordinal = ordinal, OsmId = s.OsmId, Name = s.Name, Geometry = s.Location,
-            PropertiesJson = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?> { ["operator"] = s.Operator }),
-        },
+            ["class"] = s.Class, ["oneway"] = s.Oneway ? "yes" : "no", ["layer"] = s.Layer.ToString(CultureInfo.InvariantCulture),
+            ["maxSpeedKmh"] = s.MaxSpeedKmh?.ToString(CultureInfo.InvariantCulture), ["bridge"] = s.Bridge ? "yes" : "no",
+            ["tunnel"] = s.Tunnel ? "yes" : "no",
+        }),
+        Building b => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?> { ["kind"] = b.Kind }),
+        Station s => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?> { ["operator"] = s.Operator }),
         _ => throw new InvalidOperationException(entity.GetType().Name),
     };
 

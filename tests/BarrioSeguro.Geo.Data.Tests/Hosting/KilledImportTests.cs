@@ -28,7 +28,8 @@ public sealed class KilledImportTests
         await using (var db = new BarrioDbContext(BarrioDatabase.Options(server.ConnectionString)))
         {
             import = new CollectionImporter(db).ImportAsync("streets", streets, "big.geojson", "sha-big");
-            // Kill it once the rows are being written: an INSERT into streets is running in the import's session.
+            // Kill it once the rows are being written: the COPY into the staging table (or the INSERT into streets that
+            // follows it) has run in the import's session, whose transaction is still open.
             await using (var watcher = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server.ConnectionString) { Pooling = false }.ConnectionString))
             {
                 await watcher.OpenAsync();
@@ -58,7 +59,7 @@ public sealed class KilledImportTests
     private static async Task<bool> IsInsertingAsync(NpgsqlConnection watcher)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query ILIKE '%INSERT INTO%streets%'", watcher);
+            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (query ILIKE '%INSERT INTO%streets%' OR query ILIKE 'COPY import_staging_streets%')", watcher);
         return (long)(await command.ExecuteScalarAsync())! > 0;
     }
 

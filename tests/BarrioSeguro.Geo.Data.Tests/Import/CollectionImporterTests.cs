@@ -159,4 +159,77 @@ public class CollectionImporterTests(PostgisFixture postgis)
         Assert.Equal("left out 1 feature that is not a line: #2 MultiPoint", result.Notes[0].English);
         Assert.Equal("kept only the lines of 1 GeometryCollection: #3", result.Notes[1].English);
     }
+
+    [SkippableFact]
+    public async Task Rows_copied_in_bulk_are_the_file_in_order_and_kept_with_their_import()
+    {
+        await using var db = await NewDatabase();
+        var features = Enumerable.Range(0, 500).Select(i => TestGeometry.Feature(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"LINESTRING(-79.06 {-8.0 - i * 0.0001},-79.05 {-8.0 - i * 0.0001})"),
+            ("osm_way_id", (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("highway", i % 2 == 0 ? "primary" : "residential"),
+            ("name", i % 3 == 0 ? null : $"Calle {i}"), ("maxspeed", i % 5 == 0 ? "30 mph" : null), ("bridge", i == 7 ? "yes" : null))).ToList();
+
+        var result = await new CollectionImporter(db).ImportAsync("streets", features, "many.geojson", "sha-many");
+
+        Assert.Equal(500, result.Inserted);
+        // File order is id order, and every column came through the COPY.
+        var rows = await db.Streets.OrderBy(s => s.Id).ToListAsync();
+        Assert.Equal(Enumerable.Range(1000, 500).Select(i => (long?)i), rows.Select(r => r.OsmId));
+        Assert.Null(rows[0].Name);
+        Assert.Equal("Calle 1", rows[1].Name);
+        Assert.Equal(48, rows[0].MaxSpeedKmh); // 30 mph
+        Assert.Null(rows[1].MaxSpeedKmh);
+        Assert.True(rows[7].Bridge);
+        Assert.Equal(1, rows[7].Layer);
+        Assert.Equal(4326, rows[3].Geometry.SRID);
+        Assert.All(rows, r => Assert.Equal(result.DatasetId, db.Entry(r).Property<int?>(BarrioDbContext.DatasetColumn).CurrentValue));
+        // PostGIS as the oracle: the stored line is the file's.
+        await db.Database.OpenConnectionAsync();
+        await using (var query = db.Database.GetDbConnection().CreateCommand())
+        {
+            query.CommandText = "SELECT ST_Equals(geometry, ST_Multi(ST_GeomFromText('LINESTRING(-79.06 -8.0003,-79.05 -8.0003)', 4326))) FROM streets WHERE osm_id = 1003";
+            Assert.Equal(true, await query.ExecuteScalarAsync());
+        }
+        await db.Database.CloseConnectionAsync();
+        // Kept with the import: one feature per row, ordinals in file order, the attributes that read back into the row.
+        var kept = await db.ImportFeatures.Where(f => f.DatasetId == result.DatasetId).OrderBy(f => f.Ordinal).ToListAsync();
+        Assert.Equal(Enumerable.Range(0, 500), kept.Select(f => f.Ordinal));
+        Assert.Equal(rows.Select(r => r.OsmId), kept.Select(f => f.OsmId));
+        var restored = (Core.Domain.Street)CollectionImporter.Restored("streets", kept[7]);
+        Assert.Equal((rows[7].Class, rows[7].Bridge, rows[7].Layer, rows[7].MaxSpeedKmh), (restored.Class, restored.Bridge, restored.Layer, restored.MaxSpeedKmh));
+    }
+
+    [SkippableFact]
+    public async Task Stations_and_incidents_copied_in_bulk_start_at_version_1()
+    {
+        await using var db = await NewDatabase();
+        var importer = new CollectionImporter(db);
+        await importer.ImportAsync("stations", [TestGeometry.Feature("POINT(-79.06 -8.03)", ("name", "Comisaría"), ("operator", "PNP"), ("osm_id", "77"))], "s.geojson", "sha-st");
+        await importer.ImportAsync("incidents", [TestGeometry.Feature("POINT(-79.05 -8.02)", ("occurredAt", "2026-03-01T22:15:00-05:00"), ("category", "robo"))], "i.geojson", "sha-in");
+
+        var station = await db.Stations.SingleAsync();
+        Assert.Equal((77L, "Comisaría", "PNP", 1), (station.OsmId!.Value, station.Name, station.Operator, station.Version));
+        var incident = await db.Incidents.SingleAsync();
+        Assert.Equal((new DateTimeOffset(2026, 3, 2, 3, 15, 0, TimeSpan.Zero), "robo", 1, false),
+            (incident.OccurredAt, incident.Category, incident.Version, incident.IsSynthetic));
+        Assert.Equal(-79.05, incident.Location.X, 9);
+    }
+
+    [SkippableFact]
+    public async Task A_row_the_table_refuses_leaves_nothing_of_the_import()
+    {
+        await using var db = await NewDatabase();
+        // A point in another CRS than the column's: PostgreSQL refuses it when the staged rows move into place.
+        var point = new NetTopologySuite.Geometries.GeometryFactory(new NetTopologySuite.Geometries.PrecisionModel(), 3857)
+            .CreatePoint(new NetTopologySuite.Geometries.Coordinate(-79.06, -8.03));
+        IFeature[] stations = [TestGeometry.Feature("POINT(-79.05 -8.02)", ("name", "A")), new Feature(point, new AttributesTable { { "name", "B" } })];
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => new CollectionImporter(db).ImportAsync("stations", stations, "s.geojson", "sha-bad"));
+        Assert.IsNotType<ImportException>(refused); // refused by the database, after the dataset row was written
+
+        db.ChangeTracker.Clear();
+        Assert.Equal(0, await db.Stations.CountAsync());
+        Assert.Equal(0, await db.Datasets.CountAsync());
+        Assert.Equal(0, await db.ImportFeatures.CountAsync());
+    }
 }
