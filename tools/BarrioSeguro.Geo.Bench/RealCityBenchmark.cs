@@ -83,7 +83,7 @@ public static class RealCityBenchmark
         }
         context.Out.WriteLine(string.Create(Ci, $"  {label}: {runs} interleaved pair(s) (ours, ST_ClusterKMeans) after a warm-up, seed 1"));
         var ok = true;
-        var rows = new List<(int K, PlanReport Report, IReadOnlyList<BenchTiming.Sample> Ours, BenchTiming.Paired? Paired, PlanReport? Peer, long PeakWs)>();
+        var rows = new List<CityRow>();
         context.Out.WriteLine("     k | ours: s   MiB alloc  max dev %  bound %  contiguous  peak WS MiB | ST_ClusterKMeans: ms  max dev %  contiguous | time ratio k-means / ours (range)");
         try
         {
@@ -107,11 +107,11 @@ public static class RealCityBenchmark
                 var r = plan!.Report;
                 using var process = Process.GetCurrentProcess();
                 process.Refresh();
-                var row = (k, r, ours, paired, kmeans is null ? null : PlanEvaluator.Evaluate(units, kmeans), process.PeakWorkingSet64);
+                var row = new CityRow(k, r, ours, paired, kmeans is null ? null : PlanEvaluator.Evaluate(units, kmeans), process.PeakWorkingSet64);
                 rows.Add(row);
                 var line = string.Create(Ci,
-                    $"  {k,4} | {BenchTiming.MedianMs(ours) / 1000,7:N2}   {BenchTiming.MedianAllocatedMiB(ours),9:N0}  {r.MaxDeviationPct,9:N1}  {r.BalanceBoundPct,7:N1}  {(r.Contiguous ? "yes" : "NO"),10}  {row.PeakWorkingSet64 / 1048576.0,11:N0}");
-                if (row.Item5 is { } pr)
+                    $"  {k,4} | {BenchTiming.MedianMs(ours) / 1000,7:N2}   {BenchTiming.MedianAllocatedMiB(ours),9:N0}  {r.MaxDeviationPct,9:N1}  {r.BalanceBoundPct,7:N1}  {(r.Contiguous ? "yes" : "NO"),10}  {row.PeakWs / 1048576.0,11:N0}");
+                if (row.Peer is { } pr)
                     line += string.Create(Ci,
                         $" | {BenchTiming.MedianMs(paired!.Peer),20:N0}  {pr.MaxDeviationPct,9:N1}  {(pr.Contiguous ? "yes" : $"no ({pr.Sectors.Count(s => !s.Contiguous)})"),10} | {paired.MedianRatio,6:N3} ({paired.Ratios.Min():N3}-{paired.Ratios.Max():N3})");
                 context.Out.WriteLine(line);
@@ -132,4 +132,6 @@ public static class RealCityBenchmark
                 string.Create(Ci, $"{row.Report.MaxDeviationPct:N1} %, bound {row.Report.BalanceBoundPct:N1} %; {BenchTiming.MedianMs(row.Ours) / 1000:N2} s, peak WS {row.PeakWs / 1048576.0:N0} MiB"));
         return ok;
     }
+
+    private sealed record CityRow(int K, PlanReport Report, IReadOnlyList<BenchTiming.Sample> Ours, BenchTiming.Paired? Paired, PlanReport? Peer, long PeakWs);
 }
