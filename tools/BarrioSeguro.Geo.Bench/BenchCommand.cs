@@ -31,15 +31,23 @@ public sealed class BenchCommand : ICommand
 
     public string Help => $"""
         Usage: barrio bench BENCHMARK [--runs N] [--db CONNECTION] [--quick] [load options]
+               barrio bench all [options]   (or --all): every benchmark in one go, with a summary table at the end
 
         Benchmarks:
         {string.Join(Environment.NewLine, Benchmarks.Select(b => $"  {b.Name,-10} {b.Summary}"))}
 
-        Each is run once to warm up, then N times (default 5); the median is reported, for us and for the
-        peer (PostGIS) in the same run, with their ratio.
+        How a benchmark is judged: ours and the peer (PostGIS, pgRouting, ogr2ogr, cs2cs, ...) run interleaved,
+        A B A B, one untimed pair to warm up and then N timed pairs, so the machine's load falls on both alike.
+        Each side's line gives its median time (min, max) and memory (managed MiB allocated, or a process's peak);
+        the ratio (peer time / ours, above 1 ours is faster) is the median of the pairs' ratios, with its range.
+        Targets are judged on that ratio, and on what load cannot move (balance, contiguity, gaps, memory, errors);
+        an absolute time target is printed beside, marked "not judged", unless the bench says otherwise.
+        The summary table lists each case: bench, case, median ratio, spread, target, met/MISSED/reported.
+        The exit code is 1 when a target was missed.
 
         Options:
-          --runs N         timed repetitions. Default: 5
+          --runs N         timed (interleaved) pairs. Default: 5
+          --all            run every benchmark (as "barrio bench all")
           --db CONNECTION  Npgsql connection string of a PostGIS database for the peer. Default: BARRIO_DB, else
                            the private database of ./barrio up (BARRIO_LOCAL_DB); with none the peer is skipped.
           --quick          skip the slow cases (sectors: the 20,000-block city)
@@ -55,19 +63,28 @@ public sealed class BenchCommand : ICommand
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
         var quick = args.Contains("--quick");
-        var parsed = CommandArgs.Parse(args.Where(a => a != "--quick").ToList(), "--runs", "--db", SectorsBenchmark.CarrolltonOption,
+        var everyOne = args.Contains("--all");
+        var parsed = CommandArgs.Parse(args.Where(a => a is not ("--quick" or "--all")).ToList(), "--runs", "--db", SectorsBenchmark.CarrolltonOption,
             LoadBenchmark.SecondsOption, LoadBenchmark.ConnectionsOption, LoadBenchmark.RequestsOption, LoadBenchmark.TokenOption, LoadBenchmark.WritersOption,
             TilesBenchmark.CopiesOption);
-        if (parsed.Positionals.Count == 0)
-            throw new UsageException($"name a benchmark ({string.Join(", ", Benchmarks.Select(b => b.Name))})");
-        if (parsed.Positionals.Count > 1) throw new UsageException($"unexpected argument '{parsed.Positionals[1]}'");
-        var benchmark = Benchmarks.FirstOrDefault(b => b.Name == parsed.Positionals[0])
-                        ?? throw new UsageException($"unknown benchmark '{parsed.Positionals[0]}' ({string.Join(", ", Benchmarks.Select(b => b.Name))})");
+        if (parsed.Positionals is ["all", ..]) everyOne = true;
+        var names = parsed.Positionals.Where(p => p != "all").ToList();
+        if (!everyOne && names.Count == 0)
+            throw new UsageException($"name a benchmark ({string.Join(", ", Benchmarks.Select(b => b.Name))}) or all");
+        if (names.Count > (everyOne ? 0 : 1)) throw new UsageException($"unexpected argument '{names[everyOne ? 0 : 1]}'");
+        var benchmark = everyOne ? null : Benchmarks.FirstOrDefault(b => b.Name == names[0])
+                        ?? throw new UsageException($"unknown benchmark '{names[0]}' ({string.Join(", ", Benchmarks.Select(b => b.Name))})");
         var runs = 5;
         if (parsed.Option("--runs") is { } runsText
             && (!int.TryParse(runsText, NumberStyles.None, CultureInfo.InvariantCulture, out runs) || runs is < 1 or > 1000))
             throw new UsageException($"--runs must be a whole number from 1 to 1000, not '{runsText}'");
-        return benchmark.RunAsync(new BenchOptions(runs, parsed.Option("--db"), quick) { Args = parsed }, context, CancellationToken.None).GetAwaiter().GetResult();
+        var options = new BenchOptions(runs, parsed.Option("--db"), quick) { Args = parsed };
+        if (benchmark is null) return BenchVerdicts.RunAllAsync(Benchmarks, options, context, CancellationToken.None).GetAwaiter().GetResult();
+        var code = benchmark.RunAsync(options, context, CancellationToken.None).GetAwaiter().GetResult();
+        if (options.Verdicts.Rows.Count == 0) return code;
+        context.Out.WriteLine();
+        options.Verdicts.Write(context.Out);
+        return code == ExitCodes.Ok && options.Verdicts.AnyMissed ? ExitCodes.Failure : code;
     }
 }
 
@@ -76,6 +93,9 @@ public sealed record BenchOptions(int Runs, string? Db, bool Quick = false)
 {
     /// <summary>The whole command line, for a benchmark's own options (load: --seconds, --connections).</summary>
     public CommandArgs? Args { get; init; }
+
+    /// <summary>Where the benchmark records each case's verdict, for the summary table.</summary>
+    public BenchVerdicts Verdicts { get; init; } = new();
 }
 
 /// <summary>One benchmark of <c>barrio bench</c>.</summary>
@@ -103,6 +123,20 @@ public static class BenchTiming
         }
         return times;
     }
+
+    /// <summary>A case no peer runs: <paramref name="warmups"/> untimed runs, then <paramref name="runs"/> timed ones,
+    /// each with its memory as <see cref="InterleaveAsync(int, Func{Task{long?}}, Func{Task{long?}}, int)"/> takes it.</summary>
+    public static async Task<IReadOnlyList<Sample>> RepeatAsync(int runs, Func<Task<long?>> action, int warmups = 1)
+    {
+        for (var i = 0; i < Math.Max(0, warmups); i++) await action();
+        var samples = new List<Sample>(runs);
+        for (var i = 0; i < runs; i++) samples.Add(await MeasureAsync(action));
+        return samples;
+    }
+
+    /// <summary><see cref="RepeatAsync(int, Func{Task{long?}}, int)"/> for a side that reports no memory of its own.</summary>
+    public static Task<IReadOnlyList<Sample>> RepeatAsync(int runs, Func<Task> action, int warmups = 1) =>
+        RepeatAsync(runs, async () => { await action(); return (long?)null; }, warmups);
 
     /// <summary>
     /// Times ours and the peer interleaved (A B A B ...) so the machine's load falls on both alike: <paramref name="warmups"/>
@@ -191,6 +225,12 @@ public static class BenchTiming
         return string.Create(CultureInfo.InvariantCulture,
             $"  {who,-28} median {Median(ms),8:N1} ms   (min {ms.Min():N1}, max {ms.Max():N1})   {memory}   {what}");
     }
+
+    /// <summary>The median milliseconds of a side's samples.</summary>
+    public static double MedianMs(IReadOnlyList<Sample> samples) => Median(samples.Select(s => s.Milliseconds).ToList());
+
+    /// <summary>The median managed MiB a side's samples allocated.</summary>
+    public static double MedianAllocatedMiB(IReadOnlyList<Sample> samples) => Median(samples.Select(s => (double)s.AllocatedBytes).ToList()) / 1048576.0;
 
     public static double Median(IReadOnlyList<double> values)
     {

@@ -32,12 +32,12 @@ public static class MixedPostmanBenchmark
     /// <summary>Runs both parts; false when the gap target is missed on an instance.</summary>
     public static async Task<bool> RunAsync(BenchOptions options, CommandContext context, CancellationToken ct)
     {
-        var ok = Instances(context, ct);
-        await RealSectorAsync(options, context, ct);
+        var ok = Instances(options, context, ct);
+        ok &= await RealSectorAsync(options, context, ct);
         return ok;
     }
 
-    private static bool Instances(CommandContext context, CancellationToken ct)
+    private static bool Instances(BenchOptions options, CommandContext context, CancellationToken ct)
     {
         var folder = MixedPostmanInstance.Folder() ?? throw new CommandFailedException("tools/BarrioSeguro.Geo.Bench/data/mcpp not found: run from the repository");
         var files = Directory.GetFiles(folder).Where(f => !f.EndsWith(".md", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
@@ -63,12 +63,14 @@ public static class MixedPostmanBenchmark
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {instance.Name,-11} {g.NodeCount,5} {g.Edges.Count,5} {g.Edges.Count(e => e.OneWay),5} {heuristic.TotalCost,10:N0} {exact.TotalCost,10:N0} {bound,10:N0} {(exact.Optimal ? "yes" : "no"),6} {gap,6:0.00} {heuristicGap,7:0.00} {seconds,7:0.00}"));
         }
-        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  target: every exact tour within {TargetGapPercent:0} % of its proven bound: {(ok ? "met" : "MISSED")} (worst gap {worstGap:0.00} %)"));
-        return ok;
+        return options.Verdicts.Judge(context, "routes", string.Create(CultureInfo.InvariantCulture, $"{files.Count} public mixed instances"), null,
+            string.Create(CultureInfo.InvariantCulture, $"every exact tour within {TargetGapPercent:0} % of its proven bound"), ok,
+            string.Create(CultureInfo.InvariantCulture, $"worst gap {worstGap:0.00} %"));
     }
 
-    private static async Task RealSectorAsync(BenchOptions options, CommandContext context, CancellationToken ct)
+    /// <summary>The real sector; false when a database ran pgr_chinesePostman and ours was slower (median ratio below 1)
+    /// or found another tour.</summary>
+    private static async Task<bool> RealSectorAsync(BenchOptions options, CommandContext context, CancellationToken ct)
     {
         var streetsPath = BenchTiming.Geodata("osm/el_milagro_streets_wgs84.geojson")
                           ?? throw new CommandFailedException("geodata/osm/el_milagro_streets_wgs84.geojson not found: run from the repository");
@@ -82,11 +84,6 @@ public static class MixedPostmanBenchmark
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"real sector: El Milagro Barrio Seguro (illustrative boundary), car, largest strongly connected piece: {sector.Streets.Count:N0} streets ({sector.Streets.Count(e => e.Oneway):N0} one-way), {sector.Streets.Sum(e => e.LengthMeters) / 1000:0.00} km, {sector.Lanes:N0} lanes; costs in whole milliseconds"));
 
-        PostmanTour ours = null!;
-        var ourTimes = await BenchTiming.TimeAsync(options.Runs, () => { ours = ChinesePostman.Solve(directed, 0, 0); return Task.CompletedTask; });
-        context.Out.WriteLine(BenchTiming.Line("BarrioSeguro directed", ourTimes, string.Create(CultureInfo.InvariantCulture,
-            $"every lane, tour {ours.TotalCost / 60000:N2} min, optimal {(ours.Optimal ? "yes" : "no")}")));
-
         var clock = Stopwatch.StartNew();
         var heuristic = ChinesePostman.Solve(mixed, 0, 0, new PostmanOptions { ExactTimeLimit = TimeSpan.Zero });
         var heuristicMs = clock.Elapsed.TotalMilliseconds;
@@ -96,11 +93,16 @@ public static class MixedPostmanBenchmark
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  BarrioSeguro mixed (each two-way street once): heuristic {heuristic.TotalCost / 60000:N1} min ({heuristicMs:N0} ms), exact {exact.TotalCost / 60000:N1} min ({exactMs:N0} ms), bound {(exact.LowerBound ?? 0) / 60000:N1} min, gap {exact.GapPercent ?? double.NaN:0.00} %, heuristic +{100 * (heuristic.TotalCost - exact.TotalCost) / exact.TotalCost:0.00} %"));
 
+        PostmanTour ours = null!;
+        Task Ours() { ours = ChinesePostman.Solve(directed, 0, 0); return Task.CompletedTask; }
+        string OursText() => string.Create(CultureInfo.InvariantCulture, $"every lane, tour {ours.TotalCost / 60000:N2} min, optimal {(ours.Optimal ? "yes" : "no")}");
         await using var database = await BenchTiming.OpenPeerAsync(options.Db, ct);
         if (database is null)
         {
+            var alone = await BenchTiming.RepeatAsync(options.Runs, Ours);
+            context.Out.WriteLine(BenchTiming.Line("BarrioSeguro directed", alone, OursText()));
             context.Out.WriteLine("  pgr_chinesePostman: skipped (no database: give --db CONNECTION or set BARRIO_DB)");
-            return;
+            return true;
         }
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync(ct);
@@ -109,13 +111,19 @@ public static class MixedPostmanBenchmark
         var version = await PgRouting.VersionAsync(connection, ct);
         await PgRouting.LoadPostmanAsync(connection, sector.Rows(), ct);
         (double Total, int Steps, int Lanes) peer = default;
-        var peerTimes = await BenchTiming.TimeAsync(options.Runs, async () => peer = await PgRouting.ChinesePostmanAsync(connection, ct));
-        context.Out.WriteLine(BenchTiming.Line($"pgr_chinesePostman {version}", peerTimes, string.Create(CultureInfo.InvariantCulture,
+        var paired = await BenchTiming.InterleaveAsync(options.Runs, Ours, async () => peer = await PgRouting.ChinesePostmanAsync(connection, ct));
+        context.Out.WriteLine(BenchTiming.Line("BarrioSeguro directed", paired.Ours, OursText()));
+        context.Out.WriteLine(BenchTiming.Line($"pgr_chinesePostman {version}", paired.Peer, string.Create(CultureInfo.InvariantCulture,
             $"same lanes, tour {peer.Total / 60000:N2} min, {peer.Steps:N0} steps, {peer.Lanes:N0} of {sector.Lanes:N0} lanes walked")));
-        if (peer.Total <= 0) { context.Out.WriteLine("  pgr_chinesePostman returned no tour"); return; }
-        var ratio = BenchTiming.Median(peerTimes) / BenchTiming.Median(ourTimes);
-        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  ratio pgRouting / ours: {ratio:N2} in time; tour cost ours / pgRouting {ours.TotalCost / peer.Total:0.00000}; the mixed tour (each two-way street once) is {100 * (1 - exact.TotalCost / peer.Total):0.0} % shorter than the directed one"));
+        context.Out.WriteLine(paired.RatioText("pgRouting"));
+        if (peer.Total <= 0) context.Out.WriteLine("  pgr_chinesePostman returned no tour");
+        else
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  tour cost ours / pgRouting {ours.TotalCost / peer.Total:0.00000}; the mixed tour (each two-way street once) is {100 * (1 - exact.TotalCost / peer.Total):0.0} % shorter than the directed one"));
+        var same = peer.Total > 0 && Math.Abs(ours.TotalCost / peer.Total - 1) <= 1e-4;
+        return options.Verdicts.Judge(context, "routes", "El Milagro car sector, every lane", paired,
+            "the same tour as pgr_chinesePostman, at least as fast (ratio >= 1)", same && paired.Meets(1),
+            string.Create(CultureInfo.InvariantCulture, $"median ratio {paired.MedianRatio:N2}, tour {(same ? "the same" : "DIFFERENT")}"));
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using BarrioSeguro.Geo.Cli.Commands;
 using BarrioSeguro.Geo.Core.Routes;
@@ -7,7 +6,8 @@ namespace BarrioSeguro.Geo.Bench;
 
 /// <summary>
 /// Chinese postman on a synthetic sector of about 3,000 street edges (a 40 × 40 grid with missing streets and
-/// diagonals): exact undirected, one-way inside a two-way ring, and 30 % one-way. Target: undirected under 1 s.
+/// diagonals): exact undirected, one-way inside a two-way ring, and 30 % one-way. No peer runs it: its under-1-s
+/// target is absolute, printed beside and not judged (a busy machine would decide it).
 /// Then the mixed postman (<see cref="MixedPostmanBenchmark"/>): the public instances with our heuristic, exact tour,
 /// proven bound and gap (target: within 1 % on every one), and pgr_chinesePostman (directed) beside ours on a real
 /// sector of the sample data.
@@ -26,24 +26,25 @@ public sealed class RoutesBenchmark : IBenchmark
         foreach (var (label, oneWay) in new[] { ("undirected (exact)", 0.0), ("one-way inside a two-way ring", 1.0), ("mixed, 30 % one-way", 0.3) })
         {
             var g = Sector(40, 40, oneWay, 42);
-            ChinesePostman.Solve(g, 0, 0); // warm-up
-            var times = new List<double>();
             PostmanTour tour = null!;
-            for (var seed = 1; seed <= Math.Max(options.Runs, 1); seed++)
+            var seed = 0; // the warm-up runs seed 0, then seeds 1..N: one tour per seed
+            var samples = await BenchTiming.RepeatAsync(Math.Max(options.Runs, 1), () =>
             {
                 ct.ThrowIfCancellationRequested();
-                var sw = Stopwatch.StartNew();
-                tour = ChinesePostman.Solve(g, 0, seed);
-                times.Add(sw.Elapsed.TotalMilliseconds);
-            }
-            times.Sort();
-            var median = times[times.Count / 2];
-            if (oneWay == 0 && median > TargetMs) missed = true;
-            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{label}: {g.Edges.Count:N0} edges, median {median:0} ms over {times.Count} seeds, deadhead {100 * tour.DeadheadCost / tour.TotalCost:0.0} %, " +
-                $"optimal {(tour.Optimal ? "yes" : $"no (at most {tour.GapPercent:0.00} % above the proven bound)")}, unreachable {tour.UnreachableRequiredEdges.Count}"));
+                tour = ChinesePostman.Solve(g, 0, seed++);
+                return Task.CompletedTask;
+            });
+            var median = BenchTiming.MedianMs(samples);
+            context.Out.WriteLine(BenchTiming.Line(label, samples, string.Create(CultureInfo.InvariantCulture,
+                $"{g.Edges.Count:N0} edges, {samples.Count} seeds, deadhead {100 * tour.DeadheadCost / tour.TotalCost:0.0} %, " +
+                $"optimal {(tour.Optimal ? "yes" : $"no (at most {tour.GapPercent:0.00} % above the proven bound)")}, unreachable {tour.UnreachableRequiredEdges.Count}")));
+            // No peer solves this sector (pgRouting has no undirected postman): the 1 s is absolute, printed, not judged.
+            if (oneWay == 0)
+                options.Verdicts.Judge(context, Name, "3,000-edge sector, undirected", null, "exact tour (no peer: time reported)",
+                    tour.Optimal ? null : false,
+                    string.Create(CultureInfo.InvariantCulture, $"absolute < {TargetMs:0} ms {(median < TargetMs ? "met" : "missed")} at {median:N0} ms, not judged"));
+            if (oneWay == 0 && !tour.Optimal) missed = true;
         }
-        context.Out.WriteLine(missed ? $"target missed: undirected tour over {TargetMs:0} ms" : $"target met: undirected tour under {TargetMs:0} ms");
         if (!await MixedPostmanBenchmark.RunAsync(options, context, ct)) missed = true;
         return missed ? ExitCodes.Failure : ExitCodes.Ok;
     }

@@ -81,20 +81,22 @@ public class CarrolltonTests
         using var dir = new TempDir();
         var output = new StringWriter();
         var context = new CommandContext(output, new StringWriter());
-        SectorsBenchmark.RunCarrollton(HandMade(dir), context, CancellationToken.None);
+        var verdicts = new BenchVerdicts();
+        SectorsBenchmark.RunCarrollton(HandMade(dir), context, verdicts, CancellationToken.None);
         var text = output.ToString();
         Assert.Contains("24 reporting areas, 2,860 calls, 12 beats", text);
         Assert.Matches(@"current beats\s+\|\s+\d+\.\d\s+\d+\s+\d+\.\d", text);
         Assert.Matches(@"Wheeler's p-median \(stored\)\s+\|", text);
         Assert.Matches(@"ours \(response, 5 %\)\s+\|\s+\d+\.\d\s+0\s+\d+\.\d\s+\d+\.\d\d s", text);
-        Assert.Contains("target Carrollton: 12 beats within 5 %", text);
+        Assert.Matches(@"target Carrollton, 12 beats: within 5 %, none split, at most [\d.]+ thousand call-miles: (met|MISSED) \(absolute < 30 s (met|missed) at [\d.]+ s, not judged\)", text);
+        Assert.Equal("Carrollton, 12 beats", Assert.Single(verdicts.Rows).Case);
     }
 
     [Fact]
     public void A_directory_without_areas_is_one_line_naming_the_files()
     {
         using var dir = new TempDir();
-        var e = Assert.Throws<CommandFailedException>(() => SectorsBenchmark.RunCarrollton(dir.Path, new CommandContext(new StringWriter(), new StringWriter()), CancellationToken.None));
+        var e = Assert.Throws<CommandFailedException>(() => SectorsBenchmark.RunCarrollton(dir.Path, new CommandContext(new StringWriter(), new StringWriter()), new BenchVerdicts(), CancellationToken.None));
         Assert.Contains("no reporting areas (ReportingAreas.shp, areas.geojson", e.Message);
     }
 }
