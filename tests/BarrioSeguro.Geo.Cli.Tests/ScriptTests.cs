@@ -91,6 +91,11 @@ public sealed class ScriptTests : IDisposable
         Assert.DoesNotContain("building the service", again.Error);
         Assert.Contains("barrio: starting the service", again.Error);
 
+        // The start built (and published) the command line too: no command waits for a build.
+        var help = Barrio(_dir.Path, "help");
+        Assert.DoesNotContain("building", help.Error);
+        Assert.Contains("Usage: barrio COMMAND", help.Out);
+
         // Files the build or npm write are not walked: npm's packages, generated code, outputs.
         var api = Path.Combine(_root, "src", "BarrioSeguro.Geo.Api");
         foreach (var generated in new[] { "viewer/node_modules/ol/package.json", "obj/Release/net10.0/Api.AssemblyInfo.cs", "bin/Release/net10.0/x.cs" })
@@ -111,11 +116,6 @@ public sealed class ScriptTests : IDisposable
         var afterEdit = Barrio(_dir.Path, "up");
         Assert.Contains("barrio: building: 1 file(s) changed since the last build, e.g. src/BarrioSeguro.Geo.Core/Code.cs", afterEdit.Error);
         Assert.Contains("barrio: building the service and the command line (Release)...", afterEdit.Error);
-
-        // The start built the command line too: no command waits for a build.
-        var help = Barrio(_dir.Path, "help");
-        Assert.DoesNotContain("building", help.Error);
-        Assert.Contains("Usage: barrio COMMAND", help.Out);
     }
 
     [Fact]
