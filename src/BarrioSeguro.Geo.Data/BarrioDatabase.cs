@@ -9,7 +9,7 @@ namespace BarrioSeguro.Geo.Data;
 /// <summary>One place that says how the service talks to PostGIS.</summary>
 public static class BarrioDatabase
 {
-    /// <summary>EF Core's history table of applied migrations (its default name and columns).</summary>
+    /// <summary>EF Core's history table of applied migrations (its default name; the snake_case convention names its columns migration_id and product_version).</summary>
     private const string HistoryTable = "__EFMigrationsHistory";
 
     /// <summary>Configures Npgsql with NetTopologySuite and snake_case names.</summary>
@@ -48,7 +48,7 @@ public static class BarrioDatabase
         await using var command = new NpgsqlCommand(
             $"""SELECT to_regclass('"{HistoryTable}"') IS NOT NULL""", connection);
         if (await command.ExecuteScalarAsync(ct) is not true) return false;
-        command.CommandText = $"""SELECT count(*), max("MigrationId") FROM "{HistoryTable}" """;
+        command.CommandText = $"""SELECT count(*), max(migration_id) FROM "{HistoryTable}" """;
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var count = reader.GetInt64(0);

@@ -63,7 +63,7 @@ public class CheapMigrationCheckTests(PostgisFixture postgis)
         await connection.OpenAsync();
         // A newer build's migration (or one merged in between): the count no longer matches.
         await using var insert = new NpgsqlCommand(
-            """INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion") VALUES ('20000101000000_Older', '10.0.0')""", connection);
+            """INSERT INTO "__EFMigrationsHistory" (migration_id, product_version) VALUES ('20000101000000_Older', '10.0.0')""", connection);
         await insert.ExecuteNonQueryAsync();
 
         Assert.False(await BarrioDatabase.IsCurrentAsync(cs));
