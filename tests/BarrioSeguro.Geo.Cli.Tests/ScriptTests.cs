@@ -4,7 +4,7 @@ namespace BarrioSeguro.Geo.Cli.Tests;
 
 /// <summary>
 /// The <c>barrio</c> script itself, run by bash on a copy in a scratch repository: a stand-in <c>dotnet</c> first on the
-/// PATH "builds" by writing an empty barrio.dll (and says so, as dotnet does), and runs the command line by handing the
+/// PATH "builds" (and "publishes") by writing an empty barrio.dll (and says so, as dotnet does), and runs the command line by handing the
 /// arguments to the real dotnet and the real barrio.dll of this test run. So the script's own logic is tested (when it
 /// builds, in which folder it runs the command line) without a Release build of the real repository.
 /// </summary>
@@ -39,10 +39,13 @@ public sealed class ScriptTests : IDisposable
         var dotnet = Path.Combine(_fakeBin, "dotnet");
         File.WriteAllText(dotnet, $$"""
             #!/bin/sh
-            if [ "$1" = build ]; then
+            if [ "$1" = build ] || [ "$1" = publish ]; then
               out="{{cli}}/bin/Release/net10.0"
+              [ "$1" = publish ] && out="$out/publish"
               mkdir -p "$out" && : > "$out/barrio.dll"
               echo "  BarrioSeguro.Geo.Cli -> $out/barrio.dll"
+              api="{{Path.Combine(_root, "src", "BarrioSeguro.Geo.Api", "bin", "Release", "net10.0")}}"
+              [ "$1" = build ] && mkdir -p "$api" && : > "$api/BarrioSeguro.Geo.Api.dll"
               exit 0
             fi
             shift
@@ -74,6 +77,45 @@ public sealed class ScriptTests : IDisposable
         var afterEdit = Barrio(_dir.Path, "help");
         Assert.True(afterEdit.ExitCode == 0, afterEdit.Error);
         Assert.Equal(builds, afterEdit.Error.Contains("barrio: building the command line (Release)...", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Up_builds_only_when_a_source_changed_and_says_so_either_way()
+    {
+        var first = Barrio(_dir.Path, "up");
+        Assert.Contains("barrio: building: no earlier build of the service", first.Error);
+        Assert.Contains("barrio: building the service and the command line (Release)...", first.Error);
+
+        var again = Barrio(_dir.Path, "up");
+        Assert.Contains("barrio: sources unchanged since the last build: not building", again.Error);
+        Assert.DoesNotContain("building the service", again.Error);
+        Assert.Contains("barrio: starting the service", again.Error);
+
+        // The start built (and published) the command line too: no command waits for a build.
+        var help = Barrio(_dir.Path, "help");
+        Assert.DoesNotContain("building", help.Error);
+        Assert.Contains("Usage: barrio COMMAND", help.Out);
+
+        // Files the build or npm write are not walked: npm's packages, generated code, outputs.
+        var api = Path.Combine(_root, "src", "BarrioSeguro.Geo.Api");
+        foreach (var generated in new[] { "viewer/node_modules/ol/package.json", "obj/Release/net10.0/Api.AssemblyInfo.cs", "bin/Release/net10.0/x.cs" })
+        {
+            var path = Path.Combine(api, generated);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, "{}\n");
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));
+        }
+        Assert.Contains("barrio: sources unchanged since the last build: not building", Barrio(_dir.Path, "up", "--check").Error);
+
+        File.SetLastWriteTimeUtc(Path.Combine(_root, "src", "BarrioSeguro.Geo.Core", "Code.cs"), DateTime.UtcNow.AddMinutes(1));
+        var check = Barrio(_dir.Path, "up", "--check");
+        Assert.Contains("barrio: would build: 1 file(s) changed since the last build, e.g. src/BarrioSeguro.Geo.Core/Code.cs", check.Error);
+        Assert.DoesNotContain("building the service", check.Error);
+        Assert.DoesNotContain("starting the service", check.Error);
+
+        var afterEdit = Barrio(_dir.Path, "up");
+        Assert.Contains("barrio: building: 1 file(s) changed since the last build, e.g. src/BarrioSeguro.Geo.Core/Code.cs", afterEdit.Error);
+        Assert.Contains("barrio: building the service and the command line (Release)...", afterEdit.Error);
     }
 
     [Fact]
@@ -111,6 +153,8 @@ public sealed class ScriptTests : IDisposable
         psi.ArgumentList.Add(Path.Combine(_root, "barrio"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["PATH"] = _fakeBin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        psi.Environment["BARRIO_DB"] = "Host=unused"; // up: no Debian packages checked, no private server
+        psi.Environment.Remove("BARRIO_LOCAL_DB");
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -35,7 +35,8 @@ public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
         await Load(importer, "provinces", Path.Combine(geodata, "admin", "peru_provincial_simple.geojson"), ct);
         await Load(importer, "departments", Path.Combine(geodata, "admin", "peru_departamental_simple.geojson"), ct);
         await Load(importer, "stations", Path.Combine(geodata, "police", "comisarias_trujillo_osm.geojson"), ct);
-        var streets = await Load(importer, "streets", Path.Combine(geodata, "osm", "el_milagro_streets_wgs84.geojson"), ct);
+        var streetsFile = Path.Combine(geodata, "osm", "el_milagro_streets_wgs84.geojson");
+        var streets = await Load(importer, "streets", streetsFile, ct);
         var boundaryFile = Path.Combine(geodata, "sample", "el_milagro_barrio_seguro_illustrative.geojson");
         // A planner may have edited the sample neighbourhood since: never load a second one over it.
         if (!await db.Neighborhoods.AnyAsync(n => n.Name == "El Milagro", ct))
@@ -44,15 +45,26 @@ public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
         var milagro = await db.Neighborhoods.AsNoTracking().FirstOrDefaultAsync(n => n.Name == "El Milagro", ct);
         if (milagro is null) return; // renamed by a planner: nothing more to attach
         await LoadContingent(milagro, Path.Combine(geodata, "sample", "el_milagro_contingent.json"), ct);
-        await LoadSyntheticIncidents(importer, milagro, streets,
+        await LoadSyntheticIncidents(importer, milagro, () => streets ?? VectorFile.Read(streetsFile),
             Path.Combine(geodata, "police", "inei_denuncias_faltas_2017_comisarias_trujillo_utf8.csv"), ct);
     }
 
-    private async Task<FeatureSet> Load(CollectionImporter importer, string collection, string path, CancellationToken ct)
+    /// <summary>
+    /// Loads one file into <paramref name="collection"/> unless a dataset of the same checksum is there already (the
+    /// importers' own test, asked before the file is parsed: a warm start reads each file's bytes and parses none).
+    /// </summary>
+    /// <returns>The file's features when it was read, null when it was already loaded.</returns>
+    private async Task<FeatureSet?> Load(CollectionImporter importer, string collection, string path, CancellationToken ct)
     {
+        var sha256 = Sha256(await File.ReadAllBytesAsync(path, ct));
+        if (await db.Datasets.AnyAsync(d => d.Collection == collection && d.Sha256 == sha256, ct))
+        {
+            log.LogInformation("{Collection}: {File} already loaded", collection, Path.GetFileName(path));
+            return null;
+        }
         var set = VectorFile.Read(path);
         var features = FeatureTransform.To(set.Features, set.Epsg, Crs.Wgs84);
-        var result = await importer.ImportAsync(collection, features, Path.GetFileName(path), Sha256(File.ReadAllBytes(path)), ct);
+        var result = await importer.ImportAsync(collection, features, Path.GetFileName(path), sha256, ct);
         log.LogInformation("{Collection}: {Outcome}", collection,
             result.AlreadyLoaded ? $"{Path.GetFileName(path)} already loaded" : $"{result.Inserted} features loaded from {Path.GetFileName(path)}");
         return set;
@@ -78,7 +90,7 @@ public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
     public const string SyntheticIncidentsDataset = "synthetic incidents (El Milagro, 2017 faltas, seed 105)";
 
     private async Task LoadSyntheticIncidents(
-        CollectionImporter importer, Neighborhood milagro, FeatureSet streets, string faltasCsv, CancellationToken ct)
+        CollectionImporter importer, Neighborhood milagro, Func<FeatureSet> readStreets, string faltasCsv, CancellationToken ct)
     {
         await RemoveRepeatedSyntheticIncidents(ct);
         // Loaded once, ever: the boundary they were generated in may have been edited since (a repair, a redraw), and
@@ -88,6 +100,7 @@ public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
             log.LogInformation("incidents: synthetic incidents already loaded");
             return;
         }
+        var streets = readStreets();
         var counts = FaltasOfStation(faltasCsv, "0186");
         var incidents = SyntheticIncidents.Generate(streets.Features.Select(f => f.Geometry), milagro.Boundary, counts, 2017, IncidentSeed);
         var features = incidents.Select(i => (IFeature)new Feature(i.Location, new AttributesTable

@@ -62,7 +62,7 @@ public sealed class FieldKitCommand : ICommand
     private static async Task<int> RunAsync(
         int planId, string? shift, FieldKitText text, MapStyle style, string output, PublicBaseUrl? publicBase, string? db, CommandContext context)
     {
-        await using var database = await CliDatabase.OpenAsync(db, CancellationToken.None);
+        await using var database = await CliDatabase.OpenAsync(db, CancellationToken.None, use: DatabaseUse.Reads);
         await using var dbContext = database.NewContext();
         var input = await new FieldKitSource(dbContext).LoadAsync(planId, shift, CancellationToken.None)
                     ?? throw new CommandFailedException($"no plan {planId} in the database");

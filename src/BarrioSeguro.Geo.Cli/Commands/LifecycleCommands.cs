@@ -213,7 +213,7 @@ public sealed class ImportsCommand : ICommand
 
     private static int With(CommandArgs p, Func<LifecycleStore, Task<int>> run) => Task.Run(async () =>
     {
-        await using var database = await CliDatabase.OpenAsync(p.Option("--db"), CancellationToken.None);
+        await using var database = await CliDatabase.OpenAsync(p.Option("--db"), CancellationToken.None, use: DatabaseUse.Reads); // list and diff only read
         await using var db = database.NewContext();
         return await run(new LifecycleStore(db));
     }).GetAwaiter().GetResult();
