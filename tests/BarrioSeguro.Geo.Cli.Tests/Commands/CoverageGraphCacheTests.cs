@@ -118,7 +118,7 @@ public class CoverageGraphCacheTests
         var run = Coverage(dir, Streets, "none", dir.File("r.json"));
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("Wrote the report to r.json", run.Out);
-        Assert.Equal(["r.json", "units.geojson"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(["r.json", "units.geojson"], Directory.GetFiles(dir.Path).Select(f => Path.GetFileName(f)!).Order().ToArray());
         var withOut = Coverage(dir, Streets, "none", dir.File("r2.json"), "--out", dir.File("c.geojson"));
         Assert.True(withOut.ExitCode == 0, withOut.Error);
         Assert.Equal(Figures(dir.File("r.json")), Figures(dir.File("r2.json")));
