@@ -113,14 +113,10 @@ public sealed class CoverageResult : IDisposable
     {
         var pieces = PiecesUtm(e => CoveredParts(e));
         if (pieces.IsEmpty) return LonLat.CreatePolygon();
-        // One buffer of the covered lines merged end to end (never a buffer per piece): far fewer, longer lines for
-        // the buffer's noder, the same area.
-        var merger = new NetTopologySuite.Operation.Linemerge.LineMerger();
-        merger.Add((Geometry)pieces);
-        var merged = merger.GetMergedLineStrings();
-        var lines = pieces.Factory.CreateMultiLineString(merged.Cast<LineString>().ToArray());
+        // One buffer of all the covered pieces together (never a buffer per piece unioned). Merging them end to end
+        // first (LineMerger) was measured 10-30x slower: long merged lines defeat the buffer noder's chains.
         var parameters = new NetTopologySuite.Operation.Buffer.BufferParameters { EndCapStyle = NetTopologySuite.Operation.Buffer.EndCapStyle.Flat, QuadrantSegments = 4 };
-        var area = NetTopologySuite.Operation.Buffer.BufferOp.Buffer(lines, _options.AreaBufferM * Graph.ScaleFactor, parameters);
+        var area = NetTopologySuite.Operation.Buffer.BufferOp.Buffer(pieces, _options.AreaBufferM * Graph.ScaleFactor, parameters);
         var result = Crs.Transform(area, Graph.UtmEpsg, Crs.Wgs84);
         result.SRID = Crs.Wgs84;
         return result;
