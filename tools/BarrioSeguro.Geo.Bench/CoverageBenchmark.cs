@@ -130,7 +130,7 @@ public sealed class CoverageBenchmark : IBenchmark
         clock.Restart();
         var area = ours.CoveredArea();
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  geometry, only on request: pieces {piecesMs:N0} ms ({pieces:N0}), covered area {clock.Elapsed.TotalMilliseconds:N0} ms ({area.NumGeometries:N0} polygons, one buffer of the merged covered lines)"));
+            $"  geometry, only on request: pieces {piecesMs:N0} ms ({pieces:N0}), covered area {clock.Elapsed.TotalMilliseconds:N0} ms ({area.NumGeometries:N0} polygons, one buffer of all covered pieces)"));
         if (targeted)
         {
             var median = BenchTiming.Median(ourTimes);
