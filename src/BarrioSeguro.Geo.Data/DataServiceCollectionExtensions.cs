@@ -28,6 +28,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<NeighborhoodStore>();
         services.AddScoped<SurroundingsQuery>();
         services.AddScoped<BlockStore>();
+        services.AddSingleton<BarrioSeguro.Geo.Planning.Network.NetworkCache>(); // street graphs per streets' data version (coverage, routes)
         services.AddScoped<PlanStore>();
         services.AddScoped<CoverageStore>();
         services.AddScoped<RouteStore>();

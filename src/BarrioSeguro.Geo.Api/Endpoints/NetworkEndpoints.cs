@@ -71,6 +71,8 @@ public static class NetworkEndpoints
         if (input is null) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
         var outcomes = PlanNetworkCoverage.Compute(input, request.Units, request.Minutes, request.AtMinute);
         var kept = await coverages.AddAsync(planId, outcomes, ct);
+        // The pieces are kept: the search arrays go back to the graph kept for the next request.
+        foreach (var o in outcomes) o.Result.Dispose();
         return TypedResults.Created($"/api/plans/{planId}/coverage", kept.Select(View).ToList());
     }
 

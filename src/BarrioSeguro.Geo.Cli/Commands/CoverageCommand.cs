@@ -23,9 +23,9 @@ public sealed class CoverageCommand : ICommand
 
     public string Help => $"""
         Usage: barrio coverage --streets STREETS --units UNITS --mode foot|bike|moto|car --minutes T
-                               --out COVERAGE --report REPORT.json
+                               --report REPORT.json [--out COVERAGE]
                                [--blocks BLOCKS] [--incidents INCIDENTS] [--sectors SECTORS] [--snap METRES]
-                               [--non-lines skip|refuse]
+                               [--non-lines skip|refuse] [--graph-cache DIR|none]
 
         Builds the street graph of the mode (OSM highway, oneway, junction, layer, bridge, tunnel read from
         STREETS; one-way streets bind bike, moto and car, not walkers; speeds: foot 5 km/h, bike 16 km/h,
@@ -51,7 +51,11 @@ public sealed class CoverageCommand : ICommand
           --snap METRES      how far a unit may be from a street. Default: 50
         {StreetInput.Help()}
           --out FILE         covered, backup and uncovered street pieces (attribute status) and the covered
-                             area (status = area: covered pieces buffered 30 m)
+                             area (status = area: covered pieces buffered 30 m). Without it only the report
+                             is written (no geometry is made: the fast path)
+          --graph-cache DIR  where built street graphs are kept, one per street file content and mode, so
+                             the next run on the same file skips reading and building it. none: no cache.
+                             Default: $XDG_CACHE_HOME/barrio/graphs, else ~/.cache/barrio/graphs
           --report FILE      JSON, the shape of the service's coverage report: figures (coveredStreetKmPct,
                              coveredStreetKm, streetKm, coveredBlocks, blocks, coveredIncidentPct, ...),
                              sectors[] (name, figures), unitPlaces, unitsSnapped, unitsRefused, network,
@@ -64,12 +68,12 @@ public sealed class CoverageCommand : ICommand
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
         var parsed = CommandArgs.Parse(args, "--streets", "--units", "--mode", "--minutes", "--blocks", "--incidents",
-            "--sectors", "--snap", "--out", "--report", StreetInput.Option);
+            "--sectors", "--snap", "--out", "--report", "--graph-cache", StreetInput.Option);
         parsed.NoPositionals();
         var streetsPath = parsed.Required("--streets", "FILE");
         var unitsPath = parsed.Required("--units", "FILE");
         var minutesText = parsed.Required("--minutes", "T");
-        var output = parsed.Required("--out", "FILE");
+        var output = parsed.Option("--out");
         var reportPath = parsed.Required("--report", "FILE");
         var mode = parsed.Mode();
         if (!double.TryParse(minutesText, NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) || !(minutes > 0) || minutes > 1440)
@@ -82,7 +86,10 @@ public sealed class CoverageCommand : ICommand
             snapTolerance = snap;
         }
 
-        var streets = StreetLines.Network(StreetInput.Read(streetsPath, parsed, context));
+        var cache = parsed.Option("--graph-cache") is { } cacheText
+            ? cacheText.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? null : new GraphCache(Path.GetFullPath(cacheText))
+            : GraphCache.Default();
+        var policy = StreetInput.Policy(parsed);
         var units = Units(unitsPath);
         if (units.Count == 0) throw new CommandFailedException($"{Path.GetFileName(unitsPath)}: no unit (point) in the file");
         var targets = new CoverageTargets(
@@ -96,7 +103,7 @@ public sealed class CoverageCommand : ICommand
         CoverageResult result;
         try
         {
-            graph = StreetGraph.Build(streets, mode);
+            graph = Graph(streetsPath, mode, policy, cache, parsed, context);
             var all = CoveragePlanning.Once(graph, units, minutes, targets, null, "file", []);
             result = all.Result;
             var shifts = units.Where(u => u.Shift is not null).GroupBy(u => u.Shift!).OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -108,24 +115,7 @@ public sealed class CoverageCommand : ICommand
             throw new CommandFailedException(e.Message.Split(" (Parameter")[0].ReplaceLineEndings(" "), e);
         }
 
-        var features = new List<IFeature>();
-        void Add(Geometry g, string status)
-        {
-            if (!g.IsEmpty) features.Add(new Feature(g, new AttributesTable { { "status", status } }));
-        }
-        foreach (var g in result.CoveredPieces().Geometries) Add(g, "covered");
-        foreach (var g in result.BackupPieces().Geometries) Add(g, "backup");
-        foreach (var g in result.UncoveredPieces().Geometries) Add(g, "uncovered");
-        Add(result.CoveredArea(), "area");
-        WriteSummary written;
-        try
-        {
-            written = VectorFile.Write(output, features, Crs.Wgs84);
-        }
-        catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
-        {
-            throw new CommandFailedException(CliText.Of(e), e);
-        }
+        var written = output is null ? null : WritePieces(output, result);
         SectorFiles.WriteJson(reportPath, report);
 
         var f = result.Figures;
@@ -142,9 +132,54 @@ public sealed class CoverageCommand : ICommand
         foreach (var s in result.Sectors)
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  sector {s.Name}: {s.Figures.CoveredStreetKmPct:N1} % of {s.Figures.StreetKm:N2} km"));
         foreach (var n in result.Notes) sb.AppendLine("  " + n);
-        sb.Append(string.Create(CultureInfo.InvariantCulture, $"Wrote {written.FeatureCount:N0} features to {Path.GetFileName(output)} and the report to {Path.GetFileName(reportPath)} ({result.ElapsedMs:N0} ms)"));
+        sb.Append(written is null
+            ? string.Create(CultureInfo.InvariantCulture, $"Wrote the report to {Path.GetFileName(reportPath)} ({result.ElapsedMs:N0} ms)")
+            : string.Create(CultureInfo.InvariantCulture, $"Wrote {written.FeatureCount:N0} features to {Path.GetFileName(output)} and the report to {Path.GetFileName(reportPath)} ({result.ElapsedMs:N0} ms)"));
         context.Out.WriteLine(sb.ToString());
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The street graph of the mode: the cached one when the street file's content is the one it was built
+    /// from (the warnings of reading it said again), else read, built and cached.</summary>
+    private static StreetGraph Graph(string streetsPath, TravelMode mode, NonLines policy, GraphCache? cache, CommandArgs parsed, CommandContext context)
+    {
+        string? file = null;
+        if (cache is not null && File.Exists(streetsPath))
+        {
+            try { file = cache.PathOf(streetsPath, mode, policy); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { file = null; }
+            if (file is not null && GraphCache.TryLoad(file) is { } kept && kept.Graph.Mode == mode)
+            {
+                CliWarnings.Write(context, streetsPath, kept.ReadNotes);
+                return kept.Graph;
+            }
+        }
+        var read = StreetInput.ReadFile(streetsPath, parsed, context);
+        var graph = StreetGraph.Build(StreetLines.Network(read.Lines), mode);
+        if (file is not null) GraphCache.Save(file, graph, read.Notes);
+        return graph;
+    }
+
+    /// <summary>Covered, backup and uncovered pieces and the covered area, written only when asked for (--out).</summary>
+    private static WriteSummary WritePieces(string output, CoverageResult result)
+    {
+        var features = new List<IFeature>();
+        void Add(Geometry g, string status)
+        {
+            if (!g.IsEmpty) features.Add(new Feature(g, new AttributesTable { { "status", status } }));
+        }
+        foreach (var g in result.CoveredPieces().Geometries) Add(g, "covered");
+        foreach (var g in result.BackupPieces().Geometries) Add(g, "backup");
+        foreach (var g in result.UncoveredPieces().Geometries) Add(g, "uncovered");
+        Add(result.CoveredArea(), "area");
+        try
+        {
+            return VectorFile.Write(output, features, Crs.Wgs84);
+        }
+        catch (Exception e) when (e is InvalidVectorFileException or UnknownCrsException or IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailedException(CliText.Of(e), e);
+        }
     }
 
     private static FeatureSet Read(string path)

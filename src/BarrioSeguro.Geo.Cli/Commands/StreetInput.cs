@@ -36,7 +36,11 @@ internal static class StreetInput
 
     /// <summary>The line features of a street file; notes go to stderr as "warning: FILE: ...".</summary>
     /// <exception cref="CommandFailedException">The file cannot be read, or a feature is refused.</exception>
-    public static FeatureSet Read(string path, CommandArgs parsed, CommandContext context)
+    public static FeatureSet Read(string path, CommandArgs parsed, CommandContext context) => ReadFile(path, parsed, context).Lines;
+
+    /// <summary>As <see cref="Read"/>, with the notes written to stderr returned too (the coverage graph cache keeps them).</summary>
+    /// <exception cref="CommandFailedException">The file cannot be read, or a feature is refused.</exception>
+    public static StreetFile ReadFile(string path, CommandArgs parsed, CommandContext context)
     {
         var policy = Policy(parsed);
         StreetFile file;
@@ -49,6 +53,6 @@ internal static class StreetInput
             throw new CommandFailedException(CliText.Of(e), e);
         }
         CliWarnings.Write(context, path, file.Notes);
-        return file.Lines;
+        return file;
     }
 }

@@ -59,7 +59,10 @@ public static class Coverage
             throw new RefusalException(NoneNear(refused, options.SnapToleranceM, graph.Mode), nameof(units));
 
         // 2. Two best distinct units per node.
-        var search = new TwoBest(graph.NodeCount);
+        // Per-search arrays come from the graph's pool (given back when the result is disposed): no large arrays per
+        // search, so a service answering many searches does not push the garbage collector into gen-2 collections.
+        var work = graph.RentWorkspace();
+        var search = work.Search;
         for (var u = 0; u < snapped.Count; u++)
         {
             var at = snapped[u].At;
@@ -78,10 +81,10 @@ public static class Coverage
             if (!unitsOnEdge.TryGetValue(snapped[u].At.Edge, out var l)) unitsOnEdge[snapped[u].At.Edge] = l = [];
             l.Add((snapped[u].At.Fraction, u));
         }
-        var hasUnit = new bool[graph.Edges.Count];
+        var hasUnit = work.HasUnit;
         foreach (var k in unitsOnEdge.Keys) hasUnit[k] = true;
-        var covered = new EdgeParts(graph.Edges.Count);
-        var backup = new EdgeParts(graph.Edges.Count);
+        var covered = work.Covered;
+        var backup = work.Backup;
         var spans = new Span[4 + snapped.Count];
         var cuts = new double[2 * spans.Length];
         var edgeFrom = graph.EdgeFrom;
@@ -107,7 +110,7 @@ public static class Coverage
         }
 
         var result = new CoverageResult(graph, minutes, snapped, refused, search.Time1, search.Time2, search.Unit1, search.Unit2,
-            covered, backup, options);
+            covered, backup, options, work);
         result.Finish(clock);
         return result;
     }
@@ -176,8 +179,26 @@ public static class Coverage
         }
     }
 
+    /// <summary>What one search needs per node and per edge, kept by the graph between searches.</summary>
+    internal sealed class Workspace(int nodes, int edges)
+    {
+        public readonly TwoBest Search = new(nodes);
+        public readonly EdgeParts Covered = new(edges);
+        public readonly EdgeParts Backup = new(edges);
+        public readonly bool[] HasUnit = new bool[edges];
+
+        /// <summary>Back to the state of a new one.</summary>
+        public void Reset()
+        {
+            Search.Reset();
+            Covered.Reset();
+            Backup.Reset();
+            Array.Clear(HasUnit);
+        }
+    }
+
     /// <summary>Label-setting search keeping the two best arrival times from different units at each node.</summary>
-    private sealed class TwoBest
+    internal sealed class TwoBest
     {
         public readonly double[] Time1, Time2;
         public readonly int[] Unit1, Unit2;
@@ -192,6 +213,14 @@ public static class Coverage
             Array.Fill(Time1, double.PositiveInfinity); Array.Fill(Time2, double.PositiveInfinity);
             Array.Fill(Unit1, -1); Array.Fill(Unit2, -1);
             _done1 = new bool[n]; _done2 = new bool[n];
+        }
+
+        public void Reset()
+        {
+            Array.Fill(Time1, double.PositiveInfinity); Array.Fill(Time2, double.PositiveInfinity);
+            Array.Fill(Unit1, -1); Array.Fill(Unit2, -1);
+            Array.Clear(_done1); Array.Clear(_done2);
+            _queue.Clear();
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
@@ -262,6 +291,8 @@ public static class Coverage
         private Entry[] _items = new Entry[capacity];
 
         public int Count { get; private set; }
+
+        public void Clear() => Count = 0;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public void Push(double key, int node, int unit)

@@ -29,6 +29,14 @@ internal sealed class EdgeParts
         _count[edge]++;
     }
 
+    /// <summary>Back to no parts on any edge (the item array is kept for the next search).</summary>
+    public void Reset()
+    {
+        Array.Clear(_start);
+        Array.Clear(_count);
+        _n = 0;
+    }
+
     public ArraySegment<(double From, double To)> Of(int edge) => new(_items, _start[edge], _count[edge]);
 
     /// <summary>The covered share of the edge's length.</summary>

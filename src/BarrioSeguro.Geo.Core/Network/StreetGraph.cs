@@ -61,7 +61,7 @@ public sealed record GraphBuildReport(int InputStreets, int ExcludedForMode, dou
 /// direction for vehicles, never on foot) and a connected-component id (components by length, longest = 0).</item>
 /// </list>
 /// </summary>
-public sealed class StreetGraph
+public sealed partial class StreetGraph
 {
     private const double Grid = 0.001;
 
@@ -118,6 +118,29 @@ public sealed class StreetGraph
         EdgeBackward = edges.Select(e => e.BackwardSeconds).ToArray();
         EdgeLength = edges.Select(e => e.LengthMeters).ToArray();
     }
+
+    // Search arrays given back by disposed coverage results, for the next search on this graph.
+    private readonly System.Collections.Concurrent.ConcurrentBag<Coverage.Workspace> _workspaces = [];
+    private Coordinate[]? _edgeMidLonLat;
+
+    internal Coverage.Workspace RentWorkspace()
+    {
+        if (_workspaces.TryTake(out var w)) { w.Reset(); return w; }
+        return new Coverage.Workspace(_nodes.Length, Edges.Count);
+    }
+
+    internal void ReturnWorkspace(Coverage.Workspace w)
+    {
+        if (_workspaces.Count < 4) _workspaces.Add(w);
+    }
+
+    /// <summary>The middle point of each edge along its length, lon/lat (sector figures place an edge by it); made once.</summary>
+    internal Coordinate[] EdgeMidLonLat => _edgeMidLonLat ??= Edges.Select(e =>
+    {
+        var m = new NetTopologySuite.LinearReferencing.LengthIndexedLine(e.Geometry).ExtractPoint(e.Geometry.Length / 2);
+        var (x, y) = Crs.Transform(m.X, m.Y, UtmEpsg, Crs.Wgs84);
+        return new Coordinate(x, y);
+    }).ToArray();
 
     /// <summary>The mode the travel times are for.</summary>
     public TravelMode Mode { get; }

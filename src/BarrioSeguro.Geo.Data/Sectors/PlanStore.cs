@@ -22,7 +22,7 @@ public sealed record KeptPlan(SectorPlan Plan, SectorPlanReport? Report, SectorP
 /// previous plan) and the kept plans with their sectors, reports and what reproduces them. Loads and saves only: the
 /// plan itself is <see cref="SectorPlanning.Plan"/>.
 /// </summary>
-public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
+public sealed class PlanStore(BarrioDbContext db, BlockStore blocks, NetworkCache? networks = null)
 {
     public Task<Neighborhood?> NeighborhoodAsync(int id, CancellationToken ct) =>
         db.Neighborhoods.AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, ct);
@@ -158,6 +158,25 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
     }
 
     /// <summary>
+    /// What the network of a neighbourhood is built from, as a key for <see cref="NetworkCache"/>: the database, the
+    /// streets' data version (<c>tile_versions</c>, bumped by PostgreSQL on every write to streets, whoever writes) and
+    /// the boundary; null when the database keeps no such version (nothing is cached then).
+    /// </summary>
+    private async Task<string?> NetworkKeyAsync(Neighborhood n, CancellationToken ct)
+    {
+        long? version;
+        try
+        {
+            var rows = await db.Database.SqlQueryRaw<long>("SELECT version AS \"Value\" FROM tile_versions WHERE collection = 'streets'").ToListAsync(ct);
+            version = rows.Count > 0 ? rows[0] : null;
+        }
+        catch (Npgsql.PostgresException) { return null; }
+        if (version is null) return null;
+        var boundary = Convert.ToHexStringLower(SHA256.HashData(n.Boundary.AsBinary()))[..32];
+        return $"{db.Database.GetConnectionString()}|streets:{version}|boundary:{boundary}";
+    }
+
+    /// <summary>
     /// A kept plan as coverage and routes need it: its sectors, the contingent's staffing, and the street graph of the
     /// mode around the neighbourhood with the blocks, incidents, stations and newest kept routes in it. Null when the
     /// plan does not exist.
@@ -171,8 +190,15 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
         if (plan is null) return null;
         var n = await db.Neighborhoods.AsNoTracking().FirstAsync(x => x.Id == plan.NeighborhoodId, ct);
         var sectors = await SectorsAsync(planId, ct);
-        var streets = await blocks.StreetsAroundAsync(n.Boundary, ct, BlockPlanning.NetworkMarginDegrees);
-        var graph = StreetGraph.Build(streets.Select(s => new NetworkStreet(s.Geometry, s.Class, s.Layer, s.Oneway, s.Name)), travel);
+        // The graph and the blocks depend only on the streets and the boundary: kept per streets' data version.
+        var key = networks is null ? null : await NetworkKeyAsync(n, ct);
+        var graph = key is null ? null : networks!.Get<StreetGraph>($"{key}|graph:{travel.Name()}");
+        if (graph is null)
+        {
+            var streets = await blocks.StreetsAroundAsync(n.Boundary, ct, BlockPlanning.NetworkMarginDegrees);
+            graph = StreetGraph.Build(streets.Select(s => new NetworkStreet(s.Geometry, s.Class, s.Layer, s.Oneway, s.Name)), travel);
+            if (key is not null) networks!.Set($"{key}|graph:{travel.Name()}", graph);
+        }
         Staffing? staffing = null;
         if (plan.ContingentId is { } cid && await ContingentAsync(cid, ct) is { } c)
         {
@@ -182,8 +208,13 @@ public sealed class PlanStore(BarrioDbContext db, BlockStore blocks)
         List<Geometry> blockShapes = [];
         if (withBlocks)
         {
-            try { blockShapes = (await blocks.BuildAsync(n.Boundary, ct)).Blocks.Select(b => (Geometry)b.Geometry).ToList(); }
-            catch (ArgumentException) { } // no street bounds a block: none to count
+            if (key is not null && networks!.Get<List<Geometry>>($"{key}|blocks") is { } kept) blockShapes = kept;
+            else
+            {
+                try { blockShapes = (await blocks.BuildAsync(n.Boundary, ct)).Blocks.Select(b => (Geometry)b.Geometry).ToList(); }
+                catch (ArgumentException) { } // no street bounds a block: none to count
+                if (key is not null) networks!.Set($"{key}|blocks", blockShapes);
+            }
         }
         var incidents = await db.Incidents.Intersecting(i => i.Location, n.Boundary).AsNoTracking().OrderBy(i => i.Id).Select(i => i.Location).ToListAsync(ct);
         var stations = (await db.Stations.Intersecting(s => s.Location, BlockPlanning.Around(n.Boundary, BlockPlanning.NetworkMarginDegrees)).AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct))

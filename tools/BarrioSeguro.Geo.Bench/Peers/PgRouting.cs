@@ -25,15 +25,17 @@ public static class PgRouting
         return (string)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>Loads the graph's edges into the session temp table <paramref name="table"/>, replacing what was there.</summary>
-    public static async Task LoadAsync(NpgsqlConnection connection, StreetGraph graph, string table = "coverage_edges", CancellationToken ct = default)
+    /// <summary>Loads the graph's edges into the session temp table <paramref name="table"/>, replacing what was there
+    /// (<paramref name="temporary"/> false: a plain table, for queries from other connections; drop it after).</summary>
+    public static async Task LoadAsync(NpgsqlConnection connection, StreetGraph graph, string table = "coverage_edges", bool temporary = true,
+        CancellationToken ct = default)
     {
         var name = SafeName(table);
         var edges = graph.Edges;
         await using var cmd = new NpgsqlCommand(
             $"""
             DROP TABLE IF EXISTS {name};
-            CREATE TEMP TABLE {name} (id bigint PRIMARY KEY, source bigint NOT NULL, target bigint NOT NULL,
+            CREATE {(temporary ? "TEMP " : "")}TABLE {name} (id bigint PRIMARY KEY, source bigint NOT NULL, target bigint NOT NULL,
                                       cost double precision NOT NULL, reverse_cost double precision NOT NULL);
             INSERT INTO {name} SELECT * FROM unnest(@id, @source, @target, @cost, @reverse);
             ANALYZE {name};
