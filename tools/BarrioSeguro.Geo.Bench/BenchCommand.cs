@@ -27,6 +27,7 @@ public sealed class BenchCommand : ICommand
         new OverviewBenchmark(), // issue 13.3: the national overview at hundreds of neighbourhoods
         new CrsBenchmark(),
         new TilesBenchmark(), // issue 14.6: vector tiles beside raw ST_AsMVT, and the map at many districts
+        new ExportBenchmark(), // issue 15.2: streamed exports of the metro streets vs ogr2ogr
     ];
 
     public string Name => "bench";

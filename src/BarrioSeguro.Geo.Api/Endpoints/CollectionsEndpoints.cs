@@ -241,7 +241,11 @@ public static class CollectionsEndpoints
         var empty = Problems.NotFound(box is null ? Note.Of("export.collection_empty", ("collection", name)) : Note.Of("export.collection_empty_bbox", ("collection", name)));
         // issue 15.2: the base collections stream from PostGIS into the file, kept by their data version.
         if (FeatureRows.Streams(name))
-            return await FileExport.SendCollectionAsync(rows, name, box, http.HttpContext.User.DistrictsOf(), chosen!, target, http, ct) is { } file ? file : empty;
+        {
+            var file = await FileExport.SendCollectionAsync(rows, name, box, http.HttpContext.User.DistrictsOf(), chosen!, target, http, ct);
+            if (file is null) return empty;
+            return file;
+        }
         var features = await catalog.GetAllAsync(name, box, ct, http.HttpContext.User.DistrictsOf(), planId);
         if (features.Count == 0) return empty;
         return await FileExport.SendAsync(features, name, chosen!, target, http, ct);

@@ -98,7 +98,7 @@ public sealed class FeatureRows(BarrioDbContext db)
     public async Task<string?> VersionAsync(string collection, IReadOnlyCollection<string>? districts, CancellationToken ct)
     {
         if (!Sources.TryGetValue(collection, out var source)) return null;
-        var tables = districts is { Count: > 0 } && source.DistrictFilter?.Contains("FROM districts", StringComparison.Ordinal) == true
+        string[] tables = districts is { Count: > 0 } && source.DistrictFilter?.Contains("FROM districts", StringComparison.Ordinal) == true
             ? new[] { source.Table, "districts" } : [source.Table];
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         if (connection.State != ConnectionState.Open) await db.Database.OpenConnectionAsync(ct);
@@ -137,9 +137,9 @@ public sealed class FeatureRows(BarrioDbContext db)
             command.Parameters.Add(new NpgsqlParameter<double>("maxx", bbox.MaxX));
             command.Parameters.Add(new NpgsqlParameter<double>("maxy", bbox.MaxY));
         }
-        if (districts is { Count: > 0 } && source.DistrictFilter is { } filter)
+        if (districts is { Count: > 0 } && source.DistrictFilter is { } districtFilter)
         {
-            where.Add(filter);
+            where.Add(districtFilter);
             command.Parameters.Add(new NpgsqlParameter("districts", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = districts.ToArray() });
         }
         var columns = string.Join(", ", source.Columns.Split(", ").Select(c => "t." + c));
