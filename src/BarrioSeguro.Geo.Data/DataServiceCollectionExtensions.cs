@@ -23,6 +23,7 @@ public static class DataServiceCollectionExtensions
     {
         services.AddDbContext<BarrioDbContext>((sp, o) => BarrioDatabase.Configure(o, connectionString(sp)));
         services.AddScoped<FeatureCatalog>();
+        services.AddScoped<FeatureRows>(); // exports: collections streamed row by row
         services.AddScoped<MapLayers>();
         services.AddScoped<AdminAreas>(); // districts, provinces, departments: search and detail
         services.AddScoped<NeighborhoodStore>();

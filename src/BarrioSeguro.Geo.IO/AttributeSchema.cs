@@ -17,29 +17,11 @@ internal sealed record AttributeColumn(string Name, AttributeKind Kind, int MaxB
 /// </summary>
 internal static class AttributeSchema
 {
-    public static IReadOnlyList<AttributeColumn> Infer(IEnumerable<IFeature> features)
-    {
-        var order = new List<string>();
-        var kinds = new Dictionary<string, AttributeKind>();
-        var bytes = new Dictionary<string, int>();
-        foreach (var f in features)
-        {
-            if (f.Attributes is null) continue;
-            foreach (var name in f.Attributes.GetNames())
-            {
-                if (!kinds.ContainsKey(name))
-                {
-                    order.Add(name);
-                    kinds[name] = AttributeKind.Null;
-                    bytes[name] = 0;
-                }
-                var value = f.Attributes[name];
-                kinds[name] = Merge(kinds[name], KindOf(value));
-                if (value is not null) bytes[name] = Math.Max(bytes[name], Encoding.UTF8.GetByteCount(AsText(value)));
-            }
-        }
-        return order.Select(n => new AttributeColumn(n, kinds[n], bytes[n])).ToList();
-    }
+    public static IReadOnlyList<AttributeColumn> Infer(IEnumerable<IFeature> features) => LayerStats.Of(features).Columns;
+
+    /// <summary>A column's kind and longest UTF-8 text widened by one more value.</summary>
+    public static (AttributeKind Kind, int Bytes) Widen((AttributeKind Kind, int Bytes) column, object? value) =>
+        (Merge(column.Kind, KindOf(value)), value is null ? column.Bytes : Math.Max(column.Bytes, Encoding.UTF8.GetByteCount(AsText(value))));
 
     /// <summary>The value as invariant text: ISO 8601 for dates, "true"/"false", raw JSON for JSON values.</summary>
     public static string AsText(object value) => value switch

@@ -21,6 +21,13 @@ public static class FeatureTransform
         var envelope = new NetTopologySuite.Geometries.Envelope();
         foreach (var f in features)
             if (f.Geometry is { IsEmpty: false } g) envelope.ExpandToInclude(g.EnvelopeInternal);
+        return UtmZoneOf(envelope, epsg);
+    }
+
+    /// <summary>The WGS 84 UTM zone of the centre of an envelope in <paramref name="epsg"/> (a null envelope: EPSG:4326).</summary>
+    public static int UtmZoneOf(NetTopologySuite.Geometries.Envelope envelope, int epsg)
+    {
+        if (epsg is >= 32601 and <= 32660 or >= 32701 and <= 32760) return epsg;
         if (envelope.IsNull) return Crs.Wgs84;
         var (lon, lat) = Crs.Transform(envelope.Centre.X, envelope.Centre.Y, epsg, Crs.Wgs84);
         return Crs.UtmZoneFor(lon, lat);

@@ -8,6 +8,7 @@ using BarrioSeguro.Geo.IO.Gpx;
 using BarrioSeguro.Geo.IO.Kml;
 using BarrioSeguro.Geo.IO.Shapefile;
 using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
 
 namespace BarrioSeguro.Geo.IO;
 
@@ -63,6 +64,10 @@ public static class VectorFile
     public static int DefaultTargetEpsg(string path, IReadOnlyList<IFeature> features, int sourceEpsg) =>
         FormatOf(path) is Format.GeoJson or Format.Kml or Format.Gpx or Format.Csv ? Crs.Wgs84 : FeatureTransform.UtmZoneOf(features, sourceEpsg);
 
+    /// <summary>The same default from the extent of the data alone (in <paramref name="sourceEpsg"/>), for a stream of features.</summary>
+    public static int DefaultTargetEpsg(string path, Envelope extent, int sourceEpsg) =>
+        FormatOf(path) is Format.GeoJson or Format.Kml or Format.Gpx or Format.Csv ? Crs.Wgs84 : FeatureTransform.UtmZoneOf(extent, sourceEpsg);
+
     /// <summary>
     /// Writes features to a file, the format chosen by extension, coordinates moved from <paramref name="sourceEpsg"/>
     /// to <paramref name="targetEpsg"/> (null: <see cref="DefaultTargetEpsg"/>). The layer name is the file name
@@ -87,52 +92,75 @@ public static class VectorFile
     public static WriteSummary Write(string path, IEnumerable<IFeature> features, int sourceEpsg, int? targetEpsg = null)
     {
         var format = FormatOf(path);
-        var list = features as IReadOnlyList<IFeature> ?? features.ToList();
-        var target = targetEpsg ?? DefaultTargetEpsg(path, list, sourceEpsg);
-        if (!Crs.IsSupported(target)) throw new UnknownCrsException($"EPSG:{target}");
-        if (target != Crs.Wgs84 && format is Format.Kml or Format.Gpx)
-            throw new InvalidVectorFileException(path, Note.Of("io.lonlat_only", ("format", format.ToString().ToUpperInvariant()), ("epsg", target)));
+        // A list is written from memory as it stands; any other sequence is a stream (rows from PostGIS), read once and
+        // written as it comes, through a spool file where the format needs the whole layer first.
+        var list = features as IReadOnlyList<IFeature>;
+        int? known = targetEpsg ?? (list is not null ? DefaultTargetEpsg(path, list, sourceEpsg)
+            : format is Format.GeoJson or Format.Kml or Format.Gpx or Format.Csv ? Crs.Wgs84 : null);
+        if (known is { } k) Check(path, format, k);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var fileName = Path.GetFileName(path);
-        var layer = Path.GetFileNameWithoutExtension(path);
+        var layerName = Path.GetFileNameWithoutExtension(path);
         var count = 0;
+        var target = known ?? 0;
         var warnings = new List<Note>();
 
         var files = AtomicOutput.Write(directory, scratch =>
         {
             var scratchFile = Path.Combine(scratch, fileName);
+            // Work files in a folder of their own: only the scratch folder's files are moved into place.
+            var work = Directory.CreateDirectory(Path.Combine(scratch, "work")).FullName;
+            if (format == Format.GeoJson)
+            {
+                using var s = File.Create(scratchFile);
+                count = GeoJsonFile.Write(s, features, sourceEpsg, target);
+                return;
+            }
+            if (format == Format.Gpx)
+            {
+                using var s = File.Create(scratchFile);
+                count = GpxFeatures.Write(s, path, list ?? features.ToList(), sourceEpsg);
+                return;
+            }
+            using var spool = list is null ? FeatureSpool.Write(features, Path.Combine(work, "features.spool")) : null;
+            if (known is null)
+            {
+                target = FeatureTransform.UtmZoneOf(spool!.Stats.Envelope, sourceEpsg);
+                Check(path, format, target);
+            }
+            var layer = spool is null ? Layer.InMemory(list!, sourceEpsg, target) : Layer.Spooled(spool, sourceEpsg, target);
             switch (format)
             {
-                case Format.GeoJson:
-                    using (var s = File.Create(scratchFile)) count = GeoJsonFile.Write(s, list, sourceEpsg, target);
-                    break;
                 case Format.GeoPackage:
-                    count = GeoPackageFile.Write(scratchFile, layer, list, sourceEpsg, target);
+                    count = GeoPackageFile.Write(scratchFile, layerName, layer, target);
                     break;
                 case Format.Shapefile:
-                    var moved = FeatureTransform.To(list, sourceEpsg, target);
-                    foreach (var (name, bytes) in ShapefileSet.Encode(layer, moved, target, warnings))
-                        File.WriteAllBytes(Path.Combine(scratch, name), bytes);
-                    count = moved.Count;
+                    ShapefileSet.Write(scratch, layerName, layer, target, warnings);
+                    count = layer.Count;
                     break;
                 case Format.Kml:
-                    using (var s = File.Create(scratchFile)) count = KmlFile.Write(s, layer, list, sourceEpsg);
+                    using (var s = File.Create(scratchFile)) count = KmlFile.Write(s, layerName, layer);
                     break;
                 case Format.Csv:
-                    using (var s = File.Create(scratchFile)) count = CsvFile.Write(s, list, sourceEpsg, target);
+                    using (var s = File.Create(scratchFile)) count = CsvFile.Write(s, layer, target);
                     break;
                 case Format.FlatGeobuf:
-                    using (var s = File.Create(scratchFile)) count = FlatGeobufFile.Write(s, path, layer, list, sourceEpsg, target);
-                    break;
-                case Format.Gpx:
-                    using (var s = File.Create(scratchFile)) count = GpxFeatures.Write(s, path, list, sourceEpsg);
+                    using (var s = File.Create(scratchFile)) count = FlatGeobufFile.Write(s, path, layerName, layer, target, Path.Combine(work, "features.fgb"));
                     break;
                 default:
-                    using (var s = File.Create(scratchFile)) count = ShapefileZip.Write(s, layer, list, sourceEpsg, target, warnings);
+                    var zipWork = Directory.CreateDirectory(Path.Combine(work, "zip")).FullName;
+                    using (var s = File.Create(scratchFile)) count = ShapefileZip.Write(s, layerName, layer, target, warnings, zipWork);
                     break;
             }
         });
         return new WriteSummary(count, target, files) { Notes = warnings };
+    }
+
+    private static void Check(string path, Format format, int target)
+    {
+        if (!Crs.IsSupported(target)) throw new UnknownCrsException($"EPSG:{target}");
+        if (target != Crs.Wgs84 && format is Format.Kml or Format.Gpx)
+            throw new InvalidVectorFileException(path, Note.Of("io.lonlat_only", ("format", format.ToString().ToUpperInvariant()), ("epsg", target)));
     }
 
     private enum Format { GeoJson, GeoPackage, Shapefile, ShapefileZip, Kml, Csv, FlatGeobuf, Gpx }

@@ -24,6 +24,7 @@ public sealed class BenchCommand : ICommand
         new TilesBenchmark(), // issue 14.6: vector tiles beside raw ST_AsMVT, and the map at many districts
         new ImportBenchmark(), // issue 15.2: imports with binary COPY beside ogr2ogr
         new StartupBenchmark(), // issue 15.2-15.3: a database command vs ogr2ogr, the service's warm start, ./barrio up's stale check
+        new ExportBenchmark(), // issue 15.2: streamed exports of the metro streets vs ogr2ogr
     ];
 
     public string Name => "bench";

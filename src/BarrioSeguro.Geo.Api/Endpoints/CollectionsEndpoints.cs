@@ -225,7 +225,7 @@ public static class CollectionsEndpoints
         return new OgcItemResult(feature, c.IdProperty, $"{Base(request)}/api/collections/{name}", c.Title, crs!, format);
     }
 
-    public static async Task<Results<FileContentHttpResult, BadRequestProblem, NotFoundProblem>> Export(string name, string? format, string? crs, string? bbox, FeatureCatalog catalog, HttpResponse http, CancellationToken ct, [System.ComponentModel.Description(PlanCollectionParameters.Description)] string? plan = null)
+    public static async Task<Results<PhysicalFileHttpResult, FileContentHttpResult, BadRequestProblem, NotFoundProblem>> Export(string name, string? format, string? crs, string? bbox, FeatureCatalog catalog, FeatureRows rows, HttpResponse http, CancellationToken ct, [System.ComponentModel.Description(PlanCollectionParameters.Description)] string? plan = null)
     {
         if (!FeatureCatalog.Exists(name)) return UnknownCollection(name);
         var (planId, badPlan) = PlanCollectionParameters.Parse(name, plan);
@@ -238,8 +238,16 @@ public static class CollectionsEndpoints
         var (box, error) = QueryParameters.ParseBbox(bbox);
         if (error is not null) return Problems.BadRequest("Invalid bbox", error);
 
+        var empty = Problems.NotFound(box is null ? Note.Of("export.collection_empty", ("collection", name)) : Note.Of("export.collection_empty_bbox", ("collection", name)));
+        // issue 15.2: the base collections stream from PostGIS into the file, kept by their data version.
+        if (FeatureRows.Streams(name))
+        {
+            var file = await FileExport.SendCollectionAsync(rows, name, box, http.HttpContext.User.DistrictsOf(), chosen!, target, http, ct);
+            if (file is null) return empty;
+            return file;
+        }
         var features = await catalog.GetAllAsync(name, box, ct, http.HttpContext.User.DistrictsOf(), planId);
-        if (features.Count == 0) return Problems.NotFound(box is null ? Note.Of("export.collection_empty", ("collection", name)) : Note.Of("export.collection_empty_bbox", ("collection", name)));
+        if (features.Count == 0) return empty;
         return await FileExport.SendAsync(features, name, chosen!, target, http, ct);
     }
 

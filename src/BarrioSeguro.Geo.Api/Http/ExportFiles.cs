@@ -51,6 +51,50 @@ public static class ExportFiles
         }
     }
 
+    /// <summary>A collection's export kept on disk: the file, its download name, what the format cut, its ETag and time.</summary>
+    public sealed record Kept(string Path, string FileName, IReadOnlyList<Note> Notes, EntityTagHeaderValue ETag, DateTimeOffset LastModified);
+
+    /// <summary>At most this many bytes of collection exports are kept on disk; the least recently read go first.</summary>
+    public const long DiskBytes = 2L * 1024 * 1024 * 1024;
+
+    private static readonly MemoryCache Files = new(new MemoryCacheOptions { SizeLimit = DiskBytes });
+
+    private static readonly string Folder = Path.Combine(Path.GetTempPath(), $"barrio-exports-{Environment.ProcessId}");
+
+    /// <summary>
+    /// The export of a collection at a data version (<paramref name="key"/> names the collection, its version, the
+    /// filters, the format and the CRS), written once from <paramref name="rows"/> (read only on a miss; null: nothing
+    /// to export) to a file named <paramref name="fileName"/>, and found again by the key: a request, Range reads
+    /// included, costs no row and no hash of rows while the data stays at that version. The ETag is made of the key.
+    /// </summary>
+    /// <returns>The kept file, or null when <paramref name="rows"/> gave nothing.</returns>
+    public static async Task<Kept?> GetOrWriteAsync(string key, string fileName, int? target, Func<IEnumerable<IFeature>?> rows, CancellationToken ct)
+    {
+        if (Files.TryGetValue(key, out Kept? kept) && kept is not null && File.Exists(kept.Path)) return kept;
+        if (rows() is not { } features) return null;
+        var id = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..32];
+        // A folder per writing: two requests racing on one key never write the same file, and eviction removes it whole.
+        var folder = Directory.CreateDirectory(System.IO.Path.Combine(Folder, $"{id}-{Guid.NewGuid():N}"));
+        try
+        {
+            var path = System.IO.Path.Combine(folder.FullName, fileName);
+            // The writer reads the rows as it writes (synchronously, off the request's thread).
+            var summary = await Task.Run(() => VectorFile.Write(path, features, BarrioSeguro.Geo.Core.Spatial.Crs.Wgs84, target), ct);
+            var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            kept = new Kept(path, fileName, summary.Notes, new EntityTagHeaderValue($"\"{id}\""), now);
+            var options = new MemoryCacheEntryOptions { Size = new FileInfo(path).Length, SlidingExpiration = TimeSpan.FromHours(1) };
+            // An evicted file goes from disk; a download still reading it keeps its open handle (POSIX unlink).
+            options.RegisterPostEvictionCallback((_, _, _, _) => { try { folder.Delete(recursive: true); } catch (IOException) { } });
+            Files.Set(key, kept, options);
+            return kept;
+        }
+        catch
+        {
+            folder.Delete(recursive: true);
+            throw;
+        }
+    }
+
     // What the file is made of: the format (by the file's name), the CRS and every feature as GeoJSON (geometry and attributes).
     private static string Key(IReadOnlyList<IFeature> features, string fileName, int target)
     {

@@ -1,5 +1,6 @@
 using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.IO;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NetTopologySuite.Features;
@@ -78,6 +79,54 @@ public static class FileExport
         // Nothing is cut silently: each field name and value the format shortened goes with the download.
         WarningHeaders.Add(http, written.Notes);
         return TypedResults.File(written.Bytes, format.ContentType, fileName, enableRangeProcessing: true, lastModified: written.LastModified, entityTag: written.ETag);
+    }
+
+    /// <summary>
+    /// A collection streamed from PostGIS into the file (<see cref="FeatureRows"/>): the file is kept on disk by the
+    /// collection's data version (<see cref="FeatureRows.VersionAsync"/>) and the query, so a repeated request and its
+    /// Range reads are served from the kept file without reading a row. The default CRS comes from the extent PostGIS
+    /// computes for the same query. Null when the query matches nothing.
+    /// </summary>
+    public static async Task<PhysicalFileHttpResult?> SendCollectionAsync(FeatureRows rows, string collection, Envelope? bbox,
+        IReadOnlyCollection<string>? districts, Format format, int? target, HttpResponse http, CancellationToken ct)
+    {
+        if (format == GeoJsonFile || format == Kml || format == Gpx) target = Crs.Wgs84;
+        if (target is null && format == Csv) target = Crs.Wgs84;
+        var version = await rows.VersionAsync(collection, districts, ct);
+        var limit = districts is { Count: > 0 } ? string.Join(',', districts.Order(StringComparer.Ordinal)) : "";
+        var box = bbox is null ? "" : FormattableString.Invariant($"{bbox.MinX},{bbox.MinY},{bbox.MaxX},{bbox.MaxY}");
+        var key = $"{collection}|{version}|{limit}|{box}|{format.Name}|{target}";
+        if (target is null)
+        {
+            // The default CRS names the file, so it is known before the first row: the UTM zone of the rows' extent.
+            if (await rows.ExtentAsync(collection, bbox, districts, ct) is not { } extent) return null;
+            target = Crs.UtmZoneFor((extent.MinX + extent.MaxX) / 2, (extent.MinY + extent.MaxY) / 2);
+        }
+        var fileName = $"{Safe(collection)}_epsg{target.Value}{format.Extension}";
+        // Without a version (no trigger keeps one) the file is written for this request only.
+        if (version is null) key += $"|{Guid.NewGuid():N}";
+        var kept = await ExportFiles.GetOrWriteAsync(key, fileName, target, () => NonEmpty(rows.Read(collection, bbox, districts)), ct);
+        if (kept is null) return null;
+        WarningHeaders.Add(http, kept.Notes);
+        return TypedResults.PhysicalFile(kept.Path, format.ContentType, kept.FileName, lastModified: kept.LastModified, entityTag: kept.ETag, enableRangeProcessing: true);
+    }
+
+    /// <summary>The rows with the first one read already (null when there is none).</summary>
+    private static IEnumerable<IFeature>? NonEmpty(IEnumerable<IFeature> rows)
+    {
+        var e = rows.GetEnumerator();
+        if (e.MoveNext()) return Rest(e);
+        e.Dispose();
+        return null;
+
+        static IEnumerable<IFeature> Rest(IEnumerator<IFeature> e)
+        {
+            using (e)
+            {
+                yield return e.Current;
+                while (e.MoveNext()) yield return e.Current;
+            }
+        }
     }
 
     public static Dictionary<string, object?> Parameter(string name) => new() { ["parameter"] = name };

@@ -2,6 +2,7 @@ using System.Globalization;
 using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.IO;
+using NetTopologySuite.Features;
 
 namespace BarrioSeguro.Geo.Cli.Commands;
 
@@ -51,8 +52,11 @@ public sealed class ExportCommand : ICommand
     {
         await using var database = await CliDatabase.OpenAsync(db, CancellationToken.None);
         await using var dbContext = database.NewContext();
-        var features = await new FeatureCatalog(dbContext).GetAllAsync(collection, null, CancellationToken.None);
-        if (features.Count == 0) throw new CommandFailedException($"collection '{collection}' is empty: nothing to export");
+        // The base collections stream from PostGIS row by row into the writer; kept plans and contingents are small.
+        var features = FeatureRows.Streams(collection)
+            ? NonEmpty(new FeatureRows(dbContext).Read(collection))
+            : await new FeatureCatalog(dbContext).GetAllAsync(collection, null, CancellationToken.None) is { Count: > 0 } all ? all : null;
+        if (features is null) throw new CommandFailedException($"collection '{collection}' is empty: nothing to export");
         try
         {
             var summary = VectorFile.Write(output, features, Crs.Wgs84, target);
@@ -65,5 +69,23 @@ public sealed class ExportCommand : ICommand
             throw new CommandFailedException(CliText.Of(e), e);
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The rows with the first one read already (null when there is none), so an empty collection is said before a file is begun.</summary>
+    private static IEnumerable<IFeature>? NonEmpty(IEnumerable<IFeature> rows)
+    {
+        var e = rows.GetEnumerator();
+        if (e.MoveNext()) return Rest(e);
+        e.Dispose();
+        return null;
+
+        static IEnumerable<IFeature> Rest(IEnumerator<IFeature> e)
+        {
+            using (e)
+            {
+                yield return e.Current;
+                while (e.MoveNext()) yield return e.Current;
+            }
+        }
     }
 }

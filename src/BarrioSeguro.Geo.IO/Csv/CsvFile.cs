@@ -30,11 +30,15 @@ public static class CsvFile
     private static readonly string[] YNames = ["lat", "latitude", "latitud", "y"];
 
     /// <summary>Writes the features moved from <paramref name="sourceEpsg"/> to <paramref name="targetEpsg"/>; returns the number written.</summary>
-    public static int Write(Stream output, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg)
+    public static int Write(Stream output, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg) =>
+        Write(output, Layer.InMemory(features, sourceEpsg, targetEpsg), targetEpsg);
+
+    /// <summary>Writes a layer already in <paramref name="targetEpsg"/>, one feature at a time.</summary>
+    internal static int Write(Stream output, Layer layer, int targetEpsg)
     {
-        var moved = FeatureTransform.To(features, sourceEpsg, targetEpsg);
-        var columns = AttributeSchema.Infer(moved);
-        var points = moved.Count > 0 && moved.All(f => f.Geometry is Point { IsEmpty: false });
+        var moved = layer.Features;
+        var columns = layer.Columns;
+        var points = layer.Stats.AllPoints;
         var (xName, yName) = targetEpsg == Crs.Wgs84 ? ("lon", "lat") : ("x", "y");
         var wkt = new WKTWriter(2);
         using var text = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true);
@@ -63,7 +67,7 @@ public static class CsvFile
             }
             csv.NextRecord();
         }
-        return moved.Count;
+        return layer.Count;
     }
 
     /// <summary>

@@ -44,47 +44,82 @@ public static class FlatGeobufFile
 
     /// <summary>Writes the features, moved from <paramref name="sourceEpsg"/> to <paramref name="targetEpsg"/>, as one layer; returns the number written.</summary>
     /// <exception cref="InvalidVectorFileException">No features, or a geometry type FlatGeobuf cannot hold.</exception>
-    public static int Write(Stream output, string path, string layerName, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg)
-    {
-        var moved = FeatureTransform.To(features, sourceEpsg, targetEpsg);
-        if (moved.Count == 0) throw new InvalidVectorFileException(path, Note.Of("io.no_features_to_write"));
-        var columns = AttributeSchema.Infer(moved);
-        var geometries = moved.Select(f => f.Geometry is { IsEmpty: false } g ? g : null).ToList();
-        var types = geometries.Where(g => g is not null).Select(g => TypeOf(path, g!)).Distinct().ToList();
-        var headerType = types.Count == 1 ? types[0] : GeometryType.Unknown;
-        var hasZ = geometries.Any(g => g is not null && g.Coordinates.Any(c => !double.IsNaN(c.Z)));
-        var indexed = geometries.All(g => g is not null);
+    public static int Write(Stream output, string path, string layerName, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg) =>
+        Write(output, path, layerName, Layer.InMemory(features, sourceEpsg, targetEpsg), targetEpsg, null);
 
+    /// <summary>
+    /// Writes a layer already in <paramref name="targetEpsg"/>. The index precedes the features and orders them, so the
+    /// encoded features go first to <paramref name="scratchFile"/> (null: memory) with each one's box, and are copied
+    /// from there in Hilbert order once the index is written: memory holds boxes and offsets, not features.
+    /// </summary>
+    internal static int Write(Stream output, string path, string layerName, Layer layer, int targetEpsg, string? scratchFile)
+    {
+        if (layer.Count == 0) throw new InvalidVectorFileException(path, Note.Of("io.no_features_to_write"));
+        var columns = layer.Columns;
+        var types = layer.Stats.NonEmptyTypes.Select(t => TypeOf(path, t)).Distinct().ToList();
+        var headerType = types.Count == 1 ? types[0] : GeometryType.Unknown;
+        var hasZ = layer.Stats.AnyZ;
+        var indexed = layer.Stats.AllGeometry;
+
+        var boxes = new List<Envelope?>(layer.Count);
+        var offsets = new List<long>(layer.Count + 1) { 0 };
         var extent = new Envelope();
-        foreach (var g in geometries) if (g is not null) extent.ExpandToInclude(g.EnvelopeInternal);
+        using var spill = scratchFile is null ? (Stream)new MemoryStream() : new FileStream(scratchFile, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        foreach (var f in layer.Features)
+        {
+            var g = f.Geometry is { IsEmpty: false } geometry ? geometry : null;
+            if (g is not null) extent.ExpandToInclude(g.EnvelopeInternal);
+            boxes.Add(g?.EnvelopeInternal);
+            var bytes = EncodeFeature(f, g, columns, headerType, hasZ);
+            spill.Write(bytes);
+            offsets.Add(offsets[^1] + bytes.Length);
+        }
+        var count = boxes.Count;
 
         // Features in Hilbert order of their boxes' centres, as the packed R-tree requires (its leaves follow the features).
-        var order = Enumerable.Range(0, moved.Count).ToArray();
+        var order = Enumerable.Range(0, count).ToArray();
         if (indexed)
         {
-            var keys = order.Select(i => Hilbert(geometries[i]!.EnvelopeInternal, extent)).ToArray();
+            var keys = order.Select(i => Hilbert(boxes[i]!, extent)).ToArray();
             order = order.OrderByDescending(i => keys[i]).ThenBy(i => i).ToArray();
         }
 
-        var encoded = new List<byte[]>(moved.Count);
-        foreach (var i in order) encoded.Add(EncodeFeature(moved[i], geometries[i], columns, headerType, hasZ));
-
         output.Write(Magic);
-        output.Write(EncodeHeader(layerName, extent, headerType, hasZ, columns, (ulong)moved.Count, indexed ? NodeSize : (ushort)0, targetEpsg));
+        output.Write(EncodeHeader(layerName, extent, headerType, hasZ, columns, (ulong)count, indexed ? NodeSize : (ushort)0, targetEpsg));
         if (indexed)
         {
-            var boxes = new List<(Envelope Box, ulong Offset)>(moved.Count);
+            var leaves = new List<(Envelope Box, ulong Offset)>(count);
             ulong offset = 0;
-            for (var k = 0; k < order.Length; k++)
+            foreach (var i in order)
             {
-                boxes.Add((geometries[order[k]]!.EnvelopeInternal, offset));
-                offset += (ulong)encoded[k].Length;
+                leaves.Add((boxes[i]!, offset));
+                offset += (ulong)(offsets[i + 1] - offsets[i]);
             }
-            output.Write(PackedRTree(boxes));
+            output.Write(PackedRTree(leaves));
         }
-        foreach (var bytes in encoded) output.Write(bytes);
-        return moved.Count;
+        var buffer = new byte[1 << 16];
+        foreach (var i in order)
+        {
+            var length = (int)(offsets[i + 1] - offsets[i]);
+            if (buffer.Length < length) buffer = new byte[length];
+            spill.Position = offsets[i];
+            spill.ReadExactly(buffer, 0, length);
+            output.Write(buffer, 0, length);
+        }
+        return count;
     }
+
+    private static GeometryType TypeOf(string path, OgcGeometryType type) => type switch
+    {
+        OgcGeometryType.Point => GeometryType.Point,
+        OgcGeometryType.LineString => GeometryType.LineString,
+        OgcGeometryType.Polygon => GeometryType.Polygon,
+        OgcGeometryType.MultiPoint => GeometryType.MultiPoint,
+        OgcGeometryType.MultiLineString => GeometryType.MultiLineString,
+        OgcGeometryType.MultiPolygon => GeometryType.MultiPolygon,
+        OgcGeometryType.GeometryCollection => GeometryType.GeometryCollection,
+        _ => throw new InvalidVectorFileException(path, Note.Of("io.fgb_geometry_type", ("type", type.ToString()))),
+    };
 
     private static byte[] EncodeHeader(string name, Envelope extent, GeometryType type, bool hasZ, IReadOnlyList<AttributeColumn> columns,
         ulong count, ushort nodeSize, int epsg)

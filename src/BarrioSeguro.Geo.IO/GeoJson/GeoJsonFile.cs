@@ -94,7 +94,10 @@ public static class GeoJsonFile
     /// <returns>The number of features written.</returns>
     public static int Write(Stream output, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg = Crs.Wgs84)
     {
-        var moved = FeatureTransform.To(features, sourceEpsg, targetEpsg);
+        // One feature at a time: a stream of any length is written without being held.
+        var moved = sourceEpsg == targetEpsg ? features : features.Select(f => (IFeature)new Feature(
+            f.Geometry is null ? null : Crs.Transform(f.Geometry, sourceEpsg, targetEpsg), f.Attributes ?? new AttributesTable()));
+        var count = 0;
         using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = Options.Encoder });
         w.WriteStartObject();
         w.WriteString("type", "FeatureCollection");
@@ -110,6 +113,7 @@ public static class GeoJsonFile
         w.WriteStartArray("features");
         foreach (var f in moved)
         {
+            count++;
             w.WriteStartObject();
             w.WriteString("type", "Feature");
             w.WriteStartObject("properties");
@@ -121,10 +125,12 @@ public static class GeoJsonFile
             if (f.Geometry is null) w.WriteNullValue();
             else JsonSerializer.Serialize(w, f.Geometry, Options);
             w.WriteEndObject();
+            // The writer holds what it wrote until flushed: hand it on every 64 KiB.
+            if (w.BytesPending > 1 << 16) w.Flush();
         }
         w.WriteEndArray();
         w.WriteEndObject();
-        return moved.Count;
+        return count;
     }
 
     private static void WriteValue(Utf8JsonWriter w, string name, object? value)

@@ -72,11 +72,15 @@ public static class GeoPackageFile
     /// overwritten by the caller, not here: the path must not exist). Column types are inferred from the values.
     /// </summary>
     /// <returns>The number of features written.</returns>
-    public static int Write(string path, string layerName, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg)
+    public static int Write(string path, string layerName, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg) =>
+        Write(path, layerName, Layer.InMemory(features, sourceEpsg, targetEpsg), targetEpsg);
+
+    /// <summary>Writes a layer already in <paramref name="targetEpsg"/>, one row at a time; the extent is set at the end.</summary>
+    internal static int Write(string path, string layerName, Layer layer, int targetEpsg)
     {
-        var moved = FeatureTransform.To(features, sourceEpsg, targetEpsg);
-        if (moved.Count == 0) throw new InvalidVectorFileException(path, Note.Of("io.no_features_to_write"));
-        var columns = AttributeSchema.Infer(moved);
+        var moved = layer.Features;
+        if (layer.Count == 0) throw new InvalidVectorFileException(path, Note.Of("io.no_features_to_write"));
+        var columns = layer.Columns;
         var names = ColumnNames(columns);
 
         using var db = Open(path, SqliteOpenMode.ReadWriteCreate);
@@ -101,10 +105,10 @@ public static class GeoPackageFile
         InsertSrs(db, "WGS 84 geodetic", Crs.Wgs84, "EPSG", Crs.Wgs84, Crs.Wkt(Crs.Wgs84), "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid");
         if (targetEpsg != Crs.Wgs84) InsertSrs(db, Crs.NameOf(targetEpsg), targetEpsg, "EPSG", targetEpsg, Crs.Wkt(targetEpsg), null);
 
+        // The extent is known once every row is in: the contents row gets it at the end, in the same transaction.
         var envelope = new Envelope();
-        foreach (var f in moved) if (f.Geometry is { IsEmpty: false } g) envelope.ExpandToInclude(g.EnvelopeInternal);
         var columnSql = string.Concat(columns.Select((c, i) => $", {Quote(names[i])} {SqlType(c.Kind)}"));
-        Exec(db, $"CREATE TABLE {Quote(layerName)} ({IdColumn} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {GeometryColumn} {GeometryTypeName(moved)}{columnSql})");
+        Exec(db, $"CREATE TABLE {Quote(layerName)} ({IdColumn} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {GeometryColumn} {GeometryTypeName(layer.Stats)}{columnSql})");
         using (var cmd = db.CreateCommand())
         {
             cmd.CommandText = "INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id) " +
@@ -121,10 +125,10 @@ public static class GeoPackageFile
         {
             cmd.CommandText = "INSERT INTO gpkg_geometry_columns VALUES ($t, $c, $type, $srs, $z, 0)";
             // z: 0 prohibited, 2 optional; the geometry writer keeps Z where the coordinates have it.
-            cmd.Parameters.AddWithValue("$z", moved.Any(f => f.Geometry is { IsEmpty: false } g && !double.IsNaN(g.Coordinate.Z)) ? 2 : 0);
+            cmd.Parameters.AddWithValue("$z", layer.Stats.AnyFirstZ ? 2 : 0);
             cmd.Parameters.AddWithValue("$t", layerName);
             cmd.Parameters.AddWithValue("$c", GeometryColumn);
-            cmd.Parameters.AddWithValue("$type", GeometryTypeName(moved));
+            cmd.Parameters.AddWithValue("$type", GeometryTypeName(layer.Stats));
             cmd.Parameters.AddWithValue("$srs", targetEpsg);
             cmd.ExecuteNonQuery();
         }
@@ -137,6 +141,7 @@ public static class GeoPackageFile
             var withZ = new GeoPackageGeoWriter { HandleOrdinates = Ordinates.XYZ };
             foreach (var f in moved)
             {
+                if (f.Geometry is { IsEmpty: false } box) envelope.ExpandToInclude(box.EnvelopeInternal);
                 insert.Parameters.Clear();
                 // The writer's default (XYZM) gives 2D lines NaN Z and M and a 4D envelope: name the ordinates the data has.
                 insert.Parameters.AddWithValue("$g", f.Geometry is not { IsEmpty: false } g ? DBNull.Value
@@ -149,9 +154,19 @@ public static class GeoPackageFile
                 insert.ExecuteNonQuery();
             }
         }
+        using (var cmd = db.CreateCommand())
+        {
+            cmd.CommandText = "UPDATE gpkg_contents SET min_x = $minx, min_y = $miny, max_x = $maxx, max_y = $maxy WHERE table_name = $t";
+            cmd.Parameters.AddWithValue("$t", layerName);
+            cmd.Parameters.AddWithValue("$minx", envelope.IsNull ? DBNull.Value : envelope.MinX);
+            cmd.Parameters.AddWithValue("$miny", envelope.IsNull ? DBNull.Value : envelope.MinY);
+            cmd.Parameters.AddWithValue("$maxx", envelope.IsNull ? DBNull.Value : envelope.MaxX);
+            cmd.Parameters.AddWithValue("$maxy", envelope.IsNull ? DBNull.Value : envelope.MaxY);
+            cmd.ExecuteNonQuery();
+        }
         CreateSpatialIndex(db, layerName);
         tx.Commit();
-        return moved.Count;
+        return layer.Count;
     }
 
     /// <summary>
@@ -324,9 +339,9 @@ public static class GeoPackageFile
     };
 
     // One declared type when all geometries agree, else the generic GEOMETRY.
-    private static string GeometryTypeName(IEnumerable<IFeature> features)
+    private static string GeometryTypeName(LayerStats stats)
     {
-        var types = features.Where(f => f.Geometry is not null).Select(f => f.Geometry!.OgcGeometryType).Distinct().ToList();
+        var types = stats.Types;
         return types.Count == 1 ? types[0] switch
         {
             OgcGeometryType.Point => "POINT",

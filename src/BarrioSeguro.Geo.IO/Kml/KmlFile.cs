@@ -27,10 +27,14 @@ public static class KmlFile
     private static readonly XNamespace K = Ns;
 
     /// <summary>Writes the features (coordinates in <paramref name="sourceEpsg"/>) as one KML document; returns the number written.</summary>
-    public static int Write(Stream output, string layerName, IEnumerable<IFeature> features, int sourceEpsg)
+    public static int Write(Stream output, string layerName, IEnumerable<IFeature> features, int sourceEpsg) =>
+        Write(output, layerName, Layer.InMemory(features, sourceEpsg, Crs.Wgs84));
+
+    /// <summary>Writes a layer already in EPSG:4326, one feature at a time.</summary>
+    internal static int Write(Stream output, string layerName, Layer layer)
     {
-        var moved = FeatureTransform.To(features, sourceEpsg, Crs.Wgs84);
-        var columns = AttributeSchema.Infer(moved);
+        var moved = layer.Features;
+        var columns = layer.Columns;
         var schemaId = SchemaId(layerName);
         var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true, CloseOutput = false };
         using var w = XmlWriter.Create(output, settings);
@@ -76,7 +80,7 @@ public static class KmlFile
         w.WriteEndElement();
         w.WriteEndElement();
         w.WriteEndDocument();
-        return moved.Count;
+        return layer.Count;
     }
 
     /// <summary>

@@ -18,10 +18,9 @@ internal sealed class DbfSchema
 
     private DbfSchema(IReadOnlyList<(AttributeColumn, string)> columns) => _columns = columns;
 
-    /// <summary>Infers the schema from every feature's values.</summary>
-    public static DbfSchema Infer(IReadOnlyList<IFeature> features)
+    /// <summary>The schema of columns already inferred.</summary>
+    public static DbfSchema Of(IReadOnlyList<AttributeColumn> columns)
     {
-        var columns = AttributeSchema.Infer(features);
         var names = DbfFieldNames.Make(columns.Select(c => c.Name).ToList());
         return new DbfSchema(columns.Select((c, i) => (c, names[i])).ToList());
     }

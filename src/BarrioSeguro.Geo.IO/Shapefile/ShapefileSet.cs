@@ -24,91 +24,95 @@ internal static class ShapefileSet
     private enum Group { Points, Lines, Polygons }
 
     /// <summary>
-    /// Encodes features already in <paramref name="epsg"/> as shapefile files: name -> bytes.
+    /// Writes features already in <paramref name="epsg"/> as shapefile files into <paramref name="folder"/>, one feature
+    /// at a time (the .shp and .dbf headers are completed when the last record is in, as GDAL does).
     /// DBF text is UTF-8 and a .cpg says so (GDAL, QGIS and ArcGIS read the .cpg first). What the DBF could not hold
     /// as given (field names over 10 bytes, text over 254 bytes) is a line each in <paramref name="warnings"/>.
     /// </summary>
+    /// <returns>The names of the files written, in the order an archive lists them.</returns>
     /// <exception cref="InvalidVectorFileException">No features, or a geometry a shapefile cannot hold.</exception>
-    public static IReadOnlyList<(string Name, byte[] Bytes)> Encode(
-        string layerName, IReadOnlyList<IFeature> features, int epsg, ICollection<Note>? warnings = null)
+    public static IReadOnlyList<string> Write(string folder, string layerName, Layer layer, int epsg, ICollection<Note>? warnings = null)
     {
         warnings ??= new List<Note>();
         var shpName = layerName + ".shp";
-        if (features.Count == 0) throw new InvalidVectorFileException(shpName, Note.Of("io.no_features_to_write"));
+        if (layer.Count == 0) throw new InvalidVectorFileException(shpName, Note.Of("io.no_features_to_write"));
         var prj = EsriPrj.For(epsg);
 
         // One schema for the whole layer, so the split files share field names and types.
-        var schema = DbfSchema.Infer(features);
+        var schema = DbfSchema.Of(layer.Columns);
+
+        // The groups and their shape types, known before the first record from what the layer holds.
+        var byType = layer.Stats.ByType;
+        var unsupported = byType.Where(t => GroupOf(t.Key) is null).OrderBy(t => t.Value.First).ToList();
+        if (unsupported.Count > 0)
+            throw new InvalidVectorFileException(shpName, Note.Of("io.shapefile_cannot_hold", ("feature", unsupported[0].Value.First + 1), ("type", unsupported[0].Key.ToString())));
+        var order = byType.GroupBy(t => GroupOf(t.Key)!.Value).OrderBy(g => g.Min(t => t.Value.First)).Select(g => g.Key).ToList();
+        if (order.Count == 0) throw new InvalidVectorFileException(shpName, Note.Of("io.no_geometry"));
         if (schema.RenamedNote() is { } renamed) warnings.Add(renamed);
 
-        var groups = new Dictionary<Group, List<Row>>();
-        var order = new List<Group>();
-        var nulls = new List<Row>();
-        for (var i = 0; i < features.Count; i++)
+        var writers = new Dictionary<Group, (ShapefileWriter Writer, bool MultiPoint, Stream[] Streams)>();
+        var names = new List<string>();
+        try
         {
-            var g = features[i].Geometry;
-            var row = new Row(g is { IsEmpty: false } ? g : null, schema.Convert(features[i].Attributes, i + 1, warnings));
-            if (row.Geometry is null) { nulls.Add(row); continue; }
-            var group = g switch
+            foreach (var group in order.OrderBy(g => g))
             {
-                Point or MultiPoint => Group.Points,
-                LineString or MultiLineString => Group.Lines,
-                Polygon or MultiPolygon => Group.Polygons,
-                _ => throw new InvalidVectorFileException(shpName, Note.Of("io.shapefile_cannot_hold", ("feature", i + 1), ("type", g.GeometryType))),
-            };
-            if (!groups.TryGetValue(group, out var list)) { groups[group] = list = []; order.Add(group); }
-            list.Add(row);
-        }
-        if (order.Count == 0) throw new InvalidVectorFileException(shpName, Note.Of("io.no_geometry"));
-        // Features without geometry go with the first group as null shapes; their attributes are kept.
-        groups[order[0]].AddRange(nulls);
+                var name = order.Count == 1 ? layerName : $"{layerName}_{group.ToString().ToLowerInvariant()}";
+                var hasZ = byType.Any(t => GroupOf(t.Key) == group && t.Value.FirstZ);
+                var multiPoint = group == Group.Points && byType.ContainsKey(OgcGeometryType.MultiPoint);
+                var streams = new Stream[] { Create(folder, name + ".shp"), Create(folder, name + ".shx"), Create(folder, name + ".dbf"), new MemoryStream() };
+                var options = new ShapefileWriterOptions(ShapeTypeOf(group, multiPoint, hasZ), schema.CreateFields()) { Encoding = Utf8, Projection = prj };
+                writers[group] = (NtsShapefile.OpenWrite(streams[0], streams[1], streams[2], streams[3], options), multiPoint, streams);
+                File.WriteAllBytes(Path.Combine(folder, name + ".prj"), Utf8.GetBytes(prj));
+                File.WriteAllBytes(Path.Combine(folder, name + ".cpg"), Utf8.GetBytes("UTF-8"));
+                names.AddRange([name + ".shp", name + ".shx", name + ".dbf", name + ".prj", name + ".cpg"]);
+            }
 
-        var files = new List<(string, byte[])>();
-        foreach (var group in order.OrderBy(g => g))
-        {
-            var name = order.Count == 1 ? layerName : $"{layerName}_{group.ToString().ToLowerInvariant()}";
-            files.AddRange(EncodeOne(name, group, groups[group], schema, prj));
-        }
-        return files;
-    }
-
-    private sealed record Row(Geometry? Geometry, AttributesTable Attributes);
-
-    private static IEnumerable<(string, byte[])> EncodeOne(string name, Group group, List<Row> features, DbfSchema schema, string prj)
-    {
-        var hasZ = features.Any(f => f.Geometry is { IsEmpty: false } g && !double.IsNaN(g.Coordinate.Z));
-        var multiPoint = group == Group.Points && features.Any(f => f.Geometry is MultiPoint);
-        var type = (group, multiPoint, hasZ) switch
-        {
-            (Group.Points, false, false) => ShapeType.Point,
-            (Group.Points, false, true) => ShapeType.PointZM,
-            (Group.Points, true, false) => ShapeType.MultiPoint,
-            (Group.Points, true, true) => ShapeType.MultiPointZM,
-            (Group.Lines, _, false) => ShapeType.PolyLine,
-            (Group.Lines, _, true) => ShapeType.PolyLineZM,
-            (_, _, false) => ShapeType.Polygon,
-            _ => ShapeType.PolygonZM,
-        };
-        var options = new ShapefileWriterOptions(type, schema.CreateFields()) { Encoding = Utf8, Projection = prj };
-        var shp = new MemoryStream();
-        var shx = new MemoryStream();
-        var dbf = new MemoryStream();
-        var prjStream = new MemoryStream();
-        using (var writer = NtsShapefile.OpenWrite(shp, shx, dbf, prjStream, options))
-        {
-            foreach (var f in features)
+            // Features without geometry go with the first group as null shapes, after its own; their attributes are kept.
+            var nulls = new List<AttributesTable>();
+            var number = 0;
+            foreach (var f in layer.Features)
             {
-                var geometry = f.Geometry;
-                if (multiPoint && geometry is Point p) geometry = p.Factory.CreateMultiPoint([p]);
-                writer.Write(new Feature(geometry, f.Attributes));
+                number++;
+                var attributes = schema.Convert(f.Attributes, number, warnings);
+                if (f.Geometry is not { IsEmpty: false } g) { nulls.Add(attributes); continue; }
+                var (writer, multiPoint, _) = writers[GroupOf(g.OgcGeometryType)!.Value];
+                writer.Write(new Feature(multiPoint && g is Point p ? p.Factory.CreateMultiPoint([p]) : g, attributes));
+            }
+            foreach (var attributes in nulls) writers[order[0]].Writer.Write(new Feature(null, attributes));
+        }
+        finally
+        {
+            foreach (var (writer, _, streams) in writers.Values)
+            {
+                writer.Dispose();
+                foreach (var stream in streams) stream.Dispose();
             }
         }
-        yield return (name + ".shp", shp.ToArray());
-        yield return (name + ".shx", shx.ToArray());
-        yield return (name + ".dbf", dbf.ToArray());
-        yield return (name + ".prj", Utf8.GetBytes(prj));
-        yield return (name + ".cpg", Utf8.GetBytes("UTF-8"));
+        return names;
     }
+
+    private static FileStream Create(string folder, string name) =>
+        new(Path.Combine(folder, name), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+
+    private static Group? GroupOf(OgcGeometryType type) => type switch
+    {
+        OgcGeometryType.Point or OgcGeometryType.MultiPoint => Group.Points,
+        OgcGeometryType.LineString or OgcGeometryType.MultiLineString => Group.Lines,
+        OgcGeometryType.Polygon or OgcGeometryType.MultiPolygon => Group.Polygons,
+        _ => null,
+    };
+
+    private static ShapeType ShapeTypeOf(Group group, bool multiPoint, bool hasZ) => (group, multiPoint, hasZ) switch
+    {
+        (Group.Points, false, false) => ShapeType.Point,
+        (Group.Points, false, true) => ShapeType.PointZM,
+        (Group.Points, true, false) => ShapeType.MultiPoint,
+        (Group.Points, true, true) => ShapeType.MultiPointZM,
+        (Group.Lines, _, false) => ShapeType.PolyLine,
+        (Group.Lines, _, true) => ShapeType.PolyLineZM,
+        (_, _, false) => ShapeType.Polygon,
+        _ => ShapeType.PolygonZM,
+    };
 
     /// <summary>
     /// Reads one shapefile from disk. The CRS comes from the .prj (ESRI or OGC WKT, see <see cref="EsriPrj.ToEpsg"/>);

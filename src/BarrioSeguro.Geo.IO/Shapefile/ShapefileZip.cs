@@ -23,16 +23,27 @@ public static class ShapefileZip
     public static int Write(Stream output, string layerName, IEnumerable<IFeature> features, int sourceEpsg, int targetEpsg,
         ICollection<Note>? warnings = null)
     {
-        var moved = FeatureTransform.To(features, sourceEpsg, targetEpsg);
-        var files = ShapefileSet.Encode(layerName, moved, targetEpsg, warnings);
+        var scratch = Directory.CreateTempSubdirectory("barrio-shp-");
+        try { return Write(output, layerName, Layer.InMemory(features, sourceEpsg, targetEpsg), targetEpsg, warnings, scratch.FullName); }
+        finally { scratch.Delete(recursive: true); }
+    }
+
+    /// <summary>
+    /// Writes a layer already in <paramref name="targetEpsg"/>: the shapefiles go to <paramref name="scratch"/> (an
+    /// empty folder) one feature at a time, then into the archive file by file, so no file is held in memory whole.
+    /// </summary>
+    internal static int Write(Stream output, string layerName, Layer layer, int targetEpsg, ICollection<Note>? warnings, string scratch)
+    {
+        var files = ShapefileSet.Write(scratch, layerName, layer, targetEpsg, warnings);
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
-        foreach (var (name, bytes) in files)
+        foreach (var name in files)
         {
             var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
             using var s = entry.Open();
-            s.Write(bytes);
+            using var file = new FileStream(Path.Combine(scratch, name), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            file.CopyTo(s);
         }
-        return moved.Count;
+        return layer.Count;
     }
 
     /// <summary>

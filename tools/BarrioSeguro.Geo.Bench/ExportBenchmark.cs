@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using BarrioSeguro.Geo.Cli;
+using BarrioSeguro.Geo.Cli.Commands;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using Npgsql;
+
+namespace BarrioSeguro.Geo.Bench;
+
+/// <summary>
+/// issue 15.2: exporting the metro streets from PostGIS, ours against GDAL's ogr2ogr on the same table, interleaved
+/// (A B A B): the Release CLI's <c>barrio export</c> as a process (time and peak resident memory of the process, as
+/// for ogr2ogr) and the same command in process (time and managed allocation), to a zipped shapefile and to a
+/// GeoPackage. Target: within 1.0x of ogr2ogr's time and memory, judged on the median ratio.
+/// </summary>
+public sealed class ExportBenchmark : IBenchmark
+{
+    private const int Copies = MetroArea.DefaultCopies;
+    private const int Epsg = 32717; // the metro's UTM zone: both sides write it
+
+    public string Name => "export";
+
+    public string Summary => "Export of the metro streets (18,174 ways) to a zipped shapefile and a GeoPackage vs ogr2ogr (target: within 1.0x time and memory)";
+
+    public async Task<int> RunAsync(BenchOptions options, CommandContext context, CancellationToken ct)
+    {
+        await using var database = await BenchTiming.OpenPeerAsync(options.Db, ct)
+            ?? throw new CommandFailedException("bench export needs PostGIS: set BARRIO_LOCAL_DB (a folder for a private server), BARRIO_DB or --db");
+        var cli = Path.Combine(AppContext.BaseDirectory, "barrio.dll");
+        if (!File.Exists(cli)) throw new CommandFailedException($"{cli} not found: build tools/BarrioSeguro.Geo.Bench");
+        var streets = await LoadAsync(database.ConnectionString, ct);
+        var folder = Directory.CreateTempSubdirectory("barrio-bench-export-").FullName;
+        var ok = true;
+        try
+        {
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"export: the metro streets ({streets:N0} rows in PostGIS: the OSM extract's {streets / Copies:N0} ways {Copies} times side by side; our data has no whole-metro extract) to EPSG:{Epsg}; {options.Runs} interleaved pairs after a warm-up"));
+            var pg = GdalConnection(database.ConnectionString);
+            const string Sql = "SELECT id, osm_id, name, class, oneway, layer, geometry FROM streets ORDER BY id";
+            var n = 0;
+            string Out(string ext) => Path.Combine(folder, $"streets{Interlocked.Increment(ref n)}{ext}");
+
+            ok &= await CaseAsync(context, options, "zipped shapefile, CLI process",
+                () => ProcessAsync("dotnet", [cli, "export", "streets", "--out", Out(".zip"), "--crs", $"EPSG:{Epsg}", "--db", database.ConnectionString], ct),
+                () => ProcessAsync("ogr2ogr", ["-f", "ESRI Shapefile", "-t_srs", $"EPSG:{Epsg}", "-lco", "ENCODING=UTF-8", "-nln", "streets", Out(".shp.zip"), pg, "-sql", Sql], ct),
+                memory: true);
+            ok &= await CaseAsync(context, options, "GeoPackage, CLI process",
+                () => ProcessAsync("dotnet", [cli, "export", "streets", "--out", Out(".gpkg"), "--crs", $"EPSG:{Epsg}", "--db", database.ConnectionString], ct),
+                () => ProcessAsync("ogr2ogr", ["-f", "GPKG", "-t_srs", $"EPSG:{Epsg}", "-nln", "streets", Out(".gpkg"), pg, "-sql", Sql], ct),
+                memory: true);
+            ok &= await CaseAsync(context, options, "zipped shapefile, in process",
+                () =>
+                {
+                    var code = new ExportCommand().Run(["streets", "--out", Out(".zip"), "--crs", $"EPSG:{Epsg}", "--db", database.ConnectionString],
+                        new CommandContext(TextWriter.Null, TextWriter.Null));
+                    if (code != ExitCodes.Ok) throw new CommandFailedException($"barrio export exited with {code}");
+                    return Task.FromResult<long?>(null);
+                },
+                () => ProcessAsync("ogr2ogr", ["-f", "ESRI Shapefile", "-t_srs", $"EPSG:{Epsg}", "-lco", "ENCODING=UTF-8", "-nln", "streets", Out(".shp.zip"), pg, "-sql", Sql], ct),
+                memory: false);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        context.Out.WriteLine(ok ? "  all targets met" : "  a target was MISSED");
+        return ok ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    private static async Task<bool> CaseAsync(CommandContext context, BenchOptions options, string title,
+        Func<Task<long?>> ours, Func<Task<long?>> peer, bool memory)
+    {
+        context.Out.WriteLine($"export: {title}");
+        var paired = await BenchTiming.InterleaveAsync(options.Runs, ours, peer);
+        context.Out.WriteLine(BenchTiming.Line("ours (barrio export)", paired.Ours, ""));
+        context.Out.WriteLine(BenchTiming.Line("ogr2ogr", paired.Peer, ""));
+        context.Out.WriteLine(paired.RatioText("ogr2ogr"));
+        var ok = paired.Meets(1.0);
+        if (memory)
+        {
+            var our = BenchTiming.Median(paired.Ours.Select(s => (double)(s.Memory ?? 0)).ToList());
+            var theirs = BenchTiming.Median(paired.Peer.Select(s => (double)(s.Memory ?? 0)).ToList());
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  peak memory: ours {our / 1048576:N0} MiB, ogr2ogr {theirs / 1048576:N0} MiB (medians): ours is {our / Math.Max(theirs, 1):N2}x"));
+            ok &= our <= theirs;
+        }
+        context.Out.WriteLine(ok ? "  target met: within 1.0x of ogr2ogr" : "  target MISSED: within 1.0x of ogr2ogr");
+        return ok;
+    }
+
+    /// <summary>Runs a process to its end; returns its peak resident set, polled while it runs.</summary>
+    private static async Task<long?> ProcessAsync(string file, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi) ?? throw new CommandFailedException($"{file} did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        long? peak = null;
+        // VmHWM is readable until the process is reaped; the last reading is its peak.
+        while (!process.HasExited)
+        {
+            if (BenchTiming.PeakResidentBytes(process.Id) is { } p) peak = p;
+            await Task.Delay(5, ct);
+        }
+        await process.WaitForExitAsync(ct);
+        await Task.WhenAll(stdout, stderr);
+        if (process.ExitCode != 0) throw new CommandFailedException($"{file} exited with {process.ExitCode}: {stderr.Result.Trim()}");
+        return peak;
+    }
+
+    /// <summary>
+    /// The metro streets in the streets table as the service keeps them (class from highway, oneway, layer, a
+    /// MultiLineString in EPSG:4326), by COPY; a previous run's rows (the same OSM ids) go first. Returns the row count.
+    /// </summary>
+    private static async Task<long> LoadAsync(string connectionString, CancellationToken ct)
+    {
+        var metro = MetroArea.Streets(Copies);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        var ids = metro.Features.Select(f => f.Attributes["osm_id"] is long id ? id : 0).ToArray();
+        await using (var delete = new NpgsqlCommand("DELETE FROM streets WHERE osm_id = ANY($1)", connection))
+        {
+            delete.Parameters.Add(new NpgsqlParameter { Value = ids });
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        var wkb = new WKBWriter(ByteOrder.LittleEndian, handleSRID: true, emitZ: false);
+        await using (var writer = await connection.BeginTextImportAsync("COPY streets (osm_id, name, class, oneway, layer, bridge, tunnel, geometry) FROM STDIN", ct))
+        {
+            var line = new StringBuilder();
+            foreach (var f in metro.Features)
+            {
+                string? Tag(string key) => f.Attributes.Exists(key) ? f.Attributes[key]?.ToString() : null;
+                var g = f.Geometry is LineString l ? l.Factory.CreateMultiLineString([l]) : f.Geometry;
+                g.SRID = 4326;
+                line.Clear()
+                    .Append(f.Attributes["osm_id"]).Append('\t')
+                    .Append(Tag("name") is { } name ? Escape(name) : "\\N").Append('\t')
+                    .Append(Escape(Tag("highway") ?? "road")).Append('\t')
+                    .Append(Tag("oneway") is "yes" or "1" or "true" or "-1" ? "t" : "f").Append('\t')
+                    .Append(int.TryParse(Tag("layer"), CultureInfo.InvariantCulture, out var layer) ? layer : 0).Append('\t')
+                    .Append(Tag("bridge") is { } b && b != "no" ? "t" : "f").Append('\t')
+                    .Append(Tag("tunnel") is { } t && t != "no" ? "t" : "f").Append('\t')
+                    .Append(Convert.ToHexString(wkb.Write(g)));
+                await writer.WriteLineAsync(line.ToString());
+            }
+        }
+        await using (var analyze = new NpgsqlCommand("ANALYZE streets", connection)) await analyze.ExecuteNonQueryAsync(ct);
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM streets", connection);
+        return (long)(await count.ExecuteScalarAsync(ct))!;
+    }
+
+    private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("\t", "\\t").Replace("\n", "\\n").Replace("\r", "\\r");
+
+    /// <summary>The same database as a GDAL PG: connection string.</summary>
+    private static string GdalConnection(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        var parts = new List<string> { $"dbname='{b.Database}'" };
+        if (!string.IsNullOrEmpty(b.Host)) parts.Add($"host='{b.Host}'");
+        if (b.Port != 0) parts.Add($"port={b.Port}");
+        if (!string.IsNullOrEmpty(b.Username)) parts.Add($"user='{b.Username}'");
+        if (!string.IsNullOrEmpty(b.Password)) parts.Add($"password='{b.Password}'");
+        return "PG:" + string.Join(' ', parts);
+    }
+}
