@@ -113,6 +113,16 @@ public static class DatabaseStartup
             Environment.Exit(1);
         }
         await BarrioDatabase.MigrateAsync(connection.Value, ct);
+        try
+        {
+            // issue 15.5: the pool leaves connections for the command line and an administrator.
+            await ConnectionBudget.CheckAsync(connection.Value, ct);
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync("barrio up: " + e.Message);
+            Environment.Exit(1);
+        }
         var options = app.Services.GetRequiredService<IOptions<BarrioOptions>>().Value;
         if (!options.LoadSampleData) return;
         var path = options.SampleDataPath ?? throw new InvalidOperationException("Barrio:LoadSampleData is on but Barrio:SampleDataPath is not set.");
