@@ -60,7 +60,7 @@ public sealed class BenchCommand : ICommand
     {
         var quick = args.Contains("--quick");
         var parsed = CommandArgs.Parse(args.Where(a => a != "--quick").ToList(), "--runs", "--db", SectorsBenchmark.CarrolltonOption,
-            LoadBenchmark.SecondsOption, LoadBenchmark.ConnectionsOption, LoadBenchmark.RequestsOption, LoadBenchmark.TokenOption, LoadBenchmark.WritersOption,
+            LoadBenchmark.SecondsOption, LoadBenchmark.ConnectionsOption, LoadBenchmark.RequestsOption, LoadBenchmark.TokenOption, LoadBenchmark.WritersOption, LoadBenchmark.RoundOption,
             TilesBenchmark.CopiesOption);
         if (parsed.Positionals.Count == 0)
             throw new UsageException($"name a benchmark ({string.Join(", ", Benchmarks.Select(b => b.Name))})");
