@@ -351,6 +351,14 @@ public sealed class LoadBenchmark : IBenchmark
     /// <summary>The peer's round: its own pool of N connections, opened before the clock starts and closed after.</summary>
     private static async Task<Round> PeerRoundAsync(string connectionString, int connections, int requests, PoolWatch pool, CancellationToken ct)
     {
+        // Never more than the server has free (the service's pool may still hold connections): fewer, said, not a failure.
+        var free = await FreeConnectionsAsync(connectionString, ct) - 1;
+        if (free < connections)
+        {
+            connections = Math.Max(1, free);
+            connectionString = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = connections }.ConnectionString;
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  (the peer runs with {connections} connections: what the server has free)"));
+        }
         await using var source = NpgsqlDataSource.Create(connectionString);
         var open = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => source.OpenConnectionAsync(ct).AsTask()));
         foreach (var c in open) await c.DisposeAsync(); // idle in the peer's pool, as the service's are after its warm-up
@@ -389,6 +397,18 @@ public sealed class LoadBenchmark : IBenchmark
         var db = scope.ServiceProvider.GetRequiredService<BarrioDbContext>();
         if (Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db.Database) is NpgsqlConnection connection)
             NpgsqlConnection.ClearPool(connection);
+        NpgsqlConnection.ClearAllPools(); // idle connections only; also pools EF keyed differently
+    }
+
+    /// <summary>The connections the server has free for a non-superuser now (max_connections less the reserve and those open).</summary>
+    private static async Task<int> FreeConnectionsAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var free = new NpgsqlCommand(
+            "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int"
+            + " - coalesce(current_setting('reserved_connections', true)::int, 0) - (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend')", connection);
+        return (int)(await free.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>A kept plan of El Milagro: the newest, else one computed now (4 sectors, seed 7).</summary>
