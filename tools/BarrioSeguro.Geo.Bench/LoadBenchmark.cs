@@ -225,7 +225,7 @@ public sealed class LoadBenchmark : IBenchmark
     public const string ItemsPath = "/api/collections/streets/items?limit=100";
     private const double TargetRate = 2_000, TargetP99 = 100;
 
-    // What the peer sends: the SQL of FeatureRows for that page, in one snapshot, over Npgsql alone.
+    // What the peer sends: the SQL of ItemPage for that page, in one snapshot, over Npgsql alone.
     private const string PeerCount = "SELECT count(*) FROM \"streets\"";
     private const string PeerPage = "SELECT \"id\", \"osm_id\", \"name\", \"class\", \"oneway\", \"layer\", ST_AsGeoJSON(\"geometry\", 15, 0) FROM \"streets\" ORDER BY \"id\" LIMIT 100 OFFSET 0";
 

@@ -196,7 +196,7 @@ public static class CollectionsEndpoints
         var collectionUrl = $"{Base(request)}/api/collections/{name}";
         // The fast path (issue 15.5): a public base layer as JSON in its storage CRS with no Part 3 query is read
         // forward-only and written as the rows come, with PostGIS's GeoJSON; everything else goes through features.
-        if (format == OgcFormat.Json && crs!.IsStorage && asked!.Query is null && asked.Properties is null && FeatureRows.Handles(name))
+        if (format == OgcFormat.Json && crs!.IsStorage && asked!.Query is null && asked.Properties is null && ItemPage.Handles(name))
         {
             var rows = await catalog.ReadRowsAsync(name, box, take, skip, ct);
             request.HttpContext.Response.RegisterForDisposeAsync(rows); // also when the result is never written

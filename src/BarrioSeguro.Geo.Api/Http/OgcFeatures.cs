@@ -150,13 +150,13 @@ public static class OgcFeatureWriter
 
 /// <summary>
 /// The items of a collection (OGC API - Features /items): GeoJSON streamed, or an HTML page. Either from features in
-/// memory, or (the fast path of a base layer in its storage CRS, JSON) from <see cref="FeatureRows"/>, written row by
+/// memory, or (the fast path of a base layer in its storage CRS, JSON) from <see cref="ItemPage"/>, written row by
 /// row as the database sends them.
 /// </summary>
 public sealed class OgcItemsResult : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
 {
     private readonly IReadOnlyList<IFeature>? _features;
-    private readonly FeatureRows? _rows;
+    private readonly ItemPage? _rows;
     private readonly int _numberMatched;
     private readonly IReadOnlyList<GeoJson.Link> _links;
     private readonly string _idProperty, _collectionUrl, _title;
@@ -171,7 +171,7 @@ public sealed class OgcItemsResult : IResult, IStatusCodeHttpResult, IEndpointMe
     }
 
     /// <summary>The rows of a base layer, written as GeoJSON in its storage CRS; the result disposes them.</summary>
-    public OgcItemsResult(FeatureRows rows, IReadOnlyList<GeoJson.Link> links, string idProperty, string collectionUrl, string title, OgcCrs crs)
+    public OgcItemsResult(ItemPage rows, IReadOnlyList<GeoJson.Link> links, string idProperty, string collectionUrl, string title, OgcCrs crs)
     {
         if (!crs.IsStorage) throw new ArgumentException("Rows are written in the storage CRS only.", nameof(crs));
         (_rows, _numberMatched, _links, _idProperty, _collectionUrl, _title, _crs, _format) =
@@ -233,7 +233,7 @@ public sealed class OgcItemsResult : IResult, IStatusCodeHttpResult, IEndpointMe
     }
 
     /// <summary>Each row written as it is read: id, PostGIS's GeoJSON geometry, attributes, links; flushed every 64 KiB.</summary>
-    private async Task WriteRowsAsync(HttpContext http, FeatureRows rows)
+    private async Task WriteRowsAsync(HttpContext http, ItemPage rows)
     {
         OgcFeatureWriter.SetContentCrs(http.Response, _crs);
         http.Response.ContentType = GeoJson.MediaType;

@@ -13,7 +13,7 @@ namespace BarrioSeguro.Geo.Data.Features;
 /// <see cref="FeatureCatalog.GetItemsAsync"/> for the collections it <see cref="Handles"/>; numberMatched comes from a
 /// count in the same round trip. Dispose it to give the connection back to the pool.
 /// </summary>
-public sealed class FeatureRows : IAsyncDisposable
+public sealed class ItemPage : IAsyncDisposable
 {
     private enum Kind { Int, Long, Text, Bool }
 
@@ -46,7 +46,7 @@ public sealed class FeatureRows : IAsyncDisposable
     private readonly NpgsqlDataReader _reader;
     private readonly NpgsqlTransaction _snapshot;
 
-    private FeatureRows(BarrioDbContext db, Table table, NpgsqlTransaction snapshot, NpgsqlBatch batch, NpgsqlDataReader reader, int matched, int returned)
+    private ItemPage(BarrioDbContext db, Table table, NpgsqlTransaction snapshot, NpgsqlBatch batch, NpgsqlDataReader reader, int matched, int returned)
     {
         _db = db;
         _table = table;
@@ -77,7 +77,7 @@ public sealed class FeatureRows : IAsyncDisposable
     /// (compared with the stored geometry, so the GiST index is used).
     /// </summary>
     /// <exception cref="KeyNotFoundException">The collection is not one of those <see cref="Handles"/> names.</exception>
-    public static async Task<FeatureRows> OpenAsync(BarrioDbContext db, string collection, Envelope? bbox, int limit, int offset, CancellationToken ct)
+    public static async Task<ItemPage> OpenAsync(BarrioDbContext db, string collection, Envelope? bbox, int limit, int offset, CancellationToken ct)
     {
         if (!Tables.TryGetValue(collection, out var table)) throw new KeyNotFoundException($"No collection named '{collection}' is read as rows.");
         var where = bbox is null ? "" : $" WHERE ST_Intersects(\"{table.Geometry}\", ST_MakeEnvelope(@x0, @y0, @x1, @y1, 4326))";
@@ -110,7 +110,7 @@ public sealed class FeatureRows : IAsyncDisposable
             var matched = (int)Math.Min(int.MaxValue, reader.GetInt64(0));
             await reader.NextResultAsync(ct);
             var returned = (int)Math.Clamp((long)matched - offset, 0, limit);
-            return new FeatureRows(db, table, snapshot, batch, reader, matched, returned);
+            return new ItemPage(db, table, snapshot, batch, reader, matched, returned);
         }
         catch
         {
