@@ -67,7 +67,7 @@ public sealed class BenchCommand : ICommand
         var quick = args.Contains("--quick");
         var everyOne = args.Contains("--all");
         var parsed = CommandArgs.Parse(args.Where(a => a is not ("--quick" or "--all")).ToList(), "--runs", "--db", SectorsBenchmark.CarrolltonOption,
-            LoadBenchmark.SecondsOption, LoadBenchmark.ConnectionsOption, LoadBenchmark.RequestsOption, LoadBenchmark.TokenOption, LoadBenchmark.WritersOption,
+            LoadBenchmark.SecondsOption, LoadBenchmark.ConnectionsOption, LoadBenchmark.RequestsOption, LoadBenchmark.TokenOption, LoadBenchmark.WritersOption, LoadBenchmark.RoundOption,
             TilesBenchmark.CopiesOption);
         if (parsed.Positionals is ["all", ..]) everyOne = true;
         var names = parsed.Positionals.Where(p => p != "all").ToList();

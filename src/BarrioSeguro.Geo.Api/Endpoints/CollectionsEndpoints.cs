@@ -193,18 +193,17 @@ public static class CollectionsEndpoints
         // A user limited to districts reads the neighbourhoods and incidents of those districts only. A collection
         // without time matches any datetime (17-069r4, requirement 25 C).
         var range = time is not null && c.TimeProperty is not null ? new TimeRange(time.Start, time.End) : null;
-        var page = await catalog.GetItemsAsync(name, box, take, skip, ct, request.HttpContext.User.DistrictsOf(), planId, asked!.Query, range);
-        var links = new List<GeoJson.Link>
-        {
-            new(Url(request, skip, take), "self", GeoJson.MediaType),
-            new(Url(request, skip, take, "html"), "alternate", "text/html"),
-        };
-        if (skip + page.Features.Count < page.NumberMatched)
-            links.Add(new GeoJson.Link(Url(request, skip + take, take), "next", GeoJson.MediaType));
-        if (skip > 0)
-            links.Add(new GeoJson.Link(Url(request, Math.Max(0, skip - take), take), "prev", GeoJson.MediaType));
         var collectionUrl = $"{Base(request)}/api/collections/{name}";
-        links.Add(new GeoJson.Link(collectionUrl, "collection", "application/json"));
+        // The fast path (issue 15.5): a public base layer as JSON in its storage CRS with no Part 3 query is read
+        // forward-only and written as the rows come, with PostGIS's GeoJSON; everything else goes through features.
+        if (format == OgcFormat.Json && crs!.IsStorage && asked!.Query is null && asked.Properties is null && ItemPage.Handles(name))
+        {
+            var rows = await catalog.ReadRowsAsync(name, box, take, skip, ct);
+            request.HttpContext.Response.RegisterForDisposeAsync(rows); // also when the result is never written
+            return new OgcItemsResult(rows, PageLinks(request, skip, take, rows.Returned, rows.NumberMatched, collectionUrl), c.IdProperty, collectionUrl, c.Title, crs);
+        }
+        var page = await catalog.GetItemsAsync(name, box, take, skip, ct, request.HttpContext.User.DistrictsOf(), planId, asked!.Query, range);
+        var links = PageLinks(request, skip, take, page.Features.Count, page.NumberMatched, collectionUrl);
         // properties chooses the attributes; the feature keeps its top-level id all the same.
         var chosen = FeatureFilters.Select(page.Features, asked.Properties);
         IReadOnlyList<IFeature> features = asked.Properties is null ? chosen
@@ -249,6 +248,22 @@ public static class CollectionsEndpoints
         var features = await catalog.GetAllAsync(name, box, ct, http.HttpContext.User.DistrictsOf(), planId);
         if (features.Count == 0) return empty;
         return await FileExport.SendAsync(features, name, chosen!, target, http, ct);
+    }
+
+    /// <summary>self, alternate (HTML), next and prev when there are more, and the collection.</summary>
+    private static List<GeoJson.Link> PageLinks(HttpRequest request, int skip, int take, int returned, int matched, string collectionUrl)
+    {
+        var links = new List<GeoJson.Link>
+        {
+            new(Url(request, skip, take), "self", GeoJson.MediaType),
+            new(Url(request, skip, take, "html"), "alternate", "text/html"),
+        };
+        if (skip + returned < matched)
+            links.Add(new GeoJson.Link(Url(request, skip + take, take), "next", GeoJson.MediaType));
+        if (skip > 0)
+            links.Add(new GeoJson.Link(Url(request, Math.Max(0, skip - take), take), "prev", GeoJson.MediaType));
+        links.Add(new GeoJson.Link(collectionUrl, "collection", "application/json"));
+        return links;
     }
 
     private static NotFoundProblem UnknownCollection(string name) =>

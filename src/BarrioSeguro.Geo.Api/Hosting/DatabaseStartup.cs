@@ -118,6 +118,16 @@ public static class DatabaseStartup
         // One SELECT on a current database; EF Core's full migration check only when it is behind.
         var migrated = await BarrioDatabase.EnsureMigratedAsync(connection.Value, ct);
         var migrations = clock.ElapsedMilliseconds - server;
+        try
+        {
+            // issue 15.5: the pool leaves connections for the command line and an administrator.
+            await ConnectionBudget.CheckAsync(connection.Value, ct);
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync("barrio up: " + e.Message);
+            Environment.Exit(1);
+        }
         var options = app.Services.GetRequiredService<IOptions<BarrioOptions>>().Value;
         if (options.LoadSampleData)
         {

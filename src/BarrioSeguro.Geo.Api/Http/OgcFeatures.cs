@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Data.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 using NetTopologySuite.Features;
@@ -147,16 +148,49 @@ public static class OgcFeatureWriter
     }
 }
 
-/// <summary>The items of a collection (OGC API - Features /items): GeoJSON streamed, or an HTML page.</summary>
-public sealed class OgcItemsResult(
-    IReadOnlyList<IFeature> features, int numberMatched, IReadOnlyList<GeoJson.Link> links, string idProperty,
-    string collectionUrl, string title, OgcCrs crs, OgcFormat format) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
+/// <summary>
+/// The items of a collection (OGC API - Features /items): GeoJSON streamed, or an HTML page. Either from features in
+/// memory, or (the fast path of a base layer in its storage CRS, JSON) from <see cref="ItemPage"/>, written row by
+/// row as the database sends them.
+/// </summary>
+public sealed class OgcItemsResult : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
 {
-    public IReadOnlyList<IFeature> Features => features;
+    private readonly IReadOnlyList<IFeature>? _features;
+    private readonly ItemPage? _rows;
+    private readonly int _numberMatched;
+    private readonly IReadOnlyList<GeoJson.Link> _links;
+    private readonly string _idProperty, _collectionUrl, _title;
+    private readonly OgcCrs _crs;
+    private readonly OgcFormat _format;
+
+    public OgcItemsResult(IReadOnlyList<IFeature> features, int numberMatched, IReadOnlyList<GeoJson.Link> links, string idProperty,
+        string collectionUrl, string title, OgcCrs crs, OgcFormat format)
+    {
+        (_features, _numberMatched, _links, _idProperty, _collectionUrl, _title, _crs, _format) =
+            (features, numberMatched, links, idProperty, collectionUrl, title, crs, format);
+    }
+
+    /// <summary>The rows of a base layer, written as GeoJSON in its storage CRS; the result disposes them.</summary>
+    public OgcItemsResult(ItemPage rows, IReadOnlyList<GeoJson.Link> links, string idProperty, string collectionUrl, string title, OgcCrs crs)
+    {
+        if (!crs.IsStorage) throw new ArgumentException("Rows are written in the storage CRS only.", nameof(crs));
+        (_rows, _numberMatched, _links, _idProperty, _collectionUrl, _title, _crs, _format) =
+            (rows, rows.NumberMatched, links, idProperty, collectionUrl, title, crs, OgcFormat.Json);
+    }
+
+    /// <summary>The features in memory; null when written from rows.</summary>
+    public IReadOnlyList<IFeature>? Features => _features;
     public int? StatusCode => StatusCodes.Status200OK;
 
     public async Task ExecuteAsync(HttpContext http)
     {
+        if (_rows is not null)
+        {
+            await using (_rows) await WriteRowsAsync(http, _rows);
+            return;
+        }
+        var (features, numberMatched, links, idProperty, collectionUrl, title, crs, format) =
+            (_features!, _numberMatched, _links, _idProperty, _collectionUrl, _title, _crs, _format);
         OgcFeatureWriter.SetContentCrs(http.Response, crs);
         var itemQuery = crs.IsStorage ? null : "?crs=" + Uri.EscapeDataString(crs.Uri);
         if (format == OgcFormat.Html)
@@ -167,19 +201,67 @@ public sealed class OgcItemsResult(
         http.Response.ContentType = GeoJson.MediaType;
         var pipe = http.Response.BodyWriter;
         await using var writer = new Utf8JsonWriter(pipe, new JsonWriterOptions { Encoder = GeoJson.Options.Encoder });
-        writer.WriteStartObject();
-        writer.WriteString("type", "FeatureCollection");
-        writer.WriteNumber("numberMatched", numberMatched);
-        writer.WriteNumber("numberReturned", features.Count);
-        writer.WriteString("timeStamp", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-        writer.WritePropertyName("links");
-        JsonSerializer.Serialize(writer, links, GeoJson.Options);
+        WriteHead(writer, numberMatched, features.Count, links);
         writer.WritePropertyName("features");
         writer.WriteStartArray();
         long flushed = 0;
         foreach (var f in features)
         {
             OgcFeatureWriter.Write(writer, f, idProperty, collectionUrl, crs, itemQuery);
+            if (writer.BytesCommitted + writer.BytesPending - flushed < 64 * 1024) continue;
+            writer.Flush();
+            flushed = writer.BytesCommitted;
+            await pipe.FlushAsync(http.RequestAborted);
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+        await pipe.FlushAsync(http.RequestAborted);
+    }
+
+    // numberReturned goes before the features, so a page from rows is counted in the page query's own terms:
+    // OFFSET/LIMIT of numberMatched.
+    private void WriteHead(Utf8JsonWriter writer, int numberMatched, int numberReturned, IReadOnlyList<GeoJson.Link> links)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "FeatureCollection");
+        writer.WriteNumber("numberMatched", numberMatched);
+        writer.WriteNumber("numberReturned", numberReturned);
+        writer.WriteString("timeStamp", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        writer.WritePropertyName("links");
+        JsonSerializer.Serialize(writer, links, GeoJson.Options);
+    }
+
+    /// <summary>Each row written as it is read: id, PostGIS's GeoJSON geometry, attributes, links; flushed every 64 KiB.</summary>
+    private async Task WriteRowsAsync(HttpContext http, ItemPage rows)
+    {
+        OgcFeatureWriter.SetContentCrs(http.Response, _crs);
+        http.Response.ContentType = GeoJson.MediaType;
+        var pipe = http.Response.BodyWriter;
+        await using var writer = new Utf8JsonWriter(pipe, new JsonWriterOptions { Encoder = GeoJson.Options.Encoder, SkipValidation = true });
+        WriteHead(writer, rows.NumberMatched, rows.Returned, _links);
+        writer.WritePropertyName("features");
+        writer.WriteStartArray();
+        var collection = new GeoJson.Link(_collectionUrl, "collection", "application/json");
+        var itemsPrefix = _collectionUrl + "/items/";
+        long flushed = 0;
+        while (await rows.ReadAsync(http.RequestAborted))
+        {
+            var id = rows.Id;
+            writer.WriteStartObject();
+            writer.WriteString("type", "Feature");
+            if (id is int i) writer.WriteNumber("id", i);
+            else writer.WriteString("id", (string)id);
+            writer.WritePropertyName("geometry");
+            rows.WriteGeometry(writer);
+            writer.WritePropertyName("properties");
+            rows.WriteProperties(writer);
+            writer.WritePropertyName("links");
+            writer.WriteStartArray();
+            OgcFeatureWriter.WriteLink(writer, itemsPrefix + Uri.EscapeDataString(OgcFeatureWriter.IdText(id)), "self", GeoJson.MediaType);
+            OgcFeatureWriter.WriteLink(writer, collection.Href, collection.Rel, collection.Type);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
             if (writer.BytesCommitted + writer.BytesPending - flushed < 64 * 1024) continue;
             writer.Flush();
             flushed = writer.BytesCommitted;

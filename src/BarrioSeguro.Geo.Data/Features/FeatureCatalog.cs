@@ -77,6 +77,14 @@ public sealed class FeatureCatalog(BarrioDbContext db)
             _ => throw new KeyNotFoundException($"No collection named '{collection}'."),
         };
 
+    /// <summary>
+    /// A page of a public base layer read forward-only, to write as it is read (the fast path of the items endpoint):
+    /// the same features and order as <see cref="GetItemsAsync"/> without a query of Part 3, in the storage CRS.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException"><see cref="ItemPage.Handles"/> is false for the collection.</exception>
+    public Task<ItemPage> ReadRowsAsync(string collection, Envelope? bbox, int limit, int offset, CancellationToken ct) =>
+        ItemPage.OpenAsync(db, collection, bbox, limit, offset, ct);
+
     /// <summary>One feature by its id (the ubigeo for districts), or null (also when outside the district limit).</summary>
     public async Task<IFeature?> GetItemAsync(string collection, string id, CancellationToken ct, IReadOnlyCollection<string>? districts = null)
     {

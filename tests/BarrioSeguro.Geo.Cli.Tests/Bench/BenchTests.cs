@@ -62,9 +62,19 @@ public class LoadBenchmarkTests(PostgisFixture postgis)
     {
         var cs = await postgis.CreateDatabaseAsync("load");
         // Every connection writes too: racing PUTs must answer 200, 409 or 412, never 500.
-        var run = BenchRun.Of("load", "--seconds", "2", "--connections", "4", "--db", cs);
+        var run = BenchRun.Of("load", "--seconds", "2", "--connections", "4", "--round", "40", "--runs", "1", "--db", cs);
 
         Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        // The reads in interleaved rounds: items against the same SQL over Npgsql, a tile, the plans, a plan's report.
+        Assert.Matches(@"Reads: 1 rounds of 40 requests on 4 connections after a warm-up round, interleaved; the service's pool at most 60 connections", run.Out);
+        var reads = run.Out.ReplaceLineEndings("\n");
+        foreach (var read in new[] { @"GET /api/collections/streets/items\?limit=100", "peer: the same SQL over Npgsql", @"GET /api/collections/streets/tiles/WebMercatorQuad/15/\d+/\d+",
+                     @"GET /api/collections/plans/items\?limit=100", @"GET /api/plans/\{id\} \(the plan report\)" })
+            Assert.Matches(@"  1 +" + read + @" +[\d,]+ +[\d.,]+ +[\d.,]+ +[\d.,]+ +0 +0 +\d+ +0\n", reads);
+        Assert.Matches(@"ratio Npgsql / ours: median \d+\.\d\d", run.Out);
+        Assert.Matches(@"target >= 2,000 req/s on items\?limit=100: (met|MISSED) \([\d,]+ req/s", run.Out);
+        Assert.Matches(@"target p99 < 100 ms on items\?limit=100: (met|MISSED)", run.Out);
+        Assert.Matches(@"pool: at most \d+ requests waited for a connection at once, 0 timed out in all", run.Out);
         Assert.Matches(@"Load: 4 connections \(4 writing\) for up to 2 s or 1,000,000 requests against http://127\.0\.0\.1:\d+/", run.Out);
         Assert.Matches(@"endpoint +requests +req/s +p50 ms +p99 ms +409/412 +4xx +5xx +no answer", run.Out);
         foreach (var endpoint in new[] { @"GET /api/collections/streets/items\?bbox&limit=100", @"GET /api/neighborhoods/\{id\}", @"GET /api/neighborhoods/\{id\}/figures",
