@@ -105,28 +105,10 @@ public static class FileExport
         var fileName = $"{Safe(collection)}_epsg{target.Value}{format.Extension}";
         // Without a version (no trigger keeps one) the file is written for this request only.
         if (version is null) key += $"|{Guid.NewGuid():N}";
-        var kept = await ExportFiles.GetOrWriteAsync(key, fileName, target, () => NonEmpty(rows.Read(collection, bbox, districts)), ct);
+        var kept = await ExportFiles.GetOrWriteAsync(key, fileName, target, () => FeatureRows.NonEmpty(rows.Read(collection, bbox, districts)), ct);
         if (kept is null) return null;
         WarningHeaders.Add(http, kept.Notes);
         return TypedResults.PhysicalFile(kept.Path, format.ContentType, kept.FileName, lastModified: kept.LastModified, entityTag: kept.ETag, enableRangeProcessing: true);
-    }
-
-    /// <summary>The rows with the first one read already (null when there is none).</summary>
-    private static IEnumerable<IFeature>? NonEmpty(IEnumerable<IFeature> rows)
-    {
-        var e = rows.GetEnumerator();
-        if (e.MoveNext()) return Rest(e);
-        e.Dispose();
-        return null;
-
-        static IEnumerable<IFeature> Rest(IEnumerator<IFeature> e)
-        {
-            using (e)
-            {
-                yield return e.Current;
-                while (e.MoveNext()) yield return e.Current;
-            }
-        }
     }
 
     public static Dictionary<string, object?> Parameter(string name) => new() { ["parameter"] = name };

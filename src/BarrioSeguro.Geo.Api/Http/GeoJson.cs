@@ -132,21 +132,39 @@ public sealed class GeoJsonFeatureCollection(IReadOnlyList<IFeature> features, i
         JsonSerializer.Serialize(writer, links, GeoJson.Options);
         writer.WritePropertyName("features");
         writer.WriteStartArray();
-        long flushed = 0;
+        var flusher = new PipeFlusher(writer, pipe, http.RequestAborted);
         foreach (var f in features)
         {
             JsonSerializer.Serialize(writer, f, GeoJson.Options);
-            if (writer.BytesCommitted + writer.BytesPending - flushed < 64 * 1024) continue;
-            writer.Flush();
-            flushed = writer.BytesCommitted;
-            await pipe.FlushAsync(http.RequestAborted);
+            await flusher.WhenFullAsync();
         }
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.Flush();
-        await pipe.FlushAsync(http.RequestAborted);
+        await flusher.EndAsync();
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         GeoJson.Declare(builder, StatusCodes.Status200OK, typeof(FeatureCollection), GeoJson.MediaType);
+}
+
+/// <summary>Flushes a JSON writer to the response pipe every 64 KiB, so a long page is sent as it is written and never
+/// held whole; <see cref="EndAsync"/> closes the features array and the collection.</summary>
+internal sealed class PipeFlusher(Utf8JsonWriter writer, System.IO.Pipelines.PipeWriter pipe, CancellationToken ct)
+{
+    private const int Chunk = 64 * 1024;
+    private long flushed;
+
+    public async ValueTask WhenFullAsync()
+    {
+        if (writer.BytesCommitted + writer.BytesPending - flushed < Chunk) return;
+        writer.Flush();
+        flushed = writer.BytesCommitted;
+        await pipe.FlushAsync(ct);
+    }
+
+    public async ValueTask EndAsync()
+    {
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+        await pipe.FlushAsync(ct);
+    }
 }

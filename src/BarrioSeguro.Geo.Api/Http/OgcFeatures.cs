@@ -204,19 +204,13 @@ public sealed class OgcItemsResult : IResult, IStatusCodeHttpResult, IEndpointMe
         WriteHead(writer, numberMatched, features.Count, links);
         writer.WritePropertyName("features");
         writer.WriteStartArray();
-        long flushed = 0;
+        var flusher = new PipeFlusher(writer, pipe, http.RequestAborted);
         foreach (var f in features)
         {
             OgcFeatureWriter.Write(writer, f, idProperty, collectionUrl, crs, itemQuery);
-            if (writer.BytesCommitted + writer.BytesPending - flushed < 64 * 1024) continue;
-            writer.Flush();
-            flushed = writer.BytesCommitted;
-            await pipe.FlushAsync(http.RequestAborted);
+            await flusher.WhenFullAsync();
         }
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.Flush();
-        await pipe.FlushAsync(http.RequestAborted);
+        await flusher.EndAsync();
     }
 
     // numberReturned goes before the features, so a page from rows is counted in the page query's own terms:
@@ -244,7 +238,7 @@ public sealed class OgcItemsResult : IResult, IStatusCodeHttpResult, IEndpointMe
         writer.WriteStartArray();
         var collection = new GeoJson.Link(_collectionUrl, "collection", "application/json");
         var itemsPrefix = _collectionUrl + "/items/";
-        long flushed = 0;
+        var flusher = new PipeFlusher(writer, pipe, http.RequestAborted);
         while (await rows.ReadAsync(http.RequestAborted))
         {
             var id = rows.Id;
@@ -262,15 +256,9 @@ public sealed class OgcItemsResult : IResult, IStatusCodeHttpResult, IEndpointMe
             OgcFeatureWriter.WriteLink(writer, collection.Href, collection.Rel, collection.Type);
             writer.WriteEndArray();
             writer.WriteEndObject();
-            if (writer.BytesCommitted + writer.BytesPending - flushed < 64 * 1024) continue;
-            writer.Flush();
-            flushed = writer.BytesCommitted;
-            await pipe.FlushAsync(http.RequestAborted);
+            await flusher.WhenFullAsync();
         }
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.Flush();
-        await pipe.FlushAsync(http.RequestAborted);
+        await flusher.EndAsync();
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)

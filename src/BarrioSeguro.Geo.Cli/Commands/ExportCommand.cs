@@ -54,7 +54,7 @@ public sealed class ExportCommand : ICommand
         await using var dbContext = database.NewContext();
         // The base collections stream from PostGIS row by row into the writer; kept plans and contingents are small.
         var features = FeatureRows.Streams(collection)
-            ? NonEmpty(new FeatureRows(dbContext).Read(collection))
+            ? FeatureRows.NonEmpty(new FeatureRows(dbContext).Read(collection))
             : await new FeatureCatalog(dbContext).GetAllAsync(collection, null, CancellationToken.None) is { Count: > 0 } all ? all : null;
         if (features is null) throw new CommandFailedException($"collection '{collection}' is empty: nothing to export");
         try
@@ -69,23 +69,5 @@ public sealed class ExportCommand : ICommand
             throw new CommandFailedException(CliText.Of(e), e);
         }
         return ExitCodes.Ok;
-    }
-
-    /// <summary>The rows with the first one read already (null when there is none), so an empty collection is said before a file is begun.</summary>
-    private static IEnumerable<IFeature>? NonEmpty(IEnumerable<IFeature> rows)
-    {
-        var e = rows.GetEnumerator();
-        if (e.MoveNext()) return Rest(e);
-        e.Dispose();
-        return null;
-
-        static IEnumerable<IFeature> Rest(IEnumerator<IFeature> e)
-        {
-            using (e)
-            {
-                yield return e.Current;
-                while (e.MoveNext()) yield return e.Current;
-            }
-        }
     }
 }

@@ -94,6 +94,25 @@ public sealed class FeatureRows(BarrioDbContext db)
     /// statement that writes to a table, whoever writes), as text: the table's version, and the districts' too when a
     /// district limit joins them (incidents). Null when the collection is not streamed here or no version is kept.
     /// An export made at a version is the export of that version: it is found again by it, never by hashing rows.
+    /// <summary>The rows with the first one read already, or null when there is none: an empty collection is said
+    /// before a file is begun (the CLI and the service's export alike).</summary>
+    public static IEnumerable<IFeature>? NonEmpty(IEnumerable<IFeature> rows)
+    {
+        var e = rows.GetEnumerator();
+        if (e.MoveNext()) return Rest(e);
+        e.Dispose();
+        return null;
+
+        static IEnumerable<IFeature> Rest(IEnumerator<IFeature> e)
+        {
+            using (e)
+            {
+                yield return e.Current;
+                while (e.MoveNext()) yield return e.Current;
+            }
+        }
+    }
+
     /// </summary>
     public async Task<string?> VersionAsync(string collection, IReadOnlyCollection<string>? districts, CancellationToken ct)
     {
