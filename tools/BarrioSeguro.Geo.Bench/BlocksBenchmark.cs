@@ -27,7 +27,7 @@ public sealed class BlocksBenchmark : IBenchmark
 
     public string Name => "blocks";
 
-    public string Summary => "Blocks of Huanchaco (3,030 streets, clipped) and of the metro area (18,174 ways) vs PostGIS, interleaved";
+    public string Summary => "Blocks of Huanchaco (3,030 streets, clipped) and of the metro area (18,168 ways) vs PostGIS, interleaved";
 
     public async Task<int> RunAsync(BenchOptions options, CommandContext context, CancellationToken ct)
     {

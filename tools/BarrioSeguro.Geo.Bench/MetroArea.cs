@@ -9,10 +9,10 @@ namespace BarrioSeguro.Geo.Bench;
 
 /// <summary>
 /// The city-scale case of the benchmarks. Our data holds no street extract of a whole metro area (the Trujillo
-/// metro, 19,884 ways, is not here), so the closest real thing is built: the 6,058 real highway ways of the OSM extract
+/// metro, 19,884 ways, is not here), so the closest real thing is built: the 6,056 real highway ways of the OSM extract
 /// of Huanchaco and El Milagro (geodata/osm/huanchaco_el_milagro_extract.osm.pbf), laid <see cref="DefaultCopies"/> times
 /// side by side, each copy moved east by the extract's width plus a gap (real streets, real shapes; the copies do not
-/// touch, so a graph or a block of one copy never reaches another). 3 copies: 18,174 ways, the metro's size.
+/// touch, so a graph or a block of one copy never reaches another). 3 copies: 18,168 ways, about the metro's size (the 19,884).
 /// Read once per process through osmium (Debian's osmium-tool), as <c>barrio import-osm</c> reads it.
 /// </summary>
 public static class MetroArea

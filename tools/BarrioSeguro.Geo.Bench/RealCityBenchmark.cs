@@ -49,7 +49,7 @@ public static class RealCityBenchmark
     }
 
     /// <summary>
-    /// The metro area (<see cref="MetroArea"/>: the extract's real streets laid 3 times side by side, 18,174 ways; our
+    /// The metro area (<see cref="MetroArea"/>: the extract's real streets laid 3 times side by side, 18,168 ways; our
     /// data holds no whole-metro extract): its blocks by Core's <see cref="BlockBuilder"/> (no boundary: every block
     /// the streets enclose), workload 0.01 × frontage m, into 50, 100 and 200 sectors beside ST_ClusterKMeans.
     /// </summary>
