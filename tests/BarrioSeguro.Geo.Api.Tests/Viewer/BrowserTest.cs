@@ -53,6 +53,7 @@ public abstract class BrowserTest(ApiFixture api) : IAsyncLifetime
             if (!request.Url.StartsWith(api.BaseAddress.ToString(), StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
                 external.Add(request.Url);
         };
+        Logs.Add(page, new PageLog(page));
         await page.GotoAsync(new Uri(api.BaseAddress, "/" + query).ToString());
         await WaitFor(page, "() => document.body.dataset.ready === 'true'");
         if (!anonymous) await SignIn(page, ApiFixture.AdminName, ApiFixture.Password);
@@ -73,8 +74,66 @@ public abstract class BrowserTest(ApiFixture api) : IAsyncLifetime
         await WaitFor(page, "(u) => document.body.dataset.ready === 'true' && document.body.dataset.user === u", user);
     }
 
-    protected static Task WaitFor(IPage page, string condition, object? arg = null) =>
-        page.WaitForFunctionAsync(condition, arg, new PageWaitForFunctionOptions { Timeout = Timeout });
+    protected static async Task WaitFor(IPage page, string condition, object? arg = null)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync(condition, arg, new PageWaitForFunctionOptions { Timeout = Timeout });
+        }
+        catch (TimeoutException e)
+        {
+            // Say what the page showed and what it was still waiting for: a bare timeout tells nothing.
+            throw new TimeoutException($"{e.Message} Waiting for: {condition}. {await DescribeAsync(page)}", e);
+        }
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, PageLog> Logs = new();
+
+    /// <summary>The requests still open and the console errors of one page, for the message of a failed wait.</summary>
+    private sealed class PageLog
+    {
+        private readonly Dictionary<IRequest, DateTime> _open = [];
+        private readonly List<string> _errors = [];
+
+        public PageLog(IPage page)
+        {
+            page.Request += (_, r) => { lock (_open) _open[r] = DateTime.UtcNow; };
+            page.RequestFinished += (_, r) => { lock (_open) _open.Remove(r); };
+            page.RequestFailed += (_, r) => { lock (_open) { _open.Remove(r); _errors.Add($"failed {r.Method} {r.Url}: {r.Failure}"); } };
+            page.Console += (_, m) => { if (m.Type is "error" or "warning") lock (_open) _errors.Add($"{m.Type}: {m.Text}"); };
+            page.PageError += (_, m) => { lock (_open) _errors.Add($"page error: {m}"); };
+        }
+
+        public override string ToString()
+        {
+            lock (_open)
+            {
+                var now = DateTime.UtcNow;
+                var open = _open.Select(kv => $"{kv.Key.Method} {kv.Key.Url} ({(now - kv.Value).TotalSeconds:F0} s)");
+                return $"Open requests: [{string.Join("; ", open)}]. Console: [{string.Join("; ", _errors.TakeLast(20))}].";
+            }
+        }
+    }
+
+    private static async Task<string> DescribeAsync(IPage page)
+    {
+        string shown;
+        try
+        {
+            shown = await page.EvaluateAsync<string>("""
+                () => JSON.stringify({
+                  body: { ...document.body.dataset },
+                  states: [...document.querySelectorAll('[data-state]')].map((e) => `${e.id || e.className}=${e.dataset.state}`),
+                  alerts: [...document.querySelectorAll('[role=alert], .is-error')].map((e) => e.innerText.trim()).filter(Boolean),
+                })
+                """);
+        }
+        catch (PlaywrightException e)
+        {
+            shown = $"(the page could not be read: {e.Message})";
+        }
+        return $"The page: {shown}. {(Logs.TryGetValue(page, out var log) ? log.ToString() : "")}";
+    }
 
     /// <summary>Saves a screenshot under .barrio/ (gitignored) to look at after a run.</summary>
     protected static Task Screenshot(IPage page, string name)

@@ -109,11 +109,16 @@ public class ViewerDistrictSearchTests(ApiFixture api) : BrowserTest(api)
         var name = $"Miraflores {Guid.NewGuid():N}"[..20];
         await page.GetByLabel("Nombre del barrio").FillAsync(name);
         await page.GetByRole(AriaRole.Button, new() { Name = "Guardar barrio", Exact = true }).ClickAsync();
-        // The planner panel then loads the new neighbourhood: wait until it has settled either way, and say what it
-        // shows when it is not ready (a full run once waited here 300 s without a word).
-        await WaitFor(page, "() => document.getElementById('draw-saved') !== null && ['ready', 'error', 'cancelled'].includes(document.getElementById('planner-panel').dataset.state)");
-        var panel = await page.EvaluateAsync<string>("() => { const p = document.getElementById('planner-panel'); return p.dataset.state + ': ' + p.innerText; }");
-        Assert.True(panel.StartsWith("ready:", StringComparison.Ordinal), panel);
+        // Saved, then the planner panel loads the new neighbourhood: wait until that is done or has failed, and say
+        // what the page shows when it is not ready (full runs twice waited here 300 s without a word).
+        await WaitFor(page, """
+            () => document.getElementById('draw-saved') !== null || document.getElementById('draw-error') !== null
+            """);
+        var shown = await page.EvaluateAsync<string>("""
+            () => { const p = document.getElementById('planner-panel'), e = document.getElementById('draw-error');
+              return `${document.getElementById('draw-saved') ? 'saved' : 'not saved'}; planner ${p.dataset.state}: ${p.innerText}; ${e ? e.innerText : ''}`; }
+            """);
+        Assert.True(shown.StartsWith("saved; planner ready:", StringComparison.Ordinal), shown);
 
         await using var connection = new NpgsqlConnection(Api.ConnectionString);
         await connection.OpenAsync();

@@ -293,14 +293,16 @@ export async function loadInitialView() {
   await rendered();
 }
 
-/** Reloads the neighbourhoods layer (after a repair was saved); resolves once loaded. */
+/** Reloads the neighbourhoods layer (after a save or a repair); resolves once loaded. */
 export function reloadNeighborhoods() {
   const source = layers.neighborhoods.getSource();
   const loaded = new Promise((resolve) => {
     source.once('featuresloadend', resolve);
     source.once('featuresloaderror', resolve);
   });
-  source.refresh();
+  source.refresh(); // drops the features and the loaded extents
+  // Load now, not on the next frame: a hidden layer, or a map held in an interaction, renders no frame that would.
+  source.loadFeatures([-Infinity, -Infinity, Infinity, Infinity], map.getView().getResolution() ?? 1, map.getView().getProjection());
   map.render();
   return loaded;
 }
