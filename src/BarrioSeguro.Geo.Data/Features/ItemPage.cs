@@ -15,38 +15,13 @@ namespace BarrioSeguro.Geo.Data.Features;
 /// </summary>
 public sealed class ItemPage : IAsyncDisposable
 {
-    private enum Kind { Int, Long, Text, Bool }
-
-    private sealed record Column(string Sql, string Name, Kind Kind);
-
-    /// <summary>One collection: its table, geometry column, key and the attributes in the order ToFeature writes them.</summary>
-    private sealed record Table(string Name, string Geometry, string Key, Column[] Columns);
-
-    // Table and column names are constants here, never from a request; values are parameters.
-    private static readonly Dictionary<string, Table> Tables = new(StringComparer.Ordinal)
-    {
-        ["streets"] = new("streets", "geometry", "id",
-            [new("id", "id", Kind.Int), new("osm_id", "osmId", Kind.Long), new("name", "name", Kind.Text), new("class", "class", Kind.Text),
-             new("oneway", "oneway", Kind.Bool), new("layer", "layer", Kind.Int)]),
-        ["stations"] = new("stations", "location", "id",
-            [new("id", "id", Kind.Int), new("osm_id", "osmId", Kind.Long), new("name", "name", Kind.Text), new("operator", "operator", Kind.Text)]),
-        ["buildings"] = new("buildings", "geometry", "id",
-            [new("id", "id", Kind.Int), new("osm_id", "osmId", Kind.Long), new("kind", "kind", Kind.Text), new("name", "name", Kind.Text)]),
-        ["districts"] = new("districts", "boundary", "ubigeo",
-            [new("ubigeo", "ubigeo", Kind.Text), new("name", "name", Kind.Text), new("province", "province", Kind.Text), new("department", "department", Kind.Text)]),
-        ["provinces"] = new("provinces", "boundary", "code",
-            [new("code", "code", Kind.Text), new("name", "name", Kind.Text), new("department", "department", Kind.Text)]),
-        ["departments"] = new("departments", "boundary", "code",
-            [new("code", "code", Kind.Text), new("name", "name", Kind.Text)]),
-    };
-
     private readonly BarrioDbContext _db;
-    private readonly Table _table;
+    private readonly CollectionTables.Table _table;
     private readonly NpgsqlBatch _batch;
     private readonly NpgsqlDataReader _reader;
     private readonly NpgsqlTransaction _snapshot;
 
-    private ItemPage(BarrioDbContext db, Table table, NpgsqlTransaction snapshot, NpgsqlBatch batch, NpgsqlDataReader reader, int matched, int returned)
+    private ItemPage(BarrioDbContext db, CollectionTables.Table table, NpgsqlTransaction snapshot, NpgsqlBatch batch, NpgsqlDataReader reader, int matched, int returned)
     {
         _db = db;
         _table = table;
@@ -58,7 +33,7 @@ public sealed class ItemPage : IAsyncDisposable
     }
 
     /// <summary>Whether a collection is read this way: the public base layers, with no district limit or query of their own.</summary>
-    public static bool Handles(string collection) => Tables.ContainsKey(collection);
+    public static bool Handles(string collection) => CollectionTables.All.TryGetValue(collection, out var table) && table.IsPublic;
 
     /// <summary>How many features match the box in all (OGC numberMatched).</summary>
     public int NumberMatched { get; }
@@ -70,7 +45,7 @@ public sealed class ItemPage : IAsyncDisposable
     public int Returned { get; }
 
     /// <summary>The current row's key: an int, or the code (text) of a district, province or department.</summary>
-    public object Id => _table.Columns[0].Kind == Kind.Int ? _reader.GetInt32(0) : _reader.GetString(0);
+    public object Id => _table.Columns[0].Kind == CollectionTables.Kind.Int ? _reader.GetInt32(0) : _reader.GetString(0);
 
     /// <summary>
     /// Opens the page: features of <paramref name="collection"/> ordered by key, optionally intersecting a lon/lat box
@@ -79,9 +54,9 @@ public sealed class ItemPage : IAsyncDisposable
     /// <exception cref="KeyNotFoundException">The collection is not one of those <see cref="Handles"/> names.</exception>
     public static async Task<ItemPage> OpenAsync(BarrioDbContext db, string collection, Envelope? bbox, int limit, int offset, CancellationToken ct)
     {
-        if (!Tables.TryGetValue(collection, out var table)) throw new KeyNotFoundException($"No collection named '{collection}' is read as rows.");
+        if (!CollectionTables.All.TryGetValue(collection, out var table) || !table.IsPublic) throw new KeyNotFoundException($"No collection named '{collection}' is read as rows.");
         var where = bbox is null ? "" : $" WHERE ST_Intersects(\"{table.Geometry}\", ST_MakeEnvelope(@x0, @y0, @x1, @y1, 4326))";
-        var columns = string.Join(", ", table.Columns.Select(c => "\"" + c.Sql + "\""));
+        var columns = string.Join(", ", table.SelectedColumns.Select(c => "\"" + c + "\""));
         await db.Database.OpenConnectionAsync(ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         // BEGIN goes out with the batch (Npgsql sends it in the same round trip); COMMIT when the rows are written.
@@ -146,10 +121,12 @@ public sealed class ItemPage : IAsyncDisposable
             }
             switch (column.Kind)
             {
-                case Kind.Int: writer.WriteNumber(column.Name, _reader.GetInt32(i)); break;
-                case Kind.Long: writer.WriteNumber(column.Name, _reader.GetInt64(i)); break;
-                case Kind.Bool: writer.WriteBoolean(column.Name, _reader.GetBoolean(i)); break;
-                default: writer.WriteString(column.Name, _reader.GetString(i)); break;
+                case CollectionTables.Kind.Int: writer.WriteNumber(column.Name, _reader.GetInt32(i)); break;
+                case CollectionTables.Kind.Long: writer.WriteNumber(column.Name, _reader.GetInt64(i)); break;
+                case CollectionTables.Kind.Bool: writer.WriteBoolean(column.Name, _reader.GetBoolean(i)); break;
+                case CollectionTables.Kind.Time: writer.WriteString(column.Name, _reader.GetFieldValue<DateTimeOffset>(i)); break;
+                case CollectionTables.Kind.Text: writer.WriteString(column.Name, _reader.GetString(i)); break;
+                default: throw new NotSupportedException($"{_table.Name}.{column.Name}: a computed attribute is not read as a row.");
             }
         }
         writer.WriteEndObject();
