@@ -53,10 +53,10 @@ public static class AuthSetup
         var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountStore>();
         var id = int.TryParse(principal.FindFirst(BarrioClaims.Id)?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : 0;
         var version = principal.FindFirst(BarrioClaims.TokenVersion)?.Value;
-        var user = await accounts.FindAsync(id, context.HttpContext.RequestAborted);
-        if (user is null || user.Disabled)
+        var user = await accounts.TokenStateAsync(id, context.HttpContext.RequestAborted);
+        if (user is not { Disabled: false } state)
             context.Fail(new RevokedTokenException(Note.Of("auth.account_gone")));
-        else if (user.TokenVersion.ToString(CultureInfo.InvariantCulture) != version)
+        else if (state.TokenVersion.ToString(CultureInfo.InvariantCulture) != version)
             context.Fail(new RevokedTokenException(Note.Of("auth.token_revoked")));
     }
 }
