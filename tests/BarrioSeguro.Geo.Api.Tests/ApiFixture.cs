@@ -46,10 +46,11 @@ public sealed class ApiFixture : IAsyncLifetime
         factory.StartServer();
         Factory = factory;
         await AddUserAsync(AdminName, Role.Admin, []);
-        _adminToken = await SignInAsync(AdminName);
+        _tokens[AdminName] = new Lazy<Task<(string, DateTime)>>(Task.FromResult((await SignInAsync(AdminName), DateTime.UtcNow)));
     }
 
-    private string _adminToken = "";
+    /// <summary>A full run outlasts a token (60 min): one older than this is replaced by a fresh sign-in.</summary>
+    private static readonly TimeSpan TokenReuse = TimeSpan.FromMinutes(30);
 
     /// <summary>The admin of the fixture's database, whom <see cref="Client"/> signs in as.</summary>
     public const string AdminName = "admin";
@@ -57,7 +58,23 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>The password of every user the fixture creates.</summary>
     public const string Password = "fixture-password-1";
 
-    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<(string Token, DateTime At)>>> _tokens = new(StringComparer.Ordinal);
+
+    /// <summary>The kept token of a fixture user, signed in again once it is older than <see cref="TokenReuse"/>;
+    /// <paramref name="create"/> makes the user the first time.</summary>
+    private async Task<string> TokenOf(string name, Func<Task>? create = null)
+    {
+        var kept = _tokens.GetOrAdd(name, n => new Lazy<Task<(string, DateTime)>>(async () =>
+        {
+            if (create is not null) await create();
+            return (await SignInAsync(n), DateTime.UtcNow);
+        }));
+        var (token, at) = await kept.Value;
+        if (DateTime.UtcNow - at < TokenReuse) return token;
+        var fresh = new Lazy<Task<(string, DateTime)>>(async () => (await SignInAsync(name), DateTime.UtcNow));
+        _tokens.TryUpdate(name, fresh, kept);
+        return (await _tokens[name].Value).Token;
+    }
 
     /// <summary>Creates a user in the fixture's database (password <see cref="Password"/>).</summary>
     public async Task<UserAccount> AddUserAsync(string name, Role role, IReadOnlyCollection<string> districts)
@@ -95,13 +112,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task<HttpClient> ClientAs(Role role, params string[] districts)
     {
         var name = $"{role.ToString().ToLowerInvariant()}{(districts.Length == 0 ? "" : "-" + string.Join("-", districts))}";
-        var token = await _tokens.GetOrAdd(name, n => new Lazy<Task<string>>(async () =>
-        {
-            if (n == AdminName) return _adminToken;
-            await AddUserAsync(n, role, districts);
-            return await SignInAsync(n);
-        })).Value;
-        return ClientWithToken(token);
+        return ClientWithToken(await TokenOf(name, () => AddUserAsync(name, role, districts)));
     }
 
     /// <summary>A client that sends no credentials.</summary>
@@ -127,7 +138,8 @@ public sealed class ApiFixture : IAsyncLifetime
     public HttpClient Client()
     {
         Require();
-        return ClientWithToken(_adminToken);
+        // Off the test's synchronisation context: a sign-in again (every half hour) must not wait on a busy one.
+        return ClientWithToken(Task.Run(() => TokenOf(AdminName)).GetAwaiter().GetResult());
     }
 
     /// <summary>The id of the sample neighbourhood, El Milagro.</summary>
