@@ -1,6 +1,23 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Network;
+using BarrioSeguro.Geo.Data;
+using BarrioSeguro.Geo.Data.Accounts;
+using BarrioSeguro.Geo.Data.Sectors;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NetTopologySuite.IO;
 using BarrioSeguro.Geo.Bench.Peers;
 using BarrioSeguro.Geo.Bench.Synthetic;
 using BarrioSeguro.Geo.Cli.Commands;
@@ -21,7 +38,13 @@ namespace BarrioSeguro.Geo.Bench;
 /// car, with the gen-2 collections the search caused (target: none);</item>
 /// <item>the metro area end to end: the built Release CLI (<c>barrio coverage</c>, report only) as a process, with a
 /// cold graph cache and a warm one, against the same question as SQL (<c>pgr_drivingDistance</c> over a fresh Npgsql
-/// connection); target under 1.5 s with the cache warm.</item>
+/// connection); target under 1.5 s with the cache warm;</item>
+/// <item>the metro area as a request to the running service with the graph kept: the API started in this process on
+/// loopback (as <see cref="LoadBenchmark"/> starts it), signed in, <c>POST /api/plans/{id}/coverage</c> with the units
+/// at the stations of a made-up metro neighbourhood, after warm-up requests that build and keep the graph, against
+/// the same question in SQL (<c>pgr_drivingDistance</c> over a pooled Npgsql connection on that same graph); target
+/// under 200 ms; the service's own Server-Timing (input, search, keep) is printed beside. <c>--quick</c> runs the
+/// small cases and this one only.</item>
 /// </list>
 /// Node times are compared with pgRouting's (equal within 1e-6 s) in process.
 /// </summary>
@@ -31,6 +54,8 @@ public sealed class CoverageBenchmark : IBenchmark
     private const double TargetMilliseconds = 200;
     private const double TargetRatio = 10;
     private const double TargetCliMilliseconds = 1500;
+    private const double TargetServiceMilliseconds = 200;
+    private const string ServiceNeighborhood = "bench coverage metro";
     private const double Tolerance = 1e-6;
 
     // A run takes milliseconds: one warm-up leaves much of the .NET code (ours, NetTopologySuite's) still at the
@@ -71,7 +96,9 @@ public sealed class CoverageBenchmark : IBenchmark
         {
             ok &= await Case(context, options, connection, $"grid {GridSide}x{GridSide}, car, 10 units, 3 min", grid, gridBuild, gridUnits, 3, true, ct);
             ok &= await Case(context, options, connection, "El Milagro, foot, 10 units, 10 min", milagro, milagroBuild, milagroUnits, 10, false, ct);
-            ok &= await MetroAsync(context, options, connection, database?.ConnectionString, ct);
+            if (!options.Quick) ok &= await MetroAsync(context, options, connection, database?.ConnectionString, ct);
+            if (database is null) context.Out.WriteLine("coverage: metro area, request to the service: skipped (no database: give --db CONNECTION or set BARRIO_DB or BARRIO_LOCAL_DB)");
+            else ok &= await ServiceAsync(context, options, database.ConnectionString, ct);
         }
         finally
         {
@@ -294,4 +321,217 @@ public sealed class CoverageBenchmark : IBenchmark
         }
         return ok;
     }
+
+    /// <summary>
+    /// The metro area as a request to the running service with the graph kept, interleaved with pgr_drivingDistance on
+    /// the graph the service keeps (read back from its cache), from the nodes nearest the same stations.
+    /// </summary>
+    private static async Task<bool> ServiceAsync(CommandContext context, BenchOptions options, string connectionString, CancellationToken ct)
+    {
+        var ok = true;
+        await using var factory = new WebApplicationFactory<global::Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Barrio:ConnectionString", connectionString);
+            web.UseSetting("Barrio:LoadSampleData", "false");
+            // The warm-ups and the timed pairs are more than the 20 computations a minute a user may ask for.
+            web.UseSetting("Barrio:Limits:CoveragePerWindow", "100000");
+            web.UseSetting("urls", "http://127.0.0.1:0");
+            var api = BenchTiming.Geodata(MetroArea.ExtractFile) is { } extract
+                ? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(extract)!, "..", "..", "src", "BarrioSeguro.Geo.Api")) : null;
+            web.UseContentRoot(api is not null && Directory.Exists(api) ? api : AppContext.BaseDirectory);
+            web.ConfigureLogging(l => l.ClearProviders());
+        });
+        factory.UseKestrel();
+        factory.StartServer();
+        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(15) };
+
+        var user = $"bench-coverage-{Guid.NewGuid():N}"[..24];
+        var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+        await using (var scope = factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<AccountStore>().AddAsync(user, password, Role.Admin, [], ct);
+        var signIn = await client.PostAsJsonAsync("/api/auth/token", new { username = user, password }, ct);
+        if (!signIn.IsSuccessStatusCode) throw new CommandFailedException($"the benchmark could not sign in: {(int)signIn.StatusCode}");
+        var token = JsonNode.Parse(await signIn.Content.ReadAsStringAsync(ct))!["access_token"]!.GetValue<string>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var clock = Stopwatch.StartNew();
+        var (planId, streets, stations) = await LoadMetroPlanAsync(factory, connectionString, ct);
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"coverage: metro area, request to the running service (MADE UP at city scale: {streets:N0} ways, the real extract {MetroArea.DefaultCopies} times side by side; our data has no whole-metro extract), units at the {stations} stations in and around a neighbourhood covering it all (loaded in {clock.Elapsed.TotalSeconds:N1} s)"));
+        await using var peerSource = NpgsqlDataSource.Create(connectionString);
+        const string table = "bench_coverage_service_edges";
+        try
+        {
+            foreach (var (mode, minutes) in new[] { (TravelMode.Foot, 10.0), (TravelMode.Car, 3.0) })
+            {
+                var body = new { mode = mode.Name(), minutes, units = "stations" };
+                var timings = new List<Dictionary<string, double>>();
+                string what = "";
+                async Task Ours()
+                {
+                    using var response = await client.PostAsJsonAsync($"/api/plans/{planId}/coverage", body, ct);
+                    var text = await response.Content.ReadAsStringAsync(ct);
+                    if (response.StatusCode != HttpStatusCode.Created)
+                        throw new CommandFailedException($"POST /api/plans/{planId}/coverage answered {(int)response.StatusCode}: {text}");
+                    if (response.Headers.TryGetValues("Server-Timing", out var values)) timings.Add(ServerTiming(string.Join(",", values)));
+                    var report = JsonNode.Parse(text)!.AsArray()[0]!["report"]!;
+                    var figures = report["figures"]!;
+                    what = string.Create(CultureInfo.InvariantCulture,
+                        $"{figures["coveredStreetKmPct"]!.GetValue<double>():N1} % of {figures["streetKm"]!.GetValue<double>():N1} km covered, {report["unitsSnapped"]!.AsArray().Count} units");
+                }
+
+                // Warm-ups first: the first request builds the graph and the blocks and keeps them.
+                clock.Restart();
+                await Ours();
+                var first = clock.Elapsed.TotalMilliseconds;
+                StreetGraph graph;
+                List<int> starts;
+                await using (var scope = factory.Services.CreateAsyncScope())
+                {
+                    var input = await scope.ServiceProvider.GetRequiredService<PlanStore>().NetworkInputAsync(planId, mode.Name(), ct)
+                                ?? throw new CommandFailedException($"plan {planId} is gone");
+                    graph = input.Graph;
+                    starts = input.Stations.Select(s => graph.Snap(s.Place, 10_000)).OfType<EdgeLocation>()
+                        .Select(at => at.Fraction < 0.5 ? graph.Edges[at.Edge].From : graph.Edges[at.Edge].To).Distinct().ToList();
+                }
+                await using (var load = await peerSource.OpenConnectionAsync(ct))
+                    await PgRouting.LoadAsync(load, graph, table, temporary: false, ct: ct);
+                double[]? theirs = null;
+                async Task Peer()
+                {
+                    await using var c = await peerSource.OpenConnectionAsync(ct);
+                    theirs = await PgRouting.DrivingDistanceAsync(c, graph.NodeCount, starts, minutes * 60, table, ct);
+                }
+                timings.Clear();
+                context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {mode.Name()}, {minutes:0} min: graph {graph.Edges.Count:N0} edges, {graph.NodeCount:N0} nodes; first request (builds and keeps the graph and the blocks) {first / 1000:N1} s; {options.Runs} interleaved pairs after 3 warm-ups"));
+                var paired = await BenchTiming.InterleaveAsync(options.Runs, Ours, Peer, warmups: 3);
+                var kept = timings.Skip(timings.Count - options.Runs).ToList();
+                var phases = kept.Count == 0 ? "" : "; the service's Server-Timing, median: " + string.Join(", ",
+                    kept.SelectMany(t => t.Keys).Distinct().Select(k => string.Create(CultureInfo.InvariantCulture,
+                        $"{k} {BenchTiming.Median(kept.Select(t => t.GetValueOrDefault(k)).ToList()):N1} ms")));
+                context.Out.WriteLine(BenchTiming.Line("POST .../coverage", paired.Ours, what + phases));
+                context.Out.WriteLine(BenchTiming.Line("pgr_drivingDistance SQL", paired.Peer,
+                    string.Create(CultureInfo.InvariantCulture, $"pooled Npgsql connection, {starts.Count} start nodes, {theirs!.Count(double.IsFinite):N0} nodes reached")));
+                context.Out.WriteLine(paired.RatioText("pgRouting SQL"));
+                var median = BenchTiming.Median(paired.OurMs);
+                ok &= options.Verdicts.Judge(context, "coverage", $"metro, service request, {mode.Name()} {minutes:0} min", paired,
+                    $"< {TargetServiceMilliseconds:N0} ms with the graph kept", median < TargetServiceMilliseconds,
+                    string.Create(CultureInfo.InvariantCulture, $"{median:N0} ms; ratio to pgRouting SQL {paired.MedianRatio:N2}"));
+            }
+        }
+        finally
+        {
+            await using (var drop = await peerSource.OpenConnectionAsync(CancellationToken.None))
+            await using (var cmd = new NpgsqlCommand($"DROP TABLE IF EXISTS {table}", drop))
+                await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+            await using var scope = factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BarrioDbContext>();
+            // The made-up neighbourhood goes, with its plan and computations (cascade); the streets stay for the next run.
+            await db.Neighborhoods.Where(n => n.Name == ServiceNeighborhood).ExecuteDeleteAsync(CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<AccountStore>().DisableAsync(user, CancellationToken.None);
+        }
+        return ok;
+    }
+
+    /// <summary>"input;dur=1.2, search;dur=30" as name → milliseconds.</summary>
+    private static Dictionary<string, double> ServerTiming(string header)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var metric in header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = metric.Split(';', StringSplitOptions.TrimEntries);
+            var dur = parts.Skip(1).FirstOrDefault(p => p.StartsWith("dur=", StringComparison.Ordinal));
+            if (dur is not null && double.TryParse(dur[4..], NumberStyles.Float, CultureInfo.InvariantCulture, out var ms)) result[parts[0]] = ms;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The metro streets (by COPY, a previous run's rows with the same OSM ids first removed) and stations (those not
+    /// there yet) in the database, and a neighbourhood covering them all with a plan of one sector per copy. Returns
+    /// the plan, the streets and the stations counted.
+    /// </summary>
+    private static async Task<(int PlanId, int Streets, int Stations)> LoadMetroPlanAsync(WebApplicationFactory<global::Program> factory,
+        string connectionString, CancellationToken ct)
+    {
+        var metro = MetroArea.Streets();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(ct);
+            var ids = metro.Features.Select(f => f.Attributes["osm_id"] is long id ? id : 0).ToArray();
+            await using (var delete = new NpgsqlCommand("DELETE FROM streets WHERE osm_id = ANY($1)", connection))
+            {
+                delete.Parameters.Add(new NpgsqlParameter { Value = ids });
+                await delete.ExecuteNonQueryAsync(ct);
+            }
+            var wkb = new WKBWriter(ByteOrder.LittleEndian, handleSRID: true, emitZ: false);
+            await using (var writer = await connection.BeginTextImportAsync("COPY streets (osm_id, name, class, oneway, layer, bridge, tunnel, geometry) FROM STDIN", ct))
+            {
+                var line = new StringBuilder();
+                foreach (var f in metro.Features)
+                {
+                    string? Tag(string key) => f.Attributes.Exists(key) ? f.Attributes[key]?.ToString() : null;
+                    var g = f.Geometry is LineString l ? l.Factory.CreateMultiLineString([l]) : f.Geometry;
+                    g.SRID = 4326;
+                    line.Clear()
+                        .Append(f.Attributes["osm_id"]).Append('\t')
+                        .Append(Tag("name") is { } name ? Escape(name) : "\\N").Append('\t')
+                        .Append(Escape(Tag("highway") ?? "road")).Append('\t')
+                        .Append(Tag("oneway") is "yes" or "1" or "true" or "-1" ? "t" : "f").Append('\t')
+                        .Append(int.TryParse(Tag("layer"), CultureInfo.InvariantCulture, out var layer) ? layer : 0).Append('\t')
+                        .Append(Tag("bridge") is { } b && b != "no" ? "t" : "f").Append('\t')
+                        .Append(Tag("tunnel") is { } t && t != "no" ? "t" : "f").Append('\t')
+                        .Append(Convert.ToHexString(wkb.Write(g)));
+                    await writer.WriteLineAsync(line.ToString());
+                }
+            }
+            await using var analyze = new NpgsqlCommand("ANALYZE streets", connection);
+            await analyze.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BarrioDbContext>();
+        var stations = MetroArea.Stations().Features.Where(f => f.Geometry is Point).ToList();
+        var known = (await db.Stations.Where(s => s.OsmId != null).Select(s => s.OsmId!.Value).ToListAsync(ct)).ToHashSet();
+        foreach (var f in stations)
+        {
+            var osm = f.Attributes.Exists("osm_id") && f.Attributes["osm_id"] is long id ? id : (long?)null;
+            if (osm is { } o && known.Contains(o)) continue;
+            var p = (Point)f.Geometry.Copy();
+            p.SRID = 4326;
+            db.Stations.Add(new Station { OsmId = osm, Name = f.Attributes.Exists("name") ? f.Attributes["name"]?.ToString() : null, Location = p });
+        }
+        await db.Neighborhoods.Where(n => n.Name == ServiceNeighborhood).ExecuteDeleteAsync(ct);
+        var factory4326 = new GeometryFactory(new PrecisionModel(), 4326);
+        var box = MetroArea.StreetBox();
+        Polygon Box(double minX, double maxX) => (Polygon)factory4326.ToGeometry(new Envelope(minX, maxX, box.MinY, box.MaxY));
+        var copies = MetroArea.DefaultCopies;
+        var all = factory4326.CreateMultiPolygon([Box(box.MinX, box.MaxX + (copies - 1) * MetroArea.Shift)]);
+        var neighborhood = new Neighborhood { Name = ServiceNeighborhood, Boundary = all, UpdatedAt = DateTimeOffset.UtcNow, IsIllustrative = true };
+        db.Neighborhoods.Add(neighborhood);
+        await db.SaveChangesAsync(ct);
+        var plan = new SectorPlan
+        {
+            NeighborhoodId = neighborhood.Id, NeighborhoodVersion = neighborhood.Version, Name = "bench coverage metro", Author = "bench",
+            CreatedAt = DateTimeOffset.UtcNow, Sectors = copies, Seed = 1, ParametersJson = "{}", DataVersion = "bench", AssignmentJson = "{}",
+            ReportJson = "{}", Contiguous = true,
+        };
+        db.SectorPlans.Add(plan);
+        await db.SaveChangesAsync(ct);
+        // One sector per copy of the extract.
+        for (var i = 0; i < copies; i++)
+            db.PlanSectors.Add(new PlanSector
+            {
+                PlanId = plan.Id, Sector = i + 1, Contiguous = true,
+                Geometry = factory4326.CreateMultiPolygon([Box(box.MinX + i * MetroArea.Shift - 0.005, box.MaxX + i * MetroArea.Shift + 0.005)]),
+            });
+        await db.SaveChangesAsync(ct);
+        var around = all.Buffer(BarrioSeguro.Geo.Planning.Blocks.BlockPlanning.NetworkMarginDegrees);
+        var inArea = await db.Stations.CountAsync(s => s.Location.Intersects(around), ct);
+        return (plan.Id, metro.Features.Count, inArea);
+    }
+
+    private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("\t", "\\t").Replace("\n", "\\n").Replace("\r", "\\r");
 }

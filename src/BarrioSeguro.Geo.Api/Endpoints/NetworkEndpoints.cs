@@ -65,14 +65,29 @@ public static class NetworkEndpoints
     /// <summary>An unknown mode, minutes out of range or units that cannot stand (no kept route yet) are Core's refusals:
     /// the global 422 of <see cref="ApiErrors"/>.</summary>
     public static async Task<Results<Created<List<CoverageView>>, NotFoundProblem>> ComputeCoverage(
-        int planId, CoverageRequest request, PlanStore plans, CoverageStore coverages, CancellationToken ct)
+        int planId, CoverageRequest request, PlanStore plans, CoverageStore coverages, HttpContext http, CancellationToken ct)
     {
+        // Where the time goes, for `barrio bench coverage` and a browser's network panel (Server-Timing).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var input = await plans.NetworkInputAsync(planId, request.Mode, ct);
         if (input is null) return Problems.NotFound(Note.Of("api.no_plan", ("plan", planId)));
+        var loaded = clock.Elapsed.TotalMilliseconds;
         var outcomes = PlanNetworkCoverage.Compute(input, request.Units, request.Minutes, request.AtMinute);
-        var kept = await coverages.AddAsync(planId, outcomes, ct);
-        // The pieces are kept: the search arrays go back to the graph kept for the next request.
-        foreach (var o in outcomes) o.Result.Dispose();
+        var computed = clock.Elapsed.TotalMilliseconds;
+        List<KeptCoverage> kept;
+        var phases = new List<(string Phase, double Ms)>();
+        try
+        {
+            kept = await coverages.AddAsync(planId, outcomes, ct, (phase, ms) => phases.Add((phase, ms)));
+        }
+        finally
+        {
+            // What is kept is read out: the search arrays go back to the graph kept for the next request.
+            foreach (var o in outcomes) o.Result.Dispose();
+        }
+        var done = clock.Elapsed.TotalMilliseconds;
+        http.Response.Headers["Server-Timing"] = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"input;dur={loaded:0.0}, search;dur={computed - loaded:0.0}, {string.Join(", ", phases.Select(p => FormattableString.Invariant($"{p.Phase};dur={p.Ms:0.0}")))}, keep;dur={done - computed:0.0}");
         return TypedResults.Created($"/api/plans/{planId}/coverage", kept.Select(View).ToList());
     }
 

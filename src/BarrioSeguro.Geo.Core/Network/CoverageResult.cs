@@ -148,10 +148,7 @@ public sealed class CoverageResult : IDisposable
         var blockAt = new EdgeLocation?[blocks.Count];
         var blockCentroid = new Point[blocks.Count];
         for (var i = 0; i < blocks.Count; i++)
-        {
-            blockCentroid[i] = blocks[i].Centroid;
-            blockAt[i] = g.Snap(blockCentroid[i], _options.BlockSnapToleranceM);
-        }
+            (blockCentroid[i], blockAt[i]) = g.PlaceOfBlock(blocks[i], _options.BlockSnapToleranceM);
         BlocksOffNetwork = blockAt.Count(b => b is null);
         if (BlocksOffNetwork > 0) notes.Add(Note.Of("coverage.blocks_off_network", ("count", BlocksOffNetwork), ("distance", _options.BlockSnapToleranceM)));
         var incidents = _options.IncidentsLonLat ?? [];
@@ -257,10 +254,50 @@ public sealed class CoverageResult : IDisposable
         return new GeometryFactory(new PrecisionModel(), Graph.UtmEpsg).CreateMultiLineString(lines.ToArray());
     }
 
+    /// <summary>
+    /// The pieces in lon/lat, 2D: whole edges from the graph's lon/lat vertices (<see cref="StreetGraph.EdgeLonLatXY"/>,
+    /// moved once per graph), partial ones cut in UTM and moved together in one call into PROJ. The same coordinates as
+    /// moving the UTM pieces, without moving the whole network on every request.
+    /// </summary>
     private MultiLineString Pieces(Func<int, IReadOnlyList<(double From, double To)>> parts)
     {
-        var result = Crs.Transform(PiecesUtm(parts), Graph.UtmEpsg, Crs.Wgs84);
-        result.SRID = Crs.Wgs84;
-        return result;
+        var lonlat = Graph.EdgeLonLatXY;
+        var lines = new List<LineString>();
+        var cut = new List<(int Slot, LineString Utm)>();
+        var points = 0;
+        foreach (var e in Graph.Edges)
+            foreach (var (a, b) in parts(e.Id))
+            {
+                if (!(b > a)) continue;
+                if (a <= 0 && b >= 1)
+                    lines.Add(LonLat.CreateLineString(new NetTopologySuite.Geometries.Implementation.PackedDoubleCoordinateSequence((double[])lonlat[e.Id].Clone(), 2, 0)));
+                else
+                {
+                    var piece = Graph.Piece(e.Id, a, b);
+                    cut.Add((lines.Count, piece));
+                    points += piece.NumPoints;
+                    lines.Add(null!);
+                }
+            }
+        if (cut.Count > 0)
+        {
+            var xs = new double[points];
+            var ys = new double[points];
+            var at = 0;
+            foreach (var (_, piece) in cut)
+            {
+                var seq = piece.CoordinateSequence;
+                for (var i = 0; i < seq.Count; i++, at++) { xs[at] = seq.GetX(i); ys[at] = seq.GetY(i); }
+            }
+            Crs.Transform(xs, ys, Graph.UtmEpsg, Crs.Wgs84);
+            at = 0;
+            foreach (var (slot, piece) in cut)
+            {
+                var xy = new double[2 * piece.NumPoints];
+                for (var i = 0; i < xy.Length; i += 2, at++) { xy[i] = xs[at]; xy[i + 1] = ys[at]; }
+                lines[slot] = LonLat.CreateLineString(new NetTopologySuite.Geometries.Implementation.PackedDoubleCoordinateSequence(xy, 2, 0));
+            }
+        }
+        return LonLat.CreateMultiLineString(lines.ToArray());
     }
 }
