@@ -76,8 +76,9 @@ app.MapAudit();
 app.MapNotes();
 app.MapUsers();
 
-await app.PrepareDatabaseAsync();
-await app.CreateFirstAdminAsync(); // issue 9, auth: ./barrio up on a fresh machine
+var database = await app.PrepareDatabaseAsync();
+if (!database.HasUsers) await app.CreateFirstAdminAsync(); // issue 9, auth: ./barrio up on a fresh machine
+app.WarmUpAfterStart(); // EF Core's model, built once the service answers (issue 15.3)
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests.</summary>
