@@ -1,5 +1,6 @@
 using BarrioSeguro.Geo.Data;
 using BarrioSeguro.Geo.Data.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -87,7 +88,15 @@ public sealed class DatabaseConnection(IOptions<BarrioOptions> options) : IAsync
     }
 }
 
-/// <summary>Gets the database ready before the service listens: private server, migrations, sample data.</summary>
+/// <summary>What the start found in the database, for what runs after it.</summary>
+/// <param name="HasUsers">Whether any account exists (no first admin to create).</param>
+public sealed record DatabaseState(bool HasUsers);
+
+/// <summary>
+/// Gets the database ready before the service listens: private server, migrations, sample data. A warm start asks
+/// over plain Npgsql only (one SELECT for the migrations, one for the pool budget, one for the sample data and the
+/// accounts) and builds no EF Core model: that is done after the service is ready (<see cref="WarmUpAfterStart"/>).
+/// </summary>
 public static class DatabaseStartup
 {
     /// <summary>Registers the service's database connection and the watch that restarts its private server.</summary>
@@ -99,7 +108,7 @@ public static class DatabaseStartup
     }
 
     /// <summary>Starts the private server if one is configured, applies the migrations, and loads the sample data if asked.</summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken ct = default)
+    public static async Task<DatabaseState> PrepareDatabaseAsync(this WebApplication app, CancellationToken ct = default)
     {
         var connection = app.Services.GetRequiredService<DatabaseConnection>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup));
@@ -128,15 +137,53 @@ public static class DatabaseStartup
             await Console.Error.WriteLineAsync("barrio up: " + e.Message);
             Environment.Exit(1);
         }
+        var budget = clock.ElapsedMilliseconds - server - migrations;
         var options = app.Services.GetRequiredService<IOptions<BarrioOptions>>().Value;
-        if (options.LoadSampleData)
+        bool hasUsers;
+        var sample = "not asked";
+        await using (var db = new NpgsqlConnection(connection.Value))
         {
-            var path = options.SampleDataPath ?? throw new InvalidOperationException("Barrio:LoadSampleData is on but Barrio:SampleDataPath is not set.");
-            await using var scope = app.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<SampleData>().LoadAsync(path, ct);
+            await db.OpenAsync(ct);
+            await using (var users = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM users)", db))
+                hasUsers = await users.ExecuteScalarAsync(ct) is true;
+            if (options.LoadSampleData)
+            {
+                var path = options.SampleDataPath ?? throw new InvalidOperationException("Barrio:LoadSampleData is on but Barrio:SampleDataPath is not set.");
+                if (await SampleData.IsLoadedAsync(db, path, ct))
+                    sample = "already loaded";
+                else
+                {
+                    await using var scope = app.Services.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<SampleData>().LoadAsync(path, ct);
+                    sample = "loaded";
+                }
+            }
         }
         // What a start spends, so a slow one says where (barrio bench startup times the whole of it).
-        log.LogInformation("start-up: database server {Server} ms, migrations {Migrations} ms ({Outcome}), sample data {Sample} ms",
-            server, migrations, migrated ? "applied" : "current", clock.ElapsedMilliseconds - server - migrations);
+        log.LogInformation("start-up: database server {Server} ms, migrations {Migrations} ms ({Outcome}), pool budget {Budget} ms, sample data {Sample} ms ({SampleOutcome})",
+            server, migrations, migrated ? "applied" : "current", budget, clock.ElapsedMilliseconds - server - migrations - budget, sample);
+        return new DatabaseState(hasUsers);
     }
+
+    /// <summary>
+    /// Once the service is ready, builds EF Core's model and runs its first query in the background, so the first
+    /// request that needs them finds them built; nothing of it holds up "ready". A failure is logged, not thrown: the
+    /// request that needs the model builds it then.
+    /// </summary>
+    public static void WarmUpAfterStart(this WebApplication app) => app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+    {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BarrioDbContext>();
+            await db.Users.AsNoTracking().AnyAsync(app.Lifetime.ApplicationStopping);
+            log.LogInformation("warm-up after start: EF Core model and first query {Elapsed} ms", clock.ElapsedMilliseconds);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            log.LogWarning("warm-up after start did not finish: {Reason}", e.Message.ReplaceLineEndings(" "));
+        }
+    }));
 }

@@ -10,6 +10,7 @@ using BarrioSeguro.Geo.Data.Import;
 using BarrioSeguro.Geo.IO;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Features;
+using Npgsql;
 
 namespace BarrioSeguro.Geo.Api.Hosting;
 
@@ -23,26 +24,80 @@ public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
     /// <summary>Seed of the synthetic incidents: El Milagro was the 105th Barrio Seguro.</summary>
     public const int IncidentSeed = 105;
 
+    /// <summary>
+    /// The files loaded into collections, in load order. The INEI 2023 limits of Huanchaco and its neighbours first: a
+    /// district already loaded keeps its boundary, so they win over the simplified 2007 limits of all of Peru loaded next
+    /// (AdminLimitsImporter). The streets come last: the synthetic incidents are generated on them.
+    /// </summary>
+    private static readonly (string Collection, string File)[] Files =
+    [
+        ("districts", Path.Combine("admin", "huanchaco_y_vecinos_inei2023.geojson")),
+        ("districts", Path.Combine("admin", "peru_distrital_simple.geojson")),
+        ("provinces", Path.Combine("admin", "peru_provincial_simple.geojson")),
+        ("departments", Path.Combine("admin", "peru_departamental_simple.geojson")),
+        ("stations", Path.Combine("police", "comisarias_trujillo_osm.geojson")),
+        ("streets", Path.Combine("osm", "el_milagro_streets_wgs84.geojson")),
+    ];
+
+    private const string SampleNeighborhood = "El Milagro";
+    private static readonly string BoundaryFile = Path.Combine("sample", "el_milagro_barrio_seguro_illustrative.geojson");
+
+    /// <summary>
+    /// Whether <see cref="LoadAsync"/> would find everything loaded and do nothing: every file's checksum among the
+    /// datasets, El Milagro with its contingent and its one load of synthetic incidents (or El Milagro renamed, and its
+    /// boundary file loaded once). One SELECT over Npgsql, no EF Core: a warm start of the service builds no EF model
+    /// for it. False whenever in doubt (two El Milagro, a repeated incidents load): then <see cref="LoadAsync"/> decides.
+    /// </summary>
+    public static async Task<bool> IsLoadedAsync(NpgsqlConnection connection, string geodata, CancellationToken ct)
+    {
+        if (!Directory.Exists(geodata))
+            throw new DirectoryNotFoundException($"Sample data folder '{geodata}' does not exist.");
+        var files = Files.Append((Collection: "neighborhoods", File: BoundaryFile)).ToList();
+        var shas = new string[files.Count];
+        for (var i = 0; i < files.Count; i++) shas[i] = Sha256(await File.ReadAllBytesAsync(Path.Combine(geodata, files[i].File), ct));
+        // The same filters as the EF Core model: deleted datasets and neighbourhoods do not count (HasQueryFilter).
+        await using var command = new NpgsqlCommand("""
+            WITH file AS (SELECT * FROM unnest(@collections, @shas) WITH ORDINALITY AS f(collection, sha256, n)),
+                 milagro AS (SELECT id FROM neighborhoods WHERE name = @name AND deleted_at IS NULL)
+            SELECT (SELECT array_agg(EXISTS (SELECT 1 FROM datasets d
+                                              WHERE d.collection = f.collection AND d.sha256 = f.sha256 AND d.deleted_at IS NULL)
+                                     ORDER BY f.n) FROM file f),
+                   (SELECT count(*) FROM milagro),
+                   (SELECT count(*) FROM contingents c JOIN milagro m ON m.id = c.neighborhood_id),
+                   (SELECT count(*) FROM datasets WHERE collection = 'incidents' AND name = @incidents AND deleted_at IS NULL)
+            """, connection);
+        command.Parameters.AddWithValue("collections", files.Select(f => f.Collection).ToArray());
+        command.Parameters.AddWithValue("shas", shas);
+        command.Parameters.AddWithValue("name", SampleNeighborhood);
+        command.Parameters.AddWithValue("incidents", SyntheticIncidentsDataset);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var loaded = reader.GetFieldValue<bool[]>(0);
+        var collectionsLoaded = loaded.Take(Files.Length).All(b => b);
+        var (milagros, contingents, incidentLoads) = (reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        return milagros switch
+        {
+            0 => collectionsLoaded && loaded[^1], // renamed by a planner: LoadAsync loads the boundary file if new, then stops
+            1 => collectionsLoaded && contingents > 0 && incidentLoads == 1,
+            _ => false,
+        };
+    }
+
     public async Task LoadAsync(string geodata, CancellationToken ct)
     {
         if (!Directory.Exists(geodata))
             throw new DirectoryNotFoundException($"Sample data folder '{geodata}' does not exist.");
         var importer = new CollectionImporter(db);
-        // The INEI 2023 limits of Huanchaco and its neighbours first: a district already loaded keeps its boundary, so
-        // they win over the simplified 2007 limits of all of Peru loaded next (AdminLimitsImporter).
-        await Load(importer, "districts", Path.Combine(geodata, "admin", "huanchaco_y_vecinos_inei2023.geojson"), ct);
-        await Load(importer, "districts", Path.Combine(geodata, "admin", "peru_distrital_simple.geojson"), ct);
-        await Load(importer, "provinces", Path.Combine(geodata, "admin", "peru_provincial_simple.geojson"), ct);
-        await Load(importer, "departments", Path.Combine(geodata, "admin", "peru_departamental_simple.geojson"), ct);
-        await Load(importer, "stations", Path.Combine(geodata, "police", "comisarias_trujillo_osm.geojson"), ct);
-        var streetsFile = Path.Combine(geodata, "osm", "el_milagro_streets_wgs84.geojson");
-        var streets = await Load(importer, "streets", streetsFile, ct);
-        var boundaryFile = Path.Combine(geodata, "sample", "el_milagro_barrio_seguro_illustrative.geojson");
+        FeatureSet? streets = null;
+        foreach (var (collection, file) in Files)
+            streets = await Load(importer, collection, Path.Combine(geodata, file), ct);
+        var streetsFile = Path.Combine(geodata, Files[^1].File);
+        var boundaryFile = Path.Combine(geodata, BoundaryFile);
         // A planner may have edited the sample neighbourhood since: never load a second one over it.
-        if (!await db.Neighborhoods.AnyAsync(n => n.Name == "El Milagro", ct))
+        if (!await db.Neighborhoods.AnyAsync(n => n.Name == SampleNeighborhood, ct))
             await Load(importer, "neighborhoods", boundaryFile, ct);
 
-        var milagro = await db.Neighborhoods.AsNoTracking().FirstOrDefaultAsync(n => n.Name == "El Milagro", ct);
+        var milagro = await db.Neighborhoods.AsNoTracking().FirstOrDefaultAsync(n => n.Name == SampleNeighborhood, ct);
         if (milagro is null) return; // renamed by a planner: nothing more to attach
         await LoadContingent(milagro, Path.Combine(geodata, "sample", "el_milagro_contingent.json"), ct);
         await LoadSyntheticIncidents(importer, milagro, () => streets ?? VectorFile.Read(streetsFile),

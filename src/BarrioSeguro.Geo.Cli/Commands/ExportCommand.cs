@@ -50,7 +50,8 @@ public sealed class ExportCommand : ICommand
 
     private static async Task<int> RunAsync(string collection, string output, int? target, string? db, CommandContext context)
     {
-        await using var database = await CliDatabase.OpenAsync(db, CancellationToken.None);
+        // Reads only: no migration check (a database that is behind fails the read itself, with PostgreSQL's reason).
+        await using var database = await CliDatabase.OpenAsync(db, CancellationToken.None, use: DatabaseUse.Reads);
         await using var dbContext = database.NewContext();
         // The base collections stream from PostGIS row by row into the writer; kept plans and contingents are small.
         var features = FeatureRows.Streams(collection)

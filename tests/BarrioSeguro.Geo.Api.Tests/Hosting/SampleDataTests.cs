@@ -101,6 +101,62 @@ public class SampleDataTests(ApiFixture api)
         Assert.Equal(first, await TableCounts(cs));
     }
 
+    private static async Task<bool> IsLoadedAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return await SampleData.IsLoadedAsync(connection, ApiFixture.GeodataPath, default);
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// The start's quick check (one SELECT, no EF Core) says "loaded" exactly when a load would add nothing: each time it
+    /// says not loaded, the load that follows adds rows, and once it says loaded, a load leaves every table as it was.
+    /// </summary>
+    [SkippableFact]
+    public async Task The_quick_check_says_loaded_exactly_when_loading_again_would_add_nothing()
+    {
+        api.Require();
+        Assert.True(await IsLoadedAsync(api.ConnectionString)); // the shared service loaded it at its start
+
+        var cs = await api.Postgis.CreateDatabaseAsync("quickcheck");
+        await BarrioDatabase.MigrateAsync(cs);
+        Assert.False(await IsLoadedAsync(cs));
+        await LoadSampleDataAsync(cs);
+        Assert.True(await IsLoadedAsync(cs));
+        var loaded = await TableCounts(cs);
+
+        // Each missing piece in turn: the check says so, and the load puts back what it would have added.
+        foreach (var (what, undo) in new[]
+        {
+            ("the contingent", "DELETE FROM contingents"),
+            ("a file's dataset deleted (lifecycle)", "UPDATE datasets SET deleted_at = now() WHERE name = 'comisarias_trujillo_osm.geojson'"),
+        })
+        {
+            await ExecuteAsync(cs, undo);
+            Assert.False(await IsLoadedAsync(cs), what);
+            var before = await TableCounts(cs);
+            await LoadSampleDataAsync(cs);
+            Assert.NotEqual(before, await TableCounts(cs));
+            Assert.True(await IsLoadedAsync(cs), what);
+        }
+
+        // A planner renamed El Milagro: nothing more is attached to it, and the boundary file is not loaded again.
+        await ExecuteAsync(cs, "UPDATE neighborhoods SET name = 'El Milagro (2026)' WHERE name = 'El Milagro'");
+        Assert.True(await IsLoadedAsync(cs));
+        var renamed = await TableCounts(cs);
+        await LoadSampleDataAsync(cs);
+        Assert.Equal(renamed, await TableCounts(cs));
+        Assert.True(loaded.Count > 0);
+    }
+
     [SkippableFact]
     public async Task A_database_where_an_earlier_version_loaded_the_incidents_twice_keeps_the_first_load()
     {
