@@ -120,39 +120,10 @@ public sealed class ExportBenchmark : IBenchmark
         var metro = MetroArea.Streets(Copies);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
-        var ids = metro.Features.Select(f => f.Attributes["osm_id"] is long id ? id : 0).ToArray();
-        await using (var delete = new NpgsqlCommand("DELETE FROM streets WHERE osm_id = ANY($1)", connection))
-        {
-            delete.Parameters.Add(new NpgsqlParameter { Value = ids });
-            await delete.ExecuteNonQueryAsync(ct);
-        }
-        var wkb = new WKBWriter(ByteOrder.LittleEndian, handleSRID: true, emitZ: false);
-        await using (var writer = await connection.BeginTextImportAsync("COPY streets (osm_id, name, class, oneway, layer, bridge, tunnel, geometry) FROM STDIN", ct))
-        {
-            var line = new StringBuilder();
-            foreach (var f in metro.Features)
-            {
-                string? Tag(string key) => f.Attributes.Exists(key) ? f.Attributes[key]?.ToString() : null;
-                var g = f.Geometry is LineString l ? l.Factory.CreateMultiLineString([l]) : f.Geometry;
-                g.SRID = 4326;
-                line.Clear()
-                    .Append(f.Attributes["osm_id"]).Append('\t')
-                    .Append(Tag("name") is { } name ? Escape(name) : "\\N").Append('\t')
-                    .Append(Escape(Tag("highway") ?? "road")).Append('\t')
-                    .Append(Tag("oneway") is "yes" or "1" or "true" or "-1" ? "t" : "f").Append('\t')
-                    .Append(int.TryParse(Tag("layer"), CultureInfo.InvariantCulture, out var layer) ? layer : 0).Append('\t')
-                    .Append(Tag("bridge") is { } b && b != "no" ? "t" : "f").Append('\t')
-                    .Append(Tag("tunnel") is { } t && t != "no" ? "t" : "f").Append('\t')
-                    .Append(Convert.ToHexString(wkb.Write(g)));
-                await writer.WriteLineAsync(line.ToString());
-            }
-        }
-        await using (var analyze = new NpgsqlCommand("ANALYZE streets", connection)) await analyze.ExecuteNonQueryAsync(ct);
+        await MetroArea.CopyStreetsAsync(connection, metro, ct);
         await using var count = new NpgsqlCommand("SELECT count(*) FROM streets", connection);
         return (long)(await count.ExecuteScalarAsync(ct))!;
     }
-
-    private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("\t", "\\t").Replace("\n", "\\n").Replace("\r", "\\r");
 
     /// <summary>The same database as a GDAL PG: connection string.</summary>
     private static string GdalConnection(string connectionString)
