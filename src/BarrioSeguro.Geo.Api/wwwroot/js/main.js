@@ -73,8 +73,16 @@ Object.assign(hook, {
 
 // ---- clicks on the map ------------------------------------------------------------------------------------------------
 
+// OpenLayers says 'singleclick' 250 ms after the click (to tell it from a double click). By then the click that closed
+// a drawing may have been saved and the editing ended: judge a click by what the map was doing when it was made.
+let clickedWhileBusy = false;
+map.on('click', () => {
+  clickedWhileBusy = isEditing() || isPainting();
+});
+
 map.on('singleclick', (evt) => {
-  if (isEditing() || isPainting()) return; // clicks draw or reshape the boundary (panels/draw.js), or paint sectors (panels/paint.js)
+  // Clicks draw or reshape the boundary (panels/draw.js), or paint sectors (panels/paint.js): they select nothing.
+  if (clickedWhileBusy || isEditing() || isPainting()) return;
   const byLayer = new Map();
   const all = []; // every hit, top-most first, for the planner (overlapping neighbourhoods, problems)
   map.forEachFeatureAtPixel(
