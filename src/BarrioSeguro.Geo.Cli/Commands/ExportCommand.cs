@@ -3,7 +3,6 @@ using BarrioSeguro.Geo.Core.Spatial;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.IO;
 using NetTopologySuite.Features;
-using Npgsql;
 
 namespace BarrioSeguro.Geo.Cli.Commands;
 
@@ -57,7 +56,8 @@ public sealed class ExportCommand : ICommand
         PhaseTimes.Mark("database found");
         // The base collections stream from PostGIS row by row into the writer, over plain Npgsql: EF Core's model and
         // service provider are not built at all. Kept plans and contingents are small and read through EF Core.
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await using var source = FeatureRows.Source(database.ConnectionString);
+        await using var connection = source.CreateConnection();
         var features = FeatureRows.Streams(collection)
             ? FeatureRows.NonEmpty(FeatureRows.Over(connection).Read(collection))
             : await KeptAsync(database, collection);

@@ -34,6 +34,19 @@ public sealed class FeatureRows
     /// </summary>
     public static FeatureRows Over(NpgsqlConnection connection) => new(connection);
 
+    /// <summary>
+    /// A data source for <see cref="Over"/>'s connection: the rows hold built-in types only (bytea, text, integers,
+    /// booleans, timestamptz, text arrays), so a slim Npgsql (no JSON, range or network type handlers to set up) that
+    /// skips loading the database's types (PostGIS's among them: a query and its parsing before the first row) reads them.
+    /// </summary>
+    public static NpgsqlDataSource Source(string connectionString)
+    {
+        var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
+        builder.EnableArrays();
+        builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        return builder.Build();
+    }
+
     /// <summary>Whether a collection is read here as a stream (else by <see cref="FeatureCatalog"/>).</summary>
     public static bool Streams(string collection) => CollectionTables.All.ContainsKey(collection);
 
