@@ -9,7 +9,11 @@ namespace BarrioSeguro.Geo.Cli;
 /// </summary>
 public static class Program
 {
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        PhaseTimes.Mark("main entered");
+        return Run(args, Console.Out, Console.Error);
+    }
 
     /// <summary>Runs one command line with the given output streams; what tests call in-process.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

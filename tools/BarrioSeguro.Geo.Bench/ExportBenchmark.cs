@@ -11,7 +11,7 @@ namespace BarrioSeguro.Geo.Bench;
 
 /// <summary>
 /// issue 15.2: exporting the metro streets from PostGIS, ours against GDAL's ogr2ogr on the same table, interleaved
-/// (A B A B): the Release CLI's <c>barrio export</c> as a process (time and peak resident memory of the process, as
+/// (A B A B): the Release CLI's <c>barrio export</c> (its ReadyToRun publish, as <c>./barrio</c> runs it) as a process (time and peak resident memory of the process, as
 /// for ogr2ogr) and the same command in process (time and managed allocation), to a zipped shapefile and to a
 /// GeoPackage. Target: within 1.0x of ogr2ogr's time and memory, judged on the median ratio.
 /// </summary>
@@ -28,15 +28,14 @@ public sealed class ExportBenchmark : IBenchmark
     {
         await using var database = await BenchTiming.OpenPeerAsync(options.Db, ct)
             ?? throw new CommandFailedException("bench export needs PostGIS: set BARRIO_LOCAL_DB (a folder for a private server), BARRIO_DB or --db");
-        var cli = Path.Combine(AppContext.BaseDirectory, "barrio.dll");
-        if (!File.Exists(cli)) throw new CommandFailedException($"{cli} not found: build tools/BarrioSeguro.Geo.Bench");
+        var cli = PublishedCli();
         var streets = await LoadAsync(database.ConnectionString, ct);
         var folder = Directory.CreateTempSubdirectory("barrio-bench-export-").FullName;
         var ok = true;
         try
         {
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"export: the metro streets ({streets:N0} rows in PostGIS: the OSM extract's {streets / Copies:N0} ways {Copies} times side by side; our data has no whole-metro extract) to EPSG:{Epsg}; {options.Runs} interleaved pairs after a warm-up"));
+                $"export: the metro streets ({streets:N0} rows in PostGIS: the OSM extract's {streets / Copies:N0} ways {Copies} times side by side; our data has no whole-metro extract) to EPSG:{Epsg}; {options.Runs} interleaved pairs after a warm-up; the command line: {cli}"));
             var pg = GdalConnection(database.ConnectionString);
             const string Sql = "SELECT id, osm_id, name, class, oneway, layer, geometry FROM streets ORDER BY id";
             var n = 0;
@@ -88,6 +87,20 @@ public sealed class ExportBenchmark : IBenchmark
         }
         context.Out.WriteLine(ok ? "  target met: within 1.0x of ogr2ogr" : "  target MISSED: within 1.0x of ogr2ogr");
         return ok;
+    }
+
+    /// <summary>
+    /// The command line as <c>./barrio</c> runs it: its ReadyToRun publish (made by <c>./barrio help</c> when a source
+    /// changed), not the plain JIT build copied beside the bench.
+    /// </summary>
+    private static string PublishedCli()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var dll = Path.Combine(dir.FullName, "src", "BarrioSeguro.Geo.Cli", "bin", "Release", "net10.0", "publish", "barrio.dll");
+            if (File.Exists(dll)) return dll;
+        }
+        throw new CommandFailedException("the command line's ReadyToRun publish (src/BarrioSeguro.Geo.Cli/bin/Release/net10.0/publish) is missing: run ./barrio help first");
     }
 
     /// <summary>Runs a process to its end; returns its peak resident set, polled while it runs.</summary>

@@ -18,8 +18,35 @@ namespace BarrioSeguro.Geo.Data.Features;
 /// same bounding-box and district filters. Collections not listed here (kept plans, contingents) are small and are
 /// read by <see cref="FeatureCatalog"/>.
 /// </summary>
-public sealed class FeatureRows(BarrioDbContext db)
+public sealed class FeatureRows
 {
+    // The service's scoped DbContext (its connection, opened through EF Core), or a connection the caller owns.
+    private readonly BarrioDbContext? _db;
+    private readonly NpgsqlConnection? _owned;
+
+    public FeatureRows(BarrioDbContext db) => _db = db;
+
+    private FeatureRows(NpgsqlConnection connection) => _owned = connection;
+
+    /// <summary>
+    /// Rows read over a plain Npgsql connection the caller owns (opened here when it is closed): a one-shot export needs
+    /// no EF Core model or service provider, which cost a cold process more than the rows.
+    /// </summary>
+    public static FeatureRows Over(NpgsqlConnection connection) => new(connection);
+
+    /// <summary>
+    /// A data source for <see cref="Over"/>'s connection: the rows hold built-in types only (bytea, text, integers,
+    /// booleans, timestamptz, text arrays), so a slim Npgsql (no JSON, range or network type handlers to set up) that
+    /// skips loading the database's types (PostGIS's among them: a query and its parsing before the first row) reads them.
+    /// </summary>
+    public static NpgsqlDataSource Source(string connectionString)
+    {
+        var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
+        builder.EnableArrays();
+        builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        return builder.Build();
+    }
+
     /// <summary>Whether a collection is read here as a stream (else by <see cref="FeatureCatalog"/>).</summary>
     public static bool Streams(string collection) => CollectionTables.All.ContainsKey(collection);
 
@@ -32,8 +59,7 @@ public sealed class FeatureRows(BarrioDbContext db)
     public IEnumerable<IFeature> Read(string collection, Envelope? bbox = null, IReadOnlyCollection<string>? districts = null)
     {
         var source = CollectionTables.All.GetValueOrDefault(collection) ?? throw new KeyNotFoundException($"No streamed collection named '{collection}'.");
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        if (connection.State != ConnectionState.Open) db.Database.OpenConnection();
+        var connection = Open();
         using var command = Command(source, connection, bbox, districts);
         // Sequential: each value is read once, in column order, straight from the wire buffer.
         using var reader = command.ExecuteReader(CommandBehavior.SequentialAccess);
@@ -76,8 +102,7 @@ public sealed class FeatureRows(BarrioDbContext db)
         if (!CollectionTables.All.TryGetValue(collection, out var source)) return null;
         string[] tables = districts is { Count: > 0 } && source.DistrictFilter?.Contains("FROM districts", StringComparison.Ordinal) == true
             ? new[] { source.Name, "districts" } : [source.Name];
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        if (connection.State != ConnectionState.Open) await db.Database.OpenConnectionAsync(ct);
+        var connection = await OpenAsync(ct);
         await using var command = new NpgsqlCommand("SELECT collection, version FROM tile_versions WHERE collection = ANY($1)", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = tables });
         var versions = new Dictionary<string, long>();
@@ -91,12 +116,35 @@ public sealed class FeatureRows(BarrioDbContext db)
     public async Task<Envelope?> ExtentAsync(string collection, Envelope? bbox, IReadOnlyCollection<string>? districts, CancellationToken ct)
     {
         var source = CollectionTables.All.GetValueOrDefault(collection) ?? throw new KeyNotFoundException($"No streamed collection named '{collection}'.");
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        if (connection.State != ConnectionState.Open) await db.Database.OpenConnectionAsync(ct);
+        var connection = await OpenAsync(ct);
         await using var command = Command(source, connection, bbox, districts, extent: true);
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct) || await reader.IsDBNullAsync(0, ct)) return null;
         return new Envelope(reader.GetDouble(0), reader.GetDouble(2), reader.GetDouble(1), reader.GetDouble(3));
+    }
+
+    private NpgsqlConnection Open()
+    {
+        if (_owned is not null)
+        {
+            if (_owned.State != ConnectionState.Open) _owned.Open();
+            return _owned;
+        }
+        var connection = (NpgsqlConnection)_db!.Database.GetDbConnection();
+        if (connection.State != ConnectionState.Open) _db.Database.OpenConnection();
+        return connection;
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    {
+        if (_owned is not null)
+        {
+            if (_owned.State != ConnectionState.Open) await _owned.OpenAsync(ct);
+            return _owned;
+        }
+        var connection = (NpgsqlConnection)_db!.Database.GetDbConnection();
+        if (connection.State != ConnectionState.Open) await _db.Database.OpenConnectionAsync(ct);
+        return connection;
     }
 
     private static NpgsqlCommand Command(CollectionTables.Table source, NpgsqlConnection connection, Envelope? bbox, IReadOnlyCollection<string>? districts, bool extent = false)

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace BarrioSeguro.Geo.Cli.Commands;
+
+/// <summary>
+/// BARRIO_TIMINGS=1: each phase of a command on stderr, in ms since the process started (the runtime's own start
+/// included), and at the end the assemblies loaded: to see where a cold one-shot process spends its time.
+/// </summary>
+internal static class PhaseTimes
+{
+    private static readonly bool On = Environment.GetEnvironmentVariable("BARRIO_TIMINGS") == "1";
+    private static readonly DateTime Start = On ? Process.GetCurrentProcess().StartTime.ToUniversalTime() : default;
+
+    public static void Mark(string phase)
+    {
+        if (!On) return;
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"barrio: timing: {phase} at {(DateTime.UtcNow - Start).TotalMilliseconds:N0} ms, {Environment.WorkingSet / 1048576.0:N0} MiB resident (peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:N0}), {GC.GetTotalAllocatedBytes() / 1048576.0:N0} MiB allocated, {GC.CollectionCount(0)} gen-0 collections"));
+    }
+
+    /// <summary>The rows as they pass, with a mark when the last one has gone by.</summary>
+    public static IEnumerable<T> MarkEnd<T>(IEnumerable<T> items, string phase)
+    {
+        if (!On) return items;
+        return Marked(items, phase);
+
+        static IEnumerable<T> Marked(IEnumerable<T> items, string phase)
+        {
+            foreach (var item in items) yield return item;
+            Mark(phase);
+        }
+    }
+
+    public static void Assemblies()
+    {
+        if (!On) return;
+        var names = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name).Order(StringComparer.Ordinal).ToList();
+        Console.Error.WriteLine($"barrio: timing: {names.Count} assemblies loaded: {string.Join(", ", names)}");
+    }
+}
