@@ -57,6 +57,34 @@ public static class LineBuffer
             parts[j] = OverlayNGRobust.Union(new ArraySegment<Geometry>(buffers, from, to - from), factory);
         });
         var union = strips == 1 ? parts[0] : OverlayNGRobust.Union(parts, factory);
-        return union.IsEmpty ? factory.CreatePolygon() : union;
+        return union.IsEmpty ? factory.CreatePolygon() : WithoutSlivers(union, factory);
+    }
+
+    /// <summary>Rings below this area (square units: 1 dm² in UTM) are left out of the union.</summary>
+    public const double SliverArea = 0.01;
+
+    /// <summary>
+    /// The union without its slivers: where two tiles' buffers end on nearly the same line (the flat ends of two pieces
+    /// meeting at a node) the union leaves rings of almost no area whose points are nanometres apart; they are valid in
+    /// UTM but collapse when moved to lon/lat. One buffer of all lines has no such rings.
+    /// </summary>
+    private static Geometry WithoutSlivers(Geometry union, GeometryFactory factory)
+    {
+        var kept = new List<Polygon>(union.NumGeometries);
+        var changed = false;
+        for (var i = 0; i < union.NumGeometries; i++)
+        {
+            var polygon = (Polygon)union.GetGeometryN(i);
+            if (NetTopologySuite.Algorithm.Area.OfRing(polygon.Shell.CoordinateSequence) < SliverArea) { changed = true; continue; }
+            var holes = polygon.Holes.Where(h => NetTopologySuite.Algorithm.Area.OfRing(h.CoordinateSequence) >= SliverArea).ToArray();
+            if (holes.Length == polygon.NumInteriorRings) kept.Add(polygon);
+            else
+            {
+                changed = true;
+                kept.Add(factory.CreatePolygon(polygon.Shell, holes));
+            }
+        }
+        if (!changed) return union;
+        return kept.Count switch { 0 => factory.CreatePolygon(), 1 => kept[0], _ => factory.CreateMultiPolygon(kept.ToArray()) };
     }
 }
