@@ -263,7 +263,7 @@ public sealed class CoverageBenchmark : IBenchmark
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  areas: ours {ourArea / 1e6:N4} km², PostGIS {theirArea / 1e6:N4} km² (UTM), symmetric difference {difference:N0} m² = {100 * difference / theirArea:N3} % ({(agree ? "the same area" : "DIFFERENT")}: within 0.5 %)"));
         var fast = paired.Meets(1);
-        return options.Verdicts.Judge(context, "coverage", $"{title}, covered area", paired, "ratio PostGIS ST_Buffer / ours ≥ 1", fast,
+        return options.Verdicts.Judge(context, "coverage", $"{title.Replace(", search in process", "")}, covered area", paired, "ratio PostGIS ST_Buffer / ours ≥ 1", fast,
             string.Create(CultureInfo.InvariantCulture, $"median ratio {paired.MedianRatio:N2}, range {paired.Ratios.Min():N2}-{paired.Ratios.Max():N2}; ours {BenchTiming.MedianMs(paired.Ours):N0} ms, {BenchTiming.MedianAllocatedMiB(paired.Ours):N0} MiB allocated"))
             && agree;
     }
