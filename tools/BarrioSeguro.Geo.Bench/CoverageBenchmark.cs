@@ -241,8 +241,9 @@ public sealed class CoverageBenchmark : IBenchmark
 
         double theirArea, ourArea, difference;
         string version;
+        bool valid;
         await using (var compare = new NpgsqlCommand("""
-            SELECT ST_Area(t), ST_Area(o), ST_Area(ST_SymDifference(o, t)), postgis_lib_version() || ' (GEOS ' || postgis_geos_version() || ')'
+            SELECT ST_Area(t), ST_Area(o), ST_Area(ST_SymDifference(o, t)), postgis_lib_version() || ' (GEOS ' || postgis_geos_version() || ')', ST_IsValid(o)
             FROM (SELECT ST_Transform(ST_GeomFromWKB($1, 4326), $3) AS o, ST_Transform(ST_GeomFromWKB($2, 4326), $3) AS t) AS both_areas
             """, connection))
         {
@@ -252,6 +253,7 @@ public sealed class CoverageBenchmark : IBenchmark
             await using var reader = await compare.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             (theirArea, ourArea, difference, version) = (reader.GetDouble(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetString(3));
+            valid = reader.GetBoolean(4) && area!.IsValid;
         }
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  covered area: {pieces.NumGeometries:N0} covered pieces, buffered by {distance:N2} m (30 ground m); {options.Runs} interleaved pairs after {warmups} warm-up(s)"));
@@ -259,9 +261,9 @@ public sealed class CoverageBenchmark : IBenchmark
             $"{area!.NumGeometries:N0} polygons, tiles of {BarrioSeguro.Geo.Core.Spatial.LineBuffer.DefaultTileSize:N0} m on {Environment.ProcessorCount} cores, one union; lon/lat")));
         context.Out.WriteLine(BenchTiming.Line($"PostGIS ST_Buffer", paired.Peer, $"PostGIS {version}, one buffer of the same pieces, lon/lat WKB back; peak: the backend's resident set"));
         context.Out.WriteLine(paired.RatioText("PostGIS"));
-        var agree = Math.Abs(ourArea - theirArea) <= 0.005 * theirArea && difference <= 0.005 * theirArea;
+        var agree = Math.Abs(ourArea - theirArea) <= 0.005 * theirArea && difference <= 0.005 * theirArea && valid;
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  areas: ours {ourArea / 1e6:N4} km², PostGIS {theirArea / 1e6:N4} km² (UTM), symmetric difference {difference:N0} m² = {100 * difference / theirArea:N3} % ({(agree ? "the same area" : "DIFFERENT")}: within 0.5 %)"));
+            $"  areas: ours {ourArea / 1e6:N4} km², PostGIS {theirArea / 1e6:N4} km² (UTM), symmetric difference {difference:N0} m² = {100 * difference / theirArea:N3} % ({(agree ? "the same area" : "DIFFERENT")}: within 0.5 %); ours {(valid ? "valid" : "NOT VALID")} for NTS and PostGIS"));
         var fast = paired.Meets(1);
         return options.Verdicts.Judge(context, "coverage", $"{title.Replace(", search in process", "")}, covered area", paired, "ratio PostGIS ST_Buffer / ours ≥ 1", fast,
             string.Create(CultureInfo.InvariantCulture, $"median ratio {paired.MedianRatio:N2}, range {paired.Ratios.Min():N2}-{paired.Ratios.Max():N2}; ours {BenchTiming.MedianMs(paired.Ours):N0} ms, {BenchTiming.MedianAllocatedMiB(paired.Ours):N0} MiB allocated"))
