@@ -95,7 +95,7 @@ public sealed class CoverageBenchmark : IBenchmark
         try
         {
             ok &= await Case(context, options, connection, $"grid {GridSide}x{GridSide}, car, 10 units, 3 min", grid, gridBuild, gridUnits, 3, true, ct);
-            ok &= await Case(context, options, connection, "El Milagro, foot, 10 units, 10 min", milagro, milagroBuild, milagroUnits, 10, false, ct);
+            ok &= await Case(context, options, connection, "El Milagro, foot, 10 units, 10 min", milagro, milagroBuild, milagroUnits, 10, false, ct, area: true);
             if (!options.Quick) ok &= await MetroAsync(context, options, connection, database?.ConnectionString, ct);
             if (database is null) context.Out.WriteLine("coverage: metro area, request to the service: skipped (no database: give --db CONNECTION or set BARRIO_DB or BARRIO_LOCAL_DB)");
             else ok &= await ServiceAsync(context, options, database.ConnectionString, ct);
@@ -110,7 +110,8 @@ public sealed class CoverageBenchmark : IBenchmark
 
     /// <summary>The search alone, in process, interleaved with pgr_drivingDistance on the same graph.</summary>
     private static async Task<bool> Case(CommandContext context, BenchOptions options, NpgsqlConnection? connection, string title,
-        StreetGraph graph, double buildMs, List<Point> units, double minutes, bool targeted, CancellationToken ct, int warmups = Warmups)
+        StreetGraph graph, double buildMs, List<Point> units, double minutes, bool targeted, CancellationToken ct, int warmups = Warmups,
+        bool area = false)
     {
         var ok = true;
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -155,9 +156,9 @@ public sealed class CoverageBenchmark : IBenchmark
         var pieces = ours.CoveredPieces().NumGeometries + ours.UncoveredPieces().NumGeometries;
         var piecesMs = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
-        var area = ours.CoveredArea();
+        var covered = ours.CoveredArea();
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  geometry, only on request: pieces {piecesMs:N0} ms ({pieces:N0}), covered area {clock.Elapsed.TotalMilliseconds:N0} ms ({area.NumGeometries:N0} polygons, one buffer of all covered pieces)"));
+            $"  geometry, only on request: pieces {piecesMs:N0} ms ({pieces:N0}), covered area {clock.Elapsed.TotalMilliseconds:N0} ms, first call ({covered.NumGeometries:N0} polygons, tiles of {BarrioSeguro.Geo.Core.Spatial.LineBuffer.DefaultTileSize:N0} m buffered apart, one union)"));
         if (targeted)
         {
             var median = BenchTiming.Median(ourTimes);
@@ -190,7 +191,83 @@ public sealed class CoverageBenchmark : IBenchmark
         var fast = paired.Meets(TargetRatio);
         ok &= fast;
         context.Out.WriteLine(paired.RatioText("pgRouting") + string.Create(CultureInfo.InvariantCulture, $" (target ≥ {TargetRatio:N0}: {(fast ? "met" : "MISSED")})"));
+        if (area) ok &= await AreaAsync(context, options, connection!, title, graph, ours, warmups >= Warmups ? 3 : 1, ct);
         return ok;
+    }
+
+    /// <summary>
+    /// The covered area of a search's result (<see cref="CoverageResult.CoveredArea"/>: tiles buffered apart, one union)
+    /// interleaved with PostGIS's one <c>ST_Buffer(pieces, 30 m, 'endcap=flat quad_segs=4')</c> of the same covered
+    /// pieces (kept in UTM in a temporary table of a connection of its own, sent back as lon/lat WKB as ours is made in
+    /// lon/lat); then the two areas compared in PostGIS. Target: ratio PostGIS / ours ≥ 1.
+    /// </summary>
+    private static async Task<bool> AreaAsync(CommandContext context, BenchOptions options, NpgsqlConnection shared, string title,
+        StreetGraph graph, CoverageResult ours, int warmups, CancellationToken ct)
+    {
+        var pieces = ours.CoveredPieces();
+        if (pieces.IsEmpty)
+        {
+            context.Out.WriteLine("  covered area: nothing covered, not timed");
+            return true;
+        }
+        var distance = new CoverageOptions().AreaBufferM * graph.ScaleFactor;
+        var wkb = new WKBWriter();
+        // A connection of its own: its backend's peak resident set is the buffer's alone.
+        await using var connection = shared.CloneWith(shared.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using (var create = new NpgsqlCommand("CREATE TEMPORARY TABLE bench_covered_pieces AS SELECT ST_Transform(ST_GeomFromWKB($1, 4326), $2) AS g", connection))
+        {
+            create.Parameters.Add(new NpgsqlParameter { Value = wkb.Write(pieces) });
+            create.Parameters.Add(new NpgsqlParameter { Value = graph.UtmEpsg });
+            await create.ExecuteNonQueryAsync(ct);
+        }
+        var backend = connection.ProcessID;
+        Geometry? area = null;
+        byte[]? theirs = null;
+        Task<long?> Ours()
+        {
+            area = ours.CoveredArea();
+            return Task.FromResult<long?>(null);
+        }
+        async Task<long?> Peer()
+        {
+            await using var buffer = new NpgsqlCommand(
+                "SELECT ST_AsBinary(ST_Transform(ST_Buffer(g, $1, 'endcap=flat quad_segs=4'), 4326)) FROM bench_covered_pieces", connection);
+            buffer.Parameters.Add(new NpgsqlParameter { Value = distance });
+            theirs = (byte[])(await buffer.ExecuteScalarAsync(ct))!;
+            return BenchTiming.PeakResidentBytes(backend);
+        }
+        var paired = await BenchTiming.InterleaveAsync(options.Runs, Ours, Peer, warmups);
+
+        double theirArea, ourArea, difference;
+        string version;
+        bool valid;
+        await using (var compare = new NpgsqlCommand("""
+            SELECT ST_Area(t), ST_Area(o), ST_Area(ST_SymDifference(o, t)), postgis_lib_version() || ' (GEOS ' || postgis_geos_version() || ')', ST_IsValid(o)
+            FROM (SELECT ST_Transform(ST_GeomFromWKB($1, 4326), $3) AS o, ST_Transform(ST_GeomFromWKB($2, 4326), $3) AS t) AS both_areas
+            """, connection))
+        {
+            compare.Parameters.Add(new NpgsqlParameter { Value = wkb.Write(area!) });
+            compare.Parameters.Add(new NpgsqlParameter { Value = theirs! });
+            compare.Parameters.Add(new NpgsqlParameter { Value = graph.UtmEpsg });
+            await using var reader = await compare.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            (theirArea, ourArea, difference, version) = (reader.GetDouble(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetString(3));
+            valid = reader.GetBoolean(4) && area!.IsValid;
+        }
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  covered area: {pieces.NumGeometries:N0} covered pieces, buffered by {distance:N2} m (30 ground m); {options.Runs} interleaved pairs after {warmups} warm-up(s)"));
+        context.Out.WriteLine(BenchTiming.Line("BarrioSeguro CoveredArea", paired.Ours, string.Create(CultureInfo.InvariantCulture,
+            $"{area!.NumGeometries:N0} polygons, tiles of {BarrioSeguro.Geo.Core.Spatial.LineBuffer.DefaultTileSize:N0} m on {Environment.ProcessorCount} cores, one union; lon/lat")));
+        context.Out.WriteLine(BenchTiming.Line($"PostGIS ST_Buffer", paired.Peer, $"PostGIS {version}, one buffer of the same pieces, lon/lat WKB back; peak: the backend's resident set"));
+        context.Out.WriteLine(paired.RatioText("PostGIS"));
+        var agree = Math.Abs(ourArea - theirArea) <= 0.005 * theirArea && difference <= 0.005 * theirArea && valid;
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  areas: ours {ourArea / 1e6:N4} km², PostGIS {theirArea / 1e6:N4} km² (UTM), symmetric difference {difference:N0} m² = {100 * difference / theirArea:N3} % ({(agree ? "the same area" : "DIFFERENT")}: within 0.5 %); ours {(valid ? "valid" : "NOT VALID")} for NTS and PostGIS"));
+        var fast = paired.Meets(1);
+        return options.Verdicts.Judge(context, "coverage", $"{title.Replace(", search in process", "")}, covered area", paired, "ratio PostGIS ST_Buffer / ours ≥ 1", fast,
+            string.Create(CultureInfo.InvariantCulture, $"median ratio {paired.MedianRatio:N2}, range {paired.Ratios.Min():N2}-{paired.Ratios.Max():N2}; ours {BenchTiming.MedianMs(paired.Ours):N0} ms, {BenchTiming.MedianAllocatedMiB(paired.Ours):N0} MiB allocated"))
+            && agree;
     }
 
     /// <summary>The metro area: the search in process, then the CLI end to end (cold and warm graph cache) against the SQL.</summary>
@@ -218,7 +295,7 @@ public sealed class CoverageBenchmark : IBenchmark
                     .Select(at => at.Fraction < 0.5 ? graph.Edges[at.Edge].From : graph.Edges[at.Edge].To).Distinct().ToList();
                 var units = nodes.Select(graph.NodeLonLat).ToList();
                 ok &= await Case(context, options, connection, string.Create(CultureInfo.InvariantCulture, $"metro, {mode.Name()}, {units.Count} units, {minutes:0} min, search in process"),
-                    graph, build, units, minutes, false, ct, warmups: 5);
+                    graph, build, units, minutes, false, ct, warmups: 5, area: true);
                 ok &= await EndToEndAsync(context, options, connectionString, folder, streetsPath, stationsPath, graph, nodes, mode, minutes, ct);
             }
         }
