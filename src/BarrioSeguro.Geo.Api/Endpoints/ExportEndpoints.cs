@@ -81,7 +81,7 @@ public static class ExportEndpoints
                         return Problems.NotFound(Note.Of("api.plan_no_coverage", ("plan", planId), ("coverage", cid)));
                     ids.Add(cid);
                 }
-                else ids.AddRange((await coverages.ListAsync(planId, ct)).GroupBy(c => c.Row.Shift).Select(g => g.First().Row.Id).OrderBy(i => i));
+                else ids.AddRange((await coverages.ListAsync(planId, ct)).GroupBy(c => c.Shift).Select(g => g.First().Id).OrderBy(i => i));
                 if (ids.Count == 0)
                     return Problems.NotFound(Note.Of("api.no_kept_coverage", ("plan", planId)));
                 features = [];

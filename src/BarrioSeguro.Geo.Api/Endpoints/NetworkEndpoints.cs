@@ -98,7 +98,7 @@ public static class NetworkEndpoints
         return TypedResults.Ok((await coverages.ListAsync(planId, ct)).Select(View).ToList());
     }
 
-    private static CoverageView View(KeptCoverage c) => new(c.Row.Id, c.Row.PlanId, c.Row.Mode, c.Row.Minutes, c.Row.Shift, c.Row.Units, c.Report);
+    private static CoverageView View(KeptCoverage c) => new(c.Id, c.PlanId, c.Mode, c.Minutes, c.Shift, c.Units, c.Report);
 
     public static async Task<Results<GeoJsonFeatureCollection, NotFoundProblem>> CoveragePieces(int id, CoverageStore coverages, CancellationToken ct)
     {

@@ -97,13 +97,75 @@ public sealed class CoverageResult : IDisposable
     public bool IsCovered(EdgeLocation at) => Inside(_covered.Of(at.Edge), at.Fraction);
 
     /// <summary>Covered street pieces, lon/lat (partial edges cut at the exact threshold point).</summary>
-    public MultiLineString CoveredPieces() => Pieces(e => CoveredParts(e));
+    public MultiLineString CoveredPieces() => Pieces(CoveragePiece.Covered);
 
     /// <summary>Street pieces reached by two or more different units, lon/lat.</summary>
-    public MultiLineString BackupPieces() => Pieces(e => BackupParts(e));
+    public MultiLineString BackupPieces() => Pieces(CoveragePiece.Backup);
 
     /// <summary>Street pieces not reached within the time (the gaps), lon/lat.</summary>
-    public MultiLineString UncoveredPieces() => Pieces(e => Complement(CoveredParts(e)));
+    public MultiLineString UncoveredPieces() => Pieces(CoveragePiece.Uncovered);
+
+    /// <summary>
+    /// Hands each piece of a kind to <paramref name="read"/> as lon/lat x, y pairs, in the order and with the very
+    /// coordinates of <see cref="CoveredPieces"/> (and the others), without making geometries: for writers that only
+    /// encode them. Whole edges are the graph's own arrays, so the span is read during the call, never kept.
+    /// Returns the number of pieces.
+    /// </summary>
+    public int ReadPieces(CoveragePiece kind, CoveragePieceReader read)
+    {
+        if (kind is not (CoveragePiece.Covered or CoveragePiece.Backup or CoveragePiece.Uncovered)) throw new ArgumentOutOfRangeException(nameof(kind));
+        // One list for the parts of every edge in turn: no allocation per edge (a metro area has 50,000).
+        var edgeParts = new List<(double From, double To)>();
+        List<(double From, double To)> parts(int edge)
+        {
+            edgeParts.Clear();
+            if (kind == CoveragePiece.Uncovered) Complement(_covered.Of(edge), edgeParts);
+            else
+                foreach (var part in kind == CoveragePiece.Covered ? _covered.Of(edge) : _backup.Of(edge)) edgeParts.Add(part);
+            return edgeParts;
+        }
+        var lonlat = Graph.EdgeLonLatXY;
+        // First the partial edges, cut in UTM and moved together in one call into PROJ; then every piece in edge order.
+        var cut = new List<LineString>();
+        var points = 0;
+        foreach (var e in Graph.Edges)
+            foreach (var (a, b) in parts(e.Id))
+                if (b > a && !(a <= 0 && b >= 1))
+                {
+                    var piece = Graph.Piece(e.Id, a, b);
+                    cut.Add(piece);
+                    points += piece.NumPoints;
+                }
+        var xy = new double[2 * points];
+        if (points > 0)
+        {
+            var xs = new double[points];
+            var ys = new double[points];
+            var at = 0;
+            foreach (var piece in cut)
+            {
+                var seq = piece.CoordinateSequence;
+                for (var i = 0; i < seq.Count; i++, at++) { xs[at] = seq.GetX(i); ys[at] = seq.GetY(i); }
+            }
+            Crs.Transform(xs, ys, Graph.UtmEpsg, Crs.Wgs84);
+            for (var i = 0; i < points; i++) { xy[2 * i] = xs[i]; xy[2 * i + 1] = ys[i]; }
+        }
+        int count = 0, next = 0, start = 0;
+        foreach (var e in Graph.Edges)
+            foreach (var (a, b) in parts(e.Id))
+            {
+                if (!(b > a)) continue;
+                count++;
+                if (a <= 0 && b >= 1) read(lonlat[e.Id]);
+                else
+                {
+                    var length = 2 * cut[next++].NumPoints;
+                    read(xy.AsSpan(start, length));
+                    start += length;
+                }
+            }
+        return count;
+    }
 
     /// <summary>
     /// The covered area: covered pieces buffered by <see cref="CoverageOptions.AreaBufferM"/> ground metres (flat
@@ -233,17 +295,16 @@ public sealed class CoverageResult : IDisposable
         return false;
     }
 
-    private static List<(double, double)> Complement(IReadOnlyList<(double From, double To)> parts)
+    /// <summary>The fractions of an edge outside <paramref name="parts"/> (in order), added to <paramref name="into"/>.</summary>
+    private static void Complement(ArraySegment<(double From, double To)> parts, List<(double From, double To)> into)
     {
-        var result = new List<(double, double)>();
         var at = 0.0;
         foreach (var (a, b) in parts)
         {
-            if (a > at) result.Add((at, a));
+            if (a > at) into.Add((at, a));
             at = Math.Max(at, b);
         }
-        if (at < 1) result.Add((at, 1));
-        return result;
+        if (at < 1) into.Add((at, 1));
     }
 
 
@@ -261,45 +322,22 @@ public sealed class CoverageResult : IDisposable
     /// moved once per graph), partial ones cut in UTM and moved together in one call into PROJ. The same coordinates as
     /// moving the UTM pieces, without moving the whole network on every request.
     /// </summary>
-    private MultiLineString Pieces(Func<int, IReadOnlyList<(double From, double To)>> parts)
+    private MultiLineString Pieces(CoveragePiece kind)
     {
-        var lonlat = Graph.EdgeLonLatXY;
         var lines = new List<LineString>();
-        var cut = new List<(int Slot, LineString Utm)>();
-        var points = 0;
-        foreach (var e in Graph.Edges)
-            foreach (var (a, b) in parts(e.Id))
-            {
-                if (!(b > a)) continue;
-                if (a <= 0 && b >= 1)
-                    lines.Add(LonLat.CreateLineString(new NetTopologySuite.Geometries.Implementation.PackedDoubleCoordinateSequence((double[])lonlat[e.Id].Clone(), 2, 0)));
-                else
-                {
-                    var piece = Graph.Piece(e.Id, a, b);
-                    cut.Add((lines.Count, piece));
-                    points += piece.NumPoints;
-                    lines.Add(null!);
-                }
-            }
-        if (cut.Count > 0)
-        {
-            var xs = new double[points];
-            var ys = new double[points];
-            var at = 0;
-            foreach (var (_, piece) in cut)
-            {
-                var seq = piece.CoordinateSequence;
-                for (var i = 0; i < seq.Count; i++, at++) { xs[at] = seq.GetX(i); ys[at] = seq.GetY(i); }
-            }
-            Crs.Transform(xs, ys, Graph.UtmEpsg, Crs.Wgs84);
-            at = 0;
-            foreach (var (slot, piece) in cut)
-            {
-                var xy = new double[2 * piece.NumPoints];
-                for (var i = 0; i < xy.Length; i += 2, at++) { xy[i] = xs[at]; xy[i + 1] = ys[at]; }
-                lines[slot] = LonLat.CreateLineString(new NetTopologySuite.Geometries.Implementation.PackedDoubleCoordinateSequence(xy, 2, 0));
-            }
-        }
+        ReadPieces(kind, xy => lines.Add(LonLat.CreateLineString(
+            new NetTopologySuite.Geometries.Implementation.PackedDoubleCoordinateSequence(xy.ToArray(), 2, 0))));
         return LonLat.CreateMultiLineString(lines.ToArray());
     }
 }
+
+/// <summary>The kinds of street pieces of a coverage: reached, reached by two different units, not reached.</summary>
+public enum CoveragePiece
+{
+    Covered,
+    Backup,
+    Uncovered,
+}
+
+/// <summary>Reads one street piece as lon/lat x, y pairs (x0, y0, x1, y1, ...); the span is valid during the call only.</summary>
+public delegate void CoveragePieceReader(ReadOnlySpan<double> xy);

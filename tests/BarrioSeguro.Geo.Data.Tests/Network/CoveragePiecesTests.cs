@@ -1,6 +1,12 @@
 using BarrioSeguro.Geo.Core.Domain;
+using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Data.Neighborhoods;
 using BarrioSeguro.Geo.Data.Sectors;
+using BarrioSeguro.Geo.IO;
+using BarrioSeguro.Geo.Planning;
+using BarrioSeguro.Geo.Planning.Network;
+using BarrioSeguro.Geo.Planning.Reports;
+using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using Xunit;
 
@@ -14,6 +20,77 @@ public class CoveragePiecesTests(PostgisFixture postgis)
     private const string Square = "MULTIPOLYGON(((-79.07 -8.03,-79.06 -8.03,-79.06 -8.02,-79.07 -8.02,-79.07 -8.03)))";
 
     private static MultiLineString Lines(string wkt) => (MultiLineString)TestGeometry.Wkt(wkt);
+
+    [SkippableFact]
+    public async Task Kept_pieces_read_back_as_the_computation_made_them_and_a_refused_write_keeps_nothing()
+    {
+        var cs = await postgis.CreateDatabaseAsync("coverage_kept");
+        await BarrioDatabase.MigrateAsync(cs);
+        await using var db = new BarrioDbContext(BarrioDatabase.Options(cs));
+        var plan = await PlanAsync(db);
+        var graph = StreetGraph.Build(StreetLines.Network(VectorFile.Read(Geodata("osm/el_milagro_streets_wgs84.geojson"))), TravelMode.Foot);
+        var nodes = graph.Edges.Where(e => e.Component == 0).Select(e => e.From).Distinct().Order().ToList();
+        CoverageUnit Unit(int i) => new($"U{i}", graph.NodeLonLat(nodes[i * nodes.Count / 4]));
+        // Two shifts: a row each, in one write; two units at the ends of one street for backup pieces, edges cut at the threshold.
+        var street = graph.Edges.First(e => e.Component == 0);
+        var outcomes = new[]
+        {
+            CoveragePlanning.Once(graph, [new("A", graph.NodeLonLat(street.From)), new("B", graph.NodeLonLat(street.To)), Unit(2)], 5,
+                new CoverageTargets(), "mañana", "test", []),
+            CoveragePlanning.Once(graph, [Unit(3)], 3, new CoverageTargets(), "noche", "test", []),
+        };
+        var store = new CoverageStore(db);
+        var kept = await store.AddAsync(plan.Id, outcomes, default);
+
+        Assert.Equal(["mañana", "noche"], kept.Select(k => k.Shift));
+        Assert.Equal(kept.Select(k => k.Id).OrderByDescending(i => i), (await store.ListAsync(plan.Id, default)).Select(k => k.Id));
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var (report, result) = (outcomes[i].Report, outcomes[i].Result);
+            var row = await store.GetAsync(kept[i].Id, default);
+            Assert.NotNull(row);
+            Assert.Equal((plan.Id, report.Mode, report.Minutes, report.Shift, report.Units), (row.PlanId, row.Mode, row.Minutes, row.Shift, row.Units));
+            Assert.Equal(PlanningJson.Serialize(report), PlanningJson.Serialize(PlanningJson.Deserialize<CoverageReport>(row.ReportJson)));
+            foreach (var (read, made) in new[] { (row.Covered, result.CoveredPieces()), (row.Uncovered, result.UncoveredPieces()), (row.Backup, result.BackupPieces()) })
+            {
+                Assert.Equal(4326, read.SRID);
+                Assert.True(made.EqualsExact(read), $"{made.NumGeometries} pieces made, {read.NumGeometries} read back");
+            }
+            Assert.True(row.Covered.NumGeometries > 0 && row.Uncovered.NumGeometries > 0);
+        }
+        Assert.False(outcomes[0].Result.BackupPieces().IsEmpty);
+        // The pieces' lengths as PostGIS measures them on the sphere: covered and uncovered make up the network.
+        var metres = await db.Database.SqlQueryRaw<double>(
+            "SELECT ST_Length(ST_Collect(covered, uncovered)::geography) AS \"Value\" FROM plan_coverages WHERE id = {0}", kept[0].Id).SingleAsync();
+        Assert.InRange(metres / 1000 / outcomes[0].Report.NetworkFigures.StreetKm, 0.995, 1.005);
+
+        // A plan that is not there: refused by the database, and no row of the write is kept.
+        var before = await db.PlanCoverages.CountAsync();
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => store.AddAsync(plan.Id + 1000, outcomes, default));
+        Assert.Equal(before, await db.PlanCoverages.CountAsync());
+    }
+
+    private static string Geodata(string relative)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "BarrioSeguro.Geo.sln"))) dir = dir.Parent;
+        Assert.True(dir is not null, "repository root (BarrioSeguro.Geo.sln) not found");
+        return Path.Combine(dir!.FullName, "geodata", relative);
+    }
+
+    private static async Task<SectorPlan> PlanAsync(BarrioDbContext db)
+    {
+        var n = (await new NeighborhoodStore(db).CreateAsync(
+            new NeighborhoodChange("El Milagro", null, (MultiPolygon)TestGeometry.Wkt(Square), null, true, null), new Edit("test"), default)).Neighborhood!;
+        var plan = new SectorPlan
+        {
+            NeighborhoodId = n.Id, NeighborhoodVersion = n.Version, Name = "p", Author = "test", CreatedAt = DateTimeOffset.UtcNow, Sectors = 1,
+            ParametersJson = "{}", DataVersion = "x", AssignmentJson = "{}", ReportJson = "{}",
+        };
+        db.SectorPlans.Add(plan);
+        await db.SaveChangesAsync();
+        return plan;
+    }
 
     [SkippableFact]
     public async Task Pieces_inside_keep_their_status_and_the_streets_beyond_the_neighbourhood_are_outside()
