@@ -1,5 +1,7 @@
+using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Data;
 using BarrioSeguro.Geo.Data.Hosting;
+using Npgsql;
 
 namespace BarrioSeguro.Geo.Cli.Commands;
 
@@ -8,7 +10,8 @@ namespace BarrioSeguro.Geo.Cli.Commands;
 /// (its folder in BARRIO_LOCAL_DB): the running service's server when it is up (found by the postmaster.pid in that
 /// folder, used and left running), else started for the command and stopped after it. A command that writes has the
 /// migrations applied first, at the cost of one SELECT when the database is current (<see cref="BarrioDatabase.EnsureMigratedAsync"/>);
-/// one that only reads (<see cref="DatabaseUse.Reads"/>) is not held up by any check.
+/// one that only reads (<see cref="ReadAsync{T}"/>) is not held up by any check: a database that has no tables of
+/// ours, or is behind, fails its query, and that failure is said in one line with what to do.
 /// </summary>
 public sealed class CliDatabase : IAsyncDisposable
 {
@@ -26,7 +29,7 @@ public sealed class CliDatabase : IAsyncDisposable
     /// <param name="extensions">Extensions the private server must have besides PostGIS (made there as its superuser, e.g.
     /// pgRouting for the benchmarks); a database named by --db or BARRIO_DB must have them already.</param>
     /// <param name="use">Whether the command writes (migrations applied when behind) or only reads (none checked: a
-    /// database that is behind fails the command's own query, with PostgreSQL's reason).</param>
+    /// command that only reads goes through <see cref="ReadAsync{T}"/>, which says what a database behind is missing).</param>
     public static async Task<CliDatabase> OpenAsync(string? option, CancellationToken ct, IReadOnlyList<string>? extensions = null,
         DatabaseUse use = DatabaseUse.Writes)
     {
@@ -55,6 +58,35 @@ public sealed class CliDatabase : IAsyncDisposable
     }
 
     public BarrioDbContext NewContext() => new(BarrioDatabase.Options(ConnectionString));
+
+    /// <summary>
+    /// Runs a command that only reads: the database opened with no migration check (<see cref="DatabaseUse.Reads"/>,
+    /// nothing added to its start), <paramref name="read"/> given a context on it. A database never migrated or behind
+    /// this build fails the read with PostgreSQL's "relation ... does not exist" (42P01) or "column ... does not exist"
+    /// (42703): that is said here, for every read command, as the note <c>database.not_migrated</c> naming the database.
+    /// </summary>
+    public static async Task<T> ReadAsync<T>(string? option, Func<BarrioDbContext, Task<T>> read, CancellationToken ct = default)
+    {
+        await using var database = await OpenAsync(option, ct, use: DatabaseUse.Reads);
+        await using var db = database.NewContext();
+        try
+        {
+            return await read(db);
+        }
+        catch (Exception e) when (SchemaMissing(e))
+        {
+            var name = new NpgsqlConnectionStringBuilder(database.ConnectionString).Database ?? "";
+            throw new CommandFailedException(Note.Of("database.not_migrated", ("database", name)).ToString(), e);
+        }
+    }
+
+    // EF Core and Npgsql throw it as it came; a wrapper (an enumeration, an execution strategy) holds it inside.
+    private static bool SchemaMissing(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn }) return true;
+        return false;
+    }
 
     public async ValueTask DisposeAsync()
     {
