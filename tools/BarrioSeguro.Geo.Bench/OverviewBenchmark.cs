@@ -129,7 +129,7 @@ public sealed class OverviewBenchmark : IBenchmark
         await Execute(db, $"""
             WITH home AS (SELECT ST_SetSRID(ST_Centroid(ST_Extent(geometry)::geometry), 4326) AS c FROM streets),
                  d AS (SELECT ST_X(ST_PointOnSurface(x.boundary)) - ST_X(home.c) AS dx, ST_Y(ST_PointOnSurface(x.boundary)) - ST_Y(home.c) AS dy
-                       FROM districts x, home WHERE NOT ST_Intersects(x.boundary, home.c) ORDER BY x.ubigeo LIMIT {StreetCopies})
+                       FROM districts x, home WHERE NOT ST_IsEmpty(x.boundary) AND NOT ST_Intersects(x.boundary, home.c) ORDER BY x.ubigeo LIMIT {StreetCopies})
             INSERT INTO streets ({string.Join(", ", cols)}) SELECT {select} FROM streets s CROSS JOIN d
             """, ct);
     }
@@ -143,7 +143,8 @@ public sealed class OverviewBenchmark : IBenchmark
         await using var tx = await db.BeginTransactionAsync(ct);
         await Execute(db, $"""
             CREATE TEMP TABLE copies ON COMMIT DROP AS
-            WITH d AS (SELECT ubigeo, ST_PointOnSurface(boundary) AS p, row_number() OVER (ORDER BY ubigeo) - 1 AS k, count(*) OVER () AS n FROM districts),
+            WITH d AS (SELECT ubigeo, ST_PointOnSurface(boundary) AS p, row_number() OVER (ORDER BY ubigeo) - 1 AS k, count(*) OVER () AS n
+                       FROM districts WHERE NOT ST_IsEmpty(boundary)), -- INEI's national file has districts with no boundary
                  m AS (SELECT boundary, ST_Centroid(boundary) AS c FROM neighborhoods WHERE id = {milagro})
             SELECT i, d.ubigeo,
                    ST_X(d.p) - ST_X(m.c) + ((i / d.n) % 10) * 0.03 AS dx, ST_Y(d.p) - ST_Y(m.c) + ((i / d.n) / 10) * 0.03 AS dy, NULL::int AS id
