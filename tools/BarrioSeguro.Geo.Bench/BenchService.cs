@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace BarrioSeguro.Geo.Bench;
 
 /// <summary>
-/// The service as the benchmarks that send it requests start it (coverage, overview, load): the API in this process on
+/// The service as the benchmarks that send it requests start it (coverage, overview, load, tiles): the API in this process on
 /// a port the system chooses on loopback (Kestrel on 127.0.0.1:0), its content root the repository's API folder
 /// (appsettings.json, wwwroot), no logging (the report is the output; a 5xx is counted, not logged), and a client to
 /// it, signed in with <see cref="SignInAsync"/> as an admin account made for the run, disabled when the service is
