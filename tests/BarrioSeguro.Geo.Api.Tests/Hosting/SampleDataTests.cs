@@ -211,17 +211,7 @@ public class SampleDataTests(ApiFixture api)
         }
 
         // The synthetic incidents loaded twice by an earlier version: not loaded, and the load removes the second set.
-        await using (var db = new BarrioDbContext(BarrioDatabase.Options(cs)))
-        {
-            var again = db.Incidents.AsEnumerable().Select(i => (NetTopologySuite.Features.IFeature)new NetTopologySuite.Features.Feature(
-                new NetTopologySuite.Geometries.Point(i.Location.X + 1e-5, i.Location.Y) { SRID = 4326 },
-                new NetTopologySuite.Features.AttributesTable
-                {
-                    { "occurredAt", i.OccurredAt.ToString("O") }, { "category", i.Category }, { "isSynthetic", true },
-                })).ToList();
-            await new BarrioSeguro.Geo.Data.Import.CollectionImporter(db)
-                .ImportAsync("incidents", again, SampleData.SyntheticIncidentsDataset, "an-earlier-boundary-agree");
-        }
+        await LoadIncidentsAgainAsync(cs, "an-earlier-boundary-agree");
         await AssertTheyAgreeAsync(cs, "the synthetic incidents loaded twice");
         await AssertTheyAgreeAsync(cs, "the synthetic incidents loaded twice, then loaded");
     }
@@ -237,23 +227,27 @@ public class SampleDataTests(ApiFixture api)
         var firstIds = await IdsAsync(cs, "SELECT id FROM incidents ORDER BY id");
 
         // What the defect left: a second set, generated in an edited boundary, under the same dataset name.
-        await using (var db = new BarrioDbContext(BarrioDatabase.Options(cs)))
-        {
-            var again = db.Incidents.AsEnumerable().Select(i => (NetTopologySuite.Features.IFeature)new NetTopologySuite.Features.Feature(
-                new NetTopologySuite.Geometries.Point(i.Location.X + 1e-5, i.Location.Y) { SRID = 4326 },
-                new NetTopologySuite.Features.AttributesTable
-                {
-                    { "occurredAt", i.OccurredAt.ToString("O") }, { "category", i.Category }, { "isSynthetic", true },
-                })).ToList();
-            await new BarrioSeguro.Geo.Data.Import.CollectionImporter(db)
-                .ImportAsync("incidents", again, SampleData.SyntheticIncidentsDataset, "an-earlier-boundary");
-        }
+        await LoadIncidentsAgainAsync(cs, "an-earlier-boundary");
         Assert.Equal(88, (await TableCounts(cs))["incidents"]);
 
         await LoadSampleDataAsync(cs);
 
         Assert.Equal(first, await TableCounts(cs));
         Assert.Equal(firstIds, await IdsAsync(cs, "SELECT id FROM incidents ORDER BY id"));
+    }
+
+    /// <summary>What an earlier version's defect left: a second set of the synthetic incidents (moved a little, as if
+    /// generated in an edited boundary) under the same dataset name, with its own checksum.</summary>
+    private static async Task LoadIncidentsAgainAsync(string cs, string sha256)
+    {
+        await using var db = new BarrioDbContext(BarrioDatabase.Options(cs));
+        var again = db.Incidents.AsEnumerable().Select(i => (NetTopologySuite.Features.IFeature)new NetTopologySuite.Features.Feature(
+            new NetTopologySuite.Geometries.Point(i.Location.X + 1e-5, i.Location.Y) { SRID = 4326 },
+            new NetTopologySuite.Features.AttributesTable
+            {
+                { "occurredAt", i.OccurredAt.ToString("O") }, { "category", i.Category }, { "isSynthetic", true },
+            })).ToList();
+        await new BarrioSeguro.Geo.Data.Import.CollectionImporter(db).ImportAsync("incidents", again, SampleData.SyntheticIncidentsDataset, sha256);
     }
 
     private static async Task<List<int>> IdsAsync(string cs, string sql)
