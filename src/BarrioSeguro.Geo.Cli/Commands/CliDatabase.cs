@@ -28,10 +28,12 @@ public sealed class CliDatabase : IAsyncDisposable
 
     /// <param name="extensions">Extensions the private server must have besides PostGIS (made there as its superuser, e.g.
     /// pgRouting for the benchmarks); a database named by --db or BARRIO_DB must have them already.</param>
-    /// <param name="use">Whether the command writes (migrations applied when behind) or only reads (none checked: a
-    /// command that only reads goes through <see cref="ReadAsync{T}"/>, which says what a database behind is missing).</param>
-    public static async Task<CliDatabase> OpenAsync(string? option, CancellationToken ct, IReadOnlyList<string>? extensions = null,
-        DatabaseUse use = DatabaseUse.Writes)
+    /// <remarks>For a command that writes: the migrations are applied first when the database is behind. A command that
+    /// only reads goes through <see cref="ReadAsync{T}"/> instead (no check, and what a database behind lacks is said).</remarks>
+    public static Task<CliDatabase> OpenAsync(string? option, CancellationToken ct, IReadOnlyList<string>? extensions = null) =>
+        OpenAsync(option, ct, extensions, migrate: true);
+
+    private static async Task<CliDatabase> OpenAsync(string? option, CancellationToken ct, IReadOnlyList<string>? extensions, bool migrate)
     {
         var connection = option ?? Environment.GetEnvironmentVariable("BARRIO_DB");
         LocalPostgisServer? server = null;
@@ -47,7 +49,7 @@ public sealed class CliDatabase : IAsyncDisposable
                 }, ct);
                 connection = server.ConnectionString;
             }
-            if (use == DatabaseUse.Writes) await BarrioDatabase.EnsureMigratedAsync(connection, ct);
+            if (migrate) await BarrioDatabase.EnsureMigratedAsync(connection, ct);
             return new CliDatabase(connection, server);
         }
         catch (Exception e) when (e is LocalPostgisException or Npgsql.NpgsqlException or ArgumentException)
@@ -60,14 +62,14 @@ public sealed class CliDatabase : IAsyncDisposable
     public BarrioDbContext NewContext() => new(BarrioDatabase.Options(ConnectionString));
 
     /// <summary>
-    /// Runs a command that only reads: the database opened with no migration check (<see cref="DatabaseUse.Reads"/>,
-    /// nothing added to its start), <paramref name="read"/> given a context on it. A database never migrated or behind
+    /// Runs a command that only reads: the database opened with no migration check (nothing added to its start),
+    /// <paramref name="read"/> given a context on it. A database never migrated or behind
     /// this build fails the read with PostgreSQL's "relation ... does not exist" (42P01) or "column ... does not exist"
     /// (42703): that is said here, for every read command, as the note <c>database.not_migrated</c> naming the database.
     /// </summary>
     public static async Task<T> ReadAsync<T>(string? option, Func<BarrioDbContext, Task<T>> read, CancellationToken ct = default)
     {
-        await using var database = await OpenAsync(option, ct, use: DatabaseUse.Reads);
+        await using var database = await OpenAsync(option, ct, null, migrate: false);
         await using var db = database.NewContext();
         try
         {
@@ -92,14 +94,4 @@ public sealed class CliDatabase : IAsyncDisposable
     {
         if (_server is not null) await _server.DisposeAsync();
     }
-}
-
-/// <summary>What a database command does with the database: it decides whether the migrations are checked first.</summary>
-public enum DatabaseUse
-{
-    /// <summary>Writes: the migrations are applied first when the database is behind.</summary>
-    Writes,
-
-    /// <summary>Reads only: no migration check.</summary>
-    Reads,
 }
