@@ -111,23 +111,9 @@ public interface IBenchmark
 /// <summary>Timing helpers shared by the benchmarks.</summary>
 public static class BenchTiming
 {
-    /// <summary>Runs <paramref name="warmups"/> times to warm up (once by default), then <paramref name="runs"/> times;
-    /// returns each timed run's milliseconds.</summary>
-    public static async Task<List<double>> TimeAsync(int runs, Func<Task> action, int warmups = 1)
-    {
-        for (var i = 0; i < Math.Max(1, warmups); i++) await action();
-        var times = new List<double>(runs);
-        for (var i = 0; i < runs; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            await action();
-            times.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        return times;
-    }
-
-    /// <summary>A case no peer runs: <paramref name="warmups"/> untimed runs, then <paramref name="runs"/> timed ones,
-    /// each with its memory as <see cref="InterleaveAsync(int, Func{Task{long?}}, Func{Task{long?}}, int)"/> takes it.</summary>
+    /// <summary>A case no peer runs (or a run without the peer's database): <paramref name="warmups"/> untimed runs, then
+    /// <paramref name="runs"/> timed ones, each taken as <see cref="InterleaveAsync(int, Func{Task{long?}}, Func{Task{long?}}, int)"/>
+    /// takes one side's, so a case is timed alike with and without its peer.</summary>
     public static async Task<IReadOnlyList<Sample>> RepeatAsync(int runs, Func<Task<long?>> action, int warmups = 1)
     {
         for (var i = 0; i < Math.Max(0, warmups); i++) await action();

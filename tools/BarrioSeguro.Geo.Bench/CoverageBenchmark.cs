@@ -1,22 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using BarrioSeguro.Geo.Core.Domain;
 using BarrioSeguro.Geo.Core.Network;
 using BarrioSeguro.Geo.Data;
-using BarrioSeguro.Geo.Data.Accounts;
 using BarrioSeguro.Geo.Data.Sectors;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using NetTopologySuite.IO;
 using BarrioSeguro.Geo.Bench.Peers;
 using BarrioSeguro.Geo.Bench.Synthetic;
@@ -40,7 +34,7 @@ namespace BarrioSeguro.Geo.Bench;
 /// cold graph cache and a warm one, against the same question as SQL (<c>pgr_drivingDistance</c> over a fresh Npgsql
 /// connection); target under 1.5 s with the cache warm;</item>
 /// <item>the metro area as a request to the running service with the graph kept: the API started in this process on
-/// loopback (as <see cref="LoadBenchmark"/> starts it), signed in, <c>POST /api/plans/{id}/coverage</c> with the units
+/// loopback (<see cref="BenchService"/>), signed in, <c>POST /api/plans/{id}/coverage</c> with the units
 /// at the stations of a made-up metro neighbourhood, after warm-up requests that build and keep the graph, against
 /// the same question in SQL (<c>pgr_drivingDistance</c> over a pooled Npgsql connection on that same graph); target
 /// under 200 ms; the service's own Server-Timing (input, search, keep) is printed beside. <c>--quick</c> runs the
@@ -130,19 +124,20 @@ public sealed class CoverageBenchmark : IBenchmark
 
         double[]? theirs = null;
         BenchTiming.Paired? paired = null;
-        List<double> ourTimes;
+        IReadOnlyList<BenchTiming.Sample> ourSamples;
         if (connection is null)
-            ourTimes = await BenchTiming.TimeAsync(options.Runs, Ours, warmups);
+            ourSamples = await BenchTiming.RepeatAsync(options.Runs, Ours, warmups);
         else
         {
             await PgRouting.LoadAsync(connection, graph, ct: ct);
             paired = await BenchTiming.InterleaveAsync(options.Runs, Ours,
                 async () => theirs = await PgRouting.DrivingDistanceAsync(connection, graph.NodeCount, starts, minutes * 60, ct: ct), warmups);
-            ourTimes = paired.OurMs.ToList();
+            ourSamples = paired.Ours;
         }
+        var ourTimes = ourSamples.Select(s => s.Milliseconds).ToList();
         var what = string.Create(CultureInfo.InvariantCulture,
             $"{ours.Figures.CoveredStreetKmPct:N1} % of {ours.Figures.StreetKm:N1} km covered, backup {ours.Figures.BackupStreetKmPct:N1} %, {ours.NodeSeconds.Count(double.IsFinite):N0} nodes reached");
-        context.Out.WriteLine(paired is null ? BenchTiming.Line("BarrioSeguro Coverage", ourTimes, what) : BenchTiming.Line("BarrioSeguro Coverage", paired.Ours, what));
+        context.Out.WriteLine(BenchTiming.Line("BarrioSeguro Coverage", ourSamples, what));
 
         // Gen-2 collections of the search alone: no forced collection between runs, as in a service.
         var gen2 = GC.CollectionCount(2);
@@ -406,31 +401,10 @@ public sealed class CoverageBenchmark : IBenchmark
     private static async Task<bool> ServiceAsync(CommandContext context, BenchOptions options, string connectionString, CancellationToken ct)
     {
         var ok = true;
-        await using var factory = new WebApplicationFactory<global::Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Barrio:ConnectionString", connectionString);
-            web.UseSetting("Barrio:LoadSampleData", "false");
-            // The warm-ups and the timed pairs are more than the 20 computations a minute a user may ask for.
-            web.UseSetting("Barrio:Limits:CoveragePerWindow", "100000");
-            web.UseSetting("urls", "http://127.0.0.1:0");
-            var api = BenchTiming.Geodata(MetroArea.ExtractFile) is { } extract
-                ? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(extract)!, "..", "..", "src", "BarrioSeguro.Geo.Api")) : null;
-            web.UseContentRoot(api is not null && Directory.Exists(api) ? api : AppContext.BaseDirectory);
-            web.ConfigureLogging(l => l.ClearProviders());
-        });
-        factory.UseKestrel();
-        factory.StartServer();
-        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(15) };
-
-        var user = $"bench-coverage-{Guid.NewGuid():N}"[..24];
-        var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
-        await using (var scope = factory.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<AccountStore>().AddAsync(user, password, Role.Admin, [], ct);
-        var signIn = await client.PostAsJsonAsync("/api/auth/token", new { username = user, password }, ct);
-        if (!signIn.IsSuccessStatusCode) throw new CommandFailedException($"the benchmark could not sign in: {(int)signIn.StatusCode}");
-        var token = JsonNode.Parse(await signIn.Content.ReadAsStringAsync(ct))!["access_token"]!.GetValue<string>();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // The warm-ups and the timed pairs are more than the 20 computations a minute a user may ask for.
+        await using var service = await BenchService.StartAsync(connectionString, TimeSpan.FromMinutes(15), unlimited: ["CoveragePerWindow"]);
+        await service.SignInAsync("coverage", ct);
+        var (factory, client) = (service.Factory, service.Client);
 
         var clock = Stopwatch.StartNew();
         var (planId, streets, stations) = await LoadMetroPlanAsync(factory, connectionString, ct);
@@ -507,7 +481,6 @@ public sealed class CoverageBenchmark : IBenchmark
             var db = scope.ServiceProvider.GetRequiredService<BarrioDbContext>();
             // The made-up neighbourhood goes, with its plan and computations (cascade); the streets stay for the next run.
             await db.Neighborhoods.Where(n => n.Name == ServiceNeighborhood).ExecuteDeleteAsync(CancellationToken.None);
-            await scope.ServiceProvider.GetRequiredService<AccountStore>().DisableAsync(user, CancellationToken.None);
         }
         return ok;
     }

@@ -1,4 +1,3 @@
-using BarrioSeguro.Geo.Data.Accounts;
 using System.Net.Http.Json;
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -13,12 +12,8 @@ using BarrioSeguro.Geo.Api.Hosting;
 using BarrioSeguro.Geo.Cli.Commands;
 using BarrioSeguro.Geo.Data;
 using BarrioSeguro.Geo.Data.Hosting;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace BarrioSeguro.Geo.Bench;
@@ -87,39 +82,17 @@ public sealed class LoadBenchmark : IBenchmark
             ? Path.GetDirectoryName(Path.GetDirectoryName(sample))! : throw new CommandFailedException("geodata/ not found: run from the repository");
 
         await using var database = await CliDatabase.OpenAsync(options.Db, ct);
-        await using var factory = new WebApplicationFactory<global::Program>().WithWebHostBuilder(web =>
-        {
-            // The pool of ./barrio up on its private server (60 of 100), unless --db names a Maximum Pool Size.
-            web.UseSetting("Barrio:ConnectionString", DatabaseConnection.CapPool(database.ConnectionString, LocalPostgisServer.ServicePoolSize));
-            web.UseSetting("Barrio:LoadSampleData", "true");
-            web.UseSetting("Barrio:SampleDataPath", geodata);
-            web.UseSetting("urls", "http://127.0.0.1:0"); // loopback only, a port the system chooses
-            // The service's own folder (appsettings.json, wwwroot): beside geodata/ in the repository.
-            var api = Path.Combine(Path.GetDirectoryName(geodata)!, "src", "BarrioSeguro.Geo.Api");
-            web.UseContentRoot(Directory.Exists(api) ? api : AppContext.BaseDirectory);
-            web.ConfigureLogging(l => l.ClearProviders()); // the report is the output; a 5xx is counted, not logged here
-        });
-        factory.UseKestrel();
-        factory.StartServer();
-        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        if (!IPAddress.IsLoopback(IPAddress.Parse(address.Host))) throw new CommandFailedException($"the service is not on loopback: {address}");
-
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var client = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        // The pool of ./barrio up on its private server (60 of 100), unless --db names a Maximum Pool Size.
+        await using var service = await BenchService.StartAsync(DatabaseConnection.CapPool(database.ConnectionString, LocalPostgisServer.ServicePoolSize),
+            TimeSpan.FromSeconds(60), sampleData: geodata, connections: connections);
+        var factory = service.Factory;
+        var address = service.Address;
+        var client = service.Client;
         // Signed in like every user: with --token as given, else as an admin of its own, made for this run and disabled
         // after it (its audit rows stay).
-        string? benchUser = null;
-        if (token is null)
-        {
-            benchUser = $"bench-load-{Guid.NewGuid():N}"[..24];
-            var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
-            await using (var scope = factory.Services.CreateAsyncScope())
-                await scope.ServiceProvider.GetRequiredService<AccountStore>().AddAsync(benchUser, password, Role.Admin, [], ct);
-            var signIn = await client.PostAsJsonAsync("/api/auth/token", new { username = benchUser, password }, ct);
-            if (!signIn.IsSuccessStatusCode) throw new CommandFailedException($"the benchmark could not sign in: {(int)signIn.StatusCode}");
-            token = System.Text.Json.JsonDocument.Parse(await signIn.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("access_token").GetString();
-        }
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (token is null) await service.SignInAsync(Name, ct);
+        else service.UseToken(token);
+        var benchUser = service.Account;
 
         var milagro = await MilagroIdAsync(client, ct);
         var (benchId, benchName) = await CreateBenchNeighborhoodAsync(client, ct);
@@ -208,16 +181,12 @@ public sealed class LoadBenchmark : IBenchmark
         finally
         {
             // The benchmark's neighbourhood goes (its revisions with it); the audit rows of its writes stay, as they must.
+            // The account made for the run is disabled when the service stops.
             await using var connection = new NpgsqlConnection(database.ConnectionString);
             await connection.OpenAsync(CancellationToken.None);
             await using var drop = new NpgsqlCommand("DELETE FROM neighborhoods WHERE id = @id", connection);
             drop.Parameters.AddWithValue("id", benchId);
             await drop.ExecuteNonQueryAsync(CancellationToken.None);
-            if (benchUser is not null)
-            {
-                await using var scope = factory.Services.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<AccountStore>().DisableAsync(benchUser, CancellationToken.None);
-            }
         }
     }
 

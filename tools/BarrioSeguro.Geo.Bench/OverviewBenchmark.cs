@@ -1,15 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using BarrioSeguro.Geo.Cli.Commands;
-using BarrioSeguro.Geo.Data.Accounts;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace BarrioSeguro.Geo.Bench;
@@ -43,29 +36,10 @@ public sealed class OverviewBenchmark : IBenchmark
         await using var server = await StartServerAsync(ct);
         var bench = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Pooling = false }.ConnectionString;
         await BarrioSeguro.Geo.Data.BarrioDatabase.MigrateAsync(bench, ct);
-        await using var factory = new WebApplicationFactory<global::Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Barrio:ConnectionString", bench);
-            web.UseSetting("Barrio:LoadSampleData", "true");
-            web.UseSetting("Barrio:SampleDataPath", geodata);
-            foreach (var limit in new[] { "PlansPerWindow", "CoveragePerWindow" }) web.UseSetting($"Barrio:Limits:{limit}", "100000");
-            web.UseSetting("urls", "http://127.0.0.1:0");
-            var api = Path.Combine(Path.GetDirectoryName(geodata)!, "src", "BarrioSeguro.Geo.Api");
-            web.UseContentRoot(Directory.Exists(api) ? api : AppContext.BaseDirectory);
-            web.ConfigureLogging(l => l.ClearProviders());
-        });
-        factory.UseKestrel();
-        factory.StartServer();
-        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
-        var user = $"bench-overview-{Guid.NewGuid():N}"[..24];
-        var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
-        await using (var scope = factory.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<AccountStore>().AddAsync(user, password, Role.Admin, [], ct);
-        var signIn = await client.PostAsJsonAsync("/api/auth/token", new { username = user, password }, ct);
-        if (!signIn.IsSuccessStatusCode) throw new CommandFailedException($"the benchmark could not sign in: {(int)signIn.StatusCode}");
-        var token = System.Text.Json.JsonDocument.Parse(await signIn.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("access_token").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        await using var service = await BenchService.StartAsync(bench, TimeSpan.FromMinutes(5), sampleData: geodata,
+            unlimited: ["PlansPerWindow", "CoveragePerWindow"]);
+        await service.SignInAsync(Name, ct);
+        var client = service.Client;
 
         context.Out.WriteLine("Overview: MADE-UP data in a throwaway PostGIS server: copies of El Milagro (its real boundary, blocks, incidents,");
         context.Out.WriteLine("contingent, plan and coverage) moved into other real districts; the sample's streets copied into other districts.");
@@ -91,7 +65,7 @@ public sealed class OverviewBenchmark : IBenchmark
             var (hoods, blocks, incidents) = (await Scalar(db, "SELECT count(*) FROM neighborhoods", ct),
                 await Scalar(db, "SELECT count(*) FROM blocks", ct), await Scalar(db, "SELECT count(*) FROM incidents", ct));
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {hoods:N0} neighbourhoods, {blocks:N0} blocks, {incidents:N0} incidents"));
-            await using var scope = factory.Services.CreateAsyncScope();
+            await using var scope = service.Services.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<BarrioSeguro.Geo.Data.Overview.OverviewStore>();
             Task Sql() => store.RowsAsync(new BarrioSeguro.Geo.Data.Overview.OverviewFilter(), ct);
             foreach (var (format, query) in new[] { ("JSON", ""), ("CSV", "?format=csv"), ("GeoPackage", "?format=gpkg") })
@@ -155,7 +129,7 @@ public sealed class OverviewBenchmark : IBenchmark
         await Execute(db, $"""
             WITH home AS (SELECT ST_SetSRID(ST_Centroid(ST_Extent(geometry)::geometry), 4326) AS c FROM streets),
                  d AS (SELECT ST_X(ST_PointOnSurface(x.boundary)) - ST_X(home.c) AS dx, ST_Y(ST_PointOnSurface(x.boundary)) - ST_Y(home.c) AS dy
-                       FROM districts x, home WHERE NOT ST_Intersects(x.boundary, home.c) ORDER BY x.ubigeo LIMIT {StreetCopies})
+                       FROM districts x, home WHERE NOT ST_IsEmpty(x.boundary) AND NOT ST_Intersects(x.boundary, home.c) ORDER BY x.ubigeo LIMIT {StreetCopies})
             INSERT INTO streets ({string.Join(", ", cols)}) SELECT {select} FROM streets s CROSS JOIN d
             """, ct);
     }
@@ -169,7 +143,8 @@ public sealed class OverviewBenchmark : IBenchmark
         await using var tx = await db.BeginTransactionAsync(ct);
         await Execute(db, $"""
             CREATE TEMP TABLE copies ON COMMIT DROP AS
-            WITH d AS (SELECT ubigeo, ST_PointOnSurface(boundary) AS p, row_number() OVER (ORDER BY ubigeo) - 1 AS k, count(*) OVER () AS n FROM districts),
+            WITH d AS (SELECT ubigeo, ST_PointOnSurface(boundary) AS p, row_number() OVER (ORDER BY ubigeo) - 1 AS k, count(*) OVER () AS n
+                       FROM districts WHERE NOT ST_IsEmpty(boundary)), -- INEI's national file has districts with no boundary
                  m AS (SELECT boundary, ST_Centroid(boundary) AS c FROM neighborhoods WHERE id = {milagro})
             SELECT i, d.ubigeo,
                    ST_X(d.p) - ST_X(m.c) + ((i / d.n) % 10) * 0.03 AS dx, ST_Y(d.p) - ST_Y(m.c) + ((i / d.n) / 10) * 0.03 AS dy, NULL::int AS id

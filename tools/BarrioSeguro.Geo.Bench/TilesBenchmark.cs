@@ -5,12 +5,7 @@ using System.Net;
 using System.Text.Json;
 using BarrioSeguro.Geo.Api.Endpoints;
 using BarrioSeguro.Geo.Cli.Commands;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace BarrioSeguro.Geo.Bench;
@@ -54,21 +49,10 @@ public sealed class TilesBenchmark : IBenchmark
         // HTTP connections and the peer's 64 tasks queue for them alike. Each side's pool is emptied before the other runs.
         var pool = Math.Min(connections, 40);
         var serviceDb = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = pool }.ConnectionString;
-        await using var factory = new WebApplicationFactory<global::Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Barrio:ConnectionString", serviceDb);
-            web.UseSetting("Barrio:LoadSampleData", "true");
-            web.UseSetting("Barrio:SampleDataPath", geodata);
-            web.UseSetting("urls", "http://127.0.0.1:0");
-            var api = Path.Combine(Path.GetDirectoryName(geodata)!, "src", "BarrioSeguro.Geo.Api");
-            web.UseContentRoot(Directory.Exists(api) ? api : AppContext.BaseDirectory);
-            web.ConfigureLogging(l => l.ClearProviders());
-        });
-        factory.UseKestrel();
-        factory.StartServer();
-        var address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        if (!IPAddress.IsLoopback(IPAddress.Parse(address.Host))) throw new CommandFailedException($"the service is not on loopback: {address}");
-        var cache = factory.Services.GetRequiredService<TileCache>();
+        // Tiles are public: no sign-in.
+        await using var service = await BenchService.StartAsync(serviceDb, TimeSpan.FromSeconds(120), sampleData: geodata, connections: connections);
+        var client = service.Client;
+        var cache = service.Services.GetRequiredService<TileCache>();
 
         await using var peer = new NpgsqlDataSourceBuilder(
             new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = pool }.ConnectionString).Build();
@@ -100,9 +84,6 @@ public sealed class TilesBenchmark : IBenchmark
             long streets;
             await using (var c = peer.CreateCommand("SELECT count(*) FROM streets")) streets = (long)(await c.ExecuteScalarAsync(ct))!;
 
-            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-            using var client = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(120) };
-
             // The tiles of the original streets' extent (one city, a viewer's area of work).
             double[] box;
             await using (var c = peer.CreateCommand("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geometry) e FROM streets WHERE id < $1) s"))
@@ -114,7 +95,7 @@ public sealed class TilesBenchmark : IBenchmark
             }
             var whole = await WholeLayerBytesAsync(client, ct);
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Tiles: {streets:N0} streets ({copies:N0} copies of {firstCopy - 1:N0}), tiles of [{box[0]:F3}, {box[1]:F3}, {box[2]:F3}, {box[3]:F3}] against {address} (in-process, loopback)"));
+                $"Tiles: {streets:N0} streets ({copies:N0} copies of {firstCopy - 1:N0}), tiles of [{box[0]:F3}, {box[1]:F3}, {box[2]:F3}, {box[3]:F3}] against {service.Address} (in-process, loopback)"));
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  the whole streets layer as GeoJSON (what a whole-layer viewer loads): {whole / 1048576.0:N1} MiB"));
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -48,6 +48,14 @@ public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
     /// boundary file loaded once). One SELECT over Npgsql, no EF Core: a warm start of the service builds no EF model
     /// for it. False whenever in doubt (two El Milagro, a repeated incidents load): then <see cref="LoadAsync"/> decides.
     /// </summary>
+    /// <remarks>
+    /// Two definitions of "the sample is loaded" that must agree: this one, which a start asks first, and the steps of
+    /// <see cref="LoadAsync"/> (EF Core, each asking its own question before it writes). One cannot be made of the
+    /// other: the load needs EF Core to write, and the check must not build its model. Said true where a load would
+    /// add something, the start would skip it; said false where it would add nothing, every start pays for EF Core.
+    /// Any change to one is a change to the other: SampleDataTests puts both through every state a database can be
+    /// left in (fresh, loaded, each piece missing or deleted, renamed, loaded twice) and checks they agree.
+    /// </remarks>
     public static async Task<bool> IsLoadedAsync(NpgsqlConnection connection, string geodata, CancellationToken ct)
     {
         if (!Directory.Exists(geodata))
@@ -83,6 +91,10 @@ public sealed class SampleData(BarrioDbContext db, ILogger<SampleData> log)
         };
     }
 
+    /// <summary>
+    /// Loads whatever of the sample is missing, each step asking first whether its part is there (so a second start
+    /// adds nothing); <see cref="IsLoadedAsync"/> must say "loaded" exactly when no step here would write.
+    /// </summary>
     public async Task LoadAsync(string geodata, CancellationToken ct)
     {
         if (!Directory.Exists(geodata))

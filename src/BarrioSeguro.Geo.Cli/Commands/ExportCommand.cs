@@ -1,5 +1,6 @@
 using System.Globalization;
 using BarrioSeguro.Geo.Core.Spatial;
+using BarrioSeguro.Geo.Data;
 using BarrioSeguro.Geo.Data.Features;
 using BarrioSeguro.Geo.IO;
 using NetTopologySuite.Features;
@@ -49,10 +50,13 @@ public sealed class ExportCommand : ICommand
         return RunAsync(collection, output, target, parsed.Option("--db"), context).GetAwaiter().GetResult();
     }
 
-    private static async Task<int> RunAsync(string collection, string output, int? target, string? db, CommandContext context)
+    // Reads only: no migration check (CliDatabase.ReadAsync says what a database that is behind lacks).
+    private static Task<int> RunAsync(string collection, string output, int? target, string? db, CommandContext context) =>
+        CliDatabase.ReadAsync(db, (CliDatabase database) => ExportAsync(collection, output, target, database, context));
+
+    private static async Task<int> ExportAsync(string collection, string output, int? target, CliDatabase database,
+        CommandContext context)
     {
-        // Reads only: no migration check (a database that is behind fails the read itself, with PostgreSQL's reason).
-        await using var database = await CliDatabase.OpenAsync(db, CancellationToken.None, use: DatabaseUse.Reads);
         PhaseTimes.Mark("database found");
         // The base collections stream from PostGIS row by row into the writer, over plain Npgsql: EF Core's model and
         // service provider are not built at all. Kept plans and contingents are small and read through EF Core.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BarrioSeguro.Geo.Data;
 using BarrioSeguro.Geo.Data.Sectors;
 using BarrioSeguro.Geo.Printing;
 
@@ -59,11 +60,14 @@ public sealed class FieldKitCommand : ICommand
             parsed.Option("--db"), context).GetAwaiter().GetResult();
     }
 
-    private static async Task<int> RunAsync(
-        int planId, string? shift, FieldKitText text, MapStyle style, string output, PublicBaseUrl? publicBase, string? db, CommandContext context)
+    // Reads only: no migration check (CliDatabase.ReadAsync says what a database that is behind lacks).
+    private static Task<int> RunAsync(
+        int planId, string? shift, FieldKitText text, MapStyle style, string output, PublicBaseUrl? publicBase, string? db, CommandContext context) =>
+        CliDatabase.ReadAsync(db, dbContext => WriteKitAsync(planId, shift, text, style, output, publicBase, dbContext, context));
+
+    private static async Task<int> WriteKitAsync(int planId, string? shift, FieldKitText text, MapStyle style, string output,
+        PublicBaseUrl? publicBase, BarrioDbContext dbContext, CommandContext context)
     {
-        await using var database = await CliDatabase.OpenAsync(db, CancellationToken.None, use: DatabaseUse.Reads);
-        await using var dbContext = database.NewContext();
         var input = await new FieldKitSource(dbContext).LoadAsync(planId, shift, CancellationToken.None)
                     ?? throw new CommandFailedException($"no plan {planId} in the database");
         var kit = FieldKitBuilder.Build(input, text, publicBase, DateTimeOffset.UtcNow);

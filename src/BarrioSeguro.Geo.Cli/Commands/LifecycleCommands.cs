@@ -211,10 +211,7 @@ public sealed class ImportsCommand : ICommand
     private static string Of(long? osm, string? name) =>
         (osm is { } o ? $"osm {o.ToString(CultureInfo.InvariantCulture)} " : "") + (name ?? "(no name)");
 
-    private static int With(CommandArgs p, Func<LifecycleStore, Task<int>> run) => Task.Run(async () =>
-    {
-        await using var database = await CliDatabase.OpenAsync(p.Option("--db"), CancellationToken.None, use: DatabaseUse.Reads); // list and diff only read
-        await using var db = database.NewContext();
-        return await run(new LifecycleStore(db));
-    }).GetAwaiter().GetResult();
+    // list and diff only read.
+    private static int With(CommandArgs p, Func<LifecycleStore, Task<int>> run) =>
+        Task.Run(() => CliDatabase.ReadAsync(p.Option("--db"), db => run(new LifecycleStore(db)))).GetAwaiter().GetResult();
 }

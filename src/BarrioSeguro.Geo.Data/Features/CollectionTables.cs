@@ -7,8 +7,9 @@ namespace BarrioSeguro.Geo.Data.Features;
 /// <summary>
 /// How the feature collections read straight from PostGIS are stored: table, key, geometry column and the attributes
 /// in the order their features carry them (the order of <see cref="FeatureCatalog"/>'s features). One place for the
-/// streamed export (<see cref="FeatureRows"/>) and the items fast path (<see cref="ItemPage"/>), so both give the same
-/// attributes under the same names.
+/// streamed export (<see cref="FeatureRows"/>), the items fast path (<see cref="ItemPage"/>) and the vector tiles
+/// (<see cref="Tiles.TileStore"/>: table, geometry, the columns and types of the attributes a tile carries, the filters),
+/// so all give the same attributes under the same names; the feature catalog's district limit is read from here too.
 /// </summary>
 internal static class CollectionTables
 {

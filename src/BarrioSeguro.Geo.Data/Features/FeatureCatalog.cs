@@ -30,8 +30,9 @@ public sealed record FeaturePage(IReadOnlyList<IFeature> Features, int NumberMat
 /// </summary>
 public sealed class FeatureCatalog(BarrioDbContext db)
 {
-    /// <summary>The collections a district limit applies to.</summary>
-    public static readonly IReadOnlySet<string> DistrictLimited = new HashSet<string>(["neighborhoods", "incidents", ContingentFeatures.Name, .. PlanCollections.Names], StringComparer.Ordinal);
+    /// <summary>The collections a district limit applies to: the stored ones with a district filter (neighbourhoods, incidents), contingents and the kept plans'.</summary>
+    public static readonly IReadOnlySet<string> DistrictLimited = new HashSet<string>(
+        [.. CollectionTables.All.Values.Where(t => t.DistrictFilter is not null).Select(t => t.Name), ContingentFeatures.Name, .. PlanCollections.Names], StringComparer.Ordinal);
 
     public static readonly IReadOnlyList<CollectionInfo> Collections =
     [
@@ -211,7 +212,7 @@ public sealed class FeatureCatalog(BarrioDbContext db)
     {
         { "id", n.Id }, { "name", n.Name }, { "districtUbigeo", n.DistrictUbigeo }, { "status", n.Status.ToString() },
         { "version", n.Version }, { "isIllustrative", n.IsIllustrative },
-        { "areaKm2", Math.Round(Measure.AreaSquareMeters(n.Boundary) / 1e6, 4) }, { "description", n.Description },
+        { "areaKm2", CollectionTables.AreaKm2(n.Boundary) }, { "description", n.Description },
     });
 
     public static IFeature ToFeature(Station s) => new Feature(s.Location, new AttributesTable

@@ -1,4 +1,5 @@
 using System.Data;
+using BarrioSeguro.Geo.Data.Features;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -30,18 +31,31 @@ public sealed class TileStore(BarrioDbContext db)
 
     public static readonly IReadOnlyList<TiledCollection> Collections =
     [
-        new("streets", "Streets (OpenStreetMap)", "MultiLineString", 10,
-            Fields(("id", "Number"), ("name", "String"), ("class", "String"), ("oneway", "Boolean"))),
-        new("districts", "Districts (INEI)", "MultiPolygon", 0,
-            Fields(("ubigeo", "String"), ("name", "String"), ("province", "String"), ("department", "String"))),
-        new("provinces", "Provinces (INEI)", "MultiPolygon", 0, Fields(("code", "String"), ("name", "String"), ("department", "String"))),
-        new("departments", "Departments (INEI)", "MultiPolygon", 0, Fields(("code", "String"), ("name", "String"))),
-        new("neighborhoods", "Barrio Seguro neighbourhoods", "MultiPolygon", 0,
-            Fields(("id", "Number"), ("name", "String"), ("districtUbigeo", "String"), ("status", "String"), ("version", "Number"), ("isIllustrative", "Boolean"))),
+        Stored("streets", 10, "id", "name", "class", "oneway"),
+        Stored("districts", 0, "ubigeo", "name", "province", "department"),
+        Stored("provinces", 0, "code", "name", "department"),
+        Stored("departments", 0, "code", "name"),
+        Stored("neighborhoods", 0, "id", "name", "districtUbigeo", "status", "version", "isIllustrative"),
         new("blocks", "Blocks (manzanas) of neighbourhoods and districts", "Polygon", 12,
             Fields(("id", "String"), ("scope", "String"), ("areaM2", "Number"), ("incidents", "Number"), ("buildings", "Number"))),
-        new("stations", "Police stations (comisarías)", "Point", 8, Fields(("id", "Number"), ("name", "String"), ("operator", "String"))),
+        Stored("stations", 8, "id", "name", "operator"),
     ];
+
+    /// <summary>
+    /// A published collection tiled as it is stored (<see cref="CollectionTables"/>): its title and geometry type as
+    /// the feature catalog has them, and the attributes named, typed by their column.
+    /// </summary>
+    private static TiledCollection Stored(string name, int minZoom, params string[] fields)
+    {
+        var info = FeatureCatalog.Find(name) ?? throw new KeyNotFoundException($"No collection named '{name}'.");
+        var table = CollectionTables.All[name];
+        return new(name, info.Title, info.GeometryType, minZoom, fields.ToDictionary(f => f, f => table.Columns.Single(c => c.Name == f).Kind switch
+        {
+            CollectionTables.Kind.Int or CollectionTables.Kind.Long => "Number",
+            CollectionTables.Kind.Bool => "Boolean",
+            _ => "String",
+        }, StringComparer.Ordinal));
+    }
 
     /// <summary>The tiled collections a district limit applies to (police data).</summary>
     public static readonly IReadOnlySet<string> DistrictLimited = new HashSet<string>(["neighborhoods", "blocks"], StringComparer.Ordinal);
@@ -87,7 +101,7 @@ public sealed class TileStore(BarrioDbContext db)
     {
         var c = Find(collection) ?? throw new KeyNotFoundException($"No tiled collection named '{collection}'.");
         var limited = districts.Count > 0 && DistrictLimited.Contains(collection);
-        var column = c.Name switch { "districts" or "provinces" or "departments" or "neighborhoods" => "boundary", "stations" => "location", _ => "geometry" };
+        var column = CollectionTables.All.TryGetValue(c.Name, out var table) ? table.Geometry : "geometry"; // blocks: geometry
         var sql = limited
             ? "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(boundary) AS e FROM districts WHERE ubigeo = ANY($1)) s"
             : $"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent({column}) AS e FROM {c.Name}) s";
@@ -136,16 +150,9 @@ public sealed class TileStore(BarrioDbContext db)
     /// <summary>The tile's SQL for a collection: every value is a parameter; table and columns come from the list above.</summary>
     public static string Sql(string collection)
     {
-        var (table, geometry, columns, filter, idColumn, isPoint) = collection switch
-        {
-            "streets" => ("streets", "geometry", "t.id, t.name, t.class, t.oneway", "AND (@classes::text[] IS NULL OR t.class = ANY(@classes))", "id", false),
-            "districts" => ("districts", "boundary", "t.ubigeo, t.name, t.province, t.department", "", null, false),
-            "provinces" => ("provinces", "boundary", "t.code, t.name, t.department", "", null, false),
-            "departments" => ("departments", "boundary", "t.code, t.name", "", null, false),
-            "neighborhoods" => ("neighborhoods", "boundary",
-                "t.id, t.name, t.district_ubigeo AS \"districtUbigeo\", t.status, t.version, t.is_illustrative AS \"isIllustrative\"",
-                "AND t.deleted_at IS NULL AND (@districts::text[] IS NULL OR t.district_ubigeo = ANY(@districts))", "id", false),
-            "blocks" => ("blocks", "geometry",
+        var tiled = Find(collection) ?? throw new KeyNotFoundException($"No tiled collection named '{collection}'.");
+        var (table, geometry, columns, filter, idColumn) = collection == "blocks"
+            ? ("blocks", "geometry",
                 "t.id, t.scope, round(t.area_square_meters::numeric, 1)::float8 AS \"areaM2\", t.incidents, t.buildings",
                 // A neighbourhood's blocks go with it: hidden once it is deleted, and limited to its district.
                 """
@@ -153,10 +160,9 @@ public sealed class TileStore(BarrioDbContext db)
                 AND (@districts::text[] IS NULL
                      OR (t.scope LIKE 'district:%' AND substr(t.scope, 10) = ANY(@districts))
                      OR EXISTS (SELECT 1 FROM neighborhoods n WHERE t.scope = 'neighborhood:' || n.id AND n.district_ubigeo = ANY(@districts)))
-                """, null, false),
-            "stations" => ("stations", "location", "t.id, t.name, t.operator", "", "id", true),
-            _ => throw new KeyNotFoundException($"No tiled collection named '{collection}'."),
-        };
+                """, null)
+            : StoredSql(CollectionTables.All[collection], tiled);
+        var isPoint = tiled.GeometryType == "Point";
         // Lines and polygons: clipped to the tile (with its margin) and simplified in lon/lat before the transform.
         var shape = isPoint
             ? $"t.{geometry}"
@@ -172,6 +178,22 @@ public sealed class TileStore(BarrioDbContext db)
                 WHERE t.{geometry} && b.box {filter})
             SELECT ST_AsMVT(f.*, '{collection}', {Extent}, 'geom'{(idColumn is null ? "" : $", {id}")}) FROM f WHERE f.geom IS NOT NULL
             """;
+    }
+
+    /// <summary>
+    /// A stored collection's table, geometry, attribute columns (as their feature names), filter (what every read
+    /// keeps, the district limit, a street tile's classes) and MVT id (an integer key only).
+    /// </summary>
+    private static (string Table, string Geometry, string Columns, string Filter, string? IdColumn) StoredSql(CollectionTables.Table table, TiledCollection tiled)
+    {
+        var columns = string.Join(", ", tiled.Fields.Keys.Select(name => table.Columns.Single(c => c.Name == name).Sql is var sql && sql == name
+            ? $"t.{sql}" : $"t.{sql} AS \"{name}\""));
+        var filter = new List<string>();
+        if (table.Always is { } always) filter.Add($"AND {always}");
+        if (table.DistrictFilter is { } district && DistrictLimited.Contains(tiled.Name)) filter.Add($"AND (@districts::text[] IS NULL OR {district})");
+        if (tiled.Name == "streets") filter.Add("AND (@classes::text[] IS NULL OR t.class = ANY(@classes))");
+        var id = table.Columns[0] is { Kind: CollectionTables.Kind.Int } key && tiled.Fields.ContainsKey(key.Name) ? table.Key : null;
+        return (table.Name, table.Geometry, columns, string.Join(" ", filter), id);
     }
 
     private static string Table(string collection) =>
