@@ -27,6 +27,7 @@ builder.Services.AddApiErrors();
 builder.Services.AddOsmImports(); // issue 13.1: OSM PBF uploads
 builder.Services.AddAuditTrail(); // every write under /api leaves a row in the audit trail, refused or not
 builder.Services.AddBarrioOpenApi();
+builder.Services.AddCollections(); // issue 15.5: kept pages of items
 builder.Services.AddTiles(); // issue 14.6: vector tiles
 // --- sign-in and access (issue 9, auth) ---
 builder.Services.AddBarrioAuth(builder.Configuration);

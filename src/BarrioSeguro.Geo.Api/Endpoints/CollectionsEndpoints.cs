@@ -13,6 +13,9 @@ namespace BarrioSeguro.Geo.Api.Endpoints;
 /// <summary>Read access to every published collection as GeoJSON, and export as files (shapefile, GeoPackage, GeoJSON, KML, CSV).</summary>
 public static class CollectionsEndpoints
 {
+    /// <summary>The kept pages of /items (<see cref="ItemPageCache"/>).</summary>
+    public static IServiceCollection AddCollections(this IServiceCollection services) => services.AddSingleton<ItemPageCache>();
+
     public static IEndpointRouteBuilder MapCollections(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api", Landing).WithTags("Collections")
@@ -168,7 +171,7 @@ public static class CollectionsEndpoints
     }
 
     public static async Task<Results<OgcItemsResult, BadRequestProblem, NotAcceptableProblem, NotFoundProblem>> GetItems(
-        string name, HttpRequest request, FeatureCatalog catalog, CancellationToken ct)
+        string name, HttpRequest request, FeatureCatalog catalog, ItemPageCache kept, CancellationToken ct)
     {
         if (FeatureCatalog.Find(name) is not { } c) return UnknownCollection(name);
         if (Refused(request, QueryParameters.Items, GeoJson.MediaType, out var format, out var bad, out var notAcceptable)) return bad is not null ? bad : notAcceptable!;
@@ -196,11 +199,17 @@ public static class CollectionsEndpoints
         var collectionUrl = $"{Base(request)}/api/collections/{name}";
         // The fast path (issue 15.5): a public base layer as JSON in its storage CRS with no Part 3 query is read
         // forward-only and written as the rows come, with PostGIS's GeoJSON; everything else goes through features.
+        // Its pages are kept by the table's data version: a page asked for again costs one small query.
         if (format == OgcFormat.Json && crs!.IsStorage && asked!.Query is null && asked.Properties is null && ItemPage.Handles(name))
         {
+            if (await catalog.RowsVersionAsync(name, ct) is { } now && kept.TryGet(ItemPageCache.Key(name, now, collectionUrl, box, take, skip), out var known))
+                return new OgcItemsResult(known, PageLinks(request, skip, take, known.NumberReturned, known.NumberMatched, collectionUrl), c.IdProperty, collectionUrl, c.Title, crs);
             var rows = await catalog.ReadRowsAsync(name, box, take, skip, ct);
             request.HttpContext.Response.RegisterForDisposeAsync(rows); // also when the result is never written
-            return new OgcItemsResult(rows, PageLinks(request, skip, take, rows.Returned, rows.NumberMatched, collectionUrl), c.IdProperty, collectionUrl, c.Title, crs);
+            // The key is the version of the rows' own snapshot: a write between the two reads is never kept as older.
+            Action<KeptItems>? keep = rows.Version is { } version
+                ? items => kept.Set(ItemPageCache.Key(name, version, collectionUrl, box, take, skip), items) : null;
+            return new OgcItemsResult(rows, PageLinks(request, skip, take, rows.Returned, rows.NumberMatched, collectionUrl), c.IdProperty, collectionUrl, c.Title, crs, keep);
         }
         var page = await catalog.GetItemsAsync(name, box, take, skip, ct, request.HttpContext.User.DistrictsOf(), planId, asked!.Query, range);
         var links = PageLinks(request, skip, take, page.Features.Count, page.NumberMatched, collectionUrl);

@@ -190,25 +190,10 @@ public static class TileEndpoints
 /// Tile bytes by collection, ETag and tile, bounded by <see cref="LimitBytes"/> (least recently used go first). An edit
 /// changes the ETag, so older tiles are never served again and age out.
 /// </summary>
-public sealed class TileCache : IDisposable
+public sealed class TileCache() : BoundedCache<byte[]>(LimitBytes)
 {
     /// <summary>The cache's limit: 64 MiB of tile bytes (a z12-z16 view of a city is a few MiB).</summary>
     public const long LimitBytes = 64L * 1024 * 1024;
 
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = LimitBytes, CompactionPercentage = 0.25 });
-
-    public bool TryGet(string key, out byte[] bytes)
-    {
-        if (_cache.TryGetValue(key, out byte[]? found) && found is not null) { bytes = found; return true; }
-        bytes = [];
-        return false;
-    }
-
-    public void Set(string key, byte[] bytes) =>
-        _cache.Set(key, bytes, new MemoryCacheEntryOptions { Size = bytes.Length + key.Length * 2 + 64, SlidingExpiration = TimeSpan.FromHours(1) });
-
-    /// <summary>Empties the cache (the benchmark's cold runs).</summary>
-    public void Clear() => _cache.Compact(1.0);
-
-    public void Dispose() => _cache.Dispose();
+    public void Set(string key, byte[] bytes) => Keep(key, bytes, bytes.Length);
 }

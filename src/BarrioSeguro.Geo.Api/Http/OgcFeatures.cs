@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
@@ -157,6 +158,8 @@ public sealed class OgcItemsResult : IResult, IStatusCodeHttpResult, IEndpointMe
 {
     private readonly IReadOnlyList<IFeature>? _features;
     private readonly ItemPage? _rows;
+    private readonly Action<KeptItems>? _keep;
+    private readonly KeptItems? _kept;
     private readonly int _numberMatched;
     private readonly IReadOnlyList<GeoJson.Link> _links;
     private readonly string _idProperty, _collectionUrl, _title;
@@ -170,12 +173,25 @@ public sealed class OgcItemsResult : IResult, IStatusCodeHttpResult, IEndpointMe
             (features, numberMatched, links, idProperty, collectionUrl, title, crs, format);
     }
 
-    /// <summary>The rows of a base layer, written as GeoJSON in its storage CRS; the result disposes them.</summary>
-    public OgcItemsResult(ItemPage rows, IReadOnlyList<GeoJson.Link> links, string idProperty, string collectionUrl, string title, OgcCrs crs)
+    /// <summary>
+    /// The rows of a base layer, written as GeoJSON in its storage CRS; the result disposes them. When
+    /// <paramref name="keep"/> is given, it gets the features as written once the last row is sent (not when the page
+    /// is cut short, nor past <see cref="ItemPageCache.PageLimitBytes"/>).
+    /// </summary>
+    public OgcItemsResult(ItemPage rows, IReadOnlyList<GeoJson.Link> links, string idProperty, string collectionUrl, string title, OgcCrs crs,
+        Action<KeptItems>? keep = null)
     {
         if (!crs.IsStorage) throw new ArgumentException("Rows are written in the storage CRS only.", nameof(crs));
-        (_rows, _numberMatched, _links, _idProperty, _collectionUrl, _title, _crs, _format) =
-            (rows, rows.NumberMatched, links, idProperty, collectionUrl, title, crs, OgcFormat.Json);
+        (_rows, _keep, _numberMatched, _links, _idProperty, _collectionUrl, _title, _crs, _format) =
+            (rows, keep, rows.NumberMatched, links, idProperty, collectionUrl, title, crs, OgcFormat.Json);
+    }
+
+    /// <summary>A kept page of a base layer (<see cref="ItemPageCache"/>): its features as they were written, a new head.</summary>
+    public OgcItemsResult(KeptItems kept, IReadOnlyList<GeoJson.Link> links, string idProperty, string collectionUrl, string title, OgcCrs crs)
+    {
+        if (!crs.IsStorage) throw new ArgumentException("Kept pages are in the storage CRS only.", nameof(crs));
+        (_kept, _numberMatched, _links, _idProperty, _collectionUrl, _title, _crs, _format) =
+            (kept, kept.NumberMatched, links, idProperty, collectionUrl, title, crs, OgcFormat.Json);
     }
 
     /// <summary>The features in memory; null when written from rows.</summary>
@@ -187,6 +203,11 @@ public sealed class OgcItemsResult : IResult, IStatusCodeHttpResult, IEndpointMe
         if (_rows is not null)
         {
             await using (_rows) await WriteRowsAsync(http, _rows);
+            return;
+        }
+        if (_kept is not null)
+        {
+            await WriteKeptAsync(http, _kept);
             return;
         }
         var (features, numberMatched, links, idProperty, collectionUrl, title, crs, format) =
@@ -232,9 +253,12 @@ public sealed class OgcItemsResult : IResult, IStatusCodeHttpResult, IEndpointMe
         OgcFeatureWriter.SetContentCrs(http.Response, _crs);
         http.Response.ContentType = GeoJson.MediaType;
         var pipe = http.Response.BodyWriter;
-        await using var writer = new Utf8JsonWriter(pipe, new JsonWriterOptions { Encoder = GeoJson.Options.Encoder, SkipValidation = true });
+        var copy = _keep is null ? null : new CopyingWriter(pipe, ItemPageCache.PageLimitBytes);
+        await using var writer = new Utf8JsonWriter(copy ?? (IBufferWriter<byte>)pipe, new JsonWriterOptions { Encoder = GeoJson.Options.Encoder, SkipValidation = true });
         WriteHead(writer, rows.NumberMatched, rows.Returned, _links);
         writer.WritePropertyName("features");
+        writer.Flush();
+        copy?.Start();
         writer.WriteStartArray();
         var collection = new GeoJson.Link(_collectionUrl, "collection", "application/json");
         var itemsPrefix = _collectionUrl + "/items/";
@@ -258,7 +282,31 @@ public sealed class OgcItemsResult : IResult, IStatusCodeHttpResult, IEndpointMe
             writer.WriteEndObject();
             await flusher.WhenFullAsync();
         }
+        if (copy is not null)
+        {
+            writer.WriteEndArray();
+            writer.Flush();
+            if (copy.Stop() is { } features) _keep!(new KeptItems(features, rows.NumberMatched, rows.Returned));
+            writer.WriteEndObject();
+            writer.Flush();
+            await pipe.FlushAsync(http.RequestAborted);
+            return;
+        }
         await flusher.EndAsync();
+    }
+
+    private async Task WriteKeptAsync(HttpContext http, KeptItems kept)
+    {
+        OgcFeatureWriter.SetContentCrs(http.Response, _crs);
+        http.Response.ContentType = GeoJson.MediaType;
+        var pipe = http.Response.BodyWriter;
+        await using var writer = new Utf8JsonWriter(pipe, new JsonWriterOptions { Encoder = GeoJson.Options.Encoder, SkipValidation = true });
+        WriteHead(writer, kept.NumberMatched, kept.NumberReturned, _links);
+        writer.WritePropertyName("features");
+        writer.WriteRawValue(kept.Features, skipInputValidation: true);
+        writer.WriteEndObject();
+        writer.Flush();
+        await pipe.FlushAsync(http.RequestAborted);
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)

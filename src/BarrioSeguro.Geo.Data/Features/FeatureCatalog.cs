@@ -86,6 +86,9 @@ public sealed class FeatureCatalog(BarrioDbContext db)
     public Task<ItemPage> ReadRowsAsync(string collection, Envelope? bbox, int limit, int offset, CancellationToken ct) =>
         ItemPage.OpenAsync(db, collection, bbox, limit, offset, ct);
 
+    /// <summary>The data version a page read by <see cref="ReadRowsAsync"/> would have now (<see cref="ItemPage.VersionAsync"/>).</summary>
+    public Task<long?> RowsVersionAsync(string collection, CancellationToken ct) => ItemPage.VersionAsync(db, collection, ct);
+
     /// <summary>One feature by its id (the ubigeo for districts), or null (also when outside the district limit).</summary>
     public async Task<IFeature?> GetItemAsync(string collection, string id, CancellationToken ct, IReadOnlyCollection<string>? districts = null)
     {

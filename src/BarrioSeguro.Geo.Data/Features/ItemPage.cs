@@ -11,7 +11,7 @@ namespace BarrioSeguro.Geo.Data.Features;
 /// geometry comes as GeoJSON made by PostGIS (<c>ST_AsGeoJSON</c>, storage CRS), the attributes as columns, and the
 /// caller writes each row as it is read. The same features, attributes and order as
 /// <see cref="FeatureCatalog.GetItemsAsync"/> for the collections it <see cref="Handles"/>; numberMatched comes from a
-/// count in the same round trip. Dispose it to give the connection back to the pool.
+/// count, and the table's data version, in the same round trip. Dispose it to give the connection back to the pool.
 /// </summary>
 public sealed class ItemPage : IAsyncDisposable
 {
@@ -21,8 +21,9 @@ public sealed class ItemPage : IAsyncDisposable
     private readonly NpgsqlDataReader _reader;
     private readonly NpgsqlTransaction _snapshot;
 
-    private ItemPage(BarrioDbContext db, CollectionTables.Table table, NpgsqlTransaction snapshot, NpgsqlBatch batch, NpgsqlDataReader reader, int matched, int returned)
+    private ItemPage(BarrioDbContext db, CollectionTables.Table table, NpgsqlTransaction snapshot, NpgsqlBatch batch, NpgsqlDataReader reader, int matched, int returned, long? version)
     {
+        Version = version;
         _db = db;
         _table = table;
         _snapshot = snapshot;
@@ -43,6 +44,34 @@ public sealed class ItemPage : IAsyncDisposable
     /// snapshot (REPEATABLE READ), so the page is exactly the matches past the offset, at most the limit.
     /// </summary>
     public int Returned { get; }
+
+    /// <summary>
+    /// The table's data version (<c>tile_versions</c>) in the page's own snapshot, so the page is exactly the rows of
+    /// that version; null when the table keeps none.
+    /// </summary>
+    public long? Version { get; }
+
+    /// <summary>
+    /// The data version of a collection's table now (see <see cref="Version"/>), or null; the connection is given back
+    /// at once. One small query: what a kept page is checked against.
+    /// </summary>
+    public static async Task<long?> VersionAsync(BarrioDbContext db, string collection, CancellationToken ct)
+    {
+        if (!CollectionTables.All.TryGetValue(collection, out var table)) return null;
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand(VersionSql, (NpgsqlConnection)db.Database.GetDbConnection());
+            command.Parameters.Add(new NpgsqlParameter<string>("table", table.Name));
+            return await command.ExecuteScalarAsync(ct) is long v ? v : null;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private const string VersionSql = "SELECT (SELECT version FROM tile_versions WHERE collection = @table)";
 
     /// <summary>The current row's key: an int, or the code (text) of a district, province or department.</summary>
     public object Id => _table.Columns[0].Kind == CollectionTables.Kind.Int ? _reader.GetInt32(0) : _reader.GetString(0);
@@ -78,14 +107,20 @@ public sealed class ItemPage : IAsyncDisposable
             }
             page.Parameters.Add(new NpgsqlParameter<long>("limit", limit));
             page.Parameters.Add(new NpgsqlParameter<long>("offset", offset));
+            var version = new NpgsqlBatchCommand(VersionSql);
+            version.Parameters.Add(new NpgsqlParameter<string>("table", table.Name));
             batch.BatchCommands.Add(count);
+            batch.BatchCommands.Add(version);
             batch.BatchCommands.Add(page);
             var reader = await batch.ExecuteReaderAsync(CommandBehavior.Default, ct);
             await reader.ReadAsync(ct);
             var matched = (int)Math.Min(int.MaxValue, reader.GetInt64(0));
             await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            long? kept = reader.IsDBNull(0) ? null : reader.GetInt64(0);
+            await reader.NextResultAsync(ct);
             var returned = (int)Math.Clamp((long)matched - offset, 0, limit);
-            return new ItemPage(db, table, snapshot, batch, reader, matched, returned);
+            return new ItemPage(db, table, snapshot, batch, reader, matched, returned, kept);
         }
         catch
         {
