@@ -17,6 +17,8 @@ public static class AuthSetup
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
         services.AddScoped<DistrictScope>();
+        services.AddSingleton<TokenStates>();
+        services.AddHostedService<TokenStateListener>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKey>((o, key) =>
         {
@@ -47,13 +49,22 @@ public static class AuthSetup
     }
 
     // A token names its user's token version: disabling, a role change or a sign-out bumps it and ends older tokens.
+    // The state is kept while PostgreSQL announces its changes (TokenStates), else read on every request.
     private static async Task CheckNotRevokedAsync(TokenValidatedContext context)
     {
         var principal = context.Principal!;
-        var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountStore>();
         var id = int.TryParse(principal.FindFirst(BarrioClaims.Id)?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : 0;
         var version = principal.FindFirst(BarrioClaims.TokenVersion)?.Value;
-        var user = await accounts.TokenStateAsync(id, context.HttpContext.RequestAborted);
+        var states = context.HttpContext.RequestServices.GetRequiredService<TokenStates>();
+        (bool Disabled, int TokenVersion)? user;
+        if (states.TryGet(id, out var known)) user = known;
+        else
+        {
+            var generation = states.Generation;
+            var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountStore>();
+            user = await accounts.TokenStateAsync(id, context.HttpContext.RequestAborted);
+            if (user is { } read) states.Keep(id, read, generation);
+        }
         if (user is not { Disabled: false } state)
             context.Fail(new RevokedTokenException(Note.Of("auth.account_gone")));
         else if (state.TokenVersion.ToString(CultureInfo.InvariantCulture) != version)

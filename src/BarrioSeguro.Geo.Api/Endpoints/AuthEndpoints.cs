@@ -51,10 +51,13 @@ public static class AuthEndpoints
         };
     }
 
-    public static async Task<NoContent> Revoke(ClaimsPrincipal user, AccountStore accounts, CancellationToken ct)
+    public static async Task<NoContent> Revoke(ClaimsPrincipal user, AccountStore accounts, TokenStates states, CancellationToken ct)
     {
         if (int.TryParse(user.FindFirst(BarrioClaims.Id)?.Value, System.Globalization.CultureInfo.InvariantCulture, out var id))
+        {
             await accounts.RevokeAsync(id, ct);
+            states.Forget(id); // at once here; other services hear it from PostgreSQL
+        }
         return TypedResults.NoContent();
     }
 

@@ -60,7 +60,7 @@ public static class UserEndpoints
     }
 
     public static async Task<Results<Ok<UserView>, NotFoundProblem, UnprocessableProblem, ConflictProblem>> SetRole(
-        string name, RoleChange body, ClaimsPrincipal me, AccountStore accounts, CancellationToken ct)
+        string name, RoleChange body, ClaimsPrincipal me, AccountStore accounts, TokenStates states, CancellationToken ct)
     {
         if ((Missing(("role", body.Role)) ?? NullDistrict(body.Districts)) is { } missing) return missing;
         if (await accounts.FindAsync(name, ct) is null) return NoUser(name);
@@ -69,7 +69,9 @@ public static class UserEndpoints
             var role = AccountStore.ParseRole(body.Role!);
             if (IsSelf(me, name) && (role != Role.Admin || body.Districts is { Count: > 0 }))
                 return SelfLockout(Note.Of("auth.own_role"));
-            return TypedResults.Ok(View(await accounts.SetRoleAsync(name, role, body.Districts ?? [], ct)));
+            var changed = await accounts.SetRoleAsync(name, role, body.Districts ?? [], ct);
+            states.Forget(changed.Id);
+            return TypedResults.Ok(View(changed));
         }
         catch (RefusalException e)
         {
@@ -78,11 +80,13 @@ public static class UserEndpoints
     }
 
     public static async Task<Results<Ok<UserView>, NotFoundProblem, ConflictProblem>> Disable(
-        string name, ClaimsPrincipal me, AccountStore accounts, CancellationToken ct)
+        string name, ClaimsPrincipal me, AccountStore accounts, TokenStates states, CancellationToken ct)
     {
         if (await accounts.FindAsync(name, ct) is null) return NoUser(name);
         if (IsSelf(me, name)) return SelfLockout(Note.Of("auth.own_disable"));
-        return TypedResults.Ok(View(await accounts.DisableAsync(name, ct)));
+        var disabled = await accounts.DisableAsync(name, ct);
+        states.Forget(disabled.Id);
+        return TypedResults.Ok(View(disabled));
     }
 
     // An admin who demoted or disabled itself could leave nobody to manage the accounts: another admin (or the CLI) does it.
