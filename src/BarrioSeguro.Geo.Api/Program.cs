@@ -49,6 +49,7 @@ app.UseRouting();
 app.UseSecurityHeaders(); // hardening: CSP, nosniff, no framing on every answer
 app.UseApiErrors();
 app.UseNoteLanguage(); // notes said in ?lang= or Accept-Language, Spanish by default
+app.UseDataVersions(); // issue 15.5: a write through the service drops the kept data versions before it answers
 app.UseDefaultFiles();
 app.UseStaticFiles();
 // --- sign-in and access (issue 9, auth): after the public viewer files, before every endpoint ---

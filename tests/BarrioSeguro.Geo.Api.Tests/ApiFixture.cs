@@ -2,12 +2,14 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using BarrioSeguro.Geo.Api.Auth;
 using BarrioSeguro.Geo.Data.Accounts;
 using BarrioSeguro.Geo.Data.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
 using Xunit;
 
 namespace BarrioSeguro.Geo.Api.Tests;
@@ -157,6 +159,35 @@ public sealed class ApiFixture : IAsyncLifetime
 
     /// <summary>The base address of the running service, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress => AnonymousClient().BaseAddress!;
+
+    /// <summary>A GET as the admin that must succeed, its body as JSON.</summary>
+    public async Task<JsonNode> PageAsync(string url)
+    {
+        using var response = await Client().GetAsync(url);
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    /// <summary>SQL run on a connection of the test's own, outside the service (as psql or the command line would).</summary>
+    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Waits for something a database notice brings (it comes a moment after the commit): up to 30 s, then fails. Not
+    /// timed: only a notice that never comes fails it.
+    /// </summary>
+    public static async Task UntilAsync(Func<Task<bool>> done, string failure)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (await done()) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail(failure);
+    }
 
     public async Task DisposeAsync()
     {

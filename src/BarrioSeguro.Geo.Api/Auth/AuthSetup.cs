@@ -1,4 +1,5 @@
 using System.Globalization;
+using BarrioSeguro.Geo.Api.Hosting;
 using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Data.Accounts;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -18,7 +19,8 @@ public static class AuthSetup
         services.AddSingleton<TokenIssuer>();
         services.AddScoped<DistrictScope>();
         services.AddSingleton<TokenStates>();
-        services.AddHostedService<TokenStateListener>();
+        services.AddSingleton<IAnnounced>(sp => sp.GetRequiredService<TokenStates>());
+        services.AddHostedService<NoticeListener>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKey>((o, key) =>
         {

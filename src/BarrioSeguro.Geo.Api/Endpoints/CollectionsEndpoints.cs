@@ -1,4 +1,5 @@
 using BarrioSeguro.Geo.Api.Auth;
+using BarrioSeguro.Geo.Api.Hosting;
 using BarrioSeguro.Geo.Api.Http;
 using BarrioSeguro.Geo.Core.Notes;
 using BarrioSeguro.Geo.Core.Spatial;
@@ -14,7 +15,15 @@ namespace BarrioSeguro.Geo.Api.Endpoints;
 public static class CollectionsEndpoints
 {
     /// <summary>The kept pages of /items (<see cref="ItemPageCache"/>).</summary>
-    public static IServiceCollection AddCollections(this IServiceCollection services) => services.AddSingleton<ItemPageCache>();
+    public static IServiceCollection AddCollections(this IServiceCollection services)
+    {
+        services.AddSingleton<ItemPageCache>();
+        // The tables' data versions the kept pages are checked against, kept while PostgreSQL announces their changes.
+        services.AddSingleton<DataVersions>();
+        services.AddSingleton<IAnnounced>(sp => sp.GetRequiredService<DataVersions>());
+        services.AddHostedService<NoticeListener>();
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapCollections(this IEndpointRouteBuilder app)
     {
@@ -171,7 +180,7 @@ public static class CollectionsEndpoints
     }
 
     public static async Task<Results<OgcItemsResult, BadRequestProblem, NotAcceptableProblem, NotFoundProblem>> GetItems(
-        string name, HttpRequest request, FeatureCatalog catalog, ItemPageCache kept, CancellationToken ct)
+        string name, HttpRequest request, FeatureCatalog catalog, ItemPageCache kept, DataVersions versions, CancellationToken ct)
     {
         if (FeatureCatalog.Find(name) is not { } c) return UnknownCollection(name);
         if (Refused(request, QueryParameters.Items, GeoJson.MediaType, out var format, out var bad, out var notAcceptable)) return bad is not null ? bad : notAcceptable!;
@@ -199,10 +208,11 @@ public static class CollectionsEndpoints
         var collectionUrl = $"{Base(request)}/api/collections/{name}";
         // The fast path (issue 15.5): a public base layer as JSON in its storage CRS with no Part 3 query is read
         // forward-only and written as the rows come, with PostGIS's GeoJSON; everything else goes through features.
-        // Its pages are kept by the table's data version: a page asked for again costs one small query.
+        // Its pages are kept by the table's data version, itself kept while PostgreSQL announces its changes: a page
+        // asked for again costs no query.
         if (format == OgcFormat.Json && crs!.IsStorage && asked!.Query is null && asked.Properties is null && ItemPage.Handles(name))
         {
-            if (await catalog.RowsVersionAsync(name, ct) is { } now && kept.TryGet(ItemPageCache.Key(name, now, collectionUrl, box, take, skip), out var known))
+            if (await versions.GetAsync(ItemPage.TableOf(name), t => catalog.RowsVersionAsync(name, t), ct) is { } now && kept.TryGet(ItemPageCache.Key(name, now, collectionUrl, box, take, skip), out var known))
                 return new OgcItemsResult(known, PageLinks(request, skip, take, known.NumberReturned, known.NumberMatched, collectionUrl), c.IdProperty, collectionUrl, c.Title, crs);
             var rows = await catalog.ReadRowsAsync(name, box, take, skip, ct);
             request.HttpContext.Response.RegisterForDisposeAsync(rows); // also when the result is never written

@@ -36,6 +36,10 @@ public sealed class ItemPage : IAsyncDisposable
     /// <summary>Whether a collection is read this way: the public base layers, with no district limit or query of their own.</summary>
     public static bool Handles(string collection) => CollectionTables.All.TryGetValue(collection, out var table) && table.IsPublic;
 
+    /// <summary>The table a collection's rows are read from (whose data version <see cref="Version"/> is).</summary>
+    /// <exception cref="KeyNotFoundException">No such collection.</exception>
+    public static string TableOf(string collection) => CollectionTables.All[collection].Name;
+
     /// <summary>How many features match the box in all (OGC numberMatched).</summary>
     public int NumberMatched { get; }
 

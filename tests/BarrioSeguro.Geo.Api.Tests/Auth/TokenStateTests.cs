@@ -18,7 +18,7 @@ public class TokenStateTests(ApiFixture api)
     public async Task A_kept_state_is_dropped_when_the_account_changes_in_the_database()
     {
         var states = api.Factory!.Services.GetRequiredService<TokenStates>();
-        await Until(() => Task.FromResult(states.Listening), "the service never listened to the token state notices");
+        await ApiFixture.UntilAsync(() => Task.FromResult(states.Listening), "the service never listened to the token state notices");
         var user = await api.AddUserAsync("kept-state-gis", Role.Gis, []);
         var client = api.ClientWithToken(await api.SignInAsync(user.Name));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/auth/me")).StatusCode);
@@ -28,11 +28,11 @@ public class TokenStateTests(ApiFixture api)
         await using var connection = new NpgsqlConnection(api.ConnectionString);
         await connection.OpenAsync();
         // Disabled behind the notices' back (their triggers off for the statement): the kept state still lets it in...
-        await Execute(connection, $"BEGIN; ALTER TABLE users DISABLE TRIGGER users_token_state_change; UPDATE users SET disabled = true WHERE id = {user.Id}; ALTER TABLE users ENABLE TRIGGER users_token_state_change; COMMIT;");
+        await ApiFixture.ExecuteAsync(connection, $"BEGIN; ALTER TABLE users DISABLE TRIGGER users_token_state_change; UPDATE users SET disabled = true WHERE id = {user.Id}; ALTER TABLE users ENABLE TRIGGER users_token_state_change; COMMIT;");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/auth/me")).StatusCode);
         // ...and a change PostgreSQL announces ends the token: the token version bumped in SQL, as the CLI does.
-        await Execute(connection, $"UPDATE users SET token_version = token_version + 1 WHERE id = {user.Id}");
-        await Until(async () => (await client.GetAsync("/api/auth/me")).StatusCode == HttpStatusCode.Unauthorized, "the revoked token still signs in");
+        await ApiFixture.ExecuteAsync(connection, $"UPDATE users SET token_version = token_version + 1 WHERE id = {user.Id}");
+        await ApiFixture.UntilAsync(async () => (await client.GetAsync("/api/auth/me")).StatusCode == HttpStatusCode.Unauthorized, "the revoked token still signs in");
         if (states.TryGet(user.Id, out var now)) Assert.NotEqual(kept.TokenVersion, now.TokenVersion);
     }
 
@@ -63,22 +63,5 @@ public class TokenStateTests(ApiFixture api)
         states.SetListening(false); // the listener lost: everything kept goes
         states.SetListening(true);
         Assert.False(states.TryGet(1, out _));
-    }
-
-    private static async Task Execute(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    // A notice comes a moment after the commit: waited for (up to 30 s), not timed.
-    private static async Task Until(Func<Task<bool>> done, string failure)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (await done()) return;
-            await Task.Delay(100);
-        }
-        Assert.Fail(failure);
     }
 }

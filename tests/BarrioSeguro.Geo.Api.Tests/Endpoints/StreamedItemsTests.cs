@@ -22,8 +22,8 @@ public class StreamedItemsTests(ApiFixture api)
     public async Task A_streamed_page_is_the_features_page(string collection, string key, string query)
     {
         var items = $"/api/collections/{collection}/items?{query}";
-        var streamed = await Page(items);
-        var features = await Page($"{items}&sortby={key}");
+        var streamed = await api.PageAsync(items);
+        var features = await api.PageAsync($"{items}&sortby={key}");
 
         Assert.Equal(features["numberMatched"]!.GetValue<int>(), streamed["numberMatched"]!.GetValue<int>());
         Assert.Equal(features["numberReturned"]!.GetValue<int>(), streamed["numberReturned"]!.GetValue<int>());
@@ -57,13 +57,6 @@ public class StreamedItemsTests(ApiFixture api)
         var page = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal(1060, page["numberMatched"]!.GetValue<int>()); // the sample's streets
         Assert.Equal(2, page["features"]!.AsArray().Count);
-    }
-
-    private async Task<JsonNode> Page(string url)
-    {
-        using var response = await api.Client().GetAsync(url);
-        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 
     private static List<string> Rels(JsonNode page) => page["links"]!.AsArray().Select(l => l!["rel"]!.GetValue<string>()).ToList();
