@@ -160,9 +160,15 @@ internal sealed class PipeFlusher(Utf8JsonWriter writer, System.IO.Pipelines.Pip
         await pipe.FlushAsync(ct);
     }
 
-    public async ValueTask EndAsync()
+    /// <param name="afterArray">Called once the features array is written out, before the object ends.</param>
+    public async ValueTask EndAsync(Action? afterArray = null)
     {
         writer.WriteEndArray();
+        if (afterArray is not null)
+        {
+            writer.Flush();
+            afterArray();
+        }
         writer.WriteEndObject();
         writer.Flush();
         await pipe.FlushAsync(ct);

@@ -282,17 +282,11 @@ public sealed class OgcItemsResult : IResult, IStatusCodeHttpResult, IEndpointMe
             writer.WriteEndObject();
             await flusher.WhenFullAsync();
         }
-        if (copy is not null)
+        // The copy ends with the array: the head and the object's end are written anew for every request.
+        await flusher.EndAsync(copy is null ? null : () =>
         {
-            writer.WriteEndArray();
-            writer.Flush();
             if (copy.Stop() is { } features) _keep!(new KeptItems(features, rows.NumberMatched, rows.Returned));
-            writer.WriteEndObject();
-            writer.Flush();
-            await pipe.FlushAsync(http.RequestAborted);
-            return;
-        }
-        await flusher.EndAsync();
+        });
     }
 
     private async Task WriteKeptAsync(HttpContext http, KeptItems kept)
