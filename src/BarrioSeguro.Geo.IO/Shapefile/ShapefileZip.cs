@@ -38,7 +38,9 @@ public static class ShapefileZip
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
         foreach (var name in files)
         {
-            var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+            // Fastest (zlib level 1): 4.4 MB of metro streets zip to 1.9 MB instead of 1.6 MB (level 6, GDAL's default) in
+            // about a third of the time; a mailed layer is read once, the export waits for every byte.
+            var entry = zip.CreateEntry(name, CompressionLevel.Fastest);
             using var s = entry.Open();
             using var file = new FileStream(Path.Combine(scratch, name), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             file.CopyTo(s);
