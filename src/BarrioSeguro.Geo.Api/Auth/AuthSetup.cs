@@ -18,9 +18,7 @@ public static class AuthSetup
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
         services.AddScoped<DistrictScope>();
-        services.AddSingleton<TokenStates>();
-        services.AddSingleton<IAnnounced>(sp => sp.GetRequiredService<TokenStates>());
-        services.AddHostedService<NoticeListener>();
+        services.AddAnnounced<TokenStates>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKey>((o, key) =>
         {

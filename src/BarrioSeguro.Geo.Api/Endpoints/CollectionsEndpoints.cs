@@ -19,9 +19,7 @@ public static class CollectionsEndpoints
     {
         services.AddSingleton<ItemPageCache>();
         // The tables' data versions the kept pages are checked against, kept while PostgreSQL announces their changes.
-        services.AddSingleton<DataVersions>();
-        services.AddSingleton<IAnnounced>(sp => sp.GetRequiredService<DataVersions>());
-        services.AddHostedService<NoticeListener>();
+        services.AddAnnounced<DataVersions>();
         return services;
     }
 
@@ -212,7 +210,7 @@ public static class CollectionsEndpoints
         // asked for again costs no query.
         if (format == OgcFormat.Json && crs!.IsStorage && asked!.Query is null && asked.Properties is null && ItemPage.Handles(name))
         {
-            if (await versions.GetAsync(ItemPage.TableOf(name), t => catalog.RowsVersionAsync(name, t), ct) is { } now && kept.TryGet(ItemPageCache.Key(name, now, collectionUrl, box, take, skip), out var known))
+            if (await versions.GetAsync(ItemPage.TableOf(name), (catalog, name), static (s, t) => s.catalog.RowsVersionAsync(s.name, t), ct) is { } now && kept.TryGet(ItemPageCache.Key(name, now, collectionUrl, box, take, skip), out var known))
                 return new OgcItemsResult(known, PageLinks(request, skip, take, known.NumberReturned, known.NumberMatched, collectionUrl), c.IdProperty, collectionUrl, c.Title, crs);
             var rows = await catalog.ReadRowsAsync(name, box, take, skip, ct);
             request.HttpContext.Response.RegisterForDisposeAsync(rows); // also when the result is never written

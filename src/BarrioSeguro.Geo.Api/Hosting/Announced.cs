@@ -1,7 +1,23 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace BarrioSeguro.Geo.Api.Hosting;
+
+public static class AnnouncedSetup
+{
+    /// <summary>
+    /// Registers <typeparamref name="T"/> as a singleton heard by the one <see cref="NoticeListener"/> of the service,
+    /// which is added with the first of them.
+    /// </summary>
+    public static IServiceCollection AddAnnounced<T>(this IServiceCollection services) where T : class, IAnnounced
+    {
+        services.TryAddSingleton<T>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAnnounced, T>(sp => sp.GetRequiredService<T>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, NoticeListener>());
+        return services;
+    }
+}
 
 /// <summary>Something kept in the service while PostgreSQL announces its changes on <see cref="Channel"/>.</summary>
 public interface IAnnounced

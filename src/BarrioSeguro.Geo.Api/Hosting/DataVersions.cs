@@ -25,12 +25,19 @@ public sealed class DataVersions() : KeptWhileAnnounced<string, long?>(MaxKept)
         else Forget(payload);
     }
 
-    /// <summary>The version of <paramref name="table"/>: the kept one, else <paramref name="read"/> (kept for the next requests).</summary>
-    public async ValueTask<long?> GetAsync(string table, Func<CancellationToken, Task<long?>> read, CancellationToken ct)
+    /// <summary>
+    /// The version of <paramref name="table"/>: the kept one, else <paramref name="read"/> (kept for the next requests).
+    /// The reader takes its <paramref name="state"/> so a kept version costs no closure.
+    /// </summary>
+    public ValueTask<long?> GetAsync<TState>(string table, TState state, Func<TState, CancellationToken, Task<long?>> read,
+        CancellationToken ct) =>
+        TryGet(table, out var kept) ? ValueTask.FromResult(kept) : ReadAsync(table, state, read, ct);
+
+    private async ValueTask<long?> ReadAsync<TState>(string table, TState state, Func<TState, CancellationToken, Task<long?>> read,
+        CancellationToken ct)
     {
-        if (TryGet(table, out var kept)) return kept;
         var generation = Generation;
-        var version = await read(ct);
+        var version = await read(state, ct);
         Keep(table, version, generation);
         return version;
     }

@@ -1,7 +1,9 @@
 using System.Net;
 using BarrioSeguro.Geo.Api.Auth;
+using BarrioSeguro.Geo.Api.Hosting;
 using BarrioSeguro.Geo.Data.Accounts;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Xunit;
 
@@ -44,6 +46,19 @@ public class TokenStateTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/auth/revoke", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/auth/me")).StatusCode);
+    }
+
+    [Fact]
+    public void Every_kept_state_is_heard_by_one_listener()
+    {
+        var services = new ServiceCollection().AddAnnounced<TokenStates>().AddAnnounced<DataVersions>().AddAnnounced<TokenStates>();
+        Assert.Single(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(NoticeListener));
+        Assert.Single(services, d => d.ServiceType == typeof(TokenStates));
+        using var provider = services.BuildServiceProvider();
+        var heard = provider.GetServices<IAnnounced>().ToList();
+        Assert.Equal(2, heard.Count);
+        Assert.Same(provider.GetRequiredService<TokenStates>(), heard.OfType<TokenStates>().Single());
+        Assert.Same(provider.GetRequiredService<DataVersions>(), heard.OfType<DataVersions>().Single());
     }
 
     [Fact]
