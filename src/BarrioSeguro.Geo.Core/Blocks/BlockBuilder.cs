@@ -145,14 +145,34 @@ public static class BlockBuilder
         var grid = options.GridMeters;
         var notes = new List<Note>();
 
-        // To UTM on the grid, one coordinate array per LineString part (the streets side by side on the cores, kept in order).
+        // To UTM on the grid, one coordinate array per LineString part (the streets side by side on the cores, kept in
+        // order). One PROJ call per street on plain arrays: no geometry copy, no Coordinate until it is rounded.
         var projected = new Coordinate[kept.Count][][];
         Parallel.For(0, kept.Count, i =>
         {
-            var utm = Crs.Transform(kept[i], Crs.Wgs84, utmZone);
-            var parts = new Coordinate[utm.NumGeometries][];
+            var g = kept[i];
+            var n = g.NumPoints;
+            var xs = new double[n];
+            var ys = new double[n];
+            var k = 0;
+            for (var p = 0; p < g.NumGeometries; p++)
+            {
+                var seq = ((LineString)g.GetGeometryN(p)).CoordinateSequence;
+                for (var j = 0; j < seq.Count; j++, k++)
+                {
+                    xs[k] = seq.GetX(j);
+                    ys[k] = seq.GetY(j);
+                }
+            }
+            Crs.Transform(xs, ys, Crs.Wgs84, utmZone);
+            var parts = new Coordinate[g.NumGeometries][];
+            k = 0;
             for (var p = 0; p < parts.Length; p++)
-                parts[p] = Clean(((LineString)utm.GetGeometryN(p)).Coordinates.Select(c => new Coordinate(Round(c.X, grid), Round(c.Y, grid))));
+            {
+                var count = ((LineString)g.GetGeometryN(p)).NumPoints;
+                parts[p] = OnGrid(xs, ys, k, count, grid);
+                k += count;
+            }
             projected[i] = parts;
         });
         var lines = new List<Coordinate[]>();
@@ -163,11 +183,12 @@ public static class BlockBuilder
             else degenerate++;
         }
 
-        // Exact duplicates (either direction).
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Exact duplicates (either direction): compared on the coordinates themselves, which lie on the grid, so equal
+        // doubles are equal grid steps.
+        var seen = new HashSet<Coordinate[]>(SameWay.Instance);
         var unique = new List<Coordinate[]>(lines.Count);
         foreach (var c in lines)
-            if (seen.Add(Key(c, grid))) unique.Add(c);
+            if (seen.Add(c)) unique.Add(c);
         var duplicates = lines.Count - unique.Count;
 
         var snapped = options.SnapToleranceMeters > 0 ? Snap(unique, options.SnapToleranceMeters, grid) : 0;
@@ -282,16 +303,53 @@ public static class BlockBuilder
         return list.ToArray();
     }
 
-    private static string Key(Coordinate[] c, double grid)
+    /// <summary>Points <paramref name="start"/>.. of the arrays rounded to the grid, repeated points dropped.</summary>
+    private static Coordinate[] OnGrid(double[] xs, double[] ys, int start, int count, double grid)
     {
-        var reverse = Compare(c[^1], c[0]) < 0 || (c[^1].Equals2D(c[0]) && c.Length > 2 && Compare(c[^2], c[1]) < 0);
-        var sb = new StringBuilder(c.Length * 16);
-        for (var i = 0; i < c.Length; i++)
+        var list = new List<Coordinate>(count);
+        for (var j = start; j < start + count; j++)
         {
-            var p = c[reverse ? c.Length - 1 - i : i];
-            sb.Append((long)Math.Round(p.X / grid)).Append(',').Append((long)Math.Round(p.Y / grid)).Append(';');
+            double x = Round(xs[j], grid), y = Round(ys[j], grid);
+            if (list.Count == 0 || list[^1].X != x || list[^1].Y != y) list.Add(new Coordinate(x, y));
         }
-        return sb.ToString();
+        return list.ToArray();
+    }
+
+    /// <summary>The same way: the same vertices, read from the end that sorts first (either direction).</summary>
+    private sealed class SameWay : IEqualityComparer<Coordinate[]>
+    {
+        public static readonly SameWay Instance = new();
+
+        private static bool Reversed(Coordinate[] c) =>
+            Compare(c[^1], c[0]) < 0 || (c[^1].Equals2D(c[0]) && c.Length > 2 && Compare(c[^2], c[1]) < 0);
+
+        public bool Equals(Coordinate[]? a, Coordinate[]? b)
+        {
+            if (ReferenceEquals(a, b)) return true;
+            if (a is null || b is null || a.Length != b.Length) return false;
+            bool ra = Reversed(a), rb = Reversed(b);
+            var n = a.Length;
+            for (var i = 0; i < n; i++)
+            {
+                var p = a[ra ? n - 1 - i : i];
+                var q = b[rb ? n - 1 - i : i];
+                if (p.X != q.X || p.Y != q.Y) return false;
+            }
+            return true;
+        }
+
+        public int GetHashCode(Coordinate[] c)
+        {
+            var reverse = Reversed(c);
+            var hash = new HashCode();
+            for (var i = 0; i < c.Length; i++)
+            {
+                var p = c[reverse ? c.Length - 1 - i : i];
+                hash.Add(p.X);
+                hash.Add(p.Y);
+            }
+            return hash.ToHashCode();
+        }
     }
 
     private static int Compare(Coordinate a, Coordinate b) => a.X != b.X ? a.X.CompareTo(b.X) : a.Y.CompareTo(b.Y);
